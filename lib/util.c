@@ -1,0 +1,249 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "v2c-internal.h"
+
+const char *
+v2c_version (void)
+{
+  return PACKAGE_VERSION;
+}
+
+const char *
+v2c_error_string (const void *handle)
+{
+  const struct v2c_err *err = handle;
+  return err ? err->msg : "";
+}
+
+int
+v2c_errno (const void *handle)
+{
+  const struct v2c_err *err = handle;
+  return err ? err->errnum : 0;
+}
+
+int
+v2c_set_error (struct v2c_err *err, int errnum, const char *fmt, ...)
+{
+  va_list ap;
+
+  if (err == NULL)
+    return -1;
+  va_start (ap, fmt);
+  vsnprintf (err->msg, sizeof err->msg, fmt, ap);
+  va_end (ap);
+  if (errnum > 0) {
+    size_t len = strlen (err->msg);
+    snprintf (err->msg + len, sizeof err->msg - len, ": %s",
+              strerror (errnum));
+  }
+  err->errnum = errnum;
+  return -1;
+}
+
+int
+v2c_error_prefix (struct v2c_err *err, const char *fmt, ...)
+{
+  char prefix[512], old[sizeof err->msg];
+  va_list ap;
+
+  if (err == NULL)
+    return -1;
+  va_start (ap, fmt);
+  vsnprintf (prefix, sizeof prefix, fmt, ap);
+  va_end (ap);
+  memcpy (old, err->msg, sizeof old);
+  snprintf (err->msg, sizeof err->msg, "%s: %s", prefix, old);
+  return -1;
+}
+
+void
+v2c_clear_error (struct v2c_err *err)
+{
+  if (err) {
+    err->errnum = 0;
+    err->msg[0] = '\0';
+  }
+}
+
+void
+v2c_vm_disk_free_contents (struct v2c_vm_disk *d)
+{
+  free (d->file);
+  free (d->path);
+  free (d->format);
+  free (d->controller);
+  free (d->controller_model);
+}
+
+void
+v2c_vm_free_contents (struct v2c_vm *vm)
+{
+  size_t i;
+
+  if (vm == NULL)
+    return;
+  free (vm->name);
+  free (vm->id);
+  free (vm->firmware);
+  free (vm->guest_os_id);
+  for (i = 0; i < vm->ndisks; i++)
+    v2c_vm_disk_free_contents (&vm->disks[i]);
+  free (vm->disks);
+  for (i = 0; i < vm->nnics; i++) {
+    free (vm->nics[i].model);
+    free (vm->nics[i].network);
+    free (vm->nics[i].mac);
+  }
+  free (vm->nics);
+  memset (vm, 0, sizeof *vm);
+}
+
+void
+v2c_vms_free (struct v2c_vm *vms, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    v2c_vm_free_contents (&vms[i]);
+  free (vms);
+}
+
+struct v2c_vm_disk *
+v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
+{
+  struct v2c_vm_disk *d;
+
+  if (vm->ndisks >= V2C_MAX_DISKS) {
+    v2c_set_error (err, 0, "more than %d disks", V2C_MAX_DISKS);
+    return NULL;
+  }
+  d = realloc (vm->disks, (vm->ndisks + 1) * sizeof *d);
+  if (d == NULL) {
+    v2c_set_error (err, errno, "out of memory");
+    return NULL;
+  }
+  vm->disks = d;
+  d = &vm->disks[vm->ndisks++];
+  memset (d, 0, sizeof *d);
+  d->bus = d->unit = -1;
+  d->capacity_bytes = d->file_size = -1;
+  return d;
+}
+
+struct v2c_vm_nic *
+v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err)
+{
+  struct v2c_vm_nic *n;
+
+  if (vm->nnics >= V2C_MAX_NICS) {
+    v2c_set_error (err, 0, "more than %d network interfaces", V2C_MAX_NICS);
+    return NULL;
+  }
+  n = realloc (vm->nics, (vm->nnics + 1) * sizeof *n);
+  if (n == NULL) {
+    v2c_set_error (err, errno, "out of memory");
+    return NULL;
+  }
+  vm->nics = n;
+  n = &vm->nics[vm->nnics++];
+  memset (n, 0, sizeof *n);
+  return n;
+}
+
+char *
+v2c_read_file (const char *path, size_t max, size_t *lenp,
+               struct v2c_err *err)
+{
+  struct stat st;
+  char *buf = NULL;
+  size_t len = 0, cap = 0;
+  int fd;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd == -1) {
+    v2c_set_error (err, errno, "can't open '%s'", path);
+    return NULL;
+  }
+  if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode)) {
+    v2c_set_error (err, EISDIR, "can't read '%s'", path);
+    goto fail;
+  }
+  for (;;) {
+    ssize_t r;
+
+    if (len + 1 >= cap) {
+      size_t ncap = cap ? cap * 2 : 8192;
+      char *nbuf;
+
+      if (ncap > max + 1)
+        ncap = max + 1;
+      if (len + 1 >= ncap) {
+        v2c_set_error (err, 0, "'%s' is larger than %zu bytes", path, max);
+        goto fail;
+      }
+      nbuf = realloc (buf, ncap + 1);
+      if (nbuf == NULL) {
+        v2c_set_error (err, errno, "out of memory reading '%s'", path);
+        goto fail;
+      }
+      buf = nbuf;
+      cap = ncap;
+    }
+    r = read (fd, buf + len, cap - len - 1);
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r == -1) {
+      v2c_set_error (err, errno, "can't read '%s'", path);
+      goto fail;
+    }
+    if (r == 0)
+      break;
+    len += (size_t) r;
+  }
+  close (fd);
+  if (buf == NULL && (buf = malloc (1)) == NULL) {
+    v2c_set_error (err, errno, "out of memory");
+    return NULL;
+  }
+  buf[len] = '\0';
+  if (lenp)
+    *lenp = len;
+  return buf;
+
+ fail:
+  close (fd);
+  free (buf);
+  return NULL;
+}
+
+char *
+v2c_strndup0 (const char *s, size_t n)
+{
+  return s ? strndup (s, n) : NULL;
+}
+
+int
+v2c_strcaseprefix (const char *s, const char *prefix)
+{
+  return strncasecmp (s, prefix, strlen (prefix)) == 0;
+}
+
+int
+v2c_strcasesuffix (const char *s, const char *suffix)
+{
+  size_t ls = strlen (s), lx = strlen (suffix);
+  return ls >= lx && strcasecmp (s + ls - lx, suffix) == 0;
+}

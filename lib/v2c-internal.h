@@ -1,0 +1,178 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Internal interfaces of libv2c.  Not installed.
+ */
+#ifndef V2C_INTERNAL_H
+#define V2C_INTERNAL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#include "v2c.h"
+
+/* Every public handle starts with this, so v2c_error_string() works on
+ * any of them. */
+struct v2c_err {
+  int errnum;
+  char msg[1024];
+};
+
+/* Record an error; returns -1 so callers can write
+ * 'return v2c_set_error (err, errno, "can't open '%s'", path);' */
+int v2c_set_error (struct v2c_err *err, int errnum, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+/* Prefix the current message: "CONTEXT: old message". */
+int v2c_error_prefix (struct v2c_err *err, const char *fmt, ...)
+  __attribute__ ((format (printf, 2, 3)));
+void v2c_clear_error (struct v2c_err *err);
+
+/* Cleanup helpers (guestfs-tools style). */
+static inline void v2c_cleanup_free (void *p) { free (*(void **) p); }
+#define CLEANUP_FREE __attribute__ ((cleanup (v2c_cleanup_free)))
+
+/* Hard limits on outside data.  Descriptors are small; anything larger
+ * is refused rather than trusted. */
+#define V2C_MAX_DESCRIPTOR_BYTES (16u << 20)  /* .ovf, .vmx, .mf, .vmdk text */
+#define V2C_MAX_DISKS 256
+#define V2C_MAX_NICS 64
+#define V2C_MAX_VMS 1024
+#define V2C_MAX_CPUS 4096
+#define V2C_MAX_MEMORY_MIB (64ull << 20)     /* 64 TiB: ESXi 8 max is 24 TiB */
+#define V2C_MAX_CAPACITY_BYTES (1ull << 56)  /* 64 PiB */
+
+/* ------------------------------------------------------------------ */
+/* The VM as a descriptor (OVF, VMX, libvirt XML) describes it.        */
+
+struct v2c_vm_disk {
+  char *file;            /* file as the descriptor names it (OVF href,
+                            VMX fileName, libvirt source file) */
+  char *path;            /* resolved host path, or NULL when not local */
+  char *format;          /* "vmdk", "raw", "qcow2", or NULL (probe) */
+  char *controller;      /* "scsi", "ide", "sata", "nvme", "virtio", ... */
+  char *controller_model;/* "lsilogic", "pvscsi", "ahci", ... or NULL */
+  int bus, unit;         /* controller number and unit on it, -1 unknown */
+  int64_t capacity_bytes;/* from the descriptor; -1 when not given */
+  int64_t file_size;     /* OVF File ovf:size; -1 when not given */
+};
+
+struct v2c_vm_nic {
+  char *model;           /* "vmxnet3", "e1000", "e1000e", "vlance", ... */
+  char *network;         /* port group / network name, or NULL */
+  char *mac;             /* "00:50:56:..", lower case, or NULL */
+};
+
+struct v2c_vm {
+  char *name;            /* displayName / VirtualSystem Name / ovf:id */
+  char *id;              /* OVF VirtualSystem ovf:id, or NULL */
+  int cpus;              /* vCPUs, 0 when not given */
+  int64_t memory_mib;    /* 0 when not given */
+  char *firmware;        /* "bios" or "efi", NULL when not given */
+  char *guest_os_id;     /* VMX guestOS / OVF vmw:osType / OVF os id */
+  struct v2c_vm_disk *disks;
+  size_t ndisks;
+  struct v2c_vm_nic *nics;
+  size_t nnics;
+};
+
+void v2c_vm_disk_free_contents (struct v2c_vm_disk *d);
+void v2c_vm_free_contents (struct v2c_vm *vm);
+void v2c_vms_free (struct v2c_vm *vms, size_t n);
+/* Append an empty disk/NIC (fields NULL/-1) and return it, or NULL when
+ * out of memory or over V2C_MAX_DISKS / V2C_MAX_NICS (err is set). */
+struct v2c_vm_disk *v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err);
+struct v2c_vm_nic *v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Parsers of outside data.  Each takes a buffer that need not be NUL
+ * terminated, never reads past len, and fails with a clear message.    */
+
+/* OVF 0.9 / 1.x / 2.x envelope (lib/source-ovf.c).  Fills *vms with one
+ * entry per VirtualSystem (a VirtualSystemCollection gives several);
+ * disk->file is the File href, disk->path is NULL.  Never resolves
+ * external entities or fetches anything. */
+int v2c_ovf_parse (const char *buf, size_t len, struct v2c_vm **vms,
+                   size_t *nvms, struct v2c_err *err);
+
+/* VMX (lib/source-vmx.c).  dir is the VMX's directory, used to resolve
+ * relative disk file names into disk->path (NULL: leave path NULL). */
+int v2c_vmx_parse (const char *buf, size_t len, const char *dir,
+                   struct v2c_vm *vm, struct v2c_err *err);
+
+/* VMDK (lib/source-vmdk.c): a text descriptor or a sparse file with an
+ * embedded descriptor. */
+struct v2c_vmdk_extent {
+  char *access;          /* RW, RDONLY, NOACCESS */
+  int64_t sectors;
+  char *type;            /* SPARSE, FLAT, ZERO, VMFS, VMFSSPARSE, ... */
+  char *file;            /* as written */
+};
+struct v2c_vmdk_info {
+  char *create_type;     /* monolithicSparse, twoGbMaxExtentSparse, ... */
+  int64_t capacity_bytes;
+  uint32_t cid, parent_cid;
+  char *parent_hint;     /* parentFileNameHint, or NULL */
+  struct v2c_vmdk_extent *extents;
+  size_t nextents;
+};
+void v2c_vmdk_info_free_contents (struct v2c_vmdk_info *info);
+/* Parse descriptor text (a .vmdk text file or the embedded descriptor). */
+int v2c_vmdk_parse_descriptor (const char *buf, size_t len,
+                               struct v2c_vmdk_info *info,
+                               struct v2c_err *err);
+/* Read a .vmdk file from disk (text descriptor, or KDMV sparse header
+ * with embedded descriptor) and parse it.  Also checks, following
+ * parentFileNameHint (relative to the file) up to 64 levels, that each
+ * extent and parent exists; the top-level info is returned. */
+int v2c_vmdk_read (const char *path, struct v2c_vmdk_info *info,
+                   struct v2c_err *err);
+
+/* tar index of an OVA (lib/source-tar.c): data offset and size of each
+ * regular member, from ustar, pax ('x'/'g') and GNU long-name ('L'/'K')
+ * headers.  Member names with an absolute path or a '..' component are
+ * an error. */
+struct v2c_tar_member {
+  char *name;
+  uint64_t offset;       /* of the member's data in the file */
+  uint64_t size;
+};
+int v2c_tar_index (int fd, struct v2c_tar_member **members, size_t *n,
+                   struct v2c_err *err);
+void v2c_tar_members_free (struct v2c_tar_member *m, size_t n);
+
+/* .mf manifest (lib/source-mf.c): lines "SHA256(file)= hex" (also SHA1,
+ * SHA512; spacing varies). */
+struct v2c_mf_entry {
+  char *algorithm;       /* "SHA1", "SHA256", "SHA512" */
+  char *file;
+  char *digest;          /* lower-case hex */
+};
+int v2c_mf_parse (const char *buf, size_t len, struct v2c_mf_entry **ents,
+                  size_t *n, struct v2c_err *err);
+void v2c_mf_entries_free (struct v2c_mf_entry *e, size_t n);
+/* Digest size bytes of fd from offset and compare with e->digest.
+ * Returns 0 on match, -1 with a message naming e->file otherwise.
+ * progress (may be NULL) is called as bytes are read. */
+int v2c_mf_verify_range (int fd, uint64_t offset, uint64_t size,
+                         const struct v2c_mf_entry *e,
+                         v2c_progress_cb progress, void *opaque,
+                         struct v2c_err *err);
+
+/* libvirt domain XML (lib/source-libvirt.c). */
+int v2c_libvirt_xml_parse (const char *buf, size_t len, struct v2c_vm *vm,
+                           struct v2c_err *err);
+
+/* Small utilities (lib/util.c). */
+/* Read a whole small file (at most max bytes) into a malloc'd buffer,
+ * NUL terminated.  Caller frees. */
+char *v2c_read_file (const char *path, size_t max, size_t *len,
+                     struct v2c_err *err);
+char *v2c_strndup0 (const char *s, size_t n);  /* NULL-safe strndup */
+int v2c_strcaseprefix (const char *s, const char *prefix);
+int v2c_strcasesuffix (const char *s, const char *suffix);
+
+#endif /* V2C_INTERNAL_H */
