@@ -1,0 +1,1664 @@
+#!/bin/bash
+# v2c - move VMware virtual machines onto Kubernetes
+# Copyright (C) 2026 the v2c authors
+# SPDX-License-Identifier: LGPL-2.1-or-later
+#
+# tests/make-fixtures.sh OUTDIR
+#
+# Build the phony VMs that the tests read: one small Debian-like guest
+# (hostname v2c-demo) exported in every form a VMware shop has (OVA,
+# gzipped OVA, VMX + monolithicSparse VMDK, VMX + split VMDK with a
+# snapshot delta, raw, qcow2, a libvirt test-driver domain), a two-disk
+# VM, an LVM VM, and a set of broken inputs.  tests/fixtures.tsv and
+# tests/fixtures-bad.tsv say what a correct reading of each must give.
+#
+# All filesystems are made in ONE libguestfs appliance launch; every
+# other format is derived with qemu-img.  The result appears atomically:
+# everything is built in OUTDIR.tmp.PID, OUTDIR/.stamp is written last,
+# then the directory is renamed into place.  Nothing outside OUTDIR is
+# written.  Where libguestfs cannot launch at all, OUTDIR/.skip holds the
+# reason and the tests that need the fixtures skip with it.
+#
+# Besides the VMs, OUTDIR holds planted-secrets.txt (values planted in
+# the guest that must never appear in any output of v2c, one per line)
+# and libguestfs.env (LIBGUESTFS_BACKEND_SETTINGS=force_tcg when the
+# appliance only ran that way, so later launches need not try KVM first).
+#
+# Needs: libguestfs-tools, qemu-utils, busybox-static, cryptsetup-bin,
+# openssl, python3, GNU tar, gzip.  Runs as root or as a user that can
+# launch libguestfs.
+
+set -euo pipefail
+
+prog=${0##*/}
+die ()
+{
+  echo "$prog: error: $*" >&2
+  exit 1
+}
+warn ()
+{
+  echo "$prog: warning: $*" >&2
+}
+
+if [ $# -ne 1 ] || [ -z "$1" ]; then
+  echo "usage: $prog OUTDIR" >&2
+  exit 2
+fi
+
+script=$(readlink -f "$0")
+out=$(readlink -m "$1")
+if [ -f "$out/.stamp" ] && [ "$out/.stamp" -nt "$script" ]; then
+  exit 0
+fi
+
+case $out in
+*[\"\'\\\ $'\n'$'\t']*)
+  die "the output directory '$out' has a quote, a backslash or white space in its name"
+  ;;
+esac
+
+umask 022
+export LC_ALL=C TZ=UTC
+start=$(date +%s)
+
+tmp="$out.tmp.$$"
+cleanup ()
+{
+  rm -rf "$tmp" "$out.old.$$"
+}
+trap cleanup EXIT
+rm -rf "$tmp"
+mkdir -p "$tmp"
+b="$tmp/.build" # intermediates, not part of the result
+mkdir -p "$b"
+
+# Put $tmp in place of $out.  The stamp is the last file written.
+commit ()
+{
+  rm -rf "$b"
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.stamp"
+  if [ -e "$out" ]; then
+    mv -T "$out" "$out.old.$$"
+  fi
+  mv -T "$tmp" "$out"
+  rm -rf "$out.old.$$"
+}
+
+# libguestfs cannot work here: leave only the reason behind.
+skip ()
+{
+  warn "fixtures not built: $*"
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  printf '%s\n' "$*" >"$tmp/.skip"
+  commit
+  exit 0
+}
+
+for t in guestfish qemu-img; do
+  command -v "$t" >/dev/null || skip "'$t' not found (install libguestfs-tools and qemu-utils)"
+done
+for t in python3 openssl cryptsetup tar gzip md5sum sha256sum truncate; do
+  command -v "$t" >/dev/null || die "'$t' not found"
+done
+busybox=/bin/busybox
+[ -x "$busybox" ] || die "'$busybox' not found (install busybox-static)"
+if ldd "$busybox" >/dev/null 2>&1; then
+  die "'$busybox' is dynamically linked (install busybox-static)"
+fi
+
+# Fixed time stamp for every file of the guest (2024-03-01 00:00 UTC).
+epoch=1709251200
+
+########################################################################
+# The guest tree, staged on the host
+########################################################################
+
+root="$b/root"
+own="$b/own" # own/PKG: files of package PKG; own/PKG.conf: its conffiles
+mkdir -p "$root" "$own"
+
+# put MODE PATH: write stdin to the guest file PATH
+put ()
+{
+  mkdir -p "$root$(dirname "$2")"
+  cat >"$root$2"
+  chmod "$1" "$root$2"
+}
+# link TARGET PATH
+link ()
+{
+  mkdir -p "$root$(dirname "$2")"
+  ln -sfn "$1" "$root$2"
+}
+# owned PKG PATH...: PATH belongs to package PKG
+owned ()
+{
+  local p=$1
+  shift
+  printf '%s\n' "$@" >>"$own/$p"
+}
+# conffile PKG PATH...: PATH belongs to PKG and is one of its conffiles
+conffile ()
+{
+  local p=$1
+  shift
+  printf '%s\n' "$@" >>"$own/$p.conf"
+}
+
+for d in bin boot dev etc home lib lib64 media mnt opt proc root run sbin srv \
+  sys tmp usr/bin usr/lib usr/local/bin usr/local/sbin usr/sbin usr/share \
+  var/cache var/lib var/local var/log var/mail var/spool var/tmp \
+  etc/nginx/conf.d etc/nginx/modules-enabled etc/ssh/sshd_config.d \
+  etc/cron.d etc/cron.daily etc/systemd/system var/log/nginx; do
+  mkdir -p "$root/$d"
+done
+chmod 1777 "$root/tmp" "$root/var/tmp"
+chmod 0700 "$root/root"
+
+# --- base-files ---------------------------------------------------------
+put 0644 /usr/lib/os-release <<'EOF'
+PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+NAME="Debian GNU/Linux"
+VERSION_ID="12"
+VERSION="12 (bookworm)"
+VERSION_CODENAME=bookworm
+ID=debian
+HOME_URL="https://www.debian.org/"
+SUPPORT_URL="https://www.debian.org/support"
+BUG_REPORT_URL="https://bugs.debian.org/"
+EOF
+link ../usr/lib/os-release /etc/os-release
+echo 12.5 | put 0644 /etc/debian_version
+printf 'Debian GNU/Linux 12 \\n \\l\n\n' | put 0644 /etc/issue
+echo 'Debian GNU/Linux 12' | put 0644 /etc/issue.net
+put 0644 /usr/share/doc/base-files/copyright <<'EOF'
+This is the Debian prepackaged version of the Debian Base System
+Miscellaneous files.  (Placeholder text of the v2c test fixture.)
+EOF
+owned base-files /usr/lib/os-release /etc/os-release \
+  /usr/share/doc/base-files/copyright
+conffile base-files /etc/debian_version /etc/issue /etc/issue.net
+
+# --- busybox-static: the one real binary (architecture detection, and a
+# shell and an HTTP server for running the converted image) -------------
+cp "$busybox" "$root/bin/busybox"
+chmod 0755 "$root/bin/busybox"
+for t in sh ls cat echo rm mkdir cp mv ln sleep date grep sed ps uname \
+  hostname kill; do
+  link busybox "/bin/$t"
+done
+for t in env id head tail wget; do
+  link /bin/busybox "/usr/bin/$t"
+done
+put 0644 /usr/share/doc/busybox-static/copyright <<'EOF'
+BusyBox is licensed under the GNU General Public License, version 2.
+(Placeholder text of the v2c test fixture.)
+EOF
+owned busybox-static /bin/busybox /usr/share/doc/busybox-static/copyright
+
+# --- libc6 (placeholders) -----------------------------------------------
+echo 'placeholder for the GNU C library (v2c test fixture)' |
+  put 0755 /lib/x86_64-linux-gnu/libc.so.6
+echo 'placeholder for the dynamic linker (v2c test fixture)' |
+  put 0755 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+link /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
+echo 'GNU C Library: placeholder copyright (v2c test fixture)' |
+  put 0644 /usr/share/doc/libc6/copyright
+owned libc6 /lib/x86_64-linux-gnu/libc.so.6 \
+  /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2 \
+  /usr/share/doc/libc6/copyright
+
+# --- tzdata ---------------------------------------------------------------
+echo 'placeholder for the UTC zone file (v2c test fixture)' |
+  put 0644 /usr/share/zoneinfo/Etc/UTC
+link /usr/share/zoneinfo/Etc/UTC /etc/localtime
+echo Etc/UTC | put 0644 /etc/timezone
+owned tzdata /usr/share/zoneinfo/Etc/UTC
+
+# --- systemd --------------------------------------------------------------
+printf '#!/bin/sh\n# placeholder for systemd (v2c test fixture)\nexit 0\n' |
+  put 0755 /lib/systemd/systemd
+put 0644 /lib/systemd/system/multi-user.target <<'EOF'
+[Unit]
+Description=Multi-User System
+Documentation=man:systemd.special(7)
+Requires=basic.target
+Conflicts=rescue.service rescue.target
+After=basic.target rescue.service rescue.target
+AllowIsolate=yes
+EOF
+put 0644 /lib/systemd/system/timers.target <<'EOF'
+[Unit]
+Description=Timer Units
+Documentation=man:systemd.special(7)
+DefaultDependencies=no
+EOF
+put 0644 /lib/systemd/system/getty@.service <<'EOF'
+[Unit]
+Description=Getty on %I
+Documentation=man:agetty(8) man:systemd-getty-generator(8)
+After=systemd-user-sessions.service plymouth-quit-wait.service getty-pre.target
+Before=getty.target
+ConditionPathExists=/dev/tty0
+
+[Service]
+ExecStart=-/sbin/agetty -o '-p -- \\u' --noclear - $TERM
+Type=idle
+Restart=always
+RestartSec=0
+UtmpIdentifier=%I
+StandardInput=tty
+StandardOutput=tty
+TTYPath=/dev/%I
+TTYReset=yes
+TTYVHangup=yes
+TTYVTDisallocate=yes
+IgnoreSIGPIPE=no
+SendSIGHUP=yes
+
+[Install]
+WantedBy=getty.target
+DefaultInstance=tty1
+EOF
+put 0644 /lib/systemd/system/systemd-journald.service <<'EOF'
+[Unit]
+Description=Journal Service
+Documentation=man:systemd-journald.service(8) man:journald.conf(5)
+DefaultDependencies=no
+Requires=systemd-journald.socket
+After=systemd-journald.socket systemd-journald-dev-log.socket syslog.socket
+Before=sysinit.target
+
+[Service]
+DeviceAllow=char-* rw
+ExecStart=/lib/systemd/systemd-journald
+FileDescriptorStoreMax=4224
+Restart=always
+RestartSec=0
+Sockets=systemd-journald.socket systemd-journald-dev-log.socket
+StandardOutput=null
+Type=notify
+EOF
+put 0644 /etc/systemd/journald.conf <<'EOF'
+[Journal]
+#Storage=auto
+#Compress=yes
+EOF
+owned systemd /lib/systemd/systemd /lib/systemd/system/multi-user.target \
+  /lib/systemd/system/timers.target /lib/systemd/system/getty@.service \
+  /lib/systemd/system/systemd-journald.service
+conffile systemd /etc/systemd/journald.conf
+link /lib/systemd/system/multi-user.target /etc/systemd/system/default.target
+link /lib/systemd/system/getty@.service \
+  /etc/systemd/system/getty.target.wants/getty@tty1.service
+
+# --- cron -----------------------------------------------------------------
+printf '#!/bin/sh\n# placeholder for the cron daemon (v2c test fixture)\nexit 0\n' |
+  put 0755 /usr/sbin/cron
+put 0644 /lib/systemd/system/cron.service <<'EOF'
+[Unit]
+Description=Regular background program processing daemon
+Documentation=man:cron(8)
+After=remote-fs.target nss-user-lookup.target
+
+[Service]
+EnvironmentFile=-/etc/default/cron
+ExecStart=/usr/sbin/cron -f -P $EXTRA_OPTS
+IgnoreSIGPIPE=false
+KillMode=process
+Restart=on-failure
+SyslogFacility=cron
+
+[Install]
+WantedBy=multi-user.target
+EOF
+put 0644 /etc/default/cron <<'EOF'
+# Extra options for cron, see cron(8)
+EXTRA_OPTS=""
+EOF
+put 0644 /etc/crontab <<'EOF'
+# /etc/crontab: system-wide crontab
+# Unlike any other crontab you don't have to run the `crontab'
+# command to install the new version when you edit this file
+# and files in /etc/cron.d. These files also have username fields,
+# that none of the other crontabs do.
+
+SHELL=/bin/sh
+# You can also override PATH, but by default, newer versions inherit it from the environment
+#PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin
+
+# Example of job definition:
+# .---------------- minute (0 - 59)
+# |  .------------- hour (0 - 23)
+# |  |  .---------- day of month (1 - 31)
+# |  |  |  .------- month (1 - 12) OR jan,feb,mar,apr ...
+# |  |  |  |  .---- day of week (0 - 6) (Sunday=0 or 7) OR sun,mon,tue,wed,thu,fri,sat
+# |  |  |  |  |
+# *  *  *  *  * user-name command to be executed
+17 *	* * *	root	cd / && run-parts --report /etc/cron.hourly
+25 6	* * *	root	test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.daily; }
+47 6	* * 7	root	test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.weekly; }
+52 6	1 * *	root	test -x /usr/sbin/anacron || { cd / && run-parts --report /etc/cron.monthly; }
+#
+EOF
+owned cron /usr/sbin/cron /lib/systemd/system/cron.service
+conffile cron /etc/crontab /etc/default/cron
+put 0644 /etc/cron.d/demo-report <<'EOF'
+# Report of the demo application, every quarter of an hour
+SHELL=/bin/sh
+PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin
+
+*/15 * * * * demoapp /opt/demo-app/report.sh
+EOF
+put 0600 /var/spool/cron/crontabs/root <<'EOF'
+# DO NOT EDIT THIS FILE - edit the master and reinstall.
+# (/tmp/crontab.ZqTn2B/crontab installed on Fri Mar  1 00:00:00 2024)
+# (Cron version -- $Id: crontab.c,v 2.13 1994/01/17 03:20:37 vixie Exp $)
+30 2 * * * /usr/local/bin/backup.sh >/dev/null 2>&1
+EOF
+chmod 1730 "$root/var/spool/cron/crontabs"
+put 0755 /usr/local/bin/backup.sh <<'EOF'
+#!/bin/sh
+# Nightly copy of the demo application's data
+cp /var/lib/demo-app/data.db /var/backups/data.db.1
+EOF
+mkdir -p "$root/var/backups"
+
+# --- nginx ----------------------------------------------------------------
+printf '#!/bin/sh\n# placeholder for the nginx binary (v2c test fixture)\nexit 0\n' |
+  put 0755 /usr/sbin/nginx
+put 0644 /etc/nginx/nginx.conf <<'EOF'
+user www-data;
+worker_processes auto;
+pid /run/nginx.pid;
+error_log /var/log/nginx/error.log;
+include /etc/nginx/modules-enabled/*.conf;
+
+events {
+	worker_connections 768;
+}
+
+http {
+	sendfile on;
+	tcp_nopush on;
+	types_hash_max_size 2048;
+
+	include /etc/nginx/mime.types;
+	default_type application/octet-stream;
+
+	ssl_protocols TLSv1.2 TLSv1.3;
+	ssl_prefer_server_ciphers on;
+
+	access_log /var/log/nginx/access.log;
+
+	gzip on;
+
+	include /etc/nginx/conf.d/*.conf;
+	include /etc/nginx/sites-enabled/*;
+}
+EOF
+put 0644 /etc/nginx/mime.types <<'EOF'
+types {
+    text/html                             html htm shtml;
+    text/css                              css;
+    application/javascript                js;
+    application/json                      json;
+    image/png                             png;
+}
+EOF
+# The site as the package ships it: its md5 goes into the Conffiles field...
+put 0644 /etc/nginx/sites-available/default <<'EOF'
+server {
+	listen 80 default_server;
+	listen [::]:80 default_server;
+
+	root /var/www/html;
+	index index.html index.htm index.nginx-debian.html;
+
+	server_name _;
+
+	location / {
+		try_files $uri $uri/ =404;
+	}
+}
+EOF
+stock_site_md5=$(md5sum <"$root/etc/nginx/sites-available/default" | cut -d' ' -f1)
+# ...and as the admin changed it (a modified conffile): a reverse proxy in
+# front of demo-app.  sites-enabled/default is the symlink that nginx's
+# postinst makes.
+put 0644 /etc/nginx/sites-available/default <<'EOF'
+server {
+	listen 80;
+	listen [::]:80;
+
+	server_name _;
+	root /var/www/html;
+
+	location / {
+		proxy_pass http://127.0.0.1:8080;
+		proxy_set_header Host $host;
+	}
+}
+EOF
+link /etc/nginx/sites-available/default /etc/nginx/sites-enabled/default
+put 0644 /lib/systemd/system/nginx.service <<'EOF'
+[Unit]
+Description=A high performance web server and a reverse proxy server
+Documentation=man:nginx(8)
+After=network-online.target remote-fs.target nss-lookup.target
+Wants=network-online.target
+
+[Service]
+Type=forking
+PIDFile=/run/nginx.pid
+ExecStartPre=/usr/sbin/nginx -t -q -g 'daemon on; master_process on;'
+ExecStart=/usr/sbin/nginx -g 'daemon on; master_process on;'
+ExecReload=/usr/sbin/nginx -g 'daemon on; master_process on;' -s reload
+ExecStop=-/sbin/start-stop-daemon --quiet --stop --retry QUIT/5 --pidfile /run/nginx.pid
+TimeoutStopSec=5
+KillMode=mixed
+
+[Install]
+WantedBy=multi-user.target
+EOF
+put 0644 /etc/systemd/system/nginx.service.d/override.conf <<'EOF'
+[Service]
+ExecStart=
+ExecStart=/usr/sbin/nginx -g 'daemon on; master_process on; worker_processes 2;'
+LimitNOFILE=65536
+EOF
+put 0644 /var/www/html/index.html <<'EOF'
+<!DOCTYPE html>
+<html>
+<head><title>Welcome to nginx!</title></head>
+<body><h1>Welcome to nginx!</h1></body>
+</html>
+EOF
+echo 'nginx: placeholder copyright (v2c test fixture)' |
+  put 0644 /usr/share/doc/nginx/copyright
+owned nginx /usr/sbin/nginx /lib/systemd/system/nginx.service \
+  /var/www/html/index.html /usr/share/doc/nginx/copyright
+conffile nginx /etc/nginx/nginx.conf /etc/nginx/mime.types \
+  /etc/nginx/sites-available/default
+
+# --- openssh-server -------------------------------------------------------
+printf '#!/bin/sh\n# placeholder for the OpenSSH daemon (v2c test fixture)\nexit 0\n' |
+  put 0755 /usr/sbin/sshd
+put 0644 /lib/systemd/system/ssh.service <<'EOF'
+[Unit]
+Description=OpenBSD Secure Shell server
+Documentation=man:sshd(8) man:sshd_config(5)
+After=network.target auditd.service
+ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+
+[Service]
+EnvironmentFile=-/etc/default/ssh
+ExecStartPre=/usr/sbin/sshd -t
+ExecStart=/usr/sbin/sshd -D $SSHD_OPTS
+ExecReload=/usr/sbin/sshd -t
+ExecReload=/bin/kill -HUP $MAINPID
+KillMode=process
+Restart=on-failure
+RestartPreventExitStatus=255
+Type=notify
+RuntimeDirectory=sshd
+RuntimeDirectoryMode=0755
+
+[Install]
+WantedBy=multi-user.target
+Alias=sshd.service
+EOF
+put 0644 /etc/default/ssh <<'EOF'
+# Options to pass to sshd
+SSHD_OPTS=
+EOF
+put 0644 /etc/pam.d/sshd <<'EOF'
+# PAM configuration for the Secure Shell service (placeholder)
+@include common-auth
+account    required     pam_nologin.so
+@include common-account
+@include common-session
+@include common-password
+EOF
+echo '# placeholder for the Diffie-Hellman moduli (v2c test fixture)' |
+  put 0644 /etc/ssh/moduli
+echo 'OpenSSH: placeholder copyright (v2c test fixture)' |
+  put 0644 /usr/share/doc/openssh-server/copyright
+owned openssh-server /usr/sbin/sshd /lib/systemd/system/ssh.service \
+  /usr/share/doc/openssh-server/copyright
+conffile openssh-server /etc/default/ssh /etc/pam.d/sshd /etc/ssh/moduli
+put 0644 /etc/ssh/sshd_config <<'EOF'
+# See the sshd_config(5) manpage for details
+Include /etc/ssh/sshd_config.d/*.conf
+
+Port 22
+PermitRootLogin prohibit-password
+KbdInteractiveAuthentication no
+UsePAM yes
+X11Forwarding yes
+PrintMotd no
+AcceptEnv LANG LC_*
+Subsystem	sftp	/usr/lib/openssh/sftp-server
+EOF
+openssl genpkey -algorithm ed25519 -out "$root/etc/ssh/ssh_host_ed25519_key" 2>/dev/null
+chmod 0600 "$root/etc/ssh/ssh_host_ed25519_key"
+link /lib/systemd/system/ssh.service /etc/systemd/system/sshd.service
+
+# --- rsyslog: removed, its configuration kept ("rc") ----------------------
+put 0644 /etc/rsyslog.conf <<'EOF'
+# /etc/rsyslog.conf configuration file for rsyslog (left behind after removal)
+module(load="imuxsock")
+*.*;auth,authpriv.none		-/var/log/syslog
+EOF
+conffile rsyslog /etc/rsyslog.conf
+
+# --- enabled services -----------------------------------------------------
+for s in nginx ssh cron; do
+  link "/lib/systemd/system/$s.service" \
+    "/etc/systemd/system/multi-user.target.wants/$s.service"
+done
+link /etc/systemd/system/demo-app.service \
+  /etc/systemd/system/multi-user.target.wants/demo-app.service
+link /etc/systemd/system/demo-report.timer \
+  /etc/systemd/system/timers.target.wants/demo-report.timer
+
+# --- the demo application -------------------------------------------------
+put 0644 /etc/systemd/system/demo-app.service <<'EOF'
+[Unit]
+Description=v2c demo web application
+After=network.target
+Wants=network.target
+
+[Service]
+Type=simple
+User=demoapp
+Group=demoapp
+WorkingDirectory=/opt/demo-app
+Environment=PORT=8080
+EnvironmentFile=/etc/demo-app/app.env
+ExecStart=/opt/demo-app/run.sh
+Restart=on-failure
+RestartSec=2
+
+[Install]
+WantedBy=multi-user.target
+EOF
+put 0644 /etc/systemd/system/demo-report.service <<'EOF'
+[Unit]
+Description=Daily report of the v2c demo application
+
+[Service]
+Type=oneshot
+User=demoapp
+ExecStart=/opt/demo-app/report.sh
+EOF
+put 0644 /etc/systemd/system/demo-report.timer <<'EOF'
+[Unit]
+Description=Daily report of the v2c demo application
+
+[Timer]
+OnCalendar=daily
+Persistent=true
+
+[Install]
+WantedBy=timers.target
+EOF
+put 0755 /opt/demo-app/run.sh <<'EOF'
+#!/bin/sh
+exec /bin/busybox httpd -f -p ${PORT:-8080} -h /opt/demo-app/www
+EOF
+put 0755 /opt/demo-app/report.sh <<'EOF'
+#!/bin/sh
+echo "$(date) demo-app is alive" >>/var/log/demo-app/report.log
+EOF
+put 0644 /opt/demo-app/www/index.html <<'EOF'
+<!DOCTYPE html>
+<html>
+<head><title>v2c demo app</title></head>
+<body><h1>v2c demo app</h1></body>
+</html>
+EOF
+# Planted secrets: the tests grep every output of v2c for these values.
+put 0640 /etc/demo-app/app.env <<'EOF'
+# Settings of demo-app (systemd EnvironmentFile=)
+DB_HOST=db.internal
+DB_USER=appuser
+DB_PASSWORD=v2c-planted-password-3141
+API_TOKEN=v2c-planted-token-2718
+LOG_LEVEL=info
+EOF
+openssl genpkey -algorithm ed25519 -out "$root/etc/demo-app/tls.key" 2>/dev/null
+chmod 0600 "$root/etc/demo-app/tls.key"
+echo 'db.internal:5432:appdb:appuser:v2c-planted-pgpass-1618' |
+  put 0600 /root/.pgpass
+mkdir -p "$root/var/lib/demo-app" "$root/var/log/demo-app"
+{
+  printf 'SQLite format 3\000'
+  head -c 4080 /dev/urandom
+} >"$root/var/lib/demo-app/data.db"
+chmod 0640 "$root/var/lib/demo-app/data.db"
+put 0644 /var/log/demo-app/app.log <<'EOF'
+2024-02-29T23:58:01Z INFO demo-app starting on port 8080
+2024-02-29T23:58:01Z INFO connected to db.internal:5432
+2024-02-29T23:59:30Z INFO GET / 200 1ms
+EOF
+
+# --- a SysV-only service --------------------------------------------------
+put 0755 /etc/init.d/legacy-daemon <<'EOF'
+#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          legacy-daemon
+# Required-Start:    $remote_fs $syslog
+# Required-Stop:     $remote_fs $syslog
+# Default-Start:     2 3 4 5
+# Default-Stop:      0 1 6
+# Short-Description: Old in-house daemon without a systemd unit
+### END INIT INFO
+
+DAEMON=/usr/local/sbin/legacy-daemon
+PIDFILE=/run/legacy-daemon.pid
+
+case "$1" in
+  start)
+    start-stop-daemon --start --background --make-pidfile \
+      --pidfile $PIDFILE --exec $DAEMON
+    ;;
+  stop)
+    start-stop-daemon --stop --pidfile $PIDFILE
+    ;;
+  restart)
+    $0 stop
+    $0 start
+    ;;
+  *)
+    echo "Usage: $0 {start|stop|restart}" >&2
+    exit 3
+    ;;
+esac
+EOF
+put 0755 /usr/local/sbin/legacy-daemon <<'EOF'
+#!/bin/sh
+while :; do
+  date >>/var/log/legacy-daemon.log
+  sleep 60
+done
+EOF
+for r in 2 3 4 5; do
+  link ../init.d/legacy-daemon "/etc/rc$r.d/S01legacy-daemon"
+done
+for r in 0 1 6; do
+  link ../init.d/legacy-daemon "/etc/rc$r.d/K01legacy-daemon"
+done
+
+# --- identity, users ------------------------------------------------------
+echo v2c-demo | put 0644 /etc/hostname
+put 0644 /etc/hosts <<'EOF'
+127.0.0.1	localhost
+127.0.1.1	v2c-demo
+
+# The following lines are desirable for IPv6 capable hosts
+::1     localhost ip6-localhost ip6-loopback
+ff02::1 ip6-allnodes
+ff02::2 ip6-allrouters
+EOF
+put 0644 /etc/fstab <<'EOF'
+# /etc/fstab: static file system information.
+#
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+LABEL=v2c-root  /               ext4    errors=remount-ro 0       1
+EOF
+echo 3f1c9a7e5b2d4c8e9a6f0b1d2c3e4f5a | put 0444 /etc/machine-id
+put 0644 /etc/passwd <<'EOF'
+root:x:0:0:root:/root:/bin/sh
+daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin
+bin:x:2:2:bin:/bin:/usr/sbin/nologin
+sys:x:3:3:sys:/dev:/usr/sbin/nologin
+sync:x:4:65534:sync:/bin:/bin/sync
+www-data:x:33:33:www-data:/var/www:/usr/sbin/nologin
+_apt:x:42:65534::/nonexistent:/usr/sbin/nologin
+nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin
+systemd-network:x:998:998:systemd Network Management:/:/usr/sbin/nologin
+messagebus:x:100:102::/nonexistent:/usr/sbin/nologin
+sshd:x:101:65534::/run/sshd:/usr/sbin/nologin
+demoapp:x:1001:1001:v2c demo application:/opt/demo-app:/usr/sbin/nologin
+EOF
+put 0644 /etc/group <<'EOF'
+root:x:0:
+daemon:x:1:
+bin:x:2:
+sys:x:3:
+adm:x:4:
+tty:x:5:
+disk:x:6:
+www-data:x:33:
+shadow:x:42:
+nogroup:x:65534:
+systemd-journal:x:999:
+systemd-network:x:998:
+crontab:x:101:
+messagebus:x:102:
+demoapp:x:1001:
+EOF
+# No password hashes: locked ('*', '!') entries only.
+put 0640 /etc/shadow <<'EOF'
+root:*:19782:0:99999:7:::
+daemon:*:19782:0:99999:7:::
+bin:*:19782:0:99999:7:::
+sys:*:19782:0:99999:7:::
+sync:*:19782:0:99999:7:::
+www-data:*:19782:0:99999:7:::
+_apt:*:19782:0:99999:7:::
+nobody:*:19782:0:99999:7:::
+systemd-network:!*:19782::::::
+messagebus:!:19782::::::
+sshd:!:19782::::::
+demoapp:!:19782:0:99999:7:::
+EOF
+printf '#!/bin/sh\necho "This account is currently not available."\nexit 1\n' |
+  put 0755 /usr/sbin/nologin
+put 0644 /etc/apt/sources.list <<'EOF'
+deb http://deb.debian.org/debian bookworm main
+deb http://deb.debian.org/debian-security bookworm-security main
+deb http://deb.debian.org/debian bookworm-updates main
+EOF
+put 0644 /root/.profile <<'EOF'
+# ~/.profile: executed by Bourne-compatible login shells.
+mesg n 2> /dev/null || true
+EOF
+
+########################################################################
+# The dpkg database
+########################################################################
+
+info="$root/var/lib/dpkg/info"
+mkdir -p "$info" "$root/var/lib/dpkg/updates" "$root/var/cache/apt"
+
+# Installed-Size (KiB) of a package: what its files take in this tree.
+pkg_size ()
+{
+  local total=0 f s
+  while read -r f; do
+    if [ -f "$root$f" ] && [ ! -L "$root$f" ]; then
+      s=$(stat -c %s "$root$f")
+      total=$((total + s))
+    fi
+  done < <(cat "$own/$1" "$own/$1.conf" 2>/dev/null)
+  echo $(((total + 1023) / 1024))
+}
+
+# The "Conffiles:" field of a package: md5 of each conffile as shipped.
+pkg_conffiles ()
+{
+  local f m
+  [ -s "$own/$1.conf" ] || return 0
+  echo 'Conffiles:'
+  while read -r f; do
+    if [ "$f" = /etc/nginx/sites-available/default ]; then
+      m=$stock_site_md5
+    else
+      m=$(md5sum <"$root$f" | cut -d' ' -f1)
+    fi
+    echo " $f $m"
+  done <"$own/$1.conf"
+}
+
+# .list (every path, parents included), .md5sums (regular files that are
+# not conffiles, no leading slash) and .conffiles of a package.
+pkg_info ()
+{
+  local p=$1 f d
+  {
+    echo /.
+    while read -r f; do
+      d=$f
+      while [ "$d" != / ]; do
+        echo "$d"
+        d=$(dirname "$d")
+      done
+    done < <(cat "$own/$p" "$own/$p.conf" 2>/dev/null)
+  } | sort -u >"$info/$p.list"
+  if [ -s "$own/$p.conf" ]; then
+    cp "$own/$p.conf" "$info/$p.conffiles"
+  fi
+  if [ -s "$own/$p" ]; then
+    : >"$info/$p.md5sums"
+    while read -r f; do
+      if [ -f "$root$f" ] && [ ! -L "$root$f" ]; then
+        (cd "$root" && md5sum "${f#/}") >>"$info/$p.md5sums"
+      fi
+    done <"$own/$p"
+  fi
+}
+
+# One status stanza; reads the fields from stdin, where @SIZE@ and a
+# line @CONFFILES@ are filled in.
+stanza ()
+{
+  local size conf
+  size=$(pkg_size "$1")
+  conf=$(pkg_conffiles "$1")
+  while IFS= read -r line; do
+    case $line in
+    @CONFFILES@) [ -z "$conf" ] || printf '%s\n' "$conf" ;;
+    *) printf '%s\n' "${line//@SIZE@/$size}" ;;
+    esac
+  done
+  echo
+}
+
+for p in base-files busybox-static cron libc6 nginx openssh-server systemd \
+  tzdata rsyslog; do
+  pkg_info "$p"
+done
+
+{
+  stanza base-files <<'EOF'
+Package: base-files
+Essential: yes
+Status: install ok installed
+Priority: required
+Section: admin
+Installed-Size: @SIZE@
+Maintainer: Santiago Vila <sanvila@debian.org>
+Architecture: amd64
+Multi-Arch: foreign
+Version: 12.4+deb12u5
+Replaces: base, dpkg (<= 1.15.0), miscutils
+Provides: base
+@CONFFILES@
+Description: Debian base system miscellaneous files
+ This package contains the basic filesystem hierarchy of a Debian system, and
+ several important miscellaneous files, such as /etc/debian_version,
+ /etc/host.conf, /etc/issue, /etc/motd, /etc/profile, and others,
+ and the text of several common licenses in use on Debian systems.
+EOF
+  stanza busybox-static <<'EOF'
+Package: busybox-static
+Status: install ok installed
+Priority: optional
+Section: shells
+Installed-Size: @SIZE@
+Maintainer: Debian Install System Team <debian-boot@lists.debian.org>
+Architecture: amd64
+Source: busybox (1:1.35.0-4)
+Version: 1:1.35.0-4+b3
+Replaces: busybox
+Provides: busybox
+Conflicts: busybox
+Description: Standalone rescue shell with tons of builtin utilities
+ BusyBox combines tiny versions of many common UNIX utilities into a single
+ small executable. It provides minimalist replacements for the most common
+ utilities you would usually find on your desktop system (i.e., ls, cp, mv,
+ mount, tar, etc.).
+ .
+ busybox-static provides you with a statically linked version of BusyBox.
+Homepage: http://www.busybox.net
+EOF
+  stanza cron <<'EOF'
+Package: cron
+Status: install ok installed
+Priority: important
+Section: admin
+Installed-Size: @SIZE@
+Maintainer: Georges Khaznadar <georgesk@debian.org>
+Architecture: amd64
+Version: 3.0pl1-162
+Depends: libc6 (>= 2.34), base-files
+Recommends: systemd
+@CONFFILES@
+Description: process scheduling daemon
+ The cron daemon is a background process that runs particular programs at
+ particular times (for example, every minute, day, week, or month), as
+ specified in a crontab. By default, users may also create crontabs of
+ their own so that processes are run on their behalf.
+Homepage: https://ftp.isc.org/isc/cron/
+EOF
+  stanza libc6 <<'EOF'
+Package: libc6
+Status: install ok installed
+Priority: optional
+Section: libs
+Installed-Size: @SIZE@
+Maintainer: GNU Libc Maintainers <debian-glibc@lists.debian.org>
+Architecture: amd64
+Multi-Arch: same
+Source: glibc
+Version: 2.36-9+deb12u7
+Depends: libgcc-s1
+Recommends: libidn2-0 (>= 2.0.5~)
+Description: GNU C Library: Shared libraries
+ Contains the standard libraries that are used by nearly all programs on
+ the system. This package includes shared versions of the standard C library
+ and the standard math library, as well as many others.
+Homepage: https://www.gnu.org/software/libc/libc.html
+EOF
+  stanza nginx <<'EOF'
+Package: nginx
+Status: install ok installed
+Priority: optional
+Section: httpd
+Installed-Size: @SIZE@
+Maintainer: Debian Nginx Maintainers <pkg-nginx-maintainers@alioth-lists.debian.net>
+Architecture: amd64
+Version: 1.22.1-9
+Replaces: nginx-common (<< 1.22.1-9), nginx-core
+Provides: httpd, httpd-cgi, nginx-abi-1.22.1-7
+Depends: libc6 (>= 2.34), libssl3 (>= 3.0.0), zlib1g (>= 1:1.1.4), iproute2
+Breaks: nginx-common (<< 1.22.1-9)
+@CONFFILES@
+Description: small, powerful, scalable web/proxy server
+ Nginx ("engine X") is a high-performance web and reverse proxy server
+ created by Igor Sysoev. It can be used both as a standalone web server
+ and as a proxy to reduce the load on back-end HTTP or mail servers.
+Homepage: https://nginx.org
+EOF
+  stanza openssh-server <<'EOF'
+Package: openssh-server
+Status: install ok installed
+Priority: optional
+Section: net
+Installed-Size: @SIZE@
+Maintainer: Debian OpenSSH Maintainers <debian-ssh@lists.debian.org>
+Architecture: amd64
+Multi-Arch: foreign
+Source: openssh
+Version: 1:9.2p1-2+deb12u3
+Replaces: openssh-client (<< 1:7.9p1-8), ssh (<< 1:5.4p1-2)
+Provides: ssh-server
+Depends: libc6 (>= 2.36), libssl3 (>= 3.0.0), ucf (>= 0.28), procps
+Recommends: default-logind | logind | libpam-systemd, ncurses-term, xauth
+Conflicts: sftp, ssh-socks, ssh2
+@CONFFILES@
+Description: secure shell (SSH) server, for secure access from remote machines
+ This is the portable version of OpenSSH, a free implementation of
+ the Secure Shell protocol as specified by the IETF secsh working
+ group.
+Homepage: https://www.openssh.com/
+EOF
+  stanza rsyslog <<'EOF'
+Package: rsyslog
+Status: deinstall ok config-files
+Priority: important
+Section: admin
+Installed-Size: 2312
+Maintainer: Michael Biebl <biebl@debian.org>
+Architecture: amd64
+Version: 8.2302.0-1
+@CONFFILES@
+Description: reliable system and kernel logging daemon
+ Rsyslog is a multi-threaded implementation of syslogd (a system utility
+ providing support for message logging).
+Homepage: https://www.rsyslog.com/
+EOF
+  stanza systemd <<'EOF'
+Package: systemd
+Status: install ok installed
+Priority: important
+Section: admin
+Installed-Size: @SIZE@
+Maintainer: Debian systemd Maintainers <pkg-systemd-maintainers@lists.alioth.debian.org>
+Architecture: amd64
+Multi-Arch: foreign
+Version: 252.26-1~deb12u2
+Depends: libc6 (>= 2.34), mount
+Pre-Depends: libblkid1 (>= 2.24), libcap2 (>= 1:2.10)
+@CONFFILES@
+Description: system and service manager
+ systemd is a system and service manager for Linux. It provides aggressive
+ parallelization capabilities, uses socket and D-Bus activation for starting
+ services, offers on-demand starting of daemons, keeps track of processes
+ using Linux control groups and supports snapshotting and restoring of the
+ system state.
+Homepage: https://www.freedesktop.org/wiki/Software/systemd
+EOF
+  stanza tzdata <<'EOF'
+Package: tzdata
+Status: install ok installed
+Priority: required
+Section: localization
+Installed-Size: @SIZE@
+Maintainer: GNU Libc Maintainers <debian-glibc@lists.debian.org>
+Architecture: all
+Multi-Arch: foreign
+Version: 2024a-0+deb12u1
+Provides: tzdata-bookworm
+Depends: debconf (>= 0.5) | debconf-2.0
+Description: time zone and daylight-saving time data
+ This package contains data required for the implementation of
+ standard local time for many representative locations around the
+ globe.
+Homepage: https://www.iana.org/time-zones
+EOF
+} >"$root/var/lib/dpkg/status"
+cp "$root/var/lib/dpkg/status" "$root/var/lib/dpkg/status-old"
+
+# A changed package file: nginx.md5sums above has the md5 of the page as
+# the package shipped it; the admin edited it afterwards.
+put 0644 /var/www/html/index.html <<'EOF'
+<!DOCTYPE html>
+<html>
+<head><title>v2c-demo</title></head>
+<body><h1>v2c-demo: this server proxies to the demo app</h1></body>
+</html>
+EOF
+
+# Planted secret values, one per line: literal values and the base64 line
+# of each private key.
+{
+  echo v2c-planted-password-3141
+  echo v2c-planted-token-2718
+  echo v2c-planted-pgpass-1618
+  grep -v -e '^-----' "$root/etc/demo-app/tls.key"
+  grep -v -e '^-----' "$root/etc/ssh/ssh_host_ed25519_key"
+} >"$tmp/planted-secrets.txt"
+
+########################################################################
+# Tarballs of the tree for tar-in (numeric owners; no user names)
+########################################################################
+
+tarc ()
+{
+  tar -C "$root" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" "$@"
+}
+app_paths=(./opt/demo-app ./var/lib/demo-app ./var/log/demo-app
+  ./etc/demo-app/tls.key)
+tarc --owner=0 --group=0 \
+  --exclude=./opt/demo-app --exclude=./var/lib/demo-app \
+  --exclude=./var/log/demo-app --exclude=./etc/demo-app/tls.key \
+  -cf "$b/root.tar" .
+tarc --owner=1001 --group=1001 -cf "$b/app.tar" "${app_paths[@]}"
+
+# Files that differ between the exported VMs.
+mkdir -p "$b/etc"
+echo v2c-demo-snap >"$b/etc/hostname.snap"
+echo v2c-twodisk >"$b/etc/hostname.twodisk"
+echo v2c-lvm >"$b/etc/hostname.lvm"
+echo v2c-luks >"$b/etc/hostname.luks"
+for h in v2c-twodisk v2c-lvm v2c-luks; do
+  sed "s/v2c-demo/$h/" "$root/etc/hosts" >"$b/etc/hosts.$h"
+done
+cat >"$b/etc/fstab.twodisk" <<'EOF'
+# /etc/fstab: static file system information.
+#
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+LABEL=v2c-tworoot /             ext4    errors=remount-ro 0       1
+LABEL=v2c-var   /var            ext4    defaults        0       2
+EOF
+cat >"$b/etc/fstab.lvm" <<'EOF'
+# /etc/fstab: static file system information.
+#
+# <file system> <mount point>   <type>  <options>       <dump>  <pass>
+/dev/mapper/v2cvg-root /        ext4    errors=remount-ro 0       1
+EOF
+luks_uuid=7d3e9a41-5c2b-4f6e-8a1d-0b9c8e7f6a51
+cat >"$b/etc/fstab.luks" <<'EOF'
+# /etc/fstab: static file system information.
+LABEL=v2c-luksroot /            ext4    errors=remount-ro 0       1
+EOF
+printf 'sda1_crypt UUID=%s none luks,discard\n' "$luks_uuid" \
+  >"$b/etc/crypttab.luks"
+
+########################################################################
+# One appliance launch builds every filesystem
+########################################################################
+
+mkdir -p "$tmp/disk" "$tmp/bad"
+disk_mib=64
+raw_disks=("$tmp/disk/demo.img" "$b/snap.img" "$b/two-root.img"
+  "$b/two-var.img" "$b/lvm.img" "$tmp/bad/luks.img")
+
+# The encrypted partition's header (sdg, copied into sdf1 by guestfish).
+luks_key=v2c-fixture-luks
+truncate -s $((disk_mib - 2))M "$b/luks-part.img"
+printf '%s' "$luks_key" >"$b/luks.key"
+cryptsetup luksFormat --batch-mode --type luks2 --sector-size 512 \
+  --uuid "$luks_uuid" \
+  --pbkdf pbkdf2 --pbkdf-force-iterations 1000 --key-file "$b/luks.key" \
+  "$b/luks-part.img"
+
+gfs="$b/build.gfs"
+{
+  for d in "${raw_disks[@]}"; do
+    echo "add \"$d\" format:raw"
+  done
+  echo "add \"$b/luks-part.img\" format:raw readonly:true"
+  cat <<EOF
+run
+echo v2c-launched
+
+# demo (sda) and its snapshot (sdb): the snapshot is a copy that differs
+# only in /etc/hostname, so the VMDK delta holds a handful of clusters
+part-disk /dev/sda mbr
+mkfs ext4 /dev/sda1 label:v2c-root
+mount /dev/sda1 /
+tar-in "$b/root.tar" /
+tar-in "$b/app.tar" /
+chown 0 42 /etc/shadow
+chown 0 1001 /etc/demo-app/app.env
+chown 0 101 /var/spool/cron/crontabs
+chown 0 101 /var/spool/cron/crontabs/root
+umount-all
+copy-device-to-device /dev/sda /dev/sdb sparse:true
+mount /dev/sdb1 /
+upload "$b/etc/hostname.snap" /etc/hostname
+umount-all
+
+# two disks: / on sdc1, /var on the whole of sdd (no partition table)
+part-disk /dev/sdc mbr
+mkfs ext4 /dev/sdc1 label:v2c-tworoot
+mkfs ext4 /dev/sdd label:v2c-var
+mount /dev/sdc1 /
+mkdir /var
+mount /dev/sdd /var
+tar-in "$b/root.tar" /
+tar-in "$b/app.tar" /
+chown 0 42 /etc/shadow
+chown 0 1001 /etc/demo-app/app.env
+chown 0 101 /var/spool/cron/crontabs
+chown 0 101 /var/spool/cron/crontabs/root
+upload "$b/etc/hostname.twodisk" /etc/hostname
+upload "$b/etc/hosts.v2c-twodisk" /etc/hosts
+upload "$b/etc/fstab.twodisk" /etc/fstab
+umount-all
+
+# LVM: / on v2cvg/root
+part-disk /dev/sde mbr
+pvcreate /dev/sde1
+vgcreate v2cvg /dev/sde1
+lvcreate-free root v2cvg 100
+mkfs ext4 /dev/v2cvg/root label:v2c-lvroot
+mount /dev/v2cvg/root /
+tar-in "$b/root.tar" /
+tar-in "$b/app.tar" /
+chown 0 42 /etc/shadow
+chown 0 1001 /etc/demo-app/app.env
+chown 0 101 /var/spool/cron/crontabs
+chown 0 101 /var/spool/cron/crontabs/root
+upload "$b/etc/hostname.lvm" /etc/hostname
+upload "$b/etc/hosts.v2c-lvm" /etc/hosts
+upload "$b/etc/fstab.lvm" /etc/fstab
+umount-all
+vg-activate-all false
+
+# LUKS: / inside an encrypted partition.  The LUKS header comes from
+# the host (a cheap PBKDF; the appliance's default Argon2 benchmark is
+# very slow without KVM); guestfish reads the key from the next line.
+part-disk /dev/sdf mbr
+copy-device-to-device /dev/sdg /dev/sdf1 sparse:true
+luks-open /dev/sdf1 root_crypt
+$luks_key
+mkfs ext4 /dev/mapper/root_crypt label:v2c-luksroot
+mount /dev/mapper/root_crypt /
+tar-in "$b/root.tar" /
+upload "$b/etc/hostname.luks" /etc/hostname
+upload "$b/etc/hosts.v2c-luks" /etc/hosts
+upload "$b/etc/fstab.luks" /etc/fstab
+upload "$b/etc/crypttab.luks" /etc/crypttab
+umount-all
+luks-close /dev/mapper/root_crypt
+
+sync
+shutdown
+EOF
+} >"$gfs"
+
+# run_guestfish: 0 built, 1 failed after the launch, 2 could not launch
+run_guestfish ()
+{
+  local d
+  for d in "${raw_disks[@]}"; do
+    rm -f "$d"
+    truncate -s "${disk_mib}M" "$d"
+  done
+  if guestfish --keys-from-stdin -f "$gfs" >"$b/guestfish.out" \
+    2>"$b/guestfish.err" </dev/null; then
+    return 0
+  fi
+  if grep -qx v2c-launched "$b/guestfish.out"; then
+    return 1
+  fi
+  return 2
+}
+
+# The first line of guestfish's complaint, without "FILE:LINE: ".
+launch_error ()
+{
+  head -n1 "$b/guestfish.err" | sed 's/^[^ ]*\.gfs:[0-9]*: //'
+}
+
+rc=0
+run_guestfish || rc=$?
+if [ "$rc" -eq 2 ] && [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ]; then
+  warn "libguestfs could not launch ($(launch_error)); retrying with LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
+  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
+  rc=0
+  run_guestfish || rc=$?
+fi
+case $rc in
+0)
+  # Tests that launch libguestfs again can skip the failing first try.
+  if [ -n "${LIBGUESTFS_BACKEND_SETTINGS-}" ]; then
+    printf 'LIBGUESTFS_BACKEND_SETTINGS=%s\n' "$LIBGUESTFS_BACKEND_SETTINGS"
+  fi >"$tmp/libguestfs.env"
+  ;;
+1)
+  cat "$b/guestfish.err" >&2
+  die "guestfish failed while building the filesystems"
+  ;;
+*)
+  skip "libguestfs cannot launch an appliance here: $(launch_error)"
+  ;;
+esac
+
+########################################################################
+# Every other format, derived with qemu-img
+########################################################################
+
+# The raw disks are only ever read from here on: checked at the end.
+md5sum "${raw_disks[@]}" >"$b/raw.md5"
+
+qi ()
+{
+  qemu-img "$@"
+}
+bytes=$((disk_mib * 1024 * 1024))
+
+# (d) raw and qcow2
+qi convert -f raw -O qcow2 "$tmp/disk/demo.img" "$tmp/disk/demo.qcow2"
+
+# The OVF envelope of the demo VM; $1: a line before <Envelope> (or
+# empty), $2: the text of <Name>, $3: ovf:size of the disk file.
+ovf_envelope ()
+{
+  cat <<EOF
+<?xml version="1.0" encoding="UTF-8"?>
+EOF
+  if [ -n "$1" ]; then
+    printf '%s\n' "$1"
+  fi
+  cat <<EOF
+<Envelope vmw:buildId="build-22380479" xmlns="http://schemas.dmtf.org/ovf/envelope/1" xmlns:cim="http://schemas.dmtf.org/wbem/wscim/1/common" xmlns:ovf="http://schemas.dmtf.org/ovf/envelope/1" xmlns:rasd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_ResourceAllocationSettingData" xmlns:vmw="http://www.vmware.com/schema/ovf" xmlns:vssd="http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_VirtualSystemSettingData" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+  <References>
+    <File ovf:href="demo-disk1.vmdk" ovf:id="file1" ovf:size="$3"/>
+  </References>
+  <DiskSection>
+    <Info>Virtual disk information</Info>
+    <Disk ovf:capacity="$bytes" ovf:capacityAllocationUnits="byte" ovf:diskId="vmdisk1" ovf:fileRef="file1" ovf:format="http://www.vmware.com/interfaces/specifications/vmdk.html#streamOptimized"/>
+  </DiskSection>
+  <NetworkSection>
+    <Info>The list of logical networks</Info>
+    <Network ovf:name="VM Network">
+      <Description>The VM Network network</Description>
+    </Network>
+  </NetworkSection>
+  <VirtualSystem ovf:id="v2c-demo">
+    <Info>A virtual machine</Info>
+    <Name>$2</Name>
+    <OperatingSystemSection ovf:id="96" vmw:osType="debian12_64Guest">
+      <Info>The kind of installed guest operating system</Info>
+      <Description>Debian GNU/Linux 12 (64-bit)</Description>
+    </OperatingSystemSection>
+    <VirtualHardwareSection>
+      <Info>Virtual hardware requirements</Info>
+      <System>
+        <vssd:ElementName>Virtual Hardware Family</vssd:ElementName>
+        <vssd:InstanceID>0</vssd:InstanceID>
+        <vssd:VirtualSystemIdentifier>v2c-demo</vssd:VirtualSystemIdentifier>
+        <vssd:VirtualSystemType>vmx-19</vssd:VirtualSystemType>
+      </System>
+      <Item>
+        <rasd:AllocationUnits>hertz * 10^6</rasd:AllocationUnits>
+        <rasd:Description>Number of Virtual CPUs</rasd:Description>
+        <rasd:ElementName>2 virtual CPU(s)</rasd:ElementName>
+        <rasd:InstanceID>1</rasd:InstanceID>
+        <rasd:ResourceType>3</rasd:ResourceType>
+        <rasd:VirtualQuantity>2</rasd:VirtualQuantity>
+        <vmw:CoresPerSocket ovf:required="false">1</vmw:CoresPerSocket>
+      </Item>
+      <Item>
+        <rasd:AllocationUnits>byte * 2^20</rasd:AllocationUnits>
+        <rasd:Description>Memory Size</rasd:Description>
+        <rasd:ElementName>2048MB of memory</rasd:ElementName>
+        <rasd:InstanceID>2</rasd:InstanceID>
+        <rasd:ResourceType>4</rasd:ResourceType>
+        <rasd:VirtualQuantity>2048</rasd:VirtualQuantity>
+      </Item>
+      <Item>
+        <rasd:Address>0</rasd:Address>
+        <rasd:Description>SCSI Controller</rasd:Description>
+        <rasd:ElementName>SCSI controller 0</rasd:ElementName>
+        <rasd:InstanceID>3</rasd:InstanceID>
+        <rasd:ResourceSubType>lsilogic</rasd:ResourceSubType>
+        <rasd:ResourceType>6</rasd:ResourceType>
+        <vmw:Config ovf:required="false" vmw:key="slotInfo.pciSlotNumber" vmw:value="16"/>
+      </Item>
+      <Item>
+        <rasd:AddressOnParent>0</rasd:AddressOnParent>
+        <rasd:ElementName>Hard disk 1</rasd:ElementName>
+        <rasd:HostResource>ovf:/disk/vmdisk1</rasd:HostResource>
+        <rasd:InstanceID>4</rasd:InstanceID>
+        <rasd:Parent>3</rasd:Parent>
+        <rasd:ResourceType>17</rasd:ResourceType>
+        <vmw:Config ovf:required="false" vmw:key="backing.writeThrough" vmw:value="false"/>
+      </Item>
+      <Item>
+        <rasd:AddressOnParent>7</rasd:AddressOnParent>
+        <rasd:AutomaticAllocation>true</rasd:AutomaticAllocation>
+        <rasd:Connection>VM Network</rasd:Connection>
+        <rasd:Description>VmxNet3 ethernet adapter on &quot;VM Network&quot;</rasd:Description>
+        <rasd:ElementName>Network adapter 1</rasd:ElementName>
+        <rasd:InstanceID>5</rasd:InstanceID>
+        <rasd:ResourceSubType>VmxNet3</rasd:ResourceSubType>
+        <rasd:ResourceType>10</rasd:ResourceType>
+        <vmw:Config ovf:required="false" vmw:key="slotInfo.pciSlotNumber" vmw:value="192"/>
+        <vmw:Config ovf:required="false" vmw:key="wakeOnLanEnabled" vmw:value="true"/>
+      </Item>
+      <Item ovf:required="false">
+        <rasd:AutomaticAllocation>false</rasd:AutomaticAllocation>
+        <rasd:ElementName>Video card</rasd:ElementName>
+        <rasd:InstanceID>6</rasd:InstanceID>
+        <rasd:ResourceType>24</rasd:ResourceType>
+        <vmw:Config ovf:required="false" vmw:key="videoRamSizeInKB" vmw:value="4096"/>
+      </Item>
+      <vmw:Config ovf:required="false" vmw:key="cpuHotAddEnabled" vmw:value="false"/>
+      <vmw:Config ovf:required="false" vmw:key="memoryHotAddEnabled" vmw:value="false"/>
+      <vmw:Config ovf:required="false" vmw:key="firmware" vmw:value="bios"/>
+      <vmw:Config ovf:required="false" vmw:key="tools.syncTimeWithHost" vmw:value="false"/>
+      <vmw:Config ovf:required="false" vmw:key="powerOpInfo.powerOffType" vmw:value="soft"/>
+    </VirtualHardwareSection>
+  </VirtualSystem>
+</Envelope>
+EOF
+}
+
+# manifest FILE...: the .mf lines vSphere writes
+manifest ()
+{
+  local f
+  for f in "$@"; do
+    echo "SHA256($f)= $(sha256sum <"$f" | cut -d' ' -f1)"
+  done
+}
+
+# ova_tar OUT DIR MEMBER...: a ustar archive as vSphere writes it
+ova_tar ()
+{
+  local o=$1 d=$2
+  shift 2
+  tar -C "$d" --format=ustar --numeric-owner --owner=64 --group=64 \
+    --mode=0644 --mtime="@$epoch" -cf "$o" "$@"
+}
+
+# (a) OVA and gzipped OVA
+ova_dir="$b/ova"
+mkdir -p "$ova_dir" "$tmp/ova" "$tmp/ova-gz"
+qi convert -f raw -O vmdk -o subformat=streamOptimized,adapter_type=lsilogic \
+  "$tmp/disk/demo.img" "$ova_dir/demo-disk1.vmdk"
+vmdk_size=$(stat -c %s "$ova_dir/demo-disk1.vmdk")
+ovf_envelope "" v2c-demo "$vmdk_size" >"$ova_dir/demo.ovf"
+(cd "$ova_dir" && manifest demo.ovf demo-disk1.vmdk) >"$ova_dir/demo.mf"
+ova_tar "$tmp/ova/demo.ova" "$ova_dir" demo.ovf demo.mf demo-disk1.vmdk
+gzip -n -c "$tmp/ova/demo.ova" >"$tmp/ova-gz/demo.ova"
+
+# The VMX of a VM as ESXi 7.0U2+ writes it (hardware version 19).
+#   $1 displayName, $2 numvcpus, $3 memSize, $4 scsi0.virtualDev,
+#   $5 ethernet0.virtualDev, $6 MAC, $7 addressType (generated/vpx),
+#   $8 uuid byte, then the disk file names (scsi0:0, scsi0:1, ...)
+vmx ()
+{
+  local name=$1 cpus=$2 mem=$3 scsi=$4 nic=$5 mac=$6 atype=$7 u=$8 i=0 f
+  shift 8
+  cat <<EOF
+.encoding = "UTF-8"
+config.version = "8"
+virtualHW.version = "19"
+vmci0.present = "TRUE"
+floppy0.present = "FALSE"
+svga.vramSize = "8388608"
+numvcpus = "$cpus"
+memSize = "$mem"
+tools.upgrade.policy = "manual"
+sched.cpu.units = "mhz"
+vm.createDate = "1709251200000000"
+scsi0.virtualDev = "$scsi"
+scsi0.present = "TRUE"
+EOF
+  for f in "$@"; do
+    cat <<EOF
+scsi0:$i.deviceType = "scsi-hardDisk"
+scsi0:$i.fileName = "$f"
+sched.scsi0:$i.shares = "normal"
+sched.scsi0:$i.throughputCap = "off"
+scsi0:$i.present = "TRUE"
+EOF
+    i=$((i + 1))
+  done
+  cat <<EOF
+sata0.present = "TRUE"
+sata0:0.startConnected = "FALSE"
+sata0:0.deviceType = "cdrom-image"
+sata0:0.fileName = ""
+sata0:0.present = "TRUE"
+ethernet0.allowGuestConnectionControl = "FALSE"
+ethernet0.virtualDev = "$nic"
+ethernet0.networkName = "VM Network"
+ethernet0.addressType = "$atype"
+ethernet0.generatedAddress = "$mac"
+EOF
+  if [ "$atype" = generated ]; then
+    echo 'ethernet0.generatedAddressOffset = "0"'
+  fi
+  cat <<EOF
+ethernet0.uptCompatibility = "TRUE"
+ethernet0.present = "TRUE"
+displayName = "$name"
+guestOS = "debian12-64"
+toolScripts.afterPowerOn = "TRUE"
+toolScripts.afterResume = "TRUE"
+toolScripts.beforeSuspend = "TRUE"
+toolScripts.beforePowerOff = "TRUE"
+tools.syncTime = "FALSE"
+uuid.bios = "42 1d 2c 07 5e 91 4a $u-9c 3b 6e 0f 21 d4 85 $u"
+uuid.location = "56 4d 2c 07 5e 91 4a $u-9c 3b 6e 0f 21 d4 85 $u"
+vc.uuid = "50 1d 7a 3e 11 c2 48 $u-a1 0e 55 d9 3b 72 6c $u"
+nvram = "${name}.nvram"
+svga.present = "TRUE"
+pciBridge0.present = "TRUE"
+pciBridge4.present = "TRUE"
+pciBridge4.virtualDev = "pcieRootPort"
+pciBridge4.functions = "8"
+pciBridge5.present = "TRUE"
+pciBridge5.virtualDev = "pcieRootPort"
+pciBridge5.functions = "8"
+hpet0.present = "TRUE"
+RemoteDisplay.maxConnections = "-1"
+sched.cpu.latencySensitivity = "normal"
+scsi0.pciSlotNumber = "160"
+ethernet0.pciSlotNumber = "192"
+sata0.pciSlotNumber = "33"
+sched.cpu.min = "0"
+sched.cpu.shares = "normal"
+sched.mem.min = "0"
+sched.mem.minSize = "0"
+sched.mem.shares = "normal"
+vmci0.id = "1931532$u"
+cleanShutdown = "TRUE"
+EOF
+}
+
+# (b) VMX + monolithicSparse
+mkdir -p "$tmp/vmx-sparse"
+qi convert -f raw -O vmdk -o subformat=monolithicSparse,adapter_type=lsilogic \
+  "$tmp/disk/demo.img" "$tmp/vmx-sparse/demo.vmdk"
+vmx v2c-demo-sparse 2 1024 pvscsi e1000e 00:0c:29:5d:3a:11 generated 11 \
+  demo.vmdk >"$tmp/vmx-sparse/demo.vmx"
+
+# (c) VMX + twoGbMaxExtentSparse base + snapshot delta.  The delta is made
+# from a qcow2 overlay of the snapshot disk rebased onto the base: only
+# clusters that differ end up in it, and convert -B then copies just those.
+mkdir -p "$tmp/vmx-split"
+qi convert -f raw -O vmdk -o subformat=twoGbMaxExtentSparse,adapter_type=lsilogic \
+  "$tmp/disk/demo.img" "$tmp/vmx-split/demo.vmdk"
+qi create -q -f qcow2 -b "$b/snap.img" -F raw "$b/snap-delta.qcow2"
+qi rebase -f qcow2 -b "$tmp/disk/demo.img" -F raw "$b/snap-delta.qcow2"
+(cd "$tmp/vmx-split" &&
+  qi convert -f qcow2 -O vmdk -B demo.vmdk \
+    -o backing_fmt=vmdk,adapter_type=lsilogic \
+    "$b/snap-delta.qcow2" demo-000001.vmdk)
+qi compare -q -f raw -F vmdk "$b/snap.img" "$tmp/vmx-split/demo-000001.vmdk" ||
+  die "the snapshot delta does not read back as the snapshot disk"
+vmx v2c-demo-split 4 4096 lsisas1068 vmxnet3 00:50:56:9a:3a:12 vpx 12 \
+  demo-000001.vmdk >"$tmp/vmx-split/demo.vmx"
+backing=$(qi info --output=json "$tmp/vmx-split/demo-000001.vmdk" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin).get("backing-filename", ""))')
+[ "$backing" = demo.vmdk ] ||
+  die "the snapshot delta has '$backing' as its backing file, not 'demo.vmdk'"
+base_kib=$(du -k "$tmp/vmx-split/demo.vmdk" "$tmp/vmx-split"/demo-s0*.vmdk |
+  awk '{ s += $1 } END { print s }')
+delta_kib=$(du -k "$tmp/vmx-split/demo-000001.vmdk" | cut -f1)
+[ "$((delta_kib * 5))" -lt "$base_kib" ] ||
+  die "the snapshot delta takes $delta_kib KiB, the base $base_kib KiB"
+
+# (f) two disks
+mkdir -p "$tmp/twodisk"
+qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/two-root.img" \
+  "$tmp/twodisk/twodisk.vmdk"
+qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/two-var.img" \
+  "$tmp/twodisk/twodisk_1.vmdk"
+vmx v2c-twodisk 1 512 lsilogic e1000 00:50:56:9a:3a:13 vpx 13 \
+  twodisk.vmdk twodisk_1.vmdk >"$tmp/twodisk/twodisk.vmx"
+
+# (g) LVM
+mkdir -p "$tmp/lvm"
+qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/lvm.img" \
+  "$tmp/lvm/lvm.vmdk"
+vmx v2c-lvm 1 768 pvscsi vmxnet3 00:50:56:9a:3a:14 vpx 14 \
+  lvm.vmdk >"$tmp/lvm/lvm.vmx"
+
+# (e) libvirt test-driver domain (absolute path of the final directory)
+mkdir -p "$tmp/libvirt"
+cat >"$tmp/libvirt/demo.xml" <<EOF
+<?xml version="1.0"?>
+<node>
+  <domain type='test'>
+    <name>v2c-demo-libvirt</name>
+    <uuid>6a1f0c3e-2b4d-4e8f-9a7b-5c6d7e8f9a0b</uuid>
+    <memory unit='KiB'>1048576</memory>
+    <currentMemory unit='KiB'>1048576</currentMemory>
+    <vcpu placement='static'>2</vcpu>
+    <os>
+      <type arch='x86_64' machine='pc'>hvm</type>
+      <boot dev='hd'/>
+    </os>
+    <on_poweroff>destroy</on_poweroff>
+    <on_reboot>restart</on_reboot>
+    <on_crash>destroy</on_crash>
+    <devices>
+      <disk type='file' device='disk'>
+        <driver name='qemu' type='qcow2'/>
+        <source file='$out/disk/demo.qcow2'/>
+        <target dev='vda' bus='virtio'/>
+      </disk>
+      <interface type='network'>
+        <mac address='52:54:00:3a:5d:15'/>
+        <source network='default'/>
+        <model type='virtio'/>
+      </interface>
+    </devices>
+  </domain>
+  <network>
+    <name>default</name>
+    <uuid>0c6e2a4f-8b1d-4c3e-9f5a-7d6b8e9fa0b1</uuid>
+    <bridge name='virbr0'/>
+    <forward mode='nat'/>
+    <ip address='192.168.122.1' netmask='255.255.255.0'/>
+  </network>
+</node>
+EOF
+
+########################################################################
+# Broken inputs
+########################################################################
+
+bad="$tmp/bad"
+ova_bytes=$(stat -c %s "$tmp/ova/demo.ova")
+head -c $((ova_bytes * 6 / 10)) "$tmp/ova/demo.ova" >"$bad/truncated.ova"
+
+mm="$b/mf-mismatch"
+mkdir -p "$mm"
+cp "$ova_dir/demo.ovf" "$ova_dir/demo-disk1.vmdk" "$mm/"
+# Change the last hex digit of the disk's digest.
+awk '/^SHA256\(demo-disk1\.vmdk\)= / {
+       c = substr($0, length($0), 1)
+       $0 = substr($0, 1, length($0) - 1) (c == "0" ? "1" : "0")
+     }
+     { print }' "$ova_dir/demo.mf" >"$mm/demo.mf"
+cmp -s "$ova_dir/demo.mf" "$mm/demo.mf" && die "the manifest was not altered"
+ova_tar "$bad/mf-mismatch.ova" "$mm" demo.ovf demo.mf demo-disk1.vmdk
+
+ovf_envelope '<!DOCTYPE Envelope [<!ENTITY xxe SYSTEM "file:///etc/hostname">]>' \
+  '&xxe;' "$vmdk_size" >"$bad/xxe.ovf"
+
+# GNU tar will not write a member named ../x; Python's tarfile will.
+python3 - "$bad/dotdot.ova" "$ova_dir" <<'EOF'
+import io, os, sys, tarfile
+out, src = sys.argv[1], sys.argv[2]
+with tarfile.open(out, "w", format=tarfile.USTAR_FORMAT) as t:
+    data = b"written outside the extraction directory\n"
+    info = tarfile.TarInfo("../x")
+    info.size = len(data)
+    info.mode = 0o644
+    info.mtime = 1709251200
+    t.addfile(info, io.BytesIO(data))
+    for name in ("demo.ovf", "demo.mf", "demo-disk1.vmdk"):
+        info = t.gettarinfo(os.path.join(src, name), arcname=name)
+        info.uid = info.gid = 64
+        info.uname = info.gname = ""
+        with open(os.path.join(src, name), "rb") as f:
+            t.addfile(info, f)
+EOF
+
+head -c 1048576 /dev/urandom >"$bad/random.vmdk"
+truncate -s "${disk_mib}M" "$bad/blank.img"
+
+qi convert -f raw -O vmdk -o adapter_type=lsilogic "$bad/blank.img" \
+  "$bad/absurd.vmdk"
+vmx v2c-absurd 1 512 lsilogic vmxnet3 00:50:56:9a:3a:16 vpx 16 absurd.vmdk |
+  sed -e 's/^numvcpus = .*/numvcpus = "99999999999"/' \
+    -e 's/^memSize = .*/memsize = "-5"/' >"$bad/absurd.vmx"
+
+# LUKS: a hand-written monolithicFlat descriptor over the raw luks.img.
+cat >"$bad/luks.vmdk" <<EOF
+# Disk DescriptorFile
+version=1
+encoding="UTF-8"
+CID=5a3c9e71
+parentCID=ffffffff
+createType="monolithicFlat"
+
+# Extent description
+RW $((bytes / 512)) FLAT "luks.img" 0
+
+# The Disk Data Base
+#DDB
+
+ddb.adapterType = "lsilogic"
+ddb.geometry.cylinders = "8"
+ddb.geometry.heads = "255"
+ddb.geometry.sectors = "63"
+ddb.longContentID = "7b0e4d2f9c1a3e5b8d6f0a2c5a3c9e71"
+ddb.uuid = "60 00 C2 9d 3e 4f 5a 6b-7c 8d 9e af b0 c1 d2 e3"
+ddb.virtualHWVersion = "19"
+EOF
+vmx v2c-luks 1 512 lsilogic vmxnet3 00:50:56:9a:3a:17 vpx 17 luks.vmdk \
+  >"$bad/luks.vmx"
+qi compare -q -f raw -F vmdk "$bad/luks.img" "$bad/luks.vmdk" ||
+  die "the LUKS descriptor does not read back as luks.img"
+
+md5sum --quiet -c "$b/raw.md5" >&2 ||
+  die "a raw disk changed while the other formats were derived from it"
+
+commit
+echo "$prog: fixtures built in $out ($(($(date +%s) - start)) s)"
