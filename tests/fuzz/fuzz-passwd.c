@@ -1,0 +1,39 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libFuzzer target for v2c_passwd_parse, as /etc/passwd and as
+ * /etc/group.
+ */
+#include <config.h>
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "inspect.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  struct v2c_err err = { 0 };
+  int group;
+
+  for (group = 0; group <= 1; group++) {
+    struct v2c_users u = { 0 };
+    size_t i;
+
+    if (v2c_passwd_parse ((const char *) data, size, group, &u, &err) == -1
+        && err.msg[0] == '\0')
+      abort ();
+    for (i = 0; i < u.n; i++)
+      if (u.v[i].name == NULL || u.v[i].name[0] == '\0'
+          || strchr (u.v[i].name, ':') || u.v[i].is_group != group
+          || (group && u.v[i].members == NULL))
+        abort ();
+    v2c_users_free_contents (&u);
+  }
+  return 0;
+}

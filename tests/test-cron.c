@@ -1,0 +1,267 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * cron jobs of a guest tree built here.  Each crontab's jobs are
+ * compared, count and schedule and command, with an independent awk
+ * reading of the same file; then the run-parts directories, the spool
+ * and anacrontab are checked.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inspect.h"
+
+static int failures;
+static char root[] = "/tmp/v2c-test-cron.XXXXXX";
+
+#define CHECK(cond, ...)                                                      \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
+      fprintf (stderr, __VA_ARGS__);                                          \
+      fputc ('\n', stderr);                                                   \
+      failures++;                                                             \
+    }                                                                         \
+  } while (0)
+
+static void
+put (const char *rel, const char *content, int mode)
+{
+  char p[4096], cmd[8192];
+  FILE *f;
+
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  snprintf (cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
+  if (system (cmd) != 0)
+    exit (1);
+  f = fopen (p, "w");
+  if (f == NULL) {
+    perror (p);
+    exit (1);
+  }
+  fputs (content, f);
+  fclose (f);
+  chmod (p, mode);
+}
+
+static const char system_tab[]
+    = "# /etc/crontab: system-wide crontab\n"
+      "SHELL=/bin/sh\n"
+      "PATH=/usr/local/sbin:/usr/local/bin:/sbin:/bin:/usr/sbin:/usr/bin\n"
+      "MAILTO = \"ops@example.com\"\n"
+      "CRON_TZ=UTC\n"
+      "\n"
+      "17 *\t* * *\troot    cd / && run-parts --report /etc/cron.hourly\n"
+      "25 6\t* * *\troot\ttest -x /usr/sbin/anacron || { cd / && run-parts "
+      "--report /etc/cron.daily; }\n"
+      "*/15 * * * * www-data /usr/bin/php /var/www/cron.php >/dev/null 2>&1\n"
+      "0 3 * jan,jul mon-fri backup /opt/backup/run --date=$(date +\\%F) "
+      "%stdin\n"
+      "  @reboot   root   /usr/local/bin/on-boot  \n"
+      "@weekly root /usr/local/bin/weekly\n"
+      "@bogus root /never\n"
+      "1 2 3 4 root\n"
+      "1 2 3 root /missing-a-field\n"
+      "# 0 0 * * * root /commented\n";
+
+static const char user_tab[]
+    = "MAILTO=dev@example.com\n"
+      "# m h dom mon dow command\n"
+      "0 */2 * * * /home/demo/bin/sync --all\n"
+      "@daily /home/demo/bin/cleanup\n"
+      "30 4 1 * * echo 'monthly % report' | mail -s x demo\n";
+
+/* An independent reading of a crontab with awk: one line per job,
+ * "schedule|user|command". */
+static char *
+awk_jobs (const char *path, int system_tab_, const char *user)
+{
+  char cmd[8192];
+  static char out[1 << 16];
+  FILE *f;
+  size_t n;
+
+  snprintf (
+      cmd, sizeof cmd,
+      "awk -v sys=%d -v usr='%s' '"
+      "/^[ \\t]*(#|$)/ { next }"
+      "{ line = $0; sub(/^[ \\t]+/, \"\", line); sub(/[ \\t]+$/, \"\", line) }"
+      "line ~ /^@/ { if ($1 !~ /^@(reboot|yearly|annually|monthly|weekly|"
+      "daily|midnight|hourly)$/) next; nf = 1 }"
+      "line ~ /^[0-9*]/ { nf = 5 }"
+      "line !~ /^[0-9*@]/ { next }"
+      "{ if (NF < nf + sys + 1) next;"
+      "  sched = $1; for (i = 2; i <= nf; i++) sched = sched \" \" $i;"
+      "  u = sys ? $(nf + 1) : usr;"
+      "  rest = line; for (i = 1; i <= nf + sys; i++) "
+      "{ sub(/^[^ \\t]+[ \\t]+/, \"\", rest) }"
+      "  print sched \"|\" u \"|\" rest }' '%s'",
+      system_tab_, user ? user : "", path);
+  f = popen (cmd, "r");
+  if (f == NULL)
+    return NULL;
+  n = fread (out, 1, sizeof out - 1, f);
+  out[n] = '\0';
+  pclose (f);
+  return out;
+}
+
+static void
+compare_awk (const struct v2c_cron *c, const char *file, int sys,
+             const char *user, size_t expect_n)
+{
+  char path[4096], *aw, *line, *save, mine[1 << 16];
+  size_t i, o = 0, n = 0;
+
+  snprintf (path, sizeof path, "%s%s", root, file);
+  aw = awk_jobs (path, sys, user);
+  CHECK (aw != NULL, "awk failed");
+  if (aw == NULL)
+    return;
+  mine[0] = '\0';
+  for (i = 0; i < c->n; i++)
+    if (strcmp (c->v[i].file, file) == 0) {
+      o += (size_t) snprintf (mine + o, sizeof mine - o, "%s|%s|%s\n",
+                              c->v[i].schedule, c->v[i].user, c->v[i].command);
+      n++;
+    }
+  CHECK (strcmp (mine, aw) == 0,
+         "%s differs from awk:\n--- v2c\n%s--- awk\n%s", file, mine, aw);
+  for (line = strtok_r (aw, "\n", &save); line;
+       line = strtok_r (NULL, "\n", &save))
+    ;
+  CHECK (n == expect_n, "%s: %zu jobs, expected %zu", file, n, expect_n);
+}
+
+static const struct v2c_cron_job *
+job (const struct v2c_cron *c, const char *cmd)
+{
+  size_t i;
+
+  for (i = 0; i < c->n; i++)
+    if (strcmp (c->v[i].command, cmd) == 0)
+      return &c->v[i];
+  return NULL;
+}
+
+int
+main (void)
+{
+  struct v2c_err err = { 0, "" };
+  struct v2c_cron c = { 0 };
+  struct v2c_fs *fs;
+  const struct v2c_cron_job *j;
+  char cmd[4200];
+  size_t i;
+
+  if (system ("awk 'BEGIN{}' </dev/null") != 0) {
+    fprintf (stderr, "awk not found\n");
+    return 77;
+  }
+  if (mkdtemp (root) == NULL)
+    return 1;
+  put ("etc/crontab", system_tab, 0644);
+  put ("etc/cron.d/php",
+       "09,39 * * * * root [ -x /usr/lib/php/sessionclean ]"
+       " && /usr/lib/php/sessionclean\n",
+       0644);
+  put ("etc/cron.d/.placeholder", "# empty\n", 0644);
+  put ("etc/cron.d/php.dpkg-old", "* * * * * root /old\n", 0644);
+  put ("etc/cron.d/backup~", "* * * * * root /backup-tilde\n", 0644);
+  put ("var/spool/cron/crontabs/demo", user_tab, 0600);
+  put ("var/spool/cron/crontabs/tmp.XyZ", "* * * * * /tmp-file\n", 0600);
+  put ("var/spool/cron/alice", "5 5 * * * /home/alice/rhel-style\n", 0600);
+  put ("etc/cron.daily/logrotate", "#!/bin/sh\n", 0755);
+  put ("etc/cron.daily/.placeholder", "", 0644);
+  put ("etc/cron.daily/README", "", 0755);
+  put ("etc/cron.daily/not-exec", "#!/bin/sh\n", 0644);
+  put ("etc/cron.daily/dpkg.dpkg-old", "#!/bin/sh\n", 0755);
+  put ("etc/cron.weekly/man-db", "#!/bin/sh\n", 0755);
+  put ("etc/anacrontab",
+       "SHELL=/bin/sh\nHOME=/root\n# period delay id command\n"
+       "1\t5\tcron.daily\trun-parts --report /etc/cron.daily\n"
+       "7\t10\tcron.weekly\trun-parts --report /etc/cron.weekly\n"
+       "@monthly\t15\tcron.monthly\trun-parts --report /etc/cron.monthly\n"
+       "3 1 every3 /usr/local/bin/every-third-day\n",
+       0644);
+
+  fs = v2c_fs_open_dir (root, &err);
+  if (fs == NULL || v2c_cron_read (fs, &c, &err) == -1) {
+    fprintf (stderr, "v2c_cron_read: %s\n", err.msg);
+    return 1;
+  }
+  for (i = 0; i < c.n; i++)
+    printf ("%s:%d [%s] %s: %s\n", c.v[i].file, c.v[i].line, c.v[i].schedule,
+            c.v[i].user ? c.v[i].user : "-", c.v[i].command);
+
+  compare_awk (&c, "/etc/crontab", 1, NULL, 6);
+  compare_awk (&c, "/etc/cron.d/php", 1, NULL, 1);
+  compare_awk (&c, "/var/spool/cron/crontabs/demo", 0, "demo", 3);
+  compare_awk (&c, "/var/spool/cron/alice", 0, "alice", 1);
+
+  j = job (&c, "/opt/backup/run --date=$(date +\\%F) %stdin");
+  CHECK (j && strcmp (j->schedule, "0 3 * jan,jul mon-fri") == 0
+             && strcmp (j->user, "backup") == 0 && j->line == 10,
+         "backup job (%% kept, line 10)");
+  j = job (&c, "/usr/local/bin/on-boot");
+  CHECK (j && strcmp (j->schedule, "@reboot") == 0, "@reboot job");
+  j = job (&c, "/etc/cron.daily/logrotate");
+  CHECK (j && strcmp (j->schedule, "@daily") == 0
+             && strcmp (j->user, "root") == 0,
+         "cron.daily script");
+  j = job (&c, "/etc/cron.weekly/man-db");
+  CHECK (j && strcmp (j->schedule, "@weekly") == 0, "cron.weekly script");
+  CHECK (!job (&c, "/etc/cron.daily/not-exec")
+             && !job (&c, "/etc/cron.daily/README")
+             && !job (&c, "/etc/cron.daily/dpkg.dpkg-old")
+             && !job (&c, "/etc/cron.daily/.placeholder"),
+         "run-parts would not run these");
+  CHECK (!job (&c, "/old") && !job (&c, "/backup-tilde")
+             && !job (&c, "/tmp-file"),
+         "files cron ignores were read");
+  j = job (&c, "run-parts --report /etc/cron.daily");
+  CHECK (j && strcmp (j->schedule, "@daily") == 0
+             && strcmp (j->file, "/etc/anacrontab") == 0,
+         "anacrontab daily");
+  j = job (&c, "run-parts --report /etc/cron.monthly");
+  CHECK (j && strcmp (j->schedule, "@monthly") == 0, "anacrontab monthly");
+  j = job (&c, "/usr/local/bin/every-third-day");
+  CHECK (j && strcmp (j->schedule, "3") == 0, "anacrontab period 3");
+  for (i = 0; i < c.n; i++)
+    CHECK (strchr (c.v[i].command, '=') == NULL
+               || strstr (c.v[i].command, "--"),
+           "environment line taken as a job: '%s'", c.v[i].command);
+
+  /* a user crontab parsed as a system one reads the user field */
+  {
+    struct v2c_cron u = { 0 };
+    CHECK (
+        v2c_crontab_parse ("1 2 3 4 5 bob /x y\n", 18, 1, NULL, NULL, &u, &err)
+                == 0
+            && u.n == 1 && strcmp (u.v[0].user, "bob") == 0
+            && strcmp (u.v[0].command, "/x y") == 0,
+        "system crontab user field");
+    v2c_cron_free_contents (&u);
+    CHECK (
+        v2c_crontab_parse ("1 2 3 4 5 bob /x y", 18, 0, "eve", "f", &u, &err)
+                == 0
+            && u.n == 1 && strcmp (u.v[0].user, "eve") == 0
+            && strcmp (u.v[0].command, "bob /x y") == 0,
+        "user crontab without final newline");
+    v2c_cron_free_contents (&u);
+  }
+
+  v2c_cron_free_contents (&c);
+  v2c_fs_free (fs);
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
+  if (failures == 0)
+    system (cmd);
+  return failures ? 1 : 0;
+}

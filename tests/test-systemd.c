@@ -1,0 +1,673 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * systemd units and SysV scripts of a guest tree built here (with real
+ * unit files copied from this machine where they exist), checked
+ * against systemd's own offline reading: 'systemctl --root=TREE
+ * is-enabled' and 'list-unit-files'.  Then this machine's own / is read
+ * and every service systemctl calls enabled that hangs off
+ * multi-user.target must be enabled in v2c's reading too.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inspect.h"
+
+static int failures;
+static char root[] = "/tmp/v2c-test-systemd.XXXXXX";
+
+#define CHECK(cond, ...)                                                      \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
+      fprintf (stderr, __VA_ARGS__);                                          \
+      fputc ('\n', stderr);                                                   \
+      failures++;                                                             \
+    }                                                                         \
+  } while (0)
+
+/* Stand-in for lib/inspect-secrets.c (another engineer's) when the
+ * library does not have it yet; weak, so the real one wins. */
+__attribute__ ((weak)) int
+v2c_secret_key_name (const char *key)
+{
+  static const char *const w[]
+      = { "PASSWORD", "PASSWD", "SECRET", "TOKEN", "API_KEY", "PRIVATE_KEY" };
+  size_t i;
+
+  for (i = 0; i < sizeof w / sizeof w[0]; i++)
+    if (strcasestr (key, w[i]))
+      return 1;
+  return 0;
+}
+
+static void
+mkdirs (const char *rel)
+{
+  char p[4096], *s;
+
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  for (s = p + strlen (root) + 1; (s = strchr (s, '/')); s++) {
+    *s = '\0';
+    mkdir (p, 0755);
+    *s = '/';
+  }
+  mkdir (p, 0755);
+}
+
+static void
+put (const char *rel, const char *content)
+{
+  char p[4096], d[4096], *s;
+  FILE *f;
+
+  snprintf (d, sizeof d, "%s", rel);
+  if ((s = strrchr (d, '/'))) {
+    *s = '\0';
+    mkdirs (d);
+  }
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  f = fopen (p, "w");
+  if (f == NULL) {
+    perror (p);
+    exit (1);
+  }
+  fputs (content, f);
+  fclose (f);
+}
+
+static void
+put_x (const char *rel, const char *content)
+{
+  char p[4096];
+
+  put (rel, content);
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  chmod (p, 0755);
+}
+
+static void
+ln (const char *target, const char *rel)
+{
+  char p[4096], d[4096], *s;
+
+  snprintf (d, sizeof d, "%s", rel);
+  if ((s = strrchr (d, '/'))) {
+    *s = '\0';
+    mkdirs (d);
+  }
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  if (symlink (target, p) == -1) {
+    perror (p);
+    exit (1);
+  }
+}
+
+/* Copy a real unit file of this machine, or write the fallback. */
+static int
+copy_real (const char *name, const char *fallback)
+{
+  char src[4096], dst[4096], *buf;
+  struct v2c_err err;
+  size_t len;
+
+  snprintf (src, sizeof src, "/lib/systemd/system/%s", name);
+  snprintf (dst, sizeof dst, "usr/lib/systemd/system/%s", name);
+  buf = v2c_read_file (src, 1 << 20, &len, &err);
+  if (buf == NULL) {
+    put (dst, fallback);
+    return 0;
+  }
+  put (dst, buf);
+  free (buf);
+  return 1;
+}
+
+static const struct v2c_service *
+svc (const struct v2c_services *s, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < s->n; i++)
+    if (strcmp (s->v[i].name, name) == 0)
+      return &s->v[i];
+  return NULL;
+}
+
+static const char *
+env (const struct v2c_service *s, const char *key)
+{
+  size_t i;
+
+  for (i = 0; s && i < s->nenvironment; i++)
+    if (strcmp (s->environment[i].key, key) == 0)
+      return s->environment[i].value;
+  return NULL;
+}
+
+static int
+streq (const char *a, const char *b)
+{
+  return a && b && strcmp (a, b) == 0;
+}
+
+static char *
+run (const char *cmd)
+{
+  FILE *f = popen (cmd, "r");
+  static char out[1 << 16];
+  size_t n;
+
+  if (f == NULL)
+    return NULL;
+  n = fread (out, 1, sizeof out - 1, f);
+  out[n] = '\0';
+  pclose (f);
+  while (n > 0 && (out[n - 1] == '\n' || out[n - 1] == ' '))
+    out[--n] = '\0';
+  return out;
+}
+
+static int have_systemctl;
+
+/* systemctl's answer, or NULL. */
+static const char *
+is_enabled (const char *tree, const char *unit)
+{
+  char cmd[8192];
+
+  snprintf (cmd, sizeof cmd,
+            "systemctl --root='%s' is-enabled '%s' 2>/dev/null", tree, unit);
+  return run (cmd);
+}
+
+static void
+build_tree (void)
+{
+  /* merged /usr */
+  mkdirs ("usr/lib/systemd/system");
+  ln ("usr/lib", "lib");
+  mkdirs ("etc/systemd/system");
+  mkdirs ("run/systemd/system");
+
+  copy_real ("multi-user.target",
+             "[Unit]\nDescription=Multi-User System\nRequires=basic.target\n"
+             "AllowIsolate=yes\n");
+  copy_real ("graphical.target",
+             "[Unit]\nDescription=Graphical Interface\n"
+             "Requires=multi-user.target\nWants=display-manager.service\n"
+             "AllowIsolate=yes\n");
+  copy_real ("timers.target", "[Unit]\nDescription=Timer Units\n");
+  copy_real ("e2scrub_reap.service",
+             "[Unit]\nDescription=Remove Stale Online ext4 Metadata Check "
+             "Snapshots\n[Service]\nType=oneshot\n"
+             "ExecStart=/sbin/e2scrub_all -A -r\n[Install]\n"
+             "WantedBy=multi-user.target\n");
+  copy_real ("fstrim.service",
+             "[Unit]\nDescription=Discard unused blocks\n[Service]\n"
+             "Type=oneshot\nExecStart=/sbin/fstrim --listed-in /etc/fstab\n");
+  copy_real ("fstrim.timer",
+             "[Unit]\nDescription=Discard unused blocks once a week\n"
+             "[Timer]\nOnCalendar=weekly\nPersistent=true\n[Install]\n"
+             "WantedBy=timers.target\n");
+  copy_real ("postgresql.service",
+             "[Unit]\nDescription=PostgreSQL RDBMS\n[Service]\n"
+             "Type=oneshot\nExecStart=/bin/true\nRemainAfterExit=on\n"
+             "[Install]\nWantedBy=multi-user.target\n");
+  copy_real ("postgresql@.service",
+             "[Unit]\nDescription=PostgreSQL Cluster %i\n"
+             "PartOf=postgresql.service\nAfter=network.target\n[Service]\n"
+             "Type=forking\nExecStart=-/usr/bin/pg_ctlcluster "
+             "--skip-systemctl-redirect %i start\n[Install]\n"
+             "WantedBy=multi-user.target\n");
+  ln ("/lib/systemd/system/multi-user.target",
+      "etc/systemd/system/default.target");
+  ln ("/lib/systemd/system/e2scrub_reap.service",
+      "etc/systemd/system/multi-user.target.wants/e2scrub_reap.service");
+  ln ("/lib/systemd/system/fstrim.timer",
+      "etc/systemd/system/timers.target.wants/fstrim.timer");
+  ln ("/lib/systemd/system/postgresql.service",
+      "etc/systemd/system/multi-user.target.wants/postgresql.service");
+
+  put ("usr/lib/systemd/system/nginx.service",
+       "# nginx as Debian ships it\n"
+       "[Unit]\nDescription=A high performance web server and a reverse "
+       "proxy server\nAfter=network-online.target remote-fs.target "
+       "nss-lookup.target\nWants=network-online.target "
+       "nginx-helper.service\n\n[Service]\nType=forking\n"
+       "PIDFile=/run/nginx.pid\n"
+       "ExecStartPre=/usr/sbin/nginx -t -q -g 'daemon on; master_process "
+       "on;'\nExecStart=/usr/sbin/nginx -g 'daemon on; master_process "
+       "on;'\n; a comment\nExecStop=-/sbin/start-stop-daemon --quiet "
+       "--stop \\\n  --retry QUIT/5 --pidfile /run/nginx.pid\n"
+       "[Install]\nWantedBy=multi-user.target\nAlias=webserver.service\n");
+  ln ("/lib/systemd/system/nginx.service",
+      "etc/systemd/system/multi-user.target.wants/nginx.service");
+  ln ("/lib/systemd/system/nginx.service",
+      "etc/systemd/system/webserver.service");
+  put ("usr/lib/systemd/system/nginx-helper.service",
+       "[Unit]\nDescription=helper pulled in by nginx\n[Service]\n"
+       "ExecStart=/usr/local/bin/helper\n");
+
+  put ("etc/systemd/system/demo-app.service",
+       "[Unit]\nDescription=Demo application\nAfter=network.target "
+       "postgresql.service\nRequires=postgresql.service\n\n[Service]\n"
+       "User=demo\nGroup=demo\nWorkingDirectory=/opt/demo\n"
+       "Environment=\"GREETING=hello world\" PORT=8080\n"
+       "Environment=DB_PASSWORD=inline-secret\n"
+       "EnvironmentFile=-/etc/default/demo-app\n"
+       "EnvironmentFile=-/etc/default/missing\n"
+       "ExecStart=/opt/demo/bin/old-server\n"
+       "[Install]\nWantedBy=multi-user.target\n");
+  put ("etc/systemd/system/demo-app.service.d/10-override.conf",
+       "[Service]\nExecStart=\nExecStart=/opt/demo/bin/server --port "
+       "8080\n");
+  put ("usr/lib/systemd/system/demo-app.service.d/10-override.conf",
+       "[Service]\nExecStart=\nExecStart=/shadowed/by/etc\n");
+  put ("usr/lib/systemd/system/demo-app.service.d/05-env.conf",
+       "[Service]\nEnvironment=LOG_LEVEL=debug\n");
+  put ("run/systemd/system/demo-app.service.d/20-user.conf",
+       "[Service]\nUser=app\n");
+  put ("etc/default/demo-app",
+       "# demo settings\nexport DB_HOST=\"db.internal\"\n"
+       "DB_PASSWORD='hunter2'\nAPI_TOKEN=abc123\nPORT=9090\n");
+  ln ("/etc/systemd/system/demo-app.service",
+      "etc/systemd/system/multi-user.target.wants/demo-app.service");
+
+  put ("usr/lib/systemd/system/worker@.service",
+       "[Unit]\nDescription=Worker %i\n[Service]\n"
+       "ExecStart=/opt/worker/run %i --unit %n --path %I --pct 100%%\n"
+       "WorkingDirectory=/srv/%p\n[Install]\nWantedBy=multi-user.target\n");
+  ln ("/lib/systemd/system/worker@.service",
+      "etc/systemd/system/multi-user.target.wants/worker@alpha-beta.service");
+
+  put ("usr/lib/systemd/system/legacy.service",
+       "[Unit]\nDescription=masked\n[Service]\nExecStart=/bin/legacy\n"
+       "[Install]\nWantedBy=multi-user.target\n");
+  ln ("/dev/null", "etc/systemd/system/legacy.service");
+
+  put ("usr/lib/systemd/system/kiosk.service",
+       "[Unit]\nDescription=kiosk\n[Service]\nExecStart=/bin/kiosk\n"
+       "[Install]\nWantedBy=graphical.target\n");
+  ln ("/lib/systemd/system/kiosk.service",
+      "etc/systemd/system/graphical.target.wants/kiosk.service");
+
+  put ("usr/lib/systemd/system/idle.service",
+       "[Unit]\nDescription=installed, never enabled\n[Service]\n"
+       "ExecStart=/bin/idle\n[Install]\nWantedBy=multi-user.target\n");
+
+  put ("usr/local/lib/systemd/system/setup.service",
+       "[Unit]\nDescription=setup\n[Service]\nType=oneshot\n"
+       "ExecStart=/bin/step-one\nExecStart=/bin/step-two\n"
+       "[Install]\nWantedBy=multi-user.target\n");
+  ln ("/usr/local/lib/systemd/system/setup.service",
+      "etc/systemd/system/multi-user.target.wants/setup.service");
+
+  put ("usr/lib/systemd/system/report.timer",
+       "[Unit]\nDescription=nightly report\n[Timer]\nOnCalendar=daily\n"
+       "OnCalendar=Mon *-*-* 03:00:00\nOnBootSec=15min\n"
+       "Unit=report-gen.service\n[Install]\nWantedBy=timers.target\n");
+  put ("usr/lib/systemd/system/report-gen.service",
+       "[Unit]\nDescription=report generator\n[Service]\nType=oneshot\n"
+       "ExecStart=/opt/report/gen\n");
+  ln ("/lib/systemd/system/report.timer",
+      "etc/systemd/system/timers.target.wants/report.timer");
+  put ("usr/lib/systemd/system/cleanup.timer",
+       "[Timer]\nOnUnitActiveSec=1h\n[Install]\nWantedBy=timers.target\n");
+
+  /* postgresql-common clusters: 15/main auto, 15/manualc manual,
+   * 13/old of a removed version */
+  put ("etc/postgresql/15/main/postgresql.conf", "port = 5432\n");
+  put ("etc/postgresql/15/main/start.conf", "# start mode\nauto\n");
+  put ("etc/postgresql/15/manualc/postgresql.conf", "port = 5433\n");
+  put ("etc/postgresql/15/manualc/start.conf", "manual\n");
+  put ("etc/postgresql/13/old/postgresql.conf", "port = 5434\n");
+  put_x ("usr/lib/postgresql/15/bin/postgres", "#!/bin/sh\n");
+
+  /* SysV */
+  put_x ("etc/init.d/legacy-daemon",
+         "#!/bin/sh\n### BEGIN INIT INFO\n# Provides:          legacy-daemon\n"
+         "# Required-Start:    $remote_fs $syslog\n"
+         "# Should-Start:      $network\n"
+         "# Default-Start:     2 3 4 5\n# Default-Stop:      0 1 6\n"
+         "# Short-Description: Legacy daemon\n"
+         "# Description:       A longer text\n### END INIT INFO\n"
+         "exec /opt/legacy/daemon\n");
+  put_x ("etc/init.d/old-off", "#!/bin/sh\n");
+  put_x ("etc/init.d/nginx", "#!/bin/sh\n# has a native unit\n");
+  put ("etc/init.d/README", "not a script\n");
+  put ("etc/init.d/not-exec", "#!/bin/sh\n");
+  put_x ("etc/init.d/skeleton", "#!/bin/sh\n");
+  put_x ("etc/init.d/legacy-daemon.dpkg-old", "#!/bin/sh\n");
+  ln ("../init.d/legacy-daemon", "etc/rc2.d/S01legacy-daemon");
+  ln ("../init.d/old-off", "etc/rc2.d/K01old-off");
+  ln ("../init.d/nginx", "etc/rc2.d/S02nginx");
+}
+
+static void
+check_fields (const struct v2c_services *s)
+{
+  const struct v2c_service *d = svc (s, "demo-app.service"), *x;
+  const char *v;
+  size_t i;
+
+  CHECK (d != NULL, "demo-app.service not listed");
+  if (d) {
+    CHECK (streq (d->exec_start, "/opt/demo/bin/server --port 8080"),
+           "demo-app exec_start '%s'", d->exec_start);
+    CHECK (streq (d->user, "app"), "demo-app user '%s'", d->user);
+    CHECK (streq (d->group, "demo"), "demo-app group '%s'", d->group);
+    CHECK (streq (d->type, "simple"), "demo-app type '%s'", d->type);
+    CHECK (streq (d->working_directory, "/opt/demo"), "demo-app wd");
+    CHECK (d->dropins && d->dropins[0] && d->dropins[1] && d->dropins[2]
+               && !d->dropins[3],
+           "demo-app: 3 drop-ins expected");
+    if (d->dropins && d->dropins[0] && d->dropins[1] && d->dropins[2]) {
+      CHECK (streq (d->dropins[0],
+                    "/lib/systemd/system/demo-app.service.d/05-env.conf"),
+             "dropin 0 '%s'", d->dropins[0]);
+      CHECK (streq (d->dropins[1],
+                    "/etc/systemd/system/demo-app.service.d/10-override.conf"),
+             "dropin 1 '%s'", d->dropins[1]);
+      CHECK (streq (d->dropins[2],
+                    "/run/systemd/system/demo-app.service.d/20-user.conf"),
+             "dropin 2 '%s'", d->dropins[2]);
+    }
+    CHECK (streq (env (d, "GREETING"), "hello world"), "GREETING '%s'",
+           env (d, "GREETING"));
+    /* the file overrides Environment= */
+    CHECK (streq (env (d, "PORT"), "9090"), "PORT '%s'", env (d, "PORT"));
+    CHECK (streq (env (d, "LOG_LEVEL"), "debug"), "LOG_LEVEL");
+    CHECK (streq (env (d, "DB_HOST"), "db.internal"), "DB_HOST '%s'",
+           env (d, "DB_HOST"));
+    v = env (d, "DB_PASSWORD");
+    CHECK (streq (v, v2c_secret_key_name ("DB_PASSWORD") ? "<redacted>"
+                                                         : "hunter2"),
+           "DB_PASSWORD '%s'", v ? v : "(null)");
+    v = env (d, "API_TOKEN");
+    CHECK (
+        streq (v, v2c_secret_key_name ("API_TOKEN") ? "<redacted>" : "abc123"),
+        "API_TOKEN '%s'", v ? v : "(null)");
+    for (i = 0; i < d->nenvironment; i++)
+      CHECK (!strstr (d->environment[i].value, "hunter2")
+                 && !strstr (d->environment[i].value, "inline-secret"),
+             "secret value leaked in %s", d->environment[i].key);
+    CHECK (d->environment_files
+               && streq (d->environment_files[0], "-/etc/default/demo-app"),
+           "environment_files");
+    CHECK (d->requires && streq (d->requires[0], "postgresql.service"),
+           "requires");
+    CHECK (d->wanted_by && streq (d->wanted_by[0], "multi-user.target"),
+           "wanted_by");
+  }
+  x = svc (s, "nginx.service");
+  CHECK (x && streq (x->type, "forking")
+             && streq (x->exec_start,
+                       "/usr/sbin/nginx -g 'daemon on; master_process on;'")
+             && x->exec_start_pre && x->after
+             && streq (x->after[0], "network-online.target"),
+         "nginx fields");
+  CHECK (x && streq (x->unit_path, "/lib/systemd/system/nginx.service"),
+         "nginx unit_path '%s'", x ? x->unit_path : "");
+  x = svc (s, "worker@alpha-beta.service");
+  CHECK (x
+             && streq (x->exec_start, "/opt/worker/run alpha-beta --unit "
+                                      "worker@alpha-beta.service --path "
+                                      "alpha/beta --pct 100%"),
+         "worker exec_start '%s'", x ? x->exec_start : "");
+  CHECK (x && streq (x->template_instance, "alpha-beta")
+             && streq (x->working_directory, "/srv/worker")
+             && streq (x->description, "Worker alpha-beta"),
+         "worker instance fields");
+  x = svc (s, "setup.service");
+  CHECK (x && streq (x->exec_start, "/bin/step-one\n/bin/step-two"),
+         "oneshot exec_start '%s'", x ? x->exec_start : "");
+  x = svc (s, "postgresql@15-main.service");
+  CHECK (x && x->exec_start
+             && strstr (x->exec_start, "--skip-systemctl-redirect 15-main")
+             && x->exec_start[0] == '-' && streq (x->type, "forking"),
+         "postgresql@15-main exec_start '%s'", x ? x->exec_start : "");
+  CHECK (svc (s, "postgresql@15-manualc.service") != NULL,
+         "manual cluster not listed");
+  CHECK (svc (s, "postgresql@13-old.service") == NULL,
+         "cluster of a removed version listed");
+  CHECK (svc (s, "webserver.service") == NULL, "alias listed");
+  CHECK (svc (s, "postgresql@.service") == NULL, "template listed");
+  x = svc (s, "legacy.service");
+  CHECK (x && !x->enabled, "masked legacy.service should be listed, off");
+  for (i = 0; i < s->ntimers; i++)
+    if (streq (s->timers[i].name, "report.timer")) {
+      CHECK (streq (s->timers[i].unit, "report-gen.service")
+                 && s->timers[i].on_calendar
+                 && streq (s->timers[i].on_calendar[0], "daily")
+                 && streq (s->timers[i].on_calendar[1], "Mon *-*-* 03:00:00")
+                 && !s->timers[i].on_calendar[2]
+                 && streq (s->timers[i].on_boot_sec, "15min"),
+             "report.timer fields");
+    } else if (streq (s->timers[i].name, "cleanup.timer"))
+      CHECK (streq (s->timers[i].unit, "cleanup.service")
+                 && streq (s->timers[i].on_unit_active_sec, "1h"),
+             "cleanup.timer fields");
+}
+
+/* Where v2c's reachability deliberately differs from systemctl's "has
+ * install symlinks". */
+static const struct {
+  const char *unit;
+  int v2c;
+  const char *why;
+} deliberate[] = {
+  { "kiosk.service", 0,
+    "linked into graphical.target.wants but the default is multi-user" },
+  { "nginx-helper.service", 1,
+    "static, but pulled in by Wants= of the enabled nginx.service" },
+  { "postgresql@15-main.service", 1,
+    "made by postgresql-common's generator, which systemctl does not run" },
+};
+
+static void
+compare_systemctl (const struct v2c_services *s)
+{
+  size_t i, k;
+  char cmd[8192], *out, *line, *save;
+  size_t nlisted = 0;
+
+  for (i = 0; i < s->n + s->ntimers; i++) {
+    const char *name = i < s->n ? s->v[i].name : s->timers[i - s->n].name;
+    int mine = i < s->n ? s->v[i].enabled : s->timers[i - s->n].enabled;
+    int theirs, expect;
+    const char *ans;
+
+    if (i < s->n && strcmp (s->v[i].kind, "systemd") != 0)
+      continue;
+    ans = is_enabled (root, name);
+    theirs = streq (ans, "enabled") || streq (ans, "enabled-runtime");
+    expect = theirs;
+    for (k = 0; k < sizeof deliberate / sizeof deliberate[0]; k++)
+      if (strcmp (deliberate[k].unit, name) == 0) {
+        expect = deliberate[k].v2c;
+        CHECK (mine == expect, "%s: v2c %d, expected %d (%s)", name, mine,
+               expect, deliberate[k].why);
+        printf ("  %-30s systemctl %-9s v2c %d  (deliberate: %s)\n", name, ans,
+                mine, deliberate[k].why);
+        break;
+      }
+    if (k == sizeof deliberate / sizeof deliberate[0]) {
+      printf ("  %-30s systemctl %-9s v2c %d\n", name, ans, mine);
+      CHECK (mine == expect, "%s: systemctl says '%s', v2c enabled=%d", name,
+             ans, mine);
+    }
+  }
+  /* every unit file systemctl lists is listed once by v2c (templates as
+   * their instances), and nothing else */
+  snprintf (cmd, sizeof cmd,
+            "systemctl --root='%s' list-unit-files --no-pager --no-legend "
+            "--type=service,timer 2>/dev/null",
+            root);
+  out = run (cmd);
+  for (line = strtok_r (out, "\n", &save); line;
+       line = strtok_r (NULL, "\n", &save)) {
+    char name[512], state[64];
+    int found = 0;
+
+    if (sscanf (line, "%511s %63s", name, state) != 2)
+      continue;
+    for (i = 0; i < s->n; i++)
+      found |= streq (s->v[i].name, name);
+    for (i = 0; i < s->ntimers; i++)
+      found |= streq (s->timers[i].name, name);
+    if (strstr (name, "@.") || streq (state, "alias"))
+      CHECK (!found, "v2c lists template or alias '%s'", name);
+    else {
+      nlisted++;
+      CHECK (found, "systemctl lists '%s' (%s), v2c does not", name, state);
+    }
+  }
+  CHECK (nlisted > 10, "systemctl listed only %zu unit files", nlisted);
+}
+
+static void
+check_sysv (const struct v2c_services *s)
+{
+  const struct v2c_service *l = svc (s, "legacy-daemon"), *o;
+
+  CHECK (l && streq (l->kind, "sysv") && l->enabled
+             && streq (l->exec_start, "/etc/init.d/legacy-daemon start")
+             && streq (l->description, "Legacy daemon") && l->after
+             && streq (l->after[0], "$remote_fs")
+             && streq (l->after[1], "$syslog")
+             && streq (l->after[2], "$network"),
+         "legacy-daemon fields");
+  o = svc (s, "old-off");
+  CHECK (o && !o->enabled, "old-off should be listed, disabled");
+  CHECK (svc (s, "nginx") == NULL, "nginx has a native unit");
+  CHECK (svc (s, "README") == NULL && svc (s, "not-exec") == NULL
+             && svc (s, "skeleton") == NULL
+             && svc (s, "legacy-daemon.dpkg-old") == NULL,
+         "non-scripts listed");
+}
+
+/* This machine's own services: systemctl's enabled ones whose [Install]
+ * names a target of multi-user.target's tree must be enabled for v2c. */
+static void
+compare_host (void)
+{
+  static const char *const tree[] = {
+    "multi-user.target", "basic.target", "sysinit.target",  "sockets.target",
+    "timers.target",     "getty.target", "local-fs.target", "default.target",
+  };
+  struct v2c_err err = { 0, "" };
+  struct v2c_services s = { 0 };
+  struct v2c_fs *fs = v2c_fs_open_dir ("/", &err);
+  char *out, *line, *save, cmd[4096];
+  size_t i, k, checked = 0;
+
+  if (fs == NULL || v2c_systemd_read (fs, &s, &err) == -1) {
+    CHECK (0, "reading / : %s", err.msg);
+    v2c_fs_free (fs);
+    return;
+  }
+  out = strdup (run ("systemctl --root=/ list-unit-files --state=enabled "
+                     "--type=service --no-pager --no-legend 2>/dev/null"));
+  for (line = strtok_r (out, "\n", &save); line;
+       line = strtok_r (NULL, "\n", &save)) {
+    char name[512], wanted[4096], prefix[512];
+    int hangs = 0, mine = -1;
+
+    if (sscanf (line, "%511s", name) != 1)
+      continue;
+    /* [Install] WantedBy=/RequiredBy= of the unit file, read with awk */
+    snprintf (cmd, sizeof cmd,
+              "for d in /etc/systemd/system /run/systemd/system "
+              "/usr/local/lib/systemd/system /lib/systemd/system; do "
+              "[ -f \"$d/%s\" ] && { awk -F= '/^\\[/ {s=$0} s==\"[Install]\" "
+              "&& ($1==\"WantedBy\" || $1==\"RequiredBy\") {print $2}' "
+              "\"$d/%s\"; break; }; done",
+              name, name);
+    snprintf (wanted, sizeof wanted, "%s", run (cmd));
+    for (k = 0; k < sizeof tree / sizeof tree[0]; k++)
+      hangs |= strstr (wanted, tree[k]) != NULL;
+    if (strstr (name, "@.")) {
+      /* a template: some instance of it must be enabled */
+      snprintf (prefix, sizeof prefix, "%.*s@",
+                (int) (strstr (name, "@.") - name), name);
+      for (i = 0; i < s.n; i++)
+        if (strncmp (s.v[i].name, prefix, strlen (prefix)) == 0
+            && s.v[i].enabled)
+          mine = 1;
+      if (mine == -1)
+        mine = 0;
+    } else
+      for (i = 0; i < s.n; i++)
+        if (streq (s.v[i].name, name))
+          mine = s.v[i].enabled;
+    printf ("  host %-32s systemctl enabled, WantedBy %-20s v2c %d\n", name,
+            wanted, mine);
+    if (hangs) {
+      checked++;
+      CHECK (mine == 1,
+             "host: '%s' is enabled for systemctl (WantedBy %s)"
+             " but v2c says %d",
+             name, wanted, mine);
+    } else if (mine != 1)
+      printf ("  host %s: not in multi-user.target's tree (WantedBy %s), "
+              "not required\n",
+              name, wanted);
+  }
+  printf ("host: %zu enabled services compared\n", checked);
+  free (out);
+  v2c_services_free_contents (&s);
+  v2c_fs_free (fs);
+}
+
+int
+main (void)
+{
+  struct v2c_err err = { 0, "" };
+  struct v2c_services s = { 0 };
+  struct v2c_fs *fs;
+  char cmd[4200];
+
+  if (mkdtemp (root) == NULL)
+    return 1;
+  build_tree ();
+  fs = v2c_fs_open_dir (root, &err);
+  if (fs == NULL) {
+    fprintf (stderr, "open: %s\n", err.msg);
+    return 1;
+  }
+  if (v2c_systemd_read (fs, &s, &err) == -1) {
+    fprintf (stderr, "v2c_systemd_read: %s\n", err.msg);
+    return 1;
+  }
+  if (v2c_sysv_read (fs, &s, &err) == -1) {
+    fprintf (stderr, "v2c_sysv_read: %s\n", err.msg);
+    return 1;
+  }
+  check_fields (&s);
+  check_sysv (&s);
+  have_systemctl = system ("systemctl --version >/dev/null 2>&1") == 0;
+  if (have_systemctl) {
+    compare_systemctl (&s);
+    compare_host ();
+  }
+  v2c_services_free_contents (&s);
+  v2c_fs_free (fs);
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
+  if (failures == 0)
+    system (cmd);
+  else
+    fprintf (stderr, "tree kept in %s\n", root);
+  if (!have_systemctl) {
+    fprintf (stderr, "systemctl not found: only v2c's own checks ran\n");
+    return failures ? 1 : 77;
+  }
+  return failures ? 1 : 0;
+}
