@@ -1,0 +1,978 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The dpkg database: /var/lib/dpkg/status, the journal in updates/, the
+ * one-stanza-per-file status.d/ of distroless images, and per package
+ * info/NAME[:ARCH].{list,md5sums,conffiles}.
+ *
+ * Which packages count as installed: those whose Status says the
+ * package's files are (at least partly) on disk, which are also the ones
+ * dpkg-query -W prints with a version.  The want word is not looked at
+ * (a package on hold or selected for removal is still there), the error
+ * flag must be "ok" or "reinstreq" (a package needing reinstallation
+ * still has its files), and the state one of installed, half-configured,
+ * unpacked, triggers-awaited, triggers-pending or half-installed.
+ * half-installed is kept although dpkg could not finish unpacking it:
+ * some of its files are on disk and belong to it, and the image must
+ * carry them.  config-files (only conffiles left) and not-installed are
+ * left out.  A stanza without Status counts as installed only in
+ * status.d/, where distroless images keep bare control files.
+ *
+ * As in dpkg, a later stanza for the same package (name and
+ * architecture) replaces an earlier one: status, then status.d/, then
+ * the updates/ journal in order.  Stanzas without Package or Version
+ * are skipped.  The result is sorted by name, then architecture.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "inspect.h"
+
+/* lib/inspect-pkg.c */
+void v2c_pkgutil_free_pkg (struct v2c_pkg *p);
+struct v2c_pkg_file *v2c_pkgutil_add_file (struct v2c_pkg *p, size_t max,
+                                           struct v2c_err *err);
+int v2c_pkgutil_set_version (struct v2c_pkg *p, const char *evr, size_t len,
+                             int with_epoch);
+int v2c_pkgutil_line (const char *buf, size_t len, size_t *pos, size_t max,
+                      const char **line, size_t *llen);
+int v2c_pkgutil_is_hex (const char *s, size_t n);
+char *v2c_pkgutil_lower (const char *s, size_t n);
+
+#define DPKG_DIR "/var/lib/dpkg"
+#define MAX_STATUS_BYTES (256u << 20)
+#define MAX_INFO_BYTES (64u << 20) /* one .list, .md5sums, .conffiles */
+#define MAX_LINE (1u << 20)        /* Depends of big metapackages: ~10 KB */
+#define MAX_PKGS 262144u           /* the whole archive is ~65k a release */
+#define MAX_FILES (1u << 21)       /* per package */
+#define MAX_PATH 4096
+#define MAX_DIR_FILES 65536u /* status.d/ and updates/ entries */
+
+struct span {
+  const char *s;
+  size_t n;
+};
+
+struct ent {
+  struct v2c_pkg p;
+  int installed;
+  int ma_same;
+  char *conffiles; /* lines of the Conffiles field, or NULL */
+  char *md5sums;   /* a distroless status.d/NAME.md5sums, or NULL */
+  size_t seq;
+};
+
+struct db {
+  struct ent *v;
+  size_t n, cap;
+  size_t skipped; /* stanzas without Package or Version */
+};
+
+static void
+ent_free (struct ent *e)
+{
+  v2c_pkgutil_free_pkg (&e->p);
+  free (e->conffiles);
+  free (e->md5sums);
+  e->conffiles = e->md5sums = NULL;
+}
+
+static void
+db_free (struct db *db)
+{
+  size_t i;
+
+  for (i = 0; i < db->n; i++)
+    ent_free (&db->v[i]);
+  free (db->v);
+  memset (db, 0, sizeof *db);
+}
+
+static int
+span_is (struct span v, const char *word)
+{
+  size_t n = strlen (word);
+  return v.n == n && memcmp (v.s, word, n) == 0;
+}
+
+/* Split v at whitespace into up to three words. */
+static size_t
+words (struct span v, struct span w[3])
+{
+  size_t i = 0, k = 0;
+
+  while (i < v.n && k < 3) {
+    while (i < v.n && (v.s[i] == ' ' || v.s[i] == '\t'))
+      i++;
+    if (i == v.n)
+      break;
+    w[k].s = v.s + i;
+    while (i < v.n && v.s[i] != ' ' && v.s[i] != '\t')
+      i++;
+    w[k].n = v.s + i - w[k].s;
+    k++;
+  }
+  return k;
+}
+
+static int
+status_installed (struct span st)
+{
+  static const char *const states[] = {
+    "installed",        "half-configured",  "unpacked",
+    "triggers-awaited", "triggers-pending", "half-installed",
+  };
+  struct span w[3];
+  size_t i;
+
+  if (words (st, w) != 3)
+    return 0;
+  if (!span_is (w[1], "ok") && !span_is (w[1], "reinstreq"))
+    return 0;
+  for (i = 0; i < sizeof states / sizeof states[0]; i++)
+    if (span_is (w[2], states[i]))
+      return 1;
+  return 0;
+}
+
+/* "src" or "src (version)". */
+static int
+set_source (struct v2c_pkg *p, struct span v)
+{
+  const char *end = v.s + v.n, *q = v.s, *open, *close;
+  size_t n;
+
+  while (q < end && *q != ' ' && *q != '\t' && *q != '(')
+    q++;
+  n = q - v.s;
+  if (n > 0 && !(strlen (p->name) == n && memcmp (p->name, v.s, n) == 0)) {
+    p->source_package = strndup (v.s, n);
+    if (p->source_package == NULL)
+      return -1;
+  }
+  open = memchr (q, '(', end - q);
+  if (open == NULL)
+    return 0;
+  close = memchr (open, ')', end - open);
+  if (close == NULL)
+    return 0;
+  open++;
+  while (open < close && (*open == ' ' || *open == '\t'))
+    open++;
+  while (close > open && (close[-1] == ' ' || close[-1] == '\t'))
+    close--;
+  n = close - open;
+  if (n > 0 && !(strlen (p->evr) == n && memcmp (p->evr, open, n) == 0)) {
+    p->source_version = strndup (open, n);
+    if (p->source_version == NULL)
+      return -1;
+  }
+  return 0;
+}
+
+/* Installed-Size is in KiB; -1 when absent or not a number. */
+static int64_t
+installed_size (struct span v)
+{
+  int64_t k = 0;
+  size_t i;
+
+  if (v.s == NULL || v.n == 0)
+    return -1;
+  for (i = 0; i < v.n; i++) {
+    if (v.s[i] < '0' || v.s[i] > '9')
+      return -1;
+    if (k > (INT64_MAX / 1024 - 9) / 10)
+      return -1;
+    k = k * 10 + (v.s[i] - '0');
+  }
+  return k * 1024;
+}
+
+enum field {
+  F_OTHER,
+  F_PACKAGE,
+  F_VERSION,
+  F_ARCH,
+  F_SOURCE,
+  F_SIZE,
+  F_STATUS,
+  F_MULTIARCH,
+  F_CONFFILES,
+  F_COUNT
+};
+
+static enum field
+field_of (const char *s, size_t n)
+{
+  static const char *const names[F_COUNT] = {
+    [F_PACKAGE] = "Package",      [F_VERSION] = "Version",
+    [F_ARCH] = "Architecture",    [F_SOURCE] = "Source",
+    [F_SIZE] = "Installed-Size",  [F_STATUS] = "Status",
+    [F_MULTIARCH] = "Multi-Arch", [F_CONFFILES] = "Conffiles",
+  };
+  int f;
+
+  for (f = F_PACKAGE; f < F_COUNT; f++)
+    if (strlen (names[f]) == n && strncasecmp (names[f], s, n) == 0)
+      return f;
+  return F_OTHER;
+}
+
+struct stanza {
+  struct span f[F_COUNT];
+  struct span conf; /* the continuation lines of Conffiles */
+  int any;
+};
+
+static struct ent *
+db_add (struct db *db, struct v2c_err *err)
+{
+  struct ent *e;
+
+  if (db->n >= MAX_PKGS) {
+    v2c_set_error (err, 0, "more than %u packages", MAX_PKGS);
+    return NULL;
+  }
+  if (db->n == db->cap) {
+    size_t cap = db->cap ? db->cap * 2 : 256;
+    e = realloc (db->v, cap * sizeof *e);
+    if (e == NULL) {
+      v2c_set_error (err, errno, "out of memory");
+      return NULL;
+    }
+    db->v = e;
+    db->cap = cap;
+  }
+  e = &db->v[db->n];
+  memset (e, 0, sizeof *e);
+  e->p.installed_size = -1;
+  e->seq = db->n++;
+  return e;
+}
+
+static int
+stanza_end (struct db *db, struct stanza *st, int implicit,
+            const char *md5sums, struct v2c_err *err)
+{
+  struct span *f = st->f;
+  struct ent *e;
+
+  if (!st->any)
+    return 0;
+  if (f[F_PACKAGE].n == 0 || f[F_VERSION].n == 0) {
+    db->skipped++;
+    return 0;
+  }
+  e = db_add (db, err);
+  if (e == NULL)
+    return -1;
+  e->installed = f[F_STATUS].s ? status_installed (f[F_STATUS]) : implicit;
+  e->ma_same = span_is (f[F_MULTIARCH], "same");
+  e->p.name = strndup (f[F_PACKAGE].s, f[F_PACKAGE].n);
+  e->p.manager = strdup ("dpkg");
+  if (e->p.name == NULL || e->p.manager == NULL)
+    goto oom;
+  if (v2c_pkgutil_set_version (&e->p, f[F_VERSION].s, f[F_VERSION].n, 1) == -1)
+    goto oom;
+  if (f[F_ARCH].n && (e->p.arch = strndup (f[F_ARCH].s, f[F_ARCH].n)) == NULL)
+    goto oom;
+  if (f[F_SOURCE].n && set_source (&e->p, f[F_SOURCE]) == -1)
+    goto oom;
+  e->p.installed_size = installed_size (f[F_SIZE]);
+  if (st->conf.n && (e->conffiles = strndup (st->conf.s, st->conf.n)) == NULL)
+    goto oom;
+  if (md5sums && (e->md5sums = strdup (md5sums)) == NULL)
+    goto oom;
+  return 0;
+oom:
+  return v2c_set_error (err, errno, "out of memory");
+}
+
+static void
+trim (const char **s, size_t *n)
+{
+  while (*n && (**s == ' ' || **s == '\t')) {
+    (*s)++;
+    (*n)--;
+  }
+  while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+    (*n)--;
+}
+
+/* Add the stanzas of buf to db.  implicit: whether a stanza without a
+ * Status field is installed.  md5sums: the file list of a status.d
+ * entry. */
+static int
+parse (struct db *db, const char *buf, size_t len, int implicit,
+       const char *md5sums, struct v2c_err *err)
+{
+  struct stanza st;
+  enum field cur = F_OTHER;
+  const char *line;
+  size_t pos = 0, llen, lineno = 0;
+  int r;
+
+  memset (&st, 0, sizeof st);
+  while ((r = v2c_pkgutil_line (buf, len, &pos, MAX_LINE, &line, &llen))
+         != 0) {
+    const char *colon, *v;
+    size_t vn;
+
+    lineno++;
+    if (r == -1)
+      return v2c_set_error (err, 0, "line %zu is longer than %u bytes", lineno,
+                            MAX_LINE);
+    if (llen == 0) {
+      if (stanza_end (db, &st, implicit, md5sums, err) == -1)
+        return -1;
+      memset (&st, 0, sizeof st);
+      cur = F_OTHER;
+      continue;
+    }
+    if (line[0] == ' ' || line[0] == '\t') {
+      /* a continuation line: only Conffiles' matter */
+      if (cur == F_CONFFILES) {
+        if (st.conf.s == NULL)
+          st.conf.s = line;
+        st.conf.n = line + llen - st.conf.s;
+      }
+      continue;
+    }
+    colon = memchr (line, ':', llen);
+    if (colon == NULL || colon == line) {
+      cur = F_OTHER;
+      continue;
+    }
+    st.any = 1;
+    cur = field_of (line, colon - line);
+    v = colon + 1;
+    vn = line + llen - v;
+    /* a NUL ends the value, as it ends the strings made of it */
+    vn = strnlen (v, vn);
+    trim (&v, &vn);
+    st.f[cur].s = v;
+    st.f[cur].n = vn;
+    if (cur == F_CONFFILES)
+      st.conf.s = NULL, st.conf.n = 0;
+  }
+  return stanza_end (db, &st, implicit, md5sums, err);
+}
+
+static int
+cmp_str0 (const char *a, const char *b)
+{
+  return strcmp (a ? a : "", b ? b : "");
+}
+
+static int
+cmp_ent (const void *x, const void *y)
+{
+  const struct ent *a = *(const struct ent *const *) x;
+  const struct ent *b = *(const struct ent *const *) y;
+  int c = strcmp (a->p.name, b->p.name);
+
+  if (c == 0)
+    c = cmp_str0 (a->p.arch, b->p.arch);
+  if (c == 0)
+    c = a->seq < b->seq ? -1 : a->seq > b->seq;
+  return c;
+}
+
+/* Keep, for each name and architecture, the last stanza, when it is
+ * installed; sorted.  The kept entries move to the front of db->v. */
+static int
+db_finish (struct db *db, struct v2c_err *err)
+{
+  struct ent **ix, *nv;
+  size_t i, k = 0;
+
+  if (db->n == 0)
+    return 0;
+  ix = malloc (db->n * sizeof *ix);
+  nv = malloc (db->n * sizeof *nv);
+  if (ix == NULL || nv == NULL) {
+    free (ix);
+    free (nv);
+    return v2c_set_error (err, errno, "out of memory");
+  }
+  for (i = 0; i < db->n; i++)
+    ix[i] = &db->v[i];
+  qsort (ix, db->n, sizeof *ix, cmp_ent);
+  for (i = 0; i < db->n; i++) {
+    int last = i + 1 == db->n || strcmp (ix[i]->p.name, ix[i + 1]->p.name) != 0
+               || cmp_str0 (ix[i]->p.arch, ix[i + 1]->p.arch) != 0;
+    if (last && ix[i]->installed)
+      nv[k++] = *ix[i];
+    else
+      ent_free (ix[i]);
+  }
+  free (ix);
+  free (db->v);
+  db->v = nv;
+  db->n = k;
+  db->cap = db->n;
+  return 0;
+}
+
+/* Move the packages of db into out. */
+static int
+db_out (struct db *db, struct v2c_pkgs *out, struct v2c_err *err)
+{
+  size_t i;
+
+  out->v = NULL;
+  out->n = 0;
+  if (db->n == 0) {
+    db_free (db);
+    return 0;
+  }
+  out->v = malloc (db->n * sizeof *out->v);
+  if (out->v == NULL) {
+    db_free (db);
+    return v2c_set_error (err, errno, "out of memory");
+  }
+  for (i = 0; i < db->n; i++) {
+    out->v[i] = db->v[i].p;
+    memset (&db->v[i].p, 0, sizeof db->v[i].p);
+  }
+  out->n = db->n;
+  db_free (db);
+  return 0;
+}
+
+int
+v2c_dpkg_parse_status (const char *buf, size_t len, struct v2c_pkgs *out,
+                       struct v2c_err *err)
+{
+  struct db db = { 0 };
+
+  out->v = NULL;
+  out->n = 0;
+  if (parse (&db, buf, len, 0, NULL, err) == -1
+      || db_finish (&db, err) == -1) {
+    db_free (&db);
+    return -1;
+  }
+  return db_out (&db, out, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Files of a package                                                  */
+
+/* A path with its md5 (md5sums, Conffiles) or none (info conffiles). */
+struct sum {
+  const char *path;
+  size_t n;
+  const char *md5;
+};
+
+struct sums {
+  struct sum *v;
+  size_t n, cap;
+};
+
+static int
+sums_add (struct sums *s, const char *path, size_t n, const char *md5,
+          struct v2c_err *err)
+{
+  if (s->n >= MAX_FILES)
+    return v2c_set_error (err, 0, "more than %u entries", MAX_FILES);
+  if (s->n == s->cap) {
+    size_t cap = s->cap ? s->cap * 2 : 64;
+    struct sum *nv = realloc (s->v, cap * sizeof *nv);
+    if (nv == NULL)
+      return v2c_set_error (err, errno, "out of memory");
+    s->v = nv;
+    s->cap = cap;
+  }
+  s->v[s->n].path = path;
+  s->v[s->n].n = n;
+  s->v[s->n].md5 = md5;
+  s->n++;
+  return 0;
+}
+
+static int
+cmp_path (const char *a, size_t an, const char *b, size_t bn)
+{
+  int c = memcmp (a, b, an < bn ? an : bn);
+  if (c)
+    return c;
+  return an < bn ? -1 : an > bn;
+}
+
+static int
+cmp_sum (const void *x, const void *y)
+{
+  const struct sum *a = x, *b = y;
+  return cmp_path (a->path, a->n, b->path, b->n);
+}
+
+static const struct sum *
+sums_find (const struct sums *s, const char *path, size_t n)
+{
+  size_t lo = 0, hi = s->n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = cmp_path (path, n, s->v[mid].path, s->v[mid].n);
+    if (c == 0)
+      return &s->v[mid];
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return NULL;
+}
+
+/* md5sums: "MD5  path" with the path relative to /; "MD5 *path" too. */
+static int
+parse_md5sums (const char *buf, size_t len, struct sums *s, int sort,
+               struct v2c_err *err)
+{
+  const char *line;
+  size_t pos = 0, llen;
+  int r;
+
+  while ((r = v2c_pkgutil_line (buf, len, &pos, MAX_PATH + 64, &line, &llen))
+         != 0) {
+    size_t i = 32, sp;
+
+    if (r == -1) {
+      /* no real path is that long: skip the line */
+      const char *nl = memchr (buf + pos, '\n', len - pos);
+      pos = nl ? (size_t) (nl - buf) + 1 : len;
+      continue;
+    }
+    if (llen < 34 || !v2c_pkgutil_is_hex (line, 32))
+      continue;
+    while (i < llen && (line[i] == ' ' || line[i] == '\t'))
+      i++;
+    sp = i - 32;
+    if (sp == 0)
+      continue;
+    if (sp == 1 && i < llen && line[i] == '*')
+      i++;
+    while (i < llen && line[i] == '/')
+      i++;
+    if (i == llen)
+      continue;
+    if (sums_add (s, line + i, llen - i, line, err) == -1)
+      return -1;
+  }
+  if (sort && s->n)
+    qsort (s->v, s->n, sizeof *s->v, cmp_sum);
+  return 0;
+}
+
+/* The Conffiles field: " /etc/x MD5 [obsolete|remove-on-upgrade]".  The
+ * path may hold spaces, so the words are taken from the end. */
+static int
+parse_conffiles_field (const char *buf, struct sums *s, struct v2c_err *err)
+{
+  const char *line;
+  size_t pos = 0, llen, len = strlen (buf);
+  int r;
+
+  while ((r = v2c_pkgutil_line (buf, len, &pos, MAX_LINE, &line, &llen)) > 0) {
+    const char *end, *w;
+    size_t n = llen;
+
+    trim (&line, &n);
+    end = line + n;
+    for (int k = 0; k < 2; k++) {
+      w = end;
+      while (w > line && w[-1] != ' ' && w[-1] != '\t')
+        w--;
+      if (w == line)
+        break;
+      if (k == 0
+          && (((size_t) (end - w) == 8 && memcmp (w, "obsolete", 8) == 0)
+              || ((size_t) (end - w) == 17
+                  && memcmp (w, "remove-on-upgrade", 17) == 0))) {
+        end = w;
+        while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
+          end--;
+        continue;
+      }
+      /* w..end is the md5 (or "newconffile"), line..w the path */
+      n = w - line;
+      while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+        n--;
+      if (n && line[0] == '/'
+          && sums_add (
+                 s, line, n,
+                 (end - w == 32 && v2c_pkgutil_is_hex (w, 32)) ? w : NULL, err)
+                 == -1)
+        return -1;
+      break;
+    }
+  }
+  if (s->n)
+    qsort (s->v, s->n, sizeof *s->v, cmp_sum);
+  return 0;
+}
+
+/* info/PKG.conffiles: one absolute path a line; newer dpkg may prefix
+ * "remove-on-upgrade " for files that are not installed any more. */
+static int
+parse_conffiles_list (const char *buf, size_t len, struct sums *s,
+                      struct v2c_err *err)
+{
+  const char *line;
+  size_t pos = 0, llen;
+  int r;
+
+  while ((r = v2c_pkgutil_line (buf, len, &pos, MAX_LINE, &line, &llen))
+         != 0) {
+    if (r == -1)
+      return v2c_set_error (err, 0, "line longer than %u bytes", MAX_LINE);
+    trim (&line, &llen);
+    if (llen && line[0] == '/' && sums_add (s, line, llen, NULL, err) == -1)
+      return -1;
+  }
+  if (s->n)
+    qsort (s->v, s->n, sizeof *s->v, cmp_sum);
+  return 0;
+}
+
+static int
+add_file (struct v2c_pkg *p, const char *path, size_t n, const char *md5,
+          int conffile, struct v2c_err *err)
+{
+  struct v2c_pkg_file *f = v2c_pkgutil_add_file (p, MAX_FILES, err);
+
+  if (f == NULL)
+    return -1;
+  f->conffile = conffile;
+  f->path = malloc (n + 2);
+  if (f->path == NULL)
+    return v2c_set_error (err, errno, "out of memory");
+  if (path[0] == '/') {
+    memcpy (f->path, path, n);
+    f->path[n] = '\0';
+  } else {
+    f->path[0] = '/';
+    memcpy (f->path + 1, path, n);
+    f->path[n + 1] = '\0';
+  }
+  if (md5 && (f->digest = v2c_pkgutil_lower (md5, 32)) == NULL)
+    return v2c_set_error (err, errno, "out of memory");
+  return 0;
+}
+
+static int
+in_list (char **names, size_t n, const char *name)
+{
+  size_t lo = 0, hi = n;
+
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int c = strcmp (name, names[mid]);
+    if (c == 0)
+      return 1;
+    if (c < 0)
+      hi = mid;
+    else
+      lo = mid + 1;
+  }
+  return 0;
+}
+
+/* Read an optional file; NULL with *len 0 when absent. */
+static char *
+read_opt (struct v2c_fs *fs, const char *path, size_t max, size_t *len,
+          struct v2c_err *err, int *failed)
+{
+  char *b = v2c_fs_read (fs, path, max, len);
+
+  *failed = 0;
+  if (b == NULL) {
+    *len = 0;
+    if (errno != ENOENT) {
+      *failed = 1;
+      v2c_set_error (err, errno, "can't read '%s'", path);
+    }
+  }
+  return b;
+}
+
+/* Fill e->p.files from info/ (names: its sorted listing, may be NULL). */
+static int
+load_files (struct v2c_fs *fs, char **names, size_t nnames, struct ent *e,
+            struct v2c_err *err)
+{
+  char base[2][MAX_PATH], path[MAX_PATH + 64];
+  const char *b = NULL;
+  char *list = NULL, *md5 = NULL, *conf = NULL;
+  size_t listlen = 0, md5len = 0, conflen = 0, k;
+  struct sums sums = { 0 }, cfield = { 0 }, clist = { 0 };
+  int failed, ret = -1;
+
+  /* Multi-Arch: same packages are NAME:ARCH, the others NAME; try the
+   * expected one first and the other after (databases converted by
+   * older dpkg keep either) */
+  snprintf (base[0], sizeof base[0], "%s", e->p.name);
+  base[1][0] = '\0';
+  if (e->p.arch
+      && snprintf (base[1], sizeof base[1], "%s:%s", e->p.name, e->p.arch)
+             >= (int) sizeof base[1])
+    base[1][0] = '\0';
+  if (e->ma_same) {
+    char t[MAX_PATH];
+    memcpy (t, base[0], sizeof t);
+    memcpy (base[0], base[1], sizeof t);
+    memcpy (base[1], t, sizeof t);
+  }
+  for (k = 0; k < 2 && b == NULL && names; k++) {
+    if (base[k][0] == '\0')
+      continue;
+    snprintf (path, sizeof path, "%s.list", base[k]);
+    if (in_list (names, nnames, path))
+      b = base[k];
+  }
+  for (k = 0; k < 2 && b == NULL && names; k++) {
+    if (base[k][0] == '\0')
+      continue;
+    snprintf (path, sizeof path, "%s.md5sums", base[k]);
+    if (in_list (names, nnames, path))
+      b = base[k];
+  }
+
+  if (b) {
+    snprintf (path, sizeof path, "%s.list", b);
+    if (in_list (names, nnames, path)) {
+      snprintf (path, sizeof path, DPKG_DIR "/info/%s.list", b);
+      list = read_opt (fs, path, MAX_INFO_BYTES, &listlen, err, &failed);
+      if (failed)
+        goto out;
+    }
+    snprintf (path, sizeof path, "%s.md5sums", b);
+    if (in_list (names, nnames, path)) {
+      snprintf (path, sizeof path, DPKG_DIR "/info/%s.md5sums", b);
+      md5 = read_opt (fs, path, MAX_INFO_BYTES, &md5len, err, &failed);
+      if (failed)
+        goto out;
+    }
+    snprintf (path, sizeof path, "%s.conffiles", b);
+    if (in_list (names, nnames, path)) {
+      snprintf (path, sizeof path, DPKG_DIR "/info/%s.conffiles", b);
+      conf = read_opt (fs, path, MAX_INFO_BYTES, &conflen, err, &failed);
+      if (failed)
+        goto out;
+    }
+  }
+  if (md5 == NULL && e->md5sums) {
+    md5 = read_opt (fs, e->md5sums, MAX_INFO_BYTES, &md5len, err, &failed);
+    if (failed)
+      goto out;
+  }
+
+  if (md5 && list && parse_md5sums (md5, md5len, &sums, 1, err) == -1)
+    goto out;
+  if (e->conffiles && parse_conffiles_field (e->conffiles, &cfield, err) == -1)
+    goto out;
+  if (conf && parse_conffiles_list (conf, conflen, &clist, err) == -1)
+    goto out;
+
+  if (list) {
+    const char *line;
+    size_t pos = 0, llen;
+    int r;
+
+    while ((r = v2c_pkgutil_line (list, listlen, &pos, MAX_PATH, &line, &llen))
+           != 0) {
+      const struct sum *s, *c;
+      int isconf;
+
+      if (r == -1) {
+        /* no real path is that long: skip the line */
+        const char *nl = memchr (list + pos, '\n', listlen - pos);
+        pos = nl ? (size_t) (nl - list) + 1 : listlen;
+        continue;
+      }
+      if (llen == 0 || line[0] != '/')
+        continue;
+      if (llen == 2 && line[1] == '.')
+        llen = 1; /* dpkg records the root as "/." */
+      s = llen > 1 ? sums_find (&sums, line + 1, llen - 1) : NULL;
+      c = sums_find (&cfield, line, llen);
+      isconf = c != NULL || sums_find (&clist, line, llen) != NULL;
+      if (add_file (&e->p, line, llen,
+                    c && c->md5 ? c->md5 : (s ? s->md5 : NULL), isconf, err)
+          == -1)
+        goto out;
+    }
+  } else {
+    /* no .list (distroless): the files are those of md5sums, in the
+     * order written */
+    if (md5) {
+      struct sums order = { 0 };
+      if (parse_md5sums (md5, md5len, &order, 0, err) == -1)
+        goto out;
+      for (k = 0; k < order.n; k++) {
+        char abs[MAX_PATH + 2];
+        const struct sum *c;
+        int isconf;
+
+        if (order.v[k].n > MAX_PATH)
+          continue;
+        abs[0] = '/';
+        memcpy (abs + 1, order.v[k].path, order.v[k].n);
+        c = sums_find (&cfield, abs, order.v[k].n + 1);
+        isconf = c != NULL || sums_find (&clist, abs, order.v[k].n + 1);
+        if (add_file (&e->p, abs, order.v[k].n + 1,
+                      c && c->md5 ? c->md5 : order.v[k].md5, isconf, err)
+            == -1) {
+          free (order.v);
+          goto out;
+        }
+      }
+      free (order.v);
+    }
+  }
+  ret = 0;
+out:
+  free (sums.v);
+  free (cfield.v);
+  free (clist.v);
+  free (list);
+  free (md5);
+  free (conf);
+  return ret;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int
+read_dir_files (struct v2c_fs *fs, struct db *db, const char *dir, int journal,
+                int *found, struct v2c_err *err)
+{
+  char **names = v2c_fs_list (fs, dir), path[MAX_PATH + 64];
+  size_t i, n = 0, total = 0;
+  int ret = -1;
+
+  if (names == NULL)
+    return 0; /* both are optional */
+  while (names[n])
+    n++;
+  if (n > MAX_DIR_FILES) {
+    v2c_set_error (err, 0, "more than %u files in '%s'", MAX_DIR_FILES, dir);
+    goto out;
+  }
+  for (i = 0; i < n; i++) {
+    const char *name = names[i];
+    size_t nl = strlen (name), len;
+    char md5path[MAX_PATH + 64], *buf;
+    const char *md5 = NULL;
+    int failed;
+
+    if (journal) {
+      /* dpkg's journal entries are named by digits only */
+      if (strspn (name, "0123456789") != nl)
+        continue;
+    } else {
+      if (name[0] == '.' || nl > MAX_PATH
+          || (nl >= 8 && strcmp (name + nl - 8, ".md5sums") == 0))
+        continue;
+      snprintf (md5path, sizeof md5path, "%s.md5sums", name);
+      if (in_list (names, n, md5path)) {
+        snprintf (md5path, sizeof md5path, "%s/%s.md5sums", dir, name);
+        md5 = md5path;
+      }
+    }
+    snprintf (path, sizeof path, "%s/%s", dir, name);
+    buf = read_opt (fs, path, MAX_STATUS_BYTES, &len, err, &failed);
+    if (failed) {
+      /* a directory or other odd entry in status.d/ is not a stanza */
+      if (v2c_errno (err) == EISDIR || v2c_errno (err) == EINVAL)
+        continue;
+      goto out;
+    }
+    if (buf == NULL)
+      continue;
+    total += len;
+    if (total > MAX_STATUS_BYTES) {
+      free (buf);
+      v2c_set_error (err, 0, "'%s' holds more than %u bytes", dir,
+                     MAX_STATUS_BYTES);
+      goto out;
+    }
+    if (parse (db, buf, len, !journal, md5, err) == -1) {
+      free (buf);
+      v2c_error_prefix (err, "'%s'", path);
+      goto out;
+    }
+    free (buf);
+    *found = 1;
+  }
+  ret = 0;
+out:
+  v2c_strv_free (names);
+  return ret;
+}
+
+int
+v2c_dpkg_read (struct v2c_fs *fs, int with_files, struct v2c_pkgs *out,
+               struct v2c_err *err)
+{
+  const char *status_path = DPKG_DIR "/status";
+  struct db db = { 0 };
+  char *buf, **names = NULL;
+  size_t len, i, nnames = 0;
+  int found = 0, missing_errno = 0;
+
+  out->v = NULL;
+  out->n = 0;
+  buf = v2c_fs_read (fs, status_path, MAX_STATUS_BYTES, &len);
+  if (buf == NULL) {
+    if (errno != ENOENT)
+      return v2c_set_error (err, errno, "can't read '%s'", status_path);
+    missing_errno = errno;
+  } else {
+    int r = parse (&db, buf, len, 0, NULL, err);
+    free (buf);
+    if (r == -1) {
+      v2c_error_prefix (err, "'%s'", status_path);
+      goto fail;
+    }
+    found = 1;
+  }
+  if (read_dir_files (fs, &db, DPKG_DIR "/status.d", 0, &found, err) == -1)
+    goto fail;
+  if (!found) {
+    v2c_set_error (err, missing_errno, "can't read '%s'", status_path);
+    goto fail;
+  }
+  if (read_dir_files (fs, &db, DPKG_DIR "/updates", 1, &found, err) == -1)
+    goto fail;
+  if (db_finish (&db, err) == -1)
+    goto fail;
+
+  if (with_files) {
+    names = v2c_fs_list (fs, DPKG_DIR "/info");
+    while (names && names[nnames])
+      nnames++;
+    for (i = 0; i < db.n; i++)
+      if (load_files (fs, names, nnames, &db.v[i], err) == -1) {
+        v2c_error_prefix (err, "package '%s'", db.v[i].p.name);
+        goto fail;
+      }
+    v2c_strv_free (names);
+    names = NULL;
+  }
+  return db_out (&db, out, err);
+
+fail:
+  v2c_strv_free (names);
+  db_free (&db);
+  return -1;
+}
