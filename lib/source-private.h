@@ -1,0 +1,86 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The source handle, shared by lib/source*.c.  Not installed.
+ */
+#ifndef V2C_SOURCE_PRIVATE_H
+#define V2C_SOURCE_PRIVATE_H
+
+#include "v2c-internal.h"
+
+/* A disk as qemu will open it. */
+struct v2c_open_disk {
+  char *host_path;     /* the file on the host (for an OVA: the OVA) */
+  char *qemu_path;     /* what libguestfs adds (may be an overlay) */
+  char *format;        /* the image's format: "vmdk", "raw", "qcow2" */
+  char *qemu_format;   /* format of qemu_path (an overlay is "qcow2") */
+  int64_t virtual_size;/* -1 when unknown */
+  char *member;        /* OVA member name, or NULL */
+};
+
+struct v2c_source {
+  struct v2c_err err;  /* first: v2c_error_string() reads it */
+  enum v2c_source_format format;
+  char *path;          /* absolute path given (or libvirt URI) */
+  char *domain;        /* libvirt domain name */
+  char *name;
+  int verify;
+  int descriptor_only;
+  char *vm_select;
+  v2c_message_cb msg_cb;
+  void *msg_opaque;
+  v2c_progress_cb progress_cb;
+  void *progress_opaque;
+
+  struct v2c_vm *vms;  /* every VM the descriptor lists */
+  size_t nvms;
+  struct v2c_vm *vm;   /* the selected one (points into vms) */
+
+  struct v2c_open_disk *disks;
+  size_t ndisks;
+
+  char *tmpdir;        /* private temporary directory, or NULL */
+};
+
+/* lib/source.c */
+void v2c_source_message (struct v2c_source *s, enum v2c_msg_level level,
+                         const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+int v2c_source_make_tmpdir (struct v2c_source *s);
+int v2c_source_select_vm (struct v2c_source *s);
+struct v2c_open_disk *v2c_source_add_open_disk (struct v2c_source *s);
+/* Identify the image format of size bytes at offset of fd from its
+ * magic: "qcow2", "vmdk" (sparse, stream-optimized or a descriptor),
+ * else "raw"; *virtual_size from the header where it has one. */
+int v2c_probe_image (int fd, uint64_t offset, uint64_t size,
+                     const char **format, int64_t *virtual_size,
+                     int *is_descriptor);
+/* Open one disk image file on the host and add it for qemu; want_format
+ * (may be NULL) is what the descriptor says it is. */
+int v2c_source_add_disk_file (struct v2c_source *s, const char *path,
+                              const char *want_format);
+/* Run a program (no shell) and wait; returns its exit status or -1. */
+int v2c_run_command (char *const argv[], struct v2c_err *err);
+
+/* One digest check of a manifest: size bytes of fd at offset. */
+struct verify_job {
+  int fd;
+  uint64_t offset, size;
+  const struct v2c_mf_entry *entry;
+};
+/* Run the checks, on two threads where there are two cores. */
+int v2c_verify_jobs (struct v2c_source *s, struct verify_job *jobs,
+                     size_t n);
+/* An .ovf file with its disks in the same directory. */
+int v2c_source_open_ovf_dir (struct v2c_source *s, const char *ovfpath);
+
+/* lib/guest.c: a message to the guest session's callback. */
+void v2c_guest_message (struct v2c_guest *g, enum v2c_msg_level level,
+                        const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
+/* lib/source-ova.c */
+int v2c_source_open_ova (struct v2c_source *s, int fd);
+
+#endif /* V2C_SOURCE_PRIVATE_H */
