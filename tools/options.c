@@ -1,0 +1,211 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "options.h"
+
+const char *program_name = "v2c";
+struct tool_opts opts;
+
+static int progress_drawn;
+static int stderr_tty = -1;
+
+void
+tool_init (int argc, char **argv)
+{
+  const char *slash;
+
+  (void) argc;
+  if (argv[0]) {
+    slash = strrchr (argv[0], '/');
+    program_name = slash ? slash + 1 : argv[0];
+    /* libtool's wrappers run the real binary as lt-NAME */
+    if (strncmp (program_name, "lt-", 3) == 0)
+      program_name += 3;
+  }
+  stderr_tty = isatty (STDERR_FILENO);
+}
+
+noreturn void
+tool_try_help (void)
+{
+  fprintf (stderr, "Try '%s --help' for more information.\n", program_name);
+  exit (EXIT_USAGE);
+}
+
+int
+tool_common_option (int c, const char *arg, void (*usage) (int))
+{
+  switch (c) {
+  case 'o':
+    opts.output = arg;
+    return 1;
+  case 'c':
+    opts.uri = arg;
+    return 1;
+  case 'd':
+    opts.domain = arg;
+    return 1;
+  case 'v':
+    opts.verbose++;
+    return 1;
+  case 'q':
+    opts.quiet = 1;
+    return 1;
+  case OPT_TEMPLATES:
+    opts.templates = arg;
+    return 1;
+  case 'h':
+    usage (EXIT_OK);
+    exit (EXIT_OK);
+  case 'V':
+    printf ("%s %s\n", program_name, PACKAGE_VERSION);
+    exit (EXIT_OK);
+  case '?':
+    tool_try_help ();
+  default:
+    return 0;
+  }
+}
+
+static void
+clear_progress (void)
+{
+  if (progress_drawn) {
+    fputs ("\r\033[K", stderr);
+    progress_drawn = 0;
+  }
+}
+
+static void
+vmessage (const char *kind, const char *fmt, va_list ap)
+{
+  clear_progress ();
+  fprintf (stderr, "%s: %s", program_name, kind);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+}
+
+void
+tool_error (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  vmessage ("error: ", fmt, ap);
+  va_end (ap);
+}
+
+void
+tool_warning (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (opts.quiet)
+    return;
+  va_start (ap, fmt);
+  vmessage ("warning: ", fmt, ap);
+  va_end (ap);
+}
+
+void
+tool_verbose (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (!opts.verbose)
+    return;
+  va_start (ap, fmt);
+  vmessage ("", fmt, ap);
+  va_end (ap);
+}
+
+void
+tool_message_cb (void *opaque, enum v2c_msg_level level, const char *msg)
+{
+  (void) opaque;
+  if (level == V2C_MSG_WARNING)
+    tool_warning ("%s", msg);
+  else if (level == V2C_MSG_VERBOSE && opts.verbose >= 1)
+    tool_verbose ("%s", msg);
+  else if (level == V2C_MSG_DEBUG && opts.verbose >= 2)
+    tool_verbose ("%s", msg);
+}
+
+static double
+now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static void
+human (char *buf, size_t len, double bytes)
+{
+  const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+  int i = 0;
+
+  while (bytes >= 1024 && i < 4) {
+    bytes /= 1024;
+    i++;
+  }
+  snprintf (buf, len, "%.1f %s", bytes, u[i]);
+}
+
+void
+tool_progress_cb (void *opaque, const char *what, uint64_t done,
+                  uint64_t total)
+{
+  static double start, last;
+  static char last_what[128];
+  char bar[31], d[32], rate[32], eta[32] = "";
+  double t = now (), frac, speed;
+  int filled, i;
+
+  (void) opaque;
+  if (opts.quiet || stderr_tty != 1)
+    return;
+  if (strncmp (last_what, what, sizeof last_what - 1) != 0) {
+    snprintf (last_what, sizeof last_what, "%s", what);
+    start = t;
+    last = 0;
+  }
+  /* Redraw at most ten times a second, and always at the end. */
+  if (t - last < 0.1 && done != total)
+    return;
+  last = t;
+  frac = total ? (double) done / (double) total : 0;
+  if (frac > 1)
+    frac = 1;
+  filled = (int) (frac * 30);
+  for (i = 0; i < 30; i++)
+    bar[i] = i < filled ? '#' : '-';
+  bar[30] = '\0';
+  speed = t > start ? (double) done / (t - start) : 0;
+  human (d, sizeof d, (double) done);
+  human (rate, sizeof rate, speed);
+  if (total && speed > 0 && done < total) {
+    double left = (double) (total - done) / speed;
+    snprintf (eta, sizeof eta, " ETA %d:%02d", (int) left / 60,
+              (int) left % 60);
+  }
+  fprintf (stderr, "\r\033[K%s [%s] %3d%% %s %s/s%s", what, bar,
+           (int) (frac * 100), d, rate, eta);
+  progress_drawn = 1;
+}
+
+void
+tool_progress_done (void)
+{
+  clear_progress ();
+}

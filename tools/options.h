@@ -1,0 +1,73 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * What every v2c tool shares: the common options (spelled the same in
+ * every tool), messages on stderr, the progress bar.
+ */
+#ifndef V2C_TOOLS_OPTIONS_H
+#define V2C_TOOLS_OPTIONS_H
+
+#include <getopt.h>
+#include <stdint.h>
+#include <stdnoreturn.h>
+
+#include "v2c.h"
+
+/* Exit codes of every tool. */
+#define EXIT_OK 0
+#define EXIT_FAIL 1
+#define EXIT_USAGE 2
+
+struct tool_opts {
+  int verbose;          /* -v, may repeat */
+  int quiet;            /* -q */
+  const char *output;   /* -o */
+  const char *uri;      /* -c */
+  const char *domain;   /* -d */
+  const char *templates;/* --templates */
+};
+
+enum {
+  OPT_TEMPLATES = 0x100,
+  OPT_TOOL_BASE = 0x200  /* tool-specific long-only options start here */
+};
+
+#define COMMON_SHORT_OPTS "o:c:d:vqhV"
+#define COMMON_LONG_OPTS                                             \
+  { "output", required_argument, NULL, 'o' },                        \
+  { "connect", required_argument, NULL, 'c' },                       \
+  { "domain", required_argument, NULL, 'd' },                        \
+  { "verbose", no_argument, NULL, 'v' },                             \
+  { "quiet", no_argument, NULL, 'q' },                               \
+  { "help", no_argument, NULL, 'h' },                                \
+  { "version", no_argument, NULL, 'V' },                             \
+  { "templates", required_argument, NULL, OPT_TEMPLATES }
+
+/* The tool's name, set by tool_init from argv[0]. */
+extern const char *program_name;
+extern struct tool_opts opts;
+
+void tool_init (int argc, char **argv);
+/* Handle a common option; returns 1 if c was one.  --help calls usage,
+ * --version prints the version and exits. */
+int tool_common_option (int c, const char *arg, void (*usage) (int));
+/* "Try 'v2c-NAME --help'" on stderr and exit 2. */
+noreturn void tool_try_help (void);
+
+void tool_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
+void tool_warning (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+void tool_verbose (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+/* Library callbacks printing on stderr as "v2c-NAME: warning: ...". */
+void tool_message_cb (void *opaque, enum v2c_msg_level level,
+                      const char *msg);
+/* A progress bar on stderr, drawn only when stderr is a terminal and
+ * not -q; tool_progress_done() ends the line. */
+void tool_progress_cb (void *opaque, const char *what, uint64_t done,
+                       uint64_t total);
+void tool_progress_done (void);
+
+#endif /* V2C_TOOLS_OPTIONS_H */

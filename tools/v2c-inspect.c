@@ -1,0 +1,151 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-inspect: the inventory of one VM, without booting or changing it.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+
+enum {
+  OPT_DESCRIPTOR_ONLY = OPT_TOOL_BASE,
+  OPT_NO_VERIFY,
+  OPT_VM,
+};
+
+static noreturn void
+usage (int status)
+{
+  if (status != EXIT_OK)
+    tool_try_help ();
+  printf ("Usage: %s [OPTION]... SOURCE\n"
+          "  or:  %s [OPTION]... -c URI -d DOMAIN\n"
+          "Print the inventory (JSON) of a VMware VM without booting it.\n"
+          "\n"
+          "SOURCE is an .ova, .ovf or .vmx file, or a disk image (vmdk, raw,\n"
+          "qcow2).  Its disks are opened read-only; nothing is ever written.\n"
+          "\n"
+          "  -c, --connect=URI      read the domain from libvirt (esx://,\n"
+          "                         vpx://, qemu:///system, test:///FILE)\n"
+          "  -d, --domain=NAME      the libvirt domain to read\n"
+          "  -o, --output=FILE      write the inventory to FILE (default:\n"
+          "                         standard output)\n"
+          "      --vm=NAME          the VM to read from an OVF that lists\n"
+          "                         several (VirtualSystemCollection)\n"
+          "      --descriptor-only  read only the OVF/VMX/libvirt XML: no\n"
+          "                         disk is opened (fast fleet planning)\n"
+          "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
+          "  -v, --verbose          say more (twice: libguestfs debug)\n"
+          "  -q, --quiet            no warnings, no progress bar\n"
+          "  -h, --help             show this help and exit\n"
+          "  -V, --version          show the version and exit\n"
+          "\n"
+          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
+          "See v2c-inspect(1).\n",
+          program_name, program_name);
+  exit (EXIT_OK);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct option long_opts[] = {
+    COMMON_LONG_OPTS,
+    { "descriptor-only", no_argument, NULL, OPT_DESCRIPTOR_ONLY },
+    { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+    { "vm", required_argument, NULL, OPT_VM },
+    { NULL, 0, NULL, 0 }
+  };
+  struct v2c_source *src = NULL;
+  struct v2c_guest *g = NULL;
+  json_t *inv = NULL;
+  int descriptor_only = 0, verify = 1, c, status = EXIT_FAIL;
+  const char *vm = NULL;
+
+  tool_init (argc, argv);
+  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS, long_opts, NULL))
+         != -1) {
+    if (tool_common_option (c, optarg, usage))
+      continue;
+    switch (c) {
+    case OPT_DESCRIPTOR_ONLY:
+      descriptor_only = 1;
+      break;
+    case OPT_NO_VERIFY:
+      verify = 0;
+      break;
+    case OPT_VM:
+      vm = optarg;
+      break;
+    default:
+      tool_try_help ();
+    }
+  }
+  if (opts.uri && !opts.domain) {
+    tool_error ("-c URI needs -d DOMAIN");
+    tool_try_help ();
+  }
+  if (opts.domain ? optind != argc : optind != argc - 1) {
+    tool_error (opts.domain ? "give either SOURCE or -d DOMAIN, not both"
+                            : "give exactly one SOURCE");
+    tool_try_help ();
+  }
+
+  src = v2c_source_new ();
+  if (src == NULL) {
+    tool_error ("out of memory");
+    return EXIT_FAIL;
+  }
+  v2c_source_set_message_callback (src, tool_message_cb, NULL);
+  v2c_source_set_progress_callback (src, tool_progress_cb, NULL);
+  v2c_source_set_verify (src, verify);
+  v2c_source_set_descriptor_only (src, descriptor_only);
+  if (vm)
+    v2c_source_set_vm_name (src, vm);
+  if ((opts.domain ? v2c_source_open_libvirt (src, opts.uri, opts.domain)
+                   : v2c_source_open (src, argv[optind]))
+      == -1) {
+    tool_progress_done ();
+    tool_error ("%s", v2c_error_string (src));
+    goto out;
+  }
+  tool_progress_done ();
+
+  if (!descriptor_only) {
+    g = v2c_guest_new ();
+    if (g == NULL) {
+      tool_error ("out of memory");
+      goto out;
+    }
+    v2c_guest_set_message_callback (g, tool_message_cb, NULL);
+    v2c_guest_set_debug (g, opts.verbose >= 2);
+    tool_verbose ("launching the appliance for '%s'", v2c_source_name (src));
+    if (v2c_guest_launch (g, src) == -1 || v2c_guest_inspect (g) == -1) {
+      tool_error ("%s", v2c_error_string (g));
+      goto out;
+    }
+  }
+
+  inv = v2c_inventory_build (src, g);
+  if (inv == NULL) {
+    tool_error ("%s", v2c_error_string (src));
+    goto out;
+  }
+  if (v2c_json_write_file (inv, opts.output) == -1) {
+    tool_error ("can't write '%s': %s", opts.output ? opts.output : "stdout",
+                strerror (errno));
+    goto out;
+  }
+  status = EXIT_OK;
+ out:
+  json_decref (inv);
+  v2c_guest_free (g);
+  v2c_source_free (src);
+  return status;
+}
