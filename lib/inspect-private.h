@@ -1,0 +1,42 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The inventory's orchestration (lib/inspect.c, -scan.c, -blockers.c).
+ */
+#ifndef V2C_INSPECT_PRIVATE_H
+#define V2C_INSPECT_PRIVATE_H
+
+#include <jansson.h>
+
+#include "inspect.h"
+
+/* Packages of whichever manager the guest uses (package_format from
+ * libguestfs: "deb", "rpm", "apk"; NULL: look). */
+int v2c_inspect_packages (struct v2c_fs *fs, const char *package_format,
+                          int with_files, struct v2c_pkgs *out,
+                          struct v2c_err *err);
+/* Does a unit belong to the software a config file is of ("nginx",
+ * "postgresql", ...)? */
+int v2c_service_matches (const struct v2c_service *svc, const char *software);
+/* Scan the places secrets live in (/etc, home directories, /opt, /srv,
+ * /var/www, services' working directories and environment files). */
+int v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
+                         struct v2c_secrets *out, struct v2c_err *err);
+/* A command line with secret values replaced by "<redacted>":
+ * --password=X, --password X, -Dapp.secret=X, TOKEN=X, and the password
+ * of scheme://user:password@host.  Caller frees. */
+char *v2c_redact_command (const char *cmd);
+/* The blockers[] array of the inventory (new reference). */
+json_t *v2c_inspect_blockers (struct v2c_fs *fs, const json_t *inv,
+                              const struct v2c_pkgs *pkgs,
+                              const struct v2c_services *svcs,
+                              const struct v2c_conf_facts *facts);
+/* Fill the inventory's packages, services, ... from a tree. */
+int v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
+                    json_t *inv, struct v2c_err *err);
+/* The same from an inspected guest session (preloading what it reads). */
+int v2c_inspect_guest (struct v2c_guest *g, json_t *inv,
+                       struct v2c_err *err);
+
+#endif /* V2C_INSPECT_PRIVATE_H */

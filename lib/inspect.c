@@ -1,0 +1,709 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The inventory of what runs in a guest: packages, services, timers,
+ * cron jobs, users, ports, data directories, secrets and blockers, read
+ * through a struct v2c_fs (the guest session, or a local tree in tests)
+ * and turned into the inventory's JSON fields.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <time.h>
+
+#include <guestfs.h>
+
+#include "inspect.h"
+#include "source-private.h"
+#include "inspect-private.h"
+
+static json_t *
+jstr (const char *s)
+{
+  return s ? json_string (s) : json_null ();
+}
+
+static json_t *
+jstrv (char **v)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; v && v[i]; i++)
+    json_array_append_new (a, json_string (v[i]));
+  return a;
+}
+
+/* Is an option or variable name one that carries a secret?  Options
+ * are spelled --db-password, -Dapp.token: normalise to DB_PASSWORD. */
+static int
+secret_option (const char *name, size_t len)
+{
+  char key[128];
+  size_t i, k = 0;
+
+  while (len > 0 && *name == '-') {
+    name++;
+    len--;
+  }
+  if (len >= 2 && name[0] == 'D' && name[1] != '_')  /* java -Dkey=value */
+    name++, len--;
+  if (len == 0 || len >= sizeof key)
+    return 0;
+  for (i = 0; i < len; i++) {
+    char c = name[i];
+    key[k++] = (c == '-' || c == '.') ? '_'
+               : (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : c;
+  }
+  key[k] = '\0';
+  return v2c_secret_key_name (key);
+}
+
+char *
+v2c_redact_command (const char *cmd)
+{
+  size_t len, i = 0, o = 0;
+  char *out;
+  int redact_next = 0;
+
+  if (cmd == NULL)
+    return NULL;
+  len = strlen (cmd);
+  /* "<redacted>" may be longer than what it replaces */
+  out = malloc (len * 2 + 64);
+  if (out == NULL)
+    return NULL;
+  while (i < len) {
+    size_t start = i, tlen, eq;
+    const char *t, *scheme;
+
+    while (i < len && (cmd[i] == ' ' || cmd[i] == '\t' || cmd[i] == '\n')) {
+      if (o < len * 2 + 32)
+        out[o++] = cmd[i];
+      i++;
+    }
+    start = i;
+    while (i < len && cmd[i] != ' ' && cmd[i] != '\t' && cmd[i] != '\n')
+      i++;
+    t = cmd + start;
+    tlen = i - start;
+    if (tlen == 0)
+      break;
+    if (o + tlen + 16 > len * 2 + 48) {
+      out[o] = '\0';
+      return out;
+    }
+    if (redact_next && t[0] != '-') {
+      memcpy (out + o, "<redacted>", 10);
+      o += 10;
+      redact_next = 0;
+      continue;
+    }
+    redact_next = 0;
+    for (eq = 0; eq < tlen && t[eq] != '='; eq++)
+      ;
+    scheme = memmem (t, tlen, "://", 3);
+    if (scheme) {
+      /* scheme://user:password@host -> scheme://user:<redacted>@host */
+      const char *auth = scheme + 3, *at = memchr (auth, '@', tlen - (size_t) (auth - t));
+      const char *colon = at ? memchr (auth, ':', (size_t) (at - auth)) : NULL;
+      if (colon) {
+        size_t head = (size_t) (colon + 1 - t);
+        memcpy (out + o, t, head);
+        o += head;
+        memcpy (out + o, "<redacted>", 10);
+        o += 10;
+        memcpy (out + o, at, tlen - (size_t) (at - t));
+        o += tlen - (size_t) (at - t);
+        continue;
+      }
+    }
+    if (eq < tlen && secret_option (t, eq)) {
+      memcpy (out + o, t, eq + 1);
+      o += eq + 1;
+      memcpy (out + o, "<redacted>", 10);
+      o += 10;
+      continue;
+    }
+    if (eq == tlen && t[0] == '-' && secret_option (t, tlen))
+      redact_next = 1;
+    memcpy (out + o, t, tlen);
+    o += tlen;
+  }
+  out[o] = '\0';
+  return out;
+}
+
+static json_t *
+jcmd (const char *cmd)
+{
+  char *r = v2c_redact_command (cmd);
+  json_t *j = r ? json_string (r) : json_null ();
+
+  free (r);
+  return j;
+}
+
+static json_t *
+jcmdv (char **v)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; v && v[i]; i++)
+    json_array_append_new (a, jcmd (v[i]));
+  return a;
+}
+
+/* ------------------------------------------------------------------ */
+/* Packages                                                             */
+
+static json_t *
+packages_json (const struct v2c_pkgs *p)
+{
+  json_t *a = json_array ();
+  size_t i, j;
+
+  for (i = 0; i < p->n; i++) {
+    const struct v2c_pkg *k = &p->v[i];
+    json_t *o = json_object (), *conf = json_array ();
+
+    json_object_set_new (o, "name", jstr (k->name));
+    json_object_set_new (o, "version", jstr (k->version));
+    json_object_set_new (o, "release", jstr (k->release));
+    json_object_set_new (o, "epoch", jstr (k->epoch));
+    json_object_set_new (o, "evr", jstr (k->evr));
+    json_object_set_new (o, "arch", jstr (k->arch));
+    json_object_set_new (o, "manager", jstr (k->manager));
+    json_object_set_new (o, "source_package",
+                         jstr (k->source_package ? k->source_package
+                                                 : k->name));
+    json_object_set_new (o, "source_version",
+                         jstr (k->source_version ? k->source_version
+                                                 : k->evr));
+    json_object_set_new (o, "license", jstr (k->license));
+    json_object_set_new (o, "installed_size",
+                         k->installed_size >= 0
+                           ? json_integer (k->installed_size)
+                           : json_null ());
+    json_object_set_new (o, "files", json_integer ((json_int_t) k->nfiles));
+    for (j = 0; j < k->nfiles; j++)
+      if (k->files[j].conffile)
+        json_array_append_new (conf, json_string (k->files[j].path));
+    json_object_set_new (o, "conffiles", conf);
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+int
+v2c_inspect_packages (struct v2c_fs *fs, const char *package_format,
+                      int with_files, struct v2c_pkgs *out,
+                      struct v2c_err *err)
+{
+  struct v2c_fs_stat st;
+
+  memset (out, 0, sizeof *out);
+  if ((package_format && strcmp (package_format, "deb") == 0)
+      || (package_format == NULL
+          && v2c_fs_stat (fs, "/var/lib/dpkg/status", 0, &st) == 0))
+    return v2c_dpkg_read (fs, with_files, out, err);
+  if ((package_format && strcmp (package_format, "rpm") == 0)
+      || (package_format == NULL
+          && (v2c_fs_stat (fs, "/var/lib/rpm", 0, &st) == 0
+              || v2c_fs_stat (fs, "/usr/lib/sysimage/rpm", 0, &st) == 0)))
+    return v2c_rpm_read (fs, with_files, out, err);
+  if ((package_format && strcmp (package_format, "apk") == 0)
+      || (package_format == NULL
+          && v2c_fs_stat (fs, "/lib/apk/db/installed", 0, &st) == 0))
+    return v2c_apk_read (fs, with_files, out, err);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Services and what their configuration says                          */
+
+/* Which unit a software name from a config file belongs to: "nginx" ->
+ * nginx.service, "postgresql" -> postgresql@15-main.service, ... */
+static const struct {
+  const char *software;
+  const char *patterns[6];
+} unit_of[] = {
+  { "nginx", { "nginx.service", NULL } },
+  { "apache2", { "apache2.service", "httpd.service", NULL } },
+  { "httpd", { "httpd.service", "apache2.service", NULL } },
+  { "postgresql", { "postgresql@*.service", "postgresql-*.service",
+                    "postgresql.service", NULL } },
+  { "mysql", { "mariadb.service", "mysql.service", "mysqld.service",
+               NULL } },
+  { "redis", { "redis-server.service", "redis.service", "redis-server@*",
+               NULL } },
+  { "sshd", { "ssh.service", "sshd.service", NULL } },
+  { "tomcat", { "tomcat*.service", NULL } },
+  { "mongodb", { "mongod.service", "mongodb.service", NULL } },
+};
+
+int
+v2c_service_matches (const struct v2c_service *svc, const char *software)
+{
+  size_t i, j;
+
+  if (software == NULL)
+    return 0;
+  if (strcmp (svc->name, software) == 0)
+    return 1;
+  for (i = 0; i < sizeof unit_of / sizeof unit_of[0]; i++) {
+    if (strcmp (unit_of[i].software, software))
+      continue;
+    for (j = 0; unit_of[i].patterns[j]; j++)
+      if (fnmatch (unit_of[i].patterns[j], svc->name, 0) == 0)
+        return 1;
+  }
+  return 0;
+}
+
+static json_t *
+services_json (const struct v2c_services *s, const struct v2c_conf_facts *f)
+{
+  json_t *a = json_array ();
+  size_t i, j;
+
+  for (i = 0; i < s->n; i++) {
+    const struct v2c_service *v = &s->v[i];
+    json_t *o = json_object (), *env = json_object (), *ports = json_array ();
+
+    json_object_set_new (o, "name", jstr (v->name));
+    json_object_set_new (o, "kind", jstr (v->kind));
+    json_object_set_new (o, "enabled", json_boolean (v->enabled));
+    json_object_set_new (o, "description", jstr (v->description));
+    json_object_set_new (o, "type", jstr (v->type));
+    json_object_set_new (o, "exec_start", jcmd (v->exec_start));
+    json_object_set_new (o, "exec_start_pre", jcmdv (v->exec_start_pre));
+    json_object_set_new (o, "user", jstr (v->user));
+    json_object_set_new (o, "group", jstr (v->group));
+    json_object_set_new (o, "dynamic_user", json_boolean (v->dynamic_user));
+    json_object_set_new (o, "working_directory", jstr (v->working_directory));
+    for (j = 0; j < v->nenvironment; j++)
+      json_object_set_new (env, v->environment[j].key,
+                           jstr (v->environment[j].value));
+    json_object_set_new (o, "environment", env);
+    json_object_set_new (o, "environment_files",
+                         jstrv (v->environment_files));
+    for (j = 0; f && j < f->nports; j++)
+      if (v2c_service_matches (v, f->ports[j].service)) {
+        json_t *p = json_object ();
+        json_object_set_new (p, "port", json_integer (f->ports[j].port));
+        json_object_set_new (p, "protocol", jstr (f->ports[j].protocol));
+        json_array_append_new (ports, p);
+      }
+    json_object_set_new (o, "ports", ports);
+    json_object_set_new (o, "after", jstrv (v->after));
+    json_object_set_new (o, "wants", jstrv (v->wants));
+    json_object_set_new (o, "requires", jstrv (v->requires));
+    json_object_set_new (o, "wanted_by", jstrv (v->wanted_by));
+    json_object_set_new (o, "unit_path", jstr (v->unit_path));
+    json_object_set_new (o, "dropins", jstrv (v->dropins));
+    json_object_set_new (o, "template_instance", jstr (v->template_instance));
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+static json_t *
+timers_json (const struct v2c_services *s)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < s->ntimers; i++) {
+    const struct v2c_timer *t = &s->timers[i];
+    json_t *o = json_object ();
+
+    json_object_set_new (o, "name", jstr (t->name));
+    json_object_set_new (o, "unit", jstr (t->unit));
+    json_object_set_new (o, "on_calendar", jstrv (t->on_calendar));
+    json_object_set_new (o, "on_boot_sec", jstr (t->on_boot_sec));
+    json_object_set_new (o, "on_unit_active_sec",
+                         jstr (t->on_unit_active_sec));
+    json_object_set_new (o, "enabled", json_boolean (t->enabled));
+    json_object_set_new (o, "unit_path", jstr (t->unit_path));
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+static json_t *
+cron_json (const struct v2c_cron *c)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < c->n; i++) {
+    json_t *o = json_object ();
+    json_object_set_new (o, "schedule", jstr (c->v[i].schedule));
+    json_object_set_new (o, "user", jstr (c->v[i].user));
+    json_object_set_new (o, "command", jcmd (c->v[i].command));
+    json_object_set_new (o, "file", jstr (c->v[i].file));
+    json_object_set_new (o, "line", json_integer (c->v[i].line));
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+static void
+users_json (const struct v2c_users *u, json_t **users, json_t **groups)
+{
+  size_t i;
+
+  *users = json_array ();
+  *groups = json_array ();
+  for (i = 0; i < u->n; i++) {
+    const struct v2c_user *x = &u->v[i];
+    json_t *o = json_object ();
+
+    json_object_set_new (o, "name", jstr (x->name));
+    if (x->is_group) {
+      json_object_set_new (o, "gid", json_integer (x->gid));
+      json_object_set_new (o, "members", jstrv (x->members));
+      json_array_append_new (*groups, o);
+    } else {
+      json_object_set_new (o, "uid", json_integer (x->uid));
+      json_object_set_new (o, "gid", json_integer (x->gid));
+      json_object_set_new (o, "gecos", jstr (x->gecos));
+      json_object_set_new (o, "home", jstr (x->home));
+      json_object_set_new (o, "shell", jstr (x->shell));
+      json_array_append_new (*users, o);
+    }
+  }
+}
+
+static json_t *
+ports_json (const struct v2c_conf_facts *f)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < f->nports; i++) {
+    json_t *o = json_object ();
+    json_object_set_new (o, "port", json_integer (f->ports[i].port));
+    json_object_set_new (o, "protocol", jstr (f->ports[i].protocol));
+    json_object_set_new (o, "address", jstr (f->ports[i].address));
+    json_object_set_new (o, "service", jstr (f->ports[i].service));
+    json_object_set_new (o, "evidence", jstr (f->ports[i].evidence));
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+static json_t *
+data_dirs_json (const struct v2c_conf_facts *f)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < f->ndirs; i++) {
+    json_t *o = json_object ();
+    json_object_set_new (o, "path", jstr (f->dirs[i].path));
+    json_object_set_new (o, "service", jstr (f->dirs[i].service));
+    json_object_set_new (o, "used_bytes", f->dirs[i].used_bytes >= 0
+                                            ? json_integer (f->dirs[i].used_bytes)
+                                            : json_null ());
+    json_object_set_new (o, "evidence", jstr (f->dirs[i].evidence));
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+static json_t *
+proxy_json (const struct v2c_conf_facts *f)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < f->nproxy; i++)
+    json_array_append_new (a, json_string (f->proxy_targets[i]));
+  return a;
+}
+
+static json_t *
+secrets_json (const struct v2c_secrets *s)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < s->n; i++) {
+    json_t *o = json_object ();
+    json_object_set_new (o, "path", jstr (s->v[i].path));
+    json_object_set_new (o, "kind", jstr (s->v[i].kind));
+    json_object_set_new (o, "line", json_integer (s->v[i].line));
+    json_object_set_new (o, "evidence", jstr (s->v[i].evidence));
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+/* ------------------------------------------------------------------ */
+
+/* Directories the inspectors read many small files from: each is one
+ * stream from the appliance instead of thousands of round trips. */
+static const char *const preload_dirs[] = {
+  "/etc", "/var/lib/dpkg", "/lib/apk/db", "/var/spool/cron",
+  "/usr/lib/systemd/system", "/lib/systemd/system",
+  "/usr/local/lib/systemd/system", "/run/systemd/system", NULL
+};
+
+/* /var/lib/<service> of each enabled service is its state, unless a
+ * configuration already named the service's data directory. */
+static int
+service_state_dirs (struct v2c_fs *fs, const struct v2c_services *svcs,
+                    struct v2c_conf_facts *f, struct v2c_err *err)
+{
+  size_t i, j;
+
+  for (i = 0; i < svcs->n; i++) {
+    const struct v2c_service *s = &svcs->v[i];
+    char stem[256], path[PATH_MAX], ev[PATH_MAX + 64];
+    struct v2c_fs_stat st;
+    struct v2c_datadir *d;
+    size_t len;
+    int known = 0;
+
+    if (!s->enabled || s->name == NULL)
+      continue;
+    len = strcspn (s->name, "@.");
+    if (len == 0 || len >= sizeof stem)
+      continue;
+    memcpy (stem, s->name, len);
+    stem[len] = '\0';
+    snprintf (path, sizeof path, "/var/lib/%s", stem);
+    if (v2c_fs_stat (fs, path, 0, &st) == -1 || st.type != V2C_FS_DIR)
+      continue;
+    for (j = 0; j < f->ndirs; j++)
+      if (strncmp (f->dirs[j].path, path, strlen (path)) == 0
+          || strncmp (path, f->dirs[j].path, strlen (f->dirs[j].path)) == 0)
+        known = 1;
+    if (known)
+      continue;
+    d = realloc (f->dirs, (f->ndirs + 1) * sizeof *d);
+    if (d == NULL)
+      return v2c_set_error (err, ENOMEM, "out of memory");
+    f->dirs = d;
+    d = &f->dirs[f->ndirs];
+    memset (d, 0, sizeof *d);
+    snprintf (ev, sizeof ev, "state directory of %s", s->name);
+    d->path = strdup (path);
+    d->service = strdup (s->name);
+    d->evidence = strdup (ev);
+    if (d->path == NULL || d->service == NULL || d->evidence == NULL) {
+      free (d->path);
+      free (d->service);
+      free (d->evidence);
+      return v2c_set_error (err, ENOMEM, "out of memory");
+    }
+    d->used_bytes = v2c_fs_du (fs, path);
+    f->ndirs++;
+  }
+  return 0;
+}
+
+static double
+now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* Stage timings for -v: where an inventory's time goes. */
+static __thread struct v2c_guest *timing_guest;
+static __thread double timing_start;
+
+static void
+stage (const char *what)
+{
+  double t = now ();
+
+  if (timing_guest)
+    v2c_guest_message (timing_guest, V2C_MSG_VERBOSE, "inventory: %s "
+                       "(%.2f s)", what, t - timing_start);
+  timing_start = t;
+}
+
+int
+v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
+                json_t *inv, struct v2c_err *err)
+{
+  struct v2c_pkgs pkgs;
+  struct v2c_services svcs;
+  struct v2c_cron cron;
+  struct v2c_users users;
+  struct v2c_conf_facts facts;
+  struct v2c_secrets secrets;
+  json_t *ju, *jg, *blockers;
+  int r = -1;
+
+  memset (&pkgs, 0, sizeof pkgs);
+  memset (&svcs, 0, sizeof svcs);
+  memset (&cron, 0, sizeof cron);
+  memset (&users, 0, sizeof users);
+  memset (&facts, 0, sizeof facts);
+  memset (&secrets, 0, sizeof secrets);
+
+  if (v2c_inspect_packages (fs, package_format, 1, &pkgs, err) == -1) {
+    v2c_error_prefix (err, "packages");
+    goto out;
+  }
+  stage ("packages");
+  if (v2c_systemd_read (fs, &svcs, err) == -1
+      || v2c_sysv_read (fs, &svcs, err) == -1) {
+    v2c_error_prefix (err, "services");
+    goto out;
+  }
+  stage ("services");
+  if (v2c_cron_read (fs, &cron, err) == -1) {
+    v2c_error_prefix (err, "cron");
+    goto out;
+  }
+  if (v2c_users_read (fs, &users, err) == -1) {
+    v2c_error_prefix (err, "users");
+    goto out;
+  }
+  stage ("cron and users");
+  if (v2c_conf_read (fs, &svcs, &facts, err) == -1) {
+    v2c_error_prefix (err, "service configuration");
+    goto out;
+  }
+  if (service_state_dirs (fs, &svcs, &facts, err) == -1)
+    goto out;
+  stage ("service configuration and data directories");
+  if (v2c_inspect_secrets (fs, &svcs, &secrets, err) == -1) {
+    v2c_error_prefix (err, "secrets");
+    goto out;
+  }
+  stage ("secrets");
+  blockers = v2c_inspect_blockers (fs, inv, &pkgs, &svcs, &facts);
+  if (blockers == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    goto out;
+  }
+
+  json_object_set_new (inv, "packages", packages_json (&pkgs));
+  json_object_set_new (inv, "services", services_json (&svcs, &facts));
+  json_object_set_new (inv, "timers", timers_json (&svcs));
+  json_object_set_new (inv, "cron", cron_json (&cron));
+  users_json (&users, &ju, &jg);
+  json_object_set_new (inv, "users", ju);
+  json_object_set_new (inv, "groups", jg);
+  json_object_set_new (inv, "ports", ports_json (&facts));
+  json_object_set_new (inv, "data_dirs", data_dirs_json (&facts));
+  json_object_set_new (inv, "proxy_targets", proxy_json (&facts));
+  json_object_set_new (inv, "secrets", secrets_json (&secrets));
+  json_object_set_new (inv, "blockers", blockers);
+  r = 0;
+ out:
+  v2c_pkgs_free_contents (&pkgs);
+  v2c_services_free_contents (&svcs);
+  v2c_cron_free_contents (&cron);
+  v2c_users_free_contents (&users);
+  v2c_conf_facts_free_contents (&facts);
+  v2c_secrets_free_contents (&secrets);
+  return r;
+}
+
+/* A Windows guest: no Linux inspector applies, but the inventory still
+ * says what is installed (from the registry, through libguestfs) and
+ * that it can't become a Linux container. */
+static int
+inspect_windows (guestfs_h *h, json_t *inv, struct v2c_err *err)
+{
+  json_t *os = json_object_get (inv, "os");
+  const char *root = json_string_value (json_object_get (os, "root"));
+  struct guestfs_application2_list *apps;
+  json_t *pkgs = json_array (), *blockers = json_array (), *b, *ev;
+  char line[512];
+  size_t i;
+
+  apps = root ? guestfs_inspect_list_applications2 (h, root) : NULL;
+  for (i = 0; apps && i < apps->len; i++) {
+    const struct guestfs_application2 *a = &apps->val[i];
+    json_t *o = json_object ();
+
+    json_object_set_new (o, "name", json_string (a->app2_name));
+    json_object_set_new (o, "version", json_string (a->app2_version));
+    json_object_set_new (o, "release", json_null ());
+    json_object_set_new (o, "epoch", json_null ());
+    json_object_set_new (o, "evr", json_string (a->app2_version));
+    json_object_set_new (o, "arch", a->app2_arch[0] ? json_string (a->app2_arch)
+                                                    : json_null ());
+    json_object_set_new (o, "manager", json_string ("windows"));
+    json_object_set_new (o, "publisher", json_string (a->app2_publisher));
+    json_array_append_new (pkgs, o);
+  }
+  if (apps)
+    guestfs_free_application2_list (apps);
+  b = json_object ();
+  json_object_set_new (b, "rule", json_string ("windows-guest"));
+  json_object_set_new (b, "severity", json_string ("critical"));
+  json_object_set_new (b, "summary",
+                       json_string ("a Windows guest: Linux container "
+                                    "platforms can't run it; keep it as a "
+                                    "VM (KubeVirt) or rebuild the service"));
+  ev = json_array ();
+  snprintf (line, sizeof line, "os.type windows, product '%s'",
+            json_string_value (json_object_get (os, "product_name"))
+              ? json_string_value (json_object_get (os, "product_name"))
+              : "unknown");
+  json_array_append_new (ev, json_string (line));
+  json_object_set_new (b, "evidence", ev);
+  json_array_append_new (blockers, b);
+  json_object_set_new (inv, "packages", pkgs);
+  json_object_set_new (inv, "services", json_array ());
+  json_object_set_new (inv, "timers", json_array ());
+  json_object_set_new (inv, "cron", json_array ());
+  json_object_set_new (inv, "users", json_array ());
+  json_object_set_new (inv, "groups", json_array ());
+  json_object_set_new (inv, "ports", json_array ());
+  json_object_set_new (inv, "data_dirs", json_array ());
+  json_object_set_new (inv, "proxy_targets", json_array ());
+  json_object_set_new (inv, "secrets", json_array ());
+  json_object_set_new (inv, "blockers", blockers);
+  (void) err;
+  return 0;
+}
+
+int
+v2c_inspect_guest (struct v2c_guest *g, json_t *inv, struct v2c_err *err)
+{
+  struct v2c_fs *fs;
+  json_t *os = json_object_get (inv, "os");
+  const char *pf = json_string_value (json_object_get (os, "package_format"));
+  int r;
+
+  const char *type = json_string_value (json_object_get (os, "type"));
+
+  if (type && strcmp (type, "windows") == 0)
+    return inspect_windows (v2c_guest_handle (g), inv, err);
+  fs = v2c_fs_open_guest (v2c_guest_handle (g), err);
+  if (fs == NULL)
+    return -1;
+  timing_guest = g;
+  timing_start = now ();
+  if (v2c_fs_guest_preload (fs, preload_dirs, 4u << 20, err) == -1) {
+    v2c_fs_free (fs);
+    timing_guest = NULL;
+    return -1;
+  }
+  stage ("streamed /etc, the package database and unit directories");
+  r = v2c_inspect_fs (fs, pf, inv, err);
+  timing_guest = NULL;
+  v2c_fs_free (fs);
+  return r;
+}
