@@ -76,6 +76,11 @@ mkdir -p "$b"
 # Put $tmp in place of $out.  The stamp is the last file written.
 commit ()
 {
+  # the demo guest's tree stays, as ground truth for tests (what the
+  # guest holds, read without v2c)
+  if [ -d "$b/root" ]; then
+    mv "$b/root" "$tmp/demo-tree"
+  fi
   rm -rf "$b"
   date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.stamp"
   if [ -e "$out" ]; then
@@ -286,15 +291,25 @@ put 0644 /etc/systemd/journald.conf <<'EOF'
 #Storage=auto
 #Compress=yes
 EOF
+put 0644 /lib/systemd/system/getty.target <<'EOF'
+[Unit]
+Description=Login Prompts
+Documentation=man:systemd.special(7) man:systemd-getty-generator(8)
+EOF
 owned systemd /lib/systemd/systemd /lib/systemd/system/multi-user.target \
   /lib/systemd/system/timers.target /lib/systemd/system/getty@.service \
+  /lib/systemd/system/getty.target \
   /lib/systemd/system/systemd-journald.service
 conffile systemd /etc/systemd/journald.conf
 link /lib/systemd/system/multi-user.target /etc/systemd/system/default.target
 link /lib/systemd/system/getty@.service \
   /etc/systemd/system/getty.target.wants/getty@tty1.service
+# as Debian's systemd package ships it: multi-user pulls in the gettys
+link ../getty.target /lib/systemd/system/multi-user.target.wants/getty.target
 
 # --- cron -----------------------------------------------------------------
+printf '#!/bin/sh\n# rotate the demo app logs (v2c test fixture)\nexec find /var/log/demo-app -name "*.log.*" -mtime +7 -delete\n' |
+  put 0755 /etc/cron.daily/demo-logs
 printf '#!/bin/sh\n# placeholder for the cron daemon (v2c test fixture)\nexit 0\n' |
   put 0755 /usr/sbin/cron
 put 0644 /lib/systemd/system/cron.service <<'EOF'

@@ -1,0 +1,4 @@
+#!/bin/bash
+# v2c-inspect on the 'ova-gz' fixture VM (see tests/fixtures.tsv).
+. "$top_srcdir/tests/inspect-lib.sh"
+inspect_fixture ova-gz

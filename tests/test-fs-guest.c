@@ -1,0 +1,206 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The guest backend of the filesystem view must answer exactly as the
+ * same tree does on the host: the demo fixture's tree (kept by
+ * tests/make-fixtures.sh) against its disk image read through one
+ * appliance, for every path: type, mode, size, link target, content,
+ * directory listing; with /etc preloaded (served from the tar-out
+ * cache) and everything else read live.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inspect.h"
+
+static int failures;
+
+#define FAIL(...)                                                       \
+  do {                                                                  \
+    fprintf (stderr, "FAIL: " __VA_ARGS__);                             \
+    fputc ('\n', stderr);                                               \
+    if (++failures > 20)                                                \
+      exit (1);                                                         \
+  } while (0)
+
+/* v2c never streams password hashes out of the guest: the host tree's
+ * /etc/shadow and /etc/gshadow are left out of the comparison (and
+ * their absence in the guest view is checked on its own). */
+static int
+hidden (const char *p)
+{
+  return strncmp (p, "/etc/shadow", 11) == 0
+         || strncmp (p, "/etc/gshadow", 12) == 0 || strcmp (p, "shadow") == 0
+         || strcmp (p, "gshadow") == 0 || strcmp (p, "shadow-") == 0
+         || strcmp (p, "gshadow-") == 0;
+}
+
+static void
+drop_hidden (char **v)
+{
+  size_t i, o = 0;
+
+  for (i = 0; v && v[i]; i++) {
+    if (hidden (v[i]))
+      free (v[i]);
+    else
+      v[o++] = v[i];
+  }
+  if (v)
+    v[o] = NULL;
+}
+
+static int
+same_strv (char **a, char **b)
+{
+  size_t i;
+
+  if (a == NULL || b == NULL)
+    return a == b;
+  for (i = 0; a[i] && b[i]; i++)
+    if (strcmp (a[i], b[i]))
+      return 0;
+  return a[i] == NULL && b[i] == NULL;
+}
+
+static void
+compare_path (struct v2c_fs *host, struct v2c_fs *guest, const char *p)
+{
+  struct v2c_fs_stat hs, gs;
+
+  memset (&hs, 0, sizeof hs);
+  memset (&gs, 0, sizeof gs);
+  if (v2c_fs_stat (host, p, 1, &hs) == -1) {
+    FAIL ("host lstat '%s': %s", p, strerror (errno));
+    return;
+  }
+  if (v2c_fs_stat (guest, p, 1, &gs) == -1) {
+    FAIL ("guest lstat '%s': %s", p, strerror (errno));
+    return;
+  }
+  if (hs.type != gs.type || hs.mode != gs.mode
+      || (hs.type != V2C_FS_DIR && hs.size != gs.size))
+    FAIL ("'%s': host type %d mode %o size %lld, guest type %d mode %o "
+          "size %lld", p, hs.type, hs.mode, (long long) hs.size, gs.type,
+          gs.mode, (long long) gs.size);
+  if (hs.type == V2C_FS_LNK) {
+    char *a = v2c_fs_readlink (host, p), *b = v2c_fs_readlink (guest, p);
+    if (a == NULL || b == NULL || strcmp (a, b))
+      FAIL ("'%s': link '%s' vs '%s'", p, a ? a : "?", b ? b : "?");
+    free (a);
+    free (b);
+  } else if (hs.type == V2C_FS_REG) {
+    size_t la = 0, lb = 0;
+    char *a = v2c_fs_read (host, p, 8u << 20, &la);
+    char *b = v2c_fs_read (guest, p, 8u << 20, &lb);
+    if (a == NULL || b == NULL || la != lb || memcmp (a, b, la))
+      FAIL ("'%s': content differs (%zu vs %zu bytes)", p, la, lb);
+    free (a);
+    free (b);
+  } else if (hs.type == V2C_FS_DIR) {
+    char **a = v2c_fs_list (host, p), **b = v2c_fs_list (guest, p);
+    if (strcmp (p, "/etc") == 0)
+      drop_hidden (a);
+    if (!same_strv (a, b))
+      FAIL ("'%s': directory listings differ", p);
+    v2c_strv_free (a);
+    v2c_strv_free (b);
+  }
+}
+
+int
+main (void)
+{
+  const char *fx = getenv ("V2C_FIXTURES");
+  static const char *const preload[] = { "/etc", "/lib/systemd/system",
+                                         NULL };
+  static const char *const trees[] = { "/etc", "/opt", "/var/lib/dpkg",
+                                       "/lib/systemd", "/var/spool",
+                                       "/root", NULL };
+  char tree[4096], img[4096];
+  struct v2c_err err = { 0, "" };
+  struct v2c_source *src;
+  struct v2c_guest *g;
+  struct v2c_fs *host, *guest;
+  size_t i, j, n = 0;
+
+  if (fx == NULL) {
+    fprintf (stderr, "SKIP: V2C_FIXTURES not set\n");
+    return 77;
+  }
+  snprintf (tree, sizeof tree, "%s/.skip", fx);
+  if (access (tree, F_OK) == 0) {
+    fprintf (stderr, "SKIP: fixtures could not be built\n");
+    return 77;
+  }
+  snprintf (tree, sizeof tree, "%s/demo-tree", fx);
+  snprintf (img, sizeof img, "%s/disk/demo.img", fx);
+
+  host = v2c_fs_open_dir (tree, &err);
+  src = v2c_source_new ();
+  g = v2c_guest_new ();
+  if (host == NULL || v2c_source_open (src, img) == -1
+      || v2c_guest_launch (g, src) == -1 || v2c_guest_inspect (g) == -1) {
+    fprintf (stderr, "FAIL: %s%s%s\n", err.msg, v2c_error_string (src),
+             v2c_error_string (g));
+    return 1;
+  }
+  guest = v2c_fs_open_guest (v2c_guest_handle (g), &err);
+  if (guest == NULL || v2c_fs_guest_preload (guest, preload, 1u << 20, &err)
+      == -1) {
+    fprintf (stderr, "FAIL: %s\n", err.msg);
+    return 1;
+  }
+  for (i = 0; trees[i]; i++) {
+    char **ha = v2c_fs_find (host, trees[i], 100000);
+    char **ga = v2c_fs_find (guest, trees[i], 100000);
+    size_t nh = 0, ng = 0;
+
+    if (strcmp (trees[i], "/etc") == 0)
+      drop_hidden (ha);
+    for (nh = 0; ha && ha[nh]; nh++)
+      ;
+    for (ng = 0; ga && ga[ng]; ng++)
+      ;
+    if (ha == NULL || ga == NULL || nh != ng)
+      FAIL ("find '%s': host %zu entries, guest %zu", trees[i], nh, ng);
+    compare_path (host, guest, trees[i]);
+    for (j = 0; ha && ha[j]; j++) {
+      char p[4096];
+      snprintf (p, sizeof p, "%s/%s", trees[i], ha[j]);
+      compare_path (host, guest, p);
+      n++;
+    }
+    v2c_strv_free (ha);
+    v2c_strv_free (ga);
+  }
+  /* following links the guest's way: an absolute target is inside it */
+  {
+    size_t la, lb;
+    char *a = v2c_fs_read (host, "/etc/systemd/system/multi-user.target.wants/nginx.service", 1 << 20, &la);
+    char *b = v2c_fs_read (guest, "/etc/systemd/system/multi-user.target.wants/nginx.service", 1 << 20, &lb);
+    if (a == NULL || b == NULL || la != lb || memcmp (a, b, la))
+      FAIL ("following an absolute unit link differs");
+    free (a);
+    free (b);
+  }
+  /* password hashes are not even in the cache */
+  errno = 0;
+  if (v2c_fs_read (guest, "/etc/shadow", 1 << 20, NULL) != NULL
+      || errno != ENOENT)
+    FAIL ("/etc/shadow was streamed from the guest");
+  v2c_fs_free (guest);
+  v2c_fs_free (host);
+  v2c_guest_free (g);
+  v2c_source_free (src);
+  if (failures)
+    return 1;
+  printf ("ok: %zu paths answered alike by the guest and the host tree\n", n);
+  return 0;
+}

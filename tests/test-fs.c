@@ -1,0 +1,135 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The guest filesystem view resolves symlinks as the guest would: an
+ * absolute target is relative to the guest's root, ".." stops at the
+ * root, loops end with ELOOP, and nothing outside the root is reachable.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "inspect.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                \
+  do {                                                                  \
+    if (!(cond)) {                                                      \
+      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);             \
+      fprintf (stderr, __VA_ARGS__);                                    \
+      fputc ('\n', stderr);                                             \
+      failures++;                                                       \
+    }                                                                   \
+  } while (0)
+
+static void
+put (const char *root, const char *rel, const char *content)
+{
+  char p[4096];
+  FILE *f;
+
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  f = fopen (p, "w");
+  if (f == NULL) {
+    perror (p);
+    exit (1);
+  }
+  fputs (content, f);
+  fclose (f);
+}
+
+static void
+link_ (const char *root, const char *target, const char *rel)
+{
+  char p[4096];
+
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  if (symlink (target, p) == -1) {
+    perror (p);
+    exit (1);
+  }
+}
+
+int
+main (void)
+{
+  char root[] = "/tmp/v2c-test-fs.XXXXXX", p[4096], cmd[4200];
+  struct v2c_err err = { 0, "" };
+  struct v2c_fs *fs;
+  struct v2c_fs_stat st;
+  char *buf, **names;
+  size_t len;
+
+  if (mkdtemp (root) == NULL)
+    return 1;
+  snprintf (p, sizeof p, "%s/etc", root);
+  mkdir (p, 0755);
+  snprintf (p, sizeof p, "%s/usr", root);
+  mkdir (p, 0755);
+  snprintf (p, sizeof p, "%s/usr/lib", root);
+  mkdir (p, 0755);
+  put (root, "etc/hostname", "guest\n");
+  put (root, "usr/lib/os-release", "ID=debian\n");
+  link_ (root, "../usr/lib/os-release", "etc/os-release");
+  link_ (root, "/etc/hostname", "etc/abs-link");       /* guest's /etc */
+  link_ (root, "/../../../../etc/hostname", "etc/escape");
+  link_ (root, "loop2", "etc/loop1");
+  link_ (root, "loop1", "etc/loop2");
+  link_ (root, "usr/lib", "lib");                       /* merged /usr */
+  link_ (root, "/nonexistent", "etc/dangling");
+
+  fs = v2c_fs_open_dir (root, &err);
+  CHECK (fs != NULL, "open: %s", err.msg);
+
+  buf = v2c_fs_read (fs, "/etc/os-release", 1024, &len);
+  CHECK (buf && strcmp (buf, "ID=debian\n") == 0, "relative link");
+  free (buf);
+  buf = v2c_fs_read (fs, "/etc/abs-link", 1024, &len);
+  CHECK (buf && strcmp (buf, "guest\n") == 0, "absolute link inside root");
+  free (buf);
+  buf = v2c_fs_read (fs, "/etc/escape", 1024, &len);
+  CHECK (buf && strcmp (buf, "guest\n") == 0,
+         "'..' above the root stays at the guest's root, got %s",
+         buf ? buf : strerror (errno));
+  free (buf);
+  buf = v2c_fs_read (fs, "/lib/os-release", 1024, &len);
+  CHECK (buf && strcmp (buf, "ID=debian\n") == 0, "directory symlink");
+  free (buf);
+  errno = 0;
+  buf = v2c_fs_read (fs, "/etc/loop1", 1024, &len);
+  CHECK (buf == NULL && errno == ELOOP, "loop gives ELOOP (%s)",
+         strerror (errno));
+  errno = 0;
+  buf = v2c_fs_read (fs, "/etc/dangling", 1024, &len);
+  CHECK (buf == NULL && errno == ENOENT, "dangling gives ENOENT");
+  errno = 0;
+  buf = v2c_fs_read (fs, "/etc/hostname", 3, &len);
+  CHECK (buf == NULL && errno == EFBIG, "size limit gives EFBIG");
+  CHECK (v2c_fs_stat (fs, "/etc/os-release", 1, &st) == 0
+           && st.type == V2C_FS_LNK, "lstat sees the link");
+  CHECK (v2c_fs_stat (fs, "/etc/os-release", 0, &st) == 0
+           && st.type == V2C_FS_REG && st.size == 10, "stat follows");
+  buf = v2c_fs_readlink (fs, "/lib");
+  CHECK (buf && strcmp (buf, "usr/lib") == 0, "readlink");
+  free (buf);
+  names = v2c_fs_list (fs, "/etc");
+  CHECK (names && names[0] && strcmp (names[0], "abs-link") == 0
+           && names[8] == NULL, "sorted listing of /etc");
+  v2c_strv_free (names);
+  CHECK (v2c_fs_du (fs, "/usr") == 10, "du");
+  v2c_fs_free (fs);
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
+  if (system (cmd) != 0)
+    return 1;
+  if (failures)
+    return 1;
+  printf ("ok: guest filesystem view\n");
+  return 0;
+}
