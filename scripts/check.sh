@@ -1,0 +1,74 @@
+#!/bin/bash
+# Run every test: the full suite, the suite again under AddressSanitizer
+# and UBSan, every fuzz target, and 'make distcheck'.  Ends with one line
+# 'N passed, N failed'.  Exit status 0 only if nothing failed.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc)
+fuzz_seconds=${FUZZ_SECONDS:-60}
+passed=0 failed=0 skipped=0
+log () { echo "check: $*" >&2; }
+
+count_suite () {  # add up an automake test-suite.log's summary
+  local f=$1 p=0 x=0 s=0
+  if [ -f "$f" ]; then
+    p=$(awk '/^# PASS:/ {print $3}' "$f"); x=$(awk '/^# (FAIL|ERROR|XPASS):/ {n += $3} END {print n+0}' "$f")
+    s=$(awk '/^# SKIP:/ {print $3}' "$f")
+  else
+    x=1
+  fi
+  passed=$((passed + ${p:-0})); failed=$((failed + ${x:-0})); skipped=$((skipped + ${s:-0}))
+}
+
+one () {  # one NAME COMMAND...: a whole step counted as one test
+  if "$@"; then passed=$((passed + 1)); else log "FAILED: $*"; failed=$((failed + 1)); fi
+}
+
+[ -x configure ] && [ configure -nt configure.ac ] && [ configure -nt Makefile.am ] || autoreconf -fi >/dev/null 2>&1 || { echo "0 passed, 1 failed"; exit 1; }
+
+# 1. the normal build, warnings as errors, and the whole suite
+log "build + make check"
+mkdir -p build-check && cd build-check
+if ../configure -q --enable-werror && make -j"$jobs" >make.log 2>&1; then
+  make -j"$jobs" check >check.log 2>&1 || { grep -E '^(FAIL|ERROR)' check.log >&2; }
+  count_suite test-suite.log
+else
+  tail -30 make.log >&2; failed=$((failed + 1))
+fi
+fixtures=$PWD/tests/fixtures
+cd "$top"
+
+# 2. the same suite under ASan + UBSan (fixtures reused)
+log "sanitizers: make check"
+mkdir -p build-asan && cd build-asan
+if ../configure -q --enable-werror --enable-sanitizers && make -j"$jobs" >make.log 2>&1; then
+  V2C_FIXTURES=$fixtures ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    make -j"$jobs" check >check.log 2>&1 || { grep -E '^(FAIL|ERROR)' check.log >&2; }
+  count_suite test-suite.log
+else
+  tail -30 make.log >&2; failed=$((failed + 1))
+fi
+cd "$top"
+
+# 3. fuzz targets, each for FUZZ_SECONDS
+log "fuzz targets, ${fuzz_seconds}s each"
+cd build-check
+if make fuzz FUZZ_SECONDS="$fuzz_seconds" >fuzz.log 2>&1; then
+  n=$(grep -c '^fuzz: ok ' fuzz.log); passed=$((passed + n))
+else
+  grep '^fuzz: ' fuzz.log >&2
+  passed=$((passed + $(grep -c '^fuzz: ok ' fuzz.log))); failed=$((failed + $(grep -c '^fuzz: FAIL' fuzz.log) ))
+  [ "$(grep -c '^fuzz: FAIL' fuzz.log)" -gt 0 ] || failed=$((failed + 1))
+fi
+cd "$top"
+
+# 4. the release tarball builds and passes its own checks
+log "make distcheck"
+cd build-check
+one env V2C_FIXTURES="$fixtures" make distcheck >distcheck.log 2>&1 || tail -40 distcheck.log >&2
+cd "$top"
+
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,25 @@
+#!/bin/bash
+# Install what v2c needs to build, run and be tested on Debian 12 (as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+pkgs=(
+  # build
+  build-essential autoconf automake libtool pkg-config
+  libguestfs-dev libvirt-dev libarchive-dev zlib1g-dev libxml2-dev
+  libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libzstd-dev
+  # run: libguestfs needs a host kernel for its appliance
+  libguestfs-tools linux-image-amd64 qemu-utils
+  # tests: fixtures, ground truth, sanitizers, fuzzing
+  libvirt-clients libvirt-daemon lvm2 cryptsetup-bin busybox-static openssl
+  rpm db5.3-util sqlite3 libxml2-utils jq nodejs npm skopeo umoci runc debootstrap
+  clang libclang-rt-14-dev valgrind man-db groff-base python3 file
+)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}" >&2
+  apt-get update -q >/dev/null
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
