@@ -65,7 +65,8 @@ int v2c_conf_run_one (const struct v2c_conf_syntax *syn, const char *service,
 char *v2c_conf_evidence (const char *file, int line, const char *text,
                          size_t len);
 /* Add facts.  evidence is taken over (freed on every path).  A port
- * already known for the same protocol and service, a data directory
+ * already known for the same protocol, service and bind address (so one
+ * service bound to two addresses keeps both), a data directory
  * already known for the service, a known proxy target are not added
  * again.  -1 (err set) when out of memory or over V2C_CONF_MAX_FACTS. */
 int v2c_conf_add_port (struct v2c_conf_facts *f, int port,

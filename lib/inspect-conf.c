@@ -135,7 +135,8 @@ v2c_conf_add_port (struct v2c_conf_facts *f, int port, const char *protocol,
 
   for (i = 0; i < f->nports; i++)
     if (f->ports[i].port == port && str_eq (f->ports[i].protocol, protocol)
-        && str_eq (f->ports[i].service, service)) {
+        && str_eq (f->ports[i].service, service)
+        && str_eq (f->ports[i].address, address)) {
       free (evidence);
       return 0;
     }

@@ -775,14 +775,11 @@ fill_from_file (struct ovf_state *st, struct v2c_vm_disk *d, xmlNodePtr file)
   d->file = attr_str (st, file, "href");
   if (d->file == NULL || *d->file == '\0')
     return v2c_set_error (st->err, 0, "a 'File' has no 'ovf:href'");
-  if (size && *size) {
-    if (parse_u64 (size, &v) == -1 || v > INT64_MAX)
-      return v2c_set_error (st->err, 0,
-                            "'ovf:size' of file '%s' is not a valid size: "
-                            "'%s'",
-                            d->file, size);
+  /* ovf:size only informs (the file itself is what is read and
+   * verified), so one that is not a number, as in templates that leave
+   * "#SIZE#" for a tool to fill in, counts as not given. */
+  if (size && *size && parse_u64 (size, &v) == 0 && v <= INT64_MAX)
     d->file_size = (int64_t) v;
-  }
   return 0;
 }
 

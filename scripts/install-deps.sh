@@ -11,9 +11,12 @@ pkgs=(
   libguestfs-tools linux-image-amd64 qemu-utils
   # tests: fixtures, ground truth, sanitizers, fuzzing
   libvirt-clients libvirt-daemon lvm2 cryptsetup-bin busybox-static openssl
-  rpm db5.3-util sqlite3 libxml2-utils jq nodejs npm skopeo umoci runc debootstrap
+  rpm db5.3-util sqlite3 libxml2-utils jq skopeo umoci runc debootstrap
   clang libclang-rt-14-dev valgrind man-db groff-base python3 file
 )
+# Node.js runs the JSON-schema validators: take the machine's own when it
+# has one (Debian's npm package conflicts with other Node.js builds).
+command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed' || missing+=("$p")
