@@ -121,7 +121,7 @@ main (void)
   free (buf);
   names = v2c_fs_list (fs, "/etc");
   CHECK (names && names[0] && strcmp (names[0], "abs-link") == 0
-           && names[8] == NULL, "sorted listing of /etc");
+           && names[6] && names[7] == NULL, "sorted listing of /etc");
   v2c_strv_free (names);
   CHECK (v2c_fs_du (fs, "/usr") == 10, "du");
   v2c_fs_free (fs);

@@ -205,6 +205,20 @@ tool_progress_cb (void *opaque, const char *what, uint64_t done,
 }
 
 void
+tool_status (const char *fmt, ...)
+{
+  va_list ap;
+
+  if (opts.quiet || stderr_tty != 1)
+    return;
+  fprintf (stderr, "\r\033[K%s: ", program_name);
+  va_start (ap, fmt);
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  progress_drawn = 1;
+}
+
+void
 tool_progress_done (void)
 {
   clear_progress ();

@@ -69,5 +69,8 @@ void tool_message_cb (void *opaque, enum v2c_msg_level level,
 void tool_progress_cb (void *opaque, const char *what, uint64_t done,
                        uint64_t total);
 void tool_progress_done (void);
+/* A one-line status of a long step, on a terminal only (replaced by the
+ * next status, progress bar or message). */
+void tool_status (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 
 #endif /* V2C_TOOLS_OPTIONS_H */

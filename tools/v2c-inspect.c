@@ -126,13 +126,21 @@ main (int argc, char **argv)
     v2c_guest_set_message_callback (g, tool_message_cb, NULL);
     v2c_guest_set_debug (g, opts.verbose >= 2);
     tool_verbose ("launching the appliance for '%s'", v2c_source_name (src));
-    if (v2c_guest_launch (g, src) == -1 || v2c_guest_inspect (g) == -1) {
+    tool_status ("starting the appliance (read-only) ...");
+    if (v2c_guest_launch (g, src) == -1) {
       tool_error ("%s", v2c_error_string (g));
       goto out;
     }
+    tool_status ("inspecting the guest ...");
+    if (v2c_guest_inspect (g) == -1) {
+      tool_error ("%s", v2c_error_string (g));
+      goto out;
+    }
+    tool_status ("reading packages, services, configuration ...");
   }
 
   inv = v2c_inventory_build (src, g);
+  tool_progress_done ();
   if (inv == NULL) {
     tool_error ("%s", v2c_error_string (src));
     goto out;
