@@ -618,6 +618,12 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   return r;
 }
 
+static json_t *
+empty_null (const char *s)
+{
+  return s && *s ? json_string (s) : json_null ();
+}
+
 /* A Windows guest: no Linux inspector applies, but the inventory still
  * says what is installed (from the registry, through libguestfs) and
  * that it can't become a Linux container. */
@@ -632,19 +638,29 @@ inspect_windows (guestfs_h *h, json_t *inv, struct v2c_err *err)
   size_t i;
 
   apps = root ? guestfs_inspect_list_applications2 (h, root) : NULL;
+  if (apps == NULL)
+    return v2c_set_error (err, 0, "can't list the Windows guest's installed "
+                          "programs: %s", guestfs_last_error (h)
+                                            ? guestfs_last_error (h) : "");
   for (i = 0; apps && i < apps->len; i++) {
     const struct guestfs_application2 *a = &apps->val[i];
     json_t *o = json_object ();
 
-    json_object_set_new (o, "name", json_string (a->app2_name));
-    json_object_set_new (o, "version", json_string (a->app2_version));
+    /* MSI installs name their Uninstall key by product GUID: the name a
+     * person reads is the DisplayName */
+    const char *name = a->app2_name[0] == '{' && a->app2_display_name[0]
+                         ? a->app2_display_name : a->app2_name;
+
+    json_object_set_new (o, "name", json_string (name));
+    json_object_set_new (o, "display_name", empty_null (a->app2_display_name));
+    json_object_set_new (o, "version", empty_null (a->app2_version));
     json_object_set_new (o, "release", json_null ());
     json_object_set_new (o, "epoch", json_null ());
-    json_object_set_new (o, "evr", json_string (a->app2_version));
-    json_object_set_new (o, "arch", a->app2_arch[0] ? json_string (a->app2_arch)
-                                                    : json_null ());
+    json_object_set_new (o, "evr", empty_null (a->app2_version));
+    json_object_set_new (o, "arch", empty_null (a->app2_arch));
     json_object_set_new (o, "manager", json_string ("windows"));
-    json_object_set_new (o, "publisher", json_string (a->app2_publisher));
+    json_object_set_new (o, "source_package", json_null ());
+    json_object_set_new (o, "publisher", empty_null (a->app2_publisher));
     json_array_append_new (pkgs, o);
   }
   if (apps)
@@ -675,7 +691,6 @@ inspect_windows (guestfs_h *h, json_t *inv, struct v2c_err *err)
   json_object_set_new (inv, "proxy_targets", json_array ());
   json_object_set_new (inv, "secrets", json_array ());
   json_object_set_new (inv, "blockers", blockers);
-  (void) err;
   return 0;
 }
 
