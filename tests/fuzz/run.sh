@@ -11,16 +11,32 @@ shift 3
 cc=${CLANG:-clang}
 command -v "$cc" >/dev/null || { echo "fuzz: FAIL clang not found (apt-get install clang)"; exit 1; }
 bin=$builddir/tests/fuzz/bin
-mkdir -p "$bin"
+obj=$bin/obj
+mkdir -p "$obj"
 pkgs="libguestfs libvirt libarchive zlib libxml-2.0 jansson yaml-0.1 libcrypto sqlite3"
-flags=$(pkg-config --cflags --libs $pkgs)
-libsrc=$(ls "$srcdir"/lib/*.c)
+cflags="-g -O1 -std=gnu11 -fno-sanitize-recover=undefined -I$srcdir/lib -I$builddir $(pkg-config --cflags $pkgs)"
+libs="$(pkg-config --libs $pkgs) -lpthread"
+zstd=$(pkg-config --libs libzstd 2>/dev/null || true)
+
+# The library once, instrumented for the fuzzer (not linked with its
+# main), two files at a time; then each target links against it.
+objs=()
+pids=()
+for src in "$srcdir"/lib/*.c; do
+  o=$obj/$(basename "$src" .c).o
+  objs+=("$o")
+  if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then
+    "$cc" $cflags -fsanitize=fuzzer-no-link,address,undefined -c "$src" -o "$o" 2>>"$obj/build.log" &
+    pids+=($!)
+    if [ ${#pids[@]} -ge 2 ]; then wait "${pids[0]}" || { echo "fuzz: FAIL $(basename "$src") does not build"; cat "$obj/build.log"; exit 1; }; pids=("${pids[@]:1}"); fi
+  fi
+done
+for p in "${pids[@]}"; do wait "$p" || { echo "fuzz: FAIL the library does not build"; cat "$obj/build.log"; exit 1; }; done
 
 build () {
   local name=$1
-  "$cc" -g -O1 -std=gnu11 -fsanitize=fuzzer,address,undefined \
-    -fno-sanitize-recover=undefined -I"$srcdir/lib" -I"$builddir" \
-    "$srcdir/tests/fuzz/fuzz-$name.c" $libsrc $flags -lpthread \
+  "$cc" $cflags -fsanitize=fuzzer,address,undefined \
+    "$srcdir/tests/fuzz/fuzz-$name.c" "${objs[@]}" $libs $zstd \
     -o "$bin/fuzz-$name" 2>"$bin/fuzz-$name.build.log"
 }
 
