@@ -57,5 +57,5 @@ awk -v l="$launch" -v v="$v2c" -v i="$inv" -v vi="$vi" -v r="$rss" -v p="$packag
   printf "ratio v2c-inspect/virt-inspector: %5.2f\n", v / vi
   printf "v2c beyond the launch:           %6.2f s (target <= 15 s)\n", v - l
   printf "  of which the inventory itself: %6.2f s for %d packages\n", i, p
-  printf "v2c-inspect peak RSS:            %6.1f MiB\n", r / 1024
+  printf "v2c-inspect peak RSS:            %6.1f MiB (with its qemu appliance child)\n", r / 1024
 }'
