@@ -27,20 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "inspect.h"
-
-/* lib/inspect-pkg.c */
-void v2c_pkgutil_free_pkg (struct v2c_pkg *p);
-struct v2c_pkg *v2c_pkgutil_add (struct v2c_pkgs *p, size_t max,
-                                 struct v2c_err *err);
-struct v2c_pkg_file *v2c_pkgutil_add_file (struct v2c_pkg *p, size_t max,
-                                           struct v2c_err *err);
-int v2c_pkgutil_set_version (struct v2c_pkg *p, const char *evr, size_t len,
-                             int with_epoch);
-int v2c_pkgutil_line (const char *buf, size_t len, size_t *pos, size_t max,
-                      const char **line, size_t *llen);
-int v2c_pkgutil_is_hex (const char *s, size_t n);
-char *v2c_pkgutil_lower (const char *s, size_t n);
+#include "inspect-pkg-private.h"
 
 #define MAX_DB_BYTES (256u << 20)
 #define MAX_LINE (1u << 20)

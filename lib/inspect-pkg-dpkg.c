@@ -32,18 +32,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "inspect.h"
-
-/* lib/inspect-pkg.c */
-void v2c_pkgutil_free_pkg (struct v2c_pkg *p);
-struct v2c_pkg_file *v2c_pkgutil_add_file (struct v2c_pkg *p, size_t max,
-                                           struct v2c_err *err);
-int v2c_pkgutil_set_version (struct v2c_pkg *p, const char *evr, size_t len,
-                             int with_epoch);
-int v2c_pkgutil_line (const char *buf, size_t len, size_t *pos, size_t max,
-                      const char **line, size_t *llen);
-int v2c_pkgutil_is_hex (const char *s, size_t n);
-char *v2c_pkgutil_lower (const char *s, size_t n);
+#include "inspect-pkg-private.h"
 
 #define DPKG_DIR "/var/lib/dpkg"
 #define MAX_STATUS_BYTES (256u << 20)

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "inspect-pkg-private.h"
 #include "inspect-rpmdb.h"
 
 #define RPM_MAX_INDEX 1000000u
@@ -283,29 +284,6 @@ hdr_strv (const struct hdr *h, int k, struct v2c_err *err)
   return v;
 }
 
-static void
-pkg_clear (struct v2c_pkg *p)
-{
-  size_t i;
-
-  free (p->name);
-  free (p->epoch);
-  free (p->version);
-  free (p->release);
-  free (p->evr);
-  free (p->arch);
-  free (p->source_package);
-  free (p->source_version);
-  free (p->license);
-  free (p->manager);
-  for (i = 0; i < p->nfiles; i++) {
-    free (p->files[i].path);
-    free (p->files[i].digest);
-  }
-  free (p->files);
-  memset (p, 0, sizeof *p);
-}
-
 static int
 dup_opt (char **dst, const char *s)
 {
@@ -517,14 +495,14 @@ v2c_rpm_parse_header (const unsigned char *blob, size_t len, int with_files,
   if (srpm && split_sourcerpm (srpm, &p) == -1)
     goto nomem;
   if (with_files && read_files (&h, &p, err) == -1) {
-    pkg_clear (&p);
+    v2c_pkgutil_free_pkg (&p);
     return -1;
   }
   *out = p;
   return 0;
 
 nomem:
-  pkg_clear (&p);
+  v2c_pkgutil_free_pkg (&p);
   return oom (err);
 }
 
@@ -557,7 +535,7 @@ collect_one (void *opaque, const unsigned char *blob, size_t len,
     struct v2c_pkg *v = realloc (c->pkgs.v, cap * sizeof *v);
 
     if (v == NULL) {
-      pkg_clear (&p);
+      v2c_pkgutil_free_pkg (&p);
       return v2c_set_error (err, ENOMEM, "can't parse rpm header");
     }
     c->pkgs.v = v;
@@ -644,7 +622,7 @@ v2c_rpm_read (struct v2c_fs *fs, int with_files, struct v2c_pkgs *out,
     r = read_dir (fs, dirs[i], &c, err);
   if (r == -1) {
     for (i = 0; i < c.pkgs.n; i++)
-      pkg_clear (&c.pkgs.v[i]);
+      v2c_pkgutil_free_pkg (&c.pkgs.v[i]);
     free (c.pkgs.v);
     return -1;
   }
@@ -653,7 +631,7 @@ v2c_rpm_read (struct v2c_fs *fs, int with_files, struct v2c_pkgs *out,
 
     if (v == NULL) {
       for (i = 0; i < c.pkgs.n; i++)
-        pkg_clear (&c.pkgs.v[i]);
+        v2c_pkgutil_free_pkg (&c.pkgs.v[i]);
       free (c.pkgs.v);
       return v2c_set_error (err, ENOMEM, "can't list rpm packages");
     }

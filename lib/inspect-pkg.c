@@ -5,28 +5,14 @@
  * Helpers shared by the package database readers (inspect-pkg-*.c):
  * growing the package and file vectors under a bound, splitting a
  * version string, and walking the lines of a text database.  The
- * v2c_pkgutil_* functions are declared again at the top of each reader:
- * the interfaces of lib/inspect.h are fixed and carry no private
- * header for them.
+ * v2c_pkgutil_* functions are declared in lib/inspect-pkg-private.h.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <string.h>
 
-#include "inspect.h"
-
-void v2c_pkgutil_free_pkg (struct v2c_pkg *p);
-struct v2c_pkg *v2c_pkgutil_add (struct v2c_pkgs *p, size_t max,
-                                 struct v2c_err *err);
-struct v2c_pkg_file *v2c_pkgutil_add_file (struct v2c_pkg *p, size_t max,
-                                           struct v2c_err *err);
-int v2c_pkgutil_set_version (struct v2c_pkg *p, const char *evr, size_t len,
-                             int with_epoch);
-int v2c_pkgutil_line (const char *buf, size_t len, size_t *pos, size_t max,
-                      const char **line, size_t *llen);
-int v2c_pkgutil_is_hex (const char *s, size_t n);
-char *v2c_pkgutil_lower (const char *s, size_t n);
+#include "inspect-pkg-private.h"
 
 void
 v2c_pkgutil_free_pkg (struct v2c_pkg *p)
