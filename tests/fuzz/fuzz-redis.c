@@ -24,10 +24,5 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   v2c_conf_redis ("/etc/redis/redis.conf", (const char *) data, size, &f, NULL,
                   NULL, &err);
   v2c_conf_facts_free_contents (&f);
-  /* sshd_config shares the line syntax: run its parser too */
-  memset (&f, 0, sizeof f);
-  v2c_conf_sshd ("/etc/ssh/sshd_config", (const char *) data, size, &f, NULL,
-                 NULL, &err);
-  v2c_conf_facts_free_contents (&f);
   return 0;
 }
