@@ -58,28 +58,12 @@ struct guest_fs {
   size_t ncovered;
 };
 
-/* Paths ordered component by component ('/' sorts before every other
- * byte), so everything under a directory directly follows it:
- * "/etc/systemd/system/x" before "/etc/systemd/system.conf". */
-static int
-cmp_path (const char *a, const char *b)
-{
-  for (;; a++, b++) {
-    unsigned char x = (unsigned char) *a, y = (unsigned char) *b;
-    if (x == '/')
-      x = 1;
-    if (y == '/')
-      y = 1;
-    if (x != y || x == 0)
-      return (int) x - (int) y;
-  }
-}
-
 static int
 cmp_cached (const void *a, const void *b)
 {
-  return cmp_path (((const struct cached *) a)->path,
-                   ((const struct cached *) b)->path);
+  /* v2c_path_cmp: everything under a directory directly follows it */
+  return v2c_path_cmp (((const struct cached *) a)->path,
+                       ((const struct cached *) b)->path);
 }
 
 static int

@@ -16,6 +16,7 @@
 #include <guestfs.h>
 
 #include "v2c-internal.h"
+#include "inspect.h"
 #include "source-private.h"
 
 struct v2c_guest {
@@ -202,18 +203,6 @@ compare_mountpoints (const void *a, const void *b)
   return la != lb ? (la < lb ? -1 : 1) : strcmp (pa[0], pb[0]);
 }
 
-static void
-free_strings (char **v)
-{
-  size_t i;
-
-  if (v == NULL)
-    return;
-  for (i = 0; v[i]; i++)
-    free (v[i]);
-  free (v);
-}
-
 static json_t *
 str_or_null (const char *s)
 {
@@ -253,23 +242,23 @@ explain_no_os (struct v2c_guest *g)
                            "v2c can't read an encrypted root; decrypt the "
                            "disk first", devs[i]);
         free (t);
-        free_strings (devs);
+        v2c_strv_free (devs);
         return r;
       }
       free (t);
     }
-    free_strings (devs);
+    v2c_strv_free (devs);
   }
   fses = guestfs_list_filesystems (g->g);
   for (i = 0; fses && fses[i]; i += 2)
     if (fses[i + 1] && strcmp (fses[i + 1], "unknown") != 0
         && strcmp (fses[i + 1], "swap") != 0) {
-      free_strings (fses);
+      v2c_strv_free (fses);
       return v2c_set_error (&g->err, 0,
                             "no operating system found on the disks "
                             "(there are filesystems, but none is an OS root)");
     }
-  free_strings (fses);
+  v2c_strv_free (fses);
   return v2c_set_error (&g->err, 0,
                         "no operating system found: the disks hold no "
                         "filesystem v2c can read (blank disk?)");
@@ -319,7 +308,7 @@ build_filesystems (struct v2c_guest *g, char **mps)
     }
     json_array_append_new (g->filesystems, o);
   }
-  free_strings (fses);
+  v2c_strv_free (fses);
   return 0;
 }
 
@@ -339,7 +328,7 @@ v2c_guest_inspect (struct v2c_guest *g)
   for (n = 0; roots[n]; n++)
     ;
   if (n == 0) {
-    free_strings (roots);
+    v2c_strv_free (roots);
     return explain_no_os (g);
   }
   if (n > 1) {
@@ -348,7 +337,7 @@ v2c_guest_inspect (struct v2c_guest *g)
     for (i = 0; i < n && len < sizeof list; i++)
       len += (size_t) snprintf (list + len, sizeof list - len, "%s'%s'",
                                 i ? ", " : "", roots[i]);
-    free_strings (roots);
+    v2c_strv_free (roots);
     return v2c_set_error (&g->err, 0,
                           "several operating systems found (%s): a VM with "
                           "more than one OS can't become one container",
@@ -389,7 +378,7 @@ v2c_guest_inspect (struct v2c_guest *g)
       message (g, V2C_MSG_WARNING, "can't mount '%s' on '%s' read-only: %s",
                mps[i + 1], mps[i], guestfs_last_error (h));
   i = (size_t) build_filesystems (g, mps);
-  free_strings (mps);
+  v2c_strv_free (mps);
   return (int) i;
 }
 

@@ -114,9 +114,7 @@ const char *v2c_layer_writer_error (struct v2c_layer_writer *w);
 /* Accepts NULL.  Does not close the fd. */
 void v2c_layer_writer_free (struct v2c_layer_writer *w);
 
-/* The order layers need: negative, 0 or positive as a sorts before, equal
- * to or after b (component-wise, '/' first). */
-int v2c_layer_path_cmp (const char *a, const char *b);
+/* The order entries must come in: v2c_path_cmp (lib/v2c-internal.h). */
 
 /* ------------------------------------------------------------------ */
 /* OCI image layout (lib/oci.c), image-spec 1.1                        */

@@ -654,24 +654,6 @@ start (struct v2c_layer_writer *w)
   return 0;
 }
 
-int
-v2c_layer_path_cmp (const char *a, const char *b)
-{
-  const unsigned char *p = (const unsigned char *) a;
-  const unsigned char *q = (const unsigned char *) b;
-
-  for (; *p && *p == *q; p++, q++)
-    ;
-  if (*p == *q)
-    return 0;
-  /* End of string first, then '/', then every other byte by value. */
-  {
-    int x = *p == 0 ? -2 : *p == '/' ? -1 : *p;
-    int y = *q == 0 ? -2 : *q == '/' ? -1 : *q;
-    return x < y ? -1 : 1;
-  }
-}
-
 static int
 valid_path (const char *p)
 {
@@ -763,7 +745,7 @@ v2c_layer_writer_add (struct v2c_layer_writer *w,
                           "bad layer path '%s': it must be relative, without "
                           "'.', '..', empty components or a final '/'",
                           e->path ? e->path : "(null)");
-  if (w->last_path && v2c_layer_path_cmp (w->last_path, e->path) >= 0)
+  if (w->last_path && v2c_path_cmp (w->last_path, e->path) >= 0)
     return v2c_set_error (&w->err, 0,
                           "layer entries out of order: '%s' after '%s'",
                           e->path, w->last_path);
@@ -821,7 +803,7 @@ v2c_layer_writer_add (struct v2c_layer_writer *w,
     break;
   case V2C_LAYER_HARDLINK:
     if (e->link_target == NULL || !valid_path (e->link_target)
-        || v2c_layer_path_cmp (e->link_target, e->path) >= 0)
+        || v2c_path_cmp (e->link_target, e->path) >= 0)
       return v2c_set_error (&w->err, 0,
                             "'%s': a hard link must name an earlier entry, "
                             "not '%s'",

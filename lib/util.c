@@ -247,3 +247,19 @@ v2c_strcasesuffix (const char *s, const char *suffix)
   size_t ls = strlen (s), lx = strlen (suffix);
   return ls >= lx && strcasecmp (s + ls - lx, suffix) == 0;
 }
+
+int
+v2c_path_cmp (const char *a, const char *b)
+{
+  const unsigned char *p = (const unsigned char *) a;
+  const unsigned char *q = (const unsigned char *) b;
+  int x, y;
+
+  for (; *p && *p == *q; p++, q++)
+    ;
+  if (*p == *q)
+    return 0;
+  x = *p == 0 ? -2 : *p == '/' ? -1 : *p;
+  y = *q == 0 ? -2 : *q == '/' ? -1 : *q;
+  return x < y ? -1 : 1;
+}

@@ -174,5 +174,10 @@ char *v2c_read_file (const char *path, size_t max, size_t *len,
 char *v2c_strndup0 (const char *s, size_t n);  /* NULL-safe strndup */
 int v2c_strcaseprefix (const char *s, const char *prefix);
 int v2c_strcasesuffix (const char *s, const char *suffix);
+/* Path order of layers and of the guest cache: negative, 0 or positive
+ * as a sorts before, equal to or after b, component by component (the
+ * end of a string first, then '/', then every other byte), so that
+ * everything under a directory directly follows it. */
+int v2c_path_cmp (const char *a, const char *b);
 
 #endif /* V2C_INTERNAL_H */
