@@ -56,18 +56,6 @@ is_blank (char c)
   return c == ' ' || c == '\t';
 }
 
-static int
-hex_value (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 void
 v2c_mf_entries_free (struct v2c_mf_entry *e, size_t n)
 {
@@ -132,7 +120,7 @@ parse_line (const char *s, size_t len, size_t lineno, struct v2c_mf_entry *e,
                           "'%.*s'",
                           lineno, (int)(alen > 32 ? 32 : alen), s);
   for (i = 0; i < dlen; i++)
-    if (hex_value (s[dstart + i]) < 0)
+    if (v2c_hex_value (s[dstart + i]) < 0)
       return v2c_set_error (err, 0,
                             "manifest line %zu: digest of '%.*s' is not "
                             "hexadecimal",
@@ -150,7 +138,7 @@ parse_line (const char *s, size_t len, size_t lineno, struct v2c_mf_entry *e,
   if (e->algorithm == NULL || e->file == NULL || digest == NULL)
     return v2c_set_error (err, errno, "out of memory");
   for (i = 0; i < dlen; i++)
-    digest[i] = "0123456789abcdef"[hex_value (s[dstart + i])];
+    digest[i] = "0123456789abcdef"[v2c_hex_value (s[dstart + i])];
   digest[dlen] = '\0';
   return 0;
 

@@ -54,18 +54,6 @@ vmx_free (struct vmx *vmx)
   memset (vmx, 0, sizeof *vmx);
 }
 
-static int
-hexval (char c)
-{
-  if (c >= '0' && c <= '9')
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 /* Decode '|XX'.  A '|' not followed by two hex digits, and '|00' (which
  * would cut the C string short), stay as written. */
 static char *
@@ -78,8 +66,8 @@ unescape (const char *s, size_t n)
     return NULL;
   for (i = 0; i < n; i++) {
     if (s[i] == '|' && i + 2 < n) {
-      int hi = hexval (s[i + 1]);
-      int lo = hexval (s[i + 2]);
+      int hi = v2c_hex_value (s[i + 1]);
+      int lo = v2c_hex_value (s[i + 2]);
 
       if (hi >= 0 && lo >= 0 && (hi | lo) != 0) {
         out[j++] = (char)(hi * 16 + lo);
@@ -528,7 +516,7 @@ normalize_mac (const char *s)
     const char *p = s + i * 3;
     int hi, lo;
 
-    if ((hi = hexval (p[0])) < 0 || (lo = hexval (p[1])) < 0)
+    if ((hi = v2c_hex_value (p[0])) < 0 || (lo = v2c_hex_value (p[1])) < 0)
       return NULL;
     if (i < 5 && p[2] != ':' && p[2] != '-')
       return NULL;

@@ -263,3 +263,15 @@ v2c_path_cmp (const char *a, const char *b)
   y = *q == 0 ? -2 : *q == '/' ? -1 : *q;
   return x < y ? -1 : 1;
 }
+
+int
+v2c_hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}

@@ -179,5 +179,7 @@ int v2c_strcasesuffix (const char *s, const char *suffix);
  * end of a string first, then '/', then every other byte), so that
  * everything under a directory directly follows it. */
 int v2c_path_cmp (const char *a, const char *b);
+/* The value of a hex digit (either case), or -1. */
+int v2c_hex_value (char c);
 
 #endif /* V2C_INTERNAL_H */

@@ -223,3 +223,60 @@ tool_progress_done (void)
 {
   clear_progress ();
 }
+
+struct v2c_source *
+tool_open_source (const char *path, const char *vm, int verify,
+                  int descriptor_only)
+{
+  struct v2c_source *src = v2c_source_new ();
+
+  if (src == NULL) {
+    tool_error ("out of memory");
+    return NULL;
+  }
+  v2c_source_set_message_callback (src, tool_message_cb, NULL);
+  v2c_source_set_progress_callback (src, tool_progress_cb, NULL);
+  v2c_source_set_verify (src, verify);
+  v2c_source_set_descriptor_only (src, descriptor_only);
+  if (vm)
+    v2c_source_set_vm_name (src, vm);
+  if ((opts.domain ? v2c_source_open_libvirt (src, opts.uri, opts.domain)
+                   : v2c_source_open (src, path))
+      == -1) {
+    tool_progress_done ();
+    tool_error ("%s", v2c_error_string (src));
+    v2c_source_free (src);
+    return NULL;
+  }
+  tool_progress_done ();
+  return src;
+}
+
+struct v2c_guest *
+tool_open_guest (struct v2c_source *src)
+{
+  struct v2c_guest *g = v2c_guest_new ();
+
+  if (g == NULL) {
+    tool_error ("out of memory");
+    return NULL;
+  }
+  v2c_guest_set_message_callback (g, tool_message_cb, NULL);
+  v2c_guest_set_debug (g, opts.verbose >= 2);
+  tool_verbose ("launching the appliance for '%s'", v2c_source_name (src));
+  tool_status ("starting the appliance (read-only) ...");
+  if (v2c_guest_launch (g, src) == -1) {
+    tool_progress_done ();
+    tool_error ("%s", v2c_error_string (g));
+    v2c_guest_free (g);
+    return NULL;
+  }
+  tool_status ("inspecting the guest ...");
+  if (v2c_guest_inspect (g) == -1) {
+    tool_progress_done ();
+    tool_error ("%s", v2c_error_string (g));
+    v2c_guest_free (g);
+    return NULL;
+  }
+  return g;
+}

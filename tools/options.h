@@ -49,6 +49,16 @@ extern const char *program_name;
 extern struct tool_opts opts;
 
 void tool_init (int argc, char **argv);
+
+struct v2c_source;
+struct v2c_guest;
+/* Open the SOURCE path (or opts.uri/opts.domain when -d was given) with
+ * the tool's callbacks; vm may be NULL.  NULL after printing the error. */
+struct v2c_source *tool_open_source (const char *path, const char *vm,
+                                     int verify, int descriptor_only);
+/* Launch the read-only appliance on src and inspect (mount) the guest.
+ * NULL after printing the error. */
+struct v2c_guest *tool_open_guest (struct v2c_source *src);
 /* Handle a common option; returns 1 if c was one.  --help calls usage,
  * --version prints the version and exits. */
 int tool_common_option (int c, const char *arg, void (*usage) (int));

@@ -97,45 +97,13 @@ main (int argc, char **argv)
     tool_try_help ();
   }
 
-  src = v2c_source_new ();
-  if (src == NULL) {
-    tool_error ("out of memory");
-    return EXIT_FAIL;
-  }
-  v2c_source_set_message_callback (src, tool_message_cb, NULL);
-  v2c_source_set_progress_callback (src, tool_progress_cb, NULL);
-  v2c_source_set_verify (src, verify);
-  v2c_source_set_descriptor_only (src, descriptor_only);
-  if (vm)
-    v2c_source_set_vm_name (src, vm);
-  if ((opts.domain ? v2c_source_open_libvirt (src, opts.uri, opts.domain)
-                   : v2c_source_open (src, argv[optind]))
-      == -1) {
-    tool_progress_done ();
-    tool_error ("%s", v2c_error_string (src));
+  src = tool_open_source (argv[optind], vm, verify, descriptor_only);
+  if (src == NULL)
     goto out;
-  }
-  tool_progress_done ();
-
   if (!descriptor_only) {
-    g = v2c_guest_new ();
-    if (g == NULL) {
-      tool_error ("out of memory");
+    g = tool_open_guest (src);
+    if (g == NULL)
       goto out;
-    }
-    v2c_guest_set_message_callback (g, tool_message_cb, NULL);
-    v2c_guest_set_debug (g, opts.verbose >= 2);
-    tool_verbose ("launching the appliance for '%s'", v2c_source_name (src));
-    tool_status ("starting the appliance (read-only) ...");
-    if (v2c_guest_launch (g, src) == -1) {
-      tool_error ("%s", v2c_error_string (g));
-      goto out;
-    }
-    tool_status ("inspecting the guest ...");
-    if (v2c_guest_inspect (g) == -1) {
-      tool_error ("%s", v2c_error_string (g));
-      goto out;
-    }
     tool_status ("reading packages, services, configuration ...");
   }
 
