@@ -1,0 +1,57 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The plan ("v2c.plan/1", lib/plan.c): what v2c-plan decides from an
+ * inventory (images, layers, excludes, volumes, components) and what
+ * v2c-extract and v2c-manifest read back.  Not installed.
+ *
+ * A plan is meant to be edited by an engineer between v2c-plan and
+ * v2c-extract, so a plan read from a file is hostile input:
+ * v2c_plan_check verifies every field the later stages read, and its
+ * messages name the JSON path of what is wrong ("plan:
+ * image.layers[1].includes[0]: pattern must be an absolute path").
+ *
+ * Patterns (layer includes/excludes, image excludes) are absolute path
+ * globs: "*" within one path component, "**" across components, "?" one
+ * character, "[...]" a class; a pattern matching a directory covers its
+ * subtree.  Matching is lib/extract.c's; here they are only validated.
+ */
+#ifndef V2C_PLAN_H
+#define V2C_PLAN_H
+
+#include <jansson.h>
+
+#include "v2c-internal.h"
+
+/* Longest pattern or path in a plan, and most patterns in one list. */
+#define V2C_PLAN_MAX_PATTERN 4096
+#define V2C_PLAN_MAX_PATTERNS 1024
+/* Most entries of any other list of a plan (components, volumes, secret
+ * files, ports, words of a command, ...). */
+#define V2C_PLAN_MAX_ITEMS 16384
+
+/* Build the plan of an inventory ("v2c.inventory/1").  strategy is NULL
+ * (the default, "split") or "split" or "single".  The inventory is
+ * checked as it is read (it may come from an edited file); the plan
+ * returned passes v2c_plan_check.  New reference, caller must
+ * json_decref; NULL with err set on failure. */
+json_t *v2c_plan_build (const json_t *inventory, const char *strategy,
+                        struct v2c_err *err);
+
+/* Check a plan: 0 when it is sound, -1 with err naming the JSON path of
+ * the first problem. */
+int v2c_plan_check (const json_t *plan, struct v2c_err *err);
+
+/* The OCI image configuration's "config" object (User, Env, Entrypoint,
+ * Cmd, WorkingDir, ExposedPorts, Volumes, Labels) of a plan, from its
+ * main component.  The plan is checked first.  New reference, caller
+ * must json_decref; NULL with err set. */
+json_t *v2c_plan_image_config (const json_t *plan, struct v2c_err *err);
+
+/* 1 when pattern is a valid plan pattern (absolute, no "//", "/./" or
+ * "/../" and no trailing "/" or "/." or "/..", at most
+ * V2C_PLAN_MAX_PATTERN bytes), else 0. */
+int v2c_plan_pattern_valid (const char *pattern);
+
+#endif /* V2C_PLAN_H */

@@ -1,0 +1,55 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libFuzzer target for the plan: the bytes as JSON through
+ * v2c_plan_check and v2c_plan_image_config; when they are an inventory
+ * ("schema": "v2c.inventory/1"), through v2c_plan_build too, whose plan
+ * must then pass the check.
+ */
+#include <config.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *doc, *plan, *cfg;
+  const char *schema;
+
+  doc = json_loadb ((const char *) data, size, 0, NULL);
+  if (doc == NULL)
+    return 0;
+  if (v2c_plan_check (doc, &err) == 0) {
+    cfg = v2c_plan_image_config (doc, &err);
+    if (cfg == NULL)
+      abort ();
+    json_decref (cfg);
+  }
+  schema = json_string_value (json_object_get (doc, "schema"));
+  if (json_is_object (doc) && schema
+      && strcmp (schema, "v2c.inventory/1") == 0) {
+    plan = v2c_plan_build (doc, NULL, &err);
+    if (plan) {
+      if (v2c_plan_check (plan, &err) != 0)
+        abort ();
+      cfg = v2c_plan_image_config (plan, &err);
+      if (cfg == NULL)
+        abort ();
+      json_decref (cfg);
+      json_decref (plan);
+    }
+    plan = v2c_plan_build (doc, "single", &err);
+    json_decref (plan);
+  }
+  json_decref (doc);
+  return 0;
+}

@@ -1,0 +1,61 @@
+#!/bin/bash
+# v2c-plan on the demo VM's inventory (tests/data/plan/demo-inventory.json,
+# made by v2c-inspect from the demo fixture): the plan, from a file and
+# from stdin, with both strategies, validates against docs/plan.schema.json
+# (checked by ajv, not by v2c); bad usage exits 2, a broken inventory 1
+# with a message that names the file and the field.
+set -euo pipefail
+: "${top_srcdir:?}" "${top_builddir:?}"
+fail () { echo "FAIL: $*" >&2; exit 1; }
+command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
+inv=$top_srcdir/tests/data/plan/demo-inventory.json
+tool=$top_builddir/tools/v2c-plan
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+"$tool" "$inv" -o "$out/split.json" || fail "v2c-plan failed"
+"$tool" --strategy=single - <"$inv" >"$out/single.json" || fail "v2c-plan - failed"
+js=$("$top_srcdir/tests/setup-node.sh")
+node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" \
+  "$out/split.json" "$out/single.json" >&2 \
+  || fail "the plan does not validate against docs/plan.schema.json"
+echo "ok: plans validate against docs/plan.schema.json"
+jq -e '.main_component == "demo-app" and (.image.layers | map(.name)) == ["os","config","app"]' \
+  "$out/split.json" >/dev/null || fail "split plan: $(jq -c '[.main_component, .image.layers]' "$out/split.json")"
+jq -e '(.image.layers | map(.name)) == ["rootfs"]' "$out/single.json" >/dev/null \
+  || fail "single plan layers: $(jq -c .image.layers "$out/single.json")"
+# -o replaces the file only when the plan is complete: no temporary left
+[ -z "$(find "$out" -name 'split.json.tmp*')" ] || fail "temporary file left"
+# the schema must catch what v2c_plan_check catches
+jq '.image.layers[1].includes = ["etc"]' "$out/split.json" >"$out/bad.json"
+if node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" "$out/bad.json" >/dev/null 2>&1; then
+  fail "the schema accepts a relative include"
+fi
+echo "ok: the schema refuses a relative include"
+
+expect_exit () {  # expect_exit STATUS GREP ARGS...
+  local want=$1 re=$2 rc=0
+  shift 2
+  "$tool" "$@" >"$out/stdout" 2>"$out/stderr" || rc=$?
+  [ "$rc" -eq "$want" ] || fail "v2c-plan $*: exit $rc, expected $want ($(cat "$out/stderr"))"
+  grep -q -- "$re" "$out/stderr" || fail "v2c-plan $*: stderr '$(cat "$out/stderr")' lacks '$re'"
+  echo "ok: v2c-plan $*: exit $want"
+}
+expect_exit 2 "give exactly one INVENTORY"
+expect_exit 2 "give exactly one INVENTORY" "$inv" "$inv"
+expect_exit 2 "--strategy is 'split' or 'single', not 'layered'" --strategy=layered "$inv"
+expect_exit 2 "Try 'v2c-plan --help'" --bogus "$inv"
+expect_exit 1 "can't read the inventory '$out/none.json'" "$out/none.json"
+printf '{"schema": "v2c.inventory/1", "name": ' >"$out/trunc.json"
+expect_exit 1 "can't read the inventory '$out/trunc.json': line 1" "$out/trunc.json"
+jq '.services[1].exec_start = 42' "$inv" >"$out/bad-inv.json"
+expect_exit 1 "error: $out/bad-inv.json: inventory: services\[1\].exec_start: expected a string or null" "$out/bad-inv.json"
+jq '.os = null' "$inv" >"$out/noos.json"
+expect_exit 1 "inventory: os: null" "$out/noos.json"
+jq '.schema = "v2c.plan/1"' "$inv" >"$out/notinv.json"
+expect_exit 1 "inventory: schema: 'v2c.plan/1' is not 'v2c.inventory/1'" "$out/notinv.json"
+# a failed run leaves an existing output alone
+cp "$out/split.json" "$out/keep.json"
+rc=0; "$tool" "$out/bad-inv.json" -o "$out/keep.json" 2>/dev/null || rc=$?
+[ $rc -eq 1 ] && cmp -s "$out/split.json" "$out/keep.json" || fail "a failed run changed the output file"
+echo "ok: a failed run leaves the output file alone"

@@ -1,0 +1,593 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The plan of the demo fixture VM, its OCI image configuration, command
+ * lines split as systemd.service(5) describes, and broken plans each
+ * refused with the JSON path of what is wrong.
+ *
+ * tests/data/plan/demo-inventory.json is v2c-inspect's inventory of the
+ * demo fixture VM that tests/make-fixtures.sh builds; the facts checked
+ * here are the ones that script planted (demo-app.service with
+ * User=demoapp, WorkingDirectory=/opt/demo-app, EnvironmentFile
+ * /etc/demo-app/app.env holding DB_PASSWORD and API_TOKEN, demoapp:x:1001
+ * in /etc/passwd, /var/lib/demo-app, nginx, ssh, cron, getty@tty1).
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan.h"
+
+static int failures;
+
+#define CHECK(cond, ...)                                                      \
+  do {                                                                        \
+    if (!(cond)) {                                                            \
+      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
+      fprintf (stderr, __VA_ARGS__);                                          \
+      fputc ('\n', stderr);                                                   \
+      failures++;                                                             \
+    }                                                                         \
+  } while (0)
+
+/* The value at a path "a/b/0/c" (numbers index arrays). */
+static json_t *
+at (json_t *root, const char *path)
+{
+  char buf[512], *save = NULL, *tok;
+  json_t *v = root;
+
+  snprintf (buf, sizeof buf, "%s", path);
+  for (tok = strtok_r (buf, "/", &save); tok && v;
+       tok = strtok_r (NULL, "/", &save))
+    v = json_is_array (v) ? json_array_get (v, strtoul (tok, NULL, 10))
+                          : json_object_get (v, tok);
+  return v;
+}
+
+/* Compare the JSON at path with the JSON text want. */
+static void
+expect_json (json_t *root, const char *path, const char *want)
+{
+  json_t *w = json_loads (want, JSON_DECODE_ANY, NULL);
+  json_t *v = at (root, path);
+  char *got = v ? json_dumps (v, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+
+  CHECK (w != NULL, "bad test JSON %s", want);
+  CHECK (v != NULL && json_equal (v, w), "%s is %s, expected %s", path,
+         got ? got : "(missing)", want);
+  free (got);
+  json_decref (w);
+}
+
+static json_t *
+load (const char *file)
+{
+  const char *srcdir = getenv ("top_srcdir");
+  char path[4096];
+  json_error_t jerr;
+  json_t *j;
+
+  snprintf (path, sizeof path, "%s/tests/data/plan/%s", srcdir ? srcdir : ".",
+            file);
+  j = json_load_file (path, 0, &jerr);
+  if (j == NULL) {
+    fprintf (stderr, "FAIL: can't load %s: %s\n", path, jerr.text);
+    exit (1);
+  }
+  return j;
+}
+
+static long
+index_of (json_t *arr, const char *key, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < json_array_size (arr); i++)
+    if (json_is_string (json_object_get (json_array_get (arr, i), key))
+        && strcmp (json_string_value (
+                       json_object_get (json_array_get (arr, i), key)),
+                   name)
+               == 0)
+      return (long) i;
+  return -1;
+}
+
+static void
+test_demo (json_t *inv)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *plan = v2c_plan_build (inv, NULL, &err), *comps, *cfg;
+  const char *dropped[]
+      = { "cron.service", "getty@tty1.service", "ssh.service",
+          "systemd-journald.service", "demo-report.service" };
+  size_t i;
+  long k;
+  char path[128];
+
+  CHECK (plan != NULL, "build: %s", err.msg);
+  if (plan == NULL)
+    return;
+  CHECK (v2c_plan_check (plan, &err) == 0, "check of the built plan: %s",
+         err.msg);
+  expect_json (plan, "schema", "\"v2c.plan/1\"");
+  expect_json (plan, "name", "\"demo\"");
+  expect_json (plan, "source",
+               "{\"vm\":\"demo\",\"format\":\"disk\","
+               "\"path\":\"/tmp/fx2/disk/demo.img\"}");
+  expect_json (plan, "image/strategy", "\"split\"");
+  expect_json (plan, "image/base",
+               "{\"distro\":\"debian\",\"version\":\"12.5\"}");
+  expect_json (plan, "image/os", "\"linux\"");
+  expect_json (plan, "image/architecture", "\"amd64\"");
+  expect_json (plan, "image/package_manager", "\"apt\"");
+  expect_json (plan, "image/layers",
+               "[{\"name\":\"os\",\"includes\":[],\"excludes\":[]},"
+               "{\"name\":\"config\",\"includes\":[\"/etc\"],\"excludes\":[]},"
+               "{\"name\":\"app\",\"includes\":[],\"excludes\":[]}]");
+  /* the default excludes, in the order the plan documents */
+  expect_json (plan, "image/excludes/0/pattern", "\"/proc\"");
+  expect_json (plan, "image/excludes/10",
+               "{\"pattern\":\"/swapfile\","
+               "\"what\":\"all\",\"reason\":\"swap file\"}");
+  k = index_of (at (plan, "image/excludes"), "pattern", "/var/log");
+  CHECK (k >= 0, "no /var/log exclude");
+  snprintf (path, sizeof path, "image/excludes/%ld/what", k);
+  expect_json (plan, path, "\"files\"");
+  CHECK (
+      index_of (at (plan, "image/excludes"), "pattern", "/etc/ssh/ssh_host_*")
+          >= 0,
+      "SSH host keys not excluded");
+  CHECK (index_of (at (plan, "image/excludes"), "pattern", "/etc/shadow") >= 0,
+         "/etc/shadow not excluded");
+  expect_json (plan, "image/volumes",
+               "[{\"path\":\"/var/lib/demo-app\",\"service\":"
+               "\"demo-app.service\",\"used_bytes\":5120,"
+               "\"reason\":\"data directory\"}]");
+  expect_json (plan, "image/secret_files",
+               "[{\"path\":\"/etc/demo-app/app.env\",\"kinds\":[\"password\","
+               "\"token\"]},{\"path\":\"/etc/demo-app/tls.key\",\"kinds\":["
+               "\"private-key\"]},{\"path\":\"/etc/ssh/ssh_host_ed25519_key\","
+               "\"kinds\":[\"ssh-host-key\"]},{\"path\":\"/root/.pgpass\","
+               "\"kinds\":[\"pgpass\"]}]");
+
+  /* components: the app, nginx and the SysV daemon, sorted */
+  comps = at (plan, "components");
+  CHECK (json_array_size (comps) == 3, "%zu components, expected 3",
+         json_array_size (comps));
+  expect_json (plan, "components/0/name", "\"demo-app\"");
+  expect_json (plan, "components/1/name", "\"legacy-daemon\"");
+  expect_json (plan, "components/2/name", "\"nginx\"");
+  expect_json (plan, "main_component", "\"demo-app\"");
+  expect_json (plan, "components/0/converter", "\"systemd-service\"");
+  expect_json (plan, "components/0/kind", "\"Deployment\"");
+  expect_json (plan, "components/0/service", "\"demo-app.service\"");
+  expect_json (plan, "components/0/command", "[\"/opt/demo-app/run.sh\"]");
+  expect_json (plan, "components/0/args", "[]");
+  expect_json (plan, "components/0/user", "\"demoapp\"");
+  expect_json (plan, "components/0/uid", "1001");
+  expect_json (plan, "components/0/gid", "1001");
+  expect_json (plan, "components/0/working_dir", "\"/opt/demo-app\"");
+  expect_json (plan, "components/0/env",
+               "{\"PORT\":\"8080\",\"DB_HOST\":\"db.internal\","
+               "\"DB_USER\":\"appuser\",\"LOG_LEVEL\":\"info\"}");
+  expect_json (plan, "components/0/secret_env",
+               "[\"API_TOKEN\",\"DB_PASSWORD\"]");
+  expect_json (plan, "components/0/environment_files",
+               "[\"/etc/demo-app/app.env\"]");
+  expect_json (plan, "components/0/ports",
+               "[{\"port\":8080,\"protocol\":\"tcp\"}]");
+  expect_json (plan, "components/0/volumes",
+               "[{\"name\":\"var-lib-demo-app\",\"mount_path\":"
+               "\"/var/lib/demo-app\",\"kind\":\"pvc\",\"size\":\"1Gi\"}]");
+  expect_json (plan, "components/0/config_files", "[]");
+  expect_json (plan, "components/0/secret_files",
+               "[\"/etc/demo-app/app.env\"]");
+  expect_json (plan, "components/1/converter", "\"sysv-service\"");
+  expect_json (plan, "components/1/command",
+               "[\"/etc/init.d/legacy-daemon\",\"start\"]");
+  expect_json (plan, "components/1/uid", "0");
+  expect_json (plan, "components/2/command",
+               "[\"/usr/sbin/nginx\",\"-g\","
+               "\"daemon on; master_process on; worker_processes 2;\"]");
+  /* nginx's port 80 is listed twice in the unit: once here */
+  expect_json (plan, "components/2/ports",
+               "[{\"port\":80,\"protocol\":\"tcp\"}]");
+  expect_json (plan, "components/2/user", "null");
+  /* no redacted value anywhere in the plan */
+  {
+    char *dump = json_dumps (plan, 0);
+    CHECK (dump && strstr (dump, "<redacted>") == NULL,
+           "a redacted value reached the plan");
+    free (dump);
+  }
+
+  /* OS plumbing and the timer's service are dropped, sorted */
+  CHECK (json_array_size (at (plan, "dropped")) == 5, "%zu dropped",
+         json_array_size (at (plan, "dropped")));
+  for (i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
+    CHECK (index_of (at (plan, "dropped"), "name", dropped[i]) >= 0,
+           "%s not dropped", dropped[i]);
+  expect_json (plan, "dropped/0/name", "\"cron.service\"");
+  expect_json (plan, "dropped/0/reason", "\"cron jobs become CronJobs\"");
+  expect_json (plan, "dropped/3/reason", "\"remote login: use kubectl exec\"");
+  CHECK (index_of (at (plan, "notes"), "", "") == -1, "notes");
+  expect_json (plan, "notes/0", "\"7 cron entries are not converted yet\"");
+
+  /* the OCI image configuration */
+  cfg = v2c_plan_image_config (plan, &err);
+  CHECK (cfg != NULL, "image config: %s", err.msg);
+  if (cfg) {
+    expect_json (cfg, "User", "\"1001:1001\"");
+    expect_json (cfg, "Env",
+                 "[\"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+                 "/sbin:/bin\",\"DB_HOST=db.internal\",\"DB_USER=appuser\","
+                 "\"LOG_LEVEL=info\",\"PORT=8080\"]");
+    expect_json (cfg, "Entrypoint", "[\"/opt/demo-app/run.sh\"]");
+    CHECK (json_object_get (cfg, "Cmd") == NULL, "Cmd with empty args");
+    expect_json (cfg, "WorkingDir", "\"/opt/demo-app\"");
+    expect_json (cfg, "ExposedPorts", "{\"8080/tcp\":{}}");
+    expect_json (cfg, "Volumes", "{\"/var/lib/demo-app\":{}}");
+    expect_json (cfg, "Labels",
+                 "{\"io.v2c.source.vm\":\"demo\",\"io.v2c.source.format\":"
+                 "\"disk\",\"io.v2c.plan.main-component\":\"demo-app\","
+                 "\"org.opencontainers.image.title\":\"demo\"}");
+    json_decref (cfg);
+  }
+
+  /* without a main component: root, a shell, no entrypoint */
+  json_array_clear (at (plan, "components"));
+  json_object_set_new (plan, "main_component", json_null ());
+  cfg = v2c_plan_image_config (plan, &err);
+  CHECK (cfg != NULL, "image config without components: %s", err.msg);
+  if (cfg) {
+    expect_json (cfg, "User", "\"0:0\"");
+    expect_json (cfg, "Cmd", "[\"/bin/sh\"]");
+    CHECK (json_object_get (cfg, "Entrypoint") == NULL, "Entrypoint");
+    CHECK (json_object_get (at (cfg, "Labels"), "io.v2c.plan.main-component")
+               == NULL,
+           "main-component label without a main component");
+    json_decref (cfg);
+  }
+  json_decref (plan);
+
+  plan = v2c_plan_build (inv, "single", &err);
+  CHECK (plan != NULL, "single: %s", err.msg);
+  if (plan)
+    expect_json (plan, "image/layers",
+                 "[{\"name\":\"rootfs\",\"includes\":[],\"excludes\":[]}]");
+  json_decref (plan);
+  CHECK (v2c_plan_build (inv, "layered", &err) == NULL
+             && strstr (err.msg, "unknown strategy 'layered'"),
+         "strategy 'layered': %s", err.msg);
+}
+
+/* Replace (or with NULL, remove) the value at path; JSON text value. */
+static void
+mutate (json_t *root, const char *path, const char *value)
+{
+  char parent[512];
+  const char *slash = strrchr (path, '/'), *last;
+  json_t *p, *v = NULL;
+
+  if (slash) {
+    snprintf (parent, sizeof parent, "%.*s", (int) (slash - path), path);
+    p = at (root, parent);
+    last = slash + 1;
+  } else {
+    p = root;
+    last = path;
+  }
+  if (value) {
+    v = json_loads (value, JSON_DECODE_ANY, NULL);
+    if (v == NULL) {
+      fprintf (stderr, "FAIL: bad test JSON %s\n", value);
+      exit (1);
+    }
+  }
+  if (json_is_array (p)) {
+    size_t i = strtoul (last, NULL, 10);
+    if (v)
+      json_array_set_new (p, i, v);
+    else
+      json_array_remove (p, i);
+  } else if (v)
+    json_object_set_new (p, last, v);
+  else
+    json_object_del (p, last);
+}
+
+static void
+test_broken (json_t *inv)
+{
+  static const struct {
+    const char *path, *value, *want;
+  } t[] = {
+    { "schema", "\"v2c.plan/2\"", "plan: schema: 'v2c.plan/2' is not" },
+    { "name", "\"\"", "plan: name: empty" },
+    { "source/format", "null", "plan: source.format: expected a string" },
+    { "image", NULL, "plan: image: missing" },
+    { "image/strategy", "\"layered\"",
+      "plan: image.strategy: 'layered' is not one of: split, single" },
+    { "image/os", "\"plan9\"", "plan: image.os: 'plan9' is not one of" },
+    { "image/architecture", "\"vax\"", "plan: image.architecture: 'vax'" },
+    { "image/layers/1/includes/0", "\"etc\"",
+      "plan: image.layers[1].includes[0]: pattern must be an absolute path" },
+    { "image/layers/0/excludes", "[\"/var//x\"]",
+      "plan: image.layers[0].excludes[0]: pattern has an empty component" },
+    { "image/layers/2/excludes", "[\"/srv/..\"]",
+      "plan: image.layers[2].excludes[0]: pattern has a '..' component" },
+    { "image/layers/1/includes", "\"/etc\"",
+      "plan: image.layers[1].includes: expected an array" },
+    { "image/layers/2/name", "\"os\"",
+      "plan: image.layers[2].name: 'os', expected 'app'" },
+    { "image/layers/2", NULL,
+      "plan: image.layers: strategy 'split' needs 3 layers, not 2" },
+    { "image/excludes/3/what", "\"some\"",
+      "plan: image.excludes[3].what: 'some' is not one of: all, files" },
+    { "image/excludes/0/pattern", "\"/a/./b\"",
+      "plan: image.excludes[0].pattern: pattern has a '.' component" },
+    { "image/excludes/1", "\"/sys\"",
+      "plan: image.excludes[1]: expected an object" },
+    { "image/volumes/0/path", "\"var/lib\"",
+      "plan: image.volumes[0].path: path must be an absolute path" },
+    { "image/volumes/0/used_bytes", "-5",
+      "plan: image.volumes[0].used_bytes: -5 is out of range" },
+    { "image/secret_files/1/path", "42",
+      "plan: image.secret_files[1].path: expected a string" },
+    { "image/secret_files/0/path", "\"/etc/demo-app/\"",
+      "plan: image.secret_files[0].path: path ends with '/'" },
+    { "components/0/name", "\"Demo_App\"",
+      "plan: components[0].name: 'Demo_App' is not a DNS-1123 label" },
+    { "components/2/name", "\"demo-app\"",
+      "plan: components[2].name: 'demo-app' is used twice" },
+    { "components/0/kind", "\"Pod\"", "plan: components[0].kind: 'Pod'" },
+    { "components/0/uid", "-1",
+      "plan: components[0].uid: -1 is out of range" },
+    { "components/1/gid", "4294967296",
+      "plan: components[1].gid: 4294967296 is out of range" },
+    { "components/0/command", "[]", "plan: components[0].command: empty" },
+    { "components/0/command/0", "null",
+      "plan: components[0].command[0]: expected a string" },
+    { "components/2/args", NULL, "plan: components[2].args: missing" },
+    { "components/0/env/PORT", "8080",
+      "plan: components[0].env.PORT: expected a string" },
+    { "components/0/working_dir", "\"/opt/./x\"",
+      "plan: components[0].working_dir: path has a '.' component" },
+    { "components/0/environment_files/0", "\"app.env\"",
+      "plan: components[0].environment_files[0]: path must be an absolute" },
+    { "components/0/ports/0/port", "0",
+      "plan: components[0].ports[0].port: 0 is out of range" },
+    { "components/0/ports/0/protocol", "\"http\"",
+      "plan: components[0].ports[0].protocol: 'http' is not one of" },
+    { "components/0/volumes/0/size", "\"lots\"",
+      "plan: components[0].volumes[0].size: 'lots' is not a size" },
+    { "components/0/volumes/0/kind", "\"nfs\"",
+      "plan: components[0].volumes[0].kind: 'nfs'" },
+    { "components/0/volumes/0/mount_path", "\"/var/lib/../etc\"",
+      "plan: components[0].volumes[0].mount_path: path has a '..'" },
+    { "components/0/secret_files/0", "\"\"",
+      "plan: components[0].secret_files[0]: path must be an absolute" },
+    { "main_component", "\"nope\"",
+      "plan: main_component: no component is named 'nope'" },
+    { "main_component", "3",
+      "plan: main_component: expected a string or null" },
+    { "dropped/0/reason", NULL, "plan: dropped[0].reason: missing" },
+    { "notes", "{}", "plan: notes: expected an array" },
+  };
+  struct v2c_err err = { 0, "" };
+  json_t *good = v2c_plan_build (inv, NULL, &err), *bad, *big;
+  size_t i;
+
+  CHECK (good != NULL, "build: %s", err.msg);
+  if (good == NULL)
+    return;
+  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+    bad = json_deep_copy (good);
+    mutate (bad, t[i].path, t[i].value);
+    err.msg[0] = '\0';
+    CHECK (v2c_plan_check (bad, &err) == -1, "%s = %s accepted", t[i].path,
+           t[i].value ? t[i].value : "(removed)");
+    CHECK (strncmp (err.msg, t[i].want, strlen (t[i].want)) == 0,
+           "%s = %s: message '%s', expected '%s...'", t[i].path,
+           t[i].value ? t[i].value : "(removed)", err.msg, t[i].want);
+    CHECK (v2c_plan_image_config (bad, &err) == NULL,
+           "image config of a broken plan (%s)", t[i].path);
+    json_decref (bad);
+  }
+
+  /* over the bound of patterns in one list */
+  bad = json_deep_copy (good);
+  big = at (bad, "image/layers/0/excludes");
+  for (i = 0; i <= V2C_PLAN_MAX_PATTERNS; i++)
+    json_array_append_new (big, json_string ("/x"));
+  CHECK (v2c_plan_check (bad, &err) == -1
+             && strcmp (err.msg, "plan: image.layers[0].excludes: more than "
+                                 "1024 entries")
+                    == 0,
+         "1025 excludes: %s", err.msg);
+  json_decref (bad);
+  bad = json_string ("x");
+  CHECK (v2c_plan_check (bad, &err) == -1
+             && strcmp (err.msg, "plan: not a JSON object") == 0,
+         "a string as plan: %s", err.msg);
+  json_decref (bad);
+  json_decref (good);
+}
+
+static void
+test_patterns (void)
+{
+  static const struct {
+    const char *p;
+    int valid;
+  } t[] = {
+    { "/", 1 },         { "/etc", 1 },     { "/var/log/**", 1 },
+    { "/a/*.conf", 1 }, { "/[ab]?/x", 1 }, { "/.hidden/..x", 1 },
+    { "", 0 },          { "etc", 0 },      { "*/etc", 0 },
+    { "//etc", 0 },     { "/etc//x", 0 },  { "/etc/./x", 0 },
+    { "/etc/../x", 0 }, { "/etc/.", 0 },   { "/etc/..", 0 },
+    { "/etc/", 0 },     { "/..", 0 },
+  };
+  char *longp = malloc (V2C_PLAN_MAX_PATTERN + 2);
+  size_t i;
+
+  for (i = 0; i < sizeof t / sizeof t[0]; i++)
+    CHECK (v2c_plan_pattern_valid (t[i].p) == t[i].valid,
+           "pattern '%s': %d, expected %d", t[i].p,
+           v2c_plan_pattern_valid (t[i].p), t[i].valid);
+  CHECK (v2c_plan_pattern_valid (NULL) == 0, "NULL pattern");
+  if (longp) {
+    memset (longp, 'a', V2C_PLAN_MAX_PATTERN + 1);
+    longp[0] = '/';
+    longp[V2C_PLAN_MAX_PATTERN] = '\0';
+    CHECK (v2c_plan_pattern_valid (longp) == 1, "4096-byte pattern");
+    longp[V2C_PLAN_MAX_PATTERN] = 'a';
+    longp[V2C_PLAN_MAX_PATTERN + 1] = '\0';
+    CHECK (v2c_plan_pattern_valid (longp) == 0, "4097-byte pattern");
+    free (longp);
+  }
+}
+
+/* ExecStart= lines split as systemd.service(5) "Command lines" says. */
+static void
+test_commands (json_t *inv)
+{
+  static const struct {
+    const char *exec, *instance, *want;
+  } t[] = {
+    { "/usr/bin/app --port 80", NULL, "[\"/usr/bin/app\",\"--port\",\"80\"]" },
+    { "-/usr/bin/app", NULL, "[\"/usr/bin/app\"]" },
+    { "+!!/usr/bin/app  a\t b", NULL, "[\"/usr/bin/app\",\"a\",\"b\"]" },
+    /* "@": the second word is argv[0] only */
+    { "@/usr/bin/app app-name -x", NULL, "[\"/usr/bin/app\",\"-x\"]" },
+    { "/bin/echo \"one two\" 'three four'", NULL,
+      "[\"/bin/echo\",\"one two\",\"three four\"]" },
+    { "/bin/echo a\\ b \\x41\\t\\u00e9", NULL,
+      "[\"/bin/echo\",\"a b\",\"A\\t\\u00e9\"]" },
+    { "/bin/echo 'it\\'s'", NULL, "[\"/bin/echo\",\"it's\"]" },
+    { "/bin/echo \"\"", NULL, "[\"/bin/echo\",\"\"]" },
+    { "/bin/echo $$HOME", NULL, "[\"/bin/echo\",\"$HOME\"]" },
+    { "/usr/sbin/cron -f $EXTRA_OPTS", NULL,
+      "[\"/bin/sh\",\"-c\",\"exec /usr/sbin/cron -f $EXTRA_OPTS\"]" },
+    { "/bin/app --dir=${DIR} \"a b\" $$", NULL,
+      "[\"/bin/sh\",\"-c\",\"exec /bin/app \\\"--dir=${DIR}\\\" \\\"a b\\\" "
+      "\\\"\\\\$\\\"\"]" },
+    { "/usr/bin/worker --queue %i --unit %n %%", "mail",
+      "[\"/usr/bin/worker\",\"--queue\",\"mail\",\"--unit\","
+      "\"app@mail.service\",\"%\"]" },
+  };
+  static const char *const broken[]
+      = { "/bin/echo \"open", "/bin/echo \\", "/bin/echo \\x00", "@/bin/app" };
+  struct v2c_err err = { 0, "" };
+  json_t *one, *svc, *plan;
+  size_t i;
+
+  for (i = 0; i < sizeof t / sizeof t[0] + sizeof broken / sizeof broken[0];
+       i++) {
+    int bad = i >= sizeof t / sizeof t[0];
+    const char *exec = bad ? broken[i - sizeof t / sizeof t[0]] : t[i].exec;
+    one = json_deep_copy (inv);
+    svc = json_deep_copy (at (one, "services/4")); /* nginx.service */
+    json_object_set_new (svc, "name", json_string ("app@mail.service"));
+    json_object_set_new (svc, "exec_start", json_string (exec));
+    json_object_set_new (svc, "template_instance",
+                         !bad && t[i].instance ? json_string (t[i].instance)
+                                               : json_null ());
+    json_array_clear (at (one, "services"));
+    json_array_append_new (at (one, "services"), svc);
+    plan = v2c_plan_build (one, NULL, &err);
+    CHECK (plan != NULL, "%s: %s", exec, err.msg);
+    if (plan && !bad) {
+      char label[600];
+      snprintf (label, sizeof label, "components/0/command");
+      expect_json (plan, "components/0/name", "\"app-mail\"");
+      if (json_array_size (at (plan, "components")) == 1)
+        expect_json (plan, label, t[i].want);
+      else
+        CHECK (0, "%s: no component", exec);
+    } else if (plan) {
+      CHECK (json_array_size (at (plan, "components")) == 0
+                 && strncmp (json_string_value (at (plan, "dropped/0/reason")),
+                             "can't split ExecStart: ", 23)
+                        == 0,
+             "%s: not dropped as unsplittable", exec);
+    }
+    json_decref (plan);
+    json_decref (one);
+  }
+}
+
+/* Inventories the plan can't be made of: the message names the place. */
+static void
+test_bad_inventory (json_t *inv)
+{
+  static const struct {
+    const char *path, *value, *want;
+  } t[] = {
+    { "schema", "\"v2c.plan/1\"",
+      "inventory: schema: 'v2c.plan/1' is not 'v2c.inventory/1'" },
+    { "os", "null", "inventory: os: null: the guest was not inspected" },
+    { "os/arch", "\"vax\"", "inventory: os.arch: unknown architecture 'vax'" },
+    { "name", "7", "inventory: name: expected a string" },
+    { "services/1/exec_start", "7",
+      "inventory: services[1].exec_start: expected a string or null" },
+    { "services/1/environment/PORT", "8080",
+      "inventory: services[1].environment.PORT: expected a string or null" },
+    { "services/1/working_directory", "\"opt/app\"",
+      "inventory: services[1].working_directory: must be an absolute path" },
+    { "services/2/kind", "\"upstart\"",
+      "inventory: services[2].kind: 'upstart' is not systemd or sysv" },
+    { "services/0", "[]", "inventory: services[0]: expected an object" },
+    { "data_dirs/0/path", "\"/var/lib/../x\"",
+      "inventory: data_dirs[0].path: has a '..' component" },
+    { "secrets/3/path", "null",
+      "inventory: secrets[3].path: expected a string" },
+    { "users/11/uid", "-1", "inventory: users[11].uid: -1 is out of range" },
+    { "ports/3/protocol", "\"icmp\"",
+      "inventory: ports[3].protocol: 'icmp' is not tcp, udp or sctp" },
+  };
+  struct v2c_err err = { 0, "" };
+  json_t *bad;
+  size_t i;
+
+  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+    bad = json_deep_copy (inv);
+    mutate (bad, t[i].path, t[i].value);
+    err.msg[0] = '\0';
+    CHECK (v2c_plan_build (bad, NULL, &err) == NULL,
+           "inventory %s = %s accepted", t[i].path, t[i].value);
+    CHECK (strncmp (err.msg, t[i].want, strlen (t[i].want)) == 0,
+           "inventory %s = %s: message '%s', expected '%s...'", t[i].path,
+           t[i].value, err.msg, t[i].want);
+    json_decref (bad);
+  }
+  bad = json_integer (1);
+  CHECK (v2c_plan_build (bad, NULL, &err) == NULL
+             && strcmp (err.msg, "inventory: not a JSON object") == 0,
+         "inventory 1: %s", err.msg);
+  json_decref (bad);
+}
+
+int
+main (void)
+{
+  json_t *inv = load ("demo-inventory.json");
+
+  test_demo (inv);
+  test_broken (inv);
+  test_patterns ();
+  test_commands (inv);
+  test_bad_inventory (inv);
+  json_decref (inv);
+  if (failures) {
+    fprintf (stderr, "%d check(s) failed\n", failures);
+    return 1;
+  }
+  printf ("ok: plan of the demo VM, image config, %s\n",
+          "broken plans and inventories refused with their JSON path");
+  return 0;
+}

@@ -1,0 +1,133 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-plan: decide the image, its layers, excludes and volumes, and the
+ * components of a VM from its inventory.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "options.h"
+#include "plan.h"
+
+enum {
+  OPT_STRATEGY = OPT_TOOL_BASE,
+};
+
+static noreturn void
+usage (int status)
+{
+  if (status != EXIT_OK)
+    tool_try_help ();
+  printf ("Usage: %s [OPTION]... INVENTORY\n"
+          "Make the conversion plan (JSON) of a VM from its inventory.\n"
+          "\n"
+          "INVENTORY is the output of v2c-inspect, a file or '-' for\n"
+          "standard input.  The plan says which image to build (layers,\n"
+          "excluded paths, volumes, secret files) and which services\n"
+          "become components; edit it before v2c-extract if needed.\n"
+          "\n"
+          "  -o, --output=FILE      write the plan to FILE (default:\n"
+          "                         standard output)\n"
+          "      --strategy=S       image layers: split (os, config, app;\n"
+          "                         the default) or single (one layer)\n"
+          "  -v, --verbose          say more\n"
+          "  -q, --quiet            no warnings\n"
+          "  -h, --help             show this help and exit\n"
+          "  -V, --version          show the version and exit\n"
+          "\n"
+          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
+          "See v2c-plan(1).\n",
+          program_name);
+  exit (EXIT_OK);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct option long_opts[]
+      = { COMMON_LONG_OPTS,
+          { "strategy", required_argument, NULL, OPT_STRATEGY },
+          { NULL, 0, NULL, 0 } };
+  struct v2c_err err = { 0, "" };
+  json_error_t jerr;
+  json_t *inv = NULL, *plan = NULL;
+  const char *strategy = NULL, *in;
+  int c, status = EXIT_FAIL;
+  size_t i, n;
+
+  tool_init (argc, argv);
+  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS, long_opts, NULL))
+         != -1) {
+    if (tool_common_option (c, optarg, usage))
+      continue;
+    switch (c) {
+    case OPT_STRATEGY:
+      if (strcmp (optarg, "split") != 0 && strcmp (optarg, "single") != 0) {
+        tool_error ("--strategy is 'split' or 'single', not '%s'", optarg);
+        tool_try_help ();
+      }
+      strategy = optarg;
+      break;
+    default:
+      tool_try_help ();
+    }
+  }
+  if (opts.uri || opts.domain) {
+    tool_error ("-c and -d are for v2c-inspect: give the INVENTORY file");
+    tool_try_help ();
+  }
+  if (optind != argc - 1) {
+    tool_error ("give exactly one INVENTORY");
+    tool_try_help ();
+  }
+  in = argv[optind];
+
+  if (strcmp (in, "-") == 0)
+    inv = json_loadf (stdin, JSON_REJECT_DUPLICATES, &jerr);
+  else
+    inv = json_load_file (in, JSON_REJECT_DUPLICATES, &jerr);
+  if (inv == NULL) {
+    if (jerr.line > 0)
+      tool_error ("can't read the inventory '%s': line %d column %d: %s",
+                  strcmp (in, "-") == 0 ? "stdin" : in, jerr.line, jerr.column,
+                  jerr.text);
+    else
+      tool_error ("can't read the inventory '%s': %s",
+                  strcmp (in, "-") == 0 ? "stdin" : in, jerr.text);
+    goto out;
+  }
+  plan = v2c_plan_build (inv, strategy, &err);
+  if (plan == NULL) {
+    tool_error ("%s: %s", strcmp (in, "-") == 0 ? "stdin" : in, err.msg);
+    goto out;
+  }
+  n = json_array_size (json_object_get (plan, "components"));
+  for (i = 0; i < n; i++)
+    tool_verbose (
+        "component '%s' from '%s'",
+        json_string_value (json_object_get (
+            json_array_get (json_object_get (plan, "components"), i), "name")),
+        json_string_value (json_object_get (
+            json_array_get (json_object_get (plan, "components"), i),
+            "service")));
+  n = json_array_size (json_object_get (plan, "notes"));
+  for (i = 0; i < n; i++)
+    tool_verbose ("note: %s", json_string_value (json_array_get (
+                                  json_object_get (plan, "notes"), i)));
+  if (v2c_json_write_file (plan, opts.output) == -1) {
+    tool_error ("can't write '%s': %s", opts.output ? opts.output : "stdout",
+                strerror (errno));
+    goto out;
+  }
+  status = EXIT_OK;
+out:
+  json_decref (plan);
+  json_decref (inv);
+  return status;
+}
