@@ -137,6 +137,9 @@ struct v2c_layer_writer *v2c_oci_layer_begin (struct v2c_oci *o);
  * image.  w is freed whether this succeeds or not. */
 int v2c_oci_layer_commit (struct v2c_oci *o, struct v2c_layer_writer *w,
                           const char *created_by, const char *comment);
+/* Drop a layer begun with v2c_oci_layer_begin and not committed (an
+ * empty one, say): its writer is freed and its temporary blob removed. */
+void v2c_oci_layer_discard (struct v2c_oci *o, struct v2c_layer_writer *w);
 /* The image config's "config" object (copied): User, ExposedPorts, Env,
  * Entrypoint, Cmd, Volumes, WorkingDir, Labels, StopSignal; other keys
  * or wrong types are refused. */

@@ -266,6 +266,18 @@ pending_drop (struct v2c_oci *o, size_t i)
   o->pend[i] = o->pend[--o->npend];
 }
 
+void
+v2c_oci_layer_discard (struct v2c_oci *o, struct v2c_layer_writer *w)
+{
+  size_t i;
+
+  for (i = 0; i < o->npend; i++)
+    if (o->pend[i].w == w) {
+      pending_drop (o, i);
+      return;
+    }
+}
+
 static char *
 dup_or_null (const char *s)
 {
@@ -299,7 +311,9 @@ v2c_oci_layer_commit (struct v2c_oci *o, struct v2c_layer_writer *w,
   if (p == NULL)
     return v2c_set_error (&o->err, 0, "not a layer of this image");
   if (v2c_layer_writer_close (w) == -1) {
-    v2c_set_error (&o->err, v2c_errno (w), "%s", v2c_error_string (w));
+    /* the writer's message already names its errno */
+    v2c_set_error (&o->err, 0, "%s", v2c_error_string (w));
+    o->err.errnum = v2c_errno (w);
     goto fail;
   }
   if (fchmod (p->fd, 0644) == -1 || fsync (p->fd) == -1) {

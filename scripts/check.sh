@@ -8,7 +8,7 @@ cd "$top"
 export V2C_CORPUS=${V2C_CORPUS:-$top/../shared/corpus}
 start=$(date +%s)
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-60}
+fuzz_seconds=${FUZZ_SECONDS:-45}
 passed=0 failed=0 skipped=0
 log () { echo "check: $*" >&2; }
 
@@ -41,7 +41,7 @@ cd "$top"
 log "sanitizers: make check"
 mkdir -p build-asan && cd build-asan
 if ../configure -q --enable-werror --enable-sanitizers && make -j"$jobs" >make.log 2>&1; then
-  V2C_FIXTURES=$fixtures ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  V2C_FIXTURES=$fixtures V2C_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     make -j"$jobs" check >check.log 2>&1 || { grep -E '^(FAIL|ERROR)' check.log >&2; }
   count_suite test-suite.log

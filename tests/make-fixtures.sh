@@ -25,8 +25,8 @@
 # appliance only ran that way, so later launches need not try KVM first).
 #
 # Needs: libguestfs-tools, qemu-utils, busybox-static, cryptsetup-bin,
-# openssl, python3, GNU tar, gzip.  Runs as root or as a user that can
-# launch libguestfs.
+# openssl, python3, GNU tar, gzip, libcap2-bin (setcap), attr (setfattr).
+# Runs as root or as a user that can launch libguestfs.
 
 set -euo pipefail
 
@@ -624,6 +624,18 @@ put 0755 /opt/demo-app/run.sh <<'EOF'
 #!/bin/sh
 exec /bin/busybox httpd -f -p ${PORT:-8080} -h /opt/demo-app/www
 EOF
+put 0755 /opt/demo-app/netcheck <<'EOF'
+#!/bin/sh
+# pings the gateway for the demo app's health page (CAP_NET_RAW, given as
+# a file capability like ping's)
+exec /bin/busybox ping -c 1 -W 1 "${1:-127.0.0.1}"
+EOF
+# extended attributes images must keep: a file capability and a user.*
+# attribute
+setcap cap_net_raw+ep "$root/opt/demo-app/netcheck" ||
+  die "setcap failed (install libcap2-bin; the fixtures need a filesystem with xattrs)"
+setfattr -n user.v2c.origin -v demo-fixture "$root/opt/demo-app/netcheck" ||
+  die "setfattr failed (install attr)"
 put 0755 /opt/demo-app/report.sh <<'EOF'
 #!/bin/sh
 echo "$(date) demo-app is alive" >>/var/log/demo-app/report.log
@@ -1083,13 +1095,18 @@ tarc --owner=0 --group=0 \
   --exclude=./opt/demo-app --exclude=./var/lib/demo-app \
   --exclude=./var/log/demo-app --exclude=./etc/demo-app/tls.key \
   -cf "$b/root.tar" .
-tarc --owner=1001 --group=1001 -cf "$b/app.tar" "${app_paths[@]}"
+tarc --owner=1001 --group=1001 --xattrs --xattrs-include='*' \
+  -cf "$b/app.tar" "${app_paths[@]}"
 
 # Files that differ between the exported VMs.
 mkdir -p "$b/etc"
 echo v2c-demo-snap >"$b/etc/hostname.snap"
 echo v2c-twodisk >"$b/etc/hostname.twodisk"
 echo v2c-lvm >"$b/etc/hostname.lvm"
+# The lvm VM runs another app on the same packages: its image must share
+# the demo VM's os layer and differ in app.
+printf '<!DOCTYPE html>\n<title>v2c-lvm</title>\n<h1>the lvm VM app</h1>\n' \
+  >"$b/index.lvm.html"
 echo v2c-luks >"$b/etc/hostname.luks"
 for h in v2c-twodisk v2c-lvm v2c-luks; do
   sed "s/v2c-demo/$h/" "$root/etc/hosts" >"$b/etc/hosts.$h"
@@ -1149,11 +1166,17 @@ part-disk /dev/sda mbr
 mkfs ext4 /dev/sda1 label:v2c-root
 mount /dev/sda1 /
 tar-in "$b/root.tar" /
-tar-in "$b/app.tar" /
+tar-in "$b/app.tar" / xattrs:true
 chown 0 42 /etc/shadow
 chown 0 1001 /etc/demo-app/app.env
 chown 0 101 /var/spool/cron/crontabs
 chown 0 101 /var/spool/cron/crontabs/root
+# a sparse file (16 MiB, 15 bytes of data in the middle): images must
+# keep it sparse
+touch /opt/demo-app/cache.img
+truncate-size /opt/demo-app/cache.img 16777216
+pwrite /opt/demo-app/cache.img "v2c sparse data" 8388608
+chown 1001 1001 /opt/demo-app/cache.img
 umount-all
 copy-device-to-device /dev/sda /dev/sdb sparse:true
 mount /dev/sdb1 /
@@ -1194,6 +1217,7 @@ chown 0 101 /var/spool/cron/crontabs/root
 upload "$b/etc/hostname.lvm" /etc/hostname
 upload "$b/etc/hosts.v2c-lvm" /etc/hosts
 upload "$b/etc/fstab.lvm" /etc/fstab
+upload "$b/index.lvm.html" /opt/demo-app/www/index.html
 umount-all
 vg-activate-all false
 

@@ -327,7 +327,7 @@ test_broken (json_t *inv)
     { "image/layers/2", NULL,
       "plan: image.layers: strategy 'split' needs 3 layers, not 2" },
     { "image/excludes/3/what", "\"some\"",
-      "plan: image.excludes[3].what: 'some' is not one of: all, files" },
+      "plan: image.excludes[3].what: 'some' is not one of: all, contents, files" },
     { "image/excludes/0/pattern", "\"/a/./b\"",
       "plan: image.excludes[0].pattern: pattern has a '.' component" },
     { "image/excludes/1", "\"/sys\"",

@@ -55,6 +55,12 @@ tool_common_option (int c, const char *arg, void (*usage) (int))
   case 'd':
     opts.domain = arg;
     return 1;
+  case OPT_VM:
+    opts.vm = arg;
+    return 1;
+  case OPT_NO_VERIFY:
+    opts.no_verify = 1;
+    return 1;
   case 'v':
     opts.verbose++;
     return 1;
@@ -224,9 +230,23 @@ tool_progress_done (void)
   clear_progress ();
 }
 
+const char *
+tool_source_arg (int argc, char **argv)
+{
+  if (opts.uri && !opts.domain) {
+    tool_error ("-c URI needs -d DOMAIN");
+    tool_try_help ();
+  }
+  if (opts.domain ? optind != argc : optind != argc - 1) {
+    tool_error (opts.domain ? "give either SOURCE or -d DOMAIN, not both"
+                            : "give exactly one SOURCE");
+    tool_try_help ();
+  }
+  return opts.domain ? NULL : argv[optind];
+}
+
 struct v2c_source *
-tool_open_source (const char *path, const char *vm, int verify,
-                  int descriptor_only)
+tool_open_source (const char *path, int descriptor_only)
 {
   struct v2c_source *src = v2c_source_new ();
 
@@ -236,10 +256,10 @@ tool_open_source (const char *path, const char *vm, int verify,
   }
   v2c_source_set_message_callback (src, tool_message_cb, NULL);
   v2c_source_set_progress_callback (src, tool_progress_cb, NULL);
-  v2c_source_set_verify (src, verify);
+  v2c_source_set_verify (src, !opts.no_verify);
   v2c_source_set_descriptor_only (src, descriptor_only);
-  if (vm)
-    v2c_source_set_vm_name (src, vm);
+  if (opts.vm)
+    v2c_source_set_vm_name (src, opts.vm);
   if ((opts.domain ? v2c_source_open_libvirt (src, opts.uri, opts.domain)
                    : v2c_source_open (src, path))
       == -1) {

@@ -26,10 +26,14 @@ struct tool_opts {
   const char *uri;      /* -c */
   const char *domain;   /* -d */
   const char *templates;/* --templates */
+  const char *vm;       /* --vm (tools that read a VM) */
+  int no_verify;        /* --no-verify */
 };
 
 enum {
   OPT_TEMPLATES = 0x100,
+  OPT_VM,
+  OPT_NO_VERIFY,
   OPT_TOOL_BASE = 0x200  /* tool-specific long-only options start here */
 };
 
@@ -44,6 +48,11 @@ enum {
   { "version", no_argument, NULL, 'V' },                             \
   { "templates", required_argument, NULL, OPT_TEMPLATES }
 
+/* Options of the tools that read a VM (SOURCE or -c/-d). */
+#define SOURCE_LONG_OPTS                                             \
+  { "vm", required_argument, NULL, OPT_VM },                         \
+  { "no-verify", no_argument, NULL, OPT_NO_VERIFY }
+
 /* The tool's name, set by tool_init from argv[0]. */
 extern const char *program_name;
 extern struct tool_opts opts;
@@ -52,10 +61,13 @@ void tool_init (int argc, char **argv);
 
 struct v2c_source;
 struct v2c_guest;
+/* After getopt: the one SOURCE argument, or NULL for -c URI -d DOMAIN;
+ * a usage error (exit 2) otherwise. */
+const char *tool_source_arg (int argc, char **argv);
 /* Open the SOURCE path (or opts.uri/opts.domain when -d was given) with
- * the tool's callbacks; vm may be NULL.  NULL after printing the error. */
-struct v2c_source *tool_open_source (const char *path, const char *vm,
-                                     int verify, int descriptor_only);
+ * the tool's callbacks, --vm and --no-verify.  NULL after printing the
+ * error. */
+struct v2c_source *tool_open_source (const char *path, int descriptor_only);
 /* Launch the read-only appliance on src and inspect (mount) the guest.
  * NULL after printing the error. */
 struct v2c_guest *tool_open_guest (struct v2c_source *src);

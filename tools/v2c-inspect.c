@@ -15,8 +15,6 @@
 
 enum {
   OPT_DESCRIPTOR_ONLY = OPT_TOOL_BASE,
-  OPT_NO_VERIFY,
-  OPT_VM,
 };
 
 static noreturn void
@@ -58,15 +56,14 @@ main (int argc, char **argv)
   static const struct option long_opts[] = {
     COMMON_LONG_OPTS,
     { "descriptor-only", no_argument, NULL, OPT_DESCRIPTOR_ONLY },
-    { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
-    { "vm", required_argument, NULL, OPT_VM },
+    SOURCE_LONG_OPTS,
     { NULL, 0, NULL, 0 }
   };
   struct v2c_source *src = NULL;
   struct v2c_guest *g = NULL;
   json_t *inv = NULL;
-  int descriptor_only = 0, verify = 1, c, status = EXIT_FAIL;
-  const char *vm = NULL;
+  int descriptor_only = 0, c, status = EXIT_FAIL;
+  const char *path;
 
   tool_init (argc, argv);
   while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS, long_opts, NULL))
@@ -77,27 +74,13 @@ main (int argc, char **argv)
     case OPT_DESCRIPTOR_ONLY:
       descriptor_only = 1;
       break;
-    case OPT_NO_VERIFY:
-      verify = 0;
-      break;
-    case OPT_VM:
-      vm = optarg;
-      break;
     default:
       tool_try_help ();
     }
   }
-  if (opts.uri && !opts.domain) {
-    tool_error ("-c URI needs -d DOMAIN");
-    tool_try_help ();
-  }
-  if (opts.domain ? optind != argc : optind != argc - 1) {
-    tool_error (opts.domain ? "give either SOURCE or -d DOMAIN, not both"
-                            : "give exactly one SOURCE");
-    tool_try_help ();
-  }
+  path = tool_source_arg (argc, argv);
 
-  src = tool_open_source (argv[optind], vm, verify, descriptor_only);
+  src = tool_open_source (path, descriptor_only);
   if (src == NULL)
     goto out;
   if (!descriptor_only) {

@@ -1,0 +1,68 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Internal interface of lib/extract.c: the guest's mounted filesystems,
+ * walked in sorted order through the one libguestfs session, streamed
+ * into the layers a plan describes and written as an OCI image layout.
+ * Not installed.
+ */
+#ifndef V2C_EXTRACT_H
+#define V2C_EXTRACT_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "image.h"
+#include "v2c.h"
+
+struct v2c_extract;
+
+/* struct v2c_err is the first member: v2c_error_string (x). */
+struct v2c_extract *v2c_extract_new (void);
+void v2c_extract_set_message_callback (struct v2c_extract *x,
+                                       v2c_message_cb cb, void *opaque);
+/* what = "extracting", done/total in bytes of file data (total: the
+ * used bytes of the mounted filesystems). */
+void v2c_extract_set_progress_callback (struct v2c_extract *x,
+                                        v2c_progress_cb cb, void *opaque);
+int v2c_extract_set_compression (struct v2c_extract *x,
+                                 enum v2c_compression c, int level);
+int v2c_extract_set_threads (struct v2c_extract *x, int n);
+/* Patterns given on the command line, after the plan's own: an include
+ * keeps a path the plan's excludes (or volumes) would drop; an exclude
+ * drops a path and its subtree.  Files holding secrets stay out
+ * whatever the includes say.  Syntax: v2c_extract_match. */
+int v2c_extract_add_pattern (struct v2c_extract *x, int include,
+                             const char *pattern);
+/* When *flag becomes non-zero (a signal handler), the run stops at the
+ * next file or chunk and fails with "interrupted". */
+void v2c_extract_set_cancel_flag (struct v2c_extract *x,
+                                  volatile sig_atomic_t *flag);
+/* Start the image in a temporary directory beside dir (see v2c_oci_open
+ * for force): called before the guest is launched, so a wrong output
+ * fails fast.  The directory is removed unless a run succeeds. */
+int v2c_extract_open (struct v2c_extract *x, const char *dir, int force);
+/* Walk the inspected, mounted guest g and write the image that plan
+ * (checked with v2c_plan_check) describes, named ref (NULL: the plan's
+ * name), then move it into place.  Once per open. */
+int v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
+                     const json_t *plan, const char *ref);
+/* After a successful run: {"manifest": "sha256:..", "layers": [{name,
+ * digest, diff_id, size, tar_size, entries, data_bytes}], "skipped":
+ * {secret_files, excluded, devices, unlayered}, "data_bytes"} (new
+ * reference). */
+json_t *v2c_extract_summary (const struct v2c_extract *x);
+void v2c_extract_free (struct v2c_extract *x);
+
+/* Does the absolute path match pattern?  "*" matches within one path
+ * component, "**" across components, "?" one character, "[...]" a
+ * class ("[!...]" negated).  A pattern that matches a directory also
+ * covers its subtree: see v2c_extract_covers. */
+int v2c_extract_match (const char *pattern, const char *path);
+/* The pattern matches path or one of its ancestor directories. */
+int v2c_extract_covers (const char *pattern, const char *path);
+
+#endif /* V2C_EXTRACT_H */

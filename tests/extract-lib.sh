@@ -1,0 +1,132 @@
+# Shared by the tests/extract-*.sh tests: check an OCI image that
+# v2c-extract wrote with tools that did not write it (skopeo, umoci, tar,
+# gzip, sha256sum, jq).  Sourced, not run.
+set -euo pipefail
+: "${top_srcdir:?}" "${top_builddir:?}" "${V2C_FIXTURES:?}"
+
+skip () { echo "SKIP: $*" >&2; exit 77; }
+fail () { echo "FAIL: $*" >&2; exit 1; }
+ok () { echo "ok: $*"; }
+
+[ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"
+[ -f "$V2C_FIXTURES/.stamp" ] || fail "fixtures missing in $V2C_FIXTURES (make check builds them)"
+for t in jq skopeo umoci tar gzip zcat sha256sum; do
+  command -v "$t" >/dev/null ||
+    fail "$t is missing: it is a test dependency (scripts/install-deps.sh)"
+done
+
+# Checksums of every file a source consists of (and the files beside it).
+source_digest () {
+  find "$(dirname "$1")" -maxdepth 1 -type f -print0 | sort -z | xargs -0 sha256sum
+}
+
+# The manifest blob of image DIR (its only manifest).
+manifest_of () {
+  local d
+  d=$(jq -r '.manifests[0].digest' "$1/index.json")
+  echo "$1/blobs/sha256/${d#sha256:}"
+}
+
+config_of () {
+  local d
+  d=$(jq -r '.config.digest' "$(manifest_of "$1")")
+  echo "$1/blobs/sha256/${d#sha256:}"
+}
+
+# Layer blob paths of image DIR, in order.
+layers_of () {
+  local d
+  for d in $(jq -r '.layers[].digest' "$(manifest_of "$1")"); do
+    echo "$1/blobs/sha256/${d#sha256:}"
+  done
+}
+
+# The names v2c gave the layers ("os", "config", "app"), from the
+# config's history.
+layer_names () {
+  jq -r '.history[] | select(.empty_layer != true) | .created_by
+         | sub("^v2c-extract: "; "") | sub(" layer$"; "")' "$(config_of "$1")"
+}
+
+# decompress a layer blob (gzip, zstd or none) to stdout
+layer_cat () {
+  case $(file -b --mime-type "$1") in
+    application/gzip) zcat "$1" ;;
+    application/zstd) zstd -dc "$1" ;;
+    *) cat "$1" ;;
+  esac
+}
+
+# check_image DIR REF: skopeo and umoci accept it, every blob hashes to
+# its name, diff_ids are the digests of the uncompressed layers, and the
+# image unpacks into DIR.bundle.
+check_image () {
+  local img=$1 ref=$2 b h i diff want
+  for b in "$img"/blobs/sha256/*; do
+    h=$(sha256sum <"$b" | cut -d' ' -f1)
+    [ "$h" = "$(basename "$b")" ] || fail "blob $(basename "$b") hashes to $h"
+  done
+  ok "$ref: every blob hashes to its name"
+  jq -e --arg r "$ref" '.manifests[0].annotations["org.opencontainers.image.ref.name"] == $r' \
+    "$img/index.json" >/dev/null || fail "index.json does not name '$ref'"
+  skopeo inspect "oci:$img:$ref" >"$img.inspect.json" || fail "skopeo inspect oci:$img:$ref"
+  skopeo inspect --config "oci:$img:$ref" >"$img.config.json" || fail "skopeo inspect --config"
+  ok "$ref: skopeo inspect accepts the image"
+  i=0
+  for b in $(layers_of "$img"); do
+    diff=$(layer_cat "$b" | sha256sum | cut -d' ' -f1)
+    want=$(jq -r ".rootfs.diff_ids[$i]" "$img.config.json")
+    [ "sha256:$diff" = "$want" ] || fail "layer $i: diff_id $want, content sha256:$diff"
+    i=$((i + 1))
+  done
+  [ "$(jq '.rootfs.diff_ids | length' "$img.config.json")" = "$i" ] ||
+    fail "the config lists $(jq '.rootfs.diff_ids | length' "$img.config.json") diff_ids for $i layers"
+  ok "$ref: the $i diff_ids match the uncompressed layers"
+  rm -rf "$img.bundle"
+  umoci unpack --image "$img:$ref" "$img.bundle" >/dev/null 2>"$img.umoci.err" ||
+    { cat "$img.umoci.err" >&2; fail "umoci unpack $img:$ref"; }
+  ok "$ref: umoci unpacks it"
+}
+
+# layer_index_of DIR NAME: 0-based position of the layer named NAME
+layer_index_of () {
+  layer_names "$1" | awk -v n="$2" '$0 == n { print NR - 1; f = 1 } END { exit !f }'
+}
+
+# entries DIR NAME: the paths (as tar lists them) of the named layer
+entries () {
+  local i
+  i=$(layer_index_of "$1" "$2") || fail "no layer named $2"
+  layer_cat "$(layers_of "$1" | sed -n "$((i + 1))p")" | tar -t --quoting-style=literal
+}
+
+# no planted secret value (tests/make-fixtures.sh lists them) in any
+# decompressed layer or JSON blob of image DIR
+no_planted_secret_in_image () {
+  local img=$1 line b tmpd
+  tmpd=$(mktemp -d)
+  for b in "$img"/blobs/sha256/*; do
+    layer_cat "$b" >"$tmpd/$(basename "$b")"
+  done
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    if grep -rqF -- "$line" "$tmpd" "$img/index.json"; then
+      rm -rf "$tmpd"
+      fail "a planted secret value appears in the image $img"
+    fi
+  done <"$V2C_FIXTURES/planted-secrets.txt"
+  rm -rf "$tmpd"
+  ok "no planted secret value in any decompressed blob of $img"
+}
+
+# guest_ref_tar DISK OUT: libguestfs's own tar of the guest tree (ground
+# truth for the round trip), run like the fixtures were built (TCG where
+# KVM fails here)
+guest_ref_tar () {
+  (
+    set -a
+    [ -f "$V2C_FIXTURES/libguestfs.env" ] && . "$V2C_FIXTURES/libguestfs.env"
+    set +a
+    guestfish --ro -a "$1" -i tar-out / "$2" numericowner:true xattrs:true
+  ) || fail "guestfish tar-out of $1"
+}

@@ -1,0 +1,33 @@
+#!/bin/bash
+# v2c-extract is reproducible and its os layer is shared: the same VM
+# converted twice (with a different number of compression threads) gives
+# byte-identical blobs and the same manifest digest; another VM built
+# from the same packages with a different app (the lvm fixture) gets the
+# same os layer digest and a different app layer.
+. "$top_srcdir/tests/extract-lib.sh"
+
+tmp=$(mktemp -d /var/tmp/v2c-extract-repro-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+v2c-extract -q --threads 2 "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/a" || fail "first run"
+v2c-extract -q --threads 1 "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/b" || fail "second run"
+[ "$(manifest_of "$tmp/a")" != "" ] || fail "no manifest"
+ma=$(jq -r '.manifests[0].digest' "$tmp/a/index.json")
+mb=$(jq -r '.manifests[0].digest' "$tmp/b/index.json")
+[ "$ma" = "$mb" ] || fail "manifest digests differ: $ma vs $mb"
+diff -r "$tmp/a" "$tmp/b" >/dev/null || fail "the two image directories differ"
+ok "the same VM twice: same manifest $ma, identical blobs"
+
+v2c-extract -q "$V2C_FIXTURES/lvm/lvm.vmx" -o "$tmp/lvm" --tag lvm || fail "lvm run"
+check_image "$tmp/lvm" lvm
+layer_digest () {
+  local i
+  i=$(layer_index_of "$1" "$2") || fail "$1 has no $2 layer"
+  jq -r ".layers[$i].digest" "$(manifest_of "$1")"
+}
+[ "$(layer_digest "$tmp/a" os)" = "$(layer_digest "$tmp/lvm" os)" ] ||
+  fail "the os layers differ: $(layer_digest "$tmp/a" os) vs $(layer_digest "$tmp/lvm" os)"
+ok "demo and lvm share the os layer $(layer_digest "$tmp/a" os)"
+[ "$(layer_digest "$tmp/a" app)" != "$(layer_digest "$tmp/lvm" app)" ] ||
+  fail "the app layers are the same although the apps differ"
+ok "their app layers differ"

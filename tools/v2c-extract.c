@@ -1,0 +1,346 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-extract: a VM's filesystems as an OCI image with package-aware
+ * layers, streamed from the guest through one read-only appliance.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "extract.h"
+#include "options.h"
+#include "plan.h"
+#include "v2c-internal.h"
+
+enum {
+  OPT_PLAN = OPT_TOOL_BASE,
+  OPT_TAG,
+  OPT_STRATEGY,
+  OPT_COMPRESS,
+  OPT_LEVEL,
+  OPT_THREADS,
+  OPT_INCLUDE,
+  OPT_EXCLUDE,
+  OPT_FORCE,
+};
+
+static volatile sig_atomic_t interrupted;
+
+static void
+on_signal (int sig)
+{
+  (void) sig;
+  interrupted = 1;
+}
+
+static noreturn void
+usage (int status)
+{
+  if (status != EXIT_OK)
+    tool_try_help ();
+  printf ("Usage: %s [OPTION]... SOURCE -o DIR\n"
+          "  or:  %s [OPTION]... -c URI -d DOMAIN -o DIR\n"
+          "Write a VM's filesystems as an OCI image layout in DIR, without\n"
+          "booting or changing the VM.\n"
+          "\n"
+          "Layers follow the package database: 'os' (package files as\n"
+          "shipped), 'config' (changed package files and /etc), 'app'\n"
+          "(everything else).  Data directories, files holding secrets,\n"
+          "logs, caches and the like stay out.\n"
+          "\n"
+          "  -o, --output=DIR       the image directory to create\n"
+          "  -p, --plan=PLAN        the plan (v2c-plan) to follow; without\n"
+          "                         it, the VM is inspected and planned in\n"
+          "                         the same appliance session\n"
+          "      --tag=NAME         the image's ref name (default: the VM)\n"
+          "      --strategy=S       split (default) or single (one layer)\n"
+          "      --compress=C       gzip (default), zstd or none\n"
+          "      --level=N          compression level (gzip 1-9, zstd 1-19)\n"
+          "      --threads=N        compression threads (default: CPUs)\n"
+          "      --include=PATTERN  keep what the plan's excludes drop\n"
+          "      --exclude=PATTERN  leave a path and its subtree out\n"
+          "      --force            replace an existing image in DIR\n"
+          "  -c, --connect=URI      read the domain from libvirt\n"
+          "  -d, --domain=NAME      the libvirt domain to read\n"
+          "      --vm=NAME          the VM of a multi-VM OVF\n"
+          "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
+          "  -v, --verbose          say more (twice: libguestfs debug)\n"
+          "  -q, --quiet            no warnings, no progress bar\n"
+          "  -h, --help             show this help and exit\n"
+          "  -V, --version          show the version and exit\n"
+          "\n"
+          "PATTERN is an absolute path; '*' matches within a component,\n"
+          "'**' across components; a directory covers its subtree.\n"
+          "\n"
+          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
+          "See v2c-extract(1).\n",
+          program_name, program_name);
+  exit (EXIT_OK);
+}
+
+static int
+parse_int (const char *s, int lo, int hi, int *out)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol (s, &end, 10);
+  if (errno || end == s || *end || v < lo || v > hi)
+    return -1;
+  *out = (int) v;
+  return 0;
+}
+
+static json_t *
+read_plan_file (const char *path)
+{
+  json_error_t je;
+  json_t *plan;
+  struct v2c_err err = { 0 };
+
+  plan = strcmp (path, "-") == 0
+           ? json_loadf (stdin, JSON_REJECT_DUPLICATES, &je)
+           : json_load_file (path, JSON_REJECT_DUPLICATES, &je);
+  if (plan == NULL) {
+    tool_error ("can't read the plan '%s': %s (line %d)", path, je.text,
+                je.line);
+    return NULL;
+  }
+  if (v2c_plan_check (plan, &err) == -1) {
+    tool_error ("%s: %s", path, err.msg);
+    json_decref (plan);
+    return NULL;
+  }
+  return plan;
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct option long_opts[] = {
+    COMMON_LONG_OPTS,
+    { "plan", required_argument, NULL, 'p' },
+    { "tag", required_argument, NULL, OPT_TAG },
+    { "strategy", required_argument, NULL, OPT_STRATEGY },
+    { "compress", required_argument, NULL, OPT_COMPRESS },
+    { "level", required_argument, NULL, OPT_LEVEL },
+    { "threads", required_argument, NULL, OPT_THREADS },
+    { "include", required_argument, NULL, OPT_INCLUDE },
+    { "exclude", required_argument, NULL, OPT_EXCLUDE },
+    { "force", no_argument, NULL, OPT_FORCE },
+    SOURCE_LONG_OPTS,
+    { NULL, 0, NULL, 0 }
+  };
+  struct v2c_source *src = NULL;
+  struct v2c_guest *g = NULL;
+  struct v2c_extract *x = NULL;
+  struct sigaction sa;
+  json_t *plan = NULL, *inv = NULL, *sum = NULL;
+  const char *plan_path = NULL, *tag = NULL, *strategy = NULL, *path;
+  enum v2c_compression comp = V2C_COMPRESS_GZIP;
+  int level = -1, threads = 0, force = 0, c;
+  int status = EXIT_FAIL;
+
+  tool_init (argc, argv);
+  x = v2c_extract_new ();
+  if (x == NULL) {
+    tool_error ("out of memory");
+    return EXIT_FAIL;
+  }
+  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS "p:", long_opts,
+                           NULL))
+         != -1) {
+    if (tool_common_option (c, optarg, usage))
+      continue;
+    switch (c) {
+    case 'p':
+      plan_path = optarg;
+      break;
+    case OPT_TAG:
+      tag = optarg;
+      break;
+    case OPT_STRATEGY:
+      if (strcmp (optarg, "split") != 0 && strcmp (optarg, "single") != 0) {
+        tool_error ("--strategy must be split or single, not '%s'", optarg);
+        tool_try_help ();
+      }
+      strategy = optarg;
+      break;
+    case OPT_COMPRESS:
+      if (strcmp (optarg, "gzip") == 0)
+        comp = V2C_COMPRESS_GZIP;
+      else if (strcmp (optarg, "zstd") == 0)
+        comp = V2C_COMPRESS_ZSTD;
+      else if (strcmp (optarg, "none") == 0)
+        comp = V2C_COMPRESS_NONE;
+      else {
+        tool_error ("--compress must be gzip, zstd or none, not '%s'",
+                    optarg);
+        tool_try_help ();
+      }
+      break;
+    case OPT_LEVEL:
+      if (parse_int (optarg, 1, 19, &level) == -1) {
+        tool_error ("bad --level '%s'", optarg);
+        tool_try_help ();
+      }
+      break;
+    case OPT_THREADS:
+      if (parse_int (optarg, 1, 64, &threads) == -1) {
+        tool_error ("bad --threads '%s' (1 to 64)", optarg);
+        tool_try_help ();
+      }
+      break;
+    case OPT_INCLUDE:
+    case OPT_EXCLUDE:
+      if (v2c_extract_add_pattern (x, c == OPT_INCLUDE, optarg) == -1) {
+        tool_error ("%s", v2c_error_string (x));
+        tool_try_help ();
+      }
+      break;
+    case OPT_FORCE:
+      force = 1;
+      break;
+    default:
+      tool_try_help ();
+    }
+  }
+  path = tool_source_arg (argc, argv);
+  if (opts.output == NULL) {
+    tool_error ("-o DIR is required");
+    tool_try_help ();
+  }
+  if (plan_path && strategy) {
+    tool_error ("--strategy is for runs without --plan: the plan says its "
+                "strategy (edit it, or run v2c-plan --strategy)");
+    tool_try_help ();
+  }
+  if (comp == V2C_COMPRESS_GZIP && level > 9) {
+    tool_error ("gzip levels are 1 to 9");
+    tool_try_help ();
+  }
+  if (comp == V2C_COMPRESS_NONE && level != -1) {
+    tool_error ("--level makes no sense with --compress=none");
+    tool_try_help ();
+  }
+#ifndef HAVE_ZSTD
+  if (comp == V2C_COMPRESS_ZSTD) {
+    tool_error ("this build has no zstd support (libzstd)");
+    return EXIT_USAGE;
+  }
+#endif
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+
+  if (plan_path && (plan = read_plan_file (plan_path)) == NULL)
+    goto out;
+  /* the output first: a wrong -o fails before the appliance starts */
+  if (v2c_extract_open (x, opts.output, force) == -1) {
+    tool_error ("%s", v2c_error_string (x));
+    goto out;
+  }
+
+  src = tool_open_source (path, 0);
+  if (src == NULL || (g = tool_open_guest (src)) == NULL)
+    goto out;
+  if (plan == NULL) {
+    struct v2c_err err = { 0 };
+
+    tool_status ("reading packages, services, configuration ...");
+    inv = v2c_inventory_build (src, g);
+    if (inv == NULL) {
+      tool_progress_done ();
+      tool_error ("%s", v2c_error_string (src));
+      goto out;
+    }
+    plan = v2c_plan_build (inv, strategy, &err);
+    if (plan == NULL) {
+      tool_progress_done ();
+      tool_error ("%s", err.msg);
+      goto out;
+    }
+  }
+  if (interrupted) {
+    tool_progress_done ();
+    tool_error ("interrupted");
+    goto out;
+  }
+
+  v2c_extract_set_message_callback (x, tool_message_cb, NULL);
+  v2c_extract_set_progress_callback (x, tool_progress_cb, NULL);
+  v2c_extract_set_compression (x, comp, level);
+  v2c_extract_set_threads (x, threads);
+  v2c_extract_set_cancel_flag (x, &interrupted);
+  tool_status ("reading the package database ...");
+  if (v2c_extract_run (x, g, plan, tag) == -1) {
+    tool_progress_done ();
+    tool_error ("%s", interrupted ? "interrupted; no image was written"
+                                  : v2c_error_string (x));
+    goto out;
+  }
+  tool_progress_done ();
+
+  sum = v2c_extract_summary (x);
+  if (sum) {
+    size_t i;
+    json_t *l;
+    json_int_t total = 0;
+
+    json_array_foreach (json_object_get (sum, "layers"), i, l) {
+      total += json_integer_value (json_object_get (l, "size"));
+      tool_verbose ("layer %-6s %s %lld bytes, %lld entries",
+                    json_string_value (json_object_get (l, "name")),
+                    json_string_value (json_object_get (l, "digest")),
+                    (long long) json_integer_value (json_object_get (l, "size")),
+                    (long long) json_integer_value (
+                      json_object_get (l, "entries")));
+    }
+    {
+      json_t *sk = json_object_get (sum, "skipped");
+      tool_verbose ("left out: %lld secret files, %lld excluded paths, "
+                    "%lld device nodes/sockets/fifos",
+                    (long long) json_integer_value (
+                      json_object_get (sk, "secret_files")),
+                    (long long) json_integer_value (
+                      json_object_get (sk, "excluded")),
+                    (long long) json_integer_value (
+                      json_object_get (sk, "devices")));
+    }
+    {
+      struct rusage ru;
+      if (getrusage (RUSAGE_SELF, &ru) == 0)
+        tool_verbose ("peak RSS of %s: %ld KiB (the appliance not counted)",
+                      program_name, ru.ru_maxrss);
+    }
+    if (!opts.quiet)
+      fprintf (stderr, "%s: wrote %s: %zu layers, %.1f MiB, ref '%s', "
+               "manifest %s\n", program_name, opts.output,
+               json_array_size (json_object_get (sum, "layers")),
+               (double) total / 1048576.0,
+               tag ? tag : json_string_value (json_object_get (plan, "name")),
+               json_string_value (json_object_get (sum, "manifest")));
+  }
+  status = EXIT_OK;
+ out:
+  json_decref (sum);
+  json_decref (inv);
+  json_decref (plan);
+  v2c_extract_free (x);
+  v2c_guest_free (g);
+  v2c_source_free (src);
+  return status;
+}
