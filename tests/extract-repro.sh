@@ -18,8 +18,26 @@ mb=$(jq -r '.manifests[0].digest' "$tmp/b/index.json")
 diff -r "$tmp/a" "$tmp/b" >/dev/null || fail "the two image directories differ"
 ok "the same VM twice: same manifest $ma, identical blobs"
 
-v2c-extract -q "$V2C_FIXTURES/lvm/lvm.vmx" -o "$tmp/lvm" --tag lvm || fail "lvm run"
+# the lvm run also shows --exclude and --include at work (outside os)
+v2c-extract "$V2C_FIXTURES/lvm/lvm.vmx" -o "$tmp/lvm" --tag lvm \
+  --exclude '/opt/demo-app/www/**' --include /var/log/demo-app/app.log \
+  --include /etc/demo-app/tls.key 2>"$tmp/lvm.err" || { cat "$tmp/lvm.err" >&2; fail "lvm run"; }
 check_image "$tmp/lvm" lvm
+entries "$tmp/lvm" app >"$tmp/lvm.app"
+grep -qx 'opt/demo-app/www/' "$tmp/lvm.app" || fail "--exclude '/opt/demo-app/www/**' dropped the directory itself"
+if grep -q '^opt/demo-app/www/.' "$tmp/lvm.app"; then
+  fail "--exclude '/opt/demo-app/www/**' kept what is below"
+fi
+grep -qx 'var/log/demo-app/app.log' "$tmp/lvm.app" || fail "--include did not bring back a log file"
+ok "--exclude drops a subtree, --include brings back a log file"
+for l in os config app; do
+  entries "$tmp/lvm" $l >"$tmp/lvm.$l"
+  if grep -qx 'etc/demo-app/tls.key' "$tmp/lvm.$l"; then
+    fail "--include brought a secret file into the $l layer"
+  fi
+done
+grep -q "warning: '/etc/demo-app/tls.key' holds a secret" "$tmp/lvm.err" || fail "no warning for --include of a secret file"
+ok "--include of a secret file: a warning, and the file stays out"
 layer_digest () {
   local i
   i=$(layer_index_of "$1" "$2") || fail "$1 has no $2 layer"

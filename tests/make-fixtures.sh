@@ -624,6 +624,11 @@ put 0755 /opt/demo-app/run.sh <<'EOF'
 #!/bin/sh
 exec /bin/busybox httpd -f -p ${PORT:-8080} -h /opt/demo-app/www
 EOF
+# a sparse file (16 MiB, 15 bytes of data in the middle): images must
+# keep it sparse (tar --sparse below, tar-in keeps the holes)
+truncate -s 16M "$root/opt/demo-app/cache.img"
+printf 'v2c sparse data' |
+  dd of="$root/opt/demo-app/cache.img" bs=1 seek=8388608 conv=notrunc status=none
 put 0755 /opt/demo-app/netcheck <<'EOF'
 #!/bin/sh
 # pings the gateway for the demo app's health page (CAP_NET_RAW, given as
@@ -1095,7 +1100,7 @@ tarc --owner=0 --group=0 \
   --exclude=./opt/demo-app --exclude=./var/lib/demo-app \
   --exclude=./var/log/demo-app --exclude=./etc/demo-app/tls.key \
   -cf "$b/root.tar" .
-tarc --owner=1001 --group=1001 --xattrs --xattrs-include='*' \
+tarc --owner=1001 --group=1001 --xattrs --xattrs-include='*' --sparse \
   -cf "$b/app.tar" "${app_paths[@]}"
 
 # Files that differ between the exported VMs.
@@ -1171,12 +1176,6 @@ chown 0 42 /etc/shadow
 chown 0 1001 /etc/demo-app/app.env
 chown 0 101 /var/spool/cron/crontabs
 chown 0 101 /var/spool/cron/crontabs/root
-# a sparse file (16 MiB, 15 bytes of data in the middle): images must
-# keep it sparse
-touch /opt/demo-app/cache.img
-truncate-size /opt/demo-app/cache.img 16777216
-pwrite /opt/demo-app/cache.img "v2c sparse data" 8388608
-chown 1001 1001 /opt/demo-app/cache.img
 umount-all
 copy-device-to-device /dev/sda /dev/sdb sparse:true
 mount /dev/sdb1 /
