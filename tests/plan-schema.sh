@@ -1,9 +1,11 @@
 #!/bin/bash
 # v2c-plan on the demo VM's inventory (tests/data/plan/demo-inventory.json,
-# made by v2c-inspect from the demo fixture): the plan, from a file and
-# from stdin, with both strategies, validates against docs/plan.schema.json
-# (checked by ajv, not by v2c); bad usage exits 2, a broken inventory 1
-# with a message that names the file and the field.
+# made by v2c-inspect from the demo fixture) and on the Debian 12 VM's
+# (tests/data/plan/debian12-inventory.json, from tests/make-debian.sh):
+# the plans, from a file and from stdin, with both strategies, validate
+# against docs/plan.schema.json (checked by ajv, not by v2c); bad usage
+# exits 2, a broken inventory 1 with a message that names the file and
+# the field.
 set -euo pipefail
 : "${top_srcdir:?}" "${top_builddir:?}"
 fail () { echo "FAIL: $*" >&2; exit 1; }
@@ -15,15 +17,21 @@ trap 'rm -rf "$out"' EXIT
 
 "$tool" "$inv" -o "$out/split.json" || fail "v2c-plan failed"
 "$tool" --strategy=single - <"$inv" >"$out/single.json" || fail "v2c-plan - failed"
+"$tool" "$top_srcdir/tests/data/plan/debian12-inventory.json" -o "$out/debian.json" \
+  || fail "v2c-plan of the Debian 12 inventory failed"
 js=$("$top_srcdir/tests/setup-node.sh")
 node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" \
-  "$out/split.json" "$out/single.json" >&2 \
+  "$out/split.json" "$out/single.json" "$out/debian.json" >&2 \
   || fail "the plan does not validate against docs/plan.schema.json"
 echo "ok: plans validate against docs/plan.schema.json"
 jq -e '.main_component == "demo-app" and (.image.layers | map(.name)) == ["os","config","app"]' \
   "$out/split.json" >/dev/null || fail "split plan: $(jq -c '[.main_component, .image.layers]' "$out/split.json")"
 jq -e '(.image.layers | map(.name)) == ["rootfs"]' "$out/single.json" >/dev/null \
   || fail "single plan layers: $(jq -c .image.layers "$out/single.json")"
+jq -e '[.components[] | select(.kind == "CronJob")] | map(.schedule) | sort == ["17 3 * * *"]' \
+  "$out/debian.json" >/dev/null || fail "debian plan CronJobs: $(jq -c '[.components[] | [.name, .kind, .schedule]]' "$out/debian.json")"
+jq -e '[.components[] | select(.kind == "StatefulSet") | .name] | sort == ["postgresql-15-main","redis-server"]' \
+  "$out/debian.json" >/dev/null || fail "debian plan StatefulSets: $(jq -c '[.components[] | [.name, .kind]]' "$out/debian.json")"
 # -o replaces the file only when the plan is complete: no temporary left
 [ -z "$(find "$out" -name 'split.json.tmp*')" ] || fail "temporary file left"
 # the schema must catch what v2c_plan_check catches
@@ -32,6 +40,16 @@ if node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" "$out/bad.json" >/
   fail "the schema accepts a relative include"
 fi
 echo "ok: the schema refuses a relative include"
+for edit in '.components[0].probes.liveness.tcpSocket = {"port": 1}' \
+            '.components[0].ports[0].name = "8080"' \
+            '.components[0].schedule = "0 0 * *"' \
+            '.vm.cpus = 0'; do
+  jq "$edit" "$out/debian.json" >"$out/bad.json"
+  if node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" "$out/bad.json" >/dev/null 2>&1; then
+    fail "the schema accepts: $edit"
+  fi
+done
+echo "ok: the schema refuses a probe with both kinds, a bad port name, schedule, vm"
 
 expect_exit () {  # expect_exit STATUS GREP ARGS...
   local want=$1 re=$2 rc=0

@@ -101,9 +101,11 @@ test_demo (json_t *inv)
 {
   struct v2c_err err = { 0, "" };
   json_t *plan = v2c_plan_build (inv, NULL, &err), *comps, *cfg;
-  const char *dropped[]
-      = { "cron.service", "getty@tty1.service", "ssh.service",
-          "systemd-journald.service", "demo-report.service" };
+  const char *dropped[] = { "cron.service",    "getty@tty1.service",
+                            "ssh.service",     "systemd-journald.service",
+                            "legacy-daemon",   "/etc/crontab:19",
+                            "/etc/crontab:20", "/etc/crontab:21",
+                            "/etc/crontab:22" };
   size_t i;
   long k;
   char path[128];
@@ -154,49 +156,116 @@ test_demo (json_t *inv)
                "\"kinds\":[\"ssh-host-key\"]},{\"path\":\"/root/.pgpass\","
                "\"kinds\":[\"pgpass\"]}]");
 
-  /* components: the app, nginx and the SysV daemon, sorted */
+  /* components: the app, nginx, the timer's and the cron jobs, sorted */
   comps = at (plan, "components");
-  CHECK (json_array_size (comps) == 3, "%zu components, expected 3",
+  CHECK (json_array_size (comps) == 6, "%zu components, expected 6",
          json_array_size (comps));
-  expect_json (plan, "components/0/name", "\"demo-app\"");
-  expect_json (plan, "components/1/name", "\"legacy-daemon\"");
-  expect_json (plan, "components/2/name", "\"nginx\"");
+  expect_json (plan, "components/0/name", "\"backup\"");
+  expect_json (plan, "components/1/name", "\"demo-app\"");
+  expect_json (plan, "components/2/name", "\"demo-logs\"");
+  expect_json (plan, "components/3/name", "\"demo-report\"");
+  expect_json (plan, "components/4/name", "\"demo-report-2\"");
+  expect_json (plan, "components/5/name", "\"nginx\"");
   expect_json (plan, "main_component", "\"demo-app\"");
-  expect_json (plan, "components/0/converter", "\"systemd-service\"");
-  expect_json (plan, "components/0/kind", "\"Deployment\"");
-  expect_json (plan, "components/0/service", "\"demo-app.service\"");
-  expect_json (plan, "components/0/command", "[\"/opt/demo-app/run.sh\"]");
-  expect_json (plan, "components/0/args", "[]");
-  expect_json (plan, "components/0/user", "\"demoapp\"");
-  expect_json (plan, "components/0/uid", "1001");
-  expect_json (plan, "components/0/gid", "1001");
-  expect_json (plan, "components/0/working_dir", "\"/opt/demo-app\"");
-  expect_json (plan, "components/0/env",
+  expect_json (plan, "vm", "{\"cpus\":null,\"memory_mib\":null}");
+  /* demo-app owns /var/lib/demo-app: a StatefulSet */
+  expect_json (plan, "components/1/converter", "\"systemd\"");
+  expect_json (plan, "components/1/kind", "\"StatefulSet\"");
+  expect_json (plan, "components/1/schedule", "null");
+  expect_json (plan, "components/1/service", "\"demo-app.service\"");
+  expect_json (plan, "components/1/source",
+               "{\"kind\":\"systemd\",\"file\":"
+               "\"/etc/systemd/system/demo-app.service\",\"line\":null}");
+  expect_json (plan, "components/1/command", "[\"/opt/demo-app/run.sh\"]");
+  expect_json (plan, "components/1/args", "[]");
+  expect_json (plan, "components/1/user", "\"demoapp\"");
+  expect_json (plan, "components/1/uid", "1001");
+  expect_json (plan, "components/1/gid", "1001");
+  expect_json (plan, "components/1/run_as_root", "false");
+  expect_json (plan, "components/1/working_dir", "\"/opt/demo-app\"");
+  expect_json (plan, "components/1/env",
                "{\"PORT\":\"8080\",\"DB_HOST\":\"db.internal\","
                "\"DB_USER\":\"appuser\",\"LOG_LEVEL\":\"info\"}");
-  expect_json (plan, "components/0/secret_env",
+  expect_json (plan, "components/1/secret_env",
                "[\"API_TOKEN\",\"DB_PASSWORD\"]");
-  expect_json (plan, "components/0/environment_files",
+  expect_json (plan, "components/1/environment_files",
                "[\"/etc/demo-app/app.env\"]");
-  expect_json (plan, "components/0/ports",
-               "[{\"port\":8080,\"protocol\":\"tcp\"}]");
-  expect_json (plan, "components/0/volumes",
+  expect_json (plan, "components/1/ports",
+               "[{\"port\":8080,\"protocol\":\"tcp\",\"name\":\"tcp-8080\"}]");
+  /* 5120 bytes used, twice that rounded up to GiB */
+  expect_json (plan, "components/1/volumes",
                "[{\"name\":\"var-lib-demo-app\",\"mount_path\":"
-               "\"/var/lib/demo-app\",\"kind\":\"pvc\",\"size\":\"1Gi\"}]");
-  expect_json (plan, "components/0/config_files", "[]");
-  expect_json (plan, "components/0/secret_files",
+               "\"/var/lib/demo-app\",\"kind\":\"pvc\",\"size\":\"1Gi\","
+               "\"source_path\":null},{\"name\":\"etc-demo-app-app-env\","
+               "\"mount_path\":\"/etc/demo-app/app.env\",\"kind\":\"secret\","
+               "\"size\":null,\"source_path\":\"/etc/demo-app/app.env\"}]");
+  expect_json (plan, "components/1/write_paths", "[\"/var/lib/demo-app\"]");
+  /* a generic unit may write anywhere */
+  expect_json (plan, "components/1/read_only_root", "false");
+  expect_json (plan, "components/1/config_files", "[]");
+  expect_json (plan, "components/1/secret_files",
                "[\"/etc/demo-app/app.env\"]");
-  expect_json (plan, "components/1/converter", "\"sysv-service\"");
-  expect_json (plan, "components/1/command",
-               "[\"/etc/init.d/legacy-daemon\",\"start\"]");
-  expect_json (plan, "components/1/uid", "0");
-  expect_json (plan, "components/2/command",
+  expect_json (plan, "components/1/probes/liveness",
+               "{\"tcpSocket\":{\"port\":8080},\"initialDelaySeconds\":10,"
+               "\"periodSeconds\":10}");
+  /* the default 1 CPU and 1 GiB shared by demo-app and nginx */
+  expect_json (plan, "components/1/resources",
+               "{\"requests\":{\"cpu\":\"500m\",\"memory\":\"512Mi\"},"
+               "\"limits\":{\"memory\":\"1Gi\"}}");
+  expect_json (plan, "components/1/replace_with", "null");
+  expect_json (plan, "components/1/depends_on", "[]");
+  /* nginx: in the foreground, proxying to demo-app (proxy_targets) */
+  expect_json (plan, "components/5/converter", "\"nginx\"");
+  expect_json (plan, "components/5/kind", "\"Deployment\"");
+  expect_json (plan, "components/5/command",
                "[\"/usr/sbin/nginx\",\"-g\","
-               "\"daemon on; master_process on; worker_processes 2;\"]");
+               "\"daemon off; master_process on; worker_processes 2;\"]");
   /* nginx's port 80 is listed twice in the unit: once here */
-  expect_json (plan, "components/2/ports",
-               "[{\"port\":80,\"protocol\":\"tcp\"}]");
-  expect_json (plan, "components/2/user", "null");
+  expect_json (plan, "components/5/ports",
+               "[{\"port\":80,\"protocol\":\"tcp\",\"name\":\"http\"}]");
+  expect_json (plan, "components/5/user", "null");
+  expect_json (plan, "components/5/run_as_root", "true");
+  expect_json (plan, "components/5/probes/readiness/httpGet",
+               "{\"path\":\"/\",\"port\":80}");
+  expect_json (plan, "components/5/depends_on", "[\"demo-app\"]");
+  expect_json (plan, "components/5/read_only_root", "true");
+  expect_json (plan, "components/5/replace_with/image",
+               "\"docker.io/library/nginx:1.22\"");
+  CHECK (index_of (at (plan, "components/5/volumes"), "mount_path",
+                   "/var/lib/nginx")
+             >= 0,
+         "nginx: no volume for /var/lib/nginx");
+  expect_json (plan, "components/5/config_files",
+               "[\"/etc/nginx/sites-enabled/default\","
+               "\"/etc/nginx/nginx.conf\"]");
+  /* the timer's service, daily; the cron job of the same program */
+  expect_json (plan, "components/3/converter", "\"timer\"");
+  expect_json (plan, "components/3/kind", "\"CronJob\"");
+  expect_json (plan, "components/3/schedule", "\"0 0 * * *\"");
+  expect_json (plan, "components/3/service", "\"demo-report.service\"");
+  expect_json (plan, "components/3/source/kind", "\"timer\"");
+  expect_json (plan, "components/3/probes", "null");
+  expect_json (plan, "components/3/resources",
+               "{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},"
+               "\"limits\":{\"memory\":\"256Mi\"}}");
+  expect_json (plan, "components/4/converter", "\"cron\"");
+  expect_json (plan, "components/4/schedule", "\"*/15 * * * *\"");
+  expect_json (plan, "components/4/command", "[\"/opt/demo-app/report.sh\"]");
+  expect_json (plan, "components/4/uid", "1001");
+  expect_json (plan, "components/4/working_dir", "\"/opt/demo-app\"");
+  expect_json (plan, "components/4/source",
+               "{\"kind\":\"cron\",\"file\":\"/etc/cron.d/demo-report\","
+               "\"line\":5}");
+  /* a shell line runs in sh; root's crontab runs as root */
+  expect_json (plan, "components/0/command",
+               "[\"/bin/sh\",\"-c\",\"/usr/local/bin/backup.sh >/dev/null "
+               "2>&1\"]");
+  expect_json (plan, "components/0/schedule", "\"30 2 * * *\"");
+  expect_json (plan, "components/0/run_as_root", "true");
+  /* @daily of /etc/cron.daily */
+  expect_json (plan, "components/2/schedule", "\"0 0 * * *\"");
+  expect_json (plan, "components/2/command",
+               "[\"/etc/cron.daily/demo-logs\"]");
   /* no redacted value anywhere in the plan */
   {
     char *dump = json_dumps (plan, 0);
@@ -205,17 +274,26 @@ test_demo (json_t *inv)
     free (dump);
   }
 
-  /* OS plumbing and the timer's service are dropped, sorted */
-  CHECK (json_array_size (at (plan, "dropped")) == 5, "%zu dropped",
+  /* OS plumbing, housekeeping and the SysV daemon are dropped, sorted */
+  CHECK (json_array_size (at (plan, "dropped")) == 9, "%zu dropped",
          json_array_size (at (plan, "dropped")));
   for (i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
     CHECK (index_of (at (plan, "dropped"), "name", dropped[i]) >= 0,
            "%s not dropped", dropped[i]);
-  expect_json (plan, "dropped/0/name", "\"cron.service\"");
-  expect_json (plan, "dropped/0/reason", "\"cron jobs become CronJobs\"");
-  expect_json (plan, "dropped/3/reason", "\"remote login: use kubectl exec\"");
-  CHECK (index_of (at (plan, "notes"), "", "") == -1, "notes");
-  expect_json (plan, "notes/0", "\"7 cron entries are not converted yet\"");
+  expect_json (plan, "dropped/0/name", "\"/etc/crontab:19\"");
+  expect_json (plan, "dropped/4/name", "\"cron.service\"");
+  expect_json (plan, "dropped/4/reason", "\"cron jobs become CronJobs\"");
+  expect_json (plan, "dropped/7/reason", "\"remote login: use kubectl exec\"");
+  k = index_of (at (plan, "dropped"), "name", "legacy-daemon");
+  snprintf (path, sizeof path, "dropped/%ld/reason", k);
+  CHECK (k >= 0
+             && strncmp (json_string_value (at (plan, path)),
+                         "SysV init script", 16)
+                    == 0,
+         "legacy-daemon's reason");
+  expect_json (plan, "notes",
+               "[\"'nginx' proxies to 127.0.0.1:8080: in Kubernetes that is "
+               "the Service 'demo-app'\"]");
 
   /* the OCI image configuration */
   cfg = v2c_plan_image_config (plan, &err);
@@ -327,7 +405,8 @@ test_broken (json_t *inv)
     { "image/layers/2", NULL,
       "plan: image.layers: strategy 'split' needs 3 layers, not 2" },
     { "image/excludes/3/what", "\"some\"",
-      "plan: image.excludes[3].what: 'some' is not one of: all, contents, files" },
+      "plan: image.excludes[3].what: 'some' is not one of: all, contents, "
+      "files" },
     { "image/excludes/0/pattern", "\"/a/./b\"",
       "plan: image.excludes[0].pattern: pattern has a '.' component" },
     { "image/excludes/1", "\"/sys\"",
@@ -340,37 +419,88 @@ test_broken (json_t *inv)
       "plan: image.secret_files[1].path: expected a string" },
     { "image/secret_files/0/path", "\"/etc/demo-app/\"",
       "plan: image.secret_files[0].path: path ends with '/'" },
-    { "components/0/name", "\"Demo_App\"",
-      "plan: components[0].name: 'Demo_App' is not a DNS-1123 label" },
+    { "components/1/name", "\"Demo_App\"",
+      "plan: components[1].name: 'Demo_App' is not a DNS-1123 label" },
     { "components/2/name", "\"demo-app\"",
       "plan: components[2].name: 'demo-app' is used twice" },
     { "components/0/kind", "\"Pod\"", "plan: components[0].kind: 'Pod'" },
-    { "components/0/uid", "-1",
-      "plan: components[0].uid: -1 is out of range" },
+    { "components/2/uid", "-1",
+      "plan: components[2].uid: -1 is out of range" },
     { "components/1/gid", "4294967296",
       "plan: components[1].gid: 4294967296 is out of range" },
     { "components/0/command", "[]", "plan: components[0].command: empty" },
     { "components/0/command/0", "null",
       "plan: components[0].command[0]: expected a string" },
     { "components/2/args", NULL, "plan: components[2].args: missing" },
-    { "components/0/env/PORT", "8080",
-      "plan: components[0].env.PORT: expected a string" },
-    { "components/0/working_dir", "\"/opt/./x\"",
-      "plan: components[0].working_dir: path has a '.' component" },
-    { "components/0/environment_files/0", "\"app.env\"",
-      "plan: components[0].environment_files[0]: path must be an absolute" },
-    { "components/0/ports/0/port", "0",
-      "plan: components[0].ports[0].port: 0 is out of range" },
-    { "components/0/ports/0/protocol", "\"http\"",
-      "plan: components[0].ports[0].protocol: 'http' is not one of" },
-    { "components/0/volumes/0/size", "\"lots\"",
-      "plan: components[0].volumes[0].size: 'lots' is not a size" },
-    { "components/0/volumes/0/kind", "\"nfs\"",
-      "plan: components[0].volumes[0].kind: 'nfs'" },
-    { "components/0/volumes/0/mount_path", "\"/var/lib/../etc\"",
-      "plan: components[0].volumes[0].mount_path: path has a '..'" },
-    { "components/0/secret_files/0", "\"\"",
-      "plan: components[0].secret_files[0]: path must be an absolute" },
+    { "components/1/env/PORT", "8080",
+      "plan: components[1].env.PORT: expected a string" },
+    { "components/1/working_dir", "\"/opt/./x\"",
+      "plan: components[1].working_dir: path has a '.' component" },
+    { "components/1/environment_files/0", "\"app.env\"",
+      "plan: components[1].environment_files[0]: path must be an absolute" },
+    { "components/1/ports/0/port", "0",
+      "plan: components[1].ports[0].port: 0 is out of range" },
+    { "components/1/ports/0/protocol", "\"http\"",
+      "plan: components[1].ports[0].protocol: 'http' is not one of" },
+    { "components/1/volumes/0/size", "\"lots\"",
+      "plan: components[1].volumes[0].size: 'lots' is not a size" },
+    { "components/1/volumes/0/kind", "\"nfs\"",
+      "plan: components[1].volumes[0].kind: 'nfs'" },
+    { "components/1/volumes/0/mount_path", "\"/var/lib/../etc\"",
+      "plan: components[1].volumes[0].mount_path: path has a '..'" },
+    { "components/1/secret_files/0", "\"\"",
+      "plan: components[1].secret_files[0]: path must be an absolute" },
+    { "components/1/schedule", "\"0 * * * *\"",
+      "plan: components[1].schedule: only a CronJob has one" },
+    { "components/3/schedule", "null",
+      "plan: components[3].schedule: a CronJob needs one" },
+    { "components/3/schedule", "\"0 0 * *\"",
+      "plan: components[3].schedule: '0 0 * *' is not 5 cron fields" },
+    { "components/3/probes", "{}",
+      "plan: components[3].probes: a CronJob has none" },
+    { "components/1/source/kind", "\"upstart\"",
+      "plan: components[1].source.kind: 'upstart' is not one of" },
+    { "components/1/source/line", "0",
+      "plan: components[1].source.line: 0 is out of range" },
+    { "components/1/ports/0/name", "\"8080\"",
+      "plan: components[1].ports[0].name: '8080' is not a port name" },
+    { "components/1/ports/0/name", "\"a-very-long-port-name\"",
+      "plan: components[1].ports[0].name: 'a-very-long-port-name' is not" },
+    { "components/1/probes/liveness/tcpSocket/port", "81",
+      "plan: components[1].probes.liveness.tcpSocket.port: 81 is not a port "
+      "of the component" },
+    { "components/5/probes/readiness/tcpSocket", "{\"port\":80}",
+      "plan: components[5].probes.readiness: needs exactly one of" },
+    { "components/5/probes/readiness/httpGet/path", "\"index\"",
+      "plan: components[5].probes.readiness.httpGet.path: must start with" },
+    { "components/1/probes/liveness/periodSeconds", "0",
+      "plan: components[1].probes.liveness.periodSeconds: 0 is out of range" },
+    { "components/1/resources/requests/cpu", "\"lots\"",
+      "plan: components[1].resources.requests.cpu: 'lots' is not a CPU" },
+    { "components/1/resources/limits/memory", "\"1G\"",
+      "plan: components[1].resources.limits.memory: '1G' is not a memory" },
+    { "components/1/resources", NULL,
+      "plan: components[1].resources: missing" },
+    { "components/5/replace_with/image", "\"\"",
+      "plan: components[5].replace_with.image: empty" },
+    { "components/1/volumes/1/source_path", "null",
+      "plan: components[1].volumes[1].source_path: a secret volume needs" },
+    { "components/1/volumes/0/source_path", "\"/var/lib/x\"",
+      "plan: components[1].volumes[0].source_path: only a configMap or" },
+    { "components/1/volumes/0/size", "null",
+      "plan: components[1].volumes[0].size: a pvc needs a size" },
+    { "components/1/write_paths/0", "\"tmp\"",
+      "plan: components[1].write_paths[0]: path must be an absolute" },
+    { "components/1/read_only_root", "\"no\"",
+      "plan: components[1].read_only_root: expected a boolean" },
+    { "components/1/run_as_root", "true",
+      "plan: components[1].run_as_root: is true but uid is 1001" },
+    { "components/5/depends_on/0", "\"db\"",
+      "plan: components[5].depends_on[0]: no component is named 'db'" },
+    { "components/5/depends_on/0", "\"nginx\"",
+      "plan: components[5].depends_on[0]: 'nginx' is the component itself" },
+    { "vm/cpus", "0", "plan: vm.cpus: 0 is out of range" },
+    { "vm", NULL, "plan: vm: missing" },
     { "main_component", "\"nope\"",
       "plan: main_component: no component is named 'nope'" },
     { "main_component", "3",
@@ -494,11 +624,14 @@ test_commands (json_t *inv)
     svc = json_deep_copy (at (one, "services/4")); /* nginx.service */
     json_object_set_new (svc, "name", json_string ("app@mail.service"));
     json_object_set_new (svc, "exec_start", json_string (exec));
+    json_object_set_new (svc, "type", json_string ("simple"));
     json_object_set_new (svc, "template_instance",
                          !bad && t[i].instance ? json_string (t[i].instance)
                                                : json_null ());
     json_array_clear (at (one, "services"));
     json_array_append_new (at (one, "services"), svc);
+    json_array_clear (at (one, "timers"));
+    json_array_clear (at (one, "cron"));
     plan = v2c_plan_build (one, NULL, &err);
     CHECK (plan != NULL, "%s: %s", exec, err.msg);
     if (plan && !bad) {

@@ -29,14 +29,17 @@ usage (int status)
           "\n"
           "INVENTORY is the output of v2c-inspect, a file or '-' for\n"
           "standard input.  The plan says which image to build (layers,\n"
-          "excluded paths, volumes, secret files) and which services\n"
-          "become components; edit it before v2c-extract if needed.\n"
+          "excluded paths, volumes, secret files) and which services,\n"
+          "timers and cron jobs become components (Deployments,\n"
+          "StatefulSets, CronJobs), each by its converter; edit it\n"
+          "before v2c-extract and v2c-manifest if needed.\n"
           "\n"
           "  -o, --output=FILE      write the plan to FILE (default:\n"
           "                         standard output)\n"
           "      --strategy=S       image layers: split (os, config, app;\n"
           "                         the default) or single (one layer)\n"
-          "  -v, --verbose          say more\n"
+          "  -v, --verbose          list the components, the dropped\n"
+          "                         services and the notes\n"
           "  -q, --quiet            no warnings\n"
           "  -h, --help             show this help and exit\n"
           "  -V, --version          show the version and exit\n"
@@ -108,14 +111,25 @@ main (int argc, char **argv)
     goto out;
   }
   n = json_array_size (json_object_get (plan, "components"));
-  for (i = 0; i < n; i++)
-    tool_verbose (
-        "component '%s' from '%s'",
-        json_string_value (json_object_get (
-            json_array_get (json_object_get (plan, "components"), i), "name")),
-        json_string_value (json_object_get (
-            json_array_get (json_object_get (plan, "components"), i),
-            "service")));
+  for (i = 0; i < n; i++) {
+    json_t *k = json_array_get (json_object_get (plan, "components"), i);
+    json_t *src = json_object_get (k, "source");
+    const char *from = json_string_value (json_object_get (k, "service"));
+    if (from == NULL)
+      from = json_string_value (json_object_get (src, "file"));
+    tool_verbose ("component '%s' (%s, %s) from '%s'",
+                  json_string_value (json_object_get (k, "name")),
+                  json_string_value (json_object_get (k, "kind")),
+                  json_string_value (json_object_get (k, "converter")),
+                  from ? from : "?");
+  }
+  n = json_array_size (json_object_get (plan, "dropped"));
+  for (i = 0; i < n; i++) {
+    json_t *d = json_array_get (json_object_get (plan, "dropped"), i);
+    tool_verbose ("dropped '%s': %s",
+                  json_string_value (json_object_get (d, "name")),
+                  json_string_value (json_object_get (d, "reason")));
+  }
   n = json_array_size (json_object_get (plan, "notes"));
   for (i = 0; i < n; i++)
     tool_verbose ("note: %s", json_string_value (json_array_get (

@@ -14,7 +14,7 @@ bin=$builddir/tests/fuzz/bin
 obj=$bin/obj
 mkdir -p "$obj"
 pkgs="libguestfs libvirt libarchive zlib libxml-2.0 jansson yaml-0.1 libcrypto sqlite3"
-cflags="-g -O1 -std=gnu11 -fno-sanitize-recover=undefined -I$srcdir/lib -I$builddir $(pkg-config --cflags $pkgs)"
+cflags="-g -O1 -std=gnu11 -fno-sanitize-recover=undefined -I$srcdir/lib -I$srcdir/converters -I$builddir $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs) -lpthread"
 zstd=$(pkg-config --libs libzstd 2>/dev/null || true)
 
@@ -22,7 +22,8 @@ zstd=$(pkg-config --libs libzstd 2>/dev/null || true)
 # main), two files at a time; then each target links against it.
 objs=()
 pids=()
-for src in "$srcdir"/lib/*.c; do
+# (file names are unique across lib/ and converters/)
+for src in "$srcdir"/lib/*.c "$srcdir"/converters/*.c; do
   o=$obj/$(basename "$src" .c).o
   objs+=("$o")
   if [ ! -f "$o" ] || [ "$src" -nt "$o" ]; then

@@ -1,0 +1,88 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Helpers shared by the converters and lib/plan.c: editing a component
+ * (converters/converter-util.c), the build context (lib/plan.c) and schedules
+ * (converters/calendar.c).  Not installed.
+ */
+#ifndef V2C_CONVERTER_UTIL_H
+#define V2C_CONVERTER_UTIL_H
+
+#include "converters.h"
+
+/* Longest cron schedule a plan holds (5 fields). */
+#define V2C_CRON_MAX 128
+
+/* ---- the build context (lib/plan.c) ---- */
+
+/* Add a line to the plan's notes. */
+void v2c_conv_note (struct v2c_conv_ctx *ctx, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+/* Set the component's user, uid and gid from the inventory's users
+ * (a user it lacks: 65534, with a note).  -1 with err when the
+ * inventory's users are malformed. */
+int v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp,
+                       const char *user, struct v2c_err *err);
+
+/* ---- editing a component (converters/converter-util.c); -1 only when out of
+ * memory ---- */
+
+/* Lower case, every run of other bytes one '-', at most 63 bytes; the
+ * fallback when nothing is left.  unique_label adds "-2", "-3", ...
+ * until it is none of names[0..n). */
+void v2c_conv_label (const char *in, char *out, size_t outlen,
+                     const char *fallback);
+void v2c_conv_unique_label (const char *in, const char *fallback,
+                            const char **names, size_t n, char out[64]);
+/* 1 when path is dir or below it. */
+int v2c_conv_path_within (const char *path, const char *dir);
+
+/* Replace command[] (args[] becomes empty). */
+int v2c_conv_set_command (json_t *comp, const char *const *words, size_t n);
+/* Add a volume (name from the path); a mount path already there is
+ * left alone.  size and source_path may be NULL. */
+int v2c_conv_add_volume (json_t *comp, const char *path, const char *kind,
+                         const char *size, const char *source_path);
+/* The first pvc volume's mount path, or NULL. */
+const char *v2c_conv_pvc (const json_t *comp);
+/* A pvc at path becomes an emptyDir (scratch space, not data);
+ * 1 when there was one. */
+int v2c_conv_pvc_to_scratch (json_t *comp, const char *path);
+/* Record a path the program writes; with scratch, an emptyDir covers it
+ * when no volume does. */
+int v2c_conv_write_path (json_t *comp, const char *path, int scratch);
+int v2c_conv_config_file (json_t *comp, const char *path);
+int v2c_conv_add_port (json_t *comp, int port, const char *proto,
+                       const char *name);
+int v2c_conv_replace_with (json_t *comp, const char *image,
+                           const char *advice);
+/* The value of an option of argv ("-D DIR", "-DDIR" or "--opt=VALUE"
+ * for a long one), or NULL. */
+const char *v2c_conv_option (const struct v2c_conv_in *in, const char *opt);
+/* The upstream version of the first installed package of names, cut
+ * to parts dot-separated numbers ("1.22"), in buf; NULL when none. */
+const char *v2c_conv_package_version (const json_t *inv,
+                                      const char *const *names, int parts,
+                                      char *buf, size_t len);
+/* 1 when the inventory lists one of the packages. */
+int v2c_conv_has_package (const json_t *inv, const char *const *names);
+/* Basename of a path. */
+const char *v2c_conv_basename (const char *path);
+
+/* ---- schedules (converters/calendar.c) ---- */
+
+/* A crontab schedule ("17 3 * * *", "@daily") as the 5 fields a
+ * CronJob takes, into out (V2C_CRON_MAX bytes); -1 with *why when it
+ * has none (@reboot) or is malformed. */
+int v2c_cron_schedule (const char *in, char *out, size_t outlen,
+                       const char **why);
+/* A systemd OnCalendar= expression ("daily", "Mon *-*-* 03:10") as a
+ * cron schedule; -1 with *why when cron can't express it. */
+int v2c_calendar_to_cron (const char *in, char *out, size_t outlen,
+                          const char **why);
+/* 1 when s is 5 cron fields of digits, names, '*', ',', '-', '/'. */
+int v2c_cron_valid (const char *s);
+
+#endif /* V2C_CONVERTER_UTIL_H */

@@ -1,0 +1,147 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Cron jobs (crontabs, /etc/cron.d, /etc/cron.daily and the like) as
+ * CronJobs with the crontab's schedule.  The operating system's own
+ * housekeeping (run-parts of the cron.* directories, anacron, e2scrub,
+ * dpkg, apt, man-db, logrotate, ...) has no place in a container and is
+ * dropped.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "converter-util.h"
+
+static int
+detect (const struct v2c_conv_in *in)
+{
+  return in->src == V2C_CONV_CRON;
+}
+
+/* Why a job is the OS's housekeeping, or NULL. */
+static const char *
+housekeeping (const struct v2c_conv_in *in)
+{
+  static const char *const words[]
+      = { "run-parts", "anacron", "e2scrub", "debian-sa1", "popcon", NULL };
+  static const char *const daily[] = { "apt-compat",
+                                       "dpkg",
+                                       "man-db",
+                                       "logrotate",
+                                       "bsdmainutils",
+                                       "passwd",
+                                       "aptitude",
+                                       "exim4-base",
+                                       "mlocate",
+                                       "plocate",
+                                       "sysstat",
+                                       "0anacron",
+                                       "popularity-contest",
+                                       "apt",
+                                       "locate",
+                                       "ntp",
+                                       "cracklib-runtime",
+                                       "quota",
+                                       "standard",
+                                       "debsums",
+                                       "apache2",
+                                       "spamassassin",
+                                       "php",
+                                       "certbot",
+                                       "raid-check",
+                                       "rpm",
+                                       "makewhatis.cron",
+                                       "mlocate.cron",
+                                       "0yum-daily.cron",
+                                       "tmpwatch",
+                                       NULL };
+  size_t i;
+
+  for (i = 0; words[i]; i++)
+    if (strstr (in->line, words[i]))
+      return "OS housekeeping (cron.{hourly,daily,weekly,monthly}, "
+             "anacron, e2scrub and the like): the image is rebuilt, not "
+             "maintained in place";
+  if (in->argc > 0 && (strncmp (in->argv[0], "/etc/cron.", 10) == 0)) {
+    const char *b = v2c_conv_basename (in->argv[0]);
+    for (i = 0; daily[i]; i++)
+      if (strcmp (b, daily[i]) == 0)
+        return "OS housekeeping (a distribution's periodic job): the "
+               "image is rebuilt, not maintained in place";
+  }
+  return NULL;
+}
+
+/* The component a job's program talks to, by the program's name. */
+static const char *
+talks_to (const char *exe)
+{
+  static const struct {
+    const char *exe, *conv;
+  } t[] = {
+    { "vacuumdb", "postgresql" },   { "pg_dump", "postgresql" },
+    { "pg_dumpall", "postgresql" }, { "psql", "postgresql" },
+    { "reindexdb", "postgresql" },  { "clusterdb", "postgresql" },
+    { "mysqldump", "mysql" },       { "mysql", "mysql" },
+    { "mariadb-dump", "mysql" },    { "mariadb", "mysql" },
+    { "mysqlcheck", "mysql" },      { "mariadb-check", "mysql" },
+    { "redis-cli", "redis" },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (strcmp (exe, t[i].exe) == 0)
+      return t[i].conv;
+  return NULL;
+}
+
+static int
+contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
+            struct v2c_conv_out *out, struct v2c_err *err)
+{
+  char sched[V2C_CRON_MAX];
+  const char *schedule, *why, *p;
+
+  why = housekeeping (in);
+  if (why) {
+    snprintf (out->reason, sizeof out->reason, "%s", why);
+    return 0;
+  }
+  /* in a crontab an unescaped '%' ends the command: the rest is stdin */
+  for (p = in->line; *p; p++) {
+    if (*p == '\\' && p[1]) {
+      p++;
+      continue;
+    }
+    if (*p == '%') {
+      snprintf (out->reason, sizeof out->reason,
+                "the command feeds standard input with '%%': convert it by "
+                "hand");
+      return 0;
+    }
+  }
+  schedule = json_string_value (json_object_get (in->cron, "schedule"));
+  if (schedule == NULL
+      || v2c_cron_schedule (schedule, sched, sizeof sched, &why) == -1) {
+    snprintf (out->reason, sizeof out->reason, "schedule '%.200s': %s",
+              schedule ? schedule : "(none)", why);
+    return 0;
+  }
+  if (json_object_set_new (out->comp, "schedule", json_string (sched)) == -1)
+    return v2c_set_error (err, 0, "out of memory");
+  out->talks_to = talks_to (in->exe);
+  if (out->talks_to && in->argc > 0 && v2c_conv_option (in, "-h") == NULL
+      && v2c_conv_option (in, "--host") == NULL)
+    v2c_conv_note (ctx,
+                   "cron job '%s' runs %s against the local server: in its "
+                   "own pod it needs the %s Service's name (-h/--host)",
+                   in->name, in->exe, out->talks_to);
+  out->write_known = 0;
+  return 0;
+}
+
+const struct v2c_converter v2c_converter_cron
+    = { "cron", NULL, detect, contribute };

@@ -1,0 +1,116 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * MySQL and MariaDB: mysqld (mariadbd) in the foreground as user mysql
+ * on its data directory.  A unit that already runs the server keeps its
+ * command; mysqld_safe and SysV scripts are replaced by the server.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "converter-util.h"
+
+static const char *const aliases[]
+    = { "mysql", "mysqld", "mariadb", "mariadbd", NULL };
+
+static int
+detect (const struct v2c_conv_in *in)
+{
+  static const char *const exes[]
+      = { "mysqld", "mariadbd", "mysqld_safe", "mariadbd-safe", NULL };
+  size_t i;
+
+  if (in->src != V2C_CONV_SERVICE)
+    return 0;
+  for (i = 0; aliases[i]; i++)
+    if (strcmp (in->base, aliases[i]) == 0)
+      return 1;
+  for (i = 0; exes[i]; i++)
+    if (strcmp (in->exe, exes[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static int
+contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
+            struct v2c_conv_out *out, struct v2c_err *err)
+{
+  static const char *const maria_pkg[]
+      = { "mariadb-server", "mariadb-server-core", "MariaDB-server", NULL };
+  static const char *const mysql_pkg[]
+      = { "mysql-server", "mysql-server-core-8.0", "mysql-community-server",
+          NULL };
+  int maria = strncmp (in->exe, "mariadb", 7) == 0
+              || strncmp (in->base, "mariadb", 7) == 0
+              || v2c_conv_has_package (in->inv, maria_pkg);
+  int server
+      = strcmp (in->exe, "mysqld") == 0 || strcmp (in->exe, "mariadbd") == 0;
+  const char *words[2], *d, *pvc, *user, *conf;
+  char ver[16], image[96], advice[400], datadir[600];
+
+  if (!(server && (in->type == NULL || strcmp (in->type, "forking") != 0))) {
+    words[0] = server  ? in->argv[0]
+               : maria ? "/usr/sbin/mariadbd"
+                       : "/usr/sbin/mysqld";
+    d = v2c_conv_option (in, "--datadir");
+    pvc = v2c_conv_pvc (out->comp);
+    if (d == NULL || d[0] != '/' || strchr (d, '$'))
+      d = pvc ? pvc : "/var/lib/mysql";
+    snprintf (datadir, sizeof datadir, "--datadir=%s", d);
+    words[1] = datadir;
+    if (v2c_conv_set_command (out->comp, words, 2) == -1)
+      goto oom;
+  } else {
+    d = v2c_conv_option (in, "--datadir");
+    pvc = v2c_conv_pvc (out->comp);
+    if (d == NULL || d[0] != '/' || strchr (d, '$'))
+      d = pvc ? pvc : "/var/lib/mysql";
+  }
+  user = json_string_value (json_object_get (out->comp, "user"));
+  if ((user == NULL || strcmp (user, "root") == 0)
+      && v2c_conv_set_user (ctx, out->comp, "mysql", err) == -1)
+    return -1;
+  conf = v2c_conv_option (in, "--defaults-file");
+  if (conf == NULL || conf[0] != '/')
+    conf = strcmp (in->kind ? in->kind : "", "sysv") == 0
+                   || v2c_conv_has_package (in->inv, maria_pkg)
+                   || v2c_conv_has_package (in->inv, mysql_pkg)
+               ? "/etc/mysql/my.cnf"
+               : "/etc/my.cnf";
+  if (v2c_conv_config_file (out->comp, conf) == -1
+      || v2c_conv_add_volume (out->comp, d, "pvc", "1Gi", NULL) == -1
+      || v2c_conv_write_path (out->comp, d, 0) == -1
+      || v2c_conv_write_path (out->comp, "/run/mysqld", 1) == -1
+      || v2c_conv_write_path (out->comp, "/var/log/mysql", 1) == -1
+      || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
+    goto oom;
+  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+      && v2c_conv_add_port (out->comp, 3306, "tcp", "mysql") == -1)
+    goto oom;
+  out->write_known = 1;
+  out->weight = 2;
+  out->initial_delay = 30;
+  if (!v2c_conv_package_version (in->inv, maria ? maria_pkg : mysql_pkg, 2,
+                                 ver, sizeof ver))
+    snprintf (ver, sizeof ver, "latest");
+  snprintf (image, sizeof image, "docker.io/library/%s:%s",
+            maria ? "mariadb" : "mysql", ver);
+  snprintf (advice, sizeof advice,
+            "the official %s image (or an operator such as %s) with the "
+            "data moved by %s and a restore: a database is better run from "
+            "a maintained image than from the VM's files",
+            maria ? "mariadb" : "mysql",
+            maria ? "mariadb-operator" : "MySQL Operator for Kubernetes",
+            maria ? "mariadb-dump" : "mysqldump");
+  if (v2c_conv_replace_with (out->comp, image, advice) == -1)
+    goto oom;
+  return 0;
+oom:
+  return v2c_set_error (err, 0, "out of memory");
+}
+
+const struct v2c_converter v2c_converter_mysql
+    = { "mysql", aliases, detect, contribute };

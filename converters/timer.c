@@ -1,0 +1,73 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * systemd timers as CronJobs running the service they start, on their
+ * OnCalendar= schedule (converters/calendar.c).  Monotonic timers
+ * (OnBootSec=, OnUnitActiveSec=) and calendars cron can't express are
+ * dropped with the reason; so is a forking service, whose job would
+ * end as soon as it daemonizes.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "converter-util.h"
+
+static int
+detect (const struct v2c_conv_in *in)
+{
+  return in->src == V2C_CONV_TIMER;
+}
+
+static int
+contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
+            struct v2c_conv_out *out, struct v2c_err *err)
+{
+  json_t *cal = json_object_get (in->timer, "on_calendar");
+  char sched[V2C_CRON_MAX] = "", one[V2C_CRON_MAX];
+  const char *why, *s;
+  size_t i;
+
+  (void) ctx;
+  if (in->type && strcmp (in->type, "forking") == 0) {
+    snprintf (out->reason, sizeof out->reason,
+              "starts '%s', a forking unit: the job would end when it "
+              "daemonizes",
+              in->unit);
+    return 0;
+  }
+  if (json_array_size (cal) == 0) {
+    snprintf (out->reason, sizeof out->reason,
+              "monotonic timer (OnBootSec=, OnUnitActiveSec=): a CronJob "
+              "needs a calendar schedule");
+    return 0;
+  }
+  for (i = 0; i < json_array_size (cal); i++) {
+    s = json_string_value (json_array_get (cal, i));
+    if (s == NULL)
+      return v2c_set_error (err, 0,
+                            "inventory: timers: on_calendar of '%s' holds a "
+                            "non-string",
+                            in->name);
+    if (v2c_calendar_to_cron (s, one, sizeof one, &why) == -1) {
+      snprintf (out->reason, sizeof out->reason, "OnCalendar=%.200s: %s", s,
+                why);
+      return 0;
+    }
+    if (sched[0] && strcmp (sched, one) != 0) {
+      snprintf (out->reason, sizeof out->reason,
+                "several OnCalendar= schedules: a CronJob has one");
+      return 0;
+    }
+    memcpy (sched, one, sizeof sched);
+  }
+  if (json_object_set_new (out->comp, "schedule", json_string (sched)) == -1)
+    return v2c_set_error (err, 0, "out of memory");
+  out->write_known = 0;
+  return 0;
+}
+
+const struct v2c_converter v2c_converter_timer
+    = { "timer", NULL, detect, contribute };
