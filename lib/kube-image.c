@@ -1,0 +1,402 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What v2c-manifest needs from an OCI image layout (see kube.h): the
+ * digest that pins the image, and the content of the configuration
+ * files that become ConfigMaps.  The layout may come from anywhere, so
+ * index.json and the manifest are checked as hostile input and a digest
+ * is only used as a file name once it is "sha256:" and 64 hex digits.
+ */
+#include <config.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kube.h"
+
+/* index.json and manifests are small. */
+#define MAX_JSON_BYTES (4u << 20)
+#define MAX_LAYERS 1024
+
+static int
+digest_valid (const char *d)
+{
+  size_t i;
+
+  if (d == NULL || strncmp (d, "sha256:", 7) != 0 || strlen (d) != 7 + 64)
+    return 0;
+  for (i = 7; i < 7 + 64; i++)
+    if (!((d[i] >= '0' && d[i] <= '9') || (d[i] >= 'a' && d[i] <= 'f')))
+      return 0;
+  return 1;
+}
+
+static int
+blob_path (char *buf, size_t size, const char *dir, const char *digest,
+           struct v2c_err *err)
+{
+  if ((size_t) snprintf (buf, size, "%s/blobs/sha256/%s", dir, digest + 7)
+      >= size)
+    return v2c_set_error (err, ENAMETOOLONG, "can't open the image '%s'", dir);
+  return 0;
+}
+
+static json_t *
+load_json (const char *path, const char *dir, struct v2c_err *err)
+{
+  json_error_t jerr;
+  size_t len;
+  char *buf = v2c_read_file (path, MAX_JSON_BYTES, &len, err);
+  json_t *j;
+
+  if (buf == NULL)
+    return NULL;
+  j = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  free (buf);
+  if (j == NULL)
+    v2c_set_error (err, 0, "image '%s': can't read '%s': line %d: %s", dir,
+                   path, jerr.line, jerr.text);
+  return j;
+}
+
+/* The manifest (checked against its digest) of the layout's first
+ * image.  New reference. */
+static json_t *
+load_manifest (const char *dir, char *digest, size_t size, struct v2c_err *err)
+{
+  char path[4096];
+  json_t *index, *m, *manifest = NULL;
+  const char *d, *mt;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+  char *buf;
+  size_t len, i;
+  json_error_t jerr;
+
+  if ((size_t) snprintf (path, sizeof path, "%s/index.json", dir)
+      >= sizeof path) {
+    v2c_set_error (err, ENAMETOOLONG, "can't open the image '%s'", dir);
+    return NULL;
+  }
+  index = load_json (path, dir, err);
+  if (index == NULL)
+    return NULL;
+  m = json_array_get (json_object_get (index, "manifests"), 0);
+  d = json_string_value (json_object_get (m, "digest"));
+  mt = json_string_value (json_object_get (m, "mediaType"));
+  if (!digest_valid (d)) {
+    v2c_set_error (err, 0,
+                   "image '%s': index.json: manifests[0].digest is not a "
+                   "sha256 digest",
+                   dir);
+    goto out;
+  }
+  if (mt && strcmp (mt, "application/vnd.oci.image.manifest.v1+json") != 0
+      && strcmp (mt, "application/vnd.docker.distribution.manifest.v2+json")
+             != 0) {
+    v2c_set_error (err, 0,
+                   "image '%s': index.json: manifests[0] is a '%s', not an "
+                   "image manifest",
+                   dir, mt);
+    goto out;
+  }
+  if (size < strlen (d) + 1) {
+    v2c_set_error (err, ENAMETOOLONG, "image '%s'", dir);
+    goto out;
+  }
+  if (blob_path (path, sizeof path, dir, d, err) == -1)
+    goto out;
+  buf = v2c_read_file (path, MAX_JSON_BYTES, &len, err);
+  if (buf == NULL)
+    goto out;
+  if (EVP_Digest (buf, len, md, &mdlen, EVP_sha256 (), NULL) != 1) {
+    free (buf);
+    v2c_set_error (err, 0, "image '%s': can't compute SHA-256", dir);
+    goto out;
+  }
+  for (i = 0; i < mdlen; i++)
+    snprintf (hex + 2 * i, 3, "%02x", md[i]);
+  if (strcmp (hex, d + 7) != 0) {
+    free (buf);
+    v2c_set_error (err, 0,
+                   "image '%s': the manifest blob does not match its digest "
+                   "'%s'",
+                   dir, d);
+    goto out;
+  }
+  manifest = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  free (buf);
+  if (manifest == NULL
+      || !json_is_array (json_object_get (manifest, "layers"))) {
+    v2c_set_error (
+        err, 0, "image '%s': manifest '%s' is not an image manifest", dir, d);
+    json_decref (manifest);
+    manifest = NULL;
+    goto out;
+  }
+  snprintf (digest, size, "%s", d);
+out:
+  json_decref (index);
+  return manifest;
+}
+
+int
+v2c_kube_image_digest (const char *dir, char *digest, size_t size,
+                       struct v2c_err *err)
+{
+  json_t *m = load_manifest (dir, digest, size, err);
+
+  if (m == NULL)
+    return -1;
+  json_decref (m);
+  return 0;
+}
+
+/* "./etc/x", "/etc/x", "etc/x" -> "etc/x"; NULL when the name climbs
+ * out with "..". */
+static const char *
+entry_name (const char *name)
+{
+  while (name[0] == '.' && name[1] == '/')
+    name += 2;
+  while (name[0] == '/')
+    name++;
+  if (strstr (name, "../") != NULL || strcmp (name, "..") == 0)
+    return NULL;
+  return name;
+}
+
+/* Is path (no leading '/') equal to dir or below it? */
+static int
+at_or_under (const char *path, const char *dir, size_t dirlen)
+{
+  if (dirlen == 0)
+    return 1;
+  return strncmp (path, dir, dirlen) == 0
+         && (path[dirlen] == '\0' || path[dirlen] == '/');
+}
+
+static void
+forget (struct v2c_kube_file *w, int layer)
+{
+  if (w->layer < 0 || w->layer >= layer)
+    return;
+  free (w->data);
+  w->data = NULL;
+  w->len = 0;
+  free (w->why);
+  w->why = strdup ("deleted by a later layer of the image");
+  w->layer = -1;
+}
+
+static int
+set_why (struct v2c_kube_file *w, int layer, const char *fmt, const char *arg)
+{
+  char buf[600];
+
+  free (w->data);
+  w->data = NULL;
+  w->len = 0;
+  free (w->why);
+  snprintf (buf, sizeof buf, fmt, arg);
+  w->why = strdup (buf);
+  w->layer = layer;
+  return w->why ? 0 : -1;
+}
+
+static int
+read_layer (const char *path, int layer, struct v2c_kube_file *want, size_t n,
+            struct v2c_err *err)
+{
+  struct archive *a = archive_read_new ();
+  struct archive_entry *e;
+  int r, status = -1;
+  size_t i;
+
+  if (a == NULL)
+    return v2c_set_error (err, ENOMEM, "can't read '%s'", path);
+  archive_read_support_filter_all (a);
+  archive_read_support_format_tar (a);
+  if (archive_read_open_filename (a, path, 65536) != ARCHIVE_OK) {
+    v2c_set_error (err, archive_errno (a) > 0 ? archive_errno (a) : 0,
+                   "can't read the layer '%s': %s", path,
+                   archive_error_string (a));
+    goto out;
+  }
+  while ((r = archive_read_next_header (a, &e)) == ARCHIVE_OK
+         || r == ARCHIVE_WARN) {
+    const char *name = entry_name (
+        archive_entry_pathname (e) ? archive_entry_pathname (e) : "");
+    const char *base, *slash;
+    size_t dirlen;
+
+    if (name == NULL || *name == '\0')
+      continue;
+    slash = strrchr (name, '/');
+    base = slash ? slash + 1 : name;
+    dirlen = slash ? (size_t) (slash - name) : 0;
+    if (strncmp (base, ".wh.", 4) == 0) {
+      /* ".wh..wh..opq": the directory's lower contents are gone;
+       * ".wh.NAME": NAME (and what was below it) is gone. */
+      int opaque = strcmp (base, ".wh..wh..opq") == 0;
+      char gone[4096];
+
+      if ((size_t) snprintf (gone, sizeof gone, "%.*s%s%s", (int) dirlen, name,
+                             dirlen ? "/" : "", base + 4)
+          >= sizeof gone)
+        continue;
+      for (i = 0; i < n; i++) {
+        const char *p = want[i].path + 1;
+
+        if (opaque ? (dirlen == 0
+                      || (strncmp (p, name, dirlen) == 0 && p[dirlen] == '/'))
+                   : at_or_under (p, gone, strlen (gone)))
+          forget (&want[i], layer);
+      }
+      continue;
+    }
+    for (i = 0; i < n; i++) {
+      struct v2c_kube_file *w = &want[i];
+      int64_t size;
+      char *buf;
+      la_ssize_t got;
+
+      if (strcmp (w->path + 1, name) != 0)
+        continue;
+      if (archive_entry_hardlink (e) != NULL) {
+        if (set_why (w, layer, "a hard link to '/%s' in the image",
+                     archive_entry_hardlink (e))
+            == -1)
+          goto oom;
+        continue;
+      }
+      if (archive_entry_filetype (e) == AE_IFLNK) {
+        if (set_why (w, layer, "a symbolic link to '%s' in the image",
+                     archive_entry_symlink (e) ? archive_entry_symlink (e)
+                                               : "?")
+            == -1)
+          goto oom;
+        continue;
+      }
+      if (archive_entry_filetype (e) != AE_IFREG) {
+        if (set_why (w, layer, "%s", "not a regular file in the image") == -1)
+          goto oom;
+        continue;
+      }
+      size = archive_entry_size (e);
+      if (size < 0 || size > (int64_t) V2C_KUBE_MAX_CONFIG_BYTES) {
+        if (set_why (w, layer, "%s", "larger than a ConfigMap should hold")
+            == -1)
+          goto oom;
+        continue;
+      }
+      buf = malloc ((size_t) size + 1);
+      if (buf == NULL)
+        goto oom;
+      got = size ? archive_read_data (a, buf, (size_t) size) : 0;
+      if (got != (la_ssize_t) size) {
+        free (buf);
+        v2c_set_error (err, 0, "can't read '%s' from the layer '%s': %s",
+                       w->path, path,
+                       got < 0 ? archive_error_string (a) : "short read");
+        goto out;
+      }
+      buf[size] = '\0';
+      free (w->data);
+      free (w->why);
+      w->why = NULL;
+      w->data = buf;
+      w->len = (size_t) size;
+      w->layer = layer;
+    }
+  }
+  if (r != ARCHIVE_EOF) {
+    v2c_set_error (err, 0, "can't read the layer '%s': %s", path,
+                   archive_error_string (a));
+    goto out;
+  }
+  status = 0;
+  goto out;
+oom:
+  v2c_set_error (err, ENOMEM, "can't read the layer '%s'", path);
+out:
+  archive_read_free (a);
+  return status;
+}
+
+int
+v2c_kube_image_read_files (const char *dir, struct v2c_kube_file *want,
+                           size_t n, struct v2c_err *err)
+{
+  char digest[80], path[4096];
+  json_t *m, *layers;
+  size_t i;
+  int status = -1;
+
+  for (i = 0; i < n; i++) {
+    want[i].data = NULL;
+    want[i].len = 0;
+    want[i].why = NULL;
+    want[i].layer = -1;
+    if (want[i].path == NULL || want[i].path[0] != '/')
+      return v2c_set_error (err, EINVAL, "not an absolute path");
+  }
+  if (n == 0)
+    return 0;
+  m = load_manifest (dir, digest, sizeof digest, err);
+  if (m == NULL)
+    return -1;
+  layers = json_object_get (m, "layers");
+  if (json_array_size (layers) > MAX_LAYERS) {
+    v2c_set_error (err, 0, "image '%s': more than %d layers", dir, MAX_LAYERS);
+    goto out;
+  }
+  for (i = 0; i < json_array_size (layers); i++) {
+    const char *d = json_string_value (
+        json_object_get (json_array_get (layers, i), "digest"));
+
+    if (!digest_valid (d)) {
+      v2c_set_error (err, 0,
+                     "image '%s': manifest: layers[%zu].digest is not a "
+                     "sha256 digest",
+                     dir, i);
+      goto out;
+    }
+    if (blob_path (path, sizeof path, dir, d, err) == -1
+        || read_layer (path, (int) i, want, n, err) == -1)
+      goto out;
+  }
+  for (i = 0; i < n; i++)
+    if (want[i].data == NULL && want[i].why == NULL
+        && (want[i].why = strdup ("not in the image")) == NULL) {
+      v2c_set_error (err, ENOMEM, "image '%s'", dir);
+      goto out;
+    }
+  status = 0;
+out:
+  json_decref (m);
+  if (status == -1)
+    v2c_kube_files_clear (want, n);
+  return status;
+}
+
+void
+v2c_kube_files_clear (struct v2c_kube_file *want, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    free (want[i].data);
+    free (want[i].why);
+    want[i].data = NULL;
+    want[i].why = NULL;
+    want[i].len = 0;
+    want[i].layer = -1;
+  }
+}

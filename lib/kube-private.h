@@ -1,0 +1,98 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ * What lib/kube.c (the objects of a plan), lib/kube-pod.c (the pod
+ * of a component, its ConfigMap, Secrets and claims) and
+ * lib/kube-template.c share.  Not installed.
+ */
+#ifndef V2C_KUBE_PRIVATE_H
+#define V2C_KUBE_PRIVATE_H
+
+#include <jansson.h>
+
+#include "kube.h"
+
+#define L_NAME "app.kubernetes.io/name"
+#define L_INSTANCE "app.kubernetes.io/instance"
+#define L_COMPONENT "app.kubernetes.io/component"
+#define L_PART_OF "app.kubernetes.io/part-of"
+#define L_MANAGED_BY "app.kubernetes.io/managed-by"
+
+struct comp {
+  const json_t *j;
+  size_t idx;
+  const char *name, *kind, *converter;
+  char svc[64];       /* Service name: a DNS-1035 label */
+  char component[64]; /* label value of the converter */
+  json_int_t uid, gid;
+  int root, low_port, cron;
+  json_t *ports; /* [{name, containerPort, protocol}] */
+};
+
+struct ctx {
+  const json_t *plan;
+  const struct v2c_kube_opts *o;
+  struct v2c_err *err;
+  json_t *out;
+  json_t *seen; /* "Kind/name" of every object so far */
+  char vm[64];  /* the VM's name as a label value */
+  const char *vm_name;
+  char image[1200];
+  struct comp *comps;
+  size_t ncomps;
+  struct v2c_kube_file *files; /* configuration files read from the image */
+  json_t *file_paths;
+  size_t nfiles;
+  int have_files;
+  double cpu_share_m, mem_share_mi; /* per weight unit */
+};
+
+struct pod {
+  json_t *volumes, *mounts, *vcts, *paths;
+  int nsecret;
+};
+
+/* "plan: " + message in c->err; returns -1. */
+int kube_bad (struct ctx *c, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+/* kube_bad for functions returning a pointer. */
+#define bad_null(...) (kube_bad (__VA_ARGS__), (json_t *) NULL)
+/* Out of memory in c->err; returns NULL. */
+json_t *kube_oom (struct ctx *c);
+
+int kube_is_alnum (char ch);
+/* Label value, DNS-1123 label, ConfigMap/Secret key of in (size >= 64). */
+void kube_label_value (const char *in, char *out, size_t size);
+void kube_dns_label (const char *in, char *out, size_t size);
+void kube_data_key (const char *in, char *out, size_t size);
+const char *kube_basename_of (const char *path);
+int kube_port_name_valid (const char *s);
+int kube_quantity_valid (const char *s);
+int kube_env_name_valid (const char *s);
+int kube_schedule_valid (const char *s);
+int kube_is_database (const char *converter);
+
+static inline const char *
+opt_string (const json_t *o, const char *key)
+{
+  return json_string_value (json_object_get (o, key));
+}
+
+/* Append an object (steals obj) as KIND-NAME.yaml; -1 on a duplicate. */
+int kube_add_object (struct ctx *c, const char *kind, const char *name,
+                     json_t *obj, const char *comment);
+json_t *kube_labels (struct ctx *c, const struct comp *k);
+json_t *kube_selector (struct ctx *c, const struct comp *k);
+json_t *kube_annotations (struct ctx *c, const struct comp *k);
+json_t *kube_metadata (struct ctx *c, const struct comp *k, const char *name);
+
+/* lib/kube-pod.c */
+/* [[source, mount], ...] of a component's files of list ("config_files"
+ * or "secret_files") and of its volumes of kind vkind. */
+json_t *kube_file_list (struct ctx *c, const struct comp *k, const char *list,
+                        const char *vkind);
+/* The component's Deployment, StatefulSet or CronJob with its
+ * ConfigMap, Secrets and claims. */
+int kube_workload (struct ctx *c, const struct comp *k);
+
+#endif /* V2C_KUBE_PRIVATE_H */
