@@ -310,3 +310,34 @@ v2c_conv_package_version (const json_t *inv, const char *const *names,
   buf[n] = '\0';
   return n > 0 ? buf : NULL;
 }
+
+static int
+in_list (const char *s, const char *const *list)
+{
+  size_t i;
+
+  for (i = 0; list && list[i]; i++)
+    if (strcmp (s, list[i]) == 0)
+      return 1;
+  return 0;
+}
+
+int
+v2c_conv_service_named (const struct v2c_conv_in *in,
+                        const char *const *bases, const char *const *exes)
+{
+  return in->src == V2C_CONV_SERVICE
+         && (in_list (in->base, bases) || in_list (in->exe, exes));
+}
+
+int
+v2c_conv_runtime_contribute (struct v2c_conv_ctx *ctx,
+                             const struct v2c_conv_in *in,
+                             struct v2c_conv_out *out, struct v2c_err *err)
+{
+  if (v2c_converter_systemd.contribute (ctx, in, out, err) == -1)
+    return -1;
+  if (out->reason[0])
+    return 0;
+  return v2c_conv_write_path (out->comp, "/tmp", 1);
+}

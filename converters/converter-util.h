@@ -70,6 +70,18 @@ const char *v2c_conv_package_version (const json_t *inv,
 int v2c_conv_has_package (const json_t *inv, const char *const *names);
 /* Basename of a path. */
 const char *v2c_conv_basename (const char *path);
+/* A service whose unit (without .service/@instance) is one of bases or
+ * whose executable is one of exes (NULL-terminated lists; either may be
+ * NULL). */
+int v2c_conv_service_named (const struct v2c_conv_in *in,
+                            const char *const *bases,
+                            const char *const *exes);
+/* A language runtime's service (java, node, python): the generic
+ * systemd component, plus /tmp as scratch space. */
+int v2c_conv_runtime_contribute (struct v2c_conv_ctx *ctx,
+                                 const struct v2c_conv_in *in,
+                                 struct v2c_conv_out *out,
+                                 struct v2c_err *err);
 
 /* ---- schedules (converters/calendar.c) ---- */
 

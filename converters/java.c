@@ -26,16 +26,5 @@ detect (const struct v2c_conv_in *in)
   return 0;
 }
 
-static int
-contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
-            struct v2c_conv_out *out, struct v2c_err *err)
-{
-  if (v2c_converter_systemd.contribute (ctx, in, out, err) == -1)
-    return -1;
-  if (out->reason[0])
-    return 0;
-  return v2c_conv_write_path (out->comp, "/tmp", 1);
-}
-
 const struct v2c_converter v2c_converter_java
-    = { "java", NULL, detect, contribute };
+    = { "java", NULL, detect, v2c_conv_runtime_contribute };

@@ -21,17 +21,8 @@ detect (const struct v2c_conv_in *in)
 {
   static const char *const exes[]
       = { "mysqld", "mariadbd", "mysqld_safe", "mariadbd-safe", NULL };
-  size_t i;
 
-  if (in->src != V2C_CONV_SERVICE)
-    return 0;
-  for (i = 0; aliases[i]; i++)
-    if (strcmp (in->base, aliases[i]) == 0)
-      return 1;
-  for (i = 0; exes[i]; i++)
-    if (strcmp (in->exe, exes[i]) == 0)
-      return 1;
-  return 0;
+  return v2c_conv_service_named (in, aliases, exes);
 }
 
 static int

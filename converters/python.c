@@ -18,28 +18,11 @@ detect (const struct v2c_conv_in *in)
   static const char *const exes[]
       = { "gunicorn", "gunicorn3", "uwsgi",          "uvicorn", "celery",
           "daphne",   "hypercorn", "waitress-serve", NULL };
-  size_t i;
 
-  if (in->src != V2C_CONV_SERVICE)
-    return 0;
-  if (strncmp (in->exe, "python", 6) == 0)
+  if (in->src == V2C_CONV_SERVICE && strncmp (in->exe, "python", 6) == 0)
     return 1;
-  for (i = 0; exes[i]; i++)
-    if (strcmp (in->exe, exes[i]) == 0)
-      return 1;
-  return 0;
-}
-
-static int
-contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
-            struct v2c_conv_out *out, struct v2c_err *err)
-{
-  if (v2c_converter_systemd.contribute (ctx, in, out, err) == -1)
-    return -1;
-  if (out->reason[0])
-    return 0;
-  return v2c_conv_write_path (out->comp, "/tmp", 1);
+  return v2c_conv_service_named (in, NULL, exes);
 }
 
 const struct v2c_converter v2c_converter_python
-    = { "python", NULL, detect, contribute };
+    = { "python", NULL, detect, v2c_conv_runtime_contribute };
