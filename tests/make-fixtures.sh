@@ -1137,6 +1137,81 @@ EOF
 printf 'sda1_crypt UUID=%s none luks,discard\n' "$luks_uuid" \
   >"$b/etc/crypttab.luks"
 
+# Two VMs of other fitness, made from the demo disk plus a few files:
+# "db" also runs PostgreSQL with its cluster's data under /var/lib
+# (a StatefulSet with a volume; the report advises a managed database),
+# "dkms" also carries an out-of-tree kernel module built by DKMS and
+# loaded at boot (the report says poor: a container can't load it).
+for v in db dkms; do
+  echo "v2c-$v" >"$b/etc/hostname.$v"
+  sed "s/v2c-demo/v2c-$v/" "$root/etc/hosts" >"$b/etc/hosts.v2c-$v"
+done
+sed '$a postgres:x:105:105:PostgreSQL administrator:/var/lib/postgresql:/bin/sh' \
+  "$root/etc/passwd" >"$b/etc/passwd.db"
+sed '$a postgres:x:105:' "$root/etc/group" >"$b/etc/group.db"
+dbt="$b/db-tree"
+mkdir -p "$dbt/usr/lib/postgresql/15/bin" "$dbt/etc/postgresql/15/main" \
+  "$dbt/var/lib/postgresql/15/main/base/1" "$dbt/lib/systemd/system" \
+  "$dbt/etc/systemd/system/multi-user.target.wants"
+printf '#!/bin/sh\n# placeholder for the postgres binary (v2c test fixture)\nexit 0\n' \
+  >"$dbt/usr/lib/postgresql/15/bin/postgres"
+chmod 0755 "$dbt/usr/lib/postgresql/15/bin/postgres"
+cat >"$dbt/etc/postgresql/15/main/postgresql.conf" <<'EOF'
+# PostgreSQL configuration (v2c test fixture)
+data_directory = '/var/lib/postgresql/15/main'
+hba_file = '/etc/postgresql/15/main/pg_hba.conf'
+listen_addresses = '*'
+port = 5432
+max_connections = 100
+shared_buffers = 128MB
+EOF
+cat >"$dbt/etc/postgresql/15/main/pg_hba.conf" <<'EOF'
+local   all   postgres                peer
+host    all   all       10.0.0.0/8    scram-sha-256
+EOF
+echo 15 >"$dbt/var/lib/postgresql/15/main/PG_VERSION"
+# 2 MiB of table data: incompressible, so the volume has a real size
+head -c 2097152 /dev/urandom >"$dbt/var/lib/postgresql/15/main/base/1/16384"
+cat >"$dbt/lib/systemd/system/postgresql.service" <<'EOF'
+[Unit]
+Description=PostgreSQL database server
+After=network.target
+
+[Service]
+Type=notify
+User=postgres
+Group=postgres
+ExecStart=/usr/lib/postgresql/15/bin/postgres -D /var/lib/postgresql/15/main -c config_file=/etc/postgresql/15/main/postgresql.conf
+ExecReload=/bin/kill -HUP $MAINPID
+TimeoutSec=infinity
+
+[Install]
+WantedBy=multi-user.target
+EOF
+ln -s /lib/systemd/system/postgresql.service \
+  "$dbt/etc/systemd/system/multi-user.target.wants/postgresql.service"
+tar -C "$dbt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=0 --group=0 -cf "$b/db.tar" .
+tar -C "$dbt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=105 --group=105 -cf "$b/db-data.tar" ./var/lib/postgresql
+
+dkt="$b/dkms-tree"
+mkdir -p "$dkt/var/lib/dkms/v2cnet/1.4.2/source" \
+  "$dkt/lib/modules/6.1.0-18-amd64/updates/dkms" "$dkt/etc/modules-load.d"
+cat >"$dkt/var/lib/dkms/v2cnet/1.4.2/source/dkms.conf" <<'EOF'
+PACKAGE_NAME="v2cnet"
+PACKAGE_VERSION="1.4.2"
+BUILT_MODULE_NAME[0]="v2cnet"
+DEST_MODULE_LOCATION[0]="/updates/dkms"
+AUTOINSTALL="yes"
+EOF
+# not a real module: only its name and place matter to the inspection
+printf '\177ELF v2c fixture: stands for an out-of-tree module\n' \
+  >"$dkt/lib/modules/6.1.0-18-amd64/updates/dkms/v2cnet.ko"
+echo v2cnet >"$dkt/etc/modules-load.d/v2cnet.conf"
+tar -C "$dkt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=0 --group=0 -cf "$b/dkms.tar" .
+
 ########################################################################
 # One appliance launch builds every filesystem
 ########################################################################
@@ -1145,6 +1220,8 @@ mkdir -p "$tmp/disk" "$tmp/bad"
 disk_mib=64
 raw_disks=("$tmp/disk/demo.img" "$b/snap.img" "$b/two-root.img"
   "$b/two-var.img" "$b/lvm.img" "$tmp/bad/luks.img")
+# added after the LUKS header disk (sdg): db is sdh, dkms sdi
+extra_disks=("$b/db.img" "$b/dkms.img")
 
 # The encrypted partition's header (sdg, copied into sdf1 by guestfish).
 luks_key=v2c-fixture-luks
@@ -1161,6 +1238,9 @@ gfs="$b/build.gfs"
     echo "add \"$d\" format:raw"
   done
   echo "add \"$b/luks-part.img\" format:raw readonly:true"
+  for d in "${extra_disks[@]}"; do
+    echo "add \"$d\" format:raw"
+  done
   cat <<EOF
 run
 echo v2c-launched
@@ -1237,6 +1317,24 @@ upload "$b/etc/crypttab.luks" /etc/crypttab
 umount-all
 luks-close /dev/mapper/root_crypt
 
+# db (sdh) and dkms (sdi): copies of the demo disk with their extra files
+copy-device-to-device /dev/sda /dev/sdh sparse:true
+mount /dev/sdh1 /
+tar-in "$b/db.tar" /
+tar-in "$b/db-data.tar" /
+chmod 0700 /var/lib/postgresql/15/main
+upload "$b/etc/hostname.db" /etc/hostname
+upload "$b/etc/hosts.v2c-db" /etc/hosts
+upload "$b/etc/passwd.db" /etc/passwd
+upload "$b/etc/group.db" /etc/group
+umount-all
+copy-device-to-device /dev/sda /dev/sdi sparse:true
+mount /dev/sdi1 /
+tar-in "$b/dkms.tar" /
+upload "$b/etc/hostname.dkms" /etc/hostname
+upload "$b/etc/hosts.v2c-dkms" /etc/hosts
+umount-all
+
 sync
 shutdown
 EOF
@@ -1246,7 +1344,7 @@ EOF
 run_guestfish ()
 {
   local d
-  for d in "${raw_disks[@]}"; do
+  for d in "${raw_disks[@]}" "${extra_disks[@]}"; do
     rm -f "$d"
     truncate -s "${disk_mib}M" "$d"
   done
@@ -1295,7 +1393,7 @@ esac
 ########################################################################
 
 # The raw disks are only ever read from here on: checked at the end.
-md5sum "${raw_disks[@]}" >"$b/raw.md5"
+md5sum "${raw_disks[@]}" "${extra_disks[@]}" >"$b/raw.md5"
 
 qi ()
 {
@@ -1574,6 +1672,17 @@ qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/lvm.img" \
   "$tmp/lvm/lvm.vmdk"
 vmx v2c-lvm 1 768 pvscsi vmxnet3 00:50:56:9a:3a:14 vpx 14 \
   lvm.vmdk >"$tmp/lvm/lvm.vmx"
+
+# (h) db and dkms: the report's other verdicts (moderate, poor)
+mkdir -p "$tmp/db" "$tmp/dkms"
+qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/db.img" \
+  "$tmp/db/db.vmdk"
+vmx v2c-db 4 8192 lsilogic vmxnet3 00:50:56:9a:3a:15 vpx 15 \
+  db.vmdk >"$tmp/db/db.vmx"
+qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/dkms.img" \
+  "$tmp/dkms/dkms.vmdk"
+vmx v2c-dkms 2 2048 lsilogic vmxnet3 00:50:56:9a:3a:16 vpx 16 \
+  dkms.vmdk >"$tmp/dkms/dkms.vmx"
 
 # (e) libvirt test-driver domain (absolute path of the final directory)
 mkdir -p "$tmp/libvirt"
