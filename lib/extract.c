@@ -113,6 +113,7 @@ struct v2c_extract {
   uint64_t n_pread, n_checksum, checksum_bytes, n_dirs;
   struct v2c_oci *oci;
   char *manifest;
+  char *ref; /* the image's ref name, after a run */
 };
 
 /* ------------------------------------------------------------------ */
@@ -1601,6 +1602,8 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
     goto out;
   }
   x->manifest = strdup (v2c_oci_manifest_digest (x->oci));
+  free (x->ref);
+  x->ref = strdup (ref);
   message (x, V2C_MSG_VERBOSE, "layers finished and image written (%.2f s)",
            now () - t);
   r = 0;
@@ -1649,6 +1652,18 @@ v2c_extract_summary (const struct v2c_extract *x)
       }
   }
   json_object_set_new (o, "manifest", json_string (x->manifest));
+  if (x->ref)
+    json_object_set_new (o, "ref", json_string (x->ref));
+  {
+    /* the image configuration's "created": the newest guest mtime */
+    struct tm tm;
+    time_t t = (time_t) x->newest;
+    char when[32];
+
+    if (gmtime_r (&t, &tm) && strftime (when, sizeof when,
+                                        "%Y-%m-%dT%H:%M:%SZ", &tm))
+      json_object_set_new (o, "created", json_string (when));
+  }
   json_object_set_new (o, "layers", layers);
   json_object_set_new (
     o, "skipped",
@@ -1677,5 +1692,6 @@ v2c_extract_free (struct v2c_extract *x)
   free (x->cli_inc);
   free (x->cli_exc);
   free (x->manifest);
+  free (x->ref);
   free (x);
 }

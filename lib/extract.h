@@ -50,7 +50,8 @@ int v2c_extract_open (struct v2c_extract *x, const char *dir, int force);
  * name), then move it into place.  Once per open. */
 int v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
                      const json_t *plan, const char *ref);
-/* After a successful run: {"manifest": "sha256:..", "layers": [{name,
+/* After a successful run: {"manifest": "sha256:..", "ref": name,
+ * "created": "YYYY-MM-DDTHH:MM:SSZ" (the newest guest mtime), "layers": [{name,
  * digest, diff_id, size, tar_size, entries, data_bytes}], "skipped":
  * {secret_files, excluded, devices, unlayered}, "data_bytes"} (new
  * reference). */

@@ -17,6 +17,8 @@ const char *program_name = "v2c";
 struct tool_opts opts;
 
 static int progress_drawn;
+/* "[2/6] " while a tool runs stages (tool_stage), else "" */
+static char stage[24];
 static int stderr_tty = -1;
 
 void
@@ -205,7 +207,7 @@ tool_progress_cb (void *opaque, const char *what, uint64_t done,
     snprintf (eta, sizeof eta, " ETA %d:%02d", (int) left / 60,
               (int) left % 60);
   }
-  fprintf (stderr, "\r\033[K%s [%s] %3d%% %s %s/s%s", what, bar,
+  fprintf (stderr, "\r\033[K%s%s [%s] %3d%% %s %s/s%s", stage, what, bar,
            (int) (frac * 100), d, rate, eta);
   progress_drawn = 1;
 }
@@ -217,11 +219,42 @@ tool_status (const char *fmt, ...)
 
   if (opts.quiet || stderr_tty != 1)
     return;
-  fprintf (stderr, "\r\033[K%s: ", program_name);
+  fprintf (stderr, "\r\033[K%s: %s", program_name, stage);
   va_start (ap, fmt);
   vfprintf (stderr, fmt, ap);
   va_end (ap);
   progress_drawn = 1;
+}
+
+volatile sig_atomic_t tool_interrupted;
+
+static void
+on_signal (int sig)
+{
+  (void) sig;
+  tool_interrupted = 1;
+}
+
+void
+tool_catch_signals (void)
+{
+  struct sigaction sa;
+
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset (&sa.sa_mask);
+  sigaction (SIGINT, &sa, NULL);
+  sigaction (SIGTERM, &sa, NULL);
+  sigaction (SIGHUP, &sa, NULL);
+}
+
+void
+tool_stage (int n, int of)
+{
+  if (n <= 0 || of <= 0)
+    stage[0] = '\0';
+  else
+    snprintf (stage, sizeof stage, "[%d/%d] ", n, of);
 }
 
 void

@@ -9,6 +9,7 @@
 #define V2C_TOOLS_OPTIONS_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
@@ -91,6 +92,14 @@ void tool_message_cb (void *opaque, enum v2c_msg_level level,
 void tool_progress_cb (void *opaque, const char *what, uint64_t done,
                        uint64_t total);
 void tool_progress_done (void);
+/* Tools that run several stages (v2c-convert): the status line and the
+ * progress bar start with "[n/of] ".  tool_stage (0, 0) ends it. */
+void tool_stage (int n, int of);
+
+/* Set by SIGINT, SIGTERM and SIGHUP once tool_catch_signals ran: long
+ * work stops at the next check and the tool cleans up. */
+extern volatile sig_atomic_t tool_interrupted;
+void tool_catch_signals (void);
 /* A one-line status of a long step, on a terminal only (replaced by the
  * next status, progress bar or message). */
 void tool_status (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));

@@ -16,30 +16,14 @@
 #include <sys/resource.h>
 
 #include "extract.h"
+#include "image-opts.h"
 #include "options.h"
 #include "plan.h"
 #include "v2c-internal.h"
 
 enum {
-  OPT_PLAN = OPT_TOOL_BASE,
-  OPT_TAG,
-  OPT_STRATEGY,
-  OPT_COMPRESS,
-  OPT_LEVEL,
-  OPT_THREADS,
-  OPT_INCLUDE,
-  OPT_EXCLUDE,
-  OPT_FORCE,
+  OPT_FORCE = OPT_TOOL_BASE,
 };
-
-static volatile sig_atomic_t interrupted;
-
-static void
-on_signal (int sig)
-{
-  (void) sig;
-  interrupted = 1;
-}
 
 static noreturn void
 usage (int status)
@@ -86,56 +70,12 @@ usage (int status)
   exit (EXIT_OK);
 }
 
-static int
-parse_int (const char *s, int lo, int hi, int *out)
-{
-  char *end;
-  long v;
-
-  errno = 0;
-  v = strtol (s, &end, 10);
-  if (errno || end == s || *end || v < lo || v > hi)
-    return -1;
-  *out = (int) v;
-  return 0;
-}
-
-static json_t *
-read_plan_file (const char *path)
-{
-  json_error_t je;
-  json_t *plan;
-  struct v2c_err err = { 0 };
-
-  plan = strcmp (path, "-") == 0
-           ? json_loadf (stdin, JSON_REJECT_DUPLICATES, &je)
-           : json_load_file (path, JSON_REJECT_DUPLICATES, &je);
-  if (plan == NULL) {
-    tool_error ("can't read the plan '%s': %s (line %d)", path, je.text,
-                je.line);
-    return NULL;
-  }
-  if (v2c_plan_check (plan, &err) == -1) {
-    tool_error ("%s: %s", path, err.msg);
-    json_decref (plan);
-    return NULL;
-  }
-  return plan;
-}
-
 int
 main (int argc, char **argv)
 {
   static const struct option long_opts[] = {
     COMMON_LONG_OPTS,
-    { "plan", required_argument, NULL, 'p' },
-    { "tag", required_argument, NULL, OPT_TAG },
-    { "strategy", required_argument, NULL, OPT_STRATEGY },
-    { "compress", required_argument, NULL, OPT_COMPRESS },
-    { "level", required_argument, NULL, OPT_LEVEL },
-    { "threads", required_argument, NULL, OPT_THREADS },
-    { "include", required_argument, NULL, OPT_INCLUDE },
-    { "exclude", required_argument, NULL, OPT_EXCLUDE },
+    IMAGE_LONG_OPTS,
     { "force", no_argument, NULL, OPT_FORCE },
     SOURCE_LONG_OPTS,
     { NULL, 0, NULL, 0 }
@@ -143,70 +83,26 @@ main (int argc, char **argv)
   struct v2c_source *src = NULL;
   struct v2c_guest *g = NULL;
   struct v2c_extract *x = NULL;
-  struct sigaction sa;
   json_t *plan = NULL, *inv = NULL, *sum = NULL;
-  const char *plan_path = NULL, *tag = NULL, *strategy = NULL, *path;
-  enum v2c_compression comp = V2C_COMPRESS_GZIP;
-  int level = -1, threads = 0, force = 0, c;
+  struct image_opts io;
+  const char *path;
+  int force = 0, c;
   int status = EXIT_FAIL;
 
   tool_init (argc, argv);
+  image_opts_init (&io);
   x = v2c_extract_new ();
   if (x == NULL) {
     tool_error ("out of memory");
     return EXIT_FAIL;
   }
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS "p:", long_opts,
+  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS, long_opts,
                            NULL))
          != -1) {
-    if (tool_common_option (c, optarg, usage))
+    if (tool_common_option (c, optarg, usage)
+        || image_opts_option (&io, x, c, optarg))
       continue;
     switch (c) {
-    case 'p':
-      plan_path = optarg;
-      break;
-    case OPT_TAG:
-      tag = optarg;
-      break;
-    case OPT_STRATEGY:
-      if (strcmp (optarg, "split") != 0 && strcmp (optarg, "single") != 0) {
-        tool_error ("--strategy must be split or single, not '%s'", optarg);
-        tool_try_help ();
-      }
-      strategy = optarg;
-      break;
-    case OPT_COMPRESS:
-      if (strcmp (optarg, "gzip") == 0)
-        comp = V2C_COMPRESS_GZIP;
-      else if (strcmp (optarg, "zstd") == 0)
-        comp = V2C_COMPRESS_ZSTD;
-      else if (strcmp (optarg, "none") == 0)
-        comp = V2C_COMPRESS_NONE;
-      else {
-        tool_error ("--compress must be gzip, zstd or none, not '%s'",
-                    optarg);
-        tool_try_help ();
-      }
-      break;
-    case OPT_LEVEL:
-      if (parse_int (optarg, 1, 19, &level) == -1) {
-        tool_error ("bad --level '%s'", optarg);
-        tool_try_help ();
-      }
-      break;
-    case OPT_THREADS:
-      if (parse_int (optarg, 1, 64, &threads) == -1) {
-        tool_error ("bad --threads '%s' (1 to 64)", optarg);
-        tool_try_help ();
-      }
-      break;
-    case OPT_INCLUDE:
-    case OPT_EXCLUDE:
-      if (v2c_extract_add_pattern (x, c == OPT_INCLUDE, optarg) == -1) {
-        tool_error ("%s", v2c_error_string (x));
-        tool_try_help ();
-      }
-      break;
     case OPT_FORCE:
       force = 1;
       break;
@@ -219,34 +115,11 @@ main (int argc, char **argv)
     tool_error ("-o DIR is required");
     tool_try_help ();
   }
-  if (plan_path && strategy) {
-    tool_error ("--strategy is for runs without --plan: the plan says its "
-                "strategy (edit it, or run v2c-plan --strategy)");
-    tool_try_help ();
-  }
-  if (comp == V2C_COMPRESS_GZIP && level > 9) {
-    tool_error ("gzip levels are 1 to 9");
-    tool_try_help ();
-  }
-  if (comp == V2C_COMPRESS_NONE && level != -1) {
-    tool_error ("--level makes no sense with --compress=none");
-    tool_try_help ();
-  }
-#ifndef HAVE_ZSTD
-  if (comp == V2C_COMPRESS_ZSTD) {
-    tool_error ("this build has no zstd support (libzstd)");
-    return EXIT_USAGE;
-  }
-#endif
+  image_opts_finish (&io, x);
 
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
+  tool_catch_signals ();
 
-  if (plan_path && (plan = read_plan_file (plan_path)) == NULL)
+  if (io.plan_path && (plan = image_opts_read_plan (io.plan_path)) == NULL)
     goto out;
   /* the output first: a wrong -o fails before the appliance starts */
   if (v2c_extract_open (x, opts.output, force) == -1) {
@@ -267,14 +140,14 @@ main (int argc, char **argv)
       tool_error ("%s", v2c_error_string (src));
       goto out;
     }
-    plan = v2c_plan_build (inv, strategy, &err);
+    plan = v2c_plan_build (inv, io.strategy, &err);
     if (plan == NULL) {
       tool_progress_done ();
       tool_error ("%s", err.msg);
       goto out;
     }
   }
-  if (interrupted) {
+  if (tool_interrupted) {
     tool_progress_done ();
     tool_error ("interrupted");
     goto out;
@@ -282,13 +155,11 @@ main (int argc, char **argv)
 
   v2c_extract_set_message_callback (x, tool_message_cb, NULL);
   v2c_extract_set_progress_callback (x, tool_progress_cb, NULL);
-  v2c_extract_set_compression (x, comp, level);
-  v2c_extract_set_threads (x, threads);
-  v2c_extract_set_cancel_flag (x, &interrupted);
+  v2c_extract_set_cancel_flag (x, &tool_interrupted);
   tool_status ("reading the package database ...");
-  if (v2c_extract_run (x, g, plan, tag) == -1) {
+  if (v2c_extract_run (x, g, plan, io.tag) == -1) {
     tool_progress_done ();
-    tool_error ("%s", interrupted ? "interrupted; no image was written"
+    tool_error ("%s", tool_interrupted ? "interrupted; no image was written"
                                   : v2c_error_string (x));
     goto out;
   }
@@ -331,7 +202,7 @@ main (int argc, char **argv)
                "manifest %s\n", program_name, opts.output,
                json_array_size (json_object_get (sum, "layers")),
                (double) total / 1048576.0,
-               tag ? tag : json_string_value (json_object_get (plan, "name")),
+               io.tag ? io.tag : json_string_value (json_object_get (plan, "name")),
                json_string_value (json_object_get (sum, "manifest")));
   }
   status = EXIT_OK;

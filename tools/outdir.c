@@ -1,0 +1,202 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Output directories built under a temporary name: see outdir.h.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "options.h"
+#include "outdir.h"
+
+int
+tool_write_file (const char *dir, const char *name, const char *buf,
+                 size_t len)
+{
+  char path[4096];
+  int fd, saved;
+  size_t off = 0;
+
+  if ((size_t) snprintf (path, sizeof path, "%s/%s", dir, name)
+      >= sizeof path) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  fd = open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd == -1)
+    return -1;
+  while (off < len) {
+    ssize_t r = write (fd, buf + off, len - off);
+
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      saved = r == -1 ? errno : EIO;
+      close (fd);
+      errno = saved;
+      return -1;
+    }
+    off += (size_t) r;
+  }
+  if (fsync (fd) == -1) {
+    saved = errno;
+    close (fd);
+    errno = saved;
+    return -1;
+  }
+  return close (fd);
+}
+
+static int
+remove_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) st;
+  (void) flag;
+  (void) ftw;
+  return remove (path);
+}
+
+void
+tool_remove_tree (const char *dir)
+{
+  if (nftw (dir, remove_cb, 16, FTW_DEPTH | FTW_PHYS) == -1 && errno != ENOENT)
+    tool_warning ("can't remove '%s': %s", dir, strerror (errno));
+}
+
+/* 1 when dir is a directory with something in it, 0 when it is absent
+ * or empty (rename(2) replaces an empty directory), -1 (message
+ * printed) otherwise. */
+static int
+dir_state (const char *dir)
+{
+  struct stat st;
+  struct dirent *d;
+  DIR *dh;
+  int full = 0;
+
+  if (lstat (dir, &st) == -1) {
+    if (errno == ENOENT)
+      return 0;
+    tool_error ("can't use '%s': %s", dir, strerror (errno));
+    return -1;
+  }
+  if (!S_ISDIR (st.st_mode)) {
+    tool_error ("'%s' exists and is not a directory", dir);
+    return -1;
+  }
+  dh = opendir (dir);
+  if (dh == NULL) {
+    tool_error ("can't read '%s': %s", dir, strerror (errno));
+    return -1;
+  }
+  while (!full && (d = readdir (dh)) != NULL)
+    if (strcmp (d->d_name, ".") != 0 && strcmp (d->d_name, "..") != 0)
+      full = 1;
+  closedir (dh);
+  return full;
+}
+
+/* "parent/.base.SUFFIXXXXXXX" beside d->out. */
+static int
+sibling (const struct tool_outdir *d, const char *suffix, char *buf,
+         size_t len)
+{
+  const char *slash = strrchr (d->out, '/');
+  int n;
+
+  if (slash == NULL)
+    n = snprintf (buf, len, ".%s.%sXXXXXX", d->out, suffix);
+  else if (slash == d->out)
+    n = snprintf (buf, len, "/.%s.%sXXXXXX", slash + 1, suffix);
+  else
+    n = snprintf (buf, len, "%.*s/.%s.%sXXXXXX", (int) (slash - d->out),
+                  d->out, slash + 1, suffix);
+  return n < 0 || (size_t) n >= len ? -1 : 0;
+}
+
+int
+tool_outdir_begin (struct tool_outdir *d, const char *path, int force)
+{
+  size_t len = strlen (path);
+  int state;
+
+  memset (d, 0, sizeof *d);
+  while (len > 1 && path[len - 1] == '/')
+    len--;
+  if (len == 0 || len >= sizeof d->out - 32) {
+    tool_error ("'%s': %s", path, len ? strerror (ENAMETOOLONG)
+                                      : "empty output directory name");
+    return -1;
+  }
+  memcpy (d->out, path, len);
+  d->out[len] = '\0';
+  if (strcmp (d->out, "/") == 0 || strcmp (d->out, ".") == 0
+      || strcmp (d->out, "..") == 0) {
+    tool_error ("'%s' can't be an output directory", d->out);
+    return -1;
+  }
+  state = dir_state (d->out);
+  if (state == -1)
+    return -1;
+  if (state == 1 && !force) {
+    tool_error ("'%s' exists and is not empty (--force replaces it)", d->out);
+    return -1;
+  }
+  d->replace = state == 1;
+  if (sibling (d, "tmp", d->tmp, sizeof d->tmp) == -1
+      || mkdtemp (d->tmp) == NULL) {
+    tool_error ("can't create a directory beside '%s': %s", d->out,
+                strerror (errno));
+    return -1;
+  }
+  d->made = 1;
+  if (chmod (d->tmp, 0755) == -1) {
+    tool_error ("can't chmod '%s': %s", d->tmp, strerror (errno));
+    tool_outdir_abort (d);
+    return -1;
+  }
+  return 0;
+}
+
+int
+tool_outdir_commit (struct tool_outdir *d)
+{
+  char old[4200];
+
+  if (d->replace) {
+    if (sibling (d, "old", old, sizeof old) == -1 || mkdtemp (old) == NULL
+        || rename (d->out, old) == -1) {
+      tool_error ("can't move '%s' aside: %s", d->out, strerror (errno));
+      return -1;
+    }
+  }
+  if (rename (d->tmp, d->out) == -1) {
+    tool_error ("can't rename '%s' to '%s': %s", d->tmp, d->out,
+                strerror (errno));
+    if (d->replace && rename (old, d->out) == -1)
+      tool_error ("the old '%s' is now '%s'", d->out, old);
+    return -1;
+  }
+  d->made = 0;
+  if (d->replace)
+    tool_remove_tree (old);
+  return 0;
+}
+
+void
+tool_outdir_abort (struct tool_outdir *d)
+{
+  if (d->made)
+    tool_remove_tree (d->tmp);
+  d->made = 0;
+}

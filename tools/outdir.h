@@ -1,0 +1,40 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Output directories of the tools: built beside the target under a
+ * temporary name (".BASE.tmpXXXXXX") and renamed into place at the end,
+ * so a directory with the target's name is always complete.  An
+ * existing, non-empty target is refused unless the tool was given
+ * --force; then it is moved aside only once the new one is ready.
+ */
+#ifndef V2C_TOOLS_OUTDIR_H
+#define V2C_TOOLS_OUTDIR_H
+
+#include <stddef.h>
+
+struct tool_outdir {
+  char out[4096];  /* the target, without trailing slashes */
+  char tmp[4200];  /* where it is being built */
+  int replace;     /* the target exists and will be replaced */
+  int made;        /* tmp exists and is ours */
+};
+
+/* Check the target and create the temporary directory (mode 0755).
+ * -1 after printing the error. */
+int tool_outdir_begin (struct tool_outdir *d, const char *path, int force);
+/* Move the finished directory into place (replacing the old one when
+ * --force said so).  -1 after printing the error; tmp is then removed
+ * by tool_outdir_abort. */
+int tool_outdir_commit (struct tool_outdir *d);
+/* Remove the temporary directory unless it was committed.  Safe to
+ * call more than once, and after a commit. */
+void tool_outdir_abort (struct tool_outdir *d);
+
+/* Write buf to DIR/NAME (a new file, fsync'd).  -1 with errno set. */
+int tool_write_file (const char *dir, const char *name, const char *buf,
+                     size_t len);
+/* Remove a tree the tool made; never follows symbolic links. */
+void tool_remove_tree (const char *dir);
+
+#endif /* V2C_TOOLS_OUTDIR_H */
