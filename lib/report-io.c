@@ -1,0 +1,226 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The report's files (report.json, report.md, report.html, each
+ * written under a temporary name and renamed), and the image object of
+ * an OCI image layout written by v2c-extract.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kube.h"
+#include "report.h"
+
+static const char *
+str (const json_t *o, const char *key)
+{
+  return json_string_value (json_object_get (o, key));
+}
+
+static long long
+nonneg (const json_t *o, const char *key)
+{
+  const json_t *v = json_object_get (o, key);
+
+  if (!json_is_integer (v) || json_integer_value (v) < 0)
+    return -1;
+  return json_integer_value (v);
+}
+
+static int
+write_atomic (const char *dir, const char *name, const char *buf,
+              struct v2c_err *err)
+{
+  char path[4096], tmp[4200];
+  size_t len = strlen (buf), off = 0;
+  int fd;
+
+  if ((size_t) snprintf (path, sizeof path, "%s/%s", dir, name) >= sizeof path)
+    return v2c_set_error (err, ENAMETOOLONG, "can't write '%s/%s'", dir, name);
+  snprintf (tmp, sizeof tmp, "%s.tmpXXXXXX", path);
+  fd = mkstemp (tmp);
+  if (fd == -1)
+    return v2c_set_error (err, errno, "can't create a file in '%s'", dir);
+  while (off < len) {
+    ssize_t r = write (fd, buf + off, len - off);
+
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      v2c_set_error (err, r == -1 ? errno : EIO, "can't write '%s'", path);
+      goto fail;
+    }
+    off += (size_t) r;
+  }
+  if (fchmod (fd, 0644) == -1 || fsync (fd) == -1) {
+    v2c_set_error (err, errno, "can't write '%s'", path);
+    goto fail;
+  }
+  if (close (fd) == -1) {
+    fd = -1;
+    v2c_set_error (err, errno, "can't write '%s'", path);
+    goto fail;
+  }
+  fd = -1;
+  if (rename (tmp, path) == -1) {
+    v2c_set_error (err, errno, "can't rename '%s' to '%s'", tmp, path);
+    goto fail;
+  }
+  return 0;
+fail:
+  if (fd != -1)
+    close (fd);
+  unlink (tmp);
+  return -1;
+}
+
+int
+v2c_report_write (const json_t *report, const char *dir, struct v2c_err *err)
+{
+  char path[4096];
+  char *text;
+  int rc;
+
+  if ((size_t) snprintf (path, sizeof path, "%s/report.json", dir)
+      >= sizeof path)
+    return v2c_set_error (err, ENAMETOOLONG, "can't write '%s/report.json'",
+                          dir);
+  if (v2c_json_write_file (report, path) == -1)
+    return v2c_set_error (err, errno, "can't write '%s'", path);
+  text = v2c_report_markdown (report, err);
+  if (text == NULL)
+    return -1;
+  rc = write_atomic (dir, "report.md", text, err);
+  free (text);
+  if (rc == -1)
+    return -1;
+  text = v2c_report_html (report, err);
+  if (text == NULL)
+    return -1;
+  rc = write_atomic (dir, "report.html", text, err);
+  free (text);
+  return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+#define MAX_LAYOUT_JSON (4u << 20)
+
+static json_t *
+load_blob (const char *dir, const char *digest, struct v2c_err *err)
+{
+  char path[4200];
+  json_error_t jerr;
+  json_t *j;
+  char *buf;
+  size_t len, i;
+
+  if (digest == NULL || strncmp (digest, "sha256:", 7) != 0
+      || strlen (digest) != 71) {
+    v2c_set_error (err, 0, "'%s': a digest is not 'sha256:<64 hex>'", dir);
+    return NULL;
+  }
+  for (i = 7; i < 71; i++)
+    if (v2c_hex_value (digest[i]) < 0) {
+      v2c_set_error (err, 0, "'%s': digest '%s' is not hex", dir, digest);
+      return NULL;
+    }
+  snprintf (path, sizeof path, "%s/blobs/sha256/%s", dir, digest + 7);
+  buf = v2c_read_file (path, MAX_LAYOUT_JSON, &len, err);
+  if (buf == NULL)
+    return NULL;
+  j = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
+  free (buf);
+  if (j == NULL)
+    v2c_set_error (err, 0, "can't read '%s': %s", path, jerr.text);
+  return j;
+}
+
+json_t *
+v2c_report_image_from_layout (const char *dir, const json_t *plan,
+                              struct v2c_err *err)
+{
+  char digest[80], path[4200];
+  json_t *index = NULL, *manifest = NULL, *config = NULL, *out = NULL;
+  const json_t *ml, *pl, *diffs, *l, *ann;
+  json_error_t jerr;
+  size_t i;
+
+  if (v2c_report_check_plan (plan, err) == -1)
+    return NULL;
+  if (v2c_kube_image_digest (dir, digest, sizeof digest, err) == -1)
+    return NULL;
+  snprintf (path, sizeof path, "%s/index.json", dir);
+  index = json_load_file (path, JSON_REJECT_DUPLICATES, &jerr);
+  if (index == NULL) {
+    v2c_set_error (err, 0, "can't read '%s': %s", path, jerr.text);
+    goto out;
+  }
+  manifest = load_blob (dir, digest, err);
+  if (manifest == NULL)
+    goto out;
+  config = load_blob (
+      dir, str (json_object_get (manifest, "config"), "digest"), err);
+  if (config == NULL)
+    goto out;
+  ml = json_object_get (manifest, "layers");
+  pl = json_object_get (json_object_get (plan, "image"), "layers");
+  diffs = json_object_get (json_object_get (config, "rootfs"), "diff_ids");
+  if (!json_is_array (ml) || json_array_size (ml) > V2C_REPORT_MAX_ITEMS) {
+    v2c_set_error (err, 0, "'%s': the manifest has no list of layers", dir);
+    goto out;
+  }
+  if (json_array_size (ml) != json_array_size (pl)) {
+    v2c_set_error (err, 0,
+                   "'%s': the image has %zu layers and the plan %zu: is it "
+                   "the image of this plan?",
+                   dir, json_array_size (ml), json_array_size (pl));
+    goto out;
+  }
+  ann = json_object_get (
+      json_array_get (json_object_get (index, "manifests"), 0), "annotations");
+  out = json_pack (
+      "{s:s, s:o, s:o, s:[]}", "manifest", digest, "created",
+      v2c_report_string (str (config, "created")), "ref",
+      v2c_report_string (str (ann, "org.opencontainers.image.ref.name")),
+      "layers");
+  if (out == NULL)
+    goto oom;
+  json_array_foreach (ml, i, l)
+  {
+    long long size = nonneg (l, "size");
+    json_t *o;
+
+    if (str (l, "digest") == NULL || size < 0) {
+      v2c_set_error (err, 0, "'%s': manifest layers[%zu]: no digest or size",
+                     dir, i);
+      json_decref (out);
+      out = NULL;
+      goto out;
+    }
+    o = json_pack (
+        "{s:o, s:o, s:o, s:I}", "name",
+        v2c_report_string (str (json_array_get (pl, i), "name")), "digest",
+        v2c_report_string (str (l, "digest")), "diff_id",
+        v2c_report_string (json_string_value (json_array_get (diffs, i))),
+        "size", (json_int_t) size);
+    if (json_array_append_new (json_object_get (out, "layers"), o) == -1)
+      goto oom;
+  }
+  goto out;
+oom:
+  json_decref (out);
+  out = NULL;
+  v2c_set_error (err, ENOMEM, "can't read the image '%s'", dir);
+out:
+  json_decref (index);
+  json_decref (manifest);
+  json_decref (config);
+  return out;
+}

@@ -1,0 +1,713 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The report JSON ("v2c.report/1") of an inventory and its plan.  Fields of
+ * the inputs are read through type-checked getters: a wrong type reads as
+ * absent, a list of the wrong type or over the limit is an error naming its
+ * JSON path.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "plan.h"
+#include "report.h"
+
+static const char *
+str (const json_t *o, const char *key)
+{
+  return json_string_value (json_object_get (o, key));
+}
+
+json_t *
+v2c_report_string (const char *s)
+{
+  size_t n;
+
+  if (s == NULL)
+    return json_null ();
+  n = strlen (s);
+  if (n > V2C_REPORT_MAX_STRING) {
+    n = V2C_REPORT_MAX_STRING;
+    while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
+      n--;
+  }
+  return json_stringn (s, n);
+}
+
+void
+v2c_report_human_size (long long bytes, char *buf, size_t size)
+{
+  static const char *const unit[]
+      = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+  double v = (double) bytes;
+  int u = -1;
+
+  if (bytes < 1024) {
+    snprintf (buf, size, "%lld B", bytes);
+    return;
+  }
+  while (v >= 1024 && u < 5) {
+    v /= 1024;
+    u++;
+  }
+  snprintf (buf, size, "%.1f %s", v, unit[u]);
+}
+
+/* key of o: absent or null (0), or an array of at most
+ * V2C_REPORT_MAX_ITEMS objects (strings when strings is set). */
+static int
+check_list (const json_t *o, const char *key, const char *what, int strings,
+            struct v2c_err *err)
+{
+  const json_t *a = json_object_get (o, key), *x;
+  size_t i;
+
+  if (a == NULL || json_is_null (a))
+    return 0;
+  if (!json_is_array (a))
+    return v2c_set_error (err, 0, "%s: %s: expected an array", what, key);
+  if (json_array_size (a) > V2C_REPORT_MAX_ITEMS)
+    return v2c_set_error (err, 0, "%s: %s: more than %d items", what, key,
+                          V2C_REPORT_MAX_ITEMS);
+  json_array_foreach (
+      a, i,
+      x) if (strings ? !json_is_string (x)
+                     : !json_is_object (
+                         x)) return v2c_set_error (err, 0,
+                                                   "%s: %s[%zu]: expected %s",
+                                                   what, key, i,
+                                                   strings ? "a string"
+                                                           : "an object");
+  return 0;
+}
+
+static int
+check_schema (const json_t *doc, const char *what, const char *want,
+              struct v2c_err *err)
+{
+  const char *s;
+
+  if (!json_is_object (doc))
+    return v2c_set_error (err, 0, "%s: expected a JSON object", what);
+  s = str (doc, "schema");
+  if (s == NULL)
+    return v2c_set_error (err, 0, "%s: schema: expected '%s'", what, want);
+  if (strcmp (s, want) != 0)
+    return v2c_set_error (err, 0, "%s: schema: '%.64s' is not '%s'", what, s,
+                          want);
+  return 0;
+}
+
+static int
+check_inventory (const json_t *inv, struct v2c_err *err)
+{
+  static const char *const lists[]
+      = { "blockers", "secrets", "data_dirs", "filesystems", NULL };
+  const json_t *x;
+  size_t i;
+
+  if (check_schema (inv, "inventory", "v2c.inventory/1", err) == -1)
+    return -1;
+  for (i = 0; lists[i]; i++)
+    if (check_list (inv, lists[i], "inventory", 0, err) == -1)
+      return -1;
+  json_array_foreach (json_object_get (inv, "blockers"), i, x)
+  {
+    if (str (x, "rule") == NULL)
+      return v2c_set_error (err, 0,
+                            "inventory: blockers[%zu].rule: expected a "
+                            "string",
+                            i);
+    if (check_list (x, "evidence", "inventory: blockers[]", 1, err) == -1)
+      return -1;
+  }
+  x = json_object_get (inv, "hardware");
+  if (x && !json_is_object (x) && !json_is_null (x))
+    return v2c_set_error (err, 0, "inventory: hardware: expected an object");
+  if (check_list (x, "disks", "inventory: hardware", 0, err) == -1)
+    return -1;
+  x = json_object_get (inv, "os");
+  if (x && !json_is_object (x) && !json_is_null (x))
+    return v2c_set_error (err, 0, "inventory: os: expected an object");
+  return 0;
+}
+
+int
+v2c_report_check_plan (const json_t *plan, struct v2c_err *err)
+{
+  const json_t *c, *img;
+  size_t i, j;
+
+  if (check_schema (plan, "plan", "v2c.plan/1", err) == -1
+      || check_list (plan, "components", "plan", 0, err) == -1
+      || check_list (plan, "dropped", "plan", 0, err) == -1
+      || check_list (plan, "notes", "plan", 1, err) == -1)
+    return -1;
+  json_array_foreach (json_object_get (plan, "components"), i, c)
+  {
+    const char *name = str (c, "name");
+    const json_t *rw = json_object_get (c, "replace_with");
+
+    if (name == NULL || name[0] == '\0')
+      return v2c_set_error (err, 0,
+                            "plan: components[%zu].name: expected a "
+                            "non-empty string",
+                            i);
+    for (j = 0; j < i; j++)
+      if (strcmp (name, str (json_array_get (
+                                 json_object_get (plan, "components"), j),
+                             "name"))
+          == 0)
+        return v2c_set_error (err, 0,
+                              "plan: components[%zu].name: '%.200s' is "
+                              "already the name of components[%zu]",
+                              i, name, j);
+    if (check_list (c, "ports", "plan: components[]", 0, err) == -1
+        || check_list (c, "volumes", "plan: components[]", 0, err) == -1
+        || check_list (c, "depends_on", "plan: components[]", 1, err) == -1)
+      return v2c_error_prefix (err, "component '%.200s'", name);
+    if (rw && !json_is_null (rw) && !json_is_object (rw))
+      return v2c_set_error (err, 0,
+                            "plan: components[%zu].replace_with: expected "
+                            "an object or null",
+                            i);
+  }
+  img = json_object_get (plan, "image");
+  if (img && !json_is_object (img) && !json_is_null (img))
+    return v2c_set_error (err, 0, "plan: image: expected an object");
+  if (check_list (img, "layers", "plan: image", 0, err) == -1)
+    return -1;
+  return 0;
+}
+
+static int
+check_image (const json_t *image, struct v2c_err *err)
+{
+  const json_t *l;
+  size_t i;
+
+  if (!json_is_object (image))
+    return v2c_set_error (err, 0, "image: expected an object");
+  if (check_list (image, "layers", "image", 0, err) == -1)
+    return -1;
+  json_array_foreach (json_object_get (image, "layers"), i, l) if (
+      str (l, "digest")
+      == NULL) return v2c_set_error (err, 0,
+                                     "image: layers[%zu].digest: expected a "
+                                     "string",
+                                     i);
+  return 0;
+}
+
+/* Set key to a (cut) copy of s, or null. */
+static int
+set_str (json_t *o, const char *key, const char *s)
+{
+  return json_object_set_new (o, key, v2c_report_string (s));
+}
+
+/* A non-negative integer of o, or -1. */
+static long long
+nonneg (const json_t *o, const char *key)
+{
+  const json_t *v = json_object_get (o, key);
+
+  if (!json_is_integer (v) || json_integer_value (v) < 0)
+    return -1;
+  return json_integer_value (v);
+}
+
+static json_t *
+vm_object (const json_t *inv, const json_t *plan)
+{
+  const json_t *os = json_object_get (inv, "os");
+  const json_t *src = json_object_get (inv, "source");
+  const char *name = str (inv, "name");
+  char osname[600] = "", source[V2C_REPORT_MAX_STRING + 64] = "";
+  json_t *vm = json_object ();
+
+  if (vm == NULL)
+    return NULL;
+  if (name == NULL)
+    name = str (plan, "name");
+  if (json_is_object (os)) {
+    const char *parts[3]
+        = { str (os, "distro"), str (os, "version"), str (os, "arch") };
+    size_t i, len = 0;
+
+    if (parts[0] == NULL)
+      parts[0] = str (os, "type");
+    for (i = 0; i < 3; i++)
+      if (parts[i] && parts[i][0] && len < sizeof osname - 1)
+        len += (size_t) snprintf (osname + len, sizeof osname - len,
+                                  "%s%.180s", len ? " " : "", parts[i]);
+  }
+  if (str (src, "path") || str (src, "format"))
+    snprintf (source, sizeof source, "%s%s%.4000s", str (src, "format") ?: "",
+              str (src, "format") && str (src, "path") ? ": " : "",
+              str (src, "path") ?: "");
+  if (set_str (vm, "name", name) == -1
+      || set_str (vm, "os", osname[0] ? osname : NULL) == -1
+      || set_str (vm, "hostname", str (os, "hostname")) == -1
+      || set_str (vm, "source", source[0] ? source : NULL) == -1) {
+    json_decref (vm);
+    return NULL;
+  }
+  return vm;
+}
+
+static int
+is_database (const char *conv)
+{
+  return conv
+         && (strcmp (conv, "postgresql") == 0 || strcmp (conv, "mysql") == 0
+             || strcmp (conv, "redis") == 0);
+}
+
+/* Path and reason of one component. */
+static void
+component_path (const json_t *c, const json_t *fitness, const char **path,
+                char *reason, size_t size)
+{
+  const json_t *rw = json_object_get (c, "replace_with");
+  const char *conv = str (c, "converter"), *kind = str (c, "kind");
+
+  if (strcmp (str (fitness, "verdict"), "not-containerisable") == 0) {
+    const json_t *r;
+    size_t i, len;
+
+    *path = "retain";
+    len = (size_t) snprintf (reason, size, "the VM is not containerisable (");
+    json_array_foreach (json_object_get (fitness, "rules"), i, r)
+    {
+      if (strcmp (str (r, "severity"), "blocker") != 0 || len >= size)
+        continue;
+      len += (size_t) snprintf (reason + len, size - len, "%s%.200s",
+                                i ? ", " : "", str (r, "title"));
+    }
+    if (len < size)
+      snprintf (reason + len, size - len, "): it stays on the VM");
+    return;
+  }
+  if (json_is_object (rw)) {
+    const char *advice = str (rw, "advice"), *image = str (rw, "image");
+
+    *path = "replace";
+    if (advice && advice[0])
+      snprintf (reason, size, "%s", advice);
+    else
+      snprintf (reason, size, "use '%.1000s' instead",
+                image ? image : "an official image");
+    return;
+  }
+  if (conv == NULL || strcmp (conv, "systemd") == 0) {
+    *path = "refactor";
+    snprintf (reason, size,
+              "no converter knows this daemon: the generic unit was copied "
+              "as it is; check its command, state, logs and health");
+    return;
+  }
+  if (json_is_true (json_object_get (c, "run_as_root"))) {
+    *path = "refactor";
+    snprintf (reason, size,
+              "runs as root: give it a non-root user and only the "
+              "capabilities it needs");
+    return;
+  }
+  *path = "replatform";
+  snprintf (reason, size, "the '%.200s' converter runs it as a %.200s", conv,
+            kind ? kind : "workload");
+}
+
+static json_t *
+components (const json_t *plan, const json_t *fitness)
+{
+  json_t *out = json_array (), *c;
+  size_t i, j;
+
+  if (out == NULL)
+    return NULL;
+  json_array_foreach (json_object_get (plan, "components"), i, c)
+  {
+    char reason[V2C_REPORT_MAX_STRING + 1];
+    const char *path;
+    json_t *o = json_object (), *ports = json_array (), *vols = json_array ();
+    json_t *deps = json_array (), *x;
+    const json_t *rw = json_object_get (c, "replace_with");
+    int rc = 0;
+
+    if (o == NULL || ports == NULL || vols == NULL || deps == NULL
+        || json_array_append_new (out, o) == -1) {
+      json_decref (ports);
+      json_decref (vols);
+      json_decref (deps);
+      goto oom;
+    }
+    rc |= json_object_set_new (o, "ports", ports);
+    rc |= json_object_set_new (o, "volumes", vols);
+    rc |= json_object_set_new (o, "depends_on", deps);
+    component_path (c, fitness, &path, reason, sizeof reason);
+    rc |= set_str (o, "name", str (c, "name"));
+    rc |= set_str (o, "kind", str (c, "kind"));
+    rc |= set_str (o, "converter", str (c, "converter"));
+    rc |= set_str (o, "path", path);
+    rc |= set_str (o, "reason", reason);
+    rc |= set_str (o, "replace_with", str (rw, "image"));
+    json_array_foreach (json_object_get (c, "ports"), j, x)
+    {
+      long long p = nonneg (x, "port");
+      const char *proto = str (x, "protocol");
+
+      if (p < 1 || p > 65535)
+        continue;
+      rc |= json_array_append_new (
+          ports, json_pack ("{s:I, s:o}", "port", (json_int_t) p, "protocol",
+                            v2c_report_string (proto ? proto : "tcp")));
+    }
+    json_array_foreach (json_object_get (c, "volumes"), j, x)
+    {
+      if (str (x, "name") == NULL)
+        continue;
+      rc |= json_array_append_new (
+          vols, json_pack ("{s:o, s:o, s:o}", "name",
+                           v2c_report_string (str (x, "name")), "kind",
+                           v2c_report_string (str (x, "kind")), "mount_path",
+                           v2c_report_string (str (x, "mount_path"))));
+    }
+    json_array_foreach (json_object_get (c, "depends_on"), j, x) rc
+        |= json_array_append_new (deps,
+                                  v2c_report_string (json_string_value (x)));
+    if (rc)
+      goto oom;
+  }
+  return out;
+oom:
+  json_decref (out);
+  return NULL;
+}
+
+static const char *
+migrate_how (const char *conv)
+{
+  if (conv && strcmp (conv, "postgresql") == 0)
+    return "dump/restore with pg_dump";
+  if (conv && strcmp (conv, "mysql") == 0)
+    return "dump/restore with mysqldump";
+  if (conv && strcmp (conv, "redis") == 0)
+    return "dump/restore with redis-cli --rdb";
+  return "rsync into the PVC";
+}
+
+/* The used_bytes of the data_dirs entry at path, or -1. */
+static long long
+data_size (const json_t *inv, const char *path, int *matched)
+{
+  const json_t *d;
+  size_t i;
+
+  json_array_foreach (json_object_get (inv, "data_dirs"), i, d)
+  {
+    const char *p = str (d, "path");
+    if (p && path && strcmp (p, path) == 0) {
+      matched[i] = 1;
+      return nonneg (d, "used_bytes");
+    }
+  }
+  return -1;
+}
+
+static json_t *
+volume (const char *comp, const char *name, const char *mount,
+        const char *size, long long bytes, const char *how)
+{
+  json_t *v = json_object ();
+
+  if (v == NULL || set_str (v, "component", comp) == -1
+      || set_str (v, "name", name) == -1
+      || set_str (v, "mount_path", mount) == -1
+      || set_str (v, "size", size) == -1
+      || json_object_set_new (v, "size_bytes",
+                              bytes >= 0 ? json_integer (bytes) : json_null ())
+             == -1
+      || set_str (v, "migrate", how) == -1) {
+    json_decref (v);
+    return NULL;
+  }
+  return v;
+}
+
+static json_t *
+volumes (const json_t *inv, const json_t *plan)
+{
+  const json_t *dirs = json_object_get (inv, "data_dirs"), *c, *v, *d;
+  int *matched = calloc (json_array_size (dirs) + 1, sizeof *matched);
+  json_t *out = json_array ();
+  size_t i, j;
+
+  if (out == NULL || matched == NULL)
+    goto oom;
+  json_array_foreach (json_object_get (plan, "components"), i, c)
+  {
+    const char *conv = str (c, "converter");
+
+    json_array_foreach (json_object_get (c, "volumes"), j, v)
+    {
+      const char *kind = str (v, "kind"), *mount = str (v, "mount_path");
+
+      if (kind == NULL || strcmp (kind, "pvc") != 0)
+        continue;
+      if (json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
+        break;
+      if (json_array_append_new (
+              out, volume (str (c, "name"), str (v, "name"), mount,
+                           str (v, "size"), data_size (inv, mount, matched),
+                           migrate_how (is_database (conv) ? conv : NULL)))
+          == -1)
+        goto oom;
+    }
+  }
+  /* data no component mounts still has to move somewhere */
+  json_array_foreach (dirs, i, d)
+  {
+    if (matched[i] || str (d, "path") == NULL
+        || json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
+      continue;
+    if (json_array_append_new (out, volume (NULL, NULL, str (d, "path"), NULL,
+                                            nonneg (d, "used_bytes"),
+                                            migrate_how (NULL)))
+        == -1)
+      goto oom;
+  }
+  free (matched);
+  return out;
+oom:
+  free (matched);
+  json_decref (out);
+  return NULL;
+}
+
+static int
+secret_cmp (const void *a, const void *b)
+{
+  const json_t *x = *(const json_t *const *) a,
+               *y = *(const json_t *const *) b;
+  int c = strcmp (str (x, "path"), str (y, "path"));
+
+  return c ? c : strcmp (str (x, "kind"), str (y, "kind"));
+}
+
+/* Where the secrets are and what kind: never the line or its text. */
+static json_t *
+secrets (const json_t *inv)
+{
+  const json_t *list = json_object_get (inv, "secrets"), *s;
+  json_t **v = calloc (json_array_size (list) + 1, sizeof *v), *out = NULL;
+  size_t i, n = 0;
+
+  if (v == NULL)
+    return NULL;
+  json_array_foreach (list, i, s)
+  {
+    const char *path = str (s, "path"), *kind = str (s, "kind");
+
+    if (path == NULL)
+      continue;
+    v[n] = json_pack ("{s:o, s:o}", "path", v2c_report_string (path), "kind",
+                      v2c_report_string (kind ? kind : "secret"));
+    if (v[n] == NULL)
+      goto out;
+    n++;
+  }
+  qsort (v, n, sizeof *v, secret_cmp);
+  out = json_array ();
+  for (i = 0; out && i < n; i++)
+    if ((i == 0 || secret_cmp (&v[i - 1], &v[i]) != 0)
+        && json_array_append (out, v[i]) == -1) {
+      json_decref (out);
+      out = NULL;
+    }
+out:
+  for (i = 0; i < n; i++)
+    json_decref (v[i]);
+  free (v);
+  return out;
+}
+
+static json_t *
+dropped (const json_t *plan)
+{
+  json_t *out = json_array (), *d;
+  size_t i;
+
+  json_array_foreach (json_object_get (plan, "dropped"), i, d)
+  {
+    if (out == NULL || str (d, "name") == NULL)
+      continue;
+    if (json_array_append_new (
+            out, json_pack ("{s:o, s:o}", "name",
+                            v2c_report_string (str (d, "name")), "reason",
+                            v2c_report_string (str (d, "reason"))))
+        == -1) {
+      json_decref (out);
+      out = NULL;
+    }
+  }
+  return out;
+}
+
+static json_t *
+layers (const json_t *plan, const json_t *image)
+{
+  const json_t *pl
+      = json_object_get (json_object_get (plan, "image"), "layers");
+  const json_t *src = image ? json_object_get (image, "layers") : pl, *l;
+  json_t *out = json_array ();
+  size_t i;
+
+  json_array_foreach (src, i, l)
+  {
+    const char *name = str (l, "name");
+    long long size = image ? nonneg (l, "size") : -1;
+    json_t *o;
+
+    if (out == NULL)
+      break;
+    if (name == NULL)
+      name = str (json_array_get (pl, i), "name");
+    o = json_pack ("{s:o, s:o, s:o}", "name", v2c_report_string (name),
+                   "digest",
+                   v2c_report_string (image ? str (l, "digest") : NULL),
+                   "size", size >= 0 ? json_integer (size) : json_null ());
+    if (json_array_append_new (out, o) == -1) {
+      json_decref (out);
+      out = NULL;
+    }
+  }
+  return out;
+}
+
+/* Sum of the non-negative integers key of the objects of list, -1 when
+ * none; saturates rather than overflows. */
+static long long
+sum (const json_t *list, const char *key)
+{
+  const json_t *x;
+  long long total = -1;
+  size_t i;
+
+  json_array_foreach (list, i, x)
+  {
+    long long v = nonneg (x, key);
+    if (v < 0)
+      continue;
+    if (total < 0)
+      total = 0;
+    if (__builtin_add_overflow (total, v, &total))
+      total = INT64_MAX;
+  }
+  return total;
+}
+
+static json_t *
+jint (long long v)
+{
+  return v >= 0 ? json_integer (v) : json_null ();
+}
+
+static json_t *
+sizing (const json_t *inv, const json_t *plan)
+{
+  const json_t *hw = json_object_get (inv, "hardware");
+  const json_t *pvm = json_object_get (plan, "vm");
+  long long cpus = nonneg (hw, "cpus"), mem = nonneg (hw, "memory_mib");
+  long long disk = sum (json_object_get (hw, "disks"), "capacity_bytes");
+
+  if (cpus < 0)
+    cpus = nonneg (pvm, "cpus");
+  if (mem < 0)
+    mem = nonneg (pvm, "memory_mib");
+  return json_pack (
+      "{s:o, s:o, s:o, s:o, s:o}", "cpus", jint (cpus), "memory_mib",
+      jint (mem), "disk_bytes", jint (disk), "used_bytes",
+      jint (sum (json_object_get (inv, "filesystems"), "used_bytes")),
+      "data_bytes",
+      jint (sum (json_object_get (inv, "data_dirs"), "used_bytes")));
+}
+
+static json_t *
+image_info (const json_t *image)
+{
+  if (image == NULL)
+    return json_null ();
+  return json_pack ("{s:o, s:o, s:o}", "manifest",
+                    v2c_report_string (str (image, "manifest")), "ref",
+                    v2c_report_string (str (image, "ref")), "created",
+                    v2c_report_string (str (image, "created")));
+}
+
+static json_t *
+notes (const json_t *plan)
+{
+  json_t *out = json_array (), *n;
+  size_t i;
+
+  json_array_foreach (
+      json_object_get (plan, "notes"), i,
+      n) if (out
+             && json_array_append_new (
+                    out, v2c_report_string (json_string_value (n)))
+                    == -1)
+  {
+    json_decref (out);
+    out = NULL;
+  }
+  return out;
+}
+
+json_t *
+v2c_report_build (const json_t *inventory, const json_t *plan,
+                  const json_t *image, struct v2c_err *err)
+{
+  json_t *own = NULL, *report = NULL, *fitness;
+
+  if (check_inventory (inventory, err) == -1)
+    return NULL;
+  if (plan == NULL) {
+    own = v2c_plan_build (inventory, NULL, err);
+    if (own == NULL)
+      return NULL;
+    plan = own;
+  }
+  if (v2c_report_check_plan (plan, err) == -1)
+    goto out;
+  if (image && check_image (image, err) == -1)
+    goto out;
+  fitness = v2c_report_fitness (inventory, plan, err);
+  if (fitness == NULL)
+    goto out;
+  report = json_pack ("{s:s, s:o*, s:o}", "schema", "v2c.report/1", "vm",
+                      vm_object (inventory, plan), "fitness", fitness);
+  if (report == NULL
+      || json_object_set_new (report, "components", components (plan, fitness))
+             == -1
+      || json_object_set_new (report, "volumes", volumes (inventory, plan))
+             == -1
+      || json_object_set_new (report, "secrets", secrets (inventory)) == -1
+      || json_object_set_new (report, "dropped", dropped (plan)) == -1
+      || json_object_set_new (report, "layers", layers (plan, image)) == -1
+      || json_object_set_new (report, "image", image_info (image)) == -1
+      || json_object_set_new (report, "sizing", sizing (inventory, plan)) == -1
+      || json_object_set_new (report, "notes", notes (plan)) == -1) {
+    json_decref (report);
+    report = NULL;
+    v2c_set_error (err, ENOMEM, "can't build the report");
+  }
+out:
+  json_decref (own);
+  return report;
+}

@@ -1,0 +1,144 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The refactor report ("v2c.report/1", lib/report*.c): how fit a VM is
+ * for containers (fitness rules kept as data in lib/report-rules.c),
+ * what becomes of each component, the data to migrate, the secrets to
+ * re-create, and the image's layers; rendered as JSON, Markdown
+ * (lib/report-md.c) and one self-contained HTML page
+ * (lib/report-html.c).  Not installed.
+ *
+ * The inventory and the plan come from files people edit: both are
+ * hostile.  Every field is type-checked as it is read, every list is
+ * bounded, and strings from the guest are escaped by the renderers.
+ * Output depends only on the input (same input, same bytes).
+ */
+#ifndef V2C_REPORT_H
+#define V2C_REPORT_H
+
+#include <jansson.h>
+
+#include "v2c-internal.h"
+
+/* Most items of any list the report carries (rules, components,
+ * volumes, secrets, dropped services, layers), and most evidence
+ * strings of one rule. */
+#define V2C_REPORT_MAX_ITEMS 4096
+#define V2C_REPORT_MAX_EVIDENCE 20
+/* Longest string copied from the input; longer ones are cut. */
+#define V2C_REPORT_MAX_STRING 4096
+
+/* The report of an inventory ("v2c.inventory/1") and its plan
+ * ("v2c.plan/1").  image: NULL, or {"manifest": "sha256:..", "created":
+ * "RFC3339", "ref": name, "layers": [{"name", "digest", "diff_id",
+ * "size", ...}]} (the shape of v2c_extract_summary).  New reference,
+ * caller must json_decref; NULL with err set. */
+json_t *v2c_report_build (const json_t *inventory, const json_t *plan,
+                          const json_t *image, struct v2c_err *err);
+
+/* The report as Markdown / as one HTML page (inline CSS and SVG, no
+ * script, nothing fetched).  malloc'd, NUL-terminated; caller frees.
+ * NULL with err set. */
+char *v2c_report_markdown (const json_t *report, struct v2c_err *err);
+char *v2c_report_html (const json_t *report, struct v2c_err *err);
+
+/* report.json, report.md and report.html written into the existing
+ * directory dir, each atomically (temporary name, fsync, rename).
+ * 0, or -1 with err set. */
+int v2c_report_write (const json_t *report, const char *dir,
+                      struct v2c_err *err);
+
+/* The image object (above) of an OCI image layout written by
+ * v2c-extract: manifest digest (checked), created, ref, and its layers
+ * named after plan.image.layers (layer i of the manifest is layer i of
+ * the plan).  New reference; NULL with err set. */
+json_t *v2c_report_image_from_layout (const char *dir, const json_t *plan,
+                                      struct v2c_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Internal to lib/report*.c                                          */
+
+enum v2c_report_severity {
+  V2C_SEV_INFO = 0,
+  V2C_SEV_LOW,
+  V2C_SEV_MEDIUM,
+  V2C_SEV_HIGH,
+  V2C_SEV_BLOCKER,
+};
+
+/* What makes a rule fire. */
+enum v2c_report_cond {
+  /* inventory os.type equals param */
+  V2C_COND_OS_TYPE,
+  /* hardware.guest_os_id starts with param (case-insensitive), used
+   * when the guest was not inspected */
+  V2C_COND_GUEST_OS_ID_PREFIX,
+  /* os.arch is one of the '|'-separated words of param */
+  V2C_COND_OS_ARCH,
+  /* the inventory's blockers[] has a blocker whose rule is param */
+  V2C_COND_BLOCKER,
+  /* a component made by one of the converters in param ('|'-separated) */
+  V2C_COND_DATABASE,
+  /* a StatefulSet with a pvc volume made by none of the converters in
+   * param (its state moves with it) */
+  V2C_COND_STATEFUL,
+  /* the sum of data_dirs[].used_bytes is above threshold */
+  V2C_COND_DATA_ABOVE,
+  /* a component made by the converter param (the generic one) */
+  V2C_COND_CONVERTER,
+  /* a component with run_as_root true */
+  V2C_COND_RUN_AS_ROOT,
+  /* the inventory's secrets[] is not empty */
+  V2C_COND_SECRETS,
+  /* more components than threshold */
+  V2C_COND_COMPONENTS_ABOVE,
+  /* the plan has no component */
+  V2C_COND_NO_COMPONENTS,
+};
+
+struct v2c_report_rule {
+  const char *id;
+  enum v2c_report_severity severity;
+  enum v2c_report_cond cond;
+  const char *param;
+  long long threshold;
+  const char *title;
+  const char *advice;
+};
+
+/* The table, ended by a row with id NULL.  Rows sharing an id make one
+ * fired rule (their evidence merged). */
+extern const struct v2c_report_rule v2c_report_rules[];
+
+const char *v2c_report_severity_name (enum v2c_report_severity s);
+
+/* Evaluate the table on a checked inventory and plan: the fitness
+ * object {verdict, score, rules[]}.  New reference; NULL with err. */
+json_t *v2c_report_fitness (const json_t *inventory, const json_t *plan,
+                            struct v2c_err *err);
+
+/* Check the fields of a plan the report reads: 0, or -1 with err
+ * naming the JSON path. */
+int v2c_report_check_plan (const json_t *plan, struct v2c_err *err);
+
+/* A growing NUL-terminated buffer for the renderers; on out of memory
+ * it sets failed and ignores what follows. */
+struct v2c_rbuf {
+  char *s;
+  size_t len, cap;
+  int failed;
+};
+void v2c_rbuf_add (struct v2c_rbuf *b, const char *s, size_t n);
+void v2c_rbuf_puts (struct v2c_rbuf *b, const char *s);
+void v2c_rbuf_printf (struct v2c_rbuf *b, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+/* Hand the text over (caller frees), or NULL with err set. */
+char *v2c_rbuf_finish (struct v2c_rbuf *b, struct v2c_err *err);
+/* A JSON string of s cut to V2C_REPORT_MAX_STRING bytes on a character
+ * boundary; JSON null when s is NULL.  NULL only on out of memory. */
+json_t *v2c_report_string (const char *s);
+/* "1.5 GiB" style size into buf. */
+void v2c_report_human_size (long long bytes, char *buf, size_t size);
+
+#endif /* V2C_REPORT_H */

@@ -1,0 +1,97 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * libFuzzer target for the report: the bytes as JSON go to
+ * v2c_report_build as the inventory (with a fixed good plan, and with
+ * no plan so that one is built from them), as the plan (with a fixed
+ * good inventory) and as the image object; every report built is
+ * rendered as Markdown and HTML, which must not fail.
+ */
+#include <config.h>
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+static const char good_inventory[]
+    = "{\"schema\": \"v2c.inventory/1\", \"name\": \"vm<1>\","
+      " \"os\": {\"type\": \"linux\", \"distro\": \"debian\", \"version\":"
+      " \"12\", \"arch\": \"x86_64\", \"hostname\": \"h\"},"
+      " \"hardware\": {\"cpus\": 2, \"memory_mib\": 1024, \"disks\":"
+      " [{\"capacity_bytes\": 1073741824}]},"
+      " \"filesystems\": [{\"used_bytes\": 5000}],"
+      " \"data_dirs\": [{\"path\": \"/var/lib/pg\", \"service\": \"pg\","
+      " \"used_bytes\": 70000000000}],"
+      " \"secrets\": [{\"path\": \"/etc/a|b\", \"kind\": \"password\","
+      " \"line\": 1, \"evidence\": \"pw=<redacted>\"}],"
+      " \"blockers\": [{\"rule\": \"kernel-module-dkms\", \"severity\":"
+      " \"high\", \"evidence\": [\"/var/lib/dkms/x\"]}, {\"rule\": \"odd\","
+      " \"severity\": \"low\", \"evidence\": [\"e\"]}]}";
+
+static const char good_plan[]
+    = "{\"schema\": \"v2c.plan/1\", \"name\": \"vm\", \"image\":"
+      " {\"layers\": [{\"name\": \"os\"}, {\"name\": \"app\"}]},"
+      " \"components\": [{\"name\": \"web\", \"converter\": \"nginx\","
+      " \"kind\": \"Deployment\", \"run_as_root\": true, \"ports\":"
+      " [{\"port\": 80, \"protocol\": \"tcp\"}], \"depends_on\": [\"db\"],"
+      " \"replace_with\": {\"image\": \"nginx\", \"advice\": \"use it\"}},"
+      " {\"name\": \"db\", \"converter\": \"postgresql\", \"kind\":"
+      " \"StatefulSet\", \"volumes\": [{\"name\": \"data\", \"kind\":"
+      " \"pvc\", \"mount_path\": \"/var/lib/pg\", \"size\": \"1Gi\"}],"
+      " \"depends_on\": [\"web\"]}],"
+      " \"dropped\": [{\"name\": \"ssh\", \"reason\": \"login\"}],"
+      " \"notes\": [\"n\"]}";
+
+static void
+render (json_t *report)
+{
+  struct v2c_err err = { 0, "" };
+  char *s;
+
+  if (report == NULL)
+    return;
+  s = v2c_report_markdown (report, &err);
+  if (s == NULL)
+    abort ();
+  free (s);
+  s = v2c_report_html (report, &err);
+  if (s == NULL)
+    abort ();
+  free (s);
+  json_decref (report);
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *doc, *inv, *plan;
+  const char *schema;
+
+  doc = json_loadb ((const char *) data, size, 0, NULL);
+  if (doc == NULL)
+    return 0;
+  inv = json_loads (good_inventory, 0, NULL);
+  plan = json_loads (good_plan, 0, NULL);
+  if (inv == NULL || plan == NULL)
+    abort ();
+  render (v2c_report_build (doc, plan, NULL, &err));
+  schema = json_string_value (json_object_get (doc, "schema"));
+  if (schema && strcmp (schema, "v2c.inventory/1") == 0)
+    render (v2c_report_build (doc, NULL, NULL, &err));
+  render (v2c_report_build (inv, doc, NULL, &err));
+  render (v2c_report_build (inv, plan, doc, &err));
+  /* the renderers take any JSON object too */
+  if (json_is_object (doc))
+    render (json_incref (doc));
+  json_decref (inv);
+  json_decref (plan);
+  json_decref (doc);
+  return 0;
+}
