@@ -4,7 +4,9 @@
  *
  * The dpkg database: /var/lib/dpkg/status, the journal in updates/, the
  * one-stanza-per-file status.d/ of distroless images, and per package
- * info/NAME[:ARCH].{list,md5sums,conffiles}.
+ * info/NAME[:ARCH].{list,md5sums,conffiles}; and, when asked
+ * (V2C_PKG_LICENSES), each package's licence from the machine-readable
+ * /usr/share/doc/NAME/copyright.
  *
  * Which packages count as installed: those whose Status says the
  * package's files are (at least partly) on disk, which are also the ones
@@ -33,6 +35,7 @@
 #include <strings.h>
 
 #include "inspect-pkg-private.h"
+#include "sbom.h"
 
 #define DPKG_DIR "/var/lib/dpkg"
 #define MAX_STATUS_BYTES (256u << 20)
@@ -840,6 +843,174 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* Licences: /usr/share/doc/NAME/copyright                             */
+
+#define MAX_COPYRIGHT_BYTES (64u << 10)
+#define MAX_LICENSES 64 /* distinct short names in one file */
+#define MAX_LICENSE_NAME 256
+
+/* Whether a paragraph's Format: says machine-readable (DEP-5): the
+ * published URL ends in copyright-format/1.0/, drafts said dep5. */
+static int
+is_dep5_format (const char *v, size_t n)
+{
+  static const char *const marks[] = { "copyright-format", "dep5", "dep-5" };
+  size_t i, k;
+
+  for (k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+    size_t ml = strlen (marks[k]);
+    for (i = 0; i + ml <= n; i++)
+      if (strncasecmp (v + i, marks[k], ml) == 0)
+        return 1;
+  }
+  return 0;
+}
+
+/* A short name joins the list when not there yet. */
+static int
+add_license (struct span *names, size_t *n, struct span v)
+{
+  size_t i;
+
+  if (v.n == 0 || v.n > MAX_LICENSE_NAME)
+    return 0;
+  for (i = 0; i < *n; i++)
+    if (names[i].n == v.n && memcmp (names[i].s, v.s, v.n) == 0)
+      return 0;
+  if (*n == MAX_LICENSES)
+    return -1;
+  names[(*n)++] = v;
+  return 0;
+}
+
+char *
+v2c_dpkg_copyright_license (const char *buf, size_t len)
+{
+  struct span names[MAX_LICENSES], header = { NULL, 0 }, lic = { NULL, 0 };
+  size_t n = 0, i, pos = 0, llen, total = 0;
+  int files = 0, dep5 = 0, r, known = 0, any = 0, header_done = 0;
+  const char *line;
+  char *joined, *spdx, *out;
+
+  errno = 0;
+  if (len > MAX_COPYRIGHT_BYTES)
+    len = MAX_COPYRIGHT_BYTES;
+  /* paragraphs: Format: in the first, then Files: + License: ones */
+  while ((r = v2c_pkgutil_line (buf, len, &pos, len, &line, &llen)) != 0) {
+    const char *colon, *v;
+    size_t vn, k;
+    int blank = 1;
+
+    for (k = 0; k < llen && blank; k++)
+      if (line[k] != ' ' && line[k] != '\t' && line[k] != '\r')
+        blank = 0;
+    if (blank) {
+      if (!any)
+        continue;
+      if (files && lic.n && add_license (names, &n, lic) == -1)
+        break;
+      if (!header_done && !dep5)
+        return NULL; /* a free-form file: the licence is prose */
+      header_done = 1;
+      files = any = 0;
+      lic.n = 0;
+      continue;
+    }
+    if (line[0] == ' ' || line[0] == '\t' || line[0] == '#')
+      continue; /* continuation (the licence text) or comment */
+    colon = memchr (line, ':', llen);
+    if (colon == NULL)
+      continue;
+    any = 1;
+    v = colon + 1;
+    vn = line + llen - v;
+    vn = strnlen (v, vn);
+    trim (&v, &vn);
+    while (vn && v[vn - 1] == '\r')
+      vn--;
+    if (!header_done && (size_t) (colon - line) == 6
+        && strncasecmp (line, "Format", 6) == 0)
+      dep5 = is_dep5_format (v, vn);
+    else if (!header_done && (size_t) (colon - line) == 20
+             && strncasecmp (line, "Format-Specification", 20) == 0)
+      dep5 = is_dep5_format (v, vn);
+    else if ((size_t) (colon - line) == 5
+             && strncasecmp (line, "Files", 5) == 0)
+      files = 1;
+    else if ((size_t) (colon - line) == 7
+             && strncasecmp (line, "License", 7) == 0) {
+      lic.s = v;
+      lic.n = vn;
+      if (!header_done) {
+        header.s = v;
+        header.n = vn;
+      }
+    }
+  }
+  if (!dep5)
+    return NULL;
+  if (files && lic.n && add_license (names, &n, lic) == -1)
+    n = MAX_LICENSES;
+  if (n == 0 && header.n && add_license (names, &n, header) == -1)
+    return NULL;
+  if (n == 0)
+    return NULL;
+  for (i = 0; i < n; i++)
+    total += names[i].n + 8;
+  joined = malloc (total + 1);
+  if (joined == NULL)
+    return NULL;
+  pos = 0;
+  for (i = 0; i < n; i++) {
+    int compound = memchr (names[i].s, ' ', names[i].n) != NULL
+                   || memchr (names[i].s, ',', names[i].n) != NULL;
+    if (i > 0) {
+      memcpy (joined + pos, " AND ", 5);
+      pos += 5;
+    }
+    if (compound)
+      joined[pos++] = '(';
+    memcpy (joined + pos, names[i].s, names[i].n);
+    pos += names[i].n;
+    if (compound)
+      joined[pos++] = ')';
+  }
+  joined[pos] = '\0';
+  /* an SPDX expression when every name maps, else the names as written */
+  spdx = v2c_license_spdx (joined, pos, &known);
+  if (spdx && known) {
+    free (joined);
+    return spdx;
+  }
+  free (spdx);
+  out = joined;
+  errno = 0;
+  return out;
+}
+
+/* The licence of a package from its copyright file; an absent,
+ * unreadable, oversized or free-form file leaves it unknown. */
+static int
+load_license (struct v2c_fs *fs, struct ent *e, struct v2c_err *err)
+{
+  char path[MAX_PATH + 64], *buf;
+  size_t len;
+
+  if (strchr (e->p.name, '/') || strcmp (e->p.name, "..") == 0
+      || strcmp (e->p.name, ".") == 0 || strlen (e->p.name) > MAX_PATH)
+    return 0;
+  snprintf (path, sizeof path, "/usr/share/doc/%s/copyright", e->p.name);
+  buf = v2c_fs_read (fs, path, MAX_COPYRIGHT_BYTES, &len);
+  if (buf == NULL)
+    return 0;
+  e->p.license = v2c_dpkg_copyright_license (buf, len);
+  free (buf);
+  if (e->p.license == NULL && errno == ENOMEM)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
 
 static int
 read_dir_files (struct v2c_fs *fs, struct db *db, const char *dir, int journal,
@@ -946,7 +1117,7 @@ v2c_dpkg_read (struct v2c_fs *fs, int with_files, struct v2c_pkgs *out,
   if (db_finish (&db, err) == -1)
     goto fail;
 
-  if (with_files) {
+  if (with_files & V2C_PKG_FILES) {
     names = v2c_fs_list (fs, DPKG_DIR "/info");
     while (names && names[nnames])
       nnames++;
@@ -958,6 +1129,14 @@ v2c_dpkg_read (struct v2c_fs *fs, int with_files, struct v2c_pkgs *out,
     v2c_strv_free (names);
     names = NULL;
   }
+  /* one read a package: cheap on a directory or once the guest's
+   * /usr/share/doc is preloaded, a round trip each otherwise */
+  if (with_files & V2C_PKG_LICENSES)
+    for (i = 0; i < db.n; i++)
+      if (load_license (fs, &db.v[i], err) == -1) {
+        v2c_error_prefix (err, "package '%s'", db.v[i].p.name);
+        goto fail;
+      }
   return db_out (&db, out, err);
 
 fail:

@@ -26,4 +26,23 @@ int v2c_pkgutil_is_hex (const char *s, size_t n);
 /* A lower-case copy of n bytes.  Caller frees. */
 char *v2c_pkgutil_lower (const char *s, size_t n);
 
+/* Bits of v2c_dpkg_read's with_files: the files of each package
+ * (info/), and the licence of each from /usr/share/doc/NAME/copyright
+ * (one read a package: the guest session should preload
+ * /usr/share/doc first).  rpm and apk record licences in their database
+ * and read files for any non-zero value. */
+#ifndef V2C_PKG_FILES
+#define V2C_PKG_FILES 1
+#define V2C_PKG_LICENSES 2
+#endif
+
+/* The licence of a Debian copyright file (buf need not be NUL
+ * terminated; at most its first 64 KiB are read): for a machine-readable
+ * (DEP-5) file, the distinct License: short names of its Files
+ * paragraphs (of its header when no Files paragraph has one), as an
+ * SPDX expression joined with AND when every name maps to an SPDX id,
+ * else as written joined with AND.  NULL for a free-form file or one
+ * naming no licence (errno 0), or out of memory (errno ENOMEM). */
+char *v2c_dpkg_copyright_license (const char *buf, size_t len);
+
 #endif /* V2C_INSPECT_PKG_PRIVATE_H */

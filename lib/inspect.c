@@ -23,6 +23,7 @@
 #include "inspect.h"
 #include "source-private.h"
 #include "inspect-private.h"
+#include "inspect-pkg-private.h"
 
 static json_t *
 jstr (const char *s)
@@ -557,7 +558,9 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   memset (&facts, 0, sizeof facts);
   memset (&secrets, 0, sizeof secrets);
 
-  if (v2c_inspect_packages (fs, package_format, 1, &pkgs, err) == -1) {
+  if (v2c_inspect_packages (fs, package_format,
+                            V2C_PKG_FILES | V2C_PKG_LICENSES, &pkgs, err)
+      == -1) {
     v2c_error_prefix (err, "packages");
     goto out;
   }
@@ -717,6 +720,19 @@ v2c_inspect_guest (struct v2c_guest *g, json_t *inv, struct v2c_err *err)
     return -1;
   }
   stage ("streamed /etc, the package database and unit directories");
+  /* Debian's licences are in /usr/share/doc/NAME/copyright: one stream
+   * of the directory, files cut at 64 KiB (the licence reader's limit),
+   * instead of a round trip per package */
+  if (pf && strcmp (pf, "deb") == 0) {
+    static const char *const doc[] = { "/usr/share/doc", NULL };
+
+    if (v2c_fs_guest_preload (fs, doc, 64u << 10, err) == -1) {
+      v2c_fs_free (fs);
+      timing_guest = NULL;
+      return -1;
+    }
+    stage ("streamed /usr/share/doc (licences)");
+  }
   r = v2c_inspect_fs (fs, pf, inv, err);
   timing_guest = NULL;
   v2c_fs_free (fs);

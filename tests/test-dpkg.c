@@ -23,6 +23,7 @@
 #include <openssl/evp.h>
 
 #include "inspect.h"
+#include "inspect-pkg-private.h"
 
 static int failures;
 
@@ -324,7 +325,8 @@ test_machine (void)
   }
 
   t0 = now ();
-  if (v2c_dpkg_read (fs, 1, &pkgs, &err) == -1) {
+  if (v2c_dpkg_read (fs, V2C_PKG_FILES | V2C_PKG_LICENSES, &pkgs, &err)
+      == -1) {
     CHECK (0, "v2c_dpkg_read: %s", err.msg);
     v2c_fs_free (fs);
     return 1;
@@ -366,7 +368,22 @@ test_machine (void)
     snprintf (line, sizeof line, "%s\t%s\t%s", p->name, p->evr, s0 (p->arch));
     strv_add (&ours, line);
     CHECK (streq0 (p->manager, "dpkg"), "manager '%s'", s0 (p->manager));
-    CHECK (p->license == NULL, "%s: license set", p->name);
+    if (p->license) {
+      /* only machine-readable copyright files give one */
+      char cp[4200], head[512] = "";
+      FILE *cf;
+      snprintf (cp, sizeof cp, "%s/usr/share/doc/%s/copyright", root, p->name);
+      cf = fopen (cp, "r");
+      if (cf) {
+        size_t got = fread (head, 1, sizeof head - 1, cf);
+        head[got] = '\0';
+        fclose (cf);
+      }
+      CHECK (
+          p->license[0]
+              && (strstr (head, "copyright-format") || strstr (head, "dep5")),
+          "%s: licence '%s' from a file not DEP-5", p->name, p->license);
+    }
   }
   strv_sort (&ours);
   strv_sort (&theirs);
@@ -766,11 +783,32 @@ test_tree (const char *tmp)
   put (root, "var/lib/dpkg/updates/tmp.i",
        "Package: ignored\nStatus: install ok installed\nVersion: 1\n");
 
+  /* copyright files: DEP-5 with several License: fields (a duplicate,
+   * an "or", a stand-alone License paragraph that is not a Files one),
+   * DEP-5 naming a licence SPDX lacks, and a free-form file */
+  put (root, "usr/share/doc/app/copyright",
+       "Format: https://www.debian.org/doc/packaging-manuals/"
+       "copyright-format/1.0/\nUpstream-Name: app\n\n"
+       "Files: *\nCopyright: 2020 A\nLicense: GPL-2+\n\n"
+       "Files: lib/*\nCopyright: 2021 B\nLicense: BSD-3-clause\n"
+       " Redistribution and use...\n .\n License: not a field\n\n"
+       "Files: debian/*\nLicense: GPL-2+\n\n"
+       "Files: contrib/*\nLicense: GPL-2+ or Artistic\n\n"
+       "License: GPL-2+\n On Debian systems...\n\n"
+       "License: Zope-2.1\n a stand-alone text, no Files: not counted\n");
+  put (root, "usr/share/doc/libc6/copyright",
+       "Format: http://www.debian.org/doc/packaging-manuals/"
+       "copyright-format/1.0/\n\nFiles: *\nLicense: LGPL-2.1+\n\n"
+       "Files: timezone/*\nLicense: public-domain\n");
+  put (root, "usr/share/doc/upgraded/copyright",
+       "This package was debianized by A <a@example.org>.\n\n"
+       "License: GPL-2+\n\nIt is free software: see GPL-2.\n");
   fs = v2c_fs_open_dir (root, &err);
   CHECK (fs != NULL, "open_dir: %s", err.msg);
   if (fs == NULL)
     return;
-  CHECK (v2c_dpkg_read (fs, 1, &pk, &err) == 0, "read: %s", err.msg);
+  CHECK (v2c_dpkg_read (fs, V2C_PKG_FILES | V2C_PKG_LICENSES, &pk, &err) == 0,
+         "read: %s", err.msg);
   CHECK (pk.n == 4, "tree: %zu packages, want 4 (app, libc6 x2, upgraded)",
          pk.n);
   CHECK (find (&pk, "later-removed", NULL) == NULL,
@@ -804,12 +842,34 @@ test_tree (const char *tmp)
          "obsolete conffile not in .list listed");
   CHECK (find_file (p, "/usr/bin") && !find_file (p, "/usr/bin")->digest,
          "directory");
+  p = find (&pk, "app", NULL);
+  CHECK (p
+             && streq0 (p->license, "GPL-2.0-or-later AND BSD-3-Clause AND "
+                                    "(GPL-2.0-or-later OR Artistic-1.0)"),
+         "app licence: '%s'", p ? s0 (p->license) : "");
+  p = find (&pk, "libc6", "i386");
+  CHECK (p && streq0 (p->license, "LGPL-2.1+ AND public-domain"),
+         "libc6 licence (as written: public-domain has no SPDX id): '%s'",
+         p ? s0 (p->license) : "");
+  p = find (&pk, "upgraded", NULL);
+  CHECK (p && p->license == NULL, "free-form copyright gave '%s'",
+         p ? s0 (p->license) : "");
   v2c_pkgs_free_contents (&pk);
 
   /* without files: the same packages, no files */
   CHECK (v2c_dpkg_read (fs, 0, &pk, &err) == 0 && pk.n == 4
              && pk.v[0].nfiles == 0,
          "read without files");
+  v2c_pkgs_free_contents (&pk);
+  /* files without licences, licences without files */
+  CHECK (v2c_dpkg_read (fs, V2C_PKG_FILES, &pk, &err) == 0 && pk.n == 4
+             && (p = find (&pk, "app", NULL)) && p->license == NULL
+             && p->nfiles == 7,
+         "files only");
+  v2c_pkgs_free_contents (&pk);
+  CHECK (v2c_dpkg_read (fs, V2C_PKG_LICENSES, &pk, &err) == 0 && pk.n == 4
+             && (p = find (&pk, "app", NULL)) && p->license && p->nfiles == 0,
+         "licences only");
   v2c_pkgs_free_contents (&pk);
   v2c_fs_free (fs);
 
@@ -825,14 +885,57 @@ test_tree (const char *tmp)
   put (root, "var/lib/dpkg/status.d/libssl3",
        "Package: libssl3\nVersion: 3.0.11-1~deb12u2\nArchitecture: amd64\n"
        "Source: openssl\n");
+  {
+    /* larger than the 64 KiB read: no licence, no error */
+    size_t big = 70000, k;
+    char *huge = malloc (big + 1);
+    const char *head = "Format: https://www.debian.org/doc/packaging-manuals/"
+                       "copyright-format/1.0/\n\nFiles: *\nLicense: MIT\n";
+    char path[8192];
+    FILE *jf;
+
+    if (huge == NULL)
+      abort ();
+    memcpy (huge, head, strlen (head));
+    for (k = strlen (head); k < big; k++)
+      huge[k] = k % 64 == 63 ? '\n' : 'x';
+    huge[big] = '\0';
+    put (root, "usr/share/doc/base-files/copyright", huge);
+    free (huge);
+    /* binary junk after a DEP-5 header: a NUL ends the value */
+    put (root, "usr/share/doc/libssl3/copyright", "");
+    snprintf (path, sizeof path, "%s/usr/share/doc/libssl3/copyright", root);
+    jf = fopen (path, "w");
+    if (jf == NULL)
+      abort ();
+    fputs ("Format: https://www.debian.org/doc/packaging-manuals/"
+           "copyright-format/1.0/\n\n",
+           jf);
+    {
+      static const char junk[]
+          = "Files: *\nLicense: Apache-2.0\0\xff\xfe junk\n\x01\x02:\n\n";
+      fwrite (junk, 1, sizeof junk - 1, jf);
+    }
+    for (k = 0; k < 3000; k++)
+      fputc ((int) ((k * 7919) % 256), jf);
+    fclose (jf);
+  }
   fs = v2c_fs_open_dir (root, &err);
-  CHECK (fs && v2c_dpkg_read (fs, 1, &pk, &err) == 0, "distroless: %s",
-         err.msg);
+  CHECK (fs
+             && v2c_dpkg_read (fs, V2C_PKG_FILES | V2C_PKG_LICENSES, &pk, &err)
+                    == 0,
+         "distroless: %s", err.msg);
   CHECK (pk.n == 2, "distroless: %zu packages", pk.n);
   p = find (&pk, "base-files", NULL);
   CHECK (p && p->nfiles == 2 && streq0 (p->files[1].path, "/usr/bin/app")
              && streq0 (p->files[1].digest, md5d),
          "distroless: files from status.d/base-files.md5sums");
+  p = find (&pk, "base-files", NULL);
+  CHECK (p && p->license == NULL, "copyright over 64 KiB gave '%s'",
+         p ? s0 (p->license) : "");
+  p = find (&pk, "libssl3", NULL);
+  CHECK (p && streq0 (p->license, "Apache-2.0"), "binary copyright: '%s'",
+         p ? s0 (p->license) : "");
   p = find (&pk, "libssl3", NULL);
   CHECK (p && p->nfiles == 0 && streq0 (p->source_package, "openssl")
              && streq0 (p->release, "1~deb12u2"),
@@ -851,6 +954,43 @@ test_tree (const char *tmp)
   v2c_fs_free (fs);
 }
 
+/* v2c_dpkg_copyright_license on texts: the header's License when no
+ * Files paragraph has one, the draft DEP-5 Format-Specification, CRLF,
+ * no Format at all. */
+static void
+test_copyright (void)
+{
+  static const struct {
+    const char *text, *want;
+  } cases[] = {
+    { "Format: https://www.debian.org/doc/packaging-manuals/copyright-format"
+      "/1.0/\nLicense: Expat\n\nFiles: *\nCopyright: A\n",
+      "MIT" },
+    { "Format-Specification: http://svn.debian.org/wsvn/dep/web/deps/"
+      "dep5.mdwn?op=file&rev=135\n\nFiles: *\nLicense: GPL-3+ with "
+      "Classpath-exception-2.0\n",
+      "GPL-3.0-or-later WITH Classpath-exception-2.0" },
+    { "Format: https://www.debian.org/doc/packaging-manuals/copyright-format"
+      "/1.0/\r\n\r\nFiles: *\r\nLicense: LGPL-2.1+\r\n\r\nFiles: a\r\n"
+      "License: LGPL-2.1+\r\n",
+      "LGPL-2.1-or-later" },
+    { "Files: *\nLicense: MIT\n", NULL },
+    { "Format: https://www.debian.org/doc/packaging-manuals/copyright-format"
+      "/1.0/\n\nFiles: *\nCopyright: nobody\n",
+      NULL },
+    { "", NULL },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *got
+        = v2c_dpkg_copyright_license (cases[i].text, strlen (cases[i].text));
+    CHECK (streq0 (got, cases[i].want), "copyright case %zu: '%s', want '%s'",
+           i, s0 (got), s0 (cases[i].want));
+    free (got);
+  }
+}
+
 int
 main (void)
 {
@@ -864,6 +1004,7 @@ main (void)
     return 1;
   }
   test_tree (tmp);
+  test_copyright ();
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmp);
   if (system (cmd) != 0)
     fprintf (stderr, "can't remove '%s'\n", tmp);
