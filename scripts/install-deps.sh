@@ -13,6 +13,7 @@ pkgs=(
   libvirt-clients libvirt-daemon lvm2 cryptsetup-bin busybox-static openssl
   rpm db5.3-util sqlite3 libxml2-utils jq skopeo umoci runc debootstrap attr libcap2-bin
   clang libclang-rt-14-dev valgrind man-db groff-base python3 python3-yaml file ntfs-3g libhivex-bin libwin-hivex-perl
+  chromium fonts-dejavu-core
 )
 # Node.js runs the JSON-schema validators: take the machine's own when it
 # has one (Debian's npm package conflicts with other Node.js builds).

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Quick start: install the dependencies, build v2c, make the demo VM (a
-# small Debian-like guest exported as a vSphere OVA), inspect it, plan it
-# and write its OCI image.
+# small Debian-like guest exported as a vSphere OVA) and convert it with
+# v2c-convert into demo/.
 # Run from the source tree as root on Debian 12.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,18 +14,19 @@ cd build
 make -j"$(nproc)" >/dev/null
 echo "quickstart: building the demo VM (one appliance launch, ~1 minute)" >&2
 "$top"/tests/make-fixtures.sh "$top/build/tests/fixtures" >/dev/null
-mkdir -p "$top/demo"
-tools/v2c-inspect "$top/build/tests/fixtures/ova/demo.ova" -o "$top/demo/inventory.json"
-tools/v2c-plan "$top/demo/inventory.json" -o "$top/demo/plan.json"
-rm -rf "$top/demo/image"
-tools/v2c-extract -q --plan "$top/demo/plan.json" \
-  "$top/build/tests/fixtures/ova/demo.ova" -o "$top/demo/image"
+# One command converts the VM: inventory, plan, image, manifests, report,
+# SBOMs, with one appliance launch.
+tools/v2c-convert --force "$top/build/tests/fixtures/ova/demo.ova" -o "$top/demo"
 cat <<MSG
 quickstart: done.
   demo VM:    $top/build/tests/fixtures/ova/demo.ova
-  inventory:  $top/demo/inventory.json
-  plan:       $top/demo/plan.json
-  OCI image:  $top/demo/image (skopeo inspect oci:$top/demo/image:v2c-demo)
-  tools:      $top/build/tools/ (v2c-inspect, v2c-plan, v2c-extract; man pages in docs/)
+  results:    $top/demo/
+    report:     $top/demo/report.html (also report.md, report.json)
+    inventory:  $top/demo/inventory.json
+    plan:       $top/demo/plan.json
+    OCI image:  $top/demo/image (skopeo inspect oci:$top/demo/image:v2c-demo)
+    manifests:  $top/demo/k8s (kubectl kustomize $top/demo/k8s)
+    SBOMs:      $top/demo/sbom.spdx.json, $top/demo/sbom.cdx.json
+  tools:      $top/build/tools/ (v2c-convert, v2c-batch, v2c-inspect, ...; man pages in docs/)
 Run every test with: scripts/check.sh
 MSG

@@ -1,0 +1,100 @@
+#!/bin/bash
+# v2c-convert on bad input and when stopped: bad usage exits 2; a broken
+# source, a wrong -o and SIGTERM exit 1 with one clear error and leave
+# nothing that looks like output (no DIR, no temporary directory), and an
+# old DIR given with --force stays as it was.
+. "$top_srcdir/tests/extract-lib.sh"
+
+tmp=$(mktemp -d /var/tmp/v2c-convert-bad-XXXXXX)
+pid=
+cleanup () {
+  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# nothing but DIR's parent's own files may be there afterwards
+clean () {
+  if ls -A "$tmp/o" | grep -q .; then
+    fail "$1: left behind: $(ls -A "$tmp/o" | tr '\n' ' ')"
+  fi
+}
+mkdir "$tmp/o"
+
+# --- usage ---------------------------------------------------------------
+expect_usage () {
+  local rc=0
+  v2c-convert "$@" >/dev/null 2>"$tmp/err" || rc=$?
+  [ "$rc" -eq 2 ] || fail "v2c-convert $*: exit $rc, expected 2"
+  grep -q "Try 'v2c-convert --help'" "$tmp/err" || fail "v2c-convert $*: no hint: $(cat "$tmp/err")"
+}
+expect_usage
+expect_usage "$V2C_FIXTURES/ova/demo.ova"
+expect_usage -o "$tmp/o/x"
+expect_usage "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/o/x" --strategy=layered
+expect_usage "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/o/x" --compress=lz4
+expect_usage "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/o/x" --level=12
+expect_usage "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/o/x" --templates=/nonexistent
+expect_usage a.ova b.ova -o "$tmp/o/x"
+clean "bad usage"
+ok "bad usage: exit 2 with a hint, nothing written"
+v2c-convert --help | grep -q 'sbom.spdx.json' || fail "--help does not describe the output"
+v2c-convert --version | grep -Eq '^v2c-convert [0-9]' || fail "--version"
+ok "--help and --version"
+
+# --- broken inputs: one error line, exit 1, nothing written ------------------
+expect_fail () { # expect_fail WHAT SUBSTRING ARGS...
+  local what=$1 want=$2 rc=0
+  shift 2
+  v2c-convert -q "$@" -o "$tmp/o/x" 2>"$tmp/err" || rc=$?
+  [ "$rc" -eq 1 ] || fail "$what: exit $rc, expected 1 ($(cat "$tmp/err"))"
+  grep -qi -- "$want" "$tmp/err" || fail "$what: error '$(cat "$tmp/err")' does not say '$want'"
+  [ "$(grep -c 'error:' "$tmp/err")" -eq 1 ] || fail "$what: not one error line: $(cat "$tmp/err")"
+  clean "$what"
+  ok "$what: '$(head -c 120 "$tmp/err")'"
+}
+expect_fail "missing source" "no such file" "$tmp/nothere.ova"
+expect_fail "truncated OVA" "truncat" "$V2C_FIXTURES/bad/truncated.ova"
+expect_fail ".mf mismatch" "checksum mismatch" "$V2C_FIXTURES/bad/mf-mismatch.ova"
+expect_fail "bad plan" "plan" --plan "$top_srcdir/configure.ac" "$V2C_FIXTURES/ova/demo.ova"
+echo file >"$tmp/o/x"
+rc=0
+v2c-convert -q "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/o/x" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 1 ] && grep -q 'not a directory' "$tmp/err" || fail "-o on a file: exit $rc, $(cat "$tmp/err")"
+[ "$(cat "$tmp/o/x")" = file ] || fail "-o on a file: the file changed"
+rm "$tmp/o/x"
+ok "-o naming a file: refused before the appliance starts, file untouched"
+
+# --- --force over an old DIR, with a broken source: the old DIR stays -----
+mkdir "$tmp/o/x"
+echo old >"$tmp/o/x/report.json"
+rc=0
+v2c-convert -q --force "$V2C_FIXTURES/bad/truncated.ova" -o "$tmp/o/x" 2>"$tmp/err" || rc=$?
+[ "$rc" -eq 1 ] || fail "--force with a broken source: exit $rc"
+[ "$(cat "$tmp/o/x/report.json")" = old ] || fail "--force with a broken source changed the old DIR"
+[ "$(ls -A "$tmp/o")" = x ] || fail "--force: left behind $(ls -A "$tmp/o")"
+rm -rf "$tmp/o/x"
+ok "--force with a broken source: the old DIR is kept as it was"
+
+# --- SIGTERM while converting: exit 1, nothing left ---------------------------
+src=$V2C_FIXTURES/ova/demo.ova
+before=$(source_digest "$src")
+v2c-convert -q "$src" -o "$tmp/o/x" 2>"$tmp/err" &
+pid=$!
+# wait until the work has started (its temporary directory exists)
+for _ in $(seq 100); do
+  ls -A "$tmp/o" | grep -q tmp && break
+  sleep 0.1
+done
+ls -A "$tmp/o" | grep -q tmp || fail "no temporary directory while converting"
+sleep 2
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+pid=
+[ "$rc" -eq 1 ] || fail "SIGTERM: exit $rc, expected 1 ($(cat "$tmp/err"))"
+grep -q 'interrupted' "$tmp/err" || fail "SIGTERM: no 'interrupted' error: $(cat "$tmp/err")"
+clean "SIGTERM"
+[ "$before" = "$(source_digest "$src")" ] || fail "the source's files changed"
+ok "SIGTERM: exit 1, 'interrupted', no DIR and no temporary directory, source unchanged"
+echo "all passed"

@@ -1,0 +1,136 @@
+#!/bin/bash
+# v2c-convert on the demo VM (OVA), end to end, checked with tools that
+# did not write the output: the layout of DESIGN.md exactly; the image
+# (skopeo, umoci, diff_ids); the manifests (kubectl kustomize, the
+# official Kubernetes schemas) pinned to the image's digest; the report
+# in three formats (JSON schema, xmllint, headless Chromium); both SBOMs
+# (official SPDX 2.3 and CycloneDX 1.5 schemas) listing exactly the
+# inventory's packages; no planted secret value in any file; the source
+# unchanged.  Then a second run that follows an edited plan (--plan,
+# --force).
+. "$top_srcdir/tests/extract-lib.sh"
+for t in kubectl node xmllint; do
+  command -v "$t" >/dev/null || fail "$t is missing: it is a test dependency (scripts/install-deps.sh)"
+done
+
+src=$V2C_FIXTURES/ova/demo.ova
+tmp=$(mktemp -d /var/tmp/v2c-convert-demo-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+out=$tmp/out
+js=$(bash "$top_srcdir/tests/setup-node.sh")
+
+before=$(source_digest "$src")
+v2c-convert -v "$src" -o "$out" 2>"$tmp/log" || { cat "$tmp/log" >&2; fail "v2c-convert failed"; }
+[ "$before" = "$(source_digest "$src")" ] || fail "the source's files changed"
+ok "source files unchanged (sha256)"
+[ "$(grep -c 'launching the appliance' "$tmp/log")" -eq 1 ] ||
+  fail "expected one appliance launch, the log says: $(grep -c 'launching the appliance' "$tmp/log")"
+ok "one appliance launch"
+
+# --- the layout, exactly ------------------------------------------------
+(cd "$out" && ls -A | LC_ALL=C sort | tr '\n' ' ') >"$tmp/top"
+want="image inventory.json k8s plan.json report.html report.json report.md sbom.cdx.json sbom.spdx.json "
+[ "$(cat "$tmp/top")" = "$want" ] || fail "DIR holds '$(cat "$tmp/top")', expected '$want'"
+ls -A "$tmp" | grep -q '\.tmp' && fail "a temporary directory is left beside DIR"
+ok "DIR has exactly the layout of DESIGN.md, nothing left beside it"
+jq -e '.schema == "v2c.inventory/1"' "$out/inventory.json" >/dev/null || fail "inventory.json"
+jq -e '.schema == "v2c.plan/1"' "$out/plan.json" >/dev/null || fail "plan.json"
+node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" "$out/plan.json" >&2 ||
+  fail "plan.json does not validate against docs/plan.schema.json"
+ok "inventory.json and plan.json; plan.json validates"
+
+# --- the image ----------------------------------------------------------
+check_image "$out/image" v2c-demo
+no_planted_secret_in_image "$out/image"
+
+# --- the manifests, pinned to the image -----------------------------------
+kubectl kustomize "$out/k8s" >"$tmp/kustomized.yaml" 2>"$tmp/kerr" ||
+  fail "kubectl kustomize: $(cat "$tmp/kerr")"
+NODE_PATH=$js/node_modules node "$top_srcdir/tests/js/validate-k8s.js" \
+  "$out"/k8s/*.yaml "$tmp/kustomized.yaml" >"$tmp/validate.log" 2>&1 ||
+  { cat "$tmp/validate.log" >&2; fail "objects do not validate against kubernetes-models"; }
+ok "k8s/: kubectl kustomize and the official schemas accept every object"
+digest=$(jq -r '.manifests[0].digest' "$out/image/index.json")
+grep -q "image: v2c-demo@$digest" "$tmp/kustomized.yaml" ||
+  fail "the workloads do not pin the image's manifest digest $digest"
+ok "workloads pin the image by its digest"
+
+# --- the report -----------------------------------------------------------
+node "$js/validate.js" "$top_srcdir/docs/report.schema.json" "$out/report.json" >&2 ||
+  fail "report.json does not validate against docs/report.schema.json"
+ok "report.json validates against docs/report.schema.json"
+# the layers it lists are the image's
+jq -r '.layers[].digest' "$out/report.json" >"$tmp/rl"
+jq -r '.layers[].digest' "$(manifest_of "$out/image")" >"$tmp/il"
+diff -u "$tmp/il" "$tmp/rl" >&2 || fail "report.json's layers are not the image's"
+ok "report.json lists the image's layers"
+# every component of the plan has a path and a reason
+jq -r '.components[].name' "$out/plan.json" | LC_ALL=C sort >"$tmp/pc"
+jq -r '.components[] | select((.path | IN("replatform","replace","refactor","retain")) and (.reason | length > 0)) | .name' \
+  "$out/report.json" | LC_ALL=C sort >"$tmp/rc"
+diff -u "$tmp/pc" "$tmp/rc" >&2 || fail "components without a path and a reason in report.json"
+ok "every component has a recommended path and a reason"
+# the demo: a web app with an nginx front (replace) and secrets found
+verdict=$(jq -r '.fitness.verdict' "$out/report.json")
+rules=$(jq -r '[.fitness.rules[].id] | sort | join(" ")' "$out/report.json")
+echo "verdict $verdict, rules: $rules"
+case $verdict in excellent | good) ;; *) fail "demo verdict '$verdict', expected excellent or good" ;; esac
+jq -e '.components[] | select(.name == "nginx") | .path == "replace"' "$out/report.json" >/dev/null ||
+  fail "nginx is not advised to be replaced by the official image"
+jq -e '[.secrets[] | keys == ["kind","path"]] | all' "$out/report.json" >/dev/null ||
+  fail "report.json secrets carry more than path and kind"
+jq -e '[.secrets[].path] | index("/etc/demo-app/app.env") != null' "$out/report.json" >/dev/null ||
+  fail "report.json does not list /etc/demo-app/app.env"
+ok "demo: verdict $verdict; nginx replaced; secrets listed by path and kind only"
+xmllint --html --noout "$out/report.html" 2>"$tmp/xerr" || fail "report.html: $(cat "$tmp/xerr")"
+grep -qi '<script' "$out/report.html" && fail "report.html has a script"
+grep -Eqi '(src|href)="?(https?:)?//' "$out/report.html" && fail "report.html fetches from the network"
+grep -q '<svg' "$out/report.html" || fail "report.html has no inline SVG diagram"
+grep -q '^# ' "$out/report.md" || fail "report.md has no title"
+for c in $(cat "$tmp/pc"); do
+  grep -qF -- "$c" "$out/report.md" || fail "report.md does not name component $c"
+  grep -qF -- "$c" "$out/report.html" || fail "report.html does not name component $c"
+done
+ok "report.html (self-contained, inline SVG) and report.md name every component"
+
+# --- the SBOMs ------------------------------------------------------------
+. "$top_srcdir/tests/sbom-lib.sh"
+sbom_validate_cdx "$out/sbom.cdx.json"
+sbom_validate_spdx "$out/sbom.spdx.json"
+sbom_packages "$out/inventory.json" "$out/sbom.spdx.json"
+sbom_packages "$out/inventory.json" "$out/sbom.cdx.json"
+for d in $(jq -r '.layers[].digest' "$(manifest_of "$out/image")"); do
+  grep -qF "${d#sha256:}" "$out/sbom.spdx.json" || fail "layer $d is not in the SPDX SBOM"
+  grep -qF "${d#sha256:}" "$out/sbom.cdx.json" || fail "layer $d is not in the CycloneDX SBOM"
+done
+ok "both SBOMs record every layer digest"
+
+# --- no secret value anywhere in DIR ----------------------------------------
+while IFS= read -r line; do
+  [ -n "$line" ] || continue
+  if grep -rlF -- "$line" "$out" >"$tmp/hits"; then
+    fail "a planted secret value is in $(head -n1 "$tmp/hits")"
+  fi
+done <"$V2C_FIXTURES/planted-secrets.txt"
+ok "no planted secret value in any file of DIR (layers checked decompressed above)"
+
+# --- again, following an edited plan ------------------------------------------
+# The engineer drops the demo-logs CronJob and renames the image.
+jq '.components |= map(select(.name != "demo-logs"))' "$out/plan.json" >"$tmp/edited.json"
+cp -a "$out/report.json" "$tmp/report.before.json"
+v2c-convert -q "$src" -o "$out" 2>"$tmp/err" && fail "an existing DIR was replaced without --force"
+grep -q 'exists' "$tmp/err" || fail "no clear error for an existing DIR: $(cat "$tmp/err")"
+cmp -s "$out/report.json" "$tmp/report.before.json" || fail "the refused run touched DIR"
+ok "an existing DIR is refused without --force, and left as it was"
+v2c-convert -q --force --plan "$tmp/edited.json" "$src" -o "$out" 2>"$tmp/err" ||
+  { cat "$tmp/err" >&2; fail "v2c-convert --plan --force failed"; }
+[ -s "$tmp/err" ] && fail "-q still printed: $(cat "$tmp/err")"
+cmp -s "$tmp/edited.json" "$out/plan.json" || jq -S . "$tmp/edited.json" | cmp -s - <(jq -S . "$out/plan.json") ||
+  fail "plan.json is not the plan given"
+ls "$out/k8s" | grep -q 'demo-logs' && fail "k8s/ still has the dropped component"
+jq -e '[.components[].name] | index("demo-logs") == null' "$out/report.json" >/dev/null ||
+  fail "the report still lists the dropped component"
+ls "$out/k8s" | grep -q 'cronjob-backup' || fail "k8s/ lost the other CronJobs"
+ok "--plan: the edited plan is followed by the manifests and the report; --force replaced DIR"
+ls -A "$tmp" | grep -q '\.\(tmp\|old\)' && fail "a temporary directory is left beside DIR"
+echo "all passed"

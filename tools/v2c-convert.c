@@ -1,0 +1,404 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-convert: one VM, end to end, with one appliance launch: its
+ * inventory, plan, OCI image, Kubernetes manifests, refactor report and
+ * SBOMs, in the layout of DESIGN.md.  The output directory is built
+ * beside itself under a temporary name and renamed at the end.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "extract.h"
+#include "image-opts.h"
+#include "kube-out.h"
+#include "options.h"
+#include "outdir.h"
+#include "plan.h"
+#include "report.h"
+#include "sbom.h"
+#include "v2c-internal.h"
+
+enum {
+  OPT_REGISTRY = OPT_TOOL_BASE,
+  OPT_NAMESPACE,
+  OPT_FORCE,
+};
+
+#define STAGES 6
+
+static noreturn void
+usage (int status)
+{
+  if (status != EXIT_OK)
+    tool_try_help ();
+  printf (
+      "Usage: %s [OPTION]... SOURCE -o DIR\n"
+      "  or:  %s [OPTION]... -c URI -d DOMAIN -o DIR\n"
+      "Convert one VM, without booting or changing it, into DIR:\n"
+      "  inventory.json  plan.json  image/ (OCI image layout)\n"
+      "  k8s/ (kustomize base)  report.html  report.md  report.json\n"
+      "  sbom.spdx.json  sbom.cdx.json\n"
+      "The VM's disks are read through one read-only appliance launch.\n"
+      "\n"
+      "  -o, --output=DIR       the directory to create (required)\n"
+      "  -p, --plan=PLAN        follow an edited plan instead of planning\n"
+      "      --force            replace DIR when it exists\n"
+      "Image (as v2c-extract):\n"
+      "      --tag=NAME         the image's ref name (default: the VM)\n"
+      "      --strategy=S       split (default) or single (one layer)\n"
+      "      --compress=C       gzip (default), zstd or none\n"
+      "      --level=N          compression level (gzip 1-9, zstd 1-19)\n"
+      "      --threads=N        compression threads (default: CPUs)\n"
+      "      --include=PATTERN  keep what the plan's excludes drop\n"
+      "      --exclude=PATTERN  leave a path and its subtree out\n"
+      "Manifests (as v2c-manifest):\n"
+      "      --registry=REG     image registry, e.g. registry.example/team\n"
+      "      --namespace=NS     put every object in namespace NS\n"
+      "      --templates=DIR    merge DIR/all.yaml and DIR/KIND.yaml into\n"
+      "                         the objects (default: %s)\n"
+      "Source:\n"
+      "  -c, --connect=URI      read the domain from libvirt\n"
+      "  -d, --domain=NAME      the libvirt domain to read\n"
+      "      --vm=NAME          the VM of a multi-VM OVF\n"
+      "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
+      "  -v, --verbose          say more (twice: libguestfs debug)\n"
+      "  -q, --quiet            no warnings, no progress, no summary\n"
+      "  -h, --help             show this help and exit\n"
+      "  -V, --version          show the version and exit\n"
+      "\n"
+      "Exit status: 0 success, 1 failure, 2 bad usage.\n"
+      "See v2c-convert(1).\n",
+      program_name, program_name, V2C_TEMPLATES_DIR);
+  exit (EXIT_OK);
+}
+
+/* DIR/NAME from a JSON document, atomically. */
+static int
+write_json (const char *dir, const char *name, const json_t *doc)
+{
+  char path[4300];
+
+  if ((size_t) snprintf (path, sizeof path, "%s/%s", dir, name)
+      >= sizeof path) {
+    tool_error ("'%s/%s': %s", dir, name, strerror (ENAMETOOLONG));
+    return -1;
+  }
+  if (v2c_json_write_file (doc, path) == -1) {
+    tool_error ("can't write '%s': %s", path, strerror (errno));
+    return -1;
+  }
+  return 0;
+}
+
+static double
+now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+/* Stop between stages when a signal came. */
+static int
+stopped (void)
+{
+  if (!tool_interrupted)
+    return 0;
+  tool_progress_done ();
+  tool_error ("interrupted; nothing was written");
+  return 1;
+}
+
+struct convert {
+  struct image_opts io;
+  struct v2c_kube_opts ko;
+  int force;
+  struct tool_outdir od;
+  struct v2c_extract *x;
+  struct v2c_source *src;
+  struct v2c_guest *g;
+  json_t *inv, *plan, *image, *report;
+};
+
+/* Stages 1-3: the source, the appliance, the inventory and the plan. */
+static int
+read_vm (struct convert *cv, const char *path)
+{
+  struct v2c_err err = { 0, "" };
+  double t = now ();
+
+  tool_stage (1, STAGES);
+  cv->src = tool_open_source (path, 0);
+  if (cv->src == NULL || stopped ())
+    return -1;
+  tool_verbose ("source opened (%.1f s)", now () - t);
+  tool_stage (2, STAGES);
+  t = now ();
+  cv->g = tool_open_guest (cv->src);
+  if (cv->g == NULL || stopped ())
+    return -1;
+  tool_verbose ("appliance launched, guest inspected (%.1f s)", now () - t);
+  tool_stage (3, STAGES);
+  t = now ();
+  tool_status ("reading packages, services, configuration ...");
+  cv->inv = v2c_inventory_build (cv->src, cv->g);
+  if (cv->inv == NULL) {
+    tool_progress_done ();
+    tool_error ("%s", v2c_error_string (cv->src));
+    return -1;
+  }
+  if (cv->plan == NULL) {
+    cv->plan = v2c_plan_build (cv->inv, cv->io.strategy, &err);
+    if (cv->plan == NULL) {
+      tool_progress_done ();
+      tool_error ("%s", err.msg);
+      return -1;
+    }
+  }
+  else {
+    const char *a = json_string_value (json_object_get (cv->plan, "name"));
+    const char *b = v2c_source_name (cv->src);
+
+    if (a && b && strcmp (a, b) != 0)
+      tool_warning ("the plan '%s' is named '%s', the VM '%s'",
+                    cv->io.plan_path, a, b);
+  }
+  tool_verbose ("inventory and plan (%.1f s)", now () - t);
+  if (write_json (cv->od.tmp, "inventory.json", cv->inv) == -1
+      || write_json (cv->od.tmp, "plan.json", cv->plan) == -1)
+    return -1;
+  return stopped () ? -1 : 0;
+}
+
+/* Stage 4: the image, streamed from the guest. */
+static int
+build_image (struct convert *cv)
+{
+  double t = now ();
+
+  tool_stage (4, STAGES);
+  tool_status ("reading the package database ...");
+  if (v2c_extract_run (cv->x, cv->g, cv->plan, cv->io.tag) == -1) {
+    tool_progress_done ();
+    tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
+                                  : v2c_error_string (cv->x));
+    return -1;
+  }
+  tool_progress_done ();
+  cv->image = v2c_extract_summary (cv->x);
+  if (cv->image == NULL) {
+    tool_error ("out of memory");
+    return -1;
+  }
+  tool_verbose ("image %s (%.1f s)",
+                json_string_value (json_object_get (cv->image, "manifest")),
+                now () - t);
+  /* the appliance is done with: shut it down before the rest */
+  v2c_guest_free (cv->g);
+  cv->g = NULL;
+  return stopped () ? -1 : 0;
+}
+
+/* Stages 5-6: manifests (pinned to the image), report, SBOMs. */
+static int
+describe (struct convert *cv)
+{
+  struct v2c_err err = { 0, "" };
+  char dir[sizeof cv->od.tmp + 16], image_dir[sizeof cv->od.tmp + 16];
+  json_t *doc;
+  int n;
+
+  tool_stage (5, STAGES);
+  tool_status ("writing the Kubernetes manifests ...");
+  snprintf (dir, sizeof dir, "%s/k8s", cv->od.tmp);
+  snprintf (image_dir, sizeof image_dir, "%s/image", cv->od.tmp);
+  if (mkdir (dir, 0755) == -1) {
+    tool_progress_done ();
+    tool_error ("can't create '%s': %s", dir, strerror (errno));
+    return -1;
+  }
+  cv->ko.image_dir = image_dir;
+  n = tool_kube_write (cv->plan, "plan", &cv->ko, dir);
+  if (n == -1)
+    return -1;
+  tool_verbose ("%d Kubernetes objects", n);
+
+  tool_stage (6, STAGES);
+  tool_status ("writing the report and the SBOMs ...");
+  cv->report = v2c_report_build (cv->inv, cv->plan, cv->image, &err);
+  if (cv->report == NULL
+      || v2c_report_write (cv->report, cv->od.tmp, &err) == -1) {
+    tool_progress_done ();
+    tool_error ("report: %s", err.msg);
+    return -1;
+  }
+  doc = v2c_sbom_spdx (cv->inv, cv->image, &err);
+  if (doc == NULL || write_json (cv->od.tmp, "sbom.spdx.json", doc) == -1) {
+    tool_progress_done ();
+    if (doc == NULL)
+      tool_error ("SPDX SBOM: %s", err.msg);
+    json_decref (doc);
+    return -1;
+  }
+  json_decref (doc);
+  doc = v2c_sbom_cyclonedx (cv->inv, cv->image, &err);
+  if (doc == NULL || write_json (cv->od.tmp, "sbom.cdx.json", doc) == -1) {
+    tool_progress_done ();
+    if (doc == NULL)
+      tool_error ("CycloneDX SBOM: %s", err.msg);
+    json_decref (doc);
+    return -1;
+  }
+  json_decref (doc);
+  tool_progress_done ();
+  tool_stage (0, 0);
+  return stopped () ? -1 : 0;
+}
+
+static void
+summary (const struct convert *cv, double secs)
+{
+  const json_t *fit = json_object_get (cv->report, "fitness");
+  json_t *l;
+  json_int_t bytes = 0;
+  size_t i;
+
+  if (opts.quiet)
+    return;
+  json_array_foreach (json_object_get (cv->image, "layers"), i, l)
+    bytes += json_integer_value (json_object_get (l, "size"));
+  fprintf (stderr,
+           "%s: converted '%s' in %.0f s into %s/\n"
+           "  fitness: %s (%zu rules fired); %zu components, %zu dropped\n"
+           "  image: %zu layers, %.1f MiB, %s\n"
+           "  see %s/report.html; deploy with 'kubectl apply -k %s/k8s'\n",
+           program_name, json_string_value (json_object_get (cv->plan, "name")),
+           secs, cv->od.out,
+           json_string_value (json_object_get (fit, "verdict")),
+           json_array_size (json_object_get (fit, "rules")),
+           json_array_size (json_object_get (cv->plan, "components")),
+           json_array_size (json_object_get (cv->plan, "dropped")),
+           json_array_size (json_object_get (cv->image, "layers")),
+           (double) bytes / 1048576.0,
+           json_string_value (json_object_get (cv->image, "manifest")),
+           cv->od.out, cv->od.out);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct option long_opts[] = {
+    COMMON_LONG_OPTS,
+    IMAGE_LONG_OPTS,
+    { "registry", required_argument, NULL, OPT_REGISTRY },
+    { "namespace", required_argument, NULL, OPT_NAMESPACE },
+    { "force", no_argument, NULL, OPT_FORCE },
+    SOURCE_LONG_OPTS,
+    { NULL, 0, NULL, 0 }
+  };
+  struct convert cv;
+  const char *path;
+  char image_dir[sizeof cv.od.tmp + 16];
+  int c;
+  int status = EXIT_FAIL;
+  double t0 = now ();
+
+  memset (&cv, 0, sizeof cv);
+  tool_init (argc, argv);
+  image_opts_init (&cv.io);
+  cv.x = v2c_extract_new ();
+  if (cv.x == NULL) {
+    tool_error ("out of memory");
+    return EXIT_FAIL;
+  }
+  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS, long_opts,
+                           NULL))
+         != -1) {
+    if (tool_common_option (c, optarg, usage)
+        || image_opts_option (&cv.io, cv.x, c, optarg))
+      continue;
+    switch (c) {
+    case OPT_REGISTRY:
+      cv.ko.registry = optarg;
+      break;
+    case OPT_NAMESPACE:
+      cv.ko.ns = optarg;
+      break;
+    case OPT_FORCE:
+      cv.force = 1;
+      break;
+    default:
+      tool_try_help ();
+    }
+  }
+  path = tool_source_arg (argc, argv);
+  if (opts.output == NULL || opts.output[0] == '\0') {
+    tool_error ("give the output directory with -o DIR");
+    tool_try_help ();
+  }
+  image_opts_finish (&cv.io, cv.x);
+  if (opts.templates) {
+    struct stat st;
+
+    if (stat (opts.templates, &st) == -1 || !S_ISDIR (st.st_mode)) {
+      tool_error ("--templates '%s': not a directory", opts.templates);
+      tool_try_help ();
+    }
+  }
+
+  tool_catch_signals ();
+
+  if (cv.io.plan_path
+      && (cv.plan = image_opts_read_plan (cv.io.plan_path)) == NULL)
+    goto out;
+  /* the output first: a wrong -o fails before the appliance starts */
+  if (tool_outdir_begin (&cv.od, opts.output, cv.force) == -1)
+    goto out;
+  snprintf (image_dir, sizeof image_dir, "%s/image", cv.od.tmp);
+  if (v2c_extract_open (cv.x, image_dir, 0) == -1) {
+    tool_error ("%s", v2c_error_string (cv.x));
+    goto out;
+  }
+  v2c_extract_set_message_callback (cv.x, tool_message_cb, NULL);
+  v2c_extract_set_progress_callback (cv.x, tool_progress_cb, NULL);
+  v2c_extract_set_cancel_flag (cv.x, &tool_interrupted);
+
+  if (read_vm (&cv, path) == -1 || build_image (&cv) == -1
+      || describe (&cv) == -1)
+    goto out;
+  if (tool_outdir_commit (&cv.od) == -1)
+    goto out;
+  {
+    struct rusage ru;
+
+    if (getrusage (RUSAGE_SELF, &ru) == 0)
+      tool_verbose ("peak RSS of %s: %ld KiB (the appliance not counted)",
+                    program_name, ru.ru_maxrss);
+  }
+  summary (&cv, now () - t0);
+  status = EXIT_OK;
+out:
+  tool_progress_done ();
+  tool_stage (0, 0);
+  /* the image's own temporary directory goes first, then ours */
+  v2c_extract_free (cv.x);
+  v2c_guest_free (cv.g);
+  v2c_source_free (cv.src);
+  tool_outdir_abort (&cv.od);
+  json_decref (cv.report);
+  json_decref (cv.image);
+  json_decref (cv.plan);
+  json_decref (cv.inv);
+  return status;
+}
