@@ -1,0 +1,425 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-batch's VM list: the sources of an export directory or of a
+ * libvirt connection, each VM's unique directory name (from its
+ * descriptor, read in-process) and the fingerprint of its source that
+ * decides whether a finished conversion is still up to date.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "batch-source.h"
+#include "fleet.h"
+#include "options.h"
+#include "v2c-internal.h"
+
+static char **found;
+static size_t nfound, afound;
+
+static int
+push (char ***v, size_t *n, size_t *alloc, const char *s)
+{
+  if (*n == *alloc) {
+    size_t na = *alloc ? *alloc * 2 : 64;
+    char **nv = realloc (*v, na * sizeof *nv);
+
+    if (nv == NULL)
+      return -1;
+    *v = nv;
+    *alloc = na;
+  }
+  (*v)[*n] = strdup (s);
+  if ((*v)[*n] == NULL)
+    return -1;
+  (*n)++;
+  return 0;
+}
+
+static int
+find_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) ftw;
+  if (flag != FTW_F || !S_ISREG (st->st_mode))
+    return 0;
+  if (v2c_strcasesuffix (path, ".ova") || v2c_strcasesuffix (path, ".ovf")
+      || v2c_strcasesuffix (path, ".vmx"))
+    return push (&found, &nfound, &afound, path) == -1 ? -1 : 0;
+  return 0;
+}
+
+static int
+cmp_str (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* 1 when path (an .ovf) is what an .ova beside it, or in the parent
+ * directory with the same stem as its directory, was unpacked into. */
+static int
+unpacked_ova (const char *path)
+{
+  char buf[PATH_MAX], *dir, *p;
+  struct stat st;
+  size_t len = strlen (path);
+
+  if (len < 4 || len >= sizeof buf - 8)
+    return 0;
+  /* x/NAME.ovf beside x/NAME.ova */
+  snprintf (buf, sizeof buf, "%.*s.ova", (int) (len - 4), path);
+  if (stat (buf, &st) == 0 && S_ISREG (st.st_mode))
+    return 1;
+  snprintf (buf, sizeof buf, "%.*s.OVA", (int) (len - 4), path);
+  if (stat (buf, &st) == 0 && S_ISREG (st.st_mode))
+    return 1;
+  /* PARENT/NAME/whatever.ovf beside PARENT/NAME.ova */
+  snprintf (buf, sizeof buf, "%s", path);
+  p = strrchr (buf, '/');
+  if (p == NULL || p == buf)
+    return 0;
+  *p = '\0';
+  dir = buf;
+  if (strlen (dir) + 5 >= sizeof buf)
+    return 0;
+  strcat (dir, ".ova");
+  return stat (dir, &st) == 0 && S_ISREG (st.st_mode);
+}
+
+int
+batch_find_sources (const char *dir, char ***paths, size_t *n)
+{
+  size_t i, j;
+
+  found = NULL;
+  nfound = afound = 0;
+  if (nftw (dir, find_cb, 32, FTW_PHYS) != 0) {
+    tool_error ("can't search '%s': %s", dir,
+                errno ? strerror (errno) : "out of memory");
+    return -1;
+  }
+  qsort (found, nfound, sizeof *found, cmp_str);
+  for (i = j = 0; i < nfound; i++) {
+    if (v2c_strcasesuffix (found[i], ".ovf") && unpacked_ova (found[i])) {
+      tool_verbose ("'%s' is an unpacked OVA: counted once", found[i]);
+      free (found[i]);
+      continue;
+    }
+    found[j++] = found[i];
+  }
+  *paths = found;
+  *n = j;
+  return 0;
+}
+
+int
+batch_list_domains (const char *uri, const char *glob, char ***names,
+                    size_t *n)
+{
+  virConnectPtr conn;
+  virDomainPtr *doms = NULL;
+  char **v = NULL;
+  size_t nv = 0, av = 0;
+  int i, nd, ret = -1;
+
+  conn = virConnectOpenReadOnly (uri);
+  if (conn == NULL) {
+    tool_error ("can't connect to '%s': %s", uri, virGetLastErrorMessage ());
+    return -1;
+  }
+  nd = virConnectListAllDomains (conn, &doms, 0);
+  if (nd < 0) {
+    tool_error ("can't list the domains of '%s': %s", uri,
+                virGetLastErrorMessage ());
+    goto out;
+  }
+  for (i = 0; i < nd; i++) {
+    const char *name = virDomainGetName (doms[i]);
+
+    if (name && (glob == NULL || fnmatch (glob, name, 0) == 0)
+        && push (&v, &nv, &av, name) == -1) {
+      tool_error ("out of memory");
+      goto out;
+    }
+  }
+  qsort (v, nv, sizeof *v, cmp_str);
+  *names = v;
+  *n = nv;
+  v = NULL;
+  ret = 0;
+out:
+  for (i = 0; i < nd; i++)
+    virDomainFree (doms[i]);
+  free (doms);
+  if (v) {
+    while (nv)
+      free (v[--nv]);
+    free (v);
+  }
+  virConnectClose (conn);
+  return ret;
+}
+
+/* A directory name of s: [A-Za-z0-9._+-], others '-', no leading '.'
+ * or '-', at most 100 bytes; "vm" when nothing is left. */
+static char *
+safe_name (const char *s)
+{
+  char buf[101];
+  size_t i = 0;
+
+  for (; s && *s && i < 100; s++) {
+    char c = *s;
+
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'
+          || c == '+'))
+      c = '-';
+    if (i == 0 && (c == '.' || c == '-'))
+      continue;
+    /* one dash for a run of unsafe characters */
+    if (c == '-' && i > 0 && buf[i - 1] == '-')
+      continue;
+    buf[i++] = c;
+  }
+  while (i > 0 && buf[i - 1] == '-')
+    i--;
+  buf[i] = '\0';
+  return strdup (i ? buf : "vm");
+}
+
+static int
+name_taken (struct vm *vms, size_t n, const char *name)
+{
+  static const char *const reserved[]
+      = { "fleet.json", "fleet.csv", "fleet.html", "k8s-job", "inventories" };
+  size_t i;
+
+  for (i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+    if (strcmp (name, reserved[i]) == 0)
+      return 1;
+  for (i = 0; i < n; i++)
+    if (vms[i].name && strcmp (vms[i].name, name) == 0)
+      return 1;
+  return 0;
+}
+
+static char *
+stem (const char *path)
+{
+  const char *b = strrchr (path, '/'), *dot;
+
+  b = b ? b + 1 : path;
+  dot = strrchr (b, '.');
+  return v2c_strndup0 (b, dot && dot != b ? (size_t) (dot - b) : strlen (b));
+}
+
+/* Open the descriptor only: name, and disk paths for the fingerprint. */
+struct v2c_source *
+batch_open_descriptor (const struct vm *vm)
+{
+  struct v2c_source *src = v2c_source_new ();
+
+  if (src == NULL)
+    return NULL;
+  v2c_source_set_descriptor_only (src, 1);
+  v2c_source_set_verify (src, 0);
+  if ((vm->path ? v2c_source_open (src, vm->path)
+                : v2c_source_open_libvirt (src, bopts.uri, vm->domain))
+      == -1) {
+    tool_verbose ("%s: %s", vm->source, v2c_error_string (src));
+    v2c_source_free (src);
+    return NULL;
+  }
+  return src;
+}
+
+static char *
+sha256_hex (const void *buf, size_t len)
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0, i;
+  char *hex;
+
+  if (EVP_Digest (buf, len, md, &mdlen, EVP_sha256 (), NULL) != 1)
+    return NULL;
+  hex = malloc (7 + 2 * mdlen + 1);
+  if (hex == NULL)
+    return NULL;
+  strcpy (hex, "sha256:");
+  for (i = 0; i < mdlen; i++)
+    sprintf (hex + 7 + 2 * i, "%02x", md[i]);
+  return hex;
+}
+
+static char *
+digest_file (const char *path)
+{
+  struct v2c_err err = { 0, "" };
+  size_t len;
+  char *buf = v2c_read_file (path, V2C_MAX_DESCRIPTOR_BYTES, &len, &err);
+  char *d;
+
+  if (buf == NULL)
+    return NULL;
+  d = sha256_hex (buf, len);
+  free (buf);
+  return d;
+}
+
+/* The .mf member of an OVA, else its .ovf member. */
+static char *
+digest_ova (const char *path)
+{
+  struct v2c_err err = { 0, "" };
+  struct v2c_tar_member *m = NULL;
+  size_t n = 0, i, pick = (size_t) -1;
+  char *buf, *d = NULL;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+
+  if (fd == -1)
+    return NULL;
+  if (v2c_tar_index (fd, &m, &n, &err) == 0) {
+    for (i = 0; i < n; i++)
+      if (v2c_strcasesuffix (m[i].name, ".mf"))
+        pick = i;
+    for (i = 0; i < n && pick == (size_t) -1; i++)
+      if (v2c_strcasesuffix (m[i].name, ".ovf"))
+        pick = i;
+    if (pick != (size_t) -1 && m[pick].size <= V2C_MAX_DESCRIPTOR_BYTES
+        && (buf = malloc (m[pick].size + 1)) != NULL) {
+      if (pread (fd, buf, m[pick].size, (off_t) m[pick].offset)
+          == (ssize_t) m[pick].size)
+        d = sha256_hex (buf, m[pick].size);
+      free (buf);
+    }
+    v2c_tar_members_free (m, n);
+  }
+  close (fd);
+  return d;
+}
+
+static int
+add_file (json_t *files, const char *path)
+{
+  struct stat st;
+
+  if (stat (path, &st) == -1)
+    return 0;
+  return json_array_append_new (
+      files, json_pack ("{s:s,s:I,s:I}", "path", path, "size",
+                        (json_int_t) st.st_size, "mtime_ns",
+                        (json_int_t) st.st_mtim.tv_sec * 1000000000
+                            + st.st_mtim.tv_nsec));
+}
+
+static json_t *
+fingerprint (const struct vm *vm, struct v2c_source *src)
+{
+  json_t *files = json_array (), *sj, *d;
+  char *digest = NULL, *dump;
+  size_t i;
+
+  if (files == NULL)
+    return NULL;
+  if (vm->path) {
+    add_file (files, vm->path);
+    if (v2c_strcasesuffix (vm->path, ".ova"))
+      digest = digest_ova (vm->path);
+    else {
+      char mf[PATH_MAX];
+      size_t len = strlen (vm->path);
+      struct stat st;
+
+      snprintf (mf, sizeof mf, "%.*s.mf", (int) (len > 4 ? len - 4 : len),
+                vm->path);
+      if (v2c_strcasesuffix (vm->path, ".ovf") && stat (mf, &st) == 0) {
+        add_file (files, mf);
+        digest = digest_file (mf);
+      } else
+        digest = digest_file (vm->path);
+    }
+    /* disks beside a VMX or OVF: their size and mtime */
+    sj = src ? v2c_source_json (src) : NULL;
+    if (sj && !v2c_strcasesuffix (vm->path, ".ova"))
+      json_array_foreach (json_object_get (sj, "disks"), i, d)
+      {
+        const char *p = json_string_value (json_object_get (d, "path"));
+
+        if (p && p[0] == '/' && json_array_size (files) < V2C_MAX_DISKS)
+          add_file (files, p);
+      }
+    json_decref (sj);
+  } else if (src) {
+    /* a libvirt domain: what v2c reads of its XML */
+    json_t *both = json_pack ("{s:o,s:o}", "source", v2c_source_json (src),
+                              "hardware", v2c_source_hardware_json (src));
+
+    dump = both ? json_dumps (both, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (dump)
+      digest = sha256_hex (dump, strlen (dump));
+    free (dump);
+    json_decref (both);
+  }
+  d = json_pack ("{s:o,s:o}", "files", files, "digest",
+                 digest ? json_string (digest) : json_null ());
+  free (digest);
+  return d;
+}
+
+int
+batch_name_vms (struct vm *vms, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    struct vm *vm = &vms[i];
+    struct v2c_source *src = batch_open_descriptor (vm);
+    char *base, *name;
+    int k = 2;
+
+    if (src)
+      base = safe_name (v2c_source_name (src));
+    else if (vm->path) {
+      name = stem (vm->path);
+      base = name ? safe_name (name) : NULL;
+      free (name);
+    } else
+      base = safe_name (vm->domain);
+    if (base == NULL)
+      goto oom;
+    name = strdup (base);
+    while (name && name_taken (vms, i, name)) {
+      free (name);
+      if (asprintf (&name, "%.100s-%d", base, k++) == -1)
+        name = NULL;
+    }
+    free (base);
+    if (name == NULL)
+      goto oom;
+    vm->name = name;
+    vm->fingerprint = fingerprint (vm, src);
+    v2c_source_free (src);
+    if (vm->fingerprint == NULL)
+      goto oom;
+  }
+  return 0;
+oom:
+  tool_error ("out of memory");
+  return -1;
+}

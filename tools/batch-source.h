@@ -1,0 +1,33 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-batch's VM list (tools/batch-source.c).
+ */
+#ifndef V2C_TOOLS_BATCH_SOURCE_H
+#define V2C_TOOLS_BATCH_SOURCE_H
+
+#include <stddef.h>
+
+#include "batch.h"
+
+/* Every *.ova, *.ovf, *.vmx under dir (case-insensitive, symbolic links
+ * not followed), sorted by path; an .ovf that is an unpacked OVA found
+ * beside it (x/NAME.ova, or PARENT/NAME.ova for an .ovf in PARENT/NAME/) is
+ * left out.  Returns 0 or -1 (message printed); caller frees. */
+int batch_find_sources (const char *dir, char ***paths, size_t *n);
+
+/* The names of every domain of uri (read-only connection) matching glob
+ * (fnmatch; NULL: all), sorted.  0 or -1 (message printed). */
+int batch_list_domains (const char *uri, const char *glob, char ***names,
+                        size_t *n);
+
+/* Give each VM its unique directory name and its source fingerprint.
+ * 0, or -1 when out of memory (message printed). */
+int batch_name_vms (struct vm *vms, size_t n);
+
+struct v2c_source;
+/* The VM's source opened descriptor-only, or NULL (error at -v). */
+struct v2c_source *batch_open_descriptor (const struct vm *vm);
+
+#endif /* V2C_TOOLS_BATCH_SOURCE_H */

@@ -1,0 +1,77 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-batch's parts: the VM list and options (v2c-batch.c), running the
+ * workers (batch-run.c), the Kubernetes Job (batch-k8s.c).
+ */
+#ifndef V2C_TOOLS_BATCH_H
+#define V2C_TOOLS_BATCH_H
+
+#include <jansson.h>
+#include <string.h>
+#include <sys/types.h>
+
+/* Statuses of a VM in this run (fleet.json "status"). */
+#define ST_CONVERTED "converted"
+#define ST_UP_TO_DATE "up-to-date"
+#define ST_FAILED "failed"
+#define ST_TIMED_OUT "timed-out"
+#define ST_PLANNED "planned"
+#define ST_INTERRUPTED "interrupted"
+#define ST_PENDING "pending"
+#define ST_RUNNING "running"
+#define ST_IS(s, st) ((s) != NULL && strcmp ((s), (st)) == 0)
+
+struct vm {
+  char *name;          /* unique, safe directory name */
+  char *path;          /* SOURCE path, or NULL for a libvirt domain */
+  char *domain;        /* libvirt domain name (with batch_opts.uri) */
+  char *source;        /* path or "URI#DOMAIN", as recorded */
+  json_t *fingerprint; /* {files[], digest} of the source now */
+  json_t *prev;        /* the state record of the last run, or NULL */
+  const char *status;  /* ST_*: this run's outcome */
+  char *error;         /* the error of a failed VM */
+  int todo;            /* to be converted in this run */
+  int force;           /* DIR/NAME exists: v2c-convert --force */
+  time_t started;
+  double duration;
+  long max_rss_kib;
+  int exit_status; /* worker's exit status, -1 when none */
+  /* while running */
+  pid_t pid;
+  double t0, term_at, kill_at;
+  int timed_out;
+};
+
+struct batch_opts {
+  const char *out; /* -o DIR */
+  const char *uri; /* -c URI */
+  int jobs;        /* -j */
+  double timeout;  /* --timeout seconds, 0: none */
+  int retry_failed;
+  const char *convert; /* the v2c-convert to run */
+  char **pass;         /* pass-through options for v2c-convert */
+  size_t npass;
+  /* --emit-k8s-job */
+  const char *image, *exports_pvc, *results_pvc, *ns, *exports_root;
+};
+
+extern struct batch_opts bopts;
+
+/* "DIR/.v2c-batch/state/NAME.json" etc.: malloc'd, caller frees. */
+char *batch_path (const char *fmt, ...)
+    __attribute__ ((format (printf, 1, 2)));
+
+/* Write the state record of vm (status st) atomically; warns on error. */
+void batch_write_state (const struct vm *vm, const char *st);
+
+/* Run the VMs marked todo, -j at a time.  Returns 0, or the signal
+ * number that stopped the batch (the running ones are then stopped,
+ * waited for and marked interrupted, the others left pending). */
+int batch_run (struct vm *vms, size_t n);
+
+/* Write DIR/k8s-job/.  Returns 0 or -1 (message printed). */
+int batch_emit_k8s_job (struct vm *vms, size_t n);
+
+#endif /* V2C_TOOLS_BATCH_H */

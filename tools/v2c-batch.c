@@ -1,0 +1,754 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-batch: v2c-convert over many VMs, -j at a time, each in its own
+ * process; failures isolated, resumable, a fleet summary at the end.
+ * Or a fleet plan from the descriptors alone (--descriptor-only), or a
+ * Kubernetes Indexed Job that does the same work on a cluster
+ * (--emit-k8s-job).
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "batch-source.h"
+#include "batch.h"
+#include "fleet.h"
+#include "options.h"
+
+enum {
+  OPT_FROM_DIR = OPT_TOOL_BASE,
+  OPT_MATCH,
+  OPT_TIMEOUT,
+  OPT_RETRY_FAILED,
+  OPT_DESCRIPTOR_ONLY,
+  OPT_EMIT_K8S_JOB,
+  OPT_IMAGE,
+  OPT_EXPORTS_PVC,
+  OPT_RESULTS_PVC,
+  OPT_EXPORTS_ROOT,
+  OPT_NAMESPACE,
+  OPT_REGISTRY,
+  OPT_STRATEGY,
+  OPT_COMPRESS,
+};
+
+struct batch_opts bopts;
+
+static noreturn void
+usage (int status)
+{
+  if (status != EXIT_OK)
+    tool_try_help ();
+  printf (
+      "Usage: %s [OPTION]... -o DIR SOURCE...\n"
+      "  or:  %s [OPTION]... -o DIR --from-dir EXPORTDIR\n"
+      "  or:  %s [OPTION]... -o DIR -c URI [--match GLOB]\n"
+      "Convert many VMs with v2c-convert, N at a time, into DIR/VM/, and\n"
+      "summarise the fleet in DIR/fleet.json, fleet.csv and fleet.html.\n"
+      "A rerun skips the VMs whose output is complete and whose source\n"
+      "did not change.\n"
+      "\n"
+      "  -o, --output=DIR        the output directory (required)\n"
+      "      --from-dir=DIR      every *.ova, *.ovf, *.vmx under DIR\n"
+      "  -c, --connect=URI       every domain of a libvirt URI\n"
+      "      --match=GLOB        only the domains whose name matches\n"
+      "  -j, --jobs=N            conversions at a time (default: CPUs)\n"
+      "      --timeout=SECONDS   stop a conversion after SECONDS\n"
+      "      --retry-failed      rerun only the VMs that failed last time\n"
+      "      --descriptor-only   no conversion: a fleet plan from the\n"
+      "                          descriptors (no disk is read)\n"
+      "      --emit-k8s-job      no conversion: write DIR/k8s-job/, a\n"
+      "                          Kubernetes Indexed Job, one index per VM\n"
+      "      --image=REF         the Job's container image (v2c:%s)\n"
+      "      --exports-pvc=NAME  the Job reads SOURCEs from this PVC\n"
+      "                          (at /exports; default v2c-exports)\n"
+      "      --results-pvc=NAME  the Job writes to this PVC (at /results;\n"
+      "                          default v2c-results)\n"
+      "      --exports-root=DIR  SOURCE paths in the Job are relative to\n"
+      "                          DIR (default: --from-dir)\n"
+      "      --namespace=NS      the Job's namespace\n"
+      "Passed to every v2c-convert:\n"
+      "      --registry=REG  --templates=DIR  --strategy=S  "
+      "--compress=C\n"
+      "      --no-verify\n"
+      "  -v, --verbose           say more\n"
+      "  -q, --quiet             no progress, no warnings\n"
+      "  -h, --help              show this help and exit\n"
+      "  -V, --version           show the version and exit\n"
+      "\n"
+      "The v2c-convert run is $V2C_CONVERT, else the one beside this\n"
+      "program, else the one on $PATH.\n"
+      "Exit status: 0 every VM converted, 1 a VM failed, 2 bad usage,\n"
+      "130/143 stopped by SIGINT/SIGTERM.\n"
+      "See v2c-batch(1).\n",
+      program_name, program_name, program_name, PACKAGE_VERSION);
+  exit (EXIT_OK);
+}
+
+static void
+add_pass (const char *opt, const char *arg)
+{
+  char **p = realloc (bopts.pass, (bopts.npass + 2) * sizeof *p);
+
+  if (p == NULL) {
+    tool_error ("out of memory");
+    exit (EXIT_FAIL);
+  }
+  bopts.pass = p;
+  p[bopts.npass++] = (char *) opt;
+  if (arg)
+    p[bopts.npass++] = (char *) arg;
+}
+
+static long
+number (const char *s, const char *what, long min, long max)
+{
+  char *end;
+  long v;
+
+  errno = 0;
+  v = strtol (s, &end, 10);
+  if (errno || end == s || *end || v < min || v > max) {
+    tool_error ("%s '%s': give a number from %ld to %ld", what, s, min, max);
+    tool_try_help ();
+  }
+  return v;
+}
+
+/* $V2C_CONVERT; else v2c-convert beside /proc/self/exe (its libtool
+ * wrapper when we run from a build tree's .libs); else $PATH. */
+static const char *
+find_convert (void)
+{
+  static char buf[PATH_MAX];
+  const char *env = getenv ("V2C_CONVERT");
+  ssize_t r;
+  char *slash;
+
+  if (env && *env)
+    return env;
+  r = readlink ("/proc/self/exe", buf, sizeof buf - 32);
+  if (r > 0) {
+    buf[r] = '\0';
+    slash = strrchr (buf, '/');
+    if (slash) {
+      *slash = '\0';
+      if (strcmp (slash - (slash - buf < 6 ? 0 : 6), "/.libs") == 0)
+        slash[-6] = '\0';
+      strcat (buf, "/v2c-convert");
+      if (access (buf, X_OK) == 0)
+        return buf;
+    }
+  }
+  return "v2c-convert";
+}
+
+static int
+mkdir_p (const char *dir)
+{
+  char buf[PATH_MAX], *p;
+
+  if (snprintf (buf, sizeof buf, "%s", dir) >= (int) sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  for (p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      if (mkdir (buf, 0755) == -1 && errno != EEXIST)
+        return -1;
+      *p = '/';
+    }
+  if (mkdir (buf, 0755) == -1 && errno != EEXIST)
+    return -1;
+  return 0;
+}
+
+static json_t *
+read_json (const char *path)
+{
+  struct v2c_err err = { 0, "" };
+  size_t len;
+  char *buf = v2c_read_file (path, V2C_FLEET_MAX_DOC_BYTES, &len, &err);
+  json_t *doc;
+
+  if (buf == NULL)
+    return NULL;
+  doc = json_loadb (buf, len, JSON_REJECT_DUPLICATES, NULL);
+  free (buf);
+  return doc;
+}
+
+/* The previous state record of vm, or NULL (a bad one is reported). */
+static json_t *
+read_state (const struct vm *vm)
+{
+  struct v2c_err err = { 0, "" };
+  char *path = batch_path (".v2c-batch/state/%s.json", vm->name);
+  size_t len;
+  char *buf;
+  json_t *doc = NULL;
+
+  buf = path ? v2c_read_file (path, V2C_FLEET_MAX_STATE_BYTES, &len, &err)
+             : NULL;
+  if (buf) {
+    doc = v2c_fleet_state_parse (buf, len, &err);
+    if (doc == NULL)
+      tool_warning ("'%s': %s: the VM is converted again", path, err.msg);
+    else if (strcmp (json_string_value (json_object_get (doc, "name")),
+                     vm->name)
+             != 0) {
+      tool_warning ("'%s' is the record of '%s': the VM is converted again",
+                    path, json_string_value (json_object_get (doc, "name")));
+      json_decref (doc);
+      doc = NULL;
+    }
+    free (buf);
+  }
+  free (path);
+  return doc;
+}
+
+static int
+is_dir (const char *path)
+{
+  struct stat st;
+
+  return lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
+}
+
+static int
+remove_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+  (void) st;
+  (void) flag;
+  (void) ftw;
+  return remove (path);
+}
+
+/* Temporary directories .NAME.tmp* a killed v2c-convert left in DIR. */
+static void
+remove_stale (const struct vm *vm)
+{
+  DIR *dh = opendir (bopts.out);
+  struct dirent *d;
+  size_t len = strlen (vm->name);
+
+  if (dh == NULL)
+    return;
+  while ((d = readdir (dh)) != NULL) {
+    if (d->d_name[0] == '.' && strncmp (d->d_name + 1, vm->name, len) == 0
+        && (strncmp (d->d_name + 1 + len, ".tmp", 4) == 0
+            || strncmp (d->d_name + 1 + len, ".old", 4) == 0)) {
+      char *p = batch_path ("%s", d->d_name);
+
+      tool_verbose ("removing the stale '%s'", p ? p : d->d_name);
+      if (p && nftw (p, remove_cb, 16, FTW_DEPTH | FTW_PHYS) == -1)
+        tool_warning ("can't remove '%s': %s", p, strerror (errno));
+      free (p);
+    }
+  }
+  closedir (dh);
+}
+
+/* Decide what this run does with each VM. */
+static void
+plan_run (struct vm *vms, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    struct vm *vm = &vms[i];
+    const char *last;
+    char *out = batch_path ("%s", vm->name);
+    char *report = batch_path ("%s/report.json", vm->name);
+    int complete = report && access (report, F_OK) == 0;
+
+    vm->exit_status = -1;
+    vm->prev = read_state (vm);
+    last = json_string_value (json_object_get (vm->prev, "status"));
+    vm->force = out && is_dir (out);
+    if (complete && last
+        && (strcmp (last, ST_CONVERTED) == 0
+            || strcmp (last, ST_UP_TO_DATE) == 0)
+        && json_is_string (json_object_get (vm->fingerprint, "digest"))
+        && json_equal (json_object_get (vm->prev, "fingerprint"),
+                       vm->fingerprint)) {
+      vm->status = ST_UP_TO_DATE;
+      vm->duration
+          = json_number_value (json_object_get (vm->prev, "duration_s"));
+      vm->max_rss_kib = (long) json_integer_value (
+          json_object_get (vm->prev, "max_rss_kib"));
+      tool_verbose ("%s: up to date", vm->name);
+    } else if (bopts.retry_failed
+               && !(last
+                    && (strcmp (last, ST_FAILED) == 0
+                        || strcmp (last, ST_TIMED_OUT) == 0))) {
+      /* not a failure of the last run: left as it is */
+      vm->status = ST_PENDING;
+      if (last && strcmp (last, ST_INTERRUPTED) == 0)
+        vm->status = ST_INTERRUPTED;
+      if (json_is_string (json_object_get (vm->prev, "error")))
+        vm->error
+            = strdup (json_string_value (json_object_get (vm->prev, "error")));
+    } else {
+      vm->todo = 1;
+      remove_stale (vm);
+    }
+    free (out);
+    free (report);
+  }
+}
+
+/* The OCI manifest of DIR/NAME/image (index.json's first manifest). */
+static json_t *
+read_manifest (const struct vm *vm)
+{
+  char *p = batch_path ("%s/image/index.json", vm->name);
+  json_t *index = p ? read_json (p) : NULL, *m = NULL;
+  const char *d = json_string_value (json_object_get (
+      json_array_get (json_object_get (index, "manifests"), 0), "digest"));
+  size_t i;
+
+  free (p);
+  if (d && strncmp (d, "sha256:", 7) == 0 && strlen (d) == 71) {
+    for (i = 7; i < 71 && v2c_hex_value (d[i]) >= 0; i++)
+      ;
+    if (i == 71
+        && (p = batch_path ("%s/image/blobs/sha256/%s", vm->name, d + 7))) {
+      m = read_json (p);
+      free (p);
+    }
+  }
+  json_decref (index);
+  return m;
+}
+
+static int
+write_text (const char *name, const char *text, size_t len)
+{
+  char *path = batch_path ("%s", name), *tmp = batch_path (".%s.XXXXXX", name);
+  int fd, ok = 0;
+
+  if (path && tmp && (fd = mkstemp (tmp)) != -1) {
+    ok = write (fd, text, len) == (ssize_t) len && fchmod (fd, 0644) == 0
+         && fsync (fd) == 0;
+    ok = close (fd) == 0 && ok && rename (tmp, path) == 0;
+    if (!ok)
+      unlink (tmp);
+  }
+  if (!ok)
+    tool_error ("can't write '%s': %s", path ? path : name, strerror (errno));
+  free (path);
+  free (tmp);
+  return ok ? 0 : -1;
+}
+
+/* fleet.json, fleet.csv, fleet.html from the VMs and their outputs
+ * (inventories[i] in descriptor-only mode). */
+static int
+write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *arr = json_array (), *fleet;
+  char *text, *path;
+  size_t i, len;
+  int ret = 0;
+
+  for (i = 0; arr && i < n; i++) {
+    struct vm *vm = &vms[i];
+    json_t *state, *inv = NULL, *plan = NULL, *report = NULL, *man = NULL;
+    json_t *sum;
+    int done = ST_IS (vm->status, ST_CONVERTED)
+               || ST_IS (vm->status, ST_UP_TO_DATE);
+
+    state = json_pack ("{s:s,s:s,s:s,s:o,s:f,s:I}", "name", vm->name, "source",
+                       vm->source, "status", vm->status, "error",
+                       vm->error ? json_string (vm->error) : json_null (),
+                       "duration_s", vm->duration, "max_rss_kib",
+                       (json_int_t) vm->max_rss_kib);
+    if (inventories)
+      inv = json_incref (inventories[i]);
+    else if (done) {
+      char *p;
+
+      if ((p = batch_path ("%s/inventory.json", vm->name)))
+        inv = read_json (p);
+      free (p);
+      if ((p = batch_path ("%s/plan.json", vm->name)))
+        plan = read_json (p);
+      free (p);
+      if ((p = batch_path ("%s/report.json", vm->name)))
+        report = read_json (p);
+      free (p);
+      man = read_manifest (vm);
+      if (report == NULL)
+        tool_warning ("%s: no readable '%s/report.json'", vm->name, vm->name);
+    }
+    sum = state ? v2c_fleet_vm (state, inv, plan, report, man, &err) : NULL;
+    json_decref (state);
+    json_decref (inv);
+    json_decref (plan);
+    json_decref (report);
+    json_decref (man);
+    if (sum == NULL || json_array_append_new (arr, sum) == -1) {
+      json_decref (arr);
+      arr = NULL;
+    }
+  }
+  fleet = arr ? v2c_fleet_build (arr, mode, &err) : NULL;
+  json_decref (arr);
+  if (fleet == NULL) {
+    tool_error ("can't build the fleet summary: out of memory");
+    return -1;
+  }
+  path = batch_path ("fleet.json");
+  if (path == NULL || v2c_json_write_file (fleet, path) == -1) {
+    tool_error ("can't write '%s': %s", path ? path : "fleet.json",
+                strerror (errno));
+    ret = -1;
+  }
+  free (path);
+  text = v2c_fleet_csv (fleet, &len, &err);
+  if (text == NULL || write_text ("fleet.csv", text, len) == -1)
+    ret = -1;
+  free (text);
+  text = v2c_fleet_html (fleet, &len, &err);
+  if (text == NULL || write_text ("fleet.html", text, len) == -1)
+    ret = -1;
+  free (text);
+  if (!opts.quiet && ret == 0)
+    fprintf (
+        stderr,
+        "%s: fleet of %zu VMs in '%s/fleet.{json,csv,html}'; layers: "
+        "%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " bytes unique\n",
+        program_name, n, bopts.out,
+        json_integer_value (json_object_get (json_object_get (fleet, "layers"),
+                                             "unique_bytes")),
+        json_integer_value (json_object_get (json_object_get (fleet, "layers"),
+                                             "total_bytes")));
+  json_decref (fleet);
+  return ret;
+}
+
+/* --descriptor-only: each VM's inventory from its descriptor. */
+static int
+descriptor_only (struct vm *vms, size_t n)
+{
+  json_t **invs = calloc (n ? n : 1, sizeof *invs);
+  char *dir = batch_path ("inventories");
+  size_t i;
+  int status = EXIT_OK;
+
+  if (invs == NULL || dir == NULL || mkdir_p (dir) == -1) {
+    tool_error ("can't create '%s': %s", dir ? dir : "inventories",
+                strerror (errno));
+    free (invs);
+    free (dir);
+    return EXIT_FAIL;
+  }
+  for (i = 0; i < n; i++) {
+    struct vm *vm = &vms[i];
+    struct timespec t0, t1;
+    struct v2c_source *src;
+    char *p;
+
+    clock_gettime (CLOCK_MONOTONIC, &t0);
+    vm->status = ST_PLANNED;
+    src = v2c_source_new ();
+    if (src == NULL) {
+      tool_error ("out of memory");
+      status = EXIT_FAIL;
+      break;
+    }
+    v2c_source_set_descriptor_only (src, 1);
+    v2c_source_set_verify (src, 0);
+    v2c_source_set_message_callback (src, tool_message_cb, NULL);
+    if ((vm->path ? v2c_source_open (src, vm->path)
+                  : v2c_source_open_libvirt (src, bopts.uri, vm->domain))
+            == -1
+        || (invs[i] = v2c_inventory_build (src, NULL)) == NULL) {
+      vm->status = ST_FAILED;
+      vm->error = strdup (v2c_error_string (src));
+      tool_warning ("%s: %s", vm->name, v2c_error_string (src));
+      status = EXIT_FAIL;
+    } else if ((p = batch_path ("inventories/%s.json", vm->name)) == NULL
+               || v2c_json_write_file (invs[i], p) == -1) {
+      tool_error ("can't write '%s': %s", p ? p : vm->name, strerror (errno));
+      status = EXIT_FAIL;
+      free (p);
+    } else
+      free (p);
+    v2c_source_free (src);
+    clock_gettime (CLOCK_MONOTONIC, &t1);
+    vm->duration = (double) (t1.tv_sec - t0.tv_sec)
+                   + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+  }
+  if (write_fleet (vms, n, invs, "descriptor-only") == -1)
+    status = EXIT_FAIL;
+  for (i = 0; i < n; i++)
+    json_decref (invs[i]);
+  free (invs);
+  free (dir);
+  return status;
+}
+
+static void
+free_vms (struct vm *vms, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    free (vms[i].name);
+    free (vms[i].path);
+    free (vms[i].domain);
+    free (vms[i].source);
+    free (vms[i].error);
+    json_decref (vms[i].fingerprint);
+    json_decref (vms[i].prev);
+  }
+  free (vms);
+  free (bopts.pass);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const struct option long_opts[]
+      = { COMMON_LONG_OPTS,
+          { "jobs", required_argument, NULL, 'j' },
+          { "from-dir", required_argument, NULL, OPT_FROM_DIR },
+          { "match", required_argument, NULL, OPT_MATCH },
+          { "timeout", required_argument, NULL, OPT_TIMEOUT },
+          { "retry-failed", no_argument, NULL, OPT_RETRY_FAILED },
+          { "descriptor-only", no_argument, NULL, OPT_DESCRIPTOR_ONLY },
+          { "emit-k8s-job", no_argument, NULL, OPT_EMIT_K8S_JOB },
+          { "image", required_argument, NULL, OPT_IMAGE },
+          { "exports-pvc", required_argument, NULL, OPT_EXPORTS_PVC },
+          { "results-pvc", required_argument, NULL, OPT_RESULTS_PVC },
+          { "exports-root", required_argument, NULL, OPT_EXPORTS_ROOT },
+          { "namespace", required_argument, NULL, OPT_NAMESPACE },
+          { "registry", required_argument, NULL, OPT_REGISTRY },
+          { "strategy", required_argument, NULL, OPT_STRATEGY },
+          { "compress", required_argument, NULL, OPT_COMPRESS },
+          { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+          { NULL, 0, NULL, 0 } };
+  const char *from_dir = NULL, *match = NULL;
+  int c, descr = 0, k8s = 0, stop, status, lockfd;
+  char **list = NULL, *p;
+  struct vm *vms;
+  size_t n = 0, i;
+  long cpus;
+
+  tool_init (argc, argv);
+  cpus = sysconf (_SC_NPROCESSORS_ONLN);
+  bopts.jobs = cpus > 0 ? (int) cpus : 1;
+  while (
+      (c = getopt_long (argc, argv, COMMON_SHORT_OPTS "j:", long_opts, NULL))
+      != -1) {
+    if (c != OPT_TEMPLATES && c != OPT_NO_VERIFY
+        && tool_common_option (c, optarg, usage))
+      continue;
+    switch (c) {
+    case 'j':
+      bopts.jobs = (int) number (optarg, "-j", 1, 1024);
+      break;
+    case OPT_FROM_DIR:
+      from_dir = optarg;
+      break;
+    case OPT_MATCH:
+      match = optarg;
+      break;
+    case OPT_TIMEOUT:
+      bopts.timeout = (double) number (optarg, "--timeout", 1, 30 * 86400);
+      break;
+    case OPT_RETRY_FAILED:
+      bopts.retry_failed = 1;
+      break;
+    case OPT_DESCRIPTOR_ONLY:
+      descr = 1;
+      break;
+    case OPT_EMIT_K8S_JOB:
+      k8s = 1;
+      break;
+    case OPT_IMAGE:
+      bopts.image = optarg;
+      break;
+    case OPT_EXPORTS_PVC:
+      bopts.exports_pvc = optarg;
+      break;
+    case OPT_RESULTS_PVC:
+      bopts.results_pvc = optarg;
+      break;
+    case OPT_EXPORTS_ROOT:
+      bopts.exports_root = optarg;
+      break;
+    case OPT_NAMESPACE:
+      bopts.ns = optarg;
+      break;
+    case OPT_TEMPLATES:
+      add_pass ("--templates", optarg);
+      break;
+    case OPT_REGISTRY:
+      add_pass ("--registry", optarg);
+      break;
+    case OPT_STRATEGY:
+      add_pass ("--strategy", optarg);
+      break;
+    case OPT_COMPRESS:
+      add_pass ("--compress", optarg);
+      break;
+    case OPT_NO_VERIFY:
+      add_pass ("--no-verify", NULL);
+      break;
+    default:
+      tool_try_help ();
+    }
+  }
+  bopts.out = opts.output;
+  bopts.uri = opts.uri;
+  if (bopts.out == NULL || bopts.out[0] == '\0') {
+    tool_error ("give the output directory with -o DIR");
+    tool_try_help ();
+  }
+  if (opts.domain) {
+    tool_error ("-d is for v2c-convert: give -c URI (and --match GLOB)");
+    tool_try_help ();
+  }
+  if ((from_dir != NULL) + (opts.uri != NULL) + (optind < argc) != 1) {
+    tool_error ("give SOURCEs, --from-dir DIR or -c URI (one of them)");
+    tool_try_help ();
+  }
+  if (match && !opts.uri) {
+    tool_error ("--match filters the domains of -c URI");
+    tool_try_help ();
+  }
+  if (descr + k8s + bopts.retry_failed > 1) {
+    tool_error ("--descriptor-only, --emit-k8s-job and --retry-failed "
+                "exclude each other");
+    tool_try_help ();
+  }
+  if (k8s && opts.uri) {
+    tool_error ("--emit-k8s-job takes SOURCE paths or --from-dir, not -c");
+    tool_try_help ();
+  }
+  if (!k8s
+      && (bopts.image || bopts.exports_pvc || bopts.results_pvc
+          || bopts.exports_root || bopts.ns)) {
+    tool_error ("--image, --exports-pvc, --results-pvc, --exports-root and "
+                "--namespace go with --emit-k8s-job");
+    tool_try_help ();
+  }
+  if (k8s && !bopts.exports_root)
+    bopts.exports_root = from_dir;
+
+  if (from_dir) {
+    if (batch_find_sources (from_dir, &list, &n) == -1)
+      return EXIT_FAIL;
+  } else if (opts.uri) {
+    if (batch_list_domains (opts.uri, match, &list, &n) == -1)
+      return EXIT_FAIL;
+  } else {
+    n = (size_t) (argc - optind);
+    list = calloc (n, sizeof *list);
+    for (i = 0; list && i < n; i++)
+      list[i] = strdup (argv[optind + i]);
+  }
+  if (n == 0) {
+    tool_error ("no VM to convert");
+    return EXIT_FAIL;
+  }
+  if (n > 100000) {
+    tool_error ("%zu VMs: at most 100000 in one batch", n);
+    return EXIT_FAIL;
+  }
+  vms = calloc (n, sizeof *vms);
+  if (vms == NULL || list == NULL) {
+    tool_error ("out of memory");
+    return EXIT_FAIL;
+  }
+  for (i = 0; i < n; i++) {
+    if (list[i] == NULL) {
+      tool_error ("out of memory");
+      return EXIT_FAIL;
+    }
+    vms[i].exit_status = -1;
+    if (opts.uri) {
+      vms[i].domain = list[i];
+      if (asprintf (&vms[i].source, "%s#%s", opts.uri, list[i]) == -1)
+        vms[i].source = NULL;
+    } else {
+      vms[i].path = list[i];
+      vms[i].source = strdup (list[i]);
+    }
+    if (vms[i].source == NULL) {
+      tool_error ("out of memory");
+      return EXIT_FAIL;
+    }
+  }
+  free (list);
+  if (batch_name_vms (vms, n) == -1)
+    return EXIT_FAIL;
+
+  if (mkdir_p (bopts.out) == -1) {
+    tool_error ("can't create '%s': %s", bopts.out, strerror (errno));
+    return EXIT_FAIL;
+  }
+  if (k8s || descr) {
+    status = k8s ? (batch_emit_k8s_job (vms, n) == 0 ? EXIT_OK : EXIT_FAIL)
+                 : descriptor_only (vms, n);
+    free_vms (vms, n);
+    return status;
+  }
+
+  p = batch_path (".v2c-batch/state");
+  if (p == NULL || mkdir_p (p) == -1) {
+    tool_error ("can't create '%s': %s", p ? p : bopts.out, strerror (errno));
+    return EXIT_FAIL;
+  }
+  free (p);
+  p = batch_path (".v2c-batch/logs");
+  if (p == NULL || mkdir_p (p) == -1) {
+    tool_error ("can't create '%s': %s", p ? p : bopts.out, strerror (errno));
+    return EXIT_FAIL;
+  }
+  free (p);
+  /* one batch at a time in DIR */
+  p = batch_path (".v2c-batch/lock");
+  lockfd = p ? open (p, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+  if (lockfd == -1 || flock (lockfd, LOCK_EX | LOCK_NB) == -1) {
+    tool_error ("can't lock '%s': %s", p ? p : bopts.out,
+                errno == EWOULDBLOCK ? "another v2c-batch runs in it"
+                                     : strerror (errno));
+    return EXIT_FAIL;
+  }
+  free (p);
+  bopts.convert = find_convert ();
+  tool_verbose ("running '%s', %d at a time", bopts.convert, bopts.jobs);
+
+  plan_run (vms, n);
+  stop = batch_run (vms, n);
+  status = write_fleet (vms, n, NULL, "convert") == 0 ? EXIT_OK : EXIT_FAIL;
+  for (i = 0; i < n; i++)
+    if (ST_IS (vms[i].status, ST_FAILED)
+        || ST_IS (vms[i].status, ST_TIMED_OUT))
+      status = EXIT_FAIL;
+  if (stop)
+    status = 128 + stop;
+  free_vms (vms, n);
+  close (lockfd);
+  return status;
+}
