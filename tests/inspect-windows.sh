@@ -132,3 +132,22 @@ jqe "blocker windows-guest, critical, naming the product" \
 # Nothing of a Linux guest is made up for Windows.
 jqe "no services, users, cron, ports or secrets invented" \
   '[.services, .timers, .cron, .users, .groups, .ports, .secrets] | all(length == 0)'
+
+# --- the report: not containerisable ------------------------------------
+v2c-report "$inv" -o "$out/report" 2>"$out/err" || {
+  cat "$out/err" >&2
+  fail "v2c-report failed on the Windows inventory"
+}
+rep=$out/report/report.json
+node "$js/validate.js" "$top_srcdir/docs/report.schema.json" "$rep" >&2 ||
+  fail "report.json does not validate against docs/report.schema.json"
+jq -e '.fitness.verdict == "not-containerisable"' "$rep" >/dev/null ||
+  fail "verdict $(jq -r .fitness.verdict "$rep"), expected not-containerisable"
+jq -e '[.fitness.rules[] | select(.id == "windows-guest" and .severity == "blocker"
+        and any(.evidence[]; contains("Windows")))] | length == 1' "$rep" >/dev/null ||
+  fail "the windows-guest rule did not fire with its evidence: $(jq -c .fitness.rules "$rep")"
+jq -e '[.components[] | .path == "retain"] | all' "$rep" >/dev/null ||
+  fail "a component of a Windows guest is not 'retain'"
+grep -q 'not containerisable\|not-containerisable' "$out/report/report.md" ||
+  fail "report.md does not give the verdict"
+echo "ok: $name: report verdict not-containerisable, rule windows-guest with its evidence"
