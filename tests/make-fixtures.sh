@@ -1258,6 +1258,7 @@ chown 0 101 /var/spool/cron/crontabs
 chown 0 101 /var/spool/cron/crontabs/root
 umount-all
 copy-device-to-device /dev/sda /dev/sdb sparse:true
+blockdev-rereadpt /dev/sdb
 mount /dev/sdb1 /
 upload "$b/etc/hostname.snap" /etc/hostname
 umount-all
@@ -1318,7 +1319,10 @@ umount-all
 luks-close /dev/mapper/root_crypt
 
 # db (sdh) and dkms (sdi): copies of the demo disk with their extra files
+# (after a whole-disk copy the kernel must re-read the partition table:
+# its partition device does not appear by itself, or only late)
 copy-device-to-device /dev/sda /dev/sdh sparse:true
+blockdev-rereadpt /dev/sdh
 mount /dev/sdh1 /
 tar-in "$b/db.tar" /
 tar-in "$b/db-data.tar" /
@@ -1329,6 +1333,7 @@ upload "$b/etc/passwd.db" /etc/passwd
 upload "$b/etc/group.db" /etc/group
 umount-all
 copy-device-to-device /dev/sda /dev/sdi sparse:true
+blockdev-rereadpt /dev/sdi
 mount /dev/sdi1 /
 tar-in "$b/dkms.tar" /
 upload "$b/etc/hostname.dkms" /etc/hostname
