@@ -72,12 +72,11 @@ csv_field (FILE *f, const char *s, int last)
 }
 
 static void
-csv_int (FILE *f, const json_t *v)
+csv_int (FILE *f, const json_t *v, int last)
 {
   if (json_is_integer (v))
-    fprintf (f, "%" JSON_INTEGER_FORMAT ",", json_integer_value (v));
-  else
-    fputc (',', f);
+    fprintf (f, "%" JSON_INTEGER_FORMAT, json_integer_value (v));
+  fputs (last ? "\r\n" : ",", f);
 }
 
 /* "a;b;c" of the strings of an array (or of member key of its objects),
@@ -123,55 +122,120 @@ os_text (const json_t *os)
   return s;
 }
 
-char *
-v2c_fleet_csv (const json_t *fleet, size_t *lenp, struct v2c_err *err)
+/* The columns of the VM table: CSV has them all, HTML those with an
+ * HTML title. */
+enum col_kind {
+  COL_TEXT,       /* string member key */
+  COL_STATUS,     /* string member key, also its HTML class */
+  COL_INT,        /* integer member key */
+  COL_BYTES,      /* integer member key, a size in bytes */
+  COL_SECONDS,    /* number member key, in seconds */
+  COL_OS,         /* os_text of the member os */
+  COL_COMPONENTS, /* the member components, joined */
+  COL_VOLUMES,    /* the member volumes, joined with their sizes */
+};
+
+struct column {
+  const char *csv, *html;
+  enum col_kind kind;
+  /* a member of the hardware object rather than of the VM */
+  int hw;
+  const char *key;
+  /* HTML class of the cell, or NULL */
+  const char *cls;
+};
+
+static const struct column columns[] = {
+  { "name", "VM", COL_TEXT, 0, "name", NULL },
+  { "status", "status", COL_STATUS, 0, "status", NULL },
+  { "source", "source", COL_TEXT, 0, "source", NULL },
+  { "os", "OS", COL_OS, 0, "os", NULL },
+  { "guest_os_id", NULL, COL_TEXT, 1, "guest_os_id", NULL },
+  { "cpus", "vCPUs", COL_INT, 1, "cpus", NULL },
+  { "memory_mib", "memory MiB", COL_INT, 1, "memory_mib", NULL },
+  { "disk_capacity_bytes", "disks", COL_BYTES, 1, "disk_capacity_bytes",
+    NULL },
+  { "verdict", "verdict", COL_TEXT, 0, "verdict", NULL },
+  { "components_count", NULL, COL_INT, 0, "components_count", NULL },
+  { "components", "components", COL_COMPONENTS, 0, "components", NULL },
+  { "image_bytes", "image", COL_BYTES, 0, "image_bytes", NULL },
+  { "volumes", "volumes", COL_VOLUMES, 0, "volumes", NULL },
+  { "volume_bytes", NULL, COL_INT, 0, "volume_bytes", NULL },
+  { "secrets_count", "secrets", COL_INT, 0, "secrets_count", NULL },
+  { "duration_s", "duration s", COL_SECONDS, 0, "duration_s", NULL },
+  { "max_rss_kib", NULL, COL_INT, 0, "max_rss_kib", NULL },
+  { "error", "error", COL_TEXT, 0, "error", "err" },
+};
+
+#define NCOLUMNS (sizeof columns / sizeof columns[0])
+
+/* The texts of a VM's row made from more than one member; NULL when out
+ * of memory (the row is written on, the summary then refused). */
+struct vm_texts {
+  char *os, *components, *volumes;
+};
+
+static int
+vm_texts_make (struct vm_texts *t, const json_t *vm)
+{
+  t->os = os_text (json_object_get (vm, "os"));
+  t->components = joined (json_object_get (vm, "components"), NULL, NULL);
+  t->volumes = joined (json_object_get (vm, "volumes"), "name", "size_bytes");
+  return t->os && t->components && t->volumes ? 0 : -1;
+}
+
+static void
+vm_texts_free (struct vm_texts *t)
+{
+  free (t->os);
+  free (t->components);
+  free (t->volumes);
+}
+
+/* The text of a column of a text kind (not a number). */
+static const char *
+column_text (const struct column *c, const json_t *obj,
+             const struct vm_texts *t)
+{
+  switch (c->kind) {
+  case COL_OS:
+    return t->os;
+  case COL_COMPONENTS:
+    return t->components;
+  case COL_VOLUMES:
+    return t->volumes;
+  default:
+    return str_of (obj, c->key);
+  }
+}
+
+/* The fleet as text: head, row for each VM, then tail (when not NULL).
+ * What CSV and HTML share: the buffer, the per-VM texts, the errors. */
+static char *
+fleet_text (const json_t *fleet, size_t *lenp, struct v2c_err *err,
+            void (*head) (FILE *, const json_t *),
+            void (*row) (FILE *, const json_t *, const struct vm_texts *),
+            void (*tail) (FILE *, const json_t *))
 {
   struct out o;
-  const json_t *vm, *hw;
+  struct vm_texts t;
+  const json_t *vm;
   size_t i;
   int oom = 0;
   char *text;
 
   if (out_open (&o, err) == -1)
     return NULL;
-  fputs ("name,status,source,os,guest_os_id,cpus,memory_mib,"
-         "disk_capacity_bytes,verdict,components_count,components,"
-         "image_bytes,volumes,volume_bytes,secrets_count,duration_s,"
-         "max_rss_kib,error\r\n",
-         o.f);
+  head (o.f, fleet);
   json_array_foreach (json_object_get (fleet, "vms"), i, vm)
   {
-    char *os = os_text (json_object_get (vm, "os"));
-    char *comps = joined (json_object_get (vm, "components"), NULL, NULL);
-    char *vols
-        = joined (json_object_get (vm, "volumes"), "name", "size_bytes");
-
-    hw = json_object_get (vm, "hardware");
-    csv_field (o.f, str_of (vm, "name"), 0);
-    csv_field (o.f, str_of (vm, "status"), 0);
-    csv_field (o.f, str_of (vm, "source"), 0);
-    csv_field (o.f, os, 0);
-    csv_field (o.f, str_of (hw, "guest_os_id"), 0);
-    csv_int (o.f, json_object_get (hw, "cpus"));
-    csv_int (o.f, json_object_get (hw, "memory_mib"));
-    csv_int (o.f, json_object_get (hw, "disk_capacity_bytes"));
-    csv_field (o.f, str_of (vm, "verdict"), 0);
-    csv_int (o.f, json_object_get (vm, "components_count"));
-    csv_field (o.f, comps, 0);
-    csv_int (o.f, json_object_get (vm, "image_bytes"));
-    csv_field (o.f, vols, 0);
-    csv_int (o.f, json_object_get (vm, "volume_bytes"));
-    csv_int (o.f, json_object_get (vm, "secrets_count"));
-    fprintf (o.f, "%.3f,",
-             json_number_value (json_object_get (vm, "duration_s")));
-    csv_int (o.f, json_object_get (vm, "max_rss_kib"));
-    csv_field (o.f, str_of (vm, "error"), 1);
-    if (os == NULL || comps == NULL || vols == NULL)
+    if (vm_texts_make (&t, vm) == -1)
       oom = 1;
-    free (os);
-    free (comps);
-    free (vols);
+    row (o.f, vm, &t);
+    vm_texts_free (&t);
   }
+  if (tail)
+    tail (o.f, fleet);
   text = out_close (&o, lenp, err);
   if (text && oom) {
     free (text);
@@ -181,38 +245,65 @@ v2c_fleet_csv (const json_t *fleet, size_t *lenp, struct v2c_err *err)
   return text;
 }
 
+static void
+csv_head (FILE *f, const json_t *fleet)
+{
+  size_t i;
+
+  for (i = 0; i < NCOLUMNS; i++)
+    fprintf (f, "%s%s", columns[i].csv, i + 1 < NCOLUMNS ? "," : "\r\n");
+}
+
+static void
+csv_row (FILE *f, const json_t *vm, const struct vm_texts *t)
+{
+  const json_t *hw = json_object_get (vm, "hardware");
+  size_t i;
+
+  for (i = 0; i < NCOLUMNS; i++) {
+    const struct column *c = &columns[i];
+    const json_t *obj = c->hw ? hw : vm;
+    int last = i + 1 == NCOLUMNS;
+
+    switch (c->kind) {
+    case COL_INT:
+    case COL_BYTES:
+      csv_int (f, json_object_get (obj, c->key), last);
+      break;
+    case COL_SECONDS:
+      fprintf (f, "%.3f%s", json_number_value (json_object_get (obj, c->key)),
+               last ? "\r\n" : ",");
+      break;
+    default:
+      csv_field (f, column_text (c, obj, t), last);
+    }
+  }
+}
+
+char *
+v2c_fleet_csv (const json_t *fleet, size_t *lenp, struct v2c_err *err)
+{
+  return fleet_text (fleet, lenp, err, csv_head, csv_row, NULL);
+}
+
 /* Text as HTML character data or attribute value: markup characters as
  * references, C0 controls (other than tab and line feed) and DEL
  * dropped, so the page stays well formed whatever the VM names hold. */
 static void
 html_text (FILE *f, const char *s)
 {
-  if (s == NULL)
-    return;
-  for (; *s; s++) {
-    unsigned char c = (unsigned char) *s;
+  static const char specials[] = "&<>\"'";
+  static const char *const entities[]
+      = { "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
 
-    switch (c) {
-    case '&':
-      fputs ("&amp;", f);
-      break;
-    case '<':
-      fputs ("&lt;", f);
-      break;
-    case '>':
-      fputs ("&gt;", f);
-      break;
-    case '"':
-      fputs ("&quot;", f);
-      break;
-    case '\'':
-      fputs ("&#39;", f);
-      break;
-    default:
-      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-        break;
+  for (; s && *s; s++) {
+    unsigned char c = (unsigned char) *s;
+    const char *special = strchr (specials, c);
+
+    if (special)
+      fputs (entities[special - specials], f);
+    else if ((c >= 0x20 || c == '\t' || c == '\n') && c != 0x7f)
       fputc (c, f);
-    }
   }
 }
 
@@ -273,125 +364,146 @@ static const char html_head[]
       "td.err{font-family:monospace;font-size:90%;max-width:40em}\n"
       "</style>\n</head>\n<body>\n<h1>v2c fleet summary</h1>\n";
 
-char *
-v2c_fleet_html (const json_t *fleet, size_t *lenp, struct v2c_err *err)
-{
-  struct out o;
-  const json_t *vm, *hw, *totals, *layers, *l, *v;
-  const char *key;
-  size_t i, j;
-  int oom = 0;
-  char *text;
+/* A two-column table of labelled numbers (bytes: as a size). */
+struct total {
+  const char *label, *key;
+  int bytes;
+};
 
-  if (out_open (&o, err) == -1)
-    return NULL;
-  fputs (html_head, o.f);
-  totals = json_object_get (fleet, "totals");
-  layers = json_object_get (fleet, "layers");
-  fputs ("<p>Mode: ", o.f);
-  html_text (o.f, str_of (fleet, "mode"));
-  fprintf (o.f, "; %" JSON_INTEGER_FORMAT " VMs:",
+static void
+html_totals (FILE *f, const json_t *obj, const struct total *rows, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    fprintf (f, "<tr><th>%s</th>", rows[i].label);
+    if (rows[i].bytes)
+      html_bytes (f, json_object_get (obj, rows[i].key));
+    else
+      html_num (f, json_object_get (obj, rows[i].key));
+    fputs ("</tr>\n", f);
+  }
+}
+
+static const struct total vm_totals[] = {
+  { "image bytes", "image_bytes", 1 },
+  { "volume bytes", "volume_bytes", 1 },
+  { "components", "components", 0 },
+  { "secrets", "secrets", 0 },
+  { "vCPUs", "cpus", 0 },
+  { "memory MiB", "memory_mib", 0 },
+  { "disk capacity", "disk_capacity_bytes", 1 },
+};
+
+static const struct total layer_totals[] = {
+  { "layer bytes, every VM counted", "total_bytes", 1 },
+  { "unique layer bytes (a registry stores)", "unique_bytes", 1 },
+  { "saved by sharing", "saved_bytes", 1 },
+};
+
+static void
+html_top (FILE *f, const json_t *fleet)
+{
+  const json_t *totals = json_object_get (fleet, "totals"), *v;
+  const char *key;
+  size_t i;
+
+  fputs (html_head, f);
+  fputs ("<p>Mode: ", f);
+  html_text (f, str_of (fleet, "mode"));
+  fprintf (f, "; %" JSON_INTEGER_FORMAT " VMs:",
            json_integer_value (json_object_get (totals, "vms")));
   json_object_foreach (json_object_get (totals, "by_status"), key, v)
   {
     if (json_integer_value (v) == 0)
       continue;
-    fprintf (o.f, " <span class=\"");
-    html_text (o.f, key);
-    fprintf (o.f, "\">%" JSON_INTEGER_FORMAT " ", json_integer_value (v));
-    html_text (o.f, key);
-    fputs ("</span>", o.f);
+    fprintf (f, " <span class=\"");
+    html_text (f, key);
+    fprintf (f, "\">%" JSON_INTEGER_FORMAT " ", json_integer_value (v));
+    html_text (f, key);
+    fputs ("</span>", f);
   }
-  fputs (".</p>\n<h2>Virtual machines</h2>\n<table>\n<tr><th>VM</th>"
-         "<th>status</th><th>source</th><th>OS</th><th>vCPUs</th>"
-         "<th>memory MiB</th><th>disks</th><th>verdict</th>"
-         "<th>components</th><th>image</th><th>volumes</th>"
-         "<th>secrets</th><th>duration s</th><th>error</th></tr>\n",
-         o.f);
-  json_array_foreach (json_object_get (fleet, "vms"), i, vm)
-  {
-    char *os = os_text (json_object_get (vm, "os"));
-    char *comps = joined (json_object_get (vm, "components"), NULL, NULL);
-    char *vols
-        = joined (json_object_get (vm, "volumes"), "name", "size_bytes");
+  fputs (".</p>\n<h2>Virtual machines</h2>\n<table>\n<tr>", f);
+  for (i = 0; i < NCOLUMNS; i++)
+    if (columns[i].html)
+      fprintf (f, "<th>%s</th>", columns[i].html);
+  fputs ("</tr>\n", f);
+}
 
-    if (os == NULL || comps == NULL || vols == NULL)
-      oom = 1;
-    hw = json_object_get (vm, "hardware");
-    fputs ("<tr>", o.f);
-    html_cell (o.f, str_of (vm, "name"), NULL);
-    html_cell (o.f, str_of (vm, "status"), str_of (vm, "status"));
-    html_cell (o.f, str_of (vm, "source"), NULL);
-    html_cell (o.f, os, NULL);
-    html_num (o.f, json_object_get (hw, "cpus"));
-    html_num (o.f, json_object_get (hw, "memory_mib"));
-    html_bytes (o.f, json_object_get (hw, "disk_capacity_bytes"));
-    html_cell (o.f, str_of (vm, "verdict"), NULL);
-    html_cell (o.f, comps, NULL);
-    html_bytes (o.f, json_object_get (vm, "image_bytes"));
-    html_cell (o.f, vols, NULL);
-    html_num (o.f, json_object_get (vm, "secrets_count"));
-    fprintf (o.f, "<td class=\"n\">%.1f</td>",
-             json_number_value (json_object_get (vm, "duration_s")));
-    html_cell (o.f, str_of (vm, "error"), "err");
-    fputs ("</tr>\n", o.f);
-    free (os);
-    free (comps);
-    free (vols);
+static void
+html_row (FILE *f, const json_t *vm, const struct vm_texts *t)
+{
+  const json_t *hw = json_object_get (vm, "hardware");
+  size_t i;
+
+  fputs ("<tr>", f);
+  for (i = 0; i < NCOLUMNS; i++) {
+    const struct column *c = &columns[i];
+    const json_t *obj = c->hw ? hw : vm;
+    const char *s;
+
+    if (c->html == NULL)
+      continue;
+    switch (c->kind) {
+    case COL_INT:
+      html_num (f, json_object_get (obj, c->key));
+      break;
+    case COL_BYTES:
+      html_bytes (f, json_object_get (obj, c->key));
+      break;
+    case COL_SECONDS:
+      fprintf (f, "<td class=\"n\">%.1f</td>",
+               json_number_value (json_object_get (obj, c->key)));
+      break;
+    default:
+      s = column_text (c, obj, t);
+      html_cell (f, s, c->kind == COL_STATUS ? s : c->cls);
+    }
   }
-  fputs ("</table>\n<h2>Totals</h2>\n<table>\n", o.f);
-  fputs ("<tr><th>image bytes</th>", o.f);
-  html_bytes (o.f, json_object_get (totals, "image_bytes"));
-  fputs ("</tr>\n<tr><th>volume bytes</th>", o.f);
-  html_bytes (o.f, json_object_get (totals, "volume_bytes"));
-  fputs ("</tr>\n<tr><th>components</th>", o.f);
-  html_num (o.f, json_object_get (totals, "components"));
-  fputs ("</tr>\n<tr><th>secrets</th>", o.f);
-  html_num (o.f, json_object_get (totals, "secrets"));
-  fputs ("</tr>\n<tr><th>vCPUs</th>", o.f);
-  html_num (o.f, json_object_get (totals, "cpus"));
-  fputs ("</tr>\n<tr><th>memory MiB</th>", o.f);
-  html_num (o.f, json_object_get (totals, "memory_mib"));
-  fputs ("</tr>\n<tr><th>disk capacity</th>", o.f);
-  html_bytes (o.f, json_object_get (totals, "disk_capacity_bytes"));
-  fputs ("</tr>\n</table>\n<h2>Layer sharing</h2>\n<table>\n"
-         "<tr><th>layer bytes, every VM counted</th>",
-         o.f);
-  html_bytes (o.f, json_object_get (layers, "total_bytes"));
-  fputs ("</tr>\n<tr><th>unique layer bytes (a registry stores)</th>", o.f);
-  html_bytes (o.f, json_object_get (layers, "unique_bytes"));
-  fputs ("</tr>\n<tr><th>saved by sharing</th>", o.f);
-  html_bytes (o.f, json_object_get (layers, "saved_bytes"));
-  fputs ("</tr>\n</table>\n", o.f);
+  fputs ("</tr>\n", f);
+}
+
+static void
+html_bottom (FILE *f, const json_t *fleet)
+{
+  const json_t *layers = json_object_get (fleet, "layers"), *l, *v;
+  size_t i, j;
+
+  fputs ("</table>\n<h2>Totals</h2>\n<table>\n", f);
+  html_totals (f, json_object_get (fleet, "totals"), vm_totals,
+               sizeof vm_totals / sizeof vm_totals[0]);
+  fputs ("</table>\n<h2>Layer sharing</h2>\n<table>\n", f);
+  html_totals (f, layers, layer_totals,
+               sizeof layer_totals / sizeof layer_totals[0]);
+  fputs ("</table>\n", f);
   if (json_array_size (json_object_get (layers, "shared")) > 0) {
     fputs ("<table>\n<tr><th>shared layer</th><th>digest</th><th>size</th>"
            "<th>VMs</th></tr>\n",
-           o.f);
+           f);
     json_array_foreach (json_object_get (layers, "shared"), i, l)
     {
-      fputs ("<tr>", o.f);
-      html_cell (o.f, str_of (l, "name"), NULL);
-      html_cell (o.f, str_of (l, "digest"), "err");
-      html_bytes (o.f, json_object_get (l, "size"));
-      fputs ("<td>", o.f);
+      fputs ("<tr>", f);
+      html_cell (f, str_of (l, "name"), NULL);
+      html_cell (f, str_of (l, "digest"), "err");
+      html_bytes (f, json_object_get (l, "size"));
+      fputs ("<td>", f);
       json_array_foreach (json_object_get (l, "vms"), j, v)
       {
         if (j)
-          fputs (", ", o.f);
-        html_text (o.f, json_string_value (v));
+          fputs (", ", f);
+        html_text (f, json_string_value (v));
       }
-      fputs ("</td></tr>\n", o.f);
+      fputs ("</td></tr>\n", f);
     }
-    fputs ("</table>\n", o.f);
+    fputs ("</table>\n", f);
   }
-  fputs ("<p>Written by ", o.f);
-  html_text (o.f, str_of (fleet, "generator"));
-  fputs (".</p>\n</body>\n</html>\n", o.f);
-  text = out_close (&o, lenp, err);
-  if (text && oom) {
-    free (text);
-    v2c_set_error (err, ENOMEM, "can't write the fleet summary");
-    return NULL;
-  }
-  return text;
+  fputs ("<p>Written by ", f);
+  html_text (f, str_of (fleet, "generator"));
+  fputs (".</p>\n</body>\n</html>\n", f);
+}
+
+char *
+v2c_fleet_html (const json_t *fleet, size_t *lenp, struct v2c_err *err)
+{
+  return fleet_text (fleet, lenp, err, html_top, html_row, html_bottom);
 }

@@ -27,45 +27,26 @@
 #define GAP 26
 #define MARGIN 20
 
-static const char *
-str (const json_t *o, const char *key)
-{
-  const char *s = json_string_value (json_object_get (o, key));
-  return s ? s : "";
-}
-
 /* Text for HTML and SVG: the five XML specials as entities, control
  * characters (not allowed in XML) as spaces. */
 static void
 esc_n (struct v2c_rbuf *b, const char *s, size_t n)
 {
+  static const char specials[] = "&<>\"'";
+  static const char *const entities[]
+      = { "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
   size_t i;
 
   for (i = 0; s && i < n && s[i]; i++) {
     unsigned char c = (unsigned char) s[i];
+    const char *special = strchr (specials, c);
 
-    switch (c) {
-    case '&':
-      v2c_rbuf_puts (b, "&amp;");
-      break;
-    case '<':
-      v2c_rbuf_puts (b, "&lt;");
-      break;
-    case '>':
-      v2c_rbuf_puts (b, "&gt;");
-      break;
-    case '"':
-      v2c_rbuf_puts (b, "&quot;");
-      break;
-    case '\'':
-      v2c_rbuf_puts (b, "&#39;");
-      break;
-    default:
-      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
-        v2c_rbuf_puts (b, " ");
-      else
-        v2c_rbuf_add (b, &s[i], 1);
-    }
+    if (special)
+      v2c_rbuf_puts (b, entities[special - specials]);
+    else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+      v2c_rbuf_puts (b, " ");
+    else
+      v2c_rbuf_add (b, &s[i], 1);
   }
 }
 
@@ -98,17 +79,18 @@ esc_cut (struct v2c_rbuf *b, const char *s, size_t max)
     v2c_rbuf_puts (b, "\xe2\x80\xa6");
 }
 
-static void
-size_text (struct v2c_rbuf *b, const json_t *v)
+/* The class suffix of a migration path: one of the four known, or
+ * "refactor" for anything else the input holds. */
+static const char *
+path_class (const char *path)
 {
-  char h[32];
+  static const char *const known[] = { "replatform", "replace", "retain" };
+  size_t i;
 
-  if (!json_is_integer (v)) {
-    v2c_rbuf_puts (b, "unknown");
-    return;
-  }
-  v2c_report_human_size (json_integer_value (v), h, sizeof h);
-  v2c_rbuf_puts (b, h);
+  for (i = 0; i < sizeof known / sizeof known[0]; i++)
+    if (strcmp (path, known[i]) == 0)
+      return known[i];
+  return "refactor";
 }
 
 static const char css[]
@@ -187,7 +169,9 @@ diagram (struct v2c_rbuf *b, const json_t *cs)
       if (dn == NULL || nodes[i].ndeps >= MAX_EDGES)
         continue;
       for (k = 0; k < n; k++)
-        if (k != i && strcmp (str (json_array_get (cs, k), "name"), dn) == 0) {
+        if (k != i
+            && strcmp (v2c_report_str (json_array_get (cs, k), "name"), dn)
+                   == 0) {
           nodes[i].deps[nodes[i].ndeps++] = (int) k;
           break;
         }
@@ -210,7 +194,8 @@ diagram (struct v2c_rbuf *b, const json_t *cs)
     int cyl = 0;
 
     json_array_foreach (json_object_get (nodes[i].c, "volumes"), j,
-                        v) if (strcmp (str (v, "kind"), "pvc") == 0) cyl++;
+                        v) if (strcmp (v2c_report_str (v, "kind"), "pvc") == 0)
+        cyl++;
     if (cyl > MAX_CYLS)
       cyl = MAX_CYLS + 1; /* the last line says how many more */
     nodes[i].h = BOX_H + cyl * CYL_H;
@@ -260,33 +245,29 @@ diagram (struct v2c_rbuf *b, const json_t *cs)
     int cy = nd->y + BOX_H, shown = 0, pvcs = 0;
 
     v2c_rbuf_puts (b, "<g><title>");
-    esc (b, str (nd->c, "name"));
+    esc (b, v2c_report_str (nd->c, "name"));
     v2c_rbuf_puts (b, ": ");
-    esc (b, str (nd->c, "path"));
-    v2c_rbuf_printf (
-        b,
-        "</title>\n<rect class=\"box b-%s\" x=\"%d\" y=\"%d\" "
-        "width=\"%d\" height=\"%d\" rx=\"6\"/>\n",
-        strcmp (str (nd->c, "path"), "replatform") == 0 ? "replatform"
-        : strcmp (str (nd->c, "path"), "replace") == 0  ? "replace"
-        : strcmp (str (nd->c, "path"), "retain") == 0   ? "retain"
-                                                        : "refactor",
-        nd->x, nd->y, BOX_W, BOX_H);
+    esc (b, v2c_report_str (nd->c, "path"));
+    v2c_rbuf_printf (b,
+                     "</title>\n<rect class=\"box b-%s\" x=\"%d\" y=\"%d\" "
+                     "width=\"%d\" height=\"%d\" rx=\"6\"/>\n",
+                     path_class (v2c_report_str (nd->c, "path")), nd->x, nd->y,
+                     BOX_W, BOX_H);
     v2c_rbuf_printf (b, "<text class=\"name\" x=\"%d\" y=\"%d\">", nd->x + 10,
                      nd->y + 20);
-    esc_cut (b, str (nd->c, "name"), 28);
+    esc_cut (b, v2c_report_str (nd->c, "name"), 28);
     v2c_rbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">", nd->x + 10,
                      nd->y + 38);
-    esc_cut (b, str (nd->c, "kind"), 14);
+    esc_cut (b, v2c_report_str (nd->c, "kind"), 14);
     v2c_rbuf_puts (b, " \xc2\xb7 ");
-    esc_cut (b, str (nd->c, "path"), 12);
+    esc_cut (b, v2c_report_str (nd->c, "path"), 12);
     v2c_rbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">ports: ", nd->x + 10,
                      nd->y + 56);
     json_array_foreach (json_object_get (nd->c, "ports"), j, p)
         v2c_rbuf_printf (
             &ports, "%s%lld/%.8s", j ? " " : "",
             (long long) json_integer_value (json_object_get (p, "port")),
-            str (p, "protocol"));
+            v2c_report_str (p, "protocol"));
     if (ports.failed)
       b->failed = 1;
     esc_cut (b, ports.s ? ports.s : "none", 30);
@@ -294,7 +275,7 @@ diagram (struct v2c_rbuf *b, const json_t *cs)
     v2c_rbuf_puts (b, "</text>\n");
     json_array_foreach (json_object_get (nd->c, "volumes"), j, v)
     {
-      if (strcmp (str (v, "kind"), "pvc") != 0)
+      if (strcmp (v2c_report_str (v, "kind"), "pvc") != 0)
         continue;
       pvcs++;
       if (shown >= MAX_CYLS)
@@ -307,7 +288,7 @@ diagram (struct v2c_rbuf *b, const json_t *cs)
           "<ellipse class=\"cyl\" cx=\"%d\" cy=\"%d\" rx=\"40\" ry=\"6\"/>"
           "<text x=\"%d\" y=\"%d\">",
           nd->x + 20, cy + 10, nd->x + 60, cy + 10, nd->x + 108, cy + 25);
-      esc_cut (b, str (v, "mount_path"), 18);
+      esc_cut (b, v2c_report_str (v, "mount_path"), 18);
       v2c_rbuf_puts (b, "</text>\n");
       cy += CYL_H;
     }
@@ -326,10 +307,10 @@ diagram (struct v2c_rbuf *b, const json_t *cs)
 }
 
 static void
-fitness (struct v2c_rbuf *b, const json_t *f)
+html_fitness (struct v2c_rbuf *b, const json_t *f)
 {
   const json_t *r, *e;
-  const char *v = str (f, "verdict");
+  const char *v = v2c_report_str (f, "verdict");
   size_t i, j;
   static const char *const known[] = {
     "excellent", "good", "moderate", "poor", "not-containerisable", NULL
@@ -350,7 +331,7 @@ fitness (struct v2c_rbuf *b, const json_t *f)
     v2c_rbuf_puts (b, "<p>No rule fired.</p>\n");
   json_array_foreach (json_object_get (f, "rules"), i, r)
   {
-    const char *sev = str (r, "severity");
+    const char *sev = v2c_report_str (r, "severity");
 
     v2c_rbuf_puts (b, "<div class=\"rule\"><p><span class=\"sev s-");
     esc (b, strspn (sev, "abcdefghijklmnopqrstuvwxyz") == strlen (sev)
@@ -359,11 +340,11 @@ fitness (struct v2c_rbuf *b, const json_t *f)
     v2c_rbuf_puts (b, "\">");
     esc (b, sev);
     v2c_rbuf_puts (b, "</span> <strong>");
-    esc (b, str (r, "title"));
+    esc (b, v2c_report_str (r, "title"));
     v2c_rbuf_puts (b, "</strong> <code>");
-    esc (b, str (r, "id"));
+    esc (b, v2c_report_str (r, "id"));
     v2c_rbuf_puts (b, "</code></p>\n<p>");
-    esc (b, str (r, "advice"));
+    esc (b, v2c_report_str (r, "advice"));
     v2c_rbuf_puts (b, "</p>\n<ul>\n");
     json_array_foreach (json_object_get (r, "evidence"), j, e)
     {
@@ -376,161 +357,82 @@ fitness (struct v2c_rbuf *b, const json_t *f)
 }
 
 static void
-components (struct v2c_rbuf *b, const json_t *cs)
+html_decomposition (struct v2c_rbuf *b, const json_t *cs)
 {
-  const json_t *c, *x;
-  size_t i, j;
-
-  v2c_rbuf_puts (b, "<h2 id=\"components\">Components</h2>\n");
-  if (json_array_size (cs) == 0) {
-    v2c_rbuf_puts (b, "<p>No component.</p>\n");
-    return;
-  }
-  v2c_rbuf_puts (b, "<table><thead><tr><th>Component</th><th>Kind</th>"
-                    "<th>Path</th><th>Reason</th><th>Ports</th>"
-                    "<th>Depends on</th></tr></thead><tbody>\n");
-  json_array_foreach (cs, i, c)
-  {
-    const char *path = str (c, "path");
-
-    v2c_rbuf_puts (b, "<tr><td><code>");
-    esc (b, str (c, "name"));
-    v2c_rbuf_puts (b, "</code></td><td class=\"nw\">");
-    esc (b, str (c, "kind"));
-    v2c_rbuf_printf (b, "</td><td class=\"nw p-%s\">",
-                     strcmp (path, "replatform") == 0 ? "replatform"
-                     : strcmp (path, "replace") == 0  ? "replace"
-                     : strcmp (path, "retain") == 0   ? "retain"
-                                                      : "refactor");
-    esc (b, path);
-    v2c_rbuf_puts (b, "</td><td>");
-    esc (b, str (c, "reason"));
-    v2c_rbuf_puts (b, "</td><td class=\"nw\">");
-    json_array_foreach (json_object_get (c, "ports"), j, x)
-    {
-      v2c_rbuf_printf (
-          b, "%s%lld/", j ? ", " : "",
-          (long long) json_integer_value (json_object_get (x, "port")));
-      esc (b, str (x, "protocol"));
-    }
-    v2c_rbuf_puts (b, "</td><td>");
-    json_array_foreach (json_object_get (c, "depends_on"), j, x)
-    {
-      if (j)
-        v2c_rbuf_puts (b, ", ");
-      esc (b, json_string_value (x));
-    }
-    v2c_rbuf_puts (b, "</td></tr>\n");
-  }
-  v2c_rbuf_puts (b, "</tbody></table>\n");
+  v2c_rbuf_puts (b, "<h2 id=\"diagram\">Decomposition</h2>\n"
+                    "<p>Arrows point from a component to the ones it "
+                    "depends on; cylinders are persistent volumes.</p>\n");
+  diagram (b, cs);
 }
 
 static void
-rest (struct v2c_rbuf *b, const json_t *report)
+html_table_head (struct v2c_rbuf *b, const char *const *titles, size_t n)
 {
-  const json_t *x, *img = json_object_get (report, "image");
-  const json_t *sz = json_object_get (report, "sizing");
   size_t i;
 
-  v2c_rbuf_puts (b, "<h2 id=\"layers\">Image layers</h2>\n");
-  if (json_is_object (img)) {
-    v2c_rbuf_puts (b, "<p>Manifest <code>");
-    esc (b, str (img, "manifest"));
-    v2c_rbuf_puts (b, "</code></p>\n");
-  }
-  v2c_rbuf_puts (b, "<table><thead><tr><th>Layer</th><th>Digest</th>"
-                    "<th>Size</th></tr></thead><tbody>\n");
-  json_array_foreach (json_object_get (report, "layers"), i, x)
-  {
-    v2c_rbuf_puts (b, "<tr><td>");
-    esc (b, str (x, "name"));
-    v2c_rbuf_puts (b, "</td><td><code>");
-    esc_or (b, str (x, "digest"), "not built");
-    v2c_rbuf_puts (b, "</code></td><td>");
-    size_text (b, json_object_get (x, "size"));
-    v2c_rbuf_puts (b, "</td></tr>\n");
-  }
-  v2c_rbuf_puts (b, "</tbody></table>\n<h2 id=\"data\">Data to migrate</h2>\n"
-                    "<table><thead><tr><th>Component</th><th>Volume</th>"
-                    "<th>Mount path</th><th>Used</th><th>How</th></tr>"
-                    "</thead><tbody>\n");
-  json_array_foreach (json_object_get (report, "volumes"), i, x)
-  {
-    v2c_rbuf_puts (b, "<tr><td>");
-    esc_or (b, str (x, "component"), "none");
-    v2c_rbuf_puts (b, "</td><td>");
-    esc_or (b, str (x, "name"), "none");
-    v2c_rbuf_puts (b, "</td><td><code>");
-    esc (b, str (x, "mount_path"));
-    v2c_rbuf_puts (b, "</code></td><td>");
-    size_text (b, json_object_get (x, "size_bytes"));
-    v2c_rbuf_puts (b, "</td><td>");
-    esc (b, str (x, "migrate"));
-    v2c_rbuf_puts (b, "</td></tr>\n");
-  }
-  v2c_rbuf_puts (b, "</tbody></table>\n<h2 id=\"secrets\">Secrets</h2>\n"
-                    "<p>Left out of the image: re-create them as Kubernetes "
-                    "Secrets.</p>\n<table><thead><tr><th>Path</th>"
-                    "<th>Kind</th></tr></thead><tbody>\n");
-  json_array_foreach (json_object_get (report, "secrets"), i, x)
-  {
-    v2c_rbuf_puts (b, "<tr><td><code>");
-    esc (b, str (x, "path"));
-    v2c_rbuf_puts (b, "</code></td><td>");
-    esc (b, str (x, "kind"));
-    v2c_rbuf_puts (b, "</td></tr>\n");
-  }
-  v2c_rbuf_puts (b, "</tbody></table>\n<h2 id=\"dropped\">Dropped "
-                    "services</h2>\n<table><thead><tr><th>Name</th>"
-                    "<th>Reason</th></tr></thead><tbody>\n");
-  json_array_foreach (json_object_get (report, "dropped"), i, x)
-  {
-    v2c_rbuf_puts (b, "<tr><td><code>");
-    esc (b, str (x, "name"));
-    v2c_rbuf_puts (b, "</code></td><td>");
-    esc (b, str (x, "reason"));
-    v2c_rbuf_puts (b, "</td></tr>\n");
-  }
-  v2c_rbuf_puts (b, "</tbody></table>\n<h2 id=\"sizing\">Sizing</h2>\n"
-                    "<table><tbody>\n<tr><th>vCPUs</th><td>");
-  if (json_is_integer (json_object_get (sz, "cpus")))
-    v2c_rbuf_printf (
-        b, "%lld",
-        (long long) json_integer_value (json_object_get (sz, "cpus")));
-  else
-    v2c_rbuf_puts (b, "unknown");
-  v2c_rbuf_puts (b, "</td></tr>\n<tr><th>Memory</th><td>");
-  if (json_is_integer (json_object_get (sz, "memory_mib")))
-    v2c_rbuf_printf (
-        b, "%lld MiB",
-        (long long) json_integer_value (json_object_get (sz, "memory_mib")));
-  else
-    v2c_rbuf_puts (b, "unknown");
-  v2c_rbuf_puts (b, "</td></tr>\n<tr><th>Disks</th><td>");
-  size_text (b, json_object_get (sz, "disk_bytes"));
-  v2c_rbuf_puts (b, "</td></tr>\n<tr><th>Used on filesystems</th><td>");
-  size_text (b, json_object_get (sz, "used_bytes"));
-  v2c_rbuf_puts (b, "</td></tr>\n<tr><th>Data directories</th><td>");
-  size_text (b, json_object_get (sz, "data_bytes"));
-  v2c_rbuf_puts (b, "</td></tr>\n</tbody></table>\n");
-  if (json_array_size (json_object_get (report, "notes"))) {
-    v2c_rbuf_puts (b, "<h2 id=\"notes\">Notes</h2>\n<ul>\n");
-    json_array_foreach (json_object_get (report, "notes"), i, x)
-    {
-      v2c_rbuf_puts (b, "<li>");
-      esc (b, json_string_value (x));
-      v2c_rbuf_puts (b, "</li>\n");
-    }
-    v2c_rbuf_puts (b, "</ul>\n");
+  v2c_rbuf_puts (b, "<table><thead><tr>");
+  for (i = 0; i < n; i++)
+    v2c_rbuf_printf (b, "<th>%s</th>", titles[i]);
+  v2c_rbuf_puts (b, "</tr></thead><tbody>\n");
+}
+
+static void
+html_kv_head (struct v2c_rbuf *b, const char *title)
+{
+  v2c_rbuf_puts (b, "<table><tbody>\n");
+}
+
+static void
+html_cell_open (struct v2c_rbuf *b, enum v2c_report_cell how,
+                const char *value)
+{
+  switch (how) {
+  case V2C_CELL_PLAIN:
+    v2c_rbuf_puts (b, "<td>");
+    break;
+  case V2C_CELL_CODE:
+    v2c_rbuf_puts (b, "<td><code>");
+    break;
+  case V2C_CELL_NOWRAP:
+    v2c_rbuf_puts (b, "<td class=\"nw\">");
+    break;
+  case V2C_CELL_PATH:
+    v2c_rbuf_printf (b, "<td class=\"nw p-%s\">", path_class (value));
+    break;
   }
 }
+
+static void
+html_cell_close (struct v2c_rbuf *b, enum v2c_report_cell how)
+{
+  v2c_rbuf_puts (b, how == V2C_CELL_CODE ? "</code></td>" : "</td>");
+}
+
+static const struct v2c_report_fmt html = {
+  .kind = V2C_REPORT_HTML,
+  .text = esc,
+  .cell_open = html_cell_open,
+  .cell_close = html_cell_close,
+  .row = { "<tr>", "", "</tr>\n", "</tbody></table>\n" },
+  .none = "",
+  .table_head = html_table_head,
+  .kv_head = html_kv_head,
+  .kv_label = "<tr><th>%s</th>",
+  .empty_tables = 1,
+  .heading = "<h2 id=\"%s\">%s</h2>\n",
+  .para = "<p>%s</p>\n",
+  .code = { "<p>%s <code>", NULL, "</code></p>\n", NULL },
+  .list = { "<ul>\n", "<li>", "</li>\n", "</ul>\n" },
+  .gap = "",
+  .fitness = html_fitness,
+  .decomposition = html_decomposition,
+};
 
 char *
 v2c_report_html (const json_t *report, struct v2c_err *err)
 {
   struct v2c_rbuf b = { NULL, 0, 0, 0 };
-  const json_t *vm = json_object_get (report, "vm");
-  const char *name = str (vm, "name");
+  const char *name = v2c_report_str (json_object_get (report, "vm"), "name");
 
   if (!json_is_object (report)) {
     v2c_set_error (err, 0, "report: expected a JSON object");
@@ -548,20 +450,8 @@ v2c_report_html (const json_t *report, struct v2c_err *err)
                    "<h1>v2c report: ",
                    css);
   esc (&b, name);
-  v2c_rbuf_puts (&b, "</h1>\n<table><tbody>\n<tr><th>OS</th><td>");
-  esc_or (&b, str (vm, "os"), "unknown");
-  v2c_rbuf_puts (&b, "</td></tr>\n<tr><th>Hostname</th><td>");
-  esc_or (&b, str (vm, "hostname"), "unknown");
-  v2c_rbuf_puts (&b, "</td></tr>\n<tr><th>Source</th><td><code>");
-  esc_or (&b, str (vm, "source"), "unknown");
-  v2c_rbuf_puts (&b, "</code></td></tr>\n</tbody></table>\n");
-  fitness (&b, json_object_get (report, "fitness"));
-  components (&b, json_object_get (report, "components"));
-  v2c_rbuf_puts (&b, "<h2 id=\"diagram\">Decomposition</h2>\n"
-                     "<p>Arrows point from a component to the ones it "
-                     "depends on; cylinders are persistent volumes.</p>\n");
-  diagram (&b, json_object_get (report, "components"));
-  rest (&b, report);
+  v2c_rbuf_puts (&b, "</h1>\n");
+  v2c_report_walk (&b, &html, report);
   v2c_rbuf_puts (&b, "<footer>Made by v2c from the VM's inventory and "
                      "plan.</footer>\n</body>\n</html>\n");
   return v2c_rbuf_finish (&b, err);

@@ -2,102 +2,17 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The report as Markdown (CommonMark with GitHub tables), and the text
- * buffer both renderers write into.  Every string of the report may
- * come from the guest: it is escaped so that it stays text, inside a
- * table cell too (pipes, backticks, newlines, HTML).
+ * The report as Markdown (CommonMark with GitHub tables): the hooks of
+ * the walk in lib/report-walk.c.  Every string of the report may come
+ * from the guest: it is escaped so that it stays text, inside a table
+ * cell too (pipes, backticks, newlines, HTML).
  */
 #include <config.h>
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "report.h"
-
-void
-v2c_rbuf_add (struct v2c_rbuf *b, const char *s, size_t n)
-{
-  if (b->failed)
-    return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    char *p;
-
-    while (cap < b->len + n + 1) {
-      if (cap > SIZE_MAX / 2) {
-        b->failed = 1;
-        return;
-      }
-      cap *= 2;
-    }
-    p = realloc (b->s, cap);
-    if (p == NULL) {
-      b->failed = 1;
-      return;
-    }
-    b->s = p;
-    b->cap = cap;
-  }
-  memcpy (b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = '\0';
-}
-
-void
-v2c_rbuf_puts (struct v2c_rbuf *b, const char *s)
-{
-  v2c_rbuf_add (b, s, strlen (s));
-}
-
-void
-v2c_rbuf_printf (struct v2c_rbuf *b, const char *fmt, ...)
-{
-  char small[512], *big = NULL;
-  va_list ap;
-  int n;
-
-  va_start (ap, fmt);
-  n = vsnprintf (small, sizeof small, fmt, ap);
-  va_end (ap);
-  if (n < 0) {
-    b->failed = 1;
-    return;
-  }
-  if ((size_t) n < sizeof small) {
-    v2c_rbuf_add (b, small, (size_t) n);
-    return;
-  }
-  va_start (ap, fmt);
-  n = vasprintf (&big, fmt, ap);
-  va_end (ap);
-  if (n < 0) {
-    b->failed = 1;
-    return;
-  }
-  v2c_rbuf_add (b, big, (size_t) n);
-  free (big);
-}
-
-char *
-v2c_rbuf_finish (struct v2c_rbuf *b, struct v2c_err *err)
-{
-  if (b->failed || b->s == NULL) {
-    free (b->s);
-    b->s = NULL;
-    v2c_set_error (err, ENOMEM, "can't render the report");
-    return NULL;
-  }
-  return b->s;
-}
-
-static const char *
-str (const json_t *o, const char *key)
-{
-  const char *s = json_string_value (json_object_get (o, key));
-  return s ? s : "";
-}
 
 /* Text as Markdown inline text: HTML made inert with entities, the
  * characters Markdown gives a meaning escaped with a backslash, line
@@ -139,26 +54,13 @@ md_or (struct v2c_rbuf *b, const char *s, const char *dflt)
 }
 
 static void
-size_cell (struct v2c_rbuf *b, const json_t *v)
-{
-  char h[32];
-
-  if (!json_is_integer (v)) {
-    v2c_rbuf_puts (b, "unknown");
-    return;
-  }
-  v2c_report_human_size (json_integer_value (v), h, sizeof h);
-  v2c_rbuf_puts (b, h);
-}
-
-static void
-fitness (struct v2c_rbuf *b, const json_t *f)
+md_fitness (struct v2c_rbuf *b, const json_t *f)
 {
   const json_t *r, *e;
   size_t i, j;
 
   v2c_rbuf_puts (b, "## Verdict\n\n**");
-  md_or (b, str (f, "verdict"), "unknown");
+  md_or (b, v2c_report_str (f, "verdict"), "unknown");
   v2c_rbuf_printf (
       b, "** (score %lld of 100)\n\n",
       (long long) json_integer_value (json_object_get (f, "score")));
@@ -170,13 +72,13 @@ fitness (struct v2c_rbuf *b, const json_t *f)
   json_array_foreach (json_object_get (f, "rules"), i, r)
   {
     v2c_rbuf_puts (b, "### ");
-    md (b, str (r, "title"));
+    md (b, v2c_report_str (r, "title"));
     v2c_rbuf_puts (b, "\n\n- Rule: ");
-    md (b, str (r, "id"));
+    md (b, v2c_report_str (r, "id"));
     v2c_rbuf_puts (b, "\n- Severity: ");
-    md (b, str (r, "severity"));
+    md (b, v2c_report_str (r, "severity"));
     v2c_rbuf_puts (b, "\n- Advice: ");
-    md (b, str (r, "advice"));
+    md (b, v2c_report_str (r, "advice"));
     v2c_rbuf_puts (b, "\n- Evidence:\n");
     json_array_foreach (json_object_get (r, "evidence"), j, e)
     {
@@ -188,76 +90,39 @@ fitness (struct v2c_rbuf *b, const json_t *f)
   }
 }
 
+/* Each component with what it depends on and its persistent volumes. */
 static void
-list_cell (struct v2c_rbuf *b, const json_t *a, const char *key)
+md_decomposition (struct v2c_rbuf *b, const json_t *cs)
 {
-  const json_t *x;
+  const json_t *c, *d;
   size_t i;
 
-  if (json_array_size (a) == 0)
-    v2c_rbuf_puts (b, "none");
-  json_array_foreach (a, i, x)
-  {
-    if (i)
-      v2c_rbuf_puts (b, ", ");
-    if (key && strcmp (key, "port") == 0)
-      v2c_rbuf_printf (
-          b, "%lld/",
-          (long long) json_integer_value (json_object_get (x, "port")));
-    md (b, key ? str (x, strcmp (key, "port") == 0 ? "protocol" : key)
-               : json_string_value (x));
-  }
-}
-
-static void
-components (struct v2c_rbuf *b, const json_t *report)
-{
-  const json_t *cs = json_object_get (report, "components"), *c;
-  size_t i;
-
-  v2c_rbuf_puts (b, "## Components\n\n");
-  if (json_array_size (cs) == 0) {
-    v2c_rbuf_puts (b, "No component.\n\n");
+  if (json_array_size (cs) == 0)
     return;
-  }
-  v2c_rbuf_puts (b, "| Component | Kind | Path | Reason | Ports | Depends on "
-                    "|\n|---|---|---|---|---|---|\n");
-  json_array_foreach (cs, i, c)
-  {
-    v2c_rbuf_puts (b, "| ");
-    md (b, str (c, "name"));
-    v2c_rbuf_puts (b, " | ");
-    md (b, str (c, "kind"));
-    v2c_rbuf_puts (b, " | ");
-    md (b, str (c, "path"));
-    v2c_rbuf_puts (b, " | ");
-    md (b, str (c, "reason"));
-    v2c_rbuf_puts (b, " | ");
-    list_cell (b, json_object_get (c, "ports"), "port");
-    v2c_rbuf_puts (b, " | ");
-    list_cell (b, json_object_get (c, "depends_on"), NULL);
-    v2c_rbuf_puts (b, " |\n");
-  }
   v2c_rbuf_puts (b, "\n### Decomposition\n\n");
   json_array_foreach (cs, i, c)
   {
-    const json_t *vols = json_object_get (c, "volumes"), *v;
+    const json_t *v;
     size_t j;
 
     v2c_rbuf_puts (b, "- ");
-    md (b, str (c, "name"));
-    if (json_array_size (json_object_get (c, "depends_on"))) {
+    md (b, v2c_report_str (c, "name"));
+    if (json_array_size (json_object_get (c, "depends_on")))
       v2c_rbuf_puts (b, " → ");
-      list_cell (b, json_object_get (c, "depends_on"), NULL);
-    }
-    json_array_foreach (vols, j, v)
+    json_array_foreach (json_object_get (c, "depends_on"), j, d)
     {
-      if (strcmp (str (v, "kind"), "pvc") != 0)
+      if (j)
+        v2c_rbuf_puts (b, ", ");
+      md (b, json_string_value (d));
+    }
+    json_array_foreach (json_object_get (c, "volumes"), j, v)
+    {
+      if (strcmp (v2c_report_str (v, "kind"), "pvc") != 0)
         continue;
       v2c_rbuf_puts (b, "; volume ");
-      md (b, str (v, "name"));
+      md (b, v2c_report_str (v, "name"));
       v2c_rbuf_puts (b, " at ");
-      md (b, str (v, "mount_path"));
+      md (b, v2c_report_str (v, "mount_path"));
     }
     v2c_rbuf_puts (b, "\n");
   }
@@ -265,135 +130,60 @@ components (struct v2c_rbuf *b, const json_t *report)
 }
 
 static void
-tables (struct v2c_rbuf *b, const json_t *report)
+md_table_head (struct v2c_rbuf *b, const char *const *titles, size_t n)
 {
-  const json_t *x, *img = json_object_get (report, "image");
   size_t i;
 
-  v2c_rbuf_puts (b, "## Image layers\n\n");
-  if (json_is_object (img)) {
-    v2c_rbuf_puts (b, "Manifest: ");
-    md (b, str (img, "manifest"));
-    v2c_rbuf_puts (b, "\n\n");
-  }
-  if (json_array_size (json_object_get (report, "layers")) == 0)
-    v2c_rbuf_puts (b, "No layer.\n\n");
-  else
-    v2c_rbuf_puts (b, "| Layer | Digest | Size |\n|---|---|---|\n");
-  json_array_foreach (json_object_get (report, "layers"), i, x)
-  {
-    v2c_rbuf_puts (b, "| ");
-    md (b, str (x, "name"));
-    v2c_rbuf_puts (b, " | ");
-    md_or (b, str (x, "digest"), "not built");
-    v2c_rbuf_puts (b, " | ");
-    size_cell (b, json_object_get (x, "size"));
-    v2c_rbuf_puts (b, " |\n");
-  }
-  v2c_rbuf_puts (b, "\n## Data to migrate\n\n");
-  if (json_array_size (json_object_get (report, "volumes")) == 0)
-    v2c_rbuf_puts (b, "No data directory.\n\n");
-  else
-    v2c_rbuf_puts (b, "| Component | Volume | Mount path | Used | How |\n"
-                      "|---|---|---|---|---|\n");
-  json_array_foreach (json_object_get (report, "volumes"), i, x)
-  {
-    v2c_rbuf_puts (b, "| ");
-    md_or (b, str (x, "component"), "none");
-    v2c_rbuf_puts (b, " | ");
-    md_or (b, str (x, "name"), "none");
-    v2c_rbuf_puts (b, " | ");
-    md (b, str (x, "mount_path"));
-    v2c_rbuf_puts (b, " | ");
-    size_cell (b, json_object_get (x, "size_bytes"));
-    v2c_rbuf_puts (b, " | ");
-    md (b, str (x, "migrate"));
-    v2c_rbuf_puts (b, " |\n");
-  }
-  v2c_rbuf_puts (b, "\n## Secrets\n\n");
-  if (json_array_size (json_object_get (report, "secrets")) == 0)
-    v2c_rbuf_puts (b, "No secret found.\n\n");
-  else
-    v2c_rbuf_puts (b, "Left out of the image; re-create them as Kubernetes "
-                      "Secrets.\n\n| Path | Kind |\n|---|---|\n");
-  json_array_foreach (json_object_get (report, "secrets"), i, x)
-  {
-    v2c_rbuf_puts (b, "| ");
-    md (b, str (x, "path"));
-    v2c_rbuf_puts (b, " | ");
-    md (b, str (x, "kind"));
-    v2c_rbuf_puts (b, " |\n");
-  }
-  v2c_rbuf_puts (b, "\n## Dropped services\n\n");
-  if (json_array_size (json_object_get (report, "dropped")) == 0)
-    v2c_rbuf_puts (b, "None.\n\n");
-  else
-    v2c_rbuf_puts (b, "| Name | Reason |\n|---|---|\n");
-  json_array_foreach (json_object_get (report, "dropped"), i, x)
-  {
-    v2c_rbuf_puts (b, "| ");
-    md (b, str (x, "name"));
-    v2c_rbuf_puts (b, " | ");
-    md (b, str (x, "reason"));
-    v2c_rbuf_puts (b, " |\n");
-  }
+  for (i = 0; i < n; i++)
+    v2c_rbuf_printf (b, "| %s ", titles[i]);
+  v2c_rbuf_puts (b, "|\n|");
+  for (i = 0; i < n; i++)
+    v2c_rbuf_puts (b, "---|");
+  v2c_rbuf_puts (b, "\n");
 }
+
+static void
+md_kv_head (struct v2c_rbuf *b, const char *title)
+{
+  v2c_rbuf_printf (b, "|%s%s | |\n|---|---|\n", title ? " " : "",
+                   title ? title : "");
+}
+
+static const struct v2c_report_fmt markdown = {
+  .kind = V2C_REPORT_MD,
+  .text = md,
+  /* Markdown has one kind of cell */
+  .cell_open = NULL,
+  .row = { "| ", " | ", " |\n", "" },
+  .none = "none",
+  .table_head = md_table_head,
+  .kv_head = md_kv_head,
+  .kv_label = "| %s | ",
+  .empty_tables = 0,
+  /* the heading has no anchor: "%.0s" prints nothing of the id */
+  .heading = "%.0s## %s\n\n",
+  .para = "%s\n\n",
+  .code = { "%s: ", NULL, "\n\n", NULL },
+  .list = { "", "- ", "\n", "" },
+  /* a table ends without a blank line */
+  .gap = "\n",
+  .fitness = md_fitness,
+  .decomposition = md_decomposition,
+};
 
 char *
 v2c_report_markdown (const json_t *report, struct v2c_err *err)
 {
   struct v2c_rbuf b = { NULL, 0, 0, 0 };
-  const json_t *vm = json_object_get (report, "vm");
-  const json_t *sz = json_object_get (report, "sizing"), *n;
-  size_t i;
 
   if (!json_is_object (report)) {
     v2c_set_error (err, 0, "report: expected a JSON object");
     return NULL;
   }
   v2c_rbuf_puts (&b, "# v2c report: ");
-  md_or (&b, str (vm, "name"), "unnamed VM");
-  v2c_rbuf_puts (&b, "\n\n| VM | |\n|---|---|\n| Name | ");
-  md_or (&b, str (vm, "name"), "unknown");
-  v2c_rbuf_puts (&b, " |\n| OS | ");
-  md_or (&b, str (vm, "os"), "unknown");
-  v2c_rbuf_puts (&b, " |\n| Hostname | ");
-  md_or (&b, str (vm, "hostname"), "unknown");
-  v2c_rbuf_puts (&b, " |\n| Source | ");
-  md_or (&b, str (vm, "source"), "unknown");
-  v2c_rbuf_puts (&b, " |\n\n");
-  fitness (&b, json_object_get (report, "fitness"));
-  components (&b, report);
-  tables (&b, report);
-  v2c_rbuf_puts (&b, "\n## Sizing\n\n| | |\n|---|---|\n| vCPUs | ");
-  if (json_is_integer (json_object_get (sz, "cpus")))
-    v2c_rbuf_printf (
-        &b, "%lld",
-        (long long) json_integer_value (json_object_get (sz, "cpus")));
-  else
-    v2c_rbuf_puts (&b, "unknown");
-  v2c_rbuf_puts (&b, " |\n| Memory | ");
-  if (json_is_integer (json_object_get (sz, "memory_mib")))
-    v2c_rbuf_printf (
-        &b, "%lld MiB",
-        (long long) json_integer_value (json_object_get (sz, "memory_mib")));
-  else
-    v2c_rbuf_puts (&b, "unknown");
-  v2c_rbuf_puts (&b, " |\n| Disks | ");
-  size_cell (&b, json_object_get (sz, "disk_bytes"));
-  v2c_rbuf_puts (&b, " |\n| Used on filesystems | ");
-  size_cell (&b, json_object_get (sz, "used_bytes"));
-  v2c_rbuf_puts (&b, " |\n| Data directories | ");
-  size_cell (&b, json_object_get (sz, "data_bytes"));
-  v2c_rbuf_puts (&b, " |\n");
-  if (json_array_size (json_object_get (report, "notes"))) {
-    v2c_rbuf_puts (&b, "\n## Notes\n\n");
-    json_array_foreach (json_object_get (report, "notes"), i, n)
-    {
-      v2c_rbuf_puts (&b, "- ");
-      md (&b, json_string_value (n));
-      v2c_rbuf_puts (&b, "\n");
-    }
-  }
+  md_or (&b, v2c_report_str (json_object_get (report, "vm"), "name"),
+         "unnamed VM");
+  v2c_rbuf_puts (&b, "\n\n");
+  v2c_report_walk (&b, &markdown, report);
   return v2c_rbuf_finish (&b, err);
 }

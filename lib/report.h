@@ -141,4 +141,72 @@ json_t *v2c_report_string (const char *s);
 /* "1.5 GiB" style size into buf. */
 void v2c_report_human_size (long long bytes, char *buf, size_t size);
 
+/* The Markdown and HTML renderers share one walk over the report
+ * (lib/report-walk.c): the VM table, the components table, the tables
+ * of layers, volumes, secrets and dropped services, sizing and notes.
+ * What is drawn differently for real (the fitness rules, the
+ * decomposition list or diagram) is a hook of the format. */
+enum v2c_report_format { V2C_REPORT_MD, V2C_REPORT_HTML };
+
+/* How a table cell is set off in HTML (Markdown shows them alike). */
+enum v2c_report_cell {
+  V2C_CELL_PLAIN,
+  V2C_CELL_CODE,
+  V2C_CELL_NOWRAP,
+  /* no wrap, coloured after the migration path the cell names */
+  V2C_CELL_PATH,
+};
+
+/* Markup around a run of items: a table's rows and cells, a list. */
+struct v2c_report_marks {
+  const char *open, *sep, *close, *end;
+};
+
+struct v2c_report_fmt {
+  enum v2c_report_format kind;
+  /* s as text (NULL: nothing), escaped */
+  void (*text) (struct v2c_rbuf *b, const char *s);
+  /* around the value of a table cell; value is the cell's text (NULL
+   * hooks: nothing) */
+  void (*cell_open) (struct v2c_rbuf *b, enum v2c_report_cell how,
+                     const char *value);
+  void (*cell_close) (struct v2c_rbuf *b, enum v2c_report_cell how);
+  /* a row: open, sep between cells, close; end after the last row */
+  struct v2c_report_marks row;
+  /* a list cell with no item */
+  const char *none;
+
+  /* the header of a table with n columns (titles are literals), and of
+   * a two-column table of labelled values (title: literal, or NULL) */
+  void (*table_head) (struct v2c_rbuf *b, const char *const *titles,
+                      size_t n);
+  void (*kv_head) (struct v2c_rbuf *b, const char *title);
+  /* printf format of the label cell of a row of a two-column table */
+  const char *kv_label;
+  /* an empty table is drawn (else a paragraph says it is empty) */
+  int empty_tables;
+
+  /* printf formats of literal text: a heading (id, then title), a
+   * paragraph, and a label before a code span (open) with what ends it
+   * (close) */
+  const char *heading, *para;
+  struct v2c_report_marks code;
+  /* a bulleted list: open, sep before an item, close after it, end */
+  struct v2c_report_marks list;
+  /* before the heading that follows a table */
+  const char *gap;
+
+  void (*fitness) (struct v2c_rbuf *b, const json_t *fitness);
+  /* after the components table (or the paragraph saying there is none) */
+  void (*decomposition) (struct v2c_rbuf *b, const json_t *components);
+};
+
+/* Everything from the VM table to the notes, in the format f. */
+void v2c_report_walk (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
+                      const json_t *report);
+/* The string member key of o, "" when absent or not a string. */
+const char *v2c_report_str (const json_t *o, const char *key);
+/* v2c_report_human_size of an integer, else "unknown". */
+void v2c_report_size_text (struct v2c_rbuf *b, const json_t *v);
+
 #endif /* V2C_REPORT_H */
