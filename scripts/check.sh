@@ -8,7 +8,7 @@ cd "$top"
 export V2C_CORPUS=${V2C_CORPUS:-$top/../shared/corpus}
 start=$(date +%s)
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-20}
+fuzz_seconds=${FUZZ_SECONDS:-15}
 passed=0 failed=0 skipped=0
 log () { echo "check: $*" >&2; }
 
