@@ -65,6 +65,24 @@ v2c-convert -q "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/o/x" 2>"$tmp/err" || rc=$?
 rm "$tmp/o/x"
 ok "-o naming a file: refused before the appliance starts, file untouched"
 
+# --- the progress display: on a terminal only, and not with -q -----------
+# (script(1) gives v2c-convert a pseudo-terminal; the .mf check is stage 1
+# of 6 and draws a bar before the mismatch is found)
+if command -v script >/dev/null; then
+  rc=0
+  script -qfec "v2c-convert '$V2C_FIXTURES/bad/mf-mismatch.ova' -o '$tmp/o/x'" "$tmp/pty" >/dev/null 2>&1 || rc=$?
+  [ "$rc" -eq 1 ] || fail "on a terminal: exit $rc"
+  grep -q '\[1/6\] verifying manifest \[#' "$tmp/pty" || fail "no '[1/6] verifying manifest' bar on a terminal: $(tr '\r' '\n' <"$tmp/pty" | head -5)"
+  script -qfec "v2c-convert -q '$V2C_FIXTURES/bad/mf-mismatch.ova' -o '$tmp/o/x'" "$tmp/pty-q" >/dev/null 2>&1 || true
+  grep -q '\[1/6\]' "$tmp/pty-q" && fail "-q still draws the progress bar"
+  v2c-convert "$V2C_FIXTURES/bad/mf-mismatch.ova" -o "$tmp/o/x" 2>"$tmp/err" && fail "mf-mismatch converted"
+  grep -q '\[1/6\]' "$tmp/err" && fail "a progress bar was drawn into a file"
+  clean "progress"
+  ok "progress: '[1/6] verifying manifest [###...' on a terminal; none with -q or into a file"
+else
+  echo "note: script(1) missing: the terminal progress display is not checked" >&2
+fi
+
 # --- --force over an old DIR, with a broken source: the old DIR stays -----
 mkdir "$tmp/o/x"
 echo old >"$tmp/o/x/report.json"
