@@ -17,22 +17,6 @@
 #include "kube.h"
 #include "report.h"
 
-static const char *
-str (const json_t *o, const char *key)
-{
-  return json_string_value (json_object_get (o, key));
-}
-
-static long long
-nonneg (const json_t *o, const char *key)
-{
-  const json_t *v = json_object_get (o, key);
-
-  if (!json_is_integer (v) || json_integer_value (v) < 0)
-    return -1;
-  return json_integer_value (v);
-}
-
 static int
 write_atomic (const char *dir, const char *name, const char *buf,
               struct v2c_err *err)
@@ -166,7 +150,8 @@ v2c_report_image_from_layout (const char *dir, const json_t *plan,
   if (manifest == NULL)
     goto out;
   config = load_blob (
-      dir, str (json_object_get (manifest, "config"), "digest"), err);
+      dir, v2c_report_jstr (json_object_get (manifest, "config"), "digest"),
+      err);
   if (config == NULL)
     goto out;
   ml = json_object_get (manifest, "layers");
@@ -185,19 +170,20 @@ v2c_report_image_from_layout (const char *dir, const json_t *plan,
   }
   ann = json_object_get (
       json_array_get (json_object_get (index, "manifests"), 0), "annotations");
-  out = json_pack (
-      "{s:s, s:o, s:o, s:[]}", "manifest", digest, "created",
-      v2c_report_string (str (config, "created")), "ref",
-      v2c_report_string (str (ann, "org.opencontainers.image.ref.name")),
-      "layers");
+  out = json_pack ("{s:s, s:o, s:o, s:[]}", "manifest", digest, "created",
+                   v2c_report_string (v2c_report_jstr (config, "created")),
+                   "ref",
+                   v2c_report_string (v2c_report_jstr (
+                       ann, "org.opencontainers.image.ref.name")),
+                   "layers");
   if (out == NULL)
     goto oom;
   json_array_foreach (ml, i, l)
   {
-    long long size = nonneg (l, "size");
+    long long size = v2c_report_nonneg (l, "size");
     json_t *o;
 
-    if (str (l, "digest") == NULL || size < 0) {
+    if (v2c_report_jstr (l, "digest") == NULL || size < 0) {
       v2c_set_error (err, 0, "'%s': manifest layers[%zu]: no digest or size",
                      dir, i);
       json_decref (out);
@@ -206,8 +192,8 @@ v2c_report_image_from_layout (const char *dir, const json_t *plan,
     }
     o = json_pack (
         "{s:o, s:o, s:o, s:I}", "name",
-        v2c_report_string (str (json_array_get (pl, i), "name")), "digest",
-        v2c_report_string (str (l, "digest")), "diff_id",
+        v2c_report_string (v2c_report_jstr (json_array_get (pl, i), "name")),
+        "digest", v2c_report_string (v2c_report_jstr (l, "digest")), "diff_id",
         v2c_report_string (json_string_value (json_array_get (diffs, i))),
         "size", (json_int_t) size);
     if (json_array_append_new (json_object_get (out, "layers"), o) == -1)

@@ -125,12 +125,6 @@ blocker_severity (const char *s)
   return V2C_SEV_INFO;
 }
 
-static const char *
-str (const json_t *o, const char *key)
-{
-  return json_string_value (json_object_get (o, key));
-}
-
 /* Is word one of the '|'-separated words of list? */
 static int
 in_list (const char *list, const char *word)
@@ -203,7 +197,7 @@ has_pvc (const json_t *comp)
 
   json_array_foreach (json_object_get (comp, "volumes"), i, v)
   {
-    const char *k = str (v, "kind");
+    const char *k = v2c_report_jstr (v, "kind");
     if (k && strcmp (k, "pvc") == 0)
       return 1;
   }
@@ -224,24 +218,26 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
 
   switch (r->cond) {
   case V2C_COND_OS_TYPE: {
-    const char *t = str (os, "type");
+    const char *t = v2c_report_jstr (os, "type");
 
     if (t == NULL || strcmp (t, r->param) != 0)
       return 0;
     rc |= evidencef (ev, "os.type: %s", t);
-    if (str (os, "product_name"))
-      rc |= evidencef (ev, "os.product_name: %s", str (os, "product_name"));
+    if (v2c_report_jstr (os, "product_name"))
+      rc |= evidencef (ev, "os.product_name: %s",
+                       v2c_report_jstr (os, "product_name"));
     return rc ? -1 : 1;
   }
   case V2C_COND_GUEST_OS_ID_PREFIX: {
-    const char *id = str (json_object_get (inv, "hardware"), "guest_os_id");
+    const char *id
+        = v2c_report_jstr (json_object_get (inv, "hardware"), "guest_os_id");
 
     if (id == NULL || !v2c_strcaseprefix (id, r->param))
       return 0;
     return evidencef (ev, "hardware.guest_os_id: %s", id) ? -1 : 1;
   }
   case V2C_COND_OS_ARCH: {
-    const char *a = str (os, "arch");
+    const char *a = v2c_report_jstr (os, "arch");
 
     if (!in_list (r->param, a))
       return 0;
@@ -250,7 +246,7 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
   case V2C_COND_BLOCKER:
     json_array_foreach (json_object_get (inv, "blockers"), i, x)
     {
-      const char *rule = str (x, "rule");
+      const char *rule = v2c_report_jstr (x, "rule");
       const json_t *e;
       size_t j;
 
@@ -267,8 +263,9 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
   case V2C_COND_STATEFUL:
     json_array_foreach (comps, i, x)
     {
-      const char *conv = str (x, "converter"), *kind = str (x, "kind");
-      const char *name = str (x, "name");
+      const char *conv = v2c_report_jstr (x, "converter"),
+                 *kind = v2c_report_jstr (x, "kind");
+      const char *name = v2c_report_jstr (x, "name");
 
       if (name == NULL)
         continue;
@@ -276,8 +273,7 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
         rc |= evidencef (ev, "%s (converter %s)", name, conv);
         n++;
       } else if (r->cond == V2C_COND_STATEFUL && !in_list (r->param, conv)
-                 && kind && strcmp (kind, "StatefulSet") == 0
-                 && has_pvc (x)) {
+                 && kind && strcmp (kind, "StatefulSet") == 0 && has_pvc (x)) {
         rc |= evidencef (ev, "%s (StatefulSet with a persistent volume)",
                          name);
         n++;
@@ -300,10 +296,10 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
       json_int_t u = json_integer_value (json_object_get (x, "used_bytes"));
       char h[32];
 
-      if (str (x, "path") == NULL || u <= 0)
+      if (v2c_report_jstr (x, "path") == NULL || u <= 0)
         continue;
       v2c_report_human_size (u, h, sizeof h);
-      rc |= evidencef (ev, "%s: %s", str (x, "path"), h);
+      rc |= evidencef (ev, "%s: %s", v2c_report_jstr (x, "path"), h);
     }
     return rc ? -1 : 1;
   }
@@ -311,7 +307,8 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
   case V2C_COND_RUN_AS_ROOT:
     json_array_foreach (comps, i, x)
     {
-      const char *conv = str (x, "converter"), *name = str (x, "name");
+      const char *conv = v2c_report_jstr (x, "converter"),
+                 *name = v2c_report_jstr (x, "name");
       int hit = r->cond == V2C_COND_CONVERTER
                     ? conv && strcmp (conv, r->param) == 0
                     : json_is_true (json_object_get (x, "run_as_root"));
@@ -326,11 +323,12 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
     json_array_foreach (json_object_get (inv, "secrets"), i, x)
     {
       /* where, never what: the path and the kind only */
-      if (str (x, "path") == NULL)
+      if (v2c_report_jstr (x, "path") == NULL)
         continue;
-      rc |= str (x, "kind")
-                ? evidencef (ev, "%s (%s)", str (x, "path"), str (x, "kind"))
-                : evidence (ev, str (x, "path"));
+      rc |= v2c_report_jstr (x, "kind")
+                ? evidencef (ev, "%s (%s)", v2c_report_jstr (x, "path"),
+                             v2c_report_jstr (x, "kind"))
+                : evidence (ev, v2c_report_jstr (x, "path"));
       n++;
     }
     return rc ? -1 : n > 0;
@@ -352,8 +350,8 @@ find_rule (json_t *fired, const char *id)
   size_t i;
   json_t *r;
 
-  json_array_foreach (fired, i,
-                      r) if (strcmp (str (r, "id"), id) == 0) return r;
+  json_array_foreach (fired, i, r) if (strcmp (v2c_report_jstr (r, "id"), id)
+                                       == 0) return r;
   return NULL;
 }
 
@@ -439,7 +437,8 @@ v2c_report_fitness (const json_t *inv, const json_t *plan, struct v2c_err *err)
    * rates them */
   json_array_foreach (json_object_get (inv, "blockers"), i, x)
   {
-    const char *rule = str (x, "rule"), *summary = str (x, "summary");
+    const char *rule = v2c_report_jstr (x, "rule"),
+               *summary = v2c_report_jstr (x, "summary");
     const json_t *e;
     json_t *ev;
     size_t j;
@@ -453,7 +452,8 @@ v2c_report_fitness (const json_t *inv, const json_t *plan, struct v2c_err *err)
     json_array_foreach (json_object_get (x, "evidence"), j, e) rc
         |= evidence (ev, json_string_value (e));
     if (rc == 0)
-      rc = fire (fired, rule, blocker_severity (str (x, "severity")),
+      rc = fire (fired, rule,
+                 blocker_severity (v2c_report_jstr (x, "severity")),
                  summary ? summary : rule,
                  "v2c has no advice for this finding of the inspection: "
                  "review the evidence",

@@ -17,8 +17,8 @@
 #include "plan.h"
 #include "report.h"
 
-static const char *
-str (const json_t *o, const char *key)
+const char *
+v2c_report_jstr (const json_t *o, const char *key)
 {
   return json_string_value (json_object_get (o, key));
 }
@@ -94,7 +94,7 @@ check_schema (const json_t *doc, const char *what, const char *want,
 
   if (!json_is_object (doc))
     return v2c_set_error (err, 0, "%s: expected a JSON object", what);
-  s = str (doc, "schema");
+  s = v2c_report_jstr (doc, "schema");
   if (s == NULL)
     return v2c_set_error (err, 0, "%s: schema: expected '%s'", what, want);
   if (strcmp (s, want) != 0)
@@ -118,7 +118,7 @@ check_inventory (const json_t *inv, struct v2c_err *err)
       return -1;
   json_array_foreach (json_object_get (inv, "blockers"), i, x)
   {
-    if (str (x, "rule") == NULL)
+    if (v2c_report_jstr (x, "rule") == NULL)
       return v2c_set_error (err, 0,
                             "inventory: blockers[%zu].rule: expected a "
                             "string",
@@ -150,7 +150,7 @@ v2c_report_check_plan (const json_t *plan, struct v2c_err *err)
     return -1;
   json_array_foreach (json_object_get (plan, "components"), i, c)
   {
-    const char *name = str (c, "name");
+    const char *name = v2c_report_jstr (c, "name");
     const json_t *rw = json_object_get (c, "replace_with");
 
     if (name == NULL || name[0] == '\0')
@@ -159,9 +159,10 @@ v2c_report_check_plan (const json_t *plan, struct v2c_err *err)
                             "non-empty string",
                             i);
     for (j = 0; j < i; j++)
-      if (strcmp (name, str (json_array_get (
-                                 json_object_get (plan, "components"), j),
-                             "name"))
+      if (strcmp (name,
+                  v2c_report_jstr (
+                      json_array_get (json_object_get (plan, "components"), j),
+                      "name"))
           == 0)
         return v2c_set_error (err, 0,
                               "plan: components[%zu].name: '%.200s' is "
@@ -196,7 +197,7 @@ check_image (const json_t *image, struct v2c_err *err)
   if (check_list (image, "layers", "image", 0, err) == -1)
     return -1;
   json_array_foreach (json_object_get (image, "layers"), i, l) if (
-      str (l, "digest")
+      v2c_report_jstr (l, "digest")
       == NULL) return v2c_set_error (err, 0,
                                      "image: layers[%zu].digest: expected a "
                                      "string",
@@ -211,9 +212,8 @@ set_str (json_t *o, const char *key, const char *s)
   return json_object_set_new (o, key, v2c_report_string (s));
 }
 
-/* A non-negative integer of o, or -1. */
-static long long
-nonneg (const json_t *o, const char *key)
+long long
+v2c_report_nonneg (const json_t *o, const char *key)
 {
   const json_t *v = json_object_get (o, key);
 
@@ -227,33 +227,37 @@ vm_object (const json_t *inv, const json_t *plan)
 {
   const json_t *os = json_object_get (inv, "os");
   const json_t *src = json_object_get (inv, "source");
-  const char *name = str (inv, "name");
+  const char *name = v2c_report_jstr (inv, "name");
   char osname[600] = "", source[V2C_REPORT_MAX_STRING + 64] = "";
   json_t *vm = json_object ();
 
   if (vm == NULL)
     return NULL;
   if (name == NULL)
-    name = str (plan, "name");
+    name = v2c_report_jstr (plan, "name");
   if (json_is_object (os)) {
     const char *parts[3]
-        = { str (os, "distro"), str (os, "version"), str (os, "arch") };
+        = { v2c_report_jstr (os, "distro"), v2c_report_jstr (os, "version"),
+            v2c_report_jstr (os, "arch") };
     size_t i, len = 0;
 
     if (parts[0] == NULL)
-      parts[0] = str (os, "type");
+      parts[0] = v2c_report_jstr (os, "type");
     for (i = 0; i < 3; i++)
       if (parts[i] && parts[i][0] && len < sizeof osname - 1)
         len += (size_t) snprintf (osname + len, sizeof osname - len,
                                   "%s%.180s", len ? " " : "", parts[i]);
   }
-  if (str (src, "path") || str (src, "format"))
-    snprintf (source, sizeof source, "%s%s%.4000s", str (src, "format") ?: "",
-              str (src, "format") && str (src, "path") ? ": " : "",
-              str (src, "path") ?: "");
+  if (v2c_report_jstr (src, "path") || v2c_report_jstr (src, "format"))
+    snprintf (source, sizeof source, "%s%s%.4000s",
+              v2c_report_jstr (src, "format") ?: "",
+              v2c_report_jstr (src, "format") && v2c_report_jstr (src, "path")
+                  ? ": "
+                  : "",
+              v2c_report_jstr (src, "path") ?: "");
   if (set_str (vm, "name", name) == -1
       || set_str (vm, "os", osname[0] ? osname : NULL) == -1
-      || set_str (vm, "hostname", str (os, "hostname")) == -1
+      || set_str (vm, "hostname", v2c_report_jstr (os, "hostname")) == -1
       || set_str (vm, "source", source[0] ? source : NULL) == -1) {
     json_decref (vm);
     return NULL;
@@ -275,9 +279,11 @@ component_path (const json_t *c, const json_t *fitness, const char **path,
                 char *reason, size_t size)
 {
   const json_t *rw = json_object_get (c, "replace_with");
-  const char *conv = str (c, "converter"), *kind = str (c, "kind");
+  const char *conv = v2c_report_jstr (c, "converter"),
+             *kind = v2c_report_jstr (c, "kind");
 
-  if (strcmp (str (fitness, "verdict"), "not-containerisable") == 0) {
+  if (strcmp (v2c_report_jstr (fitness, "verdict"), "not-containerisable")
+      == 0) {
     const json_t *r;
     size_t i, len;
 
@@ -285,17 +291,19 @@ component_path (const json_t *c, const json_t *fitness, const char **path,
     len = (size_t) snprintf (reason, size, "the VM is not containerisable (");
     json_array_foreach (json_object_get (fitness, "rules"), i, r)
     {
-      if (strcmp (str (r, "severity"), "blocker") != 0 || len >= size)
+      if (strcmp (v2c_report_jstr (r, "severity"), "blocker") != 0
+          || len >= size)
         continue;
       len += (size_t) snprintf (reason + len, size - len, "%s%.200s",
-                                i ? ", " : "", str (r, "title"));
+                                i ? ", " : "", v2c_report_jstr (r, "title"));
     }
     if (len < size)
       snprintf (reason + len, size - len, "): it stays on the VM");
     return;
   }
   if (json_is_object (rw)) {
-    const char *advice = str (rw, "advice"), *image = str (rw, "image");
+    const char *advice = v2c_report_jstr (rw, "advice"),
+               *image = v2c_report_jstr (rw, "image");
 
     *path = "replace";
     if (advice && advice[0])
@@ -352,16 +360,16 @@ components (const json_t *plan, const json_t *fitness)
     rc |= json_object_set_new (o, "volumes", vols);
     rc |= json_object_set_new (o, "depends_on", deps);
     component_path (c, fitness, &path, reason, sizeof reason);
-    rc |= set_str (o, "name", str (c, "name"));
-    rc |= set_str (o, "kind", str (c, "kind"));
-    rc |= set_str (o, "converter", str (c, "converter"));
+    rc |= set_str (o, "name", v2c_report_jstr (c, "name"));
+    rc |= set_str (o, "kind", v2c_report_jstr (c, "kind"));
+    rc |= set_str (o, "converter", v2c_report_jstr (c, "converter"));
     rc |= set_str (o, "path", path);
     rc |= set_str (o, "reason", reason);
-    rc |= set_str (o, "replace_with", str (rw, "image"));
+    rc |= set_str (o, "replace_with", v2c_report_jstr (rw, "image"));
     json_array_foreach (json_object_get (c, "ports"), j, x)
     {
-      long long p = nonneg (x, "port");
-      const char *proto = str (x, "protocol");
+      long long p = v2c_report_nonneg (x, "port");
+      const char *proto = v2c_report_jstr (x, "protocol");
 
       if (p < 1 || p > 65535)
         continue;
@@ -371,13 +379,15 @@ components (const json_t *plan, const json_t *fitness)
     }
     json_array_foreach (json_object_get (c, "volumes"), j, x)
     {
-      if (str (x, "name") == NULL)
+      if (v2c_report_jstr (x, "name") == NULL)
         continue;
       rc |= json_array_append_new (
-          vols, json_pack ("{s:o, s:o, s:o}", "name",
-                           v2c_report_string (str (x, "name")), "kind",
-                           v2c_report_string (str (x, "kind")), "mount_path",
-                           v2c_report_string (str (x, "mount_path"))));
+          vols,
+          json_pack ("{s:o, s:o, s:o}", "name",
+                     v2c_report_string (v2c_report_jstr (x, "name")), "kind",
+                     v2c_report_string (v2c_report_jstr (x, "kind")),
+                     "mount_path",
+                     v2c_report_string (v2c_report_jstr (x, "mount_path"))));
     }
     json_array_foreach (json_object_get (c, "depends_on"), j, x) rc
         |= json_array_append_new (deps,
@@ -412,10 +422,10 @@ data_size (const json_t *inv, const char *path, int *matched)
 
   json_array_foreach (json_object_get (inv, "data_dirs"), i, d)
   {
-    const char *p = str (d, "path");
+    const char *p = v2c_report_jstr (d, "path");
     if (p && path && strcmp (p, path) == 0) {
       matched[i] = 1;
-      return nonneg (d, "used_bytes");
+      return v2c_report_nonneg (d, "used_bytes");
     }
   }
   return -1;
@@ -453,20 +463,23 @@ volumes (const json_t *inv, const json_t *plan)
     goto oom;
   json_array_foreach (json_object_get (plan, "components"), i, c)
   {
-    const char *conv = str (c, "converter");
+    const char *conv = v2c_report_jstr (c, "converter");
 
     json_array_foreach (json_object_get (c, "volumes"), j, v)
     {
-      const char *kind = str (v, "kind"), *mount = str (v, "mount_path");
+      const char *kind = v2c_report_jstr (v, "kind"),
+                 *mount = v2c_report_jstr (v, "mount_path");
 
       if (kind == NULL || strcmp (kind, "pvc") != 0)
         continue;
       if (json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
         break;
       if (json_array_append_new (
-              out, volume (str (c, "name"), str (v, "name"), mount,
-                           str (v, "size"), data_size (inv, mount, matched),
-                           migrate_how (is_database (conv) ? conv : NULL)))
+              out,
+              volume (v2c_report_jstr (c, "name"), v2c_report_jstr (v, "name"),
+                      mount, v2c_report_jstr (v, "size"),
+                      data_size (inv, mount, matched),
+                      migrate_how (is_database (conv) ? conv : NULL)))
           == -1)
         goto oom;
     }
@@ -474,12 +487,13 @@ volumes (const json_t *inv, const json_t *plan)
   /* data no component mounts still has to move somewhere */
   json_array_foreach (dirs, i, d)
   {
-    if (matched[i] || str (d, "path") == NULL
+    if (matched[i] || v2c_report_jstr (d, "path") == NULL
         || json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
       continue;
-    if (json_array_append_new (out, volume (NULL, NULL, str (d, "path"), NULL,
-                                            nonneg (d, "used_bytes"),
-                                            migrate_how (NULL)))
+    if (json_array_append_new (
+            out,
+            volume (NULL, NULL, v2c_report_jstr (d, "path"), NULL,
+                    v2c_report_nonneg (d, "used_bytes"), migrate_how (NULL)))
         == -1)
       goto oom;
   }
@@ -496,9 +510,10 @@ secret_cmp (const void *a, const void *b)
 {
   const json_t *x = *(const json_t *const *) a,
                *y = *(const json_t *const *) b;
-  int c = strcmp (str (x, "path"), str (y, "path"));
+  int c = strcmp (v2c_report_jstr (x, "path"), v2c_report_jstr (y, "path"));
 
-  return c ? c : strcmp (str (x, "kind"), str (y, "kind"));
+  return c ? c
+           : strcmp (v2c_report_jstr (x, "kind"), v2c_report_jstr (y, "kind"));
 }
 
 /* Where the secrets are and what kind: never the line or its text. */
@@ -513,7 +528,8 @@ secrets (const json_t *inv)
     return NULL;
   json_array_foreach (list, i, s)
   {
-    const char *path = str (s, "path"), *kind = str (s, "kind");
+    const char *path = v2c_report_jstr (s, "path"),
+               *kind = v2c_report_jstr (s, "kind");
 
     if (path == NULL)
       continue;
@@ -546,12 +562,13 @@ dropped (const json_t *plan)
 
   json_array_foreach (json_object_get (plan, "dropped"), i, d)
   {
-    if (out == NULL || str (d, "name") == NULL)
+    if (out == NULL || v2c_report_jstr (d, "name") == NULL)
       continue;
     if (json_array_append_new (
             out, json_pack ("{s:o, s:o}", "name",
-                            v2c_report_string (str (d, "name")), "reason",
-                            v2c_report_string (str (d, "reason"))))
+                            v2c_report_string (v2c_report_jstr (d, "name")),
+                            "reason",
+                            v2c_report_string (v2c_report_jstr (d, "reason"))))
         == -1) {
       json_decref (out);
       out = NULL;
@@ -571,18 +588,18 @@ layers (const json_t *plan, const json_t *image)
 
   json_array_foreach (src, i, l)
   {
-    const char *name = str (l, "name");
-    long long size = image ? nonneg (l, "size") : -1;
+    const char *name = v2c_report_jstr (l, "name");
+    long long size = image ? v2c_report_nonneg (l, "size") : -1;
     json_t *o;
 
     if (out == NULL)
       break;
     if (name == NULL)
-      name = str (json_array_get (pl, i), "name");
-    o = json_pack ("{s:o, s:o, s:o}", "name", v2c_report_string (name),
-                   "digest",
-                   v2c_report_string (image ? str (l, "digest") : NULL),
-                   "size", size >= 0 ? json_integer (size) : json_null ());
+      name = v2c_report_jstr (json_array_get (pl, i), "name");
+    o = json_pack (
+        "{s:o, s:o, s:o}", "name", v2c_report_string (name), "digest",
+        v2c_report_string (image ? v2c_report_jstr (l, "digest") : NULL),
+        "size", size >= 0 ? json_integer (size) : json_null ());
     if (json_array_append_new (out, o) == -1) {
       json_decref (out);
       out = NULL;
@@ -602,7 +619,7 @@ sum (const json_t *list, const char *key)
 
   json_array_foreach (list, i, x)
   {
-    long long v = nonneg (x, key);
+    long long v = v2c_report_nonneg (x, key);
     if (v < 0)
       continue;
     if (total < 0)
@@ -624,13 +641,14 @@ sizing (const json_t *inv, const json_t *plan)
 {
   const json_t *hw = json_object_get (inv, "hardware");
   const json_t *pvm = json_object_get (plan, "vm");
-  long long cpus = nonneg (hw, "cpus"), mem = nonneg (hw, "memory_mib");
+  long long cpus = v2c_report_nonneg (hw, "cpus"),
+            mem = v2c_report_nonneg (hw, "memory_mib");
   long long disk = sum (json_object_get (hw, "disks"), "capacity_bytes");
 
   if (cpus < 0)
-    cpus = nonneg (pvm, "cpus");
+    cpus = v2c_report_nonneg (pvm, "cpus");
   if (mem < 0)
-    mem = nonneg (pvm, "memory_mib");
+    mem = v2c_report_nonneg (pvm, "memory_mib");
   return json_pack (
       "{s:o, s:o, s:o, s:o, s:o}", "cpus", jint (cpus), "memory_mib",
       jint (mem), "disk_bytes", jint (disk), "used_bytes",
@@ -645,9 +663,10 @@ image_info (const json_t *image)
   if (image == NULL)
     return json_null ();
   return json_pack ("{s:o, s:o, s:o}", "manifest",
-                    v2c_report_string (str (image, "manifest")), "ref",
-                    v2c_report_string (str (image, "ref")), "created",
-                    v2c_report_string (str (image, "created")));
+                    v2c_report_string (v2c_report_jstr (image, "manifest")),
+                    "ref", v2c_report_string (v2c_report_jstr (image, "ref")),
+                    "created",
+                    v2c_report_string (v2c_report_jstr (image, "created")));
 }
 
 static json_t *

@@ -206,6 +206,10 @@ void v2c_report_walk (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
                       const json_t *report);
 /* The string member key of o, "" when absent or not a string. */
 const char *v2c_report_str (const json_t *o, const char *key);
+/* The string member key of o, NULL when absent or not a string. */
+const char *v2c_report_jstr (const json_t *o, const char *key);
+/* The integer member key of o when it is >= 0, else -1. */
+long long v2c_report_nonneg (const json_t *o, const char *key);
 /* v2c_report_human_size of an integer, else "unknown". */
 void v2c_report_size_text (struct v2c_rbuf *b, const json_t *v);
 
