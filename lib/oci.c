@@ -527,54 +527,19 @@ sha256_hex (const void *buf, size_t len, char *out)
 }
 
 static int
-write_all_fsync (struct v2c_oci *o, const char *tmpl_dir, const char *dest,
-                 const char *buf, size_t len)
+write_all_fsync (struct v2c_oci *o, const char *dest, const char *buf,
+                 size_t len)
 {
-  char *tmp;
-  int fd;
-
-  if (asprintf (&tmp, "%s/.tmp-XXXXXX", tmpl_dir) == -1)
-    return v2c_set_error (&o->err, errno, "can't allocate");
-  fd = mkostemp (tmp, O_CLOEXEC);
-  if (fd == -1) {
-    v2c_set_error (&o->err, errno, "can't create '%s'", tmp);
-    free (tmp);
-    return -1;
-  }
-  for (size_t done = 0; done < len;) {
-    ssize_t r = write (fd, buf + done, len - done);
-    if (r < 0 && errno == EINTR)
-      continue;
-    if (r < 0)
-      goto fail;
-    done += (size_t) r;
-  }
-  if (fchmod (fd, 0644) == -1 || fsync (fd) == -1)
-    goto fail;
-  if (close (fd) == -1) {
-    fd = -1;
-    goto fail;
-  }
-  fd = -1;
-  if (rename (tmp, dest) == -1)
-    goto fail;
-  free (tmp);
+  if (v2c_write_file_atomic (dest, buf, len) == -1)
+    return v2c_set_error (&o->err, errno, "can't write '%s'", dest);
   return 0;
-
-fail:
-  v2c_set_error (&o->err, errno, "can't write '%s'", dest);
-  if (fd >= 0)
-    close (fd);
-  unlink (tmp);
-  free (tmp);
-  return -1;
 }
 
 /* Serialise doc (consumed) as a blob; fills desc with its descriptor. */
 static json_t *
 put_json_blob (struct v2c_oci *o, json_t *doc, const char *media_type)
 {
-  char digest[80], *dest = NULL, *dir = NULL, *text;
+  char digest[80], *dest = NULL, *text;
   json_t *desc = NULL;
   size_t len;
 
@@ -587,17 +552,15 @@ put_json_blob (struct v2c_oci *o, json_t *doc, const char *media_type)
   len = strlen (text);
   sha256_hex (text, len, digest);
   dest = blob_path (o, digest);
-  dir = path_join (o->tmpdir, "blobs/sha256");
-  if (dest == NULL || dir == NULL)
+  if (dest == NULL)
     v2c_set_error (&o->err, ENOMEM, "can't allocate");
-  else if (write_all_fsync (o, dir, dest, text, len) == 0)
+  else if (write_all_fsync (o, dest, text, len) == 0)
     desc = json_pack ("{s:s, s:s, s:I}", "mediaType", media_type, "digest",
                       digest, "size", (json_int_t) len);
   if (desc == NULL && o->err.msg[0] == '\0')
     v2c_set_error (&o->err, ENOMEM, "can't allocate");
   free (text);
   free (dest);
-  free (dir);
   return desc;
 }
 
@@ -785,8 +748,7 @@ v2c_oci_close (struct v2c_oci *o, const char *ref_name, int64_t created)
   }
   /* index.json last: a reader that finds it finds everything. */
   if ((path = path_join (o->tmpdir, "oci-layout")) == NULL
-      || write_all_fsync (o, o->tmpdir, path, OCI_LAYOUT, strlen (OCI_LAYOUT))
-             == -1)
+      || write_all_fsync (o, path, OCI_LAYOUT, strlen (OCI_LAYOUT)) == -1)
     goto out;
   free (path);
   path = path_join (o->tmpdir, "blobs/sha256");
@@ -796,8 +758,7 @@ v2c_oci_close (struct v2c_oci *o, const char *ref_name, int64_t created)
   }
   free (path);
   if ((path = path_join (o->tmpdir, "index.json")) == NULL
-      || write_all_fsync (o, o->tmpdir, path, index_text, strlen (index_text))
-             == -1)
+      || write_all_fsync (o, path, index_text, strlen (index_text)) == -1)
     goto out;
   if (fsync_path (o->tmpdir) == -1) {
     v2c_set_error (&o->err, errno, "can't sync '%s'", o->tmpdir);

@@ -21,47 +21,13 @@ static int
 write_atomic (const char *dir, const char *name, const char *buf,
               struct v2c_err *err)
 {
-  char path[4096], tmp[4200];
-  size_t len = strlen (buf), off = 0;
-  int fd;
+  char path[4096];
 
   if ((size_t) snprintf (path, sizeof path, "%s/%s", dir, name) >= sizeof path)
     return v2c_set_error (err, ENAMETOOLONG, "can't write '%s/%s'", dir, name);
-  snprintf (tmp, sizeof tmp, "%s.tmpXXXXXX", path);
-  fd = mkstemp (tmp);
-  if (fd == -1)
-    return v2c_set_error (err, errno, "can't create a file in '%s'", dir);
-  while (off < len) {
-    ssize_t r = write (fd, buf + off, len - off);
-
-    if (r == -1 && errno == EINTR)
-      continue;
-    if (r <= 0) {
-      v2c_set_error (err, r == -1 ? errno : EIO, "can't write '%s'", path);
-      goto fail;
-    }
-    off += (size_t) r;
-  }
-  if (fchmod (fd, 0644) == -1 || fsync (fd) == -1) {
-    v2c_set_error (err, errno, "can't write '%s'", path);
-    goto fail;
-  }
-  if (close (fd) == -1) {
-    fd = -1;
-    v2c_set_error (err, errno, "can't write '%s'", path);
-    goto fail;
-  }
-  fd = -1;
-  if (rename (tmp, path) == -1) {
-    v2c_set_error (err, errno, "can't rename '%s' to '%s'", tmp, path);
-    goto fail;
-  }
+  if (v2c_write_file_atomic (path, buf, strlen (buf)) == -1)
+    return v2c_set_error (err, errno, "can't write '%s'", path);
   return 0;
-fail:
-  if (fd != -1)
-    close (fd);
-  unlink (tmp);
-  return -1;
 }
 
 int

@@ -6,7 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -164,8 +166,7 @@ v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err)
 }
 
 char *
-v2c_read_file (const char *path, size_t max, size_t *lenp,
-               struct v2c_err *err)
+v2c_read_file (const char *path, size_t max, size_t *lenp, struct v2c_err *err)
 {
   struct stat st;
   char *buf = NULL;
@@ -223,7 +224,7 @@ v2c_read_file (const char *path, size_t max, size_t *lenp,
     *lenp = len;
   return buf;
 
- fail:
+fail:
   close (fd);
   free (buf);
   return NULL;
@@ -273,5 +274,51 @@ v2c_hex_value (char c)
     return c - 'a' + 10;
   if (c >= 'A' && c <= 'F')
     return c - 'A' + 10;
+  return -1;
+}
+
+int
+v2c_write_file_atomic (const char *path, const void *buf, size_t len)
+{
+  char tmp[PATH_MAX];
+  const char *p = buf;
+  size_t off = 0;
+  int fd, saved;
+
+  if ((size_t) snprintf (tmp, sizeof tmp, "%s.tmpXXXXXX", path)
+      >= sizeof tmp) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  fd = mkostemp (tmp, O_CLOEXEC);
+  if (fd == -1)
+    return -1;
+  while (off < len) {
+    ssize_t r = write (fd, p + off, len - off);
+
+    if (r == -1 && errno == EINTR)
+      continue;
+    if (r <= 0) {
+      errno = r == -1 ? errno : EIO;
+      goto fail;
+    }
+    off += (size_t) r;
+  }
+  if (fchmod (fd, 0644) == -1 || fsync (fd) == -1)
+    goto fail;
+  if (close (fd) == -1) {
+    fd = -1;
+    goto fail;
+  }
+  fd = -1;
+  if (rename (tmp, path) == -1)
+    goto fail;
+  return 0;
+fail:
+  saved = errno;
+  if (fd != -1)
+    close (fd);
+  unlink (tmp);
+  errno = saved;
   return -1;
 }

@@ -181,5 +181,8 @@ int v2c_strcasesuffix (const char *s, const char *suffix);
 int v2c_path_cmp (const char *a, const char *b);
 /* The value of a hex digit (either case), or -1. */
 int v2c_hex_value (char c);
+/* Write len bytes to path atomically: a temporary file beside it (mode
+ * 0644), fsync, rename.  0, or -1 with errno set (nothing left behind). */
+int v2c_write_file_atomic (const char *path, const void *buf, size_t len);
 
 #endif /* V2C_INTERNAL_H */

@@ -32,15 +32,6 @@
 /* Seconds between SIGTERM and SIGKILL of a worker's process group. */
 #define KILL_GRACE 10.0
 
-static double
-mono (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 char *
 batch_path (const char *fmt, ...)
 {
@@ -171,7 +162,7 @@ start (struct vm *vm, const sigset_t *oldmask)
     return -1;
   }
   vm->started = time (NULL);
-  vm->t0 = mono ();
+  vm->t0 = tool_now ();
   vm->term_at = vm->kill_at = 0;
   vm->timed_out = 0;
   batch_write_state (vm, ST_RUNNING);
@@ -218,7 +209,7 @@ finish (struct vm *vm, int wstatus, const struct rusage *ru)
    * too */
   if (vm->term_at > 0)
     kill (-vm->pid, SIGKILL);
-  vm->duration = mono () - vm->t0;
+  vm->duration = tool_now () - vm->t0;
   vm->max_rss_kib = ru->ru_maxrss;
   vm->exit_status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : -1;
   vm->pid = 0;
@@ -310,7 +301,7 @@ batch_run (struct vm *vms, size_t n)
   struct rusage ru;
   size_t next = 0, i, running = 0;
   int stop = 0, wstatus, sig;
-  double t_start = mono (), now;
+  double t_start = tool_now (), now;
   pid_t pid;
 
   sigemptyset (&set);
@@ -343,7 +334,7 @@ batch_run (struct vm *vms, size_t n)
 
     sig = sigtimedwait (&set, &si, &tick);
     if (sig == SIGTERM || sig == SIGINT || sig == SIGHUP) {
-      now = mono ();
+      now = tool_now ();
       for (i = 0; i < n; i++)
         if (vms[i].pid > 0) {
           /* a second signal: no more grace */
@@ -369,7 +360,7 @@ batch_run (struct vm *vms, size_t n)
           break;
         }
     }
-    now = mono ();
+    now = tool_now ();
     for (i = 0; i < n; i++) {
       struct vm *vm = &vms[i];
 

@@ -149,8 +149,8 @@ tool_message_cb (void *opaque, enum v2c_msg_level level, const char *msg)
     tool_verbose ("%s", msg);
 }
 
-static double
-now (void)
+double
+tool_now (void)
 {
   struct timespec ts;
   clock_gettime (CLOCK_MONOTONIC, &ts);
@@ -177,7 +177,7 @@ tool_progress_cb (void *opaque, const char *what, uint64_t done,
   static double start, last;
   static char last_what[128];
   char bar[31], d[32], rate[32], eta[32] = "";
-  double t = now (), frac, speed;
+  double t = tool_now (), frac, speed;
   int filled, i;
 
   (void) opaque;

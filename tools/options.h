@@ -95,6 +95,8 @@ void tool_progress_done (void);
 /* Tools that run several stages (v2c-convert): the status line and the
  * progress bar start with "[n/of] ".  tool_stage (0, 0) ends it. */
 void tool_stage (int n, int of);
+/* Seconds on the monotonic clock (for durations). */
+double tool_now (void);
 
 /* Set by SIGINT, SIGTERM and SIGHUP once tool_catch_signals ran: long
  * work stops at the next check and the tool cleans up. */

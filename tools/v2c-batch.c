@@ -13,7 +13,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "batch.h"
 #include "fleet.h"
 #include "options.h"
+#include "outdir.h"
 
 enum {
   OPT_FROM_DIR = OPT_TOOL_BASE,
@@ -230,15 +230,6 @@ is_dir (const char *path)
   return lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
 }
 
-static int
-remove_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-  (void) st;
-  (void) flag;
-  (void) ftw;
-  return remove (path);
-}
-
 /* Temporary directories .NAME.tmp* a killed v2c-convert left in DIR. */
 static void
 remove_stale (const struct vm *vm)
@@ -256,8 +247,8 @@ remove_stale (const struct vm *vm)
       char *p = batch_path ("%s", d->d_name);
 
       tool_verbose ("removing the stale '%s'", p ? p : d->d_name);
-      if (p && nftw (p, remove_cb, 16, FTW_DEPTH | FTW_PHYS) == -1)
-        tool_warning ("can't remove '%s': %s", p, strerror (errno));
+      if (p)
+        tool_remove_tree (p);
       free (p);
     }
   }
@@ -340,21 +331,15 @@ read_manifest (const struct vm *vm)
 static int
 write_text (const char *name, const char *text, size_t len)
 {
-  char *path = batch_path ("%s", name), *tmp = batch_path (".%s.XXXXXX", name);
-  int fd, ok = 0;
+  char *path = batch_path ("%s", name);
 
-  if (path && tmp && (fd = mkstemp (tmp)) != -1) {
-    ok = write (fd, text, len) == (ssize_t) len && fchmod (fd, 0644) == 0
-         && fsync (fd) == 0;
-    ok = close (fd) == 0 && ok && rename (tmp, path) == 0;
-    if (!ok)
-      unlink (tmp);
-  }
-  if (!ok)
+  if (path == NULL || v2c_write_file_atomic (path, text, len) == -1) {
     tool_error ("can't write '%s': %s", path ? path : name, strerror (errno));
+    free (path);
+    return -1;
+  }
   free (path);
-  free (tmp);
-  return ok ? 0 : -1;
+  return 0;
 }
 
 /* fleet.json, fleet.csv, fleet.html from the VMs and their outputs
@@ -462,11 +447,10 @@ descriptor_only (struct vm *vms, size_t n)
   }
   for (i = 0; i < n; i++) {
     struct vm *vm = &vms[i];
-    struct timespec t0, t1;
+    double t0 = tool_now ();
     struct v2c_source *src;
     char *p;
 
-    clock_gettime (CLOCK_MONOTONIC, &t0);
     vm->status = ST_PLANNED;
     src = v2c_source_new ();
     if (src == NULL) {
@@ -493,9 +477,7 @@ descriptor_only (struct vm *vms, size_t n)
     } else
       free (p);
     v2c_source_free (src);
-    clock_gettime (CLOCK_MONOTONIC, &t1);
-    vm->duration = (double) (t1.tv_sec - t0.tv_sec)
-                   + (double) (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    vm->duration = tool_now () - t0;
   }
   if (write_fleet (vms, n, invs, "descriptor-only") == -1)
     status = EXIT_FAIL;

@@ -100,15 +100,6 @@ write_json (const char *dir, const char *name, const json_t *doc)
   return 0;
 }
 
-static double
-now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 /* Stop between stages when a signal came. */
 static int
 stopped (void)
@@ -136,21 +127,22 @@ static int
 read_vm (struct convert *cv, const char *path)
 {
   struct v2c_err err = { 0, "" };
-  double t = now ();
+  double t = tool_now ();
 
   tool_stage (1, STAGES);
   cv->src = tool_open_source (path, 0);
   if (cv->src == NULL || stopped ())
     return -1;
-  tool_verbose ("source opened (%.1f s)", now () - t);
+  tool_verbose ("source opened (%.1f s)", tool_now () - t);
   tool_stage (2, STAGES);
-  t = now ();
+  t = tool_now ();
   cv->g = tool_open_guest (cv->src);
   if (cv->g == NULL || stopped ())
     return -1;
-  tool_verbose ("appliance launched, guest inspected (%.1f s)", now () - t);
+  tool_verbose ("appliance launched, guest inspected (%.1f s)",
+                tool_now () - t);
   tool_stage (3, STAGES);
-  t = now ();
+  t = tool_now ();
   tool_status ("reading packages, services, configuration ...");
   cv->inv = v2c_inventory_build (cv->src, cv->g);
   if (cv->inv == NULL) {
@@ -165,8 +157,7 @@ read_vm (struct convert *cv, const char *path)
       tool_error ("%s", err.msg);
       return -1;
     }
-  }
-  else {
+  } else {
     const char *a = json_string_value (json_object_get (cv->plan, "name"));
     const char *b = v2c_source_name (cv->src);
 
@@ -174,7 +165,7 @@ read_vm (struct convert *cv, const char *path)
       tool_warning ("the plan '%s' is named '%s', the VM '%s'",
                     cv->io.plan_path, a, b);
   }
-  tool_verbose ("inventory and plan (%.1f s)", now () - t);
+  tool_verbose ("inventory and plan (%.1f s)", tool_now () - t);
   if (write_json (cv->od.tmp, "inventory.json", cv->inv) == -1
       || write_json (cv->od.tmp, "plan.json", cv->plan) == -1)
     return -1;
@@ -185,14 +176,14 @@ read_vm (struct convert *cv, const char *path)
 static int
 build_image (struct convert *cv)
 {
-  double t = now ();
+  double t = tool_now ();
 
   tool_stage (4, STAGES);
   tool_status ("reading the package database ...");
   if (v2c_extract_run (cv->x, cv->g, cv->plan, cv->io.tag) == -1) {
     tool_progress_done ();
     tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
-                                  : v2c_error_string (cv->x));
+                                       : v2c_error_string (cv->x));
     return -1;
   }
   tool_progress_done ();
@@ -203,7 +194,7 @@ build_image (struct convert *cv)
   }
   tool_verbose ("image %s (%.1f s)",
                 json_string_value (json_object_get (cv->image, "manifest")),
-                now () - t);
+                tool_now () - t);
   /* the appliance is done with: shut it down before the rest */
   v2c_guest_free (cv->g);
   cv->g = NULL;
@@ -276,16 +267,16 @@ summary (const struct convert *cv, double secs)
 
   if (opts.quiet)
     return;
-  json_array_foreach (json_object_get (cv->image, "layers"), i, l)
-    bytes += json_integer_value (json_object_get (l, "size"));
+  json_array_foreach (json_object_get (cv->image, "layers"), i, l) bytes
+      += json_integer_value (json_object_get (l, "size"));
   fprintf (stderr,
            "%s: converted '%s' in %.0f s into %s/\n"
            "  fitness: %s (%zu rules fired); %zu components, %zu dropped\n"
            "  image: %zu layers, %.1f MiB, %s\n"
            "  see %s/report.html; deploy with 'kubectl apply -k %s/k8s'\n",
-           program_name, json_string_value (json_object_get (cv->plan, "name")),
-           secs, cv->od.out,
-           json_string_value (json_object_get (fit, "verdict")),
+           program_name,
+           json_string_value (json_object_get (cv->plan, "name")), secs,
+           cv->od.out, json_string_value (json_object_get (fit, "verdict")),
            json_array_size (json_object_get (fit, "rules")),
            json_array_size (json_object_get (cv->plan, "components")),
            json_array_size (json_object_get (cv->plan, "dropped")),
@@ -298,21 +289,20 @@ summary (const struct convert *cv, double secs)
 int
 main (int argc, char **argv)
 {
-  static const struct option long_opts[] = {
-    COMMON_LONG_OPTS,
-    IMAGE_LONG_OPTS,
-    { "registry", required_argument, NULL, OPT_REGISTRY },
-    { "namespace", required_argument, NULL, OPT_NAMESPACE },
-    { "force", no_argument, NULL, OPT_FORCE },
-    SOURCE_LONG_OPTS,
-    { NULL, 0, NULL, 0 }
-  };
+  static const struct option long_opts[]
+      = { COMMON_LONG_OPTS,
+          IMAGE_LONG_OPTS,
+          { "registry", required_argument, NULL, OPT_REGISTRY },
+          { "namespace", required_argument, NULL, OPT_NAMESPACE },
+          { "force", no_argument, NULL, OPT_FORCE },
+          SOURCE_LONG_OPTS,
+          { NULL, 0, NULL, 0 } };
   struct convert cv;
   const char *path;
   char image_dir[sizeof cv.od.tmp + 16];
   int c;
   int status = EXIT_FAIL;
-  double t0 = now ();
+  double t0 = tool_now ();
 
   memset (&cv, 0, sizeof cv);
   tool_init (argc, argv);
@@ -322,8 +312,8 @@ main (int argc, char **argv)
     tool_error ("out of memory");
     return EXIT_FAIL;
   }
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS, long_opts,
-                           NULL))
+  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS,
+                           long_opts, NULL))
          != -1) {
     if (tool_common_option (c, optarg, usage)
         || image_opts_option (&cv.io, cv.x, c, optarg))
@@ -386,7 +376,7 @@ main (int argc, char **argv)
       tool_verbose ("peak RSS of %s: %ld KiB (the appliance not counted)",
                     program_name, ru.ru_maxrss);
   }
-  summary (&cv, now () - t0);
+  summary (&cv, tool_now () - t0);
   status = EXIT_OK;
 out:
   tool_progress_done ();
