@@ -116,6 +116,32 @@ fi
 # Fixed time stamp for every file of the guest (2024-03-01 00:00 UTC).
 epoch=1709251200
 
+# The fixtures are the same bytes on every machine (tests/golden.sh
+# records the sha256 of every output v2c makes of them): keys and
+# "random" data come from fixed seeds, and every file the guestfish
+# script touches after its tar-in gets $epoch back (reset_times).
+# seeded_bytes NAME N: N pseudo-random bytes, the same for the same NAME
+seeded_bytes ()
+{
+  head -c "$2" /dev/zero |
+    openssl enc -aes-256-ctr -nosalt -pass "pass:v2c-fixture-$1" -pbkdf2 -iter 1
+}
+# seeded_key NAME: an Ed25519 private key (PEM) from a fixed seed: the
+# PKCS#8 prefix of RFC 8410 and 32 seed bytes
+seeded_key ()
+{
+  { printf '\x30\x2e\x02\x01\x00\x30\x05\x06\x03\x2b\x65\x70\x04\x22\x04\x20'
+    seeded_bytes "key-$1" 32; } | openssl pkey -inform DER -outform PEM
+}
+# reset_times PATH...: guestfish commands that set mtime and atime to $epoch
+reset_times ()
+{
+  local p
+  for p in "$@"; do
+    echo "utimens \"$p\" $epoch 0 $epoch 0"
+  done
+}
+
 ########################################################################
 # The guest tree, staged on the host
 ########################################################################
@@ -557,7 +583,7 @@ PrintMotd no
 AcceptEnv LANG LC_*
 Subsystem	sftp	/usr/lib/openssh/sftp-server
 EOF
-openssl genpkey -algorithm ed25519 -out "$root/etc/ssh/ssh_host_ed25519_key" 2>/dev/null
+seeded_key ssh-host >"$root/etc/ssh/ssh_host_ed25519_key"
 chmod 0600 "$root/etc/ssh/ssh_host_ed25519_key"
 link /lib/systemd/system/ssh.service /etc/systemd/system/sshd.service
 
@@ -661,14 +687,14 @@ DB_PASSWORD=v2c-planted-password-3141
 API_TOKEN=v2c-planted-token-2718
 LOG_LEVEL=info
 EOF
-openssl genpkey -algorithm ed25519 -out "$root/etc/demo-app/tls.key" 2>/dev/null
+seeded_key demo-app-tls >"$root/etc/demo-app/tls.key"
 chmod 0600 "$root/etc/demo-app/tls.key"
 echo 'db.internal:5432:appdb:appuser:v2c-planted-pgpass-1618' |
   put 0600 /root/.pgpass
 mkdir -p "$root/var/lib/demo-app" "$root/var/log/demo-app"
 {
   printf 'SQLite format 3\000'
-  head -c 4080 /dev/urandom
+  seeded_bytes data.db 4080
 } >"$root/var/lib/demo-app/data.db"
 chmod 0640 "$root/var/lib/demo-app/data.db"
 put 0644 /var/log/demo-app/app.log <<'EOF'
@@ -1171,7 +1197,7 @@ host    all   all       10.0.0.0/8    scram-sha-256
 EOF
 echo 15 >"$dbt/var/lib/postgresql/15/main/PG_VERSION"
 # 2 MiB of table data: incompressible, so the volume has a real size
-head -c 2097152 /dev/urandom >"$dbt/var/lib/postgresql/15/main/base/1/16384"
+seeded_bytes pg-16384 2097152 >"$dbt/var/lib/postgresql/15/main/base/1/16384"
 cat >"$dbt/lib/systemd/system/postgresql.service" <<'EOF'
 [Unit]
 Description=PostgreSQL database server
@@ -1256,11 +1282,13 @@ chown 0 42 /etc/shadow
 chown 0 1001 /etc/demo-app/app.env
 chown 0 101 /var/spool/cron/crontabs
 chown 0 101 /var/spool/cron/crontabs/root
+$(reset_times /etc/demo-app /opt /var/lib /var/log)
 umount-all
 copy-device-to-device /dev/sda /dev/sdb sparse:true
 blockdev-rereadpt /dev/sdb
 mount /dev/sdb1 /
 upload "$b/etc/hostname.snap" /etc/hostname
+$(reset_times /etc/hostname)
 umount-all
 
 # two disks: / on sdc1, /var on the whole of sdd (no partition table)
@@ -1279,6 +1307,7 @@ chown 0 101 /var/spool/cron/crontabs/root
 upload "$b/etc/hostname.twodisk" /etc/hostname
 upload "$b/etc/hosts.v2c-twodisk" /etc/hosts
 upload "$b/etc/fstab.twodisk" /etc/fstab
+$(reset_times /etc/demo-app /opt /var/lib /var/log /var/lost+found /etc/hostname /etc/hosts /etc/fstab)
 umount-all
 
 # LVM: / on v2cvg/root
@@ -1298,6 +1327,7 @@ upload "$b/etc/hostname.lvm" /etc/hostname
 upload "$b/etc/hosts.v2c-lvm" /etc/hosts
 upload "$b/etc/fstab.lvm" /etc/fstab
 upload "$b/index.lvm.html" /opt/demo-app/www/index.html
+$(reset_times /etc/demo-app /opt /var/lib /var/log /etc/hostname /etc/hosts /etc/fstab /opt/demo-app/www/index.html)
 umount-all
 vg-activate-all false
 
@@ -1331,6 +1361,7 @@ upload "$b/etc/hostname.db" /etc/hostname
 upload "$b/etc/hosts.v2c-db" /etc/hosts
 upload "$b/etc/passwd.db" /etc/passwd
 upload "$b/etc/group.db" /etc/group
+$(reset_times /etc/hostname /etc/hosts /etc/passwd /etc/group)
 umount-all
 copy-device-to-device /dev/sda /dev/sdi sparse:true
 blockdev-rereadpt /dev/sdi
@@ -1338,6 +1369,7 @@ mount /dev/sdi1 /
 tar-in "$b/dkms.tar" /
 upload "$b/etc/hostname.dkms" /etc/hostname
 upload "$b/etc/hosts.v2c-dkms" /etc/hosts
+$(reset_times /etc/hostname /etc/hosts)
 umount-all
 
 sync
