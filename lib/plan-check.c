@@ -336,20 +336,18 @@ chk_probe (const json_t *pr, const char *key, const char *w,
   return 0;
 }
 
+/* converter, kind, schedule (a CronJob's only: *cron) and source. */
 static int
-chk_component (const json_t *k, const char *w, struct v2c_err *err)
+chk_comp_kind (const json_t *k, const char *w, int *cron_out,
+               struct v2c_err *err)
 {
   static const char *const kinds[]
       = { "Deployment", "StatefulSet", "CronJob", NULL };
-  static const char *const protos[] = { "tcp", "udp", "sctp", NULL };
-  static const char *const vkinds[]
-      = { "pvc", "emptyDir", "configMap", "secret", NULL };
   static const char *const skinds[]
       = { "systemd", "sysv", "cron", "timer", NULL };
-  char ww[WHERE], iw[WHERE], vw[WHERE];
-  json_t *a, *env, *v, *e, *src, *ports, *pr, *res, *rq, *lim, *rw, *b;
-  const char *s, *key, *kind, *vk;
-  size_t i, j;
+  char ww[WHERE];
+  json_t *src;
+  const char *s, *kind;
   int cron;
 
   if (plan_get_str (k, "converter", w, REQ, &s, PLAN, err) == -1)
@@ -375,6 +373,18 @@ chk_component (const json_t *k, const char *w, struct v2c_err *err)
       || chk_path (src, "file", ww, NUL_OK, "path", err) == -1
       || chk_int (src, "line", ww, NUL_OK, 1, INT32_MAX, err) == -1)
     return -1;
+  *cron_out = cron;
+  return 0;
+}
+
+/* What runs: service, command, args, user and ids, working_dir, env. */
+static int
+chk_comp_run (const json_t *k, const char *w, struct v2c_err *err)
+{
+  char ww[WHERE], iw[WHERE];
+  json_t *a, *env, *v;
+  const char *s, *key;
+
   if (plan_get_str (k, "service", w, NUL_OK, &s, PLAN, err) == -1
       || chk_strings (k, "command", w, V2C_PLAN_MAX_ITEMS, ANY_STRING, &a, err)
              == -1)
@@ -401,6 +411,20 @@ chk_component (const json_t *k, const char *w, struct v2c_err *err)
         || strlen (json_string_value (v)) != json_string_length (v))
       return plan_bad (err, PLAN, plan_sub (iw, ww, key), "expected a string");
   }
+  return 0;
+}
+
+/* secret_env, environment_files and ports (given in *ports). */
+static int
+chk_comp_ports (const json_t *k, const char *w, json_t **ports,
+                struct v2c_err *err)
+{
+  static const char *const protos[] = { "tcp", "udp", "sctp", NULL };
+  char ww[WHERE], iw[WHERE], vw[WHERE];
+  json_t *a, *e;
+  const char *s;
+  size_t i, j;
+
   if (chk_strings (k, "secret_env", w, V2C_PLAN_MAX_ITEMS, ANY_STRING, NULL,
                    err)
           == -1
@@ -409,7 +433,7 @@ chk_component (const json_t *k, const char *w, struct v2c_err *err)
              == -1
       || chk_objects (k, "ports", w, V2C_PLAN_MAX_ITEMS, &a, err) == -1)
     return -1;
-  ports = a;
+  *ports = a;
   for (i = 0; i < json_array_size (a); i++) {
     e = json_array_get (a, i);
     plan_idx (iw, plan_sub (ww, w, "ports"), i);
@@ -430,6 +454,19 @@ chk_component (const json_t *k, const char *w, struct v2c_err *err)
         return plan_bad (err, PLAN, plan_sub (vw, iw, "name"),
                          "'%s' is used twice", s);
   }
+  return 0;
+}
+
+static int
+chk_comp_volumes (const json_t *k, const char *w, struct v2c_err *err)
+{
+  static const char *const vkinds[]
+      = { "pvc", "emptyDir", "configMap", "secret", NULL };
+  char iw[WHERE], vw[WHERE], ww[WHERE];
+  json_t *a, *e, *b;
+  const char *s, *vk;
+  size_t i, j;
+
   if (chk_objects (k, "volumes", w, V2C_PLAN_MAX_ITEMS, &a, err) == -1)
     return -1;
   for (i = 0; i < json_array_size (a); i++) {
@@ -468,6 +505,55 @@ chk_component (const json_t *k, const char *w, struct v2c_err *err)
       return plan_bad (err, PLAN, plan_sub (vw, iw, "source_path"),
                        "only a configMap or secret volume has one (null)");
   }
+  return 0;
+}
+
+/* requests.cpu, requests.memory and limits.memory. */
+static int
+chk_comp_resources (const json_t *k, const char *w, struct v2c_err *err)
+{
+  char ww[WHERE], iw[WHERE], vw[WHERE];
+  json_t *res, *rq, *lim;
+  const char *s;
+
+  if (plan_get (k, "resources", w, JSON_OBJECT, REQ, &res, PLAN, err) == -1
+      || plan_get (res, "requests", plan_sub (ww, w, "resources"), JSON_OBJECT,
+                   REQ, &rq, PLAN, err)
+             == -1
+      || plan_get (res, "limits", ww, JSON_OBJECT, REQ, &lim, PLAN, err) == -1)
+    return -1;
+  plan_sub (iw, ww, "requests");
+  if (plan_get_str (rq, "cpu", iw, REQ, &s, PLAN, err) == -1)
+    return -1;
+  if (!quantity_valid (s, 0))
+    return plan_bad (err, PLAN, plan_sub (vw, iw, "cpu"),
+                     "'%s' is not a CPU quantity like '500m'", s);
+  if (plan_get_str (rq, "memory", iw, REQ, &s, PLAN, err) == -1)
+    return -1;
+  if (!quantity_valid (s, 1))
+    return plan_bad (err, PLAN, plan_sub (vw, iw, "memory"),
+                     "'%s' is not a memory quantity like '512Mi'", s);
+  plan_sub (iw, ww, "limits");
+  if (plan_get_str (lim, "memory", iw, REQ, &s, PLAN, err) == -1)
+    return -1;
+  if (!quantity_valid (s, 1))
+    return plan_bad (err, PLAN, plan_sub (vw, iw, "memory"),
+                     "'%s' is not a memory quantity like '1Gi'", s);
+  return 0;
+}
+
+static int
+chk_component (const json_t *k, const char *w, struct v2c_err *err)
+{
+  char ww[WHERE], iw[WHERE];
+  json_t *ports, *pr, *rw, *b;
+  const char *s;
+  int cron = 0;
+
+  if (chk_comp_kind (k, w, &cron, err) == -1 || chk_comp_run (k, w, err) == -1
+      || chk_comp_ports (k, w, &ports, err) == -1
+      || chk_comp_volumes (k, w, err) == -1)
+    return -1;
   if (chk_strings (k, "config_files", w, V2C_PLAN_MAX_ITEMS, A_PATH, NULL, err)
           == -1
       || chk_strings (k, "secret_files", w, V2C_PLAN_MAX_ITEMS, A_PATH, NULL,
@@ -497,30 +583,8 @@ chk_component (const json_t *k, const char *w, struct v2c_err *err)
               == -1
           || chk_probe (pr, "readiness", ww, ports, err) == -1))
     return -1;
-
-  if (plan_get (k, "resources", w, JSON_OBJECT, REQ, &res, PLAN, err) == -1
-      || plan_get (res, "requests", plan_sub (ww, w, "resources"), JSON_OBJECT,
-                   REQ, &rq, PLAN, err)
-             == -1
-      || plan_get (res, "limits", ww, JSON_OBJECT, REQ, &lim, PLAN, err) == -1)
+  if (chk_comp_resources (k, w, err) == -1)
     return -1;
-  plan_sub (iw, ww, "requests");
-  if (plan_get_str (rq, "cpu", iw, REQ, &s, PLAN, err) == -1)
-    return -1;
-  if (!quantity_valid (s, 0))
-    return plan_bad (err, PLAN, plan_sub (vw, iw, "cpu"),
-                     "'%s' is not a CPU quantity like '500m'", s);
-  if (plan_get_str (rq, "memory", iw, REQ, &s, PLAN, err) == -1)
-    return -1;
-  if (!quantity_valid (s, 1))
-    return plan_bad (err, PLAN, plan_sub (vw, iw, "memory"),
-                     "'%s' is not a memory quantity like '512Mi'", s);
-  plan_sub (iw, ww, "limits");
-  if (plan_get_str (lim, "memory", iw, REQ, &s, PLAN, err) == -1)
-    return -1;
-  if (!quantity_valid (s, 1))
-    return plan_bad (err, PLAN, plan_sub (vw, iw, "memory"),
-                     "'%s' is not a memory quantity like '1Gi'", s);
 
   if (plan_get (k, "replace_with", w, JSON_OBJECT, NUL_OK, &rw, PLAN, err)
       == -1)

@@ -325,157 +325,156 @@ plan_unit_words (const char *exec, const char *unit, const char *instance,
   return NULL;
 }
 
-/* The component of a service (for itself or for a timer that starts
- * it), with what every workload has; the converter finishes it.
- * *reason when it can't be one. */
-int
-plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
-                        const char *w, const struct v2c_conv_in *in,
-                        struct v2c_exec_words *words,
-                        const char *const *aliases, json_t **outp,
-                        const char **reason)
-{
-  char ww[WHERE], ew[WHERE], label[64], fbuf[V2C_PLAN_MAX_PATTERN + 1];
-  const char *user, *group, *wd, *home = NULL, *why, *unit_path, *key;
-  json_t *env, *efiles, *ports, *o = NULL, *a, *cmd = NULL, *v;
-  json_t *envo, *secret_env, *efout, *cfg, *sec, *vols, *pa;
-  json_int_t uid = 0, gid = 0, g2;
-  struct port *p = NULL;
-  size_t np = 0, i;
-  const char **vnames = NULL, **keys = NULL;
-  size_t nv = 0, nkeys = 0;
+/* What a service's component is made of, read from the inventory. */
+struct svc_fields {
+  const char *user, *group, *wd, *unit_path, *home;
+  json_t *env, *efiles, *ports;
+  json_int_t uid, gid;
   char wdbuf[V2C_PLAN_MAX_PATTERN + 1];
-  int found, status = -1;
+};
 
-  *outp = NULL;
-  *reason = NULL;
-  if (plan_get_str (svc, "user", w, OPT | NUL_OK, &user, INV, c->err) == -1
-      || plan_get_str (svc, "group", w, OPT | NUL_OK, &group, INV, c->err)
+static int
+svc_read (struct v2c_conv_ctx *c, const json_t *svc, const char *w,
+          struct svc_fields *f)
+{
+  memset (f, 0, sizeof *f);
+  if (plan_get_str (svc, "user", w, OPT | NUL_OK, &f->user, INV, c->err) == -1
+      || plan_get_str (svc, "group", w, OPT | NUL_OK, &f->group, INV, c->err)
              == -1
-      || plan_get_str (svc, "working_directory", w, OPT | NUL_OK, &wd, INV,
+      || plan_get_str (svc, "working_directory", w, OPT | NUL_OK, &f->wd, INV,
                        c->err)
              == -1
-      || plan_get_str (svc, "unit_path", w, OPT | NUL_OK, &unit_path, INV,
+      || plan_get_str (svc, "unit_path", w, OPT | NUL_OK, &f->unit_path, INV,
                        c->err)
              == -1
-      || plan_get (svc, "environment", w, JSON_OBJECT, OPT, &env, INV, c->err)
+      || plan_get (svc, "environment", w, JSON_OBJECT, OPT, &f->env, INV,
+                   c->err)
              == -1
-      || plan_inv_array (svc, "environment_files", w, &efiles, c->err) == -1
-      || plan_inv_array (svc, "ports", w, &ports, c->err) == -1)
+      || plan_inv_array (svc, "environment_files", w, &f->efiles, c->err) == -1
+      || plan_inv_array (svc, "ports", w, &f->ports, c->err) == -1)
     return -1;
+  return 0;
+}
 
-  /* user and ids */
-  if (user) {
-    if (lookup_id (c, "users", user, "uid", &uid, &gid, &home, &found) == -1)
-      goto out;
+/* uid and gid of User= and Group=, and the user's home. */
+static int
+svc_ids (struct v2c_conv_ctx *c, const struct v2c_conv_in *in,
+         struct svc_fields *f)
+{
+  json_int_t g2;
+  int found;
+
+  if (f->user) {
+    if (lookup_id (c, "users", f->user, "uid", &f->uid, &f->gid, &f->home,
+                   &found)
+        == -1)
+      return -1;
     if (!found) {
-      uid = gid = 65534;
+      f->uid = f->gid = 65534;
       plan_note (
           c,
           "component of '%s': user '%s' is not in the inventory's users, "
           "running as 65534:65534",
-          in->unit, user);
+          in->unit, f->user);
     }
   }
-  if (group) {
-    if (lookup_id (c, "groups", group, "gid", &g2, NULL, NULL, &found) == -1)
-      goto out;
+  if (f->group) {
+    if (lookup_id (c, "groups", f->group, "gid", &g2, NULL, NULL, &found)
+        == -1)
+      return -1;
     if (found)
-      gid = g2;
+      f->gid = g2;
     else
       plan_note (
           c, "component of '%s': group '%s' is not in the inventory's groups",
-          in->unit, group);
+          in->unit, f->group);
   }
-  /* working directory: "-" (may be missing) and "~" (home) as systemd */
-  if (wd) {
-    if (wd[0] == '-')
-      wd++;
-    if (strcmp (wd, "~") == 0)
-      wd = home;
+  return 0;
+}
+
+/* WorkingDirectory=: "-" (may be missing) and "~" (home) as systemd, no
+ * trailing slash; and a unit path that is a plan path, or NULL. */
+static int
+svc_workdir (struct v2c_conv_ctx *c, const char *w, struct svc_fields *f)
+{
+  char ww[WHERE];
+  const char *why;
+
+  if (f->wd) {
+    if (f->wd[0] == '-')
+      f->wd++;
+    if (strcmp (f->wd, "~") == 0)
+      f->wd = f->home;
   }
-  if (wd) {
-    size_t l = strlen (wd);
-    if (l > V2C_PLAN_MAX_PATTERN) {
-      plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"),
-                "too long");
-      goto out;
-    }
+  if (f->wd) {
+    size_t l = strlen (f->wd);
+    if (l > V2C_PLAN_MAX_PATTERN)
+      return plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"),
+                       "too long");
     /* a trailing slash is harmless in the unit: drop it */
-    memcpy (wdbuf, wd, l + 1);
-    while (l > 1 && wdbuf[l - 1] == '/')
-      wdbuf[--l] = '\0';
-    wd = wdbuf;
-    why = plan_path_problem (wd);
-    if (why) {
-      plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"), "%s", why);
-      goto out;
-    }
+    memcpy (f->wdbuf, f->wd, l + 1);
+    while (l > 1 && f->wdbuf[l - 1] == '/')
+      f->wdbuf[--l] = '\0';
+    f->wd = f->wdbuf;
+    why = plan_path_problem (f->wd);
+    if (why)
+      return plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"),
+                       "%s", why);
   }
-  if (unit_path && plan_path_problem (unit_path))
-    unit_path = NULL;
+  if (f->unit_path && plan_path_problem (f->unit_path))
+    f->unit_path = NULL;
+  return 0;
+}
 
-  {
-    char stem[512];
-    size_t ul = strlen (in->unit);
-    if (ul > 8 && strcmp (in->unit + ul - 8, ".service") == 0)
-      ul -= 8;
-    snprintf (stem, sizeof stem, "%.*s", (int) (ul < 511 ? ul : 511),
-              in->unit);
-    v2c_conv_unique_label (stem, "service", c->names, c->nnames, label);
-  }
+/* The component's name: the unit's without ".service", unique. */
+static void
+svc_label (struct v2c_conv_ctx *c, const char *unit, char label[64])
+{
+  char stem[512];
+  size_t ul = strlen (unit);
 
-  why = command_of (c, words, &cmd);
-  if (why) {
-    *reason = why;
-    status = 0;
-    goto out;
-  }
-  o = new_component (label, "systemd", "Deployment");
-  if (o == NULL || cmd == NULL)
-    goto oom;
-  plan_set (c, o, "service", json_string (in->unit));
-  plan_set (c, o, "source", plan_source_obj (in->kind, unit_path, 0));
-  plan_set (c, o, "command", cmd);
-  cmd = NULL;
-  plan_set (c, o, "user", plan_str_or_null (user));
-  plan_set (c, o, "uid", json_integer (uid));
-  plan_set (c, o, "gid", json_integer (gid));
-  plan_set (c, o, "working_dir", plan_str_or_null (wd));
+  if (ul > 8 && strcmp (unit + ul - 8, ".service") == 0)
+    ul -= 8;
+  snprintf (stem, sizeof stem, "%.*s", (int) (ul < 511 ? ul : 511), unit);
+  v2c_conv_unique_label (stem, "service", c->names, c->nnames, label);
+}
 
-  /* environment: secret values never leave the inventory redacted */
-  envo = json_object_get (o, "env");
-  secret_env = json_object_get (o, "secret_env");
-  if (json_object_size (env) > V2C_PLAN_MAX_ITEMS) {
-    plan_bad (c->err, INV, plan_sub (ww, w, "environment"),
-              "more than %d variables", V2C_PLAN_MAX_ITEMS);
-    goto out;
-  }
+/* env and secret_env: secret values never leave the inventory
+ * redacted. */
+static int
+svc_env (struct v2c_conv_ctx *c, const char *w, const json_t *env, json_t *o)
+{
+  char ww[WHERE], ew[WHERE];
+  json_t *envo = json_object_get (o, "env");
+  json_t *secret_env = json_object_get (o, "secret_env"), *v;
+  const char **keys, *key;
+  size_t i, nkeys = 0;
+
+  if (json_object_size (env) > V2C_PLAN_MAX_ITEMS)
+    return plan_bad (c->err, INV, plan_sub (ww, w, "environment"),
+                     "more than %d variables", V2C_PLAN_MAX_ITEMS);
   keys = calloc (json_object_size (env) + 1, sizeof *keys);
   if (keys == NULL)
-    goto oom;
-  json_object_foreach (env, key, v)
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  json_object_foreach ((json_t *) env, key, v)
   {
-    const char *val;
+    const char *val, *why = NULL;
     snprintf (ew, sizeof ew, "environment.%s", key);
     if (*key == '\0' || strchr (key, '=')
-        || strlen (key) > V2C_PLAN_MAX_PATTERN) {
-      plan_bad (c->err, INV, plan_sub (ww, w, ew), "not a variable name");
-      goto out;
-    }
-    if (json_is_null (v))
+        || strlen (key) > V2C_PLAN_MAX_PATTERN)
+      why = "not a variable name";
+    else if (json_is_null (v))
       continue;
-    if (!json_is_string (v)
-        || strlen (json_string_value (v)) != json_string_length (v)) {
-      plan_bad (c->err, INV, plan_sub (ww, w, ew),
-                "expected a string or null");
-      goto out;
+    else if (!json_is_string (v)
+             || strlen (json_string_value (v)) != json_string_length (v))
+      why = "expected a string or null";
+    else if (strlen (json_string_value (v)) > MAX_LINE)
+      why = "too long";
+    if (why) {
+      free (keys);
+      return plan_bad (c->err, INV, plan_sub (ww, w, ew), "%s", why);
     }
     val = json_string_value (v);
-    if (strlen (val) > MAX_LINE) {
-      plan_bad (c->err, INV, plan_sub (ww, w, ew), "too long");
-      goto out;
-    }
     if (strcmp (val, "<redacted>") == 0)
       keys[nkeys++] = key;
     else
@@ -485,35 +484,45 @@ plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
     qsort (keys, nkeys, sizeof *keys, plan_cmp_str);
   for (i = 0; i < nkeys; i++)
     plan_append (c, secret_env, json_string (keys[i]));
+  free (keys);
+  return 0;
+}
 
-  /* files the service reads its environment from */
-  efout = json_object_get (o, "environment_files");
-  cfg = json_object_get (o, "config_files");
-  sec = json_object_get (o, "secret_files");
-  if (plan_check_count (efiles, V2C_PLAN_MAX_PATTERNS,
+/* The files the service reads its environment from, and the other
+ * secret files under its working directory. */
+static int
+svc_files (struct v2c_conv_ctx *c, const char *w, const struct svc_fields *f,
+           json_t *o)
+{
+  char ww[WHERE];
+  json_t *efout = json_object_get (o, "environment_files");
+  json_t *cfg = json_object_get (o, "config_files");
+  json_t *sec = json_object_get (o, "secret_files");
+  const char *why;
+  size_t i;
+
+  if (plan_check_count (f->efiles, V2C_PLAN_MAX_PATTERNS,
                         plan_sub (ww, w, "environment_files"), INV, c->err)
       == -1)
-    goto out;
-  for (i = 0; i < json_array_size (efiles); i++) {
-    const char *f;
-    if (plan_elem_str (efiles, i, plan_sub (ww, w, "environment_files"), &f,
+    return -1;
+  for (i = 0; i < json_array_size (f->efiles); i++) {
+    const char *p;
+    if (plan_elem_str (f->efiles, i, plan_sub (ww, w, "environment_files"), &p,
                        INV, c->err)
         == -1)
-      goto out;
-    if (f[0] == '-')
-      f++;
-    why = plan_path_problem (f);
+      return -1;
+    if (p[0] == '-')
+      p++;
+    why = plan_path_problem (p);
     if (why) {
       char iw[WHERE];
-      plan_bad (c->err, INV, plan_idx (iw, ww, i), "%s", why);
-      goto out;
+      return plan_bad (c->err, INV, plan_idx (iw, ww, i), "%s", why);
     }
-    plan_append (c, efout, json_string (f));
-    plan_append (c, plan_is_secret_path (c, f) ? sec : cfg, json_string (f));
+    plan_append (c, efout, json_string (p));
+    plan_append (c, plan_is_secret_path (c, p) ? sec : cfg, json_string (p));
   }
-  /* other secret files under the working directory */
-  for (i = 0; wd && i < c->nsecret; i++)
-    if (plan_is_under (c->secret_paths[i], wd)) {
+  for (i = 0; f->wd && i < c->nsecret; i++)
+    if (plan_is_under (c->secret_paths[i], f->wd)) {
       size_t k;
       int dup = 0;
       for (k = 0; k < json_array_size (sec); k++)
@@ -524,23 +533,36 @@ plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
       if (!dup)
         plan_append (c, sec, json_string (c->secret_paths[i]));
     }
+  return 0;
+}
 
-  /* ports: the unit's and those the inventory found for it */
+/* ports: the unit's and those the inventory found for it. */
+static int
+svc_ports (struct v2c_conv_ctx *c, const char *w, const json_t *ports,
+           const struct v2c_conv_in *in, const char *const *aliases, json_t *o)
+{
+  char ww[WHERE], fbuf[V2C_PLAN_MAX_PATTERN + 1];
+  json_t *a, *pa = json_object_get (o, "ports");
+  struct port *p = NULL;
+  size_t np = 0, i;
+
   if (collect_ports (c, ports, plan_sub (ww, w, "ports"), NULL, NULL, NULL, &p,
                      &np)
-      == -1)
-    goto out;
-  if (plan_inv_array (c->inv, "ports", "", &a, c->err) == -1
+          == -1
+      || plan_inv_array (c->inv, "ports", "", &a, c->err) == -1
       || collect_ports (c, a, "ports", in->unit, in->base, aliases, &p, &np)
-             == -1)
-    goto out;
+             == -1) {
+    free (p);
+    return -1;
+  }
   if (np)
     qsort (p, np, sizeof *p, cmp_port);
-  pa = json_object_get (o, "ports");
   for (i = 0; i < np; i++) {
     const char *f = evidence_file (p[i].evidence, fbuf, sizeof fbuf);
-    if (f && v2c_conv_config_file (o, f) == -1)
-      goto oom;
+    if (f && v2c_conv_config_file (o, f) == -1) {
+      free (p);
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    }
     if (is_loopback (p[i].address))
       plan_note (c,
                  "'%s' listens on %s port %" JSON_INTEGER_FORMAT
@@ -552,12 +574,22 @@ plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
                    json_pack ("{s:I, s:s, s:n}", "port", p[i].port, "protocol",
                               p[i].proto, "name"));
   }
+  free (p);
+  return 0;
+}
 
-  /* volumes: its data directories, twice their size, at least 1Gi */
-  vols = json_object_get (o, "volumes");
-  vnames = calloc (c->ndd + 1, sizeof *vnames);
+/* volumes: its data directories, twice their size, at least 1Gi. */
+static int
+svc_volumes (struct v2c_conv_ctx *c, const struct v2c_conv_in *in,
+             const char *const *aliases, json_t *o)
+{
+  char fbuf[V2C_PLAN_MAX_PATTERN + 1];
+  json_t *vols = json_object_get (o, "volumes");
+  const char **vnames = calloc (c->ndd + 1, sizeof *vnames);
+  size_t nv = 0, i;
+
   if (vnames == NULL)
-    goto oom;
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
   for (i = 0; i < c->ndd; i++) {
     const struct ddir *d = &c->dd[i];
     char vname[64], size[32];
@@ -578,24 +610,63 @@ plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
     if (vo)
       vnames[nv++] = json_string_value (json_object_get (vo, "name"));
     f = evidence_file (d->evidence, fbuf, sizeof fbuf);
-    if (f && v2c_conv_config_file (o, f) == -1)
-      goto oom;
+    if (f && v2c_conv_config_file (o, f) == -1) {
+      free (vnames);
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    }
   }
-  if (c->oom)
-    goto oom;
-  *outp = o;
-  o = NULL;
-  status = 0;
-  goto out;
-oom:
-  v2c_set_error (c->err, ENOMEM, "out of memory");
-out:
-  json_decref (o);
-  json_decref (cmd);
   free (vnames);
-  free (keys);
-  free (p);
-  return status;
+  return 0;
+}
+
+/* The component of a service (for itself or for a timer that starts
+ * it), with what every workload has; the converter finishes it.
+ * *reason when it can't be one. */
+int
+plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
+                        const char *w, const struct v2c_conv_in *in,
+                        struct v2c_exec_words *words,
+                        const char *const *aliases, json_t **outp,
+                        const char **reason)
+{
+  struct svc_fields f;
+  char label[64];
+  json_t *o, *cmd = NULL;
+
+  *outp = NULL;
+  *reason = NULL;
+  if (svc_read (c, svc, w, &f) == -1 || svc_ids (c, in, &f) == -1
+      || svc_workdir (c, w, &f) == -1)
+    return -1;
+  svc_label (c, in->unit, label);
+  *reason = command_of (c, words, &cmd);
+  if (*reason)
+    return 0;
+  o = new_component (label, "systemd", "Deployment");
+  if (o == NULL || cmd == NULL) {
+    json_decref (o);
+    json_decref (cmd);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
+  plan_set (c, o, "service", json_string (in->unit));
+  plan_set (c, o, "source", plan_source_obj (in->kind, f.unit_path, 0));
+  plan_set (c, o, "command", cmd);
+  plan_set (c, o, "user", plan_str_or_null (f.user));
+  plan_set (c, o, "uid", json_integer (f.uid));
+  plan_set (c, o, "gid", json_integer (f.gid));
+  plan_set (c, o, "working_dir", plan_str_or_null (f.wd));
+  if (svc_env (c, w, f.env, o) == -1 || svc_files (c, w, &f, o) == -1
+      || svc_ports (c, w, f.ports, in, aliases, o) == -1
+      || svc_volumes (c, in, aliases, o) == -1) {
+    json_decref (o);
+    return -1;
+  }
+  if (c->oom) {
+    json_decref (o);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
+  *outp = o;
+  return 0;
 }
 
 /* The component of a cron entry; the cron converter finishes it. */

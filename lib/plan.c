@@ -681,20 +681,217 @@ fail:
   return -1;
 }
 
+/* What the plan takes from the inventory's head. */
+struct head {
+  const char *name, *format, *path;                /* the VM, its source */
+  const char *type, *distro, *version, *arch, *pm; /* os */
+  const char *garch, *variant;                     /* the image's */
+};
+
+/* Read and check the inventory's schema, name, source and os. */
+static int
+read_head (const json_t *inv, struct head *h, struct v2c_err *err)
+{
+  json_t *src, *os;
+  const char *schema;
+
+  if (!json_is_object (inv))
+    return v2c_set_error (err, 0, "inventory: not a JSON object");
+  if (plan_get_str (inv, "schema", "", REQ, &schema, INV, err) == -1)
+    return -1;
+  if (strcmp (schema, "v2c.inventory/1") != 0)
+    return plan_bad (err, INV, "schema", "'%s' is not 'v2c.inventory/1'",
+                     schema);
+  if (plan_get_str (inv, "name", "", REQ, &h->name, INV, err) == -1
+      || plan_get (inv, "source", "", JSON_OBJECT, REQ, &src, INV, err) == -1
+      || plan_get_str (src, "format", "source", REQ, &h->format, INV, err)
+             == -1
+      || plan_get_str (src, "path", "source", OPT | NUL_OK, &h->path, INV, err)
+             == -1
+      || plan_get (inv, "os", "", JSON_OBJECT, NUL_OK, &os, INV, err) == -1)
+    return -1;
+  if (*h->name == '\0')
+    return plan_bad (err, INV, "name", "empty");
+  if (os == NULL)
+    return plan_bad (err, INV, "os",
+                     "null: the guest was not inspected "
+                     "(--descriptor-only), there is nothing to plan");
+  if (plan_get_str (os, "type", "os", OPT | NUL_OK, &h->type, INV, err) == -1
+      || plan_get_str (os, "distro", "os", OPT | NUL_OK, &h->distro, INV, err)
+             == -1
+      || plan_get_str (os, "version", "os", OPT | NUL_OK, &h->version, INV,
+                       err)
+             == -1
+      || plan_get_str (os, "arch", "os", OPT | NUL_OK, &h->arch, INV, err)
+             == -1
+      || plan_get_str (os, "package_manager", "os", OPT | NUL_OK, &h->pm, INV,
+                       err)
+             == -1)
+    return -1;
+  h->garch = plan_goarch (h->arch, &h->variant);
+  if (h->garch == NULL)
+    return plan_bad (err, INV, "os.arch", "unknown architecture '%s'",
+                     h->arch ? h->arch : "null");
+  return 0;
+}
+
+/* The plan's image: base, platform, layers of the strategy, excludes,
+ * data volumes and the secret files sf (stolen).  NULL when out of
+ * memory. */
+static json_t *
+describe_image (struct v2c_conv_ctx *c, const struct head *h,
+                const char *strategy, json_t *sf)
+{
+  static const char *const config_inc[] = { "/etc" };
+  json_t *image = json_object (), *layers, *vols;
+  size_t i;
+
+  if (image == NULL) {
+    json_decref (sf);
+    return NULL;
+  }
+  plan_set (c, image, "strategy", json_string (strategy));
+  plan_set (c, image, "base",
+            json_pack ("{s:o, s:o}", "distro", plan_str_or_null (h->distro),
+                       "version", plan_str_or_null (h->version)));
+  plan_set (c, image, "os",
+            json_string (h->type && strcmp (h->type, "windows") == 0
+                             ? "windows"
+                             : "linux"));
+  plan_set (c, image, "architecture", json_string (h->garch));
+  if (h->variant)
+    plan_set (c, image, "variant", json_string (h->variant));
+  plan_set (c, image, "package_manager", plan_str_or_null (h->pm));
+  layers = json_array ();
+  if (strcmp (strategy, "split") == 0) {
+    plan_append (c, layers, plan_layer ("os", NULL, 0));
+    plan_append (c, layers, plan_layer ("config", config_inc, 1));
+    plan_append (c, layers, plan_layer ("app", NULL, 0));
+  } else
+    plan_append (c, layers, plan_layer ("rootfs", NULL, 0));
+  plan_set (c, image, "layers", layers);
+  plan_set (c, image, "excludes", plan_default_excludes ());
+  vols = json_array ();
+  for (i = 0; vols && i < c->ndd; i++)
+    plan_append (c, vols,
+                 json_pack ("{s:s, s:o, s:o, s:s}", "path", c->dd[i].path,
+                            "service", plan_str_or_null (c->dd[i].service),
+                            "used_bytes",
+                            c->dd[i].has_used ? json_integer (c->dd[i].used)
+                                              : json_null (),
+                            "reason", "data directory"));
+  plan_set (c, image, "volumes", vols);
+  plan_set (c, image, "secret_files", sf);
+  return image;
+}
+
+/* The components: services, then timers, then cron jobs, each by the
+ * converter that owns it; then the VM's resources shared among them,
+ * their links, their order, the main one (*m) and the notes. */
+static int
+plan_components (struct v2c_conv_ctx *c, struct lists *L, json_t **vm, long *m)
+{
+  char w[WHERE];
+  json_t *services, *svc;
+  size_t i;
+
+  if (plan_inv_array (c->inv, "services", "", &services, c->err) == -1
+      || plan_check_count (services, V2C_PLAN_MAX_ITEMS, "services", INV,
+                           c->err)
+             == -1)
+    return -1;
+  for (i = 0; i < json_array_size (services); i++)
+    if (plan_inv_elem (services, i, "services", &svc, w, c->err) == -1
+        || plan_service (c, L, svc, w, NULL, NULL, NULL) == -1)
+      return -1;
+  if (plan_timers (c, L, services) == -1 || plan_cron (c, L) == -1)
+    return -1;
+  if (L->nc > V2C_PLAN_MAX_ITEMS || L->nd > V2C_PLAN_MAX_ITEMS)
+    return plan_bad (c->err, INV, "",
+                     "more than %d components or dropped items",
+                     V2C_PLAN_MAX_ITEMS);
+  if (plan_share_resources (c, L->cv, L->nc, vm) == -1
+      || plan_link_components (c, L->cv, L->nc) == -1)
+    return -1;
+  if (L->nc)
+    qsort (L->cv, L->nc, sizeof *L->cv, cmp_comp);
+  if (L->nd)
+    qsort (L->dv, L->nd, sizeof *L->dv, cmp_named);
+  *m = plan_main_component (L->cv, L->nc);
+  return add_notes (c, L->nc);
+}
+
+/* The plan object, taking vm, image, the notes and the lists'
+ * components and dropped items.  NULL when out of memory. */
+static json_t *
+assemble (struct v2c_conv_ctx *c, const struct head *h, struct lists *L,
+          json_t *vm, json_t *image, long m)
+{
+  json_t *plan = json_object (), *comps = json_array ();
+  json_t *dropped = json_array ();
+  size_t i;
+
+  if (plan == NULL || comps == NULL || dropped == NULL) {
+    json_decref (plan);
+    json_decref (comps);
+    json_decref (dropped);
+    json_decref (vm);
+    json_decref (image);
+    return NULL;
+  }
+  plan_set (c, plan, "schema", json_string ("v2c.plan/1"));
+  plan_set (c, plan, "name", json_string (h->name));
+  plan_set (c, plan, "source",
+            json_pack ("{s:s, s:s, s:o}", "vm", h->name, "format", h->format,
+                       "path", plan_str_or_null (h->path)));
+  plan_set (c, plan, "vm", vm);
+  plan_set (c, plan, "image", image);
+  plan_set (c, plan, "main_component",
+            m >= 0 ? json_string (L->cv[m].name) : json_null ());
+  for (i = 0; i < L->nc; i++) {
+    plan_append (c, comps, L->cv[i].obj);
+    L->cv[i].obj = NULL;
+  }
+  plan_set (c, plan, "components", comps);
+  for (i = 0; i < L->nd; i++) {
+    plan_append (c, dropped, L->dv[i]);
+    L->dv[i] = NULL;
+  }
+  plan_set (c, plan, "dropped", dropped);
+  plan_set (c, plan, "notes", c->notes);
+  c->notes = NULL;
+  if (c->oom) {
+    json_decref (plan);
+    return NULL;
+  }
+  return plan;
+}
+
+static void
+lists_free (struct lists *L)
+{
+  size_t i;
+
+  for (i = 0; i < L->nc; i++) {
+    json_decref (L->cv[i].obj);
+    free (L->cv[i].exe);
+    free (L->cv[i].unit);
+    free (L->cv[i].unit_base);
+  }
+  for (i = 0; i < L->nd; i++)
+    json_decref (L->dv[i]);
+  free (L->cv);
+  free (L->dv);
+}
+
 json_t *
 v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
 {
   struct v2c_conv_ctx c;
   struct lists L = { NULL, 0, 0, NULL, 0, 0 };
-  static const char *const config_inc[] = { "/etc" };
-  char w[WHERE];
-  json_t *plan = NULL, *src, *os, *image = NULL, *services, *svc, *vm = NULL;
-  json_t *comps = NULL, *dropped = NULL, *sf = NULL, *layers, *vols;
-  const char *schema, *name, *format, *path, *type, *distro, *version;
-  const char *arch, *pm, *variant, *garch;
-  size_t i, n;
-  long m;
-  int ok = 0;
+  struct head h;
+  json_t *plan = NULL, *image = NULL, *vm = NULL, *sf;
+  long m = -1;
 
   memset (&c, 0, sizeof c);
   c.inv = inv;
@@ -706,188 +903,40 @@ v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
                    strategy);
     return NULL;
   }
-  if (!json_is_object (inv)) {
-    v2c_set_error (err, 0, "inventory: not a JSON object");
+  if (read_head (inv, &h, err) == -1)
     return NULL;
-  }
-  if (plan_get_str (inv, "schema", "", REQ, &schema, INV, err) == -1)
-    return NULL;
-  if (strcmp (schema, "v2c.inventory/1") != 0) {
-    plan_bad (err, INV, "schema", "'%s' is not 'v2c.inventory/1'", schema);
-    return NULL;
-  }
-  if (plan_get_str (inv, "name", "", REQ, &name, INV, err) == -1
-      || plan_get (inv, "source", "", JSON_OBJECT, REQ, &src, INV, err) == -1
-      || plan_get_str (src, "format", "source", REQ, &format, INV, err) == -1
-      || plan_get_str (src, "path", "source", OPT | NUL_OK, &path, INV, err)
-             == -1
-      || plan_get (inv, "os", "", JSON_OBJECT, NUL_OK, &os, INV, err) == -1)
-    return NULL;
-  if (*name == '\0') {
-    plan_bad (err, INV, "name", "empty");
-    return NULL;
-  }
-  if (os == NULL) {
-    plan_bad (err, INV, "os",
-              "null: the guest was not inspected "
-              "(--descriptor-only), there is nothing to plan");
-    return NULL;
-  }
-  if (plan_get_str (os, "type", "os", OPT | NUL_OK, &type, INV, err) == -1
-      || plan_get_str (os, "distro", "os", OPT | NUL_OK, &distro, INV, err)
-             == -1
-      || plan_get_str (os, "version", "os", OPT | NUL_OK, &version, INV, err)
-             == -1
-      || plan_get_str (os, "arch", "os", OPT | NUL_OK, &arch, INV, err) == -1
-      || plan_get_str (os, "package_manager", "os", OPT | NUL_OK, &pm, INV,
-                       err)
-             == -1)
-    return NULL;
-  garch = plan_goarch (arch, &variant);
-  if (garch == NULL) {
-    plan_bad (err, INV, "os.arch", "unknown architecture '%s'",
-              arch ? arch : "null");
-    return NULL;
-  }
-
   c.notes = json_array ();
-  if (c.notes == NULL)
-    goto oom;
-  if (read_data_dirs (&c, &c.dd, &c.ndd) == -1)
-    goto out;
-  sf = secret_files (&c);
-  if (sf == NULL)
-    goto out;
-
-  /* image */
-  image = json_object ();
-  if (image == NULL)
-    goto oom;
-  plan_set (&c, image, "strategy", json_string (strategy));
-  plan_set (&c, image, "base",
-            json_pack ("{s:o, s:o}", "distro", plan_str_or_null (distro),
-                       "version", plan_str_or_null (version)));
-  plan_set (&c, image, "os",
-            json_string (type && strcmp (type, "windows") == 0 ? "windows"
-                                                               : "linux"));
-  plan_set (&c, image, "architecture", json_string (garch));
-  if (variant)
-    plan_set (&c, image, "variant", json_string (variant));
-  plan_set (&c, image, "package_manager", plan_str_or_null (pm));
-  layers = json_array ();
-  if (strcmp (strategy, "split") == 0) {
-    plan_append (&c, layers, plan_layer ("os", NULL, 0));
-    plan_append (&c, layers, plan_layer ("config", config_inc, 1));
-    plan_append (&c, layers, plan_layer ("app", NULL, 0));
-  } else
-    plan_append (&c, layers, plan_layer ("rootfs", NULL, 0));
-  plan_set (&c, image, "layers", layers);
-  plan_set (&c, image, "excludes", plan_default_excludes ());
-  vols = json_array ();
-  for (i = 0; vols && i < c.ndd; i++)
-    plan_append (&c, vols,
-                 json_pack ("{s:s, s:o, s:o, s:s}", "path", c.dd[i].path,
-                            "service", plan_str_or_null (c.dd[i].service),
-                            "used_bytes",
-                            c.dd[i].has_used ? json_integer (c.dd[i].used)
-                                             : json_null (),
-                            "reason", "data directory"));
-  plan_set (&c, image, "volumes", vols);
-  plan_set (&c, image, "secret_files", sf);
-  sf = NULL;
-
-  /* components: services, then timers, then cron jobs, each by the
-   * converter that owns it */
-  if (plan_inv_array (inv, "services", "", &services, err) == -1
-      || plan_check_count (services, V2C_PLAN_MAX_ITEMS, "services", INV, err)
-             == -1)
-    goto out;
-  n = json_array_size (services);
-  for (i = 0; i < n; i++) {
-    if (plan_inv_elem (services, i, "services", &svc, w, err) == -1
-        || plan_service (&c, &L, svc, w, NULL, NULL, NULL) == -1)
-      goto out;
-  }
-  if (plan_timers (&c, &L, services) == -1 || plan_cron (&c, &L) == -1)
-    goto out;
-  if (L.nc > V2C_PLAN_MAX_ITEMS || L.nd > V2C_PLAN_MAX_ITEMS) {
-    plan_bad (err, INV, "", "more than %d components or dropped items",
-              V2C_PLAN_MAX_ITEMS);
+  if (c.notes == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
     goto out;
   }
-  if (plan_share_resources (&c, L.cv, L.nc, &vm) == -1
-      || plan_link_components (&c, L.cv, L.nc) == -1)
+  if (read_data_dirs (&c, &c.dd, &c.ndd) == -1
+      || (sf = secret_files (&c)) == NULL)
     goto out;
-  if (L.nc)
-    qsort (L.cv, L.nc, sizeof *L.cv, cmp_comp);
-  if (L.nd)
-    qsort (L.dv, L.nd, sizeof *L.dv, cmp_named);
-  m = plan_main_component (L.cv, L.nc);
-  if (add_notes (&c, L.nc) == -1)
+  image = describe_image (&c, &h, strategy, sf);
+  if (image == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
     goto out;
-
-  plan = json_object ();
-  comps = json_array ();
-  dropped = json_array ();
-  if (plan == NULL || comps == NULL || dropped == NULL)
-    goto oom;
-  plan_set (&c, plan, "schema", json_string ("v2c.plan/1"));
-  plan_set (&c, plan, "name", json_string (name));
-  plan_set (&c, plan, "source",
-            json_pack ("{s:s, s:s, s:o}", "vm", name, "format", format, "path",
-                       plan_str_or_null (path)));
-  plan_set (&c, plan, "vm", vm);
-  vm = NULL;
-  plan_set (&c, plan, "image", image);
-  image = NULL;
-  plan_set (&c, plan, "main_component",
-            m >= 0 ? json_string (L.cv[m].name) : json_null ());
-  for (i = 0; i < L.nc; i++) {
-    plan_append (&c, comps, L.cv[i].obj);
-    L.cv[i].obj = NULL;
   }
-  plan_set (&c, plan, "components", comps);
-  comps = NULL;
-  for (i = 0; i < L.nd; i++) {
-    plan_append (&c, dropped, L.dv[i]);
-    L.dv[i] = NULL;
+  if (plan_components (&c, &L, &vm, &m) == -1)
+    goto out;
+  plan = assemble (&c, &h, &L, vm, image, m);
+  vm = image = NULL;
+  if (plan == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    goto out;
   }
-  plan_set (&c, plan, "dropped", dropped);
-  dropped = NULL;
-  plan_set (&c, plan, "notes", c.notes);
-  c.notes = NULL;
-  if (c.oom)
-    goto oom;
   /* what is written must read back */
   if (v2c_plan_check (plan, err) == -1) {
     v2c_error_prefix (err, "can't make a valid plan");
-    goto out;
-  }
-  ok = 1;
-  goto out;
-oom:
-  v2c_set_error (err, ENOMEM, "out of memory");
-out:
-  if (!ok) {
     json_decref (plan);
     plan = NULL;
   }
+out:
   json_decref (c.notes);
   json_decref (image);
   json_decref (vm);
-  json_decref (sf);
-  json_decref (comps);
-  json_decref (dropped);
-  for (i = 0; i < L.nc; i++) {
-    json_decref (L.cv[i].obj);
-    free (L.cv[i].exe);
-    free (L.cv[i].unit);
-    free (L.cv[i].unit_base);
-  }
-  for (i = 0; i < L.nd; i++)
-    json_decref (L.dv[i]);
-  free (L.cv);
-  free (L.dv);
+  lists_free (&L);
   free (c.names);
   free (c.dd);
   free (c.secret_paths);
