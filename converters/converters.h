@@ -27,8 +27,19 @@ enum v2c_conv_src {
   V2C_CONV_CRON,    /* inventory.cron[] */
 };
 
-/* Build state of lib/plan.c (notes, users, the inventory). */
-struct v2c_conv_ctx;
+/* What the planner lends a converter, as functions on its own data:
+ * a converter includes this header and converter-util.h, never the
+ * planner's (dependencies run one way: plan -> converter API).  Call
+ * them through v2c_conv_note and v2c_conv_set_user. */
+struct v2c_conv_ctx {
+  void *data; /* the planner's build state */
+  /* Add a line to the plan's notes. */
+  void (*note) (void *data, const char *msg);
+  /* Set comp's user, uid and gid from the inventory's users; -1 with
+   * err on failure. */
+  int (*set_user) (void *data, json_t *comp, const char *user,
+                   struct v2c_err *err);
+};
 
 /* One item as a converter sees it.  Strings point into the inventory
  * or into lib/plan.c's buffers and live as long as the call. */

@@ -61,7 +61,7 @@ probe (const char *http_path, json_int_t port, int delay)
 
 /* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
 void
-plan_finish_component (struct v2c_conv_ctx *c, struct comp *k)
+plan_finish_component (struct plan_ctx *c, struct comp *k)
 {
   json_t *o = k->obj, *pa = json_object_get (o, "ports");
   json_t *vols = json_object_get (o, "volumes"), *wp;
@@ -147,7 +147,7 @@ plan_finish_component (struct v2c_conv_ctx *c, struct comp *k)
 /* CPU and memory of the VM shared among the long-running components
  * by weight; CronJobs get a small fixed share. */
 int
-plan_share_resources (struct v2c_conv_ctx *c, struct comp *cv, size_t nc,
+plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
                       json_t **vm)
 {
   json_t *hw;
@@ -217,7 +217,7 @@ plan_share_resources (struct v2c_conv_ctx *c, struct comp *cv, size_t nc,
 }
 
 static void
-depend (struct v2c_conv_ctx *c, struct comp *from, const struct comp *to)
+depend (struct plan_ctx *c, struct comp *from, const struct comp *to)
 {
   json_t *a = json_object_get (from->obj, "depends_on");
   size_t i;
@@ -284,7 +284,7 @@ local_port (const char *s, const char *hostname)
  * web server, host:port values of the environment, what a job's
  * program talks to. */
 int
-plan_link_components (struct v2c_conv_ctx *c, struct comp *cv, size_t nc)
+plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
 {
   static const char *const lists[] = { "after", "wants", "requires" };
   const char *hostname = NULL, *s;

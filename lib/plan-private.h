@@ -51,9 +51,8 @@ const char *plan_sub (char *buf, const char *parent, const char *key);
 const char *plan_idx (char *buf, const char *parent, size_t i);
 /* Member key of o, of type t (JSON_TRUE: a boolean).  flags: OPT
  * allows it to be missing, NUL_OK to be null; both give *out = NULL. */
-int plan_get (const json_t *o, const char *key, const char *where,
-              json_type t, int flags, json_t **out, const char *doc,
-              struct v2c_err *err);
+int plan_get (const json_t *o, const char *key, const char *where, json_type t,
+              int flags, json_t **out, const char *doc, struct v2c_err *err);
 int plan_get_str (const json_t *o, const char *key, const char *where,
                   int flags, const char **out, const char *doc,
                   struct v2c_err *err);
@@ -72,8 +71,8 @@ int plan_inv_array (const json_t *o, const char *key, const char *where,
                     json_t **out, struct v2c_err *err);
 /* An element of an inventory array that must be an object; its path
  * into w. */
-int plan_inv_elem (const json_t *a, size_t i, const char *where,
-                   json_t **out, char *w, struct v2c_err *err);
+int plan_inv_elem (const json_t *a, size_t i, const char *where, json_t **out,
+                   char *w, struct v2c_err *err);
 /* An integer member in [min, max]; *present says whether it is set. */
 int plan_inv_int (const json_t *o, const char *key, const char *where,
                   int flags, json_int_t min, json_int_t max, json_int_t *out,
@@ -103,7 +102,9 @@ struct comp {
   int has_ports, cronjob, write_known, weight, initial_delay, http_port;
 };
 
-struct v2c_conv_ctx {
+/* The state of a build; conv is what converters get of it. */
+struct plan_ctx {
+  struct v2c_conv_ctx conv;
   const json_t *inv;
   struct v2c_err *err;
   json_t *notes;
@@ -117,18 +118,21 @@ struct v2c_conv_ctx {
 };
 
 /* o.key = v and a += v, stealing v; a NULL v or a failure sets c->oom. */
-void plan_set (struct v2c_conv_ctx *c, json_t *o, const char *key,
-               json_t *v);
-void plan_append (struct v2c_conv_ctx *c, json_t *a, json_t *v);
+void plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v);
+void plan_append (struct plan_ctx *c, json_t *a, json_t *v);
 /* A JSON string, or null for NULL. */
 json_t *plan_str_or_null (const char *s);
 /* Add a line to the plan's notes. */
-void plan_note (struct v2c_conv_ctx *c, const char *fmt, ...)
+void plan_note (struct plan_ctx *c, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 /* 1 when the inventory lists path as a secret file. */
-int plan_is_secret_path (struct v2c_conv_ctx *c, const char *path);
+int plan_is_secret_path (struct plan_ctx *c, const char *path);
 
 /* ---- components (lib/plan-service.c) ---- */
+
+/* A build's state, empty, with the converters' context wired to it. */
+void plan_ctx_init (struct plan_ctx *c, const json_t *inv,
+                    struct v2c_err *err);
 
 /* {kind, file, line} of a component's source (null file, line <= 0: null
  * line). */
@@ -143,26 +147,26 @@ const char *plan_unit_words (const char *exec, const char *unit,
 /* The component of a service (for itself or for a timer that starts
  * it), with what every workload has; the converter finishes it.
  * *reason when it can't be one.  -1 with c->err on failure. */
-int plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
+int plan_service_component (struct plan_ctx *c, const json_t *svc,
                             const char *w, const struct v2c_conv_in *in,
                             struct v2c_exec_words *words,
                             const char *const *aliases, json_t **outp,
                             const char **reason);
 /* The component of a cron entry; the cron converter finishes it. */
-int plan_cron_component (struct v2c_conv_ctx *c, const json_t *e,
-                         const char *w, const struct v2c_conv_in *in,
-                         const char *stem, json_t **outp);
+int plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
+                         const struct v2c_conv_in *in, const char *stem,
+                         json_t **outp);
 
 /* ---- finishing and linking (lib/plan-link.c) ---- */
 
 /* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
-void plan_finish_component (struct v2c_conv_ctx *c, struct comp *k);
+void plan_finish_component (struct plan_ctx *c, struct comp *k);
 /* The VM's CPU and memory shared among the components; *vm the plan's
  * "vm" object. */
-int plan_share_resources (struct v2c_conv_ctx *c, struct comp *cv, size_t nc,
+int plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
                           json_t **vm);
 /* depends_on of every component. */
-int plan_link_components (struct v2c_conv_ctx *c, struct comp *cv, size_t nc);
+int plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc);
 /* The index of the main component, or -1. */
 long plan_main_component (const struct comp *cv, size_t n);
 

@@ -12,7 +12,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +21,7 @@
 
 /* uid/gid of a user or group name (or number) from the inventory. */
 static int
-lookup_id (struct v2c_conv_ctx *c, const char *list, const char *name,
+lookup_id (struct plan_ctx *c, const char *list, const char *name,
            const char *idkey, json_int_t *id, json_int_t *gid,
            const char **home, int *found)
 {
@@ -74,23 +73,18 @@ lookup_id (struct v2c_conv_ctx *c, const char *list, const char *name,
   return 0;
 }
 
-/* The context's side of the converters' interface. */
-void
-v2c_conv_note (struct v2c_conv_ctx *c, const char *fmt, ...)
+/* The planner's side of the converters' context (struct v2c_conv_ctx,
+ * converters/converters.h): a note, and a user of the inventory. */
+static void
+ctx_note (void *data, const char *msg)
 {
-  char buf[1024];
-  va_list ap;
-
-  va_start (ap, fmt);
-  vsnprintf (buf, sizeof buf, fmt, ap);
-  va_end (ap);
-  plan_note (c, "%s", buf);
+  plan_note (data, "%s", msg);
 }
 
-int
-v2c_conv_set_user (struct v2c_conv_ctx *c, json_t *comp, const char *user,
-                   struct v2c_err *err)
+static int
+ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
 {
+  struct plan_ctx *c = data;
   json_int_t uid = 65534, gid = 65534;
   int found;
 
@@ -108,6 +102,17 @@ v2c_conv_set_user (struct v2c_conv_ctx *c, json_t *comp, const char *user,
   plan_set (c, comp, "uid", json_integer (uid));
   plan_set (c, comp, "gid", json_integer (gid));
   return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
+}
+
+void
+plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
+{
+  memset (c, 0, sizeof *c);
+  c->conv.data = c;
+  c->conv.note = ctx_note;
+  c->conv.set_user = ctx_set_user;
+  c->inv = inv;
+  c->err = err;
 }
 
 /* Whether an inventory "service" field names this unit: its name, its
@@ -174,7 +179,7 @@ cmp_port (const void *a, const void *b)
 /* Ports of an inventory ports[] array (of a service, or the top-level
  * one filtered by service name) added to p[]. */
 static int
-collect_ports (struct v2c_conv_ctx *c, const json_t *a, const char *where,
+collect_ports (struct plan_ctx *c, const json_t *a, const char *where,
                const char *unit, const char *base, const char *const *aliases,
                struct port **p, size_t *n)
 {
@@ -252,7 +257,7 @@ plan_source_obj (const char *kind, const char *file, json_int_t line)
 /* A command line: the words as they are, or /bin/sh -c "exec ..." when
  * one expands a variable.  NULL reason on success. */
 static const char *
-command_of (struct v2c_conv_ctx *c, struct v2c_exec_words *words, json_t **out)
+command_of (struct plan_ctx *c, struct v2c_exec_words *words, json_t **out)
 {
   json_t *cmd = json_array ();
   char *line = NULL;
@@ -334,7 +339,7 @@ struct svc_fields {
 };
 
 static int
-svc_read (struct v2c_conv_ctx *c, const json_t *svc, const char *w,
+svc_read (struct plan_ctx *c, const json_t *svc, const char *w,
           struct svc_fields *f)
 {
   memset (f, 0, sizeof *f);
@@ -358,7 +363,7 @@ svc_read (struct v2c_conv_ctx *c, const json_t *svc, const char *w,
 
 /* uid and gid of User= and Group=, and the user's home. */
 static int
-svc_ids (struct v2c_conv_ctx *c, const struct v2c_conv_in *in,
+svc_ids (struct plan_ctx *c, const struct v2c_conv_in *in,
          struct svc_fields *f)
 {
   json_int_t g2;
@@ -395,7 +400,7 @@ svc_ids (struct v2c_conv_ctx *c, const struct v2c_conv_in *in,
 /* WorkingDirectory=: "-" (may be missing) and "~" (home) as systemd, no
  * trailing slash; and a unit path that is a plan path, or NULL. */
 static int
-svc_workdir (struct v2c_conv_ctx *c, const char *w, struct svc_fields *f)
+svc_workdir (struct plan_ctx *c, const char *w, struct svc_fields *f)
 {
   char ww[WHERE];
   const char *why;
@@ -428,7 +433,7 @@ svc_workdir (struct v2c_conv_ctx *c, const char *w, struct svc_fields *f)
 
 /* The component's name: the unit's without ".service", unique. */
 static void
-svc_label (struct v2c_conv_ctx *c, const char *unit, char label[64])
+svc_label (struct plan_ctx *c, const char *unit, char label[64])
 {
   char stem[512];
   size_t ul = strlen (unit);
@@ -442,7 +447,7 @@ svc_label (struct v2c_conv_ctx *c, const char *unit, char label[64])
 /* env and secret_env: secret values never leave the inventory
  * redacted. */
 static int
-svc_env (struct v2c_conv_ctx *c, const char *w, const json_t *env, json_t *o)
+svc_env (struct plan_ctx *c, const char *w, const json_t *env, json_t *o)
 {
   char ww[WHERE], ew[WHERE];
   json_t *envo = json_object_get (o, "env");
@@ -491,7 +496,7 @@ svc_env (struct v2c_conv_ctx *c, const char *w, const json_t *env, json_t *o)
 /* The files the service reads its environment from, and the other
  * secret files under its working directory. */
 static int
-svc_files (struct v2c_conv_ctx *c, const char *w, const struct svc_fields *f,
+svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
            json_t *o)
 {
   char ww[WHERE];
@@ -538,7 +543,7 @@ svc_files (struct v2c_conv_ctx *c, const char *w, const struct svc_fields *f,
 
 /* ports: the unit's and those the inventory found for it. */
 static int
-svc_ports (struct v2c_conv_ctx *c, const char *w, const json_t *ports,
+svc_ports (struct plan_ctx *c, const char *w, const json_t *ports,
            const struct v2c_conv_in *in, const char *const *aliases, json_t *o)
 {
   char ww[WHERE], fbuf[V2C_PLAN_MAX_PATTERN + 1];
@@ -580,7 +585,7 @@ svc_ports (struct v2c_conv_ctx *c, const char *w, const json_t *ports,
 
 /* volumes: its data directories, twice their size, at least 1Gi. */
 static int
-svc_volumes (struct v2c_conv_ctx *c, const struct v2c_conv_in *in,
+svc_volumes (struct plan_ctx *c, const struct v2c_conv_in *in,
              const char *const *aliases, json_t *o)
 {
   char fbuf[V2C_PLAN_MAX_PATTERN + 1];
@@ -623,8 +628,8 @@ svc_volumes (struct v2c_conv_ctx *c, const struct v2c_conv_in *in,
  * it), with what every workload has; the converter finishes it.
  * *reason when it can't be one. */
 int
-plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
-                        const char *w, const struct v2c_conv_in *in,
+plan_service_component (struct plan_ctx *c, const json_t *svc, const char *w,
+                        const struct v2c_conv_in *in,
                         struct v2c_exec_words *words,
                         const char *const *aliases, json_t **outp,
                         const char **reason)
@@ -671,7 +676,7 @@ plan_service_component (struct v2c_conv_ctx *c, const json_t *svc,
 
 /* The component of a cron entry; the cron converter finishes it. */
 int
-plan_cron_component (struct v2c_conv_ctx *c, const json_t *e, const char *w,
+plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
                      const struct v2c_conv_in *in, const char *stem,
                      json_t **outp)
 {

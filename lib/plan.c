@@ -21,14 +21,14 @@
 #include "plan-private.h"
 
 void
-plan_set (struct v2c_conv_ctx *c, json_t *o, const char *key, json_t *v)
+plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v)
 {
   if (v == NULL || json_object_set_new (o, key, v) == -1)
     c->oom = 1;
 }
 
 void
-plan_append (struct v2c_conv_ctx *c, json_t *a, json_t *v)
+plan_append (struct plan_ctx *c, json_t *a, json_t *v)
 {
   if (v == NULL || json_array_append_new (a, v) == -1)
     c->oom = 1;
@@ -41,7 +41,7 @@ plan_str_or_null (const char *s)
 }
 
 void
-plan_note (struct v2c_conv_ctx *c, const char *fmt, ...)
+plan_note (struct plan_ctx *c, const char *fmt, ...)
 {
   char buf[1024];
   va_list ap;
@@ -66,7 +66,7 @@ cmp_ddir (const void *a, const void *b)
 
 /* Read, check and merge inventory.data_dirs[]: sorted by path. */
 static int
-read_data_dirs (struct v2c_conv_ctx *c, struct ddir **out, size_t *nout)
+read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout)
 {
   char w[WHERE];
   json_t *a, *e;
@@ -147,7 +147,7 @@ cmp_secret (const void *a, const void *b)
 /* image.secret_files from inventory.secrets[]; also fills
  * c->secret_paths. */
 static json_t *
-secret_files (struct v2c_conv_ctx *c)
+secret_files (struct plan_ctx *c)
 {
   char w[WHERE], pw[WHERE];
   json_t *a, *e, *out = NULL, *item = NULL, *kinds = NULL;
@@ -212,7 +212,7 @@ out:
 }
 
 int
-plan_is_secret_path (struct v2c_conv_ctx *c, const char *path)
+plan_is_secret_path (struct plan_ctx *c, const char *path)
 {
   return c->nsecret > 0
          && bsearch (&path, c->secret_paths, c->nsecret,
@@ -231,7 +231,7 @@ needs_shell (const char *s)
 }
 
 static int
-add_notes (struct v2c_conv_ctx *c, size_t ncomp)
+add_notes (struct plan_ctx *c, size_t ncomp)
 {
   char w[WHERE];
   json_t *a, *e, *ev;
@@ -295,7 +295,7 @@ struct lists {
 };
 
 static int
-add_dropped (struct v2c_conv_ctx *c, struct lists *L, const char *name,
+add_dropped (struct plan_ctx *c, struct lists *L, const char *name,
              const char *reason)
 {
   if (L->nd == L->capd) {
@@ -315,7 +315,7 @@ add_dropped (struct v2c_conv_ctx *c, struct lists *L, const char *name,
 
 /* Run the item's converter on its component; add it, or drop it. */
 static int
-convert (struct v2c_conv_ctx *c, struct lists *L, struct v2c_conv_in *in,
+convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
          const struct v2c_converter *conv, json_t *obj, const json_t *svc,
          const char *where, const char *exe)
 {
@@ -330,7 +330,7 @@ convert (struct v2c_conv_ctx *c, struct lists *L, struct v2c_conv_in *in,
     json_decref (obj);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   }
-  if (conv->contribute (c, in, &out, c->err) == -1) {
+  if (conv->contribute (&c->conv, in, &out, c->err) == -1) {
     json_decref (obj);
     return -1;
   }
@@ -403,7 +403,7 @@ unit_base (const char *unit, char *base, size_t len)
 
 /* The timer of inventory.timers[] that starts unit, or NULL. */
 static int
-timer_of (struct v2c_conv_ctx *c, const char *unit, const char **timer)
+timer_of (struct plan_ctx *c, const char *unit, const char **timer)
 {
   char w[WHERE];
   json_t *a, *e;
@@ -428,7 +428,7 @@ timer_of (struct v2c_conv_ctx *c, const char *unit, const char **timer)
 
 /* One service, or the service a timer starts (timer != NULL). */
 static int
-plan_service (struct v2c_conv_ctx *c, struct lists *L, const json_t *svc,
+plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
               const char *w, const json_t *timer, const char *timer_name,
               const char *timer_path)
 {
@@ -528,7 +528,7 @@ out:
 }
 
 static int
-plan_timers (struct v2c_conv_ctx *c, struct lists *L, const json_t *services)
+plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
 {
   char w[WHERE], cw[WHERE], sw[WHERE];
   json_t *a, *e, *cal, *en, *svc;
@@ -596,7 +596,7 @@ plan_timers (struct v2c_conv_ctx *c, struct lists *L, const json_t *services)
 }
 
 static int
-plan_cron (struct v2c_conv_ctx *c, struct lists *L)
+plan_cron (struct plan_ctx *c, struct lists *L)
 {
   char w[WHERE], name[700], stem[512];
   json_t *a, *e, *obj;
@@ -739,8 +739,8 @@ read_head (const json_t *inv, struct head *h, struct v2c_err *err)
  * data volumes and the secret files sf (stolen).  NULL when out of
  * memory. */
 static json_t *
-describe_image (struct v2c_conv_ctx *c, const struct head *h,
-                const char *strategy, json_t *sf)
+describe_image (struct plan_ctx *c, const struct head *h, const char *strategy,
+                json_t *sf)
 {
   static const char *const config_inc[] = { "/etc" };
   json_t *image = json_object (), *layers, *vols;
@@ -789,7 +789,7 @@ describe_image (struct v2c_conv_ctx *c, const struct head *h,
  * converter that owns it; then the VM's resources shared among them,
  * their links, their order, the main one (*m) and the notes. */
 static int
-plan_components (struct v2c_conv_ctx *c, struct lists *L, json_t **vm, long *m)
+plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
 {
   char w[WHERE];
   json_t *services, *svc;
@@ -824,7 +824,7 @@ plan_components (struct v2c_conv_ctx *c, struct lists *L, json_t **vm, long *m)
 /* The plan object, taking vm, image, the notes and the lists'
  * components and dropped items.  NULL when out of memory. */
 static json_t *
-assemble (struct v2c_conv_ctx *c, const struct head *h, struct lists *L,
+assemble (struct plan_ctx *c, const struct head *h, struct lists *L,
           json_t *vm, json_t *image, long m)
 {
   json_t *plan = json_object (), *comps = json_array ();
@@ -887,15 +887,13 @@ lists_free (struct lists *L)
 json_t *
 v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
 {
-  struct v2c_conv_ctx c;
+  struct plan_ctx c;
   struct lists L = { NULL, 0, 0, NULL, 0, 0 };
   struct head h;
   json_t *plan = NULL, *image = NULL, *vm = NULL, *sf;
   long m = -1;
 
-  memset (&c, 0, sizeof c);
-  c.inv = inv;
-  c.err = err;
+  plan_ctx_init (&c, inv, err);
   if (strategy == NULL)
     strategy = "split";
   if (strcmp (strategy, "split") != 0 && strcmp (strategy, "single") != 0) {
