@@ -286,7 +286,7 @@ local_port (const char *s, const char *hostname)
 int
 plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
 {
-  static const char *const lists[] = { "after", "wants", "requires" };
+  static const char *const dep_keys[] = { "after", "wants", "requires" };
   const char *hostname = NULL, *s;
   json_t *os, *pt, *a;
   size_t i, j, k, l;
@@ -307,12 +307,12 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
     json_t *v;
     if (k1->svc)
       for (l = 0; l < 3; l++) {
-        if (plan_inv_array (k1->svc, lists[l], k1->where, &a, c->err) == -1)
+        if (plan_inv_array (k1->svc, dep_keys[l], k1->where, &a, c->err) == -1)
           return -1;
         for (j = 0; j < json_array_size (a); j++) {
           char want[512], *cut;
-          if (plan_elem_str (a, j, plan_sub (w, k1->where, lists[l]), &s, INV,
-                             c->err)
+          if (plan_elem_str (a, j, plan_sub (w, k1->where, dep_keys[l]), &s,
+                             INV, c->err)
               == -1)
             return -1;
           snprintf (want, sizeof want, "%s", s);

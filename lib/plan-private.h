@@ -4,8 +4,10 @@
  *
  * The planner's insides, shared by its files:
  *
- *   lib/plan.c          the driver: v2c_plan_build walks the inventory's
+ *   lib/plan-build.c    the driver: v2c_plan_build walks the inventory's
  *                       services, timers and cron jobs
+ *   lib/plan-ctx.c      the build's state: the converters' context,
+ *                       notes, users, data directories, secret files
  *   lib/plan-service.c  the generic component of a service or cron job
  *                       (user, environment, files, ports, volumes)
  *   lib/plan-link.c     finishing components and tying them together
@@ -78,7 +80,7 @@ int plan_inv_int (const json_t *o, const char *key, const char *where,
                   int flags, json_int_t min, json_int_t max, json_int_t *out,
                   int *present, struct v2c_err *err);
 
-/* ---- the build (lib/plan.c) ---- */
+/* ---- the build's state (lib/plan-ctx.c) ---- */
 
 /* A data directory of the inventory, merged by path. */
 struct ddir {
@@ -127,12 +129,22 @@ void plan_note (struct plan_ctx *c, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 /* 1 when the inventory lists path as a secret file. */
 int plan_is_secret_path (struct plan_ctx *c, const char *path);
-
-/* ---- components (lib/plan-service.c) ---- */
-
 /* A build's state, empty, with the converters' context wired to it. */
 void plan_ctx_init (struct plan_ctx *c, const json_t *inv,
                     struct v2c_err *err);
+/* uid (or gid, idkey) of a user or group name (or number) of the
+ * inventory's list ("users", "groups"), with the user's gid and home
+ * when asked; *found 0 when it has none. */
+int plan_lookup_id (struct plan_ctx *c, const char *list, const char *name,
+                    const char *idkey, json_int_t *id, json_int_t *gid,
+                    const char **home, int *found);
+/* inventory.data_dirs[], checked, merged by path and sorted. */
+int plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout);
+/* image.secret_files from inventory.secrets[]; also fills
+ * c->secret_paths.  NULL with c->err on failure. */
+json_t *plan_secret_files (struct plan_ctx *c);
+
+/* ---- components (lib/plan-service.c) ---- */
 
 /* {kind, file, line} of a component's source (null file, line <= 0: null
  * line). */

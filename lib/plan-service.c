@@ -19,102 +19,6 @@
 #include "converter-util.h"
 #include "plan-private.h"
 
-/* uid/gid of a user or group name (or number) from the inventory. */
-static int
-lookup_id (struct plan_ctx *c, const char *list, const char *name,
-           const char *idkey, json_int_t *id, json_int_t *gid,
-           const char **home, int *found)
-{
-  char w[WHERE];
-  json_t *a, *e;
-  size_t i;
-  const char *n;
-  char *end;
-  int present;
-
-  *found = 0;
-  if (home)
-    *home = NULL;
-  if (plan_inv_array (c->inv, list, "", &a, c->err) == -1)
-    return -1;
-  for (i = 0; i < json_array_size (a); i++) {
-    if (plan_inv_elem (a, i, list, &e, w, c->err) == -1
-        || plan_get_str (e, "name", w, REQ, &n, INV, c->err) == -1)
-      return -1;
-    if (strcmp (n, name) != 0)
-      continue;
-    if (plan_inv_int (e, idkey, w, REQ, 0, UINT32_MAX - 1, id, &present,
-                      c->err)
-        == -1)
-      return -1;
-    if (gid
-        && plan_inv_int (e, "gid", w, REQ, 0, UINT32_MAX - 1, gid, &present,
-                         c->err)
-               == -1)
-      return -1;
-    if (home
-        && plan_get_str (e, "home", w, OPT | NUL_OK, home, INV, c->err) == -1)
-      return -1;
-    *found = 1;
-    return 0;
-  }
-  /* systemd takes numbers too */
-  if (name[0] >= '0' && name[0] <= '9') {
-    unsigned long long v;
-    errno = 0;
-    v = strtoull (name, &end, 10);
-    if (errno == 0 && *end == '\0' && v < UINT32_MAX) {
-      *id = (json_int_t) v;
-      if (gid)
-        *gid = (json_int_t) v;
-      *found = 1;
-    }
-  }
-  return 0;
-}
-
-/* The planner's side of the converters' context (struct v2c_conv_ctx,
- * converters/converters.h): a note, and a user of the inventory. */
-static void
-ctx_note (void *data, const char *msg)
-{
-  plan_note (data, "%s", msg);
-}
-
-static int
-ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
-{
-  struct plan_ctx *c = data;
-  json_int_t uid = 65534, gid = 65534;
-  int found;
-
-  (void) err;
-  if (lookup_id (c, "users", user, "uid", &uid, &gid, NULL, &found) == -1)
-    return -1;
-  if (!found) {
-    uid = gid = 65534;
-    plan_note (c,
-               "component '%s': user '%s' is not in the inventory's users, "
-               "running as 65534:65534",
-               json_string_value (json_object_get (comp, "name")), user);
-  }
-  plan_set (c, comp, "user", json_string (user));
-  plan_set (c, comp, "uid", json_integer (uid));
-  plan_set (c, comp, "gid", json_integer (gid));
-  return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
-}
-
-void
-plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
-{
-  memset (c, 0, sizeof *c);
-  c->conv.data = c;
-  c->conv.note = ctx_note;
-  c->conv.set_user = ctx_set_user;
-  c->inv = inv;
-  c->err = err;
-}
-
 /* Whether an inventory "service" field names this unit: its name, its
  * base name or one of its converter's aliases. */
 static int
@@ -370,8 +274,8 @@ svc_ids (struct plan_ctx *c, const struct v2c_conv_in *in,
   int found;
 
   if (f->user) {
-    if (lookup_id (c, "users", f->user, "uid", &f->uid, &f->gid, &f->home,
-                   &found)
+    if (plan_lookup_id (c, "users", f->user, "uid", &f->uid, &f->gid, &f->home,
+                        &found)
         == -1)
       return -1;
     if (!found) {
@@ -384,7 +288,7 @@ svc_ids (struct plan_ctx *c, const struct v2c_conv_in *in,
     }
   }
   if (f->group) {
-    if (lookup_id (c, "groups", f->group, "gid", &g2, NULL, NULL, &found)
+    if (plan_lookup_id (c, "groups", f->group, "gid", &g2, NULL, NULL, &found)
         == -1)
       return -1;
     if (found)
@@ -697,7 +601,8 @@ plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
   if (file && plan_path_problem (file))
     file = NULL;
   if (user) {
-    if (lookup_id (c, "users", user, "uid", &uid, &gid, &home, &found) == -1)
+    if (plan_lookup_id (c, "users", user, "uid", &uid, &gid, &home, &found)
+        == -1)
       return -1;
     if (!found) {
       uid = gid = 65534;

@@ -11,214 +11,13 @@
 #include <config.h>
 
 #include <errno.h>
-#include <inttypes.h>
-#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "converter-util.h"
 #include "plan-private.h"
-
-void
-plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v)
-{
-  if (v == NULL || json_object_set_new (o, key, v) == -1)
-    c->oom = 1;
-}
-
-void
-plan_append (struct plan_ctx *c, json_t *a, json_t *v)
-{
-  if (v == NULL || json_array_append_new (a, v) == -1)
-    c->oom = 1;
-}
-
-json_t *
-plan_str_or_null (const char *s)
-{
-  return s ? json_string (s) : json_null ();
-}
-
-void
-plan_note (struct plan_ctx *c, const char *fmt, ...)
-{
-  char buf[1024];
-  va_list ap;
-
-  if (json_array_size (c->notes) >= V2C_PLAN_MAX_ITEMS)
-    return;
-  va_start (ap, fmt);
-  vsnprintf (buf, sizeof buf, fmt, ap);
-  va_end (ap);
-  plan_append (c, c->notes, json_string (buf));
-}
-
-/* ------------------------------------------------------------------ */
-/* The inventory's data directories and secrets                       */
-
-static int
-cmp_ddir (const void *a, const void *b)
-{
-  return v2c_path_cmp (((const struct ddir *) a)->path,
-                       ((const struct ddir *) b)->path);
-}
-
-/* Read, check and merge inventory.data_dirs[]: sorted by path. */
-static int
-read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout)
-{
-  char w[WHERE];
-  json_t *a, *e;
-  struct ddir *d;
-  size_t i, n = 0;
-  const char *why;
-
-  *out = NULL;
-  *nout = 0;
-  if (plan_inv_array (c->inv, "data_dirs", "", &a, c->err) == -1)
-    return -1;
-  if (json_array_size (a) == 0)
-    return 0;
-  d = calloc (json_array_size (a), sizeof *d);
-  if (d == NULL)
-    return v2c_set_error (c->err, ENOMEM, "out of memory");
-  for (i = 0; i < json_array_size (a); i++) {
-    char pw[WHERE];
-    if (plan_inv_elem (a, i, "data_dirs", &e, w, c->err) == -1
-        || plan_get_str (e, "path", w, REQ, &d[i].path, INV, c->err) == -1
-        || plan_get_str (e, "service", w, OPT | NUL_OK, &d[i].service, INV,
-                         c->err)
-               == -1
-        || plan_get_str (e, "evidence", w, OPT | NUL_OK, &d[i].evidence, INV,
-                         c->err)
-               == -1
-        || plan_inv_int (e, "used_bytes", w, OPT | NUL_OK, 0, INT64_MAX,
-                         &d[i].used, &d[i].has_used, c->err)
-               == -1)
-      goto fail;
-    why = plan_path_problem (d[i].path);
-    if (why) {
-      plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
-      goto fail;
-    }
-  }
-  qsort (d, i, sizeof *d, cmp_ddir);
-  for (i = 0; i < json_array_size (a); i++) {
-    if (n > 0 && strcmp (d[n - 1].path, d[i].path) == 0) {
-      if (d[n - 1].service == NULL)
-        d[n - 1].service = d[i].service;
-      if (d[n - 1].evidence == NULL)
-        d[n - 1].evidence = d[i].evidence;
-      if (d[i].has_used && (!d[n - 1].has_used || d[i].used > d[n - 1].used)) {
-        d[n - 1].used = d[i].used;
-        d[n - 1].has_used = 1;
-      }
-      continue;
-    }
-    d[n++] = d[i];
-  }
-  if (n > V2C_PLAN_MAX_ITEMS) {
-    free (d);
-    return plan_bad (c->err, INV, "data_dirs", "more than %d directories",
-                     V2C_PLAN_MAX_ITEMS);
-  }
-  *out = d;
-  *nout = n;
-  return 0;
-fail:
-  free (d);
-  return -1;
-}
-
-struct secret {
-  const char *path, *kind;
-};
-
-static int
-cmp_secret (const void *a, const void *b)
-{
-  const struct secret *x = a, *y = b;
-  int r = strcmp (x->path, y->path);
-
-  return r ? r : strcmp (x->kind, y->kind);
-}
-
-/* image.secret_files from inventory.secrets[]; also fills
- * c->secret_paths. */
-static json_t *
-secret_files (struct plan_ctx *c)
-{
-  char w[WHERE], pw[WHERE];
-  json_t *a, *e, *out = NULL, *item = NULL, *kinds = NULL;
-  struct secret *s = NULL;
-  size_t i, n;
-  const char *why;
-
-  if (plan_inv_array (c->inv, "secrets", "", &a, c->err) == -1)
-    return NULL;
-  n = json_array_size (a);
-  if (n > 0) {
-    s = calloc (n, sizeof *s);
-    c->secret_paths = calloc (n, sizeof *c->secret_paths);
-    if (s == NULL || c->secret_paths == NULL) {
-      v2c_set_error (c->err, ENOMEM, "out of memory");
-      goto out;
-    }
-  }
-  for (i = 0; i < n; i++) {
-    if (plan_inv_elem (a, i, "secrets", &e, w, c->err) == -1
-        || plan_get_str (e, "path", w, REQ, &s[i].path, INV, c->err) == -1
-        || plan_get_str (e, "kind", w, REQ, &s[i].kind, INV, c->err) == -1)
-      goto out;
-    why = plan_path_problem (s[i].path);
-    if (why) {
-      plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
-      goto out;
-    }
-  }
-  if (n > 0)
-    qsort (s, n, sizeof *s, cmp_secret);
-  out = json_array ();
-  if (out == NULL)
-    goto oom;
-  for (i = 0; i < n; i++) {
-    if (i == 0 || strcmp (s[i].path, s[i - 1].path) != 0) {
-      if (c->nsecret >= V2C_PLAN_MAX_ITEMS) {
-        plan_bad (c->err, INV, "secrets", "more than %d files",
-                  V2C_PLAN_MAX_ITEMS);
-        json_decref (out);
-        out = NULL;
-        goto out;
-      }
-      c->secret_paths[c->nsecret++] = s[i].path;
-      kinds = json_array ();
-      item = json_pack ("{s:s, s:o*}", "path", s[i].path, "kinds", kinds);
-      if (item == NULL || json_array_append_new (out, item) == -1)
-        goto oom;
-    } else if (strcmp (s[i].kind, s[i - 1].kind) == 0)
-      continue;
-    if (json_array_append_new (kinds, json_string (s[i].kind)) == -1)
-      goto oom;
-  }
-  goto out;
-oom:
-  json_decref (out);
-  out = NULL;
-  v2c_set_error (c->err, ENOMEM, "out of memory");
-out:
-  free (s);
-  return out;
-}
-
-int
-plan_is_secret_path (struct plan_ctx *c, const char *path)
-{
-  return c->nsecret > 0
-         && bsearch (&path, c->secret_paths, c->nsecret,
-                     sizeof *c->secret_paths, plan_cmp_str)
-                != NULL;
-}
 
 /* ------------------------------------------------------------------ */
 /* Walking the inventory                                              */
@@ -908,8 +707,8 @@ v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
     v2c_set_error (err, ENOMEM, "out of memory");
     goto out;
   }
-  if (read_data_dirs (&c, &c.dd, &c.ndd) == -1
-      || (sf = secret_files (&c)) == NULL)
+  if (plan_read_data_dirs (&c, &c.dd, &c.ndd) == -1
+      || (sf = plan_secret_files (&c)) == NULL)
     goto out;
   image = describe_image (&c, &h, strategy, sf);
   if (image == NULL) {
