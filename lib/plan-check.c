@@ -31,6 +31,32 @@ dns_label_valid (const char *s)
   return 1;
 }
 
+/* The name of element i of a (at w): a DNS-1123 label that no earlier
+ * element has. */
+static int
+chk_unique_label (const json_t *a, size_t i, const char *w, const char **out,
+                  struct v2c_err *err)
+{
+  char nw[WHERE];
+  const char *s;
+  size_t j;
+
+  if (plan_get_str (json_array_get (a, i), "name", w, REQ, &s, PLAN, err)
+      == -1)
+    return -1;
+  if (!dns_label_valid (s))
+    return plan_bad (err, PLAN, plan_sub (nw, w, "name"),
+                     "'%s' is not a DNS-1123 label", s);
+  for (j = 0; j < i; j++)
+    if (strcmp (s, json_string_value (
+                       json_object_get (json_array_get (a, j), "name")))
+        == 0)
+      return plan_bad (err, PLAN, plan_sub (nw, w, "name"),
+                       "'%s' is used twice", s);
+  *out = s;
+  return 0;
+}
+
 enum { ANY_STRING, A_PATH, A_PATTERN };
 
 /* A list of strings (of paths, of patterns) at o.key. */
@@ -465,24 +491,15 @@ chk_comp_volumes (const json_t *k, const char *w, struct v2c_err *err)
   char iw[WHERE], vw[WHERE], ww[WHERE];
   json_t *a, *e, *b;
   const char *s, *vk;
-  size_t i, j;
+  size_t i;
 
   if (chk_objects (k, "volumes", w, V2C_PLAN_MAX_ITEMS, &a, err) == -1)
     return -1;
   for (i = 0; i < json_array_size (a); i++) {
     e = json_array_get (a, i);
     plan_idx (iw, plan_sub (ww, w, "volumes"), i);
-    if (plan_get_str (e, "name", iw, REQ, &s, PLAN, err) == -1)
+    if (chk_unique_label (a, i, iw, &s, err) == -1)
       return -1;
-    if (!dns_label_valid (s))
-      return plan_bad (err, PLAN, plan_sub (vw, iw, "name"),
-                       "'%s' is not a DNS-1123 label", s);
-    for (j = 0; j < i; j++)
-      if (strcmp (s, json_string_value (
-                         json_object_get (json_array_get (a, j), "name")))
-          == 0)
-        return plan_bad (err, PLAN, plan_sub (vw, iw, "name"),
-                         "'%s' is used twice", s);
     if (chk_path (e, "mount_path", iw, REQ, "path", err) == -1
         || chk_enum (e, "kind", iw, vkinds, &vk, err) == -1
         || plan_get_str (e, "size", iw, NUL_OK, &s, PLAN, err) == -1)
@@ -605,7 +622,7 @@ chk_component (const json_t *k, const char *w, struct v2c_err *err)
 int
 v2c_plan_check (const json_t *plan, struct v2c_err *err)
 {
-  char w[WHERE], nw[WHERE];
+  char w[WHERE];
   json_t *src, *a, *e, *mainc, *vm;
   const char *s, *name;
   size_t i, j;
@@ -632,17 +649,8 @@ v2c_plan_check (const json_t *plan, struct v2c_err *err)
   for (i = 0; i < json_array_size (a); i++) {
     e = json_array_get (a, i);
     plan_idx (w, "components", i);
-    if (plan_get_str (e, "name", w, REQ, &name, PLAN, err) == -1)
+    if (chk_unique_label (a, i, w, &name, err) == -1)
       return -1;
-    if (!dns_label_valid (name))
-      return plan_bad (err, PLAN, plan_sub (nw, w, "name"),
-                       "'%s' is not a DNS-1123 label", name);
-    for (j = 0; j < i; j++)
-      if (strcmp (name, json_string_value (
-                            json_object_get (json_array_get (a, j), "name")))
-          == 0)
-        return plan_bad (err, PLAN, plan_sub (nw, w, "name"),
-                         "'%s' is used twice", name);
     if (chk_component (e, w, err) == -1)
       return -1;
   }
