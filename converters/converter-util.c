@@ -2,15 +2,36 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Editing a plan component: the helpers every converter uses.
+ * Editing a plan component: the helpers every converter uses; and the
+ * calls through the planner's context.
  */
 #include <config.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "converter-util.h"
+
+void
+v2c_conv_note (struct v2c_conv_ctx *ctx, const char *fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  ctx->note (ctx->data, buf);
+}
+
+int
+v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
+                   struct v2c_err *err)
+{
+  return ctx->set_user (ctx->data, comp, user, err);
+}
 
 void
 v2c_conv_label (const char *in, char *out, size_t outlen, const char *fallback)
@@ -323,8 +344,8 @@ in_list (const char *s, const char *const *list)
 }
 
 int
-v2c_conv_service_named (const struct v2c_conv_in *in,
-                        const char *const *bases, const char *const *exes)
+v2c_conv_service_named (const struct v2c_conv_in *in, const char *const *bases,
+                        const char *const *exes)
 {
   return in->src == V2C_CONV_SERVICE
          && (in_list (in->base, bases) || in_list (in->exe, exes));

@@ -2,9 +2,10 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Helpers shared by the converters and lib/plan.c: editing a component
- * (converters/converter-util.c), the build context (lib/plan.c) and schedules
- * (converters/calendar.c).  Not installed.
+ * Helpers shared by the converters and the planner (lib/plan*.c):
+ * the planner's context and editing a component
+ * (converters/converter-util.c), and schedules (converters/calendar.c).
+ * Not installed.
  */
 #ifndef V2C_CONVERTER_UTIL_H
 #define V2C_CONVERTER_UTIL_H
@@ -14,7 +15,7 @@
 /* Longest cron schedule a plan holds (5 fields). */
 #define V2C_CRON_MAX 128
 
-/* ---- the build context (lib/plan.c) ---- */
+/* ---- the planner's context (converters.h, converter-util.c) ---- */
 
 /* Add a line to the plan's notes. */
 void v2c_conv_note (struct v2c_conv_ctx *ctx, const char *fmt, ...)

@@ -3,7 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Converters: one per workload kind (nginx, postgresql, cron jobs, ...).
- * lib/plan.c walks the inventory's services, timers and cron entries;
+ * lib/plan-build.c walks the inventory's services, timers and cron entries;
  * for each it asks the registry (converters/registry.c, one table in
  * priority order) which converter owns it, builds a component with what
  * every workload has (user, environment, ports, data directories) and
@@ -27,11 +27,22 @@ enum v2c_conv_src {
   V2C_CONV_CRON,    /* inventory.cron[] */
 };
 
-/* Build state of lib/plan.c (notes, users, the inventory). */
-struct v2c_conv_ctx;
+/* What the planner lends a converter, as functions on its own data:
+ * a converter includes this header and converter-util.h, never the
+ * planner's (dependencies run one way: plan -> converter API).  Call
+ * them through v2c_conv_note and v2c_conv_set_user. */
+struct v2c_conv_ctx {
+  void *data; /* the planner's build state */
+  /* Add a line to the plan's notes. */
+  void (*note) (void *data, const char *msg);
+  /* Set comp's user, uid and gid from the inventory's users; -1 with
+   * err on failure. */
+  int (*set_user) (void *data, json_t *comp, const char *user,
+                   struct v2c_err *err);
+};
 
 /* One item as a converter sees it.  Strings point into the inventory
- * or into lib/plan.c's buffers and live as long as the call. */
+ * or into the planner's buffers and live as long as the call. */
 struct v2c_conv_in {
   enum v2c_conv_src src;
   const json_t *inv;
@@ -52,7 +63,7 @@ struct v2c_conv_in {
 
 /* What a converter adds beside the component itself. */
 struct v2c_conv_out {
-  json_t *comp;          /* the component, filled in by lib/plan.c */
+  json_t *comp;          /* the component, filled in by the planner */
   char reason[512];      /* non-empty: the item is dropped, for this */
   const char *http_path; /* probe with httpGet on this path, else TCP */
   const char *talks_to;  /* converter of a component this one uses */

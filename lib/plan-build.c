@@ -1,0 +1,741 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The plan ("v2c.plan/1") of an inventory: v2c_plan_build reads the
+ * inventory's head, data directories and secrets, describes the image,
+ * and walks the services, timers and cron jobs, each converted by the
+ * converter that owns it (converters/) or dropped with a reason.  The
+ * parts are in lib/plan-*.c (see lib/plan-private.h).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "converter-util.h"
+#include "plan-private.h"
+
+/* ------------------------------------------------------------------ */
+/* Walking the inventory                                              */
+
+/* Characters that make a cron command need a shell. */
+static int
+needs_shell (const char *s)
+{
+  return s[strcspn (s, "|&;<>()$`\\\"'*?[]#~=%{}\n")] != '\0';
+}
+
+static int
+add_notes (struct plan_ctx *c, size_t ncomp)
+{
+  char w[WHERE];
+  json_t *a, *e, *ev;
+  size_t i;
+  const char *rule, *sev, *summary, *first;
+
+  if (plan_inv_array (c->inv, "blockers", "", &a, c->err) == -1)
+    return -1;
+  for (i = 0; i < json_array_size (a); i++) {
+    if (plan_inv_elem (a, i, "blockers", &e, w, c->err) == -1
+        || plan_get_str (e, "rule", w, REQ, &rule, INV, c->err) == -1
+        || plan_get_str (e, "severity", w, OPT | NUL_OK, &sev, INV, c->err)
+               == -1
+        || plan_get_str (e, "summary", w, OPT | NUL_OK, &summary, INV, c->err)
+               == -1
+        || plan_get (e, "evidence", w, JSON_ARRAY, OPT | NUL_OK, &ev, INV,
+                     c->err)
+               == -1)
+      return -1;
+    first = NULL;
+    if (json_array_size (ev) > 0) {
+      char ew[WHERE];
+      if (plan_elem_str (ev, 0, plan_sub (ew, w, "evidence"), &first, INV,
+                         c->err)
+          == -1)
+        return -1;
+    }
+    plan_note (c, "blockers: %s (%s): %s", rule, sev ? sev : "unknown",
+               summary ? summary
+               : first ? first
+                       : "no evidence");
+  }
+  if (ncomp == 0)
+    plan_note (c, "no service became a component: the image runs /bin/sh");
+  return 0;
+}
+
+static int
+cmp_comp (const void *a, const void *b)
+{
+  return strcmp (((const struct comp *) a)->name,
+                 ((const struct comp *) b)->name);
+}
+
+static int
+cmp_named (const void *a, const void *b)
+{
+  const json_t *x = *(const json_t *const *) a,
+               *y = *(const json_t *const *) b;
+
+  return strcmp (json_string_value (json_object_get (x, "name")),
+                 json_string_value (json_object_get (y, "name")));
+}
+
+/* Growing lists of the build. */
+struct lists {
+  struct comp *cv;
+  size_t nc, capc;
+  json_t **dv;
+  size_t nd, capd;
+};
+
+static int
+add_dropped (struct plan_ctx *c, struct lists *L, const char *name,
+             const char *reason)
+{
+  if (L->nd == L->capd) {
+    size_t cap = L->capd ? L->capd * 2 : 16;
+    json_t **n = realloc (L->dv, cap * sizeof *n);
+    if (n == NULL)
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    L->dv = n;
+    L->capd = cap;
+  }
+  L->dv[L->nd] = json_pack ("{s:s, s:s}", "name", name, "reason", reason);
+  if (L->dv[L->nd] == NULL)
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  L->nd++;
+  return 0;
+}
+
+/* Run the item's converter on its component; add it, or drop it. */
+static int
+convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
+         const struct v2c_converter *conv, json_t *obj, const json_t *svc,
+         const char *where, const char *exe)
+{
+  struct v2c_conv_out out;
+  struct comp *k;
+
+  memset (&out, 0, sizeof out);
+  out.comp = obj;
+  out.weight = 1;
+  plan_set (c, obj, "converter", json_string (conv->name));
+  if (c->oom) {
+    json_decref (obj);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
+  if (conv->contribute (&c->conv, in, &out, c->err) == -1) {
+    json_decref (obj);
+    return -1;
+  }
+  if (out.reason[0]) {
+    json_decref (obj);
+    return add_dropped (c, L, in->name, out.reason);
+  }
+  if (L->nc == L->capc || c->nnames == L->capc) {
+    size_t cap = L->capc ? L->capc * 2 : 16;
+    struct comp *n = realloc (L->cv, cap * sizeof *n);
+    const char **nn;
+    if (n == NULL) {
+      json_decref (obj);
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    }
+    L->cv = n;
+    nn = realloc (c->names, cap * sizeof *nn);
+    if (nn == NULL) {
+      json_decref (obj);
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    }
+    c->names = nn;
+    L->capc = cap;
+  }
+  k = &L->cv[L->nc];
+  memset (k, 0, sizeof *k);
+  k->obj = obj;
+  k->conv = conv;
+  k->svc = svc;
+  snprintf (k->where, sizeof k->where, "%s", where);
+  k->http_path = out.http_path;
+  k->talks_to = out.talks_to;
+  k->write_known = out.write_known;
+  k->weight = out.weight > 0 ? out.weight : 1;
+  k->initial_delay = out.initial_delay;
+  k->http_port = out.http_port;
+  k->exe = strdup (exe);
+  k->unit = in->unit ? strdup (in->unit) : NULL;
+  k->unit_base = strdup (in->base ? in->base : "");
+  if (k->exe == NULL || (in->unit && k->unit == NULL)
+      || k->unit_base == NULL) {
+    free (k->exe);
+    free (k->unit);
+    free (k->unit_base);
+    json_decref (obj);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
+  L->nc++;
+  plan_finish_component (c, k);
+  k->name = json_string_value (json_object_get (obj, "name"));
+  k->workdir = json_string_value (json_object_get (obj, "working_dir"));
+  c->names[c->nnames++] = k->name;
+  return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
+}
+
+/* The base name of a unit: without ".service" and "@instance". */
+static void
+unit_base (const char *unit, char *base, size_t len)
+{
+  char *cut;
+
+  snprintf (base, len, "%s", unit);
+  cut = strrchr (base, '.');
+  if (cut && strcmp (cut, ".service") == 0)
+    *cut = '\0';
+  cut = strchr (base, '@');
+  if (cut)
+    *cut = '\0';
+}
+
+/* The timer of inventory.timers[] that starts unit, or NULL. */
+static int
+timer_of (struct plan_ctx *c, const char *unit, const char **timer)
+{
+  char w[WHERE];
+  json_t *a, *e;
+  size_t i;
+  const char *name, *u;
+
+  *timer = NULL;
+  if (plan_inv_array (c->inv, "timers", "", &a, c->err) == -1)
+    return -1;
+  for (i = 0; i < json_array_size (a); i++) {
+    if (plan_inv_elem (a, i, "timers", &e, w, c->err) == -1
+        || plan_get_str (e, "name", w, REQ, &name, INV, c->err) == -1
+        || plan_get_str (e, "unit", w, OPT | NUL_OK, &u, INV, c->err) == -1)
+      return -1;
+    if (u && strcmp (u, unit) == 0) {
+      *timer = name;
+      return 0;
+    }
+  }
+  return 0;
+}
+
+/* One service, or the service a timer starts (timer != NULL). */
+static int
+plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
+              const char *w, const json_t *timer, const char *timer_name,
+              const char *timer_path)
+{
+  char base[512], reasonbuf[600];
+  const char *unit, *kind, *exec, *type, *instance, *reason, *tname;
+  struct v2c_conv_in in;
+  struct v2c_exec_words words = { NULL, 0 };
+  const struct v2c_converter *conv;
+  json_t *enabled, *obj = NULL;
+  size_t nnotes, nd;
+  int status = -1;
+
+  if (plan_get_str (svc, "name", w, REQ, &unit, INV, c->err) == -1
+      || plan_get_str (svc, "kind", w, REQ, &kind, INV, c->err) == -1
+      || plan_get (svc, "enabled", w, JSON_TRUE, REQ, &enabled, INV, c->err)
+             == -1
+      || plan_get_str (svc, "exec_start", w, NUL_OK, &exec, INV, c->err) == -1
+      || plan_get_str (svc, "type", w, OPT | NUL_OK, &type, INV, c->err) == -1
+      || plan_get_str (svc, "template_instance", w, OPT | NUL_OK, &instance,
+                       INV, c->err)
+             == -1)
+    return -1;
+  if (*unit == '\0') {
+    char nw[WHERE];
+    return plan_bad (c->err, INV, plan_sub (nw, w, "name"), "empty");
+  }
+  if (strcmp (kind, "systemd") != 0 && strcmp (kind, "sysv") != 0) {
+    char kw[WHERE];
+    return plan_bad (c->err, INV, plan_sub (kw, w, "kind"),
+                     "'%s' is not systemd or sysv", kind);
+  }
+  unit_base (unit, base, sizeof base);
+  reason = plan_plumbing_reason (base);
+  if (timer) {
+    if (reason) {
+      snprintf (reasonbuf, sizeof reasonbuf, "starts '%s': %s", unit, reason);
+      return add_dropped (c, L, timer_name, reasonbuf);
+    }
+  } else if (reason == NULL) {
+    if (timer_of (c, unit, &tname) == -1)
+      return -1;
+    /* its timer makes it a CronJob */
+    if (tname)
+      return 0;
+    if (!json_is_true (enabled))
+      reason = "not enabled at boot";
+  }
+  if (reason == NULL && (exec == NULL || *exec == '\0'))
+    reason = "no ExecStart: nothing to run";
+  if (reason == NULL)
+    reason = plan_unit_words (exec, unit, instance, &words, reasonbuf,
+                              sizeof reasonbuf);
+  if (reason)
+    return add_dropped (c, L, timer ? timer_name : unit, reason);
+
+  memset (&in, 0, sizeof in);
+  in.src = timer ? V2C_CONV_TIMER : V2C_CONV_SERVICE;
+  in.inv = c->inv;
+  in.service = svc;
+  in.timer = timer;
+  in.name = timer ? timer_name : unit;
+  in.unit = unit;
+  in.base = base;
+  in.instance = instance;
+  in.kind = kind;
+  in.type = type;
+  in.line = exec;
+  in.argv = words.v;
+  in.argc = words.n;
+  in.exe = v2c_conv_basename (words.v[0]);
+  conv = v2c_converter_for (&in);
+  if (conv == NULL) {
+    status = add_dropped (c, L, in.name, "no converter takes it");
+    goto out;
+  }
+  nnotes = json_array_size (c->notes);
+  if (plan_service_component (c, svc, w, &in, &words, conv->aliases, &obj,
+                              &reason)
+      == -1)
+    goto out;
+  if (reason) {
+    status = add_dropped (c, L, in.name, reason);
+    goto out;
+  }
+  if (timer) {
+    plan_set (c, obj, "kind", json_string ("CronJob"));
+    plan_set (c, obj, "source", plan_source_obj ("timer", timer_path, 0));
+  }
+  nd = L->nd;
+  status = convert (c, L, &in, conv, obj, svc, w, words.v[0]);
+  /* the notes of an item that was dropped go with it */
+  while (status == 0 && L->nd > nd && json_array_size (c->notes) > nnotes)
+    json_array_remove (c->notes, json_array_size (c->notes) - 1);
+out:
+  v2c_exec_words_free (&words);
+  return status;
+}
+
+static int
+plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
+{
+  char w[WHERE], cw[WHERE], sw[WHERE];
+  json_t *a, *e, *cal, *en, *svc;
+  const char *name, *unit, *path, *s;
+  size_t i, k;
+
+  if (plan_inv_array (c->inv, "timers", "", &a, c->err) == -1)
+    return -1;
+  for (i = 0; i < json_array_size (a); i++) {
+    char unitbuf[600];
+    if (plan_inv_elem (a, i, "timers", &e, w, c->err) == -1
+        || plan_get_str (e, "name", w, REQ, &name, INV, c->err) == -1
+        || plan_get_str (e, "unit", w, OPT | NUL_OK, &unit, INV, c->err) == -1
+        || plan_get_str (e, "unit_path", w, OPT | NUL_OK, &path, INV, c->err)
+               == -1
+        || plan_get (e, "enabled", w, JSON_TRUE, OPT | NUL_OK, &en, INV,
+                     c->err)
+               == -1
+        || plan_inv_array (e, "on_calendar", w, &cal, c->err) == -1)
+      return -1;
+    for (k = 0; k < json_array_size (cal); k++)
+      if (plan_elem_str (cal, k, plan_sub (cw, w, "on_calendar"), &s, INV,
+                         c->err)
+          == -1)
+        return -1;
+    if (path && plan_path_problem (path))
+      path = NULL;
+    if (unit == NULL) {
+      /* the unit of the same name */
+      size_t n = strlen (name);
+      if (n > 6 && strcmp (name + n - 6, ".timer") == 0)
+        n -= 6;
+      snprintf (unitbuf, sizeof unitbuf, "%.*s.service",
+                (int) (n < 500 ? n : 500), name);
+      unit = unitbuf;
+    }
+    if (en && !json_is_true (en)) {
+      if (add_dropped (c, L, name, "timer not enabled") == -1)
+        return -1;
+      continue;
+    }
+    svc = NULL;
+    for (k = 0; k < json_array_size (services); k++) {
+      json_t *x = json_array_get (services, k);
+      if (json_is_string (json_object_get (x, "name"))
+          && strcmp (json_string_value (json_object_get (x, "name")), unit)
+                 == 0) {
+        svc = x;
+        plan_idx (sw, "services", k);
+        break;
+      }
+    }
+    if (svc == NULL) {
+      char why[700];
+      snprintf (why, sizeof why,
+                "starts '%.600s', which the inventory does not list", unit);
+      if (add_dropped (c, L, name, why) == -1)
+        return -1;
+      continue;
+    }
+    if (plan_service (c, L, svc, sw, e, name, path) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+static int
+plan_cron (struct plan_ctx *c, struct lists *L)
+{
+  char w[WHERE], name[700], stem[512];
+  json_t *a, *e, *obj;
+  const char *cmd, *file, *sched, *user, *exe = "";
+  json_int_t line;
+  struct v2c_exec_words words = { NULL, 0 };
+  struct v2c_conv_in in;
+  const struct v2c_converter *conv;
+  size_t i;
+  int present;
+
+  if (plan_inv_array (c->inv, "cron", "", &a, c->err) == -1)
+    return -1;
+  for (i = 0; i < json_array_size (a); i++) {
+    line = 0;
+    if (plan_inv_elem (a, i, "cron", &e, w, c->err) == -1
+        || plan_get_str (e, "schedule", w, REQ, &sched, INV, c->err) == -1
+        || plan_get_str (e, "command", w, REQ, &cmd, INV, c->err) == -1
+        || plan_get_str (e, "user", w, OPT | NUL_OK, &user, INV, c->err) == -1
+        || plan_get_str (e, "file", w, OPT | NUL_OK, &file, INV, c->err) == -1
+        || plan_inv_int (e, "line", w, OPT | NUL_OK, 0, INT32_MAX, &line,
+                         &present, c->err)
+               == -1)
+      goto fail;
+    if (strlen (cmd) > MAX_LINE) {
+      char cw[WHERE];
+      plan_bad (c->err, INV, plan_sub (cw, w, "command"), "too long");
+      goto fail;
+    }
+    /* a job is named by its place, or by its script in cron.daily & co */
+    if (file && line > 0)
+      snprintf (name, sizeof name, "%.600s:%" JSON_INTEGER_FORMAT, file, line);
+    else
+      snprintf (name, sizeof name, "%.600s", cmd);
+    v2c_exec_words_free (&words);
+    if (!needs_shell (cmd) && v2c_exec_split (cmd, &words) != NULL)
+      v2c_exec_words_free (&words);
+    exe = words.n ? v2c_conv_basename (words.v[0]) : "";
+    if (file && strncmp (file, "/etc/cron.d/", 12) == 0)
+      snprintf (stem, sizeof stem, "%.500s", v2c_conv_basename (file));
+    else if (words.n) {
+      const char *dot;
+      snprintf (stem, sizeof stem, "%.500s", exe);
+      dot = strrchr (stem, '.');
+      if (dot && dot != stem)
+        stem[dot - stem] = '\0';
+    } else {
+      /* a shell line: named by its first word's program */
+      size_t k = strcspn (cmd, " \t;|&<>");
+      char first[512];
+      snprintf (first, sizeof first, "%.*s", (int) (k < 500 ? k : 500), cmd);
+      snprintf (stem, sizeof stem, "%.500s", v2c_conv_basename (first));
+      if (strrchr (stem, '.') && strrchr (stem, '.') != stem)
+        *strrchr (stem, '.') = '\0';
+      if (stem[0] == '\0' || strchr (first, '=') || strchr (first, '('))
+        snprintf (stem, sizeof stem, "cron-%.480s", user ? user : "job");
+    }
+    memset (&in, 0, sizeof in);
+    in.src = V2C_CONV_CRON;
+    in.inv = c->inv;
+    in.cron = e;
+    in.name = name;
+    in.line = cmd;
+    in.argv = words.v;
+    in.argc = words.n;
+    in.exe = exe;
+    conv = v2c_converter_for (&in);
+    if (conv == NULL) {
+      if (add_dropped (c, L, name, "no converter takes it") == -1)
+        goto fail;
+      continue;
+    }
+    if (plan_cron_component (c, e, w, &in, stem, &obj) == -1
+        || convert (c, L, &in, conv, obj, NULL, w, words.n ? words.v[0] : "")
+               == -1)
+      goto fail;
+  }
+  v2c_exec_words_free (&words);
+  return 0;
+fail:
+  v2c_exec_words_free (&words);
+  return -1;
+}
+
+/* What the plan takes from the inventory's head. */
+struct head {
+  const char *name, *format, *path;                /* the VM, its source */
+  const char *type, *distro, *version, *arch, *pm; /* os */
+  const char *garch, *variant;                     /* the image's */
+};
+
+/* Read and check the inventory's schema, name, source and os. */
+static int
+read_head (const json_t *inv, struct head *h, struct v2c_err *err)
+{
+  json_t *src, *os;
+  const char *schema;
+
+  if (!json_is_object (inv))
+    return v2c_set_error (err, 0, "inventory: not a JSON object");
+  if (plan_get_str (inv, "schema", "", REQ, &schema, INV, err) == -1)
+    return -1;
+  if (strcmp (schema, "v2c.inventory/1") != 0)
+    return plan_bad (err, INV, "schema", "'%s' is not 'v2c.inventory/1'",
+                     schema);
+  if (plan_get_str (inv, "name", "", REQ, &h->name, INV, err) == -1
+      || plan_get (inv, "source", "", JSON_OBJECT, REQ, &src, INV, err) == -1
+      || plan_get_str (src, "format", "source", REQ, &h->format, INV, err)
+             == -1
+      || plan_get_str (src, "path", "source", OPT | NUL_OK, &h->path, INV, err)
+             == -1
+      || plan_get (inv, "os", "", JSON_OBJECT, NUL_OK, &os, INV, err) == -1)
+    return -1;
+  if (*h->name == '\0')
+    return plan_bad (err, INV, "name", "empty");
+  if (os == NULL)
+    return plan_bad (err, INV, "os",
+                     "null: the guest was not inspected "
+                     "(--descriptor-only), there is nothing to plan");
+  if (plan_get_str (os, "type", "os", OPT | NUL_OK, &h->type, INV, err) == -1
+      || plan_get_str (os, "distro", "os", OPT | NUL_OK, &h->distro, INV, err)
+             == -1
+      || plan_get_str (os, "version", "os", OPT | NUL_OK, &h->version, INV,
+                       err)
+             == -1
+      || plan_get_str (os, "arch", "os", OPT | NUL_OK, &h->arch, INV, err)
+             == -1
+      || plan_get_str (os, "package_manager", "os", OPT | NUL_OK, &h->pm, INV,
+                       err)
+             == -1)
+    return -1;
+  h->garch = plan_goarch (h->arch, &h->variant);
+  if (h->garch == NULL)
+    return plan_bad (err, INV, "os.arch", "unknown architecture '%s'",
+                     h->arch ? h->arch : "null");
+  return 0;
+}
+
+/* The plan's image: base, platform, layers of the strategy, excludes,
+ * data volumes and the secret files sf (stolen).  NULL when out of
+ * memory. */
+static json_t *
+describe_image (struct plan_ctx *c, const struct head *h, const char *strategy,
+                json_t *sf)
+{
+  static const char *const config_inc[] = { "/etc" };
+  json_t *image = json_object (), *layers, *vols;
+  size_t i;
+
+  if (image == NULL) {
+    json_decref (sf);
+    return NULL;
+  }
+  plan_set (c, image, "strategy", json_string (strategy));
+  plan_set (c, image, "base",
+            json_pack ("{s:o, s:o}", "distro", plan_str_or_null (h->distro),
+                       "version", plan_str_or_null (h->version)));
+  plan_set (c, image, "os",
+            json_string (h->type && strcmp (h->type, "windows") == 0
+                             ? "windows"
+                             : "linux"));
+  plan_set (c, image, "architecture", json_string (h->garch));
+  if (h->variant)
+    plan_set (c, image, "variant", json_string (h->variant));
+  plan_set (c, image, "package_manager", plan_str_or_null (h->pm));
+  layers = json_array ();
+  if (strcmp (strategy, "split") == 0) {
+    plan_append (c, layers, plan_layer ("os", NULL, 0));
+    plan_append (c, layers, plan_layer ("config", config_inc, 1));
+    plan_append (c, layers, plan_layer ("app", NULL, 0));
+  } else
+    plan_append (c, layers, plan_layer ("rootfs", NULL, 0));
+  plan_set (c, image, "layers", layers);
+  plan_set (c, image, "excludes", plan_default_excludes ());
+  vols = json_array ();
+  for (i = 0; vols && i < c->ndd; i++)
+    plan_append (c, vols,
+                 json_pack ("{s:s, s:o, s:o, s:s}", "path", c->dd[i].path,
+                            "service", plan_str_or_null (c->dd[i].service),
+                            "used_bytes",
+                            c->dd[i].has_used ? json_integer (c->dd[i].used)
+                                              : json_null (),
+                            "reason", "data directory"));
+  plan_set (c, image, "volumes", vols);
+  plan_set (c, image, "secret_files", sf);
+  return image;
+}
+
+/* The components: services, then timers, then cron jobs, each by the
+ * converter that owns it; then the VM's resources shared among them,
+ * their links, their order, the main one (*m) and the notes. */
+static int
+plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
+{
+  char w[WHERE];
+  json_t *services, *svc;
+  size_t i;
+
+  if (plan_inv_array (c->inv, "services", "", &services, c->err) == -1
+      || plan_check_count (services, V2C_PLAN_MAX_ITEMS, "services", INV,
+                           c->err)
+             == -1)
+    return -1;
+  for (i = 0; i < json_array_size (services); i++)
+    if (plan_inv_elem (services, i, "services", &svc, w, c->err) == -1
+        || plan_service (c, L, svc, w, NULL, NULL, NULL) == -1)
+      return -1;
+  if (plan_timers (c, L, services) == -1 || plan_cron (c, L) == -1)
+    return -1;
+  if (L->nc > V2C_PLAN_MAX_ITEMS || L->nd > V2C_PLAN_MAX_ITEMS)
+    return plan_bad (c->err, INV, "",
+                     "more than %d components or dropped items",
+                     V2C_PLAN_MAX_ITEMS);
+  if (plan_share_resources (c, L->cv, L->nc, vm) == -1
+      || plan_link_components (c, L->cv, L->nc) == -1)
+    return -1;
+  if (L->nc)
+    qsort (L->cv, L->nc, sizeof *L->cv, cmp_comp);
+  if (L->nd)
+    qsort (L->dv, L->nd, sizeof *L->dv, cmp_named);
+  *m = plan_main_component (L->cv, L->nc);
+  return add_notes (c, L->nc);
+}
+
+/* The plan object, taking vm, image, the notes and the lists'
+ * components and dropped items.  NULL when out of memory. */
+static json_t *
+assemble (struct plan_ctx *c, const struct head *h, struct lists *L,
+          json_t *vm, json_t *image, long m)
+{
+  json_t *plan = json_object (), *comps = json_array ();
+  json_t *dropped = json_array ();
+  size_t i;
+
+  if (plan == NULL || comps == NULL || dropped == NULL) {
+    json_decref (plan);
+    json_decref (comps);
+    json_decref (dropped);
+    json_decref (vm);
+    json_decref (image);
+    return NULL;
+  }
+  plan_set (c, plan, "schema", json_string ("v2c.plan/1"));
+  plan_set (c, plan, "name", json_string (h->name));
+  plan_set (c, plan, "source",
+            json_pack ("{s:s, s:s, s:o}", "vm", h->name, "format", h->format,
+                       "path", plan_str_or_null (h->path)));
+  plan_set (c, plan, "vm", vm);
+  plan_set (c, plan, "image", image);
+  plan_set (c, plan, "main_component",
+            m >= 0 ? json_string (L->cv[m].name) : json_null ());
+  for (i = 0; i < L->nc; i++) {
+    plan_append (c, comps, L->cv[i].obj);
+    L->cv[i].obj = NULL;
+  }
+  plan_set (c, plan, "components", comps);
+  for (i = 0; i < L->nd; i++) {
+    plan_append (c, dropped, L->dv[i]);
+    L->dv[i] = NULL;
+  }
+  plan_set (c, plan, "dropped", dropped);
+  plan_set (c, plan, "notes", c->notes);
+  c->notes = NULL;
+  if (c->oom) {
+    json_decref (plan);
+    return NULL;
+  }
+  return plan;
+}
+
+static void
+lists_free (struct lists *L)
+{
+  size_t i;
+
+  for (i = 0; i < L->nc; i++) {
+    json_decref (L->cv[i].obj);
+    free (L->cv[i].exe);
+    free (L->cv[i].unit);
+    free (L->cv[i].unit_base);
+  }
+  for (i = 0; i < L->nd; i++)
+    json_decref (L->dv[i]);
+  free (L->cv);
+  free (L->dv);
+}
+
+json_t *
+v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
+{
+  struct plan_ctx c;
+  struct lists L = { NULL, 0, 0, NULL, 0, 0 };
+  struct head h;
+  json_t *plan = NULL, *image = NULL, *vm = NULL, *sf;
+  long m = -1;
+
+  plan_ctx_init (&c, inv, err);
+  if (strategy == NULL)
+    strategy = "split";
+  if (strcmp (strategy, "split") != 0 && strcmp (strategy, "single") != 0) {
+    v2c_set_error (err, 0, "unknown strategy '%s' (split or single)",
+                   strategy);
+    return NULL;
+  }
+  if (read_head (inv, &h, err) == -1)
+    return NULL;
+  c.notes = json_array ();
+  if (c.notes == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    goto out;
+  }
+  if (plan_read_data_dirs (&c, &c.dd, &c.ndd) == -1
+      || (sf = plan_secret_files (&c)) == NULL)
+    goto out;
+  image = describe_image (&c, &h, strategy, sf);
+  if (image == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    goto out;
+  }
+  if (plan_components (&c, &L, &vm, &m) == -1)
+    goto out;
+  plan = assemble (&c, &h, &L, vm, image, m);
+  vm = image = NULL;
+  if (plan == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    goto out;
+  }
+  /* what is written must read back */
+  if (v2c_plan_check (plan, err) == -1) {
+    v2c_error_prefix (err, "can't make a valid plan");
+    json_decref (plan);
+    plan = NULL;
+  }
+out:
+  json_decref (c.notes);
+  json_decref (image);
+  json_decref (vm);
+  lists_free (&L);
+  free (c.names);
+  free (c.dd);
+  free (c.secret_paths);
+  return plan;
+}

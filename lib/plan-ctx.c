@@ -1,0 +1,315 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The state of a build (struct plan_ctx) and what it holds of the
+ * inventory: the converters' context wired to it, adding to the plan
+ * and its notes, the users and groups, the data directories and the
+ * secret files.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan-private.h"
+
+/* The planner's side of the converters' context (struct v2c_conv_ctx,
+ * converters/converters.h): a note, and a user of the inventory. */
+static void
+ctx_note (void *data, const char *msg)
+{
+  plan_note (data, "%s", msg);
+}
+
+static int
+ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
+{
+  struct plan_ctx *c = data;
+  json_int_t uid = 65534, gid = 65534;
+  int found;
+
+  (void) err;
+  if (plan_lookup_id (c, "users", user, "uid", &uid, &gid, NULL, &found) == -1)
+    return -1;
+  if (!found) {
+    uid = gid = 65534;
+    plan_note (c,
+               "component '%s': user '%s' is not in the inventory's users, "
+               "running as 65534:65534",
+               json_string_value (json_object_get (comp, "name")), user);
+  }
+  plan_set (c, comp, "user", json_string (user));
+  plan_set (c, comp, "uid", json_integer (uid));
+  plan_set (c, comp, "gid", json_integer (gid));
+  return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
+}
+
+void
+plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
+{
+  memset (c, 0, sizeof *c);
+  c->conv.data = c;
+  c->conv.note = ctx_note;
+  c->conv.set_user = ctx_set_user;
+  c->inv = inv;
+  c->err = err;
+}
+
+void
+plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v)
+{
+  if (v == NULL || json_object_set_new (o, key, v) == -1)
+    c->oom = 1;
+}
+
+void
+plan_append (struct plan_ctx *c, json_t *a, json_t *v)
+{
+  if (v == NULL || json_array_append_new (a, v) == -1)
+    c->oom = 1;
+}
+
+json_t *
+plan_str_or_null (const char *s)
+{
+  return s ? json_string (s) : json_null ();
+}
+
+void
+plan_note (struct plan_ctx *c, const char *fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+
+  if (json_array_size (c->notes) >= V2C_PLAN_MAX_ITEMS)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  plan_append (c, c->notes, json_string (buf));
+}
+
+/* ------------------------------------------------------------------ */
+/* The inventory's data directories and secrets                       */
+
+static int
+cmp_ddir (const void *a, const void *b)
+{
+  return v2c_path_cmp (((const struct ddir *) a)->path,
+                       ((const struct ddir *) b)->path);
+}
+
+/* Read, check and merge inventory.data_dirs[]: sorted by path. */
+int
+plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout)
+{
+  char w[WHERE];
+  json_t *a, *e;
+  struct ddir *d;
+  size_t i, n = 0;
+  const char *why;
+
+  *out = NULL;
+  *nout = 0;
+  if (plan_inv_array (c->inv, "data_dirs", "", &a, c->err) == -1)
+    return -1;
+  if (json_array_size (a) == 0)
+    return 0;
+  d = calloc (json_array_size (a), sizeof *d);
+  if (d == NULL)
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  for (i = 0; i < json_array_size (a); i++) {
+    char pw[WHERE];
+    if (plan_inv_elem (a, i, "data_dirs", &e, w, c->err) == -1
+        || plan_get_str (e, "path", w, REQ, &d[i].path, INV, c->err) == -1
+        || plan_get_str (e, "service", w, OPT | NUL_OK, &d[i].service, INV,
+                         c->err)
+               == -1
+        || plan_get_str (e, "evidence", w, OPT | NUL_OK, &d[i].evidence, INV,
+                         c->err)
+               == -1
+        || plan_inv_int (e, "used_bytes", w, OPT | NUL_OK, 0, INT64_MAX,
+                         &d[i].used, &d[i].has_used, c->err)
+               == -1)
+      goto fail;
+    why = plan_path_problem (d[i].path);
+    if (why) {
+      plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
+      goto fail;
+    }
+  }
+  qsort (d, i, sizeof *d, cmp_ddir);
+  for (i = 0; i < json_array_size (a); i++) {
+    if (n > 0 && strcmp (d[n - 1].path, d[i].path) == 0) {
+      if (d[n - 1].service == NULL)
+        d[n - 1].service = d[i].service;
+      if (d[n - 1].evidence == NULL)
+        d[n - 1].evidence = d[i].evidence;
+      if (d[i].has_used && (!d[n - 1].has_used || d[i].used > d[n - 1].used)) {
+        d[n - 1].used = d[i].used;
+        d[n - 1].has_used = 1;
+      }
+      continue;
+    }
+    d[n++] = d[i];
+  }
+  if (n > V2C_PLAN_MAX_ITEMS) {
+    free (d);
+    return plan_bad (c->err, INV, "data_dirs", "more than %d directories",
+                     V2C_PLAN_MAX_ITEMS);
+  }
+  *out = d;
+  *nout = n;
+  return 0;
+fail:
+  free (d);
+  return -1;
+}
+
+struct secret {
+  const char *path, *kind;
+};
+
+static int
+cmp_secret (const void *a, const void *b)
+{
+  const struct secret *x = a, *y = b;
+  int r = strcmp (x->path, y->path);
+
+  return r ? r : strcmp (x->kind, y->kind);
+}
+
+/* image.secret_files from inventory.secrets[]; also fills
+ * c->secret_paths. */
+json_t *
+plan_secret_files (struct plan_ctx *c)
+{
+  char w[WHERE], pw[WHERE];
+  json_t *a, *e, *out = NULL, *item = NULL, *kinds = NULL;
+  struct secret *s = NULL;
+  size_t i, n;
+  const char *why;
+
+  if (plan_inv_array (c->inv, "secrets", "", &a, c->err) == -1)
+    return NULL;
+  n = json_array_size (a);
+  if (n > 0) {
+    s = calloc (n, sizeof *s);
+    c->secret_paths = calloc (n, sizeof *c->secret_paths);
+    if (s == NULL || c->secret_paths == NULL) {
+      v2c_set_error (c->err, ENOMEM, "out of memory");
+      goto out;
+    }
+  }
+  for (i = 0; i < n; i++) {
+    if (plan_inv_elem (a, i, "secrets", &e, w, c->err) == -1
+        || plan_get_str (e, "path", w, REQ, &s[i].path, INV, c->err) == -1
+        || plan_get_str (e, "kind", w, REQ, &s[i].kind, INV, c->err) == -1)
+      goto out;
+    why = plan_path_problem (s[i].path);
+    if (why) {
+      plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
+      goto out;
+    }
+  }
+  if (n > 0)
+    qsort (s, n, sizeof *s, cmp_secret);
+  out = json_array ();
+  if (out == NULL)
+    goto oom;
+  for (i = 0; i < n; i++) {
+    if (i == 0 || strcmp (s[i].path, s[i - 1].path) != 0) {
+      if (c->nsecret >= V2C_PLAN_MAX_ITEMS) {
+        plan_bad (c->err, INV, "secrets", "more than %d files",
+                  V2C_PLAN_MAX_ITEMS);
+        json_decref (out);
+        out = NULL;
+        goto out;
+      }
+      c->secret_paths[c->nsecret++] = s[i].path;
+      kinds = json_array ();
+      item = json_pack ("{s:s, s:o*}", "path", s[i].path, "kinds", kinds);
+      if (item == NULL || json_array_append_new (out, item) == -1)
+        goto oom;
+    } else if (strcmp (s[i].kind, s[i - 1].kind) == 0)
+      continue;
+    if (json_array_append_new (kinds, json_string (s[i].kind)) == -1)
+      goto oom;
+  }
+  goto out;
+oom:
+  json_decref (out);
+  out = NULL;
+  v2c_set_error (c->err, ENOMEM, "out of memory");
+out:
+  free (s);
+  return out;
+}
+
+int
+plan_is_secret_path (struct plan_ctx *c, const char *path)
+{
+  return c->nsecret > 0
+         && bsearch (&path, c->secret_paths, c->nsecret,
+                     sizeof *c->secret_paths, plan_cmp_str)
+                != NULL;
+}
+
+/* uid/gid of a user or group name (or number) from the inventory. */
+int
+plan_lookup_id (struct plan_ctx *c, const char *list, const char *name,
+                const char *idkey, json_int_t *id, json_int_t *gid,
+                const char **home, int *found)
+{
+  char w[WHERE];
+  json_t *a, *e;
+  size_t i;
+  const char *n;
+  char *end;
+  int present;
+
+  *found = 0;
+  if (home)
+    *home = NULL;
+  if (plan_inv_array (c->inv, list, "", &a, c->err) == -1)
+    return -1;
+  for (i = 0; i < json_array_size (a); i++) {
+    if (plan_inv_elem (a, i, list, &e, w, c->err) == -1
+        || plan_get_str (e, "name", w, REQ, &n, INV, c->err) == -1)
+      return -1;
+    if (strcmp (n, name) != 0)
+      continue;
+    if (plan_inv_int (e, idkey, w, REQ, 0, UINT32_MAX - 1, id, &present,
+                      c->err)
+        == -1)
+      return -1;
+    if (gid
+        && plan_inv_int (e, "gid", w, REQ, 0, UINT32_MAX - 1, gid, &present,
+                         c->err)
+               == -1)
+      return -1;
+    if (home
+        && plan_get_str (e, "home", w, OPT | NUL_OK, home, INV, c->err) == -1)
+      return -1;
+    *found = 1;
+    return 0;
+  }
+  /* systemd takes numbers too */
+  if (name[0] >= '0' && name[0] <= '9') {
+    unsigned long long v;
+    errno = 0;
+    v = strtoull (name, &end, 10);
+    if (errno == 0 && *end == '\0' && v < UINT32_MAX) {
+      *id = (json_int_t) v;
+      if (gid)
+        *gid = (json_int_t) v;
+      *found = 1;
+    }
+  }
+  return 0;
+}

@@ -1,0 +1,416 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Finishing the components of a plan and tying them together: the
+ * workload kind, port names, file volumes and probes of each, the VM's
+ * CPU and memory shared among them, what each depends on, and which is
+ * the main one.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "converter-util.h"
+#include "plan-private.h"
+
+static int
+port_name_used (const json_t *pa, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < json_array_size (pa); i++)
+    if (json_is_string (json_object_get (json_array_get (pa, i), "name"))
+        && strcmp (json_string_value (
+                       json_object_get (json_array_get (pa, i), "name")),
+                   name)
+               == 0)
+      return 1;
+  return 0;
+}
+
+static int
+covered (const json_t *vols, const char *path)
+{
+  size_t i;
+
+  for (i = 0; i < json_array_size (vols); i++) {
+    const json_t *v = json_array_get (vols, i);
+    const char *k = json_string_value (json_object_get (v, "kind"));
+    if ((strcmp (k, "pvc") == 0 || strcmp (k, "emptyDir") == 0)
+        && v2c_conv_path_within (
+            path, json_string_value (json_object_get (v, "mount_path"))))
+      return 1;
+  }
+  return 0;
+}
+
+static json_t *
+probe (const char *http_path, json_int_t port, int delay)
+{
+  if (http_path)
+    return json_pack ("{s:{s:s, s:I}, s:i, s:i}", "httpGet", "path", http_path,
+                      "port", port, "initialDelaySeconds", delay,
+                      "periodSeconds", 10);
+  return json_pack ("{s:{s:I}, s:i, s:i}", "tcpSocket", "port", port,
+                    "initialDelaySeconds", delay, "periodSeconds", 10);
+}
+
+/* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
+void
+plan_finish_component (struct plan_ctx *c, struct comp *k)
+{
+  json_t *o = k->obj, *pa = json_object_get (o, "ports");
+  json_t *vols = json_object_get (o, "volumes"), *wp;
+  json_int_t probe_port = 0;
+  size_t i;
+  int cron
+      = strcmp (json_string_value (json_object_get (o, "kind")), "CronJob")
+        == 0,
+      ro = k->write_known;
+  static const char *const web[] = { "nginx", "apache", "tomcat", NULL };
+  int is_web = 0;
+
+  for (i = 0; web[i]; i++)
+    if (strcmp (k->conv->name, web[i]) == 0)
+      is_web = 1;
+  if (!cron)
+    plan_set (c, o, "kind",
+              json_string (v2c_conv_pvc (o) ? "StatefulSet" : "Deployment"));
+  k->cronjob = cron;
+
+  /* port names: well known, "http" for a web server, else proto-port */
+  for (i = 0; i < json_array_size (pa); i++) {
+    json_t *p = json_array_get (pa, i);
+    json_int_t port = json_integer_value (json_object_get (p, "port"));
+    const char *proto = json_string_value (json_object_get (p, "protocol"));
+    const char *name = plan_well_known_port (port, proto);
+    char buf[32];
+    if (json_is_string (json_object_get (p, "name")))
+      continue;
+    if (name == NULL && is_web && strcmp (proto, "tcp") == 0)
+      name = "http";
+    if (name == NULL || port_name_used (pa, name)) {
+      snprintf (buf, sizeof buf, "%s-%" JSON_INTEGER_FORMAT, proto, port);
+      name = buf;
+    }
+    plan_set (c, p, "name", json_string (name));
+    if (probe_port == 0 && strcmp (proto, "tcp") == 0
+        && (k->http_port == 0 || k->http_port == port))
+      probe_port = port;
+  }
+  for (i = 0; probe_port == 0 && i < json_array_size (pa); i++)
+    if (strcmp (json_string_value (
+                    json_object_get (json_array_get (pa, i), "protocol")),
+                "tcp")
+        == 0)
+      probe_port = json_integer_value (
+          json_object_get (json_array_get (pa, i), "port"));
+  k->has_ports = json_array_size (pa) > 0;
+
+  /* configuration and secret files, each mounted at its own path */
+  for (i = 0; i < json_array_size (json_object_get (o, "config_files")); i++) {
+    const char *f = json_string_value (
+        json_array_get (json_object_get (o, "config_files"), i));
+    if (!covered (vols, f)
+        && v2c_conv_add_volume (o, f, "configMap", NULL, f) == -1)
+      c->oom = 1;
+  }
+  for (i = 0; i < json_array_size (json_object_get (o, "secret_files")); i++) {
+    const char *f = json_string_value (
+        json_array_get (json_object_get (o, "secret_files"), i));
+    if (!covered (vols, f)
+        && v2c_conv_add_volume (o, f, "secret", NULL, f) == -1)
+      c->oom = 1;
+  }
+
+  if (!cron && probe_port > 0) {
+    int delay = k->initial_delay > 0 ? k->initial_delay : 10;
+    plan_set (c, o, "probes",
+              json_pack ("{s:o, s:o}", "liveness",
+                         probe (k->http_path, probe_port, delay), "readiness",
+                         probe (k->http_path, probe_port, delay / 2)));
+  }
+  wp = json_object_get (o, "write_paths");
+  for (i = 0; i < json_array_size (wp); i++)
+    if (!covered (vols, json_string_value (json_array_get (wp, i))))
+      ro = 0;
+  plan_set (c, o, "read_only_root", json_boolean (ro));
+  plan_set (
+      c, o, "run_as_root",
+      json_boolean (json_integer_value (json_object_get (o, "uid")) == 0));
+}
+
+/* CPU and memory of the VM shared among the long-running components
+ * by weight; CronJobs get a small fixed share. */
+int
+plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
+                      json_t **vm)
+{
+  json_t *hw;
+  json_int_t cpus = 1, mem = 1024, v;
+  int present, has_cpus = 0, has_mem = 0;
+  long long total = 0;
+  size_t i;
+
+  *vm = NULL;
+  if (plan_get (c->inv, "hardware", "", JSON_OBJECT, OPT | NUL_OK, &hw, INV,
+                c->err)
+      == -1)
+    return -1;
+  if (hw) {
+    if (plan_inv_int (hw, "cpus", "hardware", OPT | NUL_OK, 1, 4096, &v,
+                      &present, c->err)
+        == -1)
+      return -1;
+    if (present) {
+      cpus = v;
+      has_cpus = 1;
+    }
+    if (plan_inv_int (hw, "memory_mib", "hardware", OPT | NUL_OK, 1,
+                      (json_int_t) 1 << 32, &v, &present, c->err)
+        == -1)
+      return -1;
+    if (present) {
+      mem = v;
+      has_mem = 1;
+    }
+  }
+  *vm = json_pack ("{s:o, s:o}", "cpus",
+                   has_cpus ? json_integer (cpus) : json_null (), "memory_mib",
+                   has_mem ? json_integer (mem) : json_null ());
+  if (*vm == NULL)
+    c->oom = 1;
+  for (i = 0; i < nc; i++)
+    if (!cv[i].cronjob)
+      total += cv[i].weight;
+  for (i = 0; i < nc; i++) {
+    char cpu[32], req[32], lim[32];
+    long long m, l;
+    if (cv[i].cronjob) {
+      plan_set (c, cv[i].obj, "resources",
+                json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu",
+                           "100m", "memory", "128Mi", "limits", "memory",
+                           "256Mi"));
+      continue;
+    }
+    m = (long long) cpus * 1000 * cv[i].weight / total;
+    snprintf (cpu, sizeof cpu, "%lldm", m < 50 ? 50 : m);
+    m = (long long) mem * cv[i].weight / total;
+    if (m < 64)
+      m = 64;
+    l = 2 * m < mem ? 2 * m : mem;
+    if (l < m)
+      l = m;
+    snprintf (req, sizeof req, m % 1024 ? "%lldMi" : "%lldGi",
+              m % 1024 ? m : m / 1024);
+    snprintf (lim, sizeof lim, l % 1024 ? "%lldMi" : "%lldGi",
+              l % 1024 ? l : l / 1024);
+    plan_set (c, cv[i].obj, "resources",
+              json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu", cpu,
+                         "memory", req, "limits", "memory", lim));
+  }
+  return 0;
+}
+
+static void
+depend (struct plan_ctx *c, struct comp *from, const struct comp *to)
+{
+  json_t *a = json_object_get (from->obj, "depends_on");
+  size_t i;
+
+  if (from == to)
+    return;
+  for (i = 0; i < json_array_size (a); i++)
+    if (strcmp (json_string_value (json_array_get (a, i)), to->name) == 0)
+      return;
+  plan_append (c, a, json_string (to->name));
+}
+
+/* The long-running component listening on a TCP port, or NULL. */
+static struct comp *
+listener (struct comp *cv, size_t nc, json_int_t port)
+{
+  size_t i, k;
+
+  for (i = 0; i < nc; i++) {
+    json_t *pa = json_object_get (cv[i].obj, "ports");
+    if (cv[i].cronjob)
+      continue;
+    for (k = 0; k < json_array_size (pa); k++)
+      if (json_integer_value (json_object_get (json_array_get (pa, k), "port"))
+          == port)
+        return &cv[i];
+  }
+  return NULL;
+}
+
+/* "[host:]port" of a loopback or this VM's address in s: the port, or
+ * 0.  s is "127.0.0.1:8080", "http://localhost:5432/db", ... */
+static json_int_t
+local_port (const char *s, const char *hostname)
+{
+  static const char *const hosts[]
+      = { "127.0.0.1", "localhost", "[::1]", "0.0.0.0" };
+  const char *p;
+  size_t i, n;
+
+  /* the fixed names, then the VM's own */
+  for (i = 0; i <= sizeof hosts / sizeof hosts[0]; i++) {
+    char h[300];
+    const char *host
+        = i < sizeof hosts / sizeof hosts[0] ? hosts[i] : hostname;
+    if (host == NULL || *host == '\0')
+      continue;
+    snprintf (h, sizeof h, "%s:", host);
+    p = strstr (s, h);
+    if (p == NULL)
+      continue;
+    p += strlen (h);
+    n = strspn (p, "0123456789");
+    if (n > 0 && n <= 5) {
+      json_int_t v = strtol (p, NULL, 10);
+      if (v > 0 && v <= 65535)
+        return v;
+    }
+  }
+  return 0;
+}
+
+/* depends_on: After=/Wants=/Requires= of the unit, proxy targets of a
+ * web server, host:port values of the environment, what a job's
+ * program talks to. */
+int
+plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
+{
+  static const char *const dep_keys[] = { "after", "wants", "requires" };
+  const char *hostname = NULL, *s;
+  json_t *os, *pt, *a;
+  size_t i, j, k, l;
+  char w[WHERE];
+
+  os = json_object_get (c->inv, "os");
+  if (plan_get_str (os, "hostname", "os", OPT | NUL_OK, &hostname, INV, c->err)
+          == -1
+      || plan_inv_array (c->inv, "proxy_targets", "", &pt, c->err) == -1)
+    return -1;
+  for (i = 0; i < json_array_size (pt); i++)
+    if (plan_elem_str (pt, i, "proxy_targets", &s, INV, c->err) == -1)
+      return -1;
+  for (i = 0; i < nc; i++) {
+    struct comp *k1 = &cv[i];
+    json_t *env;
+    const char *key;
+    json_t *v;
+    if (k1->svc)
+      for (l = 0; l < 3; l++) {
+        if (plan_inv_array (k1->svc, dep_keys[l], k1->where, &a, c->err) == -1)
+          return -1;
+        for (j = 0; j < json_array_size (a); j++) {
+          char want[512], *cut;
+          if (plan_elem_str (a, j, plan_sub (w, k1->where, dep_keys[l]), &s,
+                             INV, c->err)
+              == -1)
+            return -1;
+          snprintf (want, sizeof want, "%s", s);
+          cut = strrchr (want, '.');
+          if (cut == NULL || strcmp (cut, ".service") != 0)
+            continue;
+          *cut = '\0';
+          for (k = 0; k < nc; k++)
+            if (cv[k].unit && !cv[k].cronjob
+                && (strcmp (cv[k].unit, s) == 0
+                    || strcmp (cv[k].unit_base, want) == 0))
+              depend (c, k1, &cv[k]);
+        }
+      }
+    if (strcmp (k1->conv->name, "nginx") == 0
+        || strcmp (k1->conv->name, "apache") == 0)
+      for (j = 0; j < json_array_size (pt); j++) {
+        const char *t = json_string_value (json_array_get (pt, j));
+        struct comp *to = listener (cv, nc, local_port (t, hostname));
+        if (to && to != k1) {
+          depend (c, k1, to);
+          plan_note (c,
+                     "'%s' proxies to %s: in Kubernetes that is the Service "
+                     "'%s'",
+                     k1->name, t, to->name);
+        }
+      }
+    env = json_object_get (k1->obj, "env");
+    json_object_foreach (env, key, v)
+    {
+      struct comp *to
+          = listener (cv, nc, local_port (json_string_value (v), hostname));
+      if (to && to != k1)
+        depend (c, k1, to);
+    }
+    for (k = 0; k1->talks_to && k < nc; k++)
+      if (!cv[k].cronjob && strcmp (cv[k].conv->name, k1->talks_to) == 0) {
+        depend (c, k1, &cv[k]);
+        break;
+      }
+  }
+  for (i = 0; i < nc; i++) {
+    a = json_object_get (cv[i].obj, "depends_on");
+    if (json_array_size (a) > 1) {
+      size_t n = json_array_size (a);
+      const char **names = calloc (n, sizeof *names);
+      json_t *sorted = json_array ();
+      if (names == NULL || sorted == NULL) {
+        free (names);
+        json_decref (sorted);
+        return v2c_set_error (c->err, ENOMEM, "out of memory");
+      }
+      for (j = 0; j < n; j++)
+        names[j] = json_string_value (json_array_get (a, j));
+      qsort (names, n, sizeof *names, plan_cmp_str);
+      for (j = 0; j < n; j++)
+        plan_append (c, sorted, json_string (names[j]));
+      free (names);
+      plan_set (c, cv[i].obj, "depends_on", sorted);
+    }
+  }
+  return 0;
+}
+
+static int
+exe_is_app (const struct comp *k)
+{
+  static const char *const dirs[] = { "/opt", "/srv", "/home", "/usr/local" };
+  size_t i;
+
+  for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++)
+    if (plan_is_under (k->exe, dirs[i])
+        || (k->workdir && v2c_conv_path_within (k->workdir, dirs[i])))
+      return 1;
+  return k->workdir && plan_is_under (k->exe, k->workdir);
+}
+
+/* The main component, among the long-running ones: an application's
+ * (its program or working directory under /opt, /srv, /home,
+ * /usr/local, or its program under its working directory), one with
+ * ports first; else the first with ports; else the first; -1 when
+ * none. */
+long
+plan_main_component (const struct comp *cv, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (!cv[i].cronjob && exe_is_app (&cv[i]) && cv[i].has_ports)
+      return (long) i;
+  for (i = 0; i < n; i++)
+    if (!cv[i].cronjob && exe_is_app (&cv[i]))
+      return (long) i;
+  for (i = 0; i < n; i++)
+    if (!cv[i].cronjob && cv[i].has_ports)
+      return (long) i;
+  for (i = 0; i < n; i++)
+    if (!cv[i].cronjob)
+      return (long) i;
+  return -1;
+}

@@ -1,0 +1,198 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The planner's insides, shared by its files:
+ *
+ *   lib/plan-build.c    the driver: v2c_plan_build walks the inventory's
+ *                       services, timers and cron jobs
+ *   lib/plan-ctx.c      the build's state: the converters' context,
+ *                       notes, users, data directories, secret files
+ *   lib/plan-service.c  the generic component of a service or cron job
+ *                       (user, environment, files, ports, volumes)
+ *   lib/plan-link.c     finishing components and tying them together
+ *                       (kinds, probes, resources, depends_on, main)
+ *   lib/plan-rules.c    the fixed rules: plumbing services to drop,
+ *                       image layers and excludes, architectures, ports
+ *   lib/plan-check.c    v2c_plan_check, the validator
+ *   lib/plan-image.c    the OCI image configuration of a plan
+ *   lib/plan-json.c     reading JSON with errors that name its path
+ *
+ * plan.h is the public face.  Not installed.
+ */
+#ifndef V2C_PLAN_PRIVATE_H
+#define V2C_PLAN_PRIVATE_H
+
+#include <jansson.h>
+
+#include "converters.h"
+#include "plan.h"
+#include "systemd-exec.h"
+
+/* Longest command line or environment value taken from an inventory,
+ * and the most entries read from any of its lists. */
+#define MAX_LINE (64u << 10)
+#define MAX_INV_ITEMS (1u << 20)
+/* Room for a JSON path ("services[3].environment_files[1]"). */
+#define WHERE 512
+/* The documents an error names. */
+#define INV "inventory"
+#define PLAN "plan"
+
+/* ---- reading JSON (lib/plan-json.c) ---- */
+
+/* flags of plan_get: required, optional (may be missing), may be null */
+enum { REQ = 0, OPT = 1, NUL_OK = 2 };
+
+/* -1 with err "DOC: WHERE: message" (no "WHERE: " when where is
+ * empty). */
+int plan_bad (struct v2c_err *err, const char *doc, const char *where,
+              const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
+/* "parent.key" and "parent[i]" into buf (WHERE bytes); return buf. */
+const char *plan_sub (char *buf, const char *parent, const char *key);
+const char *plan_idx (char *buf, const char *parent, size_t i);
+/* Member key of o, of type t (JSON_TRUE: a boolean).  flags: OPT
+ * allows it to be missing, NUL_OK to be null; both give *out = NULL. */
+int plan_get (const json_t *o, const char *key, const char *where, json_type t,
+              int flags, json_t **out, const char *doc, struct v2c_err *err);
+int plan_get_str (const json_t *o, const char *key, const char *where,
+                  int flags, const char **out, const char *doc,
+                  struct v2c_err *err);
+/* A string element of an array. */
+int plan_elem_str (const json_t *a, size_t i, const char *where,
+                   const char **out, const char *doc, struct v2c_err *err);
+int plan_check_count (const json_t *a, size_t max, const char *where,
+                      const char *doc, struct v2c_err *err);
+/* What is wrong with a plan path or pattern, or NULL. */
+const char *plan_path_problem (const char *p);
+int plan_cmp_str (const void *a, const void *b);
+/* 1 when path is strictly below dir (never below "/"). */
+int plan_is_under (const char *path, const char *dir);
+/* An optional array member of the inventory (missing: empty). */
+int plan_inv_array (const json_t *o, const char *key, const char *where,
+                    json_t **out, struct v2c_err *err);
+/* An element of an inventory array that must be an object; its path
+ * into w. */
+int plan_inv_elem (const json_t *a, size_t i, const char *where, json_t **out,
+                   char *w, struct v2c_err *err);
+/* An integer member in [min, max]; *present says whether it is set. */
+int plan_inv_int (const json_t *o, const char *key, const char *where,
+                  int flags, json_int_t min, json_int_t max, json_int_t *out,
+                  int *present, struct v2c_err *err);
+
+/* ---- the build's state (lib/plan-ctx.c) ---- */
+
+/* A data directory of the inventory, merged by path. */
+struct ddir {
+  const char *path, *service, *evidence;
+  json_int_t used;
+  int has_used;
+};
+
+/* A component being built, and what its converter said of it. */
+struct comp {
+  json_t *obj;
+  const char *name;    /* in obj */
+  char *exe;           /* command[0] as the unit or crontab wrote it */
+  const char *workdir; /* in obj, or NULL */
+  char *unit;          /* its service, or NULL (cron) */
+  char *unit_base;     /* the service without .service and @instance */
+  const json_t *svc;   /* the inventory's service, or NULL */
+  char where[WHERE];   /* its JSON path */
+  const struct v2c_converter *conv;
+  const char *http_path, *talks_to;
+  int has_ports, cronjob, write_known, weight, initial_delay, http_port;
+};
+
+/* The state of a build; conv is what converters get of it. */
+struct plan_ctx {
+  struct v2c_conv_ctx conv;
+  const json_t *inv;
+  struct v2c_err *err;
+  json_t *notes;
+  int oom;
+  const char **secret_paths; /* distinct, sorted (strcmp) */
+  size_t nsecret;
+  struct ddir *dd; /* inventory.data_dirs, merged, sorted by path */
+  size_t ndd;
+  const char **names; /* of the components so far */
+  size_t nnames;
+};
+
+/* o.key = v and a += v, stealing v; a NULL v or a failure sets c->oom. */
+void plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v);
+void plan_append (struct plan_ctx *c, json_t *a, json_t *v);
+/* A JSON string, or null for NULL. */
+json_t *plan_str_or_null (const char *s);
+/* Add a line to the plan's notes. */
+void plan_note (struct plan_ctx *c, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+/* 1 when the inventory lists path as a secret file. */
+int plan_is_secret_path (struct plan_ctx *c, const char *path);
+/* A build's state, empty, with the converters' context wired to it. */
+void plan_ctx_init (struct plan_ctx *c, const json_t *inv,
+                    struct v2c_err *err);
+/* uid (or gid, idkey) of a user or group name (or number) of the
+ * inventory's list ("users", "groups"), with the user's gid and home
+ * when asked; *found 0 when it has none. */
+int plan_lookup_id (struct plan_ctx *c, const char *list, const char *name,
+                    const char *idkey, json_int_t *id, json_int_t *gid,
+                    const char **home, int *found);
+/* inventory.data_dirs[], checked, merged by path and sorted. */
+int plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout);
+/* image.secret_files from inventory.secrets[]; also fills
+ * c->secret_paths.  NULL with c->err on failure. */
+json_t *plan_secret_files (struct plan_ctx *c);
+
+/* ---- components (lib/plan-service.c) ---- */
+
+/* {kind, file, line} of a component's source (null file, line <= 0: null
+ * line). */
+json_t *plan_source_obj (const char *kind, const char *file, json_int_t line);
+/* ExecStart= split, with the specifiers resolved, into words.  NULL
+ * on success, else the reason the service is dropped (maybe in
+ * reasonbuf). */
+const char *plan_unit_words (const char *exec, const char *unit,
+                             const char *instance,
+                             struct v2c_exec_words *words, char *reasonbuf,
+                             size_t reasonlen);
+/* The component of a service (for itself or for a timer that starts
+ * it), with what every workload has; the converter finishes it.
+ * *reason when it can't be one.  -1 with c->err on failure. */
+int plan_service_component (struct plan_ctx *c, const json_t *svc,
+                            const char *w, const struct v2c_conv_in *in,
+                            struct v2c_exec_words *words,
+                            const char *const *aliases, json_t **outp,
+                            const char **reason);
+/* The component of a cron entry; the cron converter finishes it. */
+int plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
+                         const struct v2c_conv_in *in, const char *stem,
+                         json_t **outp);
+
+/* ---- finishing and linking (lib/plan-link.c) ---- */
+
+/* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
+void plan_finish_component (struct plan_ctx *c, struct comp *k);
+/* The VM's CPU and memory shared among the components; *vm the plan's
+ * "vm" object. */
+int plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
+                          json_t **vm);
+/* depends_on of every component. */
+int plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc);
+/* The index of the main component, or -1. */
+long plan_main_component (const struct comp *cv, size_t n);
+
+/* ---- fixed rules (lib/plan-rules.c) ---- */
+
+/* The Go architecture (and variant) of a kernel's, or NULL. */
+const char *plan_goarch (const char *arch, const char **variant);
+/* An image layer {name, includes, excludes: []}. */
+json_t *plan_layer (const char *name, const char *const *inc, size_t ninc);
+/* image.excludes: what no image takes from a VM. */
+json_t *plan_default_excludes (void);
+/* Why a service (its base name) is the machine's plumbing, or NULL. */
+const char *plan_plumbing_reason (const char *base);
+/* The IANA name of a port, or NULL. */
+const char *plan_well_known_port (json_int_t port, const char *proto);
+
+#endif /* V2C_PLAN_PRIVATE_H */

@@ -1,0 +1,240 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The planner's fixed rules: the services that are the machine's
+ * plumbing and are dropped (with why), the image's layers and the
+ * paths no image takes, the architectures an image can have, and the
+ * well-known names of ports.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "plan-private.h"
+
+const char *
+plan_goarch (const char *arch, const char **variant)
+{
+  static const struct {
+    const char *in, *out, *variant;
+  } map[] = {
+    { "x86_64", "amd64", NULL },    { "amd64", "amd64", NULL },
+    { "aarch64", "arm64", NULL },   { "arm64", "arm64", NULL },
+    { "i386", "386", NULL },        { "i486", "386", NULL },
+    { "i586", "386", NULL },        { "i686", "386", NULL },
+    { "armv7l", "arm", "v7" },      { "armhf", "arm", "v7" },
+    { "ppc64le", "ppc64le", NULL }, { "s390x", "s390x", NULL },
+    { "riscv64", "riscv64", NULL },
+  };
+  size_t i;
+
+  *variant = NULL;
+  for (i = 0; arch && i < sizeof map / sizeof map[0]; i++)
+    if (strcmp (arch, map[i].in) == 0) {
+      *variant = map[i].variant;
+      return map[i].out;
+    }
+  return NULL;
+}
+
+static json_t *
+pattern_list (const char *const *v, size_t n)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; a && i < n; i++)
+    if (json_array_append_new (a, json_string (v[i])) == -1) {
+      json_decref (a);
+      return NULL;
+    }
+  return a;
+}
+
+json_t *
+plan_layer (const char *name, const char *const *inc, size_t ninc)
+{
+  return json_pack ("{s:s, s:o*, s:[]}", "name", name, "includes",
+                    pattern_list (inc, ninc), "excludes");
+}
+
+json_t *
+plan_default_excludes (void)
+{
+  static const struct {
+    const char *pattern, *what, *reason;
+  } ex[] = {
+    { "/proc", "contents", "kernel interface, mounted at run time" },
+    { "/sys", "contents", "kernel interface, mounted at run time" },
+    { "/dev", "contents", "device nodes come from the container runtime" },
+    { "/run", "contents", "run-time state" },
+    { "/tmp", "contents", "temporary files" },
+    { "/var/tmp", "contents", "temporary files" },
+    { "/boot", "all", "the kernel is the node's" },
+    { "/lib/modules", "all", "kernel modules are the node's" },
+    { "/usr/lib/modules", "all", "kernel modules are the node's" },
+    { "/lost+found", "all", "filesystem repair area" },
+    { "/swapfile", "all", "swap file" },
+    { "/swap.img", "all", "swap file" },
+    { "/var/cache/apt", "all", "package cache" },
+    { "/var/cache/dnf", "all", "package cache" },
+    { "/var/cache/yum", "all", "package cache" },
+    { "/var/cache/apk", "all", "package cache" },
+    { "/var/cache/zypp", "all", "package cache" },
+    { "/var/cache/man", "all", "package cache" },
+    { "/var/cache/debconf/*-old", "all", "package cache" },
+    { "/var/lib/apt/lists", "all", "package index" },
+    { "/var/log", "files", "log file contents" },
+    { "/etc/machine-id", "all", "machine identity" },
+    { "/var/lib/dbus/machine-id", "all", "machine identity" },
+    { "/etc/ssh/ssh_host_*", "all", "SSH host keys" },
+    { "/etc/shadow", "all", "password hashes" },
+    { "/etc/shadow-", "all", "password hashes" },
+    { "/etc/gshadow", "all", "password hashes" },
+    { "/etc/gshadow-", "all", "password hashes" },
+  };
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; a && i < sizeof ex / sizeof ex[0]; i++)
+    if (json_array_append_new (a, json_pack ("{s:s, s:s, s:s}", "pattern",
+                                             ex[i].pattern, "what", ex[i].what,
+                                             "reason", ex[i].reason))
+        == -1) {
+      json_decref (a);
+      return NULL;
+    }
+  return a;
+}
+
+/* Services that are the machine's plumbing, not an application. */
+const char *
+plan_plumbing_reason (const char *base)
+{
+  static const struct {
+    const char *name;
+    int prefix;
+    const char *reason;
+  } rules[] = {
+    { "ssh", 0, "remote login: use kubectl exec" },
+    { "sshd", 0, "remote login: use kubectl exec" },
+    { "getty", 0, "console login" },
+    { "serial-getty", 0, "console login" },
+    { "console-getty", 0, "console login" },
+    { "container-getty", 0, "console login" },
+    { "cron", 0, "cron jobs become CronJobs" },
+    { "crond", 0, "cron jobs become CronJobs" },
+    { "cronie", 0, "cron jobs become CronJobs" },
+    { "anacron", 0, "cron jobs become CronJobs" },
+    { "networking", 0, "network is the pod's" },
+    { "NetworkManager", 0, "network is the pod's" },
+    { "systemd-networkd", 0, "network is the pod's" },
+    { "wpa_supplicant", 0, "network is the pod's" },
+    { "rsyslog", 0, "logs go to stdout" },
+    { "syslog", 0, "logs go to stdout" },
+    { "syslog-ng", 0, "logs go to stdout" },
+    { "systemd-journald", 0, "logs go to stdout" },
+    { "udev", 0, "devices are the node's" },
+    { "systemd-udevd", 0, "devices are the node's" },
+    { "ufw", 0, "network policy" },
+    { "firewalld", 0, "network policy" },
+    { "chrony", 0, "time is the node's" },
+    { "chronyd", 0, "time is the node's" },
+    { "ntp", 0, "time is the node's" },
+    { "ntpd", 0, "time is the node's" },
+    { "systemd-timesyncd", 0, "time is the node's" },
+    { "unattended-upgrades", 0, "updates come with a new image" },
+    { "apt-daily", 1, "updates come with a new image" },
+    { "open-vm-tools", 0, "VMware tools" },
+    { "vmtoolsd", 0, "VMware tools" },
+    { "vgauth", 0, "VMware tools" },
+    { "vgauthd", 0, "VMware tools" },
+    { "systemd-", 1, "systemd's own service: the container runtime's job" },
+    { "dbus", 1, "system message bus: not used in a container" },
+    { "getty-static", 0, "console login" },
+    { "modprobe", 0, "kernel modules are the node's" },
+    { "kmod-static-nodes", 0, "devices are the node's" },
+    { "e2scrub", 1, "filesystem maintenance is the node's" },
+    { "fstrim", 0, "filesystem maintenance is the node's" },
+    { "quotaon", 0, "filesystem maintenance is the node's" },
+    { "dpkg-db-backup", 0, "package database backup: the image is rebuilt" },
+    { "man-db", 0, "manual page index: not used in a container" },
+    { "logrotate", 0, "logs go to stdout" },
+    { "debug-shell", 0, "console shell" },
+    { "emergency", 0, "console shell" },
+    { "rescue", 0, "console shell" },
+    { "initrd-", 1, "boot: the node's" },
+    { "rc-local", 0, "boot script: the node's" },
+    { "hwclock.sh", 0, "time is the node's" },
+    { "pam_namespace", 0, "login sessions: not used in a container" },
+    { "system-update-cleanup", 0, "offline updates: the image is rebuilt" },
+    { "keyboard-setup", 0, "console: the node's" },
+    { "console-setup", 0, "console: the node's" },
+    { "plymouth", 1, "boot splash: the node's" },
+    { "apparmor", 0, "security profiles are the node's" },
+    { "auditd", 0, "auditing is the node's" },
+    { "irqbalance", 0, "the node's hardware" },
+    { "lvm2", 1, "storage is the node's" },
+    { "mdmonitor", 0, "storage is the node's" },
+    { "multipathd", 0, "storage is the node's" },
+    { "polkit", 0, "system authorisation: not used in a container" },
+    { "accounts-daemon", 0, "desktop session: not used in a container" },
+    { "cloud-init", 1, "VM provisioning: not used in a container" },
+    { "snapd", 1, "package manager daemon: the image is rebuilt" },
+    { "packagekit", 0, "package manager daemon: the image is rebuilt" },
+    { "dnf-makecache", 0, "updates come with a new image" },
+    { "atd", 0, "no at jobs in a container" },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof rules / sizeof rules[0]; i++)
+    if (rules[i].prefix
+            ? strncmp (base, rules[i].name, strlen (rules[i].name)) == 0
+            : strcmp (base, rules[i].name) == 0)
+      return rules[i].reason;
+  return NULL;
+}
+
+/* ---- finishing a component ---- */
+
+const char *
+plan_well_known_port (json_int_t port, const char *proto)
+{
+  static const struct {
+    int port;
+    const char *name;
+  } t[] = {
+    { 21, "ftp" },
+    { 25, "smtp" },
+    { 53, "dns" },
+    { 80, "http" },
+    { 110, "pop3" },
+    { 143, "imap" },
+    { 389, "ldap" },
+    { 443, "https" },
+    { 465, "smtps" },
+    { 587, "submission" },
+    { 636, "ldaps" },
+    { 993, "imaps" },
+    { 995, "pop3s" },
+    { 1433, "mssql" },
+    { 1521, "oracle" },
+    { 2049, "nfs" },
+    { 3306, "mysql" },
+    { 5432, "postgresql" },
+    { 5672, "amqp" },
+    { 6379, "redis" },
+    { 8009, "ajp" },
+    { 8443, "https-alt" },
+    { 9200, "elasticsearch" },
+    { 11211, "memcache" },
+    { 27017, "mongodb" },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (t[i].port == port && (strcmp (proto, "tcp") == 0 || t[i].port == 53))
+      return t[i].name;
+  return NULL;
+}

@@ -1,0 +1,644 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The generic component of a service (or of the service a timer
+ * starts) and of a cron job: what every workload has, read from the
+ * inventory (command, user and ids, working directory, environment and
+ * its files, secret files, ports, data volumes); the converter that
+ * owns the item finishes it.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "converter-util.h"
+#include "plan-private.h"
+
+/* Whether an inventory "service" field names this unit: its name, its
+ * base name or one of its converter's aliases. */
+static int
+svc_match (const char *svc, const char *unit, const char *base,
+           const char *const *aliases)
+{
+  size_t i;
+
+  if (svc == NULL)
+    return 0;
+  if ((unit && strcmp (svc, unit) == 0) || (base && strcmp (svc, base) == 0))
+    return 1;
+  for (i = 0; aliases && aliases[i]; i++)
+    if (strcmp (svc, aliases[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static int
+is_loopback (const char *a)
+{
+  return a
+         && (strcmp (a, "localhost") == 0 || strncmp (a, "127.", 4) == 0
+             || strcmp (a, "::1") == 0 || strcmp (a, "[::1]") == 0);
+}
+
+/* The guest file an evidence string starts with ("/etc/x.conf:12: ...")
+ * into buf, when it is a configuration file under /etc; else NULL. */
+static const char *
+evidence_file (const char *ev, char *buf, size_t len)
+{
+  size_t n;
+
+  if (ev == NULL || strncmp (ev, "/etc/", 5) != 0)
+    return NULL;
+  n = strcspn (ev, ": ");
+  if (n >= len)
+    return NULL;
+  memcpy (buf, ev, n);
+  buf[n] = '\0';
+  if (plan_path_problem (buf) || v2c_strcasesuffix (buf, ".service")
+      || strncmp (buf, "/etc/systemd/", 13) == 0)
+    return NULL;
+  return buf;
+}
+
+struct port {
+  json_int_t port;
+  const char *proto, *address, *evidence;
+};
+
+static int
+cmp_port (const void *a, const void *b)
+{
+  const struct port *x = a, *y = b;
+
+  if (x->port != y->port)
+    return x->port < y->port ? -1 : 1;
+  return strcmp (x->proto, y->proto);
+}
+
+/* Ports of an inventory ports[] array (of a service, or the top-level
+ * one filtered by service name) added to p[]. */
+static int
+collect_ports (struct plan_ctx *c, const json_t *a, const char *where,
+               const char *unit, const char *base, const char *const *aliases,
+               struct port **p, size_t *n)
+{
+  char w[WHERE], pw[WHERE];
+  json_t *e;
+  size_t i;
+  int present;
+
+  for (i = 0; i < json_array_size (a); i++) {
+    struct port q;
+    const char *svc;
+    if (plan_inv_elem (a, i, where, &e, w, c->err) == -1
+        || plan_inv_int (e, "port", w, REQ, 0, 65535, &q.port, &present,
+                         c->err)
+               == -1
+        || plan_get_str (e, "protocol", w, REQ, &q.proto, INV, c->err) == -1
+        || plan_get_str (e, "address", w, OPT | NUL_OK, &q.address, INV,
+                         c->err)
+               == -1
+        || plan_get_str (e, "evidence", w, OPT | NUL_OK, &q.evidence, INV,
+                         c->err)
+               == -1)
+      return -1;
+    if (unit) {
+      if (plan_get_str (e, "service", w, OPT | NUL_OK, &svc, INV, c->err)
+          == -1)
+        return -1;
+      if (!svc_match (svc, unit, base, aliases))
+        continue;
+    }
+    if (strcmp (q.proto, "tcp") != 0 && strcmp (q.proto, "udp") != 0
+        && strcmp (q.proto, "sctp") != 0)
+      return plan_bad (c->err, INV, plan_sub (pw, w, "protocol"),
+                       "'%s' is not tcp, udp or sctp", q.proto);
+    if (q.port == 0)
+      continue;
+    if (*n >= V2C_PLAN_MAX_ITEMS)
+      return plan_bad (c->err, INV, where, "more than %d ports",
+                       V2C_PLAN_MAX_ITEMS);
+    if ((*n & (*n - 1)) == 0 || *n == 0) {
+      struct port *np = realloc (*p, (*n ? *n * 2 : 4) * sizeof *np);
+      if (np == NULL)
+        return v2c_set_error (c->err, ENOMEM, "out of memory");
+      *p = np;
+    }
+    (*p)[(*n)++] = q;
+  }
+  return 0;
+}
+
+/* A new component with every field at its default. */
+static json_t *
+new_component (const char *label, const char *converter, const char *kind)
+{
+  return json_pack ("{s:s, s:s, s:s, s:n, s:n, s:n, s:[], s:[], s:n, s:i, "
+                    "s:i, s:b, s:n, s:{}, s:[], s:[], s:[], s:[], s:[], "
+                    "s:b, s:[], s:[], s:n, s:n, s:n, s:[]}",
+                    "name", label, "converter", converter, "kind", kind,
+                    "schedule", "service", "source", "command", "args", "user",
+                    "uid", 0, "gid", 0, "run_as_root", 1, "working_dir", "env",
+                    "secret_env", "environment_files", "ports", "volumes",
+                    "write_paths", "read_only_root", 0, "config_files",
+                    "secret_files", "probes", "resources", "replace_with",
+                    "depends_on");
+}
+
+json_t *
+plan_source_obj (const char *kind, const char *file, json_int_t line)
+{
+  return json_pack ("{s:s, s:o, s:o}", "kind", kind, "file",
+                    plan_str_or_null (file), "line",
+                    line > 0 ? json_integer (line) : json_null ());
+}
+
+/* A command line: the words as they are, or /bin/sh -c "exec ..." when
+ * one expands a variable.  NULL reason on success. */
+static const char *
+command_of (struct plan_ctx *c, struct v2c_exec_words *words, json_t **out)
+{
+  json_t *cmd = json_array ();
+  char *line = NULL;
+  size_t i;
+
+  *out = NULL;
+  if (cmd == NULL)
+    goto oom;
+  for (i = 0; i < words->n && !v2c_exec_has_var (words->v[i]); i++)
+    ;
+  if (i < words->n) {
+    size_t n = 4, cap = 5;
+    line = malloc (cap);
+    if (line == NULL)
+      goto oom;
+    memcpy (line, "exec", 5);
+    for (i = 0; i < words->n; i++)
+      if (v2c_exec_sh_append (&line, &n, &cap, words->v[i]) == -1) {
+        free (line);
+        json_decref (cmd);
+        return "the command line is too long";
+      }
+    plan_append (c, cmd, json_string ("/bin/sh"));
+    plan_append (c, cmd, json_string ("-c"));
+    plan_append (c, cmd, json_string (line));
+    free (line);
+  } else
+    for (i = 0; i < words->n; i++) {
+      char *u = strdup (words->v[i]);
+      if (u == NULL)
+        goto oom;
+      v2c_exec_undouble_dollars (u);
+      plan_append (c, cmd, json_string (u));
+      free (u);
+    }
+  *out = cmd;
+  return NULL;
+oom:
+  json_decref (cmd);
+  c->oom = 1;
+  return NULL;
+}
+
+/* ExecStart= split, with the specifiers resolved, into words.  NULL
+ * reason on success. */
+const char *
+plan_unit_words (const char *exec, const char *unit, const char *instance,
+                 struct v2c_exec_words *words, char *reasonbuf,
+                 size_t reasonlen)
+{
+  const char *why = v2c_exec_split (exec, words);
+  struct v2c_unit_names names;
+  size_t i;
+
+  if (why) {
+    snprintf (reasonbuf, reasonlen, "can't split ExecStart: %s", why);
+    return reasonbuf;
+  }
+  /* specifiers are resolved in each word, after the split, as systemd */
+  v2c_unit_names_service (&names, unit, instance);
+  for (i = 0; i < words->n; i++) {
+    char *expanded = v2c_unit_specifiers (words->v[i], &names, MAX_LINE);
+    if (expanded == NULL) {
+      v2c_exec_words_free (words);
+      return "the command line is too long";
+    }
+    free (words->v[i]);
+    words->v[i] = expanded;
+  }
+  return NULL;
+}
+
+/* What a service's component is made of, read from the inventory. */
+struct svc_fields {
+  const char *user, *group, *wd, *unit_path, *home;
+  json_t *env, *efiles, *ports;
+  json_int_t uid, gid;
+  char wdbuf[V2C_PLAN_MAX_PATTERN + 1];
+};
+
+static int
+svc_read (struct plan_ctx *c, const json_t *svc, const char *w,
+          struct svc_fields *f)
+{
+  memset (f, 0, sizeof *f);
+  if (plan_get_str (svc, "user", w, OPT | NUL_OK, &f->user, INV, c->err) == -1
+      || plan_get_str (svc, "group", w, OPT | NUL_OK, &f->group, INV, c->err)
+             == -1
+      || plan_get_str (svc, "working_directory", w, OPT | NUL_OK, &f->wd, INV,
+                       c->err)
+             == -1
+      || plan_get_str (svc, "unit_path", w, OPT | NUL_OK, &f->unit_path, INV,
+                       c->err)
+             == -1
+      || plan_get (svc, "environment", w, JSON_OBJECT, OPT, &f->env, INV,
+                   c->err)
+             == -1
+      || plan_inv_array (svc, "environment_files", w, &f->efiles, c->err) == -1
+      || plan_inv_array (svc, "ports", w, &f->ports, c->err) == -1)
+    return -1;
+  return 0;
+}
+
+/* uid and gid of User= and Group=, and the user's home. */
+static int
+svc_ids (struct plan_ctx *c, const struct v2c_conv_in *in,
+         struct svc_fields *f)
+{
+  json_int_t g2;
+  int found;
+
+  if (f->user) {
+    if (plan_lookup_id (c, "users", f->user, "uid", &f->uid, &f->gid, &f->home,
+                        &found)
+        == -1)
+      return -1;
+    if (!found) {
+      f->uid = f->gid = 65534;
+      plan_note (
+          c,
+          "component of '%s': user '%s' is not in the inventory's users, "
+          "running as 65534:65534",
+          in->unit, f->user);
+    }
+  }
+  if (f->group) {
+    if (plan_lookup_id (c, "groups", f->group, "gid", &g2, NULL, NULL, &found)
+        == -1)
+      return -1;
+    if (found)
+      f->gid = g2;
+    else
+      plan_note (
+          c, "component of '%s': group '%s' is not in the inventory's groups",
+          in->unit, f->group);
+  }
+  return 0;
+}
+
+/* WorkingDirectory=: "-" (may be missing) and "~" (home) as systemd, no
+ * trailing slash; and a unit path that is a plan path, or NULL. */
+static int
+svc_workdir (struct plan_ctx *c, const char *w, struct svc_fields *f)
+{
+  char ww[WHERE];
+  const char *why;
+
+  if (f->wd) {
+    if (f->wd[0] == '-')
+      f->wd++;
+    if (strcmp (f->wd, "~") == 0)
+      f->wd = f->home;
+  }
+  if (f->wd) {
+    size_t l = strlen (f->wd);
+    if (l > V2C_PLAN_MAX_PATTERN)
+      return plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"),
+                       "too long");
+    /* a trailing slash is harmless in the unit: drop it */
+    memcpy (f->wdbuf, f->wd, l + 1);
+    while (l > 1 && f->wdbuf[l - 1] == '/')
+      f->wdbuf[--l] = '\0';
+    f->wd = f->wdbuf;
+    why = plan_path_problem (f->wd);
+    if (why)
+      return plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"),
+                       "%s", why);
+  }
+  if (f->unit_path && plan_path_problem (f->unit_path))
+    f->unit_path = NULL;
+  return 0;
+}
+
+/* The component's name: the unit's without ".service", unique. */
+static void
+svc_label (struct plan_ctx *c, const char *unit, char label[64])
+{
+  char stem[512];
+  size_t ul = strlen (unit);
+
+  if (ul > 8 && strcmp (unit + ul - 8, ".service") == 0)
+    ul -= 8;
+  snprintf (stem, sizeof stem, "%.*s", (int) (ul < 511 ? ul : 511), unit);
+  v2c_conv_unique_label (stem, "service", c->names, c->nnames, label);
+}
+
+/* env and secret_env: secret values never leave the inventory
+ * redacted. */
+static int
+svc_env (struct plan_ctx *c, const char *w, const json_t *env, json_t *o)
+{
+  char ww[WHERE], ew[WHERE];
+  json_t *envo = json_object_get (o, "env");
+  json_t *secret_env = json_object_get (o, "secret_env"), *v;
+  const char **keys, *key;
+  size_t i, nkeys = 0;
+
+  if (json_object_size (env) > V2C_PLAN_MAX_ITEMS)
+    return plan_bad (c->err, INV, plan_sub (ww, w, "environment"),
+                     "more than %d variables", V2C_PLAN_MAX_ITEMS);
+  keys = calloc (json_object_size (env) + 1, sizeof *keys);
+  if (keys == NULL)
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  json_object_foreach ((json_t *) env, key, v)
+  {
+    const char *val, *why = NULL;
+    snprintf (ew, sizeof ew, "environment.%s", key);
+    if (*key == '\0' || strchr (key, '=')
+        || strlen (key) > V2C_PLAN_MAX_PATTERN)
+      why = "not a variable name";
+    else if (json_is_null (v))
+      continue;
+    else if (!json_is_string (v)
+             || strlen (json_string_value (v)) != json_string_length (v))
+      why = "expected a string or null";
+    else if (strlen (json_string_value (v)) > MAX_LINE)
+      why = "too long";
+    if (why) {
+      free (keys);
+      return plan_bad (c->err, INV, plan_sub (ww, w, ew), "%s", why);
+    }
+    val = json_string_value (v);
+    if (strcmp (val, "<redacted>") == 0)
+      keys[nkeys++] = key;
+    else
+      plan_set (c, envo, key, json_string (val));
+  }
+  if (nkeys)
+    qsort (keys, nkeys, sizeof *keys, plan_cmp_str);
+  for (i = 0; i < nkeys; i++)
+    plan_append (c, secret_env, json_string (keys[i]));
+  free (keys);
+  return 0;
+}
+
+/* The files the service reads its environment from, and the other
+ * secret files under its working directory. */
+static int
+svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
+           json_t *o)
+{
+  char ww[WHERE];
+  json_t *efout = json_object_get (o, "environment_files");
+  json_t *cfg = json_object_get (o, "config_files");
+  json_t *sec = json_object_get (o, "secret_files");
+  const char *why;
+  size_t i;
+
+  if (plan_check_count (f->efiles, V2C_PLAN_MAX_PATTERNS,
+                        plan_sub (ww, w, "environment_files"), INV, c->err)
+      == -1)
+    return -1;
+  for (i = 0; i < json_array_size (f->efiles); i++) {
+    const char *p;
+    if (plan_elem_str (f->efiles, i, plan_sub (ww, w, "environment_files"), &p,
+                       INV, c->err)
+        == -1)
+      return -1;
+    if (p[0] == '-')
+      p++;
+    why = plan_path_problem (p);
+    if (why) {
+      char iw[WHERE];
+      return plan_bad (c->err, INV, plan_idx (iw, ww, i), "%s", why);
+    }
+    plan_append (c, efout, json_string (p));
+    plan_append (c, plan_is_secret_path (c, p) ? sec : cfg, json_string (p));
+  }
+  for (i = 0; f->wd && i < c->nsecret; i++)
+    if (plan_is_under (c->secret_paths[i], f->wd)) {
+      size_t k;
+      int dup = 0;
+      for (k = 0; k < json_array_size (sec); k++)
+        if (strcmp (json_string_value (json_array_get (sec, k)),
+                    c->secret_paths[i])
+            == 0)
+          dup = 1;
+      if (!dup)
+        plan_append (c, sec, json_string (c->secret_paths[i]));
+    }
+  return 0;
+}
+
+/* ports: the unit's and those the inventory found for it. */
+static int
+svc_ports (struct plan_ctx *c, const char *w, const json_t *ports,
+           const struct v2c_conv_in *in, const char *const *aliases, json_t *o)
+{
+  char ww[WHERE], fbuf[V2C_PLAN_MAX_PATTERN + 1];
+  json_t *a, *pa = json_object_get (o, "ports");
+  struct port *p = NULL;
+  size_t np = 0, i;
+
+  if (collect_ports (c, ports, plan_sub (ww, w, "ports"), NULL, NULL, NULL, &p,
+                     &np)
+          == -1
+      || plan_inv_array (c->inv, "ports", "", &a, c->err) == -1
+      || collect_ports (c, a, "ports", in->unit, in->base, aliases, &p, &np)
+             == -1) {
+    free (p);
+    return -1;
+  }
+  if (np)
+    qsort (p, np, sizeof *p, cmp_port);
+  for (i = 0; i < np; i++) {
+    const char *f = evidence_file (p[i].evidence, fbuf, sizeof fbuf);
+    if (f && v2c_conv_config_file (o, f) == -1) {
+      free (p);
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    }
+    if (is_loopback (p[i].address))
+      plan_note (c,
+                 "'%s' listens on %s port %" JSON_INTEGER_FORMAT
+                 " only: make it listen on all addresses so that other pods "
+                 "reach its Service",
+                 in->unit, p[i].address, p[i].port);
+    if (i == 0 || cmp_port (&p[i], &p[i - 1]) != 0)
+      plan_append (c, pa,
+                   json_pack ("{s:I, s:s, s:n}", "port", p[i].port, "protocol",
+                              p[i].proto, "name"));
+  }
+  free (p);
+  return 0;
+}
+
+/* volumes: its data directories, twice their size, at least 1Gi. */
+static int
+svc_volumes (struct plan_ctx *c, const struct v2c_conv_in *in,
+             const char *const *aliases, json_t *o)
+{
+  char fbuf[V2C_PLAN_MAX_PATTERN + 1];
+  json_t *vols = json_object_get (o, "volumes");
+  const char **vnames = calloc (c->ndd + 1, sizeof *vnames);
+  size_t nv = 0, i;
+
+  if (vnames == NULL)
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  for (i = 0; i < c->ndd; i++) {
+    const struct ddir *d = &c->dd[i];
+    char vname[64], size[32];
+    const char *f;
+    json_int_t gib;
+    json_t *vo;
+    if (!svc_match (d->service, in->unit, in->base, aliases))
+      continue;
+    v2c_conv_unique_label (d->path + 1, "data", vnames, nv, vname);
+    gib = d->has_used ? d->used / (1 << 29) + (d->used % (1 << 29) != 0) : 1;
+    if (gib < 1)
+      gib = 1;
+    snprintf (size, sizeof size, "%" JSON_INTEGER_FORMAT "Gi", gib);
+    vo = json_pack ("{s:s, s:s, s:s, s:s, s:n}", "name", vname, "mount_path",
+                    d->path, "kind", "pvc", "size", size, "source_path");
+    plan_append (c, vols, vo);
+    plan_append (c, json_object_get (o, "write_paths"), json_string (d->path));
+    if (vo)
+      vnames[nv++] = json_string_value (json_object_get (vo, "name"));
+    f = evidence_file (d->evidence, fbuf, sizeof fbuf);
+    if (f && v2c_conv_config_file (o, f) == -1) {
+      free (vnames);
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    }
+  }
+  free (vnames);
+  return 0;
+}
+
+/* The component of a service (for itself or for a timer that starts
+ * it), with what every workload has; the converter finishes it.
+ * *reason when it can't be one. */
+int
+plan_service_component (struct plan_ctx *c, const json_t *svc, const char *w,
+                        const struct v2c_conv_in *in,
+                        struct v2c_exec_words *words,
+                        const char *const *aliases, json_t **outp,
+                        const char **reason)
+{
+  struct svc_fields f;
+  char label[64];
+  json_t *o, *cmd = NULL;
+
+  *outp = NULL;
+  *reason = NULL;
+  if (svc_read (c, svc, w, &f) == -1 || svc_ids (c, in, &f) == -1
+      || svc_workdir (c, w, &f) == -1)
+    return -1;
+  svc_label (c, in->unit, label);
+  *reason = command_of (c, words, &cmd);
+  if (*reason)
+    return 0;
+  o = new_component (label, "systemd", "Deployment");
+  if (o == NULL || cmd == NULL) {
+    json_decref (o);
+    json_decref (cmd);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
+  plan_set (c, o, "service", json_string (in->unit));
+  plan_set (c, o, "source", plan_source_obj (in->kind, f.unit_path, 0));
+  plan_set (c, o, "command", cmd);
+  plan_set (c, o, "user", plan_str_or_null (f.user));
+  plan_set (c, o, "uid", json_integer (f.uid));
+  plan_set (c, o, "gid", json_integer (f.gid));
+  plan_set (c, o, "working_dir", plan_str_or_null (f.wd));
+  if (svc_env (c, w, f.env, o) == -1 || svc_files (c, w, &f, o) == -1
+      || svc_ports (c, w, f.ports, in, aliases, o) == -1
+      || svc_volumes (c, in, aliases, o) == -1) {
+    json_decref (o);
+    return -1;
+  }
+  if (c->oom) {
+    json_decref (o);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
+  *outp = o;
+  return 0;
+}
+
+/* The component of a cron entry; the cron converter finishes it. */
+int
+plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
+                     const struct v2c_conv_in *in, const char *stem,
+                     json_t **outp)
+{
+  char label[64];
+  const char *user, *file, *home = NULL;
+  json_int_t uid = 0, gid = 0, line = 0;
+  json_t *o, *cmd;
+  size_t i;
+  int found, present;
+
+  *outp = NULL;
+  if (plan_get_str (e, "user", w, OPT | NUL_OK, &user, INV, c->err) == -1
+      || plan_get_str (e, "file", w, OPT | NUL_OK, &file, INV, c->err) == -1
+      || plan_inv_int (e, "line", w, OPT | NUL_OK, 0, INT32_MAX, &line,
+                       &present, c->err)
+             == -1)
+    return -1;
+  if (file && plan_path_problem (file))
+    file = NULL;
+  if (user) {
+    if (plan_lookup_id (c, "users", user, "uid", &uid, &gid, &home, &found)
+        == -1)
+      return -1;
+    if (!found) {
+      uid = gid = 65534;
+      plan_note (c,
+                 "cron job '%s': user '%s' is not in the inventory's users, "
+                 "running as 65534:65534",
+                 in->name, user);
+    }
+  }
+  if (home && plan_path_problem (home))
+    home = NULL;
+  v2c_conv_unique_label (stem, "cron-job", c->names, c->nnames, label);
+  o = new_component (label, "cron", "CronJob");
+  cmd = json_array ();
+  if (o == NULL || cmd == NULL)
+    goto oom;
+  if (in->argc > 0)
+    for (i = 0; i < in->argc; i++)
+      plan_append (c, cmd, json_string (in->argv[i]));
+  else {
+    plan_append (c, cmd, json_string ("/bin/sh"));
+    plan_append (c, cmd, json_string ("-c"));
+    plan_append (c, cmd, json_string (in->line));
+  }
+  plan_set (c, o, "command", cmd);
+  plan_set (c, o, "source", plan_source_obj ("cron", file, line));
+  plan_set (c, o, "user", plan_str_or_null (user));
+  plan_set (c, o, "uid", json_integer (uid));
+  plan_set (c, o, "gid", json_integer (gid));
+  /* cron runs a job in its user's home */
+  plan_set (c, o, "working_dir", plan_str_or_null (home));
+  if (c->oom)
+    goto oom;
+  *outp = o;
+  return 0;
+oom:
+  json_decref (o);
+  return v2c_set_error (c->err, ENOMEM, "out of memory");
+}
