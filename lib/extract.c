@@ -34,6 +34,7 @@
 
 #include "extract.h"
 #include "inspect-private.h"
+#include "layer-policy.h"
 #include "plan.h"
 #include "v2c-internal.h"
 
@@ -41,7 +42,6 @@
 #define STAT_BATCH 1000        /* names per lstatnslist call */
 #define MAX_DEPTH 256
 #define MAX_DIR_NAMES 1000000
-#define MAX_LAYERS 8
 #define MAX_PATTERNS 4096
 
 enum { W_ALL, W_CONTENTS, W_FILES };     /* what an exclude drops */
@@ -52,17 +52,10 @@ struct pattern {
   int what;
 };
 
+/* The writer of a layer of the policy, and what went into it. */
 struct xlayer {
-  const char *name;          /* borrowed from the plan */
-  const json_t *includes, *excludes;
-  int is_os;
   struct v2c_layer_writer *w;
   uint64_t entries, data_bytes;
-};
-
-struct owned {
-  char *path;
-  const char *digest;        /* borrowed from pkgs, NULL when none */
 };
 
 struct frame {
@@ -95,12 +88,9 @@ struct v2c_extract {
   size_t nexc;
   const char **volumes, **secrets;
   size_t nvolumes, nsecrets;
-  struct xlayer layers[MAX_LAYERS];
-  size_t nlayers;
-  int split, os_layer, config_layer, app_layer;
+  struct v2c_layer_policy policy;
+  struct xlayer layers[V2C_POLICY_MAX_LAYERS];
   struct v2c_pkgs pkgs;
-  struct owned *own;
-  size_t nown;
   struct v2c_users users;
   struct frame stack[MAX_DEPTH];
   size_t depth;
@@ -115,18 +105,6 @@ struct v2c_extract {
   char *manifest;
   char *ref; /* the image's ref name, after a run */
 };
-
-static int
-json_list_covers (const json_t *list, const char *path)
-{
-  size_t i;
-  json_t *v;
-
-  json_array_foreach (list, i, v)
-    if (json_is_string (v) && v2c_extract_covers (json_string_value (v), path))
-      return 1;
-  return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Handle                                                              */
@@ -271,41 +249,9 @@ cancelled (struct v2c_extract *x)
 /* ------------------------------------------------------------------ */
 /* What the package manager owns                                       */
 
-static int
-cmp_owned (const void *a, const void *b)
-{
-  const struct owned *x = a, *y = b;
-  return strcmp (x->path, y->path);
-}
-
-static int
-add_owned (struct v2c_extract *x, size_t *cap, const char *path,
-           const char *digest)
-{
-  if (x->nown == *cap) {
-    size_t n = *cap ? *cap * 2 : 4096;
-    struct owned *v = realloc (x->own, n * sizeof *v);
-    if (v == NULL)
-      return v2c_set_error (&x->err, ENOMEM, "out of memory");
-    x->own = v;
-    *cap = n;
-  }
-  x->own[x->nown].path = strdup (path);
-  x->own[x->nown].digest = digest;
-  if (x->own[x->nown].path == NULL)
-    return v2c_set_error (&x->err, ENOMEM, "out of memory");
-  x->nown++;
-  return 0;
-}
-
 /* Merged /usr: a package lists /bin/ls, the walk meets /usr/bin/ls. */
-struct alias {
-  char from[16];
-  char to[64];
-};
-
 static size_t
-read_aliases (struct v2c_extract *x, struct alias *al, size_t max)
+read_aliases (struct v2c_extract *x, struct v2c_path_alias *al, size_t max)
 {
   static const char *const tops[] = { "bin", "sbin", "lib", "lib32",
                                       "lib64", "libx32" };
@@ -339,9 +285,8 @@ load_packages (struct v2c_extract *x)
 {
   static const char *const pre[] = { "/var/lib/dpkg/info", NULL };
   struct v2c_fs *fs = v2c_fs_open_guest (x->h, &x->err);
-  struct alias al[6];
-  size_t nal, cap = 0, i, j, k;
-  int r;
+  struct v2c_path_alias al[6];
+  size_t nal;
 
   if (fs == NULL)
     return -1;
@@ -354,49 +299,12 @@ load_packages (struct v2c_extract *x)
   }
   v2c_fs_free (fs);
   nal = read_aliases (x, al, sizeof al / sizeof *al);
-  for (i = 0; i < x->pkgs.n; i++)
-    for (j = 0; j < x->pkgs.v[i].nfiles; j++) {
-      const struct v2c_pkg_file *f = &x->pkgs.v[i].files[j];
-      if (f->path == NULL || f->path[0] != '/')
-        continue;
-      if (add_owned (x, &cap, f->path, f->digest) == -1)
-        return -1;
-      for (k = 0; k < nal; k++) {
-        size_t fl = strlen (al[k].from);
-        char *alt;
-        if (strncmp (f->path, al[k].from, fl) != 0)
-          continue;
-        if (asprintf (&alt, "%s%s", al[k].to, f->path + fl) == -1)
-          return v2c_set_error (&x->err, ENOMEM, "out of memory");
-        r = add_owned (x, &cap, alt, f->digest);
-        free (alt);
-        if (r == -1)
-          return -1;
-      }
-    }
-  qsort (x->own, x->nown, sizeof *x->own, cmp_owned);
-  /* duplicates (a directory in many packages): keep one, with a digest
-   * if any has one */
-  for (i = 0, j = 0; i < x->nown; i++) {
-    if (j > 0 && strcmp (x->own[j - 1].path, x->own[i].path) == 0) {
-      if (x->own[j - 1].digest == NULL)
-        x->own[j - 1].digest = x->own[i].digest;
-      free (x->own[i].path);
-      continue;
-    }
-    x->own[j++] = x->own[i];
-  }
-  x->nown = j;
+  if (v2c_layer_policy_add_packages (&x->policy, &x->pkgs, al, nal,
+                                     &x->err) == -1)
+    return -1;
   message (x, V2C_MSG_VERBOSE, "%zu packages own %zu paths", x->pkgs.n,
-           x->nown);
+           x->policy.nown);
   return 0;
-}
-
-static const struct owned *
-find_owned (struct v2c_extract *x, const char *path)
-{
-  struct owned key = { (char *) path, NULL };
-  return bsearch (&key, x->own, x->nown, sizeof *x->own, cmp_owned);
 }
 
 static const EVP_MD *
@@ -435,7 +343,8 @@ layer_add (struct v2c_extract *x, int li, const struct v2c_layer_entry *e)
 
   if (v2c_layer_writer_add (l->w, e) == -1) {
     char prefix[64];
-    snprintf (prefix, sizeof prefix, "layer '%s': ", l->name);
+    snprintf (prefix, sizeof prefix, "layer '%s': ",
+              x->policy.layers[li].name);
     return copy_error (x, l->w, prefix);
   }
   l->entries++;
@@ -456,7 +365,7 @@ emit_parents (struct v2c_extract *x, int li)
     if (f->emitted & (1u << li))
       continue;
     e = f->e;
-    if (x->layers[li].is_os)
+    if (x->policy.layers[li].is_os)
       e.mtime = 0, e.mtime_nsec = 0;
     if (layer_add (x, li, &e) == -1)
       return -1;
@@ -535,7 +444,8 @@ write_data (struct v2c_extract *x, int li, const char *buf, size_t len)
 
   if (v2c_layer_writer_write_data (l->w, buf, len) == -1) {
     char prefix[64];
-    snprintf (prefix, sizeof prefix, "layer '%s': ", l->name);
+    snprintf (prefix, sizeof prefix, "layer '%s': ",
+              x->policy.layers[li].name);
     return copy_error (x, l->w, prefix);
   }
   l->data_bytes += len;
@@ -544,61 +454,56 @@ write_data (struct v2c_extract *x, int li, const char *buf, size_t len)
   return 0;
 }
 
-/* The layer of an entry that is not a hard link to one already written.
- * first: the file's first bytes (whole file when *have == size), used to
- * check a package file's digest.  -1 when no layer takes it. */
+/* Does the content of a regular file still have the package's digest?
+ * first: its first bytes (the whole file when have == size), else the
+ * guest computes it.  A digest of an unknown kind counts as changed. */
+static int
+content_same (struct v2c_extract *x, const char *path,
+              const struct guestfs_statns *st, const char *digest,
+              const char *first, size_t have)
+{
+  const char *alg;
+  const EVP_MD *md = digest_md (strlen (digest), &alg);
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned dl = 0, k;
+  char *sum;
+  int same;
+
+  if (md == NULL)
+    return 0;                    /* a digest we can't check: keep apart */
+  if ((int64_t) have == st->st_size) {
+    if (!EVP_Digest (first, have, d, &dl, md, NULL))
+      return v2c_set_error (&x->err, 0, "can't compute %s", alg);
+    for (k = 0; k < dl; k++)
+      sprintf (hex + 2 * k, "%02x", d[k]);
+    return strcmp (hex, digest) == 0;
+  }
+  sum = guestfs_checksum (x->h, alg, path);
+  x->n_checksum++;
+  x->checksum_bytes += (uint64_t) st->st_size;
+  if (sum == NULL)
+    return guest_error (x, "checksum", path);
+  same = strcmp (sum, digest) == 0;
+  free (sum);
+  return same;
+}
+
+/* The layer of an entry that is not a hard link to one already written
+ * (see v2c_layer_policy_choose).  first: the file's first bytes (whole
+ * file when *have == size), used to check a package file's digest.  -1
+ * when no layer takes it, < -1 on error. */
 static int
 choose_layer (struct v2c_extract *x, const char *path,
               const struct guestfs_statns *st, const char *first,
               size_t have)
 {
-  size_t i;
-  int li = -1;
+  int is_reg = S_ISREG (st->st_mode), same = 0;
+  const char *digest = v2c_layer_policy_digest (&x->policy, path, is_reg);
 
-  if (!x->split)
-    li = 0;
-  else {
-    for (i = 0; i < x->nlayers && li < 0; i++)
-      if (json_list_covers (x->layers[i].includes, path))
-        li = (int) i;
-    if (li < 0) {
-      const struct owned *o = find_owned (x, path);
-      if (o == NULL)
-        li = x->app_layer;
-      else if (!S_ISREG (st->st_mode) || o->digest == NULL)
-        li = x->os_layer;
-      else {
-        const char *alg;
-        const EVP_MD *md = digest_md (strlen (o->digest), &alg);
-        char hex[2 * EVP_MAX_MD_SIZE + 1];
-        unsigned char d[EVP_MAX_MD_SIZE];
-        unsigned dl = 0, k;
-
-        if (md == NULL)
-          li = x->config_layer;  /* a digest we can't check: keep apart */
-        else if ((int64_t) have == st->st_size) {
-          if (!EVP_Digest (first, have, d, &dl, md, NULL))
-            return v2c_set_error (&x->err, 0, "can't compute %s", alg) - 1;
-          for (k = 0; k < dl; k++)
-            sprintf (hex + 2 * k, "%02x", d[k]);
-          li = strcmp (hex, o->digest) == 0 ? x->os_layer : x->config_layer;
-        } else {
-          char *sum = guestfs_checksum (x->h, alg, path);
-          x->n_checksum++;
-          x->checksum_bytes += (uint64_t) st->st_size;
-          if (sum == NULL)
-            return guest_error (x, "checksum", path) - 1;
-          li = strcmp (sum, o->digest) == 0 ? x->os_layer : x->config_layer;
-          free (sum);
-        }
-      }
-    }
-  }
-  /* a layer's own excludes send the entry to the next layer */
-  while (li >= 0 && (size_t) li < x->nlayers
-         && json_list_covers (x->layers[li].excludes, path))
-    li++;
-  return (size_t) li < x->nlayers ? li : -1;
+  if (digest && (same = content_same (x, path, st, digest, first, have)) < 0)
+    return -2;
+  return v2c_layer_policy_choose (&x->policy, path, is_reg, same);
 }
 
 static struct hardlink *
@@ -982,7 +887,7 @@ visit (struct v2c_extract *x, const char *path,
       }
       if (li >= 0) {
         struct v2c_layer_entry e = f->e;
-        if (x->layers[li].is_os)
+        if (x->policy.layers[li].is_os)
           e.mtime = 0, e.mtime_nsec = 0;
         else if (e.mtime > x->newest)
           x->newest = e.mtime;
@@ -1225,31 +1130,11 @@ read_plan (struct v2c_extract *x, const json_t *plan)
 
   if (v2c_plan_check (plan, &x->err) == -1)
     return -1;
-  x->split = strategy && strcmp (strategy, "split") == 0;
-  x->os_layer = x->config_layer = x->app_layer = -1;
-  json_array_foreach (json_object_get (image, "layers"), i, v) {
-    struct xlayer *l;
-    if (x->nlayers >= MAX_LAYERS)
-      return v2c_set_error (&x->err, 0, "plan: more than %d layers",
-                            MAX_LAYERS);
-    l = &x->layers[x->nlayers];
-    l->name = json_string_value (json_object_get (v, "name"));
-    l->includes = json_object_get (v, "includes");
-    l->excludes = json_object_get (v, "excludes");
-    if (strcmp (l->name, "os") == 0)
-      x->os_layer = (int) x->nlayers, l->is_os = x->split;
-    else if (strcmp (l->name, "config") == 0)
-      x->config_layer = (int) x->nlayers;
-    else if (strcmp (l->name, "app") == 0)
-      x->app_layer = (int) x->nlayers;
-    x->nlayers++;
-  }
-  if (x->nlayers == 0)
-    return v2c_set_error (&x->err, 0, "plan: image.layers is empty");
-  if (x->split && (x->os_layer < 0 || x->config_layer < 0
-                   || x->app_layer < 0))
-    return v2c_set_error (&x->err, 0, "plan: the split strategy needs the "
-                          "layers os, config and app");
+  if (v2c_layer_policy_set_layers (&x->policy,
+                                   json_object_get (image, "layers"),
+                                   strategy && strcmp (strategy, "split") == 0,
+                                   &x->err) == -1)
+    return -1;
   json_array_foreach (json_object_get (image, "excludes"), i, v) {
     const char *w = json_string_value (json_object_get (v, "what"));
     int what = w == NULL || strcmp (w, "all") == 0 ? W_ALL
@@ -1298,18 +1183,19 @@ commit_layers (struct v2c_extract *x)
 {
   size_t i;
 
-  for (i = 0; i < x->nlayers; i++) {
+  for (i = 0; i < x->policy.nlayers; i++) {
     struct xlayer *l = &x->layers[i];
     char created[256], comment[160];
     struct v2c_layer_writer *w = l->w;
 
     l->w = NULL;
-    if (l->entries == 0 && x->nlayers > 1) {
+    if (l->entries == 0 && x->policy.nlayers > 1) {
       /* nothing in it: no empty layer in the image */
       v2c_oci_layer_discard (x->oci, w);
       continue;
     }
-    snprintf (created, sizeof created, "v2c-extract: %s layer", l->name);
+    snprintf (created, sizeof created, "v2c-extract: %s layer",
+              x->policy.layers[i].name);
     snprintf (comment, sizeof comment, "%llu entries, %llu bytes of file data",
               (unsigned long long) l->entries,
               (unsigned long long) l->data_bytes);
@@ -1331,11 +1217,7 @@ reset_run (struct v2c_extract *x)
   free (x->secrets);
   x->volumes = x->secrets = NULL;
   x->nvolumes = x->nsecrets = 0;
-  for (i = 0; i < x->nown; i++)
-    free (x->own[i].path);
-  free (x->own);
-  x->own = NULL;
-  x->nown = 0;
+  v2c_layer_policy_clear (&x->policy);
   v2c_pkgs_free_contents (&x->pkgs);
   v2c_users_free_contents (&x->users);
   memset (&x->pkgs, 0, sizeof x->pkgs);
@@ -1346,7 +1228,6 @@ reset_run (struct v2c_extract *x)
   x->hl = NULL;
   x->hl_cap = x->hl_n = 0;
   memset (x->layers, 0, sizeof x->layers);
-  x->nlayers = 0;
   x->depth = 0;
 }
 
@@ -1405,7 +1286,7 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
     v2c_set_error (&x->err, 0, "no image open (v2c_extract_open)");
     goto out;
   }
-  for (i = 0; i < x->nlayers; i++) {
+  for (i = 0; i < x->policy.nlayers; i++) {
     struct v2c_layer_writer *w = v2c_oci_layer_begin (x->oci);
     if (w == NULL
         || v2c_layer_writer_set_compression (w, x->comp, x->level) == -1
@@ -1451,7 +1332,7 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
            json_string_value (json_object_get (plan, "name")))
            == -1
       || v2c_oci_add_annotation (x->oci, "io.v2c.image.strategy",
-                                 x->split ? "split" : "single")
+                                 x->policy.split ? "split" : "single")
            == -1
       || v2c_oci_close (x->oci, ref, x->newest) == -1) {
     copy_error (x, x->oci, NULL);
@@ -1497,10 +1378,11 @@ v2c_extract_summary (const struct v2c_extract *x)
   }
   {
     size_t j = 0;
-    for (i = 0; i < x->nlayers && j < n; i++)
-      if (x->layers[i].entries > 0 || x->nlayers == 1) {
+    for (i = 0; i < x->policy.nlayers && j < n; i++)
+      if (x->layers[i].entries > 0 || x->policy.nlayers == 1) {
         json_t *l = json_array_get (layers, j++);
-        json_object_set_new (l, "name", json_string (x->layers[i].name));
+        json_object_set_new (l, "name",
+                             json_string (x->policy.layers[i].name));
         json_object_set_new (l, "entries",
                              json_integer ((json_int_t) x->layers[i].entries));
         json_object_set_new (
