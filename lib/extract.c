@@ -33,15 +33,14 @@
 #include <openssl/evp.h>
 
 #include "extract.h"
+#include "extract-walk.h"
 #include "inspect-private.h"
 #include "layer-policy.h"
 #include "plan.h"
 #include "v2c-internal.h"
 
 #define CHUNK (2u << 20)       /* bytes per pread reply (protocol max 4 MiB) */
-#define STAT_BATCH 1000        /* names per lstatnslist call */
 #define MAX_DEPTH 256
-#define MAX_DIR_NAMES 1000000
 #define MAX_PATTERNS 4096
 
 enum { W_ALL, W_CONTENTS, W_FILES };     /* what an exclude drops */
@@ -100,7 +99,8 @@ struct v2c_extract {
   int64_t newest;
   uint64_t skipped_secrets, skipped_excluded, skipped_devices,
     skipped_unlayered;
-  uint64_t n_pread, n_checksum, checksum_bytes, n_dirs;
+  uint64_t n_pread, n_checksum, checksum_bytes;
+  struct v2c_guest_walk walk;
   struct v2c_oci *oci;
   char *manifest;
   char *ref; /* the image's ref name, after a run */
@@ -210,13 +210,7 @@ message (struct v2c_extract *x, enum v2c_msg_level level, const char *fmt,
 static int
 guest_error (struct v2c_extract *x, const char *what, const char *path)
 {
-  const char *e = guestfs_last_error (x->h);
-  int errnum = guestfs_last_errno (x->h);
-
-  return v2c_set_error (&x->err, 0, "can't %s '%s' in the guest: %s%s%s",
-                        what, path, e ? e : "unknown error",
-                        errnum > 0 && (e == NULL || strstr (e, strerror (errnum)) == NULL) ? ": " : "",
-                        errnum > 0 && (e == NULL || strstr (e, strerror (errnum)) == NULL) ? strerror (errnum) : "");
+  return v2c_guest_walk_error (x->h, &x->err, what, path);
 }
 
 /* Take over the error of another handle (its message already names the
@@ -785,28 +779,12 @@ include_below (struct v2c_extract *x, const char *dir)
   return 0;
 }
 
-static int cmp_str (const void *a, const void *b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-static int walk_dir (struct v2c_extract *x, const char *dir, int state);
-
-/* xattrs worth keeping in an image: not SELinux labels or IMA/EVM
- * signatures of the source host. */
+/* One entry of the guest: skip it, or write it into its layer (a
+ * directory, then what is below it). */
 static int
-keep_xattr (const char *name)
-{
-  return strcmp (name, "security.selinux") != 0
-         && strcmp (name, "security.ima") != 0
-         && strcmp (name, "security.evm") != 0
-         && strncmp (name, "trusted.", 8) != 0;
-}
-
-static int
-visit (struct v2c_extract *x, const char *path,
-       const struct guestfs_statns *st, const char *target,
-       const struct v2c_xattr *xa, size_t nxa, int state)
+visit_entry (struct v2c_extract *x, const char *path,
+             const struct guestfs_statns *st, const char *target,
+             const struct v2c_xattr *xa, size_t nxa, int state)
 {
   int isdir = S_ISDIR (st->st_mode), emit, child = S_KEEP, descend = 0;
   size_t i;
@@ -904,181 +882,18 @@ visit (struct v2c_extract *x, const char *path,
         x->skipped_unlayered++;
     } else
       x->skipped_excluded++;
-    r = descend ? walk_dir (x, path, child) : 0;
+    r = descend ? v2c_guest_walk_dir (&x->walk, path, child) : 0;
     x->depth--;
     return r;
   }
 }
 
+/* The walker's callback. */
 static int
-walk_dir (struct v2c_extract *x, const char *dir, int state)
+visit (void *opaque, const struct v2c_walk_entry *e, int state)
 {
-  struct guestfs_dirent_list *dl = guestfs_readdir (x->h, dir);
-  char **names = NULL, *path = NULL;
-  size_t n = 0, i, b, dlen = strlen (dir);
-  int r = -1;
-
-  if (dl == NULL)
-    return guest_error (x, "list", dir);
-  x->n_dirs++;
-  if (dl->len > MAX_DIR_NAMES) {
-    v2c_set_error (&x->err, 0, "'%s' has more than %d entries", dir,
-                   MAX_DIR_NAMES);
-    goto out;
-  }
-  names = calloc (dl->len + 1, sizeof *names);
-  if (names == NULL) {
-    v2c_set_error (&x->err, ENOMEM, "out of memory");
-    goto out;
-  }
-  for (i = 0; i < dl->len; i++)
-    if (strcmp (dl->val[i].name, ".") != 0
-        && strcmp (dl->val[i].name, "..") != 0)
-      names[n++] = dl->val[i].name;
-  qsort (names, n, sizeof *names, cmp_str);
-
-  for (b = 0; b < n; b += STAT_BATCH) {
-    size_t cnt = n - b < STAT_BATCH ? n - b : STAT_BATCH, nl = 0, k;
-    char *saved = names[b + cnt];
-    struct guestfs_statns_list *sl = NULL;
-    struct guestfs_xattr_list *xl = NULL;
-    char **links = NULL, **targets = NULL;
-    size_t *xstart = NULL, *xcount = NULL;
-    struct v2c_xattr *xa = NULL;
-
-    names[b + cnt] = NULL;
-    sl = guestfs_lstatnslist (x->h, dir, &names[b]);
-    names[b + cnt] = saved;
-    if (sl == NULL) {
-      guest_error (x, "lstat the entries of", dir);
-      goto batch_out;
-    }
-    if (sl->len != cnt) {
-      v2c_set_error (&x->err, 0, "'%s': lstatnslist gave %u answers for "
-                     "%zu names", dir, sl->len, cnt);
-      goto batch_out;
-    }
-    links = calloc (cnt + 1, sizeof *links);
-    xstart = calloc (cnt, sizeof *xstart);
-    xcount = calloc (cnt, sizeof *xcount);
-    if (links == NULL || xstart == NULL || xcount == NULL) {
-      v2c_set_error (&x->err, ENOMEM, "out of memory");
-      goto batch_out;
-    }
-    for (k = 0; k < cnt; k++)
-      if (S_ISLNK (sl->val[k].st_mode))
-        links[nl++] = names[b + k];
-    if (nl) {
-      size_t m = 0;
-      targets = guestfs_readlinklist (x->h, dir, links);
-      if (targets == NULL) {
-        guest_error (x, "read the symlinks of", dir);
-        goto batch_out;
-      }
-      while (targets[m])
-        m++;
-      if (m != nl) {
-        v2c_set_error (&x->err, 0, "'%s': readlinklist gave %zu answers "
-                       "for %zu links", dir, m, nl);
-        goto batch_out;
-      }
-    }
-    names[b + cnt] = NULL;
-    xl = guestfs_lxattrlist (x->h, dir, &names[b]);
-    names[b + cnt] = saved;
-    if (xl == NULL) {
-      guest_error (x, "read the extended attributes in", dir);
-      goto batch_out;
-    }
-    /* lxattrlist: per name, a header entry ("" = count) then its
-     * attributes; keep the ones an image wants */
-    xa = calloc (xl->len + 1, sizeof *xa);
-    if (xa == NULL) {
-      v2c_set_error (&x->err, ENOMEM, "out of memory");
-      goto batch_out;
-    }
-    {
-      size_t pos = 0, out = 0;
-      for (k = 0; k < cnt; k++) {
-        char num[24];
-        unsigned long c;
-        size_t m, vl;
-        if (pos >= xl->len || xl->val[pos].attrname[0] != '\0') {
-          v2c_set_error (&x->err, 0, "'%s': bad lxattrlist reply", dir);
-          goto batch_out;
-        }
-        vl = xl->val[pos].attrval_len < sizeof num - 1
-               ? xl->val[pos].attrval_len : sizeof num - 1;
-        memcpy (num, xl->val[pos].attrval, vl);
-        num[vl] = '\0';
-        c = strtoul (num, NULL, 10);
-        pos++;
-        if (c > xl->len - pos) {
-          v2c_set_error (&x->err, 0, "'%s': bad lxattrlist reply", dir);
-          goto batch_out;
-        }
-        xstart[k] = out;
-        for (m = 0; m < c; m++, pos++)
-          if (keep_xattr (xl->val[pos].attrname)
-              && xcount[k] < V2C_LAYER_MAX_XATTRS) {
-            xa[out].name = xl->val[pos].attrname;
-            xa[out].value = xl->val[pos].attrval;
-            xa[out].len = xl->val[pos].attrval_len;
-            out++;
-            xcount[k]++;
-          }
-      }
-    }
-    {
-      size_t li = 0;
-      for (k = 0; k < cnt; k++) {
-        const char *target = NULL;
-        int rr;
-        if (S_ISLNK (sl->val[k].st_mode))
-          target = targets[li++];
-        free (path);
-        if (asprintf (&path, "%s%s%s", dir, dlen > 1 ? "/" : "",
-                      names[b + k]) == -1) {
-          path = NULL;
-          v2c_set_error (&x->err, ENOMEM, "out of memory");
-          goto batch_out;
-        }
-        if (strlen (path) > V2C_LAYER_MAX_PATH) {
-          v2c_set_error (&x->err, 0, "a path in '%s' is longer than %d "
-                         "bytes", dir, V2C_LAYER_MAX_PATH);
-          goto batch_out;
-        }
-        rr = visit (x, path, &sl->val[k], target,
-                    xcount[k] ? &xa[xstart[k]] : NULL, xcount[k], state);
-        if (rr == -1)
-          goto batch_out;
-      }
-    }
-    r = 0;
-  batch_out:
-    if (targets) {
-      for (k = 0; targets[k]; k++)
-        free (targets[k]);
-      free (targets);
-    }
-    free (links);
-    free (xstart);
-    free (xcount);
-    free (xa);
-    if (sl)
-      guestfs_free_statns_list (sl);
-    if (xl)
-      guestfs_free_xattr_list (xl);
-    if (r == -1)
-      goto out;
-    r = -1;
-  }
-  r = 0;
- out:
-  free (path);
-  free (names);
-  guestfs_free_dirent_list (dl);
-  return r;
+  return visit_entry (opaque, e->path, e->st, e->target, e->xattrs,
+                      e->nxattrs, state);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1264,7 +1079,7 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
   x->newest = 0;
   x->skipped_secrets = x->skipped_excluded = x->skipped_devices = 0;
   x->skipped_unlayered = 0;
-  x->n_pread = x->n_checksum = x->checksum_bytes = x->n_dirs = 0;
+  x->n_pread = x->n_checksum = x->checksum_bytes = 0;
   x->h = v2c_guest_handle (g);
   if (x->h == NULL)
     return v2c_set_error (&x->err, 0, "the guest is not launched");
@@ -1308,13 +1123,18 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
   x->stack[0].path = "/";
   x->depth = 1;
   t = now ();
-  if (walk_dir (x, "/", S_KEEP) == -1)
+  x->walk.h = x->h;
+  x->walk.err = &x->err;
+  x->walk.fn = visit;
+  x->walk.opaque = x;
+  x->walk.n_dirs = 0;
+  if (v2c_guest_walk_dir (&x->walk, "/", S_KEEP) == -1)
     goto out;
   x->depth = 0;
   message (x, V2C_MSG_VERBOSE, "walk: %llu directories, %llu preads, "
            "%llu bytes of file data, %llu in-guest checksums of large "
            "package files (%llu bytes) (%.2f s)",
-           (unsigned long long) x->n_dirs, (unsigned long long) x->n_pread,
+           (unsigned long long) x->walk.n_dirs, (unsigned long long) x->n_pread,
            (unsigned long long) x->done, (unsigned long long) x->n_checksum,
            (unsigned long long) x->checksum_bytes, now () - t);
   t = now ();
