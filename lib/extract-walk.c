@@ -39,11 +39,12 @@ v2c_guest_walk_error (guestfs_h *h, struct v2c_err *err, const char *what,
 {
   const char *e = guestfs_last_error (h);
   int errnum = guestfs_last_errno (h);
+  /* the errno's text, unless the message says it already */
+  int add = errnum > 0 && (e == NULL || strstr (e, strerror (errnum)) == NULL);
 
   return v2c_set_error (err, 0, "can't %s '%s' in the guest: %s%s%s",
                         what, path, e ? e : "unknown error",
-                        errnum > 0 && (e == NULL || strstr (e, strerror (errnum)) == NULL) ? ": " : "",
-                        errnum > 0 && (e == NULL || strstr (e, strerror (errnum)) == NULL) ? strerror (errnum) : "");
+                        add ? ": " : "", add ? strerror (errnum) : "");
 }
 
 static int cmp_str (const void *a, const void *b)
