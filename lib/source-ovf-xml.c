@@ -124,7 +124,7 @@ ovf_attr_str (struct ovf_state *st, const xmlNode *n, const char *name)
  * the plain one-text-node case is compared in place. */
 bool
 ovf_attr_eq (struct ovf_state *st, const xmlNode *n, const char *name,
-         const char *value)
+             const char *value)
 {
   xmlAttrPtr a = find_attr (n, name);
   char *v;
@@ -330,8 +330,9 @@ parse_byte_units (const char *u, uint64_t *mul, unsigned *div)
 /* quantity * units in bytes, at most max.  what names the number for
  * the error message. */
 int
-ovf_scaled_bytes (struct ovf_state *st, const char *what, const char *quantity,
-              const char *units, uint64_t max, uint64_t *bytes)
+ovf_scaled_bytes (struct ovf_state *st, const char *what,
+                  const char *quantity, const char *units, uint64_t max,
+                  uint64_t *bytes)
 {
   uint64_t q, mul, b;
   unsigned div;

@@ -419,7 +419,7 @@ fill_from_disk (struct ovf_state *st, xmlNodePtr vs, struct v2c_vm_disk *d,
   snprintf (what, sizeof what, "'ovf:capacity' of disk '%.80s'", id);
   if (cap && *cap) {
     if (ovf_scaled_bytes (st, what, prop ? prop : cap, units,
-                      V2C_MAX_CAPACITY_BYTES, &bytes)
+                          V2C_MAX_CAPACITY_BYTES, &bytes)
         == -1)
       return -1;
     d->capacity_bytes = (int64_t) bytes;
