@@ -2,23 +2,17 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The guest's filesystems into OCI layers, in one pass over the tree.
+ * The guest's filesystems into OCI layers, in one pass over the tree:
+ * the driver of v2c-extract.  The guest walker (lib/extract-walk.c)
+ * hands every entry over in sorted order; here it is kept or skipped
+ * (secrets, the plan's excludes and volumes, --include/--exclude), and
+ * lib/extract-emit.c writes what is kept into the layer that the layer
+ * policy (lib/layer-policy.c) chooses.  Entries come out in the order
+ * the layer writer wants, so nothing is staged.
  *
- * libguestfs's tar-out streams entries in the filesystem's hash order,
- * so the walk is done here: every directory is listed (readdir), its
- * names sorted, their metadata fetched in batches (lstatnslist,
- * readlinklist, lxattrlist) and file data read in 2 MiB pread replies.
- * Entries come out in the order the layer writer wants, so nothing is
- * staged: memory is O(largest directory + depth).
- *
- * Each entry goes to one layer.  With the "split" strategy: files that
- * a package owns and that still have the package manager's checksum go
- * to "os"; changed package files and /etc to "config"; the rest to
- * "app".  A directory is written where it is classified, and again
- * into any other layer that has something below it, so every layer
- * carries the parents of its entries.  Directories of the "os" layer get
- * mtime 0, so VMs installed from the same packages at different times
- * share that layer byte for byte.
+ * A directory is written where it is classified, and again into any
+ * other layer that has something below it, so every layer carries the
+ * parents of its entries.
  */
 #include <config.h>
 
@@ -29,248 +23,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <guestfs.h>
-#include <openssl/evp.h>
-
-#include "extract.h"
-#include "inspect-private.h"
+#include "extract-private.h"
 #include "plan.h"
-#include "v2c-internal.h"
-
-#define CHUNK (2u << 20)       /* bytes per pread reply (protocol max 4 MiB) */
-#define STAT_BATCH 1000        /* names per lstatnslist call */
-#define MAX_DEPTH 256
-#define MAX_DIR_NAMES 1000000
-#define MAX_LAYERS 8
-#define MAX_PATTERNS 4096
-
-enum { W_ALL, W_CONTENTS, W_FILES };     /* what an exclude drops */
-enum { S_KEEP, S_CONTENTS, S_FILES };    /* state a directory passes on */
-
-struct pattern {
-  char *glob;
-  int what;
-};
-
-struct xlayer {
-  const char *name;          /* borrowed from the plan */
-  const json_t *includes, *excludes;
-  int is_os;
-  struct v2c_layer_writer *w;
-  uint64_t entries, data_bytes;
-};
-
-struct owned {
-  char *path;
-  const char *digest;        /* borrowed from pkgs, NULL when none */
-};
-
-struct frame {
-  const char *path;          /* absolute, "/usr/lib" */
-  struct v2c_layer_entry e;
-  unsigned emitted;          /* bit i: written to layer i */
-};
-
-struct hardlink {
-  int64_t dev, ino;
-  char *path;                /* absolute */
-  int layer;
-};
-
-struct v2c_extract {
-  struct v2c_err err;
-  v2c_message_cb msg_cb;
-  void *msg_opaque;
-  v2c_progress_cb prog_cb;
-  void *prog_opaque;
-  enum v2c_compression comp;
-  int level, threads;
-  struct pattern *cli_inc, *cli_exc;
-  size_t ncli_inc, ncli_exc;
-  volatile sig_atomic_t *cancel;
-
-  /* one run */
-  guestfs_h *h;
-  struct pattern *exc;       /* plan excludes then command-line ones */
-  size_t nexc;
-  const char **volumes, **secrets;
-  size_t nvolumes, nsecrets;
-  struct xlayer layers[MAX_LAYERS];
-  size_t nlayers;
-  int split, os_layer, config_layer, app_layer;
-  struct v2c_pkgs pkgs;
-  struct owned *own;
-  size_t nown;
-  struct v2c_users users;
-  struct frame stack[MAX_DEPTH];
-  size_t depth;
-  struct hardlink *hl;
-  size_t hl_cap, hl_n;
-  uint64_t done, total;
-  int64_t newest;
-  uint64_t skipped_secrets, skipped_excluded, skipped_devices,
-    skipped_unlayered;
-  uint64_t n_pread, n_checksum, checksum_bytes, n_dirs;
-  struct v2c_oci *oci;
-  char *manifest;
-  char *ref; /* the image's ref name, after a run */
-};
-
-/* ------------------------------------------------------------------ */
-/* Patterns                                                            */
-
-static int
-class_match (const char **pp, char c)
-{
-  const char *p = *pp + 1;
-  int neg = 0, hit = 0;
-
-  if (*p == '!' || *p == '^') {
-    neg = 1;
-    p++;
-  }
-  if (*p == ']') {               /* a leading ']' is literal */
-    hit |= c == ']';
-    p++;
-  }
-  for (; *p && *p != ']'; p++) {
-    if (p[1] == '-' && p[2] && p[2] != ']') {
-      hit |= (unsigned char) c >= (unsigned char) p[0]
-             && (unsigned char) c <= (unsigned char) p[2];
-      p += 2;
-    } else
-      hit |= c == *p;
-  }
-  if (*p != ']')
-    return -1;                   /* unterminated: '[' is literal */
-  *pp = p + 1;
-  return hit != neg;
-}
-
-/* Iterative glob with one backtracking point per star kind, so hostile
- * patterns cost O(len(pattern) * len(path)).  A "**" between two slashes
- * also matches no component at all: "/srv/ ** /x" (without the spaces)
- * matches "/srv/x". */
-int
-v2c_extract_match (const char *pat, const char *s)
-{
-  const char *start = pat;
-  const char *star_p = NULL, *star_s = NULL;     /* last "*" */
-  const char *dstar_p = NULL, *dstar_s = NULL;   /* last "**" */
-  int dstar_whole = 0;   /* "**" between slashes: resume only after a
-                            '/' of the path */
-
-  while (*s) {
-    if (*pat == '*' && pat[1] == '*') {
-      int after_slash = pat > start && pat[-1] == '/';
-      while (*pat == '*')
-        pat++;
-      dstar_whole = after_slash && *pat == '/';
-      if (dstar_whole)
-        pat++;                   /* "**" + "/" may match nothing */
-      dstar_p = pat;
-      dstar_s = s;
-      star_p = NULL;
-      continue;
-    }
-    if (*pat == '*') {
-      pat++;
-      star_p = pat;
-      star_s = s;
-      continue;
-    }
-    if (*pat == '[') {
-      const char *q = pat;
-      int r = class_match (&q, *s);
-      if (r == 1 && *s != '/') {
-        pat = q;
-        s++;
-        continue;
-      }
-      if (r == -1 && *s == '[') {
-        pat++;
-        s++;
-        continue;
-      }
-    } else if (*pat && (*pat == *s || (*pat == '?' && *s != '/'))) {
-      pat++;
-      s++;
-      continue;
-    }
-    /* mismatch: let the last "*" eat one more byte (not a '/'), else
-     * the last "**" one more byte (or one more component when it stands
-     * between slashes) */
-    if (star_p && *star_s != '/') {
-      pat = star_p;
-      s = ++star_s;
-      continue;
-    }
-    if (dstar_p) {
-      if (dstar_whole) {
-        const char *slash = strchr (dstar_s, '/');
-        if (slash == NULL)
-          return 0;
-        dstar_s = slash + 1;
-      } else
-        dstar_s++;
-      pat = dstar_p;
-      s = dstar_s;
-      star_p = NULL;
-      continue;
-    }
-    return 0;
-  }
-  while (*pat == '*')
-    pat++;
-  return *pat == '\0';
-}
-
-int
-v2c_extract_covers (const char *pat, const char *path)
-{
-  char buf[V2C_LAYER_MAX_PATH + 1];
-  size_t len = strlen (path), i;
-
-  if (v2c_extract_match (pat, path))
-    return 1;
-  if (len > V2C_LAYER_MAX_PATH)
-    return 0;
-  memcpy (buf, path, len + 1);
-  for (i = len; i > 1; i--)
-    if (buf[i - 1] == '/') {
-      buf[i - 1] = '\0';
-      if (i - 1 > 0 && v2c_extract_match (pat, buf))
-        return 1;
-    }
-  return 0;
-}
-
-/* Could a pattern match something strictly below dir?  Compares the
- * literal part before the first wildcard. */
-static int
-may_match_below (const char *pat, const char *dir)
-{
-  size_t lit = strcspn (pat, "*?["), dlen = strlen (dir);
-
-  if (strcmp (dir, "/") == 0)
-    return 1;
-  if (lit > dlen)
-    return strncmp (pat, dir, dlen) == 0 && pat[dlen] == '/';
-  /* the wildcard starts within dir's length: compare what is literal */
-  return strncmp (pat, dir, lit) == 0;
-}
-
-static int
-json_list_covers (const json_t *list, const char *path)
-{
-  size_t i;
-  json_t *v;
-
-  json_array_foreach (list, i, v)
-    if (json_is_string (v) && v2c_extract_covers (json_string_value (v), path))
-      return 1;
-  return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* Handle                                                              */
@@ -373,28 +127,7 @@ message (struct v2c_extract *x, enum v2c_msg_level level, const char *fmt,
   x->msg_cb (x->msg_opaque, level, buf);
 }
 
-static int
-guest_error (struct v2c_extract *x, const char *what, const char *path)
-{
-  const char *e = guestfs_last_error (x->h);
-  int errnum = guestfs_last_errno (x->h);
 
-  return v2c_set_error (&x->err, 0, "can't %s '%s' in the guest: %s%s%s",
-                        what, path, e ? e : "unknown error",
-                        errnum > 0 && (e == NULL || strstr (e, strerror (errnum)) == NULL) ? ": " : "",
-                        errnum > 0 && (e == NULL || strstr (e, strerror (errnum)) == NULL) ? strerror (errnum) : "");
-}
-
-/* Take over the error of another handle (its message already names the
- * errno). */
-static int
-copy_error (struct v2c_extract *x, const void *handle, const char *prefix)
-{
-  v2c_set_error (&x->err, 0, "%s%s", prefix ? prefix : "",
-                 v2c_error_string (handle));
-  x->err.errnum = v2c_errno (handle);
-  return -1;
-}
 
 static double
 now (void)
@@ -404,52 +137,13 @@ now (void)
   return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-static int
-cancelled (struct v2c_extract *x)
-{
-  if (x->cancel && *x->cancel)
-    return v2c_set_error (&x->err, EINTR, "interrupted");
-  return 0;
-}
 
 /* ------------------------------------------------------------------ */
 /* What the package manager owns                                       */
 
-static int
-cmp_owned (const void *a, const void *b)
-{
-  const struct owned *x = a, *y = b;
-  return strcmp (x->path, y->path);
-}
-
-static int
-add_owned (struct v2c_extract *x, size_t *cap, const char *path,
-           const char *digest)
-{
-  if (x->nown == *cap) {
-    size_t n = *cap ? *cap * 2 : 4096;
-    struct owned *v = realloc (x->own, n * sizeof *v);
-    if (v == NULL)
-      return v2c_set_error (&x->err, ENOMEM, "out of memory");
-    x->own = v;
-    *cap = n;
-  }
-  x->own[x->nown].path = strdup (path);
-  x->own[x->nown].digest = digest;
-  if (x->own[x->nown].path == NULL)
-    return v2c_set_error (&x->err, ENOMEM, "out of memory");
-  x->nown++;
-  return 0;
-}
-
 /* Merged /usr: a package lists /bin/ls, the walk meets /usr/bin/ls. */
-struct alias {
-  char from[16];
-  char to[64];
-};
-
 static size_t
-read_aliases (struct v2c_extract *x, struct alias *al, size_t max)
+read_aliases (struct v2c_extract *x, struct v2c_path_alias *al, size_t max)
 {
   static const char *const tops[] = { "bin", "sbin", "lib", "lib32",
                                       "lib64", "libx32" };
@@ -483,9 +177,8 @@ load_packages (struct v2c_extract *x)
 {
   static const char *const pre[] = { "/var/lib/dpkg/info", NULL };
   struct v2c_fs *fs = v2c_fs_open_guest (x->h, &x->err);
-  struct alias al[6];
-  size_t nal, cap = 0, i, j, k;
-  int r;
+  struct v2c_path_alias al[6];
+  size_t nal;
 
   if (fs == NULL)
     return -1;
@@ -498,483 +191,12 @@ load_packages (struct v2c_extract *x)
   }
   v2c_fs_free (fs);
   nal = read_aliases (x, al, sizeof al / sizeof *al);
-  for (i = 0; i < x->pkgs.n; i++)
-    for (j = 0; j < x->pkgs.v[i].nfiles; j++) {
-      const struct v2c_pkg_file *f = &x->pkgs.v[i].files[j];
-      if (f->path == NULL || f->path[0] != '/')
-        continue;
-      if (add_owned (x, &cap, f->path, f->digest) == -1)
-        return -1;
-      for (k = 0; k < nal; k++) {
-        size_t fl = strlen (al[k].from);
-        char *alt;
-        if (strncmp (f->path, al[k].from, fl) != 0)
-          continue;
-        if (asprintf (&alt, "%s%s", al[k].to, f->path + fl) == -1)
-          return v2c_set_error (&x->err, ENOMEM, "out of memory");
-        r = add_owned (x, &cap, alt, f->digest);
-        free (alt);
-        if (r == -1)
-          return -1;
-      }
-    }
-  qsort (x->own, x->nown, sizeof *x->own, cmp_owned);
-  /* duplicates (a directory in many packages): keep one, with a digest
-   * if any has one */
-  for (i = 0, j = 0; i < x->nown; i++) {
-    if (j > 0 && strcmp (x->own[j - 1].path, x->own[i].path) == 0) {
-      if (x->own[j - 1].digest == NULL)
-        x->own[j - 1].digest = x->own[i].digest;
-      free (x->own[i].path);
-      continue;
-    }
-    x->own[j++] = x->own[i];
-  }
-  x->nown = j;
-  message (x, V2C_MSG_VERBOSE, "%zu packages own %zu paths", x->pkgs.n,
-           x->nown);
-  return 0;
-}
-
-static const struct owned *
-find_owned (struct v2c_extract *x, const char *path)
-{
-  struct owned key = { (char *) path, NULL };
-  return bsearch (&key, x->own, x->nown, sizeof *x->own, cmp_owned);
-}
-
-static const EVP_MD *
-digest_md (size_t hexlen, const char **name)
-{
-  switch (hexlen) {
-  case 32: *name = "md5"; return EVP_md5 ();
-  case 40: *name = "sha1"; return EVP_sha1 ();
-  case 56: *name = "sha224"; return EVP_sha224 ();
-  case 64: *name = "sha256"; return EVP_sha256 ();
-  case 96: *name = "sha384"; return EVP_sha384 ();
-  case 128: *name = "sha512"; return EVP_sha512 ();
-  default: return NULL;
-  }
-}
-
-/* ------------------------------------------------------------------ */
-/* Writing entries                                                     */
-
-static const char *
-user_name (struct v2c_extract *x, uint32_t id, int group)
-{
-  size_t i;
-
-  for (i = 0; i < x->users.n; i++)
-    if (!x->users.v[i].is_group == !group
-        && (group ? x->users.v[i].gid : x->users.v[i].uid) == id)
-      return x->users.v[i].name;
-  return NULL;
-}
-
-static int
-layer_add (struct v2c_extract *x, int li, const struct v2c_layer_entry *e)
-{
-  struct xlayer *l = &x->layers[li];
-
-  if (v2c_layer_writer_add (l->w, e) == -1) {
-    char prefix[64];
-    snprintf (prefix, sizeof prefix, "layer '%s': ", l->name);
-    return copy_error (x, l->w, prefix);
-  }
-  l->entries++;
-  return 0;
-}
-
-/* Write the directories above the entry at depth x->depth that layer li
- * does not have yet. */
-static int
-emit_parents (struct v2c_extract *x, int li)
-{
-  size_t i;
-
-  for (i = 1; i < x->depth; i++) {    /* stack[0] is "/" */
-    struct frame *f = &x->stack[i];
-    struct v2c_layer_entry e;
-
-    if (f->emitted & (1u << li))
-      continue;
-    e = f->e;
-    if (x->layers[li].is_os)
-      e.mtime = 0, e.mtime_nsec = 0;
-    if (layer_add (x, li, &e) == -1)
-      return -1;
-    f->emitted |= 1u << li;
-  }
-  return 0;
-}
-
-static int
-fill_entry (struct v2c_extract *x, struct v2c_layer_entry *e,
-            const char *path, const struct guestfs_statns *st,
-            const char *target, const struct v2c_xattr *xa, size_t nxa)
-{
-  memset (e, 0, sizeof *e);
-  e->path = path + 1;
-  if (S_ISDIR (st->st_mode))
-    e->type = V2C_FS_DIR;
-  else if (S_ISLNK (st->st_mode))
-    e->type = V2C_FS_LNK;
-  else
-    e->type = V2C_FS_REG;
-  e->mode = st->st_mode & 07777;
-  if (st->st_uid < 0 || st->st_uid > UINT32_MAX || st->st_gid < 0
-      || st->st_gid > UINT32_MAX)
-    return v2c_set_error (&x->err, 0, "'%s' has a bad owner", path);
-  e->uid = (uint32_t) st->st_uid;
-  e->gid = (uint32_t) st->st_gid;
-  e->uname = user_name (x, e->uid, 0);
-  e->gname = user_name (x, e->gid, 1);
-  e->size = e->type == V2C_FS_REG ? st->st_size : 0;
-  e->mtime = st->st_mtime_sec;
-  e->mtime_nsec = st->st_mtime_nsec >= 0 && st->st_mtime_nsec < 1000000000
-                    ? (uint32_t) st->st_mtime_nsec : 0;
-  e->link_target = target;
-  e->xattrs = xa;
-  e->nxattrs = nxa;
-  if (e->type == V2C_FS_REG && e->size < 0)
-    return v2c_set_error (&x->err, 0, "'%s' has a bad size", path);
-  return 0;
-}
-
-static void
-progress (struct v2c_extract *x)
-{
-  if (x->prog_cb)
-    x->prog_cb (x->prog_opaque, "extracting",
-                x->done, x->total > x->done ? x->total : x->done);
-}
-
-/* pread up to want bytes at off; the reply is malloc'd (free it). */
-static char *
-read_chunk (struct v2c_extract *x, const char *path, int64_t off,
-            size_t want, size_t *got)
-{
-  char *b = guestfs_pread (x->h, path, (int) want, off, got);
-
-  x->n_pread++;
-
-  if (b == NULL) {
-    guest_error (x, "read", path);
-    return NULL;
-  }
-  if (*got == 0) {
-    free (b);
-    v2c_set_error (&x->err, 0, "can't read '%s' in the guest: it ends at "
-                   "%lld bytes, before its size", path, (long long) off);
-    return NULL;
-  }
-  return b;
-}
-
-static int
-write_data (struct v2c_extract *x, int li, const char *buf, size_t len)
-{
-  struct xlayer *l = &x->layers[li];
-
-  if (v2c_layer_writer_write_data (l->w, buf, len) == -1) {
-    char prefix[64];
-    snprintf (prefix, sizeof prefix, "layer '%s': ", l->name);
-    return copy_error (x, l->w, prefix);
-  }
-  l->data_bytes += len;
-  x->done += len;
-  progress (x);
-  return 0;
-}
-
-/* The layer of an entry that is not a hard link to one already written.
- * first: the file's first bytes (whole file when *have == size), used to
- * check a package file's digest.  -1 when no layer takes it. */
-static int
-choose_layer (struct v2c_extract *x, const char *path,
-              const struct guestfs_statns *st, const char *first,
-              size_t have)
-{
-  size_t i;
-  int li = -1;
-
-  if (!x->split)
-    li = 0;
-  else {
-    for (i = 0; i < x->nlayers && li < 0; i++)
-      if (json_list_covers (x->layers[i].includes, path))
-        li = (int) i;
-    if (li < 0) {
-      const struct owned *o = find_owned (x, path);
-      if (o == NULL)
-        li = x->app_layer;
-      else if (!S_ISREG (st->st_mode) || o->digest == NULL)
-        li = x->os_layer;
-      else {
-        const char *alg;
-        const EVP_MD *md = digest_md (strlen (o->digest), &alg);
-        char hex[2 * EVP_MAX_MD_SIZE + 1];
-        unsigned char d[EVP_MAX_MD_SIZE];
-        unsigned dl = 0, k;
-
-        if (md == NULL)
-          li = x->config_layer;  /* a digest we can't check: keep apart */
-        else if ((int64_t) have == st->st_size) {
-          if (!EVP_Digest (first, have, d, &dl, md, NULL))
-            return v2c_set_error (&x->err, 0, "can't compute %s", alg) - 1;
-          for (k = 0; k < dl; k++)
-            sprintf (hex + 2 * k, "%02x", d[k]);
-          li = strcmp (hex, o->digest) == 0 ? x->os_layer : x->config_layer;
-        } else {
-          char *sum = guestfs_checksum (x->h, alg, path);
-          x->n_checksum++;
-          x->checksum_bytes += (uint64_t) st->st_size;
-          if (sum == NULL)
-            return guest_error (x, "checksum", path) - 1;
-          li = strcmp (sum, o->digest) == 0 ? x->os_layer : x->config_layer;
-          free (sum);
-        }
-      }
-    }
-  }
-  /* a layer's own excludes send the entry to the next layer */
-  while (li >= 0 && (size_t) li < x->nlayers
-         && json_list_covers (x->layers[li].excludes, path))
-    li++;
-  return (size_t) li < x->nlayers ? li : -1;
-}
-
-static struct hardlink *
-hl_find (struct v2c_extract *x, int64_t dev, int64_t ino, int insert)
-{
-  size_t i;
-
-  if (x->hl_cap == 0 || (insert && x->hl_n * 2 >= x->hl_cap)) {
-    size_t n = x->hl_cap ? x->hl_cap * 2 : 1024, k;
-    struct hardlink *t = calloc (n, sizeof *t);
-    if (t == NULL)
-      return NULL;
-    for (k = 0; k < x->hl_cap; k++)
-      if (x->hl[k].path) {
-        i = (size_t) ((uint64_t) x->hl[k].ino * 2654435761u + (uint64_t) x->hl[k].dev) % n;
-        while (t[i].path)
-          i = (i + 1) % n;
-        t[i] = x->hl[k];
-      }
-    free (x->hl);
-    x->hl = t;
-    x->hl_cap = n;
-  }
-  i = (size_t) ((uint64_t) ino * 2654435761u + (uint64_t) dev) % x->hl_cap;
-  while (x->hl[i].path) {
-    if (x->hl[i].dev == dev && x->hl[i].ino == ino)
-      return &x->hl[i];
-    i = (i + 1) % x->hl_cap;
-  }
-  return insert ? &x->hl[i] : NULL;
-}
-
-/* Files with holes (fewer blocks than their size says) are mapped
- * first: one read, noting the 4 KiB blocks that hold something; then
- * only those are read again and written, with the map in the header. */
-#define SPARSE_BLOCK 4096
-
-static int
-sparse_candidate (const struct guestfs_statns *st)
-{
-  return S_ISREG (st->st_mode) && st->st_size > 65536 && st->st_blocks >= 0
-         && st->st_blocks <= (st->st_size - 65536) / 512;
-}
-
-static int
-all_zero (const char *b, size_t len)
-{
-  return len == 0 || (b[0] == 0 && memcmp (b, b + 1, len - 1) == 0);
-}
-
-/* *n = 0 when the file is better written whole. */
-static int
-sparse_map (struct v2c_extract *x, const char *path, int64_t size,
-            uint64_t **map, size_t *n)
-{
-  uint64_t *m = NULL;
-  size_t cnt = 0, cap = 0;
-  int64_t off = 0;
-
-  *map = NULL;
-  *n = 0;
-  while (off < size) {
-    size_t want = size - off < (int64_t) CHUNK ? (size_t) (size - off) : CHUNK;
-    size_t got, p;
-    char *b;
-
-    if (cancelled (x) == -1 || (b = read_chunk (x, path, off, want, &got)) == NULL) {
-      free (m);
-      return -1;
-    }
-    if (got > want)
-      got = want;
-    for (p = 0; p < got; p += SPARSE_BLOCK) {
-      size_t len = got - p < SPARSE_BLOCK ? got - p : SPARSE_BLOCK;
-      uint64_t start = (uint64_t) off + p;
-      if (all_zero (b + p, len))
-        continue;
-      if (cnt && m[2 * cnt - 2] + m[2 * cnt - 1] == start) {
-        m[2 * cnt - 1] += len;
-        continue;
-      }
-      if (cnt == V2C_LAYER_MAX_SPARSE) {     /* too fragmented: whole */
-        free (b);
-        free (m);
-        return 0;
-      }
-      if (cnt == cap) {
-        size_t nc = cap ? cap * 2 : 64;
-        uint64_t *nm = realloc (m, nc * 2 * sizeof *nm);
-        if (nm == NULL) {
-          free (b);
-          free (m);
-          return v2c_set_error (&x->err, ENOMEM, "out of memory");
-        }
-        m = nm;
-        cap = nc;
-      }
-      m[2 * cnt] = start;
-      m[2 * cnt + 1] = len;
-      cnt++;
-    }
-    free (b);
-    off += (int64_t) got;
-  }
-  if (cnt == 0) {
-    /* all holes: one zero byte at the end keeps the size */
-    free (m);
-    if ((m = malloc (2 * sizeof *m)) == NULL)
-      return v2c_set_error (&x->err, ENOMEM, "out of memory");
-    m[0] = (uint64_t) size - 1;
-    m[1] = 1;
-    cnt = 1;
-  } else if (cnt == 1 && m[0] == 0 && m[1] == (uint64_t) size) {
-    free (m);
-    return 0;
-  }
-  *map = m;
-  *n = cnt;
-  return 0;
-}
-
-/* Write [off, end) of a file to layer li, reading it in CHUNK replies;
- * buf/have: bytes already read at off. */
-static int
-copy_range (struct v2c_extract *x, int li, const char *path, int64_t off,
-            int64_t end, char *buf, size_t have)
-{
-  if (buf && have) {
-    if ((int64_t) have > end - off)
-      have = (size_t) (end - off);
-    if (write_data (x, li, buf, have) == -1)
-      return -1;
-    off += (int64_t) have;
-  }
-  while (off < end) {
-    size_t want = end - off < (int64_t) CHUNK ? (size_t) (end - off) : CHUNK;
-    size_t got;
-    char *b;
-    int r;
-
-    if (cancelled (x) == -1
-        || (b = read_chunk (x, path, off, want, &got)) == NULL)
-      return -1;
-    if (got > want)
-      got = want;
-    r = write_data (x, li, b, got);
-    free (b);
-    if (r == -1)
-      return -1;
-    off += (int64_t) got;
-  }
-  return 0;
-}
-
-/* A non-directory entry. */
-static int
-emit_leaf (struct v2c_extract *x, const char *path,
-           const struct guestfs_statns *st, const char *target,
-           const struct v2c_xattr *xa, size_t nxa)
-{
-  struct v2c_layer_entry e;
-  char *first = NULL;
-  size_t have = 0, nmap = 0, k;
-  uint64_t *map = NULL;
-  int li, r = -1, sparse = sparse_candidate (st);
-  struct hardlink *h = NULL;
-
-  if (fill_entry (x, &e, path, st, target, xa, nxa) == -1)
+  if (v2c_layer_policy_add_packages (&x->policy, &x->pkgs, al, nal,
+                                     &x->err) == -1)
     return -1;
-  if (e.type == V2C_FS_REG && e.size > 0 && !sparse) {
-    size_t want = e.size < (int64_t) CHUNK ? (size_t) e.size : CHUNK;
-    first = read_chunk (x, path, 0, want, &have);
-    if (first == NULL)
-      return -1;
-  }
-  li = choose_layer (x, path, st, first, have);
-  if (li < -1)
-    goto out;
-  if (li == -1) {
-    x->skipped_unlayered++;
-    r = 0;
-    goto out;
-  }
-  if (e.type == V2C_FS_REG && st->st_nlink > 1) {
-    h = hl_find (x, st->st_dev, st->st_ino, 0);
-    if (h && h->layer == li) {
-      e.type = V2C_LAYER_HARDLINK;
-      e.link_target = h->path + 1;
-      e.size = 0;
-      h = NULL;
-    } else if (h == NULL) {
-      h = hl_find (x, st->st_dev, st->st_ino, 1);
-      if (h == NULL) {
-        v2c_set_error (&x->err, ENOMEM, "out of memory");
-        goto out;
-      }
-    } else
-      h = NULL;     /* in another layer: this one gets the data again */
-  }
-  if (e.type == V2C_FS_REG && sparse) {
-    if (sparse_map (x, path, e.size, &map, &nmap) == -1)
-      goto out;
-    e.sparse = map;
-    e.nsparse = nmap;
-  }
-  if (emit_parents (x, li) == -1 || layer_add (x, li, &e) == -1)
-    goto out;
-  if (h) {
-    h->dev = st->st_dev;
-    h->ino = st->st_ino;
-    h->layer = li;
-    if ((h->path = strdup (path)) == NULL) {
-      v2c_set_error (&x->err, ENOMEM, "out of memory");
-      goto out;
-    }
-    x->hl_n++;
-  }
-  if (e.mtime > x->newest)
-    x->newest = e.mtime;
-  if (e.type == V2C_FS_REG && nmap > 0) {
-    for (k = 0; k < nmap; k++)
-      if (copy_range (x, li, path, (int64_t) map[2 * k],
-                      (int64_t) (map[2 * k] + map[2 * k + 1]), NULL, 0) == -1)
-        goto out;
-  } else if (e.type == V2C_FS_REG && e.size > 0
-             && copy_range (x, li, path, 0, e.size, first, have) == -1)
-    goto out;
-  r = 0;
- out:
-  free (map);
-  free (first);
-  return r;
+  message (x, V2C_MSG_VERBOSE, "%zu packages own %zu paths", x->pkgs.n,
+           x->policy.nown);
+  return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1019,38 +241,22 @@ include_below (struct v2c_extract *x, const char *dir)
   size_t i;
 
   for (i = 0; i < x->ncli_inc; i++)
-    if (may_match_below (x->cli_inc[i].glob, dir))
+    if (v2c_extract_may_match_below (x->cli_inc[i].glob, dir))
       return 1;
   return 0;
 }
 
-static int cmp_str (const void *a, const void *b)
-{
-  return strcmp (*(char *const *) a, *(char *const *) b);
-}
-
-static int walk_dir (struct v2c_extract *x, const char *dir, int state);
-
-/* xattrs worth keeping in an image: not SELinux labels or IMA/EVM
- * signatures of the source host. */
+/* One entry of the guest: skip it, or write it into its layer (a
+ * directory, then what is below it). */
 static int
-keep_xattr (const char *name)
-{
-  return strcmp (name, "security.selinux") != 0
-         && strcmp (name, "security.ima") != 0
-         && strcmp (name, "security.evm") != 0
-         && strncmp (name, "trusted.", 8) != 0;
-}
-
-static int
-visit (struct v2c_extract *x, const char *path,
-       const struct guestfs_statns *st, const char *target,
-       const struct v2c_xattr *xa, size_t nxa, int state)
+visit_entry (struct v2c_extract *x, const char *path,
+             const struct guestfs_statns *st, const char *target,
+             const struct v2c_xattr *xa, size_t nxa, int state)
 {
   int isdir = S_ISDIR (st->st_mode), emit, child = S_KEEP, descend = 0;
   size_t i;
 
-  if (cancelled (x) == -1)
+  if (v2c_extract_cancelled (x) == -1)
     return -1;
   if (st->st_ino == -1)
     return v2c_set_error (&x->err, 0, "can't read '%s' in the guest: the "
@@ -1098,7 +304,7 @@ visit (struct v2c_extract *x, const char *path,
       x->skipped_excluded++;
       return 0;
     }
-    return emit_leaf (x, path, st, target, xa, nxa);
+    return v2c_extract_emit_leaf (x, path, st, target, xa, nxa);
   }
 
   descend = child != S_CONTENTS || include_below (x, path);
@@ -1113,28 +319,28 @@ visit (struct v2c_extract *x, const char *path,
     struct frame *f = &x->stack[x->depth];
     int r;
 
-    if (fill_entry (x, &f->e, path, st, NULL, xa, nxa) == -1)
+    if (v2c_extract_fill_entry (x, &f->e, path, st, NULL, xa, nxa) == -1)
       return -1;
     f->path = path;
     f->emitted = 0;
     x->depth++;
     if (emit) {
-      int li = choose_layer (x, path, st, NULL, 0);
+      int li = v2c_extract_choose_layer (x, path, st, NULL, 0);
       if (li < -1) {
         x->depth--;
         return -1;
       }
       if (li >= 0) {
         struct v2c_layer_entry e = f->e;
-        if (x->layers[li].is_os)
+        if (x->policy.layers[li].is_os)
           e.mtime = 0, e.mtime_nsec = 0;
         else if (e.mtime > x->newest)
           x->newest = e.mtime;
         /* parents first: the frame of this directory is the last one */
         x->depth--;
-        r = emit_parents (x, li);
+        r = v2c_extract_emit_parents (x, li);
         x->depth++;
-        if (r == -1 || layer_add (x, li, &e) == -1) {
+        if (r == -1 || v2c_extract_layer_add (x, li, &e) == -1) {
           x->depth--;
           return -1;
         }
@@ -1143,181 +349,18 @@ visit (struct v2c_extract *x, const char *path,
         x->skipped_unlayered++;
     } else
       x->skipped_excluded++;
-    r = descend ? walk_dir (x, path, child) : 0;
+    r = descend ? v2c_guest_walk_dir (&x->walk, path, child) : 0;
     x->depth--;
     return r;
   }
 }
 
+/* The walker's callback. */
 static int
-walk_dir (struct v2c_extract *x, const char *dir, int state)
+visit (void *opaque, const struct v2c_walk_entry *e, int state)
 {
-  struct guestfs_dirent_list *dl = guestfs_readdir (x->h, dir);
-  char **names = NULL, *path = NULL;
-  size_t n = 0, i, b, dlen = strlen (dir);
-  int r = -1;
-
-  if (dl == NULL)
-    return guest_error (x, "list", dir);
-  x->n_dirs++;
-  if (dl->len > MAX_DIR_NAMES) {
-    v2c_set_error (&x->err, 0, "'%s' has more than %d entries", dir,
-                   MAX_DIR_NAMES);
-    goto out;
-  }
-  names = calloc (dl->len + 1, sizeof *names);
-  if (names == NULL) {
-    v2c_set_error (&x->err, ENOMEM, "out of memory");
-    goto out;
-  }
-  for (i = 0; i < dl->len; i++)
-    if (strcmp (dl->val[i].name, ".") != 0
-        && strcmp (dl->val[i].name, "..") != 0)
-      names[n++] = dl->val[i].name;
-  qsort (names, n, sizeof *names, cmp_str);
-
-  for (b = 0; b < n; b += STAT_BATCH) {
-    size_t cnt = n - b < STAT_BATCH ? n - b : STAT_BATCH, nl = 0, k;
-    char *saved = names[b + cnt];
-    struct guestfs_statns_list *sl = NULL;
-    struct guestfs_xattr_list *xl = NULL;
-    char **links = NULL, **targets = NULL;
-    size_t *xstart = NULL, *xcount = NULL;
-    struct v2c_xattr *xa = NULL;
-
-    names[b + cnt] = NULL;
-    sl = guestfs_lstatnslist (x->h, dir, &names[b]);
-    names[b + cnt] = saved;
-    if (sl == NULL) {
-      guest_error (x, "lstat the entries of", dir);
-      goto batch_out;
-    }
-    if (sl->len != cnt) {
-      v2c_set_error (&x->err, 0, "'%s': lstatnslist gave %u answers for "
-                     "%zu names", dir, sl->len, cnt);
-      goto batch_out;
-    }
-    links = calloc (cnt + 1, sizeof *links);
-    xstart = calloc (cnt, sizeof *xstart);
-    xcount = calloc (cnt, sizeof *xcount);
-    if (links == NULL || xstart == NULL || xcount == NULL) {
-      v2c_set_error (&x->err, ENOMEM, "out of memory");
-      goto batch_out;
-    }
-    for (k = 0; k < cnt; k++)
-      if (S_ISLNK (sl->val[k].st_mode))
-        links[nl++] = names[b + k];
-    if (nl) {
-      size_t m = 0;
-      targets = guestfs_readlinklist (x->h, dir, links);
-      if (targets == NULL) {
-        guest_error (x, "read the symlinks of", dir);
-        goto batch_out;
-      }
-      while (targets[m])
-        m++;
-      if (m != nl) {
-        v2c_set_error (&x->err, 0, "'%s': readlinklist gave %zu answers "
-                       "for %zu links", dir, m, nl);
-        goto batch_out;
-      }
-    }
-    names[b + cnt] = NULL;
-    xl = guestfs_lxattrlist (x->h, dir, &names[b]);
-    names[b + cnt] = saved;
-    if (xl == NULL) {
-      guest_error (x, "read the extended attributes in", dir);
-      goto batch_out;
-    }
-    /* lxattrlist: per name, a header entry ("" = count) then its
-     * attributes; keep the ones an image wants */
-    xa = calloc (xl->len + 1, sizeof *xa);
-    if (xa == NULL) {
-      v2c_set_error (&x->err, ENOMEM, "out of memory");
-      goto batch_out;
-    }
-    {
-      size_t pos = 0, out = 0;
-      for (k = 0; k < cnt; k++) {
-        char num[24];
-        unsigned long c;
-        size_t m, vl;
-        if (pos >= xl->len || xl->val[pos].attrname[0] != '\0') {
-          v2c_set_error (&x->err, 0, "'%s': bad lxattrlist reply", dir);
-          goto batch_out;
-        }
-        vl = xl->val[pos].attrval_len < sizeof num - 1
-               ? xl->val[pos].attrval_len : sizeof num - 1;
-        memcpy (num, xl->val[pos].attrval, vl);
-        num[vl] = '\0';
-        c = strtoul (num, NULL, 10);
-        pos++;
-        if (c > xl->len - pos) {
-          v2c_set_error (&x->err, 0, "'%s': bad lxattrlist reply", dir);
-          goto batch_out;
-        }
-        xstart[k] = out;
-        for (m = 0; m < c; m++, pos++)
-          if (keep_xattr (xl->val[pos].attrname)
-              && xcount[k] < V2C_LAYER_MAX_XATTRS) {
-            xa[out].name = xl->val[pos].attrname;
-            xa[out].value = xl->val[pos].attrval;
-            xa[out].len = xl->val[pos].attrval_len;
-            out++;
-            xcount[k]++;
-          }
-      }
-    }
-    {
-      size_t li = 0;
-      for (k = 0; k < cnt; k++) {
-        const char *target = NULL;
-        int rr;
-        if (S_ISLNK (sl->val[k].st_mode))
-          target = targets[li++];
-        free (path);
-        if (asprintf (&path, "%s%s%s", dir, dlen > 1 ? "/" : "",
-                      names[b + k]) == -1) {
-          path = NULL;
-          v2c_set_error (&x->err, ENOMEM, "out of memory");
-          goto batch_out;
-        }
-        if (strlen (path) > V2C_LAYER_MAX_PATH) {
-          v2c_set_error (&x->err, 0, "a path in '%s' is longer than %d "
-                         "bytes", dir, V2C_LAYER_MAX_PATH);
-          goto batch_out;
-        }
-        rr = visit (x, path, &sl->val[k], target,
-                    xcount[k] ? &xa[xstart[k]] : NULL, xcount[k], state);
-        if (rr == -1)
-          goto batch_out;
-      }
-    }
-    r = 0;
-  batch_out:
-    if (targets) {
-      for (k = 0; targets[k]; k++)
-        free (targets[k]);
-      free (targets);
-    }
-    free (links);
-    free (xstart);
-    free (xcount);
-    free (xa);
-    if (sl)
-      guestfs_free_statns_list (sl);
-    if (xl)
-      guestfs_free_xattr_list (xl);
-    if (r == -1)
-      goto out;
-    r = -1;
-  }
-  r = 0;
- out:
-  free (path);
-  free (names);
-  guestfs_free_dirent_list (dl);
-  return r;
+  return visit_entry (opaque, e->path, e->st, e->target, e->xattrs,
+                      e->nxattrs, state);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1369,31 +412,11 @@ read_plan (struct v2c_extract *x, const json_t *plan)
 
   if (v2c_plan_check (plan, &x->err) == -1)
     return -1;
-  x->split = strategy && strcmp (strategy, "split") == 0;
-  x->os_layer = x->config_layer = x->app_layer = -1;
-  json_array_foreach (json_object_get (image, "layers"), i, v) {
-    struct xlayer *l;
-    if (x->nlayers >= MAX_LAYERS)
-      return v2c_set_error (&x->err, 0, "plan: more than %d layers",
-                            MAX_LAYERS);
-    l = &x->layers[x->nlayers];
-    l->name = json_string_value (json_object_get (v, "name"));
-    l->includes = json_object_get (v, "includes");
-    l->excludes = json_object_get (v, "excludes");
-    if (strcmp (l->name, "os") == 0)
-      x->os_layer = (int) x->nlayers, l->is_os = x->split;
-    else if (strcmp (l->name, "config") == 0)
-      x->config_layer = (int) x->nlayers;
-    else if (strcmp (l->name, "app") == 0)
-      x->app_layer = (int) x->nlayers;
-    x->nlayers++;
-  }
-  if (x->nlayers == 0)
-    return v2c_set_error (&x->err, 0, "plan: image.layers is empty");
-  if (x->split && (x->os_layer < 0 || x->config_layer < 0
-                   || x->app_layer < 0))
-    return v2c_set_error (&x->err, 0, "plan: the split strategy needs the "
-                          "layers os, config and app");
+  if (v2c_layer_policy_set_layers (&x->policy,
+                                   json_object_get (image, "layers"),
+                                   strategy && strcmp (strategy, "split") == 0,
+                                   &x->err) == -1)
+    return -1;
   json_array_foreach (json_object_get (image, "excludes"), i, v) {
     const char *w = json_string_value (json_object_get (v, "what"));
     int what = w == NULL || strcmp (w, "all") == 0 ? W_ALL
@@ -1442,23 +465,24 @@ commit_layers (struct v2c_extract *x)
 {
   size_t i;
 
-  for (i = 0; i < x->nlayers; i++) {
+  for (i = 0; i < x->policy.nlayers; i++) {
     struct xlayer *l = &x->layers[i];
     char created[256], comment[160];
     struct v2c_layer_writer *w = l->w;
 
     l->w = NULL;
-    if (l->entries == 0 && x->nlayers > 1) {
+    if (l->entries == 0 && x->policy.nlayers > 1) {
       /* nothing in it: no empty layer in the image */
       v2c_oci_layer_discard (x->oci, w);
       continue;
     }
-    snprintf (created, sizeof created, "v2c-extract: %s layer", l->name);
+    snprintf (created, sizeof created, "v2c-extract: %s layer",
+              x->policy.layers[i].name);
     snprintf (comment, sizeof comment, "%llu entries, %llu bytes of file data",
               (unsigned long long) l->entries,
               (unsigned long long) l->data_bytes);
     if (v2c_oci_layer_commit (x->oci, w, created, comment) == -1)
-      return copy_error (x, x->oci, NULL);
+      return v2c_extract_copy_error (x, x->oci, NULL);
   }
   return 0;
 }
@@ -1475,11 +499,7 @@ reset_run (struct v2c_extract *x)
   free (x->secrets);
   x->volumes = x->secrets = NULL;
   x->nvolumes = x->nsecrets = 0;
-  for (i = 0; i < x->nown; i++)
-    free (x->own[i].path);
-  free (x->own);
-  x->own = NULL;
-  x->nown = 0;
+  v2c_layer_policy_clear (&x->policy);
   v2c_pkgs_free_contents (&x->pkgs);
   v2c_users_free_contents (&x->users);
   memset (&x->pkgs, 0, sizeof x->pkgs);
@@ -1490,7 +510,6 @@ reset_run (struct v2c_extract *x)
   x->hl = NULL;
   x->hl_cap = x->hl_n = 0;
   memset (x->layers, 0, sizeof x->layers);
-  x->nlayers = 0;
   x->depth = 0;
 }
 
@@ -1503,7 +522,7 @@ v2c_extract_open (struct v2c_extract *x, const char *dir, int force)
   if (x->oci == NULL)
     return v2c_set_error (&x->err, ENOMEM, "out of memory");
   if (v2c_oci_open (x->oci, dir, force) == -1) {
-    copy_error (x, x->oci, NULL);
+    v2c_extract_copy_error (x, x->oci, NULL);
     v2c_oci_free (x->oci);
     x->oci = NULL;
     return -1;
@@ -1527,7 +546,7 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
   x->newest = 0;
   x->skipped_secrets = x->skipped_excluded = x->skipped_devices = 0;
   x->skipped_unlayered = 0;
-  x->n_pread = x->n_checksum = x->checksum_bytes = x->n_dirs = 0;
+  x->n_pread = x->n_checksum = x->checksum_bytes = 0;
   x->h = v2c_guest_handle (g);
   if (x->h == NULL)
     return v2c_set_error (&x->err, 0, "the guest is not launched");
@@ -1549,7 +568,7 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
     v2c_set_error (&x->err, 0, "no image open (v2c_extract_open)");
     goto out;
   }
-  for (i = 0; i < x->nlayers; i++) {
+  for (i = 0; i < x->policy.nlayers; i++) {
     struct v2c_layer_writer *w = v2c_oci_layer_begin (x->oci);
     if (w == NULL
         || v2c_layer_writer_set_compression (w, x->comp, x->level) == -1
@@ -1564,24 +583,29 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
 
   root = guestfs_lstatns (x->h, "/");
   if (root == NULL) {
-    guest_error (x, "lstat", "/");
+    v2c_extract_guest_error (x, "lstat", "/");
     goto out;
   }
   memset (&x->stack[0], 0, sizeof x->stack[0]);
   x->stack[0].path = "/";
   x->depth = 1;
   t = now ();
-  if (walk_dir (x, "/", S_KEEP) == -1)
+  x->walk.h = x->h;
+  x->walk.err = &x->err;
+  x->walk.fn = visit;
+  x->walk.opaque = x;
+  x->walk.n_dirs = 0;
+  if (v2c_guest_walk_dir (&x->walk, "/", S_KEEP) == -1)
     goto out;
   x->depth = 0;
   message (x, V2C_MSG_VERBOSE, "walk: %llu directories, %llu preads, "
            "%llu bytes of file data, %llu in-guest checksums of large "
            "package files (%llu bytes) (%.2f s)",
-           (unsigned long long) x->n_dirs, (unsigned long long) x->n_pread,
+           (unsigned long long) x->walk.n_dirs, (unsigned long long) x->n_pread,
            (unsigned long long) x->done, (unsigned long long) x->n_checksum,
            (unsigned long long) x->checksum_bytes, now () - t);
   t = now ();
-  if (cancelled (x) == -1 || commit_layers (x) == -1)
+  if (v2c_extract_cancelled (x) == -1 || commit_layers (x) == -1)
     goto out;
 
   if (v2c_oci_set_config (x->oci, cfg) == -1
@@ -1595,10 +619,10 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
            json_string_value (json_object_get (plan, "name")))
            == -1
       || v2c_oci_add_annotation (x->oci, "io.v2c.image.strategy",
-                                 x->split ? "split" : "single")
+                                 x->policy.split ? "split" : "single")
            == -1
       || v2c_oci_close (x->oci, ref, x->newest) == -1) {
-    copy_error (x, x->oci, NULL);
+    v2c_extract_copy_error (x, x->oci, NULL);
     goto out;
   }
   x->manifest = strdup (v2c_oci_manifest_digest (x->oci));
@@ -1641,10 +665,11 @@ v2c_extract_summary (const struct v2c_extract *x)
   }
   {
     size_t j = 0;
-    for (i = 0; i < x->nlayers && j < n; i++)
-      if (x->layers[i].entries > 0 || x->nlayers == 1) {
+    for (i = 0; i < x->policy.nlayers && j < n; i++)
+      if (x->layers[i].entries > 0 || x->policy.nlayers == 1) {
         json_t *l = json_array_get (layers, j++);
-        json_object_set_new (l, "name", json_string (x->layers[i].name));
+        json_object_set_new (l, "name",
+                             json_string (x->policy.layers[i].name));
         json_object_set_new (l, "entries",
                              json_integer ((json_int_t) x->layers[i].entries));
         json_object_set_new (

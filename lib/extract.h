@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "extract-match.h"
 #include "image.h"
 #include "v2c.h"
 
@@ -57,13 +58,5 @@ int v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
  * reference). */
 json_t *v2c_extract_summary (const struct v2c_extract *x);
 void v2c_extract_free (struct v2c_extract *x);
-
-/* Does the absolute path match pattern?  "*" matches within one path
- * component, "**" across components, "?" one character, "[...]" a
- * class ("[!...]" negated).  A pattern that matches a directory also
- * covers its subtree: see v2c_extract_covers. */
-int v2c_extract_match (const char *pattern, const char *path);
-/* The pattern matches path or one of its ancestor directories. */
-int v2c_extract_covers (const char *pattern, const char *path);
 
 #endif /* V2C_EXTRACT_H */

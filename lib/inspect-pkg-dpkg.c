@@ -34,31 +34,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "inspect-pkg-private.h"
+#include "inspect-pkg-dpkg.h"
 #include "sbom.h"
-
-#define DPKG_DIR "/var/lib/dpkg"
-#define MAX_STATUS_BYTES (256u << 20)
-#define MAX_INFO_BYTES (64u << 20) /* one .list, .md5sums, .conffiles */
-#define MAX_LINE (1u << 20)        /* Depends of big metapackages: ~10 KB */
-#define MAX_PKGS 262144u           /* the whole archive is ~65k a release */
-#define MAX_FILES (1u << 21)       /* per package */
-#define MAX_PATH 4096
-#define MAX_DIR_FILES 65536u /* status.d/ and updates/ entries */
-
-struct span {
-  const char *s;
-  size_t n;
-};
-
-struct ent {
-  struct v2c_pkg p;
-  int installed;
-  int ma_same;
-  char *conffiles; /* lines of the Conffiles field, or NULL */
-  char *md5sums;   /* a distroless status.d/NAME.md5sums, or NULL */
-  size_t seq;
-};
 
 struct db {
   struct ent *v;
@@ -287,16 +264,6 @@ oom:
   return v2c_set_error (err, errno, "out of memory");
 }
 
-static void
-trim (const char **s, size_t *n)
-{
-  while (*n && (**s == ' ' || **s == '\t')) {
-    (*s)++;
-    (*n)--;
-  }
-  while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
-    (*n)--;
-}
 
 /* Add the stanzas of buf to db.  implicit: whether a stanza without a
  * Status field is installed.  md5sums: the file list of a status.d
@@ -348,7 +315,7 @@ parse (struct db *db, const char *buf, size_t len, int implicit,
     vn = line + llen - v;
     /* a NUL ends the value, as it ends the strings made of it */
     vn = strnlen (v, vn);
-    trim (&v, &vn);
+    v2c_dpkg_trim (&v, &vn);
     st.f[cur].s = v;
     st.f[cur].n = vn;
     if (cur == F_CONFFILES)
@@ -455,392 +422,6 @@ v2c_dpkg_parse_status (const char *buf, size_t len, struct v2c_pkgs *out,
   return db_out (&db, out, err);
 }
 
-/* ------------------------------------------------------------------ */
-/* Files of a package                                                  */
-
-/* A path with its md5 (md5sums, Conffiles) or none (info conffiles). */
-struct sum {
-  const char *path;
-  size_t n;
-  const char *md5;
-};
-
-struct sums {
-  struct sum *v;
-  size_t n, cap;
-};
-
-static int
-sums_add (struct sums *s, const char *path, size_t n, const char *md5,
-          struct v2c_err *err)
-{
-  if (s->n >= MAX_FILES)
-    return v2c_set_error (err, 0, "more than %u entries", MAX_FILES);
-  if (s->n == s->cap) {
-    size_t cap = s->cap ? s->cap * 2 : 64;
-    struct sum *nv = realloc (s->v, cap * sizeof *nv);
-    if (nv == NULL)
-      return v2c_set_error (err, errno, "out of memory");
-    s->v = nv;
-    s->cap = cap;
-  }
-  s->v[s->n].path = path;
-  s->v[s->n].n = n;
-  s->v[s->n].md5 = md5;
-  s->n++;
-  return 0;
-}
-
-static int
-cmp_path (const char *a, size_t an, const char *b, size_t bn)
-{
-  int c = memcmp (a, b, an < bn ? an : bn);
-  if (c)
-    return c;
-  return an < bn ? -1 : an > bn;
-}
-
-static int
-cmp_sum (const void *x, const void *y)
-{
-  const struct sum *a = x, *b = y;
-  return cmp_path (a->path, a->n, b->path, b->n);
-}
-
-static const struct sum *
-sums_find (const struct sums *s, const char *path, size_t n)
-{
-  size_t lo = 0, hi = s->n;
-
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = cmp_path (path, n, s->v[mid].path, s->v[mid].n);
-    if (c == 0)
-      return &s->v[mid];
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return NULL;
-}
-
-/* md5sums: "MD5  path" with the path relative to /; "MD5 *path" too. */
-static int
-parse_md5sums (const char *buf, size_t len, struct sums *s, int sort,
-               struct v2c_err *err)
-{
-  const char *line;
-  size_t pos = 0, llen;
-  int r;
-
-  while ((r = v2c_pkgutil_line (buf, len, &pos, MAX_PATH + 64, &line, &llen))
-         != 0) {
-    size_t i = 32, sp;
-
-    if (r == -1) {
-      /* no real path is that long: skip the line */
-      const char *nl = memchr (buf + pos, '\n', len - pos);
-      pos = nl ? (size_t) (nl - buf) + 1 : len;
-      continue;
-    }
-    if (llen < 34 || !v2c_pkgutil_is_hex (line, 32))
-      continue;
-    while (i < llen && (line[i] == ' ' || line[i] == '\t'))
-      i++;
-    sp = i - 32;
-    if (sp == 0)
-      continue;
-    if (sp == 1 && i < llen && line[i] == '*')
-      i++;
-    while (i < llen && line[i] == '/')
-      i++;
-    if (i == llen)
-      continue;
-    if (sums_add (s, line + i, llen - i, line, err) == -1)
-      return -1;
-  }
-  if (sort && s->n)
-    qsort (s->v, s->n, sizeof *s->v, cmp_sum);
-  return 0;
-}
-
-/* The Conffiles field: " /etc/x MD5 [obsolete|remove-on-upgrade]".  The
- * path may hold spaces, so the words are taken from the end. */
-static int
-parse_conffiles_field (const char *buf, struct sums *s, struct v2c_err *err)
-{
-  const char *line;
-  size_t pos = 0, llen, len = strlen (buf);
-  int r;
-
-  while ((r = v2c_pkgutil_line (buf, len, &pos, MAX_LINE, &line, &llen)) > 0) {
-    const char *end, *w;
-    size_t n = llen;
-
-    trim (&line, &n);
-    end = line + n;
-    for (int k = 0; k < 2; k++) {
-      w = end;
-      while (w > line && w[-1] != ' ' && w[-1] != '\t')
-        w--;
-      if (w == line)
-        break;
-      if (k == 0
-          && (((size_t) (end - w) == 8 && memcmp (w, "obsolete", 8) == 0)
-              || ((size_t) (end - w) == 17
-                  && memcmp (w, "remove-on-upgrade", 17) == 0))) {
-        end = w;
-        while (end > line && (end[-1] == ' ' || end[-1] == '\t'))
-          end--;
-        continue;
-      }
-      /* w..end is the md5 (or "newconffile"), line..w the path */
-      n = w - line;
-      while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-        n--;
-      if (n && line[0] == '/'
-          && sums_add (
-                 s, line, n,
-                 (end - w == 32 && v2c_pkgutil_is_hex (w, 32)) ? w : NULL, err)
-                 == -1)
-        return -1;
-      break;
-    }
-  }
-  if (s->n)
-    qsort (s->v, s->n, sizeof *s->v, cmp_sum);
-  return 0;
-}
-
-/* info/PKG.conffiles: one absolute path a line; newer dpkg may prefix
- * "remove-on-upgrade " for files that are not installed any more. */
-static int
-parse_conffiles_list (const char *buf, size_t len, struct sums *s,
-                      struct v2c_err *err)
-{
-  const char *line;
-  size_t pos = 0, llen;
-  int r;
-
-  while ((r = v2c_pkgutil_line (buf, len, &pos, MAX_LINE, &line, &llen))
-         != 0) {
-    if (r == -1)
-      return v2c_set_error (err, 0, "line longer than %u bytes", MAX_LINE);
-    trim (&line, &llen);
-    if (llen && line[0] == '/' && sums_add (s, line, llen, NULL, err) == -1)
-      return -1;
-  }
-  if (s->n)
-    qsort (s->v, s->n, sizeof *s->v, cmp_sum);
-  return 0;
-}
-
-static int
-add_file (struct v2c_pkg *p, const char *path, size_t n, const char *md5,
-          int conffile, struct v2c_err *err)
-{
-  struct v2c_pkg_file *f = v2c_pkgutil_add_file (p, MAX_FILES, err);
-
-  if (f == NULL)
-    return -1;
-  f->conffile = conffile;
-  f->path = malloc (n + 2);
-  if (f->path == NULL)
-    return v2c_set_error (err, errno, "out of memory");
-  if (path[0] == '/') {
-    memcpy (f->path, path, n);
-    f->path[n] = '\0';
-  } else {
-    f->path[0] = '/';
-    memcpy (f->path + 1, path, n);
-    f->path[n + 1] = '\0';
-  }
-  if (md5 && (f->digest = v2c_pkgutil_lower (md5, 32)) == NULL)
-    return v2c_set_error (err, errno, "out of memory");
-  return 0;
-}
-
-static int
-in_list (char **names, size_t n, const char *name)
-{
-  size_t lo = 0, hi = n;
-
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    int c = strcmp (name, names[mid]);
-    if (c == 0)
-      return 1;
-    if (c < 0)
-      hi = mid;
-    else
-      lo = mid + 1;
-  }
-  return 0;
-}
-
-/* Read an optional file; NULL with *len 0 when absent. */
-static char *
-read_opt (struct v2c_fs *fs, const char *path, size_t max, size_t *len,
-          struct v2c_err *err, int *failed)
-{
-  char *b = v2c_fs_read (fs, path, max, len);
-
-  *failed = 0;
-  if (b == NULL) {
-    *len = 0;
-    if (errno != ENOENT) {
-      *failed = 1;
-      v2c_set_error (err, errno, "can't read '%s'", path);
-    }
-  }
-  return b;
-}
-
-/* Fill e->p.files from info/ (names: its sorted listing, may be NULL). */
-static int
-load_files (struct v2c_fs *fs, char **names, size_t nnames, struct ent *e,
-            struct v2c_err *err)
-{
-  char base[2][MAX_PATH], path[MAX_PATH + 64];
-  const char *b = NULL;
-  char *list = NULL, *md5 = NULL, *conf = NULL;
-  size_t listlen = 0, md5len = 0, conflen = 0, k;
-  struct sums sums = { 0 }, cfield = { 0 }, clist = { 0 };
-  int failed, ret = -1;
-
-  /* Multi-Arch: same packages are NAME:ARCH, the others NAME; try the
-   * expected one first and the other after (databases converted by
-   * older dpkg keep either) */
-  snprintf (base[0], sizeof base[0], "%s", e->p.name);
-  base[1][0] = '\0';
-  if (e->p.arch
-      && snprintf (base[1], sizeof base[1], "%s:%s", e->p.name, e->p.arch)
-             >= (int) sizeof base[1])
-    base[1][0] = '\0';
-  if (e->ma_same) {
-    char t[MAX_PATH];
-    memcpy (t, base[0], sizeof t);
-    memcpy (base[0], base[1], sizeof t);
-    memcpy (base[1], t, sizeof t);
-  }
-  for (k = 0; k < 2 && b == NULL && names; k++) {
-    if (base[k][0] == '\0')
-      continue;
-    snprintf (path, sizeof path, "%s.list", base[k]);
-    if (in_list (names, nnames, path))
-      b = base[k];
-  }
-  for (k = 0; k < 2 && b == NULL && names; k++) {
-    if (base[k][0] == '\0')
-      continue;
-    snprintf (path, sizeof path, "%s.md5sums", base[k]);
-    if (in_list (names, nnames, path))
-      b = base[k];
-  }
-
-  if (b) {
-    snprintf (path, sizeof path, "%s.list", b);
-    if (in_list (names, nnames, path)) {
-      snprintf (path, sizeof path, DPKG_DIR "/info/%s.list", b);
-      list = read_opt (fs, path, MAX_INFO_BYTES, &listlen, err, &failed);
-      if (failed)
-        goto out;
-    }
-    snprintf (path, sizeof path, "%s.md5sums", b);
-    if (in_list (names, nnames, path)) {
-      snprintf (path, sizeof path, DPKG_DIR "/info/%s.md5sums", b);
-      md5 = read_opt (fs, path, MAX_INFO_BYTES, &md5len, err, &failed);
-      if (failed)
-        goto out;
-    }
-    snprintf (path, sizeof path, "%s.conffiles", b);
-    if (in_list (names, nnames, path)) {
-      snprintf (path, sizeof path, DPKG_DIR "/info/%s.conffiles", b);
-      conf = read_opt (fs, path, MAX_INFO_BYTES, &conflen, err, &failed);
-      if (failed)
-        goto out;
-    }
-  }
-  if (md5 == NULL && e->md5sums) {
-    md5 = read_opt (fs, e->md5sums, MAX_INFO_BYTES, &md5len, err, &failed);
-    if (failed)
-      goto out;
-  }
-
-  if (md5 && list && parse_md5sums (md5, md5len, &sums, 1, err) == -1)
-    goto out;
-  if (e->conffiles && parse_conffiles_field (e->conffiles, &cfield, err) == -1)
-    goto out;
-  if (conf && parse_conffiles_list (conf, conflen, &clist, err) == -1)
-    goto out;
-
-  if (list) {
-    const char *line;
-    size_t pos = 0, llen;
-    int r;
-
-    while ((r = v2c_pkgutil_line (list, listlen, &pos, MAX_PATH, &line, &llen))
-           != 0) {
-      const struct sum *s, *c;
-      int isconf;
-
-      if (r == -1) {
-        /* no real path is that long: skip the line */
-        const char *nl = memchr (list + pos, '\n', listlen - pos);
-        pos = nl ? (size_t) (nl - list) + 1 : listlen;
-        continue;
-      }
-      if (llen == 0 || line[0] != '/')
-        continue;
-      if (llen == 2 && line[1] == '.')
-        llen = 1; /* dpkg records the root as "/." */
-      s = llen > 1 ? sums_find (&sums, line + 1, llen - 1) : NULL;
-      c = sums_find (&cfield, line, llen);
-      isconf = c != NULL || sums_find (&clist, line, llen) != NULL;
-      if (add_file (&e->p, line, llen,
-                    c && c->md5 ? c->md5 : (s ? s->md5 : NULL), isconf, err)
-          == -1)
-        goto out;
-    }
-  } else {
-    /* no .list (distroless): the files are those of md5sums, in the
-     * order written */
-    if (md5) {
-      struct sums order = { 0 };
-      if (parse_md5sums (md5, md5len, &order, 0, err) == -1)
-        goto out;
-      for (k = 0; k < order.n; k++) {
-        char abs[MAX_PATH + 2];
-        const struct sum *c;
-        int isconf;
-
-        if (order.v[k].n > MAX_PATH)
-          continue;
-        abs[0] = '/';
-        memcpy (abs + 1, order.v[k].path, order.v[k].n);
-        c = sums_find (&cfield, abs, order.v[k].n + 1);
-        isconf = c != NULL || sums_find (&clist, abs, order.v[k].n + 1);
-        if (add_file (&e->p, abs, order.v[k].n + 1,
-                      c && c->md5 ? c->md5 : order.v[k].md5, isconf, err)
-            == -1) {
-          free (order.v);
-          goto out;
-        }
-      }
-      free (order.v);
-    }
-  }
-  ret = 0;
-out:
-  free (sums.v);
-  free (cfield.v);
-  free (clist.v);
-  free (list);
-  free (md5);
-  free (conf);
-  return ret;
-}
 
 /* ------------------------------------------------------------------ */
 /* Licences: /usr/share/doc/NAME/copyright                             */
@@ -925,7 +506,7 @@ v2c_dpkg_copyright_license (const char *buf, size_t len)
     v = colon + 1;
     vn = line + llen - v;
     vn = strnlen (v, vn);
-    trim (&v, &vn);
+    v2c_dpkg_trim (&v, &vn);
     while (vn && v[vn - 1] == '\r')
       vn--;
     if (!header_done && (size_t) (colon - line) == 6
@@ -1044,13 +625,13 @@ read_dir_files (struct v2c_fs *fs, struct db *db, const char *dir, int journal,
           || (nl >= 8 && strcmp (name + nl - 8, ".md5sums") == 0))
         continue;
       snprintf (md5path, sizeof md5path, "%s.md5sums", name);
-      if (in_list (names, n, md5path)) {
+      if (v2c_dpkg_in_list (names, n, md5path)) {
         snprintf (md5path, sizeof md5path, "%s/%s.md5sums", dir, name);
         md5 = md5path;
       }
     }
     snprintf (path, sizeof path, "%s/%s", dir, name);
-    buf = read_opt (fs, path, MAX_STATUS_BYTES, &len, err, &failed);
+    buf = v2c_dpkg_read_opt (fs, path, MAX_STATUS_BYTES, &len, err, &failed);
     if (failed) {
       /* a directory or other odd entry in status.d/ is not a stanza */
       if (v2c_errno (err) == EISDIR || v2c_errno (err) == EINVAL)
@@ -1122,7 +703,7 @@ v2c_dpkg_read (struct v2c_fs *fs, int with_files, struct v2c_pkgs *out,
     while (names && names[nnames])
       nnames++;
     for (i = 0; i < db.n; i++)
-      if (load_files (fs, names, nnames, &db.v[i], err) == -1) {
+      if (v2c_dpkg_load_files (fs, names, nnames, &db.v[i], err) == -1) {
         v2c_error_prefix (err, "package '%s'", db.v[i].p.name);
         goto fail;
       }

@@ -4,126 +4,22 @@
  *
  * The layer writer: sorted entries -> pax tar (libarchive) -> SHA-256
  * (diff_id) and compressor -> SHA-256 (digest) -> fd, in one pass.
- *
- * gzip is compressed in fixed blocks of GZ_BLOCK bytes, as pigz does:
- * each block is a raw deflate stream primed with the previous 32 KiB of
- * input and ended with Z_SYNC_FLUSH (the last with Z_FINISH), so the
- * blocks concatenate into one deflate stream inside one gzip member.
- * Blocks are compressed on worker threads and written in order; a
- * single thread compresses the same blocks itself, so the output does not
- * depend on the number of threads.
+ * This file holds the handle and the tar stream: the order and limits of
+ * entries, their pax headers, sparse maps and data.  The compressor and
+ * the blob's fd are lib/layer-blob.c.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <limits.h>
-#include <locale.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include <archive.h>
-#include <archive_entry.h>
-#include <openssl/evp.h>
-#include <zlib.h>
-#ifdef HAVE_ZSTD
-#include <zstd.h>
-#endif
-
-#include "image.h"
-
-#define GZ_BLOCK (1u << 20)
-#define GZ_DICT 32768u
-#define GZ_MAX_THREADS 8
-#define ZERO_CHUNK 65536u
-
-enum writer_state { W_NEW, W_OPEN, W_STARTED, W_CLOSED, W_FAILED };
-enum job_state { J_FREE, J_READY, J_DONE };
-
-struct gz_job {
-  unsigned char *buf; /* GZ_DICT bytes of dictionary, then the block */
-  size_t dictlen, len;
-  unsigned char *out;
-  size_t outlen, outcap;
-  uLong crc;
-  int last;
-  int failed;
-  enum job_state state;
-};
-
-struct v2c_layer_writer {
-  struct v2c_err err; /* first: v2c_error_string() reads it */
-  enum writer_state state;
-  enum v2c_compression comp;
-  int level;
-  int threads;
-  int fd;
-  int discard; /* being freed: drop what libarchive still writes */
-  locale_t utf8;
-
-  struct archive *a;
-  struct archive_entry *entry;
-  EVP_MD_CTX *tar_md, *blob_md;
-  int64_t tar_size, blob_size;
-  char diff_id[80], digest[80];
-
-  /* Ordering and the data still owed for the current entry. */
-  char *last_path;
-  char *cur_path;
-  uint64_t data_left;
-  uint64_t *sparse; /* current entry's map, pairs */
-  size_t nsparse, sparse_i;
-  uint64_t seg_done; /* bytes given of segment sparse_i */
-  uint64_t logical;  /* logical bytes passed to libarchive */
-
-  /* gzip */
-  struct gz_job *jobs;
-  size_t njobs;
-  struct gz_job *cur;
-  uint64_t submitted, compressed, written;
-  unsigned char dict[GZ_DICT];
-  size_t dictlen;
-  uLong crc;
-  uint64_t isize;
-  z_stream z; /* for the calling thread */
-  int z_init;
-  pthread_t *workers;
-  int nworkers;
-  int mutex_init;
-  pthread_mutex_t mu;
-  pthread_cond_t work_cv, done_cv;
-  int stop;
-
-#ifdef HAVE_ZSTD
-  ZSTD_CCtx *zc;
-  unsigned char *zout;
-  size_t zoutcap;
-#endif
-};
+#include "layer-private.h"
 
 static const unsigned char zeros[ZERO_CHUNK];
-
-static int fail (struct v2c_layer_writer *w, int errnum, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-
-static int
-fail (struct v2c_layer_writer *w, int errnum, const char *fmt, ...)
-{
-  va_list ap;
-  char msg[sizeof w->err.msg];
-
-  va_start (ap, fmt);
-  vsnprintf (msg, sizeof msg, fmt, ap);
-  va_end (ap);
-  v2c_set_error (&w->err, errnum, "%s", msg);
-  if (w->state == W_STARTED)
-    w->state = W_FAILED;
-  return -1;
-}
 
 /* A failure earlier in the stream leaves the tar unusable: say so again. */
 static int
@@ -212,355 +108,6 @@ v2c_layer_writer_open_fd (struct v2c_layer_writer *w, int fd)
   return 0;
 }
 
-/* ------------------------------------------------------------------ */
-/* Blob output                                                         */
-
-static int
-blob_write (struct v2c_layer_writer *w, const void *buf, size_t len)
-{
-  const unsigned char *p = buf;
-
-  if (EVP_DigestUpdate (w->blob_md, buf, len) != 1)
-    return fail (w, 0, "can't compute the layer digest");
-  w->blob_size += (int64_t) len;
-  while (len > 0) {
-    ssize_t r = write (w->fd, p, len);
-    if (r < 0) {
-      if (errno == EINTR)
-        continue;
-      return fail (w, errno, "can't write the layer blob");
-    }
-    p += r;
-    len -= (size_t) r;
-  }
-  return 0;
-}
-
-/* ------------------------------------------------------------------ */
-/* gzip in blocks                                                      */
-
-static int
-gz_compress (z_stream *z, struct gz_job *job)
-{
-  int flush = job->last ? Z_FINISH : Z_SYNC_FLUSH;
-  int r;
-
-  if (deflateReset (z) != Z_OK)
-    return -1;
-  if (job->dictlen > 0
-      && deflateSetDictionary (z, job->buf, (uInt) job->dictlen) != Z_OK)
-    return -1;
-  z->next_in = job->buf + job->dictlen;
-  z->avail_in = (uInt) job->len;
-  job->outlen = 0;
-  for (;;) {
-    if (job->outlen == job->outcap) {
-      size_t ncap = job->outcap + (job->outcap / 2) + 4096;
-      unsigned char *n = realloc (job->out, ncap);
-      if (n == NULL)
-        return -1;
-      job->out = n;
-      job->outcap = ncap;
-    }
-    z->next_out = job->out + job->outlen;
-    z->avail_out = (uInt) (job->outcap - job->outlen);
-    r = deflate (z, flush);
-    job->outlen = job->outcap - z->avail_out;
-    if (r == Z_STREAM_END)
-      break;
-    if (r != Z_OK && r != Z_BUF_ERROR)
-      return -1;
-    if (!job->last && z->avail_in == 0 && z->avail_out > 0)
-      break;
-  }
-  job->crc = crc32 (0L, job->buf + job->dictlen, (uInt) job->len);
-  return 0;
-}
-
-static void *
-gz_worker (void *opaque)
-{
-  struct v2c_layer_writer *w = opaque;
-  z_stream z;
-  int z_ok;
-
-  memset (&z, 0, sizeof z);
-  z_ok = deflateInit2 (&z, w->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
-         == Z_OK;
-  pthread_mutex_lock (&w->mu);
-  for (;;) {
-    struct gz_job *job;
-    while (!w->stop && w->compressed == w->submitted)
-      pthread_cond_wait (&w->work_cv, &w->mu);
-    if (w->compressed == w->submitted)
-      break;
-    job = &w->jobs[w->compressed % w->njobs];
-    w->compressed++;
-    pthread_mutex_unlock (&w->mu);
-    job->failed = !z_ok || gz_compress (&z, job) == -1;
-    pthread_mutex_lock (&w->mu);
-    job->state = J_DONE;
-    pthread_cond_broadcast (&w->done_cv);
-  }
-  pthread_mutex_unlock (&w->mu);
-  if (z_ok)
-    deflateEnd (&z);
-  return NULL;
-}
-
-/* Write the oldest job out; with wait, block until it is done. */
-static int
-gz_write_oldest (struct v2c_layer_writer *w, int wait, int *wrote)
-{
-  struct gz_job *job = &w->jobs[w->written % w->njobs];
-
-  *wrote = 0;
-  if (w->written == w->submitted)
-    return 0;
-  if (w->nworkers > 0) {
-    int done;
-    pthread_mutex_lock (&w->mu);
-    while (wait && job->state != J_DONE)
-      pthread_cond_wait (&w->done_cv, &w->mu);
-    done = job->state == J_DONE;
-    pthread_mutex_unlock (&w->mu);
-    if (!done)
-      return 0;
-  }
-  if (job->failed)
-    return fail (w, ENOMEM, "can't compress the layer");
-  if (blob_write (w, job->out, job->outlen) == -1)
-    return -1;
-  w->crc = crc32_combine (w->crc, job->crc, (z_off_t) job->len);
-  w->isize += job->len;
-  job->state = J_FREE;
-  w->written++;
-  *wrote = 1;
-  return 0;
-}
-
-/* Hand the current block over; the next one starts primed with its last
- * 32 KiB. */
-static int
-gz_submit (struct v2c_layer_writer *w, int last)
-{
-  struct gz_job *job = w->cur;
-  size_t keep;
-  int wrote;
-
-  job->last = last;
-  keep = job->len < GZ_DICT ? job->len : GZ_DICT;
-  /* Only a full block has a successor, so keep is GZ_DICT then. */
-  memcpy (w->dict, job->buf + job->dictlen + job->len - keep, keep);
-  w->dictlen = keep;
-  w->cur = NULL;
-  if (w->nworkers == 0) {
-    job->failed = gz_compress (&w->z, job) == -1;
-    job->state = J_DONE;
-    w->submitted++;
-  } else {
-    pthread_mutex_lock (&w->mu);
-    job->state = J_READY;
-    w->submitted++;
-    pthread_cond_signal (&w->work_cv);
-    pthread_mutex_unlock (&w->mu);
-  }
-  do {
-    if (gz_write_oldest (w, 0, &wrote) == -1)
-      return -1;
-  } while (wrote);
-  return 0;
-}
-
-static int
-gz_next_job (struct v2c_layer_writer *w)
-{
-  struct gz_job *job;
-  int wrote;
-
-  while (w->submitted - w->written >= w->njobs)
-    if (gz_write_oldest (w, 1, &wrote) == -1)
-      return -1;
-  job = &w->jobs[w->submitted % w->njobs];
-  memcpy (job->buf, w->dict, w->dictlen);
-  job->dictlen = w->dictlen;
-  job->len = 0;
-  w->cur = job;
-  return 0;
-}
-
-static int
-gz_feed (struct v2c_layer_writer *w, const unsigned char *p, size_t len)
-{
-  while (len > 0) {
-    size_t n;
-    if (w->cur == NULL && gz_next_job (w) == -1)
-      return -1;
-    n = GZ_BLOCK - w->cur->len;
-    if (n > len)
-      n = len;
-    memcpy (w->cur->buf + w->cur->dictlen + w->cur->len, p, n);
-    w->cur->len += n;
-    p += n;
-    len -= n;
-    if (w->cur->len == GZ_BLOCK && gz_submit (w, 0) == -1)
-      return -1;
-  }
-  return 0;
-}
-
-static int
-gz_start (struct v2c_layer_writer *w)
-{
-  /* No name, no mtime, no OS: nothing from the machine or the run. */
-  unsigned char hdr[10] = { 0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255 };
-  int threads = w->threads;
-  size_t i;
-
-  if (threads == 0) {
-    long n = sysconf (_SC_NPROCESSORS_ONLN);
-    threads = n < 1 ? 1 : n > GZ_MAX_THREADS ? GZ_MAX_THREADS : (int) n;
-  }
-  hdr[8] = w->level == 9 ? 2 : w->level == 1 ? 4 : 0;
-  w->njobs = threads > 1 ? (size_t) threads + 2 : 1;
-  w->jobs = calloc (w->njobs, sizeof *w->jobs);
-  if (w->jobs == NULL)
-    return fail (w, errno, "can't allocate compression buffers");
-  for (i = 0; i < w->njobs; i++) {
-    w->jobs[i].buf = malloc (GZ_DICT + GZ_BLOCK);
-    w->jobs[i].outcap = compressBound (GZ_BLOCK) + 4096;
-    w->jobs[i].out = malloc (w->jobs[i].outcap);
-    if (w->jobs[i].buf == NULL || w->jobs[i].out == NULL)
-      return fail (w, errno, "can't allocate compression buffers");
-  }
-  w->crc = crc32 (0L, Z_NULL, 0);
-  if (threads == 1) {
-    if (deflateInit2 (&w->z, w->level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY)
-        != Z_OK)
-      return fail (w, ENOMEM, "can't start gzip compression");
-    w->z_init = 1;
-  } else {
-    w->workers = calloc ((size_t) threads, sizeof *w->workers);
-    if (w->workers == NULL)
-      return fail (w, errno, "can't allocate compression threads");
-    if (pthread_mutex_init (&w->mu, NULL) != 0
-        || pthread_cond_init (&w->work_cv, NULL) != 0
-        || pthread_cond_init (&w->done_cv, NULL) != 0)
-      return fail (w, 0, "can't start compression threads");
-    w->mutex_init = 1;
-    for (; w->nworkers < threads; w->nworkers++) {
-      int r = pthread_create (&w->workers[w->nworkers], NULL, gz_worker, w);
-      if (r != 0)
-        return fail (w, r, "can't start compression threads");
-    }
-  }
-  return blob_write (w, hdr, sizeof hdr);
-}
-
-static int
-gz_finish (struct v2c_layer_writer *w)
-{
-  unsigned char trailer[8];
-  int wrote;
-
-  if (w->cur == NULL && gz_next_job (w) == -1)
-    return -1;
-  if (gz_submit (w, 1) == -1)
-    return -1;
-  while (w->written < w->submitted)
-    if (gz_write_oldest (w, 1, &wrote) == -1)
-      return -1;
-  for (int i = 0; i < 4; i++) {
-    trailer[i] = (unsigned char) (w->crc >> (8 * i));
-    trailer[4 + i] = (unsigned char) (w->isize >> (8 * i));
-  }
-  return blob_write (w, trailer, sizeof trailer);
-}
-
-static void
-gz_stop (struct v2c_layer_writer *w)
-{
-  if (w->nworkers > 0) {
-    pthread_mutex_lock (&w->mu);
-    w->stop = 1;
-    /* Nothing left to do for a writer being thrown away. */
-    w->submitted = w->compressed;
-    pthread_cond_broadcast (&w->work_cv);
-    pthread_mutex_unlock (&w->mu);
-    for (int i = 0; i < w->nworkers; i++)
-      pthread_join (w->workers[i], NULL);
-    w->nworkers = 0;
-  }
-  if (w->mutex_init) {
-    pthread_mutex_destroy (&w->mu);
-    pthread_cond_destroy (&w->work_cv);
-    pthread_cond_destroy (&w->done_cv);
-    w->mutex_init = 0;
-  }
-  free (w->workers);
-  w->workers = NULL;
-  if (w->z_init)
-    deflateEnd (&w->z);
-  w->z_init = 0;
-  for (size_t i = 0; w->jobs && i < w->njobs; i++) {
-    free (w->jobs[i].buf);
-    free (w->jobs[i].out);
-  }
-  free (w->jobs);
-  w->jobs = NULL;
-  w->cur = NULL;
-}
-
-/* ------------------------------------------------------------------ */
-/* zstd                                                                */
-
-#ifdef HAVE_ZSTD
-static int
-zstd_start (struct v2c_layer_writer *w)
-{
-  int threads = w->threads;
-
-  if (threads == 0) {
-    long n = sysconf (_SC_NPROCESSORS_ONLN);
-    threads = n < 1 ? 1 : n > GZ_MAX_THREADS ? GZ_MAX_THREADS : (int) n;
-  }
-  w->zc = ZSTD_createCCtx ();
-  w->zoutcap = ZSTD_CStreamOutSize ();
-  w->zout = malloc (w->zoutcap);
-  if (w->zc == NULL || w->zout == NULL)
-    return fail (w, ENOMEM, "can't start zstd compression");
-  if (ZSTD_isError (
-          ZSTD_CCtx_setParameter (w->zc, ZSTD_c_compressionLevel, w->level))
-      || ZSTD_isError (ZSTD_CCtx_setParameter (w->zc, ZSTD_c_checksumFlag, 1)))
-    return fail (w, 0, "can't set zstd parameters");
-  /* Multi-threaded zstd gives the same frames for any number of workers
-   * >= 1 (but not for 0), so always use at least one.  A libzstd built
-   * without threads refuses: then it is single-threaded for everyone. */
-  ZSTD_CCtx_setParameter (w->zc, ZSTD_c_nbWorkers, threads);
-  /* A fixed job size keeps the output independent of the workers and
-   * bounds their buffers (the default grows with the window). */
-  ZSTD_CCtx_setParameter (w->zc, ZSTD_c_jobSize, 2 << 20);
-  return 0;
-}
-
-static int
-zstd_feed (struct v2c_layer_writer *w, const void *buf, size_t len,
-           ZSTD_EndDirective mode)
-{
-  ZSTD_inBuffer in = { buf, len, 0 };
-
-  for (;;) {
-    ZSTD_outBuffer out = { w->zout, w->zoutcap, 0 };
-    size_t r = ZSTD_compressStream2 (w->zc, &out, &in, mode);
-    if (ZSTD_isError (r))
-      return fail (w, 0, "zstd compression failed: %s", ZSTD_getErrorName (r));
-    if (out.pos > 0 && blob_write (w, w->zout, out.pos) == -1)
-      return -1;
-    if (mode == ZSTD_e_end ? r == 0 : in.pos == in.size)
-      return 0;
-  }
-}
-#endif
 
 /* ------------------------------------------------------------------ */
 /* The tar stream                                                      */
@@ -574,23 +121,11 @@ tar_write_cb (struct archive *a, void *opaque, const void *buf, size_t len)
   if (w->discard)
     return (la_ssize_t) len;
   if (EVP_DigestUpdate (w->tar_md, buf, len) != 1) {
-    fail (w, 0, "can't compute the layer diff_id");
+    v2c_layer_fail (w, 0, "can't compute the layer diff_id");
     return -1;
   }
   w->tar_size += (int64_t) len;
-  switch (w->comp) {
-  case V2C_COMPRESS_GZIP:
-    r = gz_feed (w, buf, len);
-    break;
-#ifdef HAVE_ZSTD
-  case V2C_COMPRESS_ZSTD:
-    r = zstd_feed (w, buf, len, ZSTD_e_continue);
-    break;
-#endif
-  default:
-    r = blob_write (w, buf, len);
-    break;
-  }
+  r = v2c_layer_blob_feed (w, buf, len);
   if (r == -1) {
     archive_set_error (a, w->err.errnum ? w->err.errnum : EIO, "%s",
                        w->err.msg);
@@ -610,35 +145,20 @@ digest_init (EVP_MD_CTX **md)
 static int
 start (struct v2c_layer_writer *w)
 {
-  int r;
-
   if (w->state == W_NEW)
     return v2c_set_error (&w->err, 0, "the layer writer has no output");
   if (w->state != W_OPEN)
     return 0;
   w->state = W_STARTED;
   if (digest_init (&w->tar_md) == -1 || digest_init (&w->blob_md) == -1)
-    return fail (w, 0, "can't start SHA-256");
-  switch (w->comp) {
-  case V2C_COMPRESS_GZIP:
-    r = gz_start (w);
-    break;
-#ifdef HAVE_ZSTD
-  case V2C_COMPRESS_ZSTD:
-    r = zstd_start (w);
-    break;
-#endif
-  default:
-    r = 0;
-    break;
-  }
-  if (r == -1)
+    return v2c_layer_fail (w, 0, "can't start SHA-256");
+  if (v2c_layer_blob_start (w) == -1)
     return -1;
   w->utf8 = newlocale (LC_CTYPE_MASK, "C.UTF-8", (locale_t) 0);
   w->a = archive_write_new ();
   w->entry = archive_entry_new ();
   if (w->a == NULL || w->entry == NULL)
-    return fail (w, ENOMEM, "can't start the tar stream");
+    return v2c_layer_fail (w, ENOMEM, "can't start the tar stream");
   /* Restricted pax: a pax header only where ustar can't say it, named
    * "dir/PaxHeader/name" (no PID) and dated with the entry's own mtime.
    * Names go in as bytes, whatever the locale.  xattrs only as
@@ -649,8 +169,9 @@ start (struct v2c_layer_writer *w)
       || archive_write_add_filter_none (w->a) != ARCHIVE_OK
       || archive_write_open2 (w->a, w, NULL, tar_write_cb, NULL, NULL)
              != ARCHIVE_OK)
-    return fail (w, archive_errno (w->a), "can't start the tar stream: %s",
-                 archive_error_string (w->a));
+    return v2c_layer_fail (w, archive_errno (w->a),
+                           "can't start the tar stream: %s",
+                           archive_error_string (w->a));
   return 0;
 }
 
@@ -686,8 +207,8 @@ static int
 check_data_done (struct v2c_layer_writer *w)
 {
   if (w->data_left > 0)
-    return fail (w, 0, "'%s': %llu bytes of data missing", w->cur_path,
-                 (unsigned long long) w->data_left);
+    return v2c_layer_fail (w, 0, "'%s': %llu bytes of data missing",
+                           w->cur_path, (unsigned long long) w->data_left);
   return 0;
 }
 
@@ -846,8 +367,9 @@ v2c_layer_writer_add (struct v2c_layer_writer *w,
     free (path);
     if (w->state == W_FAILED)
       return -1;
-    return fail (w, archive_errno (w->a), "can't write '%s' to the layer: %s",
-                 e->path, archive_error_string (w->a));
+    return v2c_layer_fail (w, archive_errno (w->a),
+                           "can't write '%s' to the layer: %s", e->path,
+                           archive_error_string (w->a));
   }
   free (w->last_path);
   w->last_path = path;
@@ -857,8 +379,8 @@ v2c_layer_writer_add (struct v2c_layer_writer *w,
    * write: make that happen even when no data follows. */
   if (e->type == V2C_FS_REG && e->sparse
       && archive_write_data (w->a, zeros, 0) < 0)
-    return fail (w, archive_errno (w->a), "can't write '%s': %s", e->path,
-                 archive_error_string (w->a));
+    return v2c_layer_fail (w, archive_errno (w->a), "can't write '%s': %s",
+                           e->path, archive_error_string (w->a));
   return 0;
 }
 
@@ -872,8 +394,8 @@ tar_data (struct v2c_layer_writer *w, const void *buf, size_t len)
     if (r <= 0) {
       if (w->state == W_FAILED)
         return -1;
-      return fail (w, archive_errno (w->a), "can't write '%s': %s",
-                   w->cur_path, archive_error_string (w->a));
+      return v2c_layer_fail (w, archive_errno (w->a), "can't write '%s': %s",
+                             w->cur_path, archive_error_string (w->a));
     }
     p += r;
     len -= (size_t) r;
@@ -904,8 +426,8 @@ v2c_layer_writer_write_data (struct v2c_layer_writer *w, const void *buf,
   if (check_usable (w) == -1)
     return -1;
   if (w->state != W_STARTED || (uint64_t) len > w->data_left)
-    return fail (w, 0, "'%s': more data than the entry's size",
-                 w->cur_path ? w->cur_path : "(no entry)");
+    return v2c_layer_fail (w, 0, "'%s': more data than the entry's size",
+                           w->cur_path ? w->cur_path : "(no entry)");
   w->data_left -= len;
   if (w->sparse == NULL)
     return tar_data (w, buf, len);
@@ -948,31 +470,18 @@ hex_digest (EVP_MD_CTX *md, char *out)
 int
 v2c_layer_writer_close (struct v2c_layer_writer *w)
 {
-  int r = 0;
-
   if (check_usable (w) == -1 || start (w) == -1 || check_data_done (w) == -1)
     return -1;
   if (archive_write_close (w->a) != ARCHIVE_OK) {
     if (w->state == W_FAILED)
       return -1;
-    return fail (w, archive_errno (w->a), "can't end the tar stream: %s",
-                 archive_error_string (w->a));
+    return v2c_layer_fail (w, archive_errno (w->a),
+                           "can't end the tar stream: %s",
+                           archive_error_string (w->a));
   }
-  switch (w->comp) {
-  case V2C_COMPRESS_GZIP:
-    r = gz_finish (w);
-    break;
-#ifdef HAVE_ZSTD
-  case V2C_COMPRESS_ZSTD:
-    r = zstd_feed (w, NULL, 0, ZSTD_e_end);
-    break;
-#endif
-  default:
-    break;
-  }
-  if (r == -1)
+  if (v2c_layer_blob_finish (w) == -1)
     return -1;
-  gz_stop (w);
+  v2c_layer_blob_stop (w);
   hex_digest (w->tar_md, w->diff_id);
   hex_digest (w->blob_md, w->digest);
   w->state = W_CLOSED;
@@ -1028,7 +537,7 @@ v2c_layer_writer_free (struct v2c_layer_writer *w)
   if (w == NULL)
     return;
   w->discard = 1;
-  gz_stop (w);
+  v2c_layer_blob_stop (w);
   if (w->a)
     archive_write_free (w->a);
   if (w->entry)

@@ -43,7 +43,7 @@ struct v2c_source {
   char *tmpdir;        /* private temporary directory, or NULL */
 };
 
-/* lib/source.c */
+/* lib/source-util.c: the helpers every opener shares */
 void v2c_source_message (struct v2c_source *s, enum v2c_msg_level level,
                          const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
@@ -62,6 +62,16 @@ int v2c_source_add_disk_file (struct v2c_source *s, const char *path,
                               const char *want_format);
 /* Run a program (no shell) and wait; returns its exit status or -1. */
 int v2c_run_command (char *const argv[], struct v2c_err *err);
+/* "/x/y/demo.vmx" -> "demo"; the directory of a path ("." when it has
+ * none).  Caller frees; NULL when out of memory. */
+char *v2c_source_path_stem (const char *path);
+char *v2c_source_dir_of (const char *path);
+/* A disk file name of a descriptor: refuse a URL or a relative name
+ * that reaches outside the descriptor's directory. */
+int v2c_source_check_relative_name (struct v2c_source *s, const char *file);
+/* Resolve the selected VM's disk files against dir and add them (unless
+ * descriptor_only). */
+int v2c_source_open_vm_disks (struct v2c_source *s, const char *dir);
 
 /* One digest check of a manifest: size bytes of fd at offset. */
 struct verify_job {
@@ -72,7 +82,8 @@ struct verify_job {
 /* Run the checks, on two threads where there are two cores. */
 int v2c_verify_jobs (struct v2c_source *s, struct verify_job *jobs,
                      size_t n);
-/* An .ovf file with its disks in the same directory. */
+/* lib/source-ovfdir.c: an .ovf file with its disks in the same
+ * directory. */
 int v2c_source_open_ovf_dir (struct v2c_source *s, const char *ovfpath);
 
 /* lib/guest.c: a message to the guest session's callback. */

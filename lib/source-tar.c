@@ -422,71 +422,296 @@ v2c_tar_members_free (struct v2c_tar_member *m, size_t n)
   free (m);
 }
 
+/* One pass over the archive's headers. */
+struct tar_scan {
+  int fd;
+  uint64_t file_size;
+  struct pending pd;        /* extension headers waiting for their entry */
+  struct v2c_tar_member *m; /* the members found so far */
+  size_t n, cap, nheaders;
+  struct v2c_err *err;
+};
+
+/* Read and check the header block at off into h: 1 at the end of the
+ * archive, 0 for a header, -1 on error. */
+static int
+read_header (struct tar_scan *t, uint64_t off, unsigned char *h)
+{
+  struct v2c_err *err = t->err;
+  ssize_t r = pread_full (t->fd, h, BLOCK, off);
+
+  if (r == -1)
+    return v2c_set_error (err, errno, "can't read OVA at offset %" PRIu64,
+                          off);
+  if (off == 0 && r == 0)
+    return v2c_set_error (err, 0,
+                          "not a tar archive (OVA): the file is empty");
+  if (off == 0 && (r < BLOCK || (!is_zero (h, BLOCK) && !checksum_ok (h))))
+    return v2c_set_error (err, 0, "not a tar archive (OVA)");
+  /* End: a zero block, or the end of the file at a block boundary
+   * (some vSphere exports omit the two zero blocks). */
+  if (is_zero (h, (size_t)r)) {
+    if (t->pd.active)
+      return v2c_set_error (err, 0,
+                            "truncated OVA: extended header before offset "
+                            "%" PRIu64 " has no entry after it",
+                            off);
+    return 1;
+  }
+  if (r < BLOCK)
+    return v2c_set_error (
+        err, 0,
+        "truncated OVA: tar header at offset %" PRIu64 " is cut short", off);
+  if (!checksum_ok (h))
+    return v2c_set_error (err, 0,
+                          "corrupt OVA: bad tar header checksum at offset "
+                          "%" PRIu64,
+                          off);
+  if (++t->nheaders > TAR_MAX_HEADERS)
+    return v2c_set_error (err, 0, "OVA has more than %d tar entries",
+                          TAR_MAX_HEADERS);
+  return 0;
+}
+
+/* A pax 'x' header: its keys apply to the next entry. */
+static int
+read_pax_header (struct tar_scan *t, uint64_t off, uint64_t data_off,
+                 uint64_t size)
+{
+  char *buf;
+  int r;
+
+  if (size > TAR_MAX_PAX)
+    return v2c_set_error (t->err, 0,
+                          "OVA pax extended header at offset %" PRIu64
+                          " is larger than %u bytes",
+                          off, TAR_MAX_PAX);
+  buf = read_ext_data (t->fd, data_off, size, t->file_size, t->err);
+  if (buf == NULL)
+    return -1;
+  r = parse_pax (buf, (size_t)size, &t->pd, off, t->err);
+  free (buf);
+  if (r == -1)
+    return -1;
+  t->pd.active = 1;
+  return 0;
+}
+
+/* A GNU 'L' (long name of the next entry) or 'K' (long link target:
+ * read and dropped) header. */
+static int
+read_gnu_long (struct tar_scan *t, char type, uint64_t off,
+               uint64_t data_off, uint64_t size)
+{
+  char *buf;
+
+  /* GNU writes the name with its terminating NUL. */
+  if (size > TAR_MAX_NAME + 1)
+    return v2c_set_error (t->err, 0,
+                          "OVA member name at offset %" PRIu64
+                          " is longer than %d bytes",
+                          off, TAR_MAX_NAME);
+  buf = read_ext_data (t->fd, data_off, size, t->file_size, t->err);
+  if (buf == NULL)
+    return -1;
+  if (type == 'L') {
+    free (t->pd.long_name);
+    t->pd.long_name = buf;
+  } else
+    free (buf);
+  t->pd.active = 1;
+  return 0;
+}
+
+/* Check a member's name and extent and append it; name is taken over
+ * (freed on error). */
+static int
+append_member (struct tar_scan *t, char *name, uint64_t data_off,
+               uint64_t size)
+{
+  struct v2c_err *err = t->err;
+
+  if (t->pd.sparse) {
+    v2c_set_error (err, 0,
+                   "OVA member '%s' is a sparse file (GNU.sparse pax "
+                   "headers), which can't be read in place",
+                   name);
+    goto fail;
+  }
+  if (!name_is_safe (name)) {
+    v2c_set_error (err, 0, "OVA member '%s' has an unsafe name", name);
+    goto fail;
+  }
+  if (size > t->file_size || data_off > t->file_size - size) {
+    v2c_set_error (err, 0,
+                   "truncated OVA: member '%s' needs %" PRIu64
+                   " bytes, file ends at %" PRIu64,
+                   name, data_off + size, t->file_size);
+    goto fail;
+  }
+  if (t->n >= TAR_MAX_MEMBERS) {
+    v2c_set_error (err, 0, "OVA has more than %d members", TAR_MAX_MEMBERS);
+    goto fail;
+  }
+  if (t->n == t->cap) {
+    size_t ncap = t->cap ? t->cap * 2 : 16;
+    struct v2c_tar_member *nm = realloc (t->m, ncap * sizeof *nm);
+
+    if (nm == NULL) {
+      v2c_set_error (err, errno, "out of memory");
+      goto fail;
+    }
+    t->m = nm;
+    t->cap = ncap;
+  }
+  t->m[t->n].name = name;
+  t->m[t->n].offset = data_off;
+  t->m[t->n].size = size;
+  t->n++;
+  return 0;
+
+fail:
+  free (name);
+  return -1;
+}
+
+/* A regular file ('0', '\0', '7'): its name from the pending pax path
+ * or GNU long name, else from the header.  *size may become the pax
+ * size. */
+static int
+regular_member (struct tar_scan *t, const unsigned char *h, uint64_t off,
+                uint64_t data_off, uint64_t *size)
+{
+  char *name;
+  size_t len;
+
+  if (t->pd.have_pax_size)
+    *size = t->pd.pax_size;
+  if (t->pd.pax_path)
+    name = strdup (t->pd.pax_path);
+  else if (t->pd.long_name)
+    name = strdup (t->pd.long_name);
+  else
+    name = header_name (h);
+  if (name == NULL)
+    return v2c_set_error (t->err, errno, "out of memory");
+  len = strlen (name);
+  if (len > TAR_MAX_NAME) {
+    free (name);
+    return v2c_set_error (t->err, 0,
+                          "OVA member name at offset %" PRIu64
+                          " is longer than %d bytes",
+                          off, TAR_MAX_NAME);
+  }
+  /* Old tars mark directories by a trailing slash only. */
+  if (len > 0 && name[len - 1] == '/') {
+    free (name);
+    return 0;
+  }
+  return append_member (t, name, data_off, *size);
+}
+
+/* The header at off, of entry type type with size bytes of data: what
+ * it adds, and *skip, how many bytes of data follow it. */
+static int
+read_entry (struct tar_scan *t, const unsigned char *h, char type,
+            uint64_t off, uint64_t size, uint64_t *skip)
+{
+  uint64_t data_off = off + BLOCK;
+
+  *skip = size;
+  switch (type) {
+  case 'x':
+    return read_pax_header (t, off, data_off, size);
+  case 'g':
+    /* Global pax headers set defaults (mtime, uname, ...) that say
+     * nothing of where data lies; a global path or size would make
+     * no sense for several members.  Skipped. */
+    return 0;
+  case 'L':
+  case 'K':
+    return read_gnu_long (t, type, off, data_off, size);
+  case '0':
+  case '\0':
+  case '7':
+    if (regular_member (t, h, off, data_off, &size) == -1)
+      return -1;
+    *skip = size;
+    return 0;
+  case 'S': {
+    char *hn = t->pd.long_name ? strdup (t->pd.long_name) : header_name (h);
+
+    v2c_set_error (t->err, 0,
+                   "OVA member '%s' is a GNU sparse file, which can't be "
+                   "read in place",
+                   hn ? hn : "?");
+    free (hn);
+    return -1;
+  }
+  case '1':
+  case '2':
+  case '3':
+  case '4':
+  case '5':
+  case '6':
+    /* POSIX: links, devices, directories and FIFOs store no data,
+     * whatever the size field says. */
+    *skip = 0;
+    return 0;
+  default:
+    /* GNU dumpdir 'D', volume labels, vendor types: their size is the
+     * data that follows. */
+    if (t->pd.have_pax_size)
+      *skip = t->pd.pax_size;
+    return 0;
+  }
+}
+
+/* The offset of the header after the entry at off (data at data_off,
+ * skip bytes of it). */
+static int
+next_header (struct tar_scan *t, uint64_t off, uint64_t data_off,
+             uint64_t skip, uint64_t *next)
+{
+  if (data_off > INT64_MAX - BLOCK || skip > INT64_MAX - BLOCK - data_off)
+    return v2c_set_error (t->err, 0,
+                          "corrupt OVA: size of the entry at offset %" PRIu64
+                          " is too large",
+                          off);
+  *next = data_off + (skip + BLOCK - 1) / BLOCK * BLOCK;
+  if (data_off + skip > t->file_size)
+    return v2c_set_error (t->err, 0,
+                          "truncated OVA: entry at offset %" PRIu64
+                          " needs %" PRIu64 " bytes, file ends at %" PRIu64,
+                          off, data_off + skip, t->file_size);
+  return 0;
+}
+
 int
 v2c_tar_index (int fd, struct v2c_tar_member **membersp, size_t *np,
                struct v2c_err *err)
 {
-  struct v2c_tar_member *m = NULL;
-  size_t n = 0, cap = 0, nheaders = 0;
-  struct pending pd;
-  uint64_t off = 0, file_size = 0;
+  struct tar_scan t;
+  uint64_t off = 0;
   unsigned char h[BLOCK];
-  char *name = NULL;
 
-  memset (&pd, 0, sizeof pd);
+  memset (&t, 0, sizeof t);
+  t.fd = fd;
+  t.err = err;
   *membersp = NULL;
   *np = 0;
-  if (file_size_of (fd, &file_size, err) == -1)
+  if (file_size_of (fd, &t.file_size, err) == -1)
     return -1;
 
   for (;;) {
-    uint64_t size, data_off, skip, next;
-    ssize_t r;
+    uint64_t size, skip;
     char type;
+    int r = read_header (&t, off, h);
 
-    r = pread_full (fd, h, BLOCK, off);
-    if (r == -1) {
-      v2c_set_error (err, errno, "can't read OVA at offset %" PRIu64, off);
+    if (r == -1)
       goto fail;
-    }
-    if (off == 0 && r == 0) {
-      v2c_set_error (err, 0, "not a tar archive (OVA): the file is empty");
-      goto fail;
-    }
-    if (off == 0 && (r < BLOCK || (!is_zero (h, BLOCK) && !checksum_ok (h)))) {
-      v2c_set_error (err, 0, "not a tar archive (OVA)");
-      goto fail;
-    }
-    /* End: a zero block, or the end of the file at a block boundary
-     * (some vSphere exports omit the two zero blocks). */
-    if (is_zero (h, (size_t)r)) {
-      if (pd.active) {
-        v2c_set_error (err, 0,
-                       "truncated OVA: extended header before offset "
-                       "%" PRIu64 " has no entry after it",
-                       off);
-        goto fail;
-      }
+    if (r == 1)
       break;
-    }
-    if (r < BLOCK) {
-      v2c_set_error (
-          err, 0,
-          "truncated OVA: tar header at offset %" PRIu64 " is cut short", off);
-      goto fail;
-    }
-    if (!checksum_ok (h)) {
-      v2c_set_error (err, 0,
-                     "corrupt OVA: bad tar header checksum at offset "
-                     "%" PRIu64,
-                     off);
-      goto fail;
-    }
-    if (++nheaders > TAR_MAX_HEADERS) {
-      v2c_set_error (err, 0, "OVA has more than %d tar entries",
-                     TAR_MAX_HEADERS);
-      goto fail;
-    }
     if (parse_number (h + H_SIZE, 12, &size) == -1) {
       v2c_set_error (err, 0,
                      "corrupt OVA: bad size in tar header at offset "
@@ -494,191 +719,24 @@ v2c_tar_index (int fd, struct v2c_tar_member **membersp, size_t *np,
                      off);
       goto fail;
     }
-    data_off = off + BLOCK;
     type = (char)h[H_TYPEFLAG];
-    skip = size;
-
-    switch (type) {
-    case 'x': {
-      char *buf;
-
-      if (size > TAR_MAX_PAX) {
-        v2c_set_error (err, 0,
-                       "OVA pax extended header at offset %" PRIu64
-                       " is larger than %u bytes",
-                       off, TAR_MAX_PAX);
-        goto fail;
-      }
-      buf = read_ext_data (fd, data_off, size, file_size, err);
-      if (buf == NULL)
-        goto fail;
-      if (parse_pax (buf, (size_t)size, &pd, off, err) == -1) {
-        free (buf);
-        goto fail;
-      }
-      free (buf);
-      pd.active = 1;
-      break;
-    }
-    case 'g':
-      /* Global pax headers set defaults (mtime, uname, ...) that say
-       * nothing of where data lies; a global path or size would make
-       * no sense for several members.  Skipped. */
-      break;
-    case 'L':
-    case 'K': {
-      char *buf;
-
-      /* GNU writes the name with its terminating NUL. */
-      if (size > TAR_MAX_NAME + 1) {
-        v2c_set_error (err, 0,
-                       "OVA member name at offset %" PRIu64
-                       " is longer than %d bytes",
-                       off, TAR_MAX_NAME);
-        goto fail;
-      }
-      buf = read_ext_data (fd, data_off, size, file_size, err);
-      if (buf == NULL)
-        goto fail;
-      if (type == 'L') {
-        free (pd.long_name);
-        pd.long_name = buf;
-      } else
-        free (buf);
-      pd.active = 1;
-      break;
-    }
-    case '0':
-    case '\0':
-    case '7': {
-      size_t len;
-
-      if (pd.have_pax_size)
-        size = skip = pd.pax_size;
-      if (pd.pax_path)
-        name = strdup (pd.pax_path);
-      else if (pd.long_name)
-        name = strdup (pd.long_name);
-      else
-        name = header_name (h);
-      if (name == NULL) {
-        v2c_set_error (err, errno, "out of memory");
-        goto fail;
-      }
-      len = strlen (name);
-      if (len > TAR_MAX_NAME) {
-        v2c_set_error (err, 0,
-                       "OVA member name at offset %" PRIu64
-                       " is longer than %d bytes",
-                       off, TAR_MAX_NAME);
-        goto fail;
-      }
-      /* Old tars mark directories by a trailing slash only. */
-      if (len > 0 && name[len - 1] == '/') {
-        free (name);
-        name = NULL;
-        break;
-      }
-      if (pd.sparse) {
-        v2c_set_error (err, 0,
-                       "OVA member '%s' is a sparse file (GNU.sparse pax "
-                       "headers), which can't be read in place",
-                       name);
-        goto fail;
-      }
-      if (!name_is_safe (name)) {
-        v2c_set_error (err, 0, "OVA member '%s' has an unsafe name", name);
-        goto fail;
-      }
-      if (size > file_size || data_off > file_size - size) {
-        v2c_set_error (err, 0,
-                       "truncated OVA: member '%s' needs %" PRIu64
-                       " bytes, file ends at %" PRIu64,
-                       name, data_off + size, file_size);
-        goto fail;
-      }
-      if (n >= TAR_MAX_MEMBERS) {
-        v2c_set_error (err, 0, "OVA has more than %d members",
-                       TAR_MAX_MEMBERS);
-        goto fail;
-      }
-      if (n == cap) {
-        size_t ncap = cap ? cap * 2 : 16;
-        struct v2c_tar_member *nm = realloc (m, ncap * sizeof *nm);
-
-        if (nm == NULL) {
-          v2c_set_error (err, errno, "out of memory");
-          goto fail;
-        }
-        m = nm;
-        cap = ncap;
-      }
-      m[n].name = name;
-      m[n].offset = data_off;
-      m[n].size = size;
-      n++;
-      name = NULL;
-      break;
-    }
-    case 'S': {
-      char *hn = pd.long_name ? strdup (pd.long_name) : header_name (h);
-
-      v2c_set_error (err, 0,
-                     "OVA member '%s' is a GNU sparse file, which can't be "
-                     "read in place",
-                     hn ? hn : "?");
-      free (hn);
+    if (read_entry (&t, h, type, off, size, &skip) == -1)
       goto fail;
-    }
-    case '1':
-    case '2':
-    case '3':
-    case '4':
-    case '5':
-    case '6':
-      /* POSIX: links, devices, directories and FIFOs store no data,
-       * whatever the size field says. */
-      skip = 0;
-      break;
-    default:
-      /* GNU dumpdir 'D', volume labels, vendor types: their size is the
-       * data that follows. */
-      if (pd.have_pax_size)
-        skip = pd.pax_size;
-      break;
-    }
-
     if (type != 'x' && type != 'g' && type != 'L' && type != 'K')
-      pending_clear (&pd);
-
-    if (data_off > INT64_MAX - BLOCK || skip > INT64_MAX - BLOCK - data_off) {
-      v2c_set_error (err, 0,
-                     "corrupt OVA: size of the entry at offset %" PRIu64
-                     " is too large",
-                     off);
+      pending_clear (&t.pd);
+    if (next_header (&t, off, off + BLOCK, skip, &off) == -1)
       goto fail;
-    }
-    next = data_off + (skip + BLOCK - 1) / BLOCK * BLOCK;
-    if (data_off + skip > file_size) {
-      v2c_set_error (err, 0,
-                     "truncated OVA: entry at offset %" PRIu64
-                     " needs %" PRIu64 " bytes, file ends at %" PRIu64,
-                     off, data_off + skip, file_size);
-      goto fail;
-    }
-    off = next;
   }
 
-  if (check_duplicates (m, n, err) == -1)
+  if (check_duplicates (t.m, t.n, err) == -1)
     goto fail;
-  pending_clear (&pd);
-  *membersp = m;
-  *np = n;
+  pending_clear (&t.pd);
+  *membersp = t.m;
+  *np = t.n;
   return 0;
 
 fail:
-  free (name);
-  pending_clear (&pd);
-  v2c_tar_members_free (m, n);
+  pending_clear (&t.pd);
+  v2c_tar_members_free (t.m, t.n);
   return -1;
 }

@@ -1,0 +1,122 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The extraction handle, shared by lib/extract.c (the driver: options,
+ * the plan, which entries to keep, the run) and lib/extract-emit.c
+ * (writing entries into the layers).  Not installed.
+ */
+#ifndef V2C_EXTRACT_PRIVATE_H
+#define V2C_EXTRACT_PRIVATE_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include <guestfs.h>
+
+#include "extract.h"
+#include "extract-walk.h"
+#include "inspect-private.h"
+#include "layer-policy.h"
+#include "v2c-internal.h"
+
+#define CHUNK (2u << 20)       /* bytes per pread reply (protocol max 4 MiB) */
+#define MAX_DEPTH 256
+#define MAX_PATTERNS 4096
+
+enum { W_ALL, W_CONTENTS, W_FILES };     /* what an exclude drops */
+enum { S_KEEP, S_CONTENTS, S_FILES };    /* state a directory passes on */
+
+struct pattern {
+  char *glob;
+  int what;
+};
+
+/* The writer of a layer of the policy, and what went into it. */
+struct xlayer {
+  struct v2c_layer_writer *w;
+  uint64_t entries, data_bytes;
+};
+
+struct frame {
+  const char *path;          /* absolute, "/usr/lib" */
+  struct v2c_layer_entry e;
+  unsigned emitted;          /* bit i: written to layer i */
+};
+
+struct hardlink {
+  int64_t dev, ino;
+  char *path;                /* absolute */
+  int layer;
+};
+
+struct v2c_extract {
+  struct v2c_err err;
+  v2c_message_cb msg_cb;
+  void *msg_opaque;
+  v2c_progress_cb prog_cb;
+  void *prog_opaque;
+  enum v2c_compression comp;
+  int level, threads;
+  struct pattern *cli_inc, *cli_exc;
+  size_t ncli_inc, ncli_exc;
+  volatile sig_atomic_t *cancel;
+
+  /* one run */
+  guestfs_h *h;
+  struct pattern *exc;       /* plan excludes then command-line ones */
+  size_t nexc;
+  const char **volumes, **secrets;
+  size_t nvolumes, nsecrets;
+  struct v2c_layer_policy policy;
+  struct xlayer layers[V2C_POLICY_MAX_LAYERS];
+  struct v2c_pkgs pkgs;
+  struct v2c_users users;
+  struct frame stack[MAX_DEPTH];
+  size_t depth;
+  struct hardlink *hl;
+  size_t hl_cap, hl_n;
+  uint64_t done, total;
+  int64_t newest;
+  uint64_t skipped_secrets, skipped_excluded, skipped_devices,
+    skipped_unlayered;
+  uint64_t n_pread, n_checksum, checksum_bytes;
+  struct v2c_guest_walk walk;
+  struct v2c_oci *oci;
+  char *manifest;
+  char *ref; /* the image's ref name, after a run */
+};
+
+/* lib/extract-emit.c */
+/* Set x->err from the guest session's last error; -1. */
+int v2c_extract_guest_error (struct v2c_extract *x, const char *what,
+                             const char *path);
+/* Take over the error of another handle (its message already names the
+ * errno); -1. */
+int v2c_extract_copy_error (struct v2c_extract *x, const void *handle,
+                            const char *prefix);
+/* -1 ("interrupted") once the cancel flag is set. */
+int v2c_extract_cancelled (struct v2c_extract *x);
+/* The tar entry of a guest entry (path: absolute, borrowed). */
+int v2c_extract_fill_entry (struct v2c_extract *x,
+                            struct v2c_layer_entry *e, const char *path,
+                            const struct guestfs_statns *st,
+                            const char *target, const struct v2c_xattr *xa,
+                            size_t nxa);
+/* The layer of an entry (see v2c_layer_policy_choose): -1 when none
+ * takes it, < -1 on error. */
+int v2c_extract_choose_layer (struct v2c_extract *x, const char *path,
+                              const struct guestfs_statns *st,
+                              const char *first, size_t have);
+/* Add e to layer li / the directories above x->depth that layer li
+ * lacks. */
+int v2c_extract_layer_add (struct v2c_extract *x, int li,
+                           const struct v2c_layer_entry *e);
+int v2c_extract_emit_parents (struct v2c_extract *x, int li);
+/* A non-directory entry, with its data. */
+int v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
+                           const struct guestfs_statns *st,
+                           const char *target, const struct v2c_xattr *xa,
+                           size_t nxa);
+
+#endif /* V2C_EXTRACT_PRIVATE_H */

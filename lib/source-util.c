@@ -1,0 +1,442 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * What every opener of a source shares (lib/source.c, lib/source-ova.c,
+ * lib/source-ovfdir.c, lib/source-libvirt.c): messages, the private
+ * temporary directory, running a helper program, probing an image's
+ * format, choosing the VM, adding the VM's disk files, and checking a
+ * manifest's digests on two threads.  It calls none of the openers, so
+ * the dependency runs one way: openers -> here.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "source-private.h"
+
+extern char **environ;
+
+void
+v2c_source_message (struct v2c_source *s, enum v2c_msg_level level,
+                    const char *fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+
+  if (s->msg_cb == NULL)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  s->msg_cb (s->msg_opaque, level, buf);
+}
+
+int
+v2c_source_make_tmpdir (struct v2c_source *s)
+{
+  const char *base = getenv ("TMPDIR");
+  char tmpl[PATH_MAX];
+
+  if (s->tmpdir)
+    return 0;
+  if (base == NULL || *base == '\0')
+    base = "/var/tmp";
+  snprintf (tmpl, sizeof tmpl, "%s/v2c.XXXXXX", base);
+  if (mkdtemp (tmpl) == NULL)
+    return v2c_set_error (&s->err, errno,
+                          "can't create a temporary directory in '%s'", base);
+  s->tmpdir = strdup (tmpl);
+  if (s->tmpdir == NULL) {
+    rmdir (tmpl);
+    return v2c_set_error (&s->err, errno, "out of memory");
+  }
+  return 0;
+}
+
+struct v2c_open_disk *
+v2c_source_add_open_disk (struct v2c_source *s)
+{
+  struct v2c_open_disk *d;
+
+  d = realloc (s->disks, (s->ndisks + 1) * sizeof *d);
+  if (d == NULL) {
+    v2c_set_error (&s->err, errno, "out of memory");
+    return NULL;
+  }
+  s->disks = d;
+  d = &s->disks[s->ndisks++];
+  memset (d, 0, sizeof *d);
+  d->virtual_size = -1;
+  return d;
+}
+
+int
+v2c_run_command (char *const argv[], struct v2c_err *err)
+{
+  posix_spawn_file_actions_t fa;
+  char out[2048];
+  size_t outlen = 0;
+  int pipefd[2], status, r;
+  pid_t pid;
+
+  if (pipe2 (pipefd, O_CLOEXEC) == -1)
+    return v2c_set_error (err, errno, "pipe");
+  posix_spawn_file_actions_init (&fa);
+  posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2 (&fa, pipefd[1], 1);
+  posix_spawn_file_actions_adddup2 (&fa, pipefd[1], 2);
+  r = posix_spawnp (&pid, argv[0], &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy (&fa);
+  close (pipefd[1]);
+  if (r != 0) {
+    close (pipefd[0]);
+    return v2c_set_error (err, r, "can't run '%s'", argv[0]);
+  }
+  for (;;) {
+    char buf[4096];
+    ssize_t n = read (pipefd[0], buf, sizeof buf);
+
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    if (outlen < sizeof out - 1) {
+      size_t k = (size_t) n;
+      if (k > sizeof out - 1 - outlen)
+        k = sizeof out - 1 - outlen;
+      memcpy (out + outlen, buf, k);
+      outlen += k;
+    }
+  }
+  close (pipefd[0]);
+  out[outlen] = '\0';
+  while (outlen > 0 && (out[outlen - 1] == '\n' || out[outlen - 1] == ' '))
+    out[--outlen] = '\0';
+  while (waitpid (pid, &status, 0) == -1)
+    if (errno != EINTR)
+      return v2c_set_error (err, errno, "waitpid");
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+    return 0;
+  if (WIFEXITED (status))
+    v2c_set_error (err, 0, "'%s' failed with status %d: %s", argv[0],
+                   WEXITSTATUS (status), out);
+  else
+    v2c_set_error (err, 0, "'%s' was killed by signal %d", argv[0],
+                   WTERMSIG (status));
+  return -1;
+}
+
+static uint64_t
+get_le (const unsigned char *p, int n)
+{
+  uint64_t v = 0;
+  while (n-- > 0)
+    v = (v << 8) | p[n];
+  return v;
+}
+
+static uint64_t
+get_be (const unsigned char *p, int n)
+{
+  uint64_t v = 0;
+  int i;
+  for (i = 0; i < n; i++)
+    v = (v << 8) | p[i];
+  return v;
+}
+
+int
+v2c_probe_image (int fd, uint64_t offset, uint64_t size, const char **format,
+                 int64_t *virtual_size, int *is_descriptor)
+{
+  unsigned char h[512];
+  ssize_t r;
+  uint64_t v;
+
+  *format = "raw";
+  *virtual_size = size <= INT64_MAX ? (int64_t) size : -1;
+  *is_descriptor = 0;
+  memset (h, 0, sizeof h);
+  r = pread (fd, h, size < sizeof h ? size : sizeof h, (off_t) offset);
+  if (r == -1)
+    return -1;
+  if (memcmp (h, "QFI\xfb", 4) == 0) {
+    *format = "qcow2";
+    v = get_be (h + 24, 8);
+    *virtual_size = v <= V2C_MAX_CAPACITY_BYTES ? (int64_t) v : -1;
+  } else if (memcmp (h, "KDMV", 4) == 0) {
+    *format = "vmdk";
+    v = get_le (h + 12, 8);
+    *virtual_size = v <= V2C_MAX_CAPACITY_BYTES / 512 ? (int64_t) v * 512 : -1;
+  } else if (memcmp (h, "COWD", 4) == 0) {
+    *format = "vmdk";
+    v = get_le (h + 12, 4);
+    *virtual_size = (int64_t) v * 512;
+  } else if (memcmp (h, "# Disk DescriptorFile", 21) == 0) {
+    *format = "vmdk";
+    *virtual_size = -1;
+    *is_descriptor = 1;
+  }
+  return 0;
+}
+
+int
+v2c_source_select_vm (struct v2c_source *s)
+{
+  size_t i;
+
+  if (s->nvms == 0)
+    return v2c_set_error (&s->err, 0, "'%s' describes no virtual machine",
+                          s->path);
+  if (s->vm_select == NULL) {
+    char names[768] = "";
+    size_t len = 0;
+
+    if (s->nvms == 1) {
+      s->vm = &s->vms[0];
+      return 0;
+    }
+    for (i = 0; i < s->nvms && len < sizeof names - 1; i++)
+      len += (size_t) snprintf (names + len, sizeof names - len, "%s'%s'",
+                                i ? ", " : "",
+                                s->vms[i].name ? s->vms[i].name
+                                               : s->vms[i].id);
+    return v2c_set_error (&s->err, 0,
+                          "'%s' holds %zu virtual machines (%s): choose one "
+                          "with --vm NAME", s->path, s->nvms, names);
+  }
+  for (i = 0; i < s->nvms; i++) {
+    const struct v2c_vm *vm = &s->vms[i];
+    if ((vm->name && strcmp (vm->name, s->vm_select) == 0)
+        || (vm->id && strcmp (vm->id, s->vm_select) == 0)) {
+      s->vm = &s->vms[i];
+      return 0;
+    }
+  }
+  return v2c_set_error (&s->err, 0, "no virtual machine named '%s' in '%s'",
+                        s->vm_select, s->path);
+}
+
+/* The stem of a path: "/x/y/demo.vmx" -> "demo". */
+char *
+v2c_source_path_stem (const char *path)
+{
+  const char *base = strrchr (path, '/');
+  const char *dot;
+
+  base = base ? base + 1 : path;
+  dot = strrchr (base, '.');
+  return strndup (base, dot && dot != base ? (size_t) (dot - base)
+                                           : strlen (base));
+}
+
+char *
+v2c_source_dir_of (const char *path)
+{
+  const char *slash = strrchr (path, '/');
+
+  if (slash == NULL)
+    return strdup (".");
+  if (slash == path)
+    return strdup ("/");
+  return strndup (path, (size_t) (slash - path));
+}
+
+/* Open one disk file on the host and record it for qemu. */
+int
+v2c_source_add_disk_file (struct v2c_source *s, const char *path, const char *want_format)
+{
+  struct v2c_open_disk *d;
+  const char *format;
+  int64_t vsize;
+  int fd, is_desc;
+  struct stat st;
+
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd == -1)
+    return v2c_set_error (&s->err, errno, "can't open disk '%s'", path);
+  if (fstat (fd, &st) == -1 || v2c_probe_image (fd, 0, (uint64_t) st.st_size,
+                                                &format, &vsize, &is_desc)
+      == -1) {
+    v2c_set_error (&s->err, errno, "can't read disk '%s'", path);
+    close (fd);
+    return -1;
+  }
+  close (fd);
+  if (S_ISDIR (st.st_mode))
+    return v2c_set_error (&s->err, EISDIR, "can't use disk '%s'", path);
+  if (st.st_size == 0)
+    return v2c_set_error (&s->err, 0, "disk '%s' is empty", path);
+  if (strcmp (format, "raw") == 0
+      && ((want_format && strcmp (want_format, "vmdk") == 0)
+          || v2c_strcasesuffix (path, ".vmdk")))
+    return v2c_set_error (&s->err, 0, "'%s' is not a VMDK file", path);
+  if (strcmp (format, "raw") == 0
+      && (v2c_strcasesuffix (path, ".qcow2")))
+    return v2c_set_error (&s->err, 0, "'%s' is not a qcow2 image", path);
+  if (is_desc) {
+    struct v2c_vmdk_info info;
+
+    memset (&info, 0, sizeof info);
+    if (v2c_vmdk_read (path, &info, &s->err) == -1) {
+      v2c_vmdk_info_free_contents (&info);
+      return -1;
+    }
+    vsize = info.capacity_bytes;
+    v2c_vmdk_info_free_contents (&info);
+  }
+  d = v2c_source_add_open_disk (s);
+  if (d == NULL)
+    return -1;
+  d->host_path = realpath (path, NULL);
+  d->qemu_path = d->host_path ? strdup (d->host_path) : NULL;
+  d->format = strdup (format);
+  d->qemu_format = strdup (format);
+  d->virtual_size = vsize;
+  if (d->host_path == NULL || d->qemu_path == NULL || d->format == NULL
+      || d->qemu_format == NULL)
+    return v2c_set_error (&s->err, errno, "can't resolve '%s'", path);
+  return 0;
+}
+
+/* Disk file names in descriptors are relative to the descriptor; refuse
+ * ones that reach outside its directory or name a URL. */
+int
+v2c_source_check_relative_name (struct v2c_source *s, const char *file)
+{
+  const char *p;
+
+  if (strstr (file, "://"))
+    return v2c_set_error (&s->err, 0,
+                          "disk '%s' is a URL: download the export first",
+                          file);
+  if (file[0] == '/')
+    return 0;
+  for (p = file; *p;) {
+    size_t n = strcspn (p, "/");
+    if (n == 2 && p[0] == '.' && p[1] == '.')
+      return v2c_set_error (&s->err, 0,
+                            "disk name '%s' reaches outside the export's "
+                            "directory", file);
+    p += n;
+    while (*p == '/')
+      p++;
+  }
+  return 0;
+}
+
+int
+v2c_source_open_vm_disks (struct v2c_source *s, const char *dir)
+{
+  size_t i;
+
+  for (i = 0; i < s->vm->ndisks; i++) {
+    struct v2c_vm_disk *vd = &s->vm->disks[i];
+    char path[PATH_MAX];
+
+    if (vd->file == NULL)
+      continue;  /* a blank disk with no file: nothing to read */
+    if (v2c_source_check_relative_name (s, vd->file) == -1)
+      return -1;
+    if (vd->path == NULL) {
+      if (vd->file[0] == '/')
+        snprintf (path, sizeof path, "%s", vd->file);
+      else
+        snprintf (path, sizeof path, "%s/%s", dir, vd->file);
+      vd->path = strdup (path);
+      if (vd->path == NULL)
+        return v2c_set_error (&s->err, errno, "out of memory");
+    }
+    if (s->descriptor_only)
+      continue;
+    if (v2c_source_add_disk_file (s, vd->path, vd->format) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+struct verify_pool {
+  struct verify_job *jobs;
+  size_t njobs, next;
+  int failed;
+  struct v2c_err err;
+  pthread_mutex_t lock;
+  struct v2c_source *s;
+  uint64_t done_total, total;
+};
+
+static void *
+verify_worker (void *arg)
+{
+  struct verify_pool *p = arg;
+
+  for (;;) {
+    struct verify_job *j;
+    struct v2c_err err = { 0, "" };
+    int r;
+
+    pthread_mutex_lock (&p->lock);
+    if (p->failed || p->next >= p->njobs) {
+      pthread_mutex_unlock (&p->lock);
+      return NULL;
+    }
+    j = &p->jobs[p->next++];
+    pthread_mutex_unlock (&p->lock);
+
+    r = v2c_mf_verify_range (j->fd, j->offset, j->size, j->entry,
+                             NULL, NULL, &err);
+    pthread_mutex_lock (&p->lock);
+    if (r == -1 && !p->failed) {
+      p->failed = 1;
+      p->err = err;
+    }
+    p->done_total += j->size;
+    if (p->s->progress_cb)
+      p->s->progress_cb (p->s->progress_opaque, "verifying manifest",
+                         p->done_total, p->total);
+    pthread_mutex_unlock (&p->lock);
+  }
+}
+
+/* Check every digest of a manifest, two files at a time (hashing is
+ * CPU-bound at SSD speeds, and an OVA usually has several disks). */
+int
+v2c_verify_jobs (struct v2c_source *s, struct verify_job *jobs, size_t n)
+{
+  struct verify_pool p;
+  pthread_t th[2];
+  int nth = 0, i;
+  long ncpu = sysconf (_SC_NPROCESSORS_ONLN);
+
+  memset (&p, 0, sizeof p);
+  p.jobs = jobs;
+  p.njobs = n;
+  p.s = s;
+  for (size_t k = 0; k < n; k++)
+    p.total += jobs[k].size;
+  pthread_mutex_init (&p.lock, NULL);
+  for (i = 0; i < 2 && (i == 0 || (ncpu > 1 && n > 1)); i++)
+    if (pthread_create (&th[nth], NULL, verify_worker, &p) == 0)
+      nth++;
+  if (nth == 0)
+    verify_worker (&p);
+  for (i = 0; i < nth; i++)
+    pthread_join (th[i], NULL);
+  pthread_mutex_destroy (&p.lock);
+  if (p.failed) {
+    s->err = p.err;
+    return -1;
+  }
+  return 0;
+}

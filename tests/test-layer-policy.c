@@ -1,0 +1,130 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The layer policy of v2c-extract (lib/layer-policy.c) without a guest:
+ * a plan's layers and a small package database in memory, and the layer
+ * each path goes to.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layer-policy.h"
+
+static int failures;
+
+#define CHECK(cond)                                                     \
+  do {                                                                  \
+    if (!(cond)) {                                                      \
+      fprintf (stderr, "FAIL: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+      failures++;                                                       \
+    }                                                                   \
+  } while (0)
+
+static const char *const layers_json =
+  "[{\"name\": \"os\", \"excludes\": [\"/usr/share/doc\"]},"
+  " {\"name\": \"config\", \"includes\": [\"/etc\"]},"
+  " {\"name\": \"app\", \"includes\": [\"/srv/**/*.jar\"]}]";
+
+enum { OS, CONFIG, APP };
+
+static void
+test_split (void)
+{
+  struct v2c_layer_policy p;
+  struct v2c_err err = { 0, "" };
+  struct v2c_pkg_file files[] = {
+    { .path = (char *) "/bin/ls",
+      .digest = (char *) "d41d8cd98f00b204e9800998ecf8427e" },
+    { .path = (char *) "/usr/share/doc/ls/copyright", .digest = NULL },
+    { .path = (char *) "/etc/ls.conf",
+      .digest = (char *) "00000000000000000000000000000000" },
+    { .path = (char *) "/usr/lib/ls", .digest = NULL },
+    { .path = (char *) "relative", .digest = (char *) "x" },
+  };
+  struct v2c_pkg pkg;
+  struct v2c_pkgs pkgs = { &pkg, 1 };
+  struct v2c_path_alias al = { "/bin/", "/usr/bin/" };
+  json_t *layers = json_loads (layers_json, 0, NULL);
+
+  memset (&pkg, 0, sizeof pkg);
+  pkg.files = files;
+  pkg.nfiles = sizeof files / sizeof *files;
+  memset (&p, 0, sizeof p);
+  CHECK (layers != NULL);
+  CHECK (v2c_layer_policy_set_layers (&p, layers, 1, &err) == 0);
+  CHECK (p.nlayers == 3 && p.layers[OS].is_os && !p.layers[APP].is_os);
+  CHECK (v2c_layer_policy_add_packages (&p, &pkgs, &al, 1, &err) == 0);
+  /* /bin/ls, /usr/bin/ls (alias), the doc, /etc/ls.conf, /usr/lib/ls */
+  CHECK (p.nown == 5);
+
+  /* a package file: its digest decides between os and config */
+  CHECK (strcmp (v2c_layer_policy_digest (&p, "/usr/bin/ls", 1),
+                 "d41d8cd98f00b204e9800998ecf8427e") == 0);
+  CHECK (v2c_layer_policy_choose (&p, "/usr/bin/ls", 1, 1) == OS);
+  CHECK (v2c_layer_policy_choose (&p, "/bin/ls", 1, 0) == CONFIG);
+  /* no digest, or not a regular file: os without a check */
+  CHECK (v2c_layer_policy_digest (&p, "/usr/lib/ls", 1) == NULL);
+  CHECK (v2c_layer_policy_choose (&p, "/usr/lib/ls", 1, 0) == OS);
+  CHECK (v2c_layer_policy_digest (&p, "/bin/ls", 0) == NULL);
+  CHECK (v2c_layer_policy_choose (&p, "/bin/ls", 0, 0) == OS);
+  /* os excludes /usr/share/doc: the next layer (config) takes it */
+  CHECK (v2c_layer_policy_choose (&p, "/usr/share/doc/ls/copyright", 1, 0)
+         == CONFIG);
+  /* config's includes come before the package database */
+  CHECK (v2c_layer_policy_digest (&p, "/etc/ls.conf", 1) == NULL);
+  CHECK (v2c_layer_policy_choose (&p, "/etc/ls.conf", 1, 1) == CONFIG);
+  /* nobody's file: app; a relative path in the database is ignored */
+  CHECK (v2c_layer_policy_choose (&p, "/srv/app/x.jar", 1, 0) == APP);
+  CHECK (v2c_layer_policy_choose (&p, "/home/u/notes", 1, 0) == APP);
+  CHECK (v2c_layer_policy_digest (&p, "relative", 1) == NULL);
+  v2c_layer_policy_clear (&p);
+  CHECK (p.nown == 0 && p.own == NULL && p.nlayers == 0);
+  json_decref (layers);
+}
+
+static void
+test_single_and_errors (void)
+{
+  struct v2c_layer_policy p;
+  struct v2c_err err = { 0, "" };
+  json_t *one = json_loads ("[{\"name\": \"image\", \"excludes\": "
+                            "[\"/tmp\"]}]", 0, NULL);
+  json_t *two = json_loads ("[{\"name\": \"os\"}, {\"name\": \"app\"}]", 0,
+                            NULL);
+  json_t *none = json_array ();
+
+  /* one layer: everything in it but its excludes */
+  memset (&p, 0, sizeof p);
+  CHECK (v2c_layer_policy_set_layers (&p, one, 0, &err) == 0);
+  CHECK (v2c_layer_policy_digest (&p, "/bin/ls", 1) == NULL);
+  CHECK (v2c_layer_policy_choose (&p, "/bin/ls", 1, 0) == 0);
+  CHECK (v2c_layer_policy_choose (&p, "/tmp/x", 1, 0) == -1);
+  v2c_layer_policy_clear (&p);
+
+  CHECK (v2c_layer_policy_set_layers (&p, two, 1, &err) == -1);
+  CHECK (strstr (err.msg, "needs the layers os, config and app") != NULL);
+  v2c_layer_policy_clear (&p);
+  CHECK (v2c_layer_policy_set_layers (&p, none, 0, &err) == -1);
+  CHECK (strstr (err.msg, "image.layers is empty") != NULL);
+  v2c_layer_policy_clear (&p);
+  json_decref (one);
+  json_decref (two);
+  json_decref (none);
+}
+
+int
+main (void)
+{
+  test_split ();
+  test_single_and_errors ();
+  if (failures) {
+    fprintf (stderr, "%d failures\n", failures);
+    return 1;
+  }
+  printf ("ok: layer policy\n");
+  return 0;
+}
