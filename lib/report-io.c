@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "kube.h"
-#include "report.h"
+#include "report-private.h"
 
 static int
 write_atomic (const char *dir, const char *name, const char *buf,

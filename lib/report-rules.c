@@ -15,7 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "report.h"
+#include "report-private.h"
 
 #define GIB (1024ll * 1024 * 1024)
 
