@@ -139,24 +139,15 @@ struct node {
   size_t ndeps;
 };
 
-static void
-diagram (struct v2c_strbuf *b, const json_t *cs)
+/* The nodes of the first n components: their dependencies, their
+ * column (1 + the deepest dependency) and their place in it.  The
+ * number of columns; colh[] the height of each. */
+static size_t
+layout (struct node *nodes, size_t n, const json_t *cs, int *colh)
 {
-  size_t n = json_array_size (cs), i, j, k, pass, nlevels = 0;
-  struct node *nodes;
-  int colh[MAX_DRAWN] = { 0 }, width, height = 0, changed = 1;
+  size_t i, j, k, pass, nlevels = 0;
+  int changed = 1;
 
-  if (n > MAX_DRAWN)
-    n = MAX_DRAWN;
-  if (n == 0) {
-    v2c_strbuf_puts (b, "<p>No component to draw.</p>\n");
-    return;
-  }
-  nodes = calloc (n, sizeof *nodes);
-  if (nodes == NULL) {
-    b->failed = 1;
-    return;
-  }
   for (i = 0; i < n; i++) {
     const json_t *deps, *d;
 
@@ -205,6 +196,92 @@ diagram (struct v2c_strbuf *b, const json_t *cs)
     if ((size_t) nodes[i].level + 1 > nlevels)
       nlevels = (size_t) nodes[i].level + 1;
   }
+  return nlevels;
+}
+
+/* One component's box: its name, kind, path and ports, and a cylinder
+ * for each of its first MAX_CYLS claims. */
+static void
+draw_node (struct v2c_strbuf *b, const struct node *nd)
+{
+  const json_t *p, *v;
+  struct v2c_strbuf ports = { NULL, 0, 0, 0 };
+  size_t j;
+  int cy = nd->y + BOX_H, shown = 0, pvcs = 0;
+
+  v2c_strbuf_puts (b, "<g><title>");
+  esc (b, v2c_report_str (nd->c, "name"));
+  v2c_strbuf_puts (b, ": ");
+  esc (b, v2c_report_str (nd->c, "path"));
+  v2c_strbuf_printf (b,
+                   "</title>\n<rect class=\"box b-%s\" x=\"%d\" y=\"%d\" "
+                   "width=\"%d\" height=\"%d\" rx=\"6\"/>\n",
+                   path_class (v2c_report_str (nd->c, "path")), nd->x, nd->y,
+                   BOX_W, BOX_H);
+  v2c_strbuf_printf (b, "<text class=\"name\" x=\"%d\" y=\"%d\">", nd->x + 10,
+                   nd->y + 20);
+  esc_cut (b, v2c_report_str (nd->c, "name"), 28);
+  v2c_strbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">", nd->x + 10,
+                   nd->y + 38);
+  esc_cut (b, v2c_report_str (nd->c, "kind"), 14);
+  v2c_strbuf_puts (b, " \xc2\xb7 ");
+  esc_cut (b, v2c_report_str (nd->c, "path"), 12);
+  v2c_strbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">ports: ", nd->x + 10,
+                   nd->y + 56);
+  json_array_foreach (json_object_get (nd->c, "ports"), j, p)
+      v2c_strbuf_printf (
+          &ports, "%s%lld/%.8s", j ? " " : "",
+          (long long) json_integer_value (json_object_get (p, "port")),
+          v2c_report_str (p, "protocol"));
+  if (ports.failed)
+    b->failed = 1;
+  esc_cut (b, ports.s ? ports.s : "none", 30);
+  free (ports.s);
+  v2c_strbuf_puts (b, "</text>\n");
+  json_array_foreach (json_object_get (nd->c, "volumes"), j, v)
+  {
+    if (strcmp (v2c_report_str (v, "kind"), "pvc") != 0)
+      continue;
+    pvcs++;
+    if (shown >= MAX_CYLS)
+      continue;
+    shown++;
+    /* a cylinder: body, then the top ellipse over it */
+    v2c_strbuf_printf (
+        b,
+        "<path class=\"cyl\" d=\"M%d,%d v20 a40,6 0 0,0 80,0 v-20\"/>"
+        "<ellipse class=\"cyl\" cx=\"%d\" cy=\"%d\" rx=\"40\" ry=\"6\"/>"
+        "<text x=\"%d\" y=\"%d\">",
+        nd->x + 20, cy + 10, nd->x + 60, cy + 10, nd->x + 108, cy + 25);
+    esc_cut (b, v2c_report_str (v, "mount_path"), 18);
+    v2c_strbuf_puts (b, "</text>\n");
+    cy += CYL_H;
+  }
+  if (pvcs > shown)
+    v2c_strbuf_printf (b, "<text x=\"%d\" y=\"%d\">+%d more volumes</text>\n",
+                     nd->x + 20, cy + 20, pvcs - shown);
+  v2c_strbuf_puts (b, "</g>\n");
+}
+
+static void
+diagram (struct v2c_strbuf *b, const json_t *cs)
+{
+  size_t n = json_array_size (cs), i, j, nlevels;
+  struct node *nodes;
+  int colh[MAX_DRAWN] = { 0 }, width, height = 0;
+
+  if (n > MAX_DRAWN)
+    n = MAX_DRAWN;
+  if (n == 0) {
+    v2c_strbuf_puts (b, "<p>No component to draw.</p>\n");
+    return;
+  }
+  nodes = calloc (n, sizeof *nodes);
+  if (nodes == NULL) {
+    b->failed = 1;
+    return;
+  }
+  nlevels = layout (nodes, n, cs, colh);
   for (i = 0; i < nlevels; i++)
     if (colh[i] > height)
       height = colh[i];
@@ -238,65 +315,8 @@ diagram (struct v2c_strbuf *b, const json_t *cs)
                          s->x + BOX_W, sy, s->x + BOX_W + 50, sy,
                          d->x + BOX_W + 50, dy, d->x + BOX_W, dy);
     }
-  for (i = 0; i < n; i++) {
-    const struct node *nd = &nodes[i];
-    const json_t *p, *v;
-    struct v2c_strbuf ports = { NULL, 0, 0, 0 };
-    int cy = nd->y + BOX_H, shown = 0, pvcs = 0;
-
-    v2c_strbuf_puts (b, "<g><title>");
-    esc (b, v2c_report_str (nd->c, "name"));
-    v2c_strbuf_puts (b, ": ");
-    esc (b, v2c_report_str (nd->c, "path"));
-    v2c_strbuf_printf (b,
-                     "</title>\n<rect class=\"box b-%s\" x=\"%d\" y=\"%d\" "
-                     "width=\"%d\" height=\"%d\" rx=\"6\"/>\n",
-                     path_class (v2c_report_str (nd->c, "path")), nd->x, nd->y,
-                     BOX_W, BOX_H);
-    v2c_strbuf_printf (b, "<text class=\"name\" x=\"%d\" y=\"%d\">", nd->x + 10,
-                     nd->y + 20);
-    esc_cut (b, v2c_report_str (nd->c, "name"), 28);
-    v2c_strbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">", nd->x + 10,
-                     nd->y + 38);
-    esc_cut (b, v2c_report_str (nd->c, "kind"), 14);
-    v2c_strbuf_puts (b, " \xc2\xb7 ");
-    esc_cut (b, v2c_report_str (nd->c, "path"), 12);
-    v2c_strbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">ports: ", nd->x + 10,
-                     nd->y + 56);
-    json_array_foreach (json_object_get (nd->c, "ports"), j, p)
-        v2c_strbuf_printf (
-            &ports, "%s%lld/%.8s", j ? " " : "",
-            (long long) json_integer_value (json_object_get (p, "port")),
-            v2c_report_str (p, "protocol"));
-    if (ports.failed)
-      b->failed = 1;
-    esc_cut (b, ports.s ? ports.s : "none", 30);
-    free (ports.s);
-    v2c_strbuf_puts (b, "</text>\n");
-    json_array_foreach (json_object_get (nd->c, "volumes"), j, v)
-    {
-      if (strcmp (v2c_report_str (v, "kind"), "pvc") != 0)
-        continue;
-      pvcs++;
-      if (shown >= MAX_CYLS)
-        continue;
-      shown++;
-      /* a cylinder: body, then the top ellipse over it */
-      v2c_strbuf_printf (
-          b,
-          "<path class=\"cyl\" d=\"M%d,%d v20 a40,6 0 0,0 80,0 v-20\"/>"
-          "<ellipse class=\"cyl\" cx=\"%d\" cy=\"%d\" rx=\"40\" ry=\"6\"/>"
-          "<text x=\"%d\" y=\"%d\">",
-          nd->x + 20, cy + 10, nd->x + 60, cy + 10, nd->x + 108, cy + 25);
-      esc_cut (b, v2c_report_str (v, "mount_path"), 18);
-      v2c_strbuf_puts (b, "</text>\n");
-      cy += CYL_H;
-    }
-    if (pvcs > shown)
-      v2c_strbuf_printf (b, "<text x=\"%d\" y=\"%d\">+%d more volumes</text>\n",
-                       nd->x + 20, cy + 20, pvcs - shown);
-    v2c_strbuf_puts (b, "</g>\n");
-  }
+  for (i = 0; i < n; i++)
+    draw_node (b, &nodes[i]);
   v2c_strbuf_puts (b, "</svg>\n");
   if (json_array_size (cs) > n)
     v2c_strbuf_printf (b,
