@@ -428,6 +428,35 @@ html_cell_close (struct v2c_strbuf *b, enum v2c_report_cell how)
   v2c_strbuf_puts (b, how == V2C_CELL_CODE ? "</code></td>" : "</td>");
 }
 
+/* The page up to the first section: head, style, title. */
+static void
+html_top (struct v2c_strbuf *b, const json_t *report)
+{
+  const char *name = v2c_report_str (json_object_get (report, "vm"), "name");
+
+  if (name[0] == '\0')
+    name = "unnamed VM";
+  v2c_strbuf_puts (b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                      "<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, "
+                      "initial-scale=1\">\n<title>v2c report: ");
+  esc (b, name);
+  v2c_strbuf_printf (b,
+                     "</title>\n<style>%s</style>\n</head>\n<body>\n"
+                     "<h1>v2c report: ",
+                     css);
+  esc (b, name);
+  v2c_strbuf_puts (b, "</h1>\n");
+}
+
+static void
+html_bottom (struct v2c_strbuf *b, const json_t *report)
+{
+  (void) report;
+  v2c_strbuf_puts (b, "<footer>Made by v2c from the VM's inventory and "
+                      "plan.</footer>\n</body>\n</html>\n");
+}
+
 static const struct v2c_report_fmt html = {
   .kind = V2C_REPORT_HTML,
   .text = esc,
@@ -446,33 +475,12 @@ static const struct v2c_report_fmt html = {
   .gap = "",
   .fitness = html_fitness,
   .decomposition = html_decomposition,
+  .top = html_top,
+  .bottom = html_bottom,
 };
 
 char *
 v2c_report_html (const json_t *report, struct v2c_err *err)
 {
-  struct v2c_strbuf b = { NULL, 0, 0, 0 };
-  const char *name = v2c_report_str (json_object_get (report, "vm"), "name");
-
-  if (!json_is_object (report)) {
-    v2c_set_error (err, 0, "report: expected a JSON object");
-    return NULL;
-  }
-  if (name[0] == '\0')
-    name = "unnamed VM";
-  v2c_strbuf_puts (&b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-                     "<meta charset=\"utf-8\">\n"
-                     "<meta name=\"viewport\" content=\"width=device-width, "
-                     "initial-scale=1\">\n<title>v2c report: ");
-  esc (&b, name);
-  v2c_strbuf_printf (&b,
-                   "</title>\n<style>%s</style>\n</head>\n<body>\n"
-                   "<h1>v2c report: ",
-                   css);
-  esc (&b, name);
-  v2c_strbuf_puts (&b, "</h1>\n");
-  v2c_report_walk (&b, &html, report);
-  v2c_strbuf_puts (&b, "<footer>Made by v2c from the VM's inventory and "
-                     "plan.</footer>\n</body>\n</html>\n");
-  return v2c_report_finish (&b, err);
+  return v2c_report_render (report, &html, err);
 }

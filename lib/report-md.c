@@ -149,6 +149,16 @@ md_kv_head (struct v2c_strbuf *b, const char *title)
                    title ? title : "");
 }
 
+/* The title of the page. */
+static void
+md_top (struct v2c_strbuf *b, const json_t *report)
+{
+  v2c_strbuf_puts (b, "# v2c report: ");
+  md_or (b, v2c_report_str (json_object_get (report, "vm"), "name"),
+         "unnamed VM");
+  v2c_strbuf_puts (b, "\n\n");
+}
+
 static const struct v2c_report_fmt markdown = {
   .kind = V2C_REPORT_MD,
   .text = md,
@@ -169,21 +179,12 @@ static const struct v2c_report_fmt markdown = {
   .gap = "\n",
   .fitness = md_fitness,
   .decomposition = md_decomposition,
+  .top = md_top,
+  .bottom = NULL,
 };
 
 char *
 v2c_report_markdown (const json_t *report, struct v2c_err *err)
 {
-  struct v2c_strbuf b = { NULL, 0, 0, 0 };
-
-  if (!json_is_object (report)) {
-    v2c_set_error (err, 0, "report: expected a JSON object");
-    return NULL;
-  }
-  v2c_strbuf_puts (&b, "# v2c report: ");
-  md_or (&b, v2c_report_str (json_object_get (report, "vm"), "name"),
-         "unnamed VM");
-  v2c_strbuf_puts (&b, "\n\n");
-  v2c_report_walk (&b, &markdown, report);
-  return v2c_report_finish (&b, err);
+  return v2c_report_render (report, &markdown, err);
 }

@@ -156,8 +156,15 @@ struct v2c_report_fmt {
   void (*fitness) (struct v2c_strbuf *b, const json_t *fitness);
   /* after the components table (or the paragraph saying there is none) */
   void (*decomposition) (struct v2c_strbuf *b, const json_t *components);
+  /* before the first section and after the last (NULL: nothing) */
+  void (*top) (struct v2c_strbuf *b, const json_t *report);
+  void (*bottom) (struct v2c_strbuf *b, const json_t *report);
 };
 
+/* The whole report in the format f: top, the walk, bottom.  The text
+ * (caller frees), or NULL with err set. */
+char *v2c_report_render (const json_t *report, const struct v2c_report_fmt *f,
+                         struct v2c_err *err);
 /* Everything from the VM table to the notes, in the format f. */
 void v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
                       const json_t *report);

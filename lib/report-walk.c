@@ -281,3 +281,21 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
     v2c_strbuf_puts (b, f->list.end);
   }
 }
+
+char *
+v2c_report_render (const json_t *report, const struct v2c_report_fmt *f,
+                   struct v2c_err *err)
+{
+  struct v2c_strbuf b = V2C_STRBUF_INIT;
+
+  if (!json_is_object (report)) {
+    v2c_set_error (err, 0, "report: expected a JSON object");
+    return NULL;
+  }
+  if (f->top)
+    f->top (&b, report);
+  v2c_report_walk (&b, f, report);
+  if (f->bottom)
+    f->bottom (&b, report);
+  return v2c_report_finish (&b, err);
+}
