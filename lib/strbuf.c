@@ -147,6 +147,16 @@ v2c_strvec_find (const struct v2c_strvec *sv, const char *s)
   return -1;
 }
 
+char **
+v2c_strvec_detach (struct v2c_strvec *sv)
+{
+  char **v = sv->v;
+
+  sv->v = NULL;
+  sv->n = sv->cap = 0;
+  return v;
+}
+
 void
 v2c_strvec_clear (struct v2c_strvec *sv)
 {
