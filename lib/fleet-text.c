@@ -195,7 +195,8 @@ column_text (const struct column *c, const json_t *obj,
 static char *
 fleet_text (const json_t *fleet, size_t *lenp, struct v2c_err *err,
             void (*head) (struct v2c_strbuf *, const json_t *),
-            void (*row) (struct v2c_strbuf *, const json_t *, const struct vm_texts *),
+            void (*row) (struct v2c_strbuf *, const json_t *,
+                         const struct vm_texts *),
             void (*tail) (struct v2c_strbuf *, const json_t *))
 {
   struct v2c_strbuf o = V2C_STRBUF_INIT;
@@ -230,7 +231,8 @@ csv_head (struct v2c_strbuf *f, const json_t *fleet)
   size_t i;
 
   for (i = 0; i < NCOLUMNS; i++)
-    v2c_strbuf_printf (f, "%s%s", columns[i].csv, i + 1 < NCOLUMNS ? "," : "\r\n");
+    v2c_strbuf_printf (f, "%s%s", columns[i].csv,
+                       i + 1 < NCOLUMNS ? "," : "\r\n");
 }
 
 static void
@@ -250,8 +252,9 @@ csv_row (struct v2c_strbuf *f, const json_t *vm, const struct vm_texts *t)
       csv_int (f, json_object_get (obj, c->key), last);
       break;
     case COL_SECONDS:
-      v2c_strbuf_printf (f, "%.3f%s", json_number_value (json_object_get (obj, c->key)),
-               last ? "\r\n" : ",");
+      v2c_strbuf_printf (f, "%.3f%s",
+                         json_number_value (json_object_get (obj, c->key)),
+                         last ? "\r\n" : ",");
       break;
     default:
       csv_field (f, column_text (c, obj, t), last);
@@ -290,7 +293,7 @@ static void
 html_cell (struct v2c_strbuf *f, const char *s, const char *cls)
 {
   v2c_strbuf_printf (f, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "",
-           cls ? "\"" : "");
+                     cls ? "\"" : "");
   html_text (f, s);
   v2c_strbuf_puts (f, "</td>");
 }
@@ -300,7 +303,7 @@ html_num (struct v2c_strbuf *f, const json_t *v)
 {
   if (json_is_integer (v))
     v2c_strbuf_printf (f, "<td class=\"n\">%" JSON_INTEGER_FORMAT "</td>",
-             json_integer_value (v));
+                       json_integer_value (v));
   else
     v2c_strbuf_puts (f, "<td class=\"n\"></td>");
 }
@@ -321,8 +324,9 @@ html_bytes (struct v2c_strbuf *f, const json_t *v)
     b /= 1024;
     u++;
   }
-  v2c_strbuf_printf (f, "<td class=\"n\" title=\"%" JSON_INTEGER_FORMAT " bytes\">",
-           json_integer_value (v));
+  v2c_strbuf_printf (
+      f, "<td class=\"n\" title=\"%" JSON_INTEGER_FORMAT " bytes\">",
+      json_integer_value (v));
   if (u == 0)
     v2c_strbuf_printf (f, "%.0f %s</td>", b, unit[u]);
   else
@@ -350,7 +354,8 @@ struct total {
 };
 
 static void
-html_totals (struct v2c_strbuf *f, const json_t *obj, const struct total *rows, size_t n)
+html_totals (struct v2c_strbuf *f, const json_t *obj, const struct total *rows,
+             size_t n)
 {
   size_t i;
 
@@ -391,14 +396,15 @@ html_top (struct v2c_strbuf *f, const json_t *fleet)
   v2c_strbuf_puts (f, "<p>Mode: ");
   html_text (f, str_of (fleet, "mode"));
   v2c_strbuf_printf (f, "; %" JSON_INTEGER_FORMAT " VMs:",
-           json_integer_value (json_object_get (totals, "vms")));
+                     json_integer_value (json_object_get (totals, "vms")));
   json_object_foreach (json_object_get (totals, "by_status"), key, v)
   {
     if (json_integer_value (v) == 0)
       continue;
     v2c_strbuf_printf (f, " <span class=\"");
     html_text (f, key);
-    v2c_strbuf_printf (f, "\">%" JSON_INTEGER_FORMAT " ", json_integer_value (v));
+    v2c_strbuf_printf (f, "\">%" JSON_INTEGER_FORMAT " ",
+                       json_integer_value (v));
     html_text (f, key);
     v2c_strbuf_puts (f, "</span>");
   }
@@ -432,7 +438,7 @@ html_row (struct v2c_strbuf *f, const json_t *vm, const struct vm_texts *t)
       break;
     case COL_SECONDS:
       v2c_strbuf_printf (f, "<td class=\"n\">%.1f</td>",
-               json_number_value (json_object_get (obj, c->key)));
+                         json_number_value (json_object_get (obj, c->key)));
       break;
     default:
       s = column_text (c, obj, t);
@@ -456,8 +462,8 @@ html_bottom (struct v2c_strbuf *f, const json_t *fleet)
                sizeof layer_totals / sizeof layer_totals[0]);
   v2c_strbuf_puts (f, "</table>\n");
   if (json_array_size (json_object_get (layers, "shared")) > 0) {
-    v2c_strbuf_puts (f,
-           "<table>\n<tr><th>shared layer</th><th>digest</th><th>size</th>"
+    v2c_strbuf_puts (
+        f, "<table>\n<tr><th>shared layer</th><th>digest</th><th>size</th>"
            "<th>VMs</th></tr>\n");
     json_array_foreach (json_object_get (layers, "shared"), i, l)
     {

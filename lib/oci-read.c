@@ -37,7 +37,7 @@ v2c_oci_digest_valid (const char *d)
 
 int
 v2c_oci_blob_path (char *buf, size_t size, const char *dir, const char *digest,
-           struct v2c_err *err)
+                   struct v2c_err *err)
 {
   if ((size_t) snprintf (buf, size, "%s/blobs/sha256/%s", dir, digest + 7)
       >= size)
@@ -148,7 +148,8 @@ out:
 }
 
 json_t *
-v2c_oci_read_json_blob (const char *dir, const char *digest, struct v2c_err *err)
+v2c_oci_read_json_blob (const char *dir, const char *digest,
+                        struct v2c_err *err)
 {
   char path[4200];
   json_error_t jerr;

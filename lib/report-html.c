@@ -205,7 +205,7 @@ static void
 draw_node (struct v2c_strbuf *b, const struct node *nd)
 {
   const json_t *p, *v;
-  struct v2c_strbuf ports = { NULL, 0, 0, 0 };
+  struct v2c_strbuf ports = V2C_STRBUF_INIT;
   size_t j;
   int cy = nd->y + BOX_H, shown = 0, pvcs = 0;
 
@@ -214,20 +214,20 @@ draw_node (struct v2c_strbuf *b, const struct node *nd)
   v2c_strbuf_puts (b, ": ");
   esc (b, v2c_report_str (nd->c, "path"));
   v2c_strbuf_printf (b,
-                   "</title>\n<rect class=\"box b-%s\" x=\"%d\" y=\"%d\" "
-                   "width=\"%d\" height=\"%d\" rx=\"6\"/>\n",
-                   path_class (v2c_report_str (nd->c, "path")), nd->x, nd->y,
-                   BOX_W, BOX_H);
+                     "</title>\n<rect class=\"box b-%s\" x=\"%d\" y=\"%d\" "
+                     "width=\"%d\" height=\"%d\" rx=\"6\"/>\n",
+                     path_class (v2c_report_str (nd->c, "path")), nd->x, nd->y,
+                     BOX_W, BOX_H);
   v2c_strbuf_printf (b, "<text class=\"name\" x=\"%d\" y=\"%d\">", nd->x + 10,
-                   nd->y + 20);
+                     nd->y + 20);
   esc_cut (b, v2c_report_str (nd->c, "name"), 28);
   v2c_strbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">", nd->x + 10,
-                   nd->y + 38);
+                     nd->y + 38);
   esc_cut (b, v2c_report_str (nd->c, "kind"), 14);
   v2c_strbuf_puts (b, " \xc2\xb7 ");
   esc_cut (b, v2c_report_str (nd->c, "path"), 12);
   v2c_strbuf_printf (b, "</text>\n<text x=\"%d\" y=\"%d\">ports: ", nd->x + 10,
-                   nd->y + 56);
+                     nd->y + 56);
   json_array_foreach (json_object_get (nd->c, "ports"), j, p)
       v2c_strbuf_printf (
           &ports, "%s%lld/%.8s", j ? " " : "",
@@ -259,7 +259,7 @@ draw_node (struct v2c_strbuf *b, const struct node *nd)
   }
   if (pvcs > shown)
     v2c_strbuf_printf (b, "<text x=\"%d\" y=\"%d\">+%d more volumes</text>\n",
-                     nd->x + 20, cy + 20, pvcs - shown);
+                       nd->x + 20, cy + 20, pvcs - shown);
   v2c_strbuf_puts (b, "</g>\n");
 }
 
@@ -288,41 +288,42 @@ diagram (struct v2c_strbuf *b, const json_t *cs)
   width = 2 * MARGIN + (int) nlevels * COL_W - (COL_W - BOX_W);
   height += 2 * MARGIN - GAP;
   v2c_strbuf_printf (b,
-                   "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
-                   "aria-label=\"components and their dependencies\" "
-                   "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
-                   "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" "
-                   "refX=\"10\" refY=\"5\" markerWidth=\"8\" "
-                   "markerHeight=\"8\" orient=\"auto-start-reverse\">"
-                   "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#56657a\"/>"
-                   "</marker></defs>\n",
-                   width, height, width, height);
+                     "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+                     "aria-label=\"components and their dependencies\" "
+                     "width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\">\n"
+                     "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" "
+                     "refX=\"10\" refY=\"5\" markerWidth=\"8\" "
+                     "markerHeight=\"8\" orient=\"auto-start-reverse\">"
+                     "<path d=\"M0,0 L10,5 L0,10 z\" fill=\"#56657a\"/>"
+                     "</marker></defs>\n",
+                     width, height, width, height);
   for (i = 0; i < n; i++)
     for (j = 0; j < nodes[i].ndeps; j++) {
       const struct node *s = &nodes[i], *d = &nodes[nodes[i].deps[j]];
       int sy = s->y + BOX_H / 2, dy = d->y + BOX_H / 2;
 
       if (d->x < s->x)
-        v2c_strbuf_printf (b,
-                         "<path class=\"dep\" d=\"M%d,%d C%d,%d %d,%d %d,%d\" "
-                         "marker-end=\"url(#arrow)\"/>\n",
-                         s->x, sy, s->x - 40, sy, d->x + BOX_W + 40, dy,
-                         d->x + BOX_W, dy);
+        v2c_strbuf_printf (
+            b,
+            "<path class=\"dep\" d=\"M%d,%d C%d,%d %d,%d %d,%d\" "
+            "marker-end=\"url(#arrow)\"/>\n",
+            s->x, sy, s->x - 40, sy, d->x + BOX_W + 40, dy, d->x + BOX_W, dy);
       else
-        v2c_strbuf_printf (b,
-                         "<path class=\"dep\" d=\"M%d,%d C%d,%d %d,%d %d,%d\" "
-                         "marker-end=\"url(#arrow)\"/>\n",
-                         s->x + BOX_W, sy, s->x + BOX_W + 50, sy,
-                         d->x + BOX_W + 50, dy, d->x + BOX_W, dy);
+        v2c_strbuf_printf (
+            b,
+            "<path class=\"dep\" d=\"M%d,%d C%d,%d %d,%d %d,%d\" "
+            "marker-end=\"url(#arrow)\"/>\n",
+            s->x + BOX_W, sy, s->x + BOX_W + 50, sy, d->x + BOX_W + 50, dy,
+            d->x + BOX_W, dy);
     }
   for (i = 0; i < n; i++)
     draw_node (b, &nodes[i]);
   v2c_strbuf_puts (b, "</svg>\n");
   if (json_array_size (cs) > n)
     v2c_strbuf_printf (b,
-                     "<p>The diagram shows the first %zu of %zu "
-                     "components.</p>\n",
-                     n, json_array_size (cs));
+                       "<p>The diagram shows the first %zu of %zu "
+                       "components.</p>\n",
+                       n, json_array_size (cs));
   free (nodes);
 }
 
@@ -338,10 +339,11 @@ html_fitness (struct v2c_strbuf *b, const json_t *f)
 
   for (i = 0; known[i] && strcmp (known[i], v) != 0; i++)
     ;
-  v2c_strbuf_printf (b,
-                   "<h2 id=\"verdict\">Verdict</h2>\n<p><span class=\"verdict "
-                   "v-%s\">",
-                   known[i] ? known[i] : "poor");
+  v2c_strbuf_printf (
+      b,
+      "<h2 id=\"verdict\">Verdict</h2>\n<p><span class=\"verdict "
+      "v-%s\">",
+      known[i] ? known[i] : "poor");
   esc_or (b, v, "unknown");
   v2c_strbuf_printf (
       b, "</span> score %lld of 100</p>\n",
@@ -380,8 +382,8 @@ static void
 html_decomposition (struct v2c_strbuf *b, const json_t *cs)
 {
   v2c_strbuf_puts (b, "<h2 id=\"diagram\">Decomposition</h2>\n"
-                    "<p>Arrows point from a component to the ones it "
-                    "depends on; cylinders are persistent volumes.</p>\n");
+                      "<p>Arrows point from a component to the ones it "
+                      "depends on; cylinders are persistent volumes.</p>\n");
   diagram (b, cs);
 }
 

@@ -146,7 +146,7 @@ static void
 md_kv_head (struct v2c_strbuf *b, const char *title)
 {
   v2c_strbuf_printf (b, "|%s%s | |\n|---|---|\n", title ? " " : "",
-                   title ? title : "");
+                     title ? title : "");
 }
 
 /* The title of the page. */

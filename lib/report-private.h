@@ -25,7 +25,6 @@
 /* Longest string copied from the input; longer ones are cut. */
 #define V2C_REPORT_MAX_STRING 4096
 
-
 enum v2c_report_severity {
   V2C_SEV_INFO = 0,
   V2C_SEV_LOW,

@@ -179,9 +179,9 @@ table (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
  * when s is not NULL, else the integer v followed by unit, or v as a
  * size in bytes when unit is NULL. */
 static void
-kv_row (struct v2c_strbuf *b, const struct v2c_report_fmt *f, const char *label,
-        enum v2c_report_cell how, const char *s, const json_t *v,
-        const char *unit)
+kv_row (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
+        const char *label, enum v2c_report_cell how, const char *s,
+        const json_t *v, const char *unit)
 {
   v2c_strbuf_printf (b, f->kv_label, label);
   if (f->cell_open)

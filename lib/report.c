@@ -171,7 +171,6 @@ set_str (json_t *o, const char *key, const char *s)
   return json_object_set_new (o, key, v2c_report_string (s));
 }
 
-
 static json_t *
 vm_object (const json_t *inv, const json_t *plan)
 {
