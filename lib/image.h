@@ -2,8 +2,8 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal interfaces of image building (lib/layer.c, lib/oci.c).  Not
- * installed.
+ * Internal interfaces of image building (lib/layer.c, lib/oci.c) and
+ * reading (lib/oci-read.c).  Not installed.
  *
  * A layer is a pax tar stream (libarchive, restricted pax), compressed
  * and hashed in one pass while it is written: tar bytes go to SHA-256
