@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fleet.h"
+#include "strbuf.h"
 
 static const char *
 str_of (const json_t *o, const char *key)
@@ -19,64 +20,46 @@ str_of (const json_t *o, const char *key)
   return json_string_value (json_object_get (o, key));
 }
 
-/* A text buffer over open_memstream: the first write error sticks. */
-struct out {
-  FILE *f;
-  char *buf;
-  size_t len;
-};
-
-static int
-out_open (struct out *o, struct v2c_err *err)
-{
-  o->buf = NULL;
-  o->len = 0;
-  o->f = open_memstream (&o->buf, &o->len);
-  if (o->f == NULL)
-    return v2c_set_error (err, errno, "can't make a text buffer");
-  return 0;
-}
-
+/* The fleet's texts are written into a v2c_strbuf: the first failure
+ * sticks, and is reported once at the end. */
 static char *
-out_close (struct out *o, size_t *lenp, struct v2c_err *err)
+out_close (struct v2c_strbuf *o, size_t *lenp, struct v2c_err *err)
 {
-  int bad = ferror (o->f);
-
-  if (fclose (o->f) != 0 || bad) {
-    free (o->buf);
+  if (o->failed || (o->s == NULL && v2c_strbuf_add (o, "", 0) == -1)) {
+    v2c_strbuf_release (o);
     v2c_set_error (err, ENOMEM, "can't write the fleet summary");
     return NULL;
   }
   if (lenp)
     *lenp = o->len;
-  return o->buf;
+  return o->s;
 }
 
 static void
-csv_field (FILE *f, const char *s, int last)
+csv_field (struct v2c_strbuf *f, const char *s, int last)
 {
   if (s == NULL)
     s = "";
   if (strpbrk (s, ",\"\r\n") == NULL)
-    fputs (s, f);
+    v2c_strbuf_puts (f, s);
   else {
-    fputc ('"', f);
+    v2c_strbuf_addc (f, '"');
     for (; *s; s++) {
       if (*s == '"')
-        fputc ('"', f);
-      fputc (*s, f);
+        v2c_strbuf_addc (f, '"');
+      v2c_strbuf_addc (f, *s);
     }
-    fputc ('"', f);
+    v2c_strbuf_addc (f, '"');
   }
-  fputs (last ? "\r\n" : ",", f);
+  v2c_strbuf_puts (f, last ? "\r\n" : ",");
 }
 
 static void
-csv_int (FILE *f, const json_t *v, int last)
+csv_int (struct v2c_strbuf *f, const json_t *v, int last)
 {
   if (json_is_integer (v))
-    fprintf (f, "%" JSON_INTEGER_FORMAT, json_integer_value (v));
-  fputs (last ? "\r\n" : ",", f);
+    v2c_strbuf_printf (f, "%" JSON_INTEGER_FORMAT, json_integer_value (v));
+  v2c_strbuf_puts (f, last ? "\r\n" : ",");
 }
 
 /* "a;b;c" of the strings of an array (or of member key of its objects),
@@ -84,13 +67,11 @@ csv_int (FILE *f, const json_t *v, int last)
 static char *
 joined (const json_t *arr, const char *key, const char *val)
 {
-  struct out o;
+  struct v2c_strbuf o = V2C_STRBUF_INIT;
   const json_t *v;
   size_t i;
   int first = 1;
 
-  if (out_open (&o, NULL) == -1)
-    return NULL;
   json_array_foreach (arr, i, v)
   {
     const char *s = key ? str_of (v, key) : json_string_value (v);
@@ -98,9 +79,9 @@ joined (const json_t *arr, const char *key, const char *val)
 
     if (s == NULL)
       continue;
-    fprintf (o.f, "%s%s", first ? "" : ";", s);
+    v2c_strbuf_printf (&o, "%s%s", first ? "" : ";", s);
     if (json_is_integer (n))
-      fprintf (o.f, "=%" JSON_INTEGER_FORMAT, json_integer_value (n));
+      v2c_strbuf_printf (&o, "=%" JSON_INTEGER_FORMAT, json_integer_value (n));
     first = 0;
   }
   return out_close (&o, NULL, NULL);
@@ -213,29 +194,28 @@ column_text (const struct column *c, const json_t *obj,
  * What CSV and HTML share: the buffer, the per-VM texts, the errors. */
 static char *
 fleet_text (const json_t *fleet, size_t *lenp, struct v2c_err *err,
-            void (*head) (FILE *, const json_t *),
-            void (*row) (FILE *, const json_t *, const struct vm_texts *),
-            void (*tail) (FILE *, const json_t *))
+            void (*head) (struct v2c_strbuf *, const json_t *),
+            void (*row) (struct v2c_strbuf *, const json_t *,
+                         const struct vm_texts *),
+            void (*tail) (struct v2c_strbuf *, const json_t *))
 {
-  struct out o;
+  struct v2c_strbuf o = V2C_STRBUF_INIT;
   struct vm_texts t;
   const json_t *vm;
   size_t i;
   int oom = 0;
   char *text;
 
-  if (out_open (&o, err) == -1)
-    return NULL;
-  head (o.f, fleet);
+  head (&o, fleet);
   json_array_foreach (json_object_get (fleet, "vms"), i, vm)
   {
     if (vm_texts_make (&t, vm) == -1)
       oom = 1;
-    row (o.f, vm, &t);
+    row (&o, vm, &t);
     vm_texts_free (&t);
   }
   if (tail)
-    tail (o.f, fleet);
+    tail (&o, fleet);
   text = out_close (&o, lenp, err);
   if (text && oom) {
     free (text);
@@ -246,16 +226,17 @@ fleet_text (const json_t *fleet, size_t *lenp, struct v2c_err *err,
 }
 
 static void
-csv_head (FILE *f, const json_t *fleet)
+csv_head (struct v2c_strbuf *f, const json_t *fleet)
 {
   size_t i;
 
   for (i = 0; i < NCOLUMNS; i++)
-    fprintf (f, "%s%s", columns[i].csv, i + 1 < NCOLUMNS ? "," : "\r\n");
+    v2c_strbuf_printf (f, "%s%s", columns[i].csv,
+                       i + 1 < NCOLUMNS ? "," : "\r\n");
 }
 
 static void
-csv_row (FILE *f, const json_t *vm, const struct vm_texts *t)
+csv_row (struct v2c_strbuf *f, const json_t *vm, const struct vm_texts *t)
 {
   const json_t *hw = json_object_get (vm, "hardware");
   size_t i;
@@ -271,8 +252,9 @@ csv_row (FILE *f, const json_t *vm, const struct vm_texts *t)
       csv_int (f, json_object_get (obj, c->key), last);
       break;
     case COL_SECONDS:
-      fprintf (f, "%.3f%s", json_number_value (json_object_get (obj, c->key)),
-               last ? "\r\n" : ",");
+      v2c_strbuf_printf (f, "%.3f%s",
+                         json_number_value (json_object_get (obj, c->key)),
+                         last ? "\r\n" : ",");
       break;
     default:
       csv_field (f, column_text (c, obj, t), last);
@@ -290,7 +272,7 @@ v2c_fleet_csv (const json_t *fleet, size_t *lenp, struct v2c_err *err)
  * references, C0 controls (other than tab and line feed) and DEL
  * dropped, so the page stays well formed whatever the VM names hold. */
 static void
-html_text (FILE *f, const char *s)
+html_text (struct v2c_strbuf *f, const char *s)
 {
   static const char specials[] = "&<>\"'";
   static const char *const entities[]
@@ -301,40 +283,40 @@ html_text (FILE *f, const char *s)
     const char *special = strchr (specials, c);
 
     if (special)
-      fputs (entities[special - specials], f);
+      v2c_strbuf_puts (f, entities[special - specials]);
     else if ((c >= 0x20 || c == '\t' || c == '\n') && c != 0x7f)
-      fputc (c, f);
+      v2c_strbuf_addc (f, c);
   }
 }
 
 static void
-html_cell (FILE *f, const char *s, const char *cls)
+html_cell (struct v2c_strbuf *f, const char *s, const char *cls)
 {
-  fprintf (f, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "",
-           cls ? "\"" : "");
+  v2c_strbuf_printf (f, "<td%s%s%s>", cls ? " class=\"" : "", cls ? cls : "",
+                     cls ? "\"" : "");
   html_text (f, s);
-  fputs ("</td>", f);
+  v2c_strbuf_puts (f, "</td>");
 }
 
 static void
-html_num (FILE *f, const json_t *v)
+html_num (struct v2c_strbuf *f, const json_t *v)
 {
   if (json_is_integer (v))
-    fprintf (f, "<td class=\"n\">%" JSON_INTEGER_FORMAT "</td>",
-             json_integer_value (v));
+    v2c_strbuf_printf (f, "<td class=\"n\">%" JSON_INTEGER_FORMAT "</td>",
+                       json_integer_value (v));
   else
-    fputs ("<td class=\"n\"></td>", f);
+    v2c_strbuf_puts (f, "<td class=\"n\"></td>");
 }
 
 static void
-html_bytes (FILE *f, const json_t *v)
+html_bytes (struct v2c_strbuf *f, const json_t *v)
 {
   static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
   double b;
   int u = 0;
 
   if (!json_is_integer (v)) {
-    fputs ("<td class=\"n\"></td>", f);
+    v2c_strbuf_puts (f, "<td class=\"n\"></td>");
     return;
   }
   b = (double) json_integer_value (v);
@@ -342,12 +324,13 @@ html_bytes (FILE *f, const json_t *v)
     b /= 1024;
     u++;
   }
-  fprintf (f, "<td class=\"n\" title=\"%" JSON_INTEGER_FORMAT " bytes\">",
-           json_integer_value (v));
+  v2c_strbuf_printf (
+      f, "<td class=\"n\" title=\"%" JSON_INTEGER_FORMAT " bytes\">",
+      json_integer_value (v));
   if (u == 0)
-    fprintf (f, "%.0f %s</td>", b, unit[u]);
+    v2c_strbuf_printf (f, "%.0f %s</td>", b, unit[u]);
   else
-    fprintf (f, "%.1f %s</td>", b, unit[u]);
+    v2c_strbuf_printf (f, "%.1f %s</td>", b, unit[u]);
 }
 
 static const char html_head[]
@@ -371,17 +354,18 @@ struct total {
 };
 
 static void
-html_totals (FILE *f, const json_t *obj, const struct total *rows, size_t n)
+html_totals (struct v2c_strbuf *f, const json_t *obj, const struct total *rows,
+             size_t n)
 {
   size_t i;
 
   for (i = 0; i < n; i++) {
-    fprintf (f, "<tr><th>%s</th>", rows[i].label);
+    v2c_strbuf_printf (f, "<tr><th>%s</th>", rows[i].label);
     if (rows[i].bytes)
       html_bytes (f, json_object_get (obj, rows[i].key));
     else
       html_num (f, json_object_get (obj, rows[i].key));
-    fputs ("</tr>\n", f);
+    v2c_strbuf_puts (f, "</tr>\n");
   }
 }
 
@@ -402,41 +386,42 @@ static const struct total layer_totals[] = {
 };
 
 static void
-html_top (FILE *f, const json_t *fleet)
+html_top (struct v2c_strbuf *f, const json_t *fleet)
 {
   const json_t *totals = json_object_get (fleet, "totals"), *v;
   const char *key;
   size_t i;
 
-  fputs (html_head, f);
-  fputs ("<p>Mode: ", f);
+  v2c_strbuf_puts (f, html_head);
+  v2c_strbuf_puts (f, "<p>Mode: ");
   html_text (f, str_of (fleet, "mode"));
-  fprintf (f, "; %" JSON_INTEGER_FORMAT " VMs:",
-           json_integer_value (json_object_get (totals, "vms")));
+  v2c_strbuf_printf (f, "; %" JSON_INTEGER_FORMAT " VMs:",
+                     json_integer_value (json_object_get (totals, "vms")));
   json_object_foreach (json_object_get (totals, "by_status"), key, v)
   {
     if (json_integer_value (v) == 0)
       continue;
-    fprintf (f, " <span class=\"");
+    v2c_strbuf_printf (f, " <span class=\"");
     html_text (f, key);
-    fprintf (f, "\">%" JSON_INTEGER_FORMAT " ", json_integer_value (v));
+    v2c_strbuf_printf (f, "\">%" JSON_INTEGER_FORMAT " ",
+                       json_integer_value (v));
     html_text (f, key);
-    fputs ("</span>", f);
+    v2c_strbuf_puts (f, "</span>");
   }
-  fputs (".</p>\n<h2>Virtual machines</h2>\n<table>\n<tr>", f);
+  v2c_strbuf_puts (f, ".</p>\n<h2>Virtual machines</h2>\n<table>\n<tr>");
   for (i = 0; i < NCOLUMNS; i++)
     if (columns[i].html)
-      fprintf (f, "<th>%s</th>", columns[i].html);
-  fputs ("</tr>\n", f);
+      v2c_strbuf_printf (f, "<th>%s</th>", columns[i].html);
+  v2c_strbuf_puts (f, "</tr>\n");
 }
 
 static void
-html_row (FILE *f, const json_t *vm, const struct vm_texts *t)
+html_row (struct v2c_strbuf *f, const json_t *vm, const struct vm_texts *t)
 {
   const json_t *hw = json_object_get (vm, "hardware");
   size_t i;
 
-  fputs ("<tr>", f);
+  v2c_strbuf_puts (f, "<tr>");
   for (i = 0; i < NCOLUMNS; i++) {
     const struct column *c = &columns[i];
     const json_t *obj = c->hw ? hw : vm;
@@ -452,54 +437,54 @@ html_row (FILE *f, const json_t *vm, const struct vm_texts *t)
       html_bytes (f, json_object_get (obj, c->key));
       break;
     case COL_SECONDS:
-      fprintf (f, "<td class=\"n\">%.1f</td>",
-               json_number_value (json_object_get (obj, c->key)));
+      v2c_strbuf_printf (f, "<td class=\"n\">%.1f</td>",
+                         json_number_value (json_object_get (obj, c->key)));
       break;
     default:
       s = column_text (c, obj, t);
       html_cell (f, s, c->kind == COL_STATUS ? s : c->cls);
     }
   }
-  fputs ("</tr>\n", f);
+  v2c_strbuf_puts (f, "</tr>\n");
 }
 
 static void
-html_bottom (FILE *f, const json_t *fleet)
+html_bottom (struct v2c_strbuf *f, const json_t *fleet)
 {
   const json_t *layers = json_object_get (fleet, "layers"), *l, *v;
   size_t i, j;
 
-  fputs ("</table>\n<h2>Totals</h2>\n<table>\n", f);
+  v2c_strbuf_puts (f, "</table>\n<h2>Totals</h2>\n<table>\n");
   html_totals (f, json_object_get (fleet, "totals"), vm_totals,
                sizeof vm_totals / sizeof vm_totals[0]);
-  fputs ("</table>\n<h2>Layer sharing</h2>\n<table>\n", f);
+  v2c_strbuf_puts (f, "</table>\n<h2>Layer sharing</h2>\n<table>\n");
   html_totals (f, layers, layer_totals,
                sizeof layer_totals / sizeof layer_totals[0]);
-  fputs ("</table>\n", f);
+  v2c_strbuf_puts (f, "</table>\n");
   if (json_array_size (json_object_get (layers, "shared")) > 0) {
-    fputs ("<table>\n<tr><th>shared layer</th><th>digest</th><th>size</th>"
-           "<th>VMs</th></tr>\n",
-           f);
+    v2c_strbuf_puts (
+        f, "<table>\n<tr><th>shared layer</th><th>digest</th><th>size</th>"
+           "<th>VMs</th></tr>\n");
     json_array_foreach (json_object_get (layers, "shared"), i, l)
     {
-      fputs ("<tr>", f);
+      v2c_strbuf_puts (f, "<tr>");
       html_cell (f, str_of (l, "name"), NULL);
       html_cell (f, str_of (l, "digest"), "err");
       html_bytes (f, json_object_get (l, "size"));
-      fputs ("<td>", f);
+      v2c_strbuf_puts (f, "<td>");
       json_array_foreach (json_object_get (l, "vms"), j, v)
       {
         if (j)
-          fputs (", ", f);
+          v2c_strbuf_puts (f, ", ");
         html_text (f, json_string_value (v));
       }
-      fputs ("</td></tr>\n", f);
+      v2c_strbuf_puts (f, "</td></tr>\n");
     }
-    fputs ("</table>\n", f);
+    v2c_strbuf_puts (f, "</table>\n");
   }
-  fputs ("<p>Written by ", f);
+  v2c_strbuf_puts (f, "<p>Written by ");
   html_text (f, str_of (fleet, "generator"));
-  fputs (".</p>\n</body>\n</html>\n", f);
+  v2c_strbuf_puts (f, ".</p>\n</body>\n</html>\n");
 }
 
 char *

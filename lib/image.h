@@ -2,8 +2,8 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal interfaces of image building (lib/layer.c, lib/oci.c).  Not
- * installed.
+ * Internal interfaces of image building (lib/layer.c, lib/oci.c) and
+ * reading (lib/oci-read.c).  Not installed.
  *
  * A layer is a pax tar stream (libarchive, restricted pax), compressed
  * and hashed in one pass while it is written: tar bytes go to SHA-256
@@ -167,5 +167,25 @@ int64_t v2c_oci_layer_size (struct v2c_oci *o, size_t i);
  * directory, so an interrupted run leaves nothing that looks like an
  * image. */
 void v2c_oci_free (struct v2c_oci *o);
+
+/* ------------------------------------------------------------------ */
+/* Reading an OCI image layout (lib/oci-read.c)                        */
+
+/* Is d "sha256:" and 64 lower-case hex digits? */
+int v2c_oci_digest_valid (const char *d);
+/* DIR/blobs/sha256/<hex> of a valid digest into buf; 0, or -1 with err
+ * set when it does not fit. */
+int v2c_oci_blob_path (char *buf, size_t size, const char *dir,
+                       const char *digest, struct v2c_err *err);
+/* The manifest of the first image listed in DIR/index.json, after
+ * checking its blob's SHA-256; its digest ("sha256:<64 hex>", at most
+ * 72 bytes) into digest, and index.json into *indexp when indexp is
+ * not NULL (both new references).  NULL with err set. */
+json_t *v2c_oci_read_manifest (const char *dir, char *digest, size_t size,
+                               json_t **indexp, struct v2c_err *err);
+/* The JSON blob (a config, a manifest) of digest in the layout DIR.
+ * New reference; NULL with err set. */
+json_t *v2c_oci_read_json_blob (const char *dir, const char *digest,
+                                struct v2c_err *err);
 
 #endif /* V2C_IMAGE_H */

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  * What lib/kube.c (the objects of a plan), lib/kube-pod.c (the pod
  * of a component, its ConfigMap, Secrets and claims) and
- * lib/kube-template.c share.  Not installed.
+ * lib/kube-template.c share.  Not installed.  The layers run one way:
+ * kube.c -> kube-pod.c -> kube-util.c.
  */
 #ifndef V2C_KUBE_PRIVATE_H
 #define V2C_KUBE_PRIVATE_H
@@ -52,6 +53,7 @@ struct pod {
   int nsecret;
 };
 
+/* lib/kube-util.c */
 /* "plan: " + message in c->err; returns -1. */
 int kube_bad (struct ctx *c, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));

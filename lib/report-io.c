@@ -14,8 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kube.h"
-#include "report.h"
+#include "image.h"
+#include "report-private.h"
 
 static int
 write_atomic (const char *dir, const char *name, const char *buf,
@@ -60,62 +60,21 @@ v2c_report_write (const json_t *report, const char *dir, struct v2c_err *err)
 
 /* ------------------------------------------------------------------ */
 
-#define MAX_LAYOUT_JSON (4u << 20)
-
-static json_t *
-load_blob (const char *dir, const char *digest, struct v2c_err *err)
-{
-  char path[4200];
-  json_error_t jerr;
-  json_t *j;
-  char *buf;
-  size_t len, i;
-
-  if (digest == NULL || strncmp (digest, "sha256:", 7) != 0
-      || strlen (digest) != 71) {
-    v2c_set_error (err, 0, "'%s': a digest is not 'sha256:<64 hex>'", dir);
-    return NULL;
-  }
-  for (i = 7; i < 71; i++)
-    if (v2c_hex_value (digest[i]) < 0) {
-      v2c_set_error (err, 0, "'%s': digest '%s' is not hex", dir, digest);
-      return NULL;
-    }
-  snprintf (path, sizeof path, "%s/blobs/sha256/%s", dir, digest + 7);
-  buf = v2c_read_file (path, MAX_LAYOUT_JSON, &len, err);
-  if (buf == NULL)
-    return NULL;
-  j = json_loadb (buf, len, JSON_REJECT_DUPLICATES, &jerr);
-  free (buf);
-  if (j == NULL)
-    v2c_set_error (err, 0, "can't read '%s': %s", path, jerr.text);
-  return j;
-}
-
 json_t *
 v2c_report_image_from_layout (const char *dir, const json_t *plan,
                               struct v2c_err *err)
 {
-  char digest[80], path[4200];
+  char digest[80];
   json_t *index = NULL, *manifest = NULL, *config = NULL, *out = NULL;
   const json_t *ml, *pl, *diffs, *l, *ann;
-  json_error_t jerr;
   size_t i;
 
   if (v2c_report_check_plan (plan, err) == -1)
     return NULL;
-  if (v2c_kube_image_digest (dir, digest, sizeof digest, err) == -1)
-    return NULL;
-  snprintf (path, sizeof path, "%s/index.json", dir);
-  index = json_load_file (path, JSON_REJECT_DUPLICATES, &jerr);
-  if (index == NULL) {
-    v2c_set_error (err, 0, "can't read '%s': %s", path, jerr.text);
-    goto out;
-  }
-  manifest = load_blob (dir, digest, err);
+  manifest = v2c_oci_read_manifest (dir, digest, sizeof digest, &index, err);
   if (manifest == NULL)
-    goto out;
-  config = load_blob (
+    return NULL;
+  config = v2c_oci_read_json_blob (
       dir, v2c_report_jstr (json_object_get (manifest, "config"), "digest"),
       err);
   if (config == NULL)

@@ -15,28 +15,30 @@
 #include <string.h>
 #include <strings.h>
 
-#include "report.h"
+#include "report-private.h"
 
 #define GIB (1024ll * 1024 * 1024)
 
+/* Rules found two ways (rows sharing an id) say the same. */
+#define WINDOWS_TITLE "Windows guest"
+#define WINDOWS_ADVICE                                                        \
+  "Linux containers can't run it: keep the VM as a VM (KubeVirt) or "         \
+  "rebuild the application for Windows nodes"
+#define USERLAND32_TITLE "32-bit userland"
+#define USERLAND32_ADVICE                                                     \
+  "rebuild the programs for a 64-bit base image; 32-bit images need nodes "   \
+  "that still run 32-bit code"
+
 const struct v2c_report_rule v2c_report_rules[] = {
   { "windows-guest", V2C_SEV_BLOCKER, V2C_COND_OS_TYPE, "windows", 0,
-    "Windows guest",
-    "Linux containers can't run it: keep the VM as a VM (KubeVirt) or "
-    "rebuild the application for Windows nodes" },
+    WINDOWS_TITLE, WINDOWS_ADVICE },
   { "windows-guest", V2C_SEV_BLOCKER, V2C_COND_GUEST_OS_ID_PREFIX, "windows",
-    0, "Windows guest",
-    "Linux containers can't run it: keep the VM as a VM (KubeVirt) or "
-    "rebuild the application for Windows nodes" },
+    0, WINDOWS_TITLE, WINDOWS_ADVICE },
   { "32-bit-userland", V2C_SEV_HIGH, V2C_COND_BLOCKER, "32-bit-userland", 0,
-    "32-bit userland",
-    "rebuild the programs for a 64-bit base image; 32-bit images need nodes "
-    "that still run 32-bit code" },
+    USERLAND32_TITLE, USERLAND32_ADVICE },
   { "32-bit-userland", V2C_SEV_HIGH, V2C_COND_OS_ARCH,
     "i386|i486|i586|i686|x86|armv6l|armv7l|armhf|arm|ppc|s390", 0,
-    "32-bit userland",
-    "rebuild the programs for a 64-bit base image; 32-bit images need nodes "
-    "that still run 32-bit code" },
+    USERLAND32_TITLE, USERLAND32_ADVICE },
   { "kernel-module-dkms", V2C_SEV_HIGH, V2C_COND_BLOCKER, "kernel-module-dkms",
     0, "kernel modules built by DKMS",
     "a container shares the node's kernel: the module must come from the "

@@ -3,115 +3,17 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The walk over a report that the Markdown and the HTML renderers
- * share, and the text buffer both write into.  The tables are data:
- * one column list per table, drawn by the format's hooks (see struct
- * v2c_report_fmt in lib/report.h).  Every string of the report may
+ * share.  The tables are data: one column list per table, drawn by
+ * the format's hooks (see struct v2c_report_fmt in
+ * lib/report-private.h).  Every string of the report may
  * come from the guest: the format's text hook escapes it.
  */
 #include <config.h>
 
-#include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
-
-void
-v2c_rbuf_add (struct v2c_rbuf *b, const char *s, size_t n)
-{
-  if (b->failed)
-    return;
-  if (b->len + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 4096;
-    char *p;
-
-    while (cap < b->len + n + 1) {
-      if (cap > SIZE_MAX / 2) {
-        b->failed = 1;
-        return;
-      }
-      cap *= 2;
-    }
-    p = realloc (b->s, cap);
-    if (p == NULL) {
-      b->failed = 1;
-      return;
-    }
-    b->s = p;
-    b->cap = cap;
-  }
-  memcpy (b->s + b->len, s, n);
-  b->len += n;
-  b->s[b->len] = '\0';
-}
-
-void
-v2c_rbuf_puts (struct v2c_rbuf *b, const char *s)
-{
-  v2c_rbuf_add (b, s, strlen (s));
-}
-
-void
-v2c_rbuf_printf (struct v2c_rbuf *b, const char *fmt, ...)
-{
-  char small[512], *big = NULL;
-  va_list ap;
-  int n;
-
-  va_start (ap, fmt);
-  n = vsnprintf (small, sizeof small, fmt, ap);
-  va_end (ap);
-  if (n < 0) {
-    b->failed = 1;
-    return;
-  }
-  if ((size_t) n < sizeof small) {
-    v2c_rbuf_add (b, small, (size_t) n);
-    return;
-  }
-  va_start (ap, fmt);
-  n = vasprintf (&big, fmt, ap);
-  va_end (ap);
-  if (n < 0) {
-    b->failed = 1;
-    return;
-  }
-  v2c_rbuf_add (b, big, (size_t) n);
-  free (big);
-}
-
-char *
-v2c_rbuf_finish (struct v2c_rbuf *b, struct v2c_err *err)
-{
-  if (b->failed || b->s == NULL) {
-    free (b->s);
-    b->s = NULL;
-    v2c_set_error (err, ENOMEM, "can't render the report");
-    return NULL;
-  }
-  return b->s;
-}
-
-const char *
-v2c_report_str (const json_t *o, const char *key)
-{
-  const char *s = json_string_value (json_object_get (o, key));
-  return s ? s : "";
-}
-
-void
-v2c_report_size_text (struct v2c_rbuf *b, const json_t *v)
-{
-  char h[32];
-
-  if (!json_is_integer (v)) {
-    v2c_rbuf_puts (b, "unknown");
-    return;
-  }
-  v2c_report_human_size (json_integer_value (v), h, sizeof h);
-  v2c_rbuf_puts (b, h);
-}
+#include "report-private.h"
 
 enum cell_kind {
   /* the string member key, or dflt when it is empty and dflt is set */
@@ -204,7 +106,7 @@ static const struct table dropped_table = {
 };
 
 static void
-cell (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
+cell (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
       const struct column *col, const json_t *row)
 {
   const char *v = v2c_report_str (row, col->key);
@@ -223,13 +125,13 @@ cell (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
   case CELL_PORTS:
   case CELL_LIST:
     if (json_array_size (a) == 0)
-      v2c_rbuf_puts (b, f->none);
+      v2c_strbuf_puts (b, f->none);
     json_array_foreach (a, i, x)
     {
       if (i)
-        v2c_rbuf_puts (b, ", ");
+        v2c_strbuf_puts (b, ", ");
       if (col->kind == CELL_PORTS) {
-        v2c_rbuf_printf (
+        v2c_strbuf_printf (
             b, "%lld/",
             (long long) json_integer_value (json_object_get (x, "port")));
         f->text (b, v2c_report_str (x, "protocol"));
@@ -244,7 +146,7 @@ cell (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
 
 /* The table t of the report, or its empty paragraph. */
 static void
-table (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
+table (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
        const struct table *t, const json_t *report)
 {
   const char *titles[MAX_COLUMNS];
@@ -252,36 +154,36 @@ table (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
   size_t n, i, j;
 
   if (json_array_size (rows) == 0 && !f->empty_tables) {
-    v2c_rbuf_printf (b, f->para, t->empty);
+    v2c_strbuf_printf (b, f->para, t->empty);
     return;
   }
   if (t->intro[f->kind])
-    v2c_rbuf_printf (b, f->para, t->intro[f->kind]);
+    v2c_strbuf_printf (b, f->para, t->intro[f->kind]);
   for (n = 0; n < MAX_COLUMNS && t->cols[n].title; n++)
     titles[n] = t->cols[n].title;
   f->table_head (b, titles, n);
   json_array_foreach (rows, i, row)
   {
-    v2c_rbuf_puts (b, f->row.open);
+    v2c_strbuf_puts (b, f->row.open);
     for (j = 0; j < n; j++) {
       if (j)
-        v2c_rbuf_puts (b, f->row.sep);
+        v2c_strbuf_puts (b, f->row.sep);
       cell (b, f, &t->cols[j], row);
     }
-    v2c_rbuf_puts (b, f->row.close);
+    v2c_strbuf_puts (b, f->row.close);
   }
-  v2c_rbuf_puts (b, f->row.end);
+  v2c_strbuf_puts (b, f->row.end);
 }
 
 /* A row of a two-column table: label, then the string s or "unknown"
  * when s is not NULL, else the integer v followed by unit, or v as a
  * size in bytes when unit is NULL. */
 static void
-kv_row (struct v2c_rbuf *b, const struct v2c_report_fmt *f, const char *label,
-        enum v2c_report_cell how, const char *s, const json_t *v,
-        const char *unit)
+kv_row (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
+        const char *label, enum v2c_report_cell how, const char *s,
+        const json_t *v, const char *unit)
 {
-  v2c_rbuf_printf (b, f->kv_label, label);
+  v2c_strbuf_printf (b, f->kv_label, label);
   if (f->cell_open)
     f->cell_open (b, how, s);
   if (s)
@@ -289,25 +191,25 @@ kv_row (struct v2c_rbuf *b, const struct v2c_report_fmt *f, const char *label,
   else if (unit == NULL)
     v2c_report_size_text (b, v);
   else if (json_is_integer (v))
-    v2c_rbuf_printf (b, "%lld%s", (long long) json_integer_value (v), unit);
+    v2c_strbuf_printf (b, "%lld%s", (long long) json_integer_value (v), unit);
   else
-    v2c_rbuf_puts (b, "unknown");
+    v2c_strbuf_puts (b, "unknown");
   if (f->cell_close)
     f->cell_close (b, how);
-  v2c_rbuf_puts (b, f->row.close);
+  v2c_strbuf_puts (b, f->row.close);
 }
 
 /* A section heading (id: the HTML anchor) after what gap separates. */
 static void
-heading (struct v2c_rbuf *b, const struct v2c_report_fmt *f, const char *gap,
+heading (struct v2c_strbuf *b, const struct v2c_report_fmt *f, const char *gap,
          const char *id, const char *title)
 {
-  v2c_rbuf_puts (b, gap);
-  v2c_rbuf_printf (b, f->heading, id, title);
+  v2c_strbuf_puts (b, gap);
+  v2c_strbuf_printf (b, f->heading, id, title);
 }
 
 void
-v2c_report_walk (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
+v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
                  const json_t *report)
 {
   const json_t *vm = json_object_get (report, "vm");
@@ -327,23 +229,23 @@ v2c_report_walk (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
           NULL, NULL);
   kv_row (b, f, "Source", V2C_CELL_CODE, v2c_report_str (vm, "source"), NULL,
           NULL);
-  v2c_rbuf_puts (b, f->row.end);
-  v2c_rbuf_puts (b, f->gap);
+  v2c_strbuf_puts (b, f->row.end);
+  v2c_strbuf_puts (b, f->gap);
 
   f->fitness (b, json_object_get (report, "fitness"));
 
   heading (b, f, "", "components", "Components");
   if (json_array_size (cs) == 0)
-    v2c_rbuf_printf (b, f->para, components_table.empty);
+    v2c_strbuf_printf (b, f->para, components_table.empty);
   else
     table (b, f, &components_table, report);
   f->decomposition (b, cs);
 
   heading (b, f, "", "layers", "Image layers");
   if (json_is_object (img)) {
-    v2c_rbuf_printf (b, f->code.open, "Manifest");
+    v2c_strbuf_printf (b, f->code.open, "Manifest");
     f->text (b, v2c_report_str (img, "manifest"));
-    v2c_rbuf_puts (b, f->code.close);
+    v2c_strbuf_puts (b, f->code.close);
   }
   table (b, f, &layers_table, report);
   heading (b, f, f->gap, "data", "Data to migrate");
@@ -365,17 +267,35 @@ v2c_report_walk (struct v2c_rbuf *b, const struct v2c_report_fmt *f,
           json_object_get (sz, "used_bytes"), NULL);
   kv_row (b, f, "Data directories", V2C_CELL_PLAIN, NULL,
           json_object_get (sz, "data_bytes"), NULL);
-  v2c_rbuf_puts (b, f->row.end);
+  v2c_strbuf_puts (b, f->row.end);
 
   if (json_array_size (notes)) {
     heading (b, f, f->gap, "notes", "Notes");
-    v2c_rbuf_puts (b, f->list.open);
+    v2c_strbuf_puts (b, f->list.open);
     json_array_foreach (notes, i, x)
     {
-      v2c_rbuf_puts (b, f->list.sep);
+      v2c_strbuf_puts (b, f->list.sep);
       f->text (b, json_string_value (x));
-      v2c_rbuf_puts (b, f->list.close);
+      v2c_strbuf_puts (b, f->list.close);
     }
-    v2c_rbuf_puts (b, f->list.end);
+    v2c_strbuf_puts (b, f->list.end);
   }
+}
+
+char *
+v2c_report_render (const json_t *report, const struct v2c_report_fmt *f,
+                   struct v2c_err *err)
+{
+  struct v2c_strbuf b = V2C_STRBUF_INIT;
+
+  if (!json_is_object (report)) {
+    v2c_set_error (err, 0, "report: expected a JSON object");
+    return NULL;
+  }
+  if (f->top)
+    f->top (&b, report);
+  v2c_report_walk (&b, f, report);
+  if (f->bottom)
+    f->bottom (&b, report);
+  return v2c_report_finish (&b, err);
 }

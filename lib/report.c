@@ -15,48 +15,7 @@
 #include <string.h>
 
 #include "plan.h"
-#include "report.h"
-
-const char *
-v2c_report_jstr (const json_t *o, const char *key)
-{
-  return json_string_value (json_object_get (o, key));
-}
-
-json_t *
-v2c_report_string (const char *s)
-{
-  size_t n;
-
-  if (s == NULL)
-    return json_null ();
-  n = strlen (s);
-  if (n > V2C_REPORT_MAX_STRING) {
-    n = V2C_REPORT_MAX_STRING;
-    while (n > 0 && ((unsigned char) s[n] & 0xc0) == 0x80)
-      n--;
-  }
-  return json_stringn (s, n);
-}
-
-void
-v2c_report_human_size (long long bytes, char *buf, size_t size)
-{
-  static const char *const unit[]
-      = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-  double v = (double) bytes;
-  int u = -1;
-
-  if (bytes < 1024) {
-    snprintf (buf, size, "%lld B", bytes);
-    return;
-  }
-  while (v >= 1024 && u < 5) {
-    v /= 1024;
-    u++;
-  }
-  snprintf (buf, size, "%.1f %s", v, unit[u]);
-}
+#include "report-private.h"
 
 /* key of o: absent or null (0), or an array of at most
  * V2C_REPORT_MAX_ITEMS objects (strings when strings is set). */
@@ -210,16 +169,6 @@ static int
 set_str (json_t *o, const char *key, const char *s)
 {
   return json_object_set_new (o, key, v2c_report_string (s));
-}
-
-long long
-v2c_report_nonneg (const json_t *o, const char *key)
-{
-  const json_t *v = json_object_get (o, key);
-
-  if (!json_is_integer (v) || json_integer_value (v) < 0)
-    return -1;
-  return json_integer_value (v);
 }
 
 static json_t *

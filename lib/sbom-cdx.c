@@ -43,13 +43,45 @@ cdx_licenses (const char *raw)
   return a;
 }
 
+/* The image's layers, as file components of the subject. */
+static json_t *
+layer_components (const struct v2c_sbom_ctx *c)
+{
+  json_t *lc = json_array (), *o;
+  char buf[V2C_SBOM_MAX_STR + 64];
+  size_t i;
+
+  for (i = 0; i < c->nlayers; i++) {
+    const struct v2c_sbom_layer *y = &c->layers[i];
+    json_t *props = json_array ();
+
+    snprintf (buf, sizeof buf, "v2c:layer:%zu", i + 1);
+    o = json_pack ("{s:s, s:s, s:s, s:s}", "type", "file", "bom-ref", buf,
+                   "name", y->name && y->name[0] ? y->name : buf, "version",
+                   y->digest);
+    json_object_set_new (o, "hashes",
+                         json_pack ("[{s:s, s:s}]", "alg", "SHA-256",
+                                    "content", v2c_sbom_hex (y->digest)));
+    json_array_append_new (props, prop ("v2c:layer:digest", y->digest));
+    if (y->diff_id)
+      json_array_append_new (props, prop ("v2c:layer:diff_id", y->diff_id));
+    if (y->size >= 0) {
+      snprintf (buf, sizeof buf, "%lld", (long long) y->size);
+      json_array_append_new (props, prop ("v2c:layer:size", buf));
+    }
+    json_object_set_new (o, "properties", props);
+    json_array_append_new (lc, o);
+  }
+  return lc;
+}
+
 json_t *
 v2c_sbom_cyclonedx (const json_t *inventory, const json_t *image,
                     struct v2c_err *err)
 {
   struct v2c_sbom_ctx c;
   json_t *doc = NULL, *comps, *deps, *refs, *meta, *top, *os_deps, *o, *l;
-  char serial[64], buf[V2C_SBOM_MAX_STR + 64], *ref = NULL;
+  char serial[64], *ref = NULL;
   size_t i;
 
   if (v2c_sbom_ctx_init (&c, inventory, image, err) == -1) {
@@ -89,31 +121,8 @@ v2c_sbom_cyclonedx (const json_t *inventory, const json_t *image,
   if (c.format)
     json_array_append_new (l, prop ("v2c:vm:source-format", c.format));
   json_object_set_new (top, "properties", l);
-  if (c.nlayers) {
-    json_t *lc = json_array ();
-    for (i = 0; i < c.nlayers; i++) {
-      const struct v2c_sbom_layer *y = &c.layers[i];
-      json_t *props = json_array ();
-
-      snprintf (buf, sizeof buf, "v2c:layer:%zu", i + 1);
-      o = json_pack ("{s:s, s:s, s:s, s:s}", "type", "file", "bom-ref", buf,
-                     "name", y->name && y->name[0] ? y->name : buf, "version",
-                     y->digest);
-      json_object_set_new (o, "hashes",
-                           json_pack ("[{s:s, s:s}]", "alg", "SHA-256",
-                                      "content", v2c_sbom_hex (y->digest)));
-      json_array_append_new (props, prop ("v2c:layer:digest", y->digest));
-      if (y->diff_id)
-        json_array_append_new (props, prop ("v2c:layer:diff_id", y->diff_id));
-      if (y->size >= 0) {
-        snprintf (buf, sizeof buf, "%lld", (long long) y->size);
-        json_array_append_new (props, prop ("v2c:layer:size", buf));
-      }
-      json_object_set_new (o, "properties", props);
-      json_array_append_new (lc, o);
-    }
-    json_object_set_new (top, "components", lc);
-  }
+  if (c.nlayers)
+    json_object_set_new (top, "components", layer_components (&c));
 
   json_object_set_new (meta, "timestamp", json_string (c.created));
   json_object_set_new (meta, "tools",

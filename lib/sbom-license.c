@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "sbom.h"
+#include "strbuf.h"
 
 #define MAX_TEXT 4096 /* longer licence fields are cut */
 #define MAX_TOKENS 256
@@ -204,45 +205,10 @@ v2c_license_is_spdx_id (const char *s)
   return 0;
 }
 
-/* A growing string; on out of memory it is freed and stays NULL. */
-struct buf {
-  char *s;
-  size_t n, cap;
-  int oom;
-};
-
-static void
-buf_add (struct buf *b, const char *s, size_t n)
-{
-  if (b->oom)
-    return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = (b->n + n + 1) * 2;
-    char *ns = realloc (b->s, cap);
-    if (ns == NULL) {
-      free (b->s);
-      b->s = NULL;
-      b->oom = 1;
-      return;
-    }
-    b->s = ns;
-    b->cap = cap;
-  }
-  memcpy (b->s + b->n, s, n);
-  b->n += n;
-  b->s[b->n] = '\0';
-}
-
-static void
-buf_str (struct buf *b, const char *s)
-{
-  buf_add (b, s, strlen (s));
-}
-
 /* "LicenseRef-" and the text with every run of other characters than
  * [A-Za-z0-9.] made one '-'; 0 when nothing is left. */
 static int
-add_ref (struct buf *b, const char *s, size_t n)
+add_ref (struct v2c_strbuf *b, const char *s, size_t n)
 {
   char out[MAX_REF + 1];
   size_t i, k = 0;
@@ -269,8 +235,8 @@ add_ref (struct buf *b, const char *s, size_t n)
   if (k == 0)
     return 0;
   out[k] = '\0';
-  buf_str (b, "LicenseRef-");
-  buf_str (b, out);
+  v2c_strbuf_puts (b, "LicenseRef-");
+  v2c_strbuf_puts (b, out);
   return 1;
 }
 
@@ -379,7 +345,7 @@ shape_of (const char *spdx)
 /* A run of words: one table name ("ASL 2.0"), or several names
  * (apk's "MIT BSD-2-Clause"), else one LicenseRef; and "WITH exc". */
 static int
-term (struct parser *p, struct buf *b, enum shape *shape)
+term (struct parser *p, struct v2c_strbuf *b, enum shape *shape)
 {
   char name[MAX_TEXT + 1], exc[MAX_TEXT + 1];
   size_t a = p->pos, e, i;
@@ -412,9 +378,9 @@ term (struct parser *p, struct buf *b, enum shape *shape)
   m = lookup (licenses, sizeof licenses / sizeof licenses[0], name);
   if (have_exc) {
     if (m && x && shape_of (m) == S_SIMPLE) {
-      buf_str (b, m);
-      buf_str (b, " WITH ");
-      buf_str (b, x);
+      v2c_strbuf_puts (b, m);
+      v2c_strbuf_puts (b, " WITH ");
+      v2c_strbuf_puts (b, x);
       *shape = S_SIMPLE;
       return 0;
     }
@@ -430,7 +396,7 @@ term (struct parser *p, struct buf *b, enum shape *shape)
     return 0;
   }
   if (m) {
-    buf_str (b, m);
+    v2c_strbuf_puts (b, m);
     *shape = shape_of (m);
     return 0;
   }
@@ -449,13 +415,13 @@ term (struct parser *p, struct buf *b, enum shape *shape)
         phrase (p, i, i + 1, w, sizeof w);
         m = lookup (licenses, sizeof licenses / sizeof licenses[0], w);
         if (i > a)
-          buf_str (b, " AND ");
+          v2c_strbuf_puts (b, " AND ");
         if (shape_of (m) == S_OR) {
-          buf_str (b, "(");
-          buf_str (b, m);
-          buf_str (b, ")");
+          v2c_strbuf_puts (b, "(");
+          v2c_strbuf_puts (b, m);
+          v2c_strbuf_puts (b, ")");
         } else
-          buf_str (b, m);
+          v2c_strbuf_puts (b, m);
       }
       *shape = S_AND;
       return 0;
@@ -468,24 +434,24 @@ term (struct parser *p, struct buf *b, enum shape *shape)
   return 0;
 }
 
-static int expr (struct parser *p, struct buf *b, enum shape *shape,
+static int expr (struct parser *p, struct v2c_strbuf *b, enum shape *shape,
                  int depth);
 
 static int
-primary (struct parser *p, struct buf *b, enum shape *shape, int depth)
+primary (struct parser *p, struct v2c_strbuf *b, enum shape *shape, int depth)
 {
   if (p->pos < p->nt && p->t[p->pos].kind == T_OPEN) {
-    struct buf in = { 0 };
+    struct v2c_strbuf in = V2C_STRBUF_INIT;
     enum shape s;
 
     p->pos++;
     if (depth >= MAX_DEPTH || expr (p, &in, &s, depth + 1) == -1
-        || p->pos >= p->nt || p->t[p->pos].kind != T_CLOSE || in.oom) {
+        || p->pos >= p->nt || p->t[p->pos].kind != T_CLOSE || in.failed) {
       free (in.s);
       return -1;
     }
     p->pos++;
-    buf_str (b, in.s);
+    v2c_strbuf_puts (b, in.s);
     free (in.s);
     *shape = s;
     return 0;
@@ -527,7 +493,7 @@ add_part (struct part **v, size_t *n, const char *s, size_t len,
  * operand written twice (DEP-5 files name GPL-2+ and GPL-2.0+, which
  * map to one id) is kept once. */
 static int
-chain (struct parser *p, struct buf *b, enum shape *shape, int depth,
+chain (struct parser *p, struct v2c_strbuf *b, enum shape *shape, int depth,
        enum tok_kind op)
 {
   struct part *v = NULL;
@@ -535,12 +501,12 @@ chain (struct parser *p, struct buf *b, enum shape *shape, int depth,
   int ret = -1;
 
   for (;;) {
-    struct buf part = { 0 };
+    struct v2c_strbuf part = V2C_STRBUF_INIT;
     enum shape s;
     int r = op == T_OR ? chain (p, &part, &s, depth, T_AND)
                        : primary (p, &part, &s, depth);
 
-    if (r == -1 || part.oom) {
+    if (r == -1 || part.failed) {
       free (part.s);
       goto out;
     }
@@ -573,13 +539,13 @@ chain (struct parser *p, struct buf *b, enum shape *shape, int depth,
     } else if (op == T_AND && s == S_OR) {
       /* kept wrapped, as groups split out of other operands are, so
        * that the same group compares equal wherever it came from */
-      struct buf w = { 0 };
+      struct v2c_strbuf w = V2C_STRBUF_INIT;
       int r2;
-      buf_str (&w, "(");
-      buf_str (&w, part.s);
-      buf_str (&w, ")");
+      v2c_strbuf_puts (&w, "(");
+      v2c_strbuf_puts (&w, part.s);
+      v2c_strbuf_puts (&w, ")");
       free (part.s);
-      r2 = w.oom ? -1 : add_part (&v, &n, w.s, strlen (w.s), S_OR);
+      r2 = w.failed ? -1 : add_part (&v, &n, w.s, strlen (w.s), S_OR);
       free (w.s);
       if (r2 == -1)
         goto out;
@@ -595,15 +561,15 @@ chain (struct parser *p, struct buf *b, enum shape *shape, int depth,
   }
   if (n == 1 && op == T_AND && v[0].shape == S_OR)
     /* alone, an OR group needs no parentheses */
-    buf_add (b, v[0].s + 1, strlen (v[0].s) - 2);
+    v2c_strbuf_add (b, v[0].s + 1, strlen (v[0].s) - 2);
   else
     for (k = 0; k < n; k++) {
       if (k > 0)
-        buf_str (b, op == T_OR ? " OR " : " AND ");
-      buf_str (b, v[k].s);
+        v2c_strbuf_puts (b, op == T_OR ? " OR " : " AND ");
+      v2c_strbuf_puts (b, v[k].s);
     }
   *shape = n == 1 ? v[0].shape : op == T_OR ? S_OR : S_AND;
-  ret = b->oom ? -1 : 0;
+  ret = b->failed ? -1 : 0;
 out:
   for (k = 0; k < n; k++)
     free (v[k].s);
@@ -612,7 +578,7 @@ out:
 }
 
 static int
-expr (struct parser *p, struct buf *b, enum shape *shape, int depth)
+expr (struct parser *p, struct v2c_strbuf *b, enum shape *shape, int depth)
 {
   return chain (p, b, shape, depth, T_OR);
 }
@@ -621,7 +587,7 @@ char *
 v2c_license_spdx (const char *text, size_t len, int *all_known)
 {
   struct parser *p;
-  struct buf b = { 0 };
+  struct v2c_strbuf b = V2C_STRBUF_INIT;
   enum shape s;
   size_t n = len < MAX_TEXT ? len : MAX_TEXT;
 
@@ -635,7 +601,7 @@ v2c_license_spdx (const char *text, size_t len, int *all_known)
     return NULL;
   p->all_known = 1;
   if (tokenize (p, text, n) == 0 && p->nt > 0 && expr (p, &b, &s, 0) == 0
-      && p->pos == p->nt && !b.oom) {
+      && p->pos == p->nt && !b.failed) {
     if (all_known)
       *all_known = p->all_known;
     free (p);
@@ -649,7 +615,7 @@ v2c_license_spdx (const char *text, size_t len, int *all_known)
     errno = 0;
     return NULL;
   }
-  if (b.oom)
+  if (b.failed)
     errno = ENOMEM;
   return b.s;
 }

@@ -111,15 +111,48 @@ note_refs (json_t *extracted, const char *expr, const char *raw)
   }
 }
 
+/* hasExtractedLicensingInfos: one entry for each LicenseRef- of
+ * extracted, sorted whatever order jansson keeps.  New reference, or
+ * NULL (out of memory). */
+static json_t *
+extracted_infos (const json_t *extracted)
+{
+  json_t *ex = json_array ();
+  const char **keys = calloc (json_object_size (extracted), sizeof *keys);
+  const char *key;
+  const json_t *v;
+  size_t n = 0, a, b;
+
+  if (keys == NULL || ex == NULL) {
+    free (keys);
+    json_decref (ex);
+    return NULL;
+  }
+  json_object_foreach ((json_t *) extracted, key, v) keys[n++] = key;
+  for (a = 1; a < n; a++)
+    for (b = a; b > 0 && strcmp (keys[b - 1], keys[b]) > 0; b--) {
+      const char *t = keys[b];
+      keys[b] = keys[b - 1];
+      keys[b - 1] = t;
+    }
+  for (a = 0; a < n; a++)
+    json_array_append_new (
+        ex, json_pack ("{s:s, s:s, s:s}", "licenseId", keys[a], "name",
+                       keys[a] + 11, "extractedText",
+                       "licence as the package database names it: see the "
+                       "package's copyright file"));
+  free (keys);
+  return ex;
+}
+
 json_t *
 v2c_sbom_spdx (const json_t *inventory, const json_t *image,
                struct v2c_err *err)
 {
   struct v2c_sbom_ctx c;
-  json_t *doc = NULL, *pkgs, *rels, *used, *extracted, *o, *v;
+  json_t *doc = NULL, *pkgs, *rels, *used, *extracted, *o;
   char *top = NULL, *vm = NULL, *os = NULL, *id = NULL, *p = NULL;
   char ns[512], name[V2C_SBOM_MAX_STR + 64];
-  const char *key;
   size_t i;
 
   if (v2c_sbom_ctx_init (&c, inventory, image, err) == -1) {
@@ -228,29 +261,10 @@ v2c_sbom_spdx (const json_t *inventory, const json_t *image,
   json_object_set_new (doc, "relationships", rels);
   rels = NULL;
   if (json_object_size (extracted)) {
-    json_t *ex = json_array ();
-    const char **keys = calloc (json_object_size (extracted), sizeof *keys);
-    size_t n = 0, a, b;
+    json_t *ex = extracted_infos (extracted);
 
-    if (keys == NULL) {
-      json_decref (ex);
+    if (ex == NULL)
       goto oom;
-    }
-    json_object_foreach (extracted, key, v) keys[n++] = key;
-    /* sorted, whatever order jansson keeps */
-    for (a = 1; a < n; a++)
-      for (b = a; b > 0 && strcmp (keys[b - 1], keys[b]) > 0; b--) {
-        const char *t = keys[b];
-        keys[b] = keys[b - 1];
-        keys[b - 1] = t;
-      }
-    for (a = 0; a < n; a++)
-      json_array_append_new (
-          ex, json_pack ("{s:s, s:s, s:s}", "licenseId", keys[a], "name",
-                         keys[a] + 11, "extractedText",
-                         "licence as the package database names it: see the "
-                         "package's copyright file"));
-    free (keys);
     json_object_set_new (doc, "hasExtractedLicensingInfos", ex);
   }
   goto out;

@@ -37,6 +37,7 @@
 
 #include <openssl/evp.h>
 
+#include "image.h"
 #include "sbom.h"
 
 #define MAX_PKGS 262144u
@@ -67,19 +68,6 @@ opt_str (const json_t *o, const char *key, const char **out,
   }
   *out = json_string_value (v);
   return 0;
-}
-
-static int
-is_digest (const char *s)
-{
-  size_t i;
-
-  if (s == NULL || strncmp (s, "sha256:", 7) != 0 || strlen (s) != 7 + 64)
-    return 0;
-  for (i = 7; i < 7 + 64; i++)
-    if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-      return 0;
-  return 1;
 }
 
 /* RFC 3339 in UTC ("Z"); a fraction of seconds is dropped, as SPDX
@@ -153,7 +141,7 @@ read_image (struct v2c_sbom_ctx *c, const json_t *image)
       || opt_str (image, "ref", &c->ref, c->err, "image", -1) == -1
       || opt_str (image, "created", &created, c->err, "image", -1) == -1)
     return -1;
-  if (!is_digest (c->manifest))
+  if (!v2c_oci_digest_valid (c->manifest))
     return v2c_set_error (c->err, 0,
                           "image: manifest: expected a 'sha256:' digest");
   if (created && set_time (c, created) == -1)
@@ -180,7 +168,7 @@ read_image (struct v2c_sbom_ctx *c, const json_t *image)
         || opt_str (l, "diff_id", &y->diff_id, c->err, "image: layers", i)
                == -1)
       return -1;
-    if (!is_digest (y->digest) || (y->diff_id && !is_digest (y->diff_id)))
+    if (!v2c_oci_digest_valid (y->digest) || (y->diff_id && !v2c_oci_digest_valid (y->diff_id)))
       return v2c_set_error (
           c->err, 0, "image: layers[%zu]: expected 'sha256:' digests", i);
     sz = json_object_get (l, "size");

@@ -123,23 +123,37 @@ v2c_vms_free (struct v2c_vm *vms, size_t n)
   free (vms);
 }
 
-struct v2c_vm_disk *
-v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
+/* The array v of n items of size bytes with one more, zeroed, at its
+ * end (v itself when n has reached max: then NULL with err set). */
+static void *
+add_item (void *v, size_t n, size_t size, size_t max, const char *what,
+          struct v2c_err *err)
 {
-  struct v2c_vm_disk *d;
+  char *nv;
 
-  if (vm->ndisks >= V2C_MAX_DISKS) {
-    v2c_set_error (err, 0, "more than %d disks", V2C_MAX_DISKS);
+  if (n >= max) {
+    v2c_set_error (err, 0, "more than %zu %s", max, what);
     return NULL;
   }
-  d = realloc (vm->disks, (vm->ndisks + 1) * sizeof *d);
-  if (d == NULL) {
+  nv = realloc (v, (n + 1) * size);
+  if (nv == NULL) {
     v2c_set_error (err, errno, "out of memory");
     return NULL;
   }
+  memset (nv + n * size, 0, size);
+  return nv;
+}
+
+struct v2c_vm_disk *
+v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
+{
+  struct v2c_vm_disk *d = add_item (vm->disks, vm->ndisks, sizeof *d,
+                                    V2C_MAX_DISKS, "disks", err);
+
+  if (d == NULL)
+    return NULL;
   vm->disks = d;
   d = &vm->disks[vm->ndisks++];
-  memset (d, 0, sizeof *d);
   d->bus = d->unit = -1;
   d->capacity_bytes = d->file_size = -1;
   return d;
@@ -148,21 +162,13 @@ v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
 struct v2c_vm_nic *
 v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err)
 {
-  struct v2c_vm_nic *n;
+  struct v2c_vm_nic *n = add_item (vm->nics, vm->nnics, sizeof *n,
+                                   V2C_MAX_NICS, "network interfaces", err);
 
-  if (vm->nnics >= V2C_MAX_NICS) {
-    v2c_set_error (err, 0, "more than %d network interfaces", V2C_MAX_NICS);
+  if (n == NULL)
     return NULL;
-  }
-  n = realloc (vm->nics, (vm->nnics + 1) * sizeof *n);
-  if (n == NULL) {
-    v2c_set_error (err, errno, "out of memory");
-    return NULL;
-  }
   vm->nics = n;
-  n = &vm->nics[vm->nnics++];
-  memset (n, 0, sizeof *n);
-  return n;
+  return &vm->nics[vm->nnics++];
 }
 
 char *

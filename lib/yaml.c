@@ -14,55 +14,16 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "strbuf.h"
 #include "v2c-yaml.h"
 
 /* ------------------------------------------------------------------ */
 /* Writing                                                             */
 
-struct outbuf {
-  char *buf;
-  size_t len, cap;
-  int failed;
-};
-
-static int
-outbuf_add (struct outbuf *o, const void *p, size_t n)
-{
-  if (o->failed)
-    return -1;
-  if (n > SIZE_MAX - o->len - 1) {
-    o->failed = 1;
-    return -1;
-  }
-  if (o->len + n + 1 > o->cap) {
-    size_t ncap = o->cap ? o->cap : 4096;
-    char *nb;
-
-    while (ncap < o->len + n + 1) {
-      if (ncap > SIZE_MAX / 2) {
-        ncap = o->len + n + 1;
-        break;
-      }
-      ncap *= 2;
-    }
-    nb = realloc (o->buf, ncap);
-    if (nb == NULL) {
-      o->failed = 1;
-      return -1;
-    }
-    o->buf = nb;
-    o->cap = ncap;
-  }
-  memcpy (o->buf + o->len, p, n);
-  o->len += n;
-  o->buf[o->len] = '\0';
-  return 0;
-}
-
 static int
 emit_write (void *data, unsigned char *buffer, size_t size)
 {
-  return outbuf_add (data, buffer, size) == 0;
+  return v2c_strbuf_add (data, buffer, size) == 0;
 }
 
 /* Words that some YAML 1.1 or 1.2 resolver reads as a null, a boolean, a
@@ -261,7 +222,7 @@ emit_node (yaml_emitter_t *em, const json_t *j, int depth, struct v2c_err *err)
 }
 
 static int
-add_comment (struct outbuf *o, const char *comment)
+add_comment (struct v2c_strbuf *o, const char *comment)
 {
   const char *p = comment;
 
@@ -269,7 +230,7 @@ add_comment (struct outbuf *o, const char *comment)
     const char *nl = strchr (p, '\n');
     size_t n = nl ? (size_t) (nl - p) : strlen (p), i;
 
-    if (outbuf_add (o, n ? "# " : "#", n ? 2 : 1) == -1)
+    if (v2c_strbuf_add (o, n ? "# " : "#", n ? 2 : 1) == -1)
       return -1;
     for (i = 0; i < n; i++) {
       unsigned char c = (unsigned char) p[i];
@@ -279,15 +240,15 @@ add_comment (struct outbuf *o, const char *comment)
       if ((c == 0xc2 && i + 1 < n && (unsigned char) p[i + 1] == 0x85)
           || (c == 0xe2 && i + 2 < n && (unsigned char) p[i + 1] == 0x80
               && ((unsigned char) p[i + 2] & 0xfe) == 0xa8)) {
-        if (outbuf_add (o, "?", 1) == -1)
+        if (v2c_strbuf_add (o, "?", 1) == -1)
           return -1;
         i += c == 0xc2 ? 1 : 2;
         continue;
       }
-      if (outbuf_add (o, &r, 1) == -1)
+      if (v2c_strbuf_add (o, &r, 1) == -1)
         return -1;
     }
-    if (outbuf_add (o, "\n", 1) == -1)
+    if (v2c_strbuf_add (o, "\n", 1) == -1)
       return -1;
     if (nl == NULL)
       break;
@@ -300,7 +261,7 @@ char *
 v2c_yaml_dump (const json_t *doc, const char *comment, size_t *lenp,
                struct v2c_err *err)
 {
-  struct outbuf o = { NULL, 0, 0, 0 };
+  struct v2c_strbuf o = V2C_STRBUF_INIT;
   yaml_emitter_t em;
   yaml_event_t ev;
   int ok = 0;
@@ -310,12 +271,12 @@ v2c_yaml_dump (const json_t *doc, const char *comment, size_t *lenp,
     return NULL;
   }
   if (comment && *comment && add_comment (&o, comment) == -1) {
-    free (o.buf);
+    free (o.s);
     v2c_set_error (err, ENOMEM, "can't write YAML");
     return NULL;
   }
   if (!yaml_emitter_initialize (&em)) {
-    free (o.buf);
+    free (o.s);
     v2c_set_error (err, ENOMEM, "can't write YAML");
     return NULL;
   }
@@ -350,16 +311,16 @@ out:
   if (!ok || o.failed) {
     if (ok)
       v2c_set_error (err, ENOMEM, "can't write YAML");
-    free (o.buf);
+    free (o.s);
     return NULL;
   }
-  if (o.buf == NULL && (o.buf = calloc (1, 1)) == NULL) {
+  if (o.s == NULL && (o.s = calloc (1, 1)) == NULL) {
     v2c_set_error (err, ENOMEM, "can't write YAML");
     return NULL;
   }
   if (lenp)
     *lenp = o.len;
-  return o.buf;
+  return o.s;
 }
 
 /* ------------------------------------------------------------------ */

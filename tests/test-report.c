@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "strbuf.h"
 
 static int failures;
 
@@ -588,9 +589,44 @@ test_write (void)
   json_decref (inv);
 }
 
+/* The renderers' buffer and the string vector of lib/strbuf.c. */
+static void
+test_strbuf (void)
+{
+  struct v2c_strbuf b = V2C_STRBUF_INIT;
+  struct v2c_strvec sv = V2C_STRVEC_INIT;
+  char big[1000], **v;
+  int i;
+
+  memset (big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = '\0';
+  CHECK (v2c_strbuf_add (&b, "", 0) == 0 && b.s && b.s[0] == '\0',
+         "an empty addition leaves an empty text");
+  v2c_strbuf_printf (&b, "%s-%d", big, 7);
+  v2c_strbuf_addc (&b, '!');
+  CHECK (!b.failed && b.len == 1002 && strcmp (b.s + 999, "-7!") == 0,
+         "printf past the small buffer: %zu", b.len);
+  v2c_strbuf_release (&b);
+  for (i = 0; i < 20; i++)
+    v2c_strvec_push (&sv, i % 2 ? "odd" : "even");
+  v2c_strvec_pushn (&sv, "abcdef", 3);
+  CHECK (sv.n == 21 && sv.v[21] == NULL && strcmp (sv.v[20], "abc") == 0,
+         "strvec: %zu strings", sv.n);
+  CHECK (v2c_strvec_find (&sv, "odd") == 1 && v2c_strvec_find (&sv, "x") == -1,
+         "strvec find");
+  v = v2c_strvec_detach (&sv);
+  CHECK (sv.v == NULL && sv.n == 0 && v && strcmp (v[0], "even") == 0,
+         "strvec detach");
+  for (i = 0; v && v[i]; i++)
+    free (v[i]);
+  free (v);
+  v2c_strvec_clear (&sv);
+}
+
 int
 main (void)
 {
+  test_strbuf ();
   test_clean ();
   test_database ();
   test_blockers ();

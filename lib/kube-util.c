@@ -1,0 +1,342 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The helpers under every Kubernetes object v2c writes (see
+ * kube-private.h): errors, label values and DNS names, the checks of
+ * hand-edited plan fields (port names, quantities, schedules), and the
+ * object list with its labels, selector, annotations and metadata.
+ * lib/kube.c and lib/kube-pod.c build on these; nothing here calls
+ * back into them.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kube-private.h"
+
+int
+kube_bad (struct ctx *c, const char *fmt, ...)
+{
+  char buf[900];
+  va_list ap;
+
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  return v2c_set_error (c->err, 0, "plan: %s", buf);
+}
+
+json_t *
+kube_oom (struct ctx *c)
+{
+  v2c_set_error (c->err, ENOMEM, "can't build the Kubernetes objects");
+  return NULL;
+}
+
+int
+kube_is_alnum (char ch)
+{
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')
+         || (ch >= '0' && ch <= '9');
+}
+
+/* A label value: at most 63 of [A-Za-z0-9._-], alphanumeric at both
+ * ends. */
+void
+kube_label_value (const char *in, char *out, size_t size)
+{
+  size_t n = 0, max = size - 1 < 63 ? size - 1 : 63;
+
+  for (; in && *in && n < max; in++) {
+    char ch = *in;
+
+    if (n == 0 && !kube_is_alnum (ch))
+      continue;
+    out[n++] = (kube_is_alnum (ch) || ch == '-' || ch == '_' || ch == '.')
+                   ? ch
+                   : '-';
+  }
+  while (n > 0 && !kube_is_alnum (out[n - 1]))
+    n--;
+  if (n == 0)
+    n = (size_t) snprintf (out, size, "unnamed");
+  out[n] = '\0';
+}
+
+/* A DNS-1123 label (lower case, digits, '-'; alphanumeric at both ends). */
+void
+kube_dns_label (const char *in, char *out, size_t size)
+{
+  size_t n = 0, max = size - 1 < 63 ? size - 1 : 63;
+
+  for (; in && *in && n < max; in++) {
+    char ch = *in;
+
+    if (ch >= 'A' && ch <= 'Z')
+      ch = (char) (ch - 'A' + 'a');
+    if (!kube_is_alnum (ch))
+      ch = '-';
+    if (ch == '-' && (n == 0 || out[n - 1] == '-'))
+      continue;
+    out[n++] = ch;
+  }
+  while (n > 0 && out[n - 1] == '-')
+    n--;
+  if (n == 0)
+    n = (size_t) snprintf (out, size, "x");
+  out[n] = '\0';
+}
+
+/* ConfigMap / Secret key: [-._a-zA-Z0-9]+, not "." or "..". */
+void
+kube_data_key (const char *in, char *out, size_t size)
+{
+  size_t n = 0;
+
+  for (; *in && n + 1 < size && n < 200; in++)
+    out[n++] = (kube_is_alnum (*in) || *in == '-' || *in == '_' || *in == '.')
+                   ? *in
+                   : '-';
+  out[n] = '\0';
+  if (n == 0 || strncmp (out, "..", 2) == 0 || strcmp (out, ".") == 0) {
+    char tmp[256];
+
+    snprintf (tmp, sizeof tmp, "file-%s", out);
+    snprintf (out, size, "%s", tmp);
+  }
+}
+
+const char *
+kube_basename_of (const char *path)
+{
+  const char *s = strrchr (path, '/');
+
+  return s && s[1] ? s + 1 : path;
+}
+
+/* An IANA service name: 1-15 of [a-z0-9-], a letter somewhere, no "--",
+ * no '-' at either end. */
+int
+kube_port_name_valid (const char *s)
+{
+  size_t n = s ? strlen (s) : 0, i;
+  int letter = 0;
+
+  if (n == 0 || n > 15 || s[0] == '-' || s[n - 1] == '-'
+      || strstr (s, "--") != NULL)
+    return 0;
+  for (i = 0; i < n; i++) {
+    if (s[i] >= 'a' && s[i] <= 'z')
+      letter = 1;
+    else if (!(s[i] >= '0' && s[i] <= '9') && s[i] != '-')
+      return 0;
+  }
+  return letter;
+}
+
+/* A resource quantity as platform teams write them: 500m, 1.5, 512Mi. */
+int
+kube_quantity_valid (const char *s)
+{
+  static const char *const suffixes[]
+      = { "",   "m",  "k",  "M",  "G",  "T",  "P", "E",
+          "Ki", "Mi", "Gi", "Ti", "Pi", "Ei", NULL };
+  size_t i = 0, n = s ? strlen (s) : 0, d = 0, k;
+
+  if (n == 0 || n > 32)
+    return 0;
+  while (i < n && s[i] >= '0' && s[i] <= '9') {
+    i++;
+    d++;
+  }
+  if (d == 0)
+    return 0;
+  if (i < n && s[i] == '.') {
+    i++;
+    d = 0;
+    while (i < n && s[i] >= '0' && s[i] <= '9') {
+      i++;
+      d++;
+    }
+    if (d == 0)
+      return 0;
+  }
+  for (k = 0; suffixes[k]; k++)
+    if (strcmp (s + i, suffixes[k]) == 0)
+      return 1;
+  return 0;
+}
+
+int
+kube_env_name_valid (const char *s)
+{
+  size_t i;
+
+  if (s == NULL || s[0] == '\0' || strlen (s) > 1024
+      || (s[0] >= '0' && s[0] <= '9'))
+    return 0;
+  for (i = 0; s[i]; i++)
+    if (!kube_is_alnum (s[i]) && s[i] != '_' && s[i] != '-' && s[i] != '.')
+      return 0;
+  return 1;
+}
+
+/* Five cron fields, or one of the @ names Kubernetes knows. */
+int
+kube_schedule_valid (const char *s)
+{
+  static const char *const names[]
+      = { "@yearly", "@annually", "@monthly", "@weekly",
+          "@daily",  "@midnight", "@hourly",  NULL };
+  size_t i, fields = 0;
+  int in = 0;
+
+  if (s == NULL || strlen (s) > 100)
+    return 0;
+  for (i = 0; names[i]; i++)
+    if (strcmp (s, names[i]) == 0)
+      return 1;
+  for (i = 0; s[i]; i++) {
+    if (s[i] == ' ') {
+      in = 0;
+      continue;
+    }
+    if (!kube_is_alnum (s[i]) && strchr ("*/,-?", s[i]) == NULL)
+      return 0;
+    if (!in)
+      fields++;
+    in = 1;
+  }
+  return fields == 5;
+}
+
+/* ------------------------------------------------------------------ */
+/* Objects                                                             */
+
+int
+kube_add_object (struct ctx *c, const char *kind, const char *name,
+                 json_t *obj, const char *comment)
+{
+  char file[400], id[400];
+  size_t i;
+  json_t *item;
+
+  if (obj == NULL) {
+    kube_oom (c);
+    return -1;
+  }
+  snprintf (id, sizeof id, "%s/%s", kind, name);
+  if (json_object_get (c->seen, id) != NULL) {
+    json_decref (obj);
+    return kube_bad (c, "two objects would be the %s '%s': rename a component",
+                     kind, name);
+  }
+  if (json_array_size (c->out) >= V2C_KUBE_MAX_OBJECTS) {
+    json_decref (obj);
+    return kube_bad (c, "more than %d Kubernetes objects",
+                     V2C_KUBE_MAX_OBJECTS);
+  }
+  snprintf (file, sizeof file, "%s-%s.yaml", kind, name);
+  for (i = 0; file[i]; i++)
+    if (file[i] >= 'A' && file[i] <= 'Z')
+      file[i] = (char) (file[i] - 'A' + 'a');
+  item = json_pack ("{s:s, s:s?, s:o}", "file", file, "comment", comment,
+                    "object", obj);
+  if (item == NULL || json_object_set_new (c->seen, id, json_true ()) == -1
+      || json_array_append_new (c->out, item) == -1) {
+    kube_oom (c);
+    return -1;
+  }
+  if (json_object_get (item, "comment") == NULL)
+    json_object_set_new (item, "comment", json_null ());
+  return 0;
+}
+
+json_t *
+kube_labels (struct ctx *c, const struct comp *k)
+{
+  return json_pack ("{s:s, s:s, s:s, s:s, s:s}", L_NAME, k->name, L_INSTANCE,
+                    c->vm, L_COMPONENT, k->component, L_PART_OF, c->vm,
+                    L_MANAGED_BY, "v2c");
+}
+
+json_t *
+kube_selector (struct ctx *c, const struct comp *k)
+{
+  return json_pack ("{s:s, s:s}", L_NAME, k->name, L_INSTANCE, c->vm);
+}
+
+/* The evidence: where the component came from. */
+json_t *
+kube_annotations (struct ctx *c, const struct comp *k)
+{
+  const json_t *src = json_object_get (k->j, "source");
+  const json_t *rw = json_object_get (k->j, "replace_with");
+  const char *unit = opt_string (src, "file");
+  json_t *a = json_object ();
+
+  if (a == NULL)
+    return NULL;
+  json_object_set_new (a, "v2c.io/source-vm", json_string (c->vm_name));
+  if (unit == NULL)
+    unit = opt_string (k->j, "service");
+  if (unit)
+    json_object_set_new (a, "v2c.io/source-unit", json_string (unit));
+  if (json_is_integer (json_object_get (src, "line")))
+    json_object_set_new (
+        a, "v2c.io/source-line",
+        json_sprintf ("%" JSON_INTEGER_FORMAT,
+                      json_integer_value (json_object_get (src, "line"))));
+  if (opt_string (src, "kind"))
+    json_object_set_new (a, "v2c.io/source-kind",
+                         json_string (opt_string (src, "kind")));
+  json_object_set_new (a, "v2c.io/converter", json_string (k->converter));
+  if (json_is_object (rw)) {
+    const char *img = opt_string (rw, "image"),
+               *adv = opt_string (rw, "advice");
+
+    if (img && adv)
+      json_object_set_new (a, "v2c.io/replace-with",
+                           json_sprintf ("%s: %s", img, adv));
+    else if (img || adv)
+      json_object_set_new (a, "v2c.io/replace-with",
+                           json_string (img ? img : adv));
+  }
+  if (k->root)
+    json_object_set_new (
+        a, "v2c.io/runs-as-root",
+        json_string ("the service runs as root (uid 0) on the VM, so "
+                     "runAsNonRoot is not set: give it a user of its own"));
+  return a;
+}
+
+json_t *
+kube_metadata (struct ctx *c, const struct comp *k, const char *name)
+{
+  json_t *m = json_pack ("{s:s}", "name", name);
+
+  if (m == NULL)
+    return NULL;
+  if (c->o->ns)
+    json_object_set_new (m, "namespace", json_string (c->o->ns));
+  json_object_set_new (m, "labels", kube_labels (c, k));
+  json_object_set_new (m, "annotations", kube_annotations (c, k));
+  return m;
+}
+
+int
+kube_is_database (const char *converter)
+{
+  static const char *const dbs[]
+      = { "postgresql", "mysql", "mariadb", "redis", "mongodb", NULL };
+  size_t i;
+
+  for (i = 0; dbs[i]; i++)
+    if (strcmp (converter, dbs[i]) == 0)
+      return 1;
+  return 0;
+}
