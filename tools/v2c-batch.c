@@ -36,12 +36,9 @@ enum {
   OPT_RETRY_FAILED,
   OPT_DESCRIPTOR_ONLY,
   OPT_EMIT_K8S_JOB,
-  OPT_IMAGE,
   OPT_EXPORTS_PVC,
   OPT_RESULTS_PVC,
   OPT_EXPORTS_ROOT,
-  OPT_NAMESPACE,
-  OPT_REGISTRY,
   OPT_STRATEGY,
   OPT_COMPRESS,
 };
@@ -659,12 +656,9 @@ parse_options (int argc, char **argv, struct cmdline *cl)
 static void
 check_options (struct cmdline *cl)
 {
+  tool_need_output_dir ();
   bopts.out = opts.output;
   bopts.uri = opts.uri;
-  if (bopts.out == NULL || bopts.out[0] == '\0') {
-    tool_error ("give the output directory with -o DIR");
-    tool_try_help ();
-  }
   if (opts.domain) {
     tool_error ("-d is for v2c-convert: give -c URI (and --match GLOB)");
     tool_try_help ();
