@@ -5,13 +5,16 @@
  * libvirt sources: any domain libvirt can describe (esx://, vpx://,
  * qemu:///system, test:///FILE.xml).  The domain XML is read through a
  * read-only connection; nothing is ever changed on the hypervisor.
+ * Also the names of a connection's domains (v2c-batch -c URI).
  */
 #include <config.h>
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -294,4 +297,65 @@ v2c_source_open_libvirt (struct v2c_source *s, const char *uri,
       return -1;
   }
   return 0;
+}
+
+static int
+cmp_name (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+int
+v2c_libvirt_list_domains (const char *uri, const char *glob, char ***names,
+                          size_t *n, struct v2c_err *err)
+{
+  virConnectPtr conn;
+  virDomainPtr *doms = NULL;
+  char **v = NULL;
+  size_t nv = 0;
+  int i, nd, ret = -1;
+
+  pthread_once (&libvirt_once, libvirt_init);
+  conn = virConnectOpenReadOnly (uri);
+  if (conn == NULL)
+    return v2c_set_error (err, 0, "can't connect to '%s': %s", uri,
+                          virGetLastErrorMessage ());
+  nd = virConnectListAllDomains (conn, &doms, 0);
+  if (nd < 0) {
+    v2c_set_error (err, 0, "can't list the domains of '%s': %s", uri,
+                   virGetLastErrorMessage ());
+    goto out;
+  }
+  v = calloc (nd > 0 ? (size_t) nd : 1, sizeof *v);
+  if (v == NULL) {
+    v2c_set_error (err, 0, "out of memory");
+    goto out;
+  }
+  for (i = 0; i < nd; i++) {
+    const char *name = virDomainGetName (doms[i]);
+
+    if (name == NULL || (glob && fnmatch (glob, name, 0) != 0))
+      continue;
+    v[nv] = strdup (name);
+    if (v[nv++] == NULL) {
+      v2c_set_error (err, 0, "out of memory");
+      goto out;
+    }
+  }
+  qsort (v, nv, sizeof *v, cmp_name);
+  *names = v;
+  *n = nv;
+  v = NULL;
+  ret = 0;
+out:
+  for (i = 0; i < nd; i++)
+    virDomainFree (doms[i]);
+  free (doms);
+  if (v) {
+    while (nv)
+      free (v[--nv]);
+    free (v);
+  }
+  virConnectClose (conn);
+  return ret;
 }

@@ -165,6 +165,11 @@ int v2c_mf_verify_range (int fd, uint64_t offset, uint64_t size,
 /* libvirt domain XML (lib/source-libvirt.c). */
 int v2c_libvirt_xml_parse (const char *buf, size_t len, struct v2c_vm *vm,
                            struct v2c_err *err);
+/* The names of every domain of uri (a read-only connection) that match
+ * glob (fnmatch; NULL: all), sorted.  0, or -1 with err set.  Caller
+ * frees *names and each name. */
+int v2c_libvirt_list_domains (const char *uri, const char *glob,
+                              char ***names, size_t *n, struct v2c_err *err);
 
 /* Small utilities (lib/util.c). */
 /* Read a whole small file (at most max bytes) into a malloc'd buffer,

@@ -2,16 +2,16 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * v2c-batch's VM list: the sources of an export directory or of a
- * libvirt connection, each VM's unique directory name (from its
- * descriptor, read in-process) and the fingerprint of its source that
- * decides whether a finished conversion is still up to date.
+ * v2c-batch's VM list: the sources of an export directory (a libvirt
+ * connection's domains are listed by lib/source-libvirt.c), each VM's
+ * unique directory name (from its descriptor, read in-process) and the
+ * fingerprint of its source that decides whether a finished conversion
+ * is still up to date.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <ftw.h>
 #include <libgen.h>
 #include <limits.h>
@@ -21,9 +21,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <libvirt/libvirt.h>
-#include <libvirt/virterror.h>
 
 #include "batch-source.h"
 #include "fleet.h"
@@ -125,54 +122,6 @@ batch_find_sources (const char *dir, char ***paths, size_t *n)
   *paths = found;
   *n = j;
   return 0;
-}
-
-int
-batch_list_domains (const char *uri, const char *glob, char ***names,
-                    size_t *n)
-{
-  virConnectPtr conn;
-  virDomainPtr *doms = NULL;
-  char **v = NULL;
-  size_t nv = 0, av = 0;
-  int i, nd, ret = -1;
-
-  conn = virConnectOpenReadOnly (uri);
-  if (conn == NULL) {
-    tool_error ("can't connect to '%s': %s", uri, virGetLastErrorMessage ());
-    return -1;
-  }
-  nd = virConnectListAllDomains (conn, &doms, 0);
-  if (nd < 0) {
-    tool_error ("can't list the domains of '%s': %s", uri,
-                virGetLastErrorMessage ());
-    goto out;
-  }
-  for (i = 0; i < nd; i++) {
-    const char *name = virDomainGetName (doms[i]);
-
-    if (name && (glob == NULL || fnmatch (glob, name, 0) == 0)
-        && push (&v, &nv, &av, name) == -1) {
-      tool_error ("out of memory");
-      goto out;
-    }
-  }
-  qsort (v, nv, sizeof *v, cmp_str);
-  *names = v;
-  *n = nv;
-  v = NULL;
-  ret = 0;
-out:
-  for (i = 0; i < nd; i++)
-    virDomainFree (doms[i]);
-  free (doms);
-  if (v) {
-    while (nv)
-      free (v[--nv]);
-    free (v);
-  }
-  virConnectClose (conn);
-  return ret;
 }
 
 /* A directory name of s: [A-Za-z0-9._+-], others '-', no leading '.'

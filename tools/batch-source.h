@@ -17,11 +17,6 @@
  * left out.  Returns 0 or -1 (message printed); caller frees. */
 int batch_find_sources (const char *dir, char ***paths, size_t *n);
 
-/* The names of every domain of uri (read-only connection) matching glob
- * (fnmatch; NULL: all), sorted.  0 or -1 (message printed). */
-int batch_list_domains (const char *uri, const char *glob, char ***names,
-                        size_t *n);
-
 /* Give each VM its unique directory name and its source fingerprint.
  * 0, or -1 when out of memory (message printed). */
 int batch_name_vms (struct vm *vms, size_t n);

@@ -2,8 +2,8 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * v2c-batch's parts: the VM list and options (v2c-batch.c), running the
- * workers (batch-run.c), the Kubernetes Job (batch-k8s.c).
+ * v2c-batch's parts: the options and steps (v2c-batch.c), the VM list
+ * (batch-source.c), running the workers (batch-run.c).
  */
 #ifndef V2C_TOOLS_BATCH_H
 #define V2C_TOOLS_BATCH_H
@@ -70,8 +70,5 @@ void batch_write_state (const struct vm *vm, const char *st);
  * number that stopped the batch (the running ones are then stopped,
  * waited for and marked interrupted, the others left pending). */
 int batch_run (struct vm *vms, size_t n);
-
-/* Write DIR/k8s-job/.  Returns 0 or -1 (message printed). */
-int batch_emit_k8s_job (struct vm *vms, size_t n);
 
 #endif /* V2C_TOOLS_BATCH_H */

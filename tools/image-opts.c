@@ -123,9 +123,7 @@ image_opts_read_plan (const char *path)
   json_t *plan;
   struct v2c_err err = { 0, "" };
 
-  plan = strcmp (path, "-") == 0
-             ? json_loadf (stdin, JSON_REJECT_DUPLICATES, &je)
-             : json_load_file (path, JSON_REJECT_DUPLICATES, &je);
+  plan = tool_load_json (path, &je);
   if (plan == NULL) {
     tool_error ("can't read the plan '%s': %s (line %d)", path, je.text,
                 je.line);

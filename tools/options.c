@@ -85,6 +85,73 @@ tool_common_option (int c, const char *arg, void (*usage) (int))
   }
 }
 
+int
+tool_getopt (int argc, char **argv, const char *short_opts,
+             const struct option *long_opts, void (*usage) (int))
+{
+  int c;
+
+  while ((c = getopt_long (argc, argv, short_opts, long_opts, NULL)) != -1)
+    if (!tool_common_option (c, optarg, usage))
+      break;
+  return c;
+}
+
+void
+tool_refuse_libvirt (const char *what)
+{
+  if (opts.uri || opts.domain) {
+    tool_error ("-c and -d are for v2c-inspect: give the %s file", what);
+    tool_try_help ();
+  }
+}
+
+const char *
+tool_file_arg (int argc, char **argv, const char *what)
+{
+  tool_refuse_libvirt (what);
+  if (optind != argc - 1) {
+    tool_error ("give exactly one %s", what);
+    tool_try_help ();
+  }
+  return argv[optind];
+}
+
+void
+tool_need_output_dir (void)
+{
+  if (opts.output == NULL || opts.output[0] == '\0') {
+    tool_error ("give the output directory with -o DIR");
+    tool_try_help ();
+  }
+}
+
+const char *
+tool_input_name (const char *path)
+{
+  return strcmp (path, "-") == 0 ? "stdin" : path;
+}
+
+json_t *
+tool_load_json (const char *path, json_error_t *jerr)
+{
+  if (strcmp (path, "-") == 0)
+    return json_loadf (stdin, JSON_REJECT_DUPLICATES, jerr);
+  return json_load_file (path, JSON_REJECT_DUPLICATES, jerr);
+}
+
+json_t *
+tool_read_json (const char *path, const char *what)
+{
+  json_error_t jerr;
+  json_t *j = tool_load_json (path, &jerr);
+
+  if (j == NULL)
+    tool_error ("can't read the %s '%s': line %d: %s", what,
+                tool_input_name (path), jerr.line, jerr.text);
+  return j;
+}
+
 static void
 clear_progress (void)
 {

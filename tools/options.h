@@ -9,6 +9,7 @@
 #define V2C_TOOLS_OPTIONS_H
 
 #include <getopt.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
@@ -35,6 +36,11 @@ enum {
   OPT_TEMPLATES = 0x100,
   OPT_VM,
   OPT_NO_VERIFY,
+  /* long-only options of several tools, not handled here */
+  OPT_FORCE,             /* --force */
+  OPT_IMAGE,             /* --image */
+  OPT_REGISTRY,          /* --registry */
+  OPT_NAMESPACE,         /* --namespace */
   OPT_TOOL_BASE = 0x200  /* tool-specific long-only options start here */
 };
 
@@ -77,6 +83,27 @@ struct v2c_guest *tool_open_guest (struct v2c_source *src);
 int tool_common_option (int c, const char *arg, void (*usage) (int));
 /* "Try 'v2c-NAME --help'" on stderr and exit 2. */
 noreturn void tool_try_help (void);
+/* getopt_long with the common options handled (tool_common_option):
+ * the next option the tool handles itself, or -1 at the end. */
+int tool_getopt (int argc, char **argv, const char *short_opts,
+                 const struct option *long_opts, void (*usage) (int));
+
+/* The tools that read files (v2c-plan, v2c-manifest, v2c-report): -c
+ * or -d is a usage error naming the file they want (what, e.g.
+ * "INVENTORY"). */
+void tool_refuse_libvirt (const char *what);
+/* tool_refuse_libvirt, then the one file argument (a usage error
+ * unless there is exactly one). */
+const char *tool_file_arg (int argc, char **argv, const char *what);
+/* A usage error unless -o DIR was given. */
+void tool_need_output_dir (void);
+/* How messages name an input file: "stdin" for "-". */
+const char *tool_input_name (const char *path);
+/* path ("-": standard input) as JSON, duplicate keys refused.  NULL
+ * with *jerr set. */
+json_t *tool_load_json (const char *path, json_error_t *jerr);
+/* tool_load_json; NULL after "can't read the WHAT 'PATH': line N: ..." */
+json_t *tool_read_json (const char *path, const char *what);
 
 void tool_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void tool_warning (const char *fmt, ...)

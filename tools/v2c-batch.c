@@ -25,6 +25,7 @@
 #include "batch-source.h"
 #include "batch.h"
 #include "fleet.h"
+#include "kube-job.h"
 #include "options.h"
 #include "outdir.h"
 
@@ -35,12 +36,9 @@ enum {
   OPT_RETRY_FAILED,
   OPT_DESCRIPTOR_ONLY,
   OPT_EMIT_K8S_JOB,
-  OPT_IMAGE,
   OPT_EXPORTS_PVC,
   OPT_RESULTS_PVC,
   OPT_EXPORTS_ROOT,
-  OPT_NAMESPACE,
-  OPT_REGISTRY,
   OPT_STRATEGY,
   OPT_COMPRESS,
 };
@@ -488,6 +486,52 @@ descriptor_only (struct vm *vms, size_t n)
   return status;
 }
 
+/* --emit-k8s-job: DIR/k8s-job/ (lib/kube-job.c). */
+static int
+emit_k8s_job (struct vm *vms, size_t n)
+{
+  struct v2c_err err = { 0, "" };
+  struct v2c_kube_job job = { 0 };
+  const char **names = calloc (n, sizeof *names);
+  const char **sources = calloc (n, sizeof *sources);
+  char *dir = batch_path ("k8s-job");
+  size_t i;
+  int status = EXIT_FAIL;
+
+  if (names == NULL || sources == NULL || dir == NULL) {
+    tool_error ("out of memory");
+    goto out;
+  }
+  for (i = 0; i < n; i++) {
+    names[i] = vms[i].name;
+    sources[i] = vms[i].path;
+  }
+  job.names = names;
+  job.sources = sources;
+  job.n = n;
+  job.exports_root = bopts.exports_root;
+  job.image = bopts.image;
+  job.exports_pvc = bopts.exports_pvc;
+  job.results_pvc = bopts.results_pvc;
+  job.ns = bopts.ns;
+  job.parallelism = bopts.jobs;
+  job.args = bopts.pass;
+  job.nargs = bopts.npass;
+  if (v2c_kube_job_write (dir, &job, &err) == -1) {
+    tool_error ("%s", err.msg);
+    goto out;
+  }
+  if (!opts.quiet)
+    fprintf (stderr, "%s: a Job of %zu VMs in '%s' (kubectl apply -k)\n",
+             program_name, n, dir);
+  status = EXIT_OK;
+out:
+  free (names);
+  free (sources);
+  free (dir);
+  return status;
+}
+
 static void
 free_vms (struct vm *vms, size_t n)
 {
@@ -506,8 +550,18 @@ free_vms (struct vm *vms, size_t n)
   free (bopts.pass);
 }
 
-int
-main (int argc, char **argv)
+/* What the command line asks for, besides bopts and opts. */
+struct cmdline {
+  const char *from_dir; /* --from-dir */
+  const char *match;    /* --match */
+  int descr;            /* --descriptor-only */
+  int k8s;              /* --emit-k8s-job */
+  char **sources;       /* the SOURCE arguments */
+  size_t nsources;
+};
+
+static void
+parse_options (int argc, char **argv, struct cmdline *cl)
 {
   static const struct option long_opts[]
       = { COMMON_LONG_OPTS,
@@ -528,15 +582,9 @@ main (int argc, char **argv)
           { "compress", required_argument, NULL, OPT_COMPRESS },
           { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
           { NULL, 0, NULL, 0 } };
-  const char *from_dir = NULL, *match = NULL;
-  int c, descr = 0, k8s = 0, stop, status, lockfd;
-  char **list = NULL, *p;
-  struct vm *vms;
-  size_t n = 0, i;
-  long cpus;
+  long cpus = sysconf (_SC_NPROCESSORS_ONLN);
+  int c;
 
-  tool_init (argc, argv);
-  cpus = sysconf (_SC_NPROCESSORS_ONLN);
   bopts.jobs = cpus > 0 ? (int) cpus : 1;
   while (
       (c = getopt_long (argc, argv, COMMON_SHORT_OPTS "j:", long_opts, NULL))
@@ -549,10 +597,10 @@ main (int argc, char **argv)
       bopts.jobs = (int) number (optarg, "-j", 1, 1024);
       break;
     case OPT_FROM_DIR:
-      from_dir = optarg;
+      cl->from_dir = optarg;
       break;
     case OPT_MATCH:
-      match = optarg;
+      cl->match = optarg;
       break;
     case OPT_TIMEOUT:
       bopts.timeout = (double) number (optarg, "--timeout", 1, 30 * 86400);
@@ -561,10 +609,10 @@ main (int argc, char **argv)
       bopts.retry_failed = 1;
       break;
     case OPT_DESCRIPTOR_ONLY:
-      descr = 1;
+      cl->descr = 1;
       break;
     case OPT_EMIT_K8S_JOB:
-      k8s = 1;
+      cl->k8s = 1;
       break;
     case OPT_IMAGE:
       bopts.image = optarg;
@@ -600,72 +648,104 @@ main (int argc, char **argv)
       tool_try_help ();
     }
   }
+  cl->sources = argv + optind;
+  cl->nsources = (size_t) (argc - optind);
+}
+
+/* Usage errors between the options (exit 2). */
+static void
+check_options (struct cmdline *cl)
+{
+  tool_need_output_dir ();
   bopts.out = opts.output;
   bopts.uri = opts.uri;
-  if (bopts.out == NULL || bopts.out[0] == '\0') {
-    tool_error ("give the output directory with -o DIR");
-    tool_try_help ();
-  }
   if (opts.domain) {
     tool_error ("-d is for v2c-convert: give -c URI (and --match GLOB)");
     tool_try_help ();
   }
-  if ((from_dir != NULL) + (opts.uri != NULL) + (optind < argc) != 1) {
+  if ((cl->from_dir != NULL) + (opts.uri != NULL) + (cl->nsources > 0) != 1) {
     tool_error ("give SOURCEs, --from-dir DIR or -c URI (one of them)");
     tool_try_help ();
   }
-  if (match && !opts.uri) {
+  if (cl->match && !opts.uri) {
     tool_error ("--match filters the domains of -c URI");
     tool_try_help ();
   }
-  if (descr + k8s + bopts.retry_failed > 1) {
+  if (cl->descr + cl->k8s + bopts.retry_failed > 1) {
     tool_error ("--descriptor-only, --emit-k8s-job and --retry-failed "
                 "exclude each other");
     tool_try_help ();
   }
-  if (k8s && opts.uri) {
+  if (cl->k8s && opts.uri) {
     tool_error ("--emit-k8s-job takes SOURCE paths or --from-dir, not -c");
     tool_try_help ();
   }
-  if (!k8s
+  if (!cl->k8s
       && (bopts.image || bopts.exports_pvc || bopts.results_pvc
           || bopts.exports_root || bopts.ns)) {
     tool_error ("--image, --exports-pvc, --results-pvc, --exports-root and "
                 "--namespace go with --emit-k8s-job");
     tool_try_help ();
   }
-  if (k8s && !bopts.exports_root)
-    bopts.exports_root = from_dir;
+  if (cl->k8s && !bopts.exports_root)
+    bopts.exports_root = cl->from_dir;
+}
 
-  if (from_dir) {
-    if (batch_find_sources (from_dir, &list, &n) == -1)
-      return EXIT_FAIL;
-  } else if (opts.uri) {
-    if (batch_list_domains (opts.uri, match, &list, &n) == -1)
-      return EXIT_FAIL;
-  } else {
-    n = (size_t) (argc - optind);
-    list = calloc (n, sizeof *list);
-    for (i = 0; list && i < n; i++)
-      list[i] = strdup (argv[optind + i]);
+/* The SOURCE paths or domain names to convert.  0 or -1 (message
+ * printed); *list may hold NULLs where memory ran out. */
+static int
+list_sources (const struct cmdline *cl, char ***list, size_t *n)
+{
+  struct v2c_err err = { 0, "" };
+  size_t i;
+
+  *list = NULL;
+  *n = 0;
+  if (cl->from_dir)
+    return batch_find_sources (cl->from_dir, list, n);
+  if (opts.uri) {
+    if (v2c_libvirt_list_domains (opts.uri, cl->match, list, n, &err) == -1) {
+      tool_error ("%s", err.msg);
+      return -1;
+    }
+    return 0;
   }
+  *n = cl->nsources;
+  *list = calloc (*n, sizeof **list);
+  for (i = 0; *list && i < *n; i++)
+    (*list)[i] = strdup (cl->sources[i]);
+  return 0;
+}
+
+/* The VMs of the batch, named and fingerprinted; NULL (message
+ * printed) when there are none or on error. */
+static struct vm *
+list_vms (const struct cmdline *cl, size_t *np)
+{
+  char **list;
+  struct vm *vms;
+  size_t n, i;
+
+  if (list_sources (cl, &list, &n) == -1)
+    return NULL;
   if (n == 0) {
     tool_error ("no VM to convert");
-    return EXIT_FAIL;
+    free (list);
+    return NULL;
   }
   if (n > 100000) {
     tool_error ("%zu VMs: at most 100000 in one batch", n);
-    return EXIT_FAIL;
+    return NULL;
   }
   vms = calloc (n, sizeof *vms);
   if (vms == NULL || list == NULL) {
     tool_error ("out of memory");
-    return EXIT_FAIL;
+    return NULL;
   }
   for (i = 0; i < n; i++) {
     if (list[i] == NULL) {
       tool_error ("out of memory");
-      return EXIT_FAIL;
+      return NULL;
     }
     vms[i].exit_status = -1;
     if (opts.uri) {
@@ -678,46 +758,56 @@ main (int argc, char **argv)
     }
     if (vms[i].source == NULL) {
       tool_error ("out of memory");
-      return EXIT_FAIL;
+      return NULL;
     }
   }
   free (list);
   if (batch_name_vms (vms, n) == -1)
-    return EXIT_FAIL;
+    return NULL;
+  *np = n;
+  return vms;
+}
 
-  if (mkdir_p (bopts.out) == -1) {
-    tool_error ("can't create '%s': %s", bopts.out, strerror (errno));
-    return EXIT_FAIL;
-  }
-  if (k8s || descr) {
-    status = k8s ? (batch_emit_k8s_job (vms, n) == 0 ? EXIT_OK : EXIT_FAIL)
-                 : descriptor_only (vms, n);
-    free_vms (vms, n);
-    return status;
-  }
+/* DIR/.v2c-batch/{state,logs}, and its lock: one batch at a time in
+ * DIR.  The lock's descriptor, or -1 (message printed). */
+static int
+prepare_state (void)
+{
+  static const char *const dirs[] = { ".v2c-batch/state", ".v2c-batch/logs" };
+  char *p;
+  size_t i;
+  int lockfd;
 
-  p = batch_path (".v2c-batch/state");
-  if (p == NULL || mkdir_p (p) == -1) {
-    tool_error ("can't create '%s': %s", p ? p : bopts.out, strerror (errno));
-    return EXIT_FAIL;
+  for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
+    p = batch_path ("%s", dirs[i]);
+    if (p == NULL || mkdir_p (p) == -1) {
+      tool_error ("can't create '%s': %s", p ? p : bopts.out,
+                  strerror (errno));
+      return -1;
+    }
+    free (p);
   }
-  free (p);
-  p = batch_path (".v2c-batch/logs");
-  if (p == NULL || mkdir_p (p) == -1) {
-    tool_error ("can't create '%s': %s", p ? p : bopts.out, strerror (errno));
-    return EXIT_FAIL;
-  }
-  free (p);
-  /* one batch at a time in DIR */
   p = batch_path (".v2c-batch/lock");
   lockfd = p ? open (p, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
   if (lockfd == -1 || flock (lockfd, LOCK_EX | LOCK_NB) == -1) {
     tool_error ("can't lock '%s': %s", p ? p : bopts.out,
                 errno == EWOULDBLOCK ? "another v2c-batch runs in it"
                                      : strerror (errno));
-    return EXIT_FAIL;
+    return -1;
   }
   free (p);
+  return lockfd;
+}
+
+/* Convert what needs it, then the fleet summary: the exit status. */
+static int
+convert (struct vm *vms, size_t n)
+{
+  int stop, status, lockfd = prepare_state ();
+  size_t i;
+
+  if (lockfd == -1)
+    return EXIT_FAIL;
   bopts.convert = find_convert ();
   tool_verbose ("running '%s', %d at a time", bopts.convert, bopts.jobs);
 
@@ -730,7 +820,34 @@ main (int argc, char **argv)
       status = EXIT_FAIL;
   if (stop)
     status = 128 + stop;
-  free_vms (vms, n);
   close (lockfd);
+  return status;
+}
+
+int
+main (int argc, char **argv)
+{
+  struct cmdline cl = { 0 };
+  struct vm *vms;
+  size_t n = 0;
+  int status;
+
+  tool_init (argc, argv);
+  parse_options (argc, argv, &cl);
+  check_options (&cl);
+  vms = list_vms (&cl, &n);
+  if (vms == NULL)
+    return EXIT_FAIL;
+  if (mkdir_p (bopts.out) == -1) {
+    tool_error ("can't create '%s': %s", bopts.out, strerror (errno));
+    return EXIT_FAIL;
+  }
+  if (cl.k8s)
+    status = emit_k8s_job (vms, n);
+  else if (cl.descr)
+    status = descriptor_only (vms, n);
+  else
+    status = convert (vms, n);
+  free_vms (vms, n);
   return status;
 }

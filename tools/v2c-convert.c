@@ -28,12 +28,6 @@
 #include "sbom.h"
 #include "v2c-internal.h"
 
-enum {
-  OPT_REGISTRY = OPT_TOOL_BASE,
-  OPT_NAMESPACE,
-  OPT_FORCE,
-};
-
 #define STAGES 6
 
 static noreturn void
@@ -312,11 +306,10 @@ main (int argc, char **argv)
     tool_error ("out of memory");
     return EXIT_FAIL;
   }
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS,
-                           long_opts, NULL))
+  while ((c = tool_getopt (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS,
+                           long_opts, usage))
          != -1) {
-    if (tool_common_option (c, optarg, usage)
-        || image_opts_option (&cv.io, cv.x, c, optarg))
+    if (image_opts_option (&cv.io, cv.x, c, optarg))
       continue;
     switch (c) {
     case OPT_REGISTRY:
@@ -333,10 +326,7 @@ main (int argc, char **argv)
     }
   }
   path = tool_source_arg (argc, argv);
-  if (opts.output == NULL || opts.output[0] == '\0') {
-    tool_error ("give the output directory with -o DIR");
-    tool_try_help ();
-  }
+  tool_need_output_dir ();
   image_opts_finish (&cv.io, cv.x);
   if (opts.templates) {
     struct stat st;

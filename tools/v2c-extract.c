@@ -21,10 +21,6 @@
 #include "plan.h"
 #include "v2c-internal.h"
 
-enum {
-  OPT_FORCE = OPT_TOOL_BASE,
-};
-
 static noreturn void
 usage (int status)
 {
@@ -96,11 +92,10 @@ main (int argc, char **argv)
     tool_error ("out of memory");
     return EXIT_FAIL;
   }
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS, long_opts,
-                           NULL))
+  while ((c = tool_getopt (argc, argv, COMMON_SHORT_OPTS IMAGE_SHORT_OPTS,
+                           long_opts, usage))
          != -1) {
-    if (tool_common_option (c, optarg, usage)
-        || image_opts_option (&io, x, c, optarg))
+    if (image_opts_option (&io, x, c, optarg))
       continue;
     switch (c) {
     case OPT_FORCE:

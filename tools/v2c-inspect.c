@@ -66,10 +66,8 @@ main (int argc, char **argv)
   const char *path;
 
   tool_init (argc, argv);
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS, long_opts, NULL))
-         != -1) {
-    if (tool_common_option (c, optarg, usage))
-      continue;
+  while ((c = tool_getopt (argc, argv, COMMON_SHORT_OPTS, long_opts, usage))
+         != -1)
     switch (c) {
     case OPT_DESCRIPTOR_ONLY:
       descriptor_only = 1;
@@ -77,7 +75,6 @@ main (int argc, char **argv)
     default:
       tool_try_help ();
     }
-  }
   path = tool_source_arg (argc, argv);
 
   src = tool_open_source (path, descriptor_only);

@@ -18,13 +18,6 @@
 #include "options.h"
 #include "outdir.h"
 
-enum {
-  OPT_REGISTRY = OPT_TOOL_BASE,
-  OPT_IMAGE,
-  OPT_NAMESPACE,
-  OPT_FORCE,
-};
-
 static noreturn void
 usage (int status)
 {
@@ -71,16 +64,13 @@ main (int argc, char **argv)
           { NULL, 0, NULL, 0 } };
   struct v2c_kube_opts ko = { NULL, NULL, NULL };
   struct tool_outdir od = { 0 };
-  json_error_t jerr;
   json_t *plan = NULL;
   const char *in;
   int c, force = 0, n, status = EXIT_FAIL;
 
   tool_init (argc, argv);
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS, long_opts, NULL))
-         != -1) {
-    if (tool_common_option (c, optarg, usage))
-      continue;
+  while ((c = tool_getopt (argc, argv, COMMON_SHORT_OPTS, long_opts, usage))
+         != -1)
     switch (c) {
     case OPT_REGISTRY:
       ko.registry = optarg;
@@ -97,34 +87,15 @@ main (int argc, char **argv)
     default:
       tool_try_help ();
     }
-  }
-  if (opts.uri || opts.domain) {
-    tool_error ("-c and -d are for v2c-inspect: give the PLAN file");
-    tool_try_help ();
-  }
-  if (optind != argc - 1) {
-    tool_error ("give exactly one PLAN");
-    tool_try_help ();
-  }
-  if (opts.output == NULL || opts.output[0] == '\0') {
-    tool_error ("give the output directory with -o DIR");
-    tool_try_help ();
-  }
-  in = argv[optind];
+  in = tool_file_arg (argc, argv, "PLAN");
+  tool_need_output_dir ();
 
-  if (strcmp (in, "-") == 0)
-    plan = json_loadf (stdin, JSON_REJECT_DUPLICATES, &jerr);
-  else
-    plan = json_load_file (in, JSON_REJECT_DUPLICATES, &jerr);
-  if (plan == NULL) {
-    tool_error ("can't read the plan '%s': line %d: %s",
-                strcmp (in, "-") == 0 ? "stdin" : in, jerr.line, jerr.text);
+  plan = tool_read_json (in, "plan");
+  if (plan == NULL)
     goto end;
-  }
   if (tool_outdir_begin (&od, opts.output, force) == -1)
     goto end;
-  n = tool_kube_write (plan, strcmp (in, "-") == 0 ? "stdin" : in, &ko,
-                       od.tmp);
+  n = tool_kube_write (plan, tool_input_name (in), &ko, od.tmp);
   if (n == -1 || tool_outdir_commit (&od) == -1)
     goto end;
   if (!opts.quiet)

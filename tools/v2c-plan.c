@@ -60,15 +60,13 @@ main (int argc, char **argv)
   struct v2c_err err = { 0, "" };
   json_error_t jerr;
   json_t *inv = NULL, *plan = NULL;
-  const char *strategy = NULL, *in;
+  const char *strategy = NULL, *in, *name;
   int c, status = EXIT_FAIL;
   size_t i, n;
 
   tool_init (argc, argv);
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS, long_opts, NULL))
-         != -1) {
-    if (tool_common_option (c, optarg, usage))
-      continue;
+  while ((c = tool_getopt (argc, argv, COMMON_SHORT_OPTS, long_opts, usage))
+         != -1)
     switch (c) {
     case OPT_STRATEGY:
       if (strcmp (optarg, "split") != 0 && strcmp (optarg, "single") != 0) {
@@ -80,34 +78,21 @@ main (int argc, char **argv)
     default:
       tool_try_help ();
     }
-  }
-  if (opts.uri || opts.domain) {
-    tool_error ("-c and -d are for v2c-inspect: give the INVENTORY file");
-    tool_try_help ();
-  }
-  if (optind != argc - 1) {
-    tool_error ("give exactly one INVENTORY");
-    tool_try_help ();
-  }
-  in = argv[optind];
+  in = tool_file_arg (argc, argv, "INVENTORY");
+  name = tool_input_name (in);
 
-  if (strcmp (in, "-") == 0)
-    inv = json_loadf (stdin, JSON_REJECT_DUPLICATES, &jerr);
-  else
-    inv = json_load_file (in, JSON_REJECT_DUPLICATES, &jerr);
+  inv = tool_load_json (in, &jerr);
   if (inv == NULL) {
     if (jerr.line > 0)
-      tool_error ("can't read the inventory '%s': line %d column %d: %s",
-                  strcmp (in, "-") == 0 ? "stdin" : in, jerr.line, jerr.column,
-                  jerr.text);
+      tool_error ("can't read the inventory '%s': line %d column %d: %s", name,
+                  jerr.line, jerr.column, jerr.text);
     else
-      tool_error ("can't read the inventory '%s': %s",
-                  strcmp (in, "-") == 0 ? "stdin" : in, jerr.text);
+      tool_error ("can't read the inventory '%s': %s", name, jerr.text);
     goto out;
   }
   plan = v2c_plan_build (inv, strategy, &err);
   if (plan == NULL) {
-    tool_error ("%s: %s", strcmp (in, "-") == 0 ? "stdin" : in, err.msg);
+    tool_error ("%s: %s", name, err.msg);
     goto out;
   }
   n = json_array_size (json_object_get (plan, "components"));

@@ -19,11 +19,6 @@
 #include "plan.h"
 #include "report.h"
 
-enum {
-  OPT_IMAGE = OPT_TOOL_BASE,
-  OPT_FORCE,
-};
-
 static noreturn void
 usage (int status)
 {
@@ -55,23 +50,6 @@ usage (int status)
   exit (EXIT_OK);
 }
 
-static json_t *
-load (const char *path, const char *what)
-{
-  json_error_t jerr;
-  json_t *j;
-
-  if (strcmp (path, "-") == 0)
-    j = json_loadf (stdin, JSON_REJECT_DUPLICATES, &jerr);
-  else
-    j = json_load_file (path, JSON_REJECT_DUPLICATES, &jerr);
-  if (j == NULL)
-    tool_error ("can't read the %s '%s': line %d: %s", what,
-                strcmp (path, "-") == 0 ? "stdin" : path, jerr.line,
-                jerr.text);
-  return j;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -87,10 +65,8 @@ main (int argc, char **argv)
   int c, force = 0, status = EXIT_FAIL;
 
   tool_init (argc, argv);
-  while ((c = getopt_long (argc, argv, COMMON_SHORT_OPTS, long_opts, NULL))
-         != -1) {
-    if (tool_common_option (c, optarg, usage))
-      continue;
+  while ((c = tool_getopt (argc, argv, COMMON_SHORT_OPTS, long_opts, usage))
+         != -1)
     switch (c) {
     case OPT_IMAGE:
       image_dir = optarg;
@@ -101,11 +77,7 @@ main (int argc, char **argv)
     default:
       tool_try_help ();
     }
-  }
-  if (opts.uri || opts.domain) {
-    tool_error ("-c and -d are for v2c-inspect: give the INVENTORY file");
-    tool_try_help ();
-  }
+  tool_refuse_libvirt ("INVENTORY");
   if (opts.templates) {
     tool_error ("--templates is not used by v2c-report");
     tool_try_help ();
@@ -114,10 +86,7 @@ main (int argc, char **argv)
     tool_error ("give an INVENTORY and at most one PLAN");
     tool_try_help ();
   }
-  if (opts.output == NULL || opts.output[0] == '\0') {
-    tool_error ("give the output directory with -o DIR");
-    tool_try_help ();
-  }
+  tool_need_output_dir ();
   invpath = argv[optind];
   if (optind == argc - 2)
     planpath = argv[optind + 1];
@@ -125,11 +94,11 @@ main (int argc, char **argv)
     tool_error ("only one of INVENTORY and PLAN can be standard input");
     tool_try_help ();
   }
-  inv = load (invpath, "inventory");
+  inv = tool_read_json (invpath, "inventory");
   if (inv == NULL)
     goto end;
   if (planpath) {
-    plan = load (planpath, "plan");
+    plan = tool_read_json (planpath, "plan");
     if (plan == NULL)
       goto end;
     if (v2c_plan_check (plan, &err) == -1) {

@@ -1,26 +1,23 @@
 /* v2c - move VMware virtual machines onto Kubernetes
  * Copyright (C) 2026 the v2c authors
- * SPDX-License-Identifier: GPL-2.0-or-later
+ * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * v2c-batch --emit-k8s-job: the batch as a Kubernetes Indexed Job.
- * Completion index i converts line i+1 of the VM list (a ConfigMap
- * mounted as files): /exports/SOURCE into /results/NAME.  The list is
- * data, the command a constant, and the pass-through options are the
- * container's args, so nothing from a file name is ever parsed by a
- * shell.
+ * The Indexed Job of a batch of VMs (see kube-job.h): the VM list as a
+ * ConfigMap, the Job, and the kustomization that applies both.  The
+ * list is data, the command a constant, and the pass-through options
+ * are the container's args, so nothing from a file name is ever parsed
+ * by a shell.
  */
 #include <config.h>
 
 #include <errno.h>
-#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include "batch.h"
-#include "options.h"
+#include "kube-job.h"
 #include "v2c-yaml.h"
 
 /* The container's command, run as: sh -c SCRIPT v2c-batch-job ARGS...
@@ -39,74 +36,79 @@ static const char job_script[]
       "exec v2c-convert --force \"$@\" \"/exports/$src\" -o "
       "\"/results/$name\"\n";
 
-/* path relative to the exports root, or NULL (message printed). */
+/* path relative to root (NULL: path must be relative), or NULL with
+ * err set. */
 static char *
-relative (const char *path)
+relative (const char *root, const char *path, struct v2c_err *err)
 {
-  const char *root = bopts.exports_root;
-  char rroot[4096], rpath[4096];
+  char rroot[4096], rpath[4096], *rel;
   size_t len;
 
   if (strchr (path, '\n') || strchr (path, '\r')) {
-    tool_error ("'%s': a line break in a SOURCE path can't go into the "
-                "Job's list",
-                path);
+    v2c_set_error (err, 0,
+                   "'%s': a line break in a SOURCE path can't go into the "
+                   "Job's list",
+                   path);
     return NULL;
   }
   if (root == NULL) {
     if (path[0] == '/') {
-      tool_error ("'%s': give --from-dir or --exports-root to make it "
-                  "relative to the exports volume",
-                  path);
+      v2c_set_error (err, 0,
+                     "'%s': give --from-dir or --exports-root to make it "
+                     "relative to the exports volume",
+                     path);
       return NULL;
     }
-    return strdup (path);
+    rel = strdup (path);
+  } else {
+    if (realpath (root, rroot) == NULL || realpath (path, rpath) == NULL) {
+      v2c_set_error (err, 0, "'%s': %s", realpath (root, rroot) ? path : root,
+                     strerror (errno));
+      return NULL;
+    }
+    len = strlen (rroot);
+    if (strncmp (rpath, rroot, len) != 0 || rpath[len] != '/') {
+      v2c_set_error (err, 0, "'%s' is not under the exports root '%s'", path,
+                     root);
+      return NULL;
+    }
+    rel = strdup (rpath + len + 1);
   }
-  if (realpath (root, rroot) == NULL || realpath (path, rpath) == NULL) {
-    tool_error ("'%s': %s", realpath (root, rroot) ? path : root,
-                strerror (errno));
-    return NULL;
-  }
-  len = strlen (rroot);
-  if (strncmp (rpath, rroot, len) != 0 || rpath[len] != '/') {
-    tool_error ("'%s' is not under the exports root '%s'", path, root);
-    return NULL;
-  }
-  return strdup (rpath + len + 1);
+  if (rel == NULL)
+    v2c_set_error (err, 0, "out of memory");
+  return rel;
 }
 
 static int
 write_yaml (const char *dir, const char *file, const json_t *doc,
-            const char *comment)
+            const char *comment, struct v2c_err *err)
 {
-  struct v2c_err err = { 0, "" };
   char path[4200];
   size_t len;
-  char *text = v2c_yaml_dump (doc, comment, &len, &err);
+  char *text = v2c_yaml_dump (doc, comment, &len, err);
   FILE *f;
   int ok;
 
-  if (text == NULL) {
-    tool_error ("%s: %s", file, err.msg);
-    return -1;
-  }
+  if (text == NULL)
+    return v2c_error_prefix (err, "%s", file);
   snprintf (path, sizeof path, "%s/%s", dir, file);
   f = fopen (path, "we");
   ok = f && fwrite (text, 1, len, f) == len;
   if (f && fclose (f) != 0)
     ok = 0;
   free (text);
-  if (!ok) {
-    tool_error ("can't write '%s': %s", path, strerror (errno));
-    return -1;
-  }
+  if (!ok)
+    return v2c_set_error (err, 0, "can't write '%s': %s", path,
+                          strerror (errno));
   return 0;
 }
 
+/* The Job object; args is stolen. */
 static json_t *
-job_object (size_t n, json_t *args)
+job_object (const struct v2c_kube_job *job, json_t *args)
 {
-  const char *image = bopts.image;
+  const char *image = job->image;
+  size_t n = job->n;
   char def[64];
 
   if (image == NULL) {
@@ -126,7 +128,7 @@ job_object (size_t n, json_t *args)
       /* spec */
       "spec", "completionMode", "Indexed", "completions", (json_int_t) n,
       "parallelism",
-      (json_int_t) (bopts.jobs < (int) n ? bopts.jobs : (int) n),
+      (json_int_t) (job->parallelism < (int) n ? job->parallelism : (int) n),
       "backoffLimitPerIndex", 1,
       /* template */
       "template", "metadata", "labels", "app.kubernetes.io/name", "v2c-batch",
@@ -147,39 +149,31 @@ job_object (size_t n, json_t *args)
       "name", "var-tmp", "mountPath", "/var/tmp",
       /* volumes */
       "volumes", "name", "exports", "persistentVolumeClaim", "claimName",
-      bopts.exports_pvc ? bopts.exports_pvc : "v2c-exports", "readOnly", 1,
+      job->exports_pvc ? job->exports_pvc : "v2c-exports", "readOnly", 1,
       "name", "results", "persistentVolumeClaim", "claimName",
-      bopts.results_pvc ? bopts.results_pvc : "v2c-results", "name", "vm-list",
+      job->results_pvc ? job->results_pvc : "v2c-results", "name", "vm-list",
       "configMap", "name", "v2c-batch-vms", "name", "tmp", "emptyDir", "name",
       "var-tmp", "emptyDir");
 }
 
-int
-batch_emit_k8s_job (struct vm *vms, size_t n)
+/* The ConfigMap of the VM list: "names" and "sources", a line each. */
+static json_t *
+list_object (const struct v2c_kube_job *job, struct v2c_err *err)
 {
-  char *dir = batch_path ("k8s-job"), *names = NULL, *sources = NULL;
+  char *names = NULL, *sources = NULL;
   size_t nl = 0, sl = 0, i;
-  FILE *fn = NULL, *fs = NULL;
-  json_t *args = json_array (), *job = NULL, *cm = NULL, *kust = NULL;
-  int ret = -1;
-  char hdr[256];
+  FILE *fn = open_memstream (&names, &nl);
+  FILE *fs = open_memstream (&sources, &sl);
+  json_t *cm = NULL;
 
-  if (dir == NULL || args == NULL)
-    goto oom;
-  if (mkdir (dir, 0755) == -1 && errno != EEXIST) {
-    tool_error ("can't create '%s': %s", dir, strerror (errno));
-    goto out;
-  }
-  fn = open_memstream (&names, &nl);
-  fs = open_memstream (&sources, &sl);
   if (fn == NULL || fs == NULL)
     goto oom;
-  for (i = 0; i < n; i++) {
-    char *rel = relative (vms[i].path);
+  for (i = 0; i < job->n; i++) {
+    char *rel = relative (job->exports_root, job->sources[i], err);
 
     if (rel == NULL)
       goto out;
-    fprintf (fn, "%s\n", vms[i].name);
+    fprintf (fn, "%s\n", job->names[i]);
     fprintf (fs, "%s\n", rel);
     free (rel);
   }
@@ -188,38 +182,14 @@ batch_emit_k8s_job (struct vm *vms, size_t n)
     goto oom;
   }
   fn = fs = NULL;
-  for (i = 0; i < bopts.npass; i++)
-    if (json_array_append_new (args, json_string (bopts.pass[i])) == -1)
-      goto oom;
   cm = json_pack ("{s:s,s:s,s:{s:s,s:{s:s}},s:{s:s,s:s}}", "apiVersion", "v1",
                   "kind", "ConfigMap", "metadata", "name", "v2c-batch-vms",
                   "labels", "app.kubernetes.io/name", "v2c-batch", "data",
                   "names", names, "sources", sources);
-  job = job_object (n, args);
-  args = NULL;
-  kust = json_pack ("{s:s,s:s,s:[s,s]}", "apiVersion",
-                    "kustomize.config.k8s.io/v1beta1", "kind", "Kustomization",
-                    "resources", "configmap.yaml", "job.yaml");
-  if (cm == NULL || job == NULL || kust == NULL)
-    goto oom;
-  if (bopts.ns
-      && json_object_set_new (kust, "namespace", json_string (bopts.ns)) == -1)
-    goto oom;
-  snprintf (hdr, sizeof hdr,
-            "Written by v2c-batch %s --emit-k8s-job: %zu VMs, one "
-            "completion index each.",
-            PACKAGE_VERSION, n);
-  if (write_yaml (dir, "configmap.yaml", cm, hdr) == -1
-      || write_yaml (dir, "job.yaml", job, hdr) == -1
-      || write_yaml (dir, "kustomization.yaml", kust, hdr) == -1)
+  if (cm)
     goto out;
-  if (!opts.quiet)
-    fprintf (stderr, "%s: a Job of %zu VMs in '%s' (kubectl apply -k)\n",
-             program_name, n, dir);
-  ret = 0;
-  goto out;
 oom:
-  tool_error ("out of memory");
+  v2c_set_error (err, 0, "out of memory");
 out:
   if (fn)
     fclose (fn);
@@ -227,10 +197,56 @@ out:
     fclose (fs);
   free (names);
   free (sources);
+  return cm;
+}
+
+int
+v2c_kube_job_write (const char *dir, const struct v2c_kube_job *job,
+                    struct v2c_err *err)
+{
+  json_t *args = json_array (), *obj = NULL, *cm = NULL, *kust = NULL;
+  char hdr[256];
+  size_t i;
+  int ret = -1;
+
+  if (args == NULL)
+    goto oom;
+  if (mkdir (dir, 0755) == -1 && errno != EEXIST) {
+    v2c_set_error (err, 0, "can't create '%s': %s", dir, strerror (errno));
+    goto out;
+  }
+  cm = list_object (job, err);
+  if (cm == NULL)
+    goto out;
+  for (i = 0; i < job->nargs; i++)
+    if (json_array_append_new (args, json_string (job->args[i])) == -1)
+      goto oom;
+  obj = job_object (job, args);
+  args = NULL;
+  kust = json_pack ("{s:s,s:s,s:[s,s]}", "apiVersion",
+                    "kustomize.config.k8s.io/v1beta1", "kind", "Kustomization",
+                    "resources", "configmap.yaml", "job.yaml");
+  if (obj == NULL || kust == NULL)
+    goto oom;
+  if (job->ns
+      && json_object_set_new (kust, "namespace", json_string (job->ns)) == -1)
+    goto oom;
+  snprintf (hdr, sizeof hdr,
+            "Written by v2c-batch %s --emit-k8s-job: %zu VMs, one "
+            "completion index each.",
+            PACKAGE_VERSION, job->n);
+  if (write_yaml (dir, "configmap.yaml", cm, hdr, err) == -1
+      || write_yaml (dir, "job.yaml", obj, hdr, err) == -1
+      || write_yaml (dir, "kustomization.yaml", kust, hdr, err) == -1)
+    goto out;
+  ret = 0;
+  goto out;
+oom:
+  v2c_set_error (err, 0, "out of memory");
+out:
   json_decref (args);
-  json_decref (job);
+  json_decref (obj);
   json_decref (cm);
   json_decref (kust);
-  free (dir);
   return ret;
 }
