@@ -24,18 +24,7 @@
 #include <openssl/evp.h>
 
 #include "inspect.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
+#include "unit.h"
 
 static const char *
 s0 (const char *s)

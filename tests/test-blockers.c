@@ -19,19 +19,7 @@
 #include <unistd.h>
 
 #include "inspect-private.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);             \
-      fprintf (stderr, __VA_ARGS__);                                    \
-      fputc ('\n', stderr);                                             \
-      failures++;                                                       \
-    } else                                                              \
-      printf ("ok: " __VA_ARGS__), putchar ('\n');                      \
-  } while (0)
+#include "unit.h"
 
 static void
 put (const char *root, const char *rel, const char *content)
@@ -150,33 +138,33 @@ main (void)
 
   inv = inventory (root, "x86_64");
   b = blocker (inv, "kernel-module-dkms");
-  CHECK (b && evidence_has (b, "/var/lib/dkms/nvidia"), "DKMS module fires");
+  CHECK_SAY (b && evidence_has (b, "/var/lib/dkms/nvidia"), "DKMS module fires");
   b = blocker (inv, "kernel-module-out-of-tree");
-  CHECK (b && evidence_has (b, "updates/dkms/nvidia.ko")
+  CHECK_SAY (b && evidence_has (b, "updates/dkms/nvidia.ko")
            && evidence_has (b, "extra/vendor_hba.ko.xz")
            && !evidence_has (b, "ext4.ko"),
          "modules outside the kernel's tree fire, the kernel's own do not");
   b = blocker (inv, "kernel-module-autoload");
-  CHECK (b && evidence_has (b, "/etc/modules-load.d/app.conf:2: br_netfilter"),
+  CHECK_SAY (b && evidence_has (b, "/etc/modules-load.d/app.conf:2: br_netfilter"),
          "module loaded at boot, with file and line");
   b = blocker (inv, "kernel-parameters");
-  CHECK (b && evidence_has (b, "/etc/sysctl.d/90-db.conf:1: vm.swappiness = 1")
+  CHECK_SAY (b && evidence_has (b, "/etc/sysctl.d/90-db.conf:1: vm.swappiness = 1")
            && evidence_has (b, "kernel.shmmax")
            && !evidence_has (b, "ip_forward"),
          "kernel parameters fire (comments do not)");
   b = blocker (inv, "desktop-session");
-  CHECK (b && evidence_has (b, "xserver-xorg-core"), "desktop package fires");
+  CHECK_SAY (b && evidence_has (b, "xserver-xorg-core"), "desktop package fires");
   b = blocker (inv, "multiple-ip-addresses");
-  CHECK (b && evidence_has (b, "10.0.0.1") && evidence_has (b, "10.0.0.2"),
+  CHECK_SAY (b && evidence_has (b, "10.0.0.1") && evidence_has (b, "10.0.0.2"),
          "one service on two addresses fires");
-  CHECK (blocker (inv, "32-bit-userland") == NULL, "64-bit: no 32-bit rule");
-  CHECK (json_is_string (json_object_get (blocker (inv, "kernel-parameters"),
+  CHECK_SAY (blocker (inv, "32-bit-userland") == NULL, "64-bit: no 32-bit rule");
+  CHECK_SAY (json_is_string (json_object_get (blocker (inv, "kernel-parameters"),
                                           "severity")),
          "blockers carry a severity");
   dump = json_dumps (inv, 0);
-  CHECK (dump && strstr (dump, "v2c-planted-cl") == NULL,
+  CHECK_SAY (dump && strstr (dump, "v2c-planted-cl") == NULL,
          "no command-line secret in the inventory");
-  CHECK (dump && strstr (dump, "--db-password=<redacted>")
+  CHECK_SAY (dump && strstr (dump, "--db-password=<redacted>")
            && strstr (dump, "--token <redacted>")
            && strstr (dump, "postgres://app:<redacted>@db/app")
            && strstr (dump, "-Dapp.secret=<redacted>")
@@ -190,11 +178,11 @@ main (void)
   put (root, "/var/lib/dpkg/status", status_i386);
   inv = inventory (root, "x86_64");
   b = blocker (inv, "32-bit-userland");
-  CHECK (b && evidence_has (b, "2 of 2 packages"),
+  CHECK_SAY (b && evidence_has (b, "2 of 2 packages"),
          "i386 packages fire the 32-bit rule");
   json_decref (inv);
   inv = inventory (root, "i386");
-  CHECK (blocker (inv, "32-bit-userland") != NULL, "an i386 guest fires it");
+  CHECK_SAY (blocker (inv, "32-bit-userland") != NULL, "an i386 guest fires it");
   json_decref (inv);
 
   /* a clean tree fires nothing */
@@ -209,7 +197,7 @@ main (void)
   if (system (cmd) != 0)
     return 1;
   inv = inventory (clean, "x86_64");
-  CHECK (json_array_size (json_object_get (inv, "blockers")) == 0,
+  CHECK_SAY (json_array_size (json_object_get (inv, "blockers")) == 0,
          "a clean guest has no blocker");
   json_decref (inv);
 

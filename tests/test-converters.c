@@ -25,18 +25,7 @@
 
 #include "converter-util.h"
 #include "plan.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
+#include "unit.h"
 
 static json_t *
 load (const char *file)

@@ -17,19 +17,9 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "unit.h"
 
-static int failures;
 static char root[] = "/tmp/v2c-test-cron.XXXXXX";
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
 
 static void
 put (const char *rel, const char *content, int mode)

@@ -18,16 +18,8 @@
 #include <unistd.h>
 
 #include "inspect.h"
-
-static int failures;
-
-#define FAIL(...)                                                       \
-  do {                                                                  \
-    fprintf (stderr, "FAIL: " __VA_ARGS__);                             \
-    fputc ('\n', stderr);                                               \
-    if (++failures > 20)                                                \
-      exit (1);                                                         \
-  } while (0)
+#define UNIT_MAX_FAILURES 20
+#include "unit.h"
 
 /* v2c never streams password hashes out of the guest: the host tree's
  * /etc/shadow and /etc/gshadow are left out of the comparison (and

@@ -20,18 +20,7 @@
 #include <string.h>
 
 #include "plan.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
+#include "unit.h"
 
 /* The value at a path "a/b/0/c" (numbers index arrays). */
 static json_t *
