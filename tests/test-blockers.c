@@ -21,25 +21,6 @@
 #include "inspect-private.h"
 #include "unit.h"
 
-static void
-put (const char *root, const char *rel, const char *content)
-{
-  char p[4096], cmd[4200];
-  FILE *f;
-
-  snprintf (p, sizeof p, "%s%s", root, rel);
-  snprintf (cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
-  if (system (cmd) != 0)
-    exit (1);
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
-}
-
 static const char dpkg_status[] =
   "Package: base-files\nStatus: install ok installed\nVersion: 12.4\n"
   "Architecture: amd64\n\n"
@@ -107,25 +88,25 @@ main (void)
 
   if (mkdtemp (root) == NULL || mkdtemp (clean) == NULL)
     return 1;
-  put (root, "/var/lib/dpkg/status", dpkg_status);
-  put (root, "/var/lib/dkms/nvidia/535.104/source/dkms.conf", "x\n");
-  put (root, "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia.ko", "ko\n");
-  put (root, "/lib/modules/6.1.0-18-amd64/extra/vendor_hba.ko.xz", "ko\n");
-  put (root, "/lib/modules/6.1.0-18-amd64/kernel/fs/ext4/ext4.ko", "ko\n");
-  put (root, "/etc/modules-load.d/app.conf", "# for the app\nbr_netfilter\n");
-  put (root, "/etc/sysctl.conf", "# defaults\n#net.ipv4.ip_forward=1\n");
-  put (root, "/etc/sysctl.d/90-db.conf",
+  unit_put (root, "/var/lib/dpkg/status", dpkg_status);
+  unit_put (root, "/var/lib/dkms/nvidia/535.104/source/dkms.conf", "x\n");
+  unit_put (root, "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia.ko", "ko\n");
+  unit_put (root, "/lib/modules/6.1.0-18-amd64/extra/vendor_hba.ko.xz", "ko\n");
+  unit_put (root, "/lib/modules/6.1.0-18-amd64/kernel/fs/ext4/ext4.ko", "ko\n");
+  unit_put (root, "/etc/modules-load.d/app.conf", "# for the app\nbr_netfilter\n");
+  unit_put (root, "/etc/sysctl.conf", "# defaults\n#net.ipv4.ip_forward=1\n");
+  unit_put (root, "/etc/sysctl.d/90-db.conf",
        "vm.swappiness = 1\nkernel.shmmax=68719476736\n");
-  put (root, "/etc/nginx/nginx.conf",
+  unit_put (root, "/etc/nginx/nginx.conf",
        "http {\n server {\n  listen 10.0.0.1:80;\n  listen 10.0.0.2:80;\n"
        " }\n}\n");
   /* secrets on command lines: never in the inventory */
-  put (root, "/etc/systemd/system/app.service",
+  unit_put (root, "/etc/systemd/system/app.service",
        "[Service]\nExecStart=/opt/app/bin/app --db-password=v2c-planted-cl1 "
        "--token v2c-planted-cl2 --url postgres://app:v2c-planted-cl3@db/app "
        "-Dapp.secret=v2c-planted-cl4 --port 8080\n"
        "[Install]\nWantedBy=multi-user.target\n");
-  put (root, "/etc/systemd/system/multi-user.target", "[Unit]\n");
+  unit_put (root, "/etc/systemd/system/multi-user.target", "[Unit]\n");
   snprintf (cmd, sizeof cmd,
             "mkdir -p %s/etc/systemd/system/multi-user.target.wants && "
             "ln -s /etc/systemd/system/app.service "
@@ -133,7 +114,7 @@ main (void)
             root, root);
   if (system (cmd) != 0)
     return 1;
-  put (root, "/etc/cron.d/backup",
+  unit_put (root, "/etc/cron.d/backup",
        "0 1 * * * root /usr/bin/backup --password v2c-planted-cl5\n");
 
   inv = inventory (root, "x86_64");
@@ -175,7 +156,7 @@ main (void)
   json_decref (inv);
 
   /* a 32-bit userland */
-  put (root, "/var/lib/dpkg/status", status_i386);
+  unit_put (root, "/var/lib/dpkg/status", status_i386);
   inv = inventory (root, "x86_64");
   b = blocker (inv, "32-bit-userland");
   CHECK_SAY (b && evidence_has (b, "2 of 2 packages"),
@@ -186,10 +167,10 @@ main (void)
   json_decref (inv);
 
   /* a clean tree fires nothing */
-  put (clean, "/var/lib/dpkg/status",
+  unit_put (clean, "/var/lib/dpkg/status",
        "Package: base-files\nStatus: install ok installed\nVersion: 12.4\n"
        "Architecture: amd64\n\n");
-  put (clean, "/etc/sysctl.conf", "# nothing set\n");
+  unit_put (clean, "/etc/sysctl.conf", "# nothing set\n");
   snprintf (cmd, sizeof cmd,
             "mkdir -p %s/etc/sysctl.d && ln -s ../sysctl.conf "
             "%s/etc/sysctl.d/99-sysctl.conf",

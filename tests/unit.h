@@ -13,6 +13,15 @@
  *                            (with the number of failures on stderr)
  *   unit_read_file (path, &len)  a whole file, NUL-terminated; the test
  *                            ends (status 99, a hard error) if it can't
+ *   unit_load_json ("tests/...")  a JSON file of the source tree (with
+ *                            jansson.h included first)
+ *   unit_check_str, unit_check_int (ctx, what, got, want)
+ *                            compare a value with the expected one,
+ *                            counting the checks made in 'checks'
+ *   unit_str (s), unit_streq (a, b)  NULL-safe printing and comparing
+ *   unit_put (root, rel, content), unit_symlink (root, target, rel)
+ *                            a file or a symbolic link in a test tree,
+ *                            with the directories above it
  *
  * A test that wants to stop after too many failures defines
  * UNIT_MAX_FAILURES before including this file.
@@ -23,9 +32,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-/* The number of failed checks so far. */
+/* The number of failed checks so far, and of the checks made (for the
+ * tests that count them). */
 static int failures __attribute__ ((unused));
+static int checks __attribute__ ((unused));
 
 static inline void __attribute__ ((format (printf, 3, 4)))
 unit_fail (const char *file, int line, const char *fmt, ...)
@@ -105,6 +119,100 @@ unit_read_file (const char *path, size_t *len)
   if (len)
     *len = (size_t) n;
   return buf;
+}
+
+/* ROOT/REL, the directories below ROOT made as needed. */
+static inline void
+unit_tree_path (const char *root, const char *rel, char *p, size_t size)
+{
+  char *s;
+
+  snprintf (p, size, "%s/%s", root, rel);
+  for (s = p + strlen (root) + 1; (s = strchr (s, '/')); s++) {
+    *s = '\0';
+    mkdir (p, 0755);
+    *s = '/';
+  }
+}
+
+static inline void
+unit_put (const char *root, const char *rel, const char *content)
+{
+  char p[4096];
+  FILE *f;
+
+  unit_tree_path (root, rel, p, sizeof p);
+  f = fopen (p, "w");
+  if (f == NULL || fputs (content, f) == EOF || fclose (f) == EOF) {
+    perror (p);
+    exit (99);
+  }
+}
+
+static inline void
+unit_symlink (const char *root, const char *target, const char *rel)
+{
+  char p[4096];
+
+  unit_tree_path (root, rel, p, sizeof p);
+  if (symlink (target, p) == -1) {
+    perror (p);
+    exit (99);
+  }
+}
+
+#ifdef JANSSON_H
+/* Caller decrefs. */
+static inline json_t *
+unit_load_json (const char *rel)
+{
+  const char *srcdir = getenv ("top_srcdir");
+  char path[4096];
+  json_error_t jerr;
+  json_t *j;
+
+  snprintf (path, sizeof path, "%s/%s", srcdir ? srcdir : ".", rel);
+  j = json_load_file (path, 0, &jerr);
+  if (j == NULL) {
+    fprintf (stderr, "can't load %s: %s\n", path, jerr.text);
+    exit (99);
+  }
+  return j;
+}
+#endif
+
+static inline const char *
+unit_str (const char *s)
+{
+  return s ? s : "(null)";
+}
+
+/* Equal strings, or both NULL. */
+static inline int
+unit_streq (const char *a, const char *b)
+{
+  if (a == NULL || b == NULL)
+    return a == b;
+  return strcmp (a, b) == 0;
+}
+
+static inline void
+unit_check_str (const char *ctx, const char *what, const char *got,
+                const char *want)
+{
+  checks++;
+  if (!unit_streq (got, want))
+    FAIL ("%s: %s: v2c '%s', expected '%s'", ctx, what, unit_str (got),
+          unit_str (want));
+}
+
+static inline void
+unit_check_int (const char *ctx, const char *what, long long got,
+                long long want)
+{
+  checks++;
+  if (got != want)
+    FAIL ("%s: %s: v2c %lld, expected %lld", ctx, what, got, want);
 }
 
 #endif /* V2C_TESTS_UNIT_H */
