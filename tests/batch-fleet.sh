@@ -5,8 +5,8 @@
 # - demo and lvm (one package set) share their os layer, and fleet.json's
 #   layer totals equal the sums over the OCI manifests and blob files
 #   (jq and stat), the unique bytes at least the os layer below the total;
-# - SIGTERM midway (one VM finished in that run, one running), then a
-#   rerun: the rest is finished, no finished VM is redone (inode and
+# - SIGTERM midway (one VM converted in that run, one running), then a
+#   rerun: the rest is converted, no finished VM is redone (inode and
 #   mtime of their report.json); two broken VMs among them are reported
 #   with the errors tests/fixtures-bad.tsv expects, exit status 1;
 # - a rerun with nothing to do takes < 10% of the time of a run that
@@ -158,8 +158,19 @@ stamp () { stat -c '%i %Y.%y' "$d2/$1/report.json"; }
 declare -A before
 for n in "${keep[@]}"; do before[$n]=$(stamp "$n"); done
 state_of () { jq -r .status "$d2/.v2c-batch/state/$1.json" 2>/dev/null || echo none; }
-# -j1 in list order: redo1 finishes, then redo2 runs when we stop it
-"$batch" -q -j1 -o "$d2" "${srcs[@]}" &
+# -j1 in list order: redo1 finishes, then redo2 runs when we stop it.
+# redo2's worker waits to be stopped instead of converting (what a
+# stopped v2c-convert leaves, nothing, convert-bad.sh shows; the batch's
+# handling of stopped workers, tests/batch-cheap.sh): one appliance
+# launch less, and the rerun below converts redo2 for real.
+cat >"$work/convert-or-wait" <<EOS
+#!/bin/bash
+for a; do out=\$a; done
+if [ "\${out##*/}" = "$redo2" ]; then sleep 600 & wait; exit 1; fi
+exec v2c-convert "\$@"
+EOS
+chmod +x "$work/convert-or-wait"
+V2C_CONVERT=$work/convert-or-wait "$batch" -q -j1 -o "$d2" "${srcs[@]}" &
 bp=$!
 for i in $(seq 1800); do
   [ "$(state_of "$redo1")" = converted ] && [ "$(state_of "$redo2")" = running ] && break

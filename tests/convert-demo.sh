@@ -133,15 +133,38 @@ v2c-convert -q "$src" -o "$out" 2>"$tmp/err" && fail "an existing DIR was replac
 grep -q 'exists' "$tmp/err" || fail "no clear error for an existing DIR: $(cat "$tmp/err")"
 cmp -s "$out/report.json" "$tmp/report.before.json" || fail "the refused run touched DIR"
 ok "an existing DIR is refused without --force, and left as it was"
-# -v where the first run was golden.sh's -q (and the other way round)
+# -v where the first run was golden.sh's -q (and the other way round).
+# This run also leaves a subtree out and brings a log file back
+# (--exclude, --include outside the os layer, a secret file kept out)
+# and compresses with one thread where the first run used the default.
+os_before=$(layer_digest_of "$out/image" os)
 if [ -n "$conv" ]; then v=-v; else v=-q; fi
-v2c-convert $v --force --plan "$tmp/edited.json" "$src" -o "$out" 2>"$tmp/err" ||
+v2c-convert $v --force --plan "$tmp/edited.json" --threads 1 \
+  --exclude '/opt/demo-app/www/**' --include /var/log/demo-app/app.log \
+  --include /etc/demo-app/tls.key "$src" -o "$out" 2>"$tmp/err" ||
   { cat "$tmp/err" >&2; fail "v2c-convert --plan --force failed"; }
 if [ -n "$conv" ]; then
   one_launch "$tmp/err"
+  grep -q "warning: '/etc/demo-app/tls.key' holds a secret" "$tmp/err" ||
+    fail "no warning for --include of a secret file"
 else
   [ -s "$tmp/err" ] && fail "-q still printed: $(cat "$tmp/err")"
 fi
+entries "$out/image" app >"$tmp/app"
+grep -qx 'opt/demo-app/www/' "$tmp/app" || fail "--exclude '/opt/demo-app/www/**' dropped the directory itself"
+if grep -q '^opt/demo-app/www/.' "$tmp/app"; then
+  fail "--exclude '/opt/demo-app/www/**' kept what is below"
+fi
+grep -qx 'var/log/demo-app/app.log' "$tmp/app" || fail "--include did not bring back a log file"
+for l in os config app; do
+  if entries "$out/image" $l | grep -qx 'etc/demo-app/tls.key'; then
+    fail "--include brought a secret file into the $l layer"
+  fi
+done
+ok "--exclude drops a subtree, --include brings back a log file, not a secret file"
+[ "$(layer_digest_of "$out/image" os)" = "$os_before" ] ||
+  fail "one compression thread gave another os layer: $(layer_digest_of "$out/image" os), not $os_before"
+ok "the os layer with one compression thread: the same bytes ($os_before)"
 cmp -s "$tmp/edited.json" "$out/plan.json" || jq -S . "$tmp/edited.json" | cmp -s - <(jq -S . "$out/plan.json") ||
   fail "plan.json is not the plan given"
 ls "$out/k8s" | grep -q 'demo-logs' && fail "k8s/ still has the dropped component"

@@ -79,6 +79,13 @@ layer_index_of () {
   layer_names "$1" | awk -v n="$2" '$0 == n { print NR - 1; f = 1 } END { exit !f }'
 }
 
+# layer_digest_of DIR NAME: the digest of the named layer
+layer_digest_of () {
+  local i
+  i=$(layer_index_of "$1" "$2") || fail "$1 has no $2 layer"
+  jq -r ".layers[$i].digest" "$(manifest_of "$1")"
+}
+
 # entries DIR NAME: the paths (as tar lists them) of the named layer
 entries () {
   local i
