@@ -1,10 +1,7 @@
 # Sourced by tests/manifest-*.sh: tools, scratch directory, helpers.
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: LGPL-2.1-or-later
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-fail () { echo "FAIL: $*" >&2; exit 1; }
-ok () { echo "ok: $*"; }
+. "$top_srcdir/tests/lib.sh"
 # The ground truths must be there: a test without them would pass
 # without checking anything.
 command -v kubectl >/dev/null || fail "kubectl is needed (kubectl kustomize checks the output)"
@@ -13,8 +10,7 @@ python3 -c 'import yaml' 2>/dev/null || fail "python3 with PyYAML is needed (apt
 manifest=$top_builddir/tools/v2c-manifest
 plantool=$top_builddir/tools/v2c-plan
 data=$top_srcdir/tests/data/manifest
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$(tmpdir manifest)
 
 # yaml2json FILE...: every document of the files as one JSON array (read
 # by PyYAML, a YAML 1.1 reader v2c did not write).

@@ -8,19 +8,13 @@
 # secrets, layer digests and sizes).  Also the usage and exit codes.
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: LGPL-2.1-or-later
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-fail () { echo "FAIL: $*" >&2; exit 1; }
-ok () { echo "ok: $*"; }
-command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-command -v xmllint >/dev/null || fail "xmllint is needed (apt-get install libxml2-utils)"
-command -v python3 >/dev/null || fail "python3 is needed"
+. "$top_srcdir/tests/lib.sh"
+need_tools jq xmllint python3
 tool=$top_builddir/tools/v2c-report
 data=$top_srcdir/tests/data/report
 inv=$data/demo-inv.json
 plan=$data/demo-plan.json
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$(tmpdir report-tool)
 
 expect_exit () {  # expect_exit STATUS GREP ARGS...
   local want=$1 re=$2 rc=0
