@@ -101,11 +101,15 @@ V2C_CONVERTED=${V2C_CONVERTED:-$top_builddir/tests/converted}
 
 # converted_vm SOURCE: the output directory of fixture SOURCE (a path
 # under the fixtures, e.g. ova/demo.ova, or libvirt for the libvirt
-# domain) when golden.sh converted it in this build tree and its
-# record held; prints nothing (status 1) otherwise
+# domain) when golden.sh converted it in this build tree since the last
+# build of the tools; prints nothing (status 1) otherwise
 converted_vm () {
-  local dir=files src n
+  local dir=files src n f
   [ -f "$V2C_CONVERTED/.complete" ] || return 1
+  # not from before the last build of the library or of v2c-convert
+  for f in "$top_builddir"/lib/.libs/libv2c.so "$top_builddir"/tools/.libs/v2c-convert; do
+    [ ! -e "$f" ] || [ "$V2C_CONVERTED/.complete" -nt "$f" ] || return 1
+  done
   if [ "$1" = libvirt ]; then
     dir=libvirt
     n=$(jq -r '.vms[0].name // empty' "$V2C_CONVERTED/$dir/fleet.json")
