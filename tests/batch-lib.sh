@@ -2,33 +2,12 @@
 # Sourced, not run.
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: GPL-2.0-or-later
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-
-skip () { echo "SKIP: $*" >&2; exit 77; }
-fail () { echo "FAIL: $*" >&2; exit 1; }
-ok () { echo "ok: $*"; }
-
-for t in jq python3 xmllint; do
-  command -v "$t" >/dev/null ||
-    fail "$t is missing: it is a test dependency (scripts/install-deps.sh)"
-done
+. "$top_srcdir/tests/lib.sh"
+need_tools jq python3 xmllint
 batch=$top_builddir/tools/v2c-batch
 [ -x "$batch" ] || fail "$batch is not built"
 
-work=$(mktemp -d /var/tmp/v2c-batch-test-XXXXXX)
-cleanup () { rm -rf "$work"; }
-trap cleanup EXIT
-
-need_fixtures () {
-  : "${V2C_FIXTURES:?}"
-  [ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"
-  [ -f "$V2C_FIXTURES/.stamp" ] || fail "fixtures missing in $V2C_FIXTURES (make check builds them)"
-  # the appliance runs as the fixtures were built (TCG where KVM fails)
-  if [ -f "$V2C_FIXTURES/libguestfs.env" ]; then
-    set -a; . "$V2C_FIXTURES/libguestfs.env"; set +a
-  fi
-}
+work=$(tmpdir batch-test)
 
 need_convert () {
   [ -x "$top_builddir/tools/v2c-convert" ] ||

@@ -5,13 +5,9 @@
 # old DIR given with --force stays as it was.
 . "$top_srcdir/tests/extract-lib.sh"
 
-tmp=$(mktemp -d /var/tmp/v2c-convert-bad-XXXXXX)
+tmp=$(tmpdir convert-bad)
 pid=
-cleanup () {
-  [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+on_exit '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null'
 
 # nothing but DIR's parent's own files may be there afterwards
 clean () {

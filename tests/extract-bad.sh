@@ -5,13 +5,9 @@
 # image (nothing beside the output's parent but what was there).
 . "$top_srcdir/tests/extract-lib.sh"
 
-tmp=$(mktemp -d /var/tmp/v2c-extract-bad-XXXXXX)
+tmp=$(tmpdir extract-bad)
 mnt=$tmp/full
-cleanup () {
-  mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
+on_exit 'mountpoint -q "$mnt" 2>/dev/null && umount "$mnt"'
 
 expect_fail () {  # expect_fail STATUS REGEX CMD...
   local want=$1 re=$2 st=0

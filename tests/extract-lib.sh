@@ -1,24 +1,10 @@
-# Shared by the tests/extract-*.sh tests: check an OCI image that
-# v2c-extract wrote with tools that did not write it (skopeo, umoci, tar,
-# gzip, sha256sum, jq).  Sourced, not run.
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}" "${V2C_FIXTURES:?}"
-
-skip () { echo "SKIP: $*" >&2; exit 77; }
-fail () { echo "FAIL: $*" >&2; exit 1; }
-ok () { echo "ok: $*"; }
-
-[ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"
-[ -f "$V2C_FIXTURES/.stamp" ] || fail "fixtures missing in $V2C_FIXTURES (make check builds them)"
-for t in jq skopeo umoci tar gzip zcat sha256sum; do
-  command -v "$t" >/dev/null ||
-    fail "$t is missing: it is a test dependency (scripts/install-deps.sh)"
-done
-
-# Checksums of every file a source consists of (and the files beside it).
-source_digest () {
-  find "$(dirname "$1")" -maxdepth 1 -type f -print0 | sort -z | xargs -0 sha256sum
-}
+# Shared by the tests/extract-*.sh and convert-*.sh tests: check an OCI
+# image that v2c-extract wrote with tools that did not write it (skopeo,
+# umoci, tar, gzip, sha256sum, jq).  Sourced, not run.
+. "$top_srcdir/tests/lib.sh"
+need_fixtures
+need_tools jq skopeo umoci tar gzip zcat sha256sum
+need_appliance
 
 # The manifest blob of image DIR (its only manifest).
 manifest_of () {
@@ -93,6 +79,13 @@ layer_index_of () {
   layer_names "$1" | awk -v n="$2" '$0 == n { print NR - 1; f = 1 } END { exit !f }'
 }
 
+# layer_digest_of DIR NAME: the digest of the named layer
+layer_digest_of () {
+  local i
+  i=$(layer_index_of "$1" "$2") || fail "$1 has no $2 layer"
+  jq -r ".layers[$i].digest" "$(manifest_of "$1")"
+}
+
 # entries DIR NAME: the paths (as tar lists them) of the named layer
 entries () {
   local i
@@ -103,30 +96,19 @@ entries () {
 # no planted secret value (tests/make-fixtures.sh lists them) in any
 # decompressed layer or JSON blob of image DIR
 no_planted_secret_in_image () {
-  local img=$1 line b tmpd
-  tmpd=$(mktemp -d)
+  local img=$1 b tmpd
+  tmpd=$(tmpdir layers)
   for b in "$img"/blobs/sha256/*; do
     layer_cat "$b" >"$tmpd/$(basename "$b")"
   done
-  while IFS= read -r line; do
-    [ -n "$line" ] || continue
-    if grep -rqF -- "$line" "$tmpd" "$img/index.json"; then
-      rm -rf "$tmpd"
-      fail "a planted secret value appears in the image $img"
-    fi
-  done <"$V2C_FIXTURES/planted-secrets.txt"
+  no_planted_secret_in "$tmpd" "$img/index.json"
   rm -rf "$tmpd"
   ok "no planted secret value in any decompressed blob of $img"
 }
 
 # guest_ref_tar DISK OUT: libguestfs's own tar of the guest tree (ground
-# truth for the round trip), run like the fixtures were built (TCG where
-# KVM fails here)
+# truth for the round trip)
 guest_ref_tar () {
-  (
-    set -a
-    [ -f "$V2C_FIXTURES/libguestfs.env" ] && . "$V2C_FIXTURES/libguestfs.env"
-    set +a
-    guestfish --ro -a "$1" -i tar-out / "$2" numericowner:true xattrs:true
-  ) || fail "guestfish tar-out of $1"
+  guestfish --ro -a "$1" -i tar-out / "$2" numericowner:true xattrs:true ||
+    fail "guestfish tar-out of $1"
 }

@@ -16,33 +16,29 @@
 # The inventory of a gzipped OVA names the temporary directory its disks
 # were unpacked into (/var/tmp/v2c.XXXXXX): that name becomes @TMP@.
 #
+# The conversions stay in $V2C_CONVERTED (default tests/converted of the
+# build tree): the tests that only need a converted fixture (the
+# inspect-*.sh, extract-demo.sh, extract-repro.sh, convert-demo.sh,
+# batch-fleet.sh) read them instead of launching the appliance again;
+# DIR/.complete tells them the conversions succeeded.  The fixtures'
+# files must be the same bytes after the eleven conversions.
+#
 # V2C_GOLDEN_UPDATE=1 rewrites the record (only for a deliberate output
-# change, with the reason in the commit).  V2C_CONVERTED=DIR keeps the
-# outputs in DIR for a look afterwards; V2C_GOLDEN_REHASH=1 with it
-# hashes what DIR already holds instead of converting again.
-set -euo pipefail
-: "${top_srcdir:?}" "${V2C_FIXTURES:?}"
-
-skip () { echo "SKIP: $*" >&2; exit 77; }
-fail () { echo "FAIL: $*" >&2; exit 1; }
+# change, with the reason in the commit).  V2C_GOLDEN_REHASH=1 hashes
+# what $V2C_CONVERTED already holds instead of converting again.
+. "$top_srcdir/tests/lib.sh"
 
 [ -n "${V2C_SANITIZED:-}" ] &&
   skip "V2C_SANITIZED=1: eleven conversions under ASan; the plain run holds the record"
-[ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"
-[ -f "$V2C_FIXTURES/.stamp" ] || fail "fixtures missing in $V2C_FIXTURES"
-command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
+need_fixtures
+need_tools jq
 
 fx=$(readlink -f "$V2C_FIXTURES")
 record=$top_srcdir/tests/golden/outputs.sha256
-if [ -n "${V2C_CONVERTED:-}" ] && [ -n "${V2C_GOLDEN_REHASH:-}" ]; then
-  out=$V2C_CONVERTED
-elif [ -n "${V2C_CONVERTED:-}" ]; then
-  out=$V2C_CONVERTED
+out=$V2C_CONVERTED
+if [ -z "${V2C_GOLDEN_REHASH:-}" ]; then
   rm -rf "$out"
   mkdir -p "$out"
-else
-  out=$(mktemp -d /var/tmp/v2c-golden-XXXXXX)
-  trap 'rm -rf "$out"' EXIT
 fi
 
 srcs=()
@@ -53,12 +49,20 @@ for s in ova/demo.ova ova-gz/demo.ova vmx-sparse/demo.vmx \
   srcs+=("$fx/$s")
 done
 
+# the fixtures' files, for the check that no conversion changed them
+fixture_sums () {
+  (cd "$fx" && find . -type f ! -name '.*' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum)
+}
 if [ -z "${V2C_GOLDEN_REHASH:-}" ]; then
+  fixture_sums >"$out/fixtures.before"
   v2c-batch -q -j2 -o "$out/files" "${srcs[@]}" 2>"$out/batch.err" ||
     { cat "$out/batch.err" >&2; fail "v2c-batch over the fixture files failed"; }
   v2c-batch -q -o "$out/libvirt" -c "test://$fx/libvirt/demo.xml" 2>"$out/libvirt.err" ||
     { cat "$out/libvirt.err" >&2; fail "v2c-batch over the libvirt fixture failed"; }
-  echo "ok: 11 VMs converted"
+  fixture_sums | diff -u "$out/fixtures.before" - >&2 ||
+    fail "converting changed the fixtures' files (sha256)"
+  touch "$out/.complete"
+  ok "11 VMs converted, the fixtures' files unchanged (sha256)"
 fi
 
 # normalised FILE: the bytes the record holds for FILE
@@ -88,7 +92,7 @@ sums=$out/outputs.sha256
     printf '%s  %s\n' "$(normalised "$out/$f" | sha256sum | cut -d' ' -f1)" "$f"
   done >"$sums"
 [ -s "$sums" ] || fail "no output to hash"
-echo "ok: $(wc -l <"$sums") files hashed"
+ok "$(wc -l <"$sums") files hashed"
 
 if [ -n "${V2C_GOLDEN_UPDATE:-}" ]; then
   mkdir -p "${record%/*}"
@@ -101,4 +105,4 @@ if ! diff -u "$record" "$sums" >"$out/diff"; then
   cat "$out/diff" >&2
   fail "the outputs differ from the golden record (lines: - recorded, + now)"
 fi
-echo "ok: every output file has the recorded sha256"
+ok "every output file has the recorded sha256"

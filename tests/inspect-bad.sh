@@ -4,18 +4,14 @@
 # temporary file; the input must not change.  Rows: tests/fixtures-bad.tsv.
 # Only rows whose "launch" column equals the argument (default "no": the
 # ones found before any appliance launch).
-set -euo pipefail
-: "${top_srcdir:?}" "${V2C_FIXTURES:?}"
-skip () { echo "SKIP: $*" >&2; exit 77; }
-fail () { echo "FAIL: $*" >&2; exit 1; }
-[ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"
+. "$top_srcdir/tests/lib.sh"
+need_fixtures
 want_launch=${1:-no}
 
 # libguestfs keeps its appliance cache in $TMPDIR unless told: keep it
 # where it was, so the check below sees only v2c's own temporary files
 export LIBGUESTFS_CACHEDIR=${LIBGUESTFS_CACHEDIR:-${TMPDIR:-/var/tmp}}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$(tmpdir inspect-bad)
 mkdir "$work/tmp"
 
 check_bad () {  # check_bad NAME EXPECTED-SUBSTRING ARGS...

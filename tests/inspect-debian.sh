@@ -2,19 +2,19 @@
 # A REAL Debian 12 guest (debootstrap minbase + nginx, PostgreSQL, Redis,
 # cron, a custom service and cron job; tests/make-debian.sh, cached):
 # v2c-inspect's package list must equal dpkg-query's reading of the same
-# tree, and its enabled services the tree's .wants links.
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
+# tree, and its enabled services the tree's .wants links.  The inventory
+# stays in tests/debian12-inventory.json for extract-debian.sh (with the
+# disk's sha256 in tests/debian12-inventory.sha256).
+. "$top_srcdir/tests/lib.sh"
 name=debian12
-skip () { echo "SKIP: $*" >&2; exit 77; }
-fail () { echo "FAIL: $*" >&2; exit 1; }
-command -v debootstrap >/dev/null || fail "debootstrap is needed (apt-get install debootstrap)"
+need_tools debootstrap jq
 cache=$("$top_srcdir/tests/make-debian.sh") || fail "could not build the Debian guest"
 tree=$cache/tree
 img=$cache/debian12.qcow2
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+out=$(tmpdir inspect-debian)
 inv=$out/inv.json
+keep=$top_builddir/tests/debian12-inventory
+rm -f "$keep.json" "$keep.sha256"
 
 before=$(sha256sum "$img")
 start=$(date +%s.%N)
@@ -76,3 +76,5 @@ jq -e '[.data_dirs[] | select(.path == "/var/lib/redis")] | length == 1' "$inv" 
 jq -e '[.cron[] | select(.file == "/etc/cron.d/v2c-job" and .schedule == "17 3 * * *" and .user == "postgres")] | length == 1' "$inv" >/dev/null \
   || fail "cron job"
 echo "ok: postgresql@15-main, ports 5432/6379/80/9090, data dirs, cron job"
+sha256sum <"$img" >"$keep.sha256"
+cp "$inv" "$keep.json"

@@ -1,15 +1,13 @@
-# Shared by the tests/inspect-*.sh tests: inspect one fixture VM named in
-# tests/fixtures.tsv and check what v2c-inspect says against what the
-# fixture was built to be.  Sourced, not run.
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}" "${V2C_FIXTURES:?}"
-
-skip () { echo "SKIP: $*" >&2; exit 77; }
-fail () { echo "FAIL: $*" >&2; exit 1; }
-
-[ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"
-[ -f "$V2C_FIXTURES/.stamp" ] || fail "fixtures missing in $V2C_FIXTURES (make check builds them)"
-command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
+# Shared by the tests/inspect-*.sh tests: one fixture VM named in
+# tests/fixtures.tsv, checked against what the fixture was built to be.
+# The inventory is the one tests/golden.sh's conversion of the VM wrote
+# (the same inspection v2c-inspect runs, and golden.sh checked that the
+# fixtures' files did not change) when golden.sh ran in this build tree;
+# otherwise (a test run alone, the sanitized run) v2c-inspect's own.
+# Sourced, not run.
+. "$top_srcdir/tests/lib.sh"
+need_fixtures
+need_tools jq
 
 # Field N of the fixture's row in fixtures.tsv (header names the columns).
 fixture_field () {
@@ -18,15 +16,6 @@ fixture_field () {
     /^#/ { next }
     $1 == n { print $(c[col]); found = 1 }
     END { exit !found }' "$top_srcdir/tests/fixtures.tsv"
-}
-
-# Checksums of every file a source consists of (the files beside it too,
-# so split extents and snapshot parents are covered).
-source_digest () {
-  local src=$1
-  if [ -f "$src" ]; then
-    find "$(dirname "$src")" -maxdepth 1 -type f -print0 | sort -z | xargs -0 sha256sum
-  fi
 }
 
 validate_inventory () {
@@ -40,42 +29,49 @@ expect () {  # expect LABEL ACTUAL EXPECTED
   if [ "$2" != "$3" ]; then
     fail "$name: $1 is '$2', expected '$3'"
   fi
-  echo "ok: $name: $1 = $2"
+  ok "$name: $1 = $2"
 }
 
 inspect_fixture () {
   name=$1
-  local src before after args=() uri dom
+  local src before after args=() uri dom rest srcfile conv
   # Under ASan (scripts/check.sh's second run) these read the very guest
   # the 'ova' fixture has through another container (lvm: on an LVM
   # volume libguestfs activates): the guest-side code is the same, and
   # their readers' code runs under ASan in the unit tests and fuzzers; an
   # appliance launch each would only cost time.
   case " ${V2C_SANITIZED:+ova-gz raw qcow2 vmx-split vmx-sparse libvirt lvm} " in
-    *" $name "*) echo "SKIP: V2C_SANITIZED=1: '$name' is the 'ova' guest again (unit tests cover its reader; LVM is libguestfs's)" >&2; exit 77 ;;
+    *" $name "*) skip "V2C_SANITIZED=1: '$name' is the 'ova' guest again (unit tests cover its reader; LVM is libguestfs's)" ;;
   esac
   src=$(fixture_field "$name" source) || fail "no fixture '$name' in tests/fixtures.tsv"
   src=${src//@FIXTURES@/$V2C_FIXTURES}
-  out=$(mktemp -d)
-  trap 'rm -rf "$out"' EXIT
+  out=$(tmpdir "inspect-$name")
+  inv=$out/inv.json
   if [[ $src == libvirt:* ]]; then
     rest=${src#libvirt:}
     dom=${rest##*:}
     uri=${rest%:*}
     args=(-c "$uri" -d "$dom")
     srcfile=${uri#test://}
+    conv=$(converted_vm libvirt) || conv=
   else
     srcfile=$V2C_FIXTURES/$src
     args=("$srcfile")
+    conv=$(converted_vm "$src") || conv=
   fi
-  before=$(source_digest "$srcfile")
-  v2c-inspect "${args[@]}" -o "$out/inv.json" 2>"$out/err" || {
-    cat "$out/err" >&2; fail "$name: v2c-inspect failed"; }
-  after=$(source_digest "$srcfile")
-  [ "$before" = "$after" ] || fail "$name: the source's files changed"
-  echo "ok: $name: source files unchanged (sha256)"
-  validate_inventory "$out/inv.json"
-  inv=$out/inv.json
+  if [ -n "$conv" ]; then
+    cp "$conv/inventory.json" "$inv"
+    ok "$name: the inventory of golden.sh's conversion ($conv; the fixtures' files unchanged)"
+  else
+    need_appliance
+    before=$(source_digest "$srcfile")
+    v2c-inspect "${args[@]}" -o "$inv" 2>"$out/err" || {
+      cat "$out/err" >&2; fail "$name: v2c-inspect failed"; }
+    after=$(source_digest "$srcfile")
+    [ "$before" = "$after" ] || fail "$name: the source's files changed"
+    ok "$name: source files unchanged (sha256)"
+  fi
+  validate_inventory "$inv"
   local col want got
   for col in os_type distro major hostname cpus memory_mib disks nic_model; do
     want=$(fixture_field "$name" "$col")
@@ -105,22 +101,13 @@ inspect_fixture () {
 # No planted secret value (tests/make-fixtures.sh lists them) may appear
 # anywhere in an output file.
 no_planted_secret () {
-  local f line
-  [ -f "$V2C_FIXTURES/planted-secrets.txt" ] || fail "planted-secrets.txt missing"
-  while IFS= read -r line; do
-    [ -n "$line" ] || continue
-    for f in "$@"; do
-      if grep -rqF -- "$line" "$f"; then
-        fail "$name: a planted secret value appears in $f"
-      fi
-    done
-  done <"$V2C_FIXTURES/planted-secrets.txt"
-  echo "ok: $name: no planted secret value in the output"
+  no_planted_secret_in "$@"
+  ok "$name: no planted secret value in the output"
 }
 
 jqe () {  # jqe LABEL FILTER: the filter must be true on the inventory
   jq -e "$2" "$inv" >/dev/null || fail "$name: $1 ($2)"
-  echo "ok: $name: $1"
+  ok "$name: $1"
 }
 
 # What the demo guest (tests/make-fixtures.sh) holds, item by item.

@@ -11,16 +11,9 @@
 # back here from the hives in the guest's staged tree with hivex
 # (hivexsh, hivexget), plus the values the fixture was built to have.
 
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-
+. "$top_srcdir/tests/lib.sh"
 name=windows
-skip () { echo "SKIP: $*" >&2; exit 77; }
-fail () { echo "FAIL: $name: $*" >&2; exit 1; }
-
-for t in jq node sha256sum hivexsh hivexget; do
-  command -v "$t" >/dev/null || fail "'$t' not found (see scripts/install-deps.sh)"
-done
+need_tools jq node sha256sum hivexsh hivexget
 
 fx=$top_builddir/tests/windows-fixture
 bash "$top_srcdir/tests/make-windows.sh" "$fx" || fail "tests/make-windows.sh failed"
@@ -30,13 +23,9 @@ disk=$fx/windows.img
 hives=$fx/tree/Windows/System32/config
 
 # The appliance runs the way it did when the fixture was built.
-if [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ] && [ -f "$fx/libguestfs.env" ]; then
-  v=$(sed -n 's/^LIBGUESTFS_BACKEND_SETTINGS=\([A-Za-z0-9_,:=-]*\)$/\1/p' "$fx/libguestfs.env")
-  [ -z "$v" ] || export LIBGUESTFS_BACKEND_SETTINGS=$v
-fi
+need_appliance "$fx/libguestfs.env"
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+out=$(tmpdir inspect-windows)
 inv=$out/inv.json
 
 before=$(sha256sum "$disk")

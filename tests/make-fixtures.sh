@@ -30,75 +30,19 @@
 
 set -euo pipefail
 
-prog=${0##*/}
-die ()
-{
-  echo "$prog: error: $*" >&2
-  exit 1
-}
-warn ()
-{
-  echo "$prog: warning: $*" >&2
-}
-
-if [ $# -ne 1 ] || [ -z "$1" ]; then
-  echo "usage: $prog OUTDIR" >&2
-  exit 2
-fi
-
-script=$(readlink -f "$0")
-out=$(readlink -m "$1")
+. "$(dirname "$(readlink -f "$0")")/fixture-lib.sh"
 if [ -f "$out/.stamp" ] && [ "$out/.stamp" -nt "$script" ]; then
   exit 0
 fi
+fixture_begin
 
-case $out in
-*[\"\'\\\ $'\n'$'\t']*)
-  die "the output directory '$out' has a quote, a backslash or white space in its name"
-  ;;
-esac
-
-umask 022
-export LC_ALL=C TZ=UTC
-start=$(date +%s)
-
-tmp="$out.tmp.$$"
-cleanup ()
+# the demo guest's tree stays, as ground truth for tests (what the guest
+# holds, read without v2c)
+commit_hook ()
 {
-  rm -rf "$tmp" "$out.old.$$"
-}
-trap cleanup EXIT
-rm -rf "$tmp"
-mkdir -p "$tmp"
-b="$tmp/.build" # intermediates, not part of the result
-mkdir -p "$b"
-
-# Put $tmp in place of $out.  The stamp is the last file written.
-commit ()
-{
-  # the demo guest's tree stays, as ground truth for tests (what the
-  # guest holds, read without v2c)
   if [ -d "$b/root" ]; then
     mv "$b/root" "$tmp/demo-tree"
   fi
-  rm -rf "$b"
-  date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.stamp"
-  if [ -e "$out" ]; then
-    mv -T "$out" "$out.old.$$"
-  fi
-  mv -T "$tmp" "$out"
-  rm -rf "$out.old.$$"
-}
-
-# libguestfs cannot work here: leave only the reason behind.
-skip ()
-{
-  warn "fixtures not built: $*"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  printf '%s\n' "$*" >"$tmp/.skip"
-  commit
-  exit 0
 }
 
 for t in guestfish qemu-img; do
@@ -1395,35 +1339,7 @@ run_guestfish ()
   return 2
 }
 
-# The first line of guestfish's complaint, without "FILE:LINE: ".
-launch_error ()
-{
-  head -n1 "$b/guestfish.err" | sed 's/^[^ ]*\.gfs:[0-9]*: //'
-}
-
-rc=0
-run_guestfish || rc=$?
-if [ "$rc" -eq 2 ] && [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ]; then
-  warn "libguestfs could not launch ($(launch_error)); retrying with LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
-  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
-  rc=0
-  run_guestfish || rc=$?
-fi
-case $rc in
-0)
-  # Tests that launch libguestfs again can skip the failing first try.
-  if [ -n "${LIBGUESTFS_BACKEND_SETTINGS-}" ]; then
-    printf 'LIBGUESTFS_BACKEND_SETTINGS=%s\n' "$LIBGUESTFS_BACKEND_SETTINGS"
-  fi >"$tmp/libguestfs.env"
-  ;;
-1)
-  cat "$b/guestfish.err" >&2
-  die "guestfish failed while building the filesystems"
-  ;;
-*)
-  skip "libguestfs cannot launch an appliance here: $(launch_error)"
-  ;;
-esac
+launch_with_tcg_fallback
 
 ########################################################################
 # Every other format, derived with qemu-img

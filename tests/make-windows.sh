@@ -30,27 +30,12 @@
 
 set -euo pipefail
 
-prog=${0##*/}
-die ()
-{
-  echo "$prog: error: $*" >&2
-  exit 1
-}
-warn ()
-{
-  echo "$prog: warning: $*" >&2
-}
-
-if [ $# -ne 1 ] || [ -z "$1" ]; then
-  echo "usage: $prog OUTDIR" >&2
-  exit 2
-fi
-
-script=$(readlink -f "$0")
+. "$(dirname "$(readlink -f "$0")")/fixture-lib.sh"
+fixture_what="Windows fixture"
+fixture_fs="NTFS filesystem"
 data=$(dirname "$script")/windows
-inputs=("$script" "$data/empty-hive.py" "$data/stub-pe.py" \
-  "$data/software.reg" "$data/system.reg")
-out=$(readlink -m "$1")
+inputs=("$script" "$(dirname "$script")/fixture-lib.sh" "$data/empty-hive.py" \
+  "$data/stub-pe.py" "$data/software.reg" "$data/system.reg")
 
 # fresh: the stamp exists and is newer than every input
 fresh ()
@@ -63,11 +48,6 @@ fresh ()
 }
 fresh && exit 0
 
-case $out in
-*[\"\'\\\ $'\n'$'\t']*)
-  die "the output directory '$out' has a quote, a backslash or white space in its name"
-  ;;
-esac
 for f in "${inputs[@]}"; do
   [ -f "$f" ] || die "'$f' is missing"
 done
@@ -78,44 +58,7 @@ mkdir -p "$(dirname "$out")"
 exec 9<"$(dirname "$out")"
 flock 9
 fresh && exit 0
-
-umask 022
-export LC_ALL=C TZ=UTC
-start=$(date +%s)
-
-tmp="$out.tmp.$$"
-cleanup ()
-{
-  rm -rf "$tmp" "$out.old.$$"
-}
-trap cleanup EXIT
-rm -rf "$tmp"
-mkdir -p "$tmp"
-b="$tmp/.build" # intermediates, not part of the result
-mkdir -p "$b"
-
-# Put $tmp in place of $out.  The stamp is the last file written.
-commit ()
-{
-  rm -rf "$b"
-  date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.stamp"
-  if [ -e "$out" ]; then
-    mv -T "$out" "$out.old.$$"
-  fi
-  mv -T "$tmp" "$out"
-  rm -rf "$out.old.$$"
-}
-
-# libguestfs cannot work here: leave only the reason behind.
-skip ()
-{
-  warn "Windows fixture not built: $*"
-  rm -rf "$tmp"
-  mkdir -p "$tmp"
-  printf '%s\n' "$*" >"$tmp/.skip"
-  commit
-  exit 0
-}
+fixture_begin
 
 command -v guestfish >/dev/null ||
   skip "'guestfish' not found (install libguestfs-tools)"
@@ -228,35 +171,7 @@ run_guestfish ()
   return 2
 }
 
-# The first line of guestfish's complaint, without "FILE:LINE: ".
-launch_error ()
-{
-  head -n1 "$b/guestfish.err" | sed 's/^[^ ]*\.gfs:[0-9]*: //'
-}
-
-rc=0
-run_guestfish || rc=$?
-if [ "$rc" -eq 2 ] && [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ]; then
-  warn "libguestfs could not launch ($(launch_error));" \
-    "retrying with LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
-  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
-  rc=0
-  run_guestfish || rc=$?
-fi
-case $rc in
-0)
-  if [ -n "${LIBGUESTFS_BACKEND_SETTINGS-}" ]; then
-    printf 'LIBGUESTFS_BACKEND_SETTINGS=%s\n' "$LIBGUESTFS_BACKEND_SETTINGS"
-  fi >"$tmp/libguestfs.env"
-  ;;
-1)
-  cat "$b/guestfish.err" >&2
-  die "guestfish failed while building the NTFS filesystem"
-  ;;
-*)
-  skip "libguestfs cannot launch an appliance here: $(launch_error)"
-  ;;
-esac
+launch_with_tcg_fallback
 
 # The partition must start where HKLM\SYSTEM\MountedDevices says C: is
 # (1 MiB, the 8-byte offset after the disk signature in system.reg).

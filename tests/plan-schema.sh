@@ -6,14 +6,11 @@
 # against docs/plan.schema.json (checked by ajv, not by v2c); bad usage
 # exits 2, a broken inventory 1 with a message that names the file and
 # the field.
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-fail () { echo "FAIL: $*" >&2; exit 1; }
-command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
+. "$top_srcdir/tests/lib.sh"
+need_tools jq
 inv=$top_srcdir/tests/data/plan/demo-inventory.json
 tool=$top_builddir/tools/v2c-plan
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+out=$(tmpdir plan-schema)
 
 "$tool" "$inv" -o "$out/split.json" || fail "v2c-plan failed"
 "$tool" --strategy=single - <"$inv" >"$out/single.json" || fail "v2c-plan - failed"

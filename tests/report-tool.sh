@@ -8,19 +8,13 @@
 # secrets, layer digests and sizes).  Also the usage and exit codes.
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: LGPL-2.1-or-later
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-fail () { echo "FAIL: $*" >&2; exit 1; }
-ok () { echo "ok: $*"; }
-command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-command -v xmllint >/dev/null || fail "xmllint is needed (apt-get install libxml2-utils)"
-command -v python3 >/dev/null || fail "python3 is needed"
+. "$top_srcdir/tests/lib.sh"
+need_tools jq xmllint python3
 tool=$top_builddir/tools/v2c-report
 data=$top_srcdir/tests/data/report
 inv=$data/demo-inv.json
 plan=$data/demo-plan.json
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$(tmpdir report-tool)
 
 expect_exit () {  # expect_exit STATUS GREP ARGS...
   local want=$1 re=$2 rc=0
@@ -127,30 +121,13 @@ ok "HTML parses, SVG is XML, no script, nothing fetched"
 # an OCI image layout written here: 3 gzip layers (the plan's os,
 # config, app), config, manifest, index
 img=$work/image
-mkdir -p "$img/blobs/sha256"
-printf '{"imageLayoutVersion":"1.0.0"}' >"$img/oci-layout"
-layers="" diffs=""
 for l in os config app; do
   mkdir -p "$work/tree-$l/$l"
   echo "$l" >"$work/tree-$l/$l/file"
-  tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$work/tree-$l" -cf "$work/l.tar" .
-  u=$(sha256sum <"$work/l.tar" | cut -c1-64)
-  gzip -n -c "$work/l.tar" >"$work/l.tgz"
-  d=$(sha256sum <"$work/l.tgz" | cut -c1-64)
-  s=$(stat -c %s "$work/l.tgz")
-  mv "$work/l.tgz" "$img/blobs/sha256/$d"
-  diffs="$diffs${diffs:+,}\"sha256:$u\""
-  layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$s}"
 done
-printf '{"architecture":"amd64","os":"linux","created":"2026-01-02T03:04:05Z","config":{},"rootfs":{"type":"layers","diff_ids":[%s]}}' "$diffs" >"$work/config.json"
-cfg=$(sha256sum <"$work/config.json" | cut -c1-64)
-cs=$(stat -c %s "$work/config.json")
-mv "$work/config.json" "$img/blobs/sha256/$cfg"
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' "$cfg" "$cs" "$layers" >"$work/manifest.json"
-man=$(sha256sum <"$work/manifest.json" | cut -c1-64)
-ms=$(stat -c %s "$work/manifest.json")
-mv "$work/manifest.json" "$img/blobs/sha256/$man"
-printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"annotations":{"org.opencontainers.image.ref.name":"demo:test"}}]}' "$man" "$ms" >"$img/index.json"
+man=$(OCI_CREATED=2026-01-02T03:04:05Z OCI_REF=demo:test \
+  build_image "$img" "$work/tree-os" "$work/tree-config" "$work/tree-app")
+man=${man#sha256:}
 
 "$tool" "$inv" "$plan" --image "$img" -o "$work/r2" || fail "v2c-report --image failed"
 r2=$work/r2/report.json

@@ -3,14 +3,9 @@
 # (demo VM, Debian 12 VM, a Fedora-like inventory) validate against the
 # official schemas in tests/schemas/ (checked by ajv, not by v2c), and
 # their package name@version sets equal the inventories' (checked by jq).
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-fail () { echo "FAIL: $*" >&2; exit 1; }
-ok () { echo "ok: $*"; }
-command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
-command -v node >/dev/null || fail "node is needed (apt-get install nodejs npm)"
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+. "$top_srcdir/tests/lib.sh"
+need_tools jq node
+out=$(tmpdir sbom-schema)
 
 V2C_SBOM_OUT=$out "$top_builddir/tests/test-sbom" >&2 || fail "tests/test-sbom failed"
 js=$("$top_srcdir/tests/setup-node.sh")

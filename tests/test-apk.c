@@ -24,32 +24,7 @@
 #include <openssl/evp.h>
 
 #include "inspect.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
-
-static const char *
-s0 (const char *s)
-{
-  return s ? s : "(null)";
-}
-
-static int
-streq0 (const char *a, const char *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return strcmp (a, b) == 0;
-}
+#include "unit.h"
 
 static void
 digest (const EVP_MD *md, const void *data, size_t n, unsigned char *out,
@@ -79,27 +54,6 @@ qsum (int sha256, const char *s, size_t n, char *out)
   out[0] = 'Q';
   out[1] = sha256 ? '2' : '1';
   EVP_EncodeBlock ((unsigned char *) out + 2, md, (int) len);
-}
-
-static void
-put (const char *root, const char *rel, const char *content)
-{
-  char p[4096], *s;
-  FILE *f;
-
-  snprintf (p, sizeof p, "%s/%s", root, rel);
-  for (s = p + strlen (root) + 1; (s = strchr (s, '/')); s++) {
-    *s = '\0';
-    mkdir (p, 0755);
-    *s = '/';
-  }
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
 }
 
 /* A text buffer. */
@@ -317,11 +271,11 @@ write_alpine (const char *root, size_t *len)
         add (&b, "a:0:0:755\n");
       qsum (0, content, strlen (content), q);
       add (&b, "Z:%s\n", q);
-      put (root, path, content);
+      unit_put (root, path, content);
     }
     add (&b, "\n");
   }
-  put (root, "lib/apk/db/installed", b.s);
+  unit_put (root, "lib/apk/db/installed", b.s);
   *len = b.n;
   return b.s;
 }
@@ -389,7 +343,7 @@ test_alpine (const char *tmp)
   for (i = 0; i < pk.n; i++) {
     struct v2c_pkg *p = &pk.v[i];
     char l[4096];
-    snprintf (l, sizeof l, "%s\t%s\t%s", p->name, s0 (p->evr), s0 (p->arch));
+    snprintf (l, sizeof l, "%s\t%s\t%s", p->name, unit_str (p->evr), unit_str (p->arch));
     ours[i] = strdup (l);
   }
   if (pk.n)
@@ -407,20 +361,20 @@ test_alpine (const char *tmp)
     const char *dash = strrchr (a->version, '-');
     char disk[8192], want[128];
 
-    CHECK (streq0 (p->name, a->name), "order: '%s' is not '%s'", s0 (p->name),
+    CHECK (unit_streq (p->name, a->name), "order: '%s' is not '%s'", unit_str (p->name),
            a->name);
     CHECK (p->epoch == NULL
                && strncmp (p->version, a->version, dash - a->version) == 0
                && strlen (p->version) == (size_t) (dash - a->version)
-               && streq0 (p->release, dash + 1),
-           "%s: version '%s' release '%s'", a->name, s0 (p->version),
-           s0 (p->release));
-    CHECK (streq0 (p->license, a->license), "%s: license '%s'", a->name,
-           s0 (p->license));
-    CHECK (streq0 (p->source_package,
+               && unit_streq (p->release, dash + 1),
+           "%s: version '%s' release '%s'", a->name, unit_str (p->version),
+           unit_str (p->release));
+    CHECK (unit_streq (p->license, a->license), "%s: license '%s'", a->name,
+           unit_str (p->license));
+    CHECK (unit_streq (p->source_package,
                    strcmp (a->origin, a->name) ? a->origin : NULL),
-           "%s: origin '%s'", a->name, s0 (p->source_package));
-    CHECK (p->source_version == NULL && streq0 (p->manager, "apk")
+           "%s: origin '%s'", a->name, unit_str (p->source_package));
+    CHECK (p->source_version == NULL && unit_streq (p->manager, "apk")
                && p->installed_size == a->size,
            "%s: size %lld", a->name, (long long) p->installed_size);
     for (k = 0; k < p->nfiles; k++) {
@@ -449,8 +403,8 @@ test_alpine (const char *tmp)
         fclose (in);
       digest (EVP_sha1 (), data, n, md, &mdlen);
       hex (md, mdlen, want);
-      CHECK (streq0 (f->digest, want), "%s: '%s' digest %s, sha1 %s", a->name,
-             f->path, s0 (f->digest), want);
+      CHECK (unit_streq (f->digest, want), "%s: '%s' digest %s, sha1 %s", a->name,
+             f->path, unit_str (f->digest), want);
       ndigests += f->digest != NULL;
     }
   }
@@ -477,7 +431,7 @@ test_alpine (const char *tmp)
              && nofiles.n == pk.n,
          "without files: %s", err.msg);
   for (i = 0; i < nofiles.n; i++)
-    CHECK (nofiles.v[i].nfiles == 0 && streq0 (nofiles.v[i].evr, pk.v[i].evr),
+    CHECK (nofiles.v[i].nfiles == 0 && unit_streq (nofiles.v[i].evr, pk.v[i].evr),
            "without files: %s", nofiles.v[i].name);
   v2c_pkgs_free_contents (&nofiles);
   {
@@ -493,11 +447,11 @@ test_alpine (const char *tmp)
            "crlf: %s", err.msg);
     for (i = 0; i < nofiles.n && i < pk.n; i++) {
       CHECK (nofiles.v[i].nfiles == pk.v[i].nfiles
-                 && streq0 (nofiles.v[i].release, pk.v[i].release),
+                 && unit_streq (nofiles.v[i].release, pk.v[i].release),
              "crlf: %s", nofiles.v[i].name);
       for (k = 0; k < nofiles.v[i].nfiles && k < pk.v[i].nfiles; k++)
-        CHECK (streq0 (nofiles.v[i].files[k].path, pk.v[i].files[k].path)
-                   && streq0 (nofiles.v[i].files[k].digest,
+        CHECK (unit_streq (nofiles.v[i].files[k].path, pk.v[i].files[k].path)
+                   && unit_streq (nofiles.v[i].files[k].digest,
                               pk.v[i].files[k].digest),
                "crlf: %s", pk.v[i].files[k].path);
     }
@@ -567,32 +521,32 @@ test_corners (const char *tmp)
   CHECK (pk.n == 2, "corners: %zu packages, want 2", pk.n);
   if (pk.n == 2) {
     struct v2c_pkg *p = &pk.v[0];
-    CHECK (streq0 (p->name, "first") && streq0 (p->version, "1.0")
-               && streq0 (p->release, "r0") && p->installed_size == -1,
-           "first: %s %s", s0 (p->version), s0 (p->release));
+    CHECK (unit_streq (p->name, "first") && unit_streq (p->version, "1.0")
+               && unit_streq (p->release, "r0") && p->installed_size == -1,
+           "first: %s %s", unit_str (p->version), unit_str (p->release));
     CHECK (p->nfiles == 7, "first: %zu files, want 7", p->nfiles);
     if (p->nfiles == 7) {
-      CHECK (streq0 (p->files[0].path, "/rootfile")
-                 && streq0 (p->files[0].digest, want1),
-             "rootfile: %s %s", p->files[0].path, s0 (p->files[0].digest));
-      CHECK (streq0 (p->files[1].path, "/usr/share")
+      CHECK (unit_streq (p->files[0].path, "/rootfile")
+                 && unit_streq (p->files[0].digest, want1),
+             "rootfile: %s %s", p->files[0].path, unit_str (p->files[0].digest));
+      CHECK (unit_streq (p->files[1].path, "/usr/share")
                  && p->files[1].digest == NULL,
              "F: entry");
-      CHECK (streq0 (p->files[2].path, "/usr/share/sha256")
-                 && streq0 (p->files[2].digest, want2),
-             "Q2: %s", s0 (p->files[2].digest));
-      CHECK (streq0 (p->files[3].digest, "d41d8cd98f00b204e9800998ecf8427e"),
-             "hex md5: %s", s0 (p->files[3].digest));
+      CHECK (unit_streq (p->files[2].path, "/usr/share/sha256")
+                 && unit_streq (p->files[2].digest, want2),
+             "Q2: %s", unit_str (p->files[2].digest));
+      CHECK (unit_streq (p->files[3].digest, "d41d8cd98f00b204e9800998ecf8427e"),
+             "hex md5: %s", unit_str (p->files[3].digest));
       CHECK (p->files[4].digest == NULL && p->files[5].digest == NULL
                  && p->files[6].digest == NULL,
-             "unknown checksums kept: %s %s %s", s0 (p->files[4].digest),
-             s0 (p->files[5].digest), s0 (p->files[6].digest));
+             "unknown checksums kept: %s %s %s", unit_str (p->files[4].digest),
+             unit_str (p->files[5].digest), unit_str (p->files[6].digest));
     }
     p = &pk.v[1];
-    CHECK (streq0 (p->name, "noarch") && streq0 (p->version, "20240101")
+    CHECK (unit_streq (p->name, "noarch") && unit_streq (p->version, "20240101")
                && p->release == NULL && p->arch == NULL
                && p->installed_size == -1,
-           "noarch: %s %s", s0 (p->version), s0 (p->release));
+           "noarch: %s %s", unit_str (p->version), unit_str (p->release));
   }
   v2c_pkgs_free_contents (&pk);
   free (b.s);
@@ -617,7 +571,7 @@ test_corners (const char *tmp)
              && strstr (err.msg, "'/lib/apk/db/installed'")
              && v2c_errno (&err) == ENOENT,
          "missing database: '%s'", err.msg);
-  put (root, "usr/lib/apk/db/installed", "P:a\nV:1-r0\n");
+  unit_put (root, "usr/lib/apk/db/installed", "P:a\nV:1-r0\n");
   CHECK (fs && v2c_apk_read (fs, 0, &pk, &err) == 0 && pk.n == 1,
          "database under /usr/lib: %s", err.msg);
   v2c_pkgs_free_contents (&pk);

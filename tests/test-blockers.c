@@ -19,38 +19,7 @@
 #include <unistd.h>
 
 #include "inspect-private.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);             \
-      fprintf (stderr, __VA_ARGS__);                                    \
-      fputc ('\n', stderr);                                             \
-      failures++;                                                       \
-    } else                                                              \
-      printf ("ok: " __VA_ARGS__), putchar ('\n');                      \
-  } while (0)
-
-static void
-put (const char *root, const char *rel, const char *content)
-{
-  char p[4096], cmd[4200];
-  FILE *f;
-
-  snprintf (p, sizeof p, "%s%s", root, rel);
-  snprintf (cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
-  if (system (cmd) != 0)
-    exit (1);
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
-}
+#include "unit.h"
 
 static const char dpkg_status[] =
   "Package: base-files\nStatus: install ok installed\nVersion: 12.4\n"
@@ -119,25 +88,25 @@ main (void)
 
   if (mkdtemp (root) == NULL || mkdtemp (clean) == NULL)
     return 1;
-  put (root, "/var/lib/dpkg/status", dpkg_status);
-  put (root, "/var/lib/dkms/nvidia/535.104/source/dkms.conf", "x\n");
-  put (root, "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia.ko", "ko\n");
-  put (root, "/lib/modules/6.1.0-18-amd64/extra/vendor_hba.ko.xz", "ko\n");
-  put (root, "/lib/modules/6.1.0-18-amd64/kernel/fs/ext4/ext4.ko", "ko\n");
-  put (root, "/etc/modules-load.d/app.conf", "# for the app\nbr_netfilter\n");
-  put (root, "/etc/sysctl.conf", "# defaults\n#net.ipv4.ip_forward=1\n");
-  put (root, "/etc/sysctl.d/90-db.conf",
+  unit_put (root, "/var/lib/dpkg/status", dpkg_status);
+  unit_put (root, "/var/lib/dkms/nvidia/535.104/source/dkms.conf", "x\n");
+  unit_put (root, "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia.ko", "ko\n");
+  unit_put (root, "/lib/modules/6.1.0-18-amd64/extra/vendor_hba.ko.xz", "ko\n");
+  unit_put (root, "/lib/modules/6.1.0-18-amd64/kernel/fs/ext4/ext4.ko", "ko\n");
+  unit_put (root, "/etc/modules-load.d/app.conf", "# for the app\nbr_netfilter\n");
+  unit_put (root, "/etc/sysctl.conf", "# defaults\n#net.ipv4.ip_forward=1\n");
+  unit_put (root, "/etc/sysctl.d/90-db.conf",
        "vm.swappiness = 1\nkernel.shmmax=68719476736\n");
-  put (root, "/etc/nginx/nginx.conf",
+  unit_put (root, "/etc/nginx/nginx.conf",
        "http {\n server {\n  listen 10.0.0.1:80;\n  listen 10.0.0.2:80;\n"
        " }\n}\n");
   /* secrets on command lines: never in the inventory */
-  put (root, "/etc/systemd/system/app.service",
+  unit_put (root, "/etc/systemd/system/app.service",
        "[Service]\nExecStart=/opt/app/bin/app --db-password=v2c-planted-cl1 "
        "--token v2c-planted-cl2 --url postgres://app:v2c-planted-cl3@db/app "
        "-Dapp.secret=v2c-planted-cl4 --port 8080\n"
        "[Install]\nWantedBy=multi-user.target\n");
-  put (root, "/etc/systemd/system/multi-user.target", "[Unit]\n");
+  unit_put (root, "/etc/systemd/system/multi-user.target", "[Unit]\n");
   snprintf (cmd, sizeof cmd,
             "mkdir -p %s/etc/systemd/system/multi-user.target.wants && "
             "ln -s /etc/systemd/system/app.service "
@@ -145,38 +114,38 @@ main (void)
             root, root);
   if (system (cmd) != 0)
     return 1;
-  put (root, "/etc/cron.d/backup",
+  unit_put (root, "/etc/cron.d/backup",
        "0 1 * * * root /usr/bin/backup --password v2c-planted-cl5\n");
 
   inv = inventory (root, "x86_64");
   b = blocker (inv, "kernel-module-dkms");
-  CHECK (b && evidence_has (b, "/var/lib/dkms/nvidia"), "DKMS module fires");
+  CHECK_SAY (b && evidence_has (b, "/var/lib/dkms/nvidia"), "DKMS module fires");
   b = blocker (inv, "kernel-module-out-of-tree");
-  CHECK (b && evidence_has (b, "updates/dkms/nvidia.ko")
+  CHECK_SAY (b && evidence_has (b, "updates/dkms/nvidia.ko")
            && evidence_has (b, "extra/vendor_hba.ko.xz")
            && !evidence_has (b, "ext4.ko"),
          "modules outside the kernel's tree fire, the kernel's own do not");
   b = blocker (inv, "kernel-module-autoload");
-  CHECK (b && evidence_has (b, "/etc/modules-load.d/app.conf:2: br_netfilter"),
+  CHECK_SAY (b && evidence_has (b, "/etc/modules-load.d/app.conf:2: br_netfilter"),
          "module loaded at boot, with file and line");
   b = blocker (inv, "kernel-parameters");
-  CHECK (b && evidence_has (b, "/etc/sysctl.d/90-db.conf:1: vm.swappiness = 1")
+  CHECK_SAY (b && evidence_has (b, "/etc/sysctl.d/90-db.conf:1: vm.swappiness = 1")
            && evidence_has (b, "kernel.shmmax")
            && !evidence_has (b, "ip_forward"),
          "kernel parameters fire (comments do not)");
   b = blocker (inv, "desktop-session");
-  CHECK (b && evidence_has (b, "xserver-xorg-core"), "desktop package fires");
+  CHECK_SAY (b && evidence_has (b, "xserver-xorg-core"), "desktop package fires");
   b = blocker (inv, "multiple-ip-addresses");
-  CHECK (b && evidence_has (b, "10.0.0.1") && evidence_has (b, "10.0.0.2"),
+  CHECK_SAY (b && evidence_has (b, "10.0.0.1") && evidence_has (b, "10.0.0.2"),
          "one service on two addresses fires");
-  CHECK (blocker (inv, "32-bit-userland") == NULL, "64-bit: no 32-bit rule");
-  CHECK (json_is_string (json_object_get (blocker (inv, "kernel-parameters"),
+  CHECK_SAY (blocker (inv, "32-bit-userland") == NULL, "64-bit: no 32-bit rule");
+  CHECK_SAY (json_is_string (json_object_get (blocker (inv, "kernel-parameters"),
                                           "severity")),
          "blockers carry a severity");
   dump = json_dumps (inv, 0);
-  CHECK (dump && strstr (dump, "v2c-planted-cl") == NULL,
+  CHECK_SAY (dump && strstr (dump, "v2c-planted-cl") == NULL,
          "no command-line secret in the inventory");
-  CHECK (dump && strstr (dump, "--db-password=<redacted>")
+  CHECK_SAY (dump && strstr (dump, "--db-password=<redacted>")
            && strstr (dump, "--token <redacted>")
            && strstr (dump, "postgres://app:<redacted>@db/app")
            && strstr (dump, "-Dapp.secret=<redacted>")
@@ -187,21 +156,21 @@ main (void)
   json_decref (inv);
 
   /* a 32-bit userland */
-  put (root, "/var/lib/dpkg/status", status_i386);
+  unit_put (root, "/var/lib/dpkg/status", status_i386);
   inv = inventory (root, "x86_64");
   b = blocker (inv, "32-bit-userland");
-  CHECK (b && evidence_has (b, "2 of 2 packages"),
+  CHECK_SAY (b && evidence_has (b, "2 of 2 packages"),
          "i386 packages fire the 32-bit rule");
   json_decref (inv);
   inv = inventory (root, "i386");
-  CHECK (blocker (inv, "32-bit-userland") != NULL, "an i386 guest fires it");
+  CHECK_SAY (blocker (inv, "32-bit-userland") != NULL, "an i386 guest fires it");
   json_decref (inv);
 
   /* a clean tree fires nothing */
-  put (clean, "/var/lib/dpkg/status",
+  unit_put (clean, "/var/lib/dpkg/status",
        "Package: base-files\nStatus: install ok installed\nVersion: 12.4\n"
        "Architecture: amd64\n\n");
-  put (clean, "/etc/sysctl.conf", "# nothing set\n");
+  unit_put (clean, "/etc/sysctl.conf", "# nothing set\n");
   snprintf (cmd, sizeof cmd,
             "mkdir -p %s/etc/sysctl.d && ln -s ../sysctl.conf "
             "%s/etc/sysctl.d/99-sysctl.conf",
@@ -209,7 +178,7 @@ main (void)
   if (system (cmd) != 0)
     return 1;
   inv = inventory (clean, "x86_64");
-  CHECK (json_array_size (json_object_get (inv, "blockers")) == 0,
+  CHECK_SAY (json_array_size (json_object_get (inv, "blockers")) == 0,
          "a clean guest has no blocker");
   json_decref (inv);
 

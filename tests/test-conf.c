@@ -19,18 +19,7 @@
 #include <unistd.h>
 
 #include "inspect.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
+#include "unit.h"
 
 static char root[] = "/tmp/v2c-test-conf.XXXXXX";
 
@@ -47,40 +36,6 @@ mkdirs (const char *rel)
       *s = '/';
     }
   mkdir (p, 0755);
-}
-
-static void
-put (const char *rel, const char *content)
-{
-  char p[4096], d[4096], *slash;
-  FILE *f;
-
-  snprintf (d, sizeof d, "%s", rel);
-  slash = strrchr (d, '/');
-  if (slash) {
-    *slash = '\0';
-    mkdirs (d);
-  }
-  snprintf (p, sizeof p, "%s/%s", root, rel);
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
-}
-
-static void
-link_ (const char *target, const char *rel)
-{
-  char p[4096];
-
-  snprintf (p, sizeof p, "%s/%s", root, rel);
-  if (symlink (target, p) == -1) {
-    perror (p);
-    exit (1);
-  }
 }
 
 static void
@@ -182,7 +137,7 @@ build_guest (void)
   int i;
 
   /* nginx-common's nginx.conf, with a stream block added */
-  put ("etc/nginx/nginx.conf",
+  unit_put (root, "etc/nginx/nginx.conf",
        "user www-data;\n"                             /* 1 */
        "worker_processes auto;\n"                     /* 2 */
        "include /etc/nginx/modules-enabled/*.conf;\n" /* 3 */
@@ -202,9 +157,9 @@ build_guest (void)
        "\t\tproxy_pass 127.0.0.1:53;\n"               /* 17 */
        "\t}\n"                                        /* 18 */
        "}\n");                                        /* 19 */
-  put ("etc/nginx/mime.types", "types {\n text/html html;\n}\n");
+  unit_put (root, "etc/nginx/mime.types", "types {\n text/html html;\n}\n");
   mkdirs ("etc/nginx/modules-enabled");
-  put ("etc/nginx/conf.d/upstream.conf",
+  unit_put (root, "etc/nginx/conf.d/upstream.conf",
        "upstream app {\n"                     /* 1 */
        "    server 10.0.0.1:8080 weight=5;\n" /* 2 */
        "    server 10.0.0.2;\n"               /* 3 */
@@ -212,9 +167,9 @@ build_guest (void)
        "}\n"                                  /* 5 */
        "include conf.d/loop.conf;\n");        /* 6 */
   /* an include loop: nginx itself would refuse it, an inventory goes on */
-  put ("etc/nginx/conf.d/loop.conf",
+  unit_put (root, "etc/nginx/conf.d/loop.conf",
        "# includes itself\ninclude /etc/nginx/conf.d/loop.conf;\n");
-  put ("etc/nginx/sites-available/default",
+  unit_put (root, "etc/nginx/sites-available/default",
        "# Default server configuration\n"         /* 1 */
        "server {\n"                               /* 2 */
        "\tlisten 80 default_server;\n"            /* 3 */
@@ -238,10 +193,10 @@ build_guest (void)
        "\t}\n"                                             /* 22 */
        "}\n");                                             /* 23 */
   mkdirs ("etc/nginx/sites-enabled");
-  link_ ("../sites-available/default", "etc/nginx/sites-enabled/default");
+  unit_symlink (root, "../sites-available/default", "etc/nginx/sites-enabled/default");
 
   /* apache2: modules, ports.conf with ssl under IfModule, a proxy site */
-  put ("etc/apache2/apache2.conf",
+  unit_put (root, "etc/apache2/apache2.conf",
        "DefaultRuntimeDir ${APACHE_RUN_DIR}\n"    /* 1 */
        "Timeout 300\n"                            /* 2 */
        "IncludeOptional mods-enabled/*.load\n"    /* 3 */
@@ -253,19 +208,19 @@ build_guest (void)
        "</Directory>\n"                           /* 9 */
        "IncludeOptional conf-enabled/*.conf\n"    /* 10 */
        "IncludeOptional sites-enabled/*.conf\n"); /* 11 */
-  put ("etc/apache2/mods-available/mpm_event.load",
+  unit_put (root, "etc/apache2/mods-available/mpm_event.load",
        "LoadModule mpm_event_module "
        "/usr/lib/apache2/modules/mod_mpm_event.so\n");
-  put ("etc/apache2/mods-available/proxy.load",
+  unit_put (root, "etc/apache2/mods-available/proxy.load",
        "LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n");
-  put ("etc/apache2/mods-available/ssl.load",
+  unit_put (root, "etc/apache2/mods-available/ssl.load",
        "LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so\n");
   mkdirs ("etc/apache2/mods-enabled");
-  link_ ("../mods-available/mpm_event.load",
+  unit_symlink (root, "../mods-available/mpm_event.load",
          "etc/apache2/mods-enabled/mpm_event.load");
-  link_ ("../mods-available/proxy.load",
+  unit_symlink (root, "../mods-available/proxy.load",
          "etc/apache2/mods-enabled/proxy.load");
-  put ("etc/apache2/ports.conf", "# If you just change the port or add more "
+  unit_put (root, "etc/apache2/ports.conf", "# If you just change the port or add more "
                                  "ports here, you will likely also\n"
                                  "\n"                            /* 2 */
                                  "Listen 80\n"                   /* 3 */
@@ -277,7 +232,7 @@ build_guest (void)
                                  "\tListen 0.0.0.0:8443 https\n" /* 9 */
                                  "</IfModule>\n");               /* 10 */
   mkdirs ("etc/apache2/conf-enabled");
-  put ("etc/apache2/sites-available/app.conf",
+  unit_put (root, "etc/apache2/sites-available/app.conf",
        "<VirtualHost *:8000>\n"                    /* 1 */
        "\tServerName app.example\n"                /* 2 */
        "\tProxyPass /api \\\n"                     /* 3 */
@@ -289,11 +244,11 @@ build_guest (void)
        "\t</Proxy>\n"                              /* 9 */
        "</VirtualHost>\n");                        /* 10 */
   mkdirs ("etc/apache2/sites-enabled");
-  link_ ("../sites-available/app.conf", "etc/apache2/sites-enabled/app.conf");
+  unit_symlink (root, "../sites-available/app.conf", "etc/apache2/sites-enabled/app.conf");
 
   /* postgresql-15's cluster as pg_createcluster writes it, port moved
      by a conf.d file */
-  put ("etc/postgresql/15/main/postgresql.conf",
+  unit_put (root, "etc/postgresql/15/main/postgresql.conf",
        "# PostgreSQL configuration file\n" /* 1 */
        "data_directory = '/var/lib/postgresql/15/main'\t\t# use data in "
        "another directory\n"
@@ -302,26 +257,26 @@ build_guest (void)
        "port = 5432\t\t\t\t# (change requires restart)\n"   /* 5 */
        "cluster_name = '15/main'\t# it''s quoted\n"         /* 6 */
        "include_dir = 'conf.d'\n");                         /* 7 */
-  put ("etc/postgresql/15/main/conf.d/port.conf",
+  unit_put (root, "etc/postgresql/15/main/conf.d/port.conf",
        "# moved\nport=5433\nlisten_addresses = '*'\n");
-  put ("var/lib/postgresql/15/main/PG_VERSION", "15\n");
-  put ("var/lib/postgresql/15/main/base/1/1259", "0123456789");
+  unit_put (root, "var/lib/postgresql/15/main/PG_VERSION", "15\n");
+  unit_put (root, "var/lib/postgresql/15/main/base/1/1259", "0123456789");
   /* a second cluster that says nothing: defaults */
-  put ("etc/postgresql/16/other/postgresql.conf",
+  unit_put (root, "etc/postgresql/16/other/postgresql.conf",
        "# nothing set\nshared_buffers = 128MB\n");
 
   /* mariadb's my.cnf chain */
   mkdirs ("etc/mysql");
-  link_ ("mariadb.cnf", "etc/mysql/my.cnf");
-  put ("etc/mysql/mariadb.cnf",
+  unit_symlink (root, "mariadb.cnf", "etc/mysql/my.cnf");
+  unit_put (root, "etc/mysql/mariadb.cnf",
        "# The MariaDB configuration file\n"         /* 1 */
        "[client-server]\n"                          /* 2 */
        "port = 9999\n"                              /* 3 */
        "socket = /run/mysqld/mysqld.sock\n"         /* 4 */
        "!includedir /etc/mysql/conf.d/\n"           /* 5 */
        "!includedir /etc/mysql/mariadb.conf.d/\n"); /* 6 */
-  put ("etc/mysql/conf.d/mysql.cnf", "[mysql]\n");
-  put ("etc/mysql/mariadb.conf.d/50-server.cnf",
+  unit_put (root, "etc/mysql/conf.d/mysql.cnf", "[mysql]\n");
+  unit_put (root, "etc/mysql/mariadb.conf.d/50-server.cnf",
        "#\n"                                                /* 1 */
        "[server]\n"                                         /* 2 */
        "\n"                                                 /* 3 */
@@ -333,10 +288,10 @@ build_guest (void)
        "port=3307\n"                                        /* 9 */
        "[embedded]\n"                                       /* 10 */
        "port=1\n");                                         /* 11 */
-  put ("srv/mysql/ibdata1", "12345678");
+  unit_put (root, "srv/mysql/ibdata1", "12345678");
 
   /* redis-server's redis.conf */
-  put ("etc/redis/redis.conf",
+  unit_put (root, "etc/redis/redis.conf",
        "# Redis configuration file example.\n"    /* 1 */
        "bind 127.0.0.1 -::1\n"                    /* 2 */
        "protected-mode yes\n"                     /* 3 */
@@ -344,27 +299,27 @@ build_guest (void)
        "requirepass \"v2c-planted-redis-0001\"\n" /* 5 */
        "dir /var/lib/redis\n"                     /* 6 */
        "include /etc/redis/extra.conf\n");        /* 7 */
-  put ("etc/redis/extra.conf", "tls-port 6390\n");
+  unit_put (root, "etc/redis/extra.conf", "tls-port 6390\n");
   mkdirs ("var/lib/redis");
 
   /* openssh-server: Include first, a chain deeper than the limit */
-  put ("etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\n" /* 1 */
+  unit_put (root, "etc/ssh/sshd_config", "Include /etc/ssh/sshd_config.d/*.conf\n" /* 1 */
                               "#Port 22\n"                              /* 2 */
                               "Port 22\n"                               /* 3 */
                               "Port=2222\n"                             /* 4 */
                               "Include chain/0.conf\n"                  /* 5 */
                               "Match User backup\n"                     /* 6 */
                               "\tPort 9\n");                            /* 7 */
-  put ("etc/ssh/sshd_config.d/listen.conf", "ListenAddress 0.0.0.0:2200\n");
+  unit_put (root, "etc/ssh/sshd_config.d/listen.conf", "ListenAddress 0.0.0.0:2200\n");
   for (i = 0; i < 30; i++) {
     snprintf (chain, sizeof chain, "etc/ssh/chain/%d.conf", i);
     snprintf (body, sizeof body, "Port %d\nInclude /etc/ssh/chain/%d.conf\n",
               10000 + i, i + 1);
-    put (chain, body);
+    unit_put (root, chain, body);
   }
 
   /* tomcat10's server.xml */
-  put ("etc/tomcat10/server.xml",
+  unit_put (root, "etc/tomcat10/server.xml",
        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"          /* 1 */
        "<!-- Licensed to the Apache Software Foundation -->\n" /* 2 */
        "<Server port=\"8005\" shutdown=\"SHUTDOWN\">\n"        /* 3 */
@@ -384,7 +339,7 @@ build_guest (void)
        "</Server>\n");   /* 16 */
 
   /* mongodb's mongod.conf */
-  put ("etc/mongod.conf", "# mongod.conf\n"                       /* 1 */
+  unit_put (root, "etc/mongod.conf", "# mongod.conf\n"                       /* 1 */
                           "storage:\n"                            /* 2 */
                           "  dbPath: /var/lib/mongodb\n"          /* 3 */
                           "systemLog:\n"                          /* 4 */
@@ -392,7 +347,7 @@ build_guest (void)
                           "net:\n"                                /* 6 */
                           "  port: 27018\n"                       /* 7 */
                           "  bindIp: 127.0.0.1\n");               /* 8 */
-  put ("var/lib/mongodb/WiredTiger", "WiredTiger 11.2.0\n");
+  unit_put (root, "var/lib/mongodb/WiredTiger", "WiredTiger 11.2.0\n");
 }
 
 static void

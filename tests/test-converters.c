@@ -25,36 +25,8 @@
 
 #include "converter-util.h"
 #include "plan.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
-
-static json_t *
-load (const char *file)
-{
-  const char *srcdir = getenv ("top_srcdir");
-  char path[4096];
-  json_error_t jerr;
-  json_t *j;
-
-  snprintf (path, sizeof path, "%s/tests/data/plan/%s", srcdir ? srcdir : ".",
-            file);
-  j = json_load_file (path, 0, &jerr);
-  if (j == NULL) {
-    fprintf (stderr, "FAIL: can't load %s: %s\n", path, jerr.text);
-    exit (1);
-  }
-  return j;
-}
+#include "unit.h"
+#define load(file) unit_load_json ("tests/data/plan/" file)
 
 static json_t *
 named (json_t *arr, const char *key, const char *name)

@@ -17,37 +17,17 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "unit.h"
 
-static int failures;
 static char root[] = "/tmp/v2c-test-cron.XXXXXX";
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
 
 static void
 put (const char *rel, const char *content, int mode)
 {
-  char p[4096], cmd[8192];
-  FILE *f;
+  char p[4096];
 
+  unit_put (root, rel, content);
   snprintf (p, sizeof p, "%s/%s", root, rel);
-  snprintf (cmd, sizeof cmd, "mkdir -p \"$(dirname '%s')\"", p);
-  if (system (cmd) != 0)
-    exit (1);
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
   chmod (p, mode);
 }
 

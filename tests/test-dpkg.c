@@ -24,32 +24,7 @@
 
 #include "inspect.h"
 #include "inspect-pkg-private.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
-
-static const char *
-s0 (const char *s)
-{
-  return s ? s : "(null)";
-}
-
-static int
-streq0 (const char *a, const char *b)
-{
-  if (a == NULL || b == NULL)
-    return a == b;
-  return strcmp (a, b) == 0;
-}
+#include "unit.h"
 
 /* A growing vector of strings. */
 struct strv {
@@ -365,9 +340,9 @@ test_machine (void)
   }
   for (i = 0; i < pkgs.n; i++) {
     struct v2c_pkg *p = &pkgs.v[i];
-    snprintf (line, sizeof line, "%s\t%s\t%s", p->name, p->evr, s0 (p->arch));
+    snprintf (line, sizeof line, "%s\t%s\t%s", p->name, p->evr, unit_str (p->arch));
     strv_add (&ours, line);
-    CHECK (streq0 (p->manager, "dpkg"), "manager '%s'", s0 (p->manager));
+    CHECK (unit_streq (p->manager, "dpkg"), "manager '%s'", unit_str (p->manager));
     if (p->license) {
       /* only machine-readable copyright files give one */
       char cp[4200], head[512] = "";
@@ -404,7 +379,7 @@ test_machine (void)
   for (i = 0; i < pkgs.n; i++) {
     struct v2c_pkg *p = &pkgs.v[i];
     char want[8192];
-    snprintf (want, sizeof want, "%s:%s\t%s\t%s\t", p->name, s0 (p->arch),
+    snprintf (want, sizeof want, "%s:%s\t%s\t%s\t", p->name, unit_str (p->arch),
               p->source_package ? p->source_package : p->name,
               p->source_version ? p->source_version : p->evr);
     if (p->installed_size >= 0)
@@ -438,7 +413,7 @@ test_machine (void)
         nconf++;
       }
     if (!want && strncmp (p->name, "lib", 3) == 0 && nlib < 4
-        && strcmp (s0 (p->arch), "all") != 0) {
+        && strcmp (unit_str (p->arch), "all") != 0) {
       want = 1;
       nlib++;
     }
@@ -589,22 +564,22 @@ check_want (const char *what, const struct v2c_pkgs *pk, const struct want *w,
   CHECK (pk->n == nw, "%s: %zu packages, want %zu", what, pk->n, nw);
   for (i = 0; i < pk->n && i < nw; i++) {
     const struct v2c_pkg *p = &pk->v[i];
-    CHECK (streq0 (p->name, w[i].name), "%s: [%zu] name '%s' want '%s'", what,
-           i, s0 (p->name), w[i].name);
-    CHECK (streq0 (p->arch, w[i].arch) && streq0 (p->epoch, w[i].epoch)
-               && streq0 (p->version, w[i].version)
-               && streq0 (p->release, w[i].release)
-               && streq0 (p->evr, w[i].evr),
+    CHECK (unit_streq (p->name, w[i].name), "%s: [%zu] name '%s' want '%s'", what,
+           i, unit_str (p->name), w[i].name);
+    CHECK (unit_streq (p->arch, w[i].arch) && unit_streq (p->epoch, w[i].epoch)
+               && unit_streq (p->version, w[i].version)
+               && unit_streq (p->release, w[i].release)
+               && unit_streq (p->evr, w[i].evr),
            "%s: %s: arch %s epoch %s version %s release %s evr %s", what,
-           w[i].name, s0 (p->arch), s0 (p->epoch), s0 (p->version),
-           s0 (p->release), s0 (p->evr));
-    CHECK (streq0 (p->source_package, w[i].src)
-               && streq0 (p->source_version, w[i].srcver),
-           "%s: %s: source %s (%s)", what, w[i].name, s0 (p->source_package),
-           s0 (p->source_version));
+           w[i].name, unit_str (p->arch), unit_str (p->epoch), unit_str (p->version),
+           unit_str (p->release), unit_str (p->evr));
+    CHECK (unit_streq (p->source_package, w[i].src)
+               && unit_streq (p->source_version, w[i].srcver),
+           "%s: %s: source %s (%s)", what, w[i].name, unit_str (p->source_package),
+           unit_str (p->source_version));
     CHECK (p->installed_size == w[i].size, "%s: %s: size %lld want %lld", what,
            w[i].name, (long long) p->installed_size, w[i].size);
-    CHECK (streq0 (p->manager, "dpkg") && p->license == NULL && p->nfiles == 0,
+    CHECK (unit_streq (p->manager, "dpkg") && p->license == NULL && p->nfiles == 0,
            "%s: %s: manager/license/files", what, w[i].name);
   }
 }
@@ -653,7 +628,7 @@ test_texts (void)
   v2c_pkgs_free_contents (&pk);
   buf = "Package: a\nStatus: install ok installed\nVersion: 1";
   CHECK (v2c_dpkg_parse_status (buf, strlen (buf), &pk, &err) == 0 && pk.n == 1
-             && streq0 (pk.v[0].version, "1") && pk.v[0].arch == NULL,
+             && unit_streq (pk.v[0].version, "1") && pk.v[0].arch == NULL,
          "no final newline");
   v2c_pkgs_free_contents (&pk);
 
@@ -676,27 +651,6 @@ test_texts (void)
 /* ------------------------------------------------------------------ */
 /* Hand-built trees for v2c_dpkg_read                                  */
 
-static void
-put (const char *root, const char *rel, const char *content)
-{
-  char p[4096], *s;
-  FILE *f;
-
-  snprintf (p, sizeof p, "%s/%s", root, rel);
-  for (s = p + strlen (root) + 1; (s = strchr (s, '/')); s++) {
-    *s = '\0';
-    mkdir (p, 0755);
-    *s = '/';
-  }
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
-}
-
 static const struct v2c_pkg *
 find (const struct v2c_pkgs *pk, const char *name, const char *arch)
 {
@@ -704,7 +658,7 @@ find (const struct v2c_pkgs *pk, const char *name, const char *arch)
 
   for (i = 0; i < pk->n; i++)
     if (strcmp (pk->v[i].name, name) == 0
-        && (arch == NULL || streq0 (pk->v[i].arch, arch)))
+        && (arch == NULL || unit_streq (pk->v[i].arch, arch)))
       return &pk->v[i];
   return NULL;
 }
@@ -732,10 +686,10 @@ test_tree (const char *tmp)
 
   snprintf (root, sizeof root, "%s/deb", tmp);
   mkdir (root, 0755);
-  put (root, "lib/x86_64-linux-gnu/libc.so.6", "amd64 libc\n");
-  put (root, "lib/i386-linux-gnu/libc.so.6", "i386 libc\n");
-  put (root, "etc/app.conf", "port = 80\n");
-  put (root, "usr/bin/app", "#!/bin/sh\necho app\n");
+  unit_put (root, "lib/x86_64-linux-gnu/libc.so.6", "amd64 libc\n");
+  unit_put (root, "lib/i386-linux-gnu/libc.so.6", "i386 libc\n");
+  unit_put (root, "etc/app.conf", "port = 80\n");
+  unit_put (root, "usr/bin/app", "#!/bin/sh\necho app\n");
   md5_str ("amd64 libc\n", md5a);
   md5_str ("i386 libc\n", md5b);
   md5_str ("port = 80\n", md5c);
@@ -754,39 +708,39 @@ test_tree (const char *tmp)
             "Package: upgraded\nStatus: install ok installed\n"
             "Architecture: amd64\nVersion: 1\n",
             md5c);
-  put (root, "var/lib/dpkg/status", text);
-  put (root, "var/lib/dpkg/info/libc6:amd64.list",
+  unit_put (root, "var/lib/dpkg/status", text);
+  unit_put (root, "var/lib/dpkg/info/libc6:amd64.list",
        "/.\n/lib\n/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu/libc.so.6\n");
   snprintf (text, sizeof text, "%s  lib/x86_64-linux-gnu/libc.so.6\n", md5a);
-  put (root, "var/lib/dpkg/info/libc6:amd64.md5sums", text);
-  put (root, "var/lib/dpkg/info/libc6:i386.list",
+  unit_put (root, "var/lib/dpkg/info/libc6:amd64.md5sums", text);
+  unit_put (root, "var/lib/dpkg/info/libc6:i386.list",
        "/.\n/lib\n/lib/i386-linux-gnu\n/lib/i386-linux-gnu/libc.so.6\n");
   snprintf (text, sizeof text, "%s  lib/i386-linux-gnu/libc.so.6\n", md5b);
-  put (root, "var/lib/dpkg/info/libc6:i386.md5sums", text);
+  unit_put (root, "var/lib/dpkg/info/libc6:i386.md5sums", text);
   /* not Multi-Arch: same, yet its files carry the arch: found too */
-  put (root, "var/lib/dpkg/info/upgraded:amd64.list",
+  unit_put (root, "var/lib/dpkg/info/upgraded:amd64.list",
        "/usr\n/usr/share/doc/upgraded\n");
-  put (root, "var/lib/dpkg/info/app.list",
+  unit_put (root, "var/lib/dpkg/info/app.list",
        "/.\n/etc\n/etc/app.conf\n/etc/app-extra.conf\n/usr\n/usr/bin\n"
        "/usr/bin/app\n");
   snprintf (text, sizeof text, "%s  usr/bin/app\n", md5d);
-  put (root, "var/lib/dpkg/info/app.md5sums", text);
-  put (root, "var/lib/dpkg/info/app.conffiles",
+  unit_put (root, "var/lib/dpkg/info/app.md5sums", text);
+  unit_put (root, "var/lib/dpkg/info/app.conffiles",
        "/etc/app.conf\n/etc/app-extra.conf\n");
   /* the journal: one package gone to config-files, one upgraded */
-  put (root, "var/lib/dpkg/updates/0000",
+  unit_put (root, "var/lib/dpkg/updates/0000",
        "Package: later-removed\nStatus: deinstall ok config-files\n"
        "Architecture: amd64\nVersion: 1\n");
-  put (root, "var/lib/dpkg/updates/0001",
+  unit_put (root, "var/lib/dpkg/updates/0001",
        "Package: upgraded\nStatus: install ok installed\n"
        "Architecture: amd64\nVersion: 2\n");
-  put (root, "var/lib/dpkg/updates/tmp.i",
+  unit_put (root, "var/lib/dpkg/updates/tmp.i",
        "Package: ignored\nStatus: install ok installed\nVersion: 1\n");
 
   /* copyright files: DEP-5 with several License: fields (a duplicate,
    * an "or", a stand-alone License paragraph that is not a Files one),
    * DEP-5 naming a licence SPDX lacks, and a free-form file */
-  put (root, "usr/share/doc/app/copyright",
+  unit_put (root, "usr/share/doc/app/copyright",
        "Format: https://www.debian.org/doc/packaging-manuals/"
        "copyright-format/1.0/\nUpstream-Name: app\n\n"
        "Files: *\nCopyright: 2020 A\nLicense: GPL-2+\n\n"
@@ -796,11 +750,11 @@ test_tree (const char *tmp)
        "Files: contrib/*\nLicense: GPL-2+ or Artistic\n\n"
        "License: GPL-2+\n On Debian systems...\n\n"
        "License: Zope-2.1\n a stand-alone text, no Files: not counted\n");
-  put (root, "usr/share/doc/libc6/copyright",
+  unit_put (root, "usr/share/doc/libc6/copyright",
        "Format: http://www.debian.org/doc/packaging-manuals/"
        "copyright-format/1.0/\n\nFiles: *\nLicense: LGPL-2.1+\n\n"
        "Files: timezone/*\nLicense: public-domain\n");
-  put (root, "usr/share/doc/upgraded/copyright",
+  unit_put (root, "usr/share/doc/upgraded/copyright",
        "This package was debianized by A <a@example.org>.\n\n"
        "License: GPL-2+\n\nIt is free software: see GPL-2.\n");
   fs = v2c_fs_open_dir (root, &err);
@@ -815,45 +769,45 @@ test_tree (const char *tmp)
          "journal's config-files state not applied");
   CHECK (find (&pk, "ignored", NULL) == NULL, "journal tmp.i read");
   p = find (&pk, "upgraded", NULL);
-  CHECK (p && streq0 (p->evr, "2"), "journal's upgrade not applied");
+  CHECK (p && unit_streq (p->evr, "2"), "journal's upgrade not applied");
   CHECK (p && p->nfiles == 2
-             && streq0 (p->files[1].path, "/usr/share/doc/upgraded"),
+             && unit_streq (p->files[1].path, "/usr/share/doc/upgraded"),
          "NAME:ARCH.list of a package without Multi-Arch: same");
   p = find (&pk, "libc6", "amd64");
   CHECK (p && p->nfiles == 4, "libc6:amd64 files");
   f = find_file (p, "/");
   CHECK (f && f->digest == NULL && !f->conffile, "'/.' is '/'");
   f = find_file (p, "/lib/x86_64-linux-gnu/libc.so.6");
-  CHECK (f && streq0 (f->digest, md5a), "libc6:amd64 digest");
+  CHECK (f && unit_streq (f->digest, md5a), "libc6:amd64 digest");
   p = find (&pk, "libc6", "i386");
   f = find_file (p, "/lib/i386-linux-gnu/libc.so.6");
-  CHECK (f && streq0 (f->digest, md5b) && p->nfiles == 4, "libc6:i386 files");
+  CHECK (f && unit_streq (f->digest, md5b) && p->nfiles == 4, "libc6:i386 files");
   p = find (&pk, "app", NULL);
   CHECK (p && p->nfiles == 7, "app: %zu files", p ? p->nfiles : 0);
   f = find_file (p, "/etc/app.conf");
-  CHECK (f && f->conffile && streq0 (f->digest, md5c),
+  CHECK (f && f->conffile && unit_streq (f->digest, md5c),
          "conffile from the Conffiles field");
   f = find_file (p, "/etc/app-extra.conf");
   CHECK (f && f->conffile && f->digest == NULL,
          "conffile from info/app.conffiles");
   f = find_file (p, "/usr/bin/app");
-  CHECK (f && !f->conffile && streq0 (f->digest, md5d), "app binary");
+  CHECK (f && !f->conffile && unit_streq (f->digest, md5d), "app binary");
   CHECK (find_file (p, "/etc/app-old.conf") == NULL,
          "obsolete conffile not in .list listed");
   CHECK (find_file (p, "/usr/bin") && !find_file (p, "/usr/bin")->digest,
          "directory");
   p = find (&pk, "app", NULL);
   CHECK (p
-             && streq0 (p->license, "GPL-2.0-or-later AND BSD-3-Clause AND "
+             && unit_streq (p->license, "GPL-2.0-or-later AND BSD-3-Clause AND "
                                     "(GPL-2.0-or-later OR Artistic-1.0)"),
-         "app licence: '%s'", p ? s0 (p->license) : "");
+         "app licence: '%s'", p ? unit_str (p->license) : "");
   p = find (&pk, "libc6", "i386");
-  CHECK (p && streq0 (p->license, "LGPL-2.1+ AND public-domain"),
+  CHECK (p && unit_streq (p->license, "LGPL-2.1+ AND public-domain"),
          "libc6 licence (as written: public-domain has no SPDX id): '%s'",
-         p ? s0 (p->license) : "");
+         p ? unit_str (p->license) : "");
   p = find (&pk, "upgraded", NULL);
   CHECK (p && p->license == NULL, "free-form copyright gave '%s'",
-         p ? s0 (p->license) : "");
+         p ? unit_str (p->license) : "");
   v2c_pkgs_free_contents (&pk);
 
   /* without files: the same packages, no files */
@@ -877,12 +831,12 @@ test_tree (const char *tmp)
    * NAME.md5sums beside them */
   snprintf (root, sizeof root, "%s/distroless", tmp);
   mkdir (root, 0755);
-  put (root, "var/lib/dpkg/status.d/base-files",
+  unit_put (root, "var/lib/dpkg/status.d/base-files",
        "Package: base-files\nVersion: 12.4+deb12u5\nArchitecture: amd64\n");
   snprintf (text, sizeof text, "%s  etc/app.conf\n%s  usr/bin/app\n", md5c,
             md5d);
-  put (root, "var/lib/dpkg/status.d/base-files.md5sums", text);
-  put (root, "var/lib/dpkg/status.d/libssl3",
+  unit_put (root, "var/lib/dpkg/status.d/base-files.md5sums", text);
+  unit_put (root, "var/lib/dpkg/status.d/libssl3",
        "Package: libssl3\nVersion: 3.0.11-1~deb12u2\nArchitecture: amd64\n"
        "Source: openssl\n");
   {
@@ -900,10 +854,10 @@ test_tree (const char *tmp)
     for (k = strlen (head); k < big; k++)
       huge[k] = k % 64 == 63 ? '\n' : 'x';
     huge[big] = '\0';
-    put (root, "usr/share/doc/base-files/copyright", huge);
+    unit_put (root, "usr/share/doc/base-files/copyright", huge);
     free (huge);
     /* binary junk after a DEP-5 header: a NUL ends the value */
-    put (root, "usr/share/doc/libssl3/copyright", "");
+    unit_put (root, "usr/share/doc/libssl3/copyright", "");
     snprintf (path, sizeof path, "%s/usr/share/doc/libssl3/copyright", root);
     jf = fopen (path, "w");
     if (jf == NULL)
@@ -927,18 +881,18 @@ test_tree (const char *tmp)
          "distroless: %s", err.msg);
   CHECK (pk.n == 2, "distroless: %zu packages", pk.n);
   p = find (&pk, "base-files", NULL);
-  CHECK (p && p->nfiles == 2 && streq0 (p->files[1].path, "/usr/bin/app")
-             && streq0 (p->files[1].digest, md5d),
+  CHECK (p && p->nfiles == 2 && unit_streq (p->files[1].path, "/usr/bin/app")
+             && unit_streq (p->files[1].digest, md5d),
          "distroless: files from status.d/base-files.md5sums");
   p = find (&pk, "base-files", NULL);
   CHECK (p && p->license == NULL, "copyright over 64 KiB gave '%s'",
-         p ? s0 (p->license) : "");
+         p ? unit_str (p->license) : "");
   p = find (&pk, "libssl3", NULL);
-  CHECK (p && streq0 (p->license, "Apache-2.0"), "binary copyright: '%s'",
-         p ? s0 (p->license) : "");
+  CHECK (p && unit_streq (p->license, "Apache-2.0"), "binary copyright: '%s'",
+         p ? unit_str (p->license) : "");
   p = find (&pk, "libssl3", NULL);
-  CHECK (p && p->nfiles == 0 && streq0 (p->source_package, "openssl")
-             && streq0 (p->release, "1~deb12u2"),
+  CHECK (p && p->nfiles == 0 && unit_streq (p->source_package, "openssl")
+             && unit_streq (p->release, "1~deb12u2"),
          "distroless: libssl3");
   v2c_pkgs_free_contents (&pk);
   v2c_fs_free (fs);
@@ -985,8 +939,8 @@ test_copyright (void)
   for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     char *got
         = v2c_dpkg_copyright_license (cases[i].text, strlen (cases[i].text));
-    CHECK (streq0 (got, cases[i].want), "copyright case %zu: '%s', want '%s'",
-           i, s0 (got), s0 (cases[i].want));
+    CHECK (unit_streq (got, cases[i].want), "copyright case %zu: '%s', want '%s'",
+           i, unit_str (got), unit_str (cases[i].want));
     free (got);
   }
 }

@@ -9,28 +9,15 @@
 # libvirt domain), and one virt-inspector launch (what the guests are,
 # against tests/fixtures.tsv).
 
-set -uo pipefail
-
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-F=${V2C_FIXTURES:-${top_builddir:-.}/tests/fixtures}
+. "$top_srcdir/tests/lib.sh"
+set +e # the checks below count their failures
+V2C_FIXTURES=${V2C_FIXTURES:-$top_builddir/tests/fixtures}
+need_fixtures
+F=$V2C_FIXTURES
+need_tools qemu-img tar gzip sha256sum python3 xmllint virsh virt-inspector od
 
-if [ -f "$F/.skip" ]; then
-  echo "SKIP: fixtures not built: $(cat "$F/.skip")" >&2
-  exit 77
-fi
-if [ ! -f "$F/.stamp" ]; then
-  echo "FAIL: no fixtures in '$F' (tests/make-fixtures.sh '$F' builds them)" >&2
-  exit 1
-fi
-for t in qemu-img tar gzip sha256sum python3 xmllint virsh virt-inspector od; do
-  if ! command -v "$t" >/dev/null; then
-    echo "FAIL: '$t' not found" >&2
-    exit 1
-  fi
-done
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+work=$(tmpdir test-fixtures)
 
 passed=0
 failed=0

@@ -19,24 +19,13 @@
 #include <libxml/xpath.h>
 
 #include "fleet.h"
-
-static int failures;
+#include "unit.h"
 
 static int
 str_eq (const json_t *v, const char *s)
 {
   return json_is_string (v) && strcmp (json_string_value (v), s) == 0;
 }
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL: %s:%d: ", __FILE__, __LINE__);                  \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
 
 static const char good_state[]
     = "{\"schema\":\"v2c.batch-state/1\",\"name\":\"web-1\",\"source\":"

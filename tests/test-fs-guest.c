@@ -8,6 +8,12 @@
  * appliance, for every path: type, mode, size, link target, content,
  * directory listing; with /etc preloaded (served from the tar-out
  * cache) and everything else read live.
+ *
+ * The same appliance then writes libguestfs's own tar of the guest
+ * (tar-out, as guestfish does it) to tests/demo-ref.tar of the build
+ * tree, with the disk's size and mtime in tests/demo-ref.stamp: the
+ * ground truth tests/extract-demo.sh compares the image with, without a
+ * launch of its own.
  */
 #include <config.h>
 
@@ -15,19 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <guestfs.h>
+
 #include "inspect.h"
-
-static int failures;
-
-#define FAIL(...)                                                       \
-  do {                                                                  \
-    fprintf (stderr, "FAIL: " __VA_ARGS__);                             \
-    fputc ('\n', stderr);                                               \
-    if (++failures > 20)                                                \
-      exit (1);                                                         \
-  } while (0)
+#define UNIT_MAX_FAILURES 20
+#include "unit.h"
 
 /* v2c never streams password hashes out of the guest: the host tree's
  * /etc/shadow and /etc/gshadow are left out of the comparison (and
@@ -121,6 +122,34 @@ compare_path (struct v2c_fs *host, struct v2c_fs *guest, const char *p)
   }
 }
 
+/* libguestfs's tar of the whole guest, for tests/extract-demo.sh */
+static void
+write_ref_tar (struct v2c_guest *g, const char *img)
+{
+  const char *builddir = getenv ("top_builddir");
+  char tar[4096], stamp[4096];
+  struct stat st;
+  FILE *f;
+
+  if (builddir == NULL || stat (img, &st) == -1)
+    return;
+  snprintf (tar, sizeof tar, "%s/tests/demo-ref.tar", builddir);
+  snprintf (stamp, sizeof stamp, "%s/tests/demo-ref.stamp", builddir);
+  unlink (stamp);
+  if (guestfs_tar_out_opts (v2c_guest_handle (g), "/", tar,
+                            GUESTFS_TAR_OUT_OPTS_NUMERICOWNER, 1,
+                            GUESTFS_TAR_OUT_OPTS_XATTRS, 1, -1) == -1) {
+    FAIL ("tar-out of the guest to %s", tar);
+    return;
+  }
+  f = fopen (stamp, "w");
+  if (f == NULL || fprintf (f, "%lld %lld\n", (long long) st.st_size,
+                            (long long) st.st_mtime) < 0 || fclose (f) == EOF)
+    FAIL ("can't write %s", stamp);
+  else
+    printf ("ok: libguestfs's tar of the guest in %s\n", tar);
+}
+
 int
 main (void)
 {
@@ -204,6 +233,7 @@ main (void)
     FAIL ("/etc/shadow was streamed from the guest");
   v2c_fs_free (guest);
   v2c_fs_free (host);
+  write_ref_tar (g, img);
   v2c_guest_free (g);
   v2c_source_free (src);
   if (failures)

@@ -16,46 +16,7 @@
 #include <unistd.h>
 
 #include "inspect.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);             \
-      fprintf (stderr, __VA_ARGS__);                                    \
-      fputc ('\n', stderr);                                             \
-      failures++;                                                       \
-    }                                                                   \
-  } while (0)
-
-static void
-put (const char *root, const char *rel, const char *content)
-{
-  char p[4096];
-  FILE *f;
-
-  snprintf (p, sizeof p, "%s/%s", root, rel);
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
-}
-
-static void
-link_ (const char *root, const char *target, const char *rel)
-{
-  char p[4096];
-
-  snprintf (p, sizeof p, "%s/%s", root, rel);
-  if (symlink (target, p) == -1) {
-    perror (p);
-    exit (1);
-  }
-}
+#include "unit.h"
 
 int
 main (void)
@@ -75,15 +36,15 @@ main (void)
   mkdir (p, 0755);
   snprintf (p, sizeof p, "%s/usr/lib", root);
   mkdir (p, 0755);
-  put (root, "etc/hostname", "guest\n");
-  put (root, "usr/lib/os-release", "ID=debian\n");
-  link_ (root, "../usr/lib/os-release", "etc/os-release");
-  link_ (root, "/etc/hostname", "etc/abs-link");       /* guest's /etc */
-  link_ (root, "/../../../../etc/hostname", "etc/escape");
-  link_ (root, "loop2", "etc/loop1");
-  link_ (root, "loop1", "etc/loop2");
-  link_ (root, "usr/lib", "lib");                       /* merged /usr */
-  link_ (root, "/nonexistent", "etc/dangling");
+  unit_put (root, "etc/hostname", "guest\n");
+  unit_put (root, "usr/lib/os-release", "ID=debian\n");
+  unit_symlink (root, "../usr/lib/os-release", "etc/os-release");
+  unit_symlink (root, "/etc/hostname", "etc/abs-link");       /* guest's /etc */
+  unit_symlink (root, "/../../../../etc/hostname", "etc/escape");
+  unit_symlink (root, "loop2", "etc/loop1");
+  unit_symlink (root, "loop1", "etc/loop2");
+  unit_symlink (root, "usr/lib", "lib");                       /* merged /usr */
+  unit_symlink (root, "/nonexistent", "etc/dangling");
 
   fs = v2c_fs_open_dir (root, &err);
   CHECK (fs != NULL, "open: %s", err.msg);

@@ -25,24 +25,12 @@
 #endif
 
 #include "image-tree.h"
+#include "unit.h"
+#define check_fail FAIL
 
 #define SPARSE_SIZE (1ll << 30)
 #define MEM_STREAM (512ll << 20)
 #define MEM_LIMIT_KIB (64 * 1024)
-
-static int failures;
-
-static void __attribute__ ((format (printf, 1, 2)))
-check_fail (const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  fprintf (stderr, "FAIL: ");
-  vfprintf (stderr, fmt, ap);
-  va_end (ap);
-  fprintf (stderr, "\n");
-  failures++;
-}
 
 static void
 hex (EVP_MD_CTX *md, char *out)

@@ -22,16 +22,9 @@
 #include <unistd.h>
 
 #include "v2c-internal.h"
+#include "unit.h"
 
-static int failures;
 static char tmpdir[4096];
-
-#define FAIL(...)                                                             \
-  do {                                                                        \
-    fprintf (stderr, "FAIL: " __VA_ARGS__);                                   \
-    fputc ('\n', stderr);                                                     \
-    failures++;                                                               \
-  } while (0)
 
 static void
 die (const char *what)

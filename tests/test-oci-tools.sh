@@ -9,25 +9,15 @@
 # source tree: types, modes, owners, sizes, link counts, mtimes, link
 # targets, content, xattrs incl. security.capability), gzip, zcat and
 # sha256sum (layer digests and diff_ids), Python's gzip module.
-set -u
-set -o pipefail
+. "$top_srcdir/tests/lib.sh"
+set +e # the checks below count their failures
 
-fail () { echo "FAIL: $*" >&2; exit 1; }
-
-for t in skopeo umoci jq gzip zcat sha256sum getfattr python3; do
-  command -v "$t" >/dev/null ||
-    fail "$t is missing: it is a test dependency (scripts/install-deps.sh:" \
-         "apt-get install skopeo umoci jq attr python3)"
-done
-if [ "$(id -u)" != 0 ]; then
-  echo "SKIP: unpacking with owners and security.capability needs root" >&2
-  exit 77
-fi
+need_tools skopeo umoci jq gzip zcat sha256sum getfattr python3
+[ "$(id -u)" = 0 ] || skip "unpacking with owners and security.capability needs root"
 
 prog="${top_builddir:-.}/tests/test-oci"
 [ -x "$prog" ] || fail "$prog not built"
-tmp=$(mktemp -d /var/tmp/v2c-test-oci-tools-XXXXXX) || fail "mktemp"
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(tmpdir test-oci-tools)
 img="$tmp/img" tree="$tmp/tree" bundle="$tmp/bundle"
 
 manifest_digest=$("$prog" make "$img" "$tree") || fail "test-oci make failed"

@@ -19,20 +19,8 @@
 #include <openssl/evp.h>
 
 #include "image-tree.h"
-
-static int failures;
-
-static void __attribute__ ((format (printf, 1, 2)))
-check_fail (const char *fmt, ...)
-{
-  va_list ap;
-  va_start (ap, fmt);
-  fprintf (stderr, "FAIL: ");
-  vfprintf (stderr, fmt, ap);
-  va_end (ap);
-  fprintf (stderr, "\n");
-  failures++;
-}
+#include "unit.h"
+#define check_fail FAIL
 
 /* The image of the tree: entries before "data" in one layer, the rest
  * in another (whole top-level subtrees in each). */

@@ -10,33 +10,25 @@
 # and network, as a multiset).  Also compares test-i-ova.ovf with the
 # libvirt XML virt-v2v wrote after converting it.
 
-set -u
+. "$top_srcdir/tests/lib.sh"
+set +e # the checks below count their failures
 LC_ALL=C.UTF-8
 export LC_ALL
 
-: "${top_builddir:=.}"
 dump="$top_builddir/tests/test-ovf"
 corpus="${V2C_CORPUS:-}/ovf"
 
-if ! command -v xmllint >/dev/null 2>&1; then
-  echo "$0: SKIP: xmllint (libxml2-utils) is not installed" >&2
-  exit 77
-fi
+command -v xmllint >/dev/null 2>&1 || skip "xmllint (libxml2-utils) is not installed"
 if [ -z "${V2C_CORPUS:-}" ] || [ ! -d "$corpus" ]; then
-  echo "$0: SKIP: no corpus (V2C_CORPUS)" >&2
-  exit 77
+  skip "no corpus (V2C_CORPUS)"
 fi
-if [ ! -x "$dump" ]; then
-  echo "$0: $dump is not built" >&2
-  exit 1
-fi
+[ -x "$dump" ] || fail "$dump is not built"
 
-tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+tmp=$(tmpdir ovf-corpus)
 failures=0
 checked=0
 
-fail () {
+not_ok () {  # a failed check; the test goes on
   echo "FAIL: $*" >&2
   failures=$((failures + 1))
 }
@@ -85,16 +77,16 @@ check_vm () {
 
   name=$(x "$f" "string($vs/$(ln Name))")
   [ -n "$name" ] || name=$(x "$f" "string($vs/$(at id))")
-  [ "$name" = "$got_name" ] || fail "$f vm $i: name '$got_name', xmllint '$name'"
+  [ "$name" = "$got_name" ] || not_ok "$f vm $i: name '$got_name', xmllint '$name'"
 
   os=$(x "$f" "string($vs/*[local-name()='OperatingSystemSection' or (local-name()='Section' and contains($(at type),'OperatingSystemSection'))][1]/$(at osType))")
   [ -n "$os" ] || os=$(x "$f" "string($vs/*[local-name()='OperatingSystemSection' or (local-name()='Section' and contains($(at type),'OperatingSystemSection'))][1]/$(at id))")
   [ -n "$os" ] || os=-
-  [ "$os" = "$got_os" ] || fail "$f vm $i: guest os '$got_os', xmllint '$os'"
+  [ "$os" = "$got_os" ] || not_ok "$f vm $i: guest os '$got_os', xmllint '$os'"
 
   cpus=$(x "$f" "string(($(rt 3))[1]/$(ln VirtualQuantity))")
   [ -n "$cpus" ] || cpus=0
-  [ "$cpus" = "$got_cpus" ] || fail "$f vm $i: cpus $got_cpus, xmllint $cpus"
+  [ "$cpus" = "$got_cpus" ] || not_ok "$f vm $i: cpus $got_cpus, xmllint $cpus"
 
   mq=$(x "$f" "string(($(rt 4))[1]/$(ln VirtualQuantity))")
   mu=$(x "$f" "string(($(rt 4))[1]/$(ln AllocationUnits))")
@@ -104,22 +96,22 @@ check_vm () {
     [ -n "$mu" ] || mu=MegaBytes
     mb=$(to_bytes "$mq" "$mu")
     if [ -z "$mb" ]; then
-      fail "$f vm $i: test can't convert memory units '$mu'"
+      not_ok "$f vm $i: test can't convert memory units '$mu'"
       mem=?
     else
       mem=$(((mb + 1048575) / 1048576))
     fi
   fi
-  [ "$mem" = "$got_mem" ] || fail "$f vm $i: memory $got_mem MiB, xmllint $mem"
+  [ "$mem" = "$got_mem" ] || not_ok "$f vm $i: memory $got_mem MiB, xmllint $mem"
 
   fw=$(x "$f" "string($vhs/$(ln Config)[$(at key)='firmware']/$(at value))")
   [ -n "$fw" ] || fw=-
-  [ "$fw" = "$got_fw" ] || fail "$f vm $i: firmware '$got_fw', xmllint '$fw'"
+  [ "$fw" = "$got_fw" ] || not_ok "$f vm $i: firmware '$got_fw', xmllint '$fw'"
 
   # Disks: Items of ResourceType 17, and OVF 2 StorageItems of type 31.
   disks="$items[$(ln ResourceType)[normalize-space()='17'] or (local-name()='StorageItem' and $(ln ResourceType)[normalize-space()='31'])]"
   ndisks=$(x "$f" "count($disks)")
-  [ "$ndisks" = "$got_ndisks" ] || fail "$f vm $i: $got_ndisks disks, xmllint $ndisks"
+  [ "$ndisks" = "$got_ndisks" ] || not_ok "$f vm $i: $got_ndisks disks, xmllint $ndisks"
   : > "$tmp/want-disks"
   j=1
   while [ "$j" -le "$ndisks" ]; do
@@ -138,7 +130,7 @@ check_vm () {
                   c=$(x "$f" "string(//$(ln Property)[$(at key)='$k'][1]/$(at value))") ;;
         esac
         [ -z "$c" ] || cap=$(to_bytes "$c" "$cu")
-        [ -n "$cap" ] || fail "$f: test can't convert capacity units '$cu'"
+        [ -n "$cap" ] || not_ok "$f: test can't convert capacity units '$cu'"
         if [ -n "$ref" ]; then
           href=$(x "$f" "string(//$(ln File)[$(at id)='$ref']/$(at href))")
         fi
@@ -148,7 +140,7 @@ check_vm () {
         u=$(x "$f" "string(($disks)[$j]/$(ln AllocationUnits))")
         [ -z "$q" ] || [ -z "$u" ] || cap=$(to_bytes "$q" "$u")
         ;;
-      *) fail "$f: test does not know HostResource '$hr'" ;;
+      *) not_ok "$f: test does not know HostResource '$hr'" ;;
     esac
     printf '%s\t%s\n' "$cap" "$href" >> "$tmp/want-disks"
     j=$((j + 1))
@@ -156,7 +148,7 @@ check_vm () {
   grep "^disk	$((i - 1))	" "$tmp/dump" | cut -f8,11 | sort > "$tmp/got-disks"
   sort "$tmp/want-disks" > "$tmp/want-disks.s"
   if ! cmp -s "$tmp/want-disks.s" "$tmp/got-disks"; then
-    fail "$f vm $i: disks (capacity, href) differ from xmllint's:"
+    not_ok "$f vm $i: disks (capacity, href) differ from xmllint's:"
     diff "$tmp/want-disks.s" "$tmp/got-disks" >&2
   fi
 
@@ -164,7 +156,7 @@ check_vm () {
   # VMware's vlance), network from Connection.
   nics="$(rt 10)"
   nnics=$(x "$f" "count($nics)")
-  [ "$nnics" = "$got_nnics" ] || fail "$f vm $i: $got_nnics NICs, xmllint $nnics"
+  [ "$nnics" = "$got_nnics" ] || not_ok "$f vm $i: $got_nnics NICs, xmllint $nnics"
   : > "$tmp/want-nics"
   j=1
   while [ "$j" -le "$nnics" ]; do
@@ -180,7 +172,7 @@ check_vm () {
   grep "^nic	$((i - 1))	" "$tmp/dump" | cut -f4,6 | sort > "$tmp/got-nics"
   sort "$tmp/want-nics" > "$tmp/want-nics.s"
   if ! cmp -s "$tmp/want-nics.s" "$tmp/got-nics"; then
-    fail "$f vm $i: NICs (model, network) differ from xmllint's:"
+    not_ok "$f vm $i: NICs (model, network) differ from xmllint's:"
     diff "$tmp/want-nics.s" "$tmp/got-nics" >&2
   fi
 }
@@ -193,13 +185,13 @@ for f in "$corpus"/*.ovf; do
     */virt-v2v-test-o-ovirt.ovf) continue ;;
   esac
   if ! "$dump" --dump "$f" > "$tmp/dump"; then
-    fail "$f: test-ovf --dump failed"
+    not_ok "$f: test-ovf --dump failed"
     continue
   fi
   nvs=$(x "$f" "count($VS)")
   got=$(grep -c '^vm	' "$tmp/dump")
   if [ "$nvs" != "$got" ]; then
-    fail "$f: $got virtual systems, xmllint counts $nvs"
+    not_ok "$f: $got virtual systems, xmllint counts $nvs"
     continue
   fi
   i=1
@@ -214,23 +206,23 @@ done
 f="$corpus/virt-v2v-test-i-ova.ovf"
 xml="$corpus/virt-v2v-test-i-ova.v2v-libvirt-output.xml"
 if [ -f "$xml" ]; then
-  "$dump" --dump "$f" > "$tmp/dump" || fail "$f: test-ovf --dump failed"
+  "$dump" --dump "$f" > "$tmp/dump" || not_ok "$f: test-ovf --dump failed"
   line=$(grep '^vm	0	' "$tmp/dump")
   kib=$(x "$xml" "string(/domain/memory)")
   [ "$(xmllint --xpath 'string(/domain/memory/@unit)' "$xml")" = KiB ] ||
-    fail "$xml: memory not in KiB"
+    not_ok "$xml: memory not in KiB"
   [ "$(($(echo "$line" | cut -f4) * 1024))" = "$kib" ] ||
-    fail "$f: memory $(echo "$line" | cut -f4) MiB, virt-v2v wrote $kib KiB"
+    not_ok "$f: memory $(echo "$line" | cut -f4) MiB, virt-v2v wrote $kib KiB"
   [ "$(echo "$line" | cut -f3)" = "$(x "$xml" "string(/domain/vcpu)")" ] ||
-    fail "$f: cpus differ from virt-v2v's libvirt XML"
+    not_ok "$f: cpus differ from virt-v2v's libvirt XML"
   [ "$(echo "$line" | cut -f5)" = "$(x "$xml" "count(/domain/devices/disk[@device='disk'])")" ] ||
-    fail "$f: disk count differs from virt-v2v's libvirt XML"
+    not_ok "$f: disk count differs from virt-v2v's libvirt XML"
   [ "$(grep '^nic	0	0	' "$tmp/dump" | cut -f6)" = "$(x "$xml" "string(/domain/devices/interface[1]/source/@bridge)")" ] ||
-    fail "$f: first NIC network differs from virt-v2v's libvirt XML"
+    not_ok "$f: first NIC network differs from virt-v2v's libvirt XML"
 fi
 
 if [ "$checked" -lt 30 ]; then
-  fail "only $checked corpus OVFs compared"
+  not_ok "only $checked corpus OVFs compared"
 fi
 echo "$0: $checked corpus OVFs compared with xmllint, $failures failures" >&2
 [ "$failures" -eq 0 ]

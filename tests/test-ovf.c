@@ -25,21 +25,7 @@
 #include <unistd.h>
 
 #include "v2c-internal.h"
-
-static int failures;
-
-static void
-fail (const char *fmt, ...)
-{
-  va_list ap;
-
-  fprintf (stderr, "FAIL: ");
-  va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
-  va_end (ap);
-  fputc ('\n', stderr);
-  failures++;
-}
+#include "unit.h"
 
 static const char *
 s_or_dash (const char *s)
@@ -108,14 +94,14 @@ expect_error (const char *what, const char *text, const char *want)
   size_t n = 99;
 
   if (parse_str (text, &vms, &n, &err) == 0) {
-    fail ("%s: parsed, expected an error containing \"%s\"", what, want);
+    FAIL ("%s: parsed, expected an error containing \"%s\"", what, want);
     v2c_vms_free (vms, n);
     return;
   }
   if (vms != NULL || n != 0)
-    fail ("%s: failed but left vms=%p n=%zu", what, (void *) vms, n);
+    FAIL ("%s: failed but left vms=%p n=%zu", what, (void *) vms, n);
   if (strstr (err.msg, want) == NULL)
-    fail ("%s: error \"%s\" does not contain \"%s\"", what, err.msg, want);
+    FAIL ("%s: error \"%s\" does not contain \"%s\"", what, err.msg, want);
 }
 
 static struct v2c_vm *
@@ -126,11 +112,11 @@ expect_ok (const char *what, const char *text, size_t want_n)
   size_t n = 0;
 
   if (parse_str (text, &vms, &n, &err) == -1) {
-    fail ("%s: %s", what, err.msg);
+    FAIL ("%s: %s", what, err.msg);
     return NULL;
   }
   if (n != want_n) {
-    fail ("%s: %zu virtual systems, expected %zu", what, n, want_n);
+    FAIL ("%s: %zu virtual systems, expected %zu", what, n, want_n);
     v2c_vms_free (vms, n);
     return NULL;
   }
@@ -141,7 +127,7 @@ static void
 check_str (const char *what, const char *got, const char *want)
 {
   if ((got == NULL) != (want == NULL) || (got && strcmp (got, want) != 0))
-    fail ("%s: got '%s', expected '%s'", what, s_or_dash (got),
+    FAIL ("%s: got '%s', expected '%s'", what, s_or_dash (got),
           s_or_dash (want));
 }
 
@@ -149,7 +135,7 @@ static void
 check_int (const char *what, int64_t got, int64_t want)
 {
   if (got != want)
-    fail ("%s: got %" PRId64 ", expected %" PRId64, what, got, want);
+    FAIL ("%s: got %" PRId64 ", expected %" PRId64, what, got, want);
 }
 
 #define NS1                                                                   \
@@ -428,7 +414,7 @@ test_disk_capacity (void)
       check_str ("capacity-only disk controller", vms[0].disks[0].controller,
                  NULL);
     } else if (vms)
-      fail ("capacity: %zu disks", vms[0].ndisks);
+      FAIL ("capacity: %zu disks", vms[0].ndisks);
     if (vms)
       v2c_vms_free (vms, 1);
   }
@@ -582,7 +568,7 @@ test_hardware (void)
   check_str ("hardware firmware", vms[0].firmware, "efi");
   check_str ("hardware osType", vms[0].guest_os_id, "debian12_64Guest");
   if (vms[0].ndisks != sizeof want / sizeof want[0])
-    fail ("hardware: %zu disks, expected %zu", vms[0].ndisks,
+    FAIL ("hardware: %zu disks, expected %zu", vms[0].ndisks,
           sizeof want / sizeof want[0]);
   else
     for (i = 0; i < vms[0].ndisks; i++) {
@@ -595,7 +581,7 @@ test_hardware (void)
       check_int (what, d->unit, want[i].unit);
     }
   if (vms[0].nnics != 2)
-    fail ("hardware: %zu nics, expected 2", vms[0].nnics);
+    FAIL ("hardware: %zu nics, expected 2", vms[0].nnics);
   else {
     check_str ("hardware nic 0", vms[0].nics[0].model, "vlance");
     check_str ("hardware nic 0 network", vms[0].nics[0].network, NULL);
@@ -693,7 +679,7 @@ in_child (void (*fn) (const char *), const char *arg)
   if (waitpid (pid, &status, 0) == -1)
     return -1;
   if (WIFSIGNALED (status))
-    fail ("child killed by signal %d (blocked on the FIFO?)",
+    FAIL ("child killed by signal %d (blocked on the FIFO?)",
           WTERMSIG (status));
   else if (WEXITSTATUS (status) != 0)
     failures++;
@@ -749,12 +735,12 @@ test_security (void)
   size_t n;
 
   if (mkdtemp (dir) == NULL) {
-    fail ("mkdtemp: %s", strerror (errno));
+    FAIL ("mkdtemp: %s", strerror (errno));
     return;
   }
   snprintf (fifo, sizeof fifo, "%s/fifo", dir);
   if (mkfifo (fifo, 0600) == -1)
-    fail ("mkfifo: %s", strerror (errno));
+    FAIL ("mkfifo: %s", strerror (errno));
   else
     in_child (entity_cases, fifo);
   unlink (fifo);
@@ -774,7 +760,7 @@ test_security (void)
   expect_error ("no virtual system", "<Envelope " NS1 "/>", "VirtualSystem");
 
   if (parse_exact ("", 0, &vms, &n, &err) == 0 || err.msg[0] == '\0')
-    fail ("empty buffer accepted");
+    FAIL ("empty buffer accepted");
   big = malloc (biglen);
   if (big == NULL)
     abort ();
@@ -783,7 +769,7 @@ test_security (void)
   v2c_clear_error (&err);
   if (v2c_ovf_parse (big, biglen, &vms, &n, &err) == 0
       || strstr (err.msg, "larger") == NULL)
-    fail ("oversized buffer: '%s'", err.msg);
+    FAIL ("oversized buffer: '%s'", err.msg);
   free (big);
 }
 
@@ -846,7 +832,7 @@ read_corpus (const char *dir, const char *name, size_t *len)
   snprintf (path, sizeof path, "%s/%s", dir, name);
   buf = v2c_read_file (path, V2C_MAX_DESCRIPTOR_BYTES, len, &err);
   if (buf == NULL)
-    fail ("%s", err.msg);
+    FAIL ("%s", err.msg);
   return buf;
 }
 
@@ -866,15 +852,15 @@ test_ovirt (const char *dir)
   if (buf == NULL)
     return;
   if (v2c_ovf_parse (buf, len, &vms, &n, &err) == -1)
-    fail ("%s: refused: %s", name, err.msg);
+    FAIL ("%s: refused: %s", name, err.msg);
   else if (n != 1 || vms[0].ndisks != 1)
-    fail ("%s: %zu vms", name, n);
+    FAIL ("%s: %zu vms", name, n);
   else
     check_int ("ovirt placeholder file size", vms[0].disks[0].file_size, -1);
   v2c_vms_free (vms, n);
   p = strstr (buf, "'#SIZE#'");
   if (p == NULL) {
-    fail ("%s: no '#SIZE#' placeholder", name);
+    FAIL ("%s: no '#SIZE#' placeholder", name);
     free (buf);
     return;
   }
@@ -882,9 +868,9 @@ test_ovirt (const char *dir)
   vms = NULL;
   n = 0;
   if (v2c_ovf_parse (buf, len, &vms, &n, &err) == -1)
-    fail ("%s with a size: %s", name, err.msg);
+    FAIL ("%s with a size: %s", name, err.msg);
   else if (n != 1)
-    fail ("%s: %zu vms", name, n);
+    FAIL ("%s: %zu vms", name, n);
   else {
     /* Expected values read off the file by hand. */
     check_str ("ovirt name", vms[0].name, "windows");
@@ -923,10 +909,10 @@ test_prefixes (const char *dir)
     size_t n = 0;
 
     if (parse_exact (buf, i, &vms, &n, &err) == 0) {
-      fail ("prefix of %zu bytes parsed", i);
+      FAIL ("prefix of %zu bytes parsed", i);
       v2c_vms_free (vms, n);
     } else if (err.msg[0] == '\0')
-      fail ("prefix of %zu bytes: no error message", i);
+      FAIL ("prefix of %zu bytes: no error message", i);
   }
   free (buf);
 }
@@ -960,7 +946,7 @@ check_print_source (const char *dir, const char *stem, const struct v2c_vm *vm)
     if (sscanf (line, " memory: %lld (bytes)", &v) == 1) {
       saw_mem = true;
       if (vm->memory_mib * 1048576 != v)
-        fail ("%s: memory %" PRId64 " MiB, virt-v2v says %lld bytes", stem,
+        FAIL ("%s: memory %" PRId64 " MiB, virt-v2v says %lld bytes", stem,
               vm->memory_mib, v);
     } else if (sscanf (line, " nr vCPUs: %lld", &v) == 1) {
       saw_cpus = true;
@@ -978,17 +964,17 @@ check_print_source (const char *dir, const char *stem, const struct v2c_vm *vm)
     else if (line[0] == '\t' && in == DISKS) {
       unsigned idx;
       if (sscanf (line, "\t%u [%63[^]]]", &idx, b) != 2)
-        fail ("%s: can't read '%s'", name, line);
+        FAIL ("%s: can't read '%s'", name, line);
       else if (idx >= vm->ndisks)
-        fail ("%s: virt-v2v has disk %u, v2c read %zu", stem, idx, vm->ndisks);
+        FAIL ("%s: virt-v2v has disk %u, v2c read %zu", stem, idx, vm->ndisks);
       else
         check_str (name, vm->disks[idx].controller, b);
       ndisks++;
     } else if (line[0] == '\t' && in == NICS) {
       if (sscanf (line, "\tBridge \"%255[^\"]\" [%63[^]]]", a, b) != 2)
-        fail ("%s: can't read '%s'", name, line);
+        FAIL ("%s: can't read '%s'", name, line);
       else if (nnics >= vm->nnics)
-        fail ("%s: more NICs than v2c read", name);
+        FAIL ("%s: more NICs than v2c read", name);
       else {
         check_str (name, vm->nics[nnics].network, a);
         check_str (name, vm->nics[nnics].model, b);
@@ -997,7 +983,7 @@ check_print_source (const char *dir, const char *stem, const struct v2c_vm *vm)
     }
   }
   if (!saw_mem || !saw_cpus)
-    fail ("%s: no memory or vCPU line", name);
+    FAIL ("%s: no memory or vCPU line", name);
   check_int ("disks per virt-v2v", (int64_t) vm->ndisks, (int64_t) ndisks);
   check_int ("NICs per virt-v2v", (int64_t) vm->nnics, (int64_t) nnics);
   free (txt);
@@ -1011,7 +997,7 @@ test_corpus (const char *dir)
   size_t count = 0, compared = 0;
 
   if (d == NULL) {
-    fail ("can't open '%s': %s", dir, strerror (errno));
+    FAIL ("can't open '%s': %s", dir, strerror (errno));
     return;
   }
   while ((e = readdir (d)) != NULL) {
@@ -1029,14 +1015,14 @@ test_corpus (const char *dir)
     if (buf == NULL)
       continue;
     if (v2c_ovf_parse (buf, len, &vms, &n, &err) == -1)
-      fail ("%s: %s", e->d_name, err.msg);
+      FAIL ("%s: %s", e->d_name, err.msg);
     else {
       snprintf (stem, sizeof stem, "%.*s", (int) (strlen (e->d_name) - 4),
                 e->d_name);
       snprintf (other, sizeof other, "%s/%s.v2v-print-source.txt", dir, stem);
       if (stat (other, &st) == 0) {
         if (n != 1)
-          fail ("%s: %zu vms", e->d_name, n);
+          FAIL ("%s: %zu vms", e->d_name, n);
         else
           check_print_source (dir, stem, &vms[0]);
         compared++;
@@ -1047,9 +1033,9 @@ test_corpus (const char *dir)
   }
   closedir (d);
   if (count < 30)
-    fail ("only %zu OVF files in '%s'", count, dir);
+    FAIL ("only %zu OVF files in '%s'", count, dir);
   if (compared < 3)
-    fail ("only %zu virt-v2v readings compared", compared);
+    FAIL ("only %zu virt-v2v readings compared", compared);
   fprintf (stderr,
            "test-ovf: %zu corpus OVFs read, %zu checked against "
            "virt-v2v\n",

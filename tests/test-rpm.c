@@ -25,19 +25,9 @@
 #include <zlib.h>
 
 #include "inspect-rpmdb.h"
+#include "unit.h"
 
-static int failures;
 static char work[] = "/tmp/v2c-test-rpm.XXXXXX";
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
 
 static char *
 fmt (const char *f, ...)

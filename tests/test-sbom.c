@@ -19,18 +19,7 @@
 #include <string.h>
 
 #include "sbom.h"
-
-static int failed;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failed = 1;                                                             \
-    }                                                                         \
-  } while (0)
+#include "unit.h"
 
 static const char *const layer_digests[] = {
   "sha256:5eeef4707ba38ddc642d15b4c3a5d87d1eacea34c5482fae99121d8c8795ebde",
@@ -481,7 +470,7 @@ main (void)
   json_decref (img2);
   json_decref (demo);
   json_decref (deb);
-  if (!failed)
+  if (!failures)
     printf ("ok: SPDX and CycloneDX of 4 inventories\n");
-  return failed;
+  return unit_status ();
 }

@@ -19,19 +19,9 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "unit.h"
 
-static int failures;
 static char root[] = "/tmp/v2c-test-systemd.XXXXXX";
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
 
 /* Stand-in for lib/inspect-secrets.c (another engineer's) when the
  * library does not have it yet; weak, so the real one wins. */

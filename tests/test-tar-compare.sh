@@ -9,19 +9,13 @@
 # that keeps them, hostile names, whiteouts); each change to the image
 # must make tar-compare exit 1 with the right message, equal pairs exit 0,
 # unreadable input exits 2.
-set -u
-set -o pipefail
-
-fail () { echo "FAIL: $*" >&2; exit 1; }
+. "$top_srcdir/tests/lib.sh"
+set +e # the checks below count their failures
 
 prog="${top_builddir:-.}/tests/tar-compare"
 [ -x "$prog" ] || fail "$prog not built"
-for t in tar gzip python3 truncate dd; do
-  command -v "$t" >/dev/null ||
-    fail "$t is missing: it is a test dependency (scripts/install-deps.sh)"
-done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/v2c-tar-compare-XXXXXX") || fail "mktemp"
-trap 'rm -rf "$tmp"' EXIT
+need_tools tar gzip python3 truncate dd
+tmp=$(tmpdir tar-compare)
 cd "$tmp" || fail "cd $tmp"
 umask 022
 

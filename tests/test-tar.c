@@ -29,17 +29,10 @@
 #include <archive_entry.h>
 
 #include "v2c-internal.h"
+#include "unit.h"
 
-static int failures;
 static char tmpdir[4096];
 static int have_python;
-
-#define FAIL(...)                                                             \
-  do {                                                                        \
-    fprintf (stderr, "FAIL: " __VA_ARGS__);                                   \
-    fputc ('\n', stderr);                                                     \
-    failures++;                                                               \
-  } while (0)
 
 static char *
 path_in (const char *name)

@@ -19,19 +19,9 @@
 #include <unistd.h>
 
 #include "fs-private.h"
+#include "unit.h"
 
-static int failures;
 static char root[] = "/tmp/v2c-test-users.XXXXXX";
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
 
 /* A struct v2c_fs that records every path it is asked about and passes
  * the call on to a directory backend. */
@@ -92,22 +82,6 @@ static const struct v2c_fs_ops rec_ops = {
   .readlink = rec_readlink,
   .du = rec_du,
 };
-
-static void
-put (const char *rel, const char *content)
-{
-  char p[4096];
-  FILE *f;
-
-  snprintf (p, sizeof p, "%s/%s", root, rel);
-  f = fopen (p, "w");
-  if (f == NULL) {
-    perror (p);
-    exit (1);
-  }
-  fputs (content, f);
-  fclose (f);
-}
 
 /* "name|uid|gid|gecos|home|shell" or "name|gid|m1,m2" per entry, as awk
  * reads the file. */
@@ -197,7 +171,7 @@ main (void)
     return 1;
   snprintf (p, sizeof p, "%s/etc", root);
   mkdir (p, 0755);
-  put ("etc/passwd",
+  unit_put (root, "etc/passwd",
        "root:x:0:0:root:/root:/bin/bash\n"
        "daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n"
        "# a comment\n"
@@ -214,7 +188,7 @@ main (void)
        "+nisuser::::::\n"
        ":x:5:5::/:/bin/sh\n"
        "last:x:2000:2000::/home/last:/bin/sh");
-  put ("etc/group", "root:x:0:\n"
+  unit_put (root, "etc/group", "root:x:0:\n"
                     "sudo:x:27:demo,alice\n"
                     "postgres:x:114:\n"
                     "ssl-cert:x:115:postgres,,www-data,\n"

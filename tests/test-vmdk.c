@@ -25,34 +25,9 @@
 #include <jansson.h>
 
 #include "v2c-internal.h"
+#include "unit.h"
 
-static int failures, checks;
 static char tmpdir[] = "/tmp/test-vmdk.XXXXXX";
-
-#define FAIL(...)                                                             \
-  do {                                                                        \
-    fprintf (stderr, "FAIL: " __VA_ARGS__);                                   \
-    fputc ('\n', stderr);                                                     \
-    failures++;                                                               \
-  } while (0)
-
-static void
-check_str (const char *ctx, const char *what, const char *got,
-           const char *want)
-{
-  checks++;
-  if ((got == NULL) != (want == NULL) || (got && strcmp (got, want) != 0))
-    FAIL ("%s: %s: v2c '%s', expected '%s'", ctx, what, got ? got : "(null)",
-          want ? want : "(null)");
-}
-
-static void
-check_int (const char *ctx, const char *what, long long got, long long want)
-{
-  checks++;
-  if (got != want)
-    FAIL ("%s: %s: v2c %lld, expected %lld", ctx, what, got, want);
-}
 
 static int
 parse (const char *text, struct v2c_vmdk_info *info, struct v2c_err *err)
@@ -110,18 +85,18 @@ test_descriptors (void)
       == -1)
     FAIL ("monolithicSparse: %s", err.msg);
   else {
-    check_str ("monolithicSparse", "createType", info.create_type,
+    unit_check_str ("monolithicSparse", "createType", info.create_type,
                "monolithicSparse");
-    check_int ("monolithicSparse", "capacity", info.capacity_bytes,
+    unit_check_int ("monolithicSparse", "capacity", info.capacity_bytes,
                4192256LL * 512);
-    check_int ("monolithicSparse", "CID", info.cid, 0xfffffffeLL);
-    check_int ("monolithicSparse", "parentCID", info.parent_cid, 0xffffffffLL);
-    check_str ("monolithicSparse", "parent", info.parent_hint, NULL);
-    check_int ("monolithicSparse", "extents", (long long)info.nextents, 1);
+    unit_check_int ("monolithicSparse", "CID", info.cid, 0xfffffffeLL);
+    unit_check_int ("monolithicSparse", "parentCID", info.parent_cid, 0xffffffffLL);
+    unit_check_str ("monolithicSparse", "parent", info.parent_hint, NULL);
+    unit_check_int ("monolithicSparse", "extents", (long long)info.nextents, 1);
     if (info.nextents == 1) {
-      check_str ("monolithicSparse", "access", info.extents[0].access, "RW");
-      check_str ("monolithicSparse", "type", info.extents[0].type, "SPARSE");
-      check_str ("monolithicSparse", "file", info.extents[0].file,
+      unit_check_str ("monolithicSparse", "access", info.extents[0].access, "RW");
+      unit_check_str ("monolithicSparse", "type", info.extents[0].type, "SPARSE");
+      unit_check_str ("monolithicSparse", "file", info.extents[0].file,
                  "disk.vmdk");
     }
     v2c_vmdk_info_free_contents (&info);
@@ -140,14 +115,14 @@ test_descriptors (void)
       == -1)
     FAIL ("twoGbMaxExtentSparse: %s", err.msg);
   else {
-    check_int ("twoGbMaxExtentSparse", "capacity", info.capacity_bytes,
+    unit_check_int ("twoGbMaxExtentSparse", "capacity", info.capacity_bytes,
                (4192256LL * 2 + 8192) * 512);
-    check_int ("twoGbMaxExtentSparse", "CID", info.cid, 0x1a2b3c4dLL);
-    check_int ("twoGbMaxExtentSparse", "extents", (long long)info.nextents, 3);
+    unit_check_int ("twoGbMaxExtentSparse", "CID", info.cid, 0x1a2b3c4dLL);
+    unit_check_int ("twoGbMaxExtentSparse", "extents", (long long)info.nextents, 3);
     if (info.nextents == 3) {
-      check_str ("twoGbMaxExtentSparse", "file 2", info.extents[1].file,
+      unit_check_str ("twoGbMaxExtentSparse", "file 2", info.extents[1].file,
                  "big disk-s002.vmdk");
-      check_str ("twoGbMaxExtentSparse", "access 3", info.extents[2].access,
+      unit_check_str ("twoGbMaxExtentSparse", "access 3", info.extents[2].access,
                  "RDONLY");
     }
     v2c_vmdk_info_free_contents (&info);
@@ -165,10 +140,10 @@ test_descriptors (void)
       == -1)
     FAIL ("snapshot: %s", err.msg);
   else {
-    check_str ("snapshot", "parent", info.parent_hint,
+    unit_check_str ("snapshot", "parent", info.parent_hint,
                "/vmfs/volumes/ds1/vm/vm.vmdk");
-    check_int ("snapshot", "parentCID", info.parent_cid, 0xaaaa0001LL);
-    check_str ("snapshot", "type", info.extents[0].type, "VMFSSPARSE");
+    unit_check_int ("snapshot", "parentCID", info.parent_cid, 0xaaaa0001LL);
+    unit_check_str ("snapshot", "type", info.extents[0].type, "VMFSSPARSE");
     v2c_vmdk_info_free_contents (&info);
   }
 
@@ -185,16 +160,16 @@ test_descriptors (void)
       == -1)
     FAIL ("flat/zero: %s", err.msg);
   else {
-    check_int ("flat/zero", "capacity", info.capacity_bytes,
+    unit_check_int ("flat/zero", "capacity", info.capacity_bytes,
                (2048 + 1024 + 512 + 100) * 512LL);
-    check_int ("flat/zero", "extents", (long long)info.nextents, 4);
+    unit_check_int ("flat/zero", "extents", (long long)info.nextents, 4);
     if (info.nextents == 4) {
-      check_str ("flat/zero", "zero type", info.extents[1].type, "ZERO");
-      check_str ("flat/zero", "zero file", info.extents[1].file, NULL);
-      check_str ("flat/zero", "noaccess", info.extents[2].access, "NOACCESS");
-      check_str ("flat/zero", "vmfs type", info.extents[3].type, "VMFS");
+      unit_check_str ("flat/zero", "zero type", info.extents[1].type, "ZERO");
+      unit_check_str ("flat/zero", "zero file", info.extents[1].file, NULL);
+      unit_check_str ("flat/zero", "noaccess", info.extents[2].access, "NOACCESS");
+      unit_check_str ("flat/zero", "vmfs type", info.extents[3].type, "VMFS");
     }
-    check_int ("flat/zero", "parentCID default", info.parent_cid,
+    unit_check_int ("flat/zero", "parentCID default", info.parent_cid,
                0xffffffffLL);
     v2c_vmdk_info_free_contents (&info);
   }
@@ -306,28 +281,28 @@ compare_qemu (const char *name)
     json_decref (j);
     return;
   }
-  check_int (name, "capacity (virtual-size)", info.capacity_bytes,
+  unit_check_int (name, "capacity (virtual-size)", info.capacity_bytes,
              json_integer_value (json_object_get (j, "virtual-size")));
   bf = json_object_get (j, "backing-filename");
-  check_str (name, "parent (backing-filename)", info.parent_hint,
+  unit_check_str (name, "parent (backing-filename)", info.parent_hint,
              bf ? json_string_value (bf) : NULL);
   data = json_object_get (json_object_get (j, "format-specific"), "data");
-  check_str (name, "createType", info.create_type,
+  unit_check_str (name, "createType", info.create_type,
              json_string_value (json_object_get (data, "create-type")));
-  check_int (name, "CID", info.cid,
+  unit_check_int (name, "CID", info.cid,
              json_integer_value (json_object_get (data, "cid")));
-  check_int (name, "parentCID", info.parent_cid,
+  unit_check_int (name, "parentCID", info.parent_cid,
              json_integer_value (json_object_get (data, "parent-cid")));
   exts = json_object_get (data, "extents");
-  check_int (name, "extents", (long long)info.nextents,
+  unit_check_int (name, "extents", (long long)info.nextents,
              (long long)json_array_size (exts));
   for (i = 0; i < info.nextents && i < json_array_size (exts); i++) {
     json_t *e = json_array_get (exts, i);
     const char *f = json_string_value (json_object_get (e, "filename"));
 
-    check_int (name, "extent size", info.extents[i].sectors * 512,
+    unit_check_int (name, "extent size", info.extents[i].sectors * 512,
                json_integer_value (json_object_get (e, "virtual-size")));
-    check_str (name, "extent file", info.extents[i].file,
+    unit_check_str (name, "extent file", info.extents[i].file,
                f ? base_name (f) : NULL);
   }
   v2c_vmdk_info_free_contents (&info);
@@ -416,8 +391,8 @@ test_qemu (void)
     if (v2c_vmdk_read (path, &info, &err) == -1)
       FAIL ("cowd: %s", err.msg);
     else {
-      check_int ("cowd", "capacity", info.capacity_bytes, 4096LL * 512);
-      check_str ("cowd", "type", info.extents[0].type, "VMFSSPARSE");
+      unit_check_int ("cowd", "capacity", info.capacity_bytes, 4096LL * 512);
+      unit_check_str ("cowd", "type", info.extents[0].type, "VMFSSPARSE");
       v2c_vmdk_info_free_contents (&info);
     }
   }

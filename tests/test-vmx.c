@@ -36,36 +36,24 @@
 #include <libxml/xpath.h>
 
 #include "v2c-internal.h"
+#include "unit.h"
 
-#define DIR_FOR_TEST "/srv/vms/test vm"
-
-static int failures;
-static int checks;
-
-#define FAIL(...)                                                             \
-  do {                                                                        \
-    fprintf (stderr, "FAIL: " __VA_ARGS__);                                   \
-    fputc ('\n', stderr);                                                     \
-    failures++;                                                               \
-  } while (0)
-
+/* unit.h's checks, with the arguments in the order of the tables below */
 static void
 check_str (const char *what, const char *ctx, const char *got,
            const char *want)
 {
-  checks++;
-  if ((got == NULL) != (want == NULL) || (got && strcmp (got, want) != 0))
-    FAIL ("%s: %s: v2c '%s', expected '%s'", ctx, what, got ? got : "(null)",
-          want ? want : "(null)");
+  unit_check_str (ctx, what, got, want);
 }
 
 static void
 check_int (const char *what, const char *ctx, long long got, long long want)
 {
-  checks++;
-  if (got != want)
-    FAIL ("%s: %s: v2c %lld, expected %lld", ctx, what, got, want);
+  unit_check_int (ctx, what, got, want);
 }
+
+#define DIR_FOR_TEST "/srv/vms/test vm"
+
 
 /* libvirt's vmx2xml test harness (tests/vmx2xmltest.c) maps names:
  * /vmfs/volumes/DS/PATH -> "[DS] PATH"; other absolute paths stay;

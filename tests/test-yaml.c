@@ -14,18 +14,7 @@
 #include <unistd.h>
 
 #include "v2c-yaml.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
+#include "unit.h"
 
 /* Strings a YAML 1.1 or 1.2 reader would read as something else. */
 static const char *const must_quote[]

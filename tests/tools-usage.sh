@@ -1,9 +1,7 @@
 #!/bin/bash
 # Every tool: --help (stdout, exit 0), --version, bad usage (exit 2 with
 # "Try '... --help'"), and a man page that man(1) can render.
-set -euo pipefail
-: "${top_srcdir:?}" "${top_builddir:?}"
-fail () { echo "FAIL: $*" >&2; exit 1; }
+. "$top_srcdir/tests/lib.sh"
 for t in "$top_builddir"/tools/v2c-*; do
   [ -x "$t" ] && [ -f "$t" ] || continue
   case $t in *.c|*.o|*.1) continue ;; esac

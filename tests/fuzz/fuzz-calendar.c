@@ -7,16 +7,11 @@
  * they start with a newline, as a crontab schedule.  A schedule either
  * side accepts must be 5 valid cron fields.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "converter-util.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -5,15 +5,11 @@
  * libFuzzer target for v2c_crontab_parse, as a system crontab (user
  * field) and as a user's crontab.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "inspect.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -7,18 +7,14 @@
  * info/p.list, info/p.md5sums and info/p.conffiles of a scratch tree
  * (only inputs that have such a line: the files cost time).
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "inspect.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static void
 put (const char *root, const char *rel, const char *s, size_t n)

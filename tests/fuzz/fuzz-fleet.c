@@ -7,15 +7,11 @@
  * plan and image manifest of a VM of the fleet summary, then written
  * as CSV and HTML.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "fleet.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -9,16 +9,12 @@
  * spaces, with balanced parentheses, and making it again from itself
  * must give it back.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "inspect-pkg-private.h"
 #include "sbom.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static void
 check_expr (const char *s)

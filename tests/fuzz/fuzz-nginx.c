@@ -4,25 +4,7 @@
  *
  * libFuzzer target for the nginx configuration parser.
  */
-#include <config.h>
-
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-
+#include "fuzz.h"
 #include "inspect.h"
 
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
-{
-  struct v2c_err err = { 0, "" };
-  struct v2c_conf_facts f;
-
-  memset (&f, 0, sizeof f);
-  v2c_conf_nginx ("/etc/nginx/nginx.conf", (const char *) data, size, &f, NULL,
-                  NULL, &err);
-  v2c_conf_facts_free_contents (&f);
-  return 0;
-}
+FUZZ_CONF_TARGET (v2c_conf_nginx, "/etc/nginx/nginx.conf")

@@ -4,14 +4,9 @@
  *
  * libFuzzer target for the OVF reader.
  */
-#include <config.h>
-
-#include <stdint.h>
-#include <string.h>
+#include "fuzz.h"
 
 #include "v2c-internal.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

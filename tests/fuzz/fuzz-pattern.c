@@ -7,16 +7,11 @@
  * pattern (no exponential backtracking) and agree with itself: a match
  * is always covered.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "extract.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

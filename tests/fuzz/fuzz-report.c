@@ -8,16 +8,11 @@
  * good inventory) and as the image object; every report built is
  * rendered as Markdown and HTML, which must not fail.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "report.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static const char good_inventory[]
     = "{\"schema\": \"v2c.inventory/1\", \"name\": \"vm<1>\","

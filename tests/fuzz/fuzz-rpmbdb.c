@@ -5,14 +5,11 @@
  * libFuzzer target: the Berkeley DB hash page walker on a raw
  * "Packages" file; every blob found goes through the header parser.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "inspect-rpmdb.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static int
 parse (void *opaque, const unsigned char *blob, size_t len,

@@ -4,14 +4,11 @@
  *
  * libFuzzer target: one rpm header blob, with its file list.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "inspect.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -8,15 +8,11 @@
  * A document made twice must be the same (determinism), and every SPDXID
  * must follow the SPDX grammar.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "sbom.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 static void
 check_ids (json_t *doc)

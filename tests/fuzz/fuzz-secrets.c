@@ -6,16 +6,11 @@
  * path (the path decides some kinds), the rest is the file; and every
  * line through v2c_secret_redact_line.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stddef.h>
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "inspect.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -5,18 +5,14 @@
  * libFuzzer target for v2c_tar_index: the input is the whole OVA,
  * handed over as a memory file since the indexer reads with pread.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "v2c-internal.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

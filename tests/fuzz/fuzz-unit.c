@@ -4,15 +4,11 @@
  *
  * libFuzzer target for v2c_unit_parse (systemd unit files).
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "inspect.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

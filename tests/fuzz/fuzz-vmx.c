@@ -4,14 +4,9 @@
  *
  * libFuzzer target for the VMX reader.
  */
-#include <config.h>
-
-#include <stddef.h>
-#include <stdint.h>
+#include "fuzz.h"
 
 #include "v2c-internal.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

@@ -5,14 +5,11 @@
  * libFuzzer target of lib/yaml.c: read hostile YAML; whatever is read
  * must write out and read back to the same tree.
  */
-#include <config.h>
+#include "fuzz.h"
 
-#include <stdint.h>
 #include <stdlib.h>
 
 #include "v2c-yaml.h"
-
-int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)

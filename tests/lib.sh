@@ -1,0 +1,158 @@
+# tests/lib.sh: what every shell test of v2c shares.  Sourced first by
+# each tests/*.sh (and by the tests/*-lib.sh that group them), never run.
+#
+#   fail MSG / skip MSG / ok MSG      FAIL: (exit 1), SKIP: (exit 77), ok:
+#   need_tools TOOL...               fail when a test dependency is missing
+#   need_fixtures                    the fixture VMs of tests/make-fixtures.sh
+#                                    (skip where they could not be built)
+#   need_appliance                   the appliance runs as the fixtures were
+#                                    built (TCG where KVM fails)
+#   on_exit CMD, tmpdir NAME         cleanup at exit, scratch directories
+#   source_digest FILE               sha256 of a source and the files beside it
+#   no_planted_secret_in FILE...     no planted secret value in the files
+#   converted_vm SOURCE              golden.sh's conversion of a fixture
+#                                    (tests/converted), or nothing
+#   build_image DIR LAYERDIR...      an OCI image layout made by hand
+#
+# v2c - move VMware virtual machines onto Kubernetes
+# SPDX-License-Identifier: LGPL-2.1-or-later
+set -euo pipefail
+: "${top_srcdir:?}"
+top_builddir=${top_builddir:-.}
+
+fail () { echo "FAIL: $*" >&2; exit 1; }
+skip () { echo "SKIP: $*" >&2; exit 77; }
+ok () { echo "ok: $*"; }
+
+need_tools () {
+  local t
+  for t in "$@"; do
+    command -v "$t" >/dev/null ||
+      fail "$t is missing: it is a test dependency (scripts/install-deps.sh)"
+  done
+}
+
+# The commands run at exit, last registered first.
+_v2c_on_exit=()
+_v2c_run_exit () {
+  local i
+  for ((i = ${#_v2c_on_exit[@]} - 1; i >= 0; i--)); do
+    eval "${_v2c_on_exit[i]}" || true
+  done
+}
+trap _v2c_run_exit EXIT
+on_exit () { _v2c_on_exit+=("$1"); }
+
+# tmpdir NAME: a new directory under /var/tmp (the images are large),
+# removed at exit
+tmpdir () {
+  local d
+  d=$(mktemp -d "/var/tmp/v2c-$1-XXXXXX") || fail "mktemp"
+  on_exit "rm -rf '$d'"
+  echo "$d"
+}
+
+need_fixtures () {
+  : "${V2C_FIXTURES:?}"
+  [ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"
+  [ -f "$V2C_FIXTURES/.stamp" ] ||
+    fail "fixtures missing in $V2C_FIXTURES (make check builds them)"
+  return 0
+}
+
+# need_appliance [ENVFILE]: the appliance runs the way it ran when the
+# fixtures were built (ENVFILE, default the fixtures' libguestfs.env):
+# its LIBGUESTFS_BACKEND_SETTINGS unless the caller set one.
+need_appliance () {
+  local f=${1:-${V2C_FIXTURES:-}/libguestfs.env} v
+  if [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ] && [ -f "$f" ]; then
+    v=$(sed -n 's/^LIBGUESTFS_BACKEND_SETTINGS=\([A-Za-z0-9_,:=-]*\)$/\1/p' "$f")
+    [ -z "$v" ] || export LIBGUESTFS_BACKEND_SETTINGS=$v
+  fi
+  return 0
+}
+
+# Checksums of every file a source consists of (the files beside it too,
+# so split extents and snapshot parents are covered).
+source_digest () {
+  [ -f "$1" ] || return 0
+  find "$(dirname "$1")" -maxdepth 1 -type f -print0 | sort -z | xargs -0 sha256sum
+}
+
+# no_planted_secret_in FILE|DIR...: no value tests/make-fixtures.sh
+# planted (planted-secrets.txt) appears in them
+no_planted_secret_in () {
+  local line
+  [ -f "$V2C_FIXTURES/planted-secrets.txt" ] || fail "planted-secrets.txt missing"
+  while IFS= read -r line; do
+    [ -n "$line" ] || continue
+    if grep -rlF -- "$line" "$@" >/dev/null; then
+      fail "a planted secret value appears in $(grep -rlF -- "$line" "$@" | head -n1)"
+    fi
+  done <"$V2C_FIXTURES/planted-secrets.txt"
+}
+
+# The conversions tests/golden.sh keeps (every fixture VM through
+# v2c-batch): the tests that only need a converted fixture read them
+# instead of launching the appliance again (Makefile.am orders them
+# after golden.log).  Under the sanitizers golden.sh skips: the tests
+# then convert what they need themselves.
+V2C_CONVERTED=${V2C_CONVERTED:-$top_builddir/tests/converted}
+
+# converted_vm SOURCE: the output directory of fixture SOURCE (a path
+# under the fixtures, e.g. ova/demo.ova, or libvirt for the libvirt
+# domain) when golden.sh converted it in this build tree since the last
+# build of the tools; prints nothing (status 1) otherwise
+converted_vm () {
+  local dir=files src n f
+  [ -f "$V2C_CONVERTED/.complete" ] || return 1
+  # not from before the last build of the library or of v2c-convert
+  for f in "$top_builddir"/lib/.libs/libv2c.so "$top_builddir"/tools/.libs/v2c-convert; do
+    [ ! -e "$f" ] || [ "$V2C_CONVERTED/.complete" -nt "$f" ] || return 1
+  done
+  if [ "$1" = libvirt ]; then
+    dir=libvirt
+    n=$(jq -r '.vms[0].name // empty' "$V2C_CONVERTED/$dir/fleet.json")
+  else
+    src=$(readlink -f "$V2C_FIXTURES")/$1
+    n=$(jq -r --arg s "$src" '.vms[] | select(.source == $s) | .name' \
+          "$V2C_CONVERTED/$dir/fleet.json")
+  fi
+  [ -n "$n" ] && [ -d "$V2C_CONVERTED/$dir/$n" ] || return 1
+  echo "$V2C_CONVERTED/$dir/$n"
+}
+
+# build_image DIR LAYERDIR...: an OCI image layout with one gzip layer per
+# LAYERDIR (in order), made with GNU tar, gzip and sha256sum, not by v2c.
+# Prints the manifest digest.  $OCI_CREATED, if set, is the config's
+# "created"; $OCI_REF, if set, the index's ref.name annotation.
+build_image () {
+  local dir=$1 blobs diffs="" layers="" d u s cfg man
+  shift
+  blobs=$dir/blobs/sha256
+  mkdir -p "$blobs"
+  printf '{"imageLayoutVersion":"1.0.0"}' >"$dir/oci-layout"
+  for l in "$@"; do
+    tar --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -C "$l" -cf "$dir/layer.tar" .
+    u=$(sha256sum <"$dir/layer.tar" | cut -c1-64)
+    gzip -n -c "$dir/layer.tar" >"$dir/layer.tgz"
+    d=$(sha256sum <"$dir/layer.tgz" | cut -c1-64)
+    s=$(stat -c %s "$dir/layer.tgz")
+    mv "$dir/layer.tgz" "$blobs/$d"
+    rm -f "$dir/layer.tar"
+    diffs="$diffs${diffs:+,}\"sha256:$u\""
+    layers="$layers${layers:+,}{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+gzip\",\"digest\":\"sha256:$d\",\"size\":$s}"
+  done
+  printf '{"architecture":"amd64","os":"linux",%s"config":{},"rootfs":{"type":"layers","diff_ids":[%s]}}' \
+    "${OCI_CREATED:+\"created\":\"$OCI_CREATED\",}" "$diffs" >"$dir/config.json"
+  cfg=$(sha256sum <"$dir/config.json" | cut -c1-64)
+  s=$(stat -c %s "$dir/config.json")
+  mv "$dir/config.json" "$blobs/$cfg"
+  printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:%s","size":%s},"layers":[%s]}' "$cfg" "$s" "$layers" >"$dir/manifest.json"
+  man=$(sha256sum <"$dir/manifest.json" | cut -c1-64)
+  s=$(stat -c %s "$dir/manifest.json")
+  mv "$dir/manifest.json" "$blobs/$man"
+  printf '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s%s}]}' \
+    "$man" "$s" "${OCI_REF:+,\"annotations\":{\"org.opencontainers.image.ref.name\":\"$OCI_REF\"\}}" >"$dir/index.json"
+  echo "sha256:$man"
+}
