@@ -63,6 +63,10 @@ else
 fi
 cd "$top"
 
+# size limits of HACKING.md: files within 1,000 lines, functions within 150
+log "code metrics"
+if scripts/code-metrics.sh >&2; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 # 3. fuzz targets, each for FUZZ_SECONDS
 log "fuzz targets, ${fuzz_seconds}s each"
 cd build-check
