@@ -269,6 +269,23 @@ v2c_dpkg_read_opt (struct v2c_fs *fs, const char *path, size_t max,
   return b;
 }
 
+/* info/BASE.SUFFIX when the listing names it; NULL with *len 0 and
+ * *failed 0 when it does not. */
+static char *
+read_info (struct v2c_fs *fs, char **names, size_t nnames, const char *base,
+           const char *suffix, size_t *len, struct v2c_err *err, int *failed)
+{
+  char path[MAX_PATH + 64];
+
+  *len = 0;
+  *failed = 0;
+  snprintf (path, sizeof path, "%s.%s", base, suffix);
+  if (!v2c_dpkg_in_list (names, nnames, path))
+    return NULL;
+  snprintf (path, sizeof path, DPKG_DIR "/info/%s.%s", base, suffix);
+  return v2c_dpkg_read_opt (fs, path, MAX_INFO_BYTES, len, err, failed);
+}
+
 /* Fill e->p.files from info/ (names: its sorted listing, may be NULL). */
 int
 v2c_dpkg_load_files (struct v2c_fs *fs, char **names, size_t nnames,
@@ -312,27 +329,15 @@ v2c_dpkg_load_files (struct v2c_fs *fs, char **names, size_t nnames,
   }
 
   if (b) {
-    snprintf (path, sizeof path, "%s.list", b);
-    if (v2c_dpkg_in_list (names, nnames, path)) {
-      snprintf (path, sizeof path, DPKG_DIR "/info/%s.list", b);
-      list = v2c_dpkg_read_opt (fs, path, MAX_INFO_BYTES, &listlen, err, &failed);
-      if (failed)
-        goto out;
-    }
-    snprintf (path, sizeof path, "%s.md5sums", b);
-    if (v2c_dpkg_in_list (names, nnames, path)) {
-      snprintf (path, sizeof path, DPKG_DIR "/info/%s.md5sums", b);
-      md5 = v2c_dpkg_read_opt (fs, path, MAX_INFO_BYTES, &md5len, err, &failed);
-      if (failed)
-        goto out;
-    }
-    snprintf (path, sizeof path, "%s.conffiles", b);
-    if (v2c_dpkg_in_list (names, nnames, path)) {
-      snprintf (path, sizeof path, DPKG_DIR "/info/%s.conffiles", b);
-      conf = v2c_dpkg_read_opt (fs, path, MAX_INFO_BYTES, &conflen, err, &failed);
-      if (failed)
-        goto out;
-    }
+    list = read_info (fs, names, nnames, b, "list", &listlen, err, &failed);
+    if (failed)
+      goto out;
+    md5 = read_info (fs, names, nnames, b, "md5sums", &md5len, err, &failed);
+    if (failed)
+      goto out;
+    conf = read_info (fs, names, nnames, b, "conffiles", &conflen, err, &failed);
+    if (failed)
+      goto out;
   }
   if (md5 == NULL && e->md5sums) {
     md5 = v2c_dpkg_read_opt (fs, e->md5sums, MAX_INFO_BYTES, &md5len, err, &failed);
