@@ -50,18 +50,10 @@ fake_image (const char *manifest)
 static json_t *
 load (const char *name)
 {
-  char path[4096];
-  const char *src = getenv ("top_srcdir");
-  json_error_t e;
-  json_t *j;
+  char rel[512];
 
-  snprintf (path, sizeof path, "%s/tests/data/sbom/%s", src ? src : ".", name);
-  j = json_load_file (path, 0, &e);
-  if (j == NULL) {
-    fprintf (stderr, "can't load '%s': %s\n", path, e.text);
-    exit (1);
-  }
-  return j;
+  snprintf (rel, sizeof rel, "tests/data/sbom/%s", name);
+  return unit_load_json (rel);
 }
 
 static int
