@@ -37,7 +37,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
                || v2c_conv_has_package (in->inv, debian_pkg);
   int ok;
 
-  (void) ctx;
   if (debian) {
     words[0] = "/usr/sbin/apache2ctl";
     words[1] = "-DFOREGROUND";
@@ -64,9 +63,16 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   if (!ok)
     return v2c_set_error (err, 0, "out of memory");
   out->write_known = 1;
-  out->http_path = "/";
+  ctx->set_probe (ctx, "/", 0, 0);
   return 0;
 }
 
-const struct v2c_converter v2c_converter_apache
-    = { "apache", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_apache = {
+  .name = "apache",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .flags = V2C_CONV_HTTP | V2C_CONV_PROXY,
+  .advice = NULL,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -2,8 +2,9 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Editing a plan component: the helpers every converter uses; and the
- * calls through the planner's context.
+ * Editing a plan component: the helpers every converter uses; the
+ * calls through the planner's context; and the generic defaults a
+ * converter may override (its kind, the report's advice on state).
  */
 #include <config.h>
 
@@ -32,6 +33,43 @@ v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
 {
   return ctx->set_user (ctx->data, comp, user, err);
 }
+
+const char *
+v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp)
+{
+  switch (kind) {
+  case V2C_KIND_DEPLOYMENT:
+    return "Deployment";
+  case V2C_KIND_STATEFULSET:
+    return "StatefulSet";
+  case V2C_KIND_CRONJOB:
+    return "CronJob";
+  case V2C_KIND_AUTO:
+  default:
+    return v2c_conv_pvc (comp) ? "StatefulSet" : "Deployment";
+  }
+}
+
+const struct v2c_conv_advice v2c_conv_stateful_advice = {
+  .id = "stateful-service",
+  .severity = V2C_CONV_LOW,
+  .title = "service with state on disk",
+  .text = "its data directory becomes a persistent volume: copy it in "
+          "(rsync into the PVC) during the cut-over, and back it up like "
+          "the VM's disk",
+  .why = "StatefulSet with a persistent volume",
+};
+
+const struct v2c_conv_advice v2c_conv_database_advice = {
+  .id = "database-in-container",
+  .severity = V2C_CONV_MEDIUM,
+  .title = "database server",
+  .text = "prefer a managed database or an operator; otherwise run it as "
+          "a StatefulSet with a tested backup, and move the data with the "
+          "database's own dump and restore",
+  .with_converter = 1,
+  .moves_state = 1,
+};
 
 void
 v2c_conv_label (const char *in, char *out, size_t outlen, const char *fallback)

@@ -27,6 +27,16 @@ void v2c_conv_note (struct v2c_conv_ctx *ctx, const char *fmt, ...)
 int v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp,
                        const char *user, struct v2c_err *err);
 
+/* ---- the generic defaults (converters/converter-util.c) ---- */
+
+/* The name of a component's kind ("Deployment", ...): V2C_KIND_AUTO,
+ * the generic default, is a StatefulSet when one of its volumes is a
+ * pvc, else a Deployment. */
+const char *v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp);
+/* What the report says of a database server (the postgresql, mysql
+ * and redis converters). */
+extern const struct v2c_conv_advice v2c_conv_database_advice;
+
 /* ---- editing a component (converters/converter-util.c); -1 only when out of
  * memory ---- */
 

@@ -143,5 +143,12 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   return 0;
 }
 
-const struct v2c_converter v2c_converter_cron
-    = { "cron", NULL, detect, contribute };
+const struct v2c_converter v2c_converter_cron = {
+  .name = "cron",
+  .aliases = NULL,
+  .kind = V2C_KIND_CRONJOB,
+  .flags = 0,
+  .advice = NULL,
+  .detect = detect,
+  .contribute = contribute,
+};

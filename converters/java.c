@@ -26,5 +26,12 @@ detect (const struct v2c_conv_in *in)
   return 0;
 }
 
-const struct v2c_converter v2c_converter_java
-    = { "java", NULL, detect, v2c_conv_runtime_contribute };
+const struct v2c_converter v2c_converter_java = {
+  .name = "java",
+  .aliases = NULL,
+  .kind = V2C_KIND_AUTO,
+  .flags = 0,
+  .advice = NULL,
+  .detect = detect,
+  .contribute = v2c_conv_runtime_contribute,
+};

@@ -72,7 +72,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
                ? "/etc/mysql/my.cnf"
                : "/etc/my.cnf";
   if (v2c_conv_config_file (out->comp, conf) == -1
-      || v2c_conv_add_volume (out->comp, d, "pvc", "1Gi", NULL) == -1
+      || ctx->add_volume (ctx, d, "pvc", "1Gi", NULL) == -1
       || v2c_conv_write_path (out->comp, d, 0) == -1
       || v2c_conv_write_path (out->comp, "/run/mysqld", 1) == -1
       || v2c_conv_write_path (out->comp, "/var/log/mysql", 1) == -1
@@ -83,7 +83,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     goto oom;
   out->write_known = 1;
   out->weight = 2;
-  out->initial_delay = 30;
+  ctx->set_probe (ctx, NULL, 0, 30);
   if (!v2c_conv_package_version (in->inv, maria ? maria_pkg : mysql_pkg, 2,
                                  ver, sizeof ver))
     snprintf (ver, sizeof ver, "latest");
@@ -96,12 +96,19 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             maria ? "mariadb" : "mysql",
             maria ? "mariadb-operator" : "MySQL Operator for Kubernetes",
             maria ? "mariadb-dump" : "mysqldump");
-  if (v2c_conv_replace_with (out->comp, image, advice) == -1)
+  if (ctx->replace_with (ctx, image, advice) == -1)
     goto oom;
   return 0;
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_mysql
-    = { "mysql", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_mysql = {
+  .name = "mysql",
+  .aliases = aliases,
+  .kind = V2C_KIND_STATEFULSET,
+  .flags = 0,
+  .advice = &v2c_conv_database_advice,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -76,7 +76,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   json_t *pt;
   int status = -1;
 
-  (void) ctx;
   words[n++]
       = strcmp (in->exe, "nginx") == 0 ? in->argv[0] : "/usr/sbin/nginx";
   conf = v2c_conv_option (in, "-c");
@@ -107,7 +106,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/run", 1) == -1)
     goto oom;
   out->write_known = 1;
-  out->http_path = "/";
+  ctx->set_probe (ctx, "/", 0, 0);
   if (!v2c_conv_has_package (in->inv, backends)) {
     pt = json_object_get (in->inv, "proxy_targets");
     snprintf (image, sizeof image, "docker.io/library/nginx:%s",
@@ -123,7 +122,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               json_array_size (pt)
                   ? "; proxy targets on 127.0.0.1 become the Services' names"
                   : "");
-    if (v2c_conv_replace_with (out->comp, image, advice) == -1)
+    if (ctx->replace_with (ctx, image, advice) == -1)
       goto oom;
   }
   status = 0;
@@ -135,5 +134,12 @@ out:
   return status;
 }
 
-const struct v2c_converter v2c_converter_nginx
-    = { "nginx", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_nginx = {
+  .name = "nginx",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .flags = V2C_CONV_HTTP | V2C_CONV_PROXY,
+  .advice = NULL,
+  .detect = detect,
+  .contribute = contribute,
+};

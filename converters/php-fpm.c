@@ -74,5 +74,12 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   return 0;
 }
 
-const struct v2c_converter v2c_converter_php_fpm
-    = { "php-fpm", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_php_fpm = {
+  .name = "php-fpm",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .flags = 0,
+  .advice = NULL,
+  .detect = detect,
+  .contribute = contribute,
+};

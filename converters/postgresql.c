@@ -132,7 +132,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       && v2c_conv_set_user (ctx, out->comp, "postgres", err) == -1)
     return -1;
   if (d && d[0] == '/') {
-    if (v2c_conv_add_volume (out->comp, d, "pvc", "1Gi", NULL) == -1
+    if (ctx->add_volume (ctx, d, "pvc", "1Gi", NULL) == -1
         || v2c_conv_write_path (out->comp, d, 0) == -1)
       goto oom;
   }
@@ -144,8 +144,11 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     goto oom;
   out->write_known = d != NULL;
+  /* no data directory: nothing to keep */
+  if (d == NULL)
+    ctx->set_kind (ctx, V2C_KIND_DEPLOYMENT);
   out->weight = 2;
-  out->initial_delay = 30;
+  ctx->set_probe (ctx, NULL, 0, 30);
   if (!ver[0]) {
     static const char *const pk[] = { "postgresql-server",
                                       "postgresql",
@@ -165,12 +168,19 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             "major version, %s): a database is better run from a maintained "
             "image than from the VM's files",
             ver);
-  if (v2c_conv_replace_with (out->comp, image, advice) == -1)
+  if (ctx->replace_with (ctx, image, advice) == -1)
     goto oom;
   return 0;
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_postgresql
-    = { "postgresql", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_postgresql = {
+  .name = "postgresql",
+  .aliases = aliases,
+  .kind = V2C_KIND_STATEFULSET,
+  .flags = 0,
+  .advice = &v2c_conv_database_advice,
+  .detect = detect,
+  .contribute = contribute,
+};

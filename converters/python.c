@@ -24,5 +24,12 @@ detect (const struct v2c_conv_in *in)
   return v2c_conv_service_named (in, NULL, exes);
 }
 
-const struct v2c_converter v2c_converter_python
-    = { "python", NULL, detect, v2c_conv_runtime_contribute };
+const struct v2c_converter v2c_converter_python = {
+  .name = "python",
+  .aliases = NULL,
+  .kind = V2C_KIND_AUTO,
+  .flags = 0,
+  .advice = NULL,
+  .detect = detect,
+  .contribute = v2c_conv_runtime_contribute,
+};

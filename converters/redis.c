@@ -71,7 +71,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   d = v2c_conv_pvc (out->comp);
   if (d == NULL) {
     d = "/var/lib/redis";
-    if (v2c_conv_add_volume (out->comp, d, "pvc", "1Gi", NULL) == -1)
+    if (ctx->add_volume (ctx, d, "pvc", "1Gi", NULL) == -1)
       goto oom;
   }
   if (v2c_conv_write_path (out->comp, d, 0) == -1
@@ -87,8 +87,8 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             v2c_conv_package_version (in->inv, pk, 2, ver, sizeof ver)
                 ? ver
                 : "latest");
-  if (v2c_conv_replace_with (
-          out->comp, image,
+  if (ctx->replace_with (
+          ctx, image,
           "the official redis image with this redis.conf from a ConfigMap "
           "and the dump (dump.rdb or the append-only file) copied into its "
           "/data volume")
@@ -100,5 +100,12 @@ oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_redis
-    = { "redis", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_redis = {
+  .name = "redis",
+  .aliases = aliases,
+  .kind = V2C_KIND_STATEFULSET,
+  .flags = 0,
+  .advice = &v2c_conv_database_advice,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -53,5 +53,22 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   return 0;
 }
 
-const struct v2c_converter v2c_converter_systemd
-    = { "systemd", NULL, detect, contribute };
+/* Nobody knows what the unit does: the report says so. */
+static const struct v2c_conv_advice advice = {
+  .id = "unknown-daemon",
+  .severity = V2C_CONV_LOW,
+  .title = "daemons no converter knows",
+  .text = "the generic converter copied the unit as it is: check the "
+          "command, its state, its logs and its health before trusting the "
+          "container",
+};
+
+const struct v2c_converter v2c_converter_systemd = {
+  .name = "systemd",
+  .aliases = NULL,
+  .kind = V2C_KIND_AUTO,
+  .flags = 0,
+  .advice = &advice,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -56,7 +56,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   int script_exe = strcmp (in->exe, "catalina.sh") == 0
                    || strcmp (in->exe, "startup.sh") == 0;
 
-  (void) ctx;
   if (h)
     snprintf (home, sizeof home, "%s", h);
   else if (script_exe && strchr (in->argv[0], '/')) {
@@ -104,12 +103,19 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       && v2c_conv_add_port (out->comp, 8080, "tcp", "http") == -1)
     goto oom;
   out->write_known = 1;
-  out->http_path = "/";
-  out->initial_delay = 30;
+  /* the JVM and the web applications take a while to start */
+  ctx->set_probe (ctx, "/", 0, 30);
   return 0;
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_tomcat
-    = { "tomcat", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_tomcat = {
+  .name = "tomcat",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .flags = V2C_CONV_HTTP,
+  .advice = NULL,
+  .detect = detect,
+  .contribute = contribute,
+};
