@@ -62,8 +62,8 @@ struct v2c_conv_ctx {
   /* Its liveness and readiness probes: an httpGet of http_path, or a
    * TCP connection when it is NULL; on port (0: its first TCP port),
    * after delay seconds (0: the default, 10). */
-  void (*set_probe) (struct v2c_conv_ctx *ctx, const char *http_path,
-                     int port, int delay);
+  void (*set_probe) (struct v2c_conv_ctx *ctx, const char *http_path, int port,
+                     int delay);
   /* A maintained image that does its job, and why.  -1 when out of
    * memory. */
   int (*replace_with) (struct v2c_conv_ctx *ctx, const char *image,
@@ -92,11 +92,11 @@ struct v2c_conv_in {
 
 /* What a converter adds beside the component itself. */
 struct v2c_conv_out {
-  json_t *comp;          /* the component, filled in by the planner */
-  char reason[512];      /* non-empty: the item is dropped, for this */
-  const char *talks_to;  /* converter of a component this one uses */
-  int write_known;       /* write_paths lists all the program writes */
-  int weight;            /* share of the VM's CPU and memory: 1 or 2 */
+  json_t *comp;         /* the component, filled in by the planner */
+  char reason[512];     /* non-empty: the item is dropped, for this */
+  const char *talks_to; /* converter of a component this one uses */
+  int write_known;      /* write_paths lists all the program writes */
+  int weight;           /* share of the VM's CPU and memory: 1 or 2 */
 };
 
 /* How the report rates a component (lib/report-rules.c): the fitness

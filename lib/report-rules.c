@@ -5,9 +5,9 @@
  * The fitness rules of the report, as data: one row per condition,
  * rows sharing an id fire as one rule.  The rules on a kind of workload
  * (a database, a daemon nobody knows) are its converter's
- * (converters/); one row here says where they stand among the others.  The verdict is the worst
- * severity that fired (docs/v2c-report.1 has the scale); the score
- * takes a fixed weight per fired rule off 100.
+ * (converters/); one row here says where they stand among the others.  The
+ * verdict is the worst severity that fired (docs/v2c-report.1 has the scale);
+ * the score takes a fixed weight per fired rule off 100.
  */
 #include <config.h>
 
@@ -410,8 +410,8 @@ fire_advice (json_t *fired, const struct v2c_conv_advice *a,
   }
   /* the severities of converters.h are the report's */
   if (rc == 0 && n > 0)
-    rc = fire (fired, a->id, (enum v2c_report_severity) a->severity,
-               a->title, a->text, ev);
+    rc = fire (fired, a->id, (enum v2c_report_severity) a->severity, a->title,
+               a->text, ev);
   json_decref (ev);
   return rc;
 }
