@@ -5,6 +5,13 @@
  * Apache httpd: Debian's apache2 runs through apache2ctl (it reads
  * /etc/apache2/envvars), Red Hat's httpd directly; both with
  * -DFOREGROUND.  Logs, run and lock directories get scratch space.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory).  Read at inspection by v2c_conf_apache
+ * (lib/inspect-conf-web.c): Listen ports and ProxyPass targets.  Ports
+ * without a well-known name are "http"; it depends on what listens at
+ * its proxy targets; probes: GET / on its first TCP port.  No report
+ * rule of its own.
  */
 #include <config.h>
 

@@ -7,6 +7,9 @@
  * housekeeping (run-parts of the cron.* directories, anacron, e2scrub,
  * dpkg, apt, man-db, logrotate, ...) has no place in a container and is
  * dropped.
+ *
+ * Kind: a CronJob (no probes).  The crontabs are read at inspection by
+ * lib/inspect-cron.c.  No report rule of its own.
  */
 #include <config.h>
 

@@ -6,6 +6,9 @@
  * converter):
  * the unit's command, which already runs in the foreground, with a
  * scratch /tmp.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); probes: TCP on its first port.  No report rule of its own.
  */
 #include <config.h>
 

@@ -5,6 +5,12 @@
  * MySQL and MariaDB: mysqld (mariadbd) in the foreground as user mysql
  * on its data directory.  A unit that already runs the server keeps its
  * command; mysqld_safe and SysV scripts are replaced by the server.
+ *
+ * Kind: a StatefulSet.  Read at inspection by v2c_conf_mysql
+ * (lib/inspect-conf-db.c): port and datadir; 3306 and /var/lib/mysql
+ * when unknown.  Probes: TCP after 30 s.  Replaced by the official
+ * mysql or mariadb image; report rule database-in-container
+ * (v2c_conv_database_advice).
  */
 #include <config.h>
 

@@ -8,6 +8,13 @@
  * and the pid file get scratch space too.  When nothing on the VM
  * speaks FastCGI or uWSGI to it, nginx only serves files or proxies and
  * the official image fits.
+ *
+ * Kind: the generic default (a Deployment; a StatefulSet only when the
+ * inventory gives it a data directory besides /var/lib/nginx).  Read at
+ * inspection by v2c_conf_nginx (lib/inspect-conf-web.c): its listen
+ * ports and proxy_pass targets.  Ports without a well-known name are
+ * "http"; it depends on what listens at its proxy targets; probes: GET
+ * / on its first TCP port.  No report rule of its own.
  */
 #include <config.h>
 

@@ -6,6 +6,10 @@
  * and the unit's --fpm-config.  Debian's pools listen on a socket in
  * /run/php, which a web server in another pod can't reach: the note
  * says so.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); its configuration is not parsed.  No report rule of its
+ * own.
  */
 #include <config.h>
 

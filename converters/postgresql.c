@@ -8,6 +8,12 @@
  * /etc/postgresql/VERSION/NAME; its postgresql.service only runs
  * /bin/true and is dropped.  pg_ctl start is replaced by the postgres
  * next to it; a unit that runs postgres or postmaster keeps its command.
+ *
+ * Kind: a StatefulSet (a Deployment when no data directory is known).
+ * Read at inspection by v2c_conf_postgresql (lib/inspect-conf-db.c):
+ * port and data_directory; 5432 when no port is known.  Probes: TCP
+ * after 30 s.  Replaced by the official postgres image; report rule
+ * database-in-container (v2c_conv_database_advice).
  */
 #include <config.h>
 

@@ -5,6 +5,9 @@
  * Python services (python3 -m ..., gunicorn, uwsgi, uvicorn, celery):
  * the unit's command, which already runs in the foreground, with a
  * scratch /tmp.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); probes: TCP on its first port.  No report rule of its own.
  */
 #include <config.h>
 

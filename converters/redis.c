@@ -5,6 +5,11 @@
  * Redis: redis-server on its configuration file with --daemonize no
  * and --supervised no (the unit's own values of both are dropped: there
  * is no systemd to notify), keeping its data directory.
+ *
+ * Kind: a StatefulSet.  Read at inspection by v2c_conf_redis
+ * (lib/inspect-conf-db.c): port and dir; 6379 and /var/lib/redis when
+ * unknown.  Probes: TCP.  Replaced by the official redis image; report
+ * rule database-in-container (v2c_conv_database_advice).
  */
 #include <config.h>
 

@@ -7,6 +7,10 @@
  * notify, idle, dbus); a oneshot unit has nothing to keep running and a
  * forking one (SysV scripts included) daemonizes in a way no generic
  * rule can undo, so both are dropped with the reason.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); probes: TCP on its first port.  Report rule
+ * unknown-daemon: nobody knows what it does.
  */
 #include <config.h>
 

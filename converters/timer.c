@@ -7,6 +7,9 @@
  * (OnBootSec=, OnUnitActiveSec=) and calendars cron can't express are
  * dropped with the reason; so is a forking service, whose job would
  * end as soon as it daemonizes.
+ *
+ * Kind: a CronJob (no probes).  Timers are read at inspection by
+ * lib/inspect-systemd*.c.  No report rule of its own.
  */
 #include <config.h>
 

@@ -7,6 +7,12 @@
  * /usr/share/tomcatN), with scratch logs, temp and work directories in
  * CATALINA_BASE.  A unit that already runs in the foreground (Debian's
  * tomcat-start.sh) keeps its command.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory).  Read at inspection by v2c_conf_tomcat
+ * (lib/inspect-conf-web.c): the connectors' ports of server.xml;
+ * 8080 when none is known.  Ports without a well-known name are
+ * "http"; probes: GET / after 30 s.  No report rule of its own.
  */
 #include <config.h>
 
