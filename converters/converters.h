@@ -175,22 +175,9 @@ void v2c_converter_unregister_all (void);
  * volume (converters/converter-util.c). */
 extern const struct v2c_conv_advice v2c_conv_stateful_advice;
 
-#define V2C_CONVERTER(n) extern const struct v2c_converter v2c_converter_##n
-
-V2C_CONVERTER (nginx);
-V2C_CONVERTER (apache);
-V2C_CONVERTER (postgresql);
-V2C_CONVERTER (mysql);
-V2C_CONVERTER (redis);
-V2C_CONVERTER (tomcat);
-V2C_CONVERTER (php_fpm);
-V2C_CONVERTER (java);
-V2C_CONVERTER (python);
-V2C_CONVERTER (node);
-V2C_CONVERTER (cron);
-V2C_CONVERTER (timer);
-V2C_CONVERTER (systemd);
-
-#undef V2C_CONVERTER
+/* The generic converter of a long-running unit (converters/systemd.c):
+ * the language runtimes' converters start from it.  The others are
+ * named in converters/registry.c only. */
+extern const struct v2c_converter v2c_converter_systemd;
 
 #endif /* V2C_CONVERTERS_H */

@@ -14,15 +14,29 @@
 
 #include "converters.h"
 
-const struct v2c_converter *const v2c_converters[] = {
-  &v2c_converter_nginx,      &v2c_converter_apache,
-  &v2c_converter_postgresql, &v2c_converter_mysql,
-  &v2c_converter_redis,      &v2c_converter_tomcat,
-  &v2c_converter_php_fpm,    &v2c_converter_java,
-  &v2c_converter_python,     &v2c_converter_node,
-  &v2c_converter_cron,       &v2c_converter_timer,
-  &v2c_converter_systemd,    NULL,
-};
+/* One line per converter: v2c_converter_NAME, defined in its file. */
+#define CONVERTERS(X)                                                         \
+  X (nginx)                                                                   \
+  X (apache)                                                                  \
+  X (postgresql)                                                              \
+  X (mysql)                                                                   \
+  X (redis)                                                                   \
+  X (tomcat)                                                                  \
+  X (php_fpm)                                                                 \
+  X (java)                                                                    \
+  X (python)                                                                  \
+  X (node)                                                                    \
+  X (cron)                                                                    \
+  X (timer)                                                                   \
+  X (systemd)
+
+#define DECLARE(n) extern const struct v2c_converter v2c_converter_##n;
+#define ENTRY(n) &v2c_converter_##n,
+
+CONVERTERS (DECLARE)
+
+const struct v2c_converter *const v2c_converters[]
+    = { CONVERTERS (ENTRY) NULL };
 
 /* Converters added at run time, before the table's. */
 static const struct v2c_converter *extra[V2C_CONVERTERS_EXTRA];
