@@ -71,6 +71,21 @@ const struct v2c_conv_advice v2c_conv_database_advice = {
   .moves_state = 1,
 };
 
+int
+v2c_conv_replace_database (struct v2c_conv_ctx *ctx, const char *image,
+                           const char *how, struct v2c_err *err)
+{
+  char advice[512];
+
+  snprintf (advice, sizeof advice,
+            "%s: a database is better run from a maintained image than "
+            "from the VM's files",
+            how);
+  if (ctx->replace_with (ctx, image, advice) == -1)
+    return v2c_set_error (err, 0, "out of memory");
+  return 0;
+}
+
 void
 v2c_conv_label (const char *in, char *out, size_t outlen, const char *fallback)
 {

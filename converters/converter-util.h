@@ -36,6 +36,11 @@ const char *v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp);
 /* What the report says of a database server (the postgresql, mysql
  * and redis converters). */
 extern const struct v2c_conv_advice v2c_conv_database_advice;
+/* ctx->replace_with for a database server: the image, how its data
+ * moves ("the official ... image with the data moved by ...") and why.
+ * -1 with err when out of memory. */
+int v2c_conv_replace_database (struct v2c_conv_ctx *ctx, const char *image,
+                               const char *how, struct v2c_err *err);
 
 /* ---- editing a component (converters/converter-util.c); -1 only when out of
  * memory ---- */

@@ -150,8 +150,6 @@ const struct v2c_converter v2c_converter_cron = {
   .name = "cron",
   .aliases = NULL,
   .kind = V2C_KIND_CRONJOB,
-  .flags = 0,
-  .advice = NULL,
   .detect = detect,
   .contribute = contribute,
 };

@@ -97,14 +97,11 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             maria ? "mariadb" : "mysql", ver);
   snprintf (advice, sizeof advice,
             "the official %s image (or an operator such as %s) with the "
-            "data moved by %s and a restore: a database is better run from "
-            "a maintained image than from the VM's files",
+            "data moved by %s and a restore",
             maria ? "mariadb" : "mysql",
             maria ? "mariadb-operator" : "MySQL Operator for Kubernetes",
             maria ? "mariadb-dump" : "mysqldump");
-  if (ctx->replace_with (ctx, image, advice) == -1)
-    goto oom;
-  return 0;
+  return v2c_conv_replace_database (ctx, image, advice, err);
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
@@ -113,7 +110,6 @@ const struct v2c_converter v2c_converter_mysql = {
   .name = "mysql",
   .aliases = aliases,
   .kind = V2C_KIND_STATEFULSET,
-  .flags = 0,
   .advice = &v2c_conv_database_advice,
   .detect = detect,
   .contribute = contribute,

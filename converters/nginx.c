@@ -146,7 +146,6 @@ const struct v2c_converter v2c_converter_nginx = {
   .aliases = aliases,
   .kind = V2C_KIND_AUTO,
   .flags = V2C_CONV_HTTP | V2C_CONV_PROXY,
-  .advice = NULL,
   .detect = detect,
   .contribute = contribute,
 };

@@ -82,8 +82,6 @@ const struct v2c_converter v2c_converter_php_fpm = {
   .name = "php-fpm",
   .aliases = aliases,
   .kind = V2C_KIND_AUTO,
-  .flags = 0,
-  .advice = NULL,
   .detect = detect,
   .contribute = contribute,
 };

@@ -171,12 +171,9 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             "the official postgres image (or an operator such as "
             "CloudNativePG, which adds backups and failover) with the data "
             "moved by pg_dumpall and psql (or pg_basebackup for the same "
-            "major version, %s): a database is better run from a maintained "
-            "image than from the VM's files",
+            "major version, %s)",
             ver);
-  if (ctx->replace_with (ctx, image, advice) == -1)
-    goto oom;
-  return 0;
+  return v2c_conv_replace_database (ctx, image, advice, err);
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
@@ -185,7 +182,6 @@ const struct v2c_converter v2c_converter_postgresql = {
   .name = "postgresql",
   .aliases = aliases,
   .kind = V2C_KIND_STATEFULSET,
-  .flags = 0,
   .advice = &v2c_conv_database_advice,
   .detect = detect,
   .contribute = contribute,

@@ -31,8 +31,6 @@ const struct v2c_converter v2c_converter_python = {
   .name = "python",
   .aliases = NULL,
   .kind = V2C_KIND_AUTO,
-  .flags = 0,
-  .advice = NULL,
   .detect = detect,
   .contribute = v2c_conv_runtime_contribute,
 };

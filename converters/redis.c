@@ -109,7 +109,6 @@ const struct v2c_converter v2c_converter_redis = {
   .name = "redis",
   .aliases = aliases,
   .kind = V2C_KIND_STATEFULSET,
-  .flags = 0,
   .advice = &v2c_conv_database_advice,
   .detect = detect,
   .contribute = contribute,

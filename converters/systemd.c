@@ -71,7 +71,6 @@ const struct v2c_converter v2c_converter_systemd = {
   .name = "systemd",
   .aliases = NULL,
   .kind = V2C_KIND_AUTO,
-  .flags = 0,
   .advice = &advice,
   .detect = detect,
   .contribute = contribute,

@@ -121,7 +121,6 @@ const struct v2c_converter v2c_converter_tomcat = {
   .aliases = aliases,
   .kind = V2C_KIND_AUTO,
   .flags = V2C_CONV_HTTP,
-  .advice = NULL,
   .detect = detect,
   .contribute = contribute,
 };
