@@ -8,8 +8,10 @@
  * priority order) which converter owns it, builds a component with what
  * every workload has (user, environment, ports, data directories) and
  * lets the converter finish it: a command that runs in the foreground,
- * volumes for the paths it writes, probes, advice.  A converter may
- * instead drop the item, with a reason.  Not installed.
+ * volumes for the paths it writes, its workload kind, probes, a
+ * maintained image to use instead; the report asks the converter for
+ * its advice (lib/report-rules.c).  A converter may instead drop the
+ * item, with a reason.  HACKING.md says how to add one.  Not installed.
  */
 #ifndef V2C_CONVERTERS_H
 #define V2C_CONVERTERS_H
@@ -26,6 +28,10 @@ enum v2c_conv_src {
   V2C_CONV_TIMER,   /* inventory.timers[] (with the service it starts) */
   V2C_CONV_CRON,    /* inventory.cron[] */
 };
+
+/* Seconds before the first probe of a component, unless its converter
+ * says otherwise (readiness: half of it). */
+#define V2C_CONV_PROBE_DELAY 10
 
 /* The workload kind of a component. */
 enum v2c_conv_kind {
@@ -61,7 +67,8 @@ struct v2c_conv_ctx {
                      const char *source_path);
   /* Its liveness and readiness probes: an httpGet of http_path, or a
    * TCP connection when it is NULL; on port (0: its first TCP port),
-   * after delay seconds (0: the default, 10). */
+   * after delay seconds (0: V2C_CONV_PROBE_DELAY).  Without a call:
+   * TCP on its first TCP port. */
   void (*set_probe) (struct v2c_conv_ctx *ctx, const char *http_path, int port,
                      int delay);
   /* A maintained image that does its job, and why.  -1 when out of

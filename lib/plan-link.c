@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Finishing the components of a plan and tying them together: the
- * workload kind, port names, file volumes and probes of each, the VM's
+ * workload kind and probes its converter stated (or the generic
+ * defaults), port names and file volumes of each, the VM's
  * CPU and memory shared among them, what each depends on, and which is
  * the main one.
  */
@@ -120,7 +121,8 @@ plan_finish_component (struct plan_ctx *c, struct comp *k)
   }
 
   if (!cron && probe_port > 0) {
-    int delay = k->said.initial_delay > 0 ? k->said.initial_delay : 10;
+    int delay = k->said.initial_delay > 0 ? k->said.initial_delay
+                                          : V2C_CONV_PROBE_DELAY;
     plan_set (c, o, "probes",
               json_pack ("{s:o, s:o}", "liveness",
                          probe (k->said.http_path, probe_port, delay),

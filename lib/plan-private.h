@@ -11,7 +11,8 @@
  *   lib/plan-service.c  the generic component of a service or cron job
  *                       (user, environment, files, ports, volumes)
  *   lib/plan-link.c     finishing components and tying them together
- *                       (kinds, probes, resources, depends_on, main)
+ *                       (the kinds and probes their converters state,
+ *                       resources, depends_on, main)
  *   lib/plan-rules.c    the fixed rules: plumbing services to drop,
  *                       image layers and excludes, architectures, ports
  *   lib/plan-check.c    v2c_plan_check, the validator
