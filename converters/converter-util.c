@@ -34,6 +34,17 @@ v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
   return ctx->set_user (ctx->data, comp, user, err);
 }
 
+int
+v2c_conv_own_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
+                   struct v2c_err *err)
+{
+  const char *now = json_string_value (json_object_get (comp, "user"));
+
+  if (now && strcmp (now, "root") != 0)
+    return 0;
+  return v2c_conv_set_user (ctx, comp, user, err);
+}
+
 const char *
 v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp)
 {
@@ -302,6 +313,32 @@ v2c_conv_add_port (json_t *comp, int port, const char *proto, const char *name)
   p = json_pack ("{s:i, s:s, s:s?}", "port", port, "protocol", proto, "name",
                  name);
   return add (a, p);
+}
+
+size_t
+v2c_conv_port_count (const json_t *comp)
+{
+  return json_array_size (json_object_get (comp, "ports"));
+}
+
+int
+v2c_conv_set_schedule (json_t *comp, const char *schedule)
+{
+  return json_object_set_new (comp, "schedule", json_string (schedule));
+}
+
+const char *
+v2c_conv_env (const json_t *comp, const char *key)
+{
+  return json_string_value (
+      json_object_get (json_object_get (comp, "env"), key));
+}
+
+int
+v2c_conv_set_env (json_t *comp, const char *key, const char *value)
+{
+  return json_object_set_new (json_object_get (comp, "env"), key,
+                              json_string (value));
 }
 
 int

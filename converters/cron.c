@@ -133,7 +133,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               schedule ? schedule : "(none)", why);
     return 0;
   }
-  if (json_object_set_new (out->comp, "schedule", json_string (sched)) == -1)
+  if (v2c_conv_set_schedule (out->comp, sched) == -1)
     return v2c_set_error (err, 0, "out of memory");
   out->talks_to = talks_to (in->exe);
   if (out->talks_to && in->argc > 0 && v2c_conv_option (in, "-h") == NULL

@@ -45,7 +45,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               || v2c_conv_has_package (in->inv, maria_pkg);
   int server
       = strcmp (in->exe, "mysqld") == 0 || strcmp (in->exe, "mariadbd") == 0;
-  const char *words[2], *d, *pvc, *user, *conf;
+  const char *words[2], *d, *pvc, *conf;
   char ver[16], image[96], advice[400], datadir[600];
 
   if (!(server && (in->type == NULL || strcmp (in->type, "forking") != 0))) {
@@ -66,9 +66,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     if (d == NULL || d[0] != '/' || strchr (d, '$'))
       d = pvc ? pvc : "/var/lib/mysql";
   }
-  user = json_string_value (json_object_get (out->comp, "user"));
-  if ((user == NULL || strcmp (user, "root") == 0)
-      && v2c_conv_set_user (ctx, out->comp, "mysql", err) == -1)
+  if (v2c_conv_own_user (ctx, out->comp, "mysql", err) == -1)
     return -1;
   conf = v2c_conv_option (in, "--defaults-file");
   if (conf == NULL || conf[0] != '/')
@@ -84,7 +82,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/var/log/mysql", 1) == -1
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     goto oom;
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 3306, "tcp", "mysql") == -1)
     goto oom;
   out->write_known = 1;

@@ -67,7 +67,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/run/php", 1) == -1
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     return v2c_set_error (err, 0, "out of memory");
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0)
+  if (v2c_conv_port_count (out->comp) == 0)
     v2c_conv_note (ctx,
                    "'%s' listens on a UNIX socket only: set 'listen = 9000' "
                    "in its pool so the web server's pod can reach it, or "

@@ -62,7 +62,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
 {
   char ver[16] = "", name[128] = "", bin[512], data[640], conf[640];
   char opt[700], image[96], advice[400], etc[600];
-  const char *words[5], *pvc, *d = NULL, *user;
+  const char *words[5], *pvc, *d = NULL;
   size_t i;
   int keep = 0;
 
@@ -133,16 +133,14 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
         goto oom;
     }
   }
-  user = json_string_value (json_object_get (out->comp, "user"));
-  if ((user == NULL || strcmp (user, "root") == 0)
-      && v2c_conv_set_user (ctx, out->comp, "postgres", err) == -1)
+  if (v2c_conv_own_user (ctx, out->comp, "postgres", err) == -1)
     return -1;
   if (d && d[0] == '/') {
     if (ctx->add_volume (ctx, d, "pvc", "1Gi", NULL) == -1
         || v2c_conv_write_path (out->comp, d, 0) == -1)
       goto oom;
   }
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 5432, "tcp", "postgresql") == -1)
     goto oom;
   if (v2c_conv_write_path (out->comp, "/run/postgresql", 1) == -1

@@ -36,7 +36,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             struct v2c_conv_out *out, struct v2c_err *err)
 {
   static const char *const pk[] = { "redis-server", "redis", NULL };
-  const char **words, *conf = NULL, *user, *d;
+  const char **words, *conf = NULL, *d;
   char ver[16], image[96];
   size_t i, n = 0;
   int server = strcmp (in->exe, "redis-server") == 0;
@@ -69,9 +69,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   words = NULL;
   if (conf && v2c_conv_config_file (out->comp, conf) == -1)
     goto oom;
-  user = json_string_value (json_object_get (out->comp, "user"));
-  if ((user == NULL || strcmp (user, "root") == 0)
-      && v2c_conv_set_user (ctx, out->comp, "redis", err) == -1)
+  if (v2c_conv_own_user (ctx, out->comp, "redis", err) == -1)
     return -1;
   d = v2c_conv_pvc (out->comp);
   if (d == NULL) {
@@ -83,7 +81,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/run/redis", 1) == -1
       || v2c_conv_write_path (out->comp, "/var/log/redis", 1) == -1)
     goto oom;
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 6379, "tcp", "redis") == -1)
     goto oom;
   out->write_known = 1;

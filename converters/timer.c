@@ -66,7 +66,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     }
     memcpy (sched, one, sizeof sched);
   }
-  if (json_object_set_new (out->comp, "schedule", json_string (sched)) == -1)
+  if (v2c_conv_set_schedule (out->comp, sched) == -1)
     return v2c_set_error (err, 0, "out of memory");
   out->write_known = 0;
   return 0;

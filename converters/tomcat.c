@@ -43,8 +43,7 @@ detect (const struct v2c_conv_in *in)
 static const char *
 env (const json_t *comp, const char *key)
 {
-  const char *v = json_string_value (
-      json_object_get (json_object_get (comp, "env"), key));
+  const char *v = v2c_conv_env (comp, key);
 
   return v && v[0] == '/' && strchr (v, '$') == NULL ? v : NULL;
 }
@@ -56,7 +55,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   char home[512], base[512], script[600], path[640];
   const char *h = env (out->comp, "CATALINA_HOME");
   const char *b = env (out->comp, "CATALINA_BASE"), *words[2];
-  json_t *envo = json_object_get (out->comp, "env");
   static const char *const dirs[] = { "logs", "temp", "work" };
   size_t i;
   int script_exe = strcmp (in->exe, "catalina.sh") == 0
@@ -89,12 +87,9 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     if (v2c_conv_set_command (out->comp, words, 2) == -1)
       goto oom;
   }
-  if ((h == NULL
-       && json_object_set_new (envo, "CATALINA_HOME", json_string (home))
-              == -1)
+  if ((h == NULL && v2c_conv_set_env (out->comp, "CATALINA_HOME", home) == -1)
       || (b == NULL
-          && json_object_set_new (envo, "CATALINA_BASE", json_string (base))
-                 == -1))
+          && v2c_conv_set_env (out->comp, "CATALINA_BASE", base) == -1))
     goto oom;
   for (i = 0; i < 3; i++) {
     snprintf (path, sizeof path, "%s/%s", base, dirs[i]);
@@ -105,7 +100,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   if (v2c_conv_config_file (out->comp, path) == -1
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     goto oom;
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 8080, "tcp", "http") == -1)
     goto oom;
   out->write_known = 1;
