@@ -345,6 +345,8 @@ mutate (json_t *root, const char *path, const char *value)
     json_object_del (p, last);
 }
 
+/* Broken plans v2c_plan_check refuses, and inventories no plan can be
+ * made of ("inventory: ..."): the message names the place. */
 static void
 test_broken (json_t *inv)
 {
@@ -474,6 +476,27 @@ test_broken (json_t *inv)
       "plan: main_component: expected a string or null" },
     { "dropped/0/reason", NULL, "plan: dropped[0].reason: missing" },
     { "notes", "{}", "plan: notes: expected an array" },
+    { "schema", "\"v2c.plan/1\"",
+      "inventory: schema: 'v2c.plan/1' is not 'v2c.inventory/1'" },
+    { "os", "null", "inventory: os: null: the guest was not inspected" },
+    { "os/arch", "\"vax\"", "inventory: os.arch: unknown architecture 'vax'" },
+    { "name", "7", "inventory: name: expected a string" },
+    { "services/1/exec_start", "7",
+      "inventory: services[1].exec_start: expected a string or null" },
+    { "services/1/environment/PORT", "8080",
+      "inventory: services[1].environment.PORT: expected a string or null" },
+    { "services/1/working_directory", "\"opt/app\"",
+      "inventory: services[1].working_directory: must be an absolute path" },
+    { "services/2/kind", "\"upstart\"",
+      "inventory: services[2].kind: 'upstart' is not systemd or sysv" },
+    { "services/0", "[]", "inventory: services[0]: expected an object" },
+    { "data_dirs/0/path", "\"/var/lib/../x\"",
+      "inventory: data_dirs[0].path: has a '..' component" },
+    { "secrets/3/path", "null",
+      "inventory: secrets[3].path: expected a string" },
+    { "users/11/uid", "-1", "inventory: users[11].uid: -1 is out of range" },
+    { "ports/3/protocol", "\"icmp\"",
+      "inventory: ports[3].protocol: 'icmp' is not tcp, udp or sctp" },
   };
   struct v2c_err err = { 0, "" };
   json_t *good = v2c_plan_build (inv, NULL, &err), *bad, *big;
@@ -483,16 +506,24 @@ test_broken (json_t *inv)
   if (good == NULL)
     return;
   for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-    bad = json_deep_copy (good);
+    const char *value = t[i].value ? t[i].value : "(removed)";
+    int is_plan = strncmp (t[i].want, "plan: ", 6) == 0;
+    json_t *out = NULL;
+    int rc;
+    bad = json_deep_copy (is_plan ? good : inv);
     mutate (bad, t[i].path, t[i].value);
     err.msg[0] = '\0';
-    CHECK (v2c_plan_check (bad, &err) == -1, "%s = %s accepted", t[i].path,
-           t[i].value ? t[i].value : "(removed)");
+    if (is_plan)
+      rc = v2c_plan_check (bad, &err);
+    else
+      rc = (out = v2c_plan_build (bad, NULL, &err)) ? 0 : -1;
+    CHECK (rc == -1, "%s = %s accepted", t[i].path, value);
     CHECK (strncmp (err.msg, t[i].want, strlen (t[i].want)) == 0,
-           "%s = %s: message '%s', expected '%s...'", t[i].path,
-           t[i].value ? t[i].value : "(removed)", err.msg, t[i].want);
-    CHECK (v2c_plan_image_config (bad, &err) == NULL,
+           "%s = %s: message '%s', expected '%s...'", t[i].path, value,
+           err.msg, t[i].want);
+    CHECK (!is_plan || v2c_plan_image_config (bad, &err) == NULL,
            "image config of a broken plan (%s)", t[i].path);
+    json_decref (out);
     json_decref (bad);
   }
 
@@ -511,6 +542,11 @@ test_broken (json_t *inv)
   CHECK (v2c_plan_check (bad, &err) == -1
              && strcmp (err.msg, "plan: not a JSON object") == 0,
          "a string as plan: %s", err.msg);
+  json_decref (bad);
+  bad = json_integer (1);
+  CHECK (v2c_plan_build (bad, NULL, &err) == NULL
+             && strcmp (err.msg, "inventory: not a JSON object") == 0,
+         "inventory 1: %s", err.msg);
   json_decref (bad);
   json_decref (good);
 }
@@ -621,57 +657,6 @@ test_commands (json_t *inv)
   }
 }
 
-/* Inventories the plan can't be made of: the message names the place. */
-static void
-test_bad_inventory (json_t *inv)
-{
-  static const struct {
-    const char *path, *value, *want;
-  } t[] = {
-    { "schema", "\"v2c.plan/1\"",
-      "inventory: schema: 'v2c.plan/1' is not 'v2c.inventory/1'" },
-    { "os", "null", "inventory: os: null: the guest was not inspected" },
-    { "os/arch", "\"vax\"", "inventory: os.arch: unknown architecture 'vax'" },
-    { "name", "7", "inventory: name: expected a string" },
-    { "services/1/exec_start", "7",
-      "inventory: services[1].exec_start: expected a string or null" },
-    { "services/1/environment/PORT", "8080",
-      "inventory: services[1].environment.PORT: expected a string or null" },
-    { "services/1/working_directory", "\"opt/app\"",
-      "inventory: services[1].working_directory: must be an absolute path" },
-    { "services/2/kind", "\"upstart\"",
-      "inventory: services[2].kind: 'upstart' is not systemd or sysv" },
-    { "services/0", "[]", "inventory: services[0]: expected an object" },
-    { "data_dirs/0/path", "\"/var/lib/../x\"",
-      "inventory: data_dirs[0].path: has a '..' component" },
-    { "secrets/3/path", "null",
-      "inventory: secrets[3].path: expected a string" },
-    { "users/11/uid", "-1", "inventory: users[11].uid: -1 is out of range" },
-    { "ports/3/protocol", "\"icmp\"",
-      "inventory: ports[3].protocol: 'icmp' is not tcp, udp or sctp" },
-  };
-  struct v2c_err err = { 0, "" };
-  json_t *bad;
-  size_t i;
-
-  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-    bad = json_deep_copy (inv);
-    mutate (bad, t[i].path, t[i].value);
-    err.msg[0] = '\0';
-    CHECK (v2c_plan_build (bad, NULL, &err) == NULL,
-           "inventory %s = %s accepted", t[i].path, t[i].value);
-    CHECK (strncmp (err.msg, t[i].want, strlen (t[i].want)) == 0,
-           "inventory %s = %s: message '%s', expected '%s...'", t[i].path,
-           t[i].value, err.msg, t[i].want);
-    json_decref (bad);
-  }
-  bad = json_integer (1);
-  CHECK (v2c_plan_build (bad, NULL, &err) == NULL
-             && strcmp (err.msg, "inventory: not a JSON object") == 0,
-         "inventory 1: %s", err.msg);
-  json_decref (bad);
-}
-
 int
 main (void)
 {
@@ -681,7 +666,6 @@ main (void)
   test_broken (inv);
   test_patterns ();
   test_commands (inv);
-  test_bad_inventory (inv);
   json_decref (inv);
   if (failures) {
     fprintf (stderr, "%d check(s) failed\n", failures);
