@@ -3,11 +3,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The fitness rules of the report, as data: one row per condition,
- * rows sharing an id fire as one rule.  The rules on a kind of workload
- * (a database, a daemon nobody knows) are its converter's
- * (converters/); one row here says where they stand among the others.  The
- * verdict is the worst severity that fired (docs/v2c-report.1 has the scale);
- * the score takes a fixed weight per fired rule off 100.
+ * rows sharing an id fire as one rule.  The rules on a kind of
+ * workload (a database, a daemon nobody knows) are its converter's
+ * (converters/): one row here says where they stand among the others.
+ * The verdict is the worst severity that fired (docs/v2c-report.1 has
+ * the scale); the score takes a fixed weight per fired rule off 100.
  */
 #include <config.h>
 
