@@ -5,6 +5,13 @@
  * Apache httpd: Debian's apache2 runs through apache2ctl (it reads
  * /etc/apache2/envvars), Red Hat's httpd directly; both with
  * -DFOREGROUND.  Logs, run and lock directories get scratch space.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory).  Read at inspection by v2c_conf_apache
+ * (lib/inspect-conf-web.c): Listen ports and ProxyPass targets.  Ports
+ * without a well-known name are "http"; it depends on what listens at
+ * its proxy targets; probes: GET / on its first TCP port.  No report
+ * rule of its own.
  */
 #include <config.h>
 
@@ -37,7 +44,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
                || v2c_conv_has_package (in->inv, debian_pkg);
   int ok;
 
-  (void) ctx;
   if (debian) {
     words[0] = "/usr/sbin/apache2ctl";
     words[1] = "-DFOREGROUND";
@@ -64,9 +70,15 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   if (!ok)
     return v2c_set_error (err, 0, "out of memory");
   out->write_known = 1;
-  out->http_path = "/";
+  ctx->set_probe (ctx, "/", 0, 0);
   return 0;
 }
 
-const struct v2c_converter v2c_converter_apache
-    = { "apache", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_apache = {
+  .name = "apache",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .flags = V2C_CONV_HTTP | V2C_CONV_PROXY,
+  .detect = detect,
+  .contribute = contribute,
+};

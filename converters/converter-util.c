@@ -2,8 +2,9 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Editing a plan component: the helpers every converter uses; and the
- * calls through the planner's context.
+ * Editing a plan component: the helpers every converter uses; the
+ * calls through the planner's context; and the generic defaults a
+ * converter may override (its kind, the report's advice on state).
  */
 #include <config.h>
 
@@ -31,6 +32,69 @@ v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
                    struct v2c_err *err)
 {
   return ctx->set_user (ctx->data, comp, user, err);
+}
+
+int
+v2c_conv_own_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
+                   struct v2c_err *err)
+{
+  const char *now = json_string_value (json_object_get (comp, "user"));
+
+  if (now && strcmp (now, "root") != 0)
+    return 0;
+  return v2c_conv_set_user (ctx, comp, user, err);
+}
+
+const char *
+v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp)
+{
+  switch (kind) {
+  case V2C_KIND_DEPLOYMENT:
+    return "Deployment";
+  case V2C_KIND_STATEFULSET:
+    return "StatefulSet";
+  case V2C_KIND_CRONJOB:
+    return "CronJob";
+  case V2C_KIND_AUTO:
+  default:
+    return v2c_conv_pvc (comp) ? "StatefulSet" : "Deployment";
+  }
+}
+
+const struct v2c_conv_advice v2c_conv_stateful_advice = {
+  .id = "stateful-service",
+  .severity = V2C_CONV_LOW,
+  .title = "service with state on disk",
+  .text = "its data directory becomes a persistent volume: copy it in "
+          "(rsync into the PVC) during the cut-over, and back it up like "
+          "the VM's disk",
+  .why = "StatefulSet with a persistent volume",
+};
+
+const struct v2c_conv_advice v2c_conv_database_advice = {
+  .id = "database-in-container",
+  .severity = V2C_CONV_MEDIUM,
+  .title = "database server",
+  .text = "prefer a managed database or an operator; otherwise run it as "
+          "a StatefulSet with a tested backup, and move the data with the "
+          "database's own dump and restore",
+  .with_converter = 1,
+  .moves_state = 1,
+};
+
+int
+v2c_conv_replace_database (struct v2c_conv_ctx *ctx, const char *image,
+                           const char *how, struct v2c_err *err)
+{
+  char advice[512];
+
+  snprintf (advice, sizeof advice,
+            "%s: a database is better run from a maintained image than "
+            "from the VM's files",
+            how);
+  if (ctx->replace_with (ctx, image, advice) == -1)
+    return v2c_set_error (err, 0, "out of memory");
+  return 0;
 }
 
 void
@@ -249,6 +313,32 @@ v2c_conv_add_port (json_t *comp, int port, const char *proto, const char *name)
   p = json_pack ("{s:i, s:s, s:s?}", "port", port, "protocol", proto, "name",
                  name);
   return add (a, p);
+}
+
+size_t
+v2c_conv_port_count (const json_t *comp)
+{
+  return json_array_size (json_object_get (comp, "ports"));
+}
+
+int
+v2c_conv_set_schedule (json_t *comp, const char *schedule)
+{
+  return json_object_set_new (comp, "schedule", json_string (schedule));
+}
+
+const char *
+v2c_conv_env (const json_t *comp, const char *key)
+{
+  return json_string_value (
+      json_object_get (json_object_get (comp, "env"), key));
+}
+
+int
+v2c_conv_set_env (json_t *comp, const char *key, const char *value)
+{
+  return json_object_set_new (json_object_get (comp, "env"), key,
+                              json_string (value));
 }
 
 int

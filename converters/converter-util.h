@@ -26,6 +26,25 @@ void v2c_conv_note (struct v2c_conv_ctx *ctx, const char *fmt, ...)
  * inventory's users are malformed. */
 int v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp,
                        const char *user, struct v2c_err *err);
+/* The same with the workload's own user (postgres, mysql, ...), unless
+ * the unit names one other than root. */
+int v2c_conv_own_user (struct v2c_conv_ctx *ctx, json_t *comp,
+                       const char *user, struct v2c_err *err);
+
+/* ---- the generic defaults (converters/converter-util.c) ---- */
+
+/* The name of a component's kind ("Deployment", ...): V2C_KIND_AUTO,
+ * the generic default, is a StatefulSet when one of its volumes is a
+ * pvc, else a Deployment. */
+const char *v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp);
+/* What the report says of a database server (the postgresql, mysql
+ * and redis converters). */
+extern const struct v2c_conv_advice v2c_conv_database_advice;
+/* ctx->replace_with for a database server: the image, how its data
+ * moves ("the official ... image with the data moved by ...") and why.
+ * -1 with err when out of memory. */
+int v2c_conv_replace_database (struct v2c_conv_ctx *ctx, const char *image,
+                               const char *how, struct v2c_err *err);
 
 /* ---- editing a component (converters/converter-util.c); -1 only when out of
  * memory ---- */
@@ -57,6 +76,14 @@ int v2c_conv_write_path (json_t *comp, const char *path, int scratch);
 int v2c_conv_config_file (json_t *comp, const char *path);
 int v2c_conv_add_port (json_t *comp, int port, const char *proto,
                        const char *name);
+/* How many ports the component has (the unit's and the inventory's). */
+size_t v2c_conv_port_count (const json_t *comp);
+/* A CronJob's schedule (5 cron fields). */
+int v2c_conv_set_schedule (json_t *comp, const char *schedule);
+/* The value of an environment variable of the component, or NULL; and
+ * setting one. */
+const char *v2c_conv_env (const json_t *comp, const char *key);
+int v2c_conv_set_env (json_t *comp, const char *key, const char *value);
 int v2c_conv_replace_with (json_t *comp, const char *image,
                            const char *advice);
 /* The value of an option of argv ("-D DIR", "-DDIR" or "--opt=VALUE"

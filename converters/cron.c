@@ -7,6 +7,9 @@
  * housekeeping (run-parts of the cron.* directories, anacron, e2scrub,
  * dpkg, apt, man-db, logrotate, ...) has no place in a container and is
  * dropped.
+ *
+ * Kind: a CronJob (no probes).  The crontabs are read at inspection by
+ * lib/inspect-cron.c.  No report rule of its own.
  */
 #include <config.h>
 
@@ -130,7 +133,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               schedule ? schedule : "(none)", why);
     return 0;
   }
-  if (json_object_set_new (out->comp, "schedule", json_string (sched)) == -1)
+  if (v2c_conv_set_schedule (out->comp, sched) == -1)
     return v2c_set_error (err, 0, "out of memory");
   out->talks_to = talks_to (in->exe);
   if (out->talks_to && in->argc > 0 && v2c_conv_option (in, "-h") == NULL
@@ -143,5 +146,10 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   return 0;
 }
 
-const struct v2c_converter v2c_converter_cron
-    = { "cron", NULL, detect, contribute };
+const struct v2c_converter v2c_converter_cron = {
+  .name = "cron",
+  .aliases = NULL,
+  .kind = V2C_KIND_CRONJOB,
+  .detect = detect,
+  .contribute = contribute,
+};

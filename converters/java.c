@@ -6,6 +6,9 @@
  * converter):
  * the unit's command, which already runs in the foreground, with a
  * scratch /tmp.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); probes: TCP on its first port.  No report rule of its own.
  */
 #include <config.h>
 
@@ -26,5 +29,10 @@ detect (const struct v2c_conv_in *in)
   return 0;
 }
 
-const struct v2c_converter v2c_converter_java
-    = { "java", NULL, detect, v2c_conv_runtime_contribute };
+const struct v2c_converter v2c_converter_java = {
+  .name = "java",
+  .aliases = NULL,
+  .kind = V2C_KIND_AUTO,
+  .detect = detect,
+  .contribute = v2c_conv_runtime_contribute,
+};

@@ -5,6 +5,12 @@
  * MySQL and MariaDB: mysqld (mariadbd) in the foreground as user mysql
  * on its data directory.  A unit that already runs the server keeps its
  * command; mysqld_safe and SysV scripts are replaced by the server.
+ *
+ * Kind: a StatefulSet.  Read at inspection by v2c_conf_mysql
+ * (lib/inspect-conf-db.c): port and datadir; 3306 and /var/lib/mysql
+ * when unknown.  Probes: TCP after 30 s.  Replaced by the official
+ * mysql or mariadb image; report rule database-in-container
+ * (v2c_conv_database_advice).
  */
 #include <config.h>
 
@@ -39,7 +45,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               || v2c_conv_has_package (in->inv, maria_pkg);
   int server
       = strcmp (in->exe, "mysqld") == 0 || strcmp (in->exe, "mariadbd") == 0;
-  const char *words[2], *d, *pvc, *user, *conf;
+  const char *words[2], *d, *pvc, *conf;
   char ver[16], image[96], advice[400], datadir[600];
 
   if (!(server && (in->type == NULL || strcmp (in->type, "forking") != 0))) {
@@ -60,9 +66,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     if (d == NULL || d[0] != '/' || strchr (d, '$'))
       d = pvc ? pvc : "/var/lib/mysql";
   }
-  user = json_string_value (json_object_get (out->comp, "user"));
-  if ((user == NULL || strcmp (user, "root") == 0)
-      && v2c_conv_set_user (ctx, out->comp, "mysql", err) == -1)
+  if (v2c_conv_own_user (ctx, out->comp, "mysql", err) == -1)
     return -1;
   conf = v2c_conv_option (in, "--defaults-file");
   if (conf == NULL || conf[0] != '/')
@@ -72,18 +76,18 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
                ? "/etc/mysql/my.cnf"
                : "/etc/my.cnf";
   if (v2c_conv_config_file (out->comp, conf) == -1
-      || v2c_conv_add_volume (out->comp, d, "pvc", "1Gi", NULL) == -1
+      || ctx->add_volume (ctx, d, "pvc", "1Gi", NULL) == -1
       || v2c_conv_write_path (out->comp, d, 0) == -1
       || v2c_conv_write_path (out->comp, "/run/mysqld", 1) == -1
       || v2c_conv_write_path (out->comp, "/var/log/mysql", 1) == -1
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     goto oom;
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 3306, "tcp", "mysql") == -1)
     goto oom;
   out->write_known = 1;
   out->weight = 2;
-  out->initial_delay = 30;
+  ctx->set_probe (ctx, NULL, 0, 30);
   if (!v2c_conv_package_version (in->inv, maria ? maria_pkg : mysql_pkg, 2,
                                  ver, sizeof ver))
     snprintf (ver, sizeof ver, "latest");
@@ -91,17 +95,20 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             maria ? "mariadb" : "mysql", ver);
   snprintf (advice, sizeof advice,
             "the official %s image (or an operator such as %s) with the "
-            "data moved by %s and a restore: a database is better run from "
-            "a maintained image than from the VM's files",
+            "data moved by %s and a restore",
             maria ? "mariadb" : "mysql",
             maria ? "mariadb-operator" : "MySQL Operator for Kubernetes",
             maria ? "mariadb-dump" : "mysqldump");
-  if (v2c_conv_replace_with (out->comp, image, advice) == -1)
-    goto oom;
-  return 0;
+  return v2c_conv_replace_database (ctx, image, advice, err);
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_mysql
-    = { "mysql", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_mysql = {
+  .name = "mysql",
+  .aliases = aliases,
+  .kind = V2C_KIND_STATEFULSET,
+  .advice = &v2c_conv_database_advice,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -8,6 +8,13 @@
  * and the pid file get scratch space too.  When nothing on the VM
  * speaks FastCGI or uWSGI to it, nginx only serves files or proxies and
  * the official image fits.
+ *
+ * Kind: the generic default (a Deployment; a StatefulSet only when the
+ * inventory gives it a data directory besides /var/lib/nginx).  Read at
+ * inspection by v2c_conf_nginx (lib/inspect-conf-web.c): its listen
+ * ports and proxy_pass targets.  Ports without a well-known name are
+ * "http"; it depends on what listens at its proxy targets; probes: GET
+ * / on its first TCP port.  No report rule of its own.
  */
 #include <config.h>
 
@@ -76,7 +83,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   json_t *pt;
   int status = -1;
 
-  (void) ctx;
   words[n++]
       = strcmp (in->exe, "nginx") == 0 ? in->argv[0] : "/usr/sbin/nginx";
   conf = v2c_conv_option (in, "-c");
@@ -107,7 +113,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/run", 1) == -1)
     goto oom;
   out->write_known = 1;
-  out->http_path = "/";
+  ctx->set_probe (ctx, "/", 0, 0);
   if (!v2c_conv_has_package (in->inv, backends)) {
     pt = json_object_get (in->inv, "proxy_targets");
     snprintf (image, sizeof image, "docker.io/library/nginx:%s",
@@ -123,7 +129,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               json_array_size (pt)
                   ? "; proxy targets on 127.0.0.1 become the Services' names"
                   : "");
-    if (v2c_conv_replace_with (out->comp, image, advice) == -1)
+    if (ctx->replace_with (ctx, image, advice) == -1)
       goto oom;
   }
   status = 0;
@@ -135,5 +141,11 @@ out:
   return status;
 }
 
-const struct v2c_converter v2c_converter_nginx
-    = { "nginx", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_nginx = {
+  .name = "nginx",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .flags = V2C_CONV_HTTP | V2C_CONV_PROXY,
+  .detect = detect,
+  .contribute = contribute,
+};

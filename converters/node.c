@@ -5,6 +5,9 @@
  * Node.js services (node, nodejs, npm start, pm2-runtime):
  * the unit's command, which already runs in the foreground, with a
  * scratch /tmp.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); probes: TCP on its first port.  No report rule of its own.
  */
 #include <config.h>
 
@@ -21,5 +24,10 @@ detect (const struct v2c_conv_in *in)
   return v2c_conv_service_named (in, NULL, exes);
 }
 
-const struct v2c_converter v2c_converter_node
-    = { "node", NULL, detect, v2c_conv_runtime_contribute };
+const struct v2c_converter v2c_converter_node = {
+  .name = "node",
+  .aliases = NULL,
+  .kind = V2C_KIND_AUTO,
+  .detect = detect,
+  .contribute = v2c_conv_runtime_contribute,
+};

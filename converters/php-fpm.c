@@ -6,6 +6,10 @@
  * and the unit's --fpm-config.  Debian's pools listen on a socket in
  * /run/php, which a web server in another pod can't reach: the note
  * says so.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); its configuration is not parsed.  No report rule of its
+ * own.
  */
 #include <config.h>
 
@@ -63,7 +67,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/run/php", 1) == -1
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     return v2c_set_error (err, 0, "out of memory");
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0)
+  if (v2c_conv_port_count (out->comp) == 0)
     v2c_conv_note (ctx,
                    "'%s' listens on a UNIX socket only: set 'listen = 9000' "
                    "in its pool so the web server's pod can reach it, or "
@@ -74,5 +78,10 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   return 0;
 }
 
-const struct v2c_converter v2c_converter_php_fpm
-    = { "php-fpm", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_php_fpm = {
+  .name = "php-fpm",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -8,6 +8,12 @@
  * /etc/postgresql/VERSION/NAME; its postgresql.service only runs
  * /bin/true and is dropped.  pg_ctl start is replaced by the postgres
  * next to it; a unit that runs postgres or postmaster keeps its command.
+ *
+ * Kind: a StatefulSet (a Deployment when no data directory is known).
+ * Read at inspection by v2c_conf_postgresql (lib/inspect-conf-db.c):
+ * port and data_directory; 5432 when no port is known.  Probes: TCP
+ * after 30 s.  Replaced by the official postgres image; report rule
+ * database-in-container (v2c_conv_database_advice).
  */
 #include <config.h>
 
@@ -56,7 +62,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
 {
   char ver[16] = "", name[128] = "", bin[512], data[640], conf[640];
   char opt[700], image[96], advice[400], etc[600];
-  const char *words[5], *pvc, *d = NULL, *user;
+  const char *words[5], *pvc, *d = NULL;
   size_t i;
   int keep = 0;
 
@@ -127,16 +133,14 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
         goto oom;
     }
   }
-  user = json_string_value (json_object_get (out->comp, "user"));
-  if ((user == NULL || strcmp (user, "root") == 0)
-      && v2c_conv_set_user (ctx, out->comp, "postgres", err) == -1)
+  if (v2c_conv_own_user (ctx, out->comp, "postgres", err) == -1)
     return -1;
   if (d && d[0] == '/') {
-    if (v2c_conv_add_volume (out->comp, d, "pvc", "1Gi", NULL) == -1
+    if (ctx->add_volume (ctx, d, "pvc", "1Gi", NULL) == -1
         || v2c_conv_write_path (out->comp, d, 0) == -1)
       goto oom;
   }
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 5432, "tcp", "postgresql") == -1)
     goto oom;
   if (v2c_conv_write_path (out->comp, "/run/postgresql", 1) == -1
@@ -144,8 +148,11 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     goto oom;
   out->write_known = d != NULL;
+  /* no data directory: nothing to keep */
+  if (d == NULL)
+    ctx->set_kind (ctx, V2C_KIND_DEPLOYMENT);
   out->weight = 2;
-  out->initial_delay = 30;
+  ctx->set_probe (ctx, NULL, 0, 30);
   if (!ver[0]) {
     static const char *const pk[] = { "postgresql-server",
                                       "postgresql",
@@ -162,15 +169,18 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             "the official postgres image (or an operator such as "
             "CloudNativePG, which adds backups and failover) with the data "
             "moved by pg_dumpall and psql (or pg_basebackup for the same "
-            "major version, %s): a database is better run from a maintained "
-            "image than from the VM's files",
+            "major version, %s)",
             ver);
-  if (v2c_conv_replace_with (out->comp, image, advice) == -1)
-    goto oom;
-  return 0;
+  return v2c_conv_replace_database (ctx, image, advice, err);
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_postgresql
-    = { "postgresql", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_postgresql = {
+  .name = "postgresql",
+  .aliases = aliases,
+  .kind = V2C_KIND_STATEFULSET,
+  .advice = &v2c_conv_database_advice,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -5,6 +5,9 @@
  * Python services (python3 -m ..., gunicorn, uwsgi, uvicorn, celery):
  * the unit's command, which already runs in the foreground, with a
  * scratch /tmp.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); probes: TCP on its first port.  No report rule of its own.
  */
 #include <config.h>
 
@@ -24,5 +27,10 @@ detect (const struct v2c_conv_in *in)
   return v2c_conv_service_named (in, NULL, exes);
 }
 
-const struct v2c_converter v2c_converter_python
-    = { "python", NULL, detect, v2c_conv_runtime_contribute };
+const struct v2c_converter v2c_converter_python = {
+  .name = "python",
+  .aliases = NULL,
+  .kind = V2C_KIND_AUTO,
+  .detect = detect,
+  .contribute = v2c_conv_runtime_contribute,
+};

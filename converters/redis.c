@@ -5,6 +5,11 @@
  * Redis: redis-server on its configuration file with --daemonize no
  * and --supervised no (the unit's own values of both are dropped: there
  * is no systemd to notify), keeping its data directory.
+ *
+ * Kind: a StatefulSet.  Read at inspection by v2c_conf_redis
+ * (lib/inspect-conf-db.c): port and dir; 6379 and /var/lib/redis when
+ * unknown.  Probes: TCP.  Replaced by the official redis image; report
+ * rule database-in-container (v2c_conv_database_advice).
  */
 #include <config.h>
 
@@ -31,7 +36,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             struct v2c_conv_out *out, struct v2c_err *err)
 {
   static const char *const pk[] = { "redis-server", "redis", NULL };
-  const char **words, *conf = NULL, *user, *d;
+  const char **words, *conf = NULL, *d;
   char ver[16], image[96];
   size_t i, n = 0;
   int server = strcmp (in->exe, "redis-server") == 0;
@@ -64,21 +69,19 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   words = NULL;
   if (conf && v2c_conv_config_file (out->comp, conf) == -1)
     goto oom;
-  user = json_string_value (json_object_get (out->comp, "user"));
-  if ((user == NULL || strcmp (user, "root") == 0)
-      && v2c_conv_set_user (ctx, out->comp, "redis", err) == -1)
+  if (v2c_conv_own_user (ctx, out->comp, "redis", err) == -1)
     return -1;
   d = v2c_conv_pvc (out->comp);
   if (d == NULL) {
     d = "/var/lib/redis";
-    if (v2c_conv_add_volume (out->comp, d, "pvc", "1Gi", NULL) == -1)
+    if (ctx->add_volume (ctx, d, "pvc", "1Gi", NULL) == -1)
       goto oom;
   }
   if (v2c_conv_write_path (out->comp, d, 0) == -1
       || v2c_conv_write_path (out->comp, "/run/redis", 1) == -1
       || v2c_conv_write_path (out->comp, "/var/log/redis", 1) == -1)
     goto oom;
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 6379, "tcp", "redis") == -1)
     goto oom;
   out->write_known = 1;
@@ -87,8 +90,8 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             v2c_conv_package_version (in->inv, pk, 2, ver, sizeof ver)
                 ? ver
                 : "latest");
-  if (v2c_conv_replace_with (
-          out->comp, image,
+  if (ctx->replace_with (
+          ctx, image,
           "the official redis image with this redis.conf from a ConfigMap "
           "and the dump (dump.rdb or the append-only file) copied into its "
           "/data volume")
@@ -100,5 +103,11 @@ oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_redis
-    = { "redis", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_redis = {
+  .name = "redis",
+  .aliases = aliases,
+  .kind = V2C_KIND_STATEFULSET,
+  .advice = &v2c_conv_database_advice,
+  .detect = detect,
+  .contribute = contribute,
+};

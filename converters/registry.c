@@ -4,7 +4,9 @@
  *
  * The one table of converters, in priority order: the specific ones
  * first (a Tomcat is also a Java program), then the language runtimes,
- * then cron jobs and timers, and the generic systemd unit last.
+ * then cron jobs and timers, and the generic systemd unit last; and
+ * the converters a test or an embedding program adds at run time.
+ * Adding a workload kind: its file, and its line here.
  */
 #include <config.h>
 
@@ -12,34 +14,77 @@
 
 #include "converters.h"
 
-const struct v2c_converter *const v2c_converters[] = {
-  &v2c_converter_nginx,      &v2c_converter_apache,
-  &v2c_converter_postgresql, &v2c_converter_mysql,
-  &v2c_converter_redis,      &v2c_converter_tomcat,
-  &v2c_converter_php_fpm,    &v2c_converter_java,
-  &v2c_converter_python,     &v2c_converter_node,
-  &v2c_converter_cron,       &v2c_converter_timer,
-  &v2c_converter_systemd,    NULL,
-};
+/* One line per converter: v2c_converter_NAME, defined in its file. */
+#define CONVERTERS(X)                                                         \
+  X (nginx)                                                                   \
+  X (apache)                                                                  \
+  X (postgresql)                                                              \
+  X (mysql)                                                                   \
+  X (redis)                                                                   \
+  X (tomcat)                                                                  \
+  X (php_fpm)                                                                 \
+  X (java)                                                                    \
+  X (python)                                                                  \
+  X (node)                                                                    \
+  X (cron)                                                                    \
+  X (timer)                                                                   \
+  X (systemd)
+
+#define DECLARE(n) extern const struct v2c_converter v2c_converter_##n;
+#define ENTRY(n) &v2c_converter_##n,
+
+CONVERTERS (DECLARE)
+
+const struct v2c_converter *const v2c_converters[]
+    = { CONVERTERS (ENTRY) NULL };
+
+/* Converters added at run time, before the table's. */
+static const struct v2c_converter *extra[V2C_CONVERTERS_EXTRA];
+static size_t nextra;
+
+const struct v2c_converter *
+v2c_converter_at (size_t i)
+{
+  if (i < nextra)
+    return extra[i];
+  return v2c_converters[i - nextra];
+}
+
+int
+v2c_converter_register (const struct v2c_converter *conv)
+{
+  if (nextra == V2C_CONVERTERS_EXTRA || v2c_converter_named (conv->name))
+    return -1;
+  extra[nextra++] = conv;
+  return 0;
+}
+
+void
+v2c_converter_unregister_all (void)
+{
+  nextra = 0;
+}
 
 const struct v2c_converter *
 v2c_converter_for (const struct v2c_conv_in *in)
 {
+  const struct v2c_converter *conv;
   size_t i;
 
-  for (i = 0; v2c_converters[i]; i++)
-    if (v2c_converters[i]->detect (in))
-      return v2c_converters[i];
+  for (i = 0; (conv = v2c_converter_at (i)) != NULL; i++)
+    if (conv->detect (in))
+      return conv;
   return NULL;
 }
 
 const struct v2c_converter *
 v2c_converter_named (const char *name)
 {
+  const struct v2c_converter *conv;
   size_t i;
 
-  for (i = 0; v2c_converters[i]; i++)
-    if (strcmp (v2c_converters[i]->name, name) == 0)
-      return v2c_converters[i];
+  for (i = 0; (conv = v2c_converter_at (i)) != NULL; i++)
+    if (strcmp (conv->name, name) == 0)
+      return conv;
   return NULL;
 }

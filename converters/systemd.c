@@ -7,6 +7,10 @@
  * notify, idle, dbus); a oneshot unit has nothing to keep running and a
  * forking one (SysV scripts included) daemonizes in a way no generic
  * rule can undo, so both are dropped with the reason.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory); probes: TCP on its first port.  Report rule
+ * unknown-daemon: nobody knows what it does.
  */
 #include <config.h>
 
@@ -53,5 +57,21 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   return 0;
 }
 
-const struct v2c_converter v2c_converter_systemd
-    = { "systemd", NULL, detect, contribute };
+/* Nobody knows what the unit does: the report says so. */
+static const struct v2c_conv_advice advice = {
+  .id = "unknown-daemon",
+  .severity = V2C_CONV_LOW,
+  .title = "daemons no converter knows",
+  .text = "the generic converter copied the unit as it is: check the "
+          "command, its state, its logs and its health before trusting the "
+          "container",
+};
+
+const struct v2c_converter v2c_converter_systemd = {
+  .name = "systemd",
+  .aliases = NULL,
+  .kind = V2C_KIND_AUTO,
+  .advice = &advice,
+  .detect = detect,
+  .contribute = contribute,
+};

@@ -7,6 +7,9 @@
  * (OnBootSec=, OnUnitActiveSec=) and calendars cron can't express are
  * dropped with the reason; so is a forking service, whose job would
  * end as soon as it daemonizes.
+ *
+ * Kind: a CronJob (no probes).  Timers are read at inspection by
+ * lib/inspect-systemd*.c.  No report rule of its own.
  */
 #include <config.h>
 
@@ -63,11 +66,16 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     }
     memcpy (sched, one, sizeof sched);
   }
-  if (json_object_set_new (out->comp, "schedule", json_string (sched)) == -1)
+  if (v2c_conv_set_schedule (out->comp, sched) == -1)
     return v2c_set_error (err, 0, "out of memory");
   out->write_known = 0;
   return 0;
 }
 
-const struct v2c_converter v2c_converter_timer
-    = { "timer", NULL, detect, contribute };
+const struct v2c_converter v2c_converter_timer = {
+  .name = "timer",
+  .aliases = NULL,
+  .kind = V2C_KIND_CRONJOB,
+  .detect = detect,
+  .contribute = contribute,
+};

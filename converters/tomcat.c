@@ -7,6 +7,12 @@
  * /usr/share/tomcatN), with scratch logs, temp and work directories in
  * CATALINA_BASE.  A unit that already runs in the foreground (Debian's
  * tomcat-start.sh) keeps its command.
+ *
+ * Kind: the generic default (a Deployment, a StatefulSet with a data
+ * directory).  Read at inspection by v2c_conf_tomcat
+ * (lib/inspect-conf-web.c): the connectors' ports of server.xml;
+ * 8080 when none is known.  Ports without a well-known name are
+ * "http"; probes: GET / after 30 s.  No report rule of its own.
  */
 #include <config.h>
 
@@ -37,8 +43,7 @@ detect (const struct v2c_conv_in *in)
 static const char *
 env (const json_t *comp, const char *key)
 {
-  const char *v = json_string_value (
-      json_object_get (json_object_get (comp, "env"), key));
+  const char *v = v2c_conv_env (comp, key);
 
   return v && v[0] == '/' && strchr (v, '$') == NULL ? v : NULL;
 }
@@ -50,13 +55,11 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   char home[512], base[512], script[600], path[640];
   const char *h = env (out->comp, "CATALINA_HOME");
   const char *b = env (out->comp, "CATALINA_BASE"), *words[2];
-  json_t *envo = json_object_get (out->comp, "env");
   static const char *const dirs[] = { "logs", "temp", "work" };
   size_t i;
   int script_exe = strcmp (in->exe, "catalina.sh") == 0
                    || strcmp (in->exe, "startup.sh") == 0;
 
-  (void) ctx;
   if (h)
     snprintf (home, sizeof home, "%s", h);
   else if (script_exe && strchr (in->argv[0], '/')) {
@@ -84,12 +87,9 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     if (v2c_conv_set_command (out->comp, words, 2) == -1)
       goto oom;
   }
-  if ((h == NULL
-       && json_object_set_new (envo, "CATALINA_HOME", json_string (home))
-              == -1)
+  if ((h == NULL && v2c_conv_set_env (out->comp, "CATALINA_HOME", home) == -1)
       || (b == NULL
-          && json_object_set_new (envo, "CATALINA_BASE", json_string (base))
-                 == -1))
+          && v2c_conv_set_env (out->comp, "CATALINA_BASE", base) == -1))
     goto oom;
   for (i = 0; i < 3; i++) {
     snprintf (path, sizeof path, "%s/%s", base, dirs[i]);
@@ -100,16 +100,22 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   if (v2c_conv_config_file (out->comp, path) == -1
       || v2c_conv_write_path (out->comp, "/tmp", 1) == -1)
     goto oom;
-  if (json_array_size (json_object_get (out->comp, "ports")) == 0
+  if (v2c_conv_port_count (out->comp) == 0
       && v2c_conv_add_port (out->comp, 8080, "tcp", "http") == -1)
     goto oom;
   out->write_known = 1;
-  out->http_path = "/";
-  out->initial_delay = 30;
+  /* the JVM and the web applications take a while to start */
+  ctx->set_probe (ctx, "/", 0, 30);
   return 0;
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }
 
-const struct v2c_converter v2c_converter_tomcat
-    = { "tomcat", aliases, detect, contribute };
+const struct v2c_converter v2c_converter_tomcat = {
+  .name = "tomcat",
+  .aliases = aliases,
+  .kind = V2C_KIND_AUTO,
+  .flags = V2C_CONV_HTTP,
+  .detect = detect,
+  .contribute = contribute,
+};

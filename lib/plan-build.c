@@ -124,6 +124,9 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   memset (&out, 0, sizeof out);
   out.comp = obj;
   out.weight = 1;
+  memset (&c->said, 0, sizeof c->said);
+  c->said.comp = obj;
+  c->said.kind = conv->kind;
   plan_set (c, obj, "converter", json_string (conv->name));
   if (c->oom) {
     json_decref (obj);
@@ -160,12 +163,11 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   k->conv = conv;
   k->svc = svc;
   snprintf (k->where, sizeof k->where, "%s", where);
-  k->http_path = out.http_path;
   k->talks_to = out.talks_to;
   k->write_known = out.write_known;
   k->weight = out.weight > 0 ? out.weight : 1;
-  k->initial_delay = out.initial_delay;
-  k->http_port = out.http_port;
+  k->said = c->said;
+  k->said.comp = NULL;
   k->exe = strdup (exe);
   k->unit = in->unit ? strdup (in->unit) : NULL;
   k->unit_base = strdup (in->base ? in->base : "");
@@ -312,10 +314,8 @@ plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
     status = add_dropped (c, L, in.name, reason);
     goto out;
   }
-  if (timer) {
-    plan_set (c, obj, "kind", json_string ("CronJob"));
+  if (timer)
     plan_set (c, obj, "source", plan_source_obj ("timer", timer_path, 0));
-  }
   nd = L->nd;
   status = convert (c, L, &in, conv, obj, svc, w, words.v[0]);
   /* the notes of an item that was dropped go with it */

@@ -16,10 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "converter-util.h"
 #include "plan-private.h"
 
 /* The planner's side of the converters' context (struct v2c_conv_ctx,
- * converters/converters.h): a note, and a user of the inventory. */
+ * converters/converters.h): a note, a user of the inventory, and what
+ * a converter says of the component being converted (c->said). */
 static void
 ctx_note (void *data, const char *msg)
 {
@@ -49,6 +51,43 @@ ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
   return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
 }
 
+static void
+ctx_set_kind (struct v2c_conv_ctx *ctx, enum v2c_conv_kind kind)
+{
+  struct plan_ctx *c = ctx->data;
+
+  c->said.kind = kind;
+}
+
+static int
+ctx_add_volume (struct v2c_conv_ctx *ctx, const char *path, const char *kind,
+                const char *size, const char *source_path)
+{
+  struct plan_ctx *c = ctx->data;
+
+  return v2c_conv_add_volume (c->said.comp, path, kind, size, source_path);
+}
+
+static void
+ctx_set_probe (struct v2c_conv_ctx *ctx, const char *http_path, int port,
+               int delay)
+{
+  struct plan_ctx *c = ctx->data;
+
+  c->said.http_path = http_path;
+  c->said.http_port = port;
+  c->said.initial_delay = delay;
+}
+
+static int
+ctx_replace_with (struct v2c_conv_ctx *ctx, const char *image,
+                  const char *advice)
+{
+  struct plan_ctx *c = ctx->data;
+
+  return v2c_conv_replace_with (c->said.comp, image, advice);
+}
+
 void
 plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
 {
@@ -56,6 +95,10 @@ plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
   c->conv.data = c;
   c->conv.note = ctx_note;
   c->conv.set_user = ctx_set_user;
+  c->conv.set_kind = ctx_set_kind;
+  c->conv.add_volume = ctx_add_volume;
+  c->conv.set_probe = ctx_set_probe;
+  c->conv.replace_with = ctx_replace_with;
   c->inv = inv;
   c->err = err;
 }

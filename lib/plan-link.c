@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Finishing the components of a plan and tying them together: the
- * workload kind, port names, file volumes and probes of each, the VM's
+ * workload kind and probes its converter stated (or the generic
+ * defaults), port names and file volumes of each, the VM's
  * CPU and memory shared among them, what each depends on, and which is
  * the main one.
  */
@@ -67,19 +68,11 @@ plan_finish_component (struct plan_ctx *c, struct comp *k)
   json_t *vols = json_object_get (o, "volumes"), *wp;
   json_int_t probe_port = 0;
   size_t i;
-  int cron
-      = strcmp (json_string_value (json_object_get (o, "kind")), "CronJob")
-        == 0,
-      ro = k->write_known;
-  static const char *const web[] = { "nginx", "apache", "tomcat", NULL };
-  int is_web = 0;
+  const char *kind = v2c_conv_kind_name (k->said.kind, o);
+  int cron = strcmp (kind, "CronJob") == 0, ro = k->write_known;
+  int is_web = (k->conv->flags & V2C_CONV_HTTP) != 0;
 
-  for (i = 0; web[i]; i++)
-    if (strcmp (k->conv->name, web[i]) == 0)
-      is_web = 1;
-  if (!cron)
-    plan_set (c, o, "kind",
-              json_string (v2c_conv_pvc (o) ? "StatefulSet" : "Deployment"));
+  plan_set (c, o, "kind", json_string (kind));
   k->cronjob = cron;
 
   /* port names: well known, "http" for a web server, else proto-port */
@@ -99,7 +92,7 @@ plan_finish_component (struct plan_ctx *c, struct comp *k)
     }
     plan_set (c, p, "name", json_string (name));
     if (probe_port == 0 && strcmp (proto, "tcp") == 0
-        && (k->http_port == 0 || k->http_port == port))
+        && (k->said.http_port == 0 || k->said.http_port == port))
       probe_port = port;
   }
   for (i = 0; probe_port == 0 && i < json_array_size (pa); i++)
@@ -128,11 +121,13 @@ plan_finish_component (struct plan_ctx *c, struct comp *k)
   }
 
   if (!cron && probe_port > 0) {
-    int delay = k->initial_delay > 0 ? k->initial_delay : 10;
+    int delay = k->said.initial_delay > 0 ? k->said.initial_delay
+                                          : V2C_CONV_PROBE_DELAY;
     plan_set (c, o, "probes",
               json_pack ("{s:o, s:o}", "liveness",
-                         probe (k->http_path, probe_port, delay), "readiness",
-                         probe (k->http_path, probe_port, delay / 2)));
+                         probe (k->said.http_path, probe_port, delay),
+                         "readiness",
+                         probe (k->said.http_path, probe_port, delay / 2)));
   }
   wp = json_object_get (o, "write_paths");
   for (i = 0; i < json_array_size (wp); i++)
@@ -327,8 +322,7 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
               depend (c, k1, &cv[k]);
         }
       }
-    if (strcmp (k1->conv->name, "nginx") == 0
-        || strcmp (k1->conv->name, "apache") == 0)
+    if (k1->conv->flags & V2C_CONV_PROXY)
       for (j = 0; j < json_array_size (pt); j++) {
         const char *t = json_string_value (json_array_get (pt, j));
         struct comp *to = listener (cv, nc, local_port (t, hostname));

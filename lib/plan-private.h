@@ -11,7 +11,8 @@
  *   lib/plan-service.c  the generic component of a service or cron job
  *                       (user, environment, files, ports, volumes)
  *   lib/plan-link.c     finishing components and tying them together
- *                       (kinds, probes, resources, depends_on, main)
+ *                       (the kinds and probes their converters state,
+ *                       resources, depends_on, main)
  *   lib/plan-rules.c    the fixed rules: plumbing services to drop,
  *                       image layers and excludes, architectures, ports
  *   lib/plan-check.c    v2c_plan_check, the validator
@@ -89,6 +90,15 @@ struct ddir {
   int has_used;
 };
 
+/* What the converter of a component said of it through the context:
+ * its kind, and its probes (struct v2c_conv_ctx). */
+struct conv_said {
+  json_t *comp; /* the component being converted */
+  enum v2c_conv_kind kind;
+  const char *http_path;
+  int http_port, initial_delay;
+};
+
 /* A component being built, and what its converter said of it. */
 struct comp {
   json_t *obj;
@@ -100,8 +110,9 @@ struct comp {
   const json_t *svc;   /* the inventory's service, or NULL */
   char where[WHERE];   /* its JSON path */
   const struct v2c_converter *conv;
-  const char *http_path, *talks_to;
-  int has_ports, cronjob, write_known, weight, initial_delay, http_port;
+  const char *talks_to;
+  int has_ports, cronjob, write_known, weight;
+  struct conv_said said;
 };
 
 /* The state of a build; conv is what converters get of it. */
@@ -117,6 +128,7 @@ struct plan_ctx {
   size_t ndd;
   const char **names; /* of the components so far */
   size_t nnames;
+  struct conv_said said; /* of the component being converted */
 };
 
 /* o.key = v and a += v, stealing v; a NULL v or a failure sets c->oom. */

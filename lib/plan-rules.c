@@ -62,49 +62,49 @@ plan_layer (const char *name, const char *const *inc, size_t ninc)
 json_t *
 plan_default_excludes (void)
 {
+  /* in the order the plan documents; patterns that share a reason
+   * share a row */
   static const struct {
-    const char *pattern, *what, *reason;
+    const char *what, *reason, *patterns[8];
   } ex[] = {
-    { "/proc", "contents", "kernel interface, mounted at run time" },
-    { "/sys", "contents", "kernel interface, mounted at run time" },
-    { "/dev", "contents", "device nodes come from the container runtime" },
-    { "/run", "contents", "run-time state" },
-    { "/tmp", "contents", "temporary files" },
-    { "/var/tmp", "contents", "temporary files" },
-    { "/boot", "all", "the kernel is the node's" },
-    { "/lib/modules", "all", "kernel modules are the node's" },
-    { "/usr/lib/modules", "all", "kernel modules are the node's" },
-    { "/lost+found", "all", "filesystem repair area" },
-    { "/swapfile", "all", "swap file" },
-    { "/swap.img", "all", "swap file" },
-    { "/var/cache/apt", "all", "package cache" },
-    { "/var/cache/dnf", "all", "package cache" },
-    { "/var/cache/yum", "all", "package cache" },
-    { "/var/cache/apk", "all", "package cache" },
-    { "/var/cache/zypp", "all", "package cache" },
-    { "/var/cache/man", "all", "package cache" },
-    { "/var/cache/debconf/*-old", "all", "package cache" },
-    { "/var/lib/apt/lists", "all", "package index" },
-    { "/var/log", "files", "log file contents" },
-    { "/etc/machine-id", "all", "machine identity" },
-    { "/var/lib/dbus/machine-id", "all", "machine identity" },
-    { "/etc/ssh/ssh_host_*", "all", "SSH host keys" },
-    { "/etc/shadow", "all", "password hashes" },
-    { "/etc/shadow-", "all", "password hashes" },
-    { "/etc/gshadow", "all", "password hashes" },
-    { "/etc/gshadow-", "all", "password hashes" },
+    { "contents",
+      "kernel interface, mounted at run time",
+      { "/proc", "/sys" } },
+    { "contents", "device nodes come from the container runtime", { "/dev" } },
+    { "contents", "run-time state", { "/run" } },
+    { "contents", "temporary files", { "/tmp", "/var/tmp" } },
+    { "all", "the kernel is the node's", { "/boot" } },
+    { "all",
+      "kernel modules are the node's",
+      { "/lib/modules", "/usr/lib/modules" } },
+    { "all", "filesystem repair area", { "/lost+found" } },
+    { "all", "swap file", { "/swapfile", "/swap.img" } },
+    { "all",
+      "package cache",
+      { "/var/cache/apt", "/var/cache/dnf", "/var/cache/yum", "/var/cache/apk",
+        "/var/cache/zypp", "/var/cache/man", "/var/cache/debconf/*-old" } },
+    { "all", "package index", { "/var/lib/apt/lists" } },
+    { "files", "log file contents", { "/var/log" } },
+    { "all",
+      "machine identity",
+      { "/etc/machine-id", "/var/lib/dbus/machine-id" } },
+    { "all", "SSH host keys", { "/etc/ssh/ssh_host_*" } },
+    { "all",
+      "password hashes",
+      { "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-" } },
   };
   json_t *a = json_array ();
-  size_t i;
+  size_t i, k;
 
   for (i = 0; a && i < sizeof ex / sizeof ex[0]; i++)
-    if (json_array_append_new (a, json_pack ("{s:s, s:s, s:s}", "pattern",
-                                             ex[i].pattern, "what", ex[i].what,
-                                             "reason", ex[i].reason))
-        == -1) {
-      json_decref (a);
-      return NULL;
-    }
+    for (k = 0; k < 8 && ex[i].patterns[k]; k++)
+      if (json_array_append_new (
+              a, json_pack ("{s:s, s:s, s:s}", "pattern", ex[i].patterns[k],
+                            "what", ex[i].what, "reason", ex[i].reason))
+          == -1) {
+        json_decref (a);
+        return NULL;
+      }
   return a;
 }
 

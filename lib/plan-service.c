@@ -134,20 +134,21 @@ collect_ports (struct plan_ctx *c, const json_t *a, const char *where,
   return 0;
 }
 
-/* A new component with every field at its default. */
+/* A new component with every field at its default; its converter and
+ * kind are set when the converter has finished it (lib/plan-build.c,
+ * lib/plan-link.c). */
 static json_t *
-new_component (const char *label, const char *converter, const char *kind)
+new_component (const char *label)
 {
-  return json_pack ("{s:s, s:s, s:s, s:n, s:n, s:n, s:[], s:[], s:n, s:i, "
+  return json_pack ("{s:s, s:n, s:n, s:n, s:n, s:n, s:[], s:[], s:n, s:i, "
                     "s:i, s:b, s:n, s:{}, s:[], s:[], s:[], s:[], s:[], "
                     "s:b, s:[], s:[], s:n, s:n, s:n, s:[]}",
-                    "name", label, "converter", converter, "kind", kind,
-                    "schedule", "service", "source", "command", "args", "user",
-                    "uid", 0, "gid", 0, "run_as_root", 1, "working_dir", "env",
-                    "secret_env", "environment_files", "ports", "volumes",
-                    "write_paths", "read_only_root", 0, "config_files",
-                    "secret_files", "probes", "resources", "replace_with",
-                    "depends_on");
+                    "name", label, "converter", "kind", "schedule", "service",
+                    "source", "command", "args", "user", "uid", 0, "gid", 0,
+                    "run_as_root", 1, "working_dir", "env", "secret_env",
+                    "environment_files", "ports", "volumes", "write_paths",
+                    "read_only_root", 0, "config_files", "secret_files",
+                    "probes", "resources", "replace_with", "depends_on");
 }
 
 json_t *
@@ -551,7 +552,7 @@ plan_service_component (struct plan_ctx *c, const json_t *svc, const char *w,
   *reason = command_of (c, words, &cmd);
   if (*reason)
     return 0;
-  o = new_component (label, "systemd", "Deployment");
+  o = new_component (label);
   if (o == NULL || cmd == NULL) {
     json_decref (o);
     json_decref (cmd);
@@ -615,7 +616,7 @@ plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
   if (home && plan_path_problem (home))
     home = NULL;
   v2c_conv_unique_label (stem, "cron-job", c->names, c->nnames, label);
-  o = new_component (label, "cron", "CronJob");
+  o = new_component (label);
   cmd = json_array ();
   if (o == NULL || cmd == NULL)
     goto oom;

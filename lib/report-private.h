@@ -44,15 +44,14 @@ enum v2c_report_cond {
   V2C_COND_OS_ARCH,
   /* the inventory's blockers[] has a blocker whose rule is param */
   V2C_COND_BLOCKER,
-  /* a component made by one of the converters in param ('|'-separated) */
-  V2C_COND_DATABASE,
-  /* a StatefulSet with a pvc volume made by none of the converters in
-   * param (its state moves with it) */
-  V2C_COND_STATEFUL,
+  /* the advice of the components' converters (struct v2c_conv_advice,
+   * converters/converters.h), each id a rule: the generic advice on a
+   * StatefulSet with a pvc volume first, then the converters' own in
+   * the registry's order; the row's severity, title and advice are
+   * unused */
+  V2C_COND_WORKLOAD,
   /* the sum of data_dirs[].used_bytes is above threshold */
   V2C_COND_DATA_ABOVE,
-  /* a component made by the converter param (the generic one) */
-  V2C_COND_CONVERTER,
   /* a component with run_as_root true */
   V2C_COND_RUN_AS_ROOT,
   /* the inventory's secrets[] is not empty */

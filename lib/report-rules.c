@@ -3,9 +3,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The fitness rules of the report, as data: one row per condition,
- * rows sharing an id fire as one rule.  The verdict is the worst
- * severity that fired (docs/v2c-report.1 has the scale); the score
- * takes a fixed weight per fired rule off 100.
+ * rows sharing an id fire as one rule.  The rules on a kind of
+ * workload (a database, a daemon nobody knows) are its converter's
+ * (converters/): one row here says where they stand among the others.
+ * The verdict is the worst severity that fired (docs/v2c-report.1 has
+ * the scale); the score takes a fixed weight per fired rule off 100.
  */
 #include <config.h>
 
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "converters.h"
 #include "report-private.h"
 
 #define GIB (1024ll * 1024 * 1024)
@@ -67,24 +70,11 @@ const struct v2c_report_rule v2c_report_rules[] = {
     "nothing to run",
     "no service of the VM was recognised: find what it does and describe "
     "it in the plan, or keep the VM" },
-  { "database-in-container", V2C_SEV_MEDIUM, V2C_COND_DATABASE,
-    "postgresql|mysql|redis", 0, "database server",
-    "prefer a managed database or an operator; otherwise run it as a "
-    "StatefulSet with a tested backup, and move the data with the "
-    "database's own dump and restore" },
-  { "stateful-service", V2C_SEV_LOW, V2C_COND_STATEFUL,
-    "postgresql|mysql|redis", 0, "service with state on disk",
-    "its data directory becomes a persistent volume: copy it in (rsync "
-    "into the PVC) during the cut-over, and back it up like the VM's "
-    "disk" },
+  { "workloads", V2C_SEV_INFO, V2C_COND_WORKLOAD, NULL, 0, NULL, NULL },
   { "large-data", V2C_SEV_MEDIUM, V2C_COND_DATA_ABOVE, NULL, 50 * GIB,
     "more than 50 GiB of data",
     "plan the data move: pre-seed the volumes, then a short final sync in "
     "the cut-over window" },
-  { "unknown-daemon", V2C_SEV_LOW, V2C_COND_CONVERTER, "systemd", 0,
-    "daemons no converter knows",
-    "the generic converter copied the unit as it is: check the command, "
-    "its state, its logs and its health before trusting the container" },
   { "runs-as-root", V2C_SEV_LOW, V2C_COND_RUN_AS_ROOT, NULL, 0, "runs as root",
     "give the container a non-root user and only the capabilities it "
     "needs" },
@@ -261,27 +251,9 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
         rc |= evidencef (ev, "blockers: %s", rule);
     }
     return rc ? -1 : n > 0;
-  case V2C_COND_DATABASE:
-  case V2C_COND_STATEFUL:
-    json_array_foreach (comps, i, x)
-    {
-      const char *conv = v2c_report_jstr (x, "converter"),
-                 *kind = v2c_report_jstr (x, "kind");
-      const char *name = v2c_report_jstr (x, "name");
-
-      if (name == NULL)
-        continue;
-      if (r->cond == V2C_COND_DATABASE && in_list (r->param, conv)) {
-        rc |= evidencef (ev, "%s (converter %s)", name, conv);
-        n++;
-      } else if (r->cond == V2C_COND_STATEFUL && !in_list (r->param, conv)
-                 && kind && strcmp (kind, "StatefulSet") == 0 && has_pvc (x)) {
-        rc |= evidencef (ev, "%s (StatefulSet with a persistent volume)",
-                         name);
-        n++;
-      }
-    }
-    return rc ? -1 : n > 0;
+  case V2C_COND_WORKLOAD:
+    /* fired by fire_workloads */
+    return 0;
   case V2C_COND_DATA_ABOVE: {
     long long total = 0;
 
@@ -305,17 +277,12 @@ evaluate (const struct v2c_report_rule *r, const json_t *inv,
     }
     return rc ? -1 : 1;
   }
-  case V2C_COND_CONVERTER:
   case V2C_COND_RUN_AS_ROOT:
     json_array_foreach (comps, i, x)
     {
-      const char *conv = v2c_report_jstr (x, "converter"),
-                 *name = v2c_report_jstr (x, "name");
-      int hit = r->cond == V2C_COND_CONVERTER
-                    ? conv && strcmp (conv, r->param) == 0
-                    : json_is_true (json_object_get (x, "run_as_root"));
+      const char *name = v2c_report_jstr (x, "name");
 
-      if (name == NULL || !hit)
+      if (name == NULL || !json_is_true (json_object_get (x, "run_as_root")))
         continue;
       rc |= evidence (ev, name);
       n++;
@@ -396,6 +363,82 @@ fire (json_t *fired, const char *id, enum v2c_report_severity sev,
   return 0;
 }
 
+/* The advice of a component's converter, or NULL (none, or a
+ * converter this build does not know). */
+static const struct v2c_conv_advice *
+advice_of (const json_t *comp)
+{
+  const char *name = v2c_report_jstr (comp, "converter");
+  const struct v2c_converter *conv = name ? v2c_converter_named (name) : NULL;
+
+  return conv ? conv->advice : NULL;
+}
+
+/* Fire advice a with the components it speaks of: those whose
+ * converter gives advice of its id; for the generic advice on state,
+ * the StatefulSets with a pvc volume whose converter's advice does not
+ * say how their data moves. */
+static int
+fire_advice (json_t *fired, const struct v2c_conv_advice *a,
+             const json_t *comps)
+{
+  json_t *ev = json_array (), *x;
+  size_t i, n = 0;
+  int rc = ev ? 0 : -1;
+
+  json_array_foreach (comps, i, x)
+  {
+    const struct v2c_conv_advice *own = advice_of (x);
+    const char *name = v2c_report_jstr (x, "name"),
+               *kind = v2c_report_jstr (x, "kind");
+
+    if (name == NULL || ev == NULL)
+      continue;
+    if (a == &v2c_conv_stateful_advice
+            ? (own && own->moves_state) || kind == NULL
+                  || strcmp (kind, "StatefulSet") != 0 || !has_pvc (x)
+            : own == NULL || strcmp (own->id, a->id) != 0)
+      continue;
+    if (a->why)
+      rc |= evidencef (ev, "%s (%s)", name, a->why);
+    else if (a->with_converter)
+      rc |= evidencef (ev, "%s (converter %s)", name,
+                       v2c_report_jstr (x, "converter"));
+    else
+      rc |= evidence (ev, name);
+    n++;
+  }
+  /* the severities of converters.h are the report's */
+  if (rc == 0 && n > 0)
+    rc = fire (fired, a->id, (enum v2c_report_severity) a->severity, a->title,
+               a->text, ev);
+  json_decref (ev);
+  return rc;
+}
+
+/* The workloads' rules: the generic advice on state, then each
+ * converter's own (once per id), in the registry's order. */
+static int
+fire_workloads (json_t *fired, const json_t *plan)
+{
+  const json_t *comps = json_object_get (plan, "components");
+  const struct v2c_converter *conv, *prev;
+  size_t i, j;
+
+  if (fire_advice (fired, &v2c_conv_stateful_advice, comps) == -1)
+    return -1;
+  for (i = 0; (conv = v2c_converter_at (i)) != NULL; i++) {
+    if (conv->advice == NULL)
+      continue;
+    for (j = 0; (prev = v2c_converter_at (j)) != conv; j++)
+      if (prev->advice && strcmp (prev->advice->id, conv->advice->id) == 0)
+        break;
+    if (prev == conv && fire_advice (fired, conv->advice, comps) == -1)
+      return -1;
+  }
+  return 0;
+}
+
 static const char *
 verdict_of (int worst, size_t nfired)
 {
@@ -428,6 +471,9 @@ v2c_report_fitness (const json_t *inv, const json_t *plan, struct v2c_err *err)
   for (r = v2c_report_rules; r->id; r++) {
     json_t *ev = json_array ();
     int rc = ev ? evaluate (r, inv, plan, ev) : -1;
+
+    if (rc == 0 && r->cond == V2C_COND_WORKLOAD)
+      rc = fire_workloads (fired, plan);
 
     if (rc == 1)
       rc = fire (fired, r->id, r->severity, r->title, r->advice, ev);

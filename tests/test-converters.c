@@ -15,7 +15,8 @@
  * Type=notify with --supervised systemd, postgresql@.service runs
  * pg_ctlcluster).  Schedules: systemd.time(7) defines "daily" as
  * "*-*-* 00:00:00" and "weekly" as "Mon *-*-* 00:00:00"; crontab(5)
- * defines @daily & co and 7 as Sunday.
+ * defines @daily & co and 7 as Sunday.  A converter registered at run
+ * time gets its component and its rule in the report.
  */
 #include <config.h>
 
@@ -25,6 +26,7 @@
 
 #include "converter-util.h"
 #include "plan.h"
+#include "report.h"
 #include "unit.h"
 #define load(file) unit_load_json ("tests/data/plan/" file)
 
@@ -274,6 +276,34 @@ test_debian (void)
   json_decref (inv);
 }
 
+/* The demo inventory with one service only (a copy of its second,
+ * renamed, running exec), and no timer, cron job or data directory. */
+static json_t *
+one_service (const json_t *base, const char *name, const char *type,
+             const char *exec)
+{
+  json_t *inv = json_deep_copy (base), *svc;
+
+  svc = json_deep_copy (json_array_get (json_object_get (inv, "services"), 1));
+  json_object_set_new (svc, "name", json_string (name));
+  json_object_set_new (svc, "type", json_string (type));
+  json_object_set_new (svc, "exec_start", json_string (exec));
+  json_object_set_new (svc, "user", json_null ());
+  json_object_set_new (svc, "group", json_null ());
+  json_object_set_new (svc, "working_directory", json_null ());
+  json_object_set_new (svc, "environment", json_object ());
+  json_object_set_new (svc, "environment_files", json_array ());
+  json_object_set_new (svc, "ports", json_array ());
+  json_object_set_new (svc, "kind",
+                       json_string (strchr (name, '.') ? "systemd" : "sysv"));
+  json_array_clear (json_object_get (inv, "services"));
+  json_array_append_new (json_object_get (inv, "services"), svc);
+  json_array_clear (json_object_get (inv, "timers"));
+  json_array_clear (json_object_get (inv, "cron"));
+  json_array_clear (json_object_get (inv, "data_dirs"));
+  return inv;
+}
+
 /* Converters on units of other distributions and kinds. */
 static void
 test_units (void)
@@ -317,30 +347,11 @@ test_units (void)
       "oneshot unit" },
   };
   struct v2c_err err = { 0, "" };
-  json_t *base = load ("demo-inventory.json"), *inv, *svc, *plan, *k;
+  json_t *base = load ("demo-inventory.json"), *inv, *plan, *k;
   size_t i;
 
   for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-    inv = json_deep_copy (base);
-    svc = json_deep_copy (
-        json_array_get (json_object_get (inv, "services"), 1));
-    json_object_set_new (svc, "name", json_string (t[i].name));
-    json_object_set_new (svc, "type", json_string (t[i].type));
-    json_object_set_new (svc, "exec_start", json_string (t[i].exec));
-    json_object_set_new (svc, "user", json_null ());
-    json_object_set_new (svc, "group", json_null ());
-    json_object_set_new (svc, "working_directory", json_null ());
-    json_object_set_new (svc, "environment", json_object ());
-    json_object_set_new (svc, "environment_files", json_array ());
-    json_object_set_new (svc, "ports", json_array ());
-    json_object_set_new (
-        svc, "kind",
-        json_string (strchr (t[i].name, '.') ? "systemd" : "sysv"));
-    json_array_clear (json_object_get (inv, "services"));
-    json_array_append_new (json_object_get (inv, "services"), svc);
-    json_array_clear (json_object_get (inv, "timers"));
-    json_array_clear (json_object_get (inv, "cron"));
-    json_array_clear (json_object_get (inv, "data_dirs"));
+    inv = one_service (base, t[i].name, t[i].type, t[i].exec);
     plan = v2c_plan_build (inv, NULL, &err);
     CHECK (plan != NULL, "%s: %s", t[i].name, err.msg);
     if (plan && t[i].converter) {
@@ -366,6 +377,106 @@ test_units (void)
     json_decref (plan);
     json_decref (inv);
   }
+  json_decref (base);
+}
+
+/* A workload kind added through the registry's API, as HACKING.md
+ * tells: "kvd", a key-value daemon that keeps its data in /var/lib/kvd,
+ * answers GET /healthz on port 7000 and earns a rule in the report. */
+static const struct v2c_conv_advice kvd_advice = {
+  .id = "kvd-test",
+  .severity = V2C_CONV_MEDIUM,
+  .title = "kvd key-value store",
+  .text = "move the store with kvd-dump",
+  .with_converter = 1,
+  .moves_state = 1,
+};
+
+static int
+kvd_detect (const struct v2c_conv_in *in)
+{
+  return in->src == V2C_CONV_SERVICE && strcmp (in->exe, "kvd") == 0;
+}
+
+static int
+kvd_contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
+                struct v2c_conv_out *out, struct v2c_err *err)
+{
+  (void) in;
+  if (ctx->add_volume (ctx, "/var/lib/kvd", "pvc", "2Gi", NULL) == -1
+      || v2c_conv_write_path (out->comp, "/var/lib/kvd", 0) == -1
+      || v2c_conv_add_port (out->comp, 7000, "tcp", NULL) == -1
+      || ctx->replace_with (ctx, "docker.io/example/kvd:1", "the image") == -1)
+    return v2c_set_error (err, 0, "out of memory");
+  ctx->set_probe (ctx, "/healthz", 7000, 16);
+  out->write_known = 1;
+  return 0;
+}
+
+static const struct v2c_converter kvd = {
+  .name = "kvd",
+  .kind = V2C_KIND_STATEFULSET,
+  .flags = V2C_CONV_HTTP,
+  .advice = &kvd_advice,
+  .detect = kvd_detect,
+  .contribute = kvd_contribute,
+};
+
+static void
+test_register (void)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *base = load ("demo-inventory.json");
+  json_t *inv = one_service (base, "kvd.service", "simple",
+                             "/usr/bin/kvd --port 7000");
+  json_t *plan, *report = NULL, *k, *r;
+  size_t i;
+
+  CHECK (v2c_converter_register (&kvd) == 0, "can't register kvd");
+  CHECK (v2c_converter_register (&kvd) == -1, "kvd registered twice");
+  CHECK (v2c_converter_named ("kvd") == &kvd && v2c_converter_at (0) == &kvd,
+         "kvd is not the first converter");
+  plan = v2c_plan_build (inv, NULL, &err);
+  CHECK (plan != NULL, "build: %s", err.msg);
+  k = json_array_get (json_object_get (plan, "components"), 0);
+  expect (k, "kvd", "converter", "\"kvd\"");
+  expect (k, "kvd", "kind", "\"StatefulSet\"");
+  expect (k, "kvd", "volumes",
+          "[{\"name\":\"var-lib-kvd\",\"mount_path\":\"/var/lib/kvd\","
+          "\"kind\":\"pvc\",\"size\":\"2Gi\",\"source_path\":null}]");
+  expect (k, "kvd", "ports",
+          "[{\"port\":7000,\"protocol\":\"tcp\",\"name\":\"http\"}]");
+  expect (k, "kvd", "probes",
+          "{\"liveness\":{\"httpGet\":{\"path\":\"/healthz\",\"port\":7000},"
+          "\"initialDelaySeconds\":16,\"periodSeconds\":10},"
+          "\"readiness\":{\"httpGet\":{\"path\":\"/healthz\",\"port\":7000},"
+          "\"initialDelaySeconds\":8,\"periodSeconds\":10}}");
+  expect (k, "kvd", "read_only_root", "true");
+  expect (k, "kvd", "replace_with",
+          "{\"image\":\"docker.io/example/kvd:1\",\"advice\":\"the image\"}");
+  if (plan)
+    report = v2c_report_build (inv, plan, NULL, &err);
+  CHECK (plan == NULL || report != NULL, "report: %s", err.msg);
+  /* its advice, and not the generic one on a StatefulSet's volume */
+  r = NULL;
+  json_array_foreach (
+      json_object_get (json_object_get (report, "fitness"), "rules"), i, k)
+  {
+    const char *id = json_string_value (json_object_get (k, "id"));
+    CHECK (strcmp (id, "stateful-service") != 0, "stateful-service fired");
+    if (strcmp (id, "kvd-test") == 0)
+      r = k;
+  }
+  CHECK (r != NULL, "no kvd-test rule in the report");
+  expect (r, "kvd-test", "severity", "\"medium\"");
+  expect (r, "kvd-test", "title", "\"kvd key-value store\"");
+  expect (r, "kvd-test", "advice", "\"move the store with kvd-dump\"");
+  expect (r, "kvd-test", "evidence", "[\"kvd (converter kvd)\"]");
+  v2c_converter_unregister_all ();
+  CHECK (v2c_converter_named ("kvd") == NULL, "kvd still registered");
+  json_decref (report);
+  json_decref (plan);
+  json_decref (inv);
   json_decref (base);
 }
 
@@ -447,12 +558,13 @@ main (void)
 {
   test_debian ();
   test_units ();
+  test_register ();
   test_schedules ();
   if (failures) {
     fprintf (stderr, "%d check(s) failed\n", failures);
     return 1;
   }
-  printf ("ok: converters on the Debian 12 VM, units of other kinds, "
-          "schedules\n");
+  printf ("ok: converters on the Debian 12 VM, units of other kinds, a "
+          "converter registered at run time, schedules\n");
   return 0;
 }

@@ -68,6 +68,138 @@ index_of (json_t *arr, const char *key, const char *name)
   return -1;
 }
 
+/* What test_demo expects of the demo plan: a JSON path and its value. */
+static const struct {
+  const char *path, *json;
+} demo_plan[] = {
+  { "schema", "\"v2c.plan/1\"" },
+  { "name", "\"demo\"" },
+  { "source", "{\"vm\":\"demo\",\"format\":\"disk\","
+              "\"path\":\"/tmp/fx2/disk/demo.img\"}" },
+  { "image/strategy", "\"split\"" },
+  { "image/base", "{\"distro\":\"debian\",\"version\":\"12.5\"}" },
+  { "image/os", "\"linux\"" },
+  { "image/architecture", "\"amd64\"" },
+  { "image/package_manager", "\"apt\"" },
+  { "image/layers",
+    "[{\"name\":\"os\",\"includes\":[],\"excludes\":[]},"
+    "{\"name\":\"config\",\"includes\":[\"/etc\"],\"excludes\":[]},"
+    "{\"name\":\"app\",\"includes\":[],\"excludes\":[]}]" },
+  /* the default excludes, in the order the plan documents */
+  { "image/excludes/0/pattern", "\"/proc\"" },
+  { "image/excludes/10", "{\"pattern\":\"/swapfile\","
+                         "\"what\":\"all\",\"reason\":\"swap file\"}" },
+  { "image/volumes", "[{\"path\":\"/var/lib/demo-app\",\"service\":"
+                     "\"demo-app.service\",\"used_bytes\":5120,"
+                     "\"reason\":\"data directory\"}]" },
+  { "image/secret_files",
+    "[{\"path\":\"/etc/demo-app/app.env\",\"kinds\":[\"password\","
+    "\"token\"]},{\"path\":\"/etc/demo-app/tls.key\",\"kinds\":["
+    "\"private-key\"]},{\"path\":\"/etc/ssh/ssh_host_ed25519_key\","
+    "\"kinds\":[\"ssh-host-key\"]},{\"path\":\"/root/.pgpass\","
+    "\"kinds\":[\"pgpass\"]}]" },
+  { "components/0/name", "\"backup\"" },
+  { "components/1/name", "\"demo-app\"" },
+  { "components/2/name", "\"demo-logs\"" },
+  { "components/3/name", "\"demo-report\"" },
+  { "components/4/name", "\"demo-report-2\"" },
+  { "components/5/name", "\"nginx\"" },
+  { "main_component", "\"demo-app\"" },
+  { "vm", "{\"cpus\":null,\"memory_mib\":null}" },
+  /* demo-app owns /var/lib/demo-app: a StatefulSet */
+  { "components/1/converter", "\"systemd\"" },
+  { "components/1/kind", "\"StatefulSet\"" },
+  { "components/1/schedule", "null" },
+  { "components/1/service", "\"demo-app.service\"" },
+  { "components/1/source",
+    "{\"kind\":\"systemd\",\"file\":"
+    "\"/etc/systemd/system/demo-app.service\",\"line\":null}" },
+  { "components/1/command", "[\"/opt/demo-app/run.sh\"]" },
+  { "components/1/args", "[]" },
+  { "components/1/user", "\"demoapp\"" },
+  { "components/1/uid", "1001" },
+  { "components/1/gid", "1001" },
+  { "components/1/run_as_root", "false" },
+  { "components/1/working_dir", "\"/opt/demo-app\"" },
+  { "components/1/env", "{\"PORT\":\"8080\",\"DB_HOST\":\"db.internal\","
+                        "\"DB_USER\":\"appuser\",\"LOG_LEVEL\":\"info\"}" },
+  { "components/1/secret_env", "[\"API_TOKEN\",\"DB_PASSWORD\"]" },
+  { "components/1/environment_files", "[\"/etc/demo-app/app.env\"]" },
+  { "components/1/ports",
+    "[{\"port\":8080,\"protocol\":\"tcp\",\"name\":\"tcp-8080\"}]" },
+  /* 5120 bytes used, twice that rounded up to GiB */
+  { "components/1/volumes",
+    "[{\"name\":\"var-lib-demo-app\",\"mount_path\":"
+    "\"/var/lib/demo-app\",\"kind\":\"pvc\",\"size\":\"1Gi\","
+    "\"source_path\":null},{\"name\":\"etc-demo-app-app-env\","
+    "\"mount_path\":\"/etc/demo-app/app.env\",\"kind\":\"secret\","
+    "\"size\":null,\"source_path\":\"/etc/demo-app/app.env\"}]" },
+  { "components/1/write_paths", "[\"/var/lib/demo-app\"]" },
+  /* a generic unit may write anywhere */
+  { "components/1/read_only_root", "false" },
+  { "components/1/config_files", "[]" },
+  { "components/1/secret_files", "[\"/etc/demo-app/app.env\"]" },
+  { "components/1/probes/liveness",
+    "{\"tcpSocket\":{\"port\":8080},\"initialDelaySeconds\":10,"
+    "\"periodSeconds\":10}" },
+  /* the default 1 CPU and 1 GiB shared by demo-app and nginx */
+  { "components/1/resources",
+    "{\"requests\":{\"cpu\":\"500m\",\"memory\":\"512Mi\"},"
+    "\"limits\":{\"memory\":\"1Gi\"}}" },
+  { "components/1/replace_with", "null" },
+  { "components/1/depends_on", "[]" },
+  /* nginx: in the foreground, proxying to demo-app (proxy_targets) */
+  { "components/5/converter", "\"nginx\"" },
+  { "components/5/kind", "\"Deployment\"" },
+  { "components/5/command",
+    "[\"/usr/sbin/nginx\",\"-g\","
+    "\"daemon off; master_process on; worker_processes 2;\"]" },
+  /* nginx's port 80 is listed twice in the unit: once here */
+  { "components/5/ports",
+    "[{\"port\":80,\"protocol\":\"tcp\",\"name\":\"http\"}]" },
+  { "components/5/user", "null" },
+  { "components/5/run_as_root", "true" },
+  { "components/5/probes/readiness/httpGet", "{\"path\":\"/\",\"port\":80}" },
+  { "components/5/depends_on", "[\"demo-app\"]" },
+  { "components/5/read_only_root", "true" },
+  { "components/5/replace_with/image", "\"docker.io/library/nginx:1.22\"" },
+  { "components/5/config_files", "[\"/etc/nginx/sites-enabled/default\","
+                                 "\"/etc/nginx/nginx.conf\"]" },
+  /* the timer's service, daily; the cron job of the same program */
+  { "components/3/converter", "\"timer\"" },
+  { "components/3/kind", "\"CronJob\"" },
+  { "components/3/schedule", "\"0 0 * * *\"" },
+  { "components/3/service", "\"demo-report.service\"" },
+  { "components/3/source/kind", "\"timer\"" },
+  { "components/3/probes", "null" },
+  { "components/3/resources",
+    "{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},"
+    "\"limits\":{\"memory\":\"256Mi\"}}" },
+  { "components/4/converter", "\"cron\"" },
+  { "components/4/schedule", "\"*/15 * * * *\"" },
+  { "components/4/command", "[\"/opt/demo-app/report.sh\"]" },
+  { "components/4/uid", "1001" },
+  { "components/4/working_dir", "\"/opt/demo-app\"" },
+  { "components/4/source",
+    "{\"kind\":\"cron\",\"file\":\"/etc/cron.d/demo-report\","
+    "\"line\":5}" },
+  /* a shell line runs in sh; root's crontab runs as root */
+  { "components/0/command",
+    "[\"/bin/sh\",\"-c\",\"/usr/local/bin/backup.sh >/dev/null "
+    "2>&1\"]" },
+  { "components/0/schedule", "\"30 2 * * *\"" },
+  { "components/0/run_as_root", "true" },
+  /* @daily of /etc/cron.daily */
+  { "components/2/schedule", "\"0 0 * * *\"" },
+  { "components/2/command", "[\"/etc/cron.daily/demo-logs\"]" },
+  { "dropped/0/name", "\"/etc/crontab:19\"" },
+  { "dropped/4/name", "\"cron.service\"" },
+  { "dropped/4/reason", "\"cron jobs become CronJobs\"" },
+  { "dropped/7/reason", "\"remote login: use kubectl exec\"" },
+  { "notes", "[\"'nginx' proxies to 127.0.0.1:8080: in Kubernetes that is "
+             "the Service 'demo-app'\"]" },
+};
+
 static void
 test_demo (json_t *inv)
 {
@@ -87,26 +219,8 @@ test_demo (json_t *inv)
     return;
   CHECK (v2c_plan_check (plan, &err) == 0, "check of the built plan: %s",
          err.msg);
-  expect_json (plan, "schema", "\"v2c.plan/1\"");
-  expect_json (plan, "name", "\"demo\"");
-  expect_json (plan, "source",
-               "{\"vm\":\"demo\",\"format\":\"disk\","
-               "\"path\":\"/tmp/fx2/disk/demo.img\"}");
-  expect_json (plan, "image/strategy", "\"split\"");
-  expect_json (plan, "image/base",
-               "{\"distro\":\"debian\",\"version\":\"12.5\"}");
-  expect_json (plan, "image/os", "\"linux\"");
-  expect_json (plan, "image/architecture", "\"amd64\"");
-  expect_json (plan, "image/package_manager", "\"apt\"");
-  expect_json (plan, "image/layers",
-               "[{\"name\":\"os\",\"includes\":[],\"excludes\":[]},"
-               "{\"name\":\"config\",\"includes\":[\"/etc\"],\"excludes\":[]},"
-               "{\"name\":\"app\",\"includes\":[],\"excludes\":[]}]");
-  /* the default excludes, in the order the plan documents */
-  expect_json (plan, "image/excludes/0/pattern", "\"/proc\"");
-  expect_json (plan, "image/excludes/10",
-               "{\"pattern\":\"/swapfile\","
-               "\"what\":\"all\",\"reason\":\"swap file\"}");
+  for (i = 0; i < sizeof demo_plan / sizeof demo_plan[0]; i++)
+    expect_json (plan, demo_plan[i].path, demo_plan[i].json);
   k = index_of (at (plan, "image/excludes"), "pattern", "/var/log");
   CHECK (k >= 0, "no /var/log exclude");
   snprintf (path, sizeof path, "image/excludes/%ld/what", k);
@@ -117,127 +231,15 @@ test_demo (json_t *inv)
       "SSH host keys not excluded");
   CHECK (index_of (at (plan, "image/excludes"), "pattern", "/etc/shadow") >= 0,
          "/etc/shadow not excluded");
-  expect_json (plan, "image/volumes",
-               "[{\"path\":\"/var/lib/demo-app\",\"service\":"
-               "\"demo-app.service\",\"used_bytes\":5120,"
-               "\"reason\":\"data directory\"}]");
-  expect_json (plan, "image/secret_files",
-               "[{\"path\":\"/etc/demo-app/app.env\",\"kinds\":[\"password\","
-               "\"token\"]},{\"path\":\"/etc/demo-app/tls.key\",\"kinds\":["
-               "\"private-key\"]},{\"path\":\"/etc/ssh/ssh_host_ed25519_key\","
-               "\"kinds\":[\"ssh-host-key\"]},{\"path\":\"/root/.pgpass\","
-               "\"kinds\":[\"pgpass\"]}]");
 
   /* components: the app, nginx, the timer's and the cron jobs, sorted */
   comps = at (plan, "components");
   CHECK (json_array_size (comps) == 6, "%zu components, expected 6",
          json_array_size (comps));
-  expect_json (plan, "components/0/name", "\"backup\"");
-  expect_json (plan, "components/1/name", "\"demo-app\"");
-  expect_json (plan, "components/2/name", "\"demo-logs\"");
-  expect_json (plan, "components/3/name", "\"demo-report\"");
-  expect_json (plan, "components/4/name", "\"demo-report-2\"");
-  expect_json (plan, "components/5/name", "\"nginx\"");
-  expect_json (plan, "main_component", "\"demo-app\"");
-  expect_json (plan, "vm", "{\"cpus\":null,\"memory_mib\":null}");
-  /* demo-app owns /var/lib/demo-app: a StatefulSet */
-  expect_json (plan, "components/1/converter", "\"systemd\"");
-  expect_json (plan, "components/1/kind", "\"StatefulSet\"");
-  expect_json (plan, "components/1/schedule", "null");
-  expect_json (plan, "components/1/service", "\"demo-app.service\"");
-  expect_json (plan, "components/1/source",
-               "{\"kind\":\"systemd\",\"file\":"
-               "\"/etc/systemd/system/demo-app.service\",\"line\":null}");
-  expect_json (plan, "components/1/command", "[\"/opt/demo-app/run.sh\"]");
-  expect_json (plan, "components/1/args", "[]");
-  expect_json (plan, "components/1/user", "\"demoapp\"");
-  expect_json (plan, "components/1/uid", "1001");
-  expect_json (plan, "components/1/gid", "1001");
-  expect_json (plan, "components/1/run_as_root", "false");
-  expect_json (plan, "components/1/working_dir", "\"/opt/demo-app\"");
-  expect_json (plan, "components/1/env",
-               "{\"PORT\":\"8080\",\"DB_HOST\":\"db.internal\","
-               "\"DB_USER\":\"appuser\",\"LOG_LEVEL\":\"info\"}");
-  expect_json (plan, "components/1/secret_env",
-               "[\"API_TOKEN\",\"DB_PASSWORD\"]");
-  expect_json (plan, "components/1/environment_files",
-               "[\"/etc/demo-app/app.env\"]");
-  expect_json (plan, "components/1/ports",
-               "[{\"port\":8080,\"protocol\":\"tcp\",\"name\":\"tcp-8080\"}]");
-  /* 5120 bytes used, twice that rounded up to GiB */
-  expect_json (plan, "components/1/volumes",
-               "[{\"name\":\"var-lib-demo-app\",\"mount_path\":"
-               "\"/var/lib/demo-app\",\"kind\":\"pvc\",\"size\":\"1Gi\","
-               "\"source_path\":null},{\"name\":\"etc-demo-app-app-env\","
-               "\"mount_path\":\"/etc/demo-app/app.env\",\"kind\":\"secret\","
-               "\"size\":null,\"source_path\":\"/etc/demo-app/app.env\"}]");
-  expect_json (plan, "components/1/write_paths", "[\"/var/lib/demo-app\"]");
-  /* a generic unit may write anywhere */
-  expect_json (plan, "components/1/read_only_root", "false");
-  expect_json (plan, "components/1/config_files", "[]");
-  expect_json (plan, "components/1/secret_files",
-               "[\"/etc/demo-app/app.env\"]");
-  expect_json (plan, "components/1/probes/liveness",
-               "{\"tcpSocket\":{\"port\":8080},\"initialDelaySeconds\":10,"
-               "\"periodSeconds\":10}");
-  /* the default 1 CPU and 1 GiB shared by demo-app and nginx */
-  expect_json (plan, "components/1/resources",
-               "{\"requests\":{\"cpu\":\"500m\",\"memory\":\"512Mi\"},"
-               "\"limits\":{\"memory\":\"1Gi\"}}");
-  expect_json (plan, "components/1/replace_with", "null");
-  expect_json (plan, "components/1/depends_on", "[]");
-  /* nginx: in the foreground, proxying to demo-app (proxy_targets) */
-  expect_json (plan, "components/5/converter", "\"nginx\"");
-  expect_json (plan, "components/5/kind", "\"Deployment\"");
-  expect_json (plan, "components/5/command",
-               "[\"/usr/sbin/nginx\",\"-g\","
-               "\"daemon off; master_process on; worker_processes 2;\"]");
-  /* nginx's port 80 is listed twice in the unit: once here */
-  expect_json (plan, "components/5/ports",
-               "[{\"port\":80,\"protocol\":\"tcp\",\"name\":\"http\"}]");
-  expect_json (plan, "components/5/user", "null");
-  expect_json (plan, "components/5/run_as_root", "true");
-  expect_json (plan, "components/5/probes/readiness/httpGet",
-               "{\"path\":\"/\",\"port\":80}");
-  expect_json (plan, "components/5/depends_on", "[\"demo-app\"]");
-  expect_json (plan, "components/5/read_only_root", "true");
-  expect_json (plan, "components/5/replace_with/image",
-               "\"docker.io/library/nginx:1.22\"");
   CHECK (index_of (at (plan, "components/5/volumes"), "mount_path",
                    "/var/lib/nginx")
              >= 0,
          "nginx: no volume for /var/lib/nginx");
-  expect_json (plan, "components/5/config_files",
-               "[\"/etc/nginx/sites-enabled/default\","
-               "\"/etc/nginx/nginx.conf\"]");
-  /* the timer's service, daily; the cron job of the same program */
-  expect_json (plan, "components/3/converter", "\"timer\"");
-  expect_json (plan, "components/3/kind", "\"CronJob\"");
-  expect_json (plan, "components/3/schedule", "\"0 0 * * *\"");
-  expect_json (plan, "components/3/service", "\"demo-report.service\"");
-  expect_json (plan, "components/3/source/kind", "\"timer\"");
-  expect_json (plan, "components/3/probes", "null");
-  expect_json (plan, "components/3/resources",
-               "{\"requests\":{\"cpu\":\"100m\",\"memory\":\"128Mi\"},"
-               "\"limits\":{\"memory\":\"256Mi\"}}");
-  expect_json (plan, "components/4/converter", "\"cron\"");
-  expect_json (plan, "components/4/schedule", "\"*/15 * * * *\"");
-  expect_json (plan, "components/4/command", "[\"/opt/demo-app/report.sh\"]");
-  expect_json (plan, "components/4/uid", "1001");
-  expect_json (plan, "components/4/working_dir", "\"/opt/demo-app\"");
-  expect_json (plan, "components/4/source",
-               "{\"kind\":\"cron\",\"file\":\"/etc/cron.d/demo-report\","
-               "\"line\":5}");
-  /* a shell line runs in sh; root's crontab runs as root */
-  expect_json (plan, "components/0/command",
-               "[\"/bin/sh\",\"-c\",\"/usr/local/bin/backup.sh >/dev/null "
-               "2>&1\"]");
-  expect_json (plan, "components/0/schedule", "\"30 2 * * *\"");
-  expect_json (plan, "components/0/run_as_root", "true");
-  /* @daily of /etc/cron.daily */
-  expect_json (plan, "components/2/schedule", "\"0 0 * * *\"");
-  expect_json (plan, "components/2/command",
-               "[\"/etc/cron.daily/demo-logs\"]");
   /* no redacted value anywhere in the plan */
   {
     char *dump = json_dumps (plan, 0);
@@ -252,10 +254,6 @@ test_demo (json_t *inv)
   for (i = 0; i < sizeof dropped / sizeof dropped[0]; i++)
     CHECK (index_of (at (plan, "dropped"), "name", dropped[i]) >= 0,
            "%s not dropped", dropped[i]);
-  expect_json (plan, "dropped/0/name", "\"/etc/crontab:19\"");
-  expect_json (plan, "dropped/4/name", "\"cron.service\"");
-  expect_json (plan, "dropped/4/reason", "\"cron jobs become CronJobs\"");
-  expect_json (plan, "dropped/7/reason", "\"remote login: use kubectl exec\"");
   k = index_of (at (plan, "dropped"), "name", "legacy-daemon");
   snprintf (path, sizeof path, "dropped/%ld/reason", k);
   CHECK (k >= 0
@@ -263,9 +261,6 @@ test_demo (json_t *inv)
                          "SysV init script", 16)
                     == 0,
          "legacy-daemon's reason");
-  expect_json (plan, "notes",
-               "[\"'nginx' proxies to 127.0.0.1:8080: in Kubernetes that is "
-               "the Service 'demo-app'\"]");
 
   /* the OCI image configuration */
   cfg = v2c_plan_image_config (plan, &err);
@@ -315,13 +310,13 @@ test_demo (json_t *inv)
          "strategy 'layered': %s", err.msg);
 }
 
-/* Replace (or with NULL, remove) the value at path; JSON text value. */
+/* Replace (or with NULL, remove) the value at path with a copy of v. */
 static void
-mutate (json_t *root, const char *path, const char *value)
+mutate (json_t *root, const char *path, json_t *value)
 {
   char parent[512];
   const char *slash = strrchr (path, '/'), *last;
-  json_t *p, *v = NULL;
+  json_t *p, *v = value ? json_deep_copy (value) : NULL;
 
   if (slash) {
     snprintf (parent, sizeof parent, "%.*s", (int) (slash - path), path);
@@ -330,13 +325,6 @@ mutate (json_t *root, const char *path, const char *value)
   } else {
     p = root;
     last = path;
-  }
-  if (value) {
-    v = json_loads (value, JSON_DECODE_ANY, NULL);
-    if (v == NULL) {
-      fprintf (stderr, "FAIL: bad test JSON %s\n", value);
-      exit (1);
-    }
   }
   if (json_is_array (p)) {
     size_t i = strtoul (last, NULL, 10);
@@ -350,154 +338,46 @@ mutate (json_t *root, const char *path, const char *value)
     json_object_del (p, last);
 }
 
+/* Broken plans v2c_plan_check refuses, and inventories no plan can be
+ * made of: tests/data/plan/broken.json has the path of what breaks
+ * them, its new value (none: removed) and the start of the message,
+ * which says which document it is ("plan: ", "inventory: ") and
+ * names the place. */
 static void
 test_broken (json_t *inv)
 {
-  static const struct {
-    const char *path, *value, *want;
-  } t[] = {
-    { "schema", "\"v2c.plan/2\"", "plan: schema: 'v2c.plan/2' is not" },
-    { "name", "\"\"", "plan: name: empty" },
-    { "source/format", "null", "plan: source.format: expected a string" },
-    { "image", NULL, "plan: image: missing" },
-    { "image/strategy", "\"layered\"",
-      "plan: image.strategy: 'layered' is not one of: split, single" },
-    { "image/os", "\"plan9\"", "plan: image.os: 'plan9' is not one of" },
-    { "image/architecture", "\"vax\"", "plan: image.architecture: 'vax'" },
-    { "image/layers/1/includes/0", "\"etc\"",
-      "plan: image.layers[1].includes[0]: pattern must be an absolute path" },
-    { "image/layers/0/excludes", "[\"/var//x\"]",
-      "plan: image.layers[0].excludes[0]: pattern has an empty component" },
-    { "image/layers/2/excludes", "[\"/srv/..\"]",
-      "plan: image.layers[2].excludes[0]: pattern has a '..' component" },
-    { "image/layers/1/includes", "\"/etc\"",
-      "plan: image.layers[1].includes: expected an array" },
-    { "image/layers/2/name", "\"os\"",
-      "plan: image.layers[2].name: 'os', expected 'app'" },
-    { "image/layers/2", NULL,
-      "plan: image.layers: strategy 'split' needs 3 layers, not 2" },
-    { "image/excludes/3/what", "\"some\"",
-      "plan: image.excludes[3].what: 'some' is not one of: all, contents, "
-      "files" },
-    { "image/excludes/0/pattern", "\"/a/./b\"",
-      "plan: image.excludes[0].pattern: pattern has a '.' component" },
-    { "image/excludes/1", "\"/sys\"",
-      "plan: image.excludes[1]: expected an object" },
-    { "image/volumes/0/path", "\"var/lib\"",
-      "plan: image.volumes[0].path: path must be an absolute path" },
-    { "image/volumes/0/used_bytes", "-5",
-      "plan: image.volumes[0].used_bytes: -5 is out of range" },
-    { "image/secret_files/1/path", "42",
-      "plan: image.secret_files[1].path: expected a string" },
-    { "image/secret_files/0/path", "\"/etc/demo-app/\"",
-      "plan: image.secret_files[0].path: path ends with '/'" },
-    { "components/1/name", "\"Demo_App\"",
-      "plan: components[1].name: 'Demo_App' is not a DNS-1123 label" },
-    { "components/2/name", "\"demo-app\"",
-      "plan: components[2].name: 'demo-app' is used twice" },
-    { "components/0/kind", "\"Pod\"", "plan: components[0].kind: 'Pod'" },
-    { "components/2/uid", "-1",
-      "plan: components[2].uid: -1 is out of range" },
-    { "components/1/gid", "4294967296",
-      "plan: components[1].gid: 4294967296 is out of range" },
-    { "components/0/command", "[]", "plan: components[0].command: empty" },
-    { "components/0/command/0", "null",
-      "plan: components[0].command[0]: expected a string" },
-    { "components/2/args", NULL, "plan: components[2].args: missing" },
-    { "components/1/env/PORT", "8080",
-      "plan: components[1].env.PORT: expected a string" },
-    { "components/1/working_dir", "\"/opt/./x\"",
-      "plan: components[1].working_dir: path has a '.' component" },
-    { "components/1/environment_files/0", "\"app.env\"",
-      "plan: components[1].environment_files[0]: path must be an absolute" },
-    { "components/1/ports/0/port", "0",
-      "plan: components[1].ports[0].port: 0 is out of range" },
-    { "components/1/ports/0/protocol", "\"http\"",
-      "plan: components[1].ports[0].protocol: 'http' is not one of" },
-    { "components/1/volumes/0/size", "\"lots\"",
-      "plan: components[1].volumes[0].size: 'lots' is not a size" },
-    { "components/1/volumes/0/kind", "\"nfs\"",
-      "plan: components[1].volumes[0].kind: 'nfs'" },
-    { "components/1/volumes/0/mount_path", "\"/var/lib/../etc\"",
-      "plan: components[1].volumes[0].mount_path: path has a '..'" },
-    { "components/1/secret_files/0", "\"\"",
-      "plan: components[1].secret_files[0]: path must be an absolute" },
-    { "components/1/schedule", "\"0 * * * *\"",
-      "plan: components[1].schedule: only a CronJob has one" },
-    { "components/3/schedule", "null",
-      "plan: components[3].schedule: a CronJob needs one" },
-    { "components/3/schedule", "\"0 0 * *\"",
-      "plan: components[3].schedule: '0 0 * *' is not 5 cron fields" },
-    { "components/3/probes", "{}",
-      "plan: components[3].probes: a CronJob has none" },
-    { "components/1/source/kind", "\"upstart\"",
-      "plan: components[1].source.kind: 'upstart' is not one of" },
-    { "components/1/source/line", "0",
-      "plan: components[1].source.line: 0 is out of range" },
-    { "components/1/ports/0/name", "\"8080\"",
-      "plan: components[1].ports[0].name: '8080' is not a port name" },
-    { "components/1/ports/0/name", "\"a-very-long-port-name\"",
-      "plan: components[1].ports[0].name: 'a-very-long-port-name' is not" },
-    { "components/1/probes/liveness/tcpSocket/port", "81",
-      "plan: components[1].probes.liveness.tcpSocket.port: 81 is not a port "
-      "of the component" },
-    { "components/5/probes/readiness/tcpSocket", "{\"port\":80}",
-      "plan: components[5].probes.readiness: needs exactly one of" },
-    { "components/5/probes/readiness/httpGet/path", "\"index\"",
-      "plan: components[5].probes.readiness.httpGet.path: must start with" },
-    { "components/1/probes/liveness/periodSeconds", "0",
-      "plan: components[1].probes.liveness.periodSeconds: 0 is out of range" },
-    { "components/1/resources/requests/cpu", "\"lots\"",
-      "plan: components[1].resources.requests.cpu: 'lots' is not a CPU" },
-    { "components/1/resources/limits/memory", "\"1G\"",
-      "plan: components[1].resources.limits.memory: '1G' is not a memory" },
-    { "components/1/resources", NULL,
-      "plan: components[1].resources: missing" },
-    { "components/5/replace_with/image", "\"\"",
-      "plan: components[5].replace_with.image: empty" },
-    { "components/1/volumes/1/source_path", "null",
-      "plan: components[1].volumes[1].source_path: a secret volume needs" },
-    { "components/1/volumes/0/source_path", "\"/var/lib/x\"",
-      "plan: components[1].volumes[0].source_path: only a configMap or" },
-    { "components/1/volumes/0/size", "null",
-      "plan: components[1].volumes[0].size: a pvc needs a size" },
-    { "components/1/write_paths/0", "\"tmp\"",
-      "plan: components[1].write_paths[0]: path must be an absolute" },
-    { "components/1/read_only_root", "\"no\"",
-      "plan: components[1].read_only_root: expected a boolean" },
-    { "components/1/run_as_root", "true",
-      "plan: components[1].run_as_root: is true but uid is 1001" },
-    { "components/5/depends_on/0", "\"db\"",
-      "plan: components[5].depends_on[0]: no component is named 'db'" },
-    { "components/5/depends_on/0", "\"nginx\"",
-      "plan: components[5].depends_on[0]: 'nginx' is the component itself" },
-    { "vm/cpus", "0", "plan: vm.cpus: 0 is out of range" },
-    { "vm", NULL, "plan: vm: missing" },
-    { "main_component", "\"nope\"",
-      "plan: main_component: no component is named 'nope'" },
-    { "main_component", "3",
-      "plan: main_component: expected a string or null" },
-    { "dropped/0/reason", NULL, "plan: dropped[0].reason: missing" },
-    { "notes", "{}", "plan: notes: expected an array" },
-  };
   struct v2c_err err = { 0, "" };
   json_t *good = v2c_plan_build (inv, NULL, &err), *bad, *big;
+  json_t *t = load ("broken.json");
   size_t i;
 
   CHECK (good != NULL, "build: %s", err.msg);
-  if (good == NULL)
+  if (good == NULL) {
+    json_decref (t);
     return;
-  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-    bad = json_deep_copy (good);
-    mutate (bad, t[i].path, t[i].value);
+  }
+  for (i = 0; i < json_array_size (t); i++) {
+    json_t *row = json_array_get (t, i), *out = NULL;
+    const char *path = json_string_value (json_object_get (row, "path"));
+    const char *want = json_string_value (json_object_get (row, "want"));
+    json_t *v = json_object_get (row, "value");
+    char *value = v ? json_dumps (v, JSON_ENCODE_ANY) : NULL;
+    int is_plan = strncmp (want, "plan: ", 6) == 0, rc;
+    bad = json_deep_copy (is_plan ? good : inv);
+    mutate (bad, path, v);
     err.msg[0] = '\0';
-    CHECK (v2c_plan_check (bad, &err) == -1, "%s = %s accepted", t[i].path,
-           t[i].value ? t[i].value : "(removed)");
-    CHECK (strncmp (err.msg, t[i].want, strlen (t[i].want)) == 0,
-           "%s = %s: message '%s', expected '%s...'", t[i].path,
-           t[i].value ? t[i].value : "(removed)", err.msg, t[i].want);
-    CHECK (v2c_plan_image_config (bad, &err) == NULL,
-           "image config of a broken plan (%s)", t[i].path);
+    if (is_plan)
+      rc = v2c_plan_check (bad, &err);
+    else
+      rc = (out = v2c_plan_build (bad, NULL, &err)) ? 0 : -1;
+    CHECK (rc == -1, "%s = %s accepted", path, value ? value : "(removed)");
+    CHECK (strncmp (err.msg, want, strlen (want)) == 0,
+           "%s = %s: message '%s', expected '%s...'", path,
+           value ? value : "(removed)", err.msg, want);
+    CHECK (!is_plan || v2c_plan_image_config (bad, &err) == NULL,
+           "image config of a broken plan (%s)", path);
+    free (value);
+    json_decref (out);
     json_decref (bad);
   }
 
@@ -517,7 +397,13 @@ test_broken (json_t *inv)
              && strcmp (err.msg, "plan: not a JSON object") == 0,
          "a string as plan: %s", err.msg);
   json_decref (bad);
+  bad = json_integer (1);
+  CHECK (v2c_plan_build (bad, NULL, &err) == NULL
+             && strcmp (err.msg, "inventory: not a JSON object") == 0,
+         "inventory 1: %s", err.msg);
+  json_decref (bad);
   json_decref (good);
+  json_decref (t);
 }
 
 static void
@@ -626,57 +512,6 @@ test_commands (json_t *inv)
   }
 }
 
-/* Inventories the plan can't be made of: the message names the place. */
-static void
-test_bad_inventory (json_t *inv)
-{
-  static const struct {
-    const char *path, *value, *want;
-  } t[] = {
-    { "schema", "\"v2c.plan/1\"",
-      "inventory: schema: 'v2c.plan/1' is not 'v2c.inventory/1'" },
-    { "os", "null", "inventory: os: null: the guest was not inspected" },
-    { "os/arch", "\"vax\"", "inventory: os.arch: unknown architecture 'vax'" },
-    { "name", "7", "inventory: name: expected a string" },
-    { "services/1/exec_start", "7",
-      "inventory: services[1].exec_start: expected a string or null" },
-    { "services/1/environment/PORT", "8080",
-      "inventory: services[1].environment.PORT: expected a string or null" },
-    { "services/1/working_directory", "\"opt/app\"",
-      "inventory: services[1].working_directory: must be an absolute path" },
-    { "services/2/kind", "\"upstart\"",
-      "inventory: services[2].kind: 'upstart' is not systemd or sysv" },
-    { "services/0", "[]", "inventory: services[0]: expected an object" },
-    { "data_dirs/0/path", "\"/var/lib/../x\"",
-      "inventory: data_dirs[0].path: has a '..' component" },
-    { "secrets/3/path", "null",
-      "inventory: secrets[3].path: expected a string" },
-    { "users/11/uid", "-1", "inventory: users[11].uid: -1 is out of range" },
-    { "ports/3/protocol", "\"icmp\"",
-      "inventory: ports[3].protocol: 'icmp' is not tcp, udp or sctp" },
-  };
-  struct v2c_err err = { 0, "" };
-  json_t *bad;
-  size_t i;
-
-  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
-    bad = json_deep_copy (inv);
-    mutate (bad, t[i].path, t[i].value);
-    err.msg[0] = '\0';
-    CHECK (v2c_plan_build (bad, NULL, &err) == NULL,
-           "inventory %s = %s accepted", t[i].path, t[i].value);
-    CHECK (strncmp (err.msg, t[i].want, strlen (t[i].want)) == 0,
-           "inventory %s = %s: message '%s', expected '%s...'", t[i].path,
-           t[i].value, err.msg, t[i].want);
-    json_decref (bad);
-  }
-  bad = json_integer (1);
-  CHECK (v2c_plan_build (bad, NULL, &err) == NULL
-             && strcmp (err.msg, "inventory: not a JSON object") == 0,
-         "inventory 1: %s", err.msg);
-  json_decref (bad);
-}
-
 int
 main (void)
 {
@@ -686,7 +521,6 @@ main (void)
   test_broken (inv);
   test_patterns ();
   test_commands (inv);
-  test_bad_inventory (inv);
   json_decref (inv);
   if (failures) {
     fprintf (stderr, "%d check(s) failed\n", failures);
