@@ -11,14 +11,10 @@
  */
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fs-private.h"
 
@@ -265,7 +261,7 @@ canonical (const char *path, struct v2c_err *err)
   const char *p = path;
 
   if (path[0] != '/')
-    goto bad;
+    return v2c_set_error (err, EINVAL, "'%s' is not an absolute path", path);
   while (*p) {
     size_t n;
 
@@ -273,14 +269,11 @@ canonical (const char *path, struct v2c_err *err)
     n = strcspn (p, "/");
     if ((n == 0 && p[0] != '\0') || (n == 1 && p[0] == '.')
         || (n == 2 && p[0] == '.' && p[1] == '.'))
-      goto bad;
+      return v2c_set_error (err, EINVAL, "'%s' is not a canonical path",
+                            path);
     p += n;
   }
   return 0;
- bad:
-  if (strcmp (path, "/") == 0)
-    return 0;
-  return v2c_set_error (err, EINVAL, "'%s' is not a canonical path", path);
 }
 
 /* A name of a directory listing: one component. */
@@ -392,9 +385,11 @@ v2c_fs_pread (struct v2c_fs *fs, const char *path, int64_t off, size_t want,
   *got = 0;
   if (canonical (path, err) == -1)
     return NULL;
-  if (off < 0)
-    return v2c_set_error (err, EINVAL, "bad offset %lld in '%s'",
-                          (long long) off, path), NULL;
+  if (off < 0) {
+    v2c_set_error (err, EINVAL, "bad offset %lld in '%s'", (long long) off,
+                   path);
+    return NULL;
+  }
   return fs->ops->pread (fs, path, off, want, got, err);
 }
 
