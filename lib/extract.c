@@ -4,10 +4,11 @@
  *
  * A tree (a guest's filesystems, or a directory on the host, read
  * through struct v2c_fs) into OCI layers, in one pass: the driver of
- * v2c-extract.  The walker (lib/extract-walk.c) hands every entry over in sorted order; here it is kept or skipped
- * (secrets, the plan's excludes and volumes, --include/--exclude), and
- * lib/extract-emit.c writes what is kept into the layer that the layer
- * policy (lib/layer-policy.c) chooses.  Entries come out in the order
+ * v2c-extract.  The walker (lib/extract-walk.c) hands every entry over
+ * in sorted order; here it is kept or skipped (secrets, the plan's
+ * excludes and volumes, --include/--exclude), and lib/extract-emit.c
+ * writes what is kept into the layer that the layer policy
+ * (lib/layer-policy.c) chooses.  Entries come out in the order
  * the layer writer wants, so nothing is staged.
  *
  * A directory is written where it is classified, and again into any
@@ -623,6 +624,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   r = 0;
  out:
   json_decref (cfg);
+  x->fs = x->walk.fs = NULL;     /* borrowed for the run only */
   if (r == -1) {
     /* the temporary directory goes; nothing looks like an image */
     v2c_oci_free (x->oci);
