@@ -4,11 +4,12 @@
  *
  * Writing the tree's entries into the layers of v2c-extract: the tar
  * entry of a file, its layer (the policy, with the package digest
- * checked on the data already read or where the file is), the parent directories a layer
- * still lacks, hard links within a layer, sparse files mapped by their
- * zero blocks, and the data in 2 MiB pread replies.  Directories of the
- * "os" layer get mtime 0, so VMs installed from the same packages at
- * different times share that layer byte for byte.
+ * checked on the data already read or where the file is), the parent
+ * directories a layer still lacks, hard links within a layer, sparse
+ * files mapped by their zero blocks, and the data in 2 MiB pread
+ * replies.  Directories of the "os" layer get mtime 0, so VMs installed
+ * from the same packages at different times share that layer byte for
+ * byte.
  */
 #include <config.h>
 
