@@ -533,8 +533,8 @@ stage (const char *what)
   double t = now ();
 
   if (timing_guest)
-    v2c_guest_message (timing_guest, V2C_MSG_VERBOSE, "inventory: %s "
-                       "(%.2f s)", what, t - timing_start);
+    v2c_message (v2c_guest_msg_sink (timing_guest), V2C_MSG_VERBOSE,
+                 "inventory: %s (%.2f s)", what, t - timing_start);
   timing_start = t;
 }
 

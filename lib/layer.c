@@ -526,9 +526,15 @@ v2c_layer_writer_media_type (struct v2c_layer_writer *w)
 }
 
 const char *
-v2c_layer_writer_error (struct v2c_layer_writer *w)
+v2c_layer_writer_error (const struct v2c_layer_writer *w)
 {
   return w->err.msg;
+}
+
+int
+v2c_layer_writer_errno (const struct v2c_layer_writer *w)
+{
+  return w->err.errnum;
 }
 
 void

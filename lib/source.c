@@ -58,8 +58,8 @@ void
 v2c_source_set_message_callback (struct v2c_source *s, v2c_message_cb cb,
                                   void *opaque)
 {
-  s->msg_cb = cb;
-  s->msg_opaque = opaque;
+  s->msg.cb = cb;
+  s->msg.opaque = opaque;
 }
 
 void
@@ -122,6 +122,18 @@ remove_tree (const char *dir)
   struct v2c_err err;
 
   return v2c_run_command (argv, &err) == 0 ? 0 : -1;
+}
+
+const char *
+v2c_source_error (const struct v2c_source *s)
+{
+  return s->err.msg;
+}
+
+int
+v2c_source_errno (const struct v2c_source *s)
+{
+  return s->err.errnum;
 }
 
 void

@@ -22,6 +22,7 @@ v2c_version (void)
   return PACKAGE_VERSION;
 }
 
+/* Deprecated (v2c-internal.h): the typed accessors replace them. */
 const char *
 v2c_error_string (const void *handle)
 {
@@ -34,6 +35,21 @@ v2c_errno (const void *handle)
 {
   const struct v2c_err *err = handle;
   return err ? err->errnum : 0;
+}
+
+void
+v2c_message (const struct v2c_msg_sink *sink, enum v2c_msg_level level,
+             const char *fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+
+  if (sink->cb == NULL)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  sink->cb (sink->opaque, level, buf);
 }
 
 int
@@ -78,6 +94,16 @@ v2c_clear_error (struct v2c_err *err)
     err->errnum = 0;
     err->msg[0] = '\0';
   }
+}
+
+int
+v2c_error_copy (struct v2c_err *err, const char *prefix, const char *msg,
+                int errnum)
+{
+  v2c_set_error (err, 0, "%s%s", prefix ? prefix : "", msg);
+  if (err)
+    err->errnum = errnum;
+  return -1;
 }
 
 void

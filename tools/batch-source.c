@@ -191,7 +191,7 @@ batch_open_descriptor (const struct vm *vm)
   if ((vm->path ? v2c_source_open (src, vm->path)
                 : v2c_source_open_libvirt (src, bopts.uri, vm->domain))
       == -1) {
-    tool_verbose ("%s: %s", vm->source, v2c_error_string (src));
+    tool_verbose ("%s: %s", vm->source, v2c_source_error (src));
     v2c_source_free (src);
     return NULL;
   }

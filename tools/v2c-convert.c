@@ -141,7 +141,7 @@ read_vm (struct convert *cv, const char *path)
   cv->inv = v2c_inventory_build (cv->src, cv->g);
   if (cv->inv == NULL) {
     tool_progress_done ();
-    tool_error ("%s", v2c_error_string (cv->src));
+    tool_error ("%s", v2c_source_error (cv->src));
     return -1;
   }
   if (cv->plan == NULL) {

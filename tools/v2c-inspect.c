@@ -90,7 +90,7 @@ main (int argc, char **argv)
   inv = v2c_inventory_build (src, g);
   tool_progress_done ();
   if (inv == NULL) {
-    tool_error ("%s", v2c_error_string (src));
+    tool_error ("%s", v2c_source_error (src));
     goto out;
   }
   if (v2c_json_write_file (inv, opts.output) == -1) {
