@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "inspect-conf-private.h"
+#include "strbuf.h"
 
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_TREE_FILES 256
@@ -433,10 +434,10 @@ has_glob (const char *s)
 }
 
 /* Append the existing paths matching pattern (absolute, wildcards in
- * any component) to *v; bounded by MAX_GLOB_MATCHES. */
+ * any component) to v; bounded by MAX_GLOB_MATCHES. */
 static int
 glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
-             char ***v, size_t *n)
+             struct v2c_strvec *v)
 {
   const char *slash;
   char comp[NAME_MAX + 1], *path;
@@ -446,20 +447,9 @@ glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
 
   while (*rest == '/')
     rest++;
-  if (*rest == '\0') {
-    char **nv;
-    if (*n >= MAX_GLOB_MATCHES)
-      return 0;
-    nv = realloc (*v, (*n + 2) * sizeof *nv);
-    if (nv == NULL)
-      return -1;
-    *v = nv;
-    nv[*n] = strdup (prefix[0] ? prefix : "/");
-    if (nv[*n] == NULL)
-      return -1;
-    nv[++*n] = NULL;
-    return 0;
-  }
+  if (*rest == '\0')
+    return v->n >= MAX_GLOB_MATCHES ? 0
+           : v2c_strvec_push (v, prefix[0] ? prefix : "/");
   slash = strchr (rest, '/');
   clen = slash ? (size_t) (slash - rest) : strlen (rest);
   if (clen > NAME_MAX)
@@ -473,7 +463,7 @@ glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
       return -1;
     r = 0;
     if (v2c_fs_stat (fs, path, 0, &st) == 0)
-      r = glob_expand (fs, path, rest + clen, v, n);
+      r = glob_expand (fs, path, rest + clen, v);
     free (path);
     return r;
   }
@@ -491,7 +481,7 @@ glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
       v2c_strv_free (names);
       return -1;
     }
-    r = glob_expand (fs, path, rest + clen, v, n);
+    r = glob_expand (fs, path, rest + clen, v);
     free (path);
     if (r == -1) {
       v2c_strv_free (names);
@@ -506,30 +496,31 @@ static int
 tree_include (void *opaque, const char *pattern)
 {
   struct tree *t = opaque;
-  char *abs, **matches = NULL;
-  size_t n = 0, i;
+  struct v2c_strvec m = V2C_STRVEC_INIT;
+  char *abs;
+  size_t i;
   int r = 0;
 
   if (t->fatal || pattern[0] == '\0')
     return t->fatal ? -1 : 0;
   abs = v2c_conf_join (t->base, pattern);
-  if (abs == NULL || glob_expand (t->fs, "", abs, &matches, &n) == -1) {
+  if (abs == NULL || glob_expand (t->fs, "", abs, &m) == -1) {
     free (abs);
-    v2c_strv_free (matches);
+    v2c_strvec_clear (&m);
     t->fatal = 1;
     return v2c_set_error (t->err, ENOMEM, "out of memory");
   }
   free (abs);
-  for (i = 0; i < n && r == 0; i++) {
+  for (i = 0; i < m.n && r == 0; i++) {
     struct v2c_fs_stat st;
-    if (v2c_fs_stat (t->fs, matches[i], 0, &st) == -1)
+    if (v2c_fs_stat (t->fs, m.v[i], 0, &st) == -1)
       continue;
     if (st.type == V2C_FS_DIR) {
       /* apache includes every file of a named directory */
-      char **names = v2c_fs_list (t->fs, matches[i]);
+      char **names = v2c_fs_list (t->fs, m.v[i]);
       size_t j;
       for (j = 0; names && names[j] && r == 0; j++) {
-        char *p = v2c_conf_join (matches[i], names[j]);
+        char *p = v2c_conf_join (m.v[i], names[j]);
         if (p == NULL) {
           t->fatal = 1;
           r = v2c_set_error (t->err, ENOMEM, "out of memory");
@@ -541,9 +532,9 @@ tree_include (void *opaque, const char *pattern)
       }
       v2c_strv_free (names);
     } else if (st.type == V2C_FS_REG)
-      r = tree_file (t, matches[i]);
+      r = tree_file (t, m.v[i]);
   }
-  v2c_strv_free (matches);
+  v2c_strvec_clear (&m);
   return t->fatal ? -1 : 0;
 }
 
@@ -657,24 +648,24 @@ read_each (struct v2c_fs *fs, const struct v2c_conf_syntax *syn,
            const char *service, const char *pattern,
            struct v2c_conf_facts *out, struct v2c_err *err)
 {
-  char **matches = NULL;
-  size_t n = 0, i;
+  struct v2c_strvec m = V2C_STRVEC_INIT;
+  size_t i;
   int r = 0;
 
-  if (glob_expand (fs, "", pattern, &matches, &n) == -1) {
-    v2c_strv_free (matches);
+  if (glob_expand (fs, "", pattern, &m) == -1) {
+    v2c_strvec_clear (&m);
     return v2c_set_error (err, ENOMEM, "out of memory");
   }
-  for (i = 0; i < n && r == 0; i++) {
-    char *dir = v2c_conf_dirname (matches[i]);
+  for (i = 0; i < m.n && r == 0; i++) {
+    char *dir = v2c_conf_dirname (m.v[i]);
     if (dir == NULL) {
       r = v2c_set_error (err, ENOMEM, "out of memory");
       break;
     }
-    r = read_one (fs, syn, service, dir, matches[i], out, err);
+    r = read_one (fs, syn, service, dir, m.v[i], out, err);
     free (dir);
   }
-  v2c_strv_free (matches);
+  v2c_strvec_clear (&m);
   return r;
 }
 
