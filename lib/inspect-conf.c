@@ -17,6 +17,7 @@
 
 #include "inspect-conf-private.h"
 #include "strbuf.h"
+#include "systemd-exec.h"
 
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_TREE_FILES 256
@@ -672,59 +673,6 @@ read_each (struct v2c_fs *fs, const struct v2c_conf_syntax *syn,
 /* ------------------------------------------------------------------ */
 /* Ports from services' command lines and environment                  */
 
-/* ExecStart words: white space separated, "..." and '...' quoted. */
-static char **
-split_words (const char *s, size_t *n)
-{
-  char **v = NULL;
-  size_t cnt = 0;
-
-  while (*s && cnt < 256) {
-    char *w, **nv;
-    size_t wl = 0;
-    const char *p;
-
-    while (*s == ' ' || *s == '\t' || *s == '\n')
-      s++;
-    if (*s == '\0')
-      break;
-    w = malloc (strlen (s) + 1);
-    if (w == NULL)
-      goto oom;
-    p = s;
-    while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-      if (*p == '"' || *p == '\'') {
-        char q = *p++;
-        while (*p && *p != q) {
-          if (*p == '\\' && q == '"' && p[1])
-            p++;
-          w[wl++] = *p++;
-        }
-        if (*p)
-          p++;
-      } else
-        w[wl++] = *p++;
-    }
-    w[wl] = '\0';
-    s = p;
-    nv = realloc (v, (cnt + 2) * sizeof *nv);
-    if (nv == NULL) {
-      free (w);
-      goto oom;
-    }
-    v = nv;
-    v[cnt++] = w;
-    v[cnt] = NULL;
-  }
-  *n = cnt;
-  if (v == NULL)
-    v = calloc (1, sizeof *v);
-  return v;
-oom:
-  v2c_strv_free (v);
-  return NULL;
-}
-
 static int
 ends_with_word (const char *name, size_t n, const char *word)
 {
@@ -788,22 +736,21 @@ static int
 service_ports (struct v2c_conf_facts *out, const struct v2c_service *s,
                struct v2c_err *err)
 {
-  size_t i, n = 0;
-  char **w;
+  struct v2c_exec_words w = { NULL, 0 };
+  const char *why = NULL;
+  size_t i;
   int r = 0;
 
   if (s->name == NULL)
     return 0;
-  if (s->exec_start) {
-    const char *cmd = s->exec_start;
-    while (*cmd == '-' || *cmd == '@' || *cmd == ':' || *cmd == '+'
-           || *cmd == '!')
-      cmd++;
-    w = split_words (cmd, &n);
-    if (w == NULL)
-      return v2c_set_error (err, ENOMEM, "out of memory");
-    for (i = 1; i < n && r == 0; i++) {
-      const char *a = w[i], *eq, *name;
+  /* the words as systemd runs them: a line it refuses gives no ports */
+  if (s->exec_start)
+    why = v2c_exec_split (s->exec_start, &w);
+  if (why && strcmp (why, "out of memory") == 0)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  if (w.n) {
+    for (i = 1; i < w.n && r == 0; i++) {
+      const char *a = w.v[i], *eq, *name;
       char *text;
       size_t nl;
       int kind;
@@ -829,16 +776,16 @@ service_ports (struct v2c_conf_facts *out, const struct v2c_service *s,
         continue;
       if (eq) {
         r = svc_port (out, s, "ExecStart", a, kind, eq + 1, err);
-      } else if (i + 1 < n) {
-        if (asprintf (&text, "%s %s", a, w[i + 1]) == -1) {
+      } else if (i + 1 < w.n) {
+        if (asprintf (&text, "%s %s", a, w.v[i + 1]) == -1) {
           r = v2c_set_error (err, ENOMEM, "out of memory");
           break;
         }
-        r = svc_port (out, s, "ExecStart", text, kind, w[i + 1], err);
+        r = svc_port (out, s, "ExecStart", text, kind, w.v[i + 1], err);
         free (text);
       }
     }
-    v2c_strv_free (w);
+    v2c_exec_words_free (&w);
   }
   for (i = 0; i < s->nenvironment && r == 0; i++) {
     const char *k = s->environment[i].key, *v = s->environment[i].value;
