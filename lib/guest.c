@@ -64,17 +64,8 @@ v2c_guest_msg_sink (const struct v2c_guest *g)
   return &g->msg;
 }
 
-const char *
-v2c_guest_error (const struct v2c_guest *g)
-{
-  return g->err.msg;
-}
-
-int
-v2c_guest_errno (const struct v2c_guest *g)
-{
-  return g->err.errnum;
-}
+/* v2c_guest_error, v2c_guest_errno */
+V2C_DEFINE_ERROR_ACCESSORS (guest)
 
 static void
 debug_event (guestfs_h *h, void *opaque, uint64_t event, int handle,

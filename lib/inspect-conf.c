@@ -30,18 +30,12 @@ v2c_conf_facts_free_contents (struct v2c_conf_facts *f)
 
   if (f == NULL)
     return;
-  for (i = 0; i < f->nports; i++) {
-    free (f->ports[i].protocol);
-    free (f->ports[i].address);
-    free (f->ports[i].service);
-    free (f->ports[i].evidence);
-  }
+  for (i = 0; i < f->nports; i++)
+    V2C_FREE (f->ports[i].protocol, f->ports[i].address,
+              f->ports[i].service, f->ports[i].evidence);
   free (f->ports);
-  for (i = 0; i < f->ndirs; i++) {
-    free (f->dirs[i].path);
-    free (f->dirs[i].service);
-    free (f->dirs[i].evidence);
-  }
+  for (i = 0; i < f->ndirs; i++)
+    V2C_FREE (f->dirs[i].path, f->dirs[i].service, f->dirs[i].evidence);
   free (f->dirs);
   for (i = 0; i < f->nproxy; i++)
     free (f->proxy_targets[i]);

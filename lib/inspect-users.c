@@ -29,10 +29,7 @@ v2c_users_free_contents (struct v2c_users *u)
   if (u == NULL)
     return;
   for (i = 0; i < u->n; i++) {
-    free (u->v[i].name);
-    free (u->v[i].home);
-    free (u->v[i].shell);
-    free (u->v[i].gecos);
+    V2C_FREE (u->v[i].name, u->v[i].home, u->v[i].shell, u->v[i].gecos);
     v2c_strv_free (u->v[i].members);
   }
   free (u->v);

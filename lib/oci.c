@@ -811,17 +811,8 @@ v2c_oci_layer_size (struct v2c_oci *o, size_t i)
   return i < o->nlayers ? o->layers[i].size : -1;
 }
 
-const char *
-v2c_oci_error (const struct v2c_oci *o)
-{
-  return o->err.msg;
-}
-
-int
-v2c_oci_errno (const struct v2c_oci *o)
-{
-  return o->err.errnum;
-}
+/* v2c_oci_error, v2c_oci_errno */
+V2C_DEFINE_ERROR_ACCESSORS (oci)
 
 void
 v2c_oci_free (struct v2c_oci *o)

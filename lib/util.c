@@ -107,13 +107,18 @@ v2c_error_copy (struct v2c_err *err, const char *prefix, const char *msg,
 }
 
 void
+v2c_free_list (void *const *v, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    free (v[i]);
+}
+
+void
 v2c_vm_disk_free_contents (struct v2c_vm_disk *d)
 {
-  free (d->file);
-  free (d->path);
-  free (d->format);
-  free (d->controller);
-  free (d->controller_model);
+  V2C_FREE (d->file, d->path, d->format, d->controller, d->controller_model);
 }
 
 void
@@ -123,18 +128,12 @@ v2c_vm_free_contents (struct v2c_vm *vm)
 
   if (vm == NULL)
     return;
-  free (vm->name);
-  free (vm->id);
-  free (vm->firmware);
-  free (vm->guest_os_id);
+  V2C_FREE (vm->name, vm->id, vm->firmware, vm->guest_os_id);
   for (i = 0; i < vm->ndisks; i++)
     v2c_vm_disk_free_contents (&vm->disks[i]);
   free (vm->disks);
-  for (i = 0; i < vm->nnics; i++) {
-    free (vm->nics[i].model);
-    free (vm->nics[i].network);
-    free (vm->nics[i].mac);
-  }
+  for (i = 0; i < vm->nnics; i++)
+    V2C_FREE (vm->nics[i].model, vm->nics[i].network, vm->nics[i].mac);
   free (vm->nics);
   memset (vm, 0, sizeof *vm);
 }

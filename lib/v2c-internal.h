@@ -33,6 +33,20 @@ int v2c_set_error (struct v2c_err *err, int errnum, const char *fmt, ...)
 int v2c_error_prefix (struct v2c_err *err, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 void v2c_clear_error (struct v2c_err *err);
+/* The typed accessors v2c_OBJECT_error and v2c_OBJECT_errno of
+ * struct v2c_OBJECT, defined once here for every handle. */
+#define V2C_DEFINE_ERROR_ACCESSORS(object)                              \
+  const char *                                                          \
+  v2c_##object##_error (const struct v2c_##object *h)                   \
+  {                                                                     \
+    return h->err.msg;                                                  \
+  }                                                                     \
+  int                                                                   \
+  v2c_##object##_errno (const struct v2c_##object *h)                   \
+  {                                                                     \
+    return h->err.errnum;                                               \
+  }
+
 /* Take over another object's failure: "PREFIXMSG" (prefix may be NULL)
  * with its errnum, whose text msg already names.  Returns -1. */
 int v2c_error_copy (struct v2c_err *err, const char *prefix, const char *msg,
@@ -58,6 +72,13 @@ struct v2c_msg_sink {
 void v2c_message (const struct v2c_msg_sink *sink, enum v2c_msg_level level,
                   const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
+
+/* Free each pointer listed, any of which may be NULL: the one line the
+ * free functions of records need, V2C_FREE (p->name, p->path). */
+void v2c_free_list (void *const *v, size_t n);
+#define V2C_FREE(...)                                                   \
+  v2c_free_list ((void *const[]) { __VA_ARGS__ },                       \
+                 sizeof ((void *const[]) { __VA_ARGS__ }) / sizeof (void *))
 
 /* Cleanup helpers (guestfs-tools style). */
 static inline void v2c_cleanup_free (void *p) { free (*(void **) p); }
