@@ -483,17 +483,7 @@ nx_release (void *state)
   v2c_strvec_clear (&st->pend_target);
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_nginx
-    = { "nginx", sizeof (struct nx_state), nx_parse, nx_finish, nx_release };
-
-int
-v2c_conf_nginx (const char *file, const char *buf, size_t len,
-                struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-                struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_nginx, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (nginx, "nginx", struct nx_state, nx)
 
 /* ------------------------------------------------------------------ */
 /* apache httpd                                                        */
@@ -890,15 +880,4 @@ tc_release (void *state)
   (void) state;
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_tomcat
-    = { "tomcat", sizeof (struct v2c_conf_state), tc_parse, tc_finish,
-        tc_release };
-
-int
-v2c_conf_tomcat (const char *file, const char *buf, size_t len,
-                 struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-                 struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_tomcat, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (tomcat, "tomcat", struct v2c_conf_state, tc)
