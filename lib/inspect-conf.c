@@ -103,17 +103,6 @@ v2c_conf_evidence (const char *file, int line, const char *text, size_t len)
 }
 
 static int
-too_many (size_t n, const char *what, struct v2c_err *err)
-{
-  if (n >= V2C_CONF_MAX_FACTS) {
-    v2c_set_error (err, 0, "more than %d %s in the configuration",
-                   V2C_CONF_MAX_FACTS, what);
-    return 1;
-  }
-  return 0;
-}
-
-static int
 str_eq (const char *a, const char *b)
 {
   if (a == NULL || b == NULL)
@@ -138,18 +127,14 @@ v2c_conf_add_port (struct v2c_conf_facts *f, int port, const char *protocol,
     }
   if (evidence == NULL)
     return v2c_set_error (err, ENOMEM, "out of memory");
-  if (too_many (f->nports, "ports", err)) {
+  v = v2c_array_grow (f->ports, f->nports, sizeof *v, V2C_CONF_MAX_FACTS,
+                      "ports in the configuration", err);
+  if (v == NULL) {
     free (evidence);
     return -1;
   }
-  v = realloc (f->ports, (f->nports + 1) * sizeof *v);
-  if (v == NULL) {
-    free (evidence);
-    return v2c_set_error (err, errno, "out of memory");
-  }
   f->ports = v;
   p = &v[f->nports];
-  memset (p, 0, sizeof *p);
   p->port = port;
   p->evidence = evidence;
   p->protocol = strdup (protocol);
@@ -177,18 +162,14 @@ v2c_conf_add_dir (struct v2c_conf_facts *f, const char *path,
     }
   if (evidence == NULL)
     return v2c_set_error (err, ENOMEM, "out of memory");
-  if (too_many (f->ndirs, "data directories", err)) {
+  v = v2c_array_grow (f->dirs, f->ndirs, sizeof *v, V2C_CONF_MAX_FACTS,
+                      "data directories in the configuration", err);
+  if (v == NULL) {
     free (evidence);
     return -1;
   }
-  v = realloc (f->dirs, (f->ndirs + 1) * sizeof *v);
-  if (v == NULL) {
-    free (evidence);
-    return v2c_set_error (err, errno, "out of memory");
-  }
   f->dirs = v;
   d = &v[f->ndirs];
-  memset (d, 0, sizeof *d);
   d->evidence = evidence;
   d->used_bytes = -1;
   d->path = strdup (path);
@@ -209,11 +190,11 @@ v2c_conf_add_proxy (struct v2c_conf_facts *f, const char *target,
   for (i = 0; i < f->nproxy; i++)
     if (strcmp (f->proxy_targets[i], target) == 0)
       return 0;
-  if (too_many (f->nproxy, "proxy targets", err))
-    return -1;
-  v = realloc (f->proxy_targets, (f->nproxy + 1) * sizeof *v);
+  v = v2c_array_grow (f->proxy_targets, f->nproxy, sizeof *v,
+                      V2C_CONF_MAX_FACTS, "proxy targets in the configuration",
+                      err);
   if (v == NULL)
-    return v2c_set_error (err, errno, "out of memory");
+    return -1;
   f->proxy_targets = v;
   v[f->nproxy] = strdup (target);
   if (v[f->nproxy] == NULL)

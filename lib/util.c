@@ -148,11 +148,9 @@ v2c_vms_free (struct v2c_vm *vms, size_t n)
   free (vms);
 }
 
-/* The array v of n items of size bytes with one more, zeroed, at its
- * end (v itself when n has reached max: then NULL with err set). */
-static void *
-add_item (void *v, size_t n, size_t size, size_t max, const char *what,
-          struct v2c_err *err)
+void *
+v2c_array_grow (void *v, size_t n, size_t size, size_t max, const char *what,
+                struct v2c_err *err)
 {
   char *nv;
 
@@ -172,7 +170,7 @@ add_item (void *v, size_t n, size_t size, size_t max, const char *what,
 struct v2c_vm_disk *
 v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
 {
-  struct v2c_vm_disk *d = add_item (vm->disks, vm->ndisks, sizeof *d,
+  struct v2c_vm_disk *d = v2c_array_grow (vm->disks, vm->ndisks, sizeof *d,
                                     V2C_MAX_DISKS, "disks", err);
 
   if (d == NULL)
@@ -187,7 +185,7 @@ v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
 struct v2c_vm_nic *
 v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err)
 {
-  struct v2c_vm_nic *n = add_item (vm->nics, vm->nnics, sizeof *n,
+  struct v2c_vm_nic *n = v2c_array_grow (vm->nics, vm->nnics, sizeof *n,
                                    V2C_MAX_NICS, "network interfaces", err);
 
   if (n == NULL)

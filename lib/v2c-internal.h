@@ -128,6 +128,12 @@ struct v2c_vm {
   size_t nnics;
 };
 
+/* The array v of n records of size bytes with one more, zeroed, at its
+ * end: the new array (v is then no longer valid), or NULL with err set
+ * ("more than MAX WHAT", or out of memory) and v untouched. */
+void *v2c_array_grow (void *v, size_t n, size_t size, size_t max,
+                      const char *what, struct v2c_err *err);
+
 void v2c_vm_disk_free_contents (struct v2c_vm_disk *d);
 void v2c_vm_free_contents (struct v2c_vm *vm);
 void v2c_vms_free (struct v2c_vm *vms, size_t n);
