@@ -110,6 +110,22 @@ str_eq (const char *a, const char *b)
   return strcmp (a, b) == 0;
 }
 
+/* The facts v (n of size bytes) with room for one more, zeroed, whose
+ * evidence this is; NULL with err set and the evidence freed. */
+static void *
+new_fact (void *v, size_t n, size_t size, const char *what, char *evidence,
+          struct v2c_err *err)
+{
+  if (evidence == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    return NULL;
+  }
+  v = v2c_array_grow (v, n, size, V2C_CONF_MAX_FACTS, what, err);
+  if (v == NULL)
+    free (evidence);
+  return v;
+}
+
 int
 v2c_conf_add_port (struct v2c_conf_facts *f, int port, const char *protocol,
                    const char *address, const char *service, char *evidence,
@@ -125,14 +141,10 @@ v2c_conf_add_port (struct v2c_conf_facts *f, int port, const char *protocol,
       free (evidence);
       return 0;
     }
-  if (evidence == NULL)
-    return v2c_set_error (err, ENOMEM, "out of memory");
-  v = v2c_array_grow (f->ports, f->nports, sizeof *v, V2C_CONF_MAX_FACTS,
-                      "ports in the configuration", err);
-  if (v == NULL) {
-    free (evidence);
+  v = new_fact (f->ports, f->nports, sizeof *v, "ports in the configuration",
+                evidence, err);
+  if (v == NULL)
     return -1;
-  }
   f->ports = v;
   p = &v[f->nports];
   p->port = port;
@@ -160,14 +172,10 @@ v2c_conf_add_dir (struct v2c_conf_facts *f, const char *path,
       free (evidence);
       return 0;
     }
-  if (evidence == NULL)
-    return v2c_set_error (err, ENOMEM, "out of memory");
-  v = v2c_array_grow (f->dirs, f->ndirs, sizeof *v, V2C_CONF_MAX_FACTS,
-                      "data directories in the configuration", err);
-  if (v == NULL) {
-    free (evidence);
+  v = new_fact (f->dirs, f->ndirs, sizeof *v,
+                "data directories in the configuration", evidence, err);
+  if (v == NULL)
     return -1;
-  }
   f->dirs = v;
   d = &v[f->ndirs];
   d->evidence = evidence;
@@ -779,58 +787,58 @@ service_ports (struct v2c_conf_facts *out, const struct v2c_service *s,
 
 /* ------------------------------------------------------------------ */
 
+/* Where each service's configuration is looked for, in this order:
+ * a tree of main files whose relative includes resolve in base, or
+ * (base NULL) each match of the pattern paths[0], a tree of its own. */
+static const struct {
+  const struct v2c_conf_syntax *syn;
+  const char *service;
+  const char *base;
+  const char *paths[3];
+} conf_places[] = {
+  { &v2c_conf_syntax_nginx, "nginx", "/etc/nginx",
+    { "/etc/nginx/nginx.conf" } },
+  { &v2c_conf_syntax_apache, "apache2", "/etc/apache2",
+    { "/etc/apache2/apache2.conf", "/etc/apache2/ports.conf" } },
+  { &v2c_conf_syntax_apache, "httpd", "/etc/httpd",
+    { "/etc/httpd/conf/httpd.conf" } },
+  { &v2c_conf_syntax_postgresql, "postgresql", NULL,
+    { "/etc/postgresql/*/*/postgresql.conf" } },
+  { &v2c_conf_syntax_postgresql, "postgresql", NULL,
+    { "/var/lib/pgsql/data/postgresql.conf" } },
+  { &v2c_conf_syntax_postgresql, "postgresql", NULL,
+    { "/var/lib/pgsql/*/data/postgresql.conf" } },
+  { &v2c_conf_syntax_mysql, "mysql", "/etc/mysql",
+    { "/etc/my.cnf", "/etc/mysql/my.cnf" } },
+  { &v2c_conf_syntax_redis, "redis", NULL, { "/etc/redis/redis.conf" } },
+  { &v2c_conf_syntax_redis, "redis", NULL, { "/etc/redis.conf" } },
+  { &v2c_conf_syntax_sshd, "sshd", "/etc/ssh", { "/etc/ssh/sshd_config" } },
+  { &v2c_conf_syntax_tomcat, "tomcat", NULL, { "/etc/tomcat*/server.xml" } },
+  { &v2c_conf_syntax_tomcat, "tomcat", NULL,
+    { "/opt/tomcat*/conf/server.xml" } },
+  { &v2c_conf_syntax_mongodb, "mongodb", "/etc",
+    { "/etc/mongod.conf", "/etc/mongodb.conf" } },
+};
+
 int
 v2c_conf_read (struct v2c_fs *fs, const struct v2c_services *svcs,
                struct v2c_conf_facts *out, struct v2c_err *err)
 {
-  static const char *const apache[]
-      = { "/etc/apache2/apache2.conf", "/etc/apache2/ports.conf", NULL };
-  static const char *const mysql[]
-      = { "/etc/my.cnf", "/etc/mysql/my.cnf", NULL };
-  static const char *const mongo[]
-      = { "/etc/mongod.conf", "/etc/mongodb.conf", NULL };
   size_t i;
   int r = 0;
 
   memset (out, 0, sizeof *out);
-  r = read_one (fs, &v2c_conf_syntax_nginx, "nginx", "/etc/nginx",
-                "/etc/nginx/nginx.conf", out, err);
-  if (r == 0)
-    r = read_tree (fs, &v2c_conf_syntax_apache, "apache2", "/etc/apache2",
-                   apache, out, err);
-  if (r == 0)
-    r = read_one (fs, &v2c_conf_syntax_apache, "httpd", "/etc/httpd",
-                  "/etc/httpd/conf/httpd.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_postgresql, "postgresql",
-                   "/etc/postgresql/*/*/postgresql.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_postgresql, "postgresql",
-                   "/var/lib/pgsql/data/postgresql.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_postgresql, "postgresql",
-                   "/var/lib/pgsql/*/data/postgresql.conf", out, err);
-  if (r == 0)
-    r = read_tree (fs, &v2c_conf_syntax_mysql, "mysql", "/etc/mysql", mysql,
-                   out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_redis, "redis",
-                   "/etc/redis/redis.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_redis, "redis", "/etc/redis.conf", out,
-                   err);
-  if (r == 0)
-    r = read_one (fs, &v2c_conf_syntax_sshd, "sshd", "/etc/ssh",
-                  "/etc/ssh/sshd_config", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_tomcat, "tomcat",
-                   "/etc/tomcat*/server.xml", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_tomcat, "tomcat",
-                   "/opt/tomcat*/conf/server.xml", out, err);
-  if (r == 0)
-    r = read_tree (fs, &v2c_conf_syntax_mongodb, "mongodb", "/etc", mongo, out,
-                   err);
+  for (i = 0; i < sizeof conf_places / sizeof conf_places[0] && r == 0;
+       i++) {
+    const char *base = conf_places[i].base;
+
+    if (base)
+      r = read_tree (fs, conf_places[i].syn, conf_places[i].service, base,
+                     conf_places[i].paths, out, err);
+    else
+      r = read_each (fs, conf_places[i].syn, conf_places[i].service,
+                     conf_places[i].paths[0], out, err);
+  }
   for (i = 0; svcs && i < svcs->n && r == 0; i++)
     r = service_ports (out, &svcs->v[i], err);
   if (r == -1) {
