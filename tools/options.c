@@ -44,6 +44,18 @@ tool_try_help (void)
   exit (EXIT_USAGE);
 }
 
+noreturn void
+tool_help_end (const char *name)
+{
+  printf ("  -h, --help             show this help and exit\n"
+          "  -V, --version          show the version and exit\n"
+          "\n"
+          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
+          "See %s(1).\n",
+          name);
+  exit (EXIT_OK);
+}
+
 int
 tool_common_option (int c, const char *arg, void (*usage) (int))
 {
