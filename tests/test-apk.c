@@ -592,9 +592,5 @@ main (void)
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmp);
   if (system (cmd) != 0)
     fprintf (stderr, "can't remove '%s'\n", tmp);
-  if (failures) {
-    fprintf (stderr, "%d checks failed\n", failures);
-    return 1;
-  }
-  return 0;
+  return unit_status ();
 }

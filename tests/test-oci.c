@@ -397,9 +397,5 @@ main (int argc, char **argv)
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system (cmd) != 0)
     fprintf (stderr, "can't remove %s\n", dir);
-  if (failures) {
-    fprintf (stderr, "%d failures\n", failures);
-    return 1;
-  }
-  return 0;
+  return unit_status ();
 }
