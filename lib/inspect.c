@@ -618,8 +618,9 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   json_object_set_new (inv, "packages", packages_json (&pkgs));
   json_object_set_new (inv, "services", services_json (&svcs, &facts));
   json_object_set_new (inv, "timers",
-                       jrecords (svcs.timers, svcs.ntimers, sizeof *svcs.timers,
-                                 timer_fields, NFIELDS (timer_fields)));
+                       jrecords (svcs.timers, svcs.ntimers,
+                                 sizeof *svcs.timers, timer_fields,
+                                 NFIELDS (timer_fields)));
   json_object_set_new (inv, "cron",
                        jrecords (cron.v, cron.n, sizeof *cron.v, cron_fields,
                                  NFIELDS (cron_fields)));
@@ -627,8 +628,9 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   json_object_set_new (inv, "users", ju);
   json_object_set_new (inv, "groups", jg);
   json_object_set_new (inv, "ports",
-                       jrecords (facts.ports, facts.nports, sizeof *facts.ports,
-                                 port_fields, NFIELDS (port_fields)));
+                       jrecords (facts.ports, facts.nports,
+                                 sizeof *facts.ports, port_fields,
+                                 NFIELDS (port_fields)));
   json_object_set_new (inv, "data_dirs",
                        jrecords (facts.dirs, facts.ndirs, sizeof *facts.dirs,
                                  dir_fields, NFIELDS (dir_fields)));

@@ -336,26 +336,34 @@ static void
 test_qemu (void)
 {
   char cmd[8192];
+  /* each disk is either of a subformat and size, or a delta over a
+   * backing file (of its size) */
   static const struct {
-    const char *name, *opts, *size;
+    const char *name, *subformat, *size, *backing;
   } disks[] = {
-    { "mono.vmdk", "-o subformat=monolithicSparse", "100M" },
-    { "split.vmdk", "-o subformat=twoGbMaxExtentSparse", "5G" },
-    { "stream.vmdk", "-o subformat=streamOptimized", "1G" },
-    { "flat.vmdk", "-o subformat=monolithicFlat", "3M" },
-    { "splitflat.vmdk", "-o subformat=twoGbMaxExtentFlat", "1M" },
-    { "odd.vmdk", "-o subformat=monolithicSparse", "1000000512" },
-    { "delta.vmdk", "-b mono.vmdk -F vmdk", "" },
-    { "delta2.vmdk", "-b delta.vmdk -F vmdk", "" },
-    { "splitdelta.vmdk", "-b split.vmdk -F vmdk", "" },
+    { "mono.vmdk", "monolithicSparse", "100M", NULL },
+    { "split.vmdk", "twoGbMaxExtentSparse", "5G", NULL },
+    { "stream.vmdk", "streamOptimized", "1G", NULL },
+    { "flat.vmdk", "monolithicFlat", "3M", NULL },
+    { "splitflat.vmdk", "twoGbMaxExtentFlat", "1M", NULL },
+    { "odd.vmdk", "monolithicSparse", "1000000512", NULL },
+    { "delta.vmdk", NULL, NULL, "mono.vmdk" },
+    { "delta2.vmdk", NULL, NULL, "delta.vmdk" },
+    { "splitdelta.vmdk", NULL, NULL, "split.vmdk" },
   };
   size_t i;
   unsigned char hdr[512];
 
   for (i = 0; i < sizeof disks / sizeof disks[0]; i++) {
-    snprintf (cmd, sizeof cmd,
-              "cd '%s' && qemu-img create -q -f vmdk %s '%s' %s", tmpdir,
-              disks[i].opts, disks[i].name, disks[i].size);
+    if (disks[i].backing)
+      snprintf (cmd, sizeof cmd,
+                "cd '%s' && qemu-img create -q -f vmdk -b %s -F vmdk '%s'",
+                tmpdir, disks[i].backing, disks[i].name);
+    else
+      snprintf (cmd, sizeof cmd,
+                "cd '%s' && qemu-img create -q -f vmdk -o subformat=%s "
+                "'%s' %s",
+                tmpdir, disks[i].subformat, disks[i].name, disks[i].size);
     if (!run (cmd))
       return;
   }
