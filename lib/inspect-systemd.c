@@ -243,6 +243,7 @@ fill_service (struct ctx *c, struct table *t, size_t idx,
 {
   struct unit *u = &t->u[idx];
   struct unit *tm = u->tmpl >= 0 ? &t->u[u->tmpl] : NULL;
+  struct v2c_strvec dropins = V2C_STRVEC_INIT;
   char **execs, **envs, **files;
   const char *type;
   size_t i;
@@ -252,8 +253,9 @@ fill_service (struct ctx *c, struct table *t, size_t idx,
   s->kind = sysd_xstrdup (c, "systemd");
   s->enabled = (u->reach & 1) && !u->masked;
   s->unit_path = sysd_xstrdup (c, tm ? tm->path : u->path);
-  for (i = 0; u->dropins && u->dropins[i]; i++)
-    sysd_strv_push (c, &s->dropins, sysd_xstrdup (c, u->dropins[i]));
+  for (i = 0; i < u->dropins.n; i++)
+    sysd_strv_push (c, &dropins, sysd_xstrdup (c, u->dropins.v[i]));
+  s->dropins = v2c_strvec_detach (&dropins);
   s->description = sysd_subst (c, u, sysd_last (u, "Unit", "Description"));
   type = sysd_last (u, "Service", "Type");
   s->type = sysd_xstrdup (c, type ? type : "simple");
