@@ -23,18 +23,6 @@
 
 #include "extract-private.h"
 
-/* Take over the error of another handle (its message already names the
- * errno). */
-int
-v2c_extract_copy_error (struct v2c_extract *x, const void *handle,
-                        const char *prefix)
-{
-  v2c_set_error (&x->err, 0, "%s%s", prefix ? prefix : "",
-                 v2c_error_string (handle));
-  x->err.errnum = v2c_errno (handle);
-  return -1;
-}
-
 int
 v2c_extract_cancelled (struct v2c_extract *x)
 {
@@ -82,7 +70,8 @@ v2c_extract_layer_add (struct v2c_extract *x, int li,
     char prefix[64];
     snprintf (prefix, sizeof prefix, "layer '%s': ",
               x->policy.layers[li].name);
-    return v2c_extract_copy_error (x, l->w, prefix);
+    return v2c_error_copy (&x->err, prefix, v2c_layer_writer_error (l->w),
+                           v2c_layer_writer_errno (l->w));
   }
   l->entries++;
   return 0;
@@ -182,7 +171,8 @@ write_data (struct v2c_extract *x, int li, const char *buf, size_t len)
     char prefix[64];
     snprintf (prefix, sizeof prefix, "layer '%s': ",
               x->policy.layers[li].name);
-    return v2c_extract_copy_error (x, l->w, prefix);
+    return v2c_error_copy (&x->err, prefix, v2c_layer_writer_error (l->w),
+                           v2c_layer_writer_errno (l->w));
   }
   l->data_bytes += len;
   x->done += len;

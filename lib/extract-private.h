@@ -50,8 +50,7 @@ struct hardlink {
 
 struct v2c_extract {
   struct v2c_err err;
-  v2c_message_cb msg_cb;
-  void *msg_opaque;
+  struct v2c_msg_sink msg;
   v2c_progress_cb prog_cb;
   void *prog_opaque;
   enum v2c_compression comp;
@@ -86,10 +85,6 @@ struct v2c_extract {
 };
 
 /* lib/extract-emit.c */
-/* Take over the error of another handle (its message already names the
- * errno); -1. */
-int v2c_extract_copy_error (struct v2c_extract *x, const void *handle,
-                            const char *prefix);
 /* -1 ("interrupted") once the cancel flag is set. */
 int v2c_extract_cancelled (struct v2c_extract *x);
 /* The tar entry of an entry of the tree (path: absolute, borrowed). */

@@ -42,12 +42,14 @@ v2c_extract_new (void)
   return x;
 }
 
+V2C_DEFINE_ERROR_ACCESSORS (extract)
+
 void
 v2c_extract_set_message_callback (struct v2c_extract *x, v2c_message_cb cb,
                                   void *opaque)
 {
-  x->msg_cb = cb;
-  x->msg_opaque = opaque;
+  x->msg.cb = cb;
+  x->msg.opaque = opaque;
 }
 
 void
@@ -109,24 +111,6 @@ v2c_extract_add_pattern (struct v2c_extract *x, int include,
   return 0;
 }
 
-static void
-message (struct v2c_extract *x, enum v2c_msg_level level, const char *fmt,
-         ...) __attribute__ ((format (printf, 3, 4)));
-
-static void
-message (struct v2c_extract *x, enum v2c_msg_level level, const char *fmt,
-         ...)
-{
-  char buf[1024];
-  va_list ap;
-
-  if (x->msg_cb == NULL)
-    return;
-  va_start (ap, fmt);
-  vsnprintf (buf, sizeof buf, fmt, ap);
-  va_end (ap);
-  x->msg_cb (x->msg_opaque, level, buf);
-}
 
 
 
@@ -194,7 +178,7 @@ load_packages (struct v2c_extract *x)
   if (v2c_layer_policy_add_packages (&x->policy, &x->pkgs, al, nal,
                                      &x->err) == -1)
     return -1;
-  message (x, V2C_MSG_VERBOSE, "%zu packages own %zu paths", x->pkgs.n,
+  v2c_message (&x->msg, V2C_MSG_VERBOSE, "%zu packages own %zu paths", x->pkgs.n,
            x->policy.nown);
   return 0;
 }
@@ -267,9 +251,9 @@ visit_entry (struct v2c_extract *x, const char *path,
   }
   if (is_secret (x, path)) {
     if (included (x, path))
-      message (x, V2C_MSG_WARNING, "'%s' holds a secret: it stays out of "
+      v2c_message (&x->msg, V2C_MSG_WARNING, "'%s' holds a secret: it stays out of "
                "the image whatever --include says", path);
-    message (x, V2C_MSG_VERBOSE, "not in the image (secret): %s", path);
+    v2c_message (&x->msg, V2C_MSG_VERBOSE, "not in the image (secret): %s", path);
     x->skipped_secrets++;
     return 0;
   }
@@ -459,7 +443,8 @@ commit_layers (struct v2c_extract *x)
               (unsigned long long) l->entries,
               (unsigned long long) l->data_bytes);
     if (v2c_oci_layer_commit (x->oci, w, created, comment) == -1)
-      return v2c_extract_copy_error (x, x->oci, NULL);
+      return v2c_error_copy (&x->err, NULL, v2c_oci_error (x->oci),
+                           v2c_oci_errno (x->oci));
   }
   return 0;
 }
@@ -499,7 +484,8 @@ v2c_extract_open (struct v2c_extract *x, const char *dir, int force)
   if (x->oci == NULL)
     return v2c_set_error (&x->err, ENOMEM, "out of memory");
   if (v2c_oci_open (x->oci, dir, force) == -1) {
-    v2c_extract_copy_error (x, x->oci, NULL);
+    v2c_error_copy (&x->err, NULL, v2c_oci_error (x->oci),
+                           v2c_oci_errno (x->oci));
     v2c_oci_free (x->oci);
     x->oci = NULL;
     return -1;
@@ -553,7 +539,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   if (load_packages (x) == -1)
     goto out;
   x->total = v2c_fs_used_bytes (x->fs);
-  message (x, V2C_MSG_VERBOSE, "package database and users read (%.2f s)",
+  v2c_message (&x->msg, V2C_MSG_VERBOSE, "package database and users read (%.2f s)",
            now () - t);
 
   if (x->oci == NULL || x->manifest) {
@@ -567,7 +553,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
         || v2c_layer_writer_set_threads (w, x->threads) == -1) {
       v2c_set_error (&x->err, 0, "%s",
                      w ? v2c_layer_writer_error (w)
-                       : v2c_error_string (x->oci));
+                       : v2c_oci_error (x->oci));
       goto out;
     }
     x->layers[i].w = w;
@@ -589,7 +575,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   if (v2c_walk_dir (&x->walk, "/", S_KEEP) == -1)
     goto out;
   x->depth = 0;
-  message (x, V2C_MSG_VERBOSE, "walk: %llu directories, %llu preads, "
+  v2c_message (&x->msg, V2C_MSG_VERBOSE, "walk: %llu directories, %llu preads, "
            "%llu bytes of file data, %llu in-guest checksums of large "
            "package files (%llu bytes) (%.2f s)",
            (unsigned long long) x->walk.n_dirs, (unsigned long long) x->n_pread,
@@ -613,13 +599,14 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
                                  x->policy.split ? "split" : "single")
            == -1
       || v2c_oci_close (x->oci, ref, x->newest) == -1) {
-    v2c_extract_copy_error (x, x->oci, NULL);
+    v2c_error_copy (&x->err, NULL, v2c_oci_error (x->oci),
+                           v2c_oci_errno (x->oci));
     goto out;
   }
   x->manifest = strdup (v2c_oci_manifest_digest (x->oci));
   free (x->ref);
   x->ref = strdup (ref);
-  message (x, V2C_MSG_VERBOSE, "layers finished and image written (%.2f s)",
+  v2c_message (&x->msg, V2C_MSG_VERBOSE, "layers finished and image written (%.2f s)",
            now () - t);
   r = 0;
  out:

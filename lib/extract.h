@@ -22,8 +22,10 @@
 
 struct v2c_extract;
 
-/* struct v2c_err is the first member: v2c_error_string (x). */
 struct v2c_extract *v2c_extract_new (void);
+/* The last failure of x: its text ("" when none) and errno. */
+const char *v2c_extract_error (const struct v2c_extract *x);
+int v2c_extract_errno (const struct v2c_extract *x);
 void v2c_extract_set_message_callback (struct v2c_extract *x,
                                        v2c_message_cb cb, void *opaque);
 /* what = "extracting", done/total in bytes of file data (total: the

@@ -20,8 +20,7 @@
 #include "source-private.h"
 
 struct v2c_guest {
-  struct v2c_err err;   /* v2c_guest_error(); first only for the
-                           deprecated v2c_error_string() */
+  struct v2c_err err;   /* v2c_guest_error() */
   guestfs_h *g;
   struct v2c_msg_sink msg;
   int debug;

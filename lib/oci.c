@@ -45,8 +45,7 @@ struct oci_pending {
 };
 
 struct v2c_oci {
-  struct v2c_err err; /* v2c_oci_error(); first only for the deprecated
-                         v2c_error_string() */
+  struct v2c_err err; /* v2c_oci_error() */
   char *dir, *tmpdir;
   int force, closed;
   struct oci_layer *layers;

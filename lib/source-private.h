@@ -20,8 +20,7 @@ struct v2c_open_disk {
 };
 
 struct v2c_source {
-  struct v2c_err err;  /* v2c_source_error(); first only for the
-                          deprecated v2c_error_string() */
+  struct v2c_err err;  /* v2c_source_error() */
   enum v2c_source_format format;
   char *path;          /* absolute path given (or libvirt URI) */
   char *domain;        /* libvirt domain name */

@@ -22,21 +22,6 @@ v2c_version (void)
   return PACKAGE_VERSION;
 }
 
-/* Deprecated (v2c-internal.h): the typed accessors replace them. */
-const char *
-v2c_error_string (const void *handle)
-{
-  const struct v2c_err *err = handle;
-  return err ? err->msg : "";
-}
-
-int
-v2c_errno (const void *handle)
-{
-  const struct v2c_err *err = handle;
-  return err ? err->errnum : 0;
-}
-
 void
 v2c_message (const struct v2c_msg_sink *sink, enum v2c_msg_level level,
              const char *fmt, ...)

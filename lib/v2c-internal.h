@@ -52,15 +52,6 @@ void v2c_clear_error (struct v2c_err *err);
 int v2c_error_copy (struct v2c_err *err, const char *prefix, const char *msg,
                     int errnum);
 
-/* Deprecated: the untyped readers of any handle whose first member is
- * its struct v2c_err, kept only until their last callers use the typed
- * accessors: lib/extract.c, lib/extract-emit.c, tools/v2c-extract.c,
- * tests/test-fs-guest.c, and the extract handle's in tools/v2c-convert.c
- * and tools/image-opts.c (which wait for a v2c_extract_error).  New code
- * must not call them. */
-const char *v2c_error_string (const void *handle);
-int v2c_errno (const void *handle);
-
 /* Where a handle's warnings and verbose messages go: the callback its
  * caller installed, or nowhere. */
 struct v2c_msg_sink {

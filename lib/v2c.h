@@ -2,7 +2,8 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The public API of libv2c.  Every object is an opaque handle used as
+ * The handle API of libv2c, the internal library the tools link (it is
+ * not installed: see HACKING.md).  Every object is an opaque handle used as
  * _new -> configure -> _open/_launch -> operations -> _free.  Calls return
  * 0 (or a pointer) on success and -1 (or NULL) on failure; the failure's
  * text and errno stay on the handle, read back through that handle's own

@@ -312,8 +312,8 @@ main (void)
   g = v2c_guest_new ();
   if (host == NULL || v2c_source_open (src, img) == -1
       || v2c_guest_launch (g, src) == -1 || v2c_guest_inspect (g) == -1) {
-    fprintf (stderr, "FAIL: %s%s%s\n", err.msg, v2c_error_string (src),
-             v2c_error_string (g));
+    fprintf (stderr, "FAIL: %s%s%s\n", err.msg, v2c_source_error (src),
+             v2c_guest_error (g));
     return 1;
   }
   guest = v2c_fs_open_guest (v2c_guest_handle (g), &err);

@@ -81,7 +81,7 @@ image_opts_option (struct image_opts *io, struct v2c_extract *x, int c,
   case OPT_INCLUDE:
   case OPT_EXCLUDE:
     if (v2c_extract_add_pattern (x, c == OPT_INCLUDE, arg) == -1) {
-      tool_error ("%s", v2c_error_string (x));
+      tool_error ("%s", v2c_extract_error (x));
       tool_try_help ();
     }
     return 1;

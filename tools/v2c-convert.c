@@ -172,7 +172,7 @@ build_image (struct convert *cv)
   if (v2c_extract_run (cv->x, cv->g, cv->plan, cv->io.tag) == -1) {
     tool_progress_done ();
     tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
-                                       : v2c_error_string (cv->x));
+                                       : v2c_extract_error (cv->x));
     return -1;
   }
   tool_progress_done ();
@@ -342,7 +342,7 @@ main (int argc, char **argv)
     goto out;
   snprintf (image_dir, sizeof image_dir, "%s/image", cv.od.tmp);
   if (v2c_extract_open (cv.x, image_dir, 0) == -1) {
-    tool_error ("%s", v2c_error_string (cv.x));
+    tool_error ("%s", v2c_extract_error (cv.x));
     goto out;
   }
   v2c_extract_set_message_callback (cv.x, tool_message_cb, NULL);

@@ -137,7 +137,7 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
     inv = v2c_inventory_build (*src, *g);
     if (inv == NULL) {
       tool_progress_done ();
-      tool_error ("%s", v2c_error_string (*src));
+      tool_error ("%s", v2c_source_error (*src));
       return NULL;
     }
     *plan = v2c_plan_build (inv, io->strategy, &err);
@@ -220,7 +220,7 @@ main (int argc, char **argv)
     goto out;
   /* the output first: a wrong -o fails before the appliance starts */
   if (v2c_extract_open (x, opts.output, force) == -1) {
-    tool_error ("%s", v2c_error_string (x));
+    tool_error ("%s", v2c_extract_error (x));
     goto out;
   }
 
@@ -240,7 +240,7 @@ main (int argc, char **argv)
   if (v2c_extract_run_fs (x, fs, plan, io.tag) == -1) {
     tool_progress_done ();
     tool_error ("%s", tool_interrupted ? "interrupted; no image was written"
-                                  : v2c_error_string (x));
+                                  : v2c_extract_error (x));
     goto out;
   }
   tool_progress_done ();
