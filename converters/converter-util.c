@@ -83,15 +83,21 @@ const struct v2c_conv_advice v2c_conv_database_advice = {
 };
 
 int
-v2c_conv_replace_database (struct v2c_conv_ctx *ctx, const char *image,
-                           const char *how, struct v2c_err *err)
+v2c_conv_replace_database (struct v2c_conv_ctx *ctx, struct v2c_err *err,
+                           const char *name, const char *version,
+                           const char *how, ...)
 {
-  char advice[512];
+  char image[96], text[400], advice[512];
+  va_list ap;
 
+  snprintf (image, sizeof image, "docker.io/library/%s:%s", name, version);
+  va_start (ap, how);
+  vsnprintf (text, sizeof text, how, ap);
+  va_end (ap);
   snprintf (advice, sizeof advice,
             "%s: a database is better run from a maintained image than "
             "from the VM's files",
-            how);
+            text);
   if (ctx->replace_with (ctx, image, advice) == -1)
     return v2c_set_error (err, 0, "out of memory");
   return 0;

@@ -40,11 +40,14 @@ const char *v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp);
 /* What the report says of a database server (the postgresql, mysql
  * and redis converters). */
 extern const struct v2c_conv_advice v2c_conv_database_advice;
-/* ctx->replace_with for a database server: the image, how its data
- * moves ("the official ... image with the data moved by ...") and why.
- * -1 with err when out of memory. */
-int v2c_conv_replace_database (struct v2c_conv_ctx *ctx, const char *image,
-                               const char *how, struct v2c_err *err);
+/* ctx->replace_with for a database server: the official image
+ * docker.io/library/NAME:VERSION, how its data moves (printf format:
+ * "the official ... image with the data moved by ...") and why.  -1 with
+ * err when out of memory. */
+int v2c_conv_replace_database (struct v2c_conv_ctx *ctx,
+                               struct v2c_err *err, const char *name,
+                               const char *version, const char *how, ...)
+  __attribute__ ((format (printf, 5, 6)));
 
 /* ---- editing a component (converters/converter-util.c); -1 only when out of
  * memory ---- */

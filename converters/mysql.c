@@ -46,7 +46,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   int server
       = strcmp (in->exe, "mysqld") == 0 || strcmp (in->exe, "mariadbd") == 0;
   const char *words[2], *d, *pvc, *conf;
-  char ver[16], image[96], advice[400], datadir[600];
+  char ver[16], datadir[600];
 
   if (!(server && (in->type == NULL || strcmp (in->type, "forking") != 0))) {
     words[0] = server  ? in->argv[0]
@@ -91,15 +91,13 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   if (!v2c_conv_package_version (in->inv, maria ? maria_pkg : mysql_pkg, 2,
                                  ver, sizeof ver))
     snprintf (ver, sizeof ver, "latest");
-  snprintf (image, sizeof image, "docker.io/library/%s:%s",
-            maria ? "mariadb" : "mysql", ver);
-  snprintf (advice, sizeof advice,
-            "the official %s image (or an operator such as %s) with the "
-            "data moved by %s and a restore",
-            maria ? "mariadb" : "mysql",
-            maria ? "mariadb-operator" : "MySQL Operator for Kubernetes",
-            maria ? "mariadb-dump" : "mysqldump");
-  return v2c_conv_replace_database (ctx, image, advice, err);
+  return v2c_conv_replace_database (
+      ctx, err, maria ? "mariadb" : "mysql", ver,
+      "the official %s image (or an operator such as %s) with the data "
+      "moved by %s and a restore",
+      maria ? "mariadb" : "mysql",
+      maria ? "mariadb-operator" : "MySQL Operator for Kubernetes",
+      maria ? "mariadb-dump" : "mysqldump");
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }

@@ -61,7 +61,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             struct v2c_conv_out *out, struct v2c_err *err)
 {
   char ver[16] = "", name[128] = "", bin[512], data[640], conf[640];
-  char opt[700], image[96], advice[400], etc[600];
+  char opt[700], etc[600];
   const char *words[5], *pvc, *d = NULL;
   size_t i;
   int keep = 0;
@@ -164,14 +164,12 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     if (!v2c_conv_package_version (in->inv, pk, 1, ver, sizeof ver))
       snprintf (ver, sizeof ver, "latest");
   }
-  snprintf (image, sizeof image, "docker.io/library/postgres:%s", ver);
-  snprintf (advice, sizeof advice,
-            "the official postgres image (or an operator such as "
-            "CloudNativePG, which adds backups and failover) with the data "
-            "moved by pg_dumpall and psql (or pg_basebackup for the same "
-            "major version, %s)",
-            ver);
-  return v2c_conv_replace_database (ctx, image, advice, err);
+  return v2c_conv_replace_database (
+      ctx, err, "postgres", ver,
+      "the official postgres image (or an operator such as CloudNativePG, "
+      "which adds backups and failover) with the data moved by pg_dumpall "
+      "and psql (or pg_basebackup for the same major version, %s)",
+      ver);
 oom:
   return v2c_set_error (err, 0, "out of memory");
 }

@@ -579,6 +579,9 @@ static const struct v2c_fs_ops dir_ops = {
   .du = dir_du,
   .find = dir_find,
   .free = dir_free,
+};
+
+static const struct v2c_fs_tree_ops dir_tree_ops = {
   .list_lstat = dir_list_lstat,
   .readlinks = dir_readlinks,
   .xattrs = dir_xattrs,
@@ -608,5 +611,6 @@ v2c_fs_open_dir (const char *root, struct v2c_err *err)
   if (strcmp (d->root, "/") == 0)
     d->root[0] = '\0';
   d->fs.ops = &dir_ops;
+  d->fs.tree = &dir_tree_ops;
   return &d->fs;
 }

@@ -82,10 +82,10 @@ lstat_names (guestfs_h *h, const char *dir, char **names, size_t n,
   return 0;
 }
 
-int
-v2c_fs_guest_list_lstat (struct v2c_fs *fs, const char *dir, size_t max,
-                         struct v2c_fs_dirent **out, size_t *n,
-                         struct v2c_err *err)
+static int
+guest_list_lstat (struct v2c_fs *fs, const char *dir, size_t max,
+                  struct v2c_fs_dirent **out, size_t *n,
+                  struct v2c_err *err)
 {
   guestfs_h *h = v2c_fs_guest_h (fs);
   struct guestfs_dirent_list *dl = guestfs_readdir (h, dir);
@@ -128,9 +128,9 @@ v2c_fs_guest_list_lstat (struct v2c_fs *fs, const char *dir, size_t max,
   return r;
 }
 
-char **
-v2c_fs_guest_readlinks (struct v2c_fs *fs, const char *dir,
-                        char *const *names, size_t n, struct v2c_err *err)
+static char **
+guest_readlinks (struct v2c_fs *fs, const char *dir,
+                 char *const *names, size_t n, struct v2c_err *err)
 {
   guestfs_h *h = v2c_fs_guest_h (fs);
   char **list = calloc (n + 1, sizeof *list), **t;
@@ -190,9 +190,9 @@ parse_xattrs (const struct guestfs_xattr_list *xl, const char *dir,
   return 0;
 }
 
-int
-v2c_fs_guest_xattrs (struct v2c_fs *fs, const char *dir, char *const *names,
-                     size_t n, struct v2c_fs_xattrs *out, struct v2c_err *err)
+static int
+guest_xattrs (struct v2c_fs *fs, const char *dir, char *const *names,
+              size_t n, struct v2c_fs_xattrs *out, struct v2c_err *err)
 {
   guestfs_h *h = v2c_fs_guest_h (fs);
   char **list = calloc (n + 1, sizeof *list);
@@ -211,9 +211,9 @@ v2c_fs_guest_xattrs (struct v2c_fs *fs, const char *dir, char *const *names,
   return r;
 }
 
-char *
-v2c_fs_guest_pread (struct v2c_fs *fs, const char *path, int64_t off,
-                    size_t want, size_t *got, struct v2c_err *err)
+static char *
+guest_pread (struct v2c_fs *fs, const char *path, int64_t off,
+             size_t want, size_t *got, struct v2c_err *err)
 {
   guestfs_h *h = v2c_fs_guest_h (fs);
   char *b = guestfs_pread (h, path, (int) want, off, got);
@@ -223,9 +223,9 @@ v2c_fs_guest_pread (struct v2c_fs *fs, const char *path, int64_t off,
   return b;
 }
 
-char *
-v2c_fs_guest_checksum (struct v2c_fs *fs, const char *alg, const char *path,
-                       struct v2c_err *err)
+static char *
+guest_checksum (struct v2c_fs *fs, const char *alg, const char *path,
+                struct v2c_err *err)
 {
   guestfs_h *h = v2c_fs_guest_h (fs);
   char *sum = guestfs_checksum (h, alg, path);
@@ -236,8 +236,8 @@ v2c_fs_guest_checksum (struct v2c_fs *fs, const char *alg, const char *path,
 }
 
 /* The used blocks of every mounted filesystem (statvfs). */
-uint64_t
-v2c_fs_guest_used_bytes (struct v2c_fs *fs)
+static uint64_t
+guest_used_bytes (struct v2c_fs *fs)
 {
   guestfs_h *h = v2c_fs_guest_h (fs);
   char **mps = guestfs_mountpoints (h);
@@ -257,3 +257,20 @@ v2c_fs_guest_used_bytes (struct v2c_fs *fs)
   v2c_strv_free (mps);
   return total;
 }
+
+/* A new view of the same guest, for a second walker. */
+static struct v2c_fs *
+guest_reopen (struct v2c_fs *fs, struct v2c_err *err)
+{
+  return v2c_fs_open_guest (v2c_fs_guest_h (fs), err);
+}
+
+const struct v2c_fs_tree_ops v2c_fs_guest_tree_ops = {
+  .list_lstat = guest_list_lstat,
+  .readlinks = guest_readlinks,
+  .xattrs = guest_xattrs,
+  .pread = guest_pread,
+  .checksum = guest_checksum,
+  .used_bytes = guest_used_bytes,
+  .reopen = guest_reopen,
+};

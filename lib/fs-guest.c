@@ -299,12 +299,11 @@ load_tar (struct guest_fs *gf, const char *dir, int rfd, size_t content_max,
     free_cached (&c);
     goto oom;
   }
-  if (r != ARCHIVE_EOF) {
+  if (r == ARCHIVE_EOF)
+    ret = 0;
+  else
     v2c_set_error (err, 0, "can't read the guest's '%s': %s", dir,
                    archive_error_string (a));
-    goto out;
-  }
-  ret = 0;
   goto out;
  oom:
   v2c_set_error (err, ENOMEM, "out of memory reading the guest's '%s'", dir);
@@ -325,7 +324,7 @@ v2c_fs_guest_preload (struct v2c_fs *fs, const char *const *dirs,
   size_t i;
 
   /* another backend has everything at hand already */
-  if (fs->ops->list_lstat != v2c_fs_guest_list_lstat)
+  if (fs->tree != &v2c_fs_guest_tree_ops)
     return 0;
   for (i = 0; dirs[i]; i++) {
     char real[PATH_MAX];
@@ -774,12 +773,6 @@ guest_free (struct v2c_fs *fs)
     }
 }
 
-static struct v2c_fs *
-guest_reopen (struct v2c_fs *fs, struct v2c_err *err)
-{
-  return v2c_fs_open_guest (((struct guest_fs *) fs)->g, err);
-}
-
 static const struct v2c_fs_ops guest_ops = {
   .lstat = guest_lstat,
   .read = guest_read,
@@ -788,13 +781,6 @@ static const struct v2c_fs_ops guest_ops = {
   .du = guest_du,
   .find = guest_find,
   .free = guest_free,
-  .list_lstat = v2c_fs_guest_list_lstat,
-  .readlinks = v2c_fs_guest_readlinks,
-  .xattrs = v2c_fs_guest_xattrs,
-  .pread = v2c_fs_guest_pread,
-  .checksum = v2c_fs_guest_checksum,
-  .used_bytes = v2c_fs_guest_used_bytes,
-  .reopen = guest_reopen,
 };
 
 void *
@@ -818,6 +804,7 @@ v2c_fs_open_guest (void *guestfs_handle, struct v2c_err *err)
     return NULL;
   }
   gf->fs.ops = &guest_ops;
+  gf->fs.tree = &v2c_fs_guest_tree_ops;
   gf->g = guestfs_handle;
   return &gf->fs;
 }

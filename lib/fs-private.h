@@ -22,7 +22,11 @@ struct v2c_fs_ops {
   int64_t (*du) (struct v2c_fs *fs, const char *path);
   char **(*find) (struct v2c_fs *fs, const char *dir, size_t max);
   void (*free) (struct v2c_fs *fs);
-  /* The tree operations of lib/fs-tree.h, with the same contracts. */
+};
+
+/* The tree operations of lib/fs-tree.h, with the same contracts: what
+ * the extractor walks and reads the whole tree with. */
+struct v2c_fs_tree_ops {
   int (*list_lstat) (struct v2c_fs *fs, const char *dir, size_t max,
                      struct v2c_fs_dirent **out, size_t *n,
                      struct v2c_err *err);
@@ -40,6 +44,7 @@ struct v2c_fs_ops {
 
 struct v2c_fs {
   const struct v2c_fs_ops *ops;
+  const struct v2c_fs_tree_ops *tree;
 };
 
 /* Resolve every symlink of path inside the guest root into out
@@ -59,19 +64,6 @@ int v2c_fs_xattrs_add (struct v2c_fs_xattrs *x, const char *name,
 /* The extraction side of the guest backend (lib/fs-guest-tree.c), on
  * the guestfs_h * that v2c_fs_guest_h gives. */
 void *v2c_fs_guest_h (struct v2c_fs *fs);
-int v2c_fs_guest_list_lstat (struct v2c_fs *fs, const char *dir, size_t max,
-                             struct v2c_fs_dirent **out, size_t *n,
-                             struct v2c_err *err);
-char **v2c_fs_guest_readlinks (struct v2c_fs *fs, const char *dir,
-                               char *const *names, size_t n,
-                               struct v2c_err *err);
-int v2c_fs_guest_xattrs (struct v2c_fs *fs, const char *dir,
-                         char *const *names, size_t n,
-                         struct v2c_fs_xattrs *out, struct v2c_err *err);
-char *v2c_fs_guest_pread (struct v2c_fs *fs, const char *path, int64_t off,
-                          size_t want, size_t *got, struct v2c_err *err);
-char *v2c_fs_guest_checksum (struct v2c_fs *fs, const char *alg,
-                             const char *path, struct v2c_err *err);
-uint64_t v2c_fs_guest_used_bytes (struct v2c_fs *fs);
+extern const struct v2c_fs_tree_ops v2c_fs_guest_tree_ops;
 
 #endif /* V2C_FS_PRIVATE_H */

@@ -298,7 +298,7 @@ v2c_fs_list_lstat (struct v2c_fs *fs, const char *dir, size_t max,
   *n = 0;
   if (canonical (dir, err) == -1)
     return -1;
-  return fs->ops->list_lstat (fs, dir, max, out, n, err);
+  return fs->tree->list_lstat (fs, dir, max, out, n, err);
 }
 
 void
@@ -317,7 +317,7 @@ v2c_fs_readlinks (struct v2c_fs *fs, const char *dir, char *const *names,
 {
   if (canonical (dir, err) == -1 || valid_names (names, n, err) == -1)
     return NULL;
-  return fs->ops->readlinks (fs, dir, names, n, err);
+  return fs->tree->readlinks (fs, dir, names, n, err);
 }
 
 int
@@ -330,7 +330,7 @@ v2c_fs_xattrs (struct v2c_fs *fs, const char *dir, char *const *names,
   out->count = calloc (n + 1, sizeof *out->count);
   if (out->count == NULL)
     return v2c_set_error (err, ENOMEM, "out of memory");
-  if (fs->ops->xattrs (fs, dir, names, n, out, err) == -1) {
+  if (fs->tree->xattrs (fs, dir, names, n, out, err) == -1) {
     v2c_fs_xattrs_free (out);
     return -1;
   }
@@ -390,7 +390,7 @@ v2c_fs_pread (struct v2c_fs *fs, const char *path, int64_t off, size_t want,
                    path);
     return NULL;
   }
-  return fs->ops->pread (fs, path, off, want, got, err);
+  return fs->tree->pread (fs, path, off, want, got, err);
 }
 
 char *
@@ -399,17 +399,17 @@ v2c_fs_checksum (struct v2c_fs *fs, const char *alg, const char *path,
 {
   if (canonical (path, err) == -1)
     return NULL;
-  return fs->ops->checksum (fs, alg, path, err);
+  return fs->tree->checksum (fs, alg, path, err);
 }
 
 uint64_t
 v2c_fs_used_bytes (struct v2c_fs *fs)
 {
-  return fs->ops->used_bytes (fs);
+  return fs->tree->used_bytes (fs);
 }
 
 struct v2c_fs *
 v2c_fs_reopen (struct v2c_fs *fs, struct v2c_err *err)
 {
-  return fs->ops->reopen (fs, err);
+  return fs->tree->reopen (fs, err);
 }
