@@ -96,53 +96,11 @@ check_inventory (const json_t *inv, struct v2c_err *err)
   return 0;
 }
 
+/* The plan's loader is its one validator. */
 int
 v2c_report_check_plan (const json_t *plan, struct v2c_err *err)
 {
-  const json_t *c, *img;
-  size_t i, j;
-
-  if (check_schema (plan, "plan", "v2c.plan/1", err) == -1
-      || check_list (plan, "components", "plan", 0, err) == -1
-      || check_list (plan, "dropped", "plan", 0, err) == -1
-      || check_list (plan, "notes", "plan", 1, err) == -1)
-    return -1;
-  json_array_foreach (json_object_get (plan, "components"), i, c)
-  {
-    const char *name = v2c_report_jstr (c, "name");
-    const json_t *rw = json_object_get (c, "replace_with");
-
-    if (name == NULL || name[0] == '\0')
-      return v2c_set_error (err, 0,
-                            "plan: components[%zu].name: expected a "
-                            "non-empty string",
-                            i);
-    for (j = 0; j < i; j++)
-      if (strcmp (name,
-                  v2c_report_jstr (
-                      json_array_get (json_object_get (plan, "components"), j),
-                      "name"))
-          == 0)
-        return v2c_set_error (err, 0,
-                              "plan: components[%zu].name: '%.200s' is "
-                              "already the name of components[%zu]",
-                              i, name, j);
-    if (check_list (c, "ports", "plan: components[]", 0, err) == -1
-        || check_list (c, "volumes", "plan: components[]", 0, err) == -1
-        || check_list (c, "depends_on", "plan: components[]", 1, err) == -1)
-      return v2c_error_prefix (err, "component '%.200s'", name);
-    if (rw && !json_is_null (rw) && !json_is_object (rw))
-      return v2c_set_error (err, 0,
-                            "plan: components[%zu].replace_with: expected "
-                            "an object or null",
-                            i);
-  }
-  img = json_object_get (plan, "image");
-  if (img && !json_is_object (img) && !json_is_null (img))
-    return v2c_set_error (err, 0, "plan: image: expected an object");
-  if (check_list (img, "layers", "plan: image", 0, err) == -1)
-    return -1;
-  return 0;
+  return v2c_plan_check (plan, err);
 }
 
 static int
