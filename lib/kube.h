@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "v2c-internal.h"
 
 /* The value every secret key gets. */
@@ -44,6 +45,10 @@ struct v2c_kube_opts {
  * caller must json_decref; NULL with err set. */
 json_t *v2c_kube_build (const json_t *plan, const struct v2c_kube_opts *o,
                         struct v2c_err *err);
+/* The same of a loaded plan (v2c_plan_load). */
+json_t *v2c_kube_build_plan (const struct v2c_plan *plan,
+                             const struct v2c_kube_opts *o,
+                             struct v2c_err *err);
 
 /* The kustomization.yaml object listing the files of objects (sorted),
  * with ns (may be NULL) as its namespace.  New reference; NULL on out
