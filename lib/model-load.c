@@ -170,8 +170,13 @@ load_strings (struct model_load *l, const struct model_field *f,
     const json_t *e = json_array_get (a, i);
 
     model_idx (iw, where, i);
+    if (json_is_null (e) && (f->flags & MF_NULITEMS)) {
+      out->n++;
+      continue;
+    }
     if (!json_is_string (e))
-      return model_bad (l, iw, "expected a string");
+      return model_bad (l, iw, "expected a string%s",
+                        f->flags & MF_NULITEMS ? " or null" : "");
     if (load_string (l, f, e, iw, &out->v[i]) == -1)
       return -1;
     out->n++;
@@ -291,6 +296,9 @@ model_load_object (struct model_load *l, const struct model_type *t,
     const json_t *v = json_object_get (doc, f->key);
 
     model_sub (w, where, f->key);
+    if (v && t->has)
+      *(uint64_t *) ((char *) obj + t->has - 1) |= (uint64_t) 1
+                                                    << (f - t->fields);
     if (f->pre && f->pre (l, obj, w, v) == -1)
       return -1;
     if (v == NULL && !(f->flags & MF_OPT))

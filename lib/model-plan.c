@@ -49,12 +49,12 @@ static const char *const arches[] = { "amd64", "arm64",   "386",   "arm",
                                       "ppc64le", "s390x", "riscv64", NULL };
 static const char *const whats[] = { "all", "contents", "files", NULL };
 static const char *const kinds[]
-    = { "Deployment", "StatefulSet", "CronJob", NULL };
+    = { "Deployment", "StatefulSet", "CronJob", NULL, 0 };
 static const char *const source_kinds[]
-    = { "systemd", "sysv", "cron", "timer", NULL };
+    = { "systemd", "sysv", "cron", "timer", NULL, 0 };
 static const char *const protocols[] = { "tcp", "udp", "sctp", NULL };
 static const char *const volume_kinds[]
-    = { "pvc", "emptyDir", "configMap", "secret", NULL };
+    = { "pvc", "emptyDir", "configMap", "secret", NULL, 0 };
 
 /* ------------------------------------------------------------------ */
 /* Rules between fields                                                */
@@ -356,7 +356,7 @@ static const struct model_field layer_f[]
     = { STR (T, "name", name, 0, MS_ANY),
         STRS (T, "includes", includes, MS_PATTERN, PATTERNS),
         STRS (T, "excludes", excludes, MS_PATTERN, PATTERNS), MODEL_END };
-static const struct model_type layer_t = { sizeof (T), layer_f, NULL };
+static const struct model_type layer_t = { sizeof (T), layer_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_exclude
@@ -364,7 +364,7 @@ static const struct model_field exclude_f[]
     = { STR (T, "pattern", pattern, 0, MS_PATTERN),
         ENUM (T, "what", what, whats), STR (T, "reason", reason, 0, MS_ANY),
         MODEL_END };
-static const struct model_type exclude_t = { sizeof (T), exclude_f, NULL };
+static const struct model_type exclude_t = { sizeof (T), exclude_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_data_volume
@@ -374,7 +374,7 @@ static const struct model_field data_volume_f[]
         INT (T, "used_bytes", used_bytes, MT_NINT, MF_NUL, 0, INT64_MAX),
         STR (T, "reason", reason, 0, MS_ANY), MODEL_END };
 static const struct model_type data_volume_t
-    = { sizeof (T), data_volume_f, NULL };
+    = { sizeof (T), data_volume_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_secret_file
@@ -382,14 +382,14 @@ static const struct model_field secret_file_f[]
     = { STR (T, "path", path, 0, MS_PATH),
         STRS (T, "kinds", kinds, MS_ANY, 64), MODEL_END };
 static const struct model_type secret_file_t
-    = { sizeof (T), secret_file_f, NULL };
+    = { sizeof (T), secret_file_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_image
 static const struct model_field base_f[]
     = { STR (T, "distro", base.distro, MF_NUL, MS_ANY),
         STR (T, "version", base.version, MF_NUL, MS_ANY), MODEL_END };
-static const struct model_type base_t = { 0, base_f, NULL };
+static const struct model_type base_t = { 0, base_f, NULL, 0 };
 static const struct model_field image_f[] = {
   ENUM (T, "strategy", strategy, strategies),
   { .key = "base", .kind = MT_OBJ, .off = 0, .sub = &base_t },
@@ -404,7 +404,7 @@ static const struct model_field image_f[] = {
        NULL),
   MODEL_END
 };
-static const struct model_type image_t = { sizeof (T), image_f, NULL };
+static const struct model_type image_t = { sizeof (T), image_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_port
@@ -412,7 +412,7 @@ static const struct model_field port_f[]
     = { INT (T, "port", port, MT_INT, 0, 1, 65535),
         ENUM (T, "protocol", protocol, protocols),
         STRH (T, "name", name, 0, MS_ANY, post_port_name), MODEL_END };
-static const struct model_type port_t = { sizeof (T), port_f, NULL };
+static const struct model_type port_t = { sizeof (T), port_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_volume
@@ -424,20 +424,20 @@ static const struct model_field volume_f[]
         STRH (T, "source_path", source_path, MF_NUL, MS_PATH,
               post_source_path),
         MODEL_END };
-static const struct model_type volume_t = { sizeof (T), volume_f, NULL };
+static const struct model_type volume_t = { sizeof (T), volume_f, NULL, 0 };
 #undef T
 
 static const struct model_field tcp_f[]
     = { INT (struct v2c_plan_probe_target, "port", port, MT_INT, 0, 1, 65535),
         MODEL_END };
 static const struct model_type tcp_t
-    = { sizeof (struct v2c_plan_probe_target), tcp_f, NULL };
+    = { sizeof (struct v2c_plan_probe_target), tcp_f, NULL, 0 };
 
 #define T struct v2c_plan_http_target
 static const struct model_field http_f[]
     = { STRH (T, "path", path, 0, MS_ANY, post_http_path),
         INT (T, "port", port, MT_INT, 0, 1, 65535), MODEL_END };
-static const struct model_type http_t = { sizeof (T), http_f, NULL };
+static const struct model_type http_t = { sizeof (T), http_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_probe
@@ -446,7 +446,7 @@ static const struct model_field probe_f[]
         SUB (T, "httpGet", MT_PTR, MF_OPT, http, http_t, 0, NULL),
         INT (T, "initialDelaySeconds", initial_delay, MT_INT, 0, 0, 3600),
         INT (T, "periodSeconds", period, MT_INT, 0, 1, 3600), MODEL_END };
-static const struct model_type probe_t = { sizeof (T), probe_f, post_probe };
+static const struct model_type probe_t = { sizeof (T), probe_f, post_probe, 0 };
 #undef T
 
 #define T struct v2c_plan_probes
@@ -454,14 +454,14 @@ static const struct model_field probes_f[]
     = { SUB (T, "liveness", MT_OBJ, 0, liveness, probe_t, 0, NULL),
         SUB (T, "readiness", MT_OBJ, 0, readiness, probe_t, 0, NULL),
         MODEL_END };
-static const struct model_type probes_t = { sizeof (T), probes_f, NULL };
+static const struct model_type probes_t = { sizeof (T), probes_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_replace
 static const struct model_field replace_f[]
     = { STR (T, "image", image, 0, MS_NONEMPTY),
         STR (T, "advice", advice, 0, MS_ANY), MODEL_END };
-static const struct model_type replace_t = { sizeof (T), replace_f, NULL };
+static const struct model_type replace_t = { sizeof (T), replace_f, NULL, 0 };
 #undef T
 
 #define T comp_t
@@ -470,7 +470,7 @@ static const struct model_field source_f[]
         STR (T, "file", source.file, MF_NUL, MS_PATH),
         INT (T, "line", source.line, MT_NINT, MF_NUL, 1, INT32_MAX),
         MODEL_END };
-static const struct model_type source_t = { 0, source_f, NULL };
+static const struct model_type source_t = { 0, source_f, NULL, 0 };
 static const struct model_field requests_f[]
     = { STRH (T, "cpu", resources.requests.cpu, 0, MS_ANY, post_cpu),
         STRH (T, "memory", resources.requests.memory, 0, MS_ANY,
@@ -480,12 +480,12 @@ static const struct model_field limits_f[]
     = { STRH (T, "memory", resources.limits.memory, 0, MS_ANY,
               post_limit_memory),
         MODEL_END };
-static const struct model_type requests_t = { 0, requests_f, NULL };
-static const struct model_type limits_t = { 0, limits_f, NULL };
+static const struct model_type requests_t = { 0, requests_f, NULL, 0 };
+static const struct model_type limits_t = { 0, limits_f, NULL, 0 };
 static const struct model_field resources_f[]
     = { { .key = "requests", .kind = MT_OBJ, .sub = &requests_t },
         { .key = "limits", .kind = MT_OBJ, .sub = &limits_t }, MODEL_END };
-static const struct model_type resources_t = { 0, resources_f, NULL };
+static const struct model_type resources_t = { 0, resources_f, NULL, 0 };
 static const struct model_field comp_f[] = {
   STR (T, "name", name, 0, MS_LABEL),
   STR (T, "converter", converter, 0, MS_NONEMPTY),
@@ -518,14 +518,14 @@ static const struct model_field comp_f[] = {
   STRS (T, "depends_on", depends_on, MS_ANY, ITEMS),
   MODEL_END
 };
-static const struct model_type comp_t_ = { sizeof (T), comp_f, NULL };
+static const struct model_type comp_t_ = { sizeof (T), comp_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan_dropped
 static const struct model_field dropped_f[]
     = { STR (T, "name", name, 0, MS_ANY), STR (T, "reason", reason, 0, MS_ANY),
         MODEL_END };
-static const struct model_type dropped_t = { sizeof (T), dropped_f, NULL };
+static const struct model_type dropped_t = { sizeof (T), dropped_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_plan
@@ -533,13 +533,13 @@ static const struct model_field plan_source_f[]
     = { STR (T, "vm", source.vm, 0, MS_ANY),
         STR (T, "format", source.format, 0, MS_ANY),
         STR (T, "path", source.path, MF_NUL, MS_ANY), MODEL_END };
-static const struct model_type plan_source_t = { 0, plan_source_f, NULL };
+static const struct model_type plan_source_t = { 0, plan_source_f, NULL, 0 };
 static const struct model_field vm_f[]
     = { INT (T, "cpus", vm.cpus, MT_NINT, MF_NUL, 1, 4096),
         INT (T, "memory_mib", vm.memory_mib, MT_NINT, MF_NUL, 1,
              (int64_t) 1 << 32),
         MODEL_END };
-static const struct model_type vm_t = { 0, vm_f, NULL };
+static const struct model_type vm_t = { 0, vm_f, NULL, 0 };
 static const struct model_field plan_f[] = {
   STRH (T, "schema", schema, 0, MS_ANY, post_schema),
   STR (T, "name", name, 0, MS_NONEMPTY),
@@ -553,7 +553,7 @@ static const struct model_field plan_f[] = {
   STRS (T, "notes", notes, MS_ANY, ITEMS),
   MODEL_END
 };
-static const struct model_type plan_t = { sizeof (T), plan_f, NULL };
+static const struct model_type plan_t = { sizeof (T), plan_f, NULL, 0 };
 #undef T
 
 /* ------------------------------------------------------------------ */

@@ -32,10 +32,12 @@ enum {
   MT_PAIRS, /* struct v2c_pairs: a JSON object of strings */
 };
 
-/* Flags of a field: may be missing (and is not written when NULL), may
- * be null. */
+/* Flags of a field: may be missing (and is not written when NULL, or,
+ * in a type with a 'has' mask, when it was missing), may be null; an
+ * MT_STRS whose strings may be null. */
 #define MF_OPT 1
 #define MF_NUL 2
+#define MF_NULITEMS 4
 
 /* Checks of a string (of each string of an MT_STRS). */
 enum {
@@ -70,7 +72,13 @@ struct model_type {
   const struct model_field *fields; /* ends with a NULL key */
   /* After every field was read; where is the object's path. */
   int (*post) (struct model_load *l, const void *obj, const char *where);
+  /* 1 + the offset of the struct's uint64_t mask of the fields found
+   * (bit i: fields[i]), or 0 when it has none. */
+  size_t has;
 };
+
+/* The 'has' of a struct type T whose mask is member m. */
+#define MODEL_HAS(T, m) (offsetof (T, m) + 1)
 
 struct model_load {
   const char *doc; /* "plan", "inventory" */

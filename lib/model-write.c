@@ -17,7 +17,9 @@ strs_json (const struct v2c_strs *s)
   size_t i;
 
   for (i = 0; a && i < s->n; i++)
-    if (json_array_append_new (a, json_string (s->v[i])) == -1) {
+    if (json_array_append_new (a, s->v[i] ? json_string (s->v[i])
+                                          : json_null ())
+        == -1) {
       json_decref (a);
       return NULL;
     }
@@ -99,7 +101,15 @@ model_write_object (const struct model_type *t, const void *obj)
 
   for (f = t->fields; o && f->key; f++) {
     int skip = 0;
-    json_t *v = value_json (f, (const char *) obj + f->off, &skip);
+    json_t *v;
+
+    if (t->has && (f->flags & MF_OPT)
+        && !(*(const uint64_t *) ((const char *) obj + t->has - 1)
+             & ((uint64_t) 1 << (f - t->fields))))
+      continue;
+    v = value_json (f, (const char *) obj + f->off, &skip);
+    if (t->has && (f->flags & MF_OPT))
+      skip = 0;
 
     if (v == NULL) {
       json_decref (o);

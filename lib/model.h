@@ -2,10 +2,11 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The typed plan ("v2c.plan/1", docs/plan.schema.json) as C structs,
+ * The typed plan ("v2c.plan/1", docs/plan.schema.json) and inventory
+ * ("v2c.inventory/1", docs/inventory.schema.json) as C structs, each
  * with its one validating loader and its one writer (lib/model-plan.c,
- * on the table-driven engine of lib/model-load.c and
- * lib/model-write.c).  JSON exists only where a plan is read or
+ * lib/model-inventory.c, on the table-driven engine of
+ * lib/model-load.c and lib/model-write.c).  JSON exists only where a plan is read or
  * written: the stages after the planner work on struct v2c_plan.
  *
  * Every string is owned by the struct (a NUL-free copy); a nullable
@@ -220,5 +221,182 @@ v2c_plan_component (const struct v2c_plan *plan, const char *name);
 /* The problem of a path or pattern ("must be an absolute path", "has a
  * '..' component", ...), or NULL when it is sound. */
 const char *v2c_model_path_problem (const char *p);
+
+/* ------------------------------------------------------------------ */
+/* The inventory ("v2c.inventory/1", docs/inventory.schema.json)       */
+
+/* A struct with members the document may lack has a mask 'has' of the
+ * ones it had (bit i: the i-th member of its table, in the schema's
+ * order); the writer writes only those. */
+
+#define V2C_INV_LIST(T)                                                       \
+  struct {                                                                    \
+    T *v;                                                                     \
+    size_t n;                                                                 \
+  }
+
+struct v2c_inv_source_disk {
+  uint64_t has;
+  char *path, *member, *format; /* format: vmdk, raw, qcow2 or NULL */
+  struct v2c_nint virtual_size;
+};
+
+struct v2c_inv_hw_disk {
+  uint64_t has;
+  char *controller, *controller_model;
+  struct v2c_nint bus, unit;
+  char *file;
+  struct v2c_nint capacity_bytes;
+};
+
+struct v2c_inv_nic {
+  char *model, *network, *mac;
+};
+
+struct v2c_inv_os {
+  uint64_t has;
+  char *type, *distro, *version;
+  int64_t major, minor;
+  char *arch, *hostname, *product_name, *package_format, *package_manager;
+  char *root;
+};
+
+struct v2c_inv_filesystem {
+  char *device, *type, *mountpoint;
+  struct v2c_nint size_bytes, used_bytes;
+};
+
+struct v2c_inv_package {
+  uint64_t has;
+  char *name, *version, *release, *epoch, *evr, *arch;
+  char *manager; /* dpkg, rpm, apk, windows */
+  char *source_package, *source_version, *license, *publisher;
+  struct v2c_nint installed_size;
+  int64_t files;
+  struct v2c_strs conffiles;
+  char *display_name;
+};
+
+struct v2c_inv_port {
+  int64_t port;
+  char *protocol; /* tcp, udp */
+};
+
+struct v2c_inv_service {
+  uint64_t has;
+  char *name;
+  char *kind; /* systemd, sysv */
+  int enabled;
+  char *description, *type, *exec_start;
+  struct v2c_strs exec_start_pre;
+  char *user, *group;
+  int dynamic_user;
+  char *working_directory;
+  struct v2c_pairs environment;
+  struct v2c_strs environment_files;
+  V2C_INV_LIST (struct v2c_inv_port) ports;
+  struct v2c_strs after, wants, requires, wanted_by;
+  char *unit_path;
+  struct v2c_strs dropins;
+  char *template_instance;
+};
+
+struct v2c_inv_timer {
+  uint64_t has;
+  char *name, *unit;
+  struct v2c_strs on_calendar;
+  char *on_boot_sec, *on_unit_active_sec;
+  int enabled;
+  char *unit_path;
+};
+
+struct v2c_inv_cron {
+  uint64_t has;
+  char *schedule, *user, *command, *file;
+  int64_t line;
+};
+
+struct v2c_inv_user {
+  uint64_t has;
+  char *name;
+  int64_t uid, gid;
+  char *gecos, *home, *shell;
+};
+
+struct v2c_inv_group {
+  char *name;
+  int64_t gid;
+  struct v2c_strs members;
+};
+
+struct v2c_inv_listen {
+  uint64_t has;
+  int64_t port;
+  char *protocol, *address, *service, *evidence;
+};
+
+struct v2c_inv_data_dir {
+  uint64_t has;
+  char *path, *service;
+  struct v2c_nint used_bytes;
+  char *evidence;
+};
+
+struct v2c_inv_secret {
+  char *path, *kind;
+  int64_t line;
+  char *evidence;
+};
+
+struct v2c_inv_blocker {
+  uint64_t has;
+  char *rule, *severity, *summary;
+  struct v2c_strs evidence;
+};
+
+struct v2c_inventory {
+  uint64_t has;
+  char *schema; /* "v2c.inventory/1" */
+  char *name, *generator;
+  struct {
+    uint64_t has;
+    char *format; /* ova, ovf, vmx, disk, libvirt */
+    char *path, *domain, *name;
+    struct v2c_strs vms; /* strings may be NULL */
+    V2C_INV_LIST (struct v2c_inv_source_disk) disks;
+  } source;
+  struct {
+    struct v2c_nint cpus, memory_mib;
+    char *firmware; /* bios, efi or NULL */
+    char *guest_os_id;
+    V2C_INV_LIST (struct v2c_inv_hw_disk) disks;
+    V2C_INV_LIST (struct v2c_inv_nic) nics;
+  } hardware;
+  struct v2c_inv_os *os; /* NULL: null */
+  V2C_INV_LIST (struct v2c_inv_filesystem) filesystems;
+  V2C_INV_LIST (struct v2c_inv_package) packages;
+  V2C_INV_LIST (struct v2c_inv_service) services;
+  V2C_INV_LIST (struct v2c_inv_timer) timers;
+  V2C_INV_LIST (struct v2c_inv_cron) cron;
+  V2C_INV_LIST (struct v2c_inv_user) users;
+  V2C_INV_LIST (struct v2c_inv_group) groups;
+  V2C_INV_LIST (struct v2c_inv_listen) ports;
+  V2C_INV_LIST (struct v2c_inv_data_dir) data_dirs;
+  struct v2c_strs proxy_targets;
+  V2C_INV_LIST (struct v2c_inv_secret) secrets;
+  V2C_INV_LIST (struct v2c_inv_blocker) blockers;
+};
+
+/* Load an inventory document: every member checked as the schema says
+ * (types, required members, enumerations, ranges, at most 2^20 entries
+ * in a list), the first problem named by its JSON path ("inventory:
+ * services[2].user: expected a string or null").  A new inventory to
+ * free with v2c_inventory_free, or NULL with err set. */
+struct v2c_inventory *v2c_inventory_load (const json_t *doc,
+                                          struct v2c_err *err);
+void v2c_inventory_free (struct v2c_inventory *inv);
+/* The document of an inventory: the members it was loaded with, in the
+ * schema's order.  New reference; NULL on out of memory. */
+json_t *v2c_inventory_to_json (const struct v2c_inventory *inv);
 
 #endif /* V2C_MODEL_H */

@@ -2,11 +2,12 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Unit tests of the typed plan (lib/model.h): every plan of the source
- * tree, the plans v2c_plan_build makes of the test inventories, and
- * the files named on the command line (e.g. the recorded plan.json of
- * converted VMs) load and write back to the same bytes; a broken plan
- * gives its JSON path; a loaded plan reads as its document says.
+ * Unit tests of the typed plan and inventory (lib/model.h): every plan
+ * and inventory of the source tree, the plans v2c_plan_build makes of
+ * the test inventories, and the files named on the command line (e.g.
+ * the recorded plan.json and inventory.json of converted VMs) load and
+ * write back to the same bytes; a broken plan gives its JSON path; a
+ * loaded plan reads as its document says.
  *
  * With "--check FILE...", only says for each file "ok" or the loader's
  * message (for tests/model-schema.sh, which compares the loader with
@@ -40,6 +41,28 @@ dump (const json_t *doc)
   return t;
 }
 
+/* The document doc loaded and written back by the model of its
+ * schema: an inventory or a plan (NULL with err set). */
+static json_t *
+reload (const json_t *doc, struct v2c_err *err)
+{
+  const char *schema = json_string_value (json_object_get (doc, "schema"));
+  json_t *back = NULL;
+
+  if (schema && strcmp (schema, "v2c.inventory/1") == 0) {
+    struct v2c_inventory *inv = v2c_inventory_load (doc, err);
+    if (inv)
+      back = v2c_inventory_to_json (inv);
+    v2c_inventory_free (inv);
+  } else {
+    struct v2c_plan *p = v2c_plan_load (doc, err);
+    if (p)
+      back = v2c_plan_to_json (p);
+    v2c_plan_free (p);
+  }
+  return back;
+}
+
 /* Load text (the bytes of a plan file), write it back, compare: the
  * same bytes when bytes is set (a file v2c-plan wrote), else the same
  * JSON (a file edited by hand, its members in another order). */
@@ -49,16 +72,14 @@ round_trip (const char *what, const char *text, int bytes)
   struct v2c_err err = { 0, "" };
   json_error_t jerr;
   json_t *doc = json_loads (text, 0, &jerr), *back;
-  struct v2c_plan *p;
   char *out;
 
   CHECK (doc != NULL, "%s: not JSON: %s", what, jerr.text);
   if (doc == NULL)
     return;
-  p = v2c_plan_load (doc, &err);
-  CHECK (p != NULL, "%s: %s", what, err.msg);
-  if (p) {
-    back = v2c_plan_to_json (p);
+  back = reload (doc, &err);
+  CHECK (back != NULL, "%s: %s", what, err.msg);
+  if (back) {
     out = dump (back);
     if (bytes)
       CHECK_SAY (strcmp (out, text) == 0, "%s: load, write: same bytes",
@@ -68,7 +89,6 @@ round_trip (const char *what, const char *text, int bytes)
     free (out);
     json_decref (back);
   }
-  v2c_plan_free (p);
   json_decref (doc);
 }
 
@@ -191,7 +211,12 @@ main (int argc, char **argv)
           "tests/data/manifest/edge-plan.json",
           "tests/data/report/demo-plan.json",
           "tests/fuzz/seeds/plan/plan-demo.json",
-          "tests/fuzz/seeds/plan/plan-single-nomain.json" };
+          "tests/fuzz/seeds/plan/plan-single-nomain.json",
+          "tests/data/plan/demo-inventory.json",
+          "tests/data/plan/debian12-inventory.json",
+          "tests/data/sbom/demo-inventory.json",
+          "tests/data/sbom/debian12-inventory.json",
+          "tests/data/report/demo-inv.json" };
   const char *srcdir = getenv ("top_srcdir");
   char path[4096];
   size_t i;
