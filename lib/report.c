@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "plan.h"
 #include "report-private.h"
 
@@ -96,13 +97,6 @@ check_inventory (const json_t *inv, struct v2c_err *err)
   return 0;
 }
 
-/* The plan's loader is its one validator. */
-int
-v2c_report_check_plan (const json_t *plan, struct v2c_err *err)
-{
-  return v2c_plan_check (plan, err);
-}
-
 static int
 check_image (const json_t *image, struct v2c_err *err)
 {
@@ -130,7 +124,7 @@ set_str (json_t *o, const char *key, const char *s)
 }
 
 static json_t *
-vm_object (const json_t *inv, const json_t *plan)
+vm_object (const json_t *inv, const struct v2c_plan *plan)
 {
   const json_t *os = json_object_get (inv, "os");
   const json_t *src = json_object_get (inv, "source");
@@ -141,7 +135,7 @@ vm_object (const json_t *inv, const json_t *plan)
   if (vm == NULL)
     return NULL;
   if (name == NULL)
-    name = v2c_report_jstr (plan, "name");
+    name = plan->name;
   if (json_is_object (os)) {
     const char *parts[3]
         = { v2c_report_jstr (os, "distro"), v2c_report_jstr (os, "version"),
@@ -182,12 +176,11 @@ is_database (const char *conv)
 
 /* Path and reason of one component. */
 static void
-component_path (const json_t *c, const json_t *fitness, const char **path,
-                char *reason, size_t size)
+component_path (const struct v2c_plan_component *c, const json_t *fitness,
+                const char **path, char *reason, size_t size)
 {
-  const json_t *rw = json_object_get (c, "replace_with");
-  const char *conv = v2c_report_jstr (c, "converter"),
-             *kind = v2c_report_jstr (c, "kind");
+  const struct v2c_plan_replace *rw = c->replace_with;
+  const char *conv = c->converter;
 
   if (strcmp (v2c_report_jstr (fitness, "verdict"), "not-containerisable")
       == 0) {
@@ -208,26 +201,22 @@ component_path (const json_t *c, const json_t *fitness, const char **path,
       snprintf (reason + len, size - len, "): it stays on the VM");
     return;
   }
-  if (json_is_object (rw)) {
-    const char *advice = v2c_report_jstr (rw, "advice"),
-               *image = v2c_report_jstr (rw, "image");
-
+  if (rw) {
     *path = "replace";
-    if (advice && advice[0])
-      snprintf (reason, size, "%s", advice);
+    if (rw->advice[0])
+      snprintf (reason, size, "%s", rw->advice);
     else
-      snprintf (reason, size, "use '%.1000s' instead",
-                image ? image : "an official image");
+      snprintf (reason, size, "use '%.1000s' instead", rw->image);
     return;
   }
-  if (conv == NULL || strcmp (conv, "systemd") == 0) {
+  if (strcmp (conv, "systemd") == 0) {
     *path = "refactor";
     snprintf (reason, size,
               "no converter knows this daemon: the generic unit was copied "
               "as it is; check its command, state, logs and health");
     return;
   }
-  if (json_is_true (json_object_get (c, "run_as_root"))) {
+  if (c->run_as_root) {
     *path = "refactor";
     snprintf (reason, size,
               "runs as root: give it a non-root user and only the "
@@ -236,69 +225,66 @@ component_path (const json_t *c, const json_t *fitness, const char **path,
   }
   *path = "replatform";
   snprintf (reason, size, "the '%.200s' converter runs it as a %.200s", conv,
-            kind ? kind : "workload");
+            c->kind);
+}
+
+/* The ports, volumes and names of depends_on of a component, into o. */
+static int
+component_lists (const struct v2c_plan_component *c, json_t *o)
+{
+  json_t *ports = json_array (), *vols = json_array (), *deps = json_array ();
+  size_t j;
+  int rc = 0;
+
+  rc |= json_object_set_new (o, "ports", ports);
+  rc |= json_object_set_new (o, "volumes", vols);
+  rc |= json_object_set_new (o, "depends_on", deps);
+  if (rc || ports == NULL || vols == NULL || deps == NULL)
+    return -1;
+  for (j = 0; j < c->ports.n; j++)
+    rc |= json_array_append_new (
+        ports, json_pack ("{s:I, s:o}", "port", (json_int_t) c->ports.v[j].port,
+                          "protocol",
+                          v2c_report_string (c->ports.v[j].protocol)));
+  for (j = 0; j < c->volumes.n; j++)
+    rc |= json_array_append_new (
+        vols, json_pack ("{s:o, s:o, s:o}", "name",
+                         v2c_report_string (c->volumes.v[j].name), "kind",
+                         v2c_report_string (c->volumes.v[j].kind),
+                         "mount_path",
+                         v2c_report_string (c->volumes.v[j].mount_path)));
+  for (j = 0; j < c->depends_on.n; j++)
+    rc |= json_array_append_new (deps,
+                                 v2c_report_string (c->depends_on.v[j]));
+  return rc ? -1 : 0;
 }
 
 static json_t *
-components (const json_t *plan, const json_t *fitness)
+components (const struct v2c_plan *plan, const json_t *fitness)
 {
-  json_t *out = json_array (), *c;
-  size_t i, j;
+  json_t *out = json_array ();
+  size_t i;
 
   if (out == NULL)
     return NULL;
-  json_array_foreach (json_object_get (plan, "components"), i, c)
-  {
+  for (i = 0; i < plan->components.n; i++) {
+    const struct v2c_plan_component *c = &plan->components.v[i];
     char reason[V2C_REPORT_MAX_STRING + 1];
     const char *path;
-    json_t *o = json_object (), *ports = json_array (), *vols = json_array ();
-    json_t *deps = json_array (), *x;
-    const json_t *rw = json_object_get (c, "replace_with");
+    json_t *o = json_object ();
     int rc = 0;
 
-    if (o == NULL || ports == NULL || vols == NULL || deps == NULL
-        || json_array_append_new (out, o) == -1) {
-      json_decref (ports);
-      json_decref (vols);
-      json_decref (deps);
+    if (o == NULL || json_array_append_new (out, o) == -1
+        || component_lists (c, o) == -1)
       goto oom;
-    }
-    rc |= json_object_set_new (o, "ports", ports);
-    rc |= json_object_set_new (o, "volumes", vols);
-    rc |= json_object_set_new (o, "depends_on", deps);
     component_path (c, fitness, &path, reason, sizeof reason);
-    rc |= set_str (o, "name", v2c_report_jstr (c, "name"));
-    rc |= set_str (o, "kind", v2c_report_jstr (c, "kind"));
-    rc |= set_str (o, "converter", v2c_report_jstr (c, "converter"));
+    rc |= set_str (o, "name", c->name);
+    rc |= set_str (o, "kind", c->kind);
+    rc |= set_str (o, "converter", c->converter);
     rc |= set_str (o, "path", path);
     rc |= set_str (o, "reason", reason);
-    rc |= set_str (o, "replace_with", v2c_report_jstr (rw, "image"));
-    json_array_foreach (json_object_get (c, "ports"), j, x)
-    {
-      long long p = v2c_report_nonneg (x, "port");
-      const char *proto = v2c_report_jstr (x, "protocol");
-
-      if (p < 1 || p > 65535)
-        continue;
-      rc |= json_array_append_new (
-          ports, json_pack ("{s:I, s:o}", "port", (json_int_t) p, "protocol",
-                            v2c_report_string (proto ? proto : "tcp")));
-    }
-    json_array_foreach (json_object_get (c, "volumes"), j, x)
-    {
-      if (v2c_report_jstr (x, "name") == NULL)
-        continue;
-      rc |= json_array_append_new (
-          vols,
-          json_pack ("{s:o, s:o, s:o}", "name",
-                     v2c_report_string (v2c_report_jstr (x, "name")), "kind",
-                     v2c_report_string (v2c_report_jstr (x, "kind")),
-                     "mount_path",
-                     v2c_report_string (v2c_report_jstr (x, "mount_path"))));
-    }
-    json_array_foreach (json_object_get (c, "depends_on"), j, x) rc
-        |= json_array_append_new (deps,
-                                  v2c_report_string (json_string_value (x)));
+    rc |= set_str (o, "replace_with",
+                   c->replace_with ? c->replace_with->image : NULL);
     if (rc)
       goto oom;
   }
@@ -359,34 +345,31 @@ volume (const char *comp, const char *name, const char *mount,
 }
 
 static json_t *
-volumes (const json_t *inv, const json_t *plan)
+volumes (const json_t *inv, const struct v2c_plan *plan)
 {
-  const json_t *dirs = json_object_get (inv, "data_dirs"), *c, *v, *d;
+  const json_t *dirs = json_object_get (inv, "data_dirs"), *d;
   int *matched = calloc (json_array_size (dirs) + 1, sizeof *matched);
   json_t *out = json_array ();
   size_t i, j;
 
   if (out == NULL || matched == NULL)
     goto oom;
-  json_array_foreach (json_object_get (plan, "components"), i, c)
-  {
-    const char *conv = v2c_report_jstr (c, "converter");
+  for (i = 0; i < plan->components.n; i++) {
+    const struct v2c_plan_component *c = &plan->components.v[i];
 
-    json_array_foreach (json_object_get (c, "volumes"), j, v)
-    {
-      const char *kind = v2c_report_jstr (v, "kind"),
-                 *mount = v2c_report_jstr (v, "mount_path");
+    for (j = 0; j < c->volumes.n; j++) {
+      const struct v2c_plan_volume *v = &c->volumes.v[j];
 
-      if (kind == NULL || strcmp (kind, "pvc") != 0)
+      if (strcmp (v->kind, "pvc") != 0)
         continue;
       if (json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
         break;
       if (json_array_append_new (
-              out,
-              volume (v2c_report_jstr (c, "name"), v2c_report_jstr (v, "name"),
-                      mount, v2c_report_jstr (v, "size"),
-                      data_size (inv, mount, matched),
-                      migrate_how (is_database (conv) ? conv : NULL)))
+              out, volume (c->name, v->name, v->mount_path, v->size,
+                           data_size (inv, v->mount_path, matched),
+                           migrate_how (is_database (c->converter)
+                                            ? c->converter
+                                            : NULL)))
           == -1)
         goto oom;
     }
@@ -462,20 +445,17 @@ out:
 }
 
 static json_t *
-dropped (const json_t *plan)
+dropped (const struct v2c_plan *plan)
 {
-  json_t *out = json_array (), *d;
+  json_t *out = json_array ();
   size_t i;
 
-  json_array_foreach (json_object_get (plan, "dropped"), i, d)
-  {
-    if (out == NULL || v2c_report_jstr (d, "name") == NULL)
-      continue;
+  for (i = 0; out && i < plan->dropped.n; i++) {
+    const struct v2c_plan_dropped *d = &plan->dropped.v[i];
+
     if (json_array_append_new (
-            out, json_pack ("{s:o, s:o}", "name",
-                            v2c_report_string (v2c_report_jstr (d, "name")),
-                            "reason",
-                            v2c_report_string (v2c_report_jstr (d, "reason"))))
+            out, json_pack ("{s:o, s:o}", "name", v2c_report_string (d->name),
+                            "reason", v2c_report_string (d->reason)))
         == -1) {
       json_decref (out);
       out = NULL;
@@ -485,24 +465,24 @@ dropped (const json_t *plan)
 }
 
 static json_t *
-layers (const json_t *plan, const json_t *image)
+layers (const struct v2c_plan *plan, const json_t *image)
 {
-  const json_t *pl
-      = json_object_get (json_object_get (plan, "image"), "layers");
-  const json_t *src = image ? json_object_get (image, "layers") : pl, *l;
+  const json_t *src = json_object_get (image, "layers"), *l;
+  size_t i, n = image ? json_array_size (src) : plan->image.layers.n;
   json_t *out = json_array ();
-  size_t i;
 
-  json_array_foreach (src, i, l)
-  {
-    const char *name = v2c_report_jstr (l, "name");
-    long long size = image ? v2c_report_nonneg (l, "size") : -1;
+  for (i = 0; out && i < n; i++) {
+    const char *name = NULL;
+    long long size = -1;
     json_t *o;
 
-    if (out == NULL)
-      break;
-    if (name == NULL)
-      name = v2c_report_jstr (json_array_get (pl, i), "name");
+    l = json_array_get (src, i);
+    if (image) {
+      name = v2c_report_jstr (l, "name");
+      size = v2c_report_nonneg (l, "size");
+    }
+    if (name == NULL && i < plan->image.layers.n)
+      name = plan->image.layers.v[i].name;
     o = json_pack (
         "{s:o, s:o, s:o}", "name", v2c_report_string (name), "digest",
         v2c_report_string (image ? v2c_report_jstr (l, "digest") : NULL),
@@ -544,18 +524,17 @@ jint (long long v)
 }
 
 static json_t *
-sizing (const json_t *inv, const json_t *plan)
+sizing (const json_t *inv, const struct v2c_plan *plan)
 {
   const json_t *hw = json_object_get (inv, "hardware");
-  const json_t *pvm = json_object_get (plan, "vm");
   long long cpus = v2c_report_nonneg (hw, "cpus"),
             mem = v2c_report_nonneg (hw, "memory_mib");
   long long disk = sum (json_object_get (hw, "disks"), "capacity_bytes");
 
-  if (cpus < 0)
-    cpus = v2c_report_nonneg (pvm, "cpus");
-  if (mem < 0)
-    mem = v2c_report_nonneg (pvm, "memory_mib");
+  if (cpus < 0 && plan->vm.cpus.set)
+    cpus = plan->vm.cpus.v;
+  if (mem < 0 && plan->vm.memory_mib.set)
+    mem = plan->vm.memory_mib.v;
   return json_pack (
       "{s:o, s:o, s:o, s:o, s:o}", "cpus", jint (cpus), "memory_mib",
       jint (mem), "disk_bytes", jint (disk), "used_bytes",
@@ -577,21 +556,17 @@ image_info (const json_t *image)
 }
 
 static json_t *
-notes (const json_t *plan)
+notes (const struct v2c_plan *plan)
 {
-  json_t *out = json_array (), *n;
+  json_t *out = json_array ();
   size_t i;
 
-  json_array_foreach (
-      json_object_get (plan, "notes"), i,
-      n) if (out
-             && json_array_append_new (
-                    out, v2c_report_string (json_string_value (n)))
-                    == -1)
-  {
-    json_decref (out);
-    out = NULL;
-  }
+  for (i = 0; out && i < plan->notes.n; i++)
+    if (json_array_append_new (out, v2c_report_string (plan->notes.v[i]))
+        == -1) {
+      json_decref (out);
+      out = NULL;
+    }
   return out;
 }
 
@@ -600,6 +575,7 @@ v2c_report_build (const json_t *inventory, const json_t *plan,
                   const json_t *image, struct v2c_err *err)
 {
   json_t *own = NULL, *report = NULL, *fitness;
+  struct v2c_plan *p = NULL;
 
   if (check_inventory (inventory, err) == -1)
     return NULL;
@@ -609,7 +585,8 @@ v2c_report_build (const json_t *inventory, const json_t *plan,
       return NULL;
     plan = own;
   }
-  if (v2c_report_check_plan (plan, err) == -1)
+  p = v2c_plan_load (plan, err);
+  if (p == NULL)
     goto out;
   if (image && check_image (image, err) == -1)
     goto out;
@@ -617,23 +594,23 @@ v2c_report_build (const json_t *inventory, const json_t *plan,
   if (fitness == NULL)
     goto out;
   report = json_pack ("{s:s, s:o*, s:o}", "schema", "v2c.report/1", "vm",
-                      vm_object (inventory, plan), "fitness", fitness);
+                      vm_object (inventory, p), "fitness", fitness);
   if (report == NULL
-      || json_object_set_new (report, "components", components (plan, fitness))
+      || json_object_set_new (report, "components", components (p, fitness))
              == -1
-      || json_object_set_new (report, "volumes", volumes (inventory, plan))
-             == -1
+      || json_object_set_new (report, "volumes", volumes (inventory, p)) == -1
       || json_object_set_new (report, "secrets", secrets (inventory)) == -1
-      || json_object_set_new (report, "dropped", dropped (plan)) == -1
-      || json_object_set_new (report, "layers", layers (plan, image)) == -1
+      || json_object_set_new (report, "dropped", dropped (p)) == -1
+      || json_object_set_new (report, "layers", layers (p, image)) == -1
       || json_object_set_new (report, "image", image_info (image)) == -1
-      || json_object_set_new (report, "sizing", sizing (inventory, plan)) == -1
-      || json_object_set_new (report, "notes", notes (plan)) == -1) {
+      || json_object_set_new (report, "sizing", sizing (inventory, p)) == -1
+      || json_object_set_new (report, "notes", notes (p)) == -1) {
     json_decref (report);
     report = NULL;
     v2c_set_error (err, ENOMEM, "can't build the report");
   }
 out:
+  v2c_plan_free (p);
   json_decref (own);
   return report;
 }
