@@ -312,39 +312,4 @@ static const struct model_type inv_t
     = { sizeof (T), inv_f, NULL, MODEL_HAS (T, has) };
 #undef T
 
-struct v2c_inventory *
-v2c_inventory_load (const json_t *doc, struct v2c_err *err)
-{
-  struct model_load l = { "inventory", err };
-  struct v2c_inventory *inv;
-
-  if (!json_is_object (doc)) {
-    model_bad (&l, "", "not a JSON object");
-    return NULL;
-  }
-  inv = calloc (1, sizeof *inv);
-  if (inv == NULL) {
-    v2c_set_error (err, 0, "out of memory");
-    return NULL;
-  }
-  if (model_load_object (&l, &inv_t, doc, inv, "") == -1) {
-    v2c_inventory_free (inv);
-    return NULL;
-  }
-  return inv;
-}
-
-void
-v2c_inventory_free (struct v2c_inventory *inv)
-{
-  if (inv == NULL)
-    return;
-  model_free_object (&inv_t, inv);
-  free (inv);
-}
-
-json_t *
-v2c_inventory_to_json (const struct v2c_inventory *inv)
-{
-  return model_write_object (&inv_t, inv);
-}
+MODEL_DOCUMENT (v2c_inventory, inv_t, "inventory")

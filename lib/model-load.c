@@ -369,3 +369,34 @@ model_free_object (const struct model_type *t, void *obj)
     }
   }
 }
+
+void *
+model_load_doc (struct model_load *l, const struct model_type *t,
+                const json_t *doc)
+{
+  void *obj;
+
+  if (!json_is_object (doc)) {
+    model_bad (l, "", "not a JSON object");
+    return NULL;
+  }
+  obj = calloc (1, t->size);
+  if (obj == NULL) {
+    v2c_set_error (l->err, 0, "out of memory");
+    return NULL;
+  }
+  if (model_load_object (l, t, doc, obj, "") == -1) {
+    model_free_doc (t, obj);
+    return NULL;
+  }
+  return obj;
+}
+
+void
+model_free_doc (const struct model_type *t, void *obj)
+{
+  if (obj == NULL)
+    return;
+  model_free_object (t, obj);
+  free (obj);
+}

@@ -558,42 +558,7 @@ static const struct model_type plan_t = { sizeof (T), plan_f, NULL, 0 };
 
 /* ------------------------------------------------------------------ */
 
-struct v2c_plan *
-v2c_plan_load (const json_t *doc, struct v2c_err *err)
-{
-  struct model_load l = { "plan", err };
-  struct v2c_plan *p;
-
-  if (!json_is_object (doc)) {
-    model_bad (&l, "", "not a JSON object");
-    return NULL;
-  }
-  p = calloc (1, sizeof *p);
-  if (p == NULL) {
-    v2c_set_error (err, 0, "out of memory");
-    return NULL;
-  }
-  if (model_load_object (&l, &plan_t, doc, p, "") == -1) {
-    v2c_plan_free (p);
-    return NULL;
-  }
-  return p;
-}
-
-void
-v2c_plan_free (struct v2c_plan *plan)
-{
-  if (plan == NULL)
-    return;
-  model_free_object (&plan_t, plan);
-  free (plan);
-}
-
-json_t *
-v2c_plan_to_json (const struct v2c_plan *plan)
-{
-  return model_write_object (&plan_t, plan);
-}
+MODEL_DOCUMENT (v2c_plan, plan_t, "plan")
 
 const struct v2c_plan_component *
 v2c_plan_component (const struct v2c_plan *plan, const char *name)

@@ -104,6 +104,26 @@ const char *model_idx (char *buf, const char *parent, size_t i);
  * with l->err set (obj is then partly filled: free it). */
 int model_load_object (struct model_load *l, const struct model_type *t,
                        const json_t *doc, void *obj, const char *where);
+/* A new struct of type t read from doc, the root of a document (named
+ * l->doc in errors), or NULL with l->err set; model_free_doc frees it. */
+void *model_load_doc (struct model_load *l, const struct model_type *t,
+                      const json_t *doc);
+void model_free_doc (const struct model_type *t, void *obj);
+/* The three public functions of a document type: NAME_load, NAME_free
+ * and NAME_to_json of struct NAME, read with table t, named doc in
+ * errors. */
+#define MODEL_DOCUMENT(NAME, t, doc)                                          \
+  struct NAME *NAME##_load (const json_t *json, struct v2c_err *err)         \
+  {                                                                           \
+    struct model_load l = { doc, err };                                       \
+    return model_load_doc (&l, &t, json);                                     \
+  }                                                                           \
+  void NAME##_free (struct NAME *obj) { model_free_doc (&t, obj); }           \
+  json_t *NAME##_to_json (const struct NAME *obj)                             \
+  {                                                                           \
+    return model_write_object (&t, obj);                                      \
+  }
+
 /* Free what obj owns (not obj itself). */
 void model_free_object (const struct model_type *t, void *obj);
 /* The JSON object of obj; NULL on out of memory. */
