@@ -3,6 +3,8 @@
 # and docs/plan.schema.json (checked by ajv) agree: on plans v2c-plan
 # makes and edits of them that stay valid, both accept; on
 # counter-examples, each an edit that breaks one rule, both refuse.
+# The same for the inventory's loader (lib/model-inventory.c) and
+# docs/inventory.schema.json, on the Debian 12 test inventory.
 # Rules the schema can't say (between fields: probe ports, names that
 # must exist, uid and run_as_root, layers per strategy, ...) are
 # refused by the loader alone.  Members the schema does not know are
@@ -17,13 +19,15 @@ plan=$top_builddir/tools/v2c-plan
 "$plan" "$top_srcdir/tests/data/plan/debian12-inventory.json" -o "$out/deb.json" \
   || fail "v2c-plan of the Debian 12 inventory failed"
 
+cp "$top_srcdir/tests/data/plan/debian12-inventory.json" "$out/inv.json"
+
 # BASE|WHO|EDIT: WHO is ok (both accept), both (both refuse) or loader
 n=0
 while IFS='|' read -r base who edit; do
   [ -n "$base" ] || continue
   n=$((n + 1))
   jq "$edit" "$out/$base.json" >"$out/case-$n.json" || fail "jq: $edit"
-  printf '%s|%s\n' "$who" "$edit" >"$out/case-$n.what"
+  printf '%s|%s|%s\n' "$base" "$who" "$edit" >"$out/case-$n.what"
 done <<'EOF'
 demo|ok|.
 deb|ok|.
@@ -82,18 +86,47 @@ deb|loader|(.components[] | select(.volumes | length > 0) | .volumes[0].size) = 
 deb|loader|(.components[] | select(.kind != "CronJob") | .schedule) = "0 3 * * *"
 deb|loader|(.components[] | select(.ports | length > 0) | .ports) |= (. + [.[0]])
 deb|loader|.components[0].env["A=B"] = "x"
+inv|ok|.
+inv|ok|.os = null
+inv|ok|del(.packages)
+inv|ok|.hardware.firmware = "efi"
+inv|both|.schema = "v2c.inventory/2"
+inv|both|.name = ""
+inv|both|del(.hardware)
+inv|both|.source.format = "iso"
+inv|both|.source.disks[0].format = "vdi"
+inv|both|.hardware.cpus = 0
+inv|both|.hardware.firmware = "uefi"
+inv|both|.os.major = -1
+inv|both|.os.distro = 12
+inv|both|.filesystems[0].used_bytes = -1
+inv|both|.packages[0].name = ""
+inv|both|.packages[0].manager = "pip"
+inv|both|.services[0].kind = "upstart"
+inv|both|.services[0].enabled = "yes"
+inv|both|.services[0].environment.X = 1
+inv|both|.services[0].ports = [{"port": 70000, "protocol": "tcp"}]
+inv|both|.users[0].uid = -1
+inv|both|.secrets = [{"path": "/x", "kind": "cookie", "line": 1, "evidence": "x"}]
+inv|both|.blockers = [{"rule": "x", "severity": "fatal", "evidence": []}]
+inv|both|.proxy_targets = [1]
+inv|both|.timers = [{"name": "t"}]
 EOF
 
 js=$("$top_srcdir/tests/setup-node.sh")
 cases=$(ls "$out"/case-*.json)
+plans=$(grep -L '^inv|' "$out"/case-*.what | sed 's/what$/json/')
+invs=$(grep -l '^inv|' "$out"/case-*.what | sed 's/what$/json/')
 # shellcheck disable=SC2086
-node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" $cases \
-  >"$out/schema.out" 2>/dev/null || true
+{
+  node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" $plans
+  node "$js/validate.js" "$top_srcdir/docs/inventory.schema.json" $invs
+} >"$out/schema.out" 2>/dev/null || true
 # shellcheck disable=SC2086
 "$top_builddir/tests/test-model" --check $cases >"$out/loader.out" \
   || fail "test-model --check failed"
 for i in $(seq 1 "$n"); do
-  IFS='|' read -r who edit <"$out/case-$i.what"
+  IFS='|' read -r base who edit <"$out/case-$i.what"
   f=$out/case-$i.json
   schema=refuses loader=refuses
   grep -q "^case-$i.json: valid" "$out/schema.out" && schema=accepts
@@ -106,4 +139,4 @@ for i in $(seq 1 "$n"); do
   [ "$loader $schema" = "$want" ] \
     || fail "$edit: the loader $loader ($(grep -F "$f:" "$out/loader.out")), the schema $schema"
 done
-echo "ok: the loader and docs/plan.schema.json agree on $n plans"
+echo "ok: the loaders and docs/plan.schema.json, docs/inventory.schema.json agree on $n documents"
