@@ -121,6 +121,14 @@ make_uuid (struct v2c_sbom_ctx *c, const char *seed, size_t len)
   c->uuid[k] = '\0';
 }
 
+json_t *
+v2c_sbom_oom (json_t *doc, struct v2c_err *err, const char *what)
+{
+  v2c_set_error (err, ENOMEM, "can't make the %s document", what);
+  json_decref (doc);
+  return NULL;
+}
+
 void
 v2c_sbom_ctx_free (struct v2c_sbom_ctx *c)
 {

@@ -76,6 +76,9 @@ struct v2c_sbom_ctx {
 int v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const json_t *inv,
                        const json_t *image, struct v2c_err *err);
 void v2c_sbom_ctx_free (struct v2c_sbom_ctx *c);
+/* Out of memory making the what document: err set, doc released;
+ * NULL. */
+json_t *v2c_sbom_oom (json_t *doc, struct v2c_err *err, const char *what);
 /* A package's purl, or NULL when its manager has none.  Caller frees. */
 char *v2c_sbom_purl (const struct v2c_sbom_ctx *c,
                      const struct v2c_sbom_pkg *p);
