@@ -34,10 +34,10 @@ resources (const struct comp *k)
 static json_t *
 probe (const struct v2c_plan_probe *p)
 {
-  json_t *h = p->tcp ? json_pack ("{s:I}", "port", (json_int_t) p->tcp->port)
-                     : json_pack ("{s:I, s:s}", "port",
-                                  (json_int_t) p->http->port, "path",
-                                  p->http->path);
+  json_t *h
+      = p->tcp ? json_pack ("{s:I}", "port", (json_int_t) p->tcp->port)
+               : json_pack ("{s:I, s:s}", "port", (json_int_t) p->http->port,
+                            "path", p->http->path);
 
   return json_pack ("{s:o, s:I, s:I}", p->tcp ? "tcpSocket" : "httpGet", h,
                     "initialDelaySeconds", (json_int_t) p->initial_delay,
@@ -69,7 +69,8 @@ add_probes (struct ctx *c, const struct comp *k, json_t *ctr)
   json_array_foreach (k->ports, i, q)
   {
     if (strcmp (opt_string (q, "protocol"), "TCP") == 0) {
-      json_int_t port = json_integer_value (json_object_get (q, "containerPort"));
+      json_int_t port
+          = json_integer_value (json_object_get (q, "containerPort"));
 
       json_object_set_new (ctr, "readinessProbe",
                            json_pack ("{s:{s:I}, s:i, s:i}", "tcpSocket",
@@ -116,8 +117,8 @@ env_list (struct ctx *c, const struct comp *k, const char *secret)
     }
     if (is_secret_env (k, key))
       continue;
-    json_array_append_new (out, json_pack ("{s:s, s:s}", "name", key, "value",
-                                           env->v[i].value));
+    json_array_append_new (
+        out, json_pack ("{s:s, s:s}", "name", key, "value", env->v[i].value));
   }
   for (i = 0; i < senv->n; i++) {
     const char *name = senv->v[i];

@@ -286,8 +286,9 @@ kube_annotations (struct ctx *c, const struct comp *k)
   if (unit)
     json_object_set_new (a, "v2c.io/source-unit", json_string (unit));
   if (k->p->source.line.set)
-    json_object_set_new (a, "v2c.io/source-line",
-                         json_sprintf ("%lld", (long long) k->p->source.line.v));
+    json_object_set_new (
+        a, "v2c.io/source-line",
+        json_sprintf ("%lld", (long long) k->p->source.line.v));
   json_object_set_new (a, "v2c.io/source-kind",
                        json_string (k->p->source.kind));
   json_object_set_new (a, "v2c.io/converter", json_string (k->converter));

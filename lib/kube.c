@@ -48,11 +48,10 @@ read_ports (struct comp *k)
     }
     if (dup)
       continue;
-    if (json_array_append_new (k->ports,
-                               json_pack ("{s:s, s:I, s:s}", "name", p->name,
-                                          "containerPort",
-                                          (json_int_t) p->port, "protocol",
-                                          up))
+    if (json_array_append_new (k->ports, json_pack ("{s:s, s:I, s:s}", "name",
+                                                    p->name, "containerPort",
+                                                    (json_int_t) p->port,
+                                                    "protocol", up))
         == -1)
       return -1;
     if (p->port < 1024)

@@ -254,10 +254,9 @@ load_value (struct model_load *l, const struct model_field *f, const json_t *v,
   case MT_NINT:
     i = json_integer_value (v);
     if (i < f->min || i > f->max)
-      return model_bad (l, where,
-                        "%" JSON_INTEGER_FORMAT
-                        " is out of range (%lld..%lld)",
-                        i, (long long) f->min, (long long) f->max);
+      return model_bad (
+          l, where, "%" JSON_INTEGER_FORMAT " is out of range (%lld..%lld)", i,
+          (long long) f->min, (long long) f->max);
     if (f->kind == MT_INT)
       *(int64_t *) m = i;
     else
@@ -278,7 +277,8 @@ load_value (struct model_load *l, const struct model_field *f, const json_t *v,
   default:
     count = json_array_size (v);
     if ((int64_t) count > f->max)
-      return model_bad (l, where, "more than %lld entries", (long long) f->max);
+      return model_bad (l, where, "more than %lld entries",
+                        (long long) f->max);
     if (f->kind == MT_STRS)
       return load_strings (l, f, v, where, m);
     return load_list (l, f, v, where, m);
@@ -298,7 +298,7 @@ model_load_object (struct model_load *l, const struct model_type *t,
     model_sub (w, where, f->key);
     if (v && t->has)
       *(uint64_t *) ((char *) obj + t->has - 1) |= (uint64_t) 1
-                                                    << (f - t->fields);
+                                                   << (f - t->fields);
     if (f->pre && f->pre (l, obj, w, v) == -1)
       return -1;
     if (v == NULL && !(f->flags & MF_OPT))

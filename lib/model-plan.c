@@ -22,31 +22,45 @@
 
 /* Field makers: T is the struct type of the table. */
 #define STR(T, k, m, fl, ck)                                                  \
-  { .key = k, .kind = MT_STR, .flags = fl, .check = ck,                      \
-    .off = offsetof (T, m) }
+  {                                                                           \
+    .key = k, .kind = MT_STR, .flags = fl, .check = ck,                       \
+    .off = offsetof (T, m)                                                    \
+  }
 #define STRH(T, k, m, fl, ck, hook)                                           \
-  { .key = k, .kind = MT_STR, .flags = fl, .check = ck,                      \
-    .off = offsetof (T, m), .post = hook }
+  {                                                                           \
+    .key = k, .kind = MT_STR, .flags = fl, .check = ck,                       \
+    .off = offsetof (T, m), .post = hook                                      \
+  }
 #define ENUM(T, k, m, e)                                                      \
-  { .key = k, .kind = MT_STR, .check = MS_ENUM, .off = offsetof (T, m),      \
-    .enums = e }
+  {                                                                           \
+    .key = k, .kind = MT_STR, .check = MS_ENUM, .off = offsetof (T, m),       \
+    .enums = e                                                                \
+  }
 #define INT(T, k, m, kd, fl, lo, hi)                                          \
-  { .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .min = lo,    \
-    .max = hi }
+  {                                                                           \
+    .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .min = lo,     \
+    .max = hi                                                                 \
+  }
 #define BOOL(T, k, m, hook)                                                   \
-  { .key = k, .kind = MT_BOOL, .off = offsetof (T, m), .post = hook }
+  {                                                                           \
+    .key = k, .kind = MT_BOOL, .off = offsetof (T, m), .post = hook           \
+  }
 #define STRS(T, k, m, ck, n)                                                  \
-  { .key = k, .kind = MT_STRS, .check = ck, .off = offsetof (T, m), .max = n }
+  {                                                                           \
+    .key = k, .kind = MT_STRS, .check = ck, .off = offsetof (T, m), .max = n  \
+  }
 #define SUB(T, k, kd, fl, m, st, n, hook)                                     \
-  { .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .max = n,     \
-    .sub = &st, .post = hook }
+  {                                                                           \
+    .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .max = n,      \
+    .sub = &st, .post = hook                                                  \
+  }
 
 typedef struct v2c_plan_component comp_t;
 
 static const char *const strategies[] = { "split", "single", NULL };
 static const char *const oses[] = { "linux", "windows", NULL };
-static const char *const arches[] = { "amd64", "arm64",   "386",   "arm",
-                                      "ppc64le", "s390x", "riscv64", NULL };
+static const char *const arches[]
+    = { "amd64", "arm64", "386", "arm", "ppc64le", "s390x", "riscv64", NULL };
 static const char *const whats[] = { "all", "contents", "files", NULL };
 static const char *const kinds[]
     = { "Deployment", "StatefulSet", "CronJob", NULL, 0 };
@@ -141,8 +155,7 @@ unique_names (struct model_load *l, const struct model_list *a, size_t size,
 
   for (i = 0; i < a->n; i++)
     for (j = 0; j < i; j++) {
-      const char *s
-          = *(char *const *) ((const char *) a->v + i * size + off);
+      const char *s = *(char *const *) ((const char *) a->v + i * size + off);
       if (strcmp (s, *(char *const *) ((const char *) a->v + j * size + off))
           == 0)
         return model_bad (l, model_sub (nw, model_idx (iw, where, i), "name"),
@@ -182,8 +195,8 @@ static int
 post_source_path (struct model_load *l, const void *o, const char *w)
 {
   const struct v2c_plan_volume *v = o;
-  int file = strcmp (v->kind, "configMap") == 0
-             || strcmp (v->kind, "secret") == 0;
+  int file
+      = strcmp (v->kind, "configMap") == 0 || strcmp (v->kind, "secret") == 0;
 
   if (v->source_path == NULL && file)
     return model_bad (l, w, "a %s volume needs the guest file", v->kind);
@@ -231,8 +244,8 @@ static int
 pre_probes (struct model_load *l, const void *o, const char *w,
             const json_t *v)
 {
-  if (v && !json_is_null (v) && strcmp (((const comp_t *) o)->kind, "CronJob")
-                                    == 0)
+  if (v && !json_is_null (v)
+      && strcmp (((const comp_t *) o)->kind, "CronJob") == 0)
     return model_bad (l, w, "a CronJob has none (null)");
   return 0;
 }
@@ -347,7 +360,6 @@ post_components (struct model_load *l, const void *o, const char *w)
   return 0;
 }
 
-
 /* ------------------------------------------------------------------ */
 /* The tables, members in the order plan.json has them                 */
 
@@ -390,20 +402,19 @@ static const struct model_field base_f[]
     = { STR (T, "distro", base.distro, MF_NUL, MS_ANY),
         STR (T, "version", base.version, MF_NUL, MS_ANY), MODEL_END };
 static const struct model_type base_t = { 0, base_f, NULL, 0 };
-static const struct model_field image_f[] = {
-  ENUM (T, "strategy", strategy, strategies),
-  { .key = "base", .kind = MT_OBJ, .off = 0, .sub = &base_t },
-  ENUM (T, "os", os, oses),
-  ENUM (T, "architecture", architecture, arches),
-  STR (T, "variant", variant, MF_OPT, MS_ANY),
-  STR (T, "package_manager", package_manager, MF_NUL, MS_ANY),
-  SUB (T, "layers", MT_LIST, 0, layers, layer_t, 16, post_layers),
-  SUB (T, "excludes", MT_LIST, 0, excludes, exclude_t, PATTERNS, NULL),
-  SUB (T, "volumes", MT_LIST, 0, volumes, data_volume_t, ITEMS, NULL),
-  SUB (T, "secret_files", MT_LIST, 0, secret_files, secret_file_t, ITEMS,
-       NULL),
-  MODEL_END
-};
+static const struct model_field image_f[]
+    = { ENUM (T, "strategy", strategy, strategies),
+        { .key = "base", .kind = MT_OBJ, .off = 0, .sub = &base_t },
+        ENUM (T, "os", os, oses),
+        ENUM (T, "architecture", architecture, arches),
+        STR (T, "variant", variant, MF_OPT, MS_ANY),
+        STR (T, "package_manager", package_manager, MF_NUL, MS_ANY),
+        SUB (T, "layers", MT_LIST, 0, layers, layer_t, 16, post_layers),
+        SUB (T, "excludes", MT_LIST, 0, excludes, exclude_t, PATTERNS, NULL),
+        SUB (T, "volumes", MT_LIST, 0, volumes, data_volume_t, ITEMS, NULL),
+        SUB (T, "secret_files", MT_LIST, 0, secret_files, secret_file_t, ITEMS,
+             NULL),
+        MODEL_END };
 static const struct model_type image_t = { sizeof (T), image_f, NULL, 0 };
 #undef T
 
@@ -446,7 +457,8 @@ static const struct model_field probe_f[]
         SUB (T, "httpGet", MT_PTR, MF_OPT, http, http_t, 0, NULL),
         INT (T, "initialDelaySeconds", initial_delay, MT_INT, 0, 0, 3600),
         INT (T, "periodSeconds", period, MT_INT, 0, 1, 3600), MODEL_END };
-static const struct model_type probe_t = { sizeof (T), probe_f, post_probe, 0 };
+static const struct model_type probe_t
+    = { sizeof (T), probe_f, post_probe, 0 };
 #undef T
 
 #define T struct v2c_plan_probes
@@ -484,7 +496,8 @@ static const struct model_type requests_t = { 0, requests_f, NULL, 0 };
 static const struct model_type limits_t = { 0, limits_f, NULL, 0 };
 static const struct model_field resources_f[]
     = { { .key = "requests", .kind = MT_OBJ, .sub = &requests_t },
-        { .key = "limits", .kind = MT_OBJ, .sub = &limits_t }, MODEL_END };
+        { .key = "limits", .kind = MT_OBJ, .sub = &limits_t },
+        MODEL_END };
 static const struct model_type resources_t = { 0, resources_f, NULL, 0 };
 static const struct model_field comp_f[] = {
   STR (T, "name", name, 0, MS_LABEL),
@@ -493,8 +506,11 @@ static const struct model_field comp_f[] = {
   STRH (T, "schedule", schedule, MF_NUL, MS_ANY, post_schedule),
   STR (T, "service", service, MF_NUL, MS_ANY),
   { .key = "source", .kind = MT_OBJ, .sub = &source_t },
-  { .key = "command", .kind = MT_STRS, .off = offsetof (T, command),
-    .max = ITEMS, .post = post_command },
+  { .key = "command",
+    .kind = MT_STRS,
+    .off = offsetof (T, command),
+    .max = ITEMS,
+    .post = post_command },
   STRS (T, "args", args, MS_ANY, ITEMS),
   STR (T, "user", user, MF_NUL, MS_ANY),
   INT (T, "uid", uid, MT_INT, 0, 0, UINT32_MAX - 1),
@@ -510,8 +526,12 @@ static const struct model_field comp_f[] = {
   BOOL (T, "read_only_root", read_only_root, NULL),
   STRS (T, "config_files", config_files, MS_PATH, ITEMS),
   STRS (T, "secret_files", secret_files, MS_PATH, ITEMS),
-  { .key = "probes", .kind = MT_PTR, .flags = MF_NUL,
-    .off = offsetof (T, probes), .sub = &probes_t, .pre = pre_probes,
+  { .key = "probes",
+    .kind = MT_PTR,
+    .flags = MF_NUL,
+    .off = offsetof (T, probes),
+    .sub = &probes_t,
+    .pre = pre_probes,
     .post = post_probes },
   { .key = "resources", .kind = MT_OBJ, .sub = &resources_t },
   SUB (T, "replace_with", MT_PTR, MF_NUL, replace_with, replace_t, 0, NULL),
@@ -540,19 +560,18 @@ static const struct model_field vm_f[]
              (int64_t) 1 << 32),
         MODEL_END };
 static const struct model_type vm_t = { 0, vm_f, NULL, 0 };
-static const struct model_field plan_f[] = {
-  STRH (T, "schema", schema, 0, MS_ANY, post_schema),
-  STR (T, "name", name, 0, MS_NONEMPTY),
-  { .key = "source", .kind = MT_OBJ, .sub = &plan_source_t },
-  { .key = "vm", .kind = MT_OBJ, .sub = &vm_t },
-  SUB (T, "image", MT_OBJ, 0, image, image_t, 0, NULL),
-  STR (T, "main_component", main_component, MF_NUL, MS_ANY),
-  SUB (T, "components", MT_LIST, 0, components, comp_t_, ITEMS,
-       post_components),
-  SUB (T, "dropped", MT_LIST, 0, dropped, dropped_t, ITEMS, NULL),
-  STRS (T, "notes", notes, MS_ANY, ITEMS),
-  MODEL_END
-};
+static const struct model_field plan_f[]
+    = { STRH (T, "schema", schema, 0, MS_ANY, post_schema),
+        STR (T, "name", name, 0, MS_NONEMPTY),
+        { .key = "source", .kind = MT_OBJ, .sub = &plan_source_t },
+        { .key = "vm", .kind = MT_OBJ, .sub = &vm_t },
+        SUB (T, "image", MT_OBJ, 0, image, image_t, 0, NULL),
+        STR (T, "main_component", main_component, MF_NUL, MS_ANY),
+        SUB (T, "components", MT_LIST, 0, components, comp_t_, ITEMS,
+             post_components),
+        SUB (T, "dropped", MT_LIST, 0, dropped, dropped_t, ITEMS, NULL),
+        STRS (T, "notes", notes, MS_ANY, ITEMS),
+        MODEL_END };
 static const struct model_type plan_t = { sizeof (T), plan_f, NULL, 0 };
 #undef T
 

@@ -91,7 +91,10 @@ struct model_list {
   size_t n;
 };
 
-#define MODEL_END { NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL }
+#define MODEL_END                                                             \
+  {                                                                           \
+    NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL                            \
+  }
 
 /* -1 with err "DOC: WHERE: message" ("DOC: message" at the root). */
 int model_bad (struct model_load *l, const char *where, const char *fmt, ...)
@@ -113,7 +116,7 @@ void model_free_doc (const struct model_type *t, void *obj);
  * and NAME_to_json of struct NAME, read with table t, named doc in
  * errors. */
 #define MODEL_DOCUMENT(NAME, t, doc)                                          \
-  struct NAME *NAME##_load (const json_t *json, struct v2c_err *err)         \
+  struct NAME *NAME##_load (const json_t *json, struct v2c_err *err)          \
   {                                                                           \
     struct model_load l = { doc, err };                                       \
     return model_load_doc (&l, &t, json);                                     \

@@ -17,8 +17,8 @@ strs_json (const struct v2c_strs *s)
   size_t i;
 
   for (i = 0; a && i < s->n; i++)
-    if (json_array_append_new (a, s->v[i] ? json_string (s->v[i])
-                                          : json_null ())
+    if (json_array_append_new (a,
+                               s->v[i] ? json_string (s->v[i]) : json_null ())
         == -1) {
       json_decref (a);
       return NULL;

@@ -118,8 +118,8 @@ v2c_report_image_from_layout (const char *dir, const json_t *plan,
     }
     o = json_pack (
         "{s:o, s:o, s:o, s:I}", "name",
-        v2c_report_string (p->image.layers.v[i].name),
-        "digest", v2c_report_string (v2c_report_jstr (l, "digest")), "diff_id",
+        v2c_report_string (p->image.layers.v[i].name), "digest",
+        v2c_report_string (v2c_report_jstr (l, "digest")), "diff_id",
         v2c_report_string (json_string_value (json_array_get (diffs, i))),
         "size", (json_int_t) size);
     if (json_array_append_new (json_object_get (out, "layers"), o) == -1)

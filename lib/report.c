@@ -243,19 +243,18 @@ component_lists (const struct v2c_plan_component *c, json_t *o)
     return -1;
   for (j = 0; j < c->ports.n; j++)
     rc |= json_array_append_new (
-        ports, json_pack ("{s:I, s:o}", "port", (json_int_t) c->ports.v[j].port,
-                          "protocol",
-                          v2c_report_string (c->ports.v[j].protocol)));
+        ports,
+        json_pack ("{s:I, s:o}", "port", (json_int_t) c->ports.v[j].port,
+                   "protocol", v2c_report_string (c->ports.v[j].protocol)));
   for (j = 0; j < c->volumes.n; j++)
     rc |= json_array_append_new (
-        vols, json_pack ("{s:o, s:o, s:o}", "name",
-                         v2c_report_string (c->volumes.v[j].name), "kind",
-                         v2c_report_string (c->volumes.v[j].kind),
-                         "mount_path",
-                         v2c_report_string (c->volumes.v[j].mount_path)));
+        vols,
+        json_pack ("{s:o, s:o, s:o}", "name",
+                   v2c_report_string (c->volumes.v[j].name), "kind",
+                   v2c_report_string (c->volumes.v[j].kind), "mount_path",
+                   v2c_report_string (c->volumes.v[j].mount_path)));
   for (j = 0; j < c->depends_on.n; j++)
-    rc |= json_array_append_new (deps,
-                                 v2c_report_string (c->depends_on.v[j]));
+    rc |= json_array_append_new (deps, v2c_report_string (c->depends_on.v[j]));
   return rc ? -1 : 0;
 }
 
@@ -365,11 +364,11 @@ volumes (const json_t *inv, const struct v2c_plan *plan)
       if (json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
         break;
       if (json_array_append_new (
-              out, volume (c->name, v->name, v->mount_path, v->size,
-                           data_size (inv, v->mount_path, matched),
-                           migrate_how (is_database (c->converter)
-                                            ? c->converter
-                                            : NULL)))
+              out,
+              volume (c->name, v->name, v->mount_path, v->size,
+                      data_size (inv, v->mount_path, matched),
+                      migrate_how (is_database (c->converter) ? c->converter
+                                                              : NULL)))
           == -1)
         goto oom;
     }

@@ -177,7 +177,8 @@ read_image (struct v2c_sbom_ctx *c, const json_t *image)
         || opt_str (l, "diff_id", &y->diff_id, c->err, "image: layers", i)
                == -1)
       return -1;
-    if (!v2c_oci_digest_valid (y->digest) || (y->diff_id && !v2c_oci_digest_valid (y->diff_id)))
+    if (!v2c_oci_digest_valid (y->digest)
+        || (y->diff_id && !v2c_oci_digest_valid (y->diff_id)))
       return v2c_set_error (
           c->err, 0, "image: layers[%zu]: expected 'sha256:' digests", i);
     sz = json_object_get (l, "size");
@@ -221,8 +222,8 @@ read_packages (struct v2c_sbom_ctx *c, const struct v2c_inventory *inv)
     const struct v2c_inv_package *k = &inv->packages.v[i];
     struct v2c_sbom_pkg *p = &c->pkgs[i];
 
-    *p = (struct v2c_sbom_pkg){ k->name, k->epoch,   k->version, k->release,
-                                k->evr,  k->arch,    k->manager, k->license };
+    *p = (struct v2c_sbom_pkg){ k->name, k->epoch, k->version, k->release,
+                                k->evr,  k->arch,  k->manager, k->license };
     if (str_ok (p->name, c->err, w, i, "name") == -1
         || str_ok (p->epoch, c->err, w, i, "epoch") == -1
         || str_ok (p->version, c->err, w, i, "version") == -1

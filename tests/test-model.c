@@ -82,8 +82,7 @@ round_trip (const char *what, const char *text, int bytes)
   if (back) {
     out = dump (back);
     if (bytes)
-      CHECK_SAY (strcmp (out, text) == 0, "%s: load, write: same bytes",
-                 what);
+      CHECK_SAY (strcmp (out, text) == 0, "%s: load, write: same bytes", what);
     else
       CHECK_SAY (json_equal (doc, back), "%s: load, write: same JSON", what);
     free (out);
@@ -137,7 +136,8 @@ test_fields (void)
     json_decref (doc);
     return;
   }
-  CHECK (p->components.n == json_array_size (json_object_get (doc, "components")),
+  CHECK (p->components.n
+             == json_array_size (json_object_get (doc, "components")),
          "%zu components", p->components.n);
   for (i = 0; i < p->components.n; i++) {
     k = &p->components.v[i];

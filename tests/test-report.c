@@ -49,11 +49,11 @@ component (const char *name, const char *converter, const char *kind, int root)
       cron ? "0 3 * * *" : NULL, "service", "source", "kind", "systemd",
       "file", "line", "command", "/usr/bin/app", "args", "user", "uid",
       root ? 0 : 1000, "gid", root ? 0 : 1000, "run_as_root", root,
-      "working_dir", "env", "secret_env", "environment_files", "ports",
-      "port", 8000, "protocol", "tcp", "name", "http", "volumes",
-      "write_paths", "read_only_root", 0, "config_files", "secret_files",
-      "probes", "resources", "requests", "cpu", "500m", "memory", "512Mi",
-      "limits", "memory", "1Gi", "replace_with", "depends_on");
+      "working_dir", "env", "secret_env", "environment_files", "ports", "port",
+      8000, "protocol", "tcp", "name", "http", "volumes", "write_paths",
+      "read_only_root", 0, "config_files", "secret_files", "probes",
+      "resources", "requests", "cpu", "500m", "memory", "512Mi", "limits",
+      "memory", "1Gi", "replace_with", "depends_on");
   if (c == NULL)
     abort ();
   return c;
@@ -262,7 +262,8 @@ test_database (void)
   pg = component ("app", "systemd", "StatefulSet", 0);
   add_pvc (pg, "state", "/var/lib/app", "1Gi");
   plan = plan_of (json_pack ("[o]", pg));
-  expect ("stateful app", inv, plan, "good", "stateful-service,unknown-daemon");
+  expect ("stateful app", inv, plan, "good",
+          "stateful-service,unknown-daemon");
   json_decref (plan);
   json_decref (inv);
 }
@@ -556,16 +557,19 @@ test_hostile (void)
   json_object_set_new (bad, "components", json_string ("x"));
   expect_error ("components string", inv, bad,
                 "plan: components: expected an array");
-  json_object_set_new (bad, "components",
-                       json_pack ("[o]", component ("a", "x", "Deployment", 0)));
+  json_object_set_new (
+      bad, "components",
+      json_pack ("[o]", component ("a", "x", "Deployment", 0)));
   json_object_set_new (json_array_get (json_object_get (bad, "components"), 0),
                        "name", json_integer (3));
   expect_error ("component name", inv, bad,
                 "plan: components[0].name: expected a string");
   json_object_set_new (bad, "components",
-                       json_pack ("[o, o]", component ("a", "x", "Deployment", 0),
+                       json_pack ("[o, o]",
+                                  component ("a", "x", "Deployment", 0),
                                   component ("a", "x", "Deployment", 0)));
-  expect_error ("duplicate", inv, bad, "components[1].name: 'a' is used twice");
+  expect_error ("duplicate", inv, bad,
+                "components[1].name: 'a' is used twice");
   json_decref (bad);
   bad = json_deep_copy (inv);
   json_object_set_new (bad, "schema", json_string ("v2c.plan/1"));

@@ -256,9 +256,9 @@ add_pkg (json_t *inv, const char *name, const char *epoch, const char *ver,
          const char *rel, const char *evr, const char *arch,
          const char *manager, const char *license)
 {
-  json_t *p = json_pack ("{s:s, s:s, s:s, s:s, s:n}", "name", name, "version",
-                         ver, "evr", evr, "manager", manager,
-                         "source_package");
+  json_t *p
+      = json_pack ("{s:s, s:s, s:s, s:s, s:n}", "name", name, "version", ver,
+                   "evr", evr, "manager", manager, "source_package");
   json_object_set_new (p, "epoch", epoch ? json_string (epoch) : json_null ());
   json_object_set_new (p, "release", rel ? json_string (rel) : json_null ());
   json_object_set_new (p, "arch", arch ? json_string (arch) : json_null ());
