@@ -19,17 +19,24 @@
 #include "strbuf.h"
 #include "unit.h"
 
+/* An inventory with every member the loader wants. */
 static json_t *
 inventory (const char *type, const char *arch)
 {
   json_t *inv = json_pack (
-      "{s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s}, s:{s:i, s:i, s:[{s:I}]},"
-      " s:[{s:s, s:I}], s:[], s:[], s:[]}",
-      "schema", "v2c.inventory/1", "name", "vm1", "os", "type", type, "distro",
-      "debian", "version", "12", "arch", arch, "hostname", "vm1", "hardware",
-      "cpus", 2, "memory_mib", 2048, "disks", "capacity_bytes",
-      (json_int_t) 10737418240, "filesystems", "mountpoint", "/", "used_bytes",
-      (json_int_t) 3000000000, "data_dirs", "secrets", "blockers");
+      "{s:s, s:s, s:{s:s, s:n, s:[]},"
+      " s:{s:i, s:i, s:n, s:n, s:[{s:n, s:I}], s:[]},"
+      " s:{s:s, s:s, s:s, s:i, s:i, s:s, s:s, s:n, s:n, s:n},"
+      " s:[{s:s, s:s, s:s, s:n, s:I}], s:[], s:[], s:[]}",
+      "schema", "v2c.inventory/1", "name", "vm1", "source", "format", "disk",
+      "path", "disks", "hardware", "cpus", 2, "memory_mib", 2048, "firmware",
+      "guest_os_id", "disks", "controller", "capacity_bytes",
+      (json_int_t) 10737418240, "nics", "os", "type", type, "distro", "debian",
+      "version", "12", "major", 12, "minor", 0, "arch", arch, "hostname",
+      "vm1", "product_name", "package_format", "package_manager",
+      "filesystems", "device", "/dev/sda1", "type", "ext4", "mountpoint", "/",
+      "size_bytes", "used_bytes", (json_int_t) 3000000000, "data_dirs",
+      "secrets", "blockers");
   if (inv == NULL)
     abort ();
   return inv;
@@ -576,16 +583,22 @@ test_hostile (void)
   expect_error ("inventory schema", bad, plan,
                 "inventory: schema: 'v2c.plan/1' is not 'v2c.inventory/1'");
   json_object_set_new (bad, "schema", json_string ("v2c.inventory/1"));
-  json_object_set_new (
-      bad, "blockers",
-      json_pack ("[{s:s, s:[i]}]", "rule", "x", "evidence", 1));
+  json_object_set_new (bad, "blockers",
+                       json_pack ("[{s:s, s:s, s:[i]}]", "rule", "x",
+                                  "severity", "low", "evidence", 1));
   expect_error ("evidence", bad, plan, "evidence[0]: expected a string");
   json_decref (bad);
-  /* wrong types where a value is optional read as absent */
+  /* a wrong type, even where a value may be null, is an error */
   bad = json_deep_copy (inv);
-  json_object_set_new (bad, "hardware", json_pack ("{s:s}", "cpus", "two"));
-  json_object_set_new (bad, "os", json_pack ("{s:i}", "type", 1));
-  json_decref (build (bad, plan));
+  json_object_set_new (json_object_get (bad, "hardware"), "cpus",
+                       json_string ("two"));
+  expect_error ("cpus", bad, plan,
+                "inventory: hardware.cpus: expected an integer or null");
+  json_decref (bad);
+  bad = json_deep_copy (inv);
+  json_object_set_new (json_object_get (bad, "os"), "type", json_integer (1));
+  expect_error ("os type", bad, plan,
+                "inventory: os.type: expected a string or null");
   json_decref (bad);
   json_decref (plan);
   json_decref (inv);
