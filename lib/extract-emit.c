@@ -2,13 +2,14 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Writing guest entries into the layers of v2c-extract: the tar entry of
- * a file, its layer (the policy, with the package digest checked on the
- * data already read or in the guest), the parent directories a layer
- * still lacks, hard links within a layer, sparse files mapped by their
- * zero blocks, and the data in 2 MiB pread replies.  Directories of the
- * "os" layer get mtime 0, so VMs installed from the same packages at
- * different times share that layer byte for byte.
+ * Writing the tree's entries into the layers of v2c-extract: the tar
+ * entry of a file, its layer (the policy, with the package digest
+ * checked on the data already read or where the file is), the parent
+ * directories a layer still lacks, hard links within a layer, sparse
+ * files mapped by their zero blocks, and the data in 2 MiB pread
+ * replies.  Directories of the "os" layer get mtime 0, so VMs installed
+ * from the same packages at different times share that layer byte for
+ * byte.
  */
 #include <config.h>
 
@@ -21,13 +22,6 @@
 #include <openssl/evp.h>
 
 #include "extract-private.h"
-
-int
-v2c_extract_guest_error (struct v2c_extract *x, const char *what,
-                         const char *path)
-{
-  return v2c_guest_walk_error (x->h, &x->err, what, path);
-}
 
 /* Take over the error of another handle (its message already names the
  * errno). */
@@ -119,30 +113,30 @@ v2c_extract_emit_parents (struct v2c_extract *x, int li)
 
 int
 v2c_extract_fill_entry (struct v2c_extract *x, struct v2c_layer_entry *e,
-                        const char *path, const struct guestfs_statns *st,
+                        const char *path, const struct v2c_fs_lstat *st,
                         const char *target, const struct v2c_xattr *xa,
                         size_t nxa)
 {
   memset (e, 0, sizeof *e);
   e->path = path + 1;
-  if (S_ISDIR (st->st_mode))
+  if (S_ISDIR (st->mode))
     e->type = V2C_FS_DIR;
-  else if (S_ISLNK (st->st_mode))
+  else if (S_ISLNK (st->mode))
     e->type = V2C_FS_LNK;
   else
     e->type = V2C_FS_REG;
-  e->mode = st->st_mode & 07777;
-  if (st->st_uid < 0 || st->st_uid > UINT32_MAX || st->st_gid < 0
-      || st->st_gid > UINT32_MAX)
+  e->mode = st->mode & 07777;
+  if (st->uid < 0 || st->uid > UINT32_MAX || st->gid < 0
+      || st->gid > UINT32_MAX)
     return v2c_set_error (&x->err, 0, "'%s' has a bad owner", path);
-  e->uid = (uint32_t) st->st_uid;
-  e->gid = (uint32_t) st->st_gid;
+  e->uid = (uint32_t) st->uid;
+  e->gid = (uint32_t) st->gid;
   e->uname = user_name (x, e->uid, 0);
   e->gname = user_name (x, e->gid, 1);
-  e->size = e->type == V2C_FS_REG ? st->st_size : 0;
-  e->mtime = st->st_mtime_sec;
-  e->mtime_nsec = st->st_mtime_nsec >= 0 && st->st_mtime_nsec < 1000000000
-                    ? (uint32_t) st->st_mtime_nsec : 0;
+  e->size = e->type == V2C_FS_REG ? st->size : 0;
+  e->mtime = st->mtime_sec;
+  e->mtime_nsec = st->mtime_nsec >= 0 && st->mtime_nsec < 1000000000
+                    ? (uint32_t) st->mtime_nsec : 0;
   e->link_target = target;
   e->xattrs = xa;
   e->nxattrs = nxa;
@@ -164,14 +158,12 @@ static char *
 read_chunk (struct v2c_extract *x, const char *path, int64_t off,
             size_t want, size_t *got)
 {
-  char *b = guestfs_pread (x->h, path, (int) want, off, got);
+  char *b = v2c_fs_pread (x->fs, path, off, want, got, &x->err);
 
   x->n_pread++;
 
-  if (b == NULL) {
-    v2c_extract_guest_error (x, "read", path);
+  if (b == NULL)
     return NULL;
-  }
   if (*got == 0) {
     free (b);
     v2c_set_error (&x->err, 0, "can't read '%s' in the guest: it ends at "
@@ -200,10 +192,11 @@ write_data (struct v2c_extract *x, int li, const char *buf, size_t len)
 
 /* Does the content of a regular file still have the package's digest?
  * first: its first bytes (the whole file when have == size), else the
- * guest computes it.  A digest of an unknown kind counts as changed. */
+ * backend computes it where the file is (the guest: one round trip).  A
+ * digest of an unknown kind counts as changed. */
 static int
 content_same (struct v2c_extract *x, const char *path,
-              const struct guestfs_statns *st, const char *digest,
+              const struct v2c_fs_lstat *st, const char *digest,
               const char *first, size_t have)
 {
   const char *alg;
@@ -216,18 +209,18 @@ content_same (struct v2c_extract *x, const char *path,
 
   if (md == NULL)
     return 0;                    /* a digest we can't check: keep apart */
-  if ((int64_t) have == st->st_size) {
+  if ((int64_t) have == st->size) {
     if (!EVP_Digest (first, have, d, &dl, md, NULL))
       return v2c_set_error (&x->err, 0, "can't compute %s", alg);
     for (k = 0; k < dl; k++)
       sprintf (hex + 2 * k, "%02x", d[k]);
     return strcmp (hex, digest) == 0;
   }
-  sum = guestfs_checksum (x->h, alg, path);
+  sum = v2c_fs_checksum (x->fs, alg, path, &x->err);
   x->n_checksum++;
-  x->checksum_bytes += (uint64_t) st->st_size;
+  x->checksum_bytes += (uint64_t) st->size;
   if (sum == NULL)
-    return v2c_extract_guest_error (x, "checksum", path);
+    return -1;
   same = strcmp (sum, digest) == 0;
   free (sum);
   return same;
@@ -239,10 +232,10 @@ content_same (struct v2c_extract *x, const char *path,
  * when no layer takes it, < -1 on error. */
 int
 v2c_extract_choose_layer (struct v2c_extract *x, const char *path,
-                          const struct guestfs_statns *st, const char *first,
+                          const struct v2c_fs_lstat *st, const char *first,
                           size_t have)
 {
-  int is_reg = S_ISREG (st->st_mode), same = 0;
+  int is_reg = S_ISREG (st->mode), same = 0;
   const char *digest = v2c_layer_policy_digest (&x->policy, path, is_reg);
 
   if (digest && (same = content_same (x, path, st, digest, first, have)) < 0)
@@ -286,10 +279,10 @@ hl_find (struct v2c_extract *x, int64_t dev, int64_t ino, int insert)
 #define SPARSE_BLOCK 4096
 
 static int
-sparse_candidate (const struct guestfs_statns *st)
+sparse_candidate (const struct v2c_fs_lstat *st)
 {
-  return S_ISREG (st->st_mode) && st->st_size > 65536 && st->st_blocks >= 0
-         && st->st_blocks <= (st->st_size - 65536) / 512;
+  return S_ISREG (st->mode) && st->size > 65536 && st->blocks >= 0
+         && st->blocks <= (st->size - 65536) / 512;
 }
 
 static int
@@ -406,7 +399,7 @@ copy_range (struct v2c_extract *x, int li, const char *path, int64_t off,
 /* A non-directory entry. */
 int
 v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
-                       const struct guestfs_statns *st, const char *target,
+                       const struct v2c_fs_lstat *st, const char *target,
                        const struct v2c_xattr *xa, size_t nxa)
 {
   struct v2c_layer_entry e;
@@ -432,15 +425,15 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
     r = 0;
     goto out;
   }
-  if (e.type == V2C_FS_REG && st->st_nlink > 1) {
-    h = hl_find (x, st->st_dev, st->st_ino, 0);
+  if (e.type == V2C_FS_REG && st->nlink > 1) {
+    h = hl_find (x, st->dev, st->ino, 0);
     if (h && h->layer == li) {
       e.type = V2C_LAYER_HARDLINK;
       e.link_target = h->path + 1;
       e.size = 0;
       h = NULL;
     } else if (h == NULL) {
-      h = hl_find (x, st->st_dev, st->st_ino, 1);
+      h = hl_find (x, st->dev, st->ino, 1);
       if (h == NULL) {
         v2c_set_error (&x->err, ENOMEM, "out of memory");
         goto out;
@@ -458,8 +451,8 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
       || v2c_extract_layer_add (x, li, &e) == -1)
     goto out;
   if (h) {
-    h->dev = st->st_dev;
-    h->ino = st->st_ino;
+    h->dev = st->dev;
+    h->ino = st->ino;
     h->layer = li;
     if ((h->path = strdup (path)) == NULL) {
       v2c_set_error (&x->err, ENOMEM, "out of memory");

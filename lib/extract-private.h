@@ -12,8 +12,6 @@
 #include <signal.h>
 #include <stdint.h>
 
-#include <guestfs.h>
-
 #include "extract.h"
 #include "extract-walk.h"
 #include "inspect-private.h"
@@ -63,7 +61,7 @@ struct v2c_extract {
   volatile sig_atomic_t *cancel;
 
   /* one run */
-  guestfs_h *h;
+  struct v2c_fs *fs;         /* the tree read (borrowed) */
   struct pattern *exc;       /* plan excludes then command-line ones */
   size_t nexc;
   const char **volumes, **secrets;
@@ -81,32 +79,29 @@ struct v2c_extract {
   uint64_t skipped_secrets, skipped_excluded, skipped_devices,
     skipped_unlayered;
   uint64_t n_pread, n_checksum, checksum_bytes;
-  struct v2c_guest_walk walk;
+  struct v2c_walk walk;
   struct v2c_oci *oci;
   char *manifest;
   char *ref; /* the image's ref name, after a run */
 };
 
 /* lib/extract-emit.c */
-/* Set x->err from the guest session's last error; -1. */
-int v2c_extract_guest_error (struct v2c_extract *x, const char *what,
-                             const char *path);
 /* Take over the error of another handle (its message already names the
  * errno); -1. */
 int v2c_extract_copy_error (struct v2c_extract *x, const void *handle,
                             const char *prefix);
 /* -1 ("interrupted") once the cancel flag is set. */
 int v2c_extract_cancelled (struct v2c_extract *x);
-/* The tar entry of a guest entry (path: absolute, borrowed). */
+/* The tar entry of an entry of the tree (path: absolute, borrowed). */
 int v2c_extract_fill_entry (struct v2c_extract *x,
                             struct v2c_layer_entry *e, const char *path,
-                            const struct guestfs_statns *st,
+                            const struct v2c_fs_lstat *st,
                             const char *target, const struct v2c_xattr *xa,
                             size_t nxa);
 /* The layer of an entry (see v2c_layer_policy_choose): -1 when none
  * takes it, < -1 on error. */
 int v2c_extract_choose_layer (struct v2c_extract *x, const char *path,
-                              const struct guestfs_statns *st,
+                              const struct v2c_fs_lstat *st,
                               const char *first, size_t have);
 /* Add e to layer li / the directories above x->depth that layer li
  * lacks. */
@@ -115,7 +110,7 @@ int v2c_extract_layer_add (struct v2c_extract *x, int li,
 int v2c_extract_emit_parents (struct v2c_extract *x, int li);
 /* A non-directory entry, with its data. */
 int v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
-                           const struct guestfs_statns *st,
+                           const struct v2c_fs_lstat *st,
                            const char *target, const struct v2c_xattr *xa,
                            size_t nxa);
 

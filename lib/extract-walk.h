@@ -2,36 +2,35 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Interface of lib/extract-walk.c: a directory of the guest listed in
+ * Interface of lib/extract-walk.c: a directory of the tree listed in
  * sorted order, with the metadata of its entries fetched in batches
- * through the one libguestfs session.  Not installed.
+ * through the filesystem view (lib/fs-tree.h).  Not installed.
  */
 #ifndef V2C_EXTRACT_WALK_H
 #define V2C_EXTRACT_WALK_H
 
 #include <stdint.h>
 
-#include <guestfs.h>
-
+#include "fs-tree.h"
 #include "image.h"
 
 /* One entry of a directory; valid during the call only. */
 struct v2c_walk_entry {
   const char *path;                   /* absolute */
-  const struct guestfs_statns *st;
+  const struct v2c_fs_lstat *st;
   const char *target;                 /* a symlink's target, else NULL */
   const struct v2c_xattr *xattrs;     /* the ones an image keeps */
   size_t nxattrs;
 };
 
 /* Called for each entry of a directory, in name order, with the state
- * given to v2c_guest_walk_dir; it may walk a subdirectory itself.
- * Non-zero stops the walk with that value. */
+ * given to v2c_walk_dir; it may walk a subdirectory itself.  Non-zero
+ * stops the walk with that value. */
 typedef int (*v2c_walk_fn) (void *opaque, const struct v2c_walk_entry *e,
                             int state);
 
-struct v2c_guest_walk {
-  guestfs_h *h;
+struct v2c_walk {
+  struct v2c_fs *fs;
   struct v2c_err *err;
   v2c_walk_fn fn;
   void *opaque;
@@ -39,11 +38,6 @@ struct v2c_guest_walk {
 };
 
 /* List dir and call w->fn for each entry. */
-int v2c_guest_walk_dir (struct v2c_guest_walk *w, const char *dir,
-                        int state);
-/* Set err from the session's last error: "can't WHAT 'PATH' in the
- * guest: ...".  Returns -1. */
-int v2c_guest_walk_error (guestfs_h *h, struct v2c_err *err,
-                          const char *what, const char *path);
+int v2c_walk_dir (struct v2c_walk *w, const char *dir, int state);
 
 #endif /* V2C_EXTRACT_WALK_H */

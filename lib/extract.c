@@ -2,12 +2,13 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The guest's filesystems into OCI layers, in one pass over the tree:
- * the driver of v2c-extract.  The guest walker (lib/extract-walk.c)
- * hands every entry over in sorted order; here it is kept or skipped
- * (secrets, the plan's excludes and volumes, --include/--exclude), and
- * lib/extract-emit.c writes what is kept into the layer that the layer
- * policy (lib/layer-policy.c) chooses.  Entries come out in the order
+ * A tree (a guest's filesystems, or a directory on the host, read
+ * through struct v2c_fs) into OCI layers, in one pass: the driver of
+ * v2c-extract.  The walker (lib/extract-walk.c) hands every entry over
+ * in sorted order; here it is kept or skipped (secrets, the plan's
+ * excludes and volumes, --include/--exclude), and lib/extract-emit.c
+ * writes what is kept into the layer that the layer policy
+ * (lib/layer-policy.c) chooses.  Entries come out in the order
  * the layer writer wants, so nothing is staged.
  *
  * A directory is written where it is classified, and again into any
@@ -151,13 +152,12 @@ read_aliases (struct v2c_extract *x, struct v2c_path_alias *al, size_t max)
 
   for (i = 0; i < sizeof tops / sizeof *tops && n < max; i++) {
     char p[32], *t;
-    struct guestfs_statns *st;
+    struct v2c_fs_stat st;
 
     snprintf (p, sizeof p, "/%s", tops[i]);
-    st = guestfs_lstatns (x->h, p);
-    if (st == NULL)
+    if (v2c_fs_stat (x->fs, p, 1, &st) == -1)
       continue;
-    if (S_ISLNK (st->st_mode) && (t = guestfs_readlink (x->h, p)) != NULL) {
+    if (st.type == V2C_FS_LNK && (t = v2c_fs_readlink (x->fs, p)) != NULL) {
       const char *r = t[0] == '/' ? t + 1 : t;
       if (strncmp (r, "usr/", 4) == 0 && strlen (r) < sizeof al[n].to - 2
           && strchr (r + 4, '/') == NULL && strstr (r, "..") == NULL) {
@@ -167,7 +167,6 @@ read_aliases (struct v2c_extract *x, struct v2c_path_alias *al, size_t max)
       }
       free (t);
     }
-    guestfs_free_statns (st);
   }
   return n;
 }
@@ -176,7 +175,8 @@ static int
 load_packages (struct v2c_extract *x)
 {
   static const char *const pre[] = { "/var/lib/dpkg/info", NULL };
-  struct v2c_fs *fs = v2c_fs_open_guest (x->h, &x->err);
+  /* a view of its own: what it preloads goes once the database is read */
+  struct v2c_fs *fs = v2c_fs_reopen (x->fs, &x->err);
   struct v2c_path_alias al[6];
   size_t nal;
 
@@ -250,18 +250,18 @@ include_below (struct v2c_extract *x, const char *dir)
  * directory, then what is below it). */
 static int
 visit_entry (struct v2c_extract *x, const char *path,
-             const struct guestfs_statns *st, const char *target,
+             const struct v2c_fs_lstat *st, const char *target,
              const struct v2c_xattr *xa, size_t nxa, int state)
 {
-  int isdir = S_ISDIR (st->st_mode), emit, child = S_KEEP, descend = 0;
+  int isdir = S_ISDIR (st->mode), emit, child = S_KEEP, descend = 0;
   size_t i;
 
   if (v2c_extract_cancelled (x) == -1)
     return -1;
-  if (st->st_ino == -1)
+  if (st->ino == -1)
     return v2c_set_error (&x->err, 0, "can't read '%s' in the guest: the "
                           "filesystem refuses its inode (damaged?)", path);
-  if (!isdir && !S_ISREG (st->st_mode) && !S_ISLNK (st->st_mode)) {
+  if (!isdir && !S_ISREG (st->mode) && !S_ISLNK (st->mode)) {
     x->skipped_devices++;
     return 0;
   }
@@ -349,7 +349,7 @@ visit_entry (struct v2c_extract *x, const char *path,
         x->skipped_unlayered++;
     } else
       x->skipped_excluded++;
-    r = descend ? v2c_guest_walk_dir (&x->walk, path, child) : 0;
+    r = descend ? v2c_walk_dir (&x->walk, path, child) : 0;
     x->depth--;
     return r;
   }
@@ -437,29 +437,6 @@ read_plan (struct v2c_extract *x, const json_t *plan)
   return 0;
 }
 
-static void
-used_bytes (struct v2c_extract *x)
-{
-  char **mps = guestfs_mountpoints (x->h);
-  size_t i;
-
-  x->total = 0;
-  if (mps == NULL)
-    return;
-  for (i = 0; mps[i] && mps[i + 1]; i += 2) {
-    struct guestfs_statvfs *sv = guestfs_statvfs (x->h, mps[i + 1]);
-    if (sv) {
-      if (sv->blocks > sv->bfree && sv->frsize > 0)
-        x->total += (uint64_t) (sv->blocks - sv->bfree)
-                    * (uint64_t) sv->frsize;
-      guestfs_free_statvfs (sv);
-    }
-  }
-  for (i = 0; mps[i]; i++)
-    free (mps[i]);
-  free (mps);
-}
-
 static int
 commit_layers (struct v2c_extract *x)
 {
@@ -534,9 +511,26 @@ int
 v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
                  const json_t *plan, const char *ref)
 {
+  void *h = v2c_guest_handle (g);
+  struct v2c_fs *fs;
+  int r;
+
+  if (h == NULL)
+    return v2c_set_error (&x->err, 0, "the guest is not launched");
+  if ((fs = v2c_fs_open_guest (h, &x->err)) == NULL)
+    return -1;
+  r = v2c_extract_run_fs (x, fs, plan, ref);
+  v2c_fs_free (fs);
+  return r;
+}
+
+int
+v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
+                    const json_t *plan, const char *ref)
+{
   const json_t *image = json_object_get (plan, "image");
   json_t *cfg = NULL;
-  struct guestfs_statns *root = NULL;
+  struct v2c_fs_stat root;
   size_t i;
   int r = -1;
   double t;
@@ -547,9 +541,7 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
   x->skipped_secrets = x->skipped_excluded = x->skipped_devices = 0;
   x->skipped_unlayered = 0;
   x->n_pread = x->n_checksum = x->checksum_bytes = 0;
-  x->h = v2c_guest_handle (g);
-  if (x->h == NULL)
-    return v2c_set_error (&x->err, 0, "the guest is not launched");
+  x->fs = fs;
   if (read_plan (x, plan) == -1)
     goto out;
   if (ref == NULL)
@@ -560,7 +552,7 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
   t = now ();
   if (load_packages (x) == -1)
     goto out;
-  used_bytes (x);
+  x->total = v2c_fs_used_bytes (x->fs);
   message (x, V2C_MSG_VERBOSE, "package database and users read (%.2f s)",
            now () - t);
 
@@ -581,21 +573,20 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
     x->layers[i].w = w;
   }
 
-  root = guestfs_lstatns (x->h, "/");
-  if (root == NULL) {
-    v2c_extract_guest_error (x, "lstat", "/");
+  if (v2c_fs_stat (x->fs, "/", 1, &root) == -1) {
+    v2c_set_error (&x->err, errno, "can't lstat '/' of the tree");
     goto out;
   }
   memset (&x->stack[0], 0, sizeof x->stack[0]);
   x->stack[0].path = "/";
   x->depth = 1;
   t = now ();
-  x->walk.h = x->h;
+  x->walk.fs = x->fs;
   x->walk.err = &x->err;
   x->walk.fn = visit;
   x->walk.opaque = x;
   x->walk.n_dirs = 0;
-  if (v2c_guest_walk_dir (&x->walk, "/", S_KEEP) == -1)
+  if (v2c_walk_dir (&x->walk, "/", S_KEEP) == -1)
     goto out;
   x->depth = 0;
   message (x, V2C_MSG_VERBOSE, "walk: %llu directories, %llu preads, "
@@ -632,9 +623,8 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
            now () - t);
   r = 0;
  out:
-  if (root)
-    guestfs_free_statns (root);
   json_decref (cfg);
+  x->fs = x->walk.fs = NULL;     /* borrowed for the run only */
   if (r == -1) {
     /* the temporary directory goes; nothing looks like an image */
     v2c_oci_free (x->oci);

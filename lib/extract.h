@@ -2,8 +2,9 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * Internal interface of lib/extract.c: the guest's mounted filesystems,
- * walked in sorted order through the one libguestfs session, streamed
+ * Internal interface of lib/extract.c: a tree (the guest's mounted
+ * filesystems, or a host directory) walked in sorted order through the
+ * filesystem view, streamed
  * into the layers a plan describes and written as an OCI image layout.
  * Not installed.
  */
@@ -46,9 +47,12 @@ void v2c_extract_set_cancel_flag (struct v2c_extract *x,
  * for force): called before the guest is launched, so a wrong output
  * fails fast.  The directory is removed unless a run succeeds. */
 int v2c_extract_open (struct v2c_extract *x, const char *dir, int force);
-/* Walk the inspected, mounted guest g and write the image that plan
- * (checked with v2c_plan_check) describes, named ref (NULL: the plan's
- * name), then move it into place.  Once per open. */
+/* Walk the tree fs (borrowed) and write the image that plan (checked
+ * with v2c_plan_check) describes, named ref (NULL: the plan's name), then
+ * move it into place.  Once per open. */
+int v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
+                        const json_t *plan, const char *ref);
+/* The same on the mounted filesystems of the inspected guest g. */
 int v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
                      const json_t *plan, const char *ref);
 /* After a successful run: {"manifest": "sha256:..", "ref": name,

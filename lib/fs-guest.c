@@ -324,6 +324,9 @@ v2c_fs_guest_preload (struct v2c_fs *fs, const char *const *dirs,
   struct guest_fs *gf = (struct guest_fs *) fs;
   size_t i;
 
+  /* another backend has everything at hand already */
+  if (fs->ops->list_lstat != v2c_fs_guest_list_lstat)
+    return 0;
   for (i = 0; dirs[i]; i++) {
     char real[PATH_MAX];
     struct v2c_fs_stat st;
@@ -576,13 +579,14 @@ static char **
 guest_list (struct v2c_fs *fs, const char *path)
 {
   struct guest_fs *gf = (struct guest_fs *) fs;
-  char **v, **out;
-  size_t n = 0, i, plen = strlen (path);
+  char **v;
+  size_t i, plen = strlen (path);
 
   if (is_covered (gf, path)) {
     struct cached *c = lookup (gf, path);
     struct cached key = { .path = (char *) path };
     size_t lo = 0, hi = gf->n;
+    struct v2c_strvec sv = V2C_STRVEC_INIT;
 
     if (c == NULL) {
       errno = ENOENT;
@@ -592,9 +596,6 @@ guest_list (struct v2c_fs *fs, const char *path)
       errno = ENOTDIR;
       return NULL;
     }
-    out = calloc (1, sizeof *out);
-    if (out == NULL)
-      return NULL;
     /* entries under path sort right after it */
     while (lo < hi) {
       size_t mid = (lo + hi) / 2;
@@ -605,23 +606,21 @@ guest_list (struct v2c_fs *fs, const char *path)
     }
     for (i = lo; i < gf->n; i++) {
       const char *p = gf->v[i].path, *rest;
-      char **no;
 
       if (plen == 1 ? p[0] != '/' : (strncmp (p, path, plen) || p[plen] != '/'))
         break;
       rest = p + (plen == 1 ? 1 : plen + 1);
       if (*rest == '\0' || strchr (rest, '/'))
         continue;
-      no = realloc (out, (n + 2) * sizeof *out);
-      if (no == NULL || (no[n] = strdup (rest)) == NULL) {
-        v2c_strv_free (no ? no : out);
+      if (v2c_strvec_push (&sv, rest) == -1) {
+        v2c_strvec_clear (&sv);
         errno = ENOMEM;
         return NULL;
       }
-      out = no;
-      out[++n] = NULL;
     }
-    return out;
+    if ((v = v2c_fs_strvec_result (&sv)) == NULL)
+      errno = ENOMEM;
+    return v;
   }
   v = guestfs_ls (gf->g, path);
   if (v == NULL) {
@@ -687,42 +686,40 @@ guest_find (struct v2c_fs *fs, const char *path, size_t max)
   struct guest_fs *gf = (struct guest_fs *) fs;
   struct pipe_call pc;
   pthread_t th;
-  char **v = calloc (1, sizeof *v), name[PATH_MAX];
-  size_t n = 0, nl = 0;
-  int rfd, failed = v == NULL;
+  struct v2c_strvec sv = V2C_STRVEC_INIT;
+  char **v, name[PATH_MAX];
+  size_t nl = 0;
+  int rfd, failed = 0;
 
-  if (v == NULL)
-    return NULL;
   if (is_covered (gf, path)) {
     size_t plen = strlen (path), i;
     struct cached *c = lookup (gf, path);
 
     if (c == NULL || c->st.type != V2C_FS_DIR) {
-      free (v);
       errno = c ? ENOTDIR : ENOENT;
       return NULL;
     }
     /* sorted: everything under path follows it */
-    for (i = (size_t) (c - gf->v) + 1; i < gf->n && n < max; i++) {
+    for (i = (size_t) (c - gf->v) + 1; i < gf->n && sv.n < max; i++) {
       const char *p = gf->v[i].path;
       if (plen > 1 && (strncmp (p, path, plen) || p[plen] != '/'))
         break;
-      if (v2c_strv_push (&v, &n, p + (plen == 1 ? 1 : plen + 1)) == -1) {
-        v2c_strv_free (v);
+      if (v2c_strvec_push (&sv, p + (plen == 1 ? 1 : plen + 1)) == -1) {
+        v2c_strvec_clear (&sv);
         errno = ENOMEM;
         return NULL;
       }
     }
+    if ((v = v2c_fs_strvec_result (&sv)) == NULL)
+      errno = ENOMEM;
     return v;
   }
   memset (&pc, 0, sizeof pc);
   pc.g = gf->g;
   pc.fn = call_find0;
   pc.path = path;
-  if (start_pipe_call (&pc, &th, &rfd) == -1) {
-    free (v);
+  if (start_pipe_call (&pc, &th, &rfd) == -1)
     return NULL;
-  }
   /* NUL-separated names, streamed: keep at most max */
   for (;;) {
     char buf[65536];
@@ -741,17 +738,19 @@ guest_find (struct v2c_fs *fs, const char *path, size_t max)
       name[nl] = '\0';
       nl = 0;
       /* find0 writes "/sub/name": keep them relative, like the others */
-      if (n < max && !failed && name[0]
-          && v2c_strv_push (&v, &n, name + (name[0] == '/')) == -1)
+      if (sv.n < max && !failed && name[0]
+          && v2c_strvec_push (&sv, name + (name[0] == '/')) == -1)
         failed = 1;
     }
   }
   finish_pipe_call (th, rfd);
   if (pc.ret == -1 || failed) {
-    v2c_strv_free (v);
+    v2c_strvec_clear (&sv);
     errno = failed ? ENOMEM : pc.errnum ? pc.errnum : EIO;
     return NULL;
   }
+  if ((v = v2c_fs_strvec_result (&sv)) == NULL)
+    errno = ENOMEM;
   return v;
 }
 
@@ -775,6 +774,12 @@ guest_free (struct v2c_fs *fs)
     }
 }
 
+static struct v2c_fs *
+guest_reopen (struct v2c_fs *fs, struct v2c_err *err)
+{
+  return v2c_fs_open_guest (((struct guest_fs *) fs)->g, err);
+}
+
 static const struct v2c_fs_ops guest_ops = {
   .lstat = guest_lstat,
   .read = guest_read,
@@ -783,7 +788,20 @@ static const struct v2c_fs_ops guest_ops = {
   .du = guest_du,
   .find = guest_find,
   .free = guest_free,
+  .list_lstat = v2c_fs_guest_list_lstat,
+  .readlinks = v2c_fs_guest_readlinks,
+  .xattrs = v2c_fs_guest_xattrs,
+  .pread = v2c_fs_guest_pread,
+  .checksum = v2c_fs_guest_checksum,
+  .used_bytes = v2c_fs_guest_used_bytes,
+  .reopen = guest_reopen,
 };
+
+void *
+v2c_fs_guest_h (struct v2c_fs *fs)
+{
+  return ((struct guest_fs *) fs)->g;
+}
 
 struct v2c_fs *
 v2c_fs_open_guest (void *guestfs_handle, struct v2c_err *err)

@@ -5,18 +5,16 @@
  * A read-only view of a guest's filesystem tree.  The backend supplies
  * primitives on canonical paths (no symlink in any component but maybe
  * the last); this file resolves symlinks the way the guest would see
- * them: inside the guest's root, never escaping to the host's.
+ * them: inside the guest's root, never escaping to the host's.  The
+ * tree operations of lib/fs-tree.h check their paths here and go to the
+ * backend.  The host directory backend is lib/fs-dir.c.
  */
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fs-private.h"
 
@@ -242,259 +240,176 @@ v2c_fs_find (struct v2c_fs *fs, const char *dir, size_t max)
   return fs->ops->find (fs, real, max);
 }
 
-/* Append a copy of s to a NULL-terminated vector of n entries. */
-int
-v2c_strv_push (char ***v, size_t *n, const char *s)
+char **
+v2c_fs_strvec_result (struct v2c_strvec *sv)
 {
-  char **nv = realloc (*v, (*n + 2) * sizeof *nv);
+  char **v = v2c_strvec_detach (sv);
 
-  if (nv == NULL)
-    return -1;
-  *v = nv;
-  if ((nv[*n] = strdup (s)) == NULL) {
-    nv[*n] = NULL;
-    return -1;
-  }
-  nv[++*n] = NULL;
-  return 0;
+  if (v == NULL)
+    v = calloc (1, sizeof *v);
+  return v;
 }
 
 /* ------------------------------------------------------------------ */
-/* Local directory backend                                              */
+/* Tree operations (lib/fs-tree.h)                                     */
 
-struct dir_fs {
-  struct v2c_fs fs;
-  char *root;
-};
-
+/* A canonical absolute path: no empty, "." or ".." component, so it
+ * stays under the root whatever backend prefixes it. */
 static int
-host_path (struct v2c_fs *fs, const char *path, char *out)
+canonical (const char *path, struct v2c_err *err)
 {
-  struct dir_fs *d = (struct dir_fs *) fs;
+  const char *p = path;
 
-  if ((size_t) snprintf (out, PATH_MAX, "%s%s", d->root, path) >= PATH_MAX) {
-    errno = ENAMETOOLONG;
+  if (path[0] != '/')
+    return v2c_set_error (err, EINVAL, "'%s' is not an absolute path", path);
+  while (*p) {
+    size_t n;
+
+    p++;
+    n = strcspn (p, "/");
+    if ((n == 0 && p[0] != '\0') || (n == 1 && p[0] == '.')
+        || (n == 2 && p[0] == '.' && p[1] == '.'))
+      return v2c_set_error (err, EINVAL, "'%s' is not a canonical path",
+                            path);
+    p += n;
+  }
+  return 0;
+}
+
+/* A name of a directory listing: one component. */
+static int
+valid_names (char *const *names, size_t n, struct v2c_err *err)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (names[i][0] == '\0' || strchr (names[i], '/')
+        || strcmp (names[i], ".") == 0 || strcmp (names[i], "..") == 0)
+      return v2c_set_error (err, EINVAL, "'%s' is not a name in a "
+                            "directory", names[i]);
+  return 0;
+}
+
+int
+v2c_fs_list_lstat (struct v2c_fs *fs, const char *dir, size_t max,
+                   struct v2c_fs_dirent **out, size_t *n, struct v2c_err *err)
+{
+  *out = NULL;
+  *n = 0;
+  if (canonical (dir, err) == -1)
+    return -1;
+  return fs->ops->list_lstat (fs, dir, max, out, n, err);
+}
+
+void
+v2c_fs_dirents_free (struct v2c_fs_dirent *v, size_t n)
+{
+  size_t i;
+
+  for (i = 0; v && i < n; i++)
+    free (v[i].name);
+  free (v);
+}
+
+char **
+v2c_fs_readlinks (struct v2c_fs *fs, const char *dir, char *const *names,
+                  size_t n, struct v2c_err *err)
+{
+  if (canonical (dir, err) == -1 || valid_names (names, n, err) == -1)
+    return NULL;
+  return fs->ops->readlinks (fs, dir, names, n, err);
+}
+
+int
+v2c_fs_xattrs (struct v2c_fs *fs, const char *dir, char *const *names,
+               size_t n, struct v2c_fs_xattrs *out, struct v2c_err *err)
+{
+  memset (out, 0, sizeof *out);
+  if (canonical (dir, err) == -1 || valid_names (names, n, err) == -1)
+    return -1;
+  out->count = calloc (n + 1, sizeof *out->count);
+  if (out->count == NULL)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  if (fs->ops->xattrs (fs, dir, names, n, out, err) == -1) {
+    v2c_fs_xattrs_free (out);
     return -1;
   }
   return 0;
 }
 
-static void
-fill_stat (const struct stat *s, struct v2c_fs_stat *st)
+int
+v2c_fs_xattrs_add (struct v2c_fs_xattrs *x, const char *name,
+                   const void *value, size_t len)
 {
-  st->type = S_ISREG (s->st_mode)   ? V2C_FS_REG
-             : S_ISDIR (s->st_mode) ? V2C_FS_DIR
-             : S_ISLNK (s->st_mode) ? V2C_FS_LNK
-                                    : V2C_FS_OTHER;
-  st->mode = s->st_mode & 07777;
-  st->uid = s->st_uid;
-  st->gid = s->st_gid;
-  st->size = s->st_size;
-  st->mtime = s->st_mtime;
-}
+  struct v2c_xattr *nv = realloc (x->v, (x->n + 1) * sizeof *nv);
+  char *nm, *val;
 
-static int
-dir_lstat (struct v2c_fs *fs, const char *path, struct v2c_fs_stat *st)
-{
-  char hp[PATH_MAX];
-  struct stat s;
-
-  if (host_path (fs, path, hp) == -1 || lstat (hp, &s) == -1)
+  if (nv == NULL)
     return -1;
-  fill_stat (&s, st);
-  return 0;
-}
-
-static char *
-dir_read (struct v2c_fs *fs, const char *path, size_t max, size_t *len)
-{
-  char hp[PATH_MAX];
-  struct v2c_err err;
-  char *buf;
-  int fd;
-
-  if (host_path (fs, path, hp) == -1)
-    return NULL;
-  /* the path is resolved: refuse a link swapped in meanwhile */
-  fd = open (hp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
-  if (fd == -1)
-    return NULL;
-  close (fd);
-  buf = v2c_read_file (hp, max, len, &err);
-  if (buf == NULL && err.errnum == 0)
-    errno = EFBIG;
-  return buf;
-}
-
-static char **
-dir_list (struct v2c_fs *fs, const char *path)
-{
-  char hp[PATH_MAX];
-  DIR *dir;
-  struct dirent *e;
-  char **v = NULL;
-  size_t n = 0;
-
-  if (host_path (fs, path, hp) == -1 || (dir = opendir (hp)) == NULL)
-    return NULL;
-  v = calloc (1, sizeof *v);
-  while (v && (e = readdir (dir))) {
-    char **nv;
-    if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
-      continue;
-    nv = realloc (v, (n + 2) * sizeof *v);
-    if (nv == NULL || (nv[n] = strdup (e->d_name)) == NULL) {
-      v2c_strv_free (nv ? nv : v);
-      v = NULL;
-      break;
-    }
-    v = nv;
-    v[++n] = NULL;
-  }
-  closedir (dir);
-  if (v == NULL)
+  x->v = nv;
+  nm = strdup (name);
+  val = malloc (len + 1);
+  if (nm == NULL || val == NULL) {
+    free (nm);
+    free (val);
     errno = ENOMEM;
-  return v;
-}
-
-static char *
-dir_readlink (struct v2c_fs *fs, const char *path)
-{
-  char hp[PATH_MAX], buf[PATH_MAX];
-  ssize_t r;
-
-  if (host_path (fs, path, hp) == -1)
-    return NULL;
-  r = readlink (hp, buf, sizeof buf - 1);
-  if (r == -1)
-    return NULL;
-  buf[r] = '\0';
-  return strdup (buf);
-}
-
-static int64_t
-du_rec (const char *hp, int depth)
-{
-  struct stat s;
-  int64_t total;
-  DIR *dir;
-  struct dirent *e;
-
-  if (lstat (hp, &s) == -1)
-    return 0;
-  total = S_ISDIR (s.st_mode) ? 0 : s.st_size;
-  if (!S_ISDIR (s.st_mode) || depth > 64)
-    return total;
-  dir = opendir (hp);
-  if (dir == NULL)
-    return total;
-  while ((e = readdir (dir))) {
-    char sub[PATH_MAX];
-    if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
-      continue;
-    if ((size_t) snprintf (sub, sizeof sub, "%s/%s", hp, e->d_name)
-        < sizeof sub)
-      total += du_rec (sub, depth + 1);
-  }
-  closedir (dir);
-  return total;
-}
-
-static int64_t
-dir_du (struct v2c_fs *fs, const char *path)
-{
-  char hp[PATH_MAX];
-  struct stat s;
-
-  if (host_path (fs, path, hp) == -1 || lstat (hp, &s) == -1)
     return -1;
-  return du_rec (hp, 0);
-}
-
-static int
-find_rec (const char *hp, const char *rel, int depth, char ***v, size_t *n,
-          size_t max)
-{
-  DIR *dir;
-  struct dirent *e;
-
-  if (depth > 64 || (dir = opendir (hp)) == NULL)
-    return 0;
-  while ((e = readdir (dir)) && *n < max) {
-    char sub[PATH_MAX], subrel[PATH_MAX];
-    struct stat s;
-
-    if (strcmp (e->d_name, ".") == 0 || strcmp (e->d_name, "..") == 0)
-      continue;
-    if ((size_t) snprintf (sub, sizeof sub, "%s/%s", hp, e->d_name)
-          >= sizeof sub
-        || (size_t) snprintf (subrel, sizeof subrel, "%s%s%s", rel,
-                              *rel ? "/" : "", e->d_name) >= sizeof subrel)
-      continue;
-    if (v2c_strv_push (v, n, subrel) == -1) {
-      closedir (dir);
-      return -1;
-    }
-    if (lstat (sub, &s) == 0 && S_ISDIR (s.st_mode)
-        && find_rec (sub, subrel, depth + 1, v, n, max) == -1) {
-      closedir (dir);
-      return -1;
-    }
   }
-  closedir (dir);
+  memcpy (val, value, len);
+  val[len] = '\0';
+  nv[x->n].name = nm;
+  nv[x->n].value = val;
+  nv[x->n].len = len;
+  x->n++;
   return 0;
 }
 
-static char **
-dir_find (struct v2c_fs *fs, const char *path, size_t max)
+void
+v2c_fs_xattrs_free (struct v2c_fs_xattrs *x)
 {
-  char hp[PATH_MAX];
-  char **v = calloc (1, sizeof *v);
-  size_t n = 0;
+  size_t i;
 
-  if (v == NULL || host_path (fs, path, hp) == -1
-      || find_rec (hp, "", 0, &v, &n, max) == -1) {
-    v2c_strv_free (v);
+  for (i = 0; i < x->n; i++) {
+    free ((char *) x->v[i].name);
+    free ((void *) x->v[i].value);
+  }
+  free (x->v);
+  free (x->count);
+  memset (x, 0, sizeof *x);
+}
+
+char *
+v2c_fs_pread (struct v2c_fs *fs, const char *path, int64_t off, size_t want,
+              size_t *got, struct v2c_err *err)
+{
+  *got = 0;
+  if (canonical (path, err) == -1)
+    return NULL;
+  if (off < 0) {
+    v2c_set_error (err, EINVAL, "bad offset %lld in '%s'", (long long) off,
+                   path);
     return NULL;
   }
-  return v;
+  return fs->ops->pread (fs, path, off, want, got, err);
 }
 
-static void
-dir_free (struct v2c_fs *fs)
+char *
+v2c_fs_checksum (struct v2c_fs *fs, const char *alg, const char *path,
+                 struct v2c_err *err)
 {
-  free (((struct dir_fs *) fs)->root);
+  if (canonical (path, err) == -1)
+    return NULL;
+  return fs->ops->checksum (fs, alg, path, err);
 }
 
-static const struct v2c_fs_ops dir_ops = {
-  .lstat = dir_lstat,
-  .read = dir_read,
-  .list = dir_list,
-  .readlink = dir_readlink,
-  .du = dir_du,
-  .find = dir_find,
-  .free = dir_free,
-};
+uint64_t
+v2c_fs_used_bytes (struct v2c_fs *fs)
+{
+  return fs->ops->used_bytes (fs);
+}
 
 struct v2c_fs *
-v2c_fs_open_dir (const char *root, struct v2c_err *err)
+v2c_fs_reopen (struct v2c_fs *fs, struct v2c_err *err)
 {
-  struct dir_fs *d;
-  struct stat s;
-
-  if (stat (root, &s) == -1 || !S_ISDIR (s.st_mode)) {
-    v2c_set_error (err, errno ? errno : ENOTDIR, "can't open '%s'", root);
-    return NULL;
-  }
-  d = calloc (1, sizeof *d);
-  if (d == NULL || (d->root = realpath (root, NULL)) == NULL) {
-    v2c_set_error (err, errno, "can't open '%s'", root);
-    free (d);
-    return NULL;
-  }
-  /* "/" as root: paths are appended, so drop the trailing slash */
-  if (strcmp (d->root, "/") == 0)
-    d->root[0] = '\0';
-  d->fs.ops = &dir_ops;
-  return &d->fs;
+  return fs->ops->reopen (fs, err);
 }

@@ -67,10 +67,11 @@ cd "$top"
 log "code metrics"
 if scripts/code-metrics.sh >&2; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
 
-# 3. fuzz targets, each for FUZZ_SECONDS
+# 3. fuzz targets, each for FUZZ_SECONDS (built by automake in
+# build-check/tests/fuzz/build, configured with --enable-fuzz and clang)
 log "fuzz targets, ${fuzz_seconds}s each"
 cd build-check
-if make fuzz FUZZ_SECONDS="$fuzz_seconds" >fuzz.log 2>&1; then
+if make -j"$jobs" fuzz FUZZ_SECONDS="$fuzz_seconds" >fuzz.log 2>&1; then
   n=$(grep -c '^fuzz: ok ' fuzz.log); passed=$((passed + n))
 else
   grep '^fuzz: ' fuzz.log >&2

@@ -1,6 +1,7 @@
 #!/bin/bash
 # v2c-extract on bad input: bad usage and broken plans (exit 2 / 1, no
-# appliance), a full output disk, an unreadable file in the guest.  Each
+# appliance), --root misused, a full output disk (the demo's tree read
+# on the host), an unreadable file in the guest (the one launch).  Each
 # ends with a clear error and leaves no directory that looks like an
 # image (nothing beside the output's parent but what was there).
 . "$top_srcdir/tests/extract-lib.sh"
@@ -38,11 +39,22 @@ mkdir "$tmp/occupied" && echo keep >"$tmp/occupied/precious"
 expect_fail 1 "not an OCI image layout" v2c-extract -q "$demo" -o "$tmp/occupied" --force
 [ "$(cat "$tmp/occupied/precious")" = keep ] || fail "--force destroyed a directory that was not an image"
 
+# --- --root: a tree on the host ----------------------------------------
+tree=$V2C_FIXTURES/demo-tree
+v2c-plan -q "$top_srcdir/tests/data/plan/demo-inventory.json" -o "$tmp/plan.json" ||
+  fail "v2c-plan of the demo inventory"
+expect_fail 2 "--root needs --plan" v2c-extract --root "$tree" -o "$tmp/x"
+expect_fail 2 "takes the place of SOURCE" v2c-extract --plan "$tmp/plan.json" --root "$tree" "$demo" -o "$tmp/x"
+expect_fail 1 "can't open '$tmp/nowhere'" v2c-extract --plan "$tmp/plan.json" --root "$tmp/nowhere" -o "$tmp/x"
+no_image_left "$tmp/x"
+
 # --- a full output disk --------------------------------------------------
+# (what is written does not depend on where the tree is read from: the
+# demo's tree on the host, no appliance)
 if [ "$(id -u)" = 0 ]; then
   mkdir "$mnt"
   mount -t tmpfs -o size=256k tmpfs "$mnt" || fail "can't mount a small tmpfs"
-  expect_fail 1 "No space left on device" v2c-extract -q "$demo" -o "$mnt/img"
+  expect_fail 1 "No space left on device" v2c-extract -q --plan "$tmp/plan.json" --root "$tree" -o "$mnt/img"
   no_image_left "$mnt/img"
   [ -z "$(ls -A "$mnt")" ] || fail "the full disk still holds: $(ls -A "$mnt")"
   umount "$mnt"

@@ -107,7 +107,7 @@ converted_vm () {
   local dir=files src n f
   [ -f "$V2C_CONVERTED/.complete" ] || return 1
   # not from before the last build of the library or of v2c-convert
-  for f in "$top_builddir"/lib/.libs/libv2c.so "$top_builddir"/tools/.libs/v2c-convert; do
+  for f in "$top_builddir"/lib/libv2c.la "$top_builddir"/tools/v2c-convert; do
     [ ! -e "$f" ] || [ "$V2C_CONVERTED/.complete" -nt "$f" ] || return 1
   done
   if [ "$1" = libvirt ]; then

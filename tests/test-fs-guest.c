@@ -7,7 +7,10 @@
  * tests/make-fixtures.sh) against its disk image read through one
  * appliance, for every path: type, mode, size, link target, content,
  * directory listing; with /etc preloaded (served from the tar-out
- * cache) and everything else read live.
+ * cache) and everything else read live.  The tree operations the
+ * extractor reads through (lib/fs-tree.h) too: each directory listed
+ * with lstat, its symlinks and xattrs in a batch, its files' first
+ * chunk, a checksum.
  *
  * The same appliance then writes libguestfs's own tar of the guest
  * (tar-out, as guestfish does it) to tests/demo-ref.tar of the build
@@ -26,6 +29,7 @@
 
 #include <guestfs.h>
 
+#include "fs-tree.h"
 #include "inspect.h"
 #define UNIT_MAX_FAILURES 20
 #include "unit.h"
@@ -122,6 +126,131 @@ compare_path (struct v2c_fs *host, struct v2c_fs *guest, const char *p)
   }
 }
 
+static int
+cmp_dirent (const void *a, const void *b)
+{
+  return strcmp (((const struct v2c_fs_dirent *) a)->name,
+                 ((const struct v2c_fs_dirent *) b)->name);
+}
+
+/* The kept-alike attributes of name i: all but SELinux labels, which
+ * the host's filesystem may add. */
+static void
+xattr_text (const struct v2c_fs_xattrs *x, size_t i, char *out, size_t size)
+{
+  size_t k, pos = 0, o = 0;
+
+  for (k = 0; k < i; k++)
+    pos += x->count[k];
+  out[0] = '\0';
+  for (k = 0; k < x->count[i]; k++, pos++)
+    if (strcmp (x->v[pos].name, "security.selinux") != 0 && o < size)
+      o += (size_t) snprintf (out + o, size - o, "%s=%zu:%.*s;",
+                              x->v[pos].name, x->v[pos].len,
+                              (int) x->v[pos].len,
+                              (const char *) x->v[pos].value);
+}
+
+/* The first chunk of a file, and its sha256 for the small ones. */
+static void
+compare_data (struct v2c_fs *host, struct v2c_fs *guest, const char *p,
+              int64_t size)
+{
+  struct v2c_err e1 = { 0, "" }, e2 = { 0, "" };
+  size_t la = 0, lb = 0;
+  char *a = v2c_fs_pread (host, p, 0, 65536, &la, &e1);
+  char *b = v2c_fs_pread (guest, p, 0, 65536, &lb, &e2);
+
+  if (a == NULL || b == NULL || la != lb || memcmp (a, b, la))
+    FAIL ("'%s': pread differs (%s%s)", p, e1.msg, e2.msg);
+  free (a);
+  free (b);
+  if (size <= 65536) {
+    a = v2c_fs_checksum (host, "sha256", p, &e1);
+    b = v2c_fs_checksum (guest, "sha256", p, &e2);
+    if (a == NULL || b == NULL || strcmp (a, b))
+      FAIL ("'%s': sha256 %s vs %s", p, a ? a : e1.msg, b ? b : e2.msg);
+    free (a);
+    free (b);
+  }
+}
+
+static void
+compare_entries (struct v2c_fs *host, struct v2c_fs *guest, const char *dir,
+                 struct v2c_fs_dirent *hv, struct v2c_fs_dirent *gv, size_t n)
+{
+  struct v2c_err e1 = { 0, "" }, e2 = { 0, "" };
+  char **names = calloc (n + 1, sizeof *names), **links, **ta, **tb;
+  struct v2c_fs_xattrs xa, xb;
+  size_t i, nl = 0;
+
+  links = calloc (n + 1, sizeof *links);
+  for (i = 0; names && links && i < n; i++) {
+    const struct v2c_fs_lstat *a = &hv[i].st, *b = &gv[i].st;
+    char p[4096];
+
+    names[i] = hv[i].name;
+    if (strcmp (hv[i].name, gv[i].name) || a->mode != b->mode
+        || (!S_ISDIR (a->mode) && a->size != b->size)
+        || (S_ISREG (a->mode) && a->nlink != b->nlink)) {
+      FAIL ("'%s/%s': lstat differs (mode %o/%o size %lld/%lld)", dir,
+            hv[i].name, (unsigned) a->mode, (unsigned) b->mode,
+            (long long) a->size, (long long) b->size);
+      continue;
+    }
+    if (S_ISLNK (a->mode))
+      links[nl++] = hv[i].name;
+    snprintf (p, sizeof p, "%s/%s", dir, hv[i].name);
+    if (S_ISREG (a->mode) && !hidden (p))
+      compare_data (host, guest, p, a->size);
+  }
+  ta = nl ? v2c_fs_readlinks (host, dir, links, nl, &e1) : NULL;
+  tb = nl ? v2c_fs_readlinks (guest, dir, links, nl, &e2) : NULL;
+  if (nl && !same_strv (ta, tb))
+    FAIL ("'%s': readlinks differ (%s%s)", dir, e1.msg, e2.msg);
+  v2c_strv_free (ta);
+  v2c_strv_free (tb);
+  if (v2c_fs_xattrs (host, dir, names, n, &xa, &e1) == -1
+      || v2c_fs_xattrs (guest, dir, names, n, &xb, &e2) == -1)
+    FAIL ("'%s': xattrs: %s%s", dir, e1.msg, e2.msg);
+  else {
+    for (i = 0; i < n; i++) {
+      char ta1[1024], tb1[1024];
+      xattr_text (&xa, i, ta1, sizeof ta1);
+      xattr_text (&xb, i, tb1, sizeof tb1);
+      if (strcmp (ta1, tb1))
+        FAIL ("'%s/%s': xattrs '%s' vs '%s'", dir, names[i], ta1, tb1);
+    }
+    v2c_fs_xattrs_free (&xa);
+    v2c_fs_xattrs_free (&xb);
+  }
+  free (names);
+  free (links);
+}
+
+/* A directory through the tree operations of both backends. */
+static void
+compare_tree_dir (struct v2c_fs *host, struct v2c_fs *guest, const char *dir)
+{
+  struct v2c_err e1 = { 0, "" }, e2 = { 0, "" };
+  struct v2c_fs_dirent *hv = NULL, *gv = NULL;
+  size_t nh = 0, ng = 0;
+
+  if (v2c_fs_list_lstat (host, dir, 100000, &hv, &nh, &e1) == -1
+      || v2c_fs_list_lstat (guest, dir, 100000, &gv, &ng, &e2) == -1)
+    FAIL ("'%s': list_lstat: %s%s", dir, e1.msg, e2.msg);
+  else if (nh != ng)
+    FAIL ("'%s': list_lstat: %zu entries on the host, %zu in the guest",
+          dir, nh, ng);
+  else {
+    qsort (hv, nh, sizeof *hv, cmp_dirent);
+    qsort (gv, ng, sizeof *gv, cmp_dirent);
+    compare_entries (host, guest, dir, hv, gv, nh);
+  }
+  v2c_fs_dirents_free (hv, nh);
+  v2c_fs_dirents_free (gv, ng);
+}
+
 /* libguestfs's tar of the whole guest, for tests/extract-demo.sh */
 static void
 write_ref_tar (struct v2c_guest *g, const char *img)
@@ -207,10 +336,15 @@ main (void)
     if (ha == NULL || ga == NULL || nh != ng)
       FAIL ("find '%s': host %zu entries, guest %zu", trees[i], nh, ng);
     compare_path (host, guest, trees[i]);
+    compare_tree_dir (host, guest, trees[i]);
     for (j = 0; ha && ha[j]; j++) {
       char p[4096];
+      struct v2c_fs_stat st;
+
       snprintf (p, sizeof p, "%s/%s", trees[i], ha[j]);
       compare_path (host, guest, p);
+      if (v2c_fs_stat (host, p, 1, &st) == 0 && st.type == V2C_FS_DIR)
+        compare_tree_dir (host, guest, p);
       n++;
     }
     v2c_strv_free (ha);
@@ -226,6 +360,8 @@ main (void)
     free (a);
     free (b);
   }
+  if (v2c_fs_used_bytes (guest) == 0)
+    FAIL ("the guest's filesystems use no bytes");
   /* password hashes are not even in the cache */
   errno = 0;
   if (v2c_fs_read (guest, "/etc/shadow", 1 << 20, NULL) != NULL

@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * v2c-extract: a VM's filesystems as an OCI image with package-aware
- * layers, streamed from the guest through one read-only appliance.
+ * layers, streamed from the guest through one read-only appliance; or,
+ * with --root, a tree on the host read the same way (no appliance).
  */
 #include <config.h>
 
@@ -17,6 +18,7 @@
 
 #include "extract.h"
 #include "image-opts.h"
+#include "inspect.h"
 #include "options.h"
 #include "plan.h"
 #include "v2c-internal.h"
@@ -28,6 +30,7 @@ usage (int status)
     tool_try_help ();
   printf ("Usage: %s [OPTION]... SOURCE -o DIR\n"
           "  or:  %s [OPTION]... -c URI -d DOMAIN -o DIR\n"
+          "  or:  %s [OPTION]... --plan=PLAN --root=TREE -o DIR\n"
           "Write a VM's filesystems as an OCI image layout in DIR, without\n"
           "booting or changing the VM.\n"
           "\n"
@@ -48,6 +51,9 @@ usage (int status)
           "      --include=PATTERN  keep what the plan's excludes drop\n"
           "      --exclude=PATTERN  leave a path and its subtree out\n"
           "      --force            replace an existing image in DIR\n"
+          "      --root=TREE        read the guest's tree from the host\n"
+          "                         directory TREE instead of a SOURCE\n"
+          "                         (no appliance; needs --plan)\n"
           "  -c, --connect=URI      read the domain from libvirt\n"
           "  -d, --domain=NAME      the libvirt domain to read\n"
           "      --vm=NAME          the VM of a multi-VM OVF\n"
@@ -62,8 +68,90 @@ usage (int status)
           "\n"
           "Exit status: 0 success, 1 failure, 2 bad usage.\n"
           "See v2c-extract(1).\n",
-          program_name, program_name);
+          program_name, program_name, program_name);
   exit (EXIT_OK);
+}
+
+enum { OPT_ROOT = OPT_TOOL_BASE };
+
+/* What the run wrote, at -v; the one-line summary unless -q. */
+static void
+print_summary (const json_t *sum, const json_t *plan, const char *tag)
+{
+  size_t i;
+  json_t *l, *sk = json_object_get (sum, "skipped");
+  json_int_t total = 0;
+  struct rusage ru;
+
+  json_array_foreach (json_object_get (sum, "layers"), i, l) {
+    total += json_integer_value (json_object_get (l, "size"));
+    tool_verbose ("layer %-6s %s %lld bytes, %lld entries",
+                  json_string_value (json_object_get (l, "name")),
+                  json_string_value (json_object_get (l, "digest")),
+                  (long long) json_integer_value (json_object_get (l, "size")),
+                  (long long) json_integer_value (
+                    json_object_get (l, "entries")));
+  }
+  tool_verbose ("left out: %lld secret files, %lld excluded paths, "
+                "%lld device nodes/sockets/fifos",
+                (long long) json_integer_value (
+                  json_object_get (sk, "secret_files")),
+                (long long) json_integer_value (
+                  json_object_get (sk, "excluded")),
+                (long long) json_integer_value (
+                  json_object_get (sk, "devices")));
+  if (getrusage (RUSAGE_SELF, &ru) == 0)
+    tool_verbose ("peak RSS of %s: %ld KiB (the appliance not counted)",
+                  program_name, ru.ru_maxrss);
+  if (!opts.quiet)
+    fprintf (stderr, "%s: wrote %s: %zu layers, %.1f MiB, ref '%s', "
+             "manifest %s\n", program_name, opts.output,
+             json_array_size (json_object_get (sum, "layers")),
+             (double) total / 1048576.0,
+             tag ? tag : json_string_value (json_object_get (plan, "name")),
+             json_string_value (json_object_get (sum, "manifest")));
+}
+
+/* The tree to read: the host directory root, else the source's guest
+ * (launched and inspected; *plan built from its inventory when NULL).
+ * NULL after an error, said. */
+static struct v2c_fs *
+open_tree (const char *root, const char *path, const struct image_opts *io,
+           struct v2c_source **src, struct v2c_guest **g, json_t **plan)
+{
+  struct v2c_err err = { 0 };
+  struct v2c_fs *fs;
+
+  if (root) {
+    if ((fs = v2c_fs_open_dir (root, &err)) == NULL)
+      tool_error ("%s", err.msg);
+    return fs;
+  }
+  *src = tool_open_source (path, 0);
+  if (*src == NULL || (*g = tool_open_guest (*src)) == NULL)
+    return NULL;
+  if (*plan == NULL) {
+    json_t *inv;
+
+    tool_status ("reading packages, services, configuration ...");
+    inv = v2c_inventory_build (*src, *g);
+    if (inv == NULL) {
+      tool_progress_done ();
+      tool_error ("%s", v2c_error_string (*src));
+      return NULL;
+    }
+    *plan = v2c_plan_build (inv, io->strategy, &err);
+    json_decref (inv);
+    if (*plan == NULL) {
+      tool_progress_done ();
+      tool_error ("%s", err.msg);
+      return NULL;
+    }
+  }
+  fs = v2c_fs_open_guest (v2c_guest_handle (*g), &err);
+  if (fs == NULL)
+    tool_error ("%s", err.msg);
+  return fs;
 }
 
 int
@@ -73,15 +161,17 @@ main (int argc, char **argv)
     COMMON_LONG_OPTS,
     IMAGE_LONG_OPTS,
     { "force", no_argument, NULL, OPT_FORCE },
+    { "root", required_argument, NULL, OPT_ROOT },
     SOURCE_LONG_OPTS,
     { NULL, 0, NULL, 0 }
   };
   struct v2c_source *src = NULL;
   struct v2c_guest *g = NULL;
   struct v2c_extract *x = NULL;
-  json_t *plan = NULL, *inv = NULL, *sum = NULL;
+  struct v2c_fs *fs = NULL;
+  json_t *plan = NULL, *sum = NULL;
   struct image_opts io;
-  const char *path;
+  const char *path = NULL, *root = NULL;
   int force = 0, c;
   int status = EXIT_FAIL;
 
@@ -101,11 +191,23 @@ main (int argc, char **argv)
     case OPT_FORCE:
       force = 1;
       break;
+    case OPT_ROOT:
+      root = optarg;
+      break;
     default:
       tool_try_help ();
     }
   }
-  path = tool_source_arg (argc, argv);
+  if (root == NULL)
+    path = tool_source_arg (argc, argv);
+  else if (optind != argc || opts.domain || opts.uri) {
+    tool_error ("--root TREE takes the place of SOURCE and -d DOMAIN");
+    tool_try_help ();
+  } else if (io.plan_path == NULL) {
+    /* the inventory needs the guest's own session */
+    tool_error ("--root needs --plan");
+    tool_try_help ();
+  }
   if (opts.output == NULL) {
     tool_error ("-o DIR is required");
     tool_try_help ();
@@ -122,26 +224,9 @@ main (int argc, char **argv)
     goto out;
   }
 
-  src = tool_open_source (path, 0);
-  if (src == NULL || (g = tool_open_guest (src)) == NULL)
+  fs = open_tree (root, path, &io, &src, &g, &plan);
+  if (fs == NULL)
     goto out;
-  if (plan == NULL) {
-    struct v2c_err err = { 0 };
-
-    tool_status ("reading packages, services, configuration ...");
-    inv = v2c_inventory_build (src, g);
-    if (inv == NULL) {
-      tool_progress_done ();
-      tool_error ("%s", v2c_error_string (src));
-      goto out;
-    }
-    plan = v2c_plan_build (inv, io.strategy, &err);
-    if (plan == NULL) {
-      tool_progress_done ();
-      tool_error ("%s", err.msg);
-      goto out;
-    }
-  }
   if (tool_interrupted) {
     tool_progress_done ();
     tool_error ("interrupted");
@@ -152,7 +237,7 @@ main (int argc, char **argv)
   v2c_extract_set_progress_callback (x, tool_progress_cb, NULL);
   v2c_extract_set_cancel_flag (x, &tool_interrupted);
   tool_status ("reading the package database ...");
-  if (v2c_extract_run (x, g, plan, io.tag) == -1) {
+  if (v2c_extract_run_fs (x, fs, plan, io.tag) == -1) {
     tool_progress_done ();
     tool_error ("%s", tool_interrupted ? "interrupted; no image was written"
                                   : v2c_error_string (x));
@@ -161,51 +246,14 @@ main (int argc, char **argv)
   tool_progress_done ();
 
   sum = v2c_extract_summary (x);
-  if (sum) {
-    size_t i;
-    json_t *l;
-    json_int_t total = 0;
-
-    json_array_foreach (json_object_get (sum, "layers"), i, l) {
-      total += json_integer_value (json_object_get (l, "size"));
-      tool_verbose ("layer %-6s %s %lld bytes, %lld entries",
-                    json_string_value (json_object_get (l, "name")),
-                    json_string_value (json_object_get (l, "digest")),
-                    (long long) json_integer_value (json_object_get (l, "size")),
-                    (long long) json_integer_value (
-                      json_object_get (l, "entries")));
-    }
-    {
-      json_t *sk = json_object_get (sum, "skipped");
-      tool_verbose ("left out: %lld secret files, %lld excluded paths, "
-                    "%lld device nodes/sockets/fifos",
-                    (long long) json_integer_value (
-                      json_object_get (sk, "secret_files")),
-                    (long long) json_integer_value (
-                      json_object_get (sk, "excluded")),
-                    (long long) json_integer_value (
-                      json_object_get (sk, "devices")));
-    }
-    {
-      struct rusage ru;
-      if (getrusage (RUSAGE_SELF, &ru) == 0)
-        tool_verbose ("peak RSS of %s: %ld KiB (the appliance not counted)",
-                      program_name, ru.ru_maxrss);
-    }
-    if (!opts.quiet)
-      fprintf (stderr, "%s: wrote %s: %zu layers, %.1f MiB, ref '%s', "
-               "manifest %s\n", program_name, opts.output,
-               json_array_size (json_object_get (sum, "layers")),
-               (double) total / 1048576.0,
-               io.tag ? io.tag : json_string_value (json_object_get (plan, "name")),
-               json_string_value (json_object_get (sum, "manifest")));
-  }
+  if (sum)
+    print_summary (sum, plan, io.tag);
   status = EXIT_OK;
  out:
   json_decref (sum);
-  json_decref (inv);
   json_decref (plan);
   v2c_extract_free (x);
+  v2c_fs_free (fs);
   v2c_guest_free (g);
   v2c_source_free (src);
   return status;
