@@ -19,34 +19,24 @@
 /* The most entries of a list of an inventory. */
 #define MAX (1 << 20)
 
+/* The tables are laid out by hand. */
+/* clang-format off */
 #define S(T, k, m, fl)                                                        \
-  {                                                                           \
-    .key = k, .kind = MT_STR, .flags = fl, .off = offsetof (T, m)             \
-  }
+  { .key = k, .kind = MT_STR, .flags = fl, .off = offsetof (T, m) }
 #define E(T, k, m, fl, e)                                                     \
-  {                                                                           \
-    .key = k, .kind = MT_STR, .flags = fl, .check = MS_ENUM,                  \
-    .off = offsetof (T, m), .enums = e                                        \
-  }
+  { .key = k, .kind = MT_STR, .flags = fl, .check = MS_ENUM,                 \
+    .off = offsetof (T, m), .enums = e }
 #define I(T, k, m, kd, fl, lo, hi)                                            \
-  {                                                                           \
-    .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .min = lo,     \
-    .max = hi                                                                 \
-  }
+  { .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .min = lo,    \
+    .max = hi }
 #define B(T, k, m, fl)                                                        \
-  {                                                                           \
-    .key = k, .kind = MT_BOOL, .flags = fl, .off = offsetof (T, m)            \
-  }
+  { .key = k, .kind = MT_BOOL, .flags = fl, .off = offsetof (T, m) }
 #define L(T, k, m, fl)                                                        \
-  {                                                                           \
-    .key = k, .kind = MT_STRS, .flags = fl, .off = offsetof (T, m),           \
-    .max = MAX                                                                \
-  }
+  { .key = k, .kind = MT_STRS, .flags = fl, .off = offsetof (T, m),          \
+    .max = MAX }
 #define O(T, k, kd, fl, m, st)                                                \
-  {                                                                           \
-    .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .max = MAX,    \
-    .sub = &st                                                                \
-  }
+  { .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .max = MAX,   \
+    .sub = &st }
 
 #define N MF_NUL
 #define OPT MF_OPT
@@ -57,14 +47,13 @@ static const char *const formats[]
     = { "ova", "ovf", "vmx", "disk", "libvirt", NULL };
 static const char *const disk_formats[] = { "vmdk", "raw", "qcow2", NULL };
 static const char *const firmwares[] = { "bios", "efi", NULL };
-static const char *const managers[]
-    = { "dpkg", "rpm", "apk", "windows", NULL };
+static const char *const managers[] = { "dpkg", "rpm", "apk", "windows", NULL };
 static const char *const unit_kinds[] = { "systemd", "sysv", NULL };
 static const char *const protocols[] = { "tcp", "udp", NULL };
 static const char *const secret_kinds[]
-    = { "private-key",       "password",     "token",        "api-key",
-        "connection-string", "pgpass",       "mysql-client", "netrc",
-        "cloud-credentials", "ssh-host-key", "secret",       NULL };
+    = { "private-key",  "password", "token",  "api-key",
+        "connection-string", "pgpass", "mysql-client", "netrc",
+        "cloud-credentials", "ssh-host-key", "secret", NULL };
 static const char *const severities[]
     = { "info", "low", "medium", "high", "critical", NULL };
 
@@ -82,8 +71,7 @@ static const struct model_field hdisk_f[]
     = { S (T, "controller", controller, N),
         S (T, "controller_model", controller_model, ON),
         I (T, "bus", bus, MT_NINT, ON, 0, BIG),
-        I (T, "unit", unit, MT_NINT, ON, 0, BIG),
-        S (T, "file", file, ON),
+        I (T, "unit", unit, MT_NINT, ON, 0, BIG), S (T, "file", file, ON),
         I (T, "capacity_bytes", capacity_bytes, MT_NINT, N, 0, BIG),
         MODEL_END };
 static const struct model_type hdisk_t
@@ -117,36 +105,33 @@ static const struct model_type os_t
 
 #define T struct v2c_inv_filesystem
 static const struct model_field fs_f[]
-    = { S (T, "device", device, 0),
-        S (T, "type", type, N),
+    = { S (T, "device", device, 0), S (T, "type", type, N),
         S (T, "mountpoint", mountpoint, N),
         I (T, "size_bytes", size_bytes, MT_NINT, N, 0, BIG),
-        I (T, "used_bytes", used_bytes, MT_NINT, N, 0, BIG),
-        MODEL_END };
+        I (T, "used_bytes", used_bytes, MT_NINT, N, 0, BIG), MODEL_END };
 static const struct model_type fs_t = { sizeof (T), fs_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_inv_package
-static const struct model_field pkg_f[]
-    = { { .key = "name",
-          .kind = MT_STR,
-          .check = MS_NONEMPTY,
-          .off = offsetof (T, name) },
-        S (T, "display_name", display_name, ON),
-        S (T, "version", version, N),
-        S (T, "release", release, N),
-        S (T, "epoch", epoch, N),
-        S (T, "evr", evr, N),
-        S (T, "arch", arch, N),
-        E (T, "manager", manager, 0, managers),
-        S (T, "source_package", source_package, N),
-        S (T, "source_version", source_version, ON),
-        S (T, "license", license, ON),
-        S (T, "publisher", publisher, ON),
-        I (T, "installed_size", installed_size, MT_NINT, ON, 0, BIG),
-        I (T, "files", files, MT_INT, OPT, 0, BIG),
-        L (T, "conffiles", conffiles, OPT),
-        MODEL_END };
+static const struct model_field pkg_f[] = {
+  { .key = "name", .kind = MT_STR, .check = MS_NONEMPTY,
+    .off = offsetof (T, name) },
+  S (T, "display_name", display_name, ON),
+  S (T, "version", version, N),
+  S (T, "release", release, N),
+  S (T, "epoch", epoch, N),
+  S (T, "evr", evr, N),
+  S (T, "arch", arch, N),
+  E (T, "manager", manager, 0, managers),
+  S (T, "source_package", source_package, N),
+  S (T, "source_version", source_version, ON),
+  S (T, "license", license, ON),
+  S (T, "publisher", publisher, ON),
+  I (T, "installed_size", installed_size, MT_NINT, ON, 0, BIG),
+  I (T, "files", files, MT_INT, OPT, 0, BIG),
+  L (T, "conffiles", conffiles, OPT),
+  MODEL_END
+};
 static const struct model_type pkg_t
     = { sizeof (T), pkg_f, NULL, MODEL_HAS (T, has) };
 #undef T
@@ -159,32 +144,31 @@ static const struct model_type port_t = { sizeof (T), port_f, NULL, 0 };
 #undef T
 
 #define T struct v2c_inv_service
-static const struct model_field svc_f[]
-    = { S (T, "name", name, 0),
-        E (T, "kind", kind, 0, unit_kinds),
-        B (T, "enabled", enabled, 0),
-        S (T, "description", description, ON),
-        S (T, "type", type, N),
-        S (T, "exec_start", exec_start, N),
-        L (T, "exec_start_pre", exec_start_pre, OPT),
-        S (T, "user", user, N),
-        S (T, "group", group, N),
-        B (T, "dynamic_user", dynamic_user, OPT),
-        S (T, "working_directory", working_directory, N),
-        { .key = "environment",
-          .kind = MT_PAIRS,
-          .off = offsetof (T, environment),
-          .max = MAX },
-        L (T, "environment_files", environment_files, 0),
-        O (T, "ports", MT_LIST, 0, ports, port_t),
-        L (T, "after", after, 0),
-        L (T, "wants", wants, OPT),
-        L (T, "requires", requires, OPT),
-        L (T, "wanted_by", wanted_by, 0),
-        S (T, "unit_path", unit_path, ON),
-        L (T, "dropins", dropins, OPT),
-        S (T, "template_instance", template_instance, ON),
-        MODEL_END };
+static const struct model_field svc_f[] = {
+  S (T, "name", name, 0),
+  E (T, "kind", kind, 0, unit_kinds),
+  B (T, "enabled", enabled, 0),
+  S (T, "description", description, ON),
+  S (T, "type", type, N),
+  S (T, "exec_start", exec_start, N),
+  L (T, "exec_start_pre", exec_start_pre, OPT),
+  S (T, "user", user, N),
+  S (T, "group", group, N),
+  B (T, "dynamic_user", dynamic_user, OPT),
+  S (T, "working_directory", working_directory, N),
+  { .key = "environment", .kind = MT_PAIRS,
+    .off = offsetof (T, environment), .max = MAX },
+  L (T, "environment_files", environment_files, 0),
+  O (T, "ports", MT_LIST, 0, ports, port_t),
+  L (T, "after", after, 0),
+  L (T, "wants", wants, OPT),
+  L (T, "requires", requires, OPT),
+  L (T, "wanted_by", wanted_by, 0),
+  S (T, "unit_path", unit_path, ON),
+  L (T, "dropins", dropins, OPT),
+  S (T, "template_instance", template_instance, ON),
+  MODEL_END
+};
 static const struct model_type svc_t
     = { sizeof (T), svc_f, NULL, MODEL_HAS (T, has) };
 #undef T
@@ -205,12 +189,9 @@ static const struct model_type tmr_t
 
 #define T struct v2c_inv_cron
 static const struct model_field cron_f[]
-    = { S (T, "schedule", schedule, 0),
-        S (T, "user", user, N),
-        S (T, "command", command, 0),
-        S (T, "file", file, 0),
-        I (T, "line", line, MT_INT, OPT, 0, BIG),
-        MODEL_END };
+    = { S (T, "schedule", schedule, 0), S (T, "user", user, N),
+        S (T, "command", command, 0), S (T, "file", file, 0),
+        I (T, "line", line, MT_INT, OPT, 0, BIG), MODEL_END };
 static const struct model_type cron_t
     = { sizeof (T), cron_f, NULL, MODEL_HAS (T, has) };
 #undef T
@@ -259,8 +240,8 @@ static const struct model_type ddir_t
 #define T struct v2c_inv_secret
 static const struct model_field secret_f[]
     = { S (T, "path", path, 0), E (T, "kind", kind, 0, secret_kinds),
-        I (T, "line", line, MT_INT, 0, 0, BIG), S (T, "evidence", evidence, 0),
-        MODEL_END };
+        I (T, "line", line, MT_INT, 0, 0, BIG),
+        S (T, "evidence", evidence, 0), MODEL_END };
 static const struct model_type secret_t = { sizeof (T), secret_f, NULL, 0 };
 #undef T
 
@@ -279,11 +260,8 @@ static const struct model_field source_f[]
         S (T, "path", source.path, N),
         S (T, "domain", source.domain, OPT),
         S (T, "name", source.name, ON),
-        { .key = "vms",
-          .kind = MT_STRS,
-          .flags = MF_OPT | MF_NULITEMS,
-          .off = offsetof (T, source.vms),
-          .max = MAX },
+        { .key = "vms", .kind = MT_STRS, .flags = MF_OPT | MF_NULITEMS,
+          .off = offsetof (T, source.vms), .max = MAX },
         O (T, "disks", MT_LIST, 0, source.disks, sdisk_t),
         MODEL_END };
 static const struct model_type source_t
@@ -308,34 +286,33 @@ post_schema (struct model_load *l, const void *o, const char *w)
   return 0;
 }
 
-static const struct model_field inv_f[]
-    = { { .key = "schema",
-          .kind = MT_STR,
-          .off = offsetof (T, schema),
-          .post = post_schema },
-        { .key = "name",
-          .kind = MT_STR,
-          .check = MS_NONEMPTY,
-          .off = offsetof (T, name) },
-        S (T, "generator", generator, OPT),
-        { .key = "source", .kind = MT_OBJ, .sub = &source_t },
-        { .key = "hardware", .kind = MT_OBJ, .sub = &hw_t },
-        O (T, "os", MT_PTR, N, os, os_t),
-        O (T, "filesystems", MT_LIST, 0, filesystems, fs_t),
-        O (T, "packages", MT_LIST, OPT, packages, pkg_t),
-        O (T, "services", MT_LIST, OPT, services, svc_t),
-        O (T, "timers", MT_LIST, OPT, timers, tmr_t),
-        O (T, "cron", MT_LIST, OPT, cron, cron_t),
-        O (T, "users", MT_LIST, OPT, users, user_t),
-        O (T, "groups", MT_LIST, OPT, groups, group_t),
-        O (T, "ports", MT_LIST, OPT, ports, listen_t),
-        O (T, "data_dirs", MT_LIST, OPT, data_dirs, ddir_t),
-        L (T, "proxy_targets", proxy_targets, OPT),
-        O (T, "secrets", MT_LIST, OPT, secrets, secret_t),
-        O (T, "blockers", MT_LIST, OPT, blockers, blocker_t),
-        MODEL_END };
+static const struct model_field inv_f[] = {
+  { .key = "schema", .kind = MT_STR, .off = offsetof (T, schema),
+    .post = post_schema },
+  { .key = "name", .kind = MT_STR, .check = MS_NONEMPTY,
+    .off = offsetof (T, name) },
+  S (T, "generator", generator, OPT),
+  { .key = "source", .kind = MT_OBJ, .sub = &source_t },
+  { .key = "hardware", .kind = MT_OBJ, .sub = &hw_t },
+  O (T, "os", MT_PTR, N, os, os_t),
+  O (T, "filesystems", MT_LIST, 0, filesystems, fs_t),
+  O (T, "packages", MT_LIST, OPT, packages, pkg_t),
+  O (T, "services", MT_LIST, OPT, services, svc_t),
+  O (T, "timers", MT_LIST, OPT, timers, tmr_t),
+  O (T, "cron", MT_LIST, OPT, cron, cron_t),
+  O (T, "users", MT_LIST, OPT, users, user_t),
+  O (T, "groups", MT_LIST, OPT, groups, group_t),
+  O (T, "ports", MT_LIST, OPT, ports, listen_t),
+  O (T, "data_dirs", MT_LIST, OPT, data_dirs, ddir_t),
+  L (T, "proxy_targets", proxy_targets, OPT),
+  O (T, "secrets", MT_LIST, OPT, secrets, secret_t),
+  O (T, "blockers", MT_LIST, OPT, blockers, blocker_t),
+  MODEL_END
+};
 static const struct model_type inv_t
     = { sizeof (T), inv_f, NULL, MODEL_HAS (T, has) };
 #undef T
+
+/* clang-format on */
 
 MODEL_DOCUMENT (v2c_inventory, inv_t, "inventory")
