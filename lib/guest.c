@@ -20,10 +20,10 @@
 #include "source-private.h"
 
 struct v2c_guest {
-  struct v2c_err err;   /* first: v2c_error_string() reads it */
+  struct v2c_err err;   /* v2c_guest_error(); first only for the
+                           deprecated v2c_error_string() */
   guestfs_h *g;
-  v2c_message_cb msg_cb;
-  void *msg_opaque;
+  struct v2c_msg_sink msg;
   int debug;
   int tcg;              /* launched under TCG after a failed KVM launch */
   char *root;           /* inspected root device */
@@ -41,8 +41,8 @@ void
 v2c_guest_set_message_callback (struct v2c_guest *g, v2c_message_cb cb,
                                 void *opaque)
 {
-  g->msg_cb = cb;
-  g->msg_opaque = opaque;
+  g->msg.cb = cb;
+  g->msg.opaque = opaque;
 }
 
 int
@@ -58,22 +58,14 @@ v2c_guest_handle (const struct v2c_guest *g)
   return g->g;
 }
 
-#define message v2c_guest_message
-
-void
-v2c_guest_message (struct v2c_guest *g, enum v2c_msg_level level,
-                   const char *fmt, ...)
+const struct v2c_msg_sink *
+v2c_guest_msg_sink (const struct v2c_guest *g)
 {
-  char buf[1024];
-  va_list ap;
-
-  if (g->msg_cb == NULL)
-    return;
-  va_start (ap, fmt);
-  vsnprintf (buf, sizeof buf, fmt, ap);
-  va_end (ap);
-  g->msg_cb (g->msg_opaque, level, buf);
+  return &g->msg;
 }
+
+/* v2c_guest_error, v2c_guest_errno */
+V2C_DEFINE_ERROR_ACCESSORS (guest)
 
 static void
 debug_event (guestfs_h *h, void *opaque, uint64_t event, int handle,
@@ -85,7 +77,7 @@ debug_event (guestfs_h *h, void *opaque, uint64_t event, int handle,
 
   (void) h; (void) event; (void) handle; (void) flags; (void) array;
   (void) array_len;
-  if (g->msg_cb == NULL || len == 0)
+  if (g->msg.cb == NULL || len == 0)
     return;
   if (len >= sizeof line)
     len = sizeof line - 1;
@@ -93,7 +85,7 @@ debug_event (guestfs_h *h, void *opaque, uint64_t event, int handle,
   line[len] = '\0';
   while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
     line[--len] = '\0';
-  g->msg_cb (g->msg_opaque, V2C_MSG_DEBUG, line);
+  g->msg.cb (g->msg.opaque, V2C_MSG_DEBUG, line);
 }
 
 static int
@@ -178,10 +170,10 @@ v2c_guest_launch (struct v2c_guest *g, const struct v2c_source *s)
   if (already_tcg)
     return -1;
   memcpy (first, g->err.msg, sizeof first);
-  message (g, V2C_MSG_WARNING,
-           "the appliance failed to start with KVM; retrying with software "
-           "emulation (TCG), which is slower");
-  message (g, V2C_MSG_VERBOSE, "KVM launch error: %s", first);
+  v2c_message (&g->msg, V2C_MSG_WARNING,
+               "the appliance failed to start with KVM; retrying with "
+               "software emulation (TCG), which is slower");
+  v2c_message (&g->msg, V2C_MSG_VERBOSE, "KVM launch error: %s", first);
   g->tcg = 1;
   if (try_launch (g, s, 1) == 0)
     return 0;
@@ -375,8 +367,9 @@ v2c_guest_inspect (struct v2c_guest *g)
   qsort (mps, n / 2, 2 * sizeof (char *), compare_mountpoints);
   for (i = 0; i < n; i += 2)
     if (guestfs_mount_ro (h, mps[i + 1], mps[i]) == -1)
-      message (g, V2C_MSG_WARNING, "can't mount '%s' on '%s' read-only: %s",
-               mps[i + 1], mps[i], guestfs_last_error (h));
+      v2c_message (&g->msg, V2C_MSG_WARNING,
+                   "can't mount '%s' on '%s' read-only: %s", mps[i + 1],
+                   mps[i], guestfs_last_error (h));
   i = (size_t) build_filesystems (g, mps);
   v2c_strv_free (mps);
   return (int) i;

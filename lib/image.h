@@ -78,8 +78,8 @@ struct v2c_layer_entry {
 
 struct v2c_layer_writer;
 
-/* struct v2c_err is the first member: v2c_error_string (w) and
- * v2c_errno (w) give the reason of the last failure. */
+/* v2c_layer_writer_error (w) and v2c_layer_writer_errno (w) give the
+ * reason of the last failure. */
 struct v2c_layer_writer *v2c_layer_writer_new (void);
 /* Before the first entry.  level: -1 for the default (gzip 6, zstd 3);
  * gzip 1..9 (0 is refused: use V2C_COMPRESS_NONE), zstd 1..19. */
@@ -110,7 +110,9 @@ const char *v2c_layer_writer_digest (struct v2c_layer_writer *w);
 int64_t v2c_layer_writer_blob_size (struct v2c_layer_writer *w);
 int64_t v2c_layer_writer_tar_size (struct v2c_layer_writer *w);
 const char *v2c_layer_writer_media_type (struct v2c_layer_writer *w);
-const char *v2c_layer_writer_error (struct v2c_layer_writer *w);
+/* The last failure: its text ("" when none; borrowed) and its errno. */
+const char *v2c_layer_writer_error (const struct v2c_layer_writer *w);
+int v2c_layer_writer_errno (const struct v2c_layer_writer *w);
 /* Accepts NULL.  Does not close the fd. */
 void v2c_layer_writer_free (struct v2c_layer_writer *w);
 
@@ -163,6 +165,9 @@ size_t v2c_oci_layer_count (struct v2c_oci *o);
 const char *v2c_oci_layer_digest (struct v2c_oci *o, size_t i);
 const char *v2c_oci_layer_diff_id (struct v2c_oci *o, size_t i);
 int64_t v2c_oci_layer_size (struct v2c_oci *o, size_t i);
+/* The last failure: its text ("" when none; borrowed) and its errno. */
+const char *v2c_oci_error (const struct v2c_oci *o);
+int v2c_oci_errno (const struct v2c_oci *o);
 /* Accepts NULL.  An image not closed is removed with its temporary
  * directory, so an interrupted run leaves nothing that looks like an
  * image. */

@@ -58,6 +58,20 @@ unset (struct setting *s)
   s->value = s->evidence = NULL;
 }
 
+/* The release of a state: UNSET (&st->port, &st->dir). */
+static void
+unset_list (struct setting *const *v, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    unset (v[i]);
+}
+#define UNSET(...)                                                      \
+  unset_list ((struct setting *const[]) { __VA_ARGS__ },                \
+              sizeof ((struct setting *const[]) { __VA_ARGS__ })        \
+                  / sizeof (struct setting *))
+
 static char *
 default_evidence (const struct v2c_conf_state *st, const char *what)
 {
@@ -99,6 +113,32 @@ report_dir (const struct v2c_conf_state *st, const struct setting *s,
     return 0;
   return v2c_conf_add_dir (out, def, st->service,
                            default_evidence (st, def_text), err);
+}
+
+/* A server's port and data directory when its configuration names
+ * none, with the evidence text of each. */
+struct server_defaults {
+  int port;
+  const char *port_text;
+  const char *dir;
+  const char *dir_text;
+};
+
+/* A server's port on address (none when port is NULL: no TCP
+ * listener), then its data directory. */
+static int
+report_server (const struct v2c_conf_state *st, const struct setting *port,
+               const char *address, const struct setting *dir,
+               const struct server_defaults *def, struct v2c_conf_facts *out,
+               struct v2c_err *err)
+{
+  int r = 0;
+
+  if (port)
+    r = report_port (st, port, def->port, def->port_text, address, out, err);
+  if (r == 0)
+    r = report_dir (st, dir, def->dir, def->dir_text, out, err);
+  return r;
 }
 
 static int
@@ -329,23 +369,10 @@ pg_release (void *state)
 {
   struct pg_state *st = state;
 
-  unset (&st->port);
-  unset (&st->data_dir);
-  unset (&st->listen);
+  UNSET (&st->port, &st->data_dir, &st->listen);
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_postgresql
-    = { "postgresql", sizeof (struct pg_state), pg_parse, pg_finish,
-        pg_release };
-
-int
-v2c_conf_postgresql (const char *file, const char *buf, size_t len,
-                     struct v2c_conf_facts *out, v2c_include_cb inc,
-                     void *opaque, struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_postgresql, NULL, file, buf, len,
-                           out, inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (postgresql, "postgresql", struct pg_state, pg)
 
 /* ------------------------------------------------------------------ */
 /* my.cnf (MySQL, MariaDB)                                             */
@@ -484,18 +511,15 @@ my_parse (void *state, const char *file, const char *buf, size_t len,
 static int
 my_finish (void *state, struct v2c_conf_facts *out, struct v2c_err *err)
 {
+  static const struct server_defaults def
+      = { 3306, "default port 3306", "/var/lib/mysql",
+          "default datadir /var/lib/mysql" };
   struct my_state *st = state;
-  int r = 0;
 
   if (!st->server_seen)
     return 0;
-  if (!st->skip_networking)
-    r = report_port (&st->base, &st->port, 3306, "default port 3306",
-                     st->bind.value, out, err);
-  if (r == 0)
-    r = report_dir (&st->base, &st->data_dir, "/var/lib/mysql",
-                    "default datadir /var/lib/mysql", out, err);
-  return r;
+  return report_server (&st->base, st->skip_networking ? NULL : &st->port,
+                        st->bind.value, &st->data_dir, &def, out, err);
 }
 
 static void
@@ -503,22 +527,10 @@ my_release (void *state)
 {
   struct my_state *st = state;
 
-  unset (&st->port);
-  unset (&st->data_dir);
-  unset (&st->bind);
+  UNSET (&st->port, &st->data_dir, &st->bind);
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_mysql
-    = { "mysql", sizeof (struct my_state), my_parse, my_finish, my_release };
-
-int
-v2c_conf_mysql (const char *file, const char *buf, size_t len,
-                struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-                struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_mysql, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (mysql, "mysql", struct my_state, my)
 
 /* ------------------------------------------------------------------ */
 /* redis.conf                                                          */
@@ -591,23 +603,10 @@ rd_release (void *state)
 {
   struct rd_state *st = state;
 
-  unset (&st->port);
-  unset (&st->tls_port);
-  unset (&st->dir);
-  unset (&st->bind);
+  UNSET (&st->port, &st->tls_port, &st->dir, &st->bind);
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_redis
-    = { "redis", sizeof (struct rd_state), rd_parse, rd_finish, rd_release };
-
-int
-v2c_conf_redis (const char *file, const char *buf, size_t len,
-                struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-                struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_redis, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (redis, "redis", struct rd_state, rd)
 
 /* ------------------------------------------------------------------ */
 /* sshd_config                                                         */
@@ -686,18 +685,7 @@ ssh_release (void *state)
   (void) state;
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_sshd
-    = { "sshd", sizeof (struct ssh_state), ssh_parse, ssh_finish,
-        ssh_release };
-
-int
-v2c_conf_sshd (const char *file, const char *buf, size_t len,
-               struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-               struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_sshd, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (sshd, "sshd", struct ssh_state, ssh)
 
 /* ------------------------------------------------------------------ */
 /* mongod.conf: YAML (net.port, net.bindIp, storage.dbPath) or the old
@@ -896,15 +884,13 @@ mg_parse (void *state, const char *file, const char *buf, size_t len,
 static int
 mg_finish (void *state, struct v2c_conf_facts *out, struct v2c_err *err)
 {
+  static const struct server_defaults def
+      = { 27017, "default net.port 27017", "/data/db",
+          "default storage.dbPath /data/db" };
   struct mg_state *st = state;
-  int r;
 
-  r = report_port (&st->base, &st->port, 27017, "default net.port 27017",
-                   st->bind.value, out, err);
-  if (r == 0)
-    r = report_dir (&st->base, &st->dir, "/data/db",
-                    "default storage.dbPath /data/db", out, err);
-  return r;
+  return report_server (&st->base, &st->port, st->bind.value, &st->dir,
+                        &def, out, err);
 }
 
 static void
@@ -912,19 +898,7 @@ mg_release (void *state)
 {
   struct mg_state *st = state;
 
-  unset (&st->port);
-  unset (&st->bind);
-  unset (&st->dir);
+  UNSET (&st->port, &st->bind, &st->dir);
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_mongodb
-    = { "mongodb", sizeof (struct mg_state), mg_parse, mg_finish, mg_release };
-
-int
-v2c_conf_mongodb (const char *file, const char *buf, size_t len,
-                  struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-                  struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_mongodb, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (mongodb, "mongodb", struct mg_state, mg)

@@ -52,6 +52,23 @@ extern const struct v2c_conf_syntax v2c_conf_syntax_sshd;
 extern const struct v2c_conf_syntax v2c_conf_syntax_tomcat;
 extern const struct v2c_conf_syntax v2c_conf_syntax_mongodb;
 
+/* Define syntax NAME: its entry v2c_conf_syntax_NAME (default service
+ * LABEL, calloc'd state of type STATE, functions PREFIX_parse,
+ * PREFIX_finish and PREFIX_release) and its public one-text parser
+ * v2c_conf_NAME. */
+#define V2C_CONF_DEFINE_SYNTAX(name, label, state, prefix)              \
+  const struct v2c_conf_syntax v2c_conf_syntax_##name                   \
+      = { label, sizeof (state), prefix##_parse, prefix##_finish,       \
+          prefix##_release };                                           \
+  int                                                                   \
+  v2c_conf_##name (const char *file, const char *buf, size_t len,       \
+                   struct v2c_conf_facts *out, v2c_include_cb inc,      \
+                   void *opaque, struct v2c_err *err)                   \
+  {                                                                     \
+    return v2c_conf_run_one (&v2c_conf_syntax_##name, NULL, file, buf,  \
+                             len, out, inc, opaque, err);               \
+  }
+
 /* Parse one text as a tree of one file (the public v2c_conf_NAME). */
 int v2c_conf_run_one (const struct v2c_conf_syntax *syn, const char *service,
                       const char *file, const char *buf, size_t len,

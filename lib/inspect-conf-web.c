@@ -16,6 +16,7 @@
 #include <libxml/tree.h>
 
 #include "inspect-conf-private.h"
+#include "strbuf.h"
 
 #define MAX_WORD (64u << 10)
 #define MAX_NAMES 1024
@@ -26,43 +27,11 @@ oom (struct v2c_err *err)
   return v2c_set_error (err, ENOMEM, "out of memory");
 }
 
+/* Names past MAX_NAMES are dropped: a hostile file can't grow them. */
 static int
-add_name (char ***v, size_t *n, const char *s, size_t len)
+add_name (struct v2c_strvec *v, const char *s, size_t len)
 {
-  char **nv;
-
-  if (*n >= MAX_NAMES)
-    return 0;
-  nv = realloc (*v, (*n + 1) * sizeof *nv);
-  if (nv == NULL)
-    return -1;
-  *v = nv;
-  nv[*n] = v2c_strndup0 (s, len);
-  if (nv[*n] == NULL)
-    return -1;
-  (*n)++;
-  return 0;
-}
-
-static int
-has_name (char **v, size_t n, const char *s)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if (strcmp (v[i], s) == 0)
-      return 1;
-  return 0;
-}
-
-static void
-free_names (char **v, size_t n)
-{
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    free (v[i]);
-  free (v);
+  return v->n >= MAX_NAMES ? 0 : v2c_strvec_pushn (v, s, len);
 }
 
 /* A port fact from "ADDR:PORT" style text; nothing when it holds no
@@ -111,11 +80,9 @@ struct nx_state {
   struct v2c_conf_state base;
   struct nx_block stack[V2C_CONF_MAX_DEPTH];
   size_t depth;
-  char **upstreams;
-  size_t nupstreams;
+  struct v2c_strvec upstreams;
   /* proxy_pass URLs without a port: an upstream's name, or a host */
-  char **pend_host, **pend_target;
-  size_t npend, npend_target;
+  struct v2c_strvec pend_host, pend_target;
 };
 
 enum nx_tok { T_EOF, T_WORD, T_SEMI, T_OPEN, T_CLOSE };
@@ -306,9 +273,8 @@ nx_pass (struct nx_state *st, struct v2c_conf_facts *out, const char *arg,
     if (!url_has_port (arg)) {
       /* maybe an upstream's name: decided when the tree is read */
       size_t hl = strcspn (h, "/?#:");
-      if (add_name (&st->pend_host, &st->npend, h, hl) == -1
-          || add_name (&st->pend_target, &st->npend_target, t, strlen (t))
-                 == -1) {
+      if (add_name (&st->pend_host, h, hl) == -1
+          || add_name (&st->pend_target, t, strlen (t)) == -1) {
         free (t);
         return oom (err);
       }
@@ -407,8 +373,7 @@ nx_open (struct nx_state *st, const char *file, int line, char **args,
     nc = NX_SSERVER;
   else if (strcmp (d, "upstream") == 0 && nargs >= 2) {
     nc = NX_UPSTREAM;
-    if (add_name (&st->upstreams, &st->nupstreams, args[1], strlen (args[1]))
-        == -1)
+    if (add_name (&st->upstreams, args[1], strlen (args[1])) == -1)
       return oom (err);
   }
   st->stack[st->depth].ctx = nc;
@@ -501,9 +466,9 @@ nx_finish (void *state, struct v2c_conf_facts *out, struct v2c_err *err)
   struct nx_state *st = state;
   size_t i;
 
-  for (i = 0; i < st->npend && i < st->npend_target; i++)
-    if (!has_name (st->upstreams, st->nupstreams, st->pend_host[i])
-        && v2c_conf_add_proxy (out, st->pend_target[i], err) == -1)
+  for (i = 0; i < st->pend_host.n && i < st->pend_target.n; i++)
+    if (v2c_strvec_find (&st->upstreams, st->pend_host.v[i]) < 0
+        && v2c_conf_add_proxy (out, st->pend_target.v[i], err) == -1)
       return -1;
   return 0;
 }
@@ -513,22 +478,12 @@ nx_release (void *state)
 {
   struct nx_state *st = state;
 
-  free_names (st->upstreams, st->nupstreams);
-  free_names (st->pend_host, st->npend);
-  free_names (st->pend_target, st->npend_target);
+  v2c_strvec_clear (&st->upstreams);
+  v2c_strvec_clear (&st->pend_host);
+  v2c_strvec_clear (&st->pend_target);
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_nginx
-    = { "nginx", sizeof (struct nx_state), nx_parse, nx_finish, nx_release };
-
-int
-v2c_conf_nginx (const char *file, const char *buf, size_t len,
-                struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-                struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_nginx, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (nginx, "nginx", struct nx_state, nx)
 
 /* ------------------------------------------------------------------ */
 /* apache httpd                                                        */
@@ -541,8 +496,7 @@ struct ap_state {
   struct v2c_conf_state base;
   struct ap_section stack[V2C_CONF_MAX_DEPTH];
   size_t depth;
-  char **modules; /* LoadModule'd, as "ssl_module" */
-  size_t nmodules;
+  struct v2c_strvec modules; /* LoadModule'd, as "ssl_module" */
   char *server_root;
 };
 
@@ -615,11 +569,11 @@ ap_if_module (struct ap_state *st, const char *arg)
   int have;
 
   /* without LoadModule lines (a lone file) every branch may apply */
-  if (id == NULL || st->nmodules == 0) {
+  if (id == NULL || st->modules.n == 0) {
     free (id);
     return 1;
   }
-  have = has_name (st->modules, st->nmodules, id);
+  have = v2c_strvec_find (&st->modules, id) >= 0;
   for (i = 0; ap_static[i]; i++)
     if (strcmp (ap_static[i], id) == 0)
       have = 1;
@@ -678,7 +632,7 @@ ap_line (struct ap_state *st, const char *file, int line, const char *s,
     goto out;
   d = w[0];
   if (strcasecmp (d, "LoadModule") == 0) {
-    if (add_name (&st->modules, &st->nmodules, w[1], strlen (w[1])) == -1)
+    if (add_name (&st->modules, w[1], strlen (w[1])) == -1)
       r = oom (err);
   } else if (strcasecmp (d, "ServerRoot") == 0) {
     free (st->server_root);
@@ -790,7 +744,7 @@ ap_release (void *state)
 {
   struct ap_state *st = state;
 
-  free_names (st->modules, st->nmodules);
+  v2c_strvec_clear (&st->modules);
   free (st->server_root);
 }
 
@@ -926,15 +880,4 @@ tc_release (void *state)
   (void) state;
 }
 
-const struct v2c_conf_syntax v2c_conf_syntax_tomcat
-    = { "tomcat", sizeof (struct v2c_conf_state), tc_parse, tc_finish,
-        tc_release };
-
-int
-v2c_conf_tomcat (const char *file, const char *buf, size_t len,
-                 struct v2c_conf_facts *out, v2c_include_cb inc, void *opaque,
-                 struct v2c_err *err)
-{
-  return v2c_conf_run_one (&v2c_conf_syntax_tomcat, NULL, file, buf, len, out,
-                           inc, opaque, err);
-}
+V2C_CONF_DEFINE_SYNTAX (tomcat, "tomcat", struct v2c_conf_state, tc)

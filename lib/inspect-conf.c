@@ -16,6 +16,8 @@
 #include <strings.h>
 
 #include "inspect-conf-private.h"
+#include "strbuf.h"
+#include "systemd-exec.h"
 
 #define MAX_INCLUDE_DEPTH 16
 #define MAX_TREE_FILES 256
@@ -28,18 +30,12 @@ v2c_conf_facts_free_contents (struct v2c_conf_facts *f)
 
   if (f == NULL)
     return;
-  for (i = 0; i < f->nports; i++) {
-    free (f->ports[i].protocol);
-    free (f->ports[i].address);
-    free (f->ports[i].service);
-    free (f->ports[i].evidence);
-  }
+  for (i = 0; i < f->nports; i++)
+    V2C_FREE (f->ports[i].protocol, f->ports[i].address,
+              f->ports[i].service, f->ports[i].evidence);
   free (f->ports);
-  for (i = 0; i < f->ndirs; i++) {
-    free (f->dirs[i].path);
-    free (f->dirs[i].service);
-    free (f->dirs[i].evidence);
-  }
+  for (i = 0; i < f->ndirs; i++)
+    V2C_FREE (f->dirs[i].path, f->dirs[i].service, f->dirs[i].evidence);
   free (f->dirs);
   for (i = 0; i < f->nproxy; i++)
     free (f->proxy_targets[i]);
@@ -107,22 +103,27 @@ v2c_conf_evidence (const char *file, int line, const char *text, size_t len)
 }
 
 static int
-too_many (size_t n, const char *what, struct v2c_err *err)
-{
-  if (n >= V2C_CONF_MAX_FACTS) {
-    v2c_set_error (err, 0, "more than %d %s in the configuration",
-                   V2C_CONF_MAX_FACTS, what);
-    return 1;
-  }
-  return 0;
-}
-
-static int
 str_eq (const char *a, const char *b)
 {
   if (a == NULL || b == NULL)
     return a == b;
   return strcmp (a, b) == 0;
+}
+
+/* The facts v (n of size bytes) with room for one more, zeroed, whose
+ * evidence this is; NULL with err set and the evidence freed. */
+static void *
+new_fact (void *v, size_t n, size_t size, const char *what, char *evidence,
+          struct v2c_err *err)
+{
+  if (evidence == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    return NULL;
+  }
+  v = v2c_array_grow (v, n, size, V2C_CONF_MAX_FACTS, what, err);
+  if (v == NULL)
+    free (evidence);
+  return v;
 }
 
 int
@@ -140,20 +141,12 @@ v2c_conf_add_port (struct v2c_conf_facts *f, int port, const char *protocol,
       free (evidence);
       return 0;
     }
-  if (evidence == NULL)
-    return v2c_set_error (err, ENOMEM, "out of memory");
-  if (too_many (f->nports, "ports", err)) {
-    free (evidence);
+  v = new_fact (f->ports, f->nports, sizeof *v, "ports in the configuration",
+                evidence, err);
+  if (v == NULL)
     return -1;
-  }
-  v = realloc (f->ports, (f->nports + 1) * sizeof *v);
-  if (v == NULL) {
-    free (evidence);
-    return v2c_set_error (err, errno, "out of memory");
-  }
   f->ports = v;
   p = &v[f->nports];
-  memset (p, 0, sizeof *p);
   p->port = port;
   p->evidence = evidence;
   p->protocol = strdup (protocol);
@@ -179,20 +172,12 @@ v2c_conf_add_dir (struct v2c_conf_facts *f, const char *path,
       free (evidence);
       return 0;
     }
-  if (evidence == NULL)
-    return v2c_set_error (err, ENOMEM, "out of memory");
-  if (too_many (f->ndirs, "data directories", err)) {
-    free (evidence);
+  v = new_fact (f->dirs, f->ndirs, sizeof *v,
+                "data directories in the configuration", evidence, err);
+  if (v == NULL)
     return -1;
-  }
-  v = realloc (f->dirs, (f->ndirs + 1) * sizeof *v);
-  if (v == NULL) {
-    free (evidence);
-    return v2c_set_error (err, errno, "out of memory");
-  }
   f->dirs = v;
   d = &v[f->ndirs];
-  memset (d, 0, sizeof *d);
   d->evidence = evidence;
   d->used_bytes = -1;
   d->path = strdup (path);
@@ -213,11 +198,11 @@ v2c_conf_add_proxy (struct v2c_conf_facts *f, const char *target,
   for (i = 0; i < f->nproxy; i++)
     if (strcmp (f->proxy_targets[i], target) == 0)
       return 0;
-  if (too_many (f->nproxy, "proxy targets", err))
-    return -1;
-  v = realloc (f->proxy_targets, (f->nproxy + 1) * sizeof *v);
+  v = v2c_array_grow (f->proxy_targets, f->nproxy, sizeof *v,
+                      V2C_CONF_MAX_FACTS, "proxy targets in the configuration",
+                      err);
   if (v == NULL)
-    return v2c_set_error (err, errno, "out of memory");
+    return -1;
   f->proxy_targets = v;
   v[f->nproxy] = strdup (target);
   if (v[f->nproxy] == NULL)
@@ -433,10 +418,10 @@ has_glob (const char *s)
 }
 
 /* Append the existing paths matching pattern (absolute, wildcards in
- * any component) to *v; bounded by MAX_GLOB_MATCHES. */
+ * any component) to v; bounded by MAX_GLOB_MATCHES. */
 static int
 glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
-             char ***v, size_t *n)
+             struct v2c_strvec *v)
 {
   const char *slash;
   char comp[NAME_MAX + 1], *path;
@@ -446,20 +431,9 @@ glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
 
   while (*rest == '/')
     rest++;
-  if (*rest == '\0') {
-    char **nv;
-    if (*n >= MAX_GLOB_MATCHES)
-      return 0;
-    nv = realloc (*v, (*n + 2) * sizeof *nv);
-    if (nv == NULL)
-      return -1;
-    *v = nv;
-    nv[*n] = strdup (prefix[0] ? prefix : "/");
-    if (nv[*n] == NULL)
-      return -1;
-    nv[++*n] = NULL;
-    return 0;
-  }
+  if (*rest == '\0')
+    return v->n >= MAX_GLOB_MATCHES ? 0
+           : v2c_strvec_push (v, prefix[0] ? prefix : "/");
   slash = strchr (rest, '/');
   clen = slash ? (size_t) (slash - rest) : strlen (rest);
   if (clen > NAME_MAX)
@@ -473,7 +447,7 @@ glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
       return -1;
     r = 0;
     if (v2c_fs_stat (fs, path, 0, &st) == 0)
-      r = glob_expand (fs, path, rest + clen, v, n);
+      r = glob_expand (fs, path, rest + clen, v);
     free (path);
     return r;
   }
@@ -491,7 +465,7 @@ glob_expand (struct v2c_fs *fs, const char *prefix, const char *rest,
       v2c_strv_free (names);
       return -1;
     }
-    r = glob_expand (fs, path, rest + clen, v, n);
+    r = glob_expand (fs, path, rest + clen, v);
     free (path);
     if (r == -1) {
       v2c_strv_free (names);
@@ -506,30 +480,31 @@ static int
 tree_include (void *opaque, const char *pattern)
 {
   struct tree *t = opaque;
-  char *abs, **matches = NULL;
-  size_t n = 0, i;
+  struct v2c_strvec m = V2C_STRVEC_INIT;
+  char *abs;
+  size_t i;
   int r = 0;
 
   if (t->fatal || pattern[0] == '\0')
     return t->fatal ? -1 : 0;
   abs = v2c_conf_join (t->base, pattern);
-  if (abs == NULL || glob_expand (t->fs, "", abs, &matches, &n) == -1) {
+  if (abs == NULL || glob_expand (t->fs, "", abs, &m) == -1) {
     free (abs);
-    v2c_strv_free (matches);
+    v2c_strvec_clear (&m);
     t->fatal = 1;
     return v2c_set_error (t->err, ENOMEM, "out of memory");
   }
   free (abs);
-  for (i = 0; i < n && r == 0; i++) {
+  for (i = 0; i < m.n && r == 0; i++) {
     struct v2c_fs_stat st;
-    if (v2c_fs_stat (t->fs, matches[i], 0, &st) == -1)
+    if (v2c_fs_stat (t->fs, m.v[i], 0, &st) == -1)
       continue;
     if (st.type == V2C_FS_DIR) {
       /* apache includes every file of a named directory */
-      char **names = v2c_fs_list (t->fs, matches[i]);
+      char **names = v2c_fs_list (t->fs, m.v[i]);
       size_t j;
       for (j = 0; names && names[j] && r == 0; j++) {
-        char *p = v2c_conf_join (matches[i], names[j]);
+        char *p = v2c_conf_join (m.v[i], names[j]);
         if (p == NULL) {
           t->fatal = 1;
           r = v2c_set_error (t->err, ENOMEM, "out of memory");
@@ -541,9 +516,9 @@ tree_include (void *opaque, const char *pattern)
       }
       v2c_strv_free (names);
     } else if (st.type == V2C_FS_REG)
-      r = tree_file (t, matches[i]);
+      r = tree_file (t, m.v[i]);
   }
-  v2c_strv_free (matches);
+  v2c_strvec_clear (&m);
   return t->fatal ? -1 : 0;
 }
 
@@ -657,82 +632,29 @@ read_each (struct v2c_fs *fs, const struct v2c_conf_syntax *syn,
            const char *service, const char *pattern,
            struct v2c_conf_facts *out, struct v2c_err *err)
 {
-  char **matches = NULL;
-  size_t n = 0, i;
+  struct v2c_strvec m = V2C_STRVEC_INIT;
+  size_t i;
   int r = 0;
 
-  if (glob_expand (fs, "", pattern, &matches, &n) == -1) {
-    v2c_strv_free (matches);
+  if (glob_expand (fs, "", pattern, &m) == -1) {
+    v2c_strvec_clear (&m);
     return v2c_set_error (err, ENOMEM, "out of memory");
   }
-  for (i = 0; i < n && r == 0; i++) {
-    char *dir = v2c_conf_dirname (matches[i]);
+  for (i = 0; i < m.n && r == 0; i++) {
+    char *dir = v2c_conf_dirname (m.v[i]);
     if (dir == NULL) {
       r = v2c_set_error (err, ENOMEM, "out of memory");
       break;
     }
-    r = read_one (fs, syn, service, dir, matches[i], out, err);
+    r = read_one (fs, syn, service, dir, m.v[i], out, err);
     free (dir);
   }
-  v2c_strv_free (matches);
+  v2c_strvec_clear (&m);
   return r;
 }
 
 /* ------------------------------------------------------------------ */
 /* Ports from services' command lines and environment                  */
-
-/* ExecStart words: white space separated, "..." and '...' quoted. */
-static char **
-split_words (const char *s, size_t *n)
-{
-  char **v = NULL;
-  size_t cnt = 0;
-
-  while (*s && cnt < 256) {
-    char *w, **nv;
-    size_t wl = 0;
-    const char *p;
-
-    while (*s == ' ' || *s == '\t' || *s == '\n')
-      s++;
-    if (*s == '\0')
-      break;
-    w = malloc (strlen (s) + 1);
-    if (w == NULL)
-      goto oom;
-    p = s;
-    while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
-      if (*p == '"' || *p == '\'') {
-        char q = *p++;
-        while (*p && *p != q) {
-          if (*p == '\\' && q == '"' && p[1])
-            p++;
-          w[wl++] = *p++;
-        }
-        if (*p)
-          p++;
-      } else
-        w[wl++] = *p++;
-    }
-    w[wl] = '\0';
-    s = p;
-    nv = realloc (v, (cnt + 2) * sizeof *nv);
-    if (nv == NULL) {
-      free (w);
-      goto oom;
-    }
-    v = nv;
-    v[cnt++] = w;
-    v[cnt] = NULL;
-  }
-  *n = cnt;
-  if (v == NULL)
-    v = calloc (1, sizeof *v);
-  return v;
-oom:
-  v2c_strv_free (v);
-  return NULL;
-}
 
 static int
 ends_with_word (const char *name, size_t n, const char *word)
@@ -797,22 +719,21 @@ static int
 service_ports (struct v2c_conf_facts *out, const struct v2c_service *s,
                struct v2c_err *err)
 {
-  size_t i, n = 0;
-  char **w;
+  struct v2c_exec_words w = { NULL, 0 };
+  const char *why = NULL;
+  size_t i;
   int r = 0;
 
   if (s->name == NULL)
     return 0;
-  if (s->exec_start) {
-    const char *cmd = s->exec_start;
-    while (*cmd == '-' || *cmd == '@' || *cmd == ':' || *cmd == '+'
-           || *cmd == '!')
-      cmd++;
-    w = split_words (cmd, &n);
-    if (w == NULL)
-      return v2c_set_error (err, ENOMEM, "out of memory");
-    for (i = 1; i < n && r == 0; i++) {
-      const char *a = w[i], *eq, *name;
+  /* the words as systemd runs them: a line it refuses gives no ports */
+  if (s->exec_start)
+    why = v2c_exec_split (s->exec_start, &w);
+  if (why && strcmp (why, "out of memory") == 0)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  if (w.n) {
+    for (i = 1; i < w.n && r == 0; i++) {
+      const char *a = w.v[i], *eq, *name;
       char *text;
       size_t nl;
       int kind;
@@ -838,16 +759,16 @@ service_ports (struct v2c_conf_facts *out, const struct v2c_service *s,
         continue;
       if (eq) {
         r = svc_port (out, s, "ExecStart", a, kind, eq + 1, err);
-      } else if (i + 1 < n) {
-        if (asprintf (&text, "%s %s", a, w[i + 1]) == -1) {
+      } else if (i + 1 < w.n) {
+        if (asprintf (&text, "%s %s", a, w.v[i + 1]) == -1) {
           r = v2c_set_error (err, ENOMEM, "out of memory");
           break;
         }
-        r = svc_port (out, s, "ExecStart", text, kind, w[i + 1], err);
+        r = svc_port (out, s, "ExecStart", text, kind, w.v[i + 1], err);
         free (text);
       }
     }
-    v2c_strv_free (w);
+    v2c_exec_words_free (&w);
   }
   for (i = 0; i < s->nenvironment && r == 0; i++) {
     const char *k = s->environment[i].key, *v = s->environment[i].value;
@@ -866,58 +787,58 @@ service_ports (struct v2c_conf_facts *out, const struct v2c_service *s,
 
 /* ------------------------------------------------------------------ */
 
+/* Where each service's configuration is looked for, in this order:
+ * a tree of main files whose relative includes resolve in base, or
+ * (base NULL) each match of the pattern paths[0], a tree of its own. */
+static const struct {
+  const struct v2c_conf_syntax *syn;
+  const char *service;
+  const char *base;
+  const char *paths[3];
+} conf_places[] = {
+  { &v2c_conf_syntax_nginx, "nginx", "/etc/nginx",
+    { "/etc/nginx/nginx.conf" } },
+  { &v2c_conf_syntax_apache, "apache2", "/etc/apache2",
+    { "/etc/apache2/apache2.conf", "/etc/apache2/ports.conf" } },
+  { &v2c_conf_syntax_apache, "httpd", "/etc/httpd",
+    { "/etc/httpd/conf/httpd.conf" } },
+  { &v2c_conf_syntax_postgresql, "postgresql", NULL,
+    { "/etc/postgresql/*/*/postgresql.conf" } },
+  { &v2c_conf_syntax_postgresql, "postgresql", NULL,
+    { "/var/lib/pgsql/data/postgresql.conf" } },
+  { &v2c_conf_syntax_postgresql, "postgresql", NULL,
+    { "/var/lib/pgsql/*/data/postgresql.conf" } },
+  { &v2c_conf_syntax_mysql, "mysql", "/etc/mysql",
+    { "/etc/my.cnf", "/etc/mysql/my.cnf" } },
+  { &v2c_conf_syntax_redis, "redis", NULL, { "/etc/redis/redis.conf" } },
+  { &v2c_conf_syntax_redis, "redis", NULL, { "/etc/redis.conf" } },
+  { &v2c_conf_syntax_sshd, "sshd", "/etc/ssh", { "/etc/ssh/sshd_config" } },
+  { &v2c_conf_syntax_tomcat, "tomcat", NULL, { "/etc/tomcat*/server.xml" } },
+  { &v2c_conf_syntax_tomcat, "tomcat", NULL,
+    { "/opt/tomcat*/conf/server.xml" } },
+  { &v2c_conf_syntax_mongodb, "mongodb", "/etc",
+    { "/etc/mongod.conf", "/etc/mongodb.conf" } },
+};
+
 int
 v2c_conf_read (struct v2c_fs *fs, const struct v2c_services *svcs,
                struct v2c_conf_facts *out, struct v2c_err *err)
 {
-  static const char *const apache[]
-      = { "/etc/apache2/apache2.conf", "/etc/apache2/ports.conf", NULL };
-  static const char *const mysql[]
-      = { "/etc/my.cnf", "/etc/mysql/my.cnf", NULL };
-  static const char *const mongo[]
-      = { "/etc/mongod.conf", "/etc/mongodb.conf", NULL };
   size_t i;
   int r = 0;
 
   memset (out, 0, sizeof *out);
-  r = read_one (fs, &v2c_conf_syntax_nginx, "nginx", "/etc/nginx",
-                "/etc/nginx/nginx.conf", out, err);
-  if (r == 0)
-    r = read_tree (fs, &v2c_conf_syntax_apache, "apache2", "/etc/apache2",
-                   apache, out, err);
-  if (r == 0)
-    r = read_one (fs, &v2c_conf_syntax_apache, "httpd", "/etc/httpd",
-                  "/etc/httpd/conf/httpd.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_postgresql, "postgresql",
-                   "/etc/postgresql/*/*/postgresql.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_postgresql, "postgresql",
-                   "/var/lib/pgsql/data/postgresql.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_postgresql, "postgresql",
-                   "/var/lib/pgsql/*/data/postgresql.conf", out, err);
-  if (r == 0)
-    r = read_tree (fs, &v2c_conf_syntax_mysql, "mysql", "/etc/mysql", mysql,
-                   out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_redis, "redis",
-                   "/etc/redis/redis.conf", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_redis, "redis", "/etc/redis.conf", out,
-                   err);
-  if (r == 0)
-    r = read_one (fs, &v2c_conf_syntax_sshd, "sshd", "/etc/ssh",
-                  "/etc/ssh/sshd_config", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_tomcat, "tomcat",
-                   "/etc/tomcat*/server.xml", out, err);
-  if (r == 0)
-    r = read_each (fs, &v2c_conf_syntax_tomcat, "tomcat",
-                   "/opt/tomcat*/conf/server.xml", out, err);
-  if (r == 0)
-    r = read_tree (fs, &v2c_conf_syntax_mongodb, "mongodb", "/etc", mongo, out,
-                   err);
+  for (i = 0; i < sizeof conf_places / sizeof conf_places[0] && r == 0;
+       i++) {
+    const char *base = conf_places[i].base;
+
+    if (base)
+      r = read_tree (fs, conf_places[i].syn, conf_places[i].service, base,
+                     conf_places[i].paths, out, err);
+    else
+      r = read_each (fs, conf_places[i].syn, conf_places[i].service,
+                     conf_places[i].paths[0], out, err);
+  }
   for (i = 0; svcs && i < svcs->n && r == 0; i++)
     r = service_ports (out, &svcs->v[i], err);
   if (r == -1) {

@@ -32,12 +32,9 @@ v2c_cron_free_contents (struct v2c_cron *c)
 
   if (c == NULL)
     return;
-  for (i = 0; i < c->n; i++) {
-    free (c->v[i].schedule);
-    free (c->v[i].user);
-    free (c->v[i].command);
-    free (c->v[i].file);
-  }
+  for (i = 0; i < c->n; i++)
+    V2C_FREE (c->v[i].schedule, c->v[i].user, c->v[i].command,
+              c->v[i].file);
   free (c->v);
   c->v = NULL;
   c->n = 0;

@@ -634,7 +634,7 @@ read_dir_files (struct v2c_fs *fs, struct db *db, const char *dir, int journal,
     buf = v2c_dpkg_read_opt (fs, path, MAX_STATUS_BYTES, &len, err, &failed);
     if (failed) {
       /* a directory or other odd entry in status.d/ is not a stanza */
-      if (v2c_errno (err) == EISDIR || v2c_errno (err) == EINVAL)
+      if (err->errnum == EISDIR || err->errnum == EINVAL)
         continue;
       goto out;
     }

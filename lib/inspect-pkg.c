@@ -19,20 +19,10 @@ v2c_pkgutil_free_pkg (struct v2c_pkg *p)
 {
   size_t i;
 
-  free (p->name);
-  free (p->epoch);
-  free (p->version);
-  free (p->release);
-  free (p->evr);
-  free (p->arch);
-  free (p->source_package);
-  free (p->source_version);
-  free (p->license);
-  free (p->manager);
-  for (i = 0; i < p->nfiles; i++) {
-    free (p->files[i].path);
-    free (p->files[i].digest);
-  }
+  V2C_FREE (p->name, p->epoch, p->version, p->release, p->evr, p->arch,
+            p->source_package, p->source_version, p->license, p->manager);
+  for (i = 0; i < p->nfiles; i++)
+    V2C_FREE (p->files[i].path, p->files[i].digest);
   free (p->files);
   memset (p, 0, sizeof *p);
   p->installed_size = -1;

@@ -849,11 +849,8 @@ v2c_secrets_free_contents (struct v2c_secrets *s)
 
   if (s == NULL)
     return;
-  for (i = 0; i < s->n; i++) {
-    free (s->v[i].path);
-    free (s->v[i].kind);
-    free (s->v[i].evidence);
-  }
+  for (i = 0; i < s->n; i++)
+    V2C_FREE (s->v[i].path, s->v[i].kind, s->v[i].evidence);
   free (s->v);
   memset (s, 0, sizeof *s);
 }

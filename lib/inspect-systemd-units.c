@@ -68,48 +68,12 @@ sysd_strv_len (char **v)
   return n;
 }
 
-/* Append s (owned) to the NULL-terminated vector *v. */
 void
-sysd_strv_push (struct ctx *c, char ***v, char *s)
+sysd_strv_push (struct ctx *c, struct v2c_strvec *v, char *s)
 {
-  size_t n = sysd_strv_len (*v);
-  char **nv;
-
-  if (s == NULL) {
+  if (s == NULL || (v->n < MAX_LIST && v2c_strvec_push (v, s) == -1))
     c->oom = 1;
-    return;
-  }
-  if (n >= MAX_LIST) {
-    free (s);
-    return;
-  }
-  nv = realloc (*v, (n + 2) * sizeof *nv);
-  if (nv == NULL) {
-    free (s);
-    c->oom = 1;
-    return;
-  }
-  nv[n] = s;
-  nv[n + 1] = NULL;
-  *v = nv;
-}
-
-static int
-strv_has (char **v, const char *s)
-{
-  size_t i;
-
-  for (i = 0; v && v[i]; i++)
-    if (strcmp (v[i], s) == 0)
-      return 1;
-  return 0;
-}
-
-static void
-strv_clear (char ***v)
-{
-  v2c_strv_free (*v);
-  *v = NULL;
+  free (s);
 }
 
 int
@@ -322,8 +286,8 @@ sysd_table_free (struct table *t)
     free (u->alias_of);
     free (u->instance);
     v2c_unit_file_free_contents (&u->uf);
-    v2c_strv_free (u->dropins);
-    v2c_strv_free (u->gen_wants);
+    v2c_strvec_clear (&u->dropins);
+    v2c_strvec_clear (&u->gen_wants);
   }
   free (t->u);
   free (t->hash);
@@ -461,7 +425,8 @@ cmp_dropin (const void *a, const void *b)
 
 /* Drop-ins of dir NAME.d in every path directory, one per file name. */
 static void
-collect_dropins (struct ctx *c, struct table *t, const char *name, char ***out)
+collect_dropins (struct ctx *c, struct table *t, const char *name,
+                 struct v2c_strvec *out)
 {
   size_t d, j;
   char *dn = sysd_xprintf (c, "%s.d", name);
@@ -484,10 +449,10 @@ collect_dropins (struct ctx *c, struct table *t, const char *name, char ***out)
 
       if (!sysd_has_suffix (v[j], ".conf") || strlen (v[j]) <= 5)
         continue;
-      for (k = 0; *out && (*out)[k]; k++)
-        if (strcmp (base_name ((*out)[k]), v[j]) == 0)
+      for (k = 0; k < out->n; k++)
+        if (strcmp (base_name (out->v[k]), v[j]) == 0)
           dup = 1;
-      if (dup || sysd_strv_len (*out) >= MAX_DROPINS)
+      if (dup || out->n >= MAX_DROPINS)
         continue;
       p = sysd_xprintf (c, "%s/%s", dir, v[j]);
       if (p == NULL)
@@ -536,7 +501,7 @@ append_file (struct ctx *c, struct unit *u, const char *path)
 void
 sysd_load (struct ctx *c, struct table *t, struct unit *u)
 {
-  char **all = NULL;
+  struct v2c_strvec all = V2C_STRVEC_INIT;
   struct unit *tm = u->tmpl >= 0 ? &t->u[u->tmpl] : NULL;
   size_t i;
 
@@ -549,19 +514,19 @@ sysd_load (struct ctx *c, struct table *t, struct unit *u)
   collect_dropins (c, t, u->name, &all);
   if (tm)
     collect_dropins (c, t, tm->name, &all);
-  if (all)
-    qsort (all, sysd_strv_len (all), sizeof *all, cmp_dropin);
-  for (i = 0; all && all[i]; i++) {
-    char *target = v2c_fs_readlink (c->fs, all[i]);
+  if (all.n)
+    qsort (all.v, all.n, sizeof *all.v, cmp_dropin);
+  for (i = 0; i < all.n; i++) {
+    char *target = v2c_fs_readlink (c->fs, all.v[i]);
     int masked = target && strcmp (target, "/dev/null") == 0;
 
     free (target);
     if (masked)
       continue;
-    append_file (c, u, all[i]);
-    sysd_strv_push (c, &u->dropins, sysd_xstrdup (c, all[i]));
+    append_file (c, u, all.v[i]);
+    sysd_strv_push (c, &u->dropins, sysd_xstrdup (c, all.v[i]));
   }
-  v2c_strv_free (all);
+  v2c_strvec_clear (&all);
 }
 
 /* ------------------------------------------------------------------ */
@@ -601,7 +566,7 @@ char **
 sysd_list_setting (struct ctx *c, const struct unit *u, const char *section,
                    const char *key, int resets)
 {
-  char **v = NULL;
+  struct v2c_strvec v = V2C_STRVEC_INIT;
   size_t i;
 
   for (i = 0; i < u->uf.n; i++) {
@@ -610,12 +575,12 @@ sysd_list_setting (struct ctx *c, const struct unit *u, const char *section,
       continue;
     if (u->uf.v[i].value[0] == '\0') {
       if (resets)
-        strv_clear (&v);
+        v2c_strvec_clear (&v);
       continue;
     }
     sysd_strv_push (c, &v, sysd_subst (c, u, u->uf.v[i].value));
   }
-  return v;
+  return v2c_strvec_detach (&v);
 }
 
 /* Space-separated unit names of a dependency setting, deduplicated. */
@@ -623,17 +588,18 @@ char **
 sysd_name_list (struct ctx *c, const struct unit *u, const char *section,
                 const char *key, int resets)
 {
-  char **raw = sysd_list_setting (c, u, section, key, resets), **v = NULL;
+  char **raw = sysd_list_setting (c, u, section, key, resets);
+  struct v2c_strvec v = V2C_STRVEC_INIT;
   size_t i;
 
   for (i = 0; raw && raw[i]; i++) {
     char *p = raw[i], *tok;
     while ((tok = strsep (&p, " \t")) != NULL)
-      if (*tok && !strv_has (v, tok))
+      if (*tok && v2c_strvec_find (&v, tok) < 0)
         sysd_strv_push (c, &v, sysd_xstrdup (c, tok));
   }
   v2c_strv_free (raw);
-  return v;
+  return v2c_strvec_detach (&v);
 }
 
 /* ------------------------------------------------------------------ */
@@ -725,7 +691,7 @@ sysd_gen_postgresql (struct ctx *c, struct table *t)
       inst = sysd_resolve (c, t, name);
       count++;
       if (inst >= 0 && autostart && pg >= 0
-          && !strv_has (t->u[pg].gen_wants, name))
+          && v2c_strvec_find (&t->u[pg].gen_wants, name) < 0)
         sysd_strv_push (c, &t->u[pg].gen_wants, name);
       else
         free (name);
@@ -819,8 +785,8 @@ sysd_reach_from (struct ctx *c, struct table *t, const char *root, int bit)
       v2c_strv_free (v);
     }
     u = &t->u[i]; /* edge() may have moved the table */
-    for (j = 0; u->gen_wants && u->gen_wants[j]; j++) {
-      char *g = sysd_xstrdup (c, u->gen_wants[j]);
+    for (j = 0; j < u->gen_wants.n; j++) {
+      char *g = sysd_xstrdup (c, u->gen_wants.v[j]);
       if (g)
         edge (c, t, g, bit, &q, &qn, &qcap);
       free (g);

@@ -243,6 +243,7 @@ fill_service (struct ctx *c, struct table *t, size_t idx,
 {
   struct unit *u = &t->u[idx];
   struct unit *tm = u->tmpl >= 0 ? &t->u[u->tmpl] : NULL;
+  struct v2c_strvec dropins = V2C_STRVEC_INIT;
   char **execs, **envs, **files;
   const char *type;
   size_t i;
@@ -252,8 +253,9 @@ fill_service (struct ctx *c, struct table *t, size_t idx,
   s->kind = sysd_xstrdup (c, "systemd");
   s->enabled = (u->reach & 1) && !u->masked;
   s->unit_path = sysd_xstrdup (c, tm ? tm->path : u->path);
-  for (i = 0; u->dropins && u->dropins[i]; i++)
-    sysd_strv_push (c, &s->dropins, sysd_xstrdup (c, u->dropins[i]));
+  for (i = 0; i < u->dropins.n; i++)
+    sysd_strv_push (c, &dropins, sysd_xstrdup (c, u->dropins.v[i]));
+  s->dropins = v2c_strvec_detach (&dropins);
   s->description = sysd_subst (c, u, sysd_last (u, "Unit", "Description"));
   type = sysd_last (u, "Service", "Type");
   s->type = sysd_xstrdup (c, type ? type : "simple");
@@ -333,28 +335,19 @@ service_free (struct v2c_service *s)
 {
   size_t i;
 
-  free (s->name);
-  free (s->kind);
-  free (s->unit_path);
+  V2C_FREE (s->name, s->kind, s->unit_path, s->description, s->type,
+            s->exec_start, s->user, s->group, s->working_directory,
+            s->template_instance);
   v2c_strv_free (s->dropins);
-  free (s->description);
-  free (s->type);
-  free (s->exec_start);
   v2c_strv_free (s->exec_start_pre);
-  free (s->user);
-  free (s->group);
-  free (s->working_directory);
-  for (i = 0; i < s->nenvironment; i++) {
-    free (s->environment[i].key);
-    free (s->environment[i].value);
-  }
+  for (i = 0; i < s->nenvironment; i++)
+    V2C_FREE (s->environment[i].key, s->environment[i].value);
   free (s->environment);
   v2c_strv_free (s->environment_files);
   v2c_strv_free (s->after);
   v2c_strv_free (s->wants);
   v2c_strv_free (s->requires);
   v2c_strv_free (s->wanted_by);
-  free (s->template_instance);
 }
 
 void
@@ -368,12 +361,11 @@ v2c_services_free_contents (struct v2c_services *s)
     service_free (&s->v[i]);
   free (s->v);
   for (i = 0; i < s->ntimers; i++) {
-    free (s->timers[i].name);
-    free (s->timers[i].unit);
-    v2c_strv_free (s->timers[i].on_calendar);
-    free (s->timers[i].on_boot_sec);
-    free (s->timers[i].on_unit_active_sec);
-    free (s->timers[i].unit_path);
+    struct v2c_timer *t = &s->timers[i];
+
+    V2C_FREE (t->name, t->unit, t->on_boot_sec, t->on_unit_active_sec,
+              t->unit_path);
+    v2c_strv_free (t->on_calendar);
   }
   free (s->timers);
   memset (s, 0, sizeof *s);

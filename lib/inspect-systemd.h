@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "inspect.h"
+#include "strbuf.h"
 
 #define UNIT_MAX_BYTES (1u << 20)
 #define UNIT_MAX_LINE (64u << 10)
@@ -49,8 +50,8 @@ struct unit {
   char *instance;
   int loaded;
   struct v2c_unit_file uf; /* main file then drop-ins */
-  char **dropins;
-  char **gen_wants; /* edges added by generators */
+  struct v2c_strvec dropins;
+  struct v2c_strvec gen_wants; /* edges added by generators */
   int reach;        /* 1: from the default target, 2: timers.target */
 };
 
@@ -75,9 +76,9 @@ char *sysd_xstrdup (struct ctx *c, const char *s);
 char *sysd_xprintf (struct ctx *c, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 size_t sysd_strv_len (char **v);
-/* Append s (owned) to the NULL-terminated vector *v (at most
- * MAX_LIST). */
-void sysd_strv_push (struct ctx *c, char ***v, char *s);
+/* Append s to v (at most MAX_LIST strings) and free it; s NULL (out
+ * of memory) or no room in memory sets c->oom. */
+void sysd_strv_push (struct ctx *c, struct v2c_strvec *v, char *s);
 int sysd_has_suffix (const char *s, const char *suf);
 
 /* Index of a name in the table, or -1. */

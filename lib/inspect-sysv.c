@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "strbuf.h"
 
 #define SCRIPT_MAX_BYTES (1u << 20)
 #define MAX_SCRIPTS 4096
@@ -99,32 +100,21 @@ started (char **rc, const char *name)
   return 0;
 }
 
+/* Each word once, and at most MAX_WORDS of them. */
 static int
-push_word (char ***v, size_t *n, const char *w, size_t wn)
+push_word (struct v2c_strvec *v, const char *w, size_t wn)
 {
-  char **nv;
-  size_t i;
-
-  for (i = 0; i < *n; i++)
-    if (strlen ((*v)[i]) == wn && strncmp ((*v)[i], w, wn) == 0)
-      return 0;
-  if (*n >= MAX_WORDS)
+  if (v->n >= MAX_WORDS || v2c_strvec_findn (v, w, wn) >= 0)
     return 0;
-  nv = realloc (*v, (*n + 2) * sizeof *nv);
-  if (nv == NULL)
-    return -1;
-  *v = nv;
-  if ((nv[*n] = strndup (w, wn)) == NULL)
-    return -1;
-  nv[++*n] = NULL;
-  return 0;
+  return v2c_strvec_pushn (v, w, wn);
 }
 
 /* The LSB block "### BEGIN INIT INFO" .. "### END INIT INFO". */
 static int
 lsb_header (const char *buf, size_t len, struct v2c_service *s)
 {
-  size_t pos = 0, nafter = 0;
+  struct v2c_strvec after = V2C_STRVEC_INIT;
+  size_t pos = 0;
   int in = 0;
   char *shortd = NULL, *longd = NULL;
 
@@ -176,7 +166,7 @@ lsb_header (const char *buf, size_t len, struct v2c_service *s)
           size_t wn = 0;
           while (wn < vn && v[wn] != ' ' && v[wn] != '\t')
             wn++;
-          if (wn && push_word (&s->after, &nafter, v, wn) == -1)
+          if (wn && push_word (&after, v, wn) == -1)
             goto oom;
           v += wn;
           vn -= wn;
@@ -193,9 +183,11 @@ lsb_header (const char *buf, size_t len, struct v2c_service *s)
     free (longd);
   } else
     s->description = longd;
+  s->after = v2c_strvec_detach (&after);
   return 0;
 
 oom:
+  v2c_strvec_clear (&after);
   free (shortd);
   free (longd);
   return -1;

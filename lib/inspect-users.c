@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "strbuf.h"
 
 #define PASSWD_MAX_BYTES (16u << 20)
 #define MAX_ENTRIES 100000
@@ -28,10 +29,7 @@ v2c_users_free_contents (struct v2c_users *u)
   if (u == NULL)
     return;
   for (i = 0; i < u->n; i++) {
-    free (u->v[i].name);
-    free (u->v[i].home);
-    free (u->v[i].shell);
-    free (u->v[i].gecos);
+    V2C_FREE (u->v[i].name, u->v[i].home, u->v[i].shell, u->v[i].gecos);
     v2c_strv_free (u->v[i].members);
   }
   free (u->v);
@@ -58,34 +56,25 @@ parse_id (const char *s, size_t n, uint32_t *out)
   return 0;
 }
 
+/* A group's comma-separated members, at most MAX_MEMBERS of them
+ * (*out NULL when there are none). */
 static int
 members (const char *s, size_t n, char ***out)
 {
-  size_t count = 0, i = 0;
-  char **v = calloc (1, sizeof *v);
+  struct v2c_strvec v = V2C_STRVEC_INIT;
+  size_t i = 0;
 
-  if (v == NULL)
-    return -1;
-  while (i < n && count < MAX_MEMBERS) {
+  while (i < n && v.n < MAX_MEMBERS) {
     size_t j = i;
     while (j < n && s[j] != ',')
       j++;
-    if (j > i) {
-      char **nv = realloc (v, (count + 2) * sizeof *nv);
-      if (nv == NULL) {
-        v2c_strv_free (v);
-        return -1;
-      }
-      v = nv;
-      if ((v[count] = strndup (s + i, j - i)) == NULL) {
-        v2c_strv_free (v);
-        return -1;
-      }
-      v[++count] = NULL;
+    if (j > i && v2c_strvec_pushn (&v, s + i, j - i) == -1) {
+      v2c_strvec_clear (&v);
+      return -1;
     }
     i = j + 1;
   }
-  *out = v;
+  *out = v2c_strvec_detach (&v);
   return 0;
 }
 

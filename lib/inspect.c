@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -163,8 +164,90 @@ jcmdv (char **v)
   return a;
 }
 
+/* The members of the inventory's records, each as a table of fields:
+ * the JSON key is the member's name. */
+enum jkind {
+  J_STR,     /* char *, null when NULL */
+  J_CMD,     /* char *, a command line with its secrets redacted */
+  J_STRV,    /* char **, NULL-terminated */
+  J_CMDV,    /* char **, command lines */
+  J_INT,     /* int */
+  J_U32,     /* uint32_t */
+  J_BOOL,    /* int */
+  J_SIZE     /* int64_t, null when negative */
+};
+struct jfield {
+  const char *key;
+  enum jkind kind;
+  size_t off;
+};
+#define JF(type, member, kind) { #member, kind, offsetof (type, member) }
+#define NFIELDS(t) (sizeof (t) / sizeof (t)[0])
+
+static json_t *
+jfield_value (const char *m, enum jkind kind)
+{
+  int64_t size;
+
+  switch (kind) {
+  case J_STR:
+    return jstr (*(char *const *) m);
+  case J_CMD:
+    return jcmd (*(char *const *) m);
+  case J_STRV:
+    return jstrv (*(char **const *) m);
+  case J_CMDV:
+    return jcmdv (*(char **const *) m);
+  case J_INT:
+    return json_integer (*(const int *) m);
+  case J_U32:
+    return json_integer (*(const uint32_t *) m);
+  case J_BOOL:
+    return json_boolean (*(const int *) m);
+  case J_SIZE:
+    size = *(const int64_t *) m;
+    return size >= 0 ? json_integer (size) : json_null ();
+  }
+  return json_null ();
+}
+
+/* Add the fields f[0..n) of the record rec to the object o; o. */
+static json_t *
+jfields (json_t *o, const void *rec, const struct jfield *f, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    json_object_set_new (o, f[i].key,
+                         jfield_value ((const char *) rec + f[i].off,
+                                       f[i].kind));
+  return o;
+}
+
+/* An array of the n records of size bytes at v, each an object of the
+ * fields f[0..nf). */
+static json_t *
+jrecords (const void *v, size_t n, size_t size, const struct jfield *f,
+          size_t nf)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    json_array_append_new (a, jfields (json_object (),
+                                       (const char *) v + i * size, f, nf));
+  return a;
+}
+
 /* ------------------------------------------------------------------ */
 /* Packages                                                             */
+
+static const struct jfield pkg_fields[] = {
+  JF (struct v2c_pkg, name, J_STR), JF (struct v2c_pkg, version, J_STR),
+  JF (struct v2c_pkg, release, J_STR), JF (struct v2c_pkg, epoch, J_STR),
+  JF (struct v2c_pkg, evr, J_STR), JF (struct v2c_pkg, arch, J_STR),
+  JF (struct v2c_pkg, manager, J_STR),
+};
 
 static json_t *
 packages_json (const struct v2c_pkgs *p)
@@ -176,13 +259,7 @@ packages_json (const struct v2c_pkgs *p)
     const struct v2c_pkg *k = &p->v[i];
     json_t *o = json_object (), *conf = json_array ();
 
-    json_object_set_new (o, "name", jstr (k->name));
-    json_object_set_new (o, "version", jstr (k->version));
-    json_object_set_new (o, "release", jstr (k->release));
-    json_object_set_new (o, "epoch", jstr (k->epoch));
-    json_object_set_new (o, "evr", jstr (k->evr));
-    json_object_set_new (o, "arch", jstr (k->arch));
-    json_object_set_new (o, "manager", jstr (k->manager));
+    jfields (o, k, pkg_fields, NFIELDS (pkg_fields));
     json_object_set_new (o, "source_package",
                          jstr (k->source_package ? k->source_package
                                                  : k->name));
@@ -270,6 +347,21 @@ v2c_service_matches (const struct v2c_service *svc, const char *software)
   return 0;
 }
 
+#define SF(member, kind) JF (struct v2c_service, member, kind)
+static const struct jfield svc_head[] = {
+  SF (name, J_STR), SF (kind, J_STR), SF (enabled, J_BOOL),
+  SF (description, J_STR), SF (type, J_STR), SF (exec_start, J_CMD),
+  SF (exec_start_pre, J_CMDV), SF (user, J_STR), SF (group, J_STR),
+  SF (dynamic_user, J_BOOL), SF (working_directory, J_STR),
+};
+/* after the environment and the ports */
+static const struct jfield svc_tail[] = {
+  SF (after, J_STRV), SF (wants, J_STRV), SF (requires, J_STRV),
+  SF (wanted_by, J_STRV), SF (unit_path, J_STR), SF (dropins, J_STRV),
+  SF (template_instance, J_STR),
+};
+#undef SF
+
 static json_t *
 services_json (const struct v2c_services *s, const struct v2c_conf_facts *f)
 {
@@ -280,17 +372,7 @@ services_json (const struct v2c_services *s, const struct v2c_conf_facts *f)
     const struct v2c_service *v = &s->v[i];
     json_t *o = json_object (), *env = json_object (), *ports = json_array ();
 
-    json_object_set_new (o, "name", jstr (v->name));
-    json_object_set_new (o, "kind", jstr (v->kind));
-    json_object_set_new (o, "enabled", json_boolean (v->enabled));
-    json_object_set_new (o, "description", jstr (v->description));
-    json_object_set_new (o, "type", jstr (v->type));
-    json_object_set_new (o, "exec_start", jcmd (v->exec_start));
-    json_object_set_new (o, "exec_start_pre", jcmdv (v->exec_start_pre));
-    json_object_set_new (o, "user", jstr (v->user));
-    json_object_set_new (o, "group", jstr (v->group));
-    json_object_set_new (o, "dynamic_user", json_boolean (v->dynamic_user));
-    json_object_set_new (o, "working_directory", jstr (v->working_directory));
+    jfields (o, v, svc_head, NFIELDS (svc_head));
     for (j = 0; j < v->nenvironment; j++)
       json_object_set_new (env, v->environment[j].key,
                            jstr (v->environment[j].value));
@@ -305,58 +387,55 @@ services_json (const struct v2c_services *s, const struct v2c_conf_facts *f)
         json_array_append_new (ports, p);
       }
     json_object_set_new (o, "ports", ports);
-    json_object_set_new (o, "after", jstrv (v->after));
-    json_object_set_new (o, "wants", jstrv (v->wants));
-    json_object_set_new (o, "requires", jstrv (v->requires));
-    json_object_set_new (o, "wanted_by", jstrv (v->wanted_by));
-    json_object_set_new (o, "unit_path", jstr (v->unit_path));
-    json_object_set_new (o, "dropins", jstrv (v->dropins));
-    json_object_set_new (o, "template_instance", jstr (v->template_instance));
-    json_array_append_new (a, o);
+    json_array_append_new (a, jfields (o, v, svc_tail, NFIELDS (svc_tail)));
   }
   return a;
 }
 
-static json_t *
-timers_json (const struct v2c_services *s)
-{
-  json_t *a = json_array ();
-  size_t i;
+#define TF(member, kind) JF (struct v2c_timer, member, kind)
+static const struct jfield timer_fields[] = {
+  TF (name, J_STR), TF (unit, J_STR), TF (on_calendar, J_STRV),
+  TF (on_boot_sec, J_STR), TF (on_unit_active_sec, J_STR),
+  TF (enabled, J_BOOL), TF (unit_path, J_STR),
+};
+#undef TF
 
-  for (i = 0; i < s->ntimers; i++) {
-    const struct v2c_timer *t = &s->timers[i];
-    json_t *o = json_object ();
+#define CF(member, kind) JF (struct v2c_cron_job, member, kind)
+static const struct jfield cron_fields[] = {
+  CF (schedule, J_STR), CF (user, J_STR), CF (command, J_CMD),
+  CF (file, J_STR), CF (line, J_INT),
+};
+#undef CF
 
-    json_object_set_new (o, "name", jstr (t->name));
-    json_object_set_new (o, "unit", jstr (t->unit));
-    json_object_set_new (o, "on_calendar", jstrv (t->on_calendar));
-    json_object_set_new (o, "on_boot_sec", jstr (t->on_boot_sec));
-    json_object_set_new (o, "on_unit_active_sec",
-                         jstr (t->on_unit_active_sec));
-    json_object_set_new (o, "enabled", json_boolean (t->enabled));
-    json_object_set_new (o, "unit_path", jstr (t->unit_path));
-    json_array_append_new (a, o);
-  }
-  return a;
-}
+#define UF(member, kind) JF (struct v2c_user, member, kind)
+static const struct jfield user_fields[] = {
+  UF (name, J_STR), UF (uid, J_U32), UF (gid, J_U32), UF (gecos, J_STR),
+  UF (home, J_STR), UF (shell, J_STR),
+};
+static const struct jfield group_fields[] = {
+  UF (name, J_STR), UF (gid, J_U32), UF (members, J_STRV),
+};
+#undef UF
 
-static json_t *
-cron_json (const struct v2c_cron *c)
-{
-  json_t *a = json_array ();
-  size_t i;
+#define PF(member, kind) JF (struct v2c_port, member, kind)
+static const struct jfield port_fields[] = {
+  PF (port, J_INT), PF (protocol, J_STR), PF (address, J_STR),
+  PF (service, J_STR), PF (evidence, J_STR),
+};
+#undef PF
 
-  for (i = 0; i < c->n; i++) {
-    json_t *o = json_object ();
-    json_object_set_new (o, "schedule", jstr (c->v[i].schedule));
-    json_object_set_new (o, "user", jstr (c->v[i].user));
-    json_object_set_new (o, "command", jcmd (c->v[i].command));
-    json_object_set_new (o, "file", jstr (c->v[i].file));
-    json_object_set_new (o, "line", json_integer (c->v[i].line));
-    json_array_append_new (a, o);
-  }
-  return a;
-}
+#define DF(member, kind) JF (struct v2c_datadir, member, kind)
+static const struct jfield dir_fields[] = {
+  DF (path, J_STR), DF (service, J_STR), DF (used_bytes, J_SIZE),
+  DF (evidence, J_STR),
+};
+#undef DF
+
+#define XF(member, kind) JF (struct v2c_secret, member, kind)
+static const struct jfield secret_fields[] = {
+  XF (path, J_STR), XF (kind, J_STR), XF (line, J_INT), XF (evidence, J_STR),
+};
+#undef XF
 
 static void
 users_json (const struct v2c_users *u, json_t **users, json_t **groups)
@@ -367,59 +446,14 @@ users_json (const struct v2c_users *u, json_t **users, json_t **groups)
   *groups = json_array ();
   for (i = 0; i < u->n; i++) {
     const struct v2c_user *x = &u->v[i];
-    json_t *o = json_object ();
 
-    json_object_set_new (o, "name", jstr (x->name));
-    if (x->is_group) {
-      json_object_set_new (o, "gid", json_integer (x->gid));
-      json_object_set_new (o, "members", jstrv (x->members));
-      json_array_append_new (*groups, o);
-    } else {
-      json_object_set_new (o, "uid", json_integer (x->uid));
-      json_object_set_new (o, "gid", json_integer (x->gid));
-      json_object_set_new (o, "gecos", jstr (x->gecos));
-      json_object_set_new (o, "home", jstr (x->home));
-      json_object_set_new (o, "shell", jstr (x->shell));
-      json_array_append_new (*users, o);
-    }
+    if (x->is_group)
+      json_array_append_new (*groups, jfields (json_object (), x, group_fields,
+                                               NFIELDS (group_fields)));
+    else
+      json_array_append_new (*users, jfields (json_object (), x, user_fields,
+                                              NFIELDS (user_fields)));
   }
-}
-
-static json_t *
-ports_json (const struct v2c_conf_facts *f)
-{
-  json_t *a = json_array ();
-  size_t i;
-
-  for (i = 0; i < f->nports; i++) {
-    json_t *o = json_object ();
-    json_object_set_new (o, "port", json_integer (f->ports[i].port));
-    json_object_set_new (o, "protocol", jstr (f->ports[i].protocol));
-    json_object_set_new (o, "address", jstr (f->ports[i].address));
-    json_object_set_new (o, "service", jstr (f->ports[i].service));
-    json_object_set_new (o, "evidence", jstr (f->ports[i].evidence));
-    json_array_append_new (a, o);
-  }
-  return a;
-}
-
-static json_t *
-data_dirs_json (const struct v2c_conf_facts *f)
-{
-  json_t *a = json_array ();
-  size_t i;
-
-  for (i = 0; i < f->ndirs; i++) {
-    json_t *o = json_object ();
-    json_object_set_new (o, "path", jstr (f->dirs[i].path));
-    json_object_set_new (o, "service", jstr (f->dirs[i].service));
-    json_object_set_new (o, "used_bytes", f->dirs[i].used_bytes >= 0
-                                            ? json_integer (f->dirs[i].used_bytes)
-                                            : json_null ());
-    json_object_set_new (o, "evidence", jstr (f->dirs[i].evidence));
-    json_array_append_new (a, o);
-  }
-  return a;
 }
 
 static json_t *
@@ -430,23 +464,6 @@ proxy_json (const struct v2c_conf_facts *f)
 
   for (i = 0; i < f->nproxy; i++)
     json_array_append_new (a, json_string (f->proxy_targets[i]));
-  return a;
-}
-
-static json_t *
-secrets_json (const struct v2c_secrets *s)
-{
-  json_t *a = json_array ();
-  size_t i;
-
-  for (i = 0; i < s->n; i++) {
-    json_t *o = json_object ();
-    json_object_set_new (o, "path", jstr (s->v[i].path));
-    json_object_set_new (o, "kind", jstr (s->v[i].kind));
-    json_object_set_new (o, "line", json_integer (s->v[i].line));
-    json_object_set_new (o, "evidence", jstr (s->v[i].evidence));
-    json_array_append_new (a, o);
-  }
   return a;
 }
 
@@ -533,8 +550,8 @@ stage (const char *what)
   double t = now ();
 
   if (timing_guest)
-    v2c_guest_message (timing_guest, V2C_MSG_VERBOSE, "inventory: %s "
-                       "(%.2f s)", what, t - timing_start);
+    v2c_message (v2c_guest_msg_sink (timing_guest), V2C_MSG_VERBOSE,
+                 "inventory: %s (%.2f s)", what, t - timing_start);
   timing_start = t;
 }
 
@@ -600,15 +617,27 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
 
   json_object_set_new (inv, "packages", packages_json (&pkgs));
   json_object_set_new (inv, "services", services_json (&svcs, &facts));
-  json_object_set_new (inv, "timers", timers_json (&svcs));
-  json_object_set_new (inv, "cron", cron_json (&cron));
+  json_object_set_new (inv, "timers",
+                       jrecords (svcs.timers, svcs.ntimers,
+                                 sizeof *svcs.timers, timer_fields,
+                                 NFIELDS (timer_fields)));
+  json_object_set_new (inv, "cron",
+                       jrecords (cron.v, cron.n, sizeof *cron.v, cron_fields,
+                                 NFIELDS (cron_fields)));
   users_json (&users, &ju, &jg);
   json_object_set_new (inv, "users", ju);
   json_object_set_new (inv, "groups", jg);
-  json_object_set_new (inv, "ports", ports_json (&facts));
-  json_object_set_new (inv, "data_dirs", data_dirs_json (&facts));
+  json_object_set_new (inv, "ports",
+                       jrecords (facts.ports, facts.nports,
+                                 sizeof *facts.ports, port_fields,
+                                 NFIELDS (port_fields)));
+  json_object_set_new (inv, "data_dirs",
+                       jrecords (facts.dirs, facts.ndirs, sizeof *facts.dirs,
+                                 dir_fields, NFIELDS (dir_fields)));
   json_object_set_new (inv, "proxy_targets", proxy_json (&facts));
-  json_object_set_new (inv, "secrets", secrets_json (&secrets));
+  json_object_set_new (inv, "secrets",
+                       jrecords (secrets.v, secrets.n, sizeof *secrets.v,
+                                 secret_fields, NFIELDS (secret_fields)));
   json_object_set_new (inv, "blockers", blockers);
   r = 0;
  out:

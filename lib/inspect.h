@@ -272,30 +272,12 @@ void v2c_conf_facts_free_contents (struct v2c_conf_facts *f);
  * evidence "FILE:LINE: text".  An include directive is reported through
  * the include callback (may be NULL) for the caller to follow. */
 typedef int (*v2c_include_cb) (void *opaque, const char *pattern);
-int v2c_conf_nginx (const char *file, const char *buf, size_t len,
-                    struct v2c_conf_facts *out, v2c_include_cb inc,
-                    void *opaque, struct v2c_err *err);
-int v2c_conf_apache (const char *file, const char *buf, size_t len,
-                     struct v2c_conf_facts *out, v2c_include_cb inc,
-                     void *opaque, struct v2c_err *err);
-int v2c_conf_postgresql (const char *file, const char *buf, size_t len,
-                         struct v2c_conf_facts *out, v2c_include_cb inc,
-                         void *opaque, struct v2c_err *err);
-int v2c_conf_mysql (const char *file, const char *buf, size_t len,
-                    struct v2c_conf_facts *out, v2c_include_cb inc,
-                    void *opaque, struct v2c_err *err);
-int v2c_conf_redis (const char *file, const char *buf, size_t len,
-                    struct v2c_conf_facts *out, v2c_include_cb inc,
-                    void *opaque, struct v2c_err *err);
-int v2c_conf_sshd (const char *file, const char *buf, size_t len,
-                   struct v2c_conf_facts *out, v2c_include_cb inc,
-                   void *opaque, struct v2c_err *err);
-int v2c_conf_tomcat (const char *file, const char *buf, size_t len,
-                     struct v2c_conf_facts *out, v2c_include_cb inc,
-                     void *opaque, struct v2c_err *err);
-int v2c_conf_mongodb (const char *file, const char *buf, size_t len,
-                      struct v2c_conf_facts *out, v2c_include_cb inc,
-                      void *opaque, struct v2c_err *err);
+typedef int v2c_conf_parser (const char *file, const char *buf, size_t len,
+                             struct v2c_conf_facts *out, v2c_include_cb inc,
+                             void *opaque, struct v2c_err *err);
+v2c_conf_parser v2c_conf_nginx, v2c_conf_apache, v2c_conf_postgresql,
+    v2c_conf_mysql, v2c_conf_redis, v2c_conf_sshd, v2c_conf_tomcat,
+    v2c_conf_mongodb;
 /* Every service config found in a guest (following includes inside the
  * guest), plus generic evidence from services' ExecStart flags
  * (--port N, -p N, --listen ADDR:N) and environment (PORT=N). */

@@ -44,7 +44,8 @@ struct gz_job {
 };
 
 struct v2c_layer_writer {
-  struct v2c_err err; /* first: v2c_error_string() reads it */
+  struct v2c_err err; /* v2c_layer_writer_error(); first only for the
+                         deprecated v2c_error_string() */
   enum writer_state state;
   enum v2c_compression comp;
   int level;

@@ -525,11 +525,8 @@ v2c_layer_writer_media_type (struct v2c_layer_writer *w)
   }
 }
 
-const char *
-v2c_layer_writer_error (struct v2c_layer_writer *w)
-{
-  return w->err.msg;
-}
+/* v2c_layer_writer_error, v2c_layer_writer_errno */
+V2C_DEFINE_ERROR_ACCESSORS (layer_writer)
 
 void
 v2c_layer_writer_free (struct v2c_layer_writer *w)

@@ -45,7 +45,8 @@ struct oci_pending {
 };
 
 struct v2c_oci {
-  struct v2c_err err; /* first: v2c_error_string() reads it */
+  struct v2c_err err; /* v2c_oci_error(); first only for the deprecated
+                         v2c_error_string() */
   char *dir, *tmpdir;
   int force, closed;
   struct oci_layer *layers;
@@ -311,9 +312,8 @@ v2c_oci_layer_commit (struct v2c_oci *o, struct v2c_layer_writer *w,
   if (p == NULL)
     return v2c_set_error (&o->err, 0, "not a layer of this image");
   if (v2c_layer_writer_close (w) == -1) {
-    /* the writer's message already names its errno */
-    v2c_set_error (&o->err, 0, "%s", v2c_error_string (w));
-    o->err.errnum = v2c_errno (w);
+    v2c_error_copy (&o->err, NULL, v2c_layer_writer_error (w),
+                    v2c_layer_writer_errno (w));
     goto fail;
   }
   if (fchmod (p->fd, 0644) == -1 || fsync (p->fd) == -1) {
@@ -810,6 +810,9 @@ v2c_oci_layer_size (struct v2c_oci *o, size_t i)
 {
   return i < o->nlayers ? o->layers[i].size : -1;
 }
+
+/* v2c_oci_error, v2c_oci_errno */
+V2C_DEFINE_ERROR_ACCESSORS (oci)
 
 void
 v2c_oci_free (struct v2c_oci *o)

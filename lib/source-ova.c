@@ -347,9 +347,8 @@ v2c_source_open_ova (struct v2c_source *s, int fd)
     if (verify_manifest (s, fd, m, n, mf, ovf) == -1)
       goto out;
   } else if (mf == NULL)
-    v2c_source_message (s, V2C_MSG_VERBOSE,
-                        "'%s' has no manifest (.mf): nothing to verify",
-                        s->path);
+    v2c_message (&s->msg, V2C_MSG_VERBOSE,
+                 "'%s' has no manifest (.mf): nothing to verify", s->path);
   r = open_ova_disks (s, fd, m, n);
  out:
   v2c_tar_members_free (m, n);

@@ -122,18 +122,9 @@ normalise_mac (struct ovf_state *st, const char *s)
 static void
 item_free (struct ovf_item *it)
 {
-  free (it->instance_id);
-  free (it->subtype);
-  free (it->host_resource);
-  free (it->parent);
-  free (it->address);
-  free (it->address_on_parent);
-  free (it->connection);
-  free (it->quantity);
-  free (it->units);
-  free (it->mac);
-  free (it->sockets);
-  free (it->cores);
+  V2C_FREE (it->instance_id, it->subtype, it->host_resource, it->parent,
+            it->address, it->address_on_parent, it->connection,
+            it->quantity, it->units, it->mac, it->sockets, it->cores);
 }
 
 static void

@@ -20,7 +20,8 @@ struct v2c_open_disk {
 };
 
 struct v2c_source {
-  struct v2c_err err;  /* first: v2c_error_string() reads it */
+  struct v2c_err err;  /* v2c_source_error(); first only for the
+                          deprecated v2c_error_string() */
   enum v2c_source_format format;
   char *path;          /* absolute path given (or libvirt URI) */
   char *domain;        /* libvirt domain name */
@@ -28,8 +29,7 @@ struct v2c_source {
   int verify;
   int descriptor_only;
   char *vm_select;
-  v2c_message_cb msg_cb;
-  void *msg_opaque;
+  struct v2c_msg_sink msg;
   v2c_progress_cb progress_cb;
   void *progress_opaque;
 
@@ -44,9 +44,6 @@ struct v2c_source {
 };
 
 /* lib/source-util.c: the helpers every opener shares */
-void v2c_source_message (struct v2c_source *s, enum v2c_msg_level level,
-                         const char *fmt, ...)
-  __attribute__ ((format (printf, 3, 4)));
 int v2c_source_make_tmpdir (struct v2c_source *s);
 int v2c_source_select_vm (struct v2c_source *s);
 struct v2c_open_disk *v2c_source_add_open_disk (struct v2c_source *s);
@@ -86,10 +83,8 @@ int v2c_verify_jobs (struct v2c_source *s, struct verify_job *jobs,
  * directory. */
 int v2c_source_open_ovf_dir (struct v2c_source *s, const char *ovfpath);
 
-/* lib/guest.c: a message to the guest session's callback. */
-void v2c_guest_message (struct v2c_guest *g, enum v2c_msg_level level,
-                        const char *fmt, ...)
-  __attribute__ ((format (printf, 3, 4)));
+/* lib/guest.c: where the guest session's messages go (v2c_message). */
+const struct v2c_msg_sink *v2c_guest_msg_sink (const struct v2c_guest *g);
 
 /* lib/source-ova.c */
 int v2c_source_open_ova (struct v2c_source *s, int fd);

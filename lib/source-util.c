@@ -27,21 +27,6 @@
 
 extern char **environ;
 
-void
-v2c_source_message (struct v2c_source *s, enum v2c_msg_level level,
-                    const char *fmt, ...)
-{
-  char buf[1024];
-  va_list ap;
-
-  if (s->msg_cb == NULL)
-    return;
-  va_start (ap, fmt);
-  vsnprintf (buf, sizeof buf, fmt, ap);
-  va_end (ap);
-  s->msg_cb (s->msg_opaque, level, buf);
-}
-
 int
 v2c_source_make_tmpdir (struct v2c_source *s)
 {

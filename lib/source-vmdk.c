@@ -37,11 +37,9 @@ v2c_vmdk_info_free_contents (struct v2c_vmdk_info *info)
     return;
   free (info->create_type);
   free (info->parent_hint);
-  for (i = 0; i < info->nextents; i++) {
-    free (info->extents[i].access);
-    free (info->extents[i].type);
-    free (info->extents[i].file);
-  }
+  for (i = 0; i < info->nextents; i++)
+    V2C_FREE (info->extents[i].access, info->extents[i].type,
+              info->extents[i].file);
   free (info->extents);
   memset (info, 0, sizeof *info);
 }

@@ -58,8 +58,8 @@ void
 v2c_source_set_message_callback (struct v2c_source *s, v2c_message_cb cb,
                                   void *opaque)
 {
-  s->msg_cb = cb;
-  s->msg_opaque = opaque;
+  s->msg.cb = cb;
+  s->msg.opaque = opaque;
 }
 
 void
@@ -124,6 +124,9 @@ remove_tree (const char *dir)
   return v2c_run_command (argv, &err) == 0 ? 0 : -1;
 }
 
+/* v2c_source_error, v2c_source_errno */
+V2C_DEFINE_ERROR_ACCESSORS (source)
+
 void
 v2c_source_free (struct v2c_source *s)
 {
@@ -131,13 +134,10 @@ v2c_source_free (struct v2c_source *s)
 
   if (s == NULL)
     return;
-  for (i = 0; i < s->ndisks; i++) {
-    free (s->disks[i].host_path);
-    free (s->disks[i].qemu_path);
-    free (s->disks[i].format);
-    free (s->disks[i].qemu_format);
-    free (s->disks[i].member);
-  }
+  for (i = 0; i < s->ndisks; i++)
+    V2C_FREE (s->disks[i].host_path, s->disks[i].qemu_path,
+              s->disks[i].format, s->disks[i].qemu_format,
+              s->disks[i].member);
   free (s->disks);
   v2c_vms_free (s->vms, s->nvms);
   if (s->tmpdir) {

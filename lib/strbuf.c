@@ -137,14 +137,20 @@ v2c_strvec_push (struct v2c_strvec *sv, const char *s)
 }
 
 long
-v2c_strvec_find (const struct v2c_strvec *sv, const char *s)
+v2c_strvec_findn (const struct v2c_strvec *sv, const char *s, size_t len)
 {
   size_t i;
 
   for (i = 0; i < sv->n; i++)
-    if (strcmp (sv->v[i], s) == 0)
+    if (strncmp (sv->v[i], s, len) == 0 && sv->v[i][len] == '\0')
       return (long) i;
   return -1;
+}
+
+long
+v2c_strvec_find (const struct v2c_strvec *sv, const char *s)
+{
+  return v2c_strvec_findn (sv, s, strlen (s));
 }
 
 char **

@@ -43,8 +43,10 @@ struct v2c_strvec {
  * unchanged. */
 int v2c_strvec_pushn (struct v2c_strvec *sv, const char *s, size_t len);
 int v2c_strvec_push (struct v2c_strvec *sv, const char *s);
-/* Index of the first string equal to s, or -1. */
+/* Index of the first string equal to s / to s[0..len), or -1. */
 long v2c_strvec_find (const struct v2c_strvec *sv, const char *s);
+long v2c_strvec_findn (const struct v2c_strvec *sv, const char *s,
+                       size_t len);
 /* Hand the vector over (NULL-terminated, NULL when empty; free it with
  * v2c_strv_free, as the inventory's lists); sv is empty again. */
 char **v2c_strvec_detach (struct v2c_strvec *sv);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "strbuf.h"
 #include "systemd-exec.h"
 #include "v2c-internal.h"
 
@@ -167,24 +168,6 @@ v2c_exec_words_free (struct v2c_exec_words *w)
   w->n = 0;
 }
 
-static int
-words_add (struct v2c_exec_words *w, const char *s, size_t len)
-{
-  char **nv;
-
-  if (w->n >= V2C_EXEC_MAX_WORDS)
-    return -1;
-  nv = realloc (w->v, (w->n + 1) * sizeof *nv);
-  if (nv == NULL)
-    return -1;
-  w->v = nv;
-  w->v[w->n] = v2c_strndup0 (s, len);
-  if (w->v[w->n] == NULL)
-    return -1;
-  w->n++;
-  return 0;
-}
-
 /* Append the UTF-8 of code point cp to buf (room for 4 bytes). */
 static size_t
 put_utf8 (char *buf, uint32_t cp)
@@ -267,8 +250,9 @@ unescape (const char *s, char *out, size_t *outn)
 const char *
 v2c_exec_split (const char *line, struct v2c_exec_words *w)
 {
+  struct v2c_strvec sv = V2C_STRVEC_INIT;
   size_t len = strlen (line), n;
-  const char *p = line;
+  const char *p = line, *why = NULL;
   char *buf;
   int at = 0;
 
@@ -287,7 +271,7 @@ v2c_exec_split (const char *line, struct v2c_exec_words *w)
   buf = malloc (len + 1);
   if (buf == NULL)
     return "out of memory";
-  for (;;) {
+  while (why == NULL) {
     char quote = 0;
     int any = 0;
 
@@ -296,54 +280,47 @@ v2c_exec_split (const char *line, struct v2c_exec_words *w)
     if (*p == '\0')
       break;
     n = 0;
-    while (*p) {
+    while (*p && why == NULL) {
       if (!quote && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         break;
       if (!quote && (*p == '"' || *p == '\'')) {
         quote = *p++;
         any = 1;
-        continue;
-      }
-      if (quote && *p == quote) {
+      } else if (quote && *p == quote) {
         quote = 0;
         p++;
-        continue;
-      }
-      if (*p == '\\') {
+      } else if (*p == '\\') {
         size_t used = unescape (p + 1, buf, &n);
-        if (used == 0) {
-          free (buf);
-          v2c_exec_words_free (w);
-          return "invalid backslash escape";
-        }
+        if (used == 0)
+          why = "invalid backslash escape";
         p += 1 + used;
-        continue;
-      }
-      buf[n++] = *p++;
+      } else
+        buf[n++] = *p++;
     }
-    if (quote) {
-      free (buf);
-      v2c_exec_words_free (w);
-      return "unterminated quote";
-    }
-    if ((n > 0 || any) && words_add (w, buf, n) == -1) {
-      free (buf);
-      v2c_exec_words_free (w);
-      return "too many words";
-    }
+    if (why == NULL && quote)
+      why = "unterminated quote";
+    else if (why == NULL && (n > 0 || any)
+             && (sv.n >= V2C_EXEC_MAX_WORDS
+                 || v2c_strvec_pushn (&sv, buf, n) == -1))
+      why = "too many words";
   }
   free (buf);
-  if (w->n == 0)
-    return "empty command";
-  if (at) {
-    if (w->n < 2) {
-      v2c_exec_words_free (w);
-      return "'@' without an argv[0] word";
-    }
-    free (w->v[1]);
-    memmove (&w->v[1], &w->v[2], (w->n - 2) * sizeof *w->v);
-    w->n--;
+  if (why == NULL && sv.n == 0)
+    why = "empty command";
+  if (why == NULL && at && sv.n < 2)
+    why = "'@' without an argv[0] word";
+  if (why) {
+    v2c_strvec_clear (&sv);
+    return why;
   }
+  if (at) {
+    /* with the NULL after the last word */
+    free (sv.v[1]);
+    memmove (&sv.v[1], &sv.v[2], (sv.n - 1) * sizeof *sv.v);
+    sv.n--;
+  }
+  w->n = sv.n;
+  w->v = v2c_strvec_detach (&sv);
   return NULL;
 }
 

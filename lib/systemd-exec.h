@@ -47,6 +47,8 @@ char *v2c_unit_specifiers (const char *s, const struct v2c_unit_names *u,
 
 /* ---- ExecStart= ---- */
 
+/* The words of a command line: v holds n of them and a NULL (it is
+ * built as a struct v2c_strvec). */
 struct v2c_exec_words {
   char **v;
   size_t n;

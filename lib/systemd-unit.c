@@ -40,11 +40,8 @@ v2c_unit_file_free_contents (struct v2c_unit_file *u)
 
   if (u == NULL)
     return;
-  for (i = 0; i < u->n; i++) {
-    free (u->v[i].section);
-    free (u->v[i].key);
-    free (u->v[i].value);
-  }
+  for (i = 0; i < u->n; i++)
+    V2C_FREE (u->v[i].section, u->v[i].key, u->v[i].value);
   free (u->v);
   u->v = NULL;
   u->n = 0;

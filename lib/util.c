@@ -22,6 +22,7 @@ v2c_version (void)
   return PACKAGE_VERSION;
 }
 
+/* Deprecated (v2c-internal.h): the typed accessors replace them. */
 const char *
 v2c_error_string (const void *handle)
 {
@@ -34,6 +35,21 @@ v2c_errno (const void *handle)
 {
   const struct v2c_err *err = handle;
   return err ? err->errnum : 0;
+}
+
+void
+v2c_message (const struct v2c_msg_sink *sink, enum v2c_msg_level level,
+             const char *fmt, ...)
+{
+  char buf[1024];
+  va_list ap;
+
+  if (sink->cb == NULL)
+    return;
+  va_start (ap, fmt);
+  vsnprintf (buf, sizeof buf, fmt, ap);
+  va_end (ap);
+  sink->cb (sink->opaque, level, buf);
 }
 
 int
@@ -80,14 +96,29 @@ v2c_clear_error (struct v2c_err *err)
   }
 }
 
+int
+v2c_error_copy (struct v2c_err *err, const char *prefix, const char *msg,
+                int errnum)
+{
+  v2c_set_error (err, 0, "%s%s", prefix ? prefix : "", msg);
+  if (err)
+    err->errnum = errnum;
+  return -1;
+}
+
+void
+v2c_free_list (void *const *v, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    free (v[i]);
+}
+
 void
 v2c_vm_disk_free_contents (struct v2c_vm_disk *d)
 {
-  free (d->file);
-  free (d->path);
-  free (d->format);
-  free (d->controller);
-  free (d->controller_model);
+  V2C_FREE (d->file, d->path, d->format, d->controller, d->controller_model);
 }
 
 void
@@ -97,18 +128,12 @@ v2c_vm_free_contents (struct v2c_vm *vm)
 
   if (vm == NULL)
     return;
-  free (vm->name);
-  free (vm->id);
-  free (vm->firmware);
-  free (vm->guest_os_id);
+  V2C_FREE (vm->name, vm->id, vm->firmware, vm->guest_os_id);
   for (i = 0; i < vm->ndisks; i++)
     v2c_vm_disk_free_contents (&vm->disks[i]);
   free (vm->disks);
-  for (i = 0; i < vm->nnics; i++) {
-    free (vm->nics[i].model);
-    free (vm->nics[i].network);
-    free (vm->nics[i].mac);
-  }
+  for (i = 0; i < vm->nnics; i++)
+    V2C_FREE (vm->nics[i].model, vm->nics[i].network, vm->nics[i].mac);
   free (vm->nics);
   memset (vm, 0, sizeof *vm);
 }
@@ -123,11 +148,9 @@ v2c_vms_free (struct v2c_vm *vms, size_t n)
   free (vms);
 }
 
-/* The array v of n items of size bytes with one more, zeroed, at its
- * end (v itself when n has reached max: then NULL with err set). */
-static void *
-add_item (void *v, size_t n, size_t size, size_t max, const char *what,
-          struct v2c_err *err)
+void *
+v2c_array_grow (void *v, size_t n, size_t size, size_t max, const char *what,
+                struct v2c_err *err)
 {
   char *nv;
 
@@ -147,7 +170,7 @@ add_item (void *v, size_t n, size_t size, size_t max, const char *what,
 struct v2c_vm_disk *
 v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
 {
-  struct v2c_vm_disk *d = add_item (vm->disks, vm->ndisks, sizeof *d,
+  struct v2c_vm_disk *d = v2c_array_grow (vm->disks, vm->ndisks, sizeof *d,
                                     V2C_MAX_DISKS, "disks", err);
 
   if (d == NULL)
@@ -162,7 +185,7 @@ v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err)
 struct v2c_vm_nic *
 v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err)
 {
-  struct v2c_vm_nic *n = add_item (vm->nics, vm->nnics, sizeof *n,
+  struct v2c_vm_nic *n = v2c_array_grow (vm->nics, vm->nnics, sizeof *n,
                                    V2C_MAX_NICS, "network interfaces", err);
 
   if (n == NULL)

@@ -15,8 +15,11 @@
 
 #include "v2c.h"
 
-/* Every public handle starts with this, so v2c_error_string() works on
- * any of them. */
+/* The one carrier of errors in the library.  An internal function that
+ * can fail takes a 'struct v2c_err *err' and fills it; every handle owns
+ * one (its member 'err') and shows it through its own typed accessors,
+ * v2c_<object>_error (text) and v2c_<object>_errno, so that asking the
+ * wrong object for its error does not compile. */
 struct v2c_err {
   int errnum;
   char msg[1024];
@@ -30,6 +33,52 @@ int v2c_set_error (struct v2c_err *err, int errnum, const char *fmt, ...)
 int v2c_error_prefix (struct v2c_err *err, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 void v2c_clear_error (struct v2c_err *err);
+/* The typed accessors v2c_OBJECT_error and v2c_OBJECT_errno of
+ * struct v2c_OBJECT, defined once here for every handle. */
+#define V2C_DEFINE_ERROR_ACCESSORS(object)                              \
+  const char *                                                          \
+  v2c_##object##_error (const struct v2c_##object *h)                   \
+  {                                                                     \
+    return h->err.msg;                                                  \
+  }                                                                     \
+  int                                                                   \
+  v2c_##object##_errno (const struct v2c_##object *h)                   \
+  {                                                                     \
+    return h->err.errnum;                                               \
+  }
+
+/* Take over another object's failure: "PREFIXMSG" (prefix may be NULL)
+ * with its errnum, whose text msg already names.  Returns -1. */
+int v2c_error_copy (struct v2c_err *err, const char *prefix, const char *msg,
+                    int errnum);
+
+/* Deprecated: the untyped readers of any handle whose first member is
+ * its struct v2c_err, kept only until their last callers use the typed
+ * accessors: lib/extract.c, lib/extract-emit.c, tools/v2c-extract.c,
+ * tests/test-fs-guest.c, and the extract handle's in tools/v2c-convert.c
+ * and tools/image-opts.c (which wait for a v2c_extract_error).  New code
+ * must not call them. */
+const char *v2c_error_string (const void *handle);
+int v2c_errno (const void *handle);
+
+/* Where a handle's warnings and verbose messages go: the callback its
+ * caller installed, or nowhere. */
+struct v2c_msg_sink {
+  v2c_message_cb cb;
+  void *opaque;
+};
+/* Format a message (at most 1 KiB) and hand it to sink's callback;
+ * nothing happens when none is installed. */
+void v2c_message (const struct v2c_msg_sink *sink, enum v2c_msg_level level,
+                  const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
+/* Free each pointer listed, any of which may be NULL: the one line the
+ * free functions of records need, V2C_FREE (p->name, p->path). */
+void v2c_free_list (void *const *v, size_t n);
+#define V2C_FREE(...)                                                   \
+  v2c_free_list ((void *const[]) { __VA_ARGS__ },                       \
+                 sizeof ((void *const[]) { __VA_ARGS__ }) / sizeof (void *))
 
 /* Cleanup helpers (guestfs-tools style). */
 static inline void v2c_cleanup_free (void *p) { free (*(void **) p); }
@@ -78,6 +127,12 @@ struct v2c_vm {
   struct v2c_vm_nic *nics;
   size_t nnics;
 };
+
+/* The array v of n records of size bytes with one more, zeroed, at its
+ * end: the new array (v is then no longer valid), or NULL with err set
+ * ("more than MAX WHAT", or out of memory) and v untouched. */
+void *v2c_array_grow (void *v, size_t n, size_t size, size_t max,
+                      const char *what, struct v2c_err *err);
 
 void v2c_vm_disk_free_contents (struct v2c_vm_disk *d);
 void v2c_vm_free_contents (struct v2c_vm *vm);

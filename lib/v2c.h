@@ -5,7 +5,8 @@
  * The public API of libv2c.  Every object is an opaque handle used as
  * _new -> configure -> _open/_launch -> operations -> _free.  Calls return
  * 0 (or a pointer) on success and -1 (or NULL) on failure; the failure's
- * text and errno stay on the handle (v2c_error_string, v2c_errno).  The
+ * text and errno stay on the handle, read back through that handle's own
+ * accessors (v2c_source_error, v2c_source_errno, v2c_guest_error, ...).  The
  * library never prints and never exits: messages meant for the user
  * (warnings, progress) go through callbacks the caller installs.
  */
@@ -22,13 +23,6 @@ extern "C" {
 
 /** The library's version, "MAJOR.MINOR.PATCH". */
 const char *v2c_version (void);
-
-/** Text of the last error on any v2c handle (struct v2c_source,
- * struct v2c_guest, ...); "" when there was none.  Borrowed. */
-const char *v2c_error_string (const void *handle);
-
-/** errno that came with the last error on a handle, 0 when none. */
-int v2c_errno (const void *handle);
 
 /** Message levels passed to a v2c_message_cb. */
 enum v2c_msg_level {
@@ -118,6 +112,11 @@ json_t *v2c_source_json (const struct v2c_source *s);
  * nics[], guest_os_id}.  New reference: caller must json_decref. */
 json_t *v2c_source_hardware_json (const struct v2c_source *s);
 
+/** Text of the last failure on s; "" when there was none.  Borrowed. */
+const char *v2c_source_error (const struct v2c_source *s);
+/** errno that came with the last failure on s, 0 when none. */
+int v2c_source_errno (const struct v2c_source *s);
+
 /** Close and free; removes any temporary files.  Accepts NULL. */
 void v2c_source_free (struct v2c_source *s);
 
@@ -155,6 +154,11 @@ json_t *v2c_guest_filesystems_json (const struct v2c_guest *g);
 /** The underlying libguestfs handle (guestfs_h *), for the inspect and
  * extract stages.  Borrowed; NULL before launch. */
 void *v2c_guest_handle (const struct v2c_guest *g);
+
+/** Text of the last failure on g; "" when there was none.  Borrowed. */
+const char *v2c_guest_error (const struct v2c_guest *g);
+/** errno that came with the last failure on g, 0 when none. */
+int v2c_guest_errno (const struct v2c_guest *g);
 
 /** Shut the appliance down and free.  Accepts NULL. */
 void v2c_guest_free (struct v2c_guest *g);

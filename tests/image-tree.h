@@ -377,7 +377,7 @@ tree_feed (struct v2c_layer_writer *w, struct tree *t, size_t from, size_t to)
       e.nsparse = te->nsparse;
     }
     if (v2c_layer_writer_add (w, &e) == -1)
-      tree_die ("add %s: %s", te->path, v2c_error_string (w));
+      tree_die ("add %s: %s", te->path, v2c_layer_writer_error (w));
     if (e.type != V2C_FS_REG)
       continue;
     snprintf (p, sizeof p, "%s/%s", t->root, te->path);
@@ -394,7 +394,7 @@ tree_feed (struct v2c_layer_writer *w, struct tree *t, size_t from, size_t to)
         if (r <= 0)
           tree_die ("read %s: %s", p, r ? strerror (errno) : "short");
         if (v2c_layer_writer_write_data (w, buf, (size_t) r) == -1)
-          tree_die ("write_data %s: %s", te->path, v2c_error_string (w));
+          tree_die ("write_data %s: %s", te->path, v2c_layer_writer_error (w));
         off += (uint64_t) r;
         len -= (uint64_t) r;
       }

@@ -37,6 +37,31 @@ static const char status_i386[] =
   "Package: tzdata\nStatus: install ok installed\nVersion: 2024a-0\n"
   "Architecture: all\n\n";
 
+/* The guest tree the blockers are read from. */
+static const struct {
+  const char *path, *content;
+} guest_files[] = {
+  { "/var/lib/dpkg/status", dpkg_status },
+  { "/var/lib/dkms/nvidia/535.104/source/dkms.conf", "x\n" },
+  { "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia.ko", "ko\n" },
+  { "/lib/modules/6.1.0-18-amd64/extra/vendor_hba.ko.xz", "ko\n" },
+  { "/lib/modules/6.1.0-18-amd64/kernel/fs/ext4/ext4.ko", "ko\n" },
+  { "/etc/modules-load.d/app.conf", "# for the app\nbr_netfilter\n" },
+  { "/etc/sysctl.conf", "# defaults\n#net.ipv4.ip_forward=1\n" },
+  { "/etc/sysctl.d/90-db.conf",
+    "vm.swappiness = 1\nkernel.shmmax=68719476736\n" },
+  { "/etc/nginx/nginx.conf",
+    "http {\n server {\n  listen 10.0.0.1:80;\n  listen 10.0.0.2:80;\n"
+    " }\n}\n" },
+  /* secrets on command lines: never in the inventory */
+  { "/etc/systemd/system/app.service",
+    "[Service]\nExecStart=/opt/app/bin/app --db-password=v2c-planted-cl1 "
+    "--token v2c-planted-cl2 --url postgres://app:v2c-planted-cl3@db/app "
+    "-Dapp.secret=v2c-planted-cl4 --port 8080\n"
+    "[Install]\nWantedBy=multi-user.target\n" },
+  { "/etc/systemd/system/multi-user.target", "[Unit]\n" },
+};
+
 static json_t *
 inventory (const char *root, const char *arch)
 {
@@ -85,28 +110,12 @@ main (void)
   char clean[] = "/tmp/v2c-test-clean.XXXXXX";
   char cmd[8192], *dump;
   json_t *inv, *b;
+  size_t i;
 
   if (mkdtemp (root) == NULL || mkdtemp (clean) == NULL)
     return 1;
-  unit_put (root, "/var/lib/dpkg/status", dpkg_status);
-  unit_put (root, "/var/lib/dkms/nvidia/535.104/source/dkms.conf", "x\n");
-  unit_put (root, "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia.ko", "ko\n");
-  unit_put (root, "/lib/modules/6.1.0-18-amd64/extra/vendor_hba.ko.xz", "ko\n");
-  unit_put (root, "/lib/modules/6.1.0-18-amd64/kernel/fs/ext4/ext4.ko", "ko\n");
-  unit_put (root, "/etc/modules-load.d/app.conf", "# for the app\nbr_netfilter\n");
-  unit_put (root, "/etc/sysctl.conf", "# defaults\n#net.ipv4.ip_forward=1\n");
-  unit_put (root, "/etc/sysctl.d/90-db.conf",
-       "vm.swappiness = 1\nkernel.shmmax=68719476736\n");
-  unit_put (root, "/etc/nginx/nginx.conf",
-       "http {\n server {\n  listen 10.0.0.1:80;\n  listen 10.0.0.2:80;\n"
-       " }\n}\n");
-  /* secrets on command lines: never in the inventory */
-  unit_put (root, "/etc/systemd/system/app.service",
-       "[Service]\nExecStart=/opt/app/bin/app --db-password=v2c-planted-cl1 "
-       "--token v2c-planted-cl2 --url postgres://app:v2c-planted-cl3@db/app "
-       "-Dapp.secret=v2c-planted-cl4 --port 8080\n"
-       "[Install]\nWantedBy=multi-user.target\n");
-  unit_put (root, "/etc/systemd/system/multi-user.target", "[Unit]\n");
+  for (i = 0; i < sizeof guest_files / sizeof guest_files[0]; i++)
+    unit_put (root, guest_files[i].path, guest_files[i].content);
   snprintf (cmd, sizeof cmd,
             "mkdir -p %s/etc/systemd/system/multi-user.target.wants && "
             "ln -s /etc/systemd/system/app.service "

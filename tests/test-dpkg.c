@@ -903,7 +903,7 @@ test_tree (const char *tmp)
   fs = v2c_fs_open_dir (root, &err);
   CHECK (fs && v2c_dpkg_read (fs, 1, &pk, &err) == -1
              && strstr (err.msg, "'/var/lib/dpkg/status'")
-             && v2c_errno (&err) == ENOENT,
+             && err.errnum == ENOENT,
          "missing database: '%s'", err.msg);
   v2c_fs_free (fs);
 }

@@ -339,10 +339,10 @@ write_layer (const char *blob, struct tree *t, enum v2c_compression c,
   if (w == NULL || v2c_layer_writer_open_fd (w, fd) == -1
       || v2c_layer_writer_set_compression (w, c, -1) == -1
       || v2c_layer_writer_set_threads (w, threads) == -1)
-    tree_die ("writer setup: %s", v2c_error_string (w));
+    tree_die ("writer setup: %s", v2c_layer_writer_error (w));
   tree_feed (w, t, 0, t->n);
   if (v2c_layer_writer_close (w) == -1)
-    tree_die ("close: %s", v2c_error_string (w));
+    tree_die ("close: %s", v2c_layer_writer_error (w));
   snprintf (res->digest, sizeof res->digest, "%s",
             v2c_layer_writer_digest (w));
   snprintf (res->diff_id, sizeof res->diff_id, "%s",
@@ -411,13 +411,13 @@ check_refusals (const char *dir)
   for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
     e.path = good[i];
     if (v2c_layer_writer_add (w, &e) == -1)
-      check_fail ("'%s' refused: %s", good[i], v2c_error_string (w));
+      check_fail ("'%s' refused: %s", good[i], v2c_layer_writer_error (w));
   }
   e.path = "a-c";
   if (v2c_layer_writer_add (w, &e) == 0)
     check_fail ("'a-c' after 'b' accepted");
-  else if (!strstr (v2c_error_string (w), "out of order"))
-    check_fail ("unsorted input: message '%s'", v2c_error_string (w));
+  else if (!strstr (v2c_layer_writer_error (w), "out of order"))
+    check_fail ("unsorted input: message '%s'", v2c_layer_writer_error (w));
   e.path = "b";
   if (v2c_layer_writer_add (w, &e) == 0)
     check_fail ("'b' twice accepted");
@@ -433,7 +433,7 @@ check_refusals (const char *dir)
   e.size = 10;
   e.path = "d";
   if (v2c_layer_writer_add (w, &e) == -1)
-    check_fail ("'d' refused: %s", v2c_error_string (w));
+    check_fail ("'d' refused: %s", v2c_layer_writer_error (w));
   if (v2c_layer_writer_write_data (w, "0123456789x", 11) == 0)
     check_fail ("more data than the size accepted");
   v2c_layer_writer_free (w);
@@ -467,12 +467,12 @@ memory_child (const char *blob, const char *comp)
                                         -1)
           == -1
       || v2c_layer_writer_add (w, &e) == -1)
-    tree_die ("%s", v2c_error_string (w));
+    tree_die ("%s", v2c_layer_writer_error (w));
   for (int64_t done = 0; done < MEM_STREAM; done += sizeof zero)
     if (v2c_layer_writer_write_data (w, zero, sizeof zero) == -1)
-      tree_die ("%s", v2c_error_string (w));
+      tree_die ("%s", v2c_layer_writer_error (w));
   if (v2c_layer_writer_close (w) == -1)
-    tree_die ("%s", v2c_error_string (w));
+    tree_die ("%s", v2c_layer_writer_error (w));
   if (v2c_layer_writer_tar_size (w) < MEM_STREAM)
     tree_die ("tar of %lld bytes", (long long) v2c_layer_writer_tar_size (w));
   v2c_layer_writer_free (w);
@@ -575,9 +575,5 @@ main (int argc, char **argv)
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system (cmd) != 0)
     fprintf (stderr, "can't remove %s\n", dir);
-  if (failures) {
-    fprintf (stderr, "%d failures\n", failures);
-    return 1;
-  }
-  return 0;
+  return unit_status ();
 }

@@ -34,16 +34,16 @@ build_image (const char *img, struct tree *t, int64_t created, int force)
   while (split < t->n && tree_order (t->v[split].path, "data") < 0)
     split++;
   if (v2c_oci_open (o, img, force) == -1)
-    tree_die ("open %s: %s", img, v2c_error_string (o));
+    tree_die ("open %s: %s", img, v2c_oci_error (o));
   for (int l = 0; l < 2; l++) {
     struct v2c_layer_writer *w = v2c_oci_layer_begin (o);
     if (w == NULL)
-      tree_die ("layer_begin: %s", v2c_error_string (o));
+      tree_die ("layer_begin: %s", v2c_oci_error (o));
     tree_feed (w, t, l == 0 ? 0 : split, l == 0 ? split : t->n);
     if (v2c_oci_layer_commit (o, w, l == 0 ? "v2c: os" : "v2c: app",
                               l == 0 ? "files before data/" : NULL)
         == -1)
-      tree_die ("layer_commit: %s", v2c_error_string (o));
+      tree_die ("layer_commit: %s", v2c_oci_error (o));
   }
   cfg = json_pack ("{s:s, s:s, s:[s,s], s:[s,s,s], s:{s:{}}, s:{s:s}}", "User",
                    "1001:1001", "WorkingDir", "/home/app", "Env",
@@ -55,10 +55,10 @@ build_image (const char *img, struct tree *t, int64_t created, int force)
       || v2c_oci_add_annotation (o, "org.opencontainers.image.title",
                                  "test-oci")
              == -1)
-    tree_die ("config: %s", v2c_error_string (o));
+    tree_die ("config: %s", v2c_oci_error (o));
   json_decref (cfg);
   if (v2c_oci_close (o, "v1", created) == -1)
-    tree_die ("close: %s", v2c_error_string (o));
+    tree_die ("close: %s", v2c_oci_error (o));
   return o;
 }
 
@@ -283,8 +283,8 @@ check_refusals (const char *dir, struct tree *t)
   o = v2c_oci_new ();
   if (v2c_oci_open (o, img, 0) == 0)
     check_fail ("an existing image directory accepted without force");
-  else if (v2c_errno (o) != EEXIST)
-    check_fail ("existing directory: '%s'", v2c_error_string (o));
+  else if (v2c_oci_errno (o) != EEXIST)
+    check_fail ("existing directory: '%s'", v2c_oci_error (o));
   v2c_oci_free (o);
   snprintf (other, sizeof other, "%s/img/marker", dir);
   tree_write (dir, "img/marker", "x", 1, 0);
@@ -306,7 +306,7 @@ check_refusals (const char *dir, struct tree *t)
   snprintf (img, sizeof img, "%s/interrupted", dir);
   o = v2c_oci_new ();
   if (v2c_oci_open (o, img, 0) == -1)
-    tree_die ("open %s: %s", img, v2c_error_string (o));
+    tree_die ("open %s: %s", img, v2c_oci_error (o));
   w = v2c_oci_layer_begin (o);
   tree_feed (w, t, 0, 3);
   v2c_oci_free (o);
@@ -318,7 +318,7 @@ check_refusals (const char *dir, struct tree *t)
   w = v2c_oci_layer_begin (o);
   tree_feed (w, t, 0, 3);
   if (v2c_oci_layer_commit (o, w, NULL, NULL) == -1)
-    check_fail ("commit: %s", v2c_error_string (o));
+    check_fail ("commit: %s", v2c_oci_error (o));
   v2c_oci_free (o);
   if (leftovers (img, 0))
     check_fail ("an interrupted image left files behind");
@@ -345,7 +345,7 @@ check_refusals (const char *dir, struct tree *t)
       || v2c_oci_close (o, "a/", -1) == 0)
     check_fail ("a bad reference name accepted");
   if (v2c_oci_close (o, "registry.example:5000/app--x_1.0@stage", -1) == -1)
-    check_fail ("a good reference name refused: %s", v2c_error_string (o));
+    check_fail ("a good reference name refused: %s", v2c_oci_error (o));
   v2c_oci_free (o);
 }
 
@@ -397,9 +397,5 @@ main (int argc, char **argv)
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
   if (system (cmd) != 0)
     fprintf (stderr, "can't remove %s\n", dir);
-  if (failures) {
-    fprintf (stderr, "%d failures\n", failures);
-    return 1;
-  }
-  return 0;
+  return unit_status ();
 }

@@ -245,48 +245,25 @@ test_collections (void)
                              "byte * 2^20")
             VS ("db", "", "8", "16",
                 "byte * 2^30") "</VirtualSystemCollection></Envelope>";
-  static const char nested[] = "<Envelope " NS1 "><VirtualSystemCollection "
-                               "ovf:id=\"outer\">" VS ("a", "", "1", "512", "MegaBytes") "<VirtualSystemCollection ovf:id=\"inner\">" VS (
-                                   "b", "", "1",
-                                   "512", "MegaBytes") "<VirtualSystemCol"
-                                                       "lection "
-                                                       "ovf:id="
-                                                       "\"innermost\""
-                                                       ">" VS (
-                                                           "c",
-                                                           "<Name>C</"
-                                                           "Name>",
-                                                           "1", "512",
-                                                           "MegaByte"
-                                                           "s") "</"
-                                                                "Virt"
-                                                                "ualS"
-                                                                "yste"
-                                                                "mCol"
-                                                                "lect"
-                                                                "ion>"
-                                                                "</"
-                                                                "Virt"
-                                                                "ualS"
-                                                                "yste"
-                                                                "mCol"
-                                                                "lect"
-                                                                "ion"
-                                                                ">" VS (
-                                                                    "d", "",
-                                                                    "1", "512",
-                                                                    "MegaByte"
-                                                                    "s") "</"
-                                                                         "Virt"
-                                                                         "ualS"
-                                                                         "yste"
-                                                                         "mCol"
-                                                                         "lect"
-                                                                         "ion>"
-                                                                         "</"
-                                                                         "Enve"
-                                                                         "lope"
-                                                                         ">";
+  /* clang-format off */
+#define VSC(id) "<VirtualSystemCollection ovf:id=\"" id "\">"
+#define VSC_END "</VirtualSystemCollection>"
+  static const char nested[]
+      = "<Envelope " NS1 ">"
+        VSC ("outer")
+          VS ("a", "", "1", "512", "MegaBytes")
+          VSC ("inner")
+            VS ("b", "", "1", "512", "MegaBytes")
+            VSC ("innermost")
+              VS ("c", "<Name>C</Name>", "1", "512", "MegaBytes")
+            VSC_END
+          VSC_END
+          VS ("d", "", "1", "512", "MegaBytes")
+        VSC_END
+        "</Envelope>";
+#undef VSC
+#undef VSC_END
+  /* clang-format on */
   struct v2c_vm *vms;
   char *deep;
   size_t i;

@@ -401,10 +401,5 @@ main (void)
   test_scan ();
   test_redact ();
   test_key_names ();
-  if (failures) {
-    fprintf (stderr, "%d failures\n", failures);
-    return 1;
-  }
-  printf ("test-secrets: all passed\n");
-  return 0;
+  return unit_status ();
 }

@@ -99,7 +99,7 @@ main (void)
 
   s = v2c_source_new ();
   if (v2c_source_open (s, ova) == -1) {
-    fprintf (stderr, "FAIL: open '%s': %s\n", ova, v2c_error_string (s));
+    fprintf (stderr, "FAIL: open '%s': %s\n", ova, v2c_source_error (s));
     return 1;
   }
   if (v2c_source_format (s) != V2C_SOURCE_OVA || v2c_source_disk_count (s) < 1) {

@@ -16,18 +16,7 @@
 #include <string.h>
 
 #include "systemd-exec.h"
-
-static int failures;
-
-#define CHECK(cond, ...)                                                      \
-  do {                                                                        \
-    if (!(cond)) {                                                            \
-      fprintf (stderr, "FAIL %s:%d: ", __FILE__, __LINE__);                   \
-      fprintf (stderr, __VA_ARGS__);                                          \
-      fputc ('\n', stderr);                                                   \
-      failures++;                                                             \
-    }                                                                         \
-  } while (0)
+#include "unit.h"
 
 static void
 expect_spec (const struct v2c_unit_names *u, const char *in, size_t max,
@@ -130,10 +119,5 @@ main (void)
   test_specifiers ();
   test_split ();
   test_sh ();
-  if (failures) {
-    fprintf (stderr, "%d failure(s)\n", failures);
-    return 1;
-  }
-  printf ("ok\n");
-  return 0;
+  return unit_status ();
 }

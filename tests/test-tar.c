@@ -542,6 +542,15 @@ tb_write (struct tarbuf *t, const char *name)
   return p;
 }
 
+/* End the archive t, write it to FILE and expect WANT in the error. */
+static void
+tb_fail (struct tarbuf *t, const char *file, const char *label,
+         const char *want)
+{
+  tb_end (t);
+  expect_error (label, tb_write (t, file), want);
+}
+
 /* Index a hand-made archive that must succeed and match libarchive. */
 static struct v2c_tar_member *
 expect_ok (const char *label, const char *path, size_t want_n, size_t *n)
@@ -698,22 +707,19 @@ check_hand_made (void)
       expect_error (label, p, name);
     }
     tb_header (&t, "x/../y", '0', 0, 0, MAGIC_USTAR, "pre", SUM_UNSIGNED);
-    tb_end (&t);
-    expect_error ("prefix with ..", tb_write (&t, "unsafe.tar"),
-                  "OVA member 'pre/x/../y' has an unsafe name");
+    tb_fail (&t, "unsafe.tar", "prefix with ..",
+             "OVA member 'pre/x/../y' has an unsafe name");
     {
       const char *kv[] = { "path=../pax" };
       tb_pax (&t, 'x', kv, 1);
       tb_member (&t, "safe", "x", 1);
-      tb_end (&t);
-      expect_error ("pax path ..", tb_write (&t, "unsafe.tar"),
-                    "OVA member '../pax' has an unsafe name");
+      tb_fail (&t, "unsafe.tar", "pax path ..",
+               "OVA member '../pax' has an unsafe name");
     }
     tb_raw_ext (&t, 'L', "x/../../gnu", 12);
     tb_member (&t, "safe", "x", 1);
-    tb_end (&t);
-    expect_error ("GNU long name ..", tb_write (&t, "unsafe.tar"),
-                  "OVA member 'x/../../gnu' has an unsafe name");
+    tb_fail (&t, "unsafe.tar", "GNU long name ..",
+             "OVA member 'x/../../gnu' has an unsafe name");
     /* dots that are not a '..' component are fine */
     tb_member (&t, "..a/b..", "x", 1);
     tb_member (&t, "./c", "y", 1);
@@ -731,14 +737,12 @@ check_hand_made (void)
 
   /* checksums */
   tb_header (&t, "a", '0', 0, 0, MAGIC_USTAR, NULL, SUM_WRONG);
-  tb_end (&t);
-  expect_error ("bad checksum, first header", tb_write (&t, "sum.tar"),
-                "not a tar archive (OVA)");
+  tb_fail (&t, "sum.tar", "bad checksum, first header",
+           "not a tar archive (OVA)");
   tb_member (&t, "a", "x", 1);
   tb_header (&t, "b", '0', 0, 0, MAGIC_USTAR, NULL, SUM_WRONG);
-  tb_end (&t);
-  expect_error ("bad checksum, second header", tb_write (&t, "sum.tar"),
-                "bad tar header checksum at offset 1024");
+  tb_fail (&t, "sum.tar", "bad checksum, second header",
+           "bad tar header checksum at offset 1024");
 
   /* not tars */
   {
@@ -789,9 +793,7 @@ check_hand_made (void)
         s += t.p[k];
       snprintf ((char *)t.p + 148, 8, "%06lo", s);
     }
-    tb_end (&t);
-    expect_error ("non-octal size", tb_write (&t, "size.tar"),
-                  "bad size in tar header");
+    tb_fail (&t, "size.tar", "non-octal size", "bad size in tar header");
   }
 
   /* pax records */
@@ -822,29 +824,25 @@ check_hand_made (void)
     {
       const char *kv[] = { "path=orphan" };
       tb_pax (&t, 'x', kv, 1);
-      tb_end (&t);
-      expect_error ("pax header with no entry", tb_write (&t, "pax.tar"),
-                    "has no entry after it");
+      tb_fail (&t, "pax.tar", "pax header with no entry",
+               "has no entry after it");
     }
     /* over 1 MiB */
     tb_header (&t, "PaxHeaders/x", 'x', (1u << 20) + 1, 0, MAGIC_USTAR, NULL,
                SUM_UNSIGNED);
-    tb_end (&t);
-    expect_error ("pax header over 1 MiB", tb_write (&t, "pax.tar"),
-                  "is larger than 1048576 bytes");
+    tb_fail (&t, "pax.tar", "pax header over 1 MiB",
+             "is larger than 1048576 bytes");
     /* sparse files can't be read in place */
     {
       const char *kv[] = { "GNU.sparse.major=1", "GNU.sparse.minor=0",
                            "GNU.sparse.name=disk.vmdk" };
       tb_pax (&t, 'x', kv, 3);
       tb_member (&t, "GNUSparseFile.0/disk.vmdk", "x", 1);
-      tb_end (&t);
-      expect_error ("pax sparse", tb_write (&t, "pax.tar"), "sparse");
+      tb_fail (&t, "pax.tar", "pax sparse", "sparse");
     }
     tb_header (&t, "sparse.vmdk", 'S', 0, 0, MAGIC_GNU, NULL, SUM_UNSIGNED);
-    tb_end (&t);
-    expect_error ("GNU sparse", tb_write (&t, "pax.tar"),
-                  "OVA member 'sparse.vmdk' is a GNU sparse file");
+    tb_fail (&t, "pax.tar", "GNU sparse",
+             "OVA member 'sparse.vmdk' is a GNU sparse file");
   }
 
   /* GNU long names: 4096 bytes pass, 4097 do not */
@@ -863,9 +861,7 @@ check_hand_made (void)
   name[4097] = '\0';
   tb_raw_ext (&t, 'L', name, 4098);
   tb_member (&t, "short", "x", 1);
-  tb_end (&t);
-  expect_error ("4097-byte name", tb_write (&t, "long.tar"),
-                "is longer than 4096 bytes");
+  tb_fail (&t, "long.tar", "4097-byte name", "is longer than 4096 bytes");
   tb_raw_ext (&t, 'L', (const char *)data, 3000);
   t.len -= 1024;
   expect_error ("L header cut short", tb_write (&t, "long.tar"),
@@ -874,14 +870,12 @@ check_hand_made (void)
   /* two members of one name */
   tb_member (&t, "disk.vmdk", "a", 1);
   tb_member (&t, "disk.vmdk", "b", 1);
-  tb_end (&t);
-  expect_error ("duplicate names", tb_write (&t, "dup.tar"),
-                "more than one member named 'disk.vmdk'");
+  tb_fail (&t, "dup.tar", "duplicate names",
+           "more than one member named 'disk.vmdk'");
   tb_member (&t, "disk.vmdk", "a", 1);
   tb_member (&t, "./disk.vmdk", "b", 1);
-  tb_end (&t);
-  expect_error ("duplicate names, one with ./", tb_write (&t, "dup.tar"),
-                "more than one member named");
+  tb_fail (&t, "dup.tar", "duplicate names, one with ./",
+           "more than one member named");
 
   /* 10000 members pass, 10001 do not */
   for (i = 0; i < 10001; i++) {
@@ -902,9 +896,7 @@ check_hand_made (void)
     snprintf (nm, sizeof nm, "f%05zu", i);
     tb_header (&t, nm, '0', 0, 0, MAGIC_USTAR, NULL, SUM_UNSIGNED);
   }
-  tb_end (&t);
-  expect_error ("10001 members", tb_write (&t, "many.tar"),
-                "more than 10000 members");
+  tb_fail (&t, "many.tar", "10001 members", "more than 10000 members");
 }
 
 int

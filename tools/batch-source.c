@@ -25,29 +25,10 @@
 #include "batch-source.h"
 #include "fleet.h"
 #include "options.h"
+#include "strbuf.h"
 #include "v2c-internal.h"
 
-static char **found;
-static size_t nfound, afound;
-
-static int
-push (char ***v, size_t *n, size_t *alloc, const char *s)
-{
-  if (*n == *alloc) {
-    size_t na = *alloc ? *alloc * 2 : 64;
-    char **nv = realloc (*v, na * sizeof *nv);
-
-    if (nv == NULL)
-      return -1;
-    *v = nv;
-    *alloc = na;
-  }
-  (*v)[*n] = strdup (s);
-  if ((*v)[*n] == NULL)
-    return -1;
-  (*n)++;
-  return 0;
-}
+static struct v2c_strvec found;
 
 static int
 find_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -57,7 +38,7 @@ find_cb (const char *path, const struct stat *st, int flag, struct FTW *ftw)
     return 0;
   if (v2c_strcasesuffix (path, ".ova") || v2c_strcasesuffix (path, ".ovf")
       || v2c_strcasesuffix (path, ".vmx"))
-    return push (&found, &nfound, &afound, path) == -1 ? -1 : 0;
+    return v2c_strvec_push (&found, path) == -1 ? -1 : 0;
   return 0;
 }
 
@@ -103,24 +84,29 @@ batch_find_sources (const char *dir, char ***paths, size_t *n)
 {
   size_t i, j;
 
-  found = NULL;
-  nfound = afound = 0;
+  v2c_strvec_clear (&found);
   if (nftw (dir, find_cb, 32, FTW_PHYS) != 0) {
     tool_error ("can't search '%s': %s", dir,
                 errno ? strerror (errno) : "out of memory");
+    v2c_strvec_clear (&found);
     return -1;
   }
-  qsort (found, nfound, sizeof *found, cmp_str);
-  for (i = j = 0; i < nfound; i++) {
-    if (v2c_strcasesuffix (found[i], ".ovf") && unpacked_ova (found[i])) {
-      tool_verbose ("'%s' is an unpacked OVA: counted once", found[i]);
-      free (found[i]);
+  if (found.n)
+    qsort (found.v, found.n, sizeof *found.v, cmp_str);
+  for (i = j = 0; i < found.n; i++) {
+    char *p = found.v[i];
+
+    if (v2c_strcasesuffix (p, ".ovf") && unpacked_ova (p)) {
+      tool_verbose ("'%s' is an unpacked OVA: counted once", p);
+      free (p);
       continue;
     }
-    found[j++] = found[i];
+    found.v[j++] = p;
   }
-  *paths = found;
-  *n = j;
+  *n = found.n = j;
+  if (found.v)
+    found.v[j] = NULL;
+  *paths = v2c_strvec_detach (&found);
   return 0;
 }
 
@@ -191,7 +177,7 @@ batch_open_descriptor (const struct vm *vm)
   if ((vm->path ? v2c_source_open (src, vm->path)
                 : v2c_source_open_libvirt (src, bopts.uri, vm->domain))
       == -1) {
-    tool_verbose ("%s: %s", vm->source, v2c_error_string (src));
+    tool_verbose ("%s: %s", vm->source, v2c_source_error (src));
     v2c_source_free (src);
     return NULL;
   }

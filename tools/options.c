@@ -44,6 +44,18 @@ tool_try_help (void)
   exit (EXIT_USAGE);
 }
 
+noreturn void
+tool_help_end (const char *name)
+{
+  printf ("  -h, --help             show this help and exit\n"
+          "  -V, --version          show the version and exit\n"
+          "\n"
+          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
+          "See %s(1).\n",
+          name);
+  exit (EXIT_OK);
+}
+
 int
 tool_common_option (int c, const char *arg, void (*usage) (int))
 {
@@ -364,7 +376,7 @@ tool_open_source (const char *path, int descriptor_only)
                    : v2c_source_open (src, path))
       == -1) {
     tool_progress_done ();
-    tool_error ("%s", v2c_error_string (src));
+    tool_error ("%s", v2c_source_error (src));
     v2c_source_free (src);
     return NULL;
   }
@@ -387,14 +399,14 @@ tool_open_guest (struct v2c_source *src)
   tool_status ("starting the appliance (read-only) ...");
   if (v2c_guest_launch (g, src) == -1) {
     tool_progress_done ();
-    tool_error ("%s", v2c_error_string (g));
+    tool_error ("%s", v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }
   tool_status ("inspecting the guest ...");
   if (v2c_guest_inspect (g) == -1) {
     tool_progress_done ();
-    tool_error ("%s", v2c_error_string (g));
+    tool_error ("%s", v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }

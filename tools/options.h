@@ -83,6 +83,9 @@ struct v2c_guest *tool_open_guest (struct v2c_source *src);
 int tool_common_option (int c, const char *arg, void (*usage) (int));
 /* "Try 'v2c-NAME --help'" on stderr and exit 2. */
 noreturn void tool_try_help (void);
+/* The end of every tool's --help, after its own options: -h, -V, the
+ * exit status and the manual page NAME(1); then exit 0. */
+noreturn void tool_help_end (const char *name);
 /* getopt_long with the common options handled (tool_common_option):
  * the next option the tool handles itself, or -1 at the end. */
 int tool_getopt (int argc, char **argv, const char *short_opts,

@@ -464,8 +464,8 @@ descriptor_only (struct vm *vms, size_t n)
             == -1
         || (invs[i] = v2c_inventory_build (src, NULL)) == NULL) {
       vm->status = ST_FAILED;
-      vm->error = strdup (v2c_error_string (src));
-      tool_warning ("%s: %s", vm->name, v2c_error_string (src));
+      vm->error = strdup (v2c_source_error (src));
+      tool_warning ("%s: %s", vm->name, v2c_source_error (src));
       status = EXIT_FAIL;
     } else if ((p = batch_path ("inventories/%s.json", vm->name)) == NULL
                || v2c_json_write_file (invs[i], p) == -1) {

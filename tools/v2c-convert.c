@@ -66,14 +66,9 @@ usage (int status)
       "      --vm=NAME          the VM of a multi-VM OVF\n"
       "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
       "  -v, --verbose          say more (twice: libguestfs debug)\n"
-      "  -q, --quiet            no warnings, no progress, no summary\n"
-      "  -h, --help             show this help and exit\n"
-      "  -V, --version          show the version and exit\n"
-      "\n"
-      "Exit status: 0 success, 1 failure, 2 bad usage.\n"
-      "See v2c-convert(1).\n",
+      "  -q, --quiet            no warnings, no progress, no summary\n",
       program_name, program_name, V2C_TEMPLATES_DIR);
-  exit (EXIT_OK);
+  tool_help_end ("v2c-convert");
 }
 
 /* DIR/NAME from a JSON document, atomically. */
@@ -141,7 +136,7 @@ read_vm (struct convert *cv, const char *path)
   cv->inv = v2c_inventory_build (cv->src, cv->g);
   if (cv->inv == NULL) {
     tool_progress_done ();
-    tool_error ("%s", v2c_error_string (cv->src));
+    tool_error ("%s", v2c_source_error (cv->src));
     return -1;
   }
   if (cv->plan == NULL) {

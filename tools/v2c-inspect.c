@@ -40,14 +40,9 @@ usage (int status)
           "                         disk is opened (fast fleet planning)\n"
           "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
           "  -v, --verbose          say more (twice: libguestfs debug)\n"
-          "  -q, --quiet            no warnings, no progress bar\n"
-          "  -h, --help             show this help and exit\n"
-          "  -V, --version          show the version and exit\n"
-          "\n"
-          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
-          "See v2c-inspect(1).\n",
+          "  -q, --quiet            no warnings, no progress bar\n",
           program_name, program_name);
-  exit (EXIT_OK);
+  tool_help_end ("v2c-inspect");
 }
 
 int
@@ -90,7 +85,7 @@ main (int argc, char **argv)
   inv = v2c_inventory_build (src, g);
   tool_progress_done ();
   if (inv == NULL) {
-    tool_error ("%s", v2c_error_string (src));
+    tool_error ("%s", v2c_source_error (src));
     goto out;
   }
   if (v2c_json_write_file (inv, opts.output) == -1) {

@@ -40,14 +40,9 @@ usage (int status)
           "                         the default) or single (one layer)\n"
           "  -v, --verbose          list the components, the dropped\n"
           "                         services and the notes\n"
-          "  -q, --quiet            no warnings\n"
-          "  -h, --help             show this help and exit\n"
-          "  -V, --version          show the version and exit\n"
-          "\n"
-          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
-          "See v2c-plan(1).\n",
+          "  -q, --quiet            no warnings\n",
           program_name);
-  exit (EXIT_OK);
+  tool_help_end ("v2c-plan");
 }
 
 int
