@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "fleet.h"
+#include "model.h"
 
 int
 v2c_fleet_name_ok (const char *name)
@@ -240,59 +241,57 @@ digest_ok (const char *d)
   return 1;
 }
 
+static json_t *
+nint_or_null (const struct v2c_nint *v)
+{
+  return v->set && v->v >= 0 ? json_integer (v->v) : json_null ();
+}
+
 /* The "os" summary of an inventory: {type, distro, version,
  * product_name}, or null. */
 static json_t *
-os_of (const json_t *inventory)
+os_of (const struct v2c_inventory *inv)
 {
-  const json_t *os = json_object_get (inventory, "os");
+  const struct v2c_inv_os *os = inv ? inv->os : NULL;
 
-  if (!json_is_object (os))
+  if (os == NULL)
     return json_null ();
-  return json_pack ("{s:o,s:o,s:o,s:o}", "type",
-                    str_or_null (str_of (os, "type")), "distro",
-                    str_or_null (str_of (os, "distro")), "version",
-                    str_or_null (str_of (os, "version")), "product_name",
-                    str_or_null (str_of (os, "product_name")));
+  return json_pack ("{s:o,s:o,s:o,s:o}", "type", str_or_null (os->type),
+                    "distro", str_or_null (os->distro), "version",
+                    str_or_null (os->version), "product_name",
+                    str_or_null (os->product_name));
 }
 
 static json_t *
-hardware_of (const json_t *inventory)
+hardware_of (const struct v2c_inventory *inv)
 {
-  const json_t *hw = json_object_get (inventory, "hardware"), *d;
-  json_int_t cap = 0, c;
+  json_int_t cap = 0;
   size_t i;
   int known = 0;
 
-  if (!json_is_object (hw))
+  if (inv == NULL)
     return json_null ();
-  json_array_foreach (json_object_get (hw, "disks"), i, d)
-  {
-    c = int_of (d, "capacity_bytes");
-    if (c >= 0) {
-      cap = add_sat (cap, c);
+  for (i = 0; i < inv->hardware.disks.n; i++) {
+    const struct v2c_nint *c = &inv->hardware.disks.v[i].capacity_bytes;
+    if (c->set && c->v >= 0) {
+      cap = add_sat (cap, c->v);
       known = 1;
     }
   }
   return json_pack (
-      "{s:o,s:o,s:o,s:o}", "cpus",
-      int_of (hw, "cpus") >= 0 ? json_integer (int_of (hw, "cpus"))
-                               : json_null (),
-      "memory_mib",
-      int_of (hw, "memory_mib") >= 0 ? json_integer (int_of (hw, "memory_mib"))
-                                     : json_null (),
+      "{s:o,s:o,s:o,s:o}", "cpus", nint_or_null (&inv->hardware.cpus),
+      "memory_mib", nint_or_null (&inv->hardware.memory_mib),
       "disk_capacity_bytes", known ? json_integer (cap) : json_null (),
-      "guest_os_id", str_or_null (str_of (hw, "guest_os_id")));
+      "guest_os_id", str_or_null (inv->hardware.guest_os_id));
 }
 
 /* Layers from the image manifest (digest, size), named by the plan's
  * image.layers[i].name. */
 static json_t *
-layers_of (const json_t *manifest, const json_t *plan, json_int_t *total)
+layers_of (const json_t *manifest, const struct v2c_plan *plan,
+           json_int_t *total)
 {
   const json_t *ml = json_object_get (manifest, "layers"), *l;
-  const json_t *names
-      = json_object_get (json_object_get (plan, "image"), "layers");
   json_t *out = json_array ();
   size_t i;
 
@@ -303,7 +302,9 @@ layers_of (const json_t *manifest, const json_t *plan, json_int_t *total)
   {
     const char *d = str_of (l, "digest");
     json_int_t size = int_of (l, "size");
-    const char *name = str_of (json_array_get (names, i), "name");
+    const char *name = plan && i < plan->image.layers.n
+                           ? plan->image.layers.v[i].name
+                           : NULL;
 
     if (!digest_ok (d) || size < 0)
       continue;
@@ -319,6 +320,18 @@ layers_of (const json_t *manifest, const json_t *plan, json_int_t *total)
   return out;
 }
 
+/* The inventory and the plan of a VM, loaded: NULL when absent or not
+ * sound (a VM whose output is broken is summarised without them). */
+static void
+load_outputs (const json_t *inventory, const json_t *plan,
+              struct v2c_inventory **inv, struct v2c_plan **p)
+{
+  struct v2c_err ignored = { 0, "" };
+
+  *inv = inventory ? v2c_inventory_load (inventory, &ignored) : NULL;
+  *p = plan ? v2c_plan_load (plan, &ignored) : NULL;
+}
+
 json_t *
 v2c_fleet_vm (const json_t *state, const json_t *inventory, const json_t *plan,
               const json_t *report, const json_t *manifest,
@@ -326,10 +339,13 @@ v2c_fleet_vm (const json_t *state, const json_t *inventory, const json_t *plan,
 {
   json_t *vm = NULL, *comps = NULL, *vols = NULL, *layers = NULL, *v;
   const json_t *fit, *secrets;
+  struct v2c_inventory *inv;
+  struct v2c_plan *p;
   json_int_t image_bytes = 0, vol_bytes = 0, s;
   size_t i, nsecrets = 0;
   const char *verdict = NULL;
 
+  load_outputs (inventory, plan, &inv, &p);
   comps = json_array ();
   vols = json_array ();
   if (comps == NULL || vols == NULL)
@@ -363,7 +379,7 @@ v2c_fleet_vm (const json_t *state, const json_t *inventory, const json_t *plan,
     nsecrets = json_array_size (secrets);
   fit = json_object_get (report, "fitness");
   verdict = str_of (fit, "verdict");
-  layers = layers_of (manifest, plan, &image_bytes);
+  layers = layers_of (manifest, p, &image_bytes);
   if (layers == NULL)
     goto oom;
 
@@ -372,11 +388,10 @@ v2c_fleet_vm (const json_t *state, const json_t *inventory, const json_t *plan,
       "name", str_or_null (str_of (state, "name")), "source",
       str_or_null (str_of (state, "source")), "status",
       str_or_null (str_of (state, "status")), "error",
-      str_or_null (str_of (state, "error")), "os", os_of (inventory),
-      "hardware", hardware_of (inventory), "verdict", str_or_null (verdict),
-      "components", comps, "components_count",
-      (json_int_t) json_array_size (comps), "volumes", vols, "layers", layers,
-      "image_bytes", image_bytes, "duration_s",
+      str_or_null (str_of (state, "error")), "os", os_of (inv), "hardware",
+      hardware_of (inv), "verdict", str_or_null (verdict), "components", comps,
+      "components_count", (json_int_t) json_array_size (comps), "volumes",
+      vols, "layers", layers, "image_bytes", image_bytes, "duration_s",
       json_real (json_number_value (json_object_get (state, "duration_s"))),
       "volume_bytes", vol_bytes, "secrets_count", (json_int_t) nsecrets,
       "max_rss_kib",
@@ -389,8 +404,12 @@ v2c_fleet_vm (const json_t *state, const json_t *inventory, const json_t *plan,
   comps = vols = layers = NULL;
   if (vm == NULL)
     goto oom;
+  v2c_inventory_free (inv);
+  v2c_plan_free (p);
   return vm;
 oom:
+  v2c_inventory_free (inv);
+  v2c_plan_free (p);
   json_decref (comps);
   json_decref (vols);
   json_decref (layers);

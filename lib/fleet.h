@@ -46,8 +46,10 @@ json_t *v2c_fleet_state_parse (const char *buf, size_t len,
 /* The summary of one VM for fleet.json.  state is a checked state
  * record (or a record made by the caller, status "planned" allowed);
  * inventory, plan, report and manifest (the OCI image manifest) may be
- * NULL when the VM has no (complete) output.  Values of the wrong type
- * in them are ignored, never trusted.  New reference; NULL with err
+ * NULL when the VM has no (complete) output.  The inventory and the
+ * plan are loaded (lib/model.h): one that does not load counts as
+ * absent.  Values of the wrong type in the others are ignored, never
+ * trusted.  New reference; NULL with err
  * set (out of memory). */
 json_t *v2c_fleet_vm (const json_t *state, const json_t *inventory,
                       const json_t *plan, const json_t *report,

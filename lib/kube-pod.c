@@ -21,356 +21,120 @@
 /* Pieces of the pod                                                   */
 
 static json_t *
-resources (struct ctx *c, const struct comp *k)
+resources (const struct comp *k)
 {
-  const json_t *r = json_object_get (k->j, "resources"), *part, *q;
-  static const char *const parts[] = { "requests", "limits", NULL };
-  const char *key;
-  json_t *out;
-  size_t p;
-
-  if (r == NULL || json_is_null (r)) {
-    long cpu_m, mem_mi;
-
-    if (k->cron)
-      return json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu", "100m",
-                        "memory", "128Mi", "limits", "memory", "256Mi");
-    cpu_m
-        = (long) (c->cpu_share_m * (kube_is_database (k->converter) ? 2 : 1));
-    mem_mi
-        = (long) (c->mem_share_mi * (kube_is_database (k->converter) ? 2 : 1));
-    if (cpu_m < 50)
-      cpu_m = 50;
-    if (mem_mi < 64)
-      mem_mi = 64;
-    /* the limit leaves room for peaks: twice the request */
-    return json_pack ("{s:{s:o, s:o}, s:{s:o}}", "requests", "cpu",
-                      json_sprintf ("%ldm", cpu_m), "memory",
-                      json_sprintf ("%ldMi", mem_mi), "limits", "memory",
-                      json_sprintf ("%ldMi", 2 * mem_mi));
-  }
-  if (!json_is_object (r))
-    return bad_null (
-        c, "components[%zu].resources: expected an object or null", k->idx);
-  out = json_object ();
-  for (p = 0; parts[p]; p++) {
-    json_t *o;
-
-    part = json_object_get (r, parts[p]);
-    if (part == NULL || json_is_null (part))
-      continue;
-    if (!json_is_object (part)) {
-      json_decref (out);
-      return bad_null (c, "components[%zu].resources.%s: expected an object",
-                       k->idx, parts[p]);
-    }
-    o = json_object ();
-    json_object_set_new (out, parts[p], o);
-    json_object_foreach ((json_t *) part, key, q)
-    {
-      if (strcmp (key, "cpu") != 0 && strcmp (key, "memory") != 0
-          && strcmp (key, "ephemeral-storage") != 0) {
-        json_decref (out);
-        return bad_null (c,
-                         "components[%zu].resources.%s.%s: expected cpu, "
-                         "memory or ephemeral-storage",
-                         k->idx, parts[p], key);
-      }
-      if (!kube_quantity_valid (json_string_value (q))) {
-        json_decref (out);
-        return bad_null (c,
-                         "components[%zu].resources.%s.%s: expected a "
-                         "quantity such as \"500m\" or \"512Mi\"",
-                         k->idx, parts[p], key);
-      }
-      json_object_set (o, key, (json_t *) q);
-    }
-  }
-  return out;
+  return json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu",
+                    k->p->resources.requests.cpu, "memory",
+                    k->p->resources.requests.memory, "limits", "memory",
+                    k->p->resources.limits.memory);
 }
 
-static int
-probe_port (struct ctx *c, const struct comp *k, const json_t *port,
-            const char *where, json_t *dst)
-{
-  if (json_is_integer (port) && json_integer_value (port) >= 1
-      && json_integer_value (port) <= 65535)
-    return json_object_set (dst, "port", (json_t *) port);
-  if (json_is_string (port) && kube_port_name_valid (json_string_value (port)))
-    return json_object_set (dst, "port", (json_t *) port);
-  return kube_bad (c,
-                   "components[%zu].probes.%s.port: expected a port number or "
-                   "a port name",
-                   k->idx, where);
-}
-
-/* One probe of the plan ({"tcpSocket": {"port": N}} or {"httpGet":
- * {"path": "/", "port": N}} or {"exec": {"command": [...]}}, with
- * optional timings), checked and copied. */
+/* One probe of the plan: tcpSocket {port} or httpGet {port, path}, and
+ * its timings. */
 static json_t *
-probe (struct ctx *c, const struct comp *k, const char *which, const json_t *p)
+probe (const struct v2c_plan_probe *p)
 {
-  static const char *const timings[]
-      = { "initialDelaySeconds", "periodSeconds",    "timeoutSeconds",
-          "failureThreshold",    "successThreshold", NULL };
-  const json_t *v;
-  const char *key;
-  json_t *out = json_object (), *h;
-  int handlers = 0;
-  size_t i;
+  json_t *h
+      = p->tcp ? json_pack ("{s:I}", "port", (json_int_t) p->tcp->port)
+               : json_pack ("{s:I, s:s}", "port", (json_int_t) p->http->port,
+                            "path", p->http->path);
 
-  if (out == NULL)
-    return kube_oom (c);
-  if (!json_is_object (p)) {
-    json_decref (out);
-    return bad_null (c, "components[%zu].probes.%s: expected an object",
-                     k->idx, which);
-  }
-  json_object_foreach ((json_t *) p, key, v)
-  {
-    if (strcmp (key, "tcpSocket") == 0 || strcmp (key, "httpGet") == 0) {
-      const char *path = opt_string (v, "path");
-      const char *scheme = opt_string (v, "scheme");
-
-      handlers++;
-      h = json_object ();
-      json_object_set_new (out, key, h);
-      if (!json_is_object (v)
-          || probe_port (c, k, json_object_get (v, "port"), which, h) == -1)
-        goto fail_port;
-      if (strcmp (key, "httpGet") == 0) {
-        if (path == NULL || path[0] != '/' || strlen (path) > 2048
-            || strpbrk (path, " \t\r\n") != NULL) {
-          kube_bad (c,
-                    "components[%zu].probes.%s.httpGet.path: expected an "
-                    "absolute URL path",
-                    k->idx, which);
-          goto fail;
-        }
-        json_object_set_new (h, "path", json_string (path));
-        if (scheme && strcmp (scheme, "HTTP") != 0
-            && strcmp (scheme, "HTTPS") != 0) {
-          kube_bad (c,
-                    "components[%zu].probes.%s.httpGet.scheme: HTTP or HTTPS",
-                    k->idx, which);
-          goto fail;
-        }
-        if (scheme)
-          json_object_set_new (h, "scheme", json_string (scheme));
-      }
-    } else if (strcmp (key, "exec") == 0) {
-      const json_t *cmd = json_object_get (v, "command"), *w;
-
-      handlers++;
-      if (json_array_size (cmd) == 0 || json_array_size (cmd) > 256) {
-        kube_bad (c,
-                  "components[%zu].probes.%s.exec.command: expected a list of "
-                  "words",
-                  k->idx, which);
-        goto fail;
-      }
-      json_array_foreach (cmd, i, w)
-      {
-        if (!json_is_string (w)) {
-          kube_bad (c,
-                    "components[%zu].probes.%s.exec.command[%zu]: expected a "
-                    "string",
-                    k->idx, which, i);
-          goto fail;
-        }
-      }
-      json_object_set_new (out, "exec",
-                           json_pack ("{s:O}", "command", (json_t *) cmd));
-    } else {
-      for (i = 0; timings[i]; i++)
-        if (strcmp (key, timings[i]) == 0)
-          break;
-      if (timings[i] == NULL) {
-        kube_bad (c, "components[%zu].probes.%s: unknown field '%s'", k->idx,
-                  which, key);
-        goto fail;
-      }
-      if (!json_is_integer (v) || json_integer_value (v) < 0
-          || json_integer_value (v) > 86400
-          || (i >= 3 && json_integer_value (v) < 1)
-          || (i == 4 && strcmp (which, "readiness") != 0
-              && json_integer_value (v) != 1)) {
-        kube_bad (c, "components[%zu].probes.%s.%s: out of range", k->idx,
-                  which, key);
-        goto fail;
-      }
-      json_object_set (out, key, (json_t *) v);
-    }
-  }
-  if (handlers != 1) {
-    kube_bad (c,
-              "components[%zu].probes.%s: expected one of tcpSocket, httpGet, "
-              "exec",
-              k->idx, which);
-    goto fail;
-  }
-  return out;
-fail_port:
-  if (!json_is_object (v))
-    kube_bad (c, "components[%zu].probes.%s.%s: expected an object", k->idx,
-              which, key);
-fail:
-  json_decref (out);
-  return NULL;
+  return json_pack ("{s:o, s:I, s:I}", p->tcp ? "tcpSocket" : "httpGet", h,
+                    "initialDelaySeconds", (json_int_t) p->initial_delay,
+                    "periodSeconds", (json_int_t) p->period);
 }
 
 static int
 add_probes (struct ctx *c, const struct comp *k, json_t *ctr)
 {
-  const json_t *p = json_object_get (k->j, "probes"), *v;
-  const char *key;
+  const struct v2c_plan_probes *p = k->p->probes;
   size_t i;
   json_t *q;
 
-  if (p == NULL || json_is_null (p)) {
-    /* No probe in the plan: is the first TCP port open? */
-    if (k->cron)
-      return 0;
-    json_array_foreach (k->ports, i, q)
-    {
-      if (strcmp (opt_string (q, "protocol"), "TCP") == 0) {
-        json_int_t port
-            = json_integer_value (json_object_get (q, "containerPort"));
+  if (p) {
+    json_t *live = probe (&p->liveness), *ready = probe (&p->readiness);
 
-        json_object_set_new (ctr, "readinessProbe",
-                             json_pack ("{s:{s:I}, s:i, s:i}", "tcpSocket",
-                                        "port", port, "initialDelaySeconds", 5,
-                                        "periodSeconds", 10));
-        json_object_set_new (ctr, "livenessProbe",
-                             json_pack ("{s:{s:I}, s:i, s:i}", "tcpSocket",
-                                        "port", port, "initialDelaySeconds",
-                                        15, "periodSeconds", 20));
-        return 0;
-      }
+    if (live == NULL || ready == NULL) {
+      json_decref (live);
+      json_decref (ready);
+      return kube_bad (c, "out of memory");
     }
+    json_object_set_new (ctr, "livenessProbe", live);
+    json_object_set_new (ctr, "readinessProbe", ready);
     return 0;
   }
-  if (!json_is_object (p))
-    return kube_bad (c, "components[%zu].probes: expected an object or null",
-                     k->idx);
-  json_object_foreach ((json_t *) p, key, v)
+  /* No probe in the plan: is the first TCP port open? */
+  if (k->cron)
+    return 0;
+  json_array_foreach (k->ports, i, q)
   {
-    char field[32];
-    json_t *pr;
+    if (strcmp (opt_string (q, "protocol"), "TCP") == 0) {
+      json_int_t port
+          = json_integer_value (json_object_get (q, "containerPort"));
 
-    if (strcmp (key, "liveness") != 0 && strcmp (key, "readiness") != 0
-        && strcmp (key, "startup") != 0)
-      return kube_bad (c, "components[%zu].probes: unknown probe '%s'", k->idx,
-                       key);
-    if (json_is_null (v))
-      continue;
-    pr = probe (c, k, key, v);
-    if (pr == NULL)
-      return -1;
-    snprintf (field, sizeof field, "%sProbe", key);
-    json_object_set_new (ctr, field, pr);
+      json_object_set_new (ctr, "readinessProbe",
+                           json_pack ("{s:{s:I}, s:i, s:i}", "tcpSocket",
+                                      "port", port, "initialDelaySeconds", 5,
+                                      "periodSeconds", 10));
+      json_object_set_new (ctr, "livenessProbe",
+                           json_pack ("{s:{s:I}, s:i, s:i}", "tcpSocket",
+                                      "port", port, "initialDelaySeconds", 15,
+                                      "periodSeconds", 20));
+      return 0;
+    }
   }
+  return 0;
+}
+
+static int
+is_secret_env (const struct comp *k, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < k->p->secret_env.n; i++)
+    if (strcmp (k->p->secret_env.v[i], name) == 0)
+      return 1;
   return 0;
 }
 
 static json_t *
 env_list (struct ctx *c, const struct comp *k, const char *secret)
 {
-  const json_t *env = json_object_get (k->j, "env");
-  const json_t *senv = json_object_get (k->j, "secret_env"), *v, *w;
+  const struct v2c_pairs *env = &k->p->env;
+  const struct v2c_strs *senv = &k->p->secret_env;
   json_t *out = json_array ();
-  const char *key;
-  size_t i, j;
+  size_t i;
 
   if (out == NULL)
     return kube_oom (c);
-  json_object_foreach ((json_t *) env, key, v)
-  {
-    int secret_too = 0;
+  for (i = 0; i < env->n; i++) {
+    const char *key = env->v[i].name;
 
     if (!kube_env_name_valid (key)) {
       json_decref (out);
       return bad_null (c, "components[%zu].env: '%s' is not a variable name",
                        k->idx, key);
     }
-    json_array_foreach (senv, j, w)
-    {
-      if (json_string_value (w) && strcmp (json_string_value (w), key) == 0)
-        secret_too = 1;
-    }
-    if (secret_too)
+    if (is_secret_env (k, key))
       continue;
-    json_array_append_new (out, json_pack ("{s:s, s:O}", "name", key, "value",
-                                           json_object_get (env, key)));
+    json_array_append_new (
+        out, json_pack ("{s:s, s:s}", "name", key, "value", env->v[i].value));
   }
-  json_array_foreach (senv, i, v)
-  {
-    const char *name = json_string_value (v);
+  for (i = 0; i < senv->n; i++) {
+    const char *name = senv->v[i];
 
     if (!kube_env_name_valid (name)) {
       json_decref (out);
       return bad_null (c,
                        "components[%zu].secret_env[%zu]: '%s' is not a "
                        "variable name",
-                       k->idx, i, name ? name : "");
+                       k->idx, i, name);
     }
     json_array_append_new (out, json_pack ("{s:s, s:{s:{s:s, s:s}}}", "name",
                                            name, "valueFrom", "secretKeyRef",
                                            "name", secret, "key", name));
   }
   return out;
-}
-
-/* Are all write paths of the component on volumes? */
-static int
-read_only_root (struct ctx *c, const struct comp *k, int *ro)
-{
-  const json_t *f = json_object_get (k->j, "read_only_root");
-  const json_t *wp = json_object_get (k->j, "write_paths"), *w, *v;
-  size_t i, j;
-
-  *ro = 0;
-  if (json_is_boolean (f)) {
-    *ro = json_is_true (f);
-    return 0;
-  }
-  if (f && !json_is_null (f))
-    return kube_bad (c,
-                     "components[%zu].read_only_root: expected true, false or "
-                     "null",
-                     k->idx);
-  if (wp == NULL || json_is_null (wp))
-    return 0;
-  if (!json_is_array (wp) || json_array_size (wp) > V2C_PLAN_MAX_ITEMS)
-    return kube_bad (
-        c, "components[%zu].write_paths: expected a list of paths", k->idx);
-  *ro = 1;
-  json_array_foreach (wp, i, w)
-  {
-    const char *p = json_string_value (w);
-    int covered = 0;
-
-    if (p == NULL || !v2c_plan_pattern_valid (p))
-      return kube_bad (
-          c,
-          "components[%zu].write_paths[%zu]: expected an absolute "
-          "path",
-          k->idx, i);
-    json_array_foreach (json_object_get (k->j, "volumes"), j, v)
-    {
-      const char *m = opt_string (v, "mount_path");
-      size_t ml = m ? strlen (m) : 0;
-      const char *vk = opt_string (v, "kind");
-
-      if (m && vk && (strcmp (vk, "pvc") == 0 || strcmp (vk, "emptyDir") == 0)
-          && strncmp (p, m, ml) == 0
-          && (p[ml] == '\0' || p[ml] == '/' || strcmp (m, "/") == 0))
-        covered = 1;
-    }
-    if (!covered)
-      *ro = 0;
-  }
-  return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -474,74 +238,51 @@ image_file (struct ctx *c, const char *path)
 static int
 holds_secrets (struct ctx *c, const struct comp *k, const char *path)
 {
-  const json_t *v;
+  const struct v2c_plan_image *img = &c->plan->image;
   size_t i;
 
-  json_array_foreach (json_object_get (k->j, "secret_files"), i, v)
-  {
-    if (json_string_value (v) && strcmp (json_string_value (v), path) == 0)
+  for (i = 0; i < k->p->secret_files.n; i++)
+    if (strcmp (k->p->secret_files.v[i], path) == 0)
+      return 1;
+  for (i = 0; i < k->p->volumes.n; i++) {
+    const struct v2c_plan_volume *v = &k->p->volumes.v[i];
+    if (strcmp (v->kind, "secret") == 0 && v->source_path
+        && strcmp (v->source_path, path) == 0)
       return 1;
   }
-  json_array_foreach (json_object_get (k->j, "volumes"), i, v)
-  {
-    if (opt_string (v, "kind")
-        && strcmp (opt_string (v, "kind"), "secret") == 0
-        && opt_string (v, "source_path")
-        && strcmp (opt_string (v, "source_path"), path) == 0)
+  for (i = 0; i < img->secret_files.n; i++)
+    if (strcmp (img->secret_files.v[i].path, path) == 0)
       return 1;
-  }
-  json_array_foreach (
-      json_object_get (json_object_get (c->plan, "image"), "secret_files"), i,
-      v)
-  {
-    if (opt_string (v, "path") && strcmp (opt_string (v, "path"), path) == 0)
-      return 1;
-  }
   return 0;
 }
 
-/* The files of one kind ("configMap" or "secret") of a component: its
- * config_files / secret_files (mounted where they were) and its volumes
- * of that kind (mounted at mount_path).  [[source, mount], ...] */
+/* The files of one kind ("configMap" or "secret") of a component: list
+ * (its config_files or secret_files, mounted where they were) and its
+ * volumes of that kind (mounted at mount_path).  [[source, mount],
+ * ...] */
 json_t *
-kube_file_list (struct ctx *c, const struct comp *k, const char *list,
-                const char *vkind)
+kube_file_list (struct ctx *c, const struct comp *k,
+                const struct v2c_strs *list, const char *vkind)
 {
-  json_t *out = json_array (), *v, *q;
+  json_t *out = json_array (), *q;
   size_t i, j;
 
   if (out == NULL)
     return kube_oom (c);
-  json_array_foreach (json_object_get (k->j, list), i, v)
-  {
-    const char *p = json_string_value (v);
+  for (i = 0; i < list->n; i++) {
+    const char *p = list->v[i];
 
-    if (p == NULL || !v2c_plan_pattern_valid (p)) {
-      json_decref (out);
-      return bad_null (c, "components[%zu].%s[%zu]: expected an absolute path",
-                       k->idx, list, i);
-    }
     if (strcmp (vkind, "configMap") == 0 && holds_secrets (c, k, p))
       continue;
     json_array_append_new (out, json_pack ("[s, s]", p, p));
   }
-  json_array_foreach (json_object_get (k->j, "volumes"), i, v)
-  {
-    const char *src = opt_string (v, "source_path");
-    const char *mnt = opt_string (v, "mount_path");
+  for (i = 0; i < k->p->volumes.n; i++) {
+    const struct v2c_plan_volume *v = &k->p->volumes.v[i];
+    const char *src = v->source_path ? v->source_path : v->mount_path;
     int dup = 0;
 
-    if (strcmp (opt_string (v, "kind"), vkind) != 0)
+    if (strcmp (v->kind, vkind) != 0)
       continue;
-    if (src == NULL)
-      src = mnt;
-    if (!v2c_plan_pattern_valid (src)) {
-      json_decref (out);
-      return bad_null (c,
-                       "components[%zu].volumes[%zu].source_path: expected "
-                       "an absolute path",
-                       k->idx, i);
-    }
     if (strcmp (vkind, "configMap") == 0 && holds_secrets (c, k, src))
       continue;
     json_array_foreach (out, j, q)
@@ -550,7 +291,7 @@ kube_file_list (struct ctx *c, const struct comp *k, const char *list,
         dup = 1;
     }
     if (!dup)
-      json_array_append_new (out, json_pack ("[s, s]", src, mnt));
+      json_array_append_new (out, json_pack ("[s, s]", src, v->mount_path));
   }
   return out;
 }
@@ -558,7 +299,7 @@ kube_file_list (struct ctx *c, const struct comp *k, const char *list,
 static int
 config_map (struct ctx *c, const struct comp *k, struct pod *pod)
 {
-  json_t *files = kube_file_list (c, k, "config_files", "configMap"), *f;
+  json_t *files = kube_file_list (c, k, &k->p->config_files, "configMap"), *f;
   json_t *data = NULL, *bin = NULL, *cm;
   char name[128], *comment = NULL;
   size_t i, clen = 0;
@@ -673,8 +414,9 @@ static int
 secrets (struct ctx *c, const struct comp *k, struct pod *pod,
          const char *env_secret)
 {
-  json_t *files = kube_file_list (c, k, "secret_files", "secret"), *f, *keys;
-  const json_t *senv = json_object_get (k->j, "secret_env"), *v;
+  json_t *files = kube_file_list (c, k, &k->p->secret_files, "secret"), *f;
+  const struct v2c_strs *senv = &k->p->secret_env;
+  json_t *keys;
   size_t i;
   int status = -1;
 
@@ -724,16 +466,13 @@ secrets (struct ctx *c, const struct comp *k, struct pod *pod,
         || add_mount (c, k, pod, vol, mnt, key, 1) == -1)
       goto out;
   }
-  if (json_array_size (senv) > 0) {
+  if (senv->n > 0) {
     char *comment = NULL;
 
     keys = json_object ();
-    json_array_foreach (senv, i, v)
-    {
-      if (json_string_value (v))
-        json_object_set_new (keys, json_string_value (v),
-                             json_string (V2C_KUBE_PLACEHOLDER));
-    }
+    for (i = 0; i < senv->n; i++)
+      json_object_set_new (keys, senv->v[i],
+                           json_string (V2C_KUBE_PLACEHOLDER));
     if (asprintf (&comment,
                   "The secret environment variables of '%s' on the VM '%s'.\n"
                   "Placeholder values only: set the real values when you "
@@ -761,15 +500,12 @@ static int
 plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
               int statefulset, int *has_pvc)
 {
-  const json_t *v;
   size_t i;
 
-  json_array_foreach (json_object_get (k->j, "volumes"), i, v)
-  {
-    const char *name = opt_string (v, "name");
-    const char *kind = opt_string (v, "kind");
-    const char *mnt = opt_string (v, "mount_path");
-    const char *size = opt_string (v, "size");
+  for (i = 0; i < k->p->volumes.n; i++) {
+    const struct v2c_plan_volume *v = &k->p->volumes.v[i];
+    const char *name = v->name, *kind = v->kind, *mnt = v->mount_path;
+    const char *size = v->size;
 
     if (strncmp (name, "v2c-", 4) == 0)
       return kube_bad (c,
@@ -833,22 +569,30 @@ plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
 /* Workload, Service, NetworkPolicy, ServiceAccount                    */
 
 static json_t *
+strs_array (const struct v2c_strs *s)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; a && i < s->n; i++)
+    json_array_append_new (a, json_string (s->v[i]));
+  return a;
+}
+
+static json_t *
 container (struct ctx *c, const struct comp *k, struct pod *pod,
            const char *env_secret)
 {
-  const char *wd = opt_string (k->j, "working_dir");
+  const char *wd = k->p->working_dir;
   json_t *ctr, *env, *res, *sc, *caps;
-  int ro;
 
-  if (read_only_root (c, k, &ro) == -1)
-    return NULL;
-  ctr = json_pack ("{s:s, s:s, s:s, s:O}", "name", k->name, "image", c->image,
+  ctr = json_pack ("{s:s, s:s, s:s, s:o}", "name", k->name, "image", c->image,
                    "imagePullPolicy", "IfNotPresent", "command",
-                   json_object_get (k->j, "command"));
+                   strs_array (&k->p->command));
   if (ctr == NULL)
     return kube_oom (c);
-  if (json_array_size (json_object_get (k->j, "args")) > 0)
-    json_object_set (ctr, "args", json_object_get (k->j, "args"));
+  if (k->p->args.n > 0)
+    json_object_set_new (ctr, "args", strs_array (&k->p->args));
   if (wd)
     json_object_set_new (ctr, "workingDir", json_string (wd));
   env = env_list (c, k, env_secret);
@@ -860,7 +604,7 @@ container (struct ctx *c, const struct comp *k, struct pod *pod,
     json_decref (env);
   if (json_array_size (k->ports))
     json_object_set (ctr, "ports", k->ports);
-  res = resources (c, k);
+  res = resources (k);
   if (res == NULL)
     goto fail;
   json_object_set_new (ctr, "resources", res);
@@ -871,7 +615,7 @@ container (struct ctx *c, const struct comp *k, struct pod *pod,
     json_object_set_new (caps, "add", json_pack ("[s]", "NET_BIND_SERVICE"));
   sc = json_pack ("{s:b, s:b, s:o, s:b}", "allowPrivilegeEscalation", 0,
                   "privileged", 0, "capabilities", caps,
-                  "readOnlyRootFilesystem", ro);
+                  "readOnlyRootFilesystem", k->p->read_only_root);
   json_object_set_new (ctr, "securityContext", sc);
   if (json_array_size (pod->mounts))
     json_object_set (ctr, "volumeMounts", pod->mounts);
@@ -935,7 +679,7 @@ kube_workload (struct ctx *c, const struct comp *k)
   if (tmpl == NULL)
     goto out;
   if (k->cron) {
-    const char *sched = opt_string (k->j, "schedule");
+    const char *sched = k->p->schedule;
 
     if (!kube_schedule_valid (sched)) {
       json_decref (tmpl);

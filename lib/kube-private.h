@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "kube.h"
+#include "model.h"
 
 #define L_NAME "app.kubernetes.io/name"
 #define L_INSTANCE "app.kubernetes.io/instance"
@@ -20,18 +21,18 @@
 #define L_MANAGED_BY "app.kubernetes.io/managed-by"
 
 struct comp {
-  const json_t *j;
+  const struct v2c_plan_component *p;
   size_t idx;
   const char *name, *kind, *converter;
   char svc[64];       /* Service name: a DNS-1035 label */
   char component[64]; /* label value of the converter */
-  json_int_t uid, gid;
+  int64_t uid, gid;
   int root, low_port, cron;
   json_t *ports; /* [{name, containerPort, protocol}] */
 };
 
 struct ctx {
-  const json_t *plan;
+  const struct v2c_plan *plan;
   const struct v2c_kube_opts *o;
   struct v2c_err *err;
   json_t *out;
@@ -45,7 +46,6 @@ struct ctx {
   json_t *file_paths;
   size_t nfiles;
   int have_files;
-  double cpu_share_m, mem_share_mi; /* per weight unit */
 };
 
 struct pod {
@@ -72,7 +72,6 @@ int kube_port_name_valid (const char *s);
 int kube_quantity_valid (const char *s);
 int kube_env_name_valid (const char *s);
 int kube_schedule_valid (const char *s);
-int kube_is_database (const char *converter);
 
 static inline const char *
 opt_string (const json_t *o, const char *key)
@@ -89,10 +88,10 @@ json_t *kube_annotations (struct ctx *c, const struct comp *k);
 json_t *kube_metadata (struct ctx *c, const struct comp *k, const char *name);
 
 /* lib/kube-pod.c */
-/* [[source, mount], ...] of a component's files of list ("config_files"
- * or "secret_files") and of its volumes of kind vkind. */
-json_t *kube_file_list (struct ctx *c, const struct comp *k, const char *list,
-                        const char *vkind);
+/* [[source, mount], ...] of a component's files of list (its
+ * config_files or secret_files) and of its volumes of kind vkind. */
+json_t *kube_file_list (struct ctx *c, const struct comp *k,
+                        const struct v2c_strs *list, const char *vkind);
 /* The component's Deployment, StatefulSet or CronJob with its
  * ConfigMap, Secrets and claims. */
 int kube_workload (struct ctx *c, const struct comp *k);

@@ -274,38 +274,27 @@ kube_selector (struct ctx *c, const struct comp *k)
 json_t *
 kube_annotations (struct ctx *c, const struct comp *k)
 {
-  const json_t *src = json_object_get (k->j, "source");
-  const json_t *rw = json_object_get (k->j, "replace_with");
-  const char *unit = opt_string (src, "file");
+  const struct v2c_plan_replace *rw = k->p->replace_with;
+  const char *unit = k->p->source.file;
   json_t *a = json_object ();
 
   if (a == NULL)
     return NULL;
   json_object_set_new (a, "v2c.io/source-vm", json_string (c->vm_name));
   if (unit == NULL)
-    unit = opt_string (k->j, "service");
+    unit = k->p->service;
   if (unit)
     json_object_set_new (a, "v2c.io/source-unit", json_string (unit));
-  if (json_is_integer (json_object_get (src, "line")))
+  if (k->p->source.line.set)
     json_object_set_new (
         a, "v2c.io/source-line",
-        json_sprintf ("%" JSON_INTEGER_FORMAT,
-                      json_integer_value (json_object_get (src, "line"))));
-  if (opt_string (src, "kind"))
-    json_object_set_new (a, "v2c.io/source-kind",
-                         json_string (opt_string (src, "kind")));
+        json_sprintf ("%lld", (long long) k->p->source.line.v));
+  json_object_set_new (a, "v2c.io/source-kind",
+                       json_string (k->p->source.kind));
   json_object_set_new (a, "v2c.io/converter", json_string (k->converter));
-  if (json_is_object (rw)) {
-    const char *img = opt_string (rw, "image"),
-               *adv = opt_string (rw, "advice");
-
-    if (img && adv)
-      json_object_set_new (a, "v2c.io/replace-with",
-                           json_sprintf ("%s: %s", img, adv));
-    else if (img || adv)
-      json_object_set_new (a, "v2c.io/replace-with",
-                           json_string (img ? img : adv));
-  }
+  if (rw)
+    json_object_set_new (a, "v2c.io/replace-with",
+                         json_sprintf ("%s: %s", rw->image, rw->advice));
   if (k->root)
     json_object_set_new (
         a, "v2c.io/runs-as-root",
@@ -326,17 +315,4 @@ kube_metadata (struct ctx *c, const struct comp *k, const char *name)
   json_object_set_new (m, "labels", kube_labels (c, k));
   json_object_set_new (m, "annotations", kube_annotations (c, k));
   return m;
-}
-
-int
-kube_is_database (const char *converter)
-{
-  static const char *const dbs[]
-      = { "postgresql", "mysql", "mariadb", "redis", "mongodb", NULL };
-  size_t i;
-
-  for (i = 0; dbs[i]; i++)
-    if (strcmp (converter, dbs[i]) == 0)
-      return 1;
-  return 0;
 }

@@ -2,13 +2,11 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * A plan as Kubernetes objects (see kube.h).  The plan may have been
- * edited by hand, so after v2c_plan_check every field read here that
- * the check does not cover (the issue-5 component fields: probes,
- * resources, schedule, source, depends_on, write_paths, ...) is checked
- * again, and an absent or null one gets a sensible default: tcpSocket
- * probes on the first TCP port, the VM's CPUs and memory shared among
- * the components, a read-write root file system.
+ * A plan as Kubernetes objects (see kube.h).  The plan is a struct
+ * v2c_plan: its loader checked every field, so what is checked here is
+ * only what Kubernetes adds (a CronJob's name length, names v2c-manifest
+ * keeps for itself, mount points); a component without probes gets
+ * tcpSocket probes on its first TCP port.
  */
 #include <config.h>
 
@@ -23,57 +21,40 @@
 /* ------------------------------------------------------------------ */
 /* Reading a component                                                 */
 
+/* The container ports of a component: a port given twice (same number
+ * and protocol) once. */
 static int
-read_ports (struct ctx *c, struct comp *k)
+read_ports (struct comp *k)
 {
-  const json_t *ports = json_object_get (k->j, "ports"), *p;
-  size_t i;
+  size_t i, j;
+  json_t *q;
 
   k->ports = json_array ();
   if (k->ports == NULL)
     return -1;
-  json_array_foreach (ports, i, p)
-  {
-    json_int_t port = json_integer_value (json_object_get (p, "port"));
-    const char *proto = opt_string (p, "protocol");
-    const char *name = opt_string (p, "name");
-    char up[8], gen[16];
-    size_t j;
-    json_t *q;
+  for (i = 0; i < k->p->ports.n; i++) {
+    const struct v2c_plan_port *p = &k->p->ports.v[i];
+    char up[8];
     int dup = 0;
 
-    if (port < 1 || port > 65535 || proto == NULL
-        || (strcmp (proto, "tcp") != 0 && strcmp (proto, "udp") != 0
-            && strcmp (proto, "sctp") != 0))
-      return kube_bad (c,
-                       "components[%zu].ports[%zu]: expected a port and tcp, "
-                       "udp or sctp",
-                       k->idx, i);
-    for (j = 0; proto[j] && j < sizeof up - 1; j++)
-      up[j] = (char) (proto[j] - 'a' + 'A');
+    for (j = 0; p->protocol[j] && j < sizeof up - 1; j++)
+      up[j] = (char) (p->protocol[j] - 'a' + 'A');
     up[j] = '\0';
-    snprintf (gen, sizeof gen, "%s-%d", proto, (int) port);
     json_array_foreach (k->ports, j, q)
     {
-      if (json_integer_value (json_object_get (q, "containerPort")) == port
+      if (json_integer_value (json_object_get (q, "containerPort")) == p->port
           && strcmp (opt_string (q, "protocol"), up) == 0)
         dup = 1;
-      if (name && strcmp (opt_string (q, "name"), name) == 0)
-        name = NULL;
     }
     if (dup)
       continue;
-    if (name && !kube_port_name_valid (name))
-      return kube_bad (c,
-                       "components[%zu].ports[%zu].name: '%s' is not a port "
-                       "name (1-15 of a-z, 0-9, '-', with a letter)",
-                       k->idx, i, name);
-    if (json_array_append_new (
-            k->ports, json_pack ("{s:s, s:I, s:s}", "name", name ? name : gen,
-                                 "containerPort", port, "protocol", up))
+    if (json_array_append_new (k->ports, json_pack ("{s:s, s:I, s:s}", "name",
+                                                    p->name, "containerPort",
+                                                    (json_int_t) p->port,
+                                                    "protocol", up))
         == -1)
       return -1;
-    if (port < 1024)
+    if (p->port < 1024)
       k->low_port = 1;
   }
   return 0;
@@ -82,37 +63,25 @@ read_ports (struct ctx *c, struct comp *k)
 static int
 read_components (struct ctx *c)
 {
-  const json_t *comps = json_object_get (c->plan, "components"), *j;
-  const json_t *vm = json_object_get (c->plan, "vm");
-  json_int_t cpus = json_integer_value (json_object_get (vm, "cpus"));
-  json_int_t mem = json_integer_value (json_object_get (vm, "memory_mib"));
-  double weight = 0;
   size_t i;
 
-  c->ncomps = json_array_size (comps);
+  c->ncomps = c->plan->components.n;
   c->comps = calloc (c->ncomps ? c->ncomps : 1, sizeof *c->comps);
   if (c->comps == NULL)
     return -1;
-  json_array_foreach (comps, i, j)
-  {
+  for (i = 0; i < c->ncomps; i++) {
     struct comp *k = &c->comps[i];
-    const json_t *rar = json_object_get (j, "run_as_root");
+    const struct v2c_plan_component *p = &c->plan->components.v[i];
 
-    k->j = j;
+    k->p = p;
     k->idx = i;
-    k->name = opt_string (j, "name");
-    k->kind = opt_string (j, "kind");
-    k->converter = opt_string (j, "converter");
-    k->uid = json_integer_value (json_object_get (j, "uid"));
-    k->gid = json_integer_value (json_object_get (j, "gid"));
+    k->name = p->name;
+    k->kind = p->kind;
+    k->converter = p->converter;
+    k->uid = p->uid;
+    k->gid = p->gid;
     k->cron = strcmp (k->kind, "CronJob") == 0;
-    if (rar && !json_is_null (rar) && !json_is_boolean (rar))
-      return kube_bad (
-          c, "components[%zu].run_as_root: expected true or false", i);
-    k->root = json_is_boolean (rar) ? json_is_true (rar) : k->uid == 0;
-    if (!k->root && k->uid == 0)
-      return kube_bad (c, "components[%zu]: run_as_root is false but uid is 0",
-                       i);
+    k->root = p->run_as_root;
     kube_label_value (k->converter, k->component, sizeof k->component);
     snprintf (k->svc, sizeof k->svc, "%s", k->name);
     if (k->svc[0] >= '0' && k->svc[0] <= '9')
@@ -122,18 +91,8 @@ read_components (struct ctx *c)
                        "components[%zu].name: a CronJob's name has at most 52 "
                        "characters",
                        i);
-    if (read_ports (c, k) == -1)
+    if (read_ports (k) == -1)
       return -1;
-    if (!k->cron)
-      weight += kube_is_database (k->converter) ? 2 : 1;
-  }
-  if (cpus <= 0 || cpus > V2C_MAX_CPUS)
-    cpus = 1;
-  if (mem <= 0 || (unsigned long long) mem > V2C_MAX_MEMORY_MIB)
-    mem = 1024;
-  if (weight > 0) {
-    c->cpu_share_m = (double) cpus * 1000 / weight;
-    c->mem_share_mi = (double) mem / weight;
   }
   return 0;
 }
@@ -210,7 +169,7 @@ policy_ports (const struct comp *k)
 static int
 network_policy (struct ctx *c, const struct comp *k)
 {
-  const json_t *deps = json_object_get (k->j, "depends_on"), *d;
+  const struct v2c_strs *deps = &k->p->depends_on;
   json_t *ingress = json_array (), *egress, *rule;
   size_t i;
 
@@ -224,29 +183,10 @@ network_policy (struct ctx *c, const struct comp *k)
                       "kubernetes.io/metadata.name", "kube-system", "ports",
                       "protocol", "UDP", "port", 53, "protocol", "TCP", "port",
                       53);
-  if (deps && !json_is_null (deps) && !json_is_array (deps)) {
-    json_decref (ingress);
-    json_decref (egress);
-    return kube_bad (
-        c,
-        "components[%zu].depends_on: expected a list of component "
-        "names",
-        k->idx);
-  }
-  json_array_foreach (deps, i, d)
-  {
-    const struct comp *dep
-        = json_string_value (d) ? find_comp (c, json_string_value (d)) : NULL;
+  /* the loader made sure each names another component */
+  for (i = 0; i < deps->n; i++) {
+    const struct comp *dep = find_comp (c, deps->v[i]);
 
-    if (dep == NULL || dep == k) {
-      json_decref (ingress);
-      json_decref (egress);
-      return kube_bad (
-          c,
-          "components[%zu].depends_on[%zu]: '%s' is not another "
-          "component",
-          k->idx, i, json_string_value (d) ? json_string_value (d) : "(null)");
-    }
     rule = json_pack ("{s:[{s:{s:o}}]}", "to", "podSelector", "matchLabels",
                       kube_selector (c, dep));
     if (rule && json_array_size (dep->ports))
@@ -295,7 +235,7 @@ registry_valid (const char *r)
 static int
 image_ref (struct ctx *c)
 {
-  const char *name = opt_string (c->plan, "name");
+  const char *name = c->plan->name;
   char repo[64], digest[80];
   const char *reg = c->o->registry;
 
@@ -325,7 +265,8 @@ read_image_files (struct ctx *c)
   if (all == NULL)
     return -1;
   for (i = 0; i < c->ncomps; i++) {
-    lst = kube_file_list (c, &c->comps[i], "config_files", "configMap");
+    lst = kube_file_list (c, &c->comps[i], &c->comps[i].p->config_files,
+                          "configMap");
     if (lst == NULL) {
       json_decref (all);
       return -1;
@@ -389,9 +330,22 @@ json_t *
 v2c_kube_build (const json_t *plan, const struct v2c_kube_opts *o,
                 struct v2c_err *err)
 {
+  struct v2c_plan *p = v2c_plan_load (plan, err);
+  json_t *objs;
+
+  if (p == NULL)
+    return NULL;
+  objs = v2c_kube_build_plan (p, o, err);
+  v2c_plan_free (p);
+  return objs;
+}
+
+json_t *
+v2c_kube_build_plan (const struct v2c_plan *plan,
+                     const struct v2c_kube_opts *o, struct v2c_err *err)
+{
   static const struct v2c_kube_opts none = { NULL, NULL, NULL };
   struct ctx c;
-  const json_t *vm;
   json_t *result = NULL;
   char ns[64];
   size_t i;
@@ -401,8 +355,6 @@ v2c_kube_build (const json_t *plan, const struct v2c_kube_opts *o,
   c.o = o ? o : &none;
   c.err = err;
   v2c_clear_error (err);
-  if (v2c_plan_check (plan, err) == -1)
-    return NULL;
   if (c.o->ns) {
     kube_dns_label (c.o->ns, ns, sizeof ns);
     if (strcmp (ns, c.o->ns) != 0) {
@@ -411,14 +363,7 @@ v2c_kube_build (const json_t *plan, const struct v2c_kube_opts *o,
       return NULL;
     }
   }
-  vm = json_object_get (plan, "vm");
-  if (vm && !json_is_null (vm) && !json_is_object (vm)) {
-    kube_bad (&c, "vm: expected an object or null");
-    return NULL;
-  }
-  c.vm_name = opt_string (json_object_get (plan, "source"), "vm");
-  if (c.vm_name == NULL)
-    c.vm_name = opt_string (plan, "name");
+  c.vm_name = plan->source.vm;
   kube_label_value (c.vm_name, c.vm, sizeof c.vm);
   c.out = json_array ();
   c.seen = json_object ();

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "plan-private.h"
 
 int
@@ -136,21 +137,7 @@ plan_check_count (const json_t *a, size_t max, const char *where,
 const char *
 plan_path_problem (const char *p)
 {
-  size_t len = strlen (p);
-
-  if (p[0] != '/')
-    return "must be an absolute path";
-  if (len > V2C_PLAN_MAX_PATTERN)
-    return "longer than 4096 bytes";
-  if (strstr (p, "//"))
-    return "has an empty component ('//')";
-  if (strstr (p, "/./") || (len >= 2 && strcmp (p + len - 2, "/.") == 0))
-    return "has a '.' component";
-  if (strstr (p, "/../") || (len >= 3 && strcmp (p + len - 3, "/..") == 0))
-    return "has a '..' component";
-  if (len > 1 && p[len - 1] == '/')
-    return "ends with '/'";
-  return NULL;
+  return v2c_model_path_problem (p);
 }
 
 int

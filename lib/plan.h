@@ -40,7 +40,8 @@ json_t *v2c_plan_build (const json_t *inventory, const char *strategy,
                         struct v2c_err *err);
 
 /* Check a plan: 0 when it is sound, -1 with err naming the JSON path of
- * the first problem. */
+ * the first problem.  The checks are the plan's loader, v2c_plan_load
+ * (lib/model.h): a stage that reads the plan loads it instead. */
 int v2c_plan_check (const json_t *plan, struct v2c_err *err);
 
 /* The OCI image configuration's "config" object (User, Env, Entrypoint,

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "image.h"
+#include "model.h"
 #include "report-private.h"
 
 static int
@@ -66,31 +67,31 @@ v2c_report_image_from_layout (const char *dir, const json_t *plan,
 {
   char digest[80];
   json_t *index = NULL, *manifest = NULL, *config = NULL, *out = NULL;
-  const json_t *ml, *pl, *diffs, *l, *ann;
+  const json_t *ml, *diffs, *l, *ann;
+  struct v2c_plan *p = v2c_plan_load (plan, err);
   size_t i;
 
-  if (v2c_report_check_plan (plan, err) == -1)
+  if (p == NULL)
     return NULL;
   manifest = v2c_oci_read_manifest (dir, digest, sizeof digest, &index, err);
   if (manifest == NULL)
-    return NULL;
+    goto out;
   config = v2c_oci_read_json_blob (
       dir, v2c_report_jstr (json_object_get (manifest, "config"), "digest"),
       err);
   if (config == NULL)
     goto out;
   ml = json_object_get (manifest, "layers");
-  pl = json_object_get (json_object_get (plan, "image"), "layers");
   diffs = json_object_get (json_object_get (config, "rootfs"), "diff_ids");
   if (!json_is_array (ml) || json_array_size (ml) > V2C_REPORT_MAX_ITEMS) {
     v2c_set_error (err, 0, "'%s': the manifest has no list of layers", dir);
     goto out;
   }
-  if (json_array_size (ml) != json_array_size (pl)) {
+  if (json_array_size (ml) != p->image.layers.n) {
     v2c_set_error (err, 0,
                    "'%s': the image has %zu layers and the plan %zu: is it "
                    "the image of this plan?",
-                   dir, json_array_size (ml), json_array_size (pl));
+                   dir, json_array_size (ml), p->image.layers.n);
     goto out;
   }
   ann = json_object_get (
@@ -117,8 +118,8 @@ v2c_report_image_from_layout (const char *dir, const json_t *plan,
     }
     o = json_pack (
         "{s:o, s:o, s:o, s:I}", "name",
-        v2c_report_string (v2c_report_jstr (json_array_get (pl, i), "name")),
-        "digest", v2c_report_string (v2c_report_jstr (l, "digest")), "diff_id",
+        v2c_report_string (p->image.layers.v[i].name), "digest",
+        v2c_report_string (v2c_report_jstr (l, "digest")), "diff_id",
         v2c_report_string (json_string_value (json_array_get (diffs, i))),
         "size", (json_int_t) size);
     if (json_array_append_new (json_object_get (out, "layers"), o) == -1)
@@ -130,6 +131,7 @@ oom:
   out = NULL;
   v2c_set_error (err, ENOMEM, "can't read the image '%s'", dir);
 out:
+  v2c_plan_free (p);
   json_decref (index);
   json_decref (manifest);
   json_decref (config);

@@ -83,10 +83,6 @@ const char *v2c_report_severity_name (enum v2c_report_severity s);
 json_t *v2c_report_fitness (const json_t *inventory, const json_t *plan,
                             struct v2c_err *err);
 
-/* Check the fields of a plan the report reads: 0, or -1 with err
- * naming the JSON path. */
-int v2c_report_check_plan (const json_t *plan, struct v2c_err *err);
-
 /* The text of a renderer (caller frees), or NULL with err set when
  * the buffer failed. */
 char *v2c_report_finish (struct v2c_strbuf *b, struct v2c_err *err);

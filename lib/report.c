@@ -2,10 +2,10 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The report JSON ("v2c.report/1") of an inventory and its plan.  Fields of
- * the inputs are read through type-checked getters: a wrong type reads as
- * absent, a list of the wrong type or over the limit is an error naming its
- * JSON path.
+ * The report JSON ("v2c.report/1") of an inventory and its plan, read
+ * as struct v2c_inventory and struct v2c_plan (lib/model.h): their
+ * loaders check every member and name the JSON path of a problem.  The
+ * image object is read through type-checked getters.
  */
 #include <config.h>
 
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "model.h"
 #include "plan.h"
 #include "report-private.h"
 
@@ -45,104 +46,30 @@ check_list (const json_t *o, const char *key, const char *what, int strings,
   return 0;
 }
 
-static int
-check_schema (const json_t *doc, const char *what, const char *want,
-              struct v2c_err *err)
+/* The inventory, loaded (every member checked), with the lists the
+ * report reads within V2C_REPORT_MAX_ITEMS. */
+static struct v2c_inventory *
+load_inventory (const json_t *doc, struct v2c_err *err)
 {
-  const char *s;
-
-  if (!json_is_object (doc))
-    return v2c_set_error (err, 0, "%s: expected a JSON object", what);
-  s = v2c_report_jstr (doc, "schema");
-  if (s == NULL)
-    return v2c_set_error (err, 0, "%s: schema: expected '%s'", what, want);
-  if (strcmp (s, want) != 0)
-    return v2c_set_error (err, 0, "%s: schema: '%.64s' is not '%s'", what, s,
-                          want);
-  return 0;
-}
-
-static int
-check_inventory (const json_t *inv, struct v2c_err *err)
-{
-  static const char *const lists[]
-      = { "blockers", "secrets", "data_dirs", "filesystems", NULL };
-  const json_t *x;
+  struct v2c_inventory *inv = v2c_inventory_load (doc, err);
+  const struct {
+    const char *key;
+    size_t n;
+  } lists[] = { { "blockers", inv ? inv->blockers.n : 0 },
+                { "secrets", inv ? inv->secrets.n : 0 },
+                { "data_dirs", inv ? inv->data_dirs.n : 0 },
+                { "filesystems", inv ? inv->filesystems.n : 0 },
+                { "hardware.disks", inv ? inv->hardware.disks.n : 0 } };
   size_t i;
 
-  if (check_schema (inv, "inventory", "v2c.inventory/1", err) == -1)
-    return -1;
-  for (i = 0; lists[i]; i++)
-    if (check_list (inv, lists[i], "inventory", 0, err) == -1)
-      return -1;
-  json_array_foreach (json_object_get (inv, "blockers"), i, x)
-  {
-    if (v2c_report_jstr (x, "rule") == NULL)
-      return v2c_set_error (err, 0,
-                            "inventory: blockers[%zu].rule: expected a "
-                            "string",
-                            i);
-    if (check_list (x, "evidence", "inventory: blockers[]", 1, err) == -1)
-      return -1;
-  }
-  x = json_object_get (inv, "hardware");
-  if (x && !json_is_object (x) && !json_is_null (x))
-    return v2c_set_error (err, 0, "inventory: hardware: expected an object");
-  if (check_list (x, "disks", "inventory: hardware", 0, err) == -1)
-    return -1;
-  x = json_object_get (inv, "os");
-  if (x && !json_is_object (x) && !json_is_null (x))
-    return v2c_set_error (err, 0, "inventory: os: expected an object");
-  return 0;
-}
-
-int
-v2c_report_check_plan (const json_t *plan, struct v2c_err *err)
-{
-  const json_t *c, *img;
-  size_t i, j;
-
-  if (check_schema (plan, "plan", "v2c.plan/1", err) == -1
-      || check_list (plan, "components", "plan", 0, err) == -1
-      || check_list (plan, "dropped", "plan", 0, err) == -1
-      || check_list (plan, "notes", "plan", 1, err) == -1)
-    return -1;
-  json_array_foreach (json_object_get (plan, "components"), i, c)
-  {
-    const char *name = v2c_report_jstr (c, "name");
-    const json_t *rw = json_object_get (c, "replace_with");
-
-    if (name == NULL || name[0] == '\0')
-      return v2c_set_error (err, 0,
-                            "plan: components[%zu].name: expected a "
-                            "non-empty string",
-                            i);
-    for (j = 0; j < i; j++)
-      if (strcmp (name,
-                  v2c_report_jstr (
-                      json_array_get (json_object_get (plan, "components"), j),
-                      "name"))
-          == 0)
-        return v2c_set_error (err, 0,
-                              "plan: components[%zu].name: '%.200s' is "
-                              "already the name of components[%zu]",
-                              i, name, j);
-    if (check_list (c, "ports", "plan: components[]", 0, err) == -1
-        || check_list (c, "volumes", "plan: components[]", 0, err) == -1
-        || check_list (c, "depends_on", "plan: components[]", 1, err) == -1)
-      return v2c_error_prefix (err, "component '%.200s'", name);
-    if (rw && !json_is_null (rw) && !json_is_object (rw))
-      return v2c_set_error (err, 0,
-                            "plan: components[%zu].replace_with: expected "
-                            "an object or null",
-                            i);
-  }
-  img = json_object_get (plan, "image");
-  if (img && !json_is_object (img) && !json_is_null (img))
-    return v2c_set_error (err, 0, "plan: image: expected an object");
-  if (check_list (img, "layers", "plan: image", 0, err) == -1)
-    return -1;
-  return 0;
+  for (i = 0; inv && i < sizeof lists / sizeof lists[0]; i++)
+    if (lists[i].n > V2C_REPORT_MAX_ITEMS) {
+      v2c_set_error (err, 0, "inventory: %s: more than %d items", lists[i].key,
+                     V2C_REPORT_MAX_ITEMS);
+      v2c_inventory_free (inv);
+      return NULL;
+    }
+  return inv;
 }
 
 static int
@@ -172,41 +99,31 @@ set_str (json_t *o, const char *key, const char *s)
 }
 
 static json_t *
-vm_object (const json_t *inv, const json_t *plan)
+vm_object (const struct v2c_inventory *inv)
 {
-  const json_t *os = json_object_get (inv, "os");
-  const json_t *src = json_object_get (inv, "source");
-  const char *name = v2c_report_jstr (inv, "name");
+  const struct v2c_inv_os *os = inv->os;
+  const char *format = inv->source.format, *path = inv->source.path;
+  const char *name = inv->name;
   char osname[600] = "", source[V2C_REPORT_MAX_STRING + 64] = "";
   json_t *vm = json_object ();
 
   if (vm == NULL)
     return NULL;
-  if (name == NULL)
-    name = v2c_report_jstr (plan, "name");
-  if (json_is_object (os)) {
+  if (os) {
     const char *parts[3]
-        = { v2c_report_jstr (os, "distro"), v2c_report_jstr (os, "version"),
-            v2c_report_jstr (os, "arch") };
+        = { os->distro ? os->distro : os->type, os->version, os->arch };
     size_t i, len = 0;
 
-    if (parts[0] == NULL)
-      parts[0] = v2c_report_jstr (os, "type");
     for (i = 0; i < 3; i++)
       if (parts[i] && parts[i][0] && len < sizeof osname - 1)
         len += (size_t) snprintf (osname + len, sizeof osname - len,
                                   "%s%.180s", len ? " " : "", parts[i]);
   }
-  if (v2c_report_jstr (src, "path") || v2c_report_jstr (src, "format"))
-    snprintf (source, sizeof source, "%s%s%.4000s",
-              v2c_report_jstr (src, "format") ?: "",
-              v2c_report_jstr (src, "format") && v2c_report_jstr (src, "path")
-                  ? ": "
-                  : "",
-              v2c_report_jstr (src, "path") ?: "");
+  snprintf (source, sizeof source, "%s%s%.4000s", format, path ? ": " : "",
+            path ? path : "");
   if (set_str (vm, "name", name) == -1
       || set_str (vm, "os", osname[0] ? osname : NULL) == -1
-      || set_str (vm, "hostname", v2c_report_jstr (os, "hostname")) == -1
+      || set_str (vm, "hostname", os ? os->hostname : NULL) == -1
       || set_str (vm, "source", source[0] ? source : NULL) == -1) {
     json_decref (vm);
     return NULL;
@@ -224,12 +141,11 @@ is_database (const char *conv)
 
 /* Path and reason of one component. */
 static void
-component_path (const json_t *c, const json_t *fitness, const char **path,
-                char *reason, size_t size)
+component_path (const struct v2c_plan_component *c, const json_t *fitness,
+                const char **path, char *reason, size_t size)
 {
-  const json_t *rw = json_object_get (c, "replace_with");
-  const char *conv = v2c_report_jstr (c, "converter"),
-             *kind = v2c_report_jstr (c, "kind");
+  const struct v2c_plan_replace *rw = c->replace_with;
+  const char *conv = c->converter;
 
   if (strcmp (v2c_report_jstr (fitness, "verdict"), "not-containerisable")
       == 0) {
@@ -250,26 +166,22 @@ component_path (const json_t *c, const json_t *fitness, const char **path,
       snprintf (reason + len, size - len, "): it stays on the VM");
     return;
   }
-  if (json_is_object (rw)) {
-    const char *advice = v2c_report_jstr (rw, "advice"),
-               *image = v2c_report_jstr (rw, "image");
-
+  if (rw) {
     *path = "replace";
-    if (advice && advice[0])
-      snprintf (reason, size, "%s", advice);
+    if (rw->advice[0])
+      snprintf (reason, size, "%s", rw->advice);
     else
-      snprintf (reason, size, "use '%.1000s' instead",
-                image ? image : "an official image");
+      snprintf (reason, size, "use '%.1000s' instead", rw->image);
     return;
   }
-  if (conv == NULL || strcmp (conv, "systemd") == 0) {
+  if (strcmp (conv, "systemd") == 0) {
     *path = "refactor";
     snprintf (reason, size,
               "no converter knows this daemon: the generic unit was copied "
               "as it is; check its command, state, logs and health");
     return;
   }
-  if (json_is_true (json_object_get (c, "run_as_root"))) {
+  if (c->run_as_root) {
     *path = "refactor";
     snprintf (reason, size,
               "runs as root: give it a non-root user and only the "
@@ -278,69 +190,65 @@ component_path (const json_t *c, const json_t *fitness, const char **path,
   }
   *path = "replatform";
   snprintf (reason, size, "the '%.200s' converter runs it as a %.200s", conv,
-            kind ? kind : "workload");
+            c->kind);
+}
+
+/* The ports, volumes and names of depends_on of a component, into o. */
+static int
+component_lists (const struct v2c_plan_component *c, json_t *o)
+{
+  json_t *ports = json_array (), *vols = json_array (), *deps = json_array ();
+  size_t j;
+  int rc = 0;
+
+  rc |= json_object_set_new (o, "ports", ports);
+  rc |= json_object_set_new (o, "volumes", vols);
+  rc |= json_object_set_new (o, "depends_on", deps);
+  if (rc || ports == NULL || vols == NULL || deps == NULL)
+    return -1;
+  for (j = 0; j < c->ports.n; j++)
+    rc |= json_array_append_new (
+        ports,
+        json_pack ("{s:I, s:o}", "port", (json_int_t) c->ports.v[j].port,
+                   "protocol", v2c_report_string (c->ports.v[j].protocol)));
+  for (j = 0; j < c->volumes.n; j++)
+    rc |= json_array_append_new (
+        vols,
+        json_pack ("{s:o, s:o, s:o}", "name",
+                   v2c_report_string (c->volumes.v[j].name), "kind",
+                   v2c_report_string (c->volumes.v[j].kind), "mount_path",
+                   v2c_report_string (c->volumes.v[j].mount_path)));
+  for (j = 0; j < c->depends_on.n; j++)
+    rc |= json_array_append_new (deps, v2c_report_string (c->depends_on.v[j]));
+  return rc ? -1 : 0;
 }
 
 static json_t *
-components (const json_t *plan, const json_t *fitness)
+components (const struct v2c_plan *plan, const json_t *fitness)
 {
-  json_t *out = json_array (), *c;
-  size_t i, j;
+  json_t *out = json_array ();
+  size_t i;
 
   if (out == NULL)
     return NULL;
-  json_array_foreach (json_object_get (plan, "components"), i, c)
-  {
+  for (i = 0; i < plan->components.n; i++) {
+    const struct v2c_plan_component *c = &plan->components.v[i];
     char reason[V2C_REPORT_MAX_STRING + 1];
     const char *path;
-    json_t *o = json_object (), *ports = json_array (), *vols = json_array ();
-    json_t *deps = json_array (), *x;
-    const json_t *rw = json_object_get (c, "replace_with");
+    json_t *o = json_object ();
     int rc = 0;
 
-    if (o == NULL || ports == NULL || vols == NULL || deps == NULL
-        || json_array_append_new (out, o) == -1) {
-      json_decref (ports);
-      json_decref (vols);
-      json_decref (deps);
+    if (o == NULL || json_array_append_new (out, o) == -1
+        || component_lists (c, o) == -1)
       goto oom;
-    }
-    rc |= json_object_set_new (o, "ports", ports);
-    rc |= json_object_set_new (o, "volumes", vols);
-    rc |= json_object_set_new (o, "depends_on", deps);
     component_path (c, fitness, &path, reason, sizeof reason);
-    rc |= set_str (o, "name", v2c_report_jstr (c, "name"));
-    rc |= set_str (o, "kind", v2c_report_jstr (c, "kind"));
-    rc |= set_str (o, "converter", v2c_report_jstr (c, "converter"));
+    rc |= set_str (o, "name", c->name);
+    rc |= set_str (o, "kind", c->kind);
+    rc |= set_str (o, "converter", c->converter);
     rc |= set_str (o, "path", path);
     rc |= set_str (o, "reason", reason);
-    rc |= set_str (o, "replace_with", v2c_report_jstr (rw, "image"));
-    json_array_foreach (json_object_get (c, "ports"), j, x)
-    {
-      long long p = v2c_report_nonneg (x, "port");
-      const char *proto = v2c_report_jstr (x, "protocol");
-
-      if (p < 1 || p > 65535)
-        continue;
-      rc |= json_array_append_new (
-          ports, json_pack ("{s:I, s:o}", "port", (json_int_t) p, "protocol",
-                            v2c_report_string (proto ? proto : "tcp")));
-    }
-    json_array_foreach (json_object_get (c, "volumes"), j, x)
-    {
-      if (v2c_report_jstr (x, "name") == NULL)
-        continue;
-      rc |= json_array_append_new (
-          vols,
-          json_pack ("{s:o, s:o, s:o}", "name",
-                     v2c_report_string (v2c_report_jstr (x, "name")), "kind",
-                     v2c_report_string (v2c_report_jstr (x, "kind")),
-                     "mount_path",
-                     v2c_report_string (v2c_report_jstr (x, "mount_path"))));
-    }
-    json_array_foreach (json_object_get (c, "depends_on"), j, x) rc
-        |= json_array_append_new (deps,
-                                  v2c_report_string (json_string_value (x)));
+    rc |= set_str (o, "replace_with",
+                   c->replace_with ? c->replace_with->image : NULL);
     if (rc)
       goto oom;
   }
@@ -364,19 +272,17 @@ migrate_how (const char *conv)
 
 /* The used_bytes of the data_dirs entry at path, or -1. */
 static long long
-data_size (const json_t *inv, const char *path, int *matched)
+data_size (const struct v2c_inventory *inv, const char *path, int *matched)
 {
-  const json_t *d;
   size_t i;
 
-  json_array_foreach (json_object_get (inv, "data_dirs"), i, d)
-  {
-    const char *p = v2c_report_jstr (d, "path");
-    if (p && path && strcmp (p, path) == 0) {
+  for (i = 0; i < inv->data_dirs.n; i++)
+    if (strcmp (inv->data_dirs.v[i].path, path) == 0) {
       matched[i] = 1;
-      return v2c_report_nonneg (d, "used_bytes");
+      return inv->data_dirs.v[i].used_bytes.set
+                 ? inv->data_dirs.v[i].used_bytes.v
+                 : -1;
     }
-  }
   return -1;
 }
 
@@ -401,48 +307,44 @@ volume (const char *comp, const char *name, const char *mount,
 }
 
 static json_t *
-volumes (const json_t *inv, const json_t *plan)
+volumes (const struct v2c_inventory *inv, const struct v2c_plan *plan)
 {
-  const json_t *dirs = json_object_get (inv, "data_dirs"), *c, *v, *d;
-  int *matched = calloc (json_array_size (dirs) + 1, sizeof *matched);
+  int *matched = calloc (inv->data_dirs.n + 1, sizeof *matched);
   json_t *out = json_array ();
   size_t i, j;
 
   if (out == NULL || matched == NULL)
     goto oom;
-  json_array_foreach (json_object_get (plan, "components"), i, c)
-  {
-    const char *conv = v2c_report_jstr (c, "converter");
+  for (i = 0; i < plan->components.n; i++) {
+    const struct v2c_plan_component *c = &plan->components.v[i];
 
-    json_array_foreach (json_object_get (c, "volumes"), j, v)
-    {
-      const char *kind = v2c_report_jstr (v, "kind"),
-                 *mount = v2c_report_jstr (v, "mount_path");
+    for (j = 0; j < c->volumes.n; j++) {
+      const struct v2c_plan_volume *v = &c->volumes.v[j];
 
-      if (kind == NULL || strcmp (kind, "pvc") != 0)
+      if (strcmp (v->kind, "pvc") != 0)
         continue;
       if (json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
         break;
       if (json_array_append_new (
               out,
-              volume (v2c_report_jstr (c, "name"), v2c_report_jstr (v, "name"),
-                      mount, v2c_report_jstr (v, "size"),
-                      data_size (inv, mount, matched),
-                      migrate_how (is_database (conv) ? conv : NULL)))
+              volume (c->name, v->name, v->mount_path, v->size,
+                      data_size (inv, v->mount_path, matched),
+                      migrate_how (is_database (c->converter) ? c->converter
+                                                              : NULL)))
           == -1)
         goto oom;
     }
   }
   /* data no component mounts still has to move somewhere */
-  json_array_foreach (dirs, i, d)
-  {
-    if (matched[i] || v2c_report_jstr (d, "path") == NULL
-        || json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
+  for (i = 0; i < inv->data_dirs.n; i++) {
+    const struct v2c_inv_data_dir *d = &inv->data_dirs.v[i];
+
+    if (matched[i] || json_array_size (out) >= V2C_REPORT_MAX_ITEMS)
       continue;
     if (json_array_append_new (
-            out,
-            volume (NULL, NULL, v2c_report_jstr (d, "path"), NULL,
-                    v2c_report_nonneg (d, "used_bytes"), migrate_how (NULL)))
+            out, volume (NULL, NULL, d->path, NULL,
+                         d->used_bytes.set ? d->used_bytes.v : -1,
+                         migrate_how (NULL)))
         == -1)
       goto oom;
   }
@@ -467,23 +369,18 @@ secret_cmp (const void *a, const void *b)
 
 /* Where the secrets are and what kind: never the line or its text. */
 static json_t *
-secrets (const json_t *inv)
+secrets (const struct v2c_inventory *inv)
 {
-  const json_t *list = json_object_get (inv, "secrets"), *s;
-  json_t **v = calloc (json_array_size (list) + 1, sizeof *v), *out = NULL;
+  json_t **v = calloc (inv->secrets.n + 1, sizeof *v), *out = NULL;
   size_t i, n = 0;
 
   if (v == NULL)
     return NULL;
-  json_array_foreach (list, i, s)
-  {
-    const char *path = v2c_report_jstr (s, "path"),
-               *kind = v2c_report_jstr (s, "kind");
+  for (i = 0; i < inv->secrets.n; i++) {
+    const struct v2c_inv_secret *s = &inv->secrets.v[i];
 
-    if (path == NULL)
-      continue;
-    v[n] = json_pack ("{s:o, s:o}", "path", v2c_report_string (path), "kind",
-                      v2c_report_string (kind ? kind : "secret"));
+    v[n] = json_pack ("{s:o, s:o}", "path", v2c_report_string (s->path),
+                      "kind", v2c_report_string (s->kind));
     if (v[n] == NULL)
       goto out;
     n++;
@@ -504,20 +401,17 @@ out:
 }
 
 static json_t *
-dropped (const json_t *plan)
+dropped (const struct v2c_plan *plan)
 {
-  json_t *out = json_array (), *d;
+  json_t *out = json_array ();
   size_t i;
 
-  json_array_foreach (json_object_get (plan, "dropped"), i, d)
-  {
-    if (out == NULL || v2c_report_jstr (d, "name") == NULL)
-      continue;
+  for (i = 0; out && i < plan->dropped.n; i++) {
+    const struct v2c_plan_dropped *d = &plan->dropped.v[i];
+
     if (json_array_append_new (
-            out, json_pack ("{s:o, s:o}", "name",
-                            v2c_report_string (v2c_report_jstr (d, "name")),
-                            "reason",
-                            v2c_report_string (v2c_report_jstr (d, "reason"))))
+            out, json_pack ("{s:o, s:o}", "name", v2c_report_string (d->name),
+                            "reason", v2c_report_string (d->reason)))
         == -1) {
       json_decref (out);
       out = NULL;
@@ -527,24 +421,24 @@ dropped (const json_t *plan)
 }
 
 static json_t *
-layers (const json_t *plan, const json_t *image)
+layers (const struct v2c_plan *plan, const json_t *image)
 {
-  const json_t *pl
-      = json_object_get (json_object_get (plan, "image"), "layers");
-  const json_t *src = image ? json_object_get (image, "layers") : pl, *l;
+  const json_t *src = json_object_get (image, "layers"), *l;
+  size_t i, n = image ? json_array_size (src) : plan->image.layers.n;
   json_t *out = json_array ();
-  size_t i;
 
-  json_array_foreach (src, i, l)
-  {
-    const char *name = v2c_report_jstr (l, "name");
-    long long size = image ? v2c_report_nonneg (l, "size") : -1;
+  for (i = 0; out && i < n; i++) {
+    const char *name = NULL;
+    long long size = -1;
     json_t *o;
 
-    if (out == NULL)
-      break;
-    if (name == NULL)
-      name = v2c_report_jstr (json_array_get (pl, i), "name");
+    l = json_array_get (src, i);
+    if (image) {
+      name = v2c_report_jstr (l, "name");
+      size = v2c_report_nonneg (l, "size");
+    }
+    if (name == NULL && i < plan->image.layers.n)
+      name = plan->image.layers.v[i].name;
     o = json_pack (
         "{s:o, s:o, s:o}", "name", v2c_report_string (name), "digest",
         v2c_report_string (image ? v2c_report_jstr (l, "digest") : NULL),
@@ -557,27 +451,31 @@ layers (const json_t *plan, const json_t *image)
   return out;
 }
 
-/* Sum of the non-negative integers key of the objects of list, -1 when
- * none; saturates rather than overflows. */
+/* Sum of the integers that are set at offset off of the n structs of
+ * size size at list, -1 when none; saturates rather than overflows. */
 static long long
-sum (const json_t *list, const char *key)
+sum (const void *list, size_t n, size_t size, size_t off)
 {
-  const json_t *x;
   long long total = -1;
   size_t i;
 
-  json_array_foreach (list, i, x)
-  {
-    long long v = v2c_report_nonneg (x, key);
-    if (v < 0)
+  for (i = 0; i < n; i++) {
+    const struct v2c_nint *x
+        = (const struct v2c_nint *) ((const char *) list + i * size + off);
+
+    if (!x->set || x->v < 0)
       continue;
     if (total < 0)
       total = 0;
-    if (__builtin_add_overflow (total, v, &total))
+    if (__builtin_add_overflow (total, x->v, &total))
       total = INT64_MAX;
   }
   return total;
 }
+
+#define SUM(list, member)                                                     \
+  sum ((list).v, (list).n, sizeof *(list).v,                                  \
+       offsetof (__typeof__ (*(list).v), member))
 
 static json_t *
 jint (long long v)
@@ -586,24 +484,21 @@ jint (long long v)
 }
 
 static json_t *
-sizing (const json_t *inv, const json_t *plan)
+sizing (const struct v2c_inventory *inv, const struct v2c_plan *plan)
 {
-  const json_t *hw = json_object_get (inv, "hardware");
-  const json_t *pvm = json_object_get (plan, "vm");
-  long long cpus = v2c_report_nonneg (hw, "cpus"),
-            mem = v2c_report_nonneg (hw, "memory_mib");
-  long long disk = sum (json_object_get (hw, "disks"), "capacity_bytes");
+  long long cpus = inv->hardware.cpus.set ? inv->hardware.cpus.v : -1;
+  long long mem
+      = inv->hardware.memory_mib.set ? inv->hardware.memory_mib.v : -1;
+  long long disk = SUM (inv->hardware.disks, capacity_bytes);
 
-  if (cpus < 0)
-    cpus = v2c_report_nonneg (pvm, "cpus");
-  if (mem < 0)
-    mem = v2c_report_nonneg (pvm, "memory_mib");
-  return json_pack (
-      "{s:o, s:o, s:o, s:o, s:o}", "cpus", jint (cpus), "memory_mib",
-      jint (mem), "disk_bytes", jint (disk), "used_bytes",
-      jint (sum (json_object_get (inv, "filesystems"), "used_bytes")),
-      "data_bytes",
-      jint (sum (json_object_get (inv, "data_dirs"), "used_bytes")));
+  if (cpus < 0 && plan->vm.cpus.set)
+    cpus = plan->vm.cpus.v;
+  if (mem < 0 && plan->vm.memory_mib.set)
+    mem = plan->vm.memory_mib.v;
+  return json_pack ("{s:o, s:o, s:o, s:o, s:o}", "cpus", jint (cpus),
+                    "memory_mib", jint (mem), "disk_bytes", jint (disk),
+                    "used_bytes", jint (SUM (inv->filesystems, used_bytes)),
+                    "data_bytes", jint (SUM (inv->data_dirs, used_bytes)));
 }
 
 static json_t *
@@ -619,21 +514,17 @@ image_info (const json_t *image)
 }
 
 static json_t *
-notes (const json_t *plan)
+notes (const struct v2c_plan *plan)
 {
-  json_t *out = json_array (), *n;
+  json_t *out = json_array ();
   size_t i;
 
-  json_array_foreach (
-      json_object_get (plan, "notes"), i,
-      n) if (out
-             && json_array_append_new (
-                    out, v2c_report_string (json_string_value (n)))
-                    == -1)
-  {
-    json_decref (out);
-    out = NULL;
-  }
+  for (i = 0; out && i < plan->notes.n; i++)
+    if (json_array_append_new (out, v2c_report_string (plan->notes.v[i]))
+        == -1) {
+      json_decref (out);
+      out = NULL;
+    }
   return out;
 }
 
@@ -642,8 +533,10 @@ v2c_report_build (const json_t *inventory, const json_t *plan,
                   const json_t *image, struct v2c_err *err)
 {
   json_t *own = NULL, *report = NULL, *fitness;
+  struct v2c_inventory *inv = load_inventory (inventory, err);
+  struct v2c_plan *p = NULL;
 
-  if (check_inventory (inventory, err) == -1)
+  if (inv == NULL)
     return NULL;
   if (plan == NULL) {
     own = v2c_plan_build (inventory, NULL, err);
@@ -651,7 +544,8 @@ v2c_report_build (const json_t *inventory, const json_t *plan,
       return NULL;
     plan = own;
   }
-  if (v2c_report_check_plan (plan, err) == -1)
+  p = v2c_plan_load (plan, err);
+  if (p == NULL)
     goto out;
   if (image && check_image (image, err) == -1)
     goto out;
@@ -659,23 +553,24 @@ v2c_report_build (const json_t *inventory, const json_t *plan,
   if (fitness == NULL)
     goto out;
   report = json_pack ("{s:s, s:o*, s:o}", "schema", "v2c.report/1", "vm",
-                      vm_object (inventory, plan), "fitness", fitness);
+                      vm_object (inv), "fitness", fitness);
   if (report == NULL
-      || json_object_set_new (report, "components", components (plan, fitness))
+      || json_object_set_new (report, "components", components (p, fitness))
              == -1
-      || json_object_set_new (report, "volumes", volumes (inventory, plan))
-             == -1
-      || json_object_set_new (report, "secrets", secrets (inventory)) == -1
-      || json_object_set_new (report, "dropped", dropped (plan)) == -1
-      || json_object_set_new (report, "layers", layers (plan, image)) == -1
+      || json_object_set_new (report, "volumes", volumes (inv, p)) == -1
+      || json_object_set_new (report, "secrets", secrets (inv)) == -1
+      || json_object_set_new (report, "dropped", dropped (p)) == -1
+      || json_object_set_new (report, "layers", layers (p, image)) == -1
       || json_object_set_new (report, "image", image_info (image)) == -1
-      || json_object_set_new (report, "sizing", sizing (inventory, plan)) == -1
-      || json_object_set_new (report, "notes", notes (plan)) == -1) {
+      || json_object_set_new (report, "sizing", sizing (inv, p)) == -1
+      || json_object_set_new (report, "notes", notes (p)) == -1) {
     json_decref (report);
     report = NULL;
     v2c_set_error (err, ENOMEM, "can't build the report");
   }
 out:
+  v2c_inventory_free (inv);
+  v2c_plan_free (p);
   json_decref (own);
   return report;
 }

@@ -197,9 +197,7 @@ v2c_sbom_cyclonedx (const json_t *inventory, const json_t *image,
   deps = NULL;
   goto out;
 oom:
-  v2c_set_error (err, ENOMEM, "can't make the CycloneDX document");
-  json_decref (doc);
-  doc = NULL;
+  doc = v2c_sbom_oom (doc, err, "CycloneDX");
 out:
   json_decref (comps);
   json_decref (deps);

@@ -269,9 +269,7 @@ v2c_sbom_spdx (const json_t *inventory, const json_t *image,
   }
   goto out;
 oom:
-  v2c_set_error (err, ENOMEM, "can't make the SPDX document");
-  json_decref (doc);
-  doc = NULL;
+  doc = v2c_sbom_oom (doc, err, "SPDX");
 out:
   json_decref (pkgs);
   json_decref (rels);

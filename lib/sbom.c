@@ -121,11 +121,20 @@ make_uuid (struct v2c_sbom_ctx *c, const char *seed, size_t len)
   c->uuid[k] = '\0';
 }
 
+json_t *
+v2c_sbom_oom (json_t *doc, struct v2c_err *err, const char *what)
+{
+  v2c_set_error (err, ENOMEM, "can't make the %s document", what);
+  json_decref (doc);
+  return NULL;
+}
+
 void
 v2c_sbom_ctx_free (struct v2c_sbom_ctx *c)
 {
   free (c->pkgs);
   free (c->layers);
+  v2c_inventory_free (c->inv);
 }
 
 static int
@@ -168,7 +177,8 @@ read_image (struct v2c_sbom_ctx *c, const json_t *image)
         || opt_str (l, "diff_id", &y->diff_id, c->err, "image: layers", i)
                == -1)
       return -1;
-    if (!v2c_oci_digest_valid (y->digest) || (y->diff_id && !v2c_oci_digest_valid (y->diff_id)))
+    if (!v2c_oci_digest_valid (y->digest)
+        || (y->diff_id && !v2c_oci_digest_valid (y->diff_id)))
       return v2c_set_error (
           c->err, 0, "image: layers[%zu]: expected 'sha256:' digests", i);
     sz = json_object_get (l, "size");
@@ -180,72 +190,84 @@ read_image (struct v2c_sbom_ctx *c, const json_t *image)
   return 0;
 }
 
+/* A string of the inventory the SBOM carries: at most V2C_SBOM_MAX_STR
+ * bytes. */
+static int
+str_ok (const char *s, struct v2c_err *err, const char *where, size_t i,
+        const char *key)
+{
+  if (s == NULL || strlen (s) <= V2C_SBOM_MAX_STR)
+    return 0;
+  if (i == (size_t) -1)
+    return v2c_set_error (err, 0, "%s.%s: expected a string or null", where,
+                          key);
+  return v2c_set_error (err, 0, "%s[%zu].%s: expected a string or null", where,
+                        i, key);
+}
+
+static int
+read_packages (struct v2c_sbom_ctx *c, const struct v2c_inventory *inv)
+{
+  const char *w = "inventory: packages";
+  size_t i;
+
+  if (inv->packages.n > MAX_PKGS)
+    return v2c_set_error (
+        c->err, 0, "inventory: packages: expected an array of at most %u",
+        MAX_PKGS);
+  c->pkgs = calloc (inv->packages.n + 1, sizeof *c->pkgs);
+  if (c->pkgs == NULL)
+    return v2c_set_error (c->err, errno, "out of memory");
+  for (i = 0; i < inv->packages.n; i++) {
+    const struct v2c_inv_package *k = &inv->packages.v[i];
+    struct v2c_sbom_pkg *p = &c->pkgs[i];
+
+    *p = (struct v2c_sbom_pkg){ k->name, k->epoch, k->version, k->release,
+                                k->evr,  k->arch,  k->manager, k->license };
+    if (str_ok (p->name, c->err, w, i, "name") == -1
+        || str_ok (p->epoch, c->err, w, i, "epoch") == -1
+        || str_ok (p->version, c->err, w, i, "version") == -1
+        || str_ok (p->release, c->err, w, i, "release") == -1
+        || str_ok (p->evr, c->err, w, i, "evr") == -1
+        || str_ok (p->arch, c->err, w, i, "arch") == -1
+        || str_ok (p->license, c->err, w, i, "license") == -1)
+      return -1;
+  }
+  c->npkgs = i;
+  return 0;
+}
+
 int
 v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const json_t *inv,
                    const json_t *image, struct v2c_err *err)
 {
-  json_t *os, *pkgs, *major;
-  size_t i;
+  const struct v2c_inv_os *os;
+  const char *w = "inventory: os";
 
   memset (c, 0, sizeof *c);
   c->err = err;
   strcpy (c->created, NO_TIME);
-  if (!json_is_object (inv))
-    return v2c_set_error (err, 0, "inventory: expected an object");
-  if (opt_str (inv, "name", &c->vm_name, err, "inventory", -1) == -1)
+  c->inv = v2c_inventory_load (inv, err);
+  if (c->inv == NULL)
     return -1;
-  if (c->vm_name == NULL || c->vm_name[0] == '\0')
-    c->vm_name = "vm";
-  os = json_object_get (inv, "os");
-  if (os && !json_is_null (os)) {
-    if (!json_is_object (os))
-      return v2c_set_error (err, 0, "inventory: os: expected an object");
-    if (opt_str (os, "distro", &c->distro, err, "inventory: os", -1) == -1
-        || opt_str (os, "version", &c->os_version, err, "inventory: os", -1)
-               == -1
-        || opt_str (os, "arch", &c->os_arch, err, "inventory: os", -1) == -1)
-      return -1;
-    major = json_object_get (os, "major");
-    c->major = json_is_integer (major) ? json_integer_value (major) : -1;
-  } else
-    c->major = -1;
-  {
-    json_t *src = json_object_get (inv, "source");
-    if (json_is_object (src)
-        && opt_str (src, "format", &c->format, err, "inventory: source", -1)
-               == -1)
+  c->vm_name = c->inv->name;
+  if (str_ok (c->vm_name, err, "inventory", -1, "name") == -1)
+    return -1;
+  os = c->inv->os;
+  c->major = -1;
+  if (os) {
+    c->distro = os->distro;
+    c->os_version = os->version;
+    c->os_arch = os->arch;
+    c->major = os->major;
+    if (str_ok (c->distro, err, w, -1, "distro") == -1
+        || str_ok (c->os_version, err, w, -1, "version") == -1
+        || str_ok (c->os_arch, err, w, -1, "arch") == -1)
       return -1;
   }
-  pkgs = json_object_get (inv, "packages");
-  if (pkgs && !json_is_null (pkgs)
-      && (!json_is_array (pkgs) || json_array_size (pkgs) > MAX_PKGS))
-    return v2c_set_error (
-        err, 0, "inventory: packages: expected an array of at most %u",
-        MAX_PKGS);
-  c->pkgs = calloc (json_array_size (pkgs) + 1, sizeof *c->pkgs);
-  if (c->pkgs == NULL)
-    return v2c_set_error (err, errno, "out of memory");
-  for (i = 0; i < json_array_size (pkgs); i++) {
-    json_t *o = json_array_get (pkgs, i);
-    struct v2c_sbom_pkg *p = &c->pkgs[i];
-    const char *w = "inventory: packages";
-
-    if (!json_is_object (o))
-      return v2c_set_error (err, 0, "%s[%zu]: expected an object", w, i);
-    if (opt_str (o, "name", &p->name, err, w, i) == -1
-        || opt_str (o, "epoch", &p->epoch, err, w, i) == -1
-        || opt_str (o, "version", &p->version, err, w, i) == -1
-        || opt_str (o, "release", &p->release, err, w, i) == -1
-        || opt_str (o, "evr", &p->evr, err, w, i) == -1
-        || opt_str (o, "arch", &p->arch, err, w, i) == -1
-        || opt_str (o, "manager", &p->manager, err, w, i) == -1
-        || opt_str (o, "license", &p->license, err, w, i) == -1)
-      return -1;
-    if (p->name == NULL || p->name[0] == '\0')
-      return v2c_set_error (err, 0, "%s[%zu].name: expected a package name", w,
-                            i);
-  }
-  c->npkgs = i;
+  c->format = c->inv->source.format;
+  if (read_packages (c, c->inv) == -1)
+    return -1;
   if (image && !json_is_null (image)) {
     if (read_image (c, image) == -1)
       return -1;

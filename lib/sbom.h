@@ -11,6 +11,8 @@
 
 #include <jansson.h>
 
+#include "model.h"
+
 #include "v2c-internal.h"
 
 /* image: NULL or {"manifest": "sha256:..", "created": "RFC3339", "ref":
@@ -55,9 +57,11 @@ struct v2c_sbom_layer {
   json_int_t size;
 };
 
-/* The inputs, checked; strings point into the caller's JSON. */
+/* The inputs, checked; strings point into the loaded inventory and the
+ * caller's image JSON. */
 struct v2c_sbom_ctx {
   struct v2c_err *err;
+  struct v2c_inventory *inv; /* loaded: the strings below are its */
   const char *vm_name, *distro, *os_version, *os_arch, *format;
   json_int_t major;
   struct v2c_sbom_pkg *pkgs;
@@ -72,6 +76,9 @@ struct v2c_sbom_ctx {
 int v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const json_t *inv,
                        const json_t *image, struct v2c_err *err);
 void v2c_sbom_ctx_free (struct v2c_sbom_ctx *c);
+/* Out of memory making the what document: err set, doc released;
+ * NULL. */
+json_t *v2c_sbom_oom (json_t *doc, struct v2c_err *err, const char *what);
 /* A package's purl, or NULL when its manager has none.  Caller frees. */
 char *v2c_sbom_purl (const struct v2c_sbom_ctx *c,
                      const struct v2c_sbom_pkg *p);

@@ -105,6 +105,41 @@ test_state (void)
   "sha256:" c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c \
       c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
 
+/* A plan the loader takes: split into os, config, app, no component. */
+static json_t *
+whole_plan (void)
+{
+  return json_pack (
+      "{s:s, s:s, s:{s:s, s:s, s:n}, s:{s:n, s:n}, s:{s:s, s:{s:s, s:s},"
+      " s:s, s:s, s:s, s:[{s:s, s:[], s:[]}, {s:s, s:[], s:[]},"
+      " {s:s, s:[], s:[]}], s:[], s:[], s:[]}, s:n, s:[], s:[], s:[]}",
+      "schema", "v2c.plan/1", "name", "vm", "source", "vm", "vm", "format",
+      "disk", "path", "vm", "cpus", "memory_mib", "image", "strategy", "split",
+      "base", "distro", "debian", "version", "12.5", "os", "linux",
+      "architecture", "amd64", "package_manager", "apt", "layers", "name",
+      "os", "includes", "excludes", "name", "config", "includes", "excludes",
+      "name", "app", "includes", "excludes", "excludes", "volumes",
+      "secret_files", "main_component", "components", "dropped", "notes");
+}
+
+/* An inventory the loader takes: Debian 12.5, 2 CPUs, 1 GiB, two
+ * disks. */
+static json_t *
+whole_inventory (void)
+{
+  return json_pack (
+      "{s:s, s:s, s:{s:s, s:n, s:[]}, s:{s:i, s:i, s:n, s:n,"
+      " s:[{s:n, s:I}, {s:n, s:I}], s:[]}, s:{s:s, s:s, s:s, s:i, s:i, s:n,"
+      " s:n, s:n, s:n, s:n}, s:[]}",
+      "schema", "v2c.inventory/1", "name", "vm", "source", "format", "disk",
+      "path", "disks", "hardware", "cpus", 2, "memory_mib", 1024, "firmware",
+      "guest_os_id", "disks", "controller", "capacity_bytes",
+      (json_int_t) 1 << 30, "controller", "capacity_bytes",
+      (json_int_t) 1 << 20, "nics", "os", "type", "linux", "distro", "debian",
+      "version", "12.5", "major", 12, "minor", 5, "arch", "hostname",
+      "product_name", "package_format", "package_manager", "filesystems");
+}
+
 /* A VM with a manifest of layers (digest letter, size) and hostile
  * strings in its names. */
 static json_t *
@@ -126,13 +161,8 @@ vm_summary (const char *name, const char *status, const char *l1, int s1,
   manifest = json_pack ("{s:[{s:s,s:i},{s:s,s:i},{s:s,s:i}]}", "layers",
                         "digest", l1, "size", s1, "digest", l2, "size", s2,
                         "digest", "not-a-digest", "size", 99);
-  plan = json_pack ("{s:{s:[{s:s},{s:s}]}}", "image", "layers", "name", "os",
-                    "name", "app");
-  inv = json_pack ("{s:{s:s,s:s},s:{s:i,s:i,s:[{s:I},{s:I}]}}", "os", "distro",
-                   "debian", "version", "12.5", "hardware", "cpus", 2,
-                   "memory_mib", 1024, "disks", "capacity_bytes",
-                   (json_int_t) 1 << 30, "capacity_bytes",
-                   (json_int_t) 1 << 20);
+  plan = whole_plan ();
+  inv = whole_inventory ();
   if (!state || !report || !manifest || !plan || !inv)
     abort ();
   vm = v2c_fleet_vm (state, inv, plan, report, manifest, &err);

@@ -236,12 +236,19 @@ expect_license (const char *in, const char *want, int want_known)
   free (got);
 }
 
+/* An inventory with every member the loader wants, and no package. */
 static json_t *
 fake_inventory (const char *distro, const char *version, int major)
 {
-  return json_pack ("{s:s, s:s, s:{s:s, s:s, s:i}, s:[]}", "schema",
-                    "v2c.inventory/1", "name", "fake", "os", "distro", distro,
-                    "version", version, "major", major, "packages");
+  return json_pack (
+      "{s:s, s:s, s:{s:s, s:n, s:[]}, s:{s:n, s:n, s:n, s:n, s:[], s:[]},"
+      " s:{s:s, s:s, s:s, s:i, s:i, s:n, s:n, s:n, s:n, s:n}, s:[], s:[]}",
+      "schema", "v2c.inventory/1", "name", "fake", "source", "format", "disk",
+      "path", "disks", "hardware", "cpus", "memory_mib", "firmware",
+      "guest_os_id", "disks", "nics", "os", "type", "linux", "distro", distro,
+      "version", version, "major", major, "minor", 0, "arch", "hostname",
+      "product_name", "package_format", "package_manager", "filesystems",
+      "packages");
 }
 
 static void
@@ -249,8 +256,9 @@ add_pkg (json_t *inv, const char *name, const char *epoch, const char *ver,
          const char *rel, const char *evr, const char *arch,
          const char *manager, const char *license)
 {
-  json_t *p = json_pack ("{s:s, s:s, s:s, s:s}", "name", name, "version", ver,
-                         "evr", evr, "manager", manager);
+  json_t *p
+      = json_pack ("{s:s, s:s, s:s, s:s, s:n}", "name", name, "version", ver,
+                   "evr", evr, "manager", manager, "source_package");
   json_object_set_new (p, "epoch", epoch ? json_string (epoch) : json_null ());
   json_object_set_new (p, "release", rel ? json_string (rel) : json_null ());
   json_object_set_new (p, "arch", arch ? json_string (arch) : json_null ());
@@ -454,7 +462,7 @@ main (void)
   c = json_string ("x");
   s = v2c_sbom_spdx (c, NULL, &err);
   json_decref (c);
-  CHECK (s == NULL && strstr (err.msg, "expected an object"), "not object: %s",
+  CHECK (s == NULL && strstr (err.msg, "not a JSON object"), "not object: %s",
          err.msg);
 
   json_decref (inv);

@@ -65,13 +65,30 @@ tool_kube_write (const json_t *plan, const char *what,
                  const struct v2c_kube_opts *ko, const char *dir)
 {
   struct v2c_err err = { 0, "" };
+  struct v2c_plan *p = v2c_plan_load (plan, &err);
+  int r;
+
+  if (p == NULL) {
+    tool_error ("%s: %s", what, err.msg);
+    return -1;
+  }
+  r = tool_kube_write_plan (p, what, ko, dir);
+  v2c_plan_free (p);
+  return r;
+}
+
+int
+tool_kube_write_plan (const struct v2c_plan *plan, const char *what,
+                      const struct v2c_kube_opts *ko, const char *dir)
+{
+  struct v2c_err err = { 0, "" };
   json_t *objs, *kust = NULL, *item;
-  const char *templates, *vm;
+  const char *templates, *vm = plan->source.vm;
   struct stat st;
   size_t i;
   int r = -1;
 
-  objs = v2c_kube_build (plan, ko, &err);
+  objs = v2c_kube_build_plan (plan, ko, &err);
   if (objs == NULL) {
     tool_error ("%s: %s", what, err.msg);
     return -1;
@@ -95,10 +112,6 @@ tool_kube_write (const json_t *plan, const char *what,
     tool_error ("out of memory");
     goto out;
   }
-  vm = json_string_value (
-      json_object_get (json_object_get (plan, "source"), "vm"));
-  if (vm == NULL)
-    vm = json_string_value (json_object_get (plan, "name"));
   json_array_foreach (objs, i, item)
   {
     const char *file = json_string_value (json_object_get (item, "file"));

@@ -23,5 +23,8 @@
  * the error. */
 int tool_kube_write (const json_t *plan, const char *what,
                      const struct v2c_kube_opts *ko, const char *dir);
+/* The same of a loaded plan. */
+int tool_kube_write_plan (const struct v2c_plan *plan, const char *what,
+                          const struct v2c_kube_opts *ko, const char *dir);
 
 #endif /* V2C_TOOLS_KUBE_OUT_H */

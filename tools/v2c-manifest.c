@@ -64,7 +64,9 @@ main (int argc, char **argv)
           { NULL, 0, NULL, 0 } };
   struct v2c_kube_opts ko = { NULL, NULL, NULL };
   struct tool_outdir od = { 0 };
-  json_t *plan = NULL;
+  struct v2c_err err = { 0, "" };
+  struct v2c_plan *plan = NULL;
+  json_t *doc;
   const char *in;
   int c, force = 0, n, status = EXIT_FAIL;
 
@@ -90,12 +92,18 @@ main (int argc, char **argv)
   in = tool_file_arg (argc, argv, "PLAN");
   tool_need_output_dir ();
 
-  plan = tool_read_json (in, "plan");
-  if (plan == NULL)
+  doc = tool_read_json (in, "plan");
+  if (doc == NULL)
     goto end;
+  plan = v2c_plan_load (doc, &err);
+  json_decref (doc);
+  if (plan == NULL) {
+    tool_error ("%s: %s", tool_input_name (in), err.msg);
+    goto end;
+  }
   if (tool_outdir_begin (&od, opts.output, force) == -1)
     goto end;
-  n = tool_kube_write (plan, tool_input_name (in), &ko, od.tmp);
+  n = tool_kube_write_plan (plan, tool_input_name (in), &ko, od.tmp);
   if (n == -1 || tool_outdir_commit (&od) == -1)
     goto end;
   if (!opts.quiet)
@@ -103,6 +111,6 @@ main (int argc, char **argv)
   status = EXIT_OK;
 end:
   tool_outdir_abort (&od);
-  json_decref (plan);
+  v2c_plan_free (plan);
   return status;
 }

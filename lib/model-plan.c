@@ -1,0 +1,592 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The plan ("v2c.plan/1") as tables of lib/model-private.h, with the
+ * rules between its fields as hooks: v2c_plan_load, the one validating
+ * loader (what docs/plan.schema.json says, with the messages
+ * v2c_plan_check always gave), v2c_plan_to_json, the one writer, and
+ * v2c_plan_free.
+ */
+#include <config.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include "converter-util.h"
+#include "model-private.h"
+#include "plan.h"
+
+#define ITEMS V2C_PLAN_MAX_ITEMS
+#define PATTERNS V2C_PLAN_MAX_PATTERNS
+
+/* Field makers: T is the struct type of the table. */
+#define STR(T, k, m, fl, ck)                                                  \
+  {                                                                           \
+    .key = k, .kind = MT_STR, .flags = fl, .check = ck,                       \
+    .off = offsetof (T, m)                                                    \
+  }
+#define STRH(T, k, m, fl, ck, hook)                                           \
+  {                                                                           \
+    .key = k, .kind = MT_STR, .flags = fl, .check = ck,                       \
+    .off = offsetof (T, m), .post = hook                                      \
+  }
+#define ENUM(T, k, m, e)                                                      \
+  {                                                                           \
+    .key = k, .kind = MT_STR, .check = MS_ENUM, .off = offsetof (T, m),       \
+    .enums = e                                                                \
+  }
+#define INT(T, k, m, kd, fl, lo, hi)                                          \
+  {                                                                           \
+    .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .min = lo,     \
+    .max = hi                                                                 \
+  }
+#define BOOL(T, k, m, hook)                                                   \
+  {                                                                           \
+    .key = k, .kind = MT_BOOL, .off = offsetof (T, m), .post = hook           \
+  }
+#define STRS(T, k, m, ck, n)                                                  \
+  {                                                                           \
+    .key = k, .kind = MT_STRS, .check = ck, .off = offsetof (T, m), .max = n  \
+  }
+#define SUB(T, k, kd, fl, m, st, n, hook)                                     \
+  {                                                                           \
+    .key = k, .kind = kd, .flags = fl, .off = offsetof (T, m), .max = n,      \
+    .sub = &st, .post = hook                                                  \
+  }
+
+typedef struct v2c_plan_component comp_t;
+
+static const char *const strategies[] = { "split", "single", NULL };
+static const char *const oses[] = { "linux", "windows", NULL };
+static const char *const arches[]
+    = { "amd64", "arm64", "386", "arm", "ppc64le", "s390x", "riscv64", NULL };
+static const char *const whats[] = { "all", "contents", "files", NULL };
+static const char *const kinds[]
+    = { "Deployment", "StatefulSet", "CronJob", NULL, 0 };
+static const char *const source_kinds[]
+    = { "systemd", "sysv", "cron", "timer", NULL, 0 };
+static const char *const protocols[] = { "tcp", "udp", "sctp", NULL };
+static const char *const volume_kinds[]
+    = { "pvc", "emptyDir", "configMap", "secret", NULL, 0 };
+
+/* ------------------------------------------------------------------ */
+/* Rules between fields                                                */
+
+static int
+digits_then (const char *s, size_t most, const char *const *units)
+{
+  size_t d = strspn (s, "0123456789"), i;
+
+  if (d == 0 || d > most || s[0] == '0')
+    return 0;
+  for (i = 0; units[i]; i++)
+    if (strcmp (s + d, units[i]) == 0)
+      return 1;
+  return 0;
+}
+
+static const char *const cpu_units[] = { "", "m", NULL };
+static const char *const mem_units[] = { "Ki", "Mi", "Gi", "Ti", NULL };
+static const char *const size_units[] = { "Ki", "Mi", "Gi", "Ti", "Pi", NULL };
+
+static int
+post_cpu (struct model_load *l, const void *o, const char *w)
+{
+  const char *s = ((const comp_t *) o)->resources.requests.cpu;
+
+  if (!digits_then (s, 12, cpu_units))
+    return model_bad (l, w, "'%s' is not a CPU quantity like '500m'", s);
+  return 0;
+}
+
+static int
+post_request_memory (struct model_load *l, const void *o, const char *w)
+{
+  const char *s = ((const comp_t *) o)->resources.requests.memory;
+
+  if (!digits_then (s, 12, mem_units))
+    return model_bad (l, w, "'%s' is not a memory quantity like '512Mi'", s);
+  return 0;
+}
+
+static int
+post_limit_memory (struct model_load *l, const void *o, const char *w)
+{
+  const char *s = ((const comp_t *) o)->resources.limits.memory;
+
+  if (!digits_then (s, 12, mem_units))
+    return model_bad (l, w, "'%s' is not a memory quantity like '1Gi'", s);
+  return 0;
+}
+
+/* A Kubernetes port name (IANA_SVC_NAME): 1 to 15 of [a-z0-9-], a
+ * letter among them, no '-' at either end nor "--". */
+static int
+post_port_name (struct model_load *l, const void *o, const char *w)
+{
+  const char *s = ((const struct v2c_plan_port *) o)->name;
+  size_t n = strlen (s), i;
+  int letter = 0, ok = n > 0 && n <= 15 && s[0] != '-' && s[n - 1] != '-'
+                       && !strstr (s, "--");
+
+  for (i = 0; ok && i < n; i++) {
+    if (s[i] >= 'a' && s[i] <= 'z')
+      letter = 1;
+    else if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+      ok = 0;
+  }
+  if (!ok || !letter)
+    return model_bad (l, w,
+                      "'%s' is not a port name (1 to 15 of a-z, 0-9, '-', "
+                      "with a letter)",
+                      s);
+  return 0;
+}
+
+/* Names of a list (at where) used twice: the name is the member at
+ * offset off of each element. */
+static int
+unique_names (struct model_load *l, const struct model_list *a, size_t size,
+              size_t off, const char *where)
+{
+  char iw[MODEL_WHERE], nw[MODEL_WHERE];
+  size_t i, j;
+
+  for (i = 0; i < a->n; i++)
+    for (j = 0; j < i; j++) {
+      const char *s = *(char *const *) ((const char *) a->v + i * size + off);
+      if (strcmp (s, *(char *const *) ((const char *) a->v + j * size + off))
+          == 0)
+        return model_bad (l, model_sub (nw, model_idx (iw, where, i), "name"),
+                          "'%s' is used twice", s);
+    }
+  return 0;
+}
+
+static int
+post_ports (struct model_load *l, const void *o, const char *w)
+{
+  return unique_names (l, (const void *) &((const comp_t *) o)->ports,
+                       sizeof (struct v2c_plan_port),
+                       offsetof (struct v2c_plan_port, name), w);
+}
+
+static int
+post_volumes (struct model_load *l, const void *o, const char *w)
+{
+  return unique_names (l, (const void *) &((const comp_t *) o)->volumes,
+                       sizeof (struct v2c_plan_volume), 0, w);
+}
+
+static int
+post_volume_size (struct model_load *l, const void *o, const char *w)
+{
+  const struct v2c_plan_volume *v = o;
+
+  if (v->size && !digits_then (v->size, 15, size_units))
+    return model_bad (l, w, "'%s' is not a size like '10Gi'", v->size);
+  if (v->size == NULL && strcmp (v->kind, "pvc") == 0)
+    return model_bad (l, w, "a pvc needs a size");
+  return 0;
+}
+
+static int
+post_source_path (struct model_load *l, const void *o, const char *w)
+{
+  const struct v2c_plan_volume *v = o;
+  int file
+      = strcmp (v->kind, "configMap") == 0 || strcmp (v->kind, "secret") == 0;
+
+  if (v->source_path == NULL && file)
+    return model_bad (l, w, "a %s volume needs the guest file", v->kind);
+  if (v->source_path && !file)
+    return model_bad (l, w,
+                      "only a configMap or secret volume has one (null)");
+  return 0;
+}
+
+static int
+post_schedule (struct model_load *l, const void *o, const char *w)
+{
+  const comp_t *k = o;
+  int cron = strcmp (k->kind, "CronJob") == 0;
+
+  if (cron && k->schedule == NULL)
+    return model_bad (l, w, "a CronJob needs one");
+  if (!cron && k->schedule)
+    return model_bad (l, w, "only a CronJob has one (null)");
+  if (k->schedule && !v2c_cron_valid (k->schedule))
+    return model_bad (l, w, "'%s' is not 5 cron fields", k->schedule);
+  return 0;
+}
+
+static int
+post_command (struct model_load *l, const void *o, const char *w)
+{
+  if (((const comp_t *) o)->command.n == 0)
+    return model_bad (l, w, "empty");
+  return 0;
+}
+
+static int
+post_run_as_root (struct model_load *l, const void *o, const char *w)
+{
+  const comp_t *k = o;
+
+  if (k->run_as_root != (k->uid == 0))
+    return model_bad (l, w, "is %s but uid is %lld",
+                      k->run_as_root ? "true" : "false", (long long) k->uid);
+  return 0;
+}
+
+static int
+pre_probes (struct model_load *l, const void *o, const char *w,
+            const json_t *v)
+{
+  if (v && !json_is_null (v)
+      && strcmp (((const comp_t *) o)->kind, "CronJob") == 0)
+    return model_bad (l, w, "a CronJob has none (null)");
+  return 0;
+}
+
+static int
+probe_port (struct model_load *l, const comp_t *k,
+            const struct v2c_plan_probe *p, const char *w, const char *which)
+{
+  char pw[MODEL_WHERE], hw[MODEL_WHERE], xw[MODEL_WHERE];
+  int64_t port = p->tcp ? p->tcp->port : p->http->port;
+  size_t i;
+
+  for (i = 0; i < k->ports.n; i++)
+    if (k->ports.v[i].port == port)
+      return 0;
+  model_sub (hw, model_sub (pw, w, which), p->tcp ? "tcpSocket" : "httpGet");
+  return model_bad (l, model_sub (xw, hw, "port"),
+                    "%lld is not a port of the component", (long long) port);
+}
+
+static int
+post_probes (struct model_load *l, const void *o, const char *w)
+{
+  const comp_t *k = o;
+
+  if (k->probes == NULL)
+    return 0;
+  if (probe_port (l, k, &k->probes->liveness, w, "liveness") == -1
+      || probe_port (l, k, &k->probes->readiness, w, "readiness") == -1)
+    return -1;
+  return 0;
+}
+
+static int
+post_probe (struct model_load *l, const void *o, const char *w)
+{
+  const struct v2c_plan_probe *p = o;
+
+  if ((p->tcp == NULL) == (p->http == NULL))
+    return model_bad (l, w, "needs exactly one of tcpSocket and httpGet");
+  return 0;
+}
+
+static int
+post_http_path (struct model_load *l, const void *o, const char *w)
+{
+  if (((const struct v2c_plan_http_target *) o)->path[0] != '/')
+    return model_bad (l, w, "must start with '/'");
+  return 0;
+}
+
+static int
+post_layers (struct model_load *l, const void *o, const char *w)
+{
+  static const char *const split[] = { "os", "config", "app" };
+  const struct v2c_plan_image *img = o;
+  char iw[MODEL_WHERE], nw[MODEL_WHERE];
+  size_t i, want = strcmp (img->strategy, "split") == 0 ? 3 : 1;
+
+  if (img->layers.n != want)
+    return model_bad (l, w, "strategy '%s' needs %zu layer%s, not %zu",
+                      img->strategy, want, want == 1 ? "" : "s",
+                      img->layers.n);
+  for (i = 0; i < want; i++) {
+    const char *expect = want == 3 ? split[i] : "rootfs";
+    if (strcmp (img->layers.v[i].name, expect) != 0)
+      return model_bad (l, model_sub (nw, model_idx (iw, w, i), "name"),
+                        "'%s', expected '%s'", img->layers.v[i].name, expect);
+  }
+  return 0;
+}
+
+static int
+post_schema (struct model_load *l, const void *o, const char *w)
+{
+  const char *s = ((const struct v2c_plan *) o)->schema;
+
+  if (strcmp (s, "v2c.plan/1") != 0)
+    return model_bad (l, w, "'%s' is not 'v2c.plan/1'", s);
+  return 0;
+}
+
+/* Every depends_on names another component, once; so does
+ * main_component (read before the components). */
+static int
+post_components (struct model_load *l, const void *o, const char *w)
+{
+  const struct v2c_plan *p = o;
+  char dw[MODEL_WHERE];
+  size_t i, j, m;
+
+  if (unique_names (l, (const void *) &p->components, sizeof (comp_t), 0, w)
+      == -1)
+    return -1;
+  for (i = 0; i < p->components.n; i++) {
+    const struct v2c_strs *deps = &p->components.v[i].depends_on;
+    for (j = 0; j < deps->n; j++) {
+      const char *d = deps->v[j];
+      snprintf (dw, sizeof dw, "components[%zu].depends_on[%zu]", i, j);
+      if (strcmp (d, p->components.v[i].name) == 0)
+        return model_bad (l, dw, "'%s' is the component itself", d);
+      if (v2c_plan_component (p, d) == NULL)
+        return model_bad (l, dw, "no component is named '%s'", d);
+      for (m = 0; m < j; m++)
+        if (strcmp (d, deps->v[m]) == 0)
+          return model_bad (l, dw, "'%s' is listed twice", d);
+    }
+  }
+  if (p->main_component && v2c_plan_component (p, p->main_component) == NULL)
+    return model_bad (l, "main_component", "no component is named '%s'",
+                      p->main_component);
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The tables, members in the order plan.json has them                 */
+
+#define T struct v2c_plan_layer
+static const struct model_field layer_f[]
+    = { STR (T, "name", name, 0, MS_ANY),
+        STRS (T, "includes", includes, MS_PATTERN, PATTERNS),
+        STRS (T, "excludes", excludes, MS_PATTERN, PATTERNS), MODEL_END };
+static const struct model_type layer_t = { sizeof (T), layer_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_exclude
+static const struct model_field exclude_f[]
+    = { STR (T, "pattern", pattern, 0, MS_PATTERN),
+        ENUM (T, "what", what, whats), STR (T, "reason", reason, 0, MS_ANY),
+        MODEL_END };
+static const struct model_type exclude_t = { sizeof (T), exclude_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_data_volume
+static const struct model_field data_volume_f[]
+    = { STR (T, "path", path, 0, MS_PATH),
+        STR (T, "service", service, MF_NUL, MS_ANY),
+        INT (T, "used_bytes", used_bytes, MT_NINT, MF_NUL, 0, INT64_MAX),
+        STR (T, "reason", reason, 0, MS_ANY), MODEL_END };
+static const struct model_type data_volume_t
+    = { sizeof (T), data_volume_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_secret_file
+static const struct model_field secret_file_f[]
+    = { STR (T, "path", path, 0, MS_PATH),
+        STRS (T, "kinds", kinds, MS_ANY, 64), MODEL_END };
+static const struct model_type secret_file_t
+    = { sizeof (T), secret_file_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_image
+static const struct model_field base_f[]
+    = { STR (T, "distro", base.distro, MF_NUL, MS_ANY),
+        STR (T, "version", base.version, MF_NUL, MS_ANY), MODEL_END };
+static const struct model_type base_t = { 0, base_f, NULL, 0 };
+static const struct model_field image_f[]
+    = { ENUM (T, "strategy", strategy, strategies),
+        { .key = "base", .kind = MT_OBJ, .off = 0, .sub = &base_t },
+        ENUM (T, "os", os, oses),
+        ENUM (T, "architecture", architecture, arches),
+        STR (T, "variant", variant, MF_OPT, MS_ANY),
+        STR (T, "package_manager", package_manager, MF_NUL, MS_ANY),
+        SUB (T, "layers", MT_LIST, 0, layers, layer_t, 16, post_layers),
+        SUB (T, "excludes", MT_LIST, 0, excludes, exclude_t, PATTERNS, NULL),
+        SUB (T, "volumes", MT_LIST, 0, volumes, data_volume_t, ITEMS, NULL),
+        SUB (T, "secret_files", MT_LIST, 0, secret_files, secret_file_t, ITEMS,
+             NULL),
+        MODEL_END };
+static const struct model_type image_t = { sizeof (T), image_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_port
+static const struct model_field port_f[]
+    = { INT (T, "port", port, MT_INT, 0, 1, 65535),
+        ENUM (T, "protocol", protocol, protocols),
+        STRH (T, "name", name, 0, MS_ANY, post_port_name), MODEL_END };
+static const struct model_type port_t = { sizeof (T), port_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_volume
+static const struct model_field volume_f[]
+    = { STR (T, "name", name, 0, MS_LABEL),
+        STR (T, "mount_path", mount_path, 0, MS_PATH),
+        ENUM (T, "kind", kind, volume_kinds),
+        STRH (T, "size", size, MF_NUL, MS_ANY, post_volume_size),
+        STRH (T, "source_path", source_path, MF_NUL, MS_PATH,
+              post_source_path),
+        MODEL_END };
+static const struct model_type volume_t = { sizeof (T), volume_f, NULL, 0 };
+#undef T
+
+static const struct model_field tcp_f[]
+    = { INT (struct v2c_plan_probe_target, "port", port, MT_INT, 0, 1, 65535),
+        MODEL_END };
+static const struct model_type tcp_t
+    = { sizeof (struct v2c_plan_probe_target), tcp_f, NULL, 0 };
+
+#define T struct v2c_plan_http_target
+static const struct model_field http_f[]
+    = { STRH (T, "path", path, 0, MS_ANY, post_http_path),
+        INT (T, "port", port, MT_INT, 0, 1, 65535), MODEL_END };
+static const struct model_type http_t = { sizeof (T), http_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_probe
+static const struct model_field probe_f[]
+    = { SUB (T, "tcpSocket", MT_PTR, MF_OPT, tcp, tcp_t, 0, NULL),
+        SUB (T, "httpGet", MT_PTR, MF_OPT, http, http_t, 0, NULL),
+        INT (T, "initialDelaySeconds", initial_delay, MT_INT, 0, 0, 3600),
+        INT (T, "periodSeconds", period, MT_INT, 0, 1, 3600), MODEL_END };
+static const struct model_type probe_t
+    = { sizeof (T), probe_f, post_probe, 0 };
+#undef T
+
+#define T struct v2c_plan_probes
+static const struct model_field probes_f[]
+    = { SUB (T, "liveness", MT_OBJ, 0, liveness, probe_t, 0, NULL),
+        SUB (T, "readiness", MT_OBJ, 0, readiness, probe_t, 0, NULL),
+        MODEL_END };
+static const struct model_type probes_t = { sizeof (T), probes_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_replace
+static const struct model_field replace_f[]
+    = { STR (T, "image", image, 0, MS_NONEMPTY),
+        STR (T, "advice", advice, 0, MS_ANY), MODEL_END };
+static const struct model_type replace_t = { sizeof (T), replace_f, NULL, 0 };
+#undef T
+
+#define T comp_t
+static const struct model_field source_f[]
+    = { ENUM (T, "kind", source.kind, source_kinds),
+        STR (T, "file", source.file, MF_NUL, MS_PATH),
+        INT (T, "line", source.line, MT_NINT, MF_NUL, 1, INT32_MAX),
+        MODEL_END };
+static const struct model_type source_t = { 0, source_f, NULL, 0 };
+static const struct model_field requests_f[]
+    = { STRH (T, "cpu", resources.requests.cpu, 0, MS_ANY, post_cpu),
+        STRH (T, "memory", resources.requests.memory, 0, MS_ANY,
+              post_request_memory),
+        MODEL_END };
+static const struct model_field limits_f[]
+    = { STRH (T, "memory", resources.limits.memory, 0, MS_ANY,
+              post_limit_memory),
+        MODEL_END };
+static const struct model_type requests_t = { 0, requests_f, NULL, 0 };
+static const struct model_type limits_t = { 0, limits_f, NULL, 0 };
+static const struct model_field resources_f[]
+    = { { .key = "requests", .kind = MT_OBJ, .sub = &requests_t },
+        { .key = "limits", .kind = MT_OBJ, .sub = &limits_t },
+        MODEL_END };
+static const struct model_type resources_t = { 0, resources_f, NULL, 0 };
+static const struct model_field comp_f[] = {
+  STR (T, "name", name, 0, MS_LABEL),
+  STR (T, "converter", converter, 0, MS_NONEMPTY),
+  ENUM (T, "kind", kind, kinds),
+  STRH (T, "schedule", schedule, MF_NUL, MS_ANY, post_schedule),
+  STR (T, "service", service, MF_NUL, MS_ANY),
+  { .key = "source", .kind = MT_OBJ, .sub = &source_t },
+  { .key = "command",
+    .kind = MT_STRS,
+    .off = offsetof (T, command),
+    .max = ITEMS,
+    .post = post_command },
+  STRS (T, "args", args, MS_ANY, ITEMS),
+  STR (T, "user", user, MF_NUL, MS_ANY),
+  INT (T, "uid", uid, MT_INT, 0, 0, UINT32_MAX - 1),
+  INT (T, "gid", gid, MT_INT, 0, 0, UINT32_MAX - 1),
+  BOOL (T, "run_as_root", run_as_root, post_run_as_root),
+  STR (T, "working_dir", working_dir, MF_NUL, MS_PATH),
+  { .key = "env", .kind = MT_PAIRS, .off = offsetof (T, env), .max = ITEMS },
+  STRS (T, "secret_env", secret_env, MS_ANY, ITEMS),
+  STRS (T, "environment_files", environment_files, MS_PATH, PATTERNS),
+  SUB (T, "ports", MT_LIST, 0, ports, port_t, ITEMS, post_ports),
+  SUB (T, "volumes", MT_LIST, 0, volumes, volume_t, ITEMS, post_volumes),
+  STRS (T, "write_paths", write_paths, MS_PATH, ITEMS),
+  BOOL (T, "read_only_root", read_only_root, NULL),
+  STRS (T, "config_files", config_files, MS_PATH, ITEMS),
+  STRS (T, "secret_files", secret_files, MS_PATH, ITEMS),
+  { .key = "probes",
+    .kind = MT_PTR,
+    .flags = MF_NUL,
+    .off = offsetof (T, probes),
+    .sub = &probes_t,
+    .pre = pre_probes,
+    .post = post_probes },
+  { .key = "resources", .kind = MT_OBJ, .sub = &resources_t },
+  SUB (T, "replace_with", MT_PTR, MF_NUL, replace_with, replace_t, 0, NULL),
+  STRS (T, "depends_on", depends_on, MS_ANY, ITEMS),
+  MODEL_END
+};
+static const struct model_type comp_t_ = { sizeof (T), comp_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_dropped
+static const struct model_field dropped_f[]
+    = { STR (T, "name", name, 0, MS_ANY), STR (T, "reason", reason, 0, MS_ANY),
+        MODEL_END };
+static const struct model_type dropped_t = { sizeof (T), dropped_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan
+static const struct model_field plan_source_f[]
+    = { STR (T, "vm", source.vm, 0, MS_ANY),
+        STR (T, "format", source.format, 0, MS_ANY),
+        STR (T, "path", source.path, MF_NUL, MS_ANY), MODEL_END };
+static const struct model_type plan_source_t = { 0, plan_source_f, NULL, 0 };
+static const struct model_field vm_f[]
+    = { INT (T, "cpus", vm.cpus, MT_NINT, MF_NUL, 1, 4096),
+        INT (T, "memory_mib", vm.memory_mib, MT_NINT, MF_NUL, 1,
+             (int64_t) 1 << 32),
+        MODEL_END };
+static const struct model_type vm_t = { 0, vm_f, NULL, 0 };
+static const struct model_field plan_f[]
+    = { STRH (T, "schema", schema, 0, MS_ANY, post_schema),
+        STR (T, "name", name, 0, MS_NONEMPTY),
+        { .key = "source", .kind = MT_OBJ, .sub = &plan_source_t },
+        { .key = "vm", .kind = MT_OBJ, .sub = &vm_t },
+        SUB (T, "image", MT_OBJ, 0, image, image_t, 0, NULL),
+        STR (T, "main_component", main_component, MF_NUL, MS_ANY),
+        SUB (T, "components", MT_LIST, 0, components, comp_t_, ITEMS,
+             post_components),
+        SUB (T, "dropped", MT_LIST, 0, dropped, dropped_t, ITEMS, NULL),
+        STRS (T, "notes", notes, MS_ANY, ITEMS),
+        MODEL_END };
+static const struct model_type plan_t = { sizeof (T), plan_f, NULL, 0 };
+#undef T
+
+/* ------------------------------------------------------------------ */
+
+MODEL_DOCUMENT (v2c_plan, plan_t, "plan")
+
+const struct v2c_plan_component *
+v2c_plan_component (const struct v2c_plan *plan, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < plan->components.n; i++)
+    if (plan->components.v[i].name
+        && strcmp (plan->components.v[i].name, name) == 0)
+      return &plan->components.v[i];
+  return NULL;
+}

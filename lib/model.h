@@ -1,0 +1,402 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * The typed plan ("v2c.plan/1", docs/plan.schema.json) and inventory
+ * ("v2c.inventory/1", docs/inventory.schema.json) as C structs, each
+ * with its one validating loader and its one writer (lib/model-plan.c,
+ * lib/model-inventory.c, on the table-driven engine of
+ * lib/model-load.c and lib/model-write.c).  JSON exists only where a plan is
+ * read or written: the stages after the planner work on struct v2c_plan.
+ *
+ * Every string is owned by the struct (a NUL-free copy); a nullable
+ * string or object is NULL when the document has null; a nullable
+ * integer is a struct v2c_nint.  Enumerations keep their JSON text
+ * (kind "StatefulSet", protocol "tcp", ...), already checked to be one
+ * of the schema's values.  Not installed.
+ */
+#ifndef V2C_MODEL_H
+#define V2C_MODEL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "v2c-internal.h"
+
+/* An integer that may be null (set == 0). */
+struct v2c_nint {
+  int64_t v;
+  int set;
+};
+
+/* A list of strings. */
+struct v2c_strs {
+  char **v;
+  size_t n;
+};
+
+/* An ordered map of strings (a component's env). */
+struct v2c_pair {
+  char *name, *value;
+};
+struct v2c_pairs {
+  struct v2c_pair *v;
+  size_t n;
+};
+
+/* ------------------------------------------------------------------ */
+/* The image                                                           */
+
+struct v2c_plan_layer {
+  char *name; /* os, config, app (split) or rootfs (single) */
+  struct v2c_strs includes, excludes;
+};
+
+struct v2c_plan_exclude {
+  char *pattern, *what, *reason; /* what: all, contents, files */
+};
+
+struct v2c_plan_data_volume {
+  char *path, *service; /* service may be NULL */
+  struct v2c_nint used_bytes;
+  char *reason;
+};
+
+struct v2c_plan_secret_file {
+  char *path;
+  struct v2c_strs kinds;
+};
+
+struct v2c_plan_image {
+  char *strategy; /* split, single */
+  struct {
+    char *distro, *version; /* may be NULL */
+  } base;
+  char *os, *architecture;
+  char *variant; /* NULL when absent */
+  char *package_manager;
+  struct {
+    struct v2c_plan_layer *v;
+    size_t n;
+  } layers;
+  struct {
+    struct v2c_plan_exclude *v;
+    size_t n;
+  } excludes;
+  struct {
+    struct v2c_plan_data_volume *v;
+    size_t n;
+  } volumes;
+  struct {
+    struct v2c_plan_secret_file *v;
+    size_t n;
+  } secret_files;
+};
+
+/* ------------------------------------------------------------------ */
+/* Components                                                          */
+
+struct v2c_plan_port {
+  int64_t port;
+  char *protocol; /* tcp, udp, sctp */
+  char *name;
+};
+
+struct v2c_plan_volume {
+  char *name, *mount_path;
+  char *kind;        /* pvc, emptyDir, configMap, secret */
+  char *size;        /* NULL for all but pvc (may be set for others) */
+  char *source_path; /* configMap and secret only, else NULL */
+};
+
+/* A probe: tcpSocket {port} when http is NULL, else httpGet {path,
+ * port}. */
+struct v2c_plan_probe_target {
+  int64_t port;
+};
+struct v2c_plan_http_target {
+  char *path;
+  int64_t port;
+};
+struct v2c_plan_probe {
+  struct v2c_plan_probe_target *tcp;
+  struct v2c_plan_http_target *http;
+  int64_t initial_delay, period;
+};
+
+struct v2c_plan_probes {
+  struct v2c_plan_probe liveness, readiness;
+};
+
+struct v2c_plan_replace {
+  char *image, *advice;
+};
+
+struct v2c_plan_component {
+  char *name, *converter;
+  char *kind;     /* Deployment, StatefulSet, CronJob */
+  char *schedule; /* CronJob only, else NULL */
+  char *service;  /* may be NULL */
+  struct {
+    char *kind; /* systemd, sysv, cron, timer */
+    char *file; /* may be NULL */
+    struct v2c_nint line;
+  } source;
+  struct v2c_strs command, args;
+  char *user; /* may be NULL */
+  int64_t uid, gid;
+  int run_as_root;
+  char *working_dir; /* may be NULL */
+  struct v2c_pairs env;
+  struct v2c_strs secret_env, environment_files;
+  struct {
+    struct v2c_plan_port *v;
+    size_t n;
+  } ports;
+  struct {
+    struct v2c_plan_volume *v;
+    size_t n;
+  } volumes;
+  struct v2c_strs write_paths;
+  int read_only_root;
+  struct v2c_strs config_files, secret_files;
+  struct v2c_plan_probes *probes; /* NULL for none */
+  struct {
+    struct {
+      char *cpu, *memory;
+    } requests;
+    struct {
+      char *memory;
+    } limits;
+  } resources;
+  struct v2c_plan_replace *replace_with; /* may be NULL */
+  struct v2c_strs depends_on;
+};
+
+struct v2c_plan_dropped {
+  char *name, *reason;
+};
+
+struct v2c_plan {
+  char *schema; /* "v2c.plan/1" */
+  char *name;
+  struct {
+    char *vm, *format;
+    char *path; /* may be NULL */
+  } source;
+  struct {
+    struct v2c_nint cpus, memory_mib;
+  } vm;
+  struct v2c_plan_image image;
+  struct {
+    struct v2c_plan_component *v;
+    size_t n;
+  } components;
+  char *main_component; /* may be NULL */
+  struct {
+    struct v2c_plan_dropped *v;
+    size_t n;
+  } dropped;
+  struct v2c_strs notes;
+};
+
+/* Load a plan document: every field checked (types, required fields,
+ * enumerations, limits, the rules between fields), the first problem
+ * named by its JSON path ("plan: components[2].ports[0].port: 0 is out
+ * of range (1..65535)").  Members the schema does not know are ignored,
+ * as they always were.  A new plan to free with v2c_plan_free, or NULL
+ * with err set. */
+struct v2c_plan *v2c_plan_load (const json_t *doc, struct v2c_err *err);
+void v2c_plan_free (struct v2c_plan *plan);
+
+/* The document of a plan, its members in the schema's order (what
+ * v2c_json_write_file turns into the bytes of plan.json).  New
+ * reference; NULL on out of memory. */
+json_t *v2c_plan_to_json (const struct v2c_plan *plan);
+
+/* The component named name, or NULL. */
+const struct v2c_plan_component *
+v2c_plan_component (const struct v2c_plan *plan, const char *name);
+
+/* The problem of a path or pattern ("must be an absolute path", "has a
+ * '..' component", ...), or NULL when it is sound. */
+const char *v2c_model_path_problem (const char *p);
+
+/* ------------------------------------------------------------------ */
+/* The inventory ("v2c.inventory/1", docs/inventory.schema.json)       */
+
+/* A struct with members the document may lack has a mask 'has' of the
+ * ones it had (bit i: the i-th member of its table, in the schema's
+ * order); the writer writes only those. */
+
+#define V2C_INV_LIST(T)                                                       \
+  struct {                                                                    \
+    T *v;                                                                     \
+    size_t n;                                                                 \
+  }
+
+struct v2c_inv_source_disk {
+  uint64_t has;
+  char *path, *member, *format; /* format: vmdk, raw, qcow2 or NULL */
+  struct v2c_nint virtual_size;
+};
+
+struct v2c_inv_hw_disk {
+  uint64_t has;
+  char *controller, *controller_model;
+  struct v2c_nint bus, unit;
+  char *file;
+  struct v2c_nint capacity_bytes;
+};
+
+struct v2c_inv_nic {
+  char *model, *network, *mac;
+};
+
+struct v2c_inv_os {
+  uint64_t has;
+  char *type, *distro, *version;
+  int64_t major, minor;
+  char *arch, *hostname, *product_name, *package_format, *package_manager;
+  char *root;
+};
+
+struct v2c_inv_filesystem {
+  char *device, *type, *mountpoint;
+  struct v2c_nint size_bytes, used_bytes;
+};
+
+struct v2c_inv_package {
+  uint64_t has;
+  char *name, *version, *release, *epoch, *evr, *arch;
+  char *manager; /* dpkg, rpm, apk, windows */
+  char *source_package, *source_version, *license, *publisher;
+  struct v2c_nint installed_size;
+  int64_t files;
+  struct v2c_strs conffiles;
+  char *display_name;
+};
+
+struct v2c_inv_port {
+  int64_t port;
+  char *protocol; /* tcp, udp */
+};
+
+struct v2c_inv_service {
+  uint64_t has;
+  char *name;
+  char *kind; /* systemd, sysv */
+  int enabled;
+  char *description, *type, *exec_start;
+  struct v2c_strs exec_start_pre;
+  char *user, *group;
+  int dynamic_user;
+  char *working_directory;
+  struct v2c_pairs environment;
+  struct v2c_strs environment_files;
+  V2C_INV_LIST (struct v2c_inv_port) ports;
+  struct v2c_strs after, wants, requires, wanted_by;
+  char *unit_path;
+  struct v2c_strs dropins;
+  char *template_instance;
+};
+
+struct v2c_inv_timer {
+  uint64_t has;
+  char *name, *unit;
+  struct v2c_strs on_calendar;
+  char *on_boot_sec, *on_unit_active_sec;
+  int enabled;
+  char *unit_path;
+};
+
+struct v2c_inv_cron {
+  uint64_t has;
+  char *schedule, *user, *command, *file;
+  int64_t line;
+};
+
+struct v2c_inv_user {
+  uint64_t has;
+  char *name;
+  int64_t uid, gid;
+  char *gecos, *home, *shell;
+};
+
+struct v2c_inv_group {
+  char *name;
+  int64_t gid;
+  struct v2c_strs members;
+};
+
+struct v2c_inv_listen {
+  uint64_t has;
+  int64_t port;
+  char *protocol, *address, *service, *evidence;
+};
+
+struct v2c_inv_data_dir {
+  uint64_t has;
+  char *path, *service;
+  struct v2c_nint used_bytes;
+  char *evidence;
+};
+
+struct v2c_inv_secret {
+  char *path, *kind;
+  int64_t line;
+  char *evidence;
+};
+
+struct v2c_inv_blocker {
+  uint64_t has;
+  char *rule, *severity, *summary;
+  struct v2c_strs evidence;
+};
+
+struct v2c_inventory {
+  uint64_t has;
+  char *schema; /* "v2c.inventory/1" */
+  char *name, *generator;
+  struct {
+    uint64_t has;
+    char *format; /* ova, ovf, vmx, disk, libvirt */
+    char *path, *domain, *name;
+    struct v2c_strs vms; /* strings may be NULL */
+    V2C_INV_LIST (struct v2c_inv_source_disk) disks;
+  } source;
+  struct {
+    struct v2c_nint cpus, memory_mib;
+    char *firmware; /* bios, efi or NULL */
+    char *guest_os_id;
+    V2C_INV_LIST (struct v2c_inv_hw_disk) disks;
+    V2C_INV_LIST (struct v2c_inv_nic) nics;
+  } hardware;
+  struct v2c_inv_os *os; /* NULL: null */
+  V2C_INV_LIST (struct v2c_inv_filesystem) filesystems;
+  V2C_INV_LIST (struct v2c_inv_package) packages;
+  V2C_INV_LIST (struct v2c_inv_service) services;
+  V2C_INV_LIST (struct v2c_inv_timer) timers;
+  V2C_INV_LIST (struct v2c_inv_cron) cron;
+  V2C_INV_LIST (struct v2c_inv_user) users;
+  V2C_INV_LIST (struct v2c_inv_group) groups;
+  V2C_INV_LIST (struct v2c_inv_listen) ports;
+  V2C_INV_LIST (struct v2c_inv_data_dir) data_dirs;
+  struct v2c_strs proxy_targets;
+  V2C_INV_LIST (struct v2c_inv_secret) secrets;
+  V2C_INV_LIST (struct v2c_inv_blocker) blockers;
+};
+
+/* Load an inventory document: every member checked as the schema says
+ * (types, required members, enumerations, ranges, at most 2^20 entries
+ * in a list), the first problem named by its JSON path ("inventory:
+ * services[2].user: expected a string or null").  A new inventory to
+ * free with v2c_inventory_free, or NULL with err set. */
+struct v2c_inventory *v2c_inventory_load (const json_t *doc,
+                                          struct v2c_err *err);
+void v2c_inventory_free (struct v2c_inventory *inv);
+/* The document of an inventory: the members it was loaded with, in the
+ * schema's order.  New reference; NULL on out of memory. */
+json_t *v2c_inventory_to_json (const struct v2c_inventory *inv);
+
+#endif /* V2C_MODEL_H */
