@@ -454,8 +454,14 @@ test_register (void)
   expect (k, "kvd", "read_only_root", "true");
   expect (k, "kvd", "replace_with",
           "{\"image\":\"docker.io/example/kvd:1\",\"advice\":\"the image\"}");
-  if (plan)
-    report = v2c_report_build (inv, plan, NULL, &err);
+  if (plan) {
+    struct v2c_inventory *in = v2c_inventory_load (inv, &err);
+    struct v2c_plan *p = v2c_plan_load (plan, &err);
+
+    report = in && p ? v2c_report_build (in, p, NULL, &err) : NULL;
+    v2c_inventory_free (in);
+    v2c_plan_free (p);
+  }
   CHECK (plan == NULL || report != NULL, "report: %s", err.msg);
   /* its advice, and not the generic one on a StatefulSet's volume */
   r = NULL;
