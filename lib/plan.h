@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "v2c-internal.h"
 
 /* Longest pattern or path in a plan, and most patterns in one list. */
@@ -45,10 +46,11 @@ json_t *v2c_plan_build (const json_t *inventory, const char *strategy,
 int v2c_plan_check (const json_t *plan, struct v2c_err *err);
 
 /* The OCI image configuration's "config" object (User, Env, Entrypoint,
- * Cmd, WorkingDir, ExposedPorts, Volumes, Labels) of a plan, from its
- * main component.  The plan is checked first.  New reference, caller
- * must json_decref; NULL with err set. */
-json_t *v2c_plan_image_config (const json_t *plan, struct v2c_err *err);
+ * Cmd, WorkingDir, ExposedPorts, Volumes, Labels) of a loaded plan, from
+ * its main component.  New reference, caller must json_decref; NULL
+ * with err set (out of memory). */
+json_t *v2c_plan_image_config (const struct v2c_plan *plan,
+                               struct v2c_err *err);
 
 /* 1 when pattern is a valid plan pattern (absolute, no "//", "/./" or
  * "/../" and no trailing "/" or "/." or "/..", at most

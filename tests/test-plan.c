@@ -53,6 +53,18 @@ expect_json (json_t *root, const char *path, const char *want)
   json_decref (w);
 }
 
+/* The image configuration of a plan document: loaded (as v2c-extract
+ * does), then asked.  NULL with err set. */
+static json_t *
+image_config (const json_t *doc, struct v2c_err *err)
+{
+  struct v2c_plan *plan = v2c_plan_load (doc, err);
+  json_t *cfg = plan ? v2c_plan_image_config (plan, err) : NULL;
+
+  v2c_plan_free (plan);
+  return cfg;
+}
+
 static long
 index_of (json_t *arr, const char *key, const char *name)
 {
@@ -263,7 +275,7 @@ test_demo (json_t *inv)
          "legacy-daemon's reason");
 
   /* the OCI image configuration */
-  cfg = v2c_plan_image_config (plan, &err);
+  cfg = image_config (plan, &err);
   CHECK (cfg != NULL, "image config: %s", err.msg);
   if (cfg) {
     expect_json (cfg, "User", "\"1001:1001\"");
@@ -286,7 +298,7 @@ test_demo (json_t *inv)
   /* without a main component: root, a shell, no entrypoint */
   json_array_clear (at (plan, "components"));
   json_object_set_new (plan, "main_component", json_null ());
-  cfg = v2c_plan_image_config (plan, &err);
+  cfg = image_config (plan, &err);
   CHECK (cfg != NULL, "image config without components: %s", err.msg);
   if (cfg) {
     expect_json (cfg, "User", "\"0:0\"");
@@ -374,7 +386,7 @@ test_broken (json_t *inv)
     CHECK (strncmp (err.msg, want, strlen (want)) == 0,
            "%s = %s: message '%s', expected '%s...'", path,
            value ? value : "(removed)", err.msg, want);
-    CHECK (!is_plan || v2c_plan_image_config (bad, &err) == NULL,
+    CHECK (!is_plan || image_config (bad, &err) == NULL,
            "image config of a broken plan (%s)", path);
     free (value);
     json_decref (out);

@@ -141,17 +141,11 @@ read_vm (struct convert *cv, const char *path)
     tool_error ("%s", v2c_source_error (cv->src));
     return -1;
   }
-  if (cv->plan == NULL
-      && (cv->plan = v2c_plan_build (cv->inv, cv->io.strategy, &err))
-             == NULL) {
-    tool_progress_done ();
-    tool_error ("%s", err.msg);
-    return -1;
-  }
   cv->inventory = v2c_inventory_load (cv->inv, &err);
-  if (cv->inventory)
+  if (cv->inventory && cv->p == NULL
+      && (cv->plan = v2c_plan_build (cv->inv, cv->io.strategy, &err)))
     cv->p = v2c_plan_load (cv->plan, &err);
-  if (cv->p == NULL) {
+  if (cv->inventory == NULL || cv->p == NULL) {
     tool_progress_done ();
     tool_error ("%s", err.msg);
     return -1;
@@ -178,7 +172,7 @@ build_image (struct convert *cv)
 
   tool_stage (4, STAGES);
   tool_status ("reading the package database ...");
-  if (v2c_extract_run (cv->x, cv->g, cv->plan, cv->io.tag) == -1) {
+  if (v2c_extract_run (cv->x, cv->g, cv->p, cv->io.tag) == -1) {
     tool_progress_done ();
     tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
                                        : v2c_extract_error (cv->x));
@@ -342,7 +336,7 @@ main (int argc, char **argv)
   tool_catch_signals ();
 
   if (cv.io.plan_path
-      && (cv.plan = image_opts_read_plan (cv.io.plan_path)) == NULL)
+      && (cv.p = image_opts_read_plan (cv.io.plan_path, &cv.plan)) == NULL)
     goto out;
   /* the output first: a wrong -o fails before the appliance starts */
   if (tool_outdir_begin (&cv.od, opts.output, cv.force) == -1)
