@@ -683,8 +683,9 @@ lists_free (struct lists *L)
   free (L->dv);
 }
 
-json_t *
-v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
+/* The plan document of an inventory document. */
+static json_t *
+build_doc (const json_t *inv, const char *strategy, struct v2c_err *err)
 {
   struct plan_ctx c;
   struct lists L = { NULL, 0, 0, NULL, 0, 0 };
@@ -719,16 +720,8 @@ v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
     goto out;
   plan = assemble (&c, &h, &L, vm, image, m);
   vm = image = NULL;
-  if (plan == NULL) {
+  if (plan == NULL)
     v2c_set_error (err, ENOMEM, "out of memory");
-    goto out;
-  }
-  /* what is written must read back */
-  if (v2c_plan_check (plan, err) == -1) {
-    v2c_error_prefix (err, "can't make a valid plan");
-    json_decref (plan);
-    plan = NULL;
-  }
 out:
   json_decref (c.notes);
   json_decref (image);
@@ -737,5 +730,30 @@ out:
   free (c.names);
   free (c.dd);
   free (c.secret_paths);
+  return plan;
+}
+
+struct v2c_plan *
+v2c_plan_build (const struct v2c_inventory *inv, const char *strategy,
+                struct v2c_err *err)
+{
+  /* the walk still reads the inventory's document and assembles the
+   * plan's: each converted once, here */
+  json_t *in = v2c_inventory_to_json (inv), *doc;
+  struct v2c_plan *plan = NULL;
+
+  if (in == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    return NULL;
+  }
+  doc = build_doc (in, strategy, err);
+  json_decref (in);
+  if (doc == NULL)
+    return NULL;
+  /* what is written must read back */
+  plan = v2c_plan_load (doc, err);
+  if (plan == NULL)
+    v2c_error_prefix (err, "can't make a valid plan");
+  json_decref (doc);
   return plan;
 }

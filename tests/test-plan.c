@@ -216,7 +216,7 @@ static void
 test_demo (json_t *inv)
 {
   struct v2c_err err = { 0, "" };
-  json_t *plan = v2c_plan_build (inv, NULL, &err), *comps, *cfg;
+  json_t *plan = unit_plan_build (inv, NULL, &err), *comps, *cfg;
   const char *dropped[] = { "cron.service",    "getty@tty1.service",
                             "ssh.service",     "systemd-journald.service",
                             "legacy-daemon",   "/etc/crontab:19",
@@ -311,13 +311,13 @@ test_demo (json_t *inv)
   }
   json_decref (plan);
 
-  plan = v2c_plan_build (inv, "single", &err);
+  plan = unit_plan_build (inv, "single", &err);
   CHECK (plan != NULL, "single: %s", err.msg);
   if (plan)
     expect_json (plan, "image/layers",
                  "[{\"name\":\"rootfs\",\"includes\":[],\"excludes\":[]}]");
   json_decref (plan);
-  CHECK (v2c_plan_build (inv, "layered", &err) == NULL
+  CHECK (unit_plan_build (inv, "layered", &err) == NULL
              && strstr (err.msg, "unknown strategy 'layered'"),
          "strategy 'layered': %s", err.msg);
 }
@@ -359,7 +359,7 @@ static void
 test_broken (json_t *inv)
 {
   struct v2c_err err = { 0, "" };
-  json_t *good = v2c_plan_build (inv, NULL, &err), *bad, *big;
+  json_t *good = unit_plan_build (inv, NULL, &err), *bad, *big;
   json_t *t = load ("broken.json");
   size_t i;
 
@@ -381,7 +381,7 @@ test_broken (json_t *inv)
     if (is_plan)
       rc = v2c_plan_check (bad, &err);
     else
-      rc = (out = v2c_plan_build (bad, NULL, &err)) ? 0 : -1;
+      rc = (out = unit_plan_build (bad, NULL, &err)) ? 0 : -1;
     CHECK (rc == -1, "%s = %s accepted", path, value ? value : "(removed)");
     CHECK (strncmp (err.msg, want, strlen (want)) == 0,
            "%s = %s: message '%s', expected '%s...'", path,
@@ -410,7 +410,7 @@ test_broken (json_t *inv)
          "a string as plan: %s", err.msg);
   json_decref (bad);
   bad = json_integer (1);
-  CHECK (v2c_plan_build (bad, NULL, &err) == NULL
+  CHECK (unit_plan_build (bad, NULL, &err) == NULL
              && strcmp (err.msg, "inventory: not a JSON object") == 0,
          "inventory 1: %s", err.msg);
   json_decref (bad);
@@ -502,7 +502,7 @@ test_commands (json_t *inv)
     json_array_append_new (at (one, "services"), svc);
     json_array_clear (at (one, "timers"));
     json_array_clear (at (one, "cron"));
-    plan = v2c_plan_build (one, NULL, &err);
+    plan = unit_plan_build (one, NULL, &err);
     CHECK (plan != NULL, "%s: %s", exec, err.msg);
     if (plan && !bad) {
       char label[600];

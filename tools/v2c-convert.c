@@ -108,7 +108,7 @@ struct convert {
   struct v2c_extract *x;
   struct v2c_source *src;
   struct v2c_guest *g;
-  json_t *inv, *plan, *image, *report; /* inv and plan: as written */
+  json_t *inv, *plan, *image, *report; /* inv and plan: the files' */
   struct v2c_inventory *inventory;     /* inv and plan, loaded */
   struct v2c_plan *p;
 };
@@ -143,11 +143,11 @@ read_vm (struct convert *cv, const char *path)
   }
   cv->inventory = v2c_inventory_load (cv->inv, &err);
   if (cv->inventory && cv->p == NULL
-      && (cv->plan = v2c_plan_build (cv->inv, cv->io.strategy, &err)))
-    cv->p = v2c_plan_load (cv->plan, &err);
-  if (cv->inventory == NULL || cv->p == NULL) {
+      && (cv->p = v2c_plan_build (cv->inventory, cv->io.strategy, &err)))
+    cv->plan = v2c_plan_to_json (cv->p);
+  if (cv->inventory == NULL || cv->p == NULL || cv->plan == NULL) {
     tool_progress_done ();
-    tool_error ("%s", err.msg);
+    tool_error ("%s", cv->p && !cv->plan ? "out of memory" : err.msg);
     return -1;
   }
   if (cv->io.plan_path) {

@@ -133,7 +133,8 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
   if (*src == NULL || (*g = tool_open_guest (*src)) == NULL)
     return NULL;
   if (*plan == NULL) {
-    json_t *inv, *doc;
+    struct v2c_inventory *inventory;
+    json_t *inv;
 
     tool_status ("reading packages, services, configuration ...");
     inv = v2c_inventory_build (*src, *g);
@@ -142,11 +143,11 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
       tool_error ("%s", v2c_source_error (*src));
       return NULL;
     }
-    doc = v2c_plan_build (inv, io->strategy, &err);
+    inventory = v2c_inventory_load (inv, &err);
     json_decref (inv);
-    if (doc)
-      *plan = v2c_plan_load (doc, &err);
-    json_decref (doc);
+    if (inventory)
+      *plan = v2c_plan_build (inventory, io->strategy, &err);
+    v2c_inventory_free (inventory);
     if (*plan == NULL) {
       tool_progress_done ();
       tool_error ("%s", err.msg);

@@ -99,6 +99,11 @@ main (int argc, char **argv)
   inv = tool_read_json (invpath, "inventory");
   if (inv == NULL)
     goto end;
+  inventory = v2c_inventory_load (inv, &err);
+  if (inventory == NULL) {
+    tool_error ("%s: %s", invpath, err.msg);
+    goto end;
+  }
   if (planpath) {
     doc = tool_read_json (planpath, "plan");
     if (doc == NULL)
@@ -109,8 +114,8 @@ main (int argc, char **argv)
       goto end;
     }
   } else {
-    doc = v2c_plan_build (inv, NULL, &err);
-    if (doc == NULL || (plan = v2c_plan_load (doc, &err)) == NULL) {
+    plan = v2c_plan_build (inventory, NULL, &err);
+    if (plan == NULL) {
       tool_error ("%s: %s", invpath, err.msg);
       goto end;
     }
@@ -125,9 +130,7 @@ main (int argc, char **argv)
     tool_verbose ("image '%s': manifest %s", image_dir,
                   json_string_value (json_object_get (image, "manifest")));
   }
-  inventory = v2c_inventory_load (inv, &err);
-  if (inventory)
-    report = v2c_report_build (inventory, plan, image, &err);
+  report = v2c_report_build (inventory, plan, image, &err);
   if (report == NULL) {
     tool_error ("%s: %s", invpath, err.msg);
     goto end;

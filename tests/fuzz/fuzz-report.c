@@ -67,7 +67,7 @@ int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   struct v2c_err err = { 0, "" };
-  json_t *doc, *inv, *plan, *built = NULL;
+  json_t *doc, *inv, *plan;
   struct v2c_inventory *di = NULL, *gi;
   struct v2c_plan *dp = NULL, *gp, *bp = NULL;
   const char *schema;
@@ -88,8 +88,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     render (v2c_report_build (di, gp, NULL, &err));
   schema = json_string_value (json_object_get (doc, "schema"));
   if (di && schema && strcmp (schema, "v2c.inventory/1") == 0
-      && (built = v2c_plan_build (doc, NULL, &err)) != NULL
-      && (bp = v2c_plan_load (built, &err)) != NULL)
+      && (bp = v2c_plan_build (di, NULL, &err)) != NULL)
     render (v2c_report_build (di, bp, NULL, &err));
   if (gi && dp)
     render (v2c_report_build (gi, dp, NULL, &err));
@@ -103,7 +102,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   v2c_plan_free (gp);
   v2c_plan_free (dp);
   v2c_plan_free (bp);
-  json_decref (built);
   json_decref (inv);
   json_decref (plan);
   json_decref (doc);
