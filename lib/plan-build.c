@@ -229,10 +229,12 @@ timer_of (struct plan_ctx *c, const char *unit, const char **timer)
 
 /* One service, or the service a timer starts (timer != NULL). */
 static int
-plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
-              const char *w, const json_t *timer, const char *timer_name,
+plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
+              const struct v2c_inv_timer *timer, const char *timer_name,
               const char *timer_path)
 {
+  const json_t *svc = json_array_get (json_object_get (c->inv, "services"),
+                                      si);
   char base[512], reasonbuf[600];
   const char *unit, *kind, *exec, *type, *instance, *reason, *tname;
   struct v2c_conv_in in;
@@ -287,8 +289,8 @@ plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
 
   memset (&in, 0, sizeof in);
   in.src = timer ? V2C_CONV_TIMER : V2C_CONV_SERVICE;
-  in.inv = c->inv;
-  in.service = svc;
+  in.inv = c->model;
+  in.service = &c->model->services.v[si];
   in.timer = timer;
   in.name = timer ? timer_name : unit;
   in.unit = unit;
@@ -330,7 +332,7 @@ static int
 plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
 {
   char w[WHERE], cw[WHERE], sw[WHERE];
-  json_t *a, *e, *cal, *en, *svc;
+  json_t *a, *e, *cal, *en;
   const char *name, *unit, *path, *s;
   size_t i, k;
 
@@ -369,18 +371,16 @@ plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
         return -1;
       continue;
     }
-    svc = NULL;
     for (k = 0; k < json_array_size (services); k++) {
       json_t *x = json_array_get (services, k);
       if (json_is_string (json_object_get (x, "name"))
           && strcmp (json_string_value (json_object_get (x, "name")), unit)
                  == 0) {
-        svc = x;
         plan_idx (sw, "services", k);
         break;
       }
     }
-    if (svc == NULL) {
+    if (k == json_array_size (services)) {
       char why[700];
       snprintf (why, sizeof why,
                 "starts '%.600s', which the inventory does not list", unit);
@@ -388,7 +388,8 @@ plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
         return -1;
       continue;
     }
-    if (plan_service (c, L, svc, sw, e, name, path) == -1)
+    if (plan_service (c, L, k, sw, &c->model->timers.v[i], name, path)
+        == -1)
       return -1;
   }
   return 0;
@@ -455,8 +456,8 @@ plan_cron (struct plan_ctx *c, struct lists *L)
     }
     memset (&in, 0, sizeof in);
     in.src = V2C_CONV_CRON;
-    in.inv = c->inv;
-    in.cron = e;
+    in.inv = c->model;
+    in.cron = &c->model->cron.v[i];
     in.name = name;
     in.line = cmd;
     in.argv = words.v;
@@ -601,7 +602,7 @@ plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
     return -1;
   for (i = 0; i < json_array_size (services); i++)
     if (plan_inv_elem (services, i, "services", &svc, w, c->err) == -1
-        || plan_service (c, L, svc, w, NULL, NULL, NULL) == -1)
+        || plan_service (c, L, i, w, NULL, NULL, NULL) == -1)
       return -1;
   if (plan_timers (c, L, services) == -1 || plan_cron (c, L) == -1)
     return -1;
@@ -685,7 +686,8 @@ lists_free (struct lists *L)
 
 /* The plan document of an inventory document. */
 static json_t *
-build_doc (const json_t *inv, const char *strategy, struct v2c_err *err)
+build_doc (const struct v2c_inventory *model, const json_t *inv,
+           const char *strategy, struct v2c_err *err)
 {
   struct plan_ctx c;
   struct lists L = { NULL, 0, 0, NULL, 0, 0 };
@@ -694,6 +696,7 @@ build_doc (const json_t *inv, const char *strategy, struct v2c_err *err)
   long m = -1;
 
   plan_ctx_init (&c, inv, err);
+  c.model = model;
   if (strategy == NULL)
     strategy = "split";
   if (strcmp (strategy, "split") != 0 && strcmp (strategy, "single") != 0) {
@@ -746,7 +749,7 @@ v2c_plan_build (const struct v2c_inventory *inv, const char *strategy,
     v2c_set_error (err, ENOMEM, "out of memory");
     return NULL;
   }
-  doc = build_doc (in, strategy, err);
+  doc = build_doc (inv, in, strategy, err);
   json_decref (in);
   if (doc == NULL)
     return NULL;

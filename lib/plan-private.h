@@ -118,7 +118,8 @@ struct comp {
 /* The state of a build; conv is what converters get of it. */
 struct plan_ctx {
   struct v2c_conv_ctx conv;
-  const json_t *inv;
+  const struct v2c_inventory *model; /* the inventory, loaded */
+  const json_t *inv;                 /* its document */
   struct v2c_err *err;
   json_t *notes;
   int oom;
