@@ -115,8 +115,8 @@ add_dropped (struct plan_ctx *c, struct lists *L, const char *name,
 /* Run the item's converter on its component; add it, or drop it. */
 static int
 convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
-         const struct v2c_converter *conv, json_t *obj, const json_t *svc,
-         const char *where, const char *exe)
+         const struct v2c_converter *conv, json_t *obj, const char *where,
+         const char *exe)
 {
   struct v2c_conv_out out;
   struct comp *k;
@@ -161,7 +161,7 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   memset (k, 0, sizeof *k);
   k->obj = obj;
   k->conv = conv;
-  k->svc = svc;
+  k->svc = in->service;
   snprintf (k->where, sizeof k->where, "%s", where);
   k->talks_to = out.talks_to;
   k->write_known = out.write_known;
@@ -319,7 +319,7 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
   if (timer)
     plan_set (c, obj, "source", plan_source_obj ("timer", timer_path, 0));
   nd = L->nd;
-  status = convert (c, L, &in, conv, obj, svc, w, words.v[0]);
+  status = convert (c, L, &in, conv, obj, w, words.v[0]);
   /* the notes of an item that was dropped go with it */
   while (status == 0 && L->nd > nd && json_array_size (c->notes) > nnotes)
     json_array_remove (c->notes, json_array_size (c->notes) - 1);
@@ -470,7 +470,7 @@ plan_cron (struct plan_ctx *c, struct lists *L)
       continue;
     }
     if (plan_cron_component (c, e, w, &in, stem, &obj) == -1
-        || convert (c, L, &in, conv, obj, NULL, w, words.n ? words.v[0] : "")
+        || convert (c, L, &in, conv, obj, w, words.n ? words.v[0] : "")
                == -1)
       goto fail;
   }

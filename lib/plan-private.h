@@ -107,7 +107,7 @@ struct comp {
   const char *workdir; /* in obj, or NULL */
   char *unit;          /* its service, or NULL (cron) */
   char *unit_base;     /* the service without .service and @instance */
-  const json_t *svc;   /* the inventory's service, or NULL */
+  const struct v2c_inv_service *svc; /* the inventory's, or NULL */
   char where[WHERE];   /* its JSON path */
   const struct v2c_converter *conv;
   const char *talks_to;
