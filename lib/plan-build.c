@@ -2,8 +2,9 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The plan ("v2c.plan/1") of an inventory: v2c_plan_build reads the
- * inventory's head, data directories and secrets, describes the image,
+ * The plan ("v2c.plan/1") of a loaded inventory (struct v2c_inventory,
+ * lib/model.h): v2c_plan_build reads its head, data directories and
+ * secrets, describes the image,
  * and walks the services, timers and cron jobs, each converted by the
  * converter that owns it (converters/) or dropped with a reason.  The
  * parts are in lib/plan-*.c (see lib/plan-private.h).
@@ -204,8 +205,6 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
               const struct v2c_inv_timer *timer, const char *timer_name,
               const char *timer_path)
 {
-  const json_t *svc = json_array_get (json_object_get (c->inv, "services"),
-                                      si);
   const struct v2c_inv_service *isvc = &c->model->services.v[si];
   char base[512], reasonbuf[600];
   const char *unit, *kind, *exec, *type, *instance, *reason;
@@ -268,7 +267,7 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
     goto out;
   }
   nnotes = json_array_size (c->notes);
-  if (plan_service_component (c, svc, w, &in, &words, conv->aliases, &obj,
+  if (plan_service_component (c, w, &in, &words, conv->aliases, &obj,
                               &reason)
       == -1)
     goto out;
@@ -341,7 +340,7 @@ static int
 plan_cron (struct plan_ctx *c, struct lists *L)
 {
   char w[WHERE], name[700], stem[512];
-  json_t *e, *obj;
+  json_t *obj;
   const char *cmd, *file, *user, *exe = "";
   int64_t line;
   struct v2c_exec_words words = { NULL, 0 };
@@ -352,7 +351,6 @@ plan_cron (struct plan_ctx *c, struct lists *L)
   for (i = 0; i < c->model->cron.n; i++) {
     const struct v2c_inv_cron *job = &c->model->cron.v[i];
 
-    e = json_array_get (json_object_get (c->inv, "cron"), i);
     plan_idx (w, "cron", i);
     cmd = job->command;
     user = job->user;
@@ -412,7 +410,7 @@ plan_cron (struct plan_ctx *c, struct lists *L)
         goto fail;
       continue;
     }
-    if (plan_cron_component (c, e, w, &in, stem, &obj) == -1
+    if (plan_cron_component (c, &in, stem, &obj) == -1
         || convert (c, L, &in, conv, obj, w, words.n ? words.v[0] : "")
                == -1)
       goto fail;
@@ -603,10 +601,10 @@ lists_free (struct lists *L)
   free (L->dv);
 }
 
-/* The plan document of an inventory document. */
+/* The plan document of a loaded inventory. */
 static json_t *
-build_doc (const struct v2c_inventory *model, const json_t *inv,
-           const char *strategy, struct v2c_err *err)
+build_doc (const struct v2c_inventory *inv, const char *strategy,
+           struct v2c_err *err)
 {
   struct plan_ctx c;
   struct lists L = { NULL, 0, 0, NULL, 0, 0 };
@@ -615,7 +613,6 @@ build_doc (const struct v2c_inventory *model, const json_t *inv,
   long m = -1;
 
   plan_ctx_init (&c, inv, err);
-  c.model = model;
   if (strategy == NULL)
     strategy = "split";
   if (strcmp (strategy, "split") != 0 && strcmp (strategy, "single") != 0) {
@@ -623,7 +620,7 @@ build_doc (const struct v2c_inventory *model, const json_t *inv,
                    strategy);
     return NULL;
   }
-  if (read_head (model, &h, err) == -1)
+  if (read_head (inv, &h, err) == -1)
     return NULL;
   c.notes = json_array ();
   if (c.notes == NULL) {
@@ -659,17 +656,11 @@ struct v2c_plan *
 v2c_plan_build (const struct v2c_inventory *inv, const char *strategy,
                 struct v2c_err *err)
 {
-  /* the walk still reads the inventory's document and assembles the
-   * plan's: each converted once, here */
-  json_t *in = v2c_inventory_to_json (inv), *doc;
-  struct v2c_plan *plan = NULL;
+  /* the components are still assembled as JSON: the plan is loaded
+   * from them once, here */
+  json_t *doc = build_doc (inv, strategy, err);
+  struct v2c_plan *plan;
 
-  if (in == NULL) {
-    v2c_set_error (err, ENOMEM, "out of memory");
-    return NULL;
-  }
-  doc = build_doc (inv, in, strategy, err);
-  json_decref (in);
   if (doc == NULL)
     return NULL;
   /* what is written must read back */

@@ -89,7 +89,8 @@ ctx_replace_with (struct v2c_conv_ctx *ctx, const char *image,
 }
 
 void
-plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
+plan_ctx_init (struct plan_ctx *c, const struct v2c_inventory *inv,
+               struct v2c_err *err)
 {
   memset (c, 0, sizeof *c);
   c->conv.data = c;
@@ -99,7 +100,7 @@ plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
   c->conv.add_volume = ctx_add_volume;
   c->conv.set_probe = ctx_set_probe;
   c->conv.replace_with = ctx_replace_with;
-  c->inv = inv;
+  c->model = inv;
   c->err = err;
 }
 
