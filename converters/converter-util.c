@@ -376,40 +376,38 @@ v2c_conv_option (const struct v2c_conv_in *in, const char *opt)
   return NULL;
 }
 
-static const json_t *
-find_package (const json_t *inv, const char *const *names)
+static const struct v2c_inv_package *
+find_package (const struct v2c_inventory *inv, const char *const *names)
 {
-  json_t *pk = json_object_get (inv, "packages"), *p, *n;
   size_t i, k;
 
   for (k = 0; names[k]; k++)
-    for (i = 0; i < json_array_size (pk); i++) {
-      p = json_array_get (pk, i);
-      n = json_object_get (p, "name");
-      if (json_is_string (n) && strcmp (json_string_value (n), names[k]) == 0)
-        return p;
-    }
+    for (i = 0; i < inv->packages.n; i++)
+      if (strcmp (inv->packages.v[i].name, names[k]) == 0)
+        return &inv->packages.v[i];
   return NULL;
 }
 
 int
-v2c_conv_has_package (const json_t *inv, const char *const *names)
+v2c_conv_has_package (const struct v2c_inventory *inv,
+                      const char *const *names)
 {
   return find_package (inv, names) != NULL;
 }
 
 const char *
-v2c_conv_package_version (const json_t *inv, const char *const *names,
-                          int parts, char *buf, size_t len)
+v2c_conv_package_version (const struct v2c_inventory *inv,
+                          const char *const *names, int parts, char *buf,
+                          size_t len)
 {
-  const json_t *p = find_package (inv, names);
+  const struct v2c_inv_package *p = find_package (inv, names);
   const char *v, *s;
   size_t n = 0;
   int seen = 0;
 
-  if (p == NULL || len < 2 || !json_is_string (json_object_get (p, "version")))
+  if (p == NULL || len < 2 || p->version == NULL)
     return NULL;
-  v = json_string_value (json_object_get (p, "version"));
+  v = p->version;
   /* an epoch may be written into the version: "5:7.0.15" */
   s = strchr (v, ':');
   if (s)

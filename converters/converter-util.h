@@ -94,11 +94,12 @@ int v2c_conv_replace_with (json_t *comp, const char *image,
 const char *v2c_conv_option (const struct v2c_conv_in *in, const char *opt);
 /* The upstream version of the first installed package of names, cut
  * to parts dot-separated numbers ("1.22"), in buf; NULL when none. */
-const char *v2c_conv_package_version (const json_t *inv,
+const char *v2c_conv_package_version (const struct v2c_inventory *inv,
                                       const char *const *names, int parts,
                                       char *buf, size_t len);
 /* 1 when the inventory lists one of the packages. */
-int v2c_conv_has_package (const json_t *inv, const char *const *names);
+int v2c_conv_has_package (const struct v2c_inventory *inv,
+                          const char *const *names);
 /* Basename of a path. */
 const char *v2c_conv_basename (const char *path);
 /* A service whose unit (without .service/@instance) is one of bases or

@@ -20,6 +20,7 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "v2c-internal.h"
 
 /* What the item is. */
@@ -77,14 +78,15 @@ struct v2c_conv_ctx {
                        const char *advice);
 };
 
-/* One item as a converter sees it.  Strings point into the inventory
- * or into the planner's buffers and live as long as the call. */
+/* One item as a converter sees it, from the loaded inventory
+ * (lib/model.h).  Strings point into the inventory or into the
+ * planner's buffers and live as long as the call. */
 struct v2c_conv_in {
   enum v2c_conv_src src;
-  const json_t *inv;
-  const json_t *service; /* the service (SERVICE, TIMER), else NULL */
-  const json_t *timer;   /* TIMER only */
-  const json_t *cron;    /* CRON only */
+  const struct v2c_inventory *inv;
+  const struct v2c_inv_service *service; /* SERVICE, TIMER, else NULL */
+  const struct v2c_inv_timer *timer;     /* TIMER only */
+  const struct v2c_inv_cron *cron;       /* CRON only */
   const char *name;      /* unit, timer or cron entry ("file:line") */
   const char *unit;      /* the service's unit name, or NULL */
   const char *base;      /* unit without ".service" and "@instance" */

@@ -126,7 +126,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       return 0;
     }
   }
-  schedule = json_string_value (json_object_get (in->cron, "schedule"));
+  schedule = in->cron->schedule;
   if (schedule == NULL
       || v2c_cron_schedule (schedule, sched, sizeof sched, &why) == -1) {
     snprintf (out->reason, sizeof out->reason, "schedule '%.200s': %s",

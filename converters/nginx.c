@@ -80,7 +80,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   const char *words[8], *conf, *prefix, *g;
   char *dir = NULL, ver[32], image[96], advice[400];
   size_t n = 0;
-  json_t *pt;
   int status = -1;
 
   words[n++]
@@ -115,7 +114,6 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   out->write_known = 1;
   ctx->set_probe (ctx, "/", 0, 0);
   if (!v2c_conv_has_package (in->inv, backends)) {
-    pt = json_object_get (in->inv, "proxy_targets");
     snprintf (image, sizeof image, "docker.io/library/nginx:%s",
               v2c_conv_package_version (in->inv, packages, 2, ver, sizeof ver)
                   ? ver
@@ -125,8 +123,8 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               "is installed): the official image with this configuration "
               "from a ConfigMap and the site's files in a volume or a "
               "small image does the same%s",
-              json_array_size (pt) ? " and proxies" : "",
-              json_array_size (pt)
+              in->inv->proxy_targets.n ? " and proxies" : "",
+              in->inv->proxy_targets.n
                   ? "; proxy targets on 127.0.0.1 become the Services' names"
                   : "");
     if (ctx->replace_with (ctx, image, advice) == -1)

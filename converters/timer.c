@@ -28,7 +28,7 @@ static int
 contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             struct v2c_conv_out *out, struct v2c_err *err)
 {
-  json_t *cal = json_object_get (in->timer, "on_calendar");
+  const struct v2c_strs *cal = &in->timer->on_calendar;
   char sched[V2C_CRON_MAX] = "", one[V2C_CRON_MAX];
   const char *why, *s;
   size_t i;
@@ -41,19 +41,14 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
               in->unit);
     return 0;
   }
-  if (json_array_size (cal) == 0) {
+  if (cal->n == 0) {
     snprintf (out->reason, sizeof out->reason,
               "monotonic timer (OnBootSec=, OnUnitActiveSec=): a CronJob "
               "needs a calendar schedule");
     return 0;
   }
-  for (i = 0; i < json_array_size (cal); i++) {
-    s = json_string_value (json_array_get (cal, i));
-    if (s == NULL)
-      return v2c_set_error (err, 0,
-                            "inventory: timers: on_calendar of '%s' holds a "
-                            "non-string",
-                            in->name);
+  for (i = 0; i < cal->n; i++) {
+    s = cal->v[i];
     if (v2c_calendar_to_cron (s, one, sizeof one, &why) == -1) {
       snprintf (out->reason, sizeof out->reason, "OnCalendar=%.200s: %s", s,
                 why);

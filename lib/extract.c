@@ -368,57 +368,47 @@ add_exclude (struct v2c_extract *x, const char *glob, int what)
   return 0;
 }
 
+/* The paths of the plan's volumes and secret files (borrowed), in
+ * x->volumes and x->secrets. */
 static int
-collect_paths (struct v2c_extract *x, const json_t *arr, const char ***out,
-               size_t *n)
+collect_paths (struct v2c_extract *x, const struct v2c_plan_image *image)
 {
   size_t i;
-  json_t *v;
 
-  *out = calloc (json_array_size (arr) + 1, sizeof **out);
-  if (*out == NULL)
+  x->volumes = calloc (image->volumes.n + 1, sizeof *x->volumes);
+  x->secrets = calloc (image->secret_files.n + 1, sizeof *x->secrets);
+  if (x->volumes == NULL || x->secrets == NULL)
     return v2c_set_error (&x->err, ENOMEM, "out of memory");
-  json_array_foreach (arr, i, v) {
-    const char *p = json_string_value (json_object_get (v, "path"));
-    if (p)
-      (*out)[(*n)++] = p;
-  }
+  for (i = 0; i < image->volumes.n; i++)
+    x->volumes[x->nvolumes++] = image->volumes.v[i].path;
+  for (i = 0; i < image->secret_files.n; i++)
+    x->secrets[x->nsecrets++] = image->secret_files.v[i].path;
   return 0;
 }
 
 static int
-read_plan (struct v2c_extract *x, const json_t *plan)
+read_plan (struct v2c_extract *x, const struct v2c_plan *plan)
 {
-  const json_t *image = json_object_get (plan, "image"), *v;
-  const char *strategy = json_string_value (json_object_get (image,
-                                                             "strategy"));
+  const struct v2c_plan_image *image = &plan->image;
   size_t i;
 
-  if (v2c_plan_check (plan, &x->err) == -1)
-    return -1;
-  if (v2c_layer_policy_set_layers (&x->policy,
-                                   json_object_get (image, "layers"),
-                                   strategy && strcmp (strategy, "split") == 0,
+  if (v2c_layer_policy_set_layers (&x->policy, image->layers.v,
+                                   image->layers.n,
+                                   strcmp (image->strategy, "split") == 0,
                                    &x->err) == -1)
     return -1;
-  json_array_foreach (json_object_get (image, "excludes"), i, v) {
-    const char *w = json_string_value (json_object_get (v, "what"));
+  for (i = 0; i < image->excludes.n; i++) {
+    const char *w = image->excludes.v[i].what;
     int what = w == NULL || strcmp (w, "all") == 0 ? W_ALL
                : strcmp (w, "contents") == 0      ? W_CONTENTS
                                                   : W_FILES;
-    if (add_exclude (x, json_string_value (json_object_get (v, "pattern")),
-                     what) == -1)
+    if (add_exclude (x, image->excludes.v[i].pattern, what) == -1)
       return -1;
   }
   for (i = 0; i < x->ncli_exc; i++)
     if (add_exclude (x, x->cli_exc[i].glob, W_ALL) == -1)
       return -1;
-  if (collect_paths (x, json_object_get (image, "volumes"), &x->volumes,
-                     &x->nvolumes) == -1
-      || collect_paths (x, json_object_get (image, "secret_files"),
-                        &x->secrets, &x->nsecrets) == -1)
-    return -1;
-  return 0;
+  return collect_paths (x, image);
 }
 
 static int
@@ -495,7 +485,7 @@ v2c_extract_open (struct v2c_extract *x, const char *dir, int force)
 
 int
 v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
-                 const json_t *plan, const char *ref)
+                 const struct v2c_plan *plan, const char *ref)
 {
   void *h = v2c_guest_handle (g);
   struct v2c_fs *fs;
@@ -512,9 +502,9 @@ v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
 
 int
 v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
-                    const json_t *plan, const char *ref)
+                    const struct v2c_plan *plan, const char *ref)
 {
-  const json_t *image = json_object_get (plan, "image");
+  const struct v2c_plan_image *image = &plan->image;
   json_t *cfg = NULL;
   struct v2c_fs_stat root;
   size_t i;
@@ -531,7 +521,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   if (read_plan (x, plan) == -1)
     goto out;
   if (ref == NULL)
-    ref = json_string_value (json_object_get (plan, "name"));
+    ref = plan->name;
   cfg = v2c_plan_image_config (plan, &x->err);
   if (cfg == NULL)
     goto out;
@@ -586,14 +576,10 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
     goto out;
 
   if (v2c_oci_set_config (x->oci, cfg) == -1
-      || v2c_oci_set_platform (
-           x->oci, json_string_value (json_object_get (image, "architecture")),
-           json_string_value (json_object_get (image, "os")),
-           json_string_value (json_object_get (image, "variant")))
+      || v2c_oci_set_platform (x->oci, image->architecture, image->os,
+                               image->variant)
            == -1
-      || v2c_oci_add_annotation (
-           x->oci, "io.v2c.source.vm",
-           json_string_value (json_object_get (plan, "name")))
+      || v2c_oci_add_annotation (x->oci, "io.v2c.source.vm", plan->name)
            == -1
       || v2c_oci_add_annotation (x->oci, "io.v2c.image.strategy",
                                  x->policy.split ? "split" : "single")

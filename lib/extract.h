@@ -18,6 +18,7 @@
 
 #include "extract-match.h"
 #include "image.h"
+#include "model.h"
 #include "v2c.h"
 
 struct v2c_extract;
@@ -49,14 +50,14 @@ void v2c_extract_set_cancel_flag (struct v2c_extract *x,
  * for force): called before the guest is launched, so a wrong output
  * fails fast.  The directory is removed unless a run succeeds. */
 int v2c_extract_open (struct v2c_extract *x, const char *dir, int force);
-/* Walk the tree fs (borrowed) and write the image that plan (checked
- * with v2c_plan_check) describes, named ref (NULL: the plan's name), then
- * move it into place.  Once per open. */
+/* Walk the tree fs (borrowed) and write the image that plan (loaded
+ * with v2c_plan_load; borrowed for the run) describes, named ref (NULL:
+ * the plan's name), then move it into place.  Once per open. */
 int v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
-                        const json_t *plan, const char *ref);
+                        const struct v2c_plan *plan, const char *ref);
 /* The same on the mounted filesystems of the inspected guest g. */
 int v2c_extract_run (struct v2c_extract *x, struct v2c_guest *g,
-                     const json_t *plan, const char *ref);
+                     const struct v2c_plan *plan, const char *ref);
 /* After a successful run: {"manifest": "sha256:..", "ref": name,
  * "created": "YYYY-MM-DDTHH:MM:SSZ" (the newest guest mtime), "layers": [{name,
  * digest, diff_id, size, tar_size, entries, data_bytes}], "skipped":

@@ -320,32 +320,17 @@ layers_of (const json_t *manifest, const struct v2c_plan *plan,
   return out;
 }
 
-/* The inventory and the plan of a VM, loaded: NULL when absent or not
- * sound (a VM whose output is broken is summarised without them). */
-static void
-load_outputs (const json_t *inventory, const json_t *plan,
-              struct v2c_inventory **inv, struct v2c_plan **p)
-{
-  struct v2c_err ignored = { 0, "" };
-
-  *inv = inventory ? v2c_inventory_load (inventory, &ignored) : NULL;
-  *p = plan ? v2c_plan_load (plan, &ignored) : NULL;
-}
-
 json_t *
-v2c_fleet_vm (const json_t *state, const json_t *inventory, const json_t *plan,
-              const json_t *report, const json_t *manifest,
-              struct v2c_err *err)
+v2c_fleet_vm (const json_t *state, const struct v2c_inventory *inv,
+              const struct v2c_plan *p, const json_t *report,
+              const json_t *manifest, struct v2c_err *err)
 {
   json_t *vm = NULL, *comps = NULL, *vols = NULL, *layers = NULL, *v;
   const json_t *fit, *secrets;
-  struct v2c_inventory *inv;
-  struct v2c_plan *p;
   json_int_t image_bytes = 0, vol_bytes = 0, s;
   size_t i, nsecrets = 0;
   const char *verdict = NULL;
 
-  load_outputs (inventory, plan, &inv, &p);
   comps = json_array ();
   vols = json_array ();
   if (comps == NULL || vols == NULL)
@@ -404,12 +389,8 @@ v2c_fleet_vm (const json_t *state, const json_t *inventory, const json_t *plan,
   comps = vols = layers = NULL;
   if (vm == NULL)
     goto oom;
-  v2c_inventory_free (inv);
-  v2c_plan_free (p);
   return vm;
 oom:
-  v2c_inventory_free (inv);
-  v2c_plan_free (p);
   json_decref (comps);
   json_decref (vols);
   json_decref (layers);

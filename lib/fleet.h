@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "v2c-internal.h"
 
 #define V2C_FLEET_SCHEMA "v2c.fleet/1"
@@ -45,14 +46,14 @@ json_t *v2c_fleet_state_parse (const char *buf, size_t len,
 
 /* The summary of one VM for fleet.json.  state is a checked state
  * record (or a record made by the caller, status "planned" allowed);
- * inventory, plan, report and manifest (the OCI image manifest) may be
- * NULL when the VM has no (complete) output.  The inventory and the
- * plan are loaded (lib/model.h): one that does not load counts as
- * absent.  Values of the wrong type in the others are ignored, never
- * trusted.  New reference; NULL with err
- * set (out of memory). */
-json_t *v2c_fleet_vm (const json_t *state, const json_t *inventory,
-                      const json_t *plan, const json_t *report,
+ * inventory, plan (loaded, lib/model.h), report and manifest (the OCI
+ * image manifest) may be NULL when the VM has no (complete) output:
+ * the caller passes NULL for an inventory or a plan that does not load.
+ * Values of the wrong type in the others are ignored, never trusted.
+ * New reference; NULL with err set (out of memory). */
+json_t *v2c_fleet_vm (const json_t *state,
+                      const struct v2c_inventory *inventory,
+                      const struct v2c_plan *plan, const json_t *report,
                       const json_t *manifest, struct v2c_err *err);
 
 /* The fleet document (schema "v2c.fleet/1") of an array of v2c_fleet_vm

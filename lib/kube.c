@@ -327,22 +327,8 @@ sorted (struct ctx *c)
 }
 
 json_t *
-v2c_kube_build (const json_t *plan, const struct v2c_kube_opts *o,
+v2c_kube_build (const struct v2c_plan *plan, const struct v2c_kube_opts *o,
                 struct v2c_err *err)
-{
-  struct v2c_plan *p = v2c_plan_load (plan, err);
-  json_t *objs;
-
-  if (p == NULL)
-    return NULL;
-  objs = v2c_kube_build_plan (p, o, err);
-  v2c_plan_free (p);
-  return objs;
-}
-
-json_t *
-v2c_kube_build_plan (const struct v2c_plan *plan,
-                     const struct v2c_kube_opts *o, struct v2c_err *err)
 {
   static const struct v2c_kube_opts none = { NULL, NULL, NULL };
   struct ctx c;

@@ -38,18 +38,15 @@ struct v2c_kube_opts {
   const char *ns;        /* namespace of every object, or NULL */
 };
 
-/* The objects of a plan, loaded first (v2c_plan_load checks every
- * field; what Kubernetes adds is checked here).  A JSON array, sorted by file name, of
+/* The objects of a loaded plan (v2c_plan_load checked every field;
+ * what Kubernetes adds is checked here).  A JSON array, sorted by file
+ * name, of
  * {"file": "kind-name.yaml", "comment": text or null, "object": {...}}.
  * With o->image_dir, the image is pinned by the digest of its manifest
  * and configuration files are read from its layers.  New reference,
  * caller must json_decref; NULL with err set. */
-json_t *v2c_kube_build (const json_t *plan, const struct v2c_kube_opts *o,
-                        struct v2c_err *err);
-/* The same of a loaded plan (v2c_plan_load). */
-json_t *v2c_kube_build_plan (const struct v2c_plan *plan,
-                             const struct v2c_kube_opts *o,
-                             struct v2c_err *err);
+json_t *v2c_kube_build (const struct v2c_plan *plan,
+                        const struct v2c_kube_opts *o, struct v2c_err *err);
 
 /* The kustomization.yaml object listing the files of objects (sorted),
  * with ns (may be NULL) as its namespace.  New reference; NULL on out

@@ -21,35 +21,34 @@
 #include "layer-policy.h"
 
 static int
-json_list_covers (const json_t *list, const char *path)
+list_covers (const struct v2c_strs *list, const char *path)
 {
   size_t i;
-  json_t *v;
 
-  json_array_foreach (list, i, v)
-    if (json_is_string (v) && v2c_extract_covers (json_string_value (v), path))
+  for (i = 0; i < list->n; i++)
+    if (v2c_extract_covers (list->v[i], path))
       return 1;
   return 0;
 }
 
 int
-v2c_layer_policy_set_layers (struct v2c_layer_policy *p, const json_t *layers,
+v2c_layer_policy_set_layers (struct v2c_layer_policy *p,
+                             const struct v2c_plan_layer *layers, size_t n,
                              int split, struct v2c_err *err)
 {
   size_t i;
-  json_t *v;
 
   p->split = split;
   p->os_layer = p->config_layer = p->app_layer = -1;
-  json_array_foreach (layers, i, v) {
+  for (i = 0; i < n; i++) {
     struct v2c_policy_layer *l;
     if (p->nlayers >= V2C_POLICY_MAX_LAYERS)
       return v2c_set_error (err, 0, "plan: more than %d layers",
                             V2C_POLICY_MAX_LAYERS);
     l = &p->layers[p->nlayers];
-    l->name = json_string_value (json_object_get (v, "name"));
-    l->includes = json_object_get (v, "includes");
-    l->excludes = json_object_get (v, "excludes");
+    l->name = layers[i].name;
+    l->includes = &layers[i].includes;
+    l->excludes = &layers[i].excludes;
     if (strcmp (l->name, "os") == 0)
       p->os_layer = (int) p->nlayers, l->is_os = p->split;
     else if (strcmp (l->name, "config") == 0)
@@ -166,7 +165,7 @@ included_in (const struct v2c_layer_policy *p, const char *path)
   size_t i;
 
   for (i = 0; i < p->nlayers; i++)
-    if (json_list_covers (p->layers[i].includes, path))
+    if (list_covers (p->layers[i].includes, path))
       return (int) i;
   return -1;
 }
@@ -202,7 +201,7 @@ v2c_layer_policy_choose (const struct v2c_layer_policy *p, const char *path,
   }
   /* a layer's own excludes send the entry to the next layer */
   while (li >= 0 && (size_t) li < p->nlayers
-         && json_list_covers (p->layers[li].excludes, path))
+         && list_covers (p->layers[li].excludes, path))
     li++;
   return (size_t) li < p->nlayers ? li : -1;
 }

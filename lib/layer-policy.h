@@ -12,15 +12,14 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "inspect.h"
+#include "model.h"
 
 #define V2C_POLICY_MAX_LAYERS 8
 
 struct v2c_policy_layer {
   const char *name;              /* borrowed from the plan */
-  const json_t *includes, *excludes;
+  const struct v2c_strs *includes, *excludes;
   int is_os;                     /* "os" of the split strategy */
 };
 
@@ -47,11 +46,12 @@ struct v2c_layer_policy {
   size_t nown;
 };
 
-/* The layers of the plan's image (image.layers, in order) under
- * strategy split or not: the split strategy needs os, config and app. */
+/* The n layers of the plan's image (image.layers, in order, borrowed)
+ * under strategy split or not: the split strategy needs os, config and
+ * app. */
 int v2c_layer_policy_set_layers (struct v2c_layer_policy *p,
-                                 const json_t *layers, int split,
-                                 struct v2c_err *err);
+                                 const struct v2c_plan_layer *layers,
+                                 size_t n, int split, struct v2c_err *err);
 /* The paths the packages own, with their aliases (the packages must
  * outlive the policy: digests are borrowed). */
 int v2c_layer_policy_add_packages (struct v2c_layer_policy *p,

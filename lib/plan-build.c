@@ -2,8 +2,9 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * The plan ("v2c.plan/1") of an inventory: v2c_plan_build reads the
- * inventory's head, data directories and secrets, describes the image,
+ * The plan ("v2c.plan/1") of a loaded inventory (struct v2c_inventory,
+ * lib/model.h): v2c_plan_build reads its head, data directories and
+ * secrets, describes the image,
  * and walks the services, timers and cron jobs, each converted by the
  * converter that owns it (converters/) or dropped with a reason.  The
  * parts are in lib/plan-*.c (see lib/plan-private.h).
@@ -11,6 +12,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,36 +34,17 @@ needs_shell (const char *s)
 static int
 add_notes (struct plan_ctx *c, size_t ncomp)
 {
-  char w[WHERE];
-  json_t *a, *e, *ev;
   size_t i;
-  const char *rule, *sev, *summary, *first;
 
-  if (plan_inv_array (c->inv, "blockers", "", &a, c->err) == -1)
-    return -1;
-  for (i = 0; i < json_array_size (a); i++) {
-    if (plan_inv_elem (a, i, "blockers", &e, w, c->err) == -1
-        || plan_get_str (e, "rule", w, REQ, &rule, INV, c->err) == -1
-        || plan_get_str (e, "severity", w, OPT | NUL_OK, &sev, INV, c->err)
-               == -1
-        || plan_get_str (e, "summary", w, OPT | NUL_OK, &summary, INV, c->err)
-               == -1
-        || plan_get (e, "evidence", w, JSON_ARRAY, OPT | NUL_OK, &ev, INV,
-                     c->err)
-               == -1)
-      return -1;
-    first = NULL;
-    if (json_array_size (ev) > 0) {
-      char ew[WHERE];
-      if (plan_elem_str (ev, 0, plan_sub (ew, w, "evidence"), &first, INV,
-                         c->err)
-          == -1)
-        return -1;
-    }
-    plan_note (c, "blockers: %s (%s): %s", rule, sev ? sev : "unknown",
-               summary ? summary
-               : first ? first
-                       : "no evidence");
+  for (i = 0; i < c->model->blockers.n; i++) {
+    const struct v2c_inv_blocker *b = &c->model->blockers.v[i];
+    const char *first = b->evidence.n > 0 ? b->evidence.v[0] : NULL;
+
+    plan_note (c, "blockers: %s (%s): %s", b->rule,
+               b->severity ? b->severity : "unknown",
+               b->summary ? b->summary
+               : first    ? first
+                          : "no evidence");
   }
   if (ncomp == 0)
     plan_note (c, "no service became a component: the image runs /bin/sh");
@@ -115,8 +98,8 @@ add_dropped (struct plan_ctx *c, struct lists *L, const char *name,
 /* Run the item's converter on its component; add it, or drop it. */
 static int
 convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
-         const struct v2c_converter *conv, json_t *obj, const json_t *svc,
-         const char *where, const char *exe)
+         const struct v2c_converter *conv, json_t *obj, const char *where,
+         const char *exe)
 {
   struct v2c_conv_out out;
   struct comp *k;
@@ -161,7 +144,7 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   memset (k, 0, sizeof *k);
   k->obj = obj;
   k->conv = conv;
-  k->svc = svc;
+  k->svc = in->service;
   snprintf (k->where, sizeof k->where, "%s", where);
   k->talks_to = out.talks_to;
   k->write_known = out.write_known;
@@ -202,64 +185,44 @@ unit_base (const char *unit, char *base, size_t len)
     *cut = '\0';
 }
 
-/* The timer of inventory.timers[] that starts unit, or NULL. */
-static int
-timer_of (struct plan_ctx *c, const char *unit, const char **timer)
+/* The name of the timer of inventory.timers[] that starts unit, or
+ * NULL. */
+static const char *
+timer_of (struct plan_ctx *c, const char *unit)
 {
-  char w[WHERE];
-  json_t *a, *e;
   size_t i;
-  const char *name, *u;
 
-  *timer = NULL;
-  if (plan_inv_array (c->inv, "timers", "", &a, c->err) == -1)
-    return -1;
-  for (i = 0; i < json_array_size (a); i++) {
-    if (plan_inv_elem (a, i, "timers", &e, w, c->err) == -1
-        || plan_get_str (e, "name", w, REQ, &name, INV, c->err) == -1
-        || plan_get_str (e, "unit", w, OPT | NUL_OK, &u, INV, c->err) == -1)
-      return -1;
-    if (u && strcmp (u, unit) == 0) {
-      *timer = name;
-      return 0;
-    }
-  }
-  return 0;
+  for (i = 0; i < c->model->timers.n; i++)
+    if (c->model->timers.v[i].unit
+        && strcmp (c->model->timers.v[i].unit, unit) == 0)
+      return c->model->timers.v[i].name;
+  return NULL;
 }
 
 /* One service, or the service a timer starts (timer != NULL). */
 static int
-plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
-              const char *w, const json_t *timer, const char *timer_name,
+plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
+              const struct v2c_inv_timer *timer, const char *timer_name,
               const char *timer_path)
 {
+  const struct v2c_inv_service *isvc = &c->model->services.v[si];
   char base[512], reasonbuf[600];
-  const char *unit, *kind, *exec, *type, *instance, *reason, *tname;
+  const char *unit, *kind, *exec, *type, *instance, *reason;
   struct v2c_conv_in in;
   struct v2c_exec_words words = { NULL, 0 };
   const struct v2c_converter *conv;
-  json_t *enabled, *obj = NULL;
+  json_t *obj = NULL;
   size_t nnotes, nd;
   int status = -1;
 
-  if (plan_get_str (svc, "name", w, REQ, &unit, INV, c->err) == -1
-      || plan_get_str (svc, "kind", w, REQ, &kind, INV, c->err) == -1
-      || plan_get (svc, "enabled", w, JSON_TRUE, REQ, &enabled, INV, c->err)
-             == -1
-      || plan_get_str (svc, "exec_start", w, NUL_OK, &exec, INV, c->err) == -1
-      || plan_get_str (svc, "type", w, OPT | NUL_OK, &type, INV, c->err) == -1
-      || plan_get_str (svc, "template_instance", w, OPT | NUL_OK, &instance,
-                       INV, c->err)
-             == -1)
-    return -1;
+  unit = isvc->name;
+  kind = isvc->kind;
+  exec = isvc->exec_start;
+  type = isvc->type;
+  instance = isvc->template_instance;
   if (*unit == '\0') {
     char nw[WHERE];
     return plan_bad (c->err, INV, plan_sub (nw, w, "name"), "empty");
-  }
-  if (strcmp (kind, "systemd") != 0 && strcmp (kind, "sysv") != 0) {
-    char kw[WHERE];
-    return plan_bad (c->err, INV, plan_sub (kw, w, "kind"),
-                     "'%s' is not systemd or sysv", kind);
   }
   unit_base (unit, base, sizeof base);
   reason = plan_plumbing_reason (base);
@@ -269,12 +232,10 @@ plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
       return add_dropped (c, L, timer_name, reasonbuf);
     }
   } else if (reason == NULL) {
-    if (timer_of (c, unit, &tname) == -1)
-      return -1;
     /* its timer makes it a CronJob */
-    if (tname)
+    if (timer_of (c, unit))
       return 0;
-    if (!json_is_true (enabled))
+    if (!isvc->enabled)
       reason = "not enabled at boot";
   }
   if (reason == NULL && (exec == NULL || *exec == '\0'))
@@ -287,8 +248,8 @@ plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
 
   memset (&in, 0, sizeof in);
   in.src = timer ? V2C_CONV_TIMER : V2C_CONV_SERVICE;
-  in.inv = c->inv;
-  in.service = svc;
+  in.inv = c->model;
+  in.service = isvc;
   in.timer = timer;
   in.name = timer ? timer_name : unit;
   in.unit = unit;
@@ -306,7 +267,7 @@ plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
     goto out;
   }
   nnotes = json_array_size (c->notes);
-  if (plan_service_component (c, svc, w, &in, &words, conv->aliases, &obj,
+  if (plan_service_component (c, w, &in, &words, conv->aliases, &obj,
                               &reason)
       == -1)
     goto out;
@@ -317,7 +278,7 @@ plan_service (struct plan_ctx *c, struct lists *L, const json_t *svc,
   if (timer)
     plan_set (c, obj, "source", plan_source_obj ("timer", timer_path, 0));
   nd = L->nd;
-  status = convert (c, L, &in, conv, obj, svc, w, words.v[0]);
+  status = convert (c, L, &in, conv, obj, w, words.v[0]);
   /* the notes of an item that was dropped go with it */
   while (status == 0 && L->nd > nd && json_array_size (c->notes) > nnotes)
     json_array_remove (c->notes, json_array_size (c->notes) - 1);
@@ -327,32 +288,20 @@ out:
 }
 
 static int
-plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
+plan_timers (struct plan_ctx *c, struct lists *L)
 {
-  char w[WHERE], cw[WHERE], sw[WHERE];
-  json_t *a, *e, *cal, *en, *svc;
-  const char *name, *unit, *path, *s;
+  const struct v2c_inventory *inv = c->model;
+  char sw[WHERE];
+  const char *name, *unit, *path;
   size_t i, k;
 
-  if (plan_inv_array (c->inv, "timers", "", &a, c->err) == -1)
-    return -1;
-  for (i = 0; i < json_array_size (a); i++) {
+  for (i = 0; i < inv->timers.n; i++) {
+    const struct v2c_inv_timer *t = &inv->timers.v[i];
     char unitbuf[600];
-    if (plan_inv_elem (a, i, "timers", &e, w, c->err) == -1
-        || plan_get_str (e, "name", w, REQ, &name, INV, c->err) == -1
-        || plan_get_str (e, "unit", w, OPT | NUL_OK, &unit, INV, c->err) == -1
-        || plan_get_str (e, "unit_path", w, OPT | NUL_OK, &path, INV, c->err)
-               == -1
-        || plan_get (e, "enabled", w, JSON_TRUE, OPT | NUL_OK, &en, INV,
-                     c->err)
-               == -1
-        || plan_inv_array (e, "on_calendar", w, &cal, c->err) == -1)
-      return -1;
-    for (k = 0; k < json_array_size (cal); k++)
-      if (plan_elem_str (cal, k, plan_sub (cw, w, "on_calendar"), &s, INV,
-                         c->err)
-          == -1)
-        return -1;
+
+    name = t->name;
+    unit = t->unit;
+    path = t->unit_path;
     if (path && plan_path_problem (path))
       path = NULL;
     if (unit == NULL) {
@@ -364,23 +313,15 @@ plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
                 (int) (n < 500 ? n : 500), name);
       unit = unitbuf;
     }
-    if (en && !json_is_true (en)) {
+    if (!t->enabled) {
       if (add_dropped (c, L, name, "timer not enabled") == -1)
         return -1;
       continue;
     }
-    svc = NULL;
-    for (k = 0; k < json_array_size (services); k++) {
-      json_t *x = json_array_get (services, k);
-      if (json_is_string (json_object_get (x, "name"))
-          && strcmp (json_string_value (json_object_get (x, "name")), unit)
-                 == 0) {
-        svc = x;
-        plan_idx (sw, "services", k);
+    for (k = 0; k < inv->services.n; k++)
+      if (strcmp (inv->services.v[k].name, unit) == 0)
         break;
-      }
-    }
-    if (svc == NULL) {
+    if (k == inv->services.n) {
       char why[700];
       snprintf (why, sizeof why,
                 "starts '%.600s', which the inventory does not list", unit);
@@ -388,7 +329,8 @@ plan_timers (struct plan_ctx *c, struct lists *L, const json_t *services)
         return -1;
       continue;
     }
-    if (plan_service (c, L, svc, sw, e, name, path) == -1)
+    plan_idx (sw, "services", k);
+    if (plan_service (c, L, k, sw, t, name, path) == -1)
       return -1;
   }
   return 0;
@@ -398,28 +340,28 @@ static int
 plan_cron (struct plan_ctx *c, struct lists *L)
 {
   char w[WHERE], name[700], stem[512];
-  json_t *a, *e, *obj;
-  const char *cmd, *file, *sched, *user, *exe = "";
-  json_int_t line;
+  json_t *obj;
+  const char *cmd, *file, *user, *exe = "";
+  int64_t line;
   struct v2c_exec_words words = { NULL, 0 };
   struct v2c_conv_in in;
   const struct v2c_converter *conv;
   size_t i;
-  int present;
 
-  if (plan_inv_array (c->inv, "cron", "", &a, c->err) == -1)
-    return -1;
-  for (i = 0; i < json_array_size (a); i++) {
-    line = 0;
-    if (plan_inv_elem (a, i, "cron", &e, w, c->err) == -1
-        || plan_get_str (e, "schedule", w, REQ, &sched, INV, c->err) == -1
-        || plan_get_str (e, "command", w, REQ, &cmd, INV, c->err) == -1
-        || plan_get_str (e, "user", w, OPT | NUL_OK, &user, INV, c->err) == -1
-        || plan_get_str (e, "file", w, OPT | NUL_OK, &file, INV, c->err) == -1
-        || plan_inv_int (e, "line", w, OPT | NUL_OK, 0, INT32_MAX, &line,
-                         &present, c->err)
-               == -1)
+  for (i = 0; i < c->model->cron.n; i++) {
+    const struct v2c_inv_cron *job = &c->model->cron.v[i];
+
+    plan_idx (w, "cron", i);
+    cmd = job->command;
+    user = job->user;
+    file = job->file;
+    line = job->line;
+    if (line > INT32_MAX) {
+      char lw[WHERE];
+      plan_bad (c->err, INV, plan_sub (lw, w, "line"),
+                "%" PRId64 " is out of range", line);
       goto fail;
+    }
     if (strlen (cmd) > MAX_LINE) {
       char cw[WHERE];
       plan_bad (c->err, INV, plan_sub (cw, w, "command"), "too long");
@@ -427,7 +369,7 @@ plan_cron (struct plan_ctx *c, struct lists *L)
     }
     /* a job is named by its place, or by its script in cron.daily & co */
     if (file && line > 0)
-      snprintf (name, sizeof name, "%.600s:%" JSON_INTEGER_FORMAT, file, line);
+      snprintf (name, sizeof name, "%.600s:%" PRId64, file, line);
     else
       snprintf (name, sizeof name, "%.600s", cmd);
     v2c_exec_words_free (&words);
@@ -455,8 +397,8 @@ plan_cron (struct plan_ctx *c, struct lists *L)
     }
     memset (&in, 0, sizeof in);
     in.src = V2C_CONV_CRON;
-    in.inv = c->inv;
-    in.cron = e;
+    in.inv = c->model;
+    in.cron = job;
     in.name = name;
     in.line = cmd;
     in.argv = words.v;
@@ -468,8 +410,8 @@ plan_cron (struct plan_ctx *c, struct lists *L)
         goto fail;
       continue;
     }
-    if (plan_cron_component (c, e, w, &in, stem, &obj) == -1
-        || convert (c, L, &in, conv, obj, NULL, w, words.n ? words.v[0] : "")
+    if (plan_cron_component (c, &in, stem, &obj) == -1
+        || convert (c, L, &in, conv, obj, w, words.n ? words.v[0] : "")
                == -1)
       goto fail;
   }
@@ -487,46 +429,25 @@ struct head {
   const char *garch, *variant;                     /* the image's */
 };
 
-/* Read and check the inventory's schema, name, source and os. */
+/* Read and check what the plan needs of the inventory's head. */
 static int
-read_head (const json_t *inv, struct head *h, struct v2c_err *err)
+read_head (const struct v2c_inventory *inv, struct head *h,
+           struct v2c_err *err)
 {
-  json_t *src, *os;
-  const char *schema;
+  const struct v2c_inv_os *os = inv->os;
 
-  if (!json_is_object (inv))
-    return v2c_set_error (err, 0, "inventory: not a JSON object");
-  if (plan_get_str (inv, "schema", "", REQ, &schema, INV, err) == -1)
-    return -1;
-  if (strcmp (schema, "v2c.inventory/1") != 0)
-    return plan_bad (err, INV, "schema", "'%s' is not 'v2c.inventory/1'",
-                     schema);
-  if (plan_get_str (inv, "name", "", REQ, &h->name, INV, err) == -1
-      || plan_get (inv, "source", "", JSON_OBJECT, REQ, &src, INV, err) == -1
-      || plan_get_str (src, "format", "source", REQ, &h->format, INV, err)
-             == -1
-      || plan_get_str (src, "path", "source", OPT | NUL_OK, &h->path, INV, err)
-             == -1
-      || plan_get (inv, "os", "", JSON_OBJECT, NUL_OK, &os, INV, err) == -1)
-    return -1;
-  if (*h->name == '\0')
-    return plan_bad (err, INV, "name", "empty");
+  h->name = inv->name;
+  h->format = inv->source.format;
+  h->path = inv->source.path;
   if (os == NULL)
     return plan_bad (err, INV, "os",
                      "null: the guest was not inspected "
                      "(--descriptor-only), there is nothing to plan");
-  if (plan_get_str (os, "type", "os", OPT | NUL_OK, &h->type, INV, err) == -1
-      || plan_get_str (os, "distro", "os", OPT | NUL_OK, &h->distro, INV, err)
-             == -1
-      || plan_get_str (os, "version", "os", OPT | NUL_OK, &h->version, INV,
-                       err)
-             == -1
-      || plan_get_str (os, "arch", "os", OPT | NUL_OK, &h->arch, INV, err)
-             == -1
-      || plan_get_str (os, "package_manager", "os", OPT | NUL_OK, &h->pm, INV,
-                       err)
-             == -1)
-    return -1;
+  h->type = os->type;
+  h->distro = os->distro;
+  h->version = os->version;
+  h->arch = os->arch;
+  h->pm = os->package_manager;
   h->garch = plan_goarch (h->arch, &h->variant);
   if (h->garch == NULL)
     return plan_bad (err, INV, "os.arch", "unknown architecture '%s'",
@@ -591,19 +512,16 @@ static int
 plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
 {
   char w[WHERE];
-  json_t *services, *svc;
   size_t i;
 
-  if (plan_inv_array (c->inv, "services", "", &services, c->err) == -1
-      || plan_check_count (services, V2C_PLAN_MAX_ITEMS, "services", INV,
-                           c->err)
-             == -1)
-    return -1;
-  for (i = 0; i < json_array_size (services); i++)
-    if (plan_inv_elem (services, i, "services", &svc, w, c->err) == -1
-        || plan_service (c, L, svc, w, NULL, NULL, NULL) == -1)
+  if (c->model->services.n > V2C_PLAN_MAX_ITEMS)
+    return plan_bad (c->err, INV, "services", "more than %d entries",
+                     V2C_PLAN_MAX_ITEMS);
+  for (i = 0; i < c->model->services.n; i++)
+    if (plan_service (c, L, i, plan_idx (w, "services", i), NULL, NULL, NULL)
+        == -1)
       return -1;
-  if (plan_timers (c, L, services) == -1 || plan_cron (c, L) == -1)
+  if (plan_timers (c, L) == -1 || plan_cron (c, L) == -1)
     return -1;
   if (L->nc > V2C_PLAN_MAX_ITEMS || L->nd > V2C_PLAN_MAX_ITEMS)
     return plan_bad (c->err, INV, "",
@@ -683,8 +601,10 @@ lists_free (struct lists *L)
   free (L->dv);
 }
 
-json_t *
-v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
+/* The plan document of a loaded inventory. */
+static json_t *
+build_doc (const struct v2c_inventory *inv, const char *strategy,
+           struct v2c_err *err)
 {
   struct plan_ctx c;
   struct lists L = { NULL, 0, 0, NULL, 0, 0 };
@@ -719,16 +639,8 @@ v2c_plan_build (const json_t *inv, const char *strategy, struct v2c_err *err)
     goto out;
   plan = assemble (&c, &h, &L, vm, image, m);
   vm = image = NULL;
-  if (plan == NULL) {
+  if (plan == NULL)
     v2c_set_error (err, ENOMEM, "out of memory");
-    goto out;
-  }
-  /* what is written must read back */
-  if (v2c_plan_check (plan, err) == -1) {
-    v2c_error_prefix (err, "can't make a valid plan");
-    json_decref (plan);
-    plan = NULL;
-  }
 out:
   json_decref (c.notes);
   json_decref (image);
@@ -737,5 +649,24 @@ out:
   free (c.names);
   free (c.dd);
   free (c.secret_paths);
+  return plan;
+}
+
+struct v2c_plan *
+v2c_plan_build (const struct v2c_inventory *inv, const char *strategy,
+                struct v2c_err *err)
+{
+  /* the components are still assembled as JSON: the plan is loaded
+   * from them once, here */
+  json_t *doc = build_doc (inv, strategy, err);
+  struct v2c_plan *plan;
+
+  if (doc == NULL)
+    return NULL;
+  /* what is written must read back */
+  plan = v2c_plan_load (doc, err);
+  if (plan == NULL)
+    v2c_error_prefix (err, "can't make a valid plan");
+  json_decref (doc);
   return plan;
 }

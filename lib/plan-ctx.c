@@ -89,7 +89,8 @@ ctx_replace_with (struct v2c_conv_ctx *ctx, const char *image,
 }
 
 void
-plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
+plan_ctx_init (struct plan_ctx *c, const struct v2c_inventory *inv,
+               struct v2c_err *err)
 {
   memset (c, 0, sizeof *c);
   c->conv.data = c;
@@ -99,7 +100,7 @@ plan_ctx_init (struct plan_ctx *c, const json_t *inv, struct v2c_err *err)
   c->conv.add_volume = ctx_add_volume;
   c->conv.set_probe = ctx_set_probe;
   c->conv.replace_with = ctx_replace_with;
-  c->inv = inv;
+  c->model = inv;
   c->err = err;
 }
 
@@ -151,43 +152,36 @@ cmp_ddir (const void *a, const void *b)
 int
 plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout)
 {
-  char w[WHERE];
-  json_t *a, *e;
+  const struct v2c_inventory *inv = c->model;
   struct ddir *d;
   size_t i, n = 0;
   const char *why;
 
   *out = NULL;
   *nout = 0;
-  if (plan_inv_array (c->inv, "data_dirs", "", &a, c->err) == -1)
-    return -1;
-  if (json_array_size (a) == 0)
+  if (inv->data_dirs.n == 0)
     return 0;
-  d = calloc (json_array_size (a), sizeof *d);
+  d = calloc (inv->data_dirs.n, sizeof *d);
   if (d == NULL)
     return v2c_set_error (c->err, ENOMEM, "out of memory");
-  for (i = 0; i < json_array_size (a); i++) {
-    char pw[WHERE];
-    if (plan_inv_elem (a, i, "data_dirs", &e, w, c->err) == -1
-        || plan_get_str (e, "path", w, REQ, &d[i].path, INV, c->err) == -1
-        || plan_get_str (e, "service", w, OPT | NUL_OK, &d[i].service, INV,
-                         c->err)
-               == -1
-        || plan_get_str (e, "evidence", w, OPT | NUL_OK, &d[i].evidence, INV,
-                         c->err)
-               == -1
-        || plan_inv_int (e, "used_bytes", w, OPT | NUL_OK, 0, INT64_MAX,
-                         &d[i].used, &d[i].has_used, c->err)
-               == -1)
-      goto fail;
+  for (i = 0; i < inv->data_dirs.n; i++) {
+    const struct v2c_inv_data_dir *e = &inv->data_dirs.v[i];
+    char w[WHERE], pw[WHERE];
+
+    d[i].path = e->path;
+    d[i].service = e->service;
+    d[i].evidence = e->evidence;
+    d[i].used = e->used_bytes.v;
+    d[i].has_used = e->used_bytes.set;
     why = plan_path_problem (d[i].path);
     if (why) {
+      plan_idx (w, "data_dirs", i);
       plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
       goto fail;
     }
   }
   qsort (d, i, sizeof *d, cmp_ddir);
-  for (i = 0; i < json_array_size (a); i++) {
+  for (i = 0; i < inv->data_dirs.n; i++) {
     if (n > 0 && strcmp (d[n - 1].path, d[i].path) == 0) {
       if (d[n - 1].service == NULL)
         d[n - 1].service = d[i].service;
@@ -233,14 +227,11 @@ json_t *
 plan_secret_files (struct plan_ctx *c)
 {
   char w[WHERE], pw[WHERE];
-  json_t *a, *e, *out = NULL, *item = NULL, *kinds = NULL;
+  json_t *out = NULL, *item = NULL, *kinds = NULL;
   struct secret *s = NULL;
-  size_t i, n;
+  size_t i, n = c->model->secrets.n;
   const char *why;
 
-  if (plan_inv_array (c->inv, "secrets", "", &a, c->err) == -1)
-    return NULL;
-  n = json_array_size (a);
   if (n > 0) {
     s = calloc (n, sizeof *s);
     c->secret_paths = calloc (n, sizeof *c->secret_paths);
@@ -250,12 +241,11 @@ plan_secret_files (struct plan_ctx *c)
     }
   }
   for (i = 0; i < n; i++) {
-    if (plan_inv_elem (a, i, "secrets", &e, w, c->err) == -1
-        || plan_get_str (e, "path", w, REQ, &s[i].path, INV, c->err) == -1
-        || plan_get_str (e, "kind", w, REQ, &s[i].kind, INV, c->err) == -1)
-      goto out;
+    s[i].path = c->model->secrets.v[i].path;
+    s[i].kind = c->model->secrets.v[i].kind;
     why = plan_path_problem (s[i].path);
     if (why) {
+      plan_idx (w, "secrets", i);
       plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
       goto out;
     }
@@ -303,42 +293,51 @@ plan_is_secret_path (struct plan_ctx *c, const char *path)
                 != NULL;
 }
 
+/* An id of the inventory's users or groups within what a container
+ * takes: 0, or -1 with err set. */
+static int
+id_in_range (struct plan_ctx *c, const char *list, size_t i, const char *key,
+             int64_t v)
+{
+  char w[WHERE], kw[WHERE];
+
+  if (v <= (int64_t) UINT32_MAX - 1)
+    return 0;
+  plan_idx (w, list, i);
+  return plan_bad (c->err, INV, plan_sub (kw, w, key),
+                   "%" PRId64 " is out of range", v);
+}
+
 /* uid/gid of a user or group name (or number) from the inventory. */
 int
 plan_lookup_id (struct plan_ctx *c, const char *list, const char *name,
                 const char *idkey, json_int_t *id, json_int_t *gid,
                 const char **home, int *found)
 {
-  char w[WHERE];
-  json_t *a, *e;
-  size_t i;
-  const char *n;
+  const struct v2c_inventory *inv = c->model;
+  int users = strcmp (list, "users") == 0;
+  size_t i, n = users ? inv->users.n : inv->groups.n;
   char *end;
-  int present;
 
   *found = 0;
   if (home)
     *home = NULL;
-  if (plan_inv_array (c->inv, list, "", &a, c->err) == -1)
-    return -1;
-  for (i = 0; i < json_array_size (a); i++) {
-    if (plan_inv_elem (a, i, list, &e, w, c->err) == -1
-        || plan_get_str (e, "name", w, REQ, &n, INV, c->err) == -1)
-      return -1;
-    if (strcmp (n, name) != 0)
+  for (i = 0; i < n; i++) {
+    const char *nm = users ? inv->users.v[i].name : inv->groups.v[i].name;
+    int64_t v = users ? inv->users.v[i].uid : inv->groups.v[i].gid;
+
+    if (strcmp (nm, name) != 0)
       continue;
-    if (plan_inv_int (e, idkey, w, REQ, 0, UINT32_MAX - 1, id, &present,
-                      c->err)
-        == -1)
+    if (id_in_range (c, list, i, idkey, v) == -1)
       return -1;
-    if (gid
-        && plan_inv_int (e, "gid", w, REQ, 0, UINT32_MAX - 1, gid, &present,
-                         c->err)
-               == -1)
-      return -1;
-    if (home
-        && plan_get_str (e, "home", w, OPT | NUL_OK, home, INV, c->err) == -1)
-      return -1;
+    *id = v;
+    if (gid && users) {
+      if (id_in_range (c, list, i, "gid", inv->users.v[i].gid) == -1)
+        return -1;
+      *gid = inv->users.v[i].gid;
+    }
+    if (home && users)
+      *home = inv->users.v[i].home;
     *found = 1;
     return 0;
   }

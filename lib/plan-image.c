@@ -9,22 +9,91 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "plan-private.h"
+#include "model.h"
+#include "plan.h"
 
 static const char default_path[]
     = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-json_t *
-v2c_plan_image_config (const json_t *plan, struct v2c_err *err)
+/* A JSON array of the strings of l; NULL on out of memory. */
+static json_t *
+strs_json (const struct v2c_strs *l)
 {
-  json_t *cfg = NULL, *comp = NULL, *a, *env, *v, *o, *labels;
-  json_t *mainc, *src, *img;
-  const char **keys = NULL, *key;
-  size_t i, n = 0;
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; a && i < l->n; i++)
+    if (json_array_append_new (a, json_string (l->v[i])) == -1) {
+      json_decref (a);
+      a = NULL;
+    }
+  return a;
+}
+
+static int
+cmp_pair (const void *a, const void *b)
+{
+  return strcmp ((*(const struct v2c_pair *const *) a)->name,
+                 (*(const struct v2c_pair *const *) b)->name);
+}
+
+/* Env: the default PATH unless the component (may be NULL) sets its
+ * own, then the component's variables sorted by name.  NULL on out of
+ * memory. */
+static json_t *
+image_env (const struct v2c_plan_component *comp)
+{
+  const struct v2c_pairs *env = comp ? &comp->env : NULL;
+  const struct v2c_pair **sorted;
+  json_t *o = json_array ();
+  size_t i, n = env ? env->n : 0;
+  int path = 0;
+
+  sorted = calloc (n + 1, sizeof *sorted);
+  if (o == NULL || sorted == NULL)
+    goto oom;
+  for (i = 0; i < n; i++) {
+    sorted[i] = &env->v[i];
+    path |= strcmp (env->v[i].name, "PATH") == 0;
+  }
+  if (!path && json_array_append_new (o, json_string (default_path)) == -1)
+    goto oom;
+  if (n)
+    qsort (sorted, n, sizeof *sorted, cmp_pair);
+  for (i = 0; i < n; i++) {
+    size_t kl = strlen (sorted[i]->name), vl = strlen (sorted[i]->value);
+    char *kv = malloc (kl + vl + 2);
+    int r;
+
+    if (kv == NULL)
+      goto oom;
+    memcpy (kv, sorted[i]->name, kl);
+    kv[kl] = '=';
+    memcpy (kv + kl + 1, sorted[i]->value, vl + 1);
+    r = json_array_append_new (o, json_string (kv));
+    free (kv);
+    if (r == -1)
+      goto oom;
+  }
+  free (sorted);
+  return o;
+oom:
+  free (sorted);
+  json_decref (o);
+  return NULL;
+}
+
+json_t *
+v2c_plan_image_config (const struct v2c_plan *plan, struct v2c_err *err)
+{
+  const struct v2c_plan_component *comp = NULL;
+  json_t *cfg = NULL, *o, *labels;
+  size_t i;
   int oom = 0;
   char buf[64];
 
@@ -34,118 +103,60 @@ v2c_plan_image_config (const json_t *plan, struct v2c_err *err)
     if (v_ == NULL || json_object_set_new ((obj), (k), v_) == -1)             \
       oom = 1;                                                                \
   } while (0)
-#define ADD(arr, val)                                                         \
-  do {                                                                        \
-    json_t *v_ = (val);                                                       \
-    if (v_ == NULL || json_array_append_new ((arr), v_) == -1)                \
-      oom = 1;                                                                \
-  } while (0)
 
-  if (v2c_plan_check (plan, err) == -1)
-    return NULL;
-  mainc = json_object_get (plan, "main_component");
-  a = json_object_get (plan, "components");
-  for (i = 0; json_is_string (mainc) && i < json_array_size (a); i++)
-    if (strcmp (json_string_value (
-                    json_object_get (json_array_get (a, i), "name")),
-                json_string_value (mainc))
-        == 0)
-      comp = json_array_get (a, i);
+  if (plan->main_component)
+    comp = v2c_plan_component (plan, plan->main_component);
   cfg = json_object ();
   if (cfg == NULL)
     goto oom;
 
   if (comp)
-    snprintf (buf, sizeof buf,
-              "%" JSON_INTEGER_FORMAT ":%" JSON_INTEGER_FORMAT,
-              json_integer_value (json_object_get (comp, "uid")),
-              json_integer_value (json_object_get (comp, "gid")));
+    snprintf (buf, sizeof buf, "%" PRId64 ":%" PRId64, comp->uid, comp->gid);
   else
     snprintf (buf, sizeof buf, "0:0");
   PUT (cfg, "User", json_string (buf));
-
-  /* Env: the default PATH unless the component sets its own, then the
-   * component's variables sorted by name */
-  o = json_array ();
-  PUT (cfg, "Env", o);
-  env = comp ? json_object_get (comp, "env") : NULL;
-  if (o && json_object_get (env, "PATH") == NULL)
-    ADD (o, json_string (default_path));
-  keys = calloc (json_object_size (env) + 1, sizeof *keys);
-  if (keys == NULL)
-    goto oom;
-  json_object_foreach (env, key, v) keys[n++] = key;
-  if (n)
-    qsort (keys, n, sizeof *keys, plan_cmp_str);
-  for (i = 0; o && i < n; i++) {
-    const char *val = json_string_value (json_object_get (env, keys[i]));
-    size_t kl = strlen (keys[i]), vl = strlen (val);
-    char *kv = malloc (kl + vl + 2);
-    if (kv == NULL)
-      goto oom;
-    memcpy (kv, keys[i], kl);
-    kv[kl] = '=';
-    memcpy (kv + kl + 1, val, vl + 1);
-    ADD (o, json_string (kv));
-    free (kv);
-  }
+  PUT (cfg, "Env", image_env (comp));
 
   if (comp) {
-    PUT (cfg, "Entrypoint",
-         json_deep_copy (json_object_get (comp, "command")));
-    if (json_array_size (json_object_get (comp, "args")) > 0)
-      PUT (cfg, "Cmd", json_deep_copy (json_object_get (comp, "args")));
-    if (json_is_string (json_object_get (comp, "working_dir")))
-      PUT (cfg, "WorkingDir",
-           json_deep_copy (json_object_get (comp, "working_dir")));
-    a = json_object_get (comp, "ports");
-    if (json_array_size (a) > 0) {
+    PUT (cfg, "Entrypoint", strs_json (&comp->command));
+    if (comp->args.n > 0)
+      PUT (cfg, "Cmd", strs_json (&comp->args));
+    if (comp->working_dir)
+      PUT (cfg, "WorkingDir", json_string (comp->working_dir));
+    if (comp->ports.n > 0) {
       o = json_object ();
       PUT (cfg, "ExposedPorts", o);
-      for (i = 0; o && i < json_array_size (a); i++) {
-        json_t *p = json_array_get (a, i);
-        snprintf (buf, sizeof buf, "%" JSON_INTEGER_FORMAT "/%s",
-                  json_integer_value (json_object_get (p, "port")),
-                  json_string_value (json_object_get (p, "protocol")));
+      for (i = 0; o && i < comp->ports.n; i++) {
+        snprintf (buf, sizeof buf, "%" PRId64 "/%s", comp->ports.v[i].port,
+                  comp->ports.v[i].protocol);
         PUT (o, buf, json_object ());
       }
     }
   } else
     PUT (cfg, "Cmd", json_pack ("[s]", "/bin/sh"));
 
-  img = json_object_get (plan, "image");
-  a = json_object_get (img, "volumes");
-  if (json_array_size (a) > 0) {
+  if (plan->image.volumes.n > 0) {
     o = json_object ();
     PUT (cfg, "Volumes", o);
-    for (i = 0; o && i < json_array_size (a); i++)
-      PUT (o,
-           json_string_value (json_object_get (json_array_get (a, i), "path")),
-           json_object ());
+    for (i = 0; o && i < plan->image.volumes.n; i++)
+      PUT (o, plan->image.volumes.v[i].path, json_object ());
   }
 
-  src = json_object_get (plan, "source");
   labels = json_object ();
   PUT (cfg, "Labels", labels);
   if (labels) {
-    PUT (labels, "io.v2c.source.vm",
-         json_deep_copy (json_object_get (src, "vm")));
-    PUT (labels, "io.v2c.source.format",
-         json_deep_copy (json_object_get (src, "format")));
+    PUT (labels, "io.v2c.source.vm", json_string (plan->source.vm));
+    PUT (labels, "io.v2c.source.format", json_string (plan->source.format));
     if (comp)
-      PUT (labels, "io.v2c.plan.main-component", json_deep_copy (mainc));
-    PUT (labels, "org.opencontainers.image.title",
-         json_deep_copy (json_object_get (plan, "name")));
+      PUT (labels, "io.v2c.plan.main-component", json_string (comp->name));
+    PUT (labels, "org.opencontainers.image.title", json_string (plan->name));
   }
   if (oom)
     goto oom;
-  free (keys);
   return cfg;
 oom:
-  free (keys);
   json_decref (cfg);
   v2c_set_error (err, ENOMEM, "out of memory");
   return NULL;
 #undef PUT
-#undef ADD
 }

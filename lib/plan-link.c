@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,34 +146,28 @@ int
 plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
                       json_t **vm)
 {
-  json_t *hw;
-  json_int_t cpus = 1, mem = 1024, v;
-  int present, has_cpus = 0, has_mem = 0;
+  const struct v2c_nint *ncpus = &c->model->hardware.cpus;
+  const struct v2c_nint *nmem = &c->model->hardware.memory_mib;
+  json_int_t cpus = 1, mem = 1024;
+  int has_cpus = 0, has_mem = 0;
   long long total = 0;
   size_t i;
 
   *vm = NULL;
-  if (plan_get (c->inv, "hardware", "", JSON_OBJECT, OPT | NUL_OK, &hw, INV,
-                c->err)
-      == -1)
-    return -1;
-  if (hw) {
-    if (plan_inv_int (hw, "cpus", "hardware", OPT | NUL_OK, 1, 4096, &v,
-                      &present, c->err)
-        == -1)
-      return -1;
-    if (present) {
-      cpus = v;
-      has_cpus = 1;
-    }
-    if (plan_inv_int (hw, "memory_mib", "hardware", OPT | NUL_OK, 1,
-                      (json_int_t) 1 << 32, &v, &present, c->err)
-        == -1)
-      return -1;
-    if (present) {
-      mem = v;
-      has_mem = 1;
-    }
+  /* the planner's own bounds, within the schema's */
+  if (ncpus->set && ncpus->v > 4096)
+    return plan_bad (c->err, INV, "hardware.cpus",
+                     "%" PRId64 " is out of range", ncpus->v);
+  if (nmem->set && nmem->v > (int64_t) 1 << 32)
+    return plan_bad (c->err, INV, "hardware.memory_mib",
+                     "%" PRId64 " is out of range", nmem->v);
+  if (ncpus->set) {
+    cpus = ncpus->v;
+    has_cpus = 1;
+  }
+  if (nmem->set) {
+    mem = nmem->v;
+    has_mem = 1;
   }
   *vm = json_pack ("{s:o, s:o}", "cpus",
                    has_cpus ? json_integer (cpus) : json_null (), "memory_mib",
@@ -281,50 +276,42 @@ local_port (const char *s, const char *hostname)
 int
 plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
 {
-  static const char *const dep_keys[] = { "after", "wants", "requires" };
-  const char *hostname = NULL, *s;
-  json_t *os, *pt, *a;
+  const char *hostname = c->model->os ? c->model->os->hostname : NULL, *s;
+  const struct v2c_strs *pt = &c->model->proxy_targets;
+  json_t *a;
   size_t i, j, k, l;
-  char w[WHERE];
 
-  os = json_object_get (c->inv, "os");
-  if (plan_get_str (os, "hostname", "os", OPT | NUL_OK, &hostname, INV, c->err)
-          == -1
-      || plan_inv_array (c->inv, "proxy_targets", "", &pt, c->err) == -1)
-    return -1;
-  for (i = 0; i < json_array_size (pt); i++)
-    if (plan_elem_str (pt, i, "proxy_targets", &s, INV, c->err) == -1)
-      return -1;
   for (i = 0; i < nc; i++) {
     struct comp *k1 = &cv[i];
     json_t *env;
     const char *key;
     json_t *v;
-    if (k1->svc)
-      for (l = 0; l < 3; l++) {
-        if (plan_inv_array (k1->svc, dep_keys[l], k1->where, &a, c->err) == -1)
-          return -1;
-        for (j = 0; j < json_array_size (a); j++) {
-          char want[512], *cut;
-          if (plan_elem_str (a, j, plan_sub (w, k1->where, dep_keys[l]), &s,
-                             INV, c->err)
-              == -1)
-            return -1;
-          snprintf (want, sizeof want, "%s", s);
-          cut = strrchr (want, '.');
-          if (cut == NULL || strcmp (cut, ".service") != 0)
-            continue;
-          *cut = '\0';
-          for (k = 0; k < nc; k++)
-            if (cv[k].unit && !cv[k].cronjob
-                && (strcmp (cv[k].unit, s) == 0
-                    || strcmp (cv[k].unit_base, want) == 0))
-              depend (c, k1, &cv[k]);
-        }
+    const struct v2c_strs *deps[3] = { NULL, NULL, NULL };
+
+    if (k1->svc) {
+      deps[0] = &k1->svc->after;
+      deps[1] = &k1->svc->wants;
+      deps[2] = &k1->svc->requires;
+    }
+    for (l = 0; l < 3; l++)
+      for (j = 0; deps[l] && j < deps[l]->n; j++) {
+        char want[512], *cut;
+
+        s = deps[l]->v[j];
+        snprintf (want, sizeof want, "%s", s);
+        cut = strrchr (want, '.');
+        if (cut == NULL || strcmp (cut, ".service") != 0)
+          continue;
+        *cut = '\0';
+        for (k = 0; k < nc; k++)
+          if (cv[k].unit && !cv[k].cronjob
+              && (strcmp (cv[k].unit, s) == 0
+                  || strcmp (cv[k].unit_base, want) == 0))
+            depend (c, k1, &cv[k]);
       }
     if (k1->conv->flags & V2C_CONV_PROXY)
-      for (j = 0; j < json_array_size (pt); j++) {
-        const char *t = json_string_value (json_array_get (pt, j));
+      for (j = 0; j < pt->n; j++) {
+        const char *t = pt->v[j];
         struct comp *to = listener (cv, nc, local_port (t, hostname));
         if (to && to != k1) {
           depend (c, k1, to);

@@ -4,8 +4,10 @@
  *
  * The planner's insides, shared by its files:
  *
- *   lib/plan-build.c    the driver: v2c_plan_build walks the inventory's
- *                       services, timers and cron jobs
+ *   lib/plan-build.c    the driver: v2c_plan_build walks the loaded
+ *                       inventory's (lib/model.h) services, timers and
+ *                       cron jobs; the components are built as JSON and
+ *                       the plan loaded from them at the end
  *   lib/plan-ctx.c      the build's state: the converters' context,
  *                       notes, users, data directories, secret files
  *   lib/plan-service.c  the generic component of a service or cron job
@@ -17,7 +19,7 @@
  *                       image layers and excludes, architectures, ports
  *   lib/plan-check.c    v2c_plan_check, the validator
  *   lib/plan-image.c    the OCI image configuration of a plan
- *   lib/plan-json.c     reading JSON with errors that name its path
+ *   lib/plan-json.c     errors that name the JSON path, paths, patterns
  *
  * plan.h is the public face.  Not installed.
  */
@@ -30,20 +32,15 @@
 #include "plan.h"
 #include "systemd-exec.h"
 
-/* Longest command line or environment value taken from an inventory,
- * and the most entries read from any of its lists. */
+/* Longest command line or environment value taken from an inventory. */
 #define MAX_LINE (64u << 10)
-#define MAX_INV_ITEMS (1u << 20)
 /* Room for a JSON path ("services[3].environment_files[1]"). */
 #define WHERE 512
 /* The documents an error names. */
 #define INV "inventory"
 #define PLAN "plan"
 
-/* ---- reading JSON (lib/plan-json.c) ---- */
-
-/* flags of plan_get: required, optional (may be missing), may be null */
-enum { REQ = 0, OPT = 1, NUL_OK = 2 };
+/* ---- errors and paths (lib/plan-json.c) ---- */
 
 /* -1 with err "DOC: WHERE: message" (no "WHERE: " when where is
  * empty). */
@@ -52,34 +49,11 @@ int plan_bad (struct v2c_err *err, const char *doc, const char *where,
 /* "parent.key" and "parent[i]" into buf (WHERE bytes); return buf. */
 const char *plan_sub (char *buf, const char *parent, const char *key);
 const char *plan_idx (char *buf, const char *parent, size_t i);
-/* Member key of o, of type t (JSON_TRUE: a boolean).  flags: OPT
- * allows it to be missing, NUL_OK to be null; both give *out = NULL. */
-int plan_get (const json_t *o, const char *key, const char *where, json_type t,
-              int flags, json_t **out, const char *doc, struct v2c_err *err);
-int plan_get_str (const json_t *o, const char *key, const char *where,
-                  int flags, const char **out, const char *doc,
-                  struct v2c_err *err);
-/* A string element of an array. */
-int plan_elem_str (const json_t *a, size_t i, const char *where,
-                   const char **out, const char *doc, struct v2c_err *err);
-int plan_check_count (const json_t *a, size_t max, const char *where,
-                      const char *doc, struct v2c_err *err);
 /* What is wrong with a plan path or pattern, or NULL. */
 const char *plan_path_problem (const char *p);
 int plan_cmp_str (const void *a, const void *b);
 /* 1 when path is strictly below dir (never below "/"). */
 int plan_is_under (const char *path, const char *dir);
-/* An optional array member of the inventory (missing: empty). */
-int plan_inv_array (const json_t *o, const char *key, const char *where,
-                    json_t **out, struct v2c_err *err);
-/* An element of an inventory array that must be an object; its path
- * into w. */
-int plan_inv_elem (const json_t *a, size_t i, const char *where, json_t **out,
-                   char *w, struct v2c_err *err);
-/* An integer member in [min, max]; *present says whether it is set. */
-int plan_inv_int (const json_t *o, const char *key, const char *where,
-                  int flags, json_int_t min, json_int_t max, json_int_t *out,
-                  int *present, struct v2c_err *err);
 
 /* ---- the build's state (lib/plan-ctx.c) ---- */
 
@@ -107,7 +81,7 @@ struct comp {
   const char *workdir; /* in obj, or NULL */
   char *unit;          /* its service, or NULL (cron) */
   char *unit_base;     /* the service without .service and @instance */
-  const json_t *svc;   /* the inventory's service, or NULL */
+  const struct v2c_inv_service *svc; /* the inventory's, or NULL */
   char where[WHERE];   /* its JSON path */
   const struct v2c_converter *conv;
   const char *talks_to;
@@ -118,7 +92,7 @@ struct comp {
 /* The state of a build; conv is what converters get of it. */
 struct plan_ctx {
   struct v2c_conv_ctx conv;
-  const json_t *inv;
+  const struct v2c_inventory *model; /* the inventory, loaded */
   struct v2c_err *err;
   json_t *notes;
   int oom;
@@ -142,7 +116,7 @@ void plan_note (struct plan_ctx *c, const char *fmt, ...)
 /* 1 when the inventory lists path as a secret file. */
 int plan_is_secret_path (struct plan_ctx *c, const char *path);
 /* A build's state, empty, with the converters' context wired to it. */
-void plan_ctx_init (struct plan_ctx *c, const json_t *inv,
+void plan_ctx_init (struct plan_ctx *c, const struct v2c_inventory *inv,
                     struct v2c_err *err);
 /* uid (or gid, idkey) of a user or group name (or number) of the
  * inventory's list ("users", "groups"), with the user's gid and home
@@ -171,15 +145,14 @@ const char *plan_unit_words (const char *exec, const char *unit,
 /* The component of a service (for itself or for a timer that starts
  * it), with what every workload has; the converter finishes it.
  * *reason when it can't be one.  -1 with c->err on failure. */
-int plan_service_component (struct plan_ctx *c, const json_t *svc,
-                            const char *w, const struct v2c_conv_in *in,
+int plan_service_component (struct plan_ctx *c, const char *w,
+                            const struct v2c_conv_in *in,
                             struct v2c_exec_words *words,
                             const char *const *aliases, json_t **outp,
                             const char **reason);
 /* The component of a cron entry; the cron converter finishes it. */
-int plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
-                         const struct v2c_conv_in *in, const char *stem,
-                         json_t **outp);
+int plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
+                         const char *stem, json_t **outp);
 
 /* ---- finishing and linking (lib/plan-link.c) ---- */
 

@@ -80,56 +80,51 @@ cmp_port (const void *a, const void *b)
   return strcmp (x->proto, y->proto);
 }
 
-/* Ports of an inventory ports[] array (of a service, or the top-level
- * one filtered by service name) added to p[]. */
+/* Add port q to p[] (a port 0 is no port). */
 static int
-collect_ports (struct plan_ctx *c, const json_t *a, const char *where,
-               const char *unit, const char *base, const char *const *aliases,
+add_port (struct plan_ctx *c, const char *where, const struct port *q,
+          struct port **p, size_t *n)
+{
+  if (q->port == 0)
+    return 0;
+  if (*n >= V2C_PLAN_MAX_ITEMS)
+    return plan_bad (c->err, INV, where, "more than %d ports",
+                     V2C_PLAN_MAX_ITEMS);
+  if ((*n & (*n - 1)) == 0 || *n == 0) {
+    struct port *np = realloc (*p, (*n ? *n * 2 : 4) * sizeof *np);
+    if (np == NULL)
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    *p = np;
+  }
+  (*p)[(*n)++] = *q;
+  return 0;
+}
+
+/* Ports of the service's own ports[], then those of the inventory's
+ * top-level ports[] whose service is this one, added to p[]. */
+static int
+collect_ports (struct plan_ctx *c, const char *w,
+               const struct v2c_conv_in *in, const char *const *aliases,
                struct port **p, size_t *n)
 {
-  char w[WHERE], pw[WHERE];
-  json_t *e;
+  const struct v2c_inventory *inv = c->model;
+  char ww[WHERE];
   size_t i;
-  int present;
 
-  for (i = 0; i < json_array_size (a); i++) {
-    struct port q;
-    const char *svc;
-    if (plan_inv_elem (a, i, where, &e, w, c->err) == -1
-        || plan_inv_int (e, "port", w, REQ, 0, 65535, &q.port, &present,
-                         c->err)
-               == -1
-        || plan_get_str (e, "protocol", w, REQ, &q.proto, INV, c->err) == -1
-        || plan_get_str (e, "address", w, OPT | NUL_OK, &q.address, INV,
-                         c->err)
-               == -1
-        || plan_get_str (e, "evidence", w, OPT | NUL_OK, &q.evidence, INV,
-                         c->err)
-               == -1)
+  plan_sub (ww, w, "ports");
+  for (i = 0; i < in->service->ports.n; i++) {
+    struct port q = { in->service->ports.v[i].port,
+                      in->service->ports.v[i].protocol, NULL, NULL };
+    if (add_port (c, ww, &q, p, n) == -1)
       return -1;
-    if (unit) {
-      if (plan_get_str (e, "service", w, OPT | NUL_OK, &svc, INV, c->err)
-          == -1)
-        return -1;
-      if (!svc_match (svc, unit, base, aliases))
-        continue;
-    }
-    if (strcmp (q.proto, "tcp") != 0 && strcmp (q.proto, "udp") != 0
-        && strcmp (q.proto, "sctp") != 0)
-      return plan_bad (c->err, INV, plan_sub (pw, w, "protocol"),
-                       "'%s' is not tcp, udp or sctp", q.proto);
-    if (q.port == 0)
-      continue;
-    if (*n >= V2C_PLAN_MAX_ITEMS)
-      return plan_bad (c->err, INV, where, "more than %d ports",
-                       V2C_PLAN_MAX_ITEMS);
-    if ((*n & (*n - 1)) == 0 || *n == 0) {
-      struct port *np = realloc (*p, (*n ? *n * 2 : 4) * sizeof *np);
-      if (np == NULL)
-        return v2c_set_error (c->err, ENOMEM, "out of memory");
-      *p = np;
-    }
-    (*p)[(*n)++] = q;
+  }
+  for (i = 0; i < inv->ports.n; i++) {
+    const struct v2c_inv_listen *l = &inv->ports.v[i];
+    struct port q = { l->port, l->protocol, l->address, l->evidence };
+
+    if (svc_match (l->service, in->unit, in->base, aliases)
+        && add_port (c, "ports", &q, p, n) == -1)
+      return -1;
   }
   return 0;
 }
@@ -238,32 +233,22 @@ plan_unit_words (const char *exec, const char *unit, const char *instance,
 /* What a service's component is made of, read from the inventory. */
 struct svc_fields {
   const char *user, *group, *wd, *unit_path, *home;
-  json_t *env, *efiles, *ports;
+  const struct v2c_pairs *env;
+  const struct v2c_strs *efiles;
   json_int_t uid, gid;
   char wdbuf[V2C_PLAN_MAX_PATTERN + 1];
 };
 
-static int
-svc_read (struct plan_ctx *c, const json_t *svc, const char *w,
-          struct svc_fields *f)
+static void
+svc_read (const struct v2c_inv_service *svc, struct svc_fields *f)
 {
   memset (f, 0, sizeof *f);
-  if (plan_get_str (svc, "user", w, OPT | NUL_OK, &f->user, INV, c->err) == -1
-      || plan_get_str (svc, "group", w, OPT | NUL_OK, &f->group, INV, c->err)
-             == -1
-      || plan_get_str (svc, "working_directory", w, OPT | NUL_OK, &f->wd, INV,
-                       c->err)
-             == -1
-      || plan_get_str (svc, "unit_path", w, OPT | NUL_OK, &f->unit_path, INV,
-                       c->err)
-             == -1
-      || plan_get (svc, "environment", w, JSON_OBJECT, OPT, &f->env, INV,
-                   c->err)
-             == -1
-      || plan_inv_array (svc, "environment_files", w, &f->efiles, c->err) == -1
-      || plan_inv_array (svc, "ports", w, &f->ports, c->err) == -1)
-    return -1;
-  return 0;
+  f->user = svc->user;
+  f->group = svc->group;
+  f->wd = svc->working_directory;
+  f->unit_path = svc->unit_path;
+  f->env = &svc->environment;
+  f->efiles = &svc->environment_files;
 }
 
 /* uid and gid of User= and Group=, and the user's home. */
@@ -352,39 +337,36 @@ svc_label (struct plan_ctx *c, const char *unit, char label[64])
 /* env and secret_env: secret values never leave the inventory
  * redacted. */
 static int
-svc_env (struct plan_ctx *c, const char *w, const json_t *env, json_t *o)
+svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
+         json_t *o)
 {
   char ww[WHERE], ew[WHERE];
   json_t *envo = json_object_get (o, "env");
-  json_t *secret_env = json_object_get (o, "secret_env"), *v;
-  const char **keys, *key;
+  json_t *secret_env = json_object_get (o, "secret_env");
+  const char **keys;
   size_t i, nkeys = 0;
 
-  if (json_object_size (env) > V2C_PLAN_MAX_ITEMS)
+  if (env->n > V2C_PLAN_MAX_ITEMS)
     return plan_bad (c->err, INV, plan_sub (ww, w, "environment"),
                      "more than %d variables", V2C_PLAN_MAX_ITEMS);
-  keys = calloc (json_object_size (env) + 1, sizeof *keys);
+  keys = calloc (env->n + 1, sizeof *keys);
   if (keys == NULL)
     return v2c_set_error (c->err, ENOMEM, "out of memory");
-  json_object_foreach ((json_t *) env, key, v)
-  {
-    const char *val, *why = NULL;
+  for (i = 0; i < env->n; i++) {
+    const char *key = env->v[i].name, *val = env->v[i].value, *why = NULL;
+
     snprintf (ew, sizeof ew, "environment.%s", key);
     if (*key == '\0' || strchr (key, '=')
         || strlen (key) > V2C_PLAN_MAX_PATTERN)
       why = "not a variable name";
-    else if (json_is_null (v))
+    else if (val == NULL)
       continue;
-    else if (!json_is_string (v)
-             || strlen (json_string_value (v)) != json_string_length (v))
-      why = "expected a string or null";
-    else if (strlen (json_string_value (v)) > MAX_LINE)
+    else if (strlen (val) > MAX_LINE)
       why = "too long";
     if (why) {
       free (keys);
       return plan_bad (c->err, INV, plan_sub (ww, w, ew), "%s", why);
     }
-    val = json_string_value (v);
     if (strcmp (val, "<redacted>") == 0)
       keys[nkeys++] = key;
     else
@@ -411,16 +393,12 @@ svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
   const char *why;
   size_t i;
 
-  if (plan_check_count (f->efiles, V2C_PLAN_MAX_PATTERNS,
-                        plan_sub (ww, w, "environment_files"), INV, c->err)
-      == -1)
-    return -1;
-  for (i = 0; i < json_array_size (f->efiles); i++) {
-    const char *p;
-    if (plan_elem_str (f->efiles, i, plan_sub (ww, w, "environment_files"), &p,
-                       INV, c->err)
-        == -1)
-      return -1;
+  plan_sub (ww, w, "environment_files");
+  if (f->efiles->n > V2C_PLAN_MAX_PATTERNS)
+    return plan_bad (c->err, INV, ww, "more than %d entries",
+                     V2C_PLAN_MAX_PATTERNS);
+  for (i = 0; i < f->efiles->n; i++) {
+    const char *p = f->efiles->v[i];
     if (p[0] == '-')
       p++;
     why = plan_path_problem (p);
@@ -448,20 +426,15 @@ svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
 
 /* ports: the unit's and those the inventory found for it. */
 static int
-svc_ports (struct plan_ctx *c, const char *w, const json_t *ports,
-           const struct v2c_conv_in *in, const char *const *aliases, json_t *o)
+svc_ports (struct plan_ctx *c, const char *w, const struct v2c_conv_in *in,
+           const char *const *aliases, json_t *o)
 {
-  char ww[WHERE], fbuf[V2C_PLAN_MAX_PATTERN + 1];
-  json_t *a, *pa = json_object_get (o, "ports");
+  char fbuf[V2C_PLAN_MAX_PATTERN + 1];
+  json_t *pa = json_object_get (o, "ports");
   struct port *p = NULL;
   size_t np = 0, i;
 
-  if (collect_ports (c, ports, plan_sub (ww, w, "ports"), NULL, NULL, NULL, &p,
-                     &np)
-          == -1
-      || plan_inv_array (c->inv, "ports", "", &a, c->err) == -1
-      || collect_ports (c, a, "ports", in->unit, in->base, aliases, &p, &np)
-             == -1) {
+  if (collect_ports (c, w, in, aliases, &p, &np) == -1) {
     free (p);
     return -1;
   }
@@ -533,7 +506,7 @@ svc_volumes (struct plan_ctx *c, const struct v2c_conv_in *in,
  * it), with what every workload has; the converter finishes it.
  * *reason when it can't be one. */
 int
-plan_service_component (struct plan_ctx *c, const json_t *svc, const char *w,
+plan_service_component (struct plan_ctx *c, const char *w,
                         const struct v2c_conv_in *in,
                         struct v2c_exec_words *words,
                         const char *const *aliases, json_t **outp,
@@ -545,8 +518,8 @@ plan_service_component (struct plan_ctx *c, const json_t *svc, const char *w,
 
   *outp = NULL;
   *reason = NULL;
-  if (svc_read (c, svc, w, &f) == -1 || svc_ids (c, in, &f) == -1
-      || svc_workdir (c, w, &f) == -1)
+  svc_read (in->service, &f);
+  if (svc_ids (c, in, &f) == -1 || svc_workdir (c, w, &f) == -1)
     return -1;
   svc_label (c, in->unit, label);
   *reason = command_of (c, words, &cmd);
@@ -566,7 +539,7 @@ plan_service_component (struct plan_ctx *c, const json_t *svc, const char *w,
   plan_set (c, o, "gid", json_integer (f.gid));
   plan_set (c, o, "working_dir", plan_str_or_null (f.wd));
   if (svc_env (c, w, f.env, o) == -1 || svc_files (c, w, &f, o) == -1
-      || svc_ports (c, w, f.ports, in, aliases, o) == -1
+      || svc_ports (c, w, in, aliases, o) == -1
       || svc_volumes (c, in, aliases, o) == -1) {
     json_decref (o);
     return -1;
@@ -581,24 +554,17 @@ plan_service_component (struct plan_ctx *c, const json_t *svc, const char *w,
 
 /* The component of a cron entry; the cron converter finishes it. */
 int
-plan_cron_component (struct plan_ctx *c, const json_t *e, const char *w,
-                     const struct v2c_conv_in *in, const char *stem,
-                     json_t **outp)
+plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
+                     const char *stem, json_t **outp)
 {
   char label[64];
-  const char *user, *file, *home = NULL;
-  json_int_t uid = 0, gid = 0, line = 0;
+  const char *user = in->cron->user, *file = in->cron->file, *home = NULL;
+  json_int_t uid = 0, gid = 0, line = in->cron->line;
   json_t *o, *cmd;
   size_t i;
-  int found, present;
+  int found;
 
   *outp = NULL;
-  if (plan_get_str (e, "user", w, OPT | NUL_OK, &user, INV, c->err) == -1
-      || plan_get_str (e, "file", w, OPT | NUL_OK, &file, INV, c->err) == -1
-      || plan_inv_int (e, "line", w, OPT | NUL_OK, 0, INT32_MAX, &line,
-                       &present, c->err)
-             == -1)
-    return -1;
   if (file && plan_path_problem (file))
     file = NULL;
   if (user) {

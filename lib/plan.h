@@ -22,6 +22,7 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "v2c-internal.h"
 
 /* Longest pattern or path in a plan, and most patterns in one list. */
@@ -31,13 +32,13 @@
  * files, ports, words of a command, ...). */
 #define V2C_PLAN_MAX_ITEMS 16384
 
-/* Build the plan of an inventory ("v2c.inventory/1").  strategy is NULL
- * (the default, "split") or "split" or "single".  The inventory is
- * checked as it is read (it may come from an edited file); the plan
- * returned passes v2c_plan_check.  New reference, caller must
- * json_decref; NULL with err set on failure. */
-json_t *v2c_plan_build (const json_t *inventory, const char *strategy,
-                        struct v2c_err *err);
+/* Build the plan of a loaded inventory (v2c_inventory_load).  strategy
+ * is NULL (the default, "split") or "split" or "single".  What the
+ * planner needs beyond the schema is checked as it is read.  A new plan
+ * (v2c_plan_to_json writes it) to free with v2c_plan_free; NULL with err
+ * set on failure. */
+struct v2c_plan *v2c_plan_build (const struct v2c_inventory *inventory,
+                                 const char *strategy, struct v2c_err *err);
 
 /* Check a plan: 0 when it is sound, -1 with err naming the JSON path of
  * the first problem.  The checks are the plan's loader, v2c_plan_load
@@ -45,10 +46,11 @@ json_t *v2c_plan_build (const json_t *inventory, const char *strategy,
 int v2c_plan_check (const json_t *plan, struct v2c_err *err);
 
 /* The OCI image configuration's "config" object (User, Env, Entrypoint,
- * Cmd, WorkingDir, ExposedPorts, Volumes, Labels) of a plan, from its
- * main component.  The plan is checked first.  New reference, caller
- * must json_decref; NULL with err set. */
-json_t *v2c_plan_image_config (const json_t *plan, struct v2c_err *err);
+ * Cmd, WorkingDir, ExposedPorts, Volumes, Labels) of a loaded plan, from
+ * its main component.  New reference, caller must json_decref; NULL
+ * with err set (out of memory). */
+json_t *v2c_plan_image_config (const struct v2c_plan *plan,
+                               struct v2c_err *err);
 
 /* 1 when pattern is a valid plan pattern (absolute, no "//", "/./" or
  * "/../" and no trailing "/" or "/." or "/..", at most

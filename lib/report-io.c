@@ -62,17 +62,14 @@ v2c_report_write (const json_t *report, const char *dir, struct v2c_err *err)
 /* ------------------------------------------------------------------ */
 
 json_t *
-v2c_report_image_from_layout (const char *dir, const json_t *plan,
+v2c_report_image_from_layout (const char *dir, const struct v2c_plan *p,
                               struct v2c_err *err)
 {
   char digest[80];
   json_t *index = NULL, *manifest = NULL, *config = NULL, *out = NULL;
   const json_t *ml, *diffs, *l, *ann;
-  struct v2c_plan *p = v2c_plan_load (plan, err);
   size_t i;
 
-  if (p == NULL)
-    return NULL;
   manifest = v2c_oci_read_manifest (dir, digest, sizeof digest, &index, err);
   if (manifest == NULL)
     goto out;
@@ -131,7 +128,6 @@ oom:
   out = NULL;
   v2c_set_error (err, ENOMEM, "can't read the image '%s'", dir);
 out:
-  v2c_plan_free (p);
   json_decref (index);
   json_decref (manifest);
   json_decref (config);

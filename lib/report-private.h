@@ -80,8 +80,8 @@ const char *v2c_report_severity_name (enum v2c_report_severity s);
 
 /* Evaluate the table on a checked inventory and plan: the fitness
  * object {verdict, score, rules[]}.  New reference; NULL with err. */
-json_t *v2c_report_fitness (const json_t *inventory, const json_t *plan,
-                            struct v2c_err *err);
+json_t *v2c_report_fitness (const struct v2c_inventory *inventory,
+                            const struct v2c_plan *plan, struct v2c_err *err);
 
 /* The text of a renderer (caller frees), or NULL with err set when
  * the buffer failed. */

@@ -182,131 +182,134 @@ evidencef (json_t *ev, const char *fmt, ...)
 }
 
 static int
-has_pvc (const json_t *comp)
+has_pvc (const struct v2c_plan_component *comp)
 {
   size_t i;
-  json_t *v;
 
-  json_array_foreach (json_object_get (comp, "volumes"), i, v)
-  {
-    const char *k = v2c_report_jstr (v, "kind");
-    if (k && strcmp (k, "pvc") == 0)
+  for (i = 0; i < comp->volumes.n; i++)
+    if (strcmp (comp->volumes.v[i].kind, "pvc") == 0)
       return 1;
-  }
   return 0;
+}
+
+/* The evidence of a blocker of the inventory. */
+static int
+blocker_evidence (json_t *ev, const struct v2c_inv_blocker *b)
+{
+  size_t j;
+  int rc = 0;
+
+  for (j = 0; j < b->evidence.n; j++)
+    rc |= evidence (ev, b->evidence.v[j]);
+  return rc;
+}
+
+static long long
+used_bytes (const struct v2c_inv_data_dir *d)
+{
+  return d->used_bytes.set ? d->used_bytes.v : 0;
 }
 
 /* Fill ev with what makes rule r fire; returns 1 when it fires, 0 when
  * not, -1 on out of memory. */
 static int
-evaluate (const struct v2c_report_rule *r, const json_t *inv,
-          const json_t *plan, json_t *ev)
+evaluate (const struct v2c_report_rule *r, const struct v2c_inventory *inv,
+          const struct v2c_plan *plan, json_t *ev)
 {
-  const json_t *os = json_object_get (inv, "os");
-  const json_t *comps = json_object_get (plan, "components");
-  const json_t *x;
+  const struct v2c_inv_os *os = inv->os;
   size_t i, n = 0;
   int rc = 0;
 
   switch (r->cond) {
   case V2C_COND_OS_TYPE: {
-    const char *t = v2c_report_jstr (os, "type");
+    const char *t = os ? os->type : NULL;
 
     if (t == NULL || strcmp (t, r->param) != 0)
       return 0;
     rc |= evidencef (ev, "os.type: %s", t);
-    if (v2c_report_jstr (os, "product_name"))
-      rc |= evidencef (ev, "os.product_name: %s",
-                       v2c_report_jstr (os, "product_name"));
+    if (os->product_name)
+      rc |= evidencef (ev, "os.product_name: %s", os->product_name);
     return rc ? -1 : 1;
   }
   case V2C_COND_GUEST_OS_ID_PREFIX: {
-    const char *id
-        = v2c_report_jstr (json_object_get (inv, "hardware"), "guest_os_id");
+    const char *id = inv->hardware.guest_os_id;
 
     if (id == NULL || !v2c_strcaseprefix (id, r->param))
       return 0;
     return evidencef (ev, "hardware.guest_os_id: %s", id) ? -1 : 1;
   }
   case V2C_COND_OS_ARCH: {
-    const char *a = v2c_report_jstr (os, "arch");
+    const char *a = os ? os->arch : NULL;
 
     if (!in_list (r->param, a))
       return 0;
     return evidencef (ev, "os.arch: %s", a) ? -1 : 1;
   }
   case V2C_COND_BLOCKER:
-    json_array_foreach (json_object_get (inv, "blockers"), i, x)
-    {
-      const char *rule = v2c_report_jstr (x, "rule");
-      const json_t *e;
-      size_t j;
+    for (i = 0; i < inv->blockers.n; i++) {
+      const struct v2c_inv_blocker *b = &inv->blockers.v[i];
 
-      if (rule == NULL || strcmp (rule, r->param) != 0)
+      if (b->rule == NULL || strcmp (b->rule, r->param) != 0)
         continue;
       n++;
-      json_array_foreach (json_object_get (x, "evidence"), j, e) rc
-          |= evidence (ev, json_string_value (e));
+      rc |= blocker_evidence (ev, b);
       if (json_array_size (ev) == 0)
-        rc |= evidencef (ev, "blockers: %s", rule);
+        rc |= evidencef (ev, "blockers: %s", b->rule);
     }
     return rc ? -1 : n > 0;
   case V2C_COND_WORKLOAD:
     /* fired by fire_workloads */
     return 0;
   case V2C_COND_DATA_ABOVE: {
-    long long total = 0;
+    long long total = 0, u;
 
-    json_array_foreach (json_object_get (inv, "data_dirs"), i, x)
-    {
-      json_int_t u = json_integer_value (json_object_get (x, "used_bytes"));
-      if (u > 0 && __builtin_add_overflow (total, (long long) u, &total))
+    for (i = 0; i < inv->data_dirs.n; i++) {
+      u = used_bytes (&inv->data_dirs.v[i]);
+      if (u > 0 && __builtin_add_overflow (total, u, &total))
         total = INT64_MAX;
     }
     if (total <= r->threshold)
       return 0;
-    json_array_foreach (json_object_get (inv, "data_dirs"), i, x)
-    {
-      json_int_t u = json_integer_value (json_object_get (x, "used_bytes"));
+    for (i = 0; i < inv->data_dirs.n; i++) {
+      const struct v2c_inv_data_dir *d = &inv->data_dirs.v[i];
       char h[32];
 
-      if (v2c_report_jstr (x, "path") == NULL || u <= 0)
+      u = used_bytes (d);
+      if (d->path == NULL || u <= 0)
         continue;
       v2c_report_human_size (u, h, sizeof h);
-      rc |= evidencef (ev, "%s: %s", v2c_report_jstr (x, "path"), h);
+      rc |= evidencef (ev, "%s: %s", d->path, h);
     }
     return rc ? -1 : 1;
   }
   case V2C_COND_RUN_AS_ROOT:
-    json_array_foreach (comps, i, x)
-    {
-      const char *name = v2c_report_jstr (x, "name");
+    for (i = 0; i < plan->components.n; i++) {
+      const struct v2c_plan_component *x = &plan->components.v[i];
 
-      if (name == NULL || !json_is_true (json_object_get (x, "run_as_root")))
+      if (!x->run_as_root)
         continue;
-      rc |= evidence (ev, name);
+      rc |= evidence (ev, x->name);
       n++;
     }
     return rc ? -1 : n > 0;
   case V2C_COND_SECRETS:
-    json_array_foreach (json_object_get (inv, "secrets"), i, x)
-    {
+    for (i = 0; i < inv->secrets.n; i++) {
+      const struct v2c_inv_secret *x = &inv->secrets.v[i];
+
       /* where, never what: the path and the kind only */
-      if (v2c_report_jstr (x, "path") == NULL)
+      if (x->path == NULL)
         continue;
-      rc |= v2c_report_jstr (x, "kind")
-                ? evidencef (ev, "%s (%s)", v2c_report_jstr (x, "path"),
-                             v2c_report_jstr (x, "kind"))
-                : evidence (ev, v2c_report_jstr (x, "path"));
+      rc |= x->kind ? evidencef (ev, "%s (%s)", x->path, x->kind)
+                    : evidence (ev, x->path);
       n++;
     }
     return rc ? -1 : n > 0;
   case V2C_COND_COMPONENTS_ABOVE:
-    if ((long long) json_array_size (comps) <= r->threshold)
+    if ((long long) plan->components.n <= r->threshold)
       return 0;
-    return evidencef (ev, "%zu components", json_array_size (comps)) ? -1 : 1;
+    return evidencef (ev, "%zu components", plan->components.n) ? -1 : 1;
   case V2C_COND_NO_COMPONENTS:
-    if (json_array_size (comps) > 0)
+    if (plan->components.n > 0)
       return 0;
     return evidence (ev, "the plan has no component") ? -1 : 1;
   }
@@ -366,9 +369,9 @@ fire (json_t *fired, const char *id, enum v2c_report_severity sev,
 /* The advice of a component's converter, or NULL (none, or a
  * converter this build does not know). */
 static const struct v2c_conv_advice *
-advice_of (const json_t *comp)
+advice_of (const struct v2c_plan_component *comp)
 {
-  const char *name = v2c_report_jstr (comp, "converter");
+  const char *name = comp->converter;
   const struct v2c_converter *conv = name ? v2c_converter_named (name) : NULL;
 
   return conv ? conv->advice : NULL;
@@ -380,17 +383,16 @@ advice_of (const json_t *comp)
  * say how their data moves. */
 static int
 fire_advice (json_t *fired, const struct v2c_conv_advice *a,
-             const json_t *comps)
+             const struct v2c_plan *plan)
 {
-  json_t *ev = json_array (), *x;
+  json_t *ev = json_array ();
   size_t i, n = 0;
   int rc = ev ? 0 : -1;
 
-  json_array_foreach (comps, i, x)
-  {
+  for (i = 0; i < plan->components.n; i++) {
+    const struct v2c_plan_component *x = &plan->components.v[i];
     const struct v2c_conv_advice *own = advice_of (x);
-    const char *name = v2c_report_jstr (x, "name"),
-               *kind = v2c_report_jstr (x, "kind");
+    const char *name = x->name, *kind = x->kind;
 
     if (name == NULL || ev == NULL)
       continue;
@@ -402,8 +404,7 @@ fire_advice (json_t *fired, const struct v2c_conv_advice *a,
     if (a->why)
       rc |= evidencef (ev, "%s (%s)", name, a->why);
     else if (a->with_converter)
-      rc |= evidencef (ev, "%s (converter %s)", name,
-                       v2c_report_jstr (x, "converter"));
+      rc |= evidencef (ev, "%s (converter %s)", name, x->converter);
     else
       rc |= evidence (ev, name);
     n++;
@@ -419,13 +420,12 @@ fire_advice (json_t *fired, const struct v2c_conv_advice *a,
 /* The workloads' rules: the generic advice on state, then each
  * converter's own (once per id), in the registry's order. */
 static int
-fire_workloads (json_t *fired, const json_t *plan)
+fire_workloads (json_t *fired, const struct v2c_plan *plan)
 {
-  const json_t *comps = json_object_get (plan, "components");
   const struct v2c_converter *conv, *prev;
   size_t i, j;
 
-  if (fire_advice (fired, &v2c_conv_stateful_advice, comps) == -1)
+  if (fire_advice (fired, &v2c_conv_stateful_advice, plan) == -1)
     return -1;
   for (i = 0; (conv = v2c_converter_at (i)) != NULL; i++) {
     if (conv->advice == NULL)
@@ -433,7 +433,7 @@ fire_workloads (json_t *fired, const json_t *plan)
     for (j = 0; (prev = v2c_converter_at (j)) != conv; j++)
       if (prev->advice && strcmp (prev->advice->id, conv->advice->id) == 0)
         break;
-    if (prev == conv && fire_advice (fired, conv->advice, comps) == -1)
+    if (prev == conv && fire_advice (fired, conv->advice, plan) == -1)
       return -1;
   }
   return 0;
@@ -459,7 +459,8 @@ verdict_of (int worst, size_t nfired)
 }
 
 json_t *
-v2c_report_fitness (const json_t *inv, const json_t *plan, struct v2c_err *err)
+v2c_report_fitness (const struct v2c_inventory *inv,
+                    const struct v2c_plan *plan, struct v2c_err *err)
 {
   const struct v2c_report_rule *r;
   json_t *fired = json_array (), *out = NULL, *sorted = NULL, *x;
@@ -483,25 +484,20 @@ v2c_report_fitness (const json_t *inv, const json_t *plan, struct v2c_err *err)
   }
   /* blockers the table does not know still count, as the inventory
    * rates them */
-  json_array_foreach (json_object_get (inv, "blockers"), i, x)
-  {
-    const char *rule = v2c_report_jstr (x, "rule"),
-               *summary = v2c_report_jstr (x, "summary");
-    const json_t *e;
+  for (i = 0; i < inv->blockers.n; i++) {
+    const struct v2c_inv_blocker *b = &inv->blockers.v[i];
+    const char *rule = b->rule, *summary = b->summary;
     json_t *ev;
-    size_t j;
-    int rc = 0;
+    int rc;
 
     if (rule == NULL || rule[0] == '\0' || known_blocker (rule))
       continue;
     ev = json_array ();
     if (ev == NULL)
       goto oom;
-    json_array_foreach (json_object_get (x, "evidence"), j, e) rc
-        |= evidence (ev, json_string_value (e));
+    rc = blocker_evidence (ev, b);
     if (rc == 0)
-      rc = fire (fired, rule,
-                 blocker_severity (v2c_report_jstr (x, "severity")),
+      rc = fire (fired, rule, blocker_severity (b->severity),
                  summary ? summary : rule,
                  "v2c has no advice for this finding of the inspection: "
                  "review the evidence",

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "model.h"
-#include "plan.h"
 #include "report-private.h"
 
 /* key of o: absent or null (0), or an array of at most
@@ -46,30 +45,26 @@ check_list (const json_t *o, const char *key, const char *what, int strings,
   return 0;
 }
 
-/* The inventory, loaded (every member checked), with the lists the
- * report reads within V2C_REPORT_MAX_ITEMS. */
-static struct v2c_inventory *
-load_inventory (const json_t *doc, struct v2c_err *err)
+/* Whether the lists of the inventory the report reads are within
+ * V2C_REPORT_MAX_ITEMS: 0, or -1 with err set. */
+static int
+check_inventory (const struct v2c_inventory *inv, struct v2c_err *err)
 {
-  struct v2c_inventory *inv = v2c_inventory_load (doc, err);
   const struct {
     const char *key;
     size_t n;
-  } lists[] = { { "blockers", inv ? inv->blockers.n : 0 },
-                { "secrets", inv ? inv->secrets.n : 0 },
-                { "data_dirs", inv ? inv->data_dirs.n : 0 },
-                { "filesystems", inv ? inv->filesystems.n : 0 },
-                { "hardware.disks", inv ? inv->hardware.disks.n : 0 } };
+  } lists[] = { { "blockers", inv->blockers.n },
+                { "secrets", inv->secrets.n },
+                { "data_dirs", inv->data_dirs.n },
+                { "filesystems", inv->filesystems.n },
+                { "hardware.disks", inv->hardware.disks.n } };
   size_t i;
 
-  for (i = 0; inv && i < sizeof lists / sizeof lists[0]; i++)
-    if (lists[i].n > V2C_REPORT_MAX_ITEMS) {
-      v2c_set_error (err, 0, "inventory: %s: more than %d items", lists[i].key,
-                     V2C_REPORT_MAX_ITEMS);
-      v2c_inventory_free (inv);
-      return NULL;
-    }
-  return inv;
+  for (i = 0; i < sizeof lists / sizeof lists[0]; i++)
+    if (lists[i].n > V2C_REPORT_MAX_ITEMS)
+      return v2c_set_error (err, 0, "inventory: %s: more than %d items",
+                            lists[i].key, V2C_REPORT_MAX_ITEMS);
+  return 0;
 }
 
 static int
@@ -529,29 +524,18 @@ notes (const struct v2c_plan *plan)
 }
 
 json_t *
-v2c_report_build (const json_t *inventory, const json_t *plan,
+v2c_report_build (const struct v2c_inventory *inv, const struct v2c_plan *p,
                   const json_t *image, struct v2c_err *err)
 {
-  json_t *own = NULL, *report = NULL, *fitness;
-  struct v2c_inventory *inv = load_inventory (inventory, err);
-  struct v2c_plan *p = NULL;
+  json_t *report = NULL, *fitness;
 
-  if (inv == NULL)
+  if (check_inventory (inv, err) == -1)
     return NULL;
-  if (plan == NULL) {
-    own = v2c_plan_build (inventory, NULL, err);
-    if (own == NULL)
-      return NULL;
-    plan = own;
-  }
-  p = v2c_plan_load (plan, err);
-  if (p == NULL)
-    goto out;
   if (image && check_image (image, err) == -1)
-    goto out;
-  fitness = v2c_report_fitness (inventory, plan, err);
+    return NULL;
+  fitness = v2c_report_fitness (inv, p, err);
   if (fitness == NULL)
-    goto out;
+    return NULL;
   report = json_pack ("{s:s, s:o*, s:o}", "schema", "v2c.report/1", "vm",
                       vm_object (inv), "fitness", fitness);
   if (report == NULL
@@ -568,9 +552,5 @@ v2c_report_build (const json_t *inventory, const json_t *plan,
     report = NULL;
     v2c_set_error (err, ENOMEM, "can't build the report");
   }
-out:
-  v2c_inventory_free (inv);
-  v2c_plan_free (p);
-  json_decref (own);
   return report;
 }

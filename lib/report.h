@@ -19,15 +19,17 @@
 
 #include <jansson.h>
 
+#include "model.h"
 #include "v2c-internal.h"
 
-/* The report of an inventory ("v2c.inventory/1") and its plan
- * ("v2c.plan/1").  image: NULL, or {"manifest": "sha256:..", "created":
+/* The report of a loaded inventory (v2c_inventory_load) and its loaded
+ * plan (v2c_plan_load, not NULL).  image: NULL, or {"manifest": "sha256:..", "created":
  * "RFC3339", "ref": name, "layers": [{"name", "digest", "diff_id",
  * "size", ...}]} (the shape of v2c_extract_summary).  New reference,
  * caller must json_decref; NULL with err set. */
-json_t *v2c_report_build (const json_t *inventory, const json_t *plan,
-                          const json_t *image, struct v2c_err *err);
+json_t *v2c_report_build (const struct v2c_inventory *inventory,
+                          const struct v2c_plan *plan, const json_t *image,
+                          struct v2c_err *err);
 
 /* The report as Markdown / as one HTML page (inline CSS and SVG, no
  * script, nothing fetched).  malloc'd, NUL-terminated; caller frees.
@@ -45,7 +47,8 @@ int v2c_report_write (const json_t *report, const char *dir,
  * v2c-extract: manifest digest (checked), created, ref, and its layers
  * named after plan.image.layers (layer i of the manifest is layer i of
  * the plan).  New reference; NULL with err set. */
-json_t *v2c_report_image_from_layout (const char *dir, const json_t *plan,
+json_t *v2c_report_image_from_layout (const char *dir,
+                                      const struct v2c_plan *plan,
                                       struct v2c_err *err);
 
 #endif /* V2C_REPORT_H */

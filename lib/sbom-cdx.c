@@ -76,8 +76,8 @@ layer_components (const struct v2c_sbom_ctx *c)
 }
 
 json_t *
-v2c_sbom_cyclonedx (const json_t *inventory, const json_t *image,
-                    struct v2c_err *err)
+v2c_sbom_cyclonedx (const struct v2c_inventory *inventory,
+                    const json_t *image, struct v2c_err *err)
 {
   struct v2c_sbom_ctx c;
   json_t *doc = NULL, *comps, *deps, *refs, *meta, *top, *os_deps, *o, *l;

@@ -146,7 +146,7 @@ extracted_infos (const json_t *extracted)
 }
 
 json_t *
-v2c_sbom_spdx (const json_t *inventory, const json_t *image,
+v2c_sbom_spdx (const struct v2c_inventory *inventory, const json_t *image,
                struct v2c_err *err)
 {
   struct v2c_sbom_ctx c;

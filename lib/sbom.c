@@ -134,7 +134,6 @@ v2c_sbom_ctx_free (struct v2c_sbom_ctx *c)
 {
   free (c->pkgs);
   free (c->layers);
-  v2c_inventory_free (c->inv);
 }
 
 static int
@@ -238,7 +237,7 @@ read_packages (struct v2c_sbom_ctx *c, const struct v2c_inventory *inv)
 }
 
 int
-v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const json_t *inv,
+v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const struct v2c_inventory *inv,
                    const json_t *image, struct v2c_err *err)
 {
   const struct v2c_inv_os *os;
@@ -247,9 +246,7 @@ v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const json_t *inv,
   memset (c, 0, sizeof *c);
   c->err = err;
   strcpy (c->created, NO_TIME);
-  c->inv = v2c_inventory_load (inv, err);
-  if (c->inv == NULL)
-    return -1;
+  c->inv = inv;
   c->vm_name = c->inv->name;
   if (str_ok (c->vm_name, err, "inventory", -1, "name") == -1)
     return -1;
@@ -273,8 +270,12 @@ v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const json_t *inv,
       return -1;
     make_uuid (c, c->manifest, strlen (c->manifest));
   } else {
-    /* no image: a name-based UUID of the inventory itself */
-    char *s = json_dumps (inv, JSON_COMPACT | JSON_SORT_KEYS);
+    /* no image: a name-based UUID of the inventory itself (its
+     * document, written back as it was loaded) */
+    json_t *doc = v2c_inventory_to_json (inv);
+    char *s = doc ? json_dumps (doc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+
+    json_decref (doc);
     if (s == NULL)
       return v2c_set_error (err, ENOMEM, "can't serialise the inventory");
     make_uuid (c, s, strlen (s));

@@ -24,10 +24,10 @@
  * inventory records no time); the document namespace / serial number is
  * a name-based UUID of the manifest digest (of the inventory without an
  * image).  Returns a new reference, or NULL with err set. */
-json_t *v2c_sbom_spdx (const json_t *inventory, const json_t *image,
-                       struct v2c_err *err);
-json_t *v2c_sbom_cyclonedx (const json_t *inventory, const json_t *image,
-                            struct v2c_err *err);
+json_t *v2c_sbom_spdx (const struct v2c_inventory *inventory,
+                       const json_t *image, struct v2c_err *err);
+json_t *v2c_sbom_cyclonedx (const struct v2c_inventory *inventory,
+                            const json_t *image, struct v2c_err *err);
 
 /* Licences (lib/sbom-license.c).  An SPDX licence expression for a
  * package database's licence text: Debian DEP-5 short names ("GPL-2+",
@@ -61,7 +61,7 @@ struct v2c_sbom_layer {
  * caller's image JSON. */
 struct v2c_sbom_ctx {
   struct v2c_err *err;
-  struct v2c_inventory *inv; /* loaded: the strings below are its */
+  const struct v2c_inventory *inv; /* the strings below are its */
   const char *vm_name, *distro, *os_version, *os_arch, *format;
   json_int_t major;
   struct v2c_sbom_pkg *pkgs;
@@ -73,8 +73,9 @@ struct v2c_sbom_ctx {
   char uuid[37];
 };
 
-int v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const json_t *inv,
-                       const json_t *image, struct v2c_err *err);
+int v2c_sbom_ctx_init (struct v2c_sbom_ctx *c,
+                       const struct v2c_inventory *inv, const json_t *image,
+                       struct v2c_err *err);
 void v2c_sbom_ctx_free (struct v2c_sbom_ctx *c);
 /* Out of memory making the what document: err set, doc released;
  * NULL. */

@@ -90,7 +90,7 @@ test_debian (void)
 {
   struct v2c_err err = { 0, "" };
   json_t *inv = load ("debian12-inventory.json");
-  json_t *plan = v2c_plan_build (inv, NULL, &err), *comps, *k, *d;
+  json_t *plan = unit_plan_build (inv, NULL, &err), *comps, *k, *d;
   static const char *const gone[]
       = { "ssh.service",           "getty@tty1.service",
           "cron.service",          "systemd-journald.service",
@@ -262,7 +262,7 @@ test_debian (void)
                        json_integer (4));
   json_object_set_new (json_object_get (inv, "hardware"), "memory_mib",
                        json_integer (6144));
-  plan = v2c_plan_build (inv, NULL, &err);
+  plan = unit_plan_build (inv, NULL, &err);
   CHECK (plan != NULL, "build with 4 CPUs: %s", err.msg);
   if (plan) {
     expect (plan, "plan", "vm", "{\"cpus\":4,\"memory_mib\":6144}");
@@ -352,7 +352,7 @@ test_units (void)
 
   for (i = 0; i < sizeof t / sizeof t[0]; i++) {
     inv = one_service (base, t[i].name, t[i].type, t[i].exec);
-    plan = v2c_plan_build (inv, NULL, &err);
+    plan = unit_plan_build (inv, NULL, &err);
     CHECK (plan != NULL, "%s: %s", t[i].name, err.msg);
     if (plan && t[i].converter) {
       k = json_array_get (json_object_get (plan, "components"), 0);
@@ -436,7 +436,7 @@ test_register (void)
   CHECK (v2c_converter_register (&kvd) == -1, "kvd registered twice");
   CHECK (v2c_converter_named ("kvd") == &kvd && v2c_converter_at (0) == &kvd,
          "kvd is not the first converter");
-  plan = v2c_plan_build (inv, NULL, &err);
+  plan = unit_plan_build (inv, NULL, &err);
   CHECK (plan != NULL, "build: %s", err.msg);
   k = json_array_get (json_object_get (plan, "components"), 0);
   expect (k, "kvd", "converter", "\"kvd\"");
@@ -454,8 +454,14 @@ test_register (void)
   expect (k, "kvd", "read_only_root", "true");
   expect (k, "kvd", "replace_with",
           "{\"image\":\"docker.io/example/kvd:1\",\"advice\":\"the image\"}");
-  if (plan)
-    report = v2c_report_build (inv, plan, NULL, &err);
+  if (plan) {
+    struct v2c_inventory *in = v2c_inventory_load (inv, &err);
+    struct v2c_plan *p = v2c_plan_load (plan, &err);
+
+    report = in && p ? v2c_report_build (in, p, NULL, &err) : NULL;
+    v2c_inventory_free (in);
+    v2c_plan_free (p);
+  }
   CHECK (plan == NULL || report != NULL, "report: %s", err.msg);
   /* its advice, and not the generic one on a StatefulSet's volume */
   r = NULL;

@@ -148,6 +148,8 @@ vm_summary (const char *name, const char *status, const char *l1, int s1,
 {
   struct v2c_err err = { 0, "" };
   json_t *state, *report, *manifest, *plan, *inv, *vm;
+  struct v2c_inventory *i;
+  struct v2c_plan *p;
 
   state = json_pack ("{s:s,s:s,s:s,s:s?,s:f,s:i}", "name", name, "source",
                      "/exports/a,b \"q\"/x.ova", "status", status, "error",
@@ -165,8 +167,14 @@ vm_summary (const char *name, const char *status, const char *l1, int s1,
   inv = whole_inventory ();
   if (!state || !report || !manifest || !plan || !inv)
     abort ();
-  vm = v2c_fleet_vm (state, inv, plan, report, manifest, &err);
+  i = v2c_inventory_load (inv, &err);
+  CHECK (i != NULL, "inventory: %s", err.msg);
+  p = v2c_plan_load (plan, &err);
+  CHECK (p != NULL, "plan: %s", err.msg);
+  vm = v2c_fleet_vm (state, i, p, report, manifest, &err);
   CHECK (vm != NULL, "v2c_fleet_vm: %s", err.msg);
+  v2c_inventory_free (i);
+  v2c_plan_free (p);
   json_decref (state);
   json_decref (report);
   json_decref (manifest);

@@ -17,6 +17,18 @@
 #include "v2c-yaml.h"
 #include "unit.h"
 
+/* The objects of a plan document: loaded (as the tools do), then
+ * built. */
+static json_t *
+build (const json_t *doc, struct v2c_err *err)
+{
+  struct v2c_plan *plan = v2c_plan_load (doc, err);
+  json_t *objs = plan ? v2c_kube_build (plan, NULL, err) : NULL;
+
+  v2c_plan_free (plan);
+  return objs;
+}
+
 static size_t
 round_trip (const char *path)
 {
@@ -28,7 +40,7 @@ round_trip (const char *path)
   CHECK (plan != NULL, "can't read '%s'", path);
   if (plan == NULL)
     return 0;
-  objs = v2c_kube_build (plan, NULL, &err);
+  objs = build (plan, &err);
   CHECK (objs != NULL && json_array_size (objs) > 0, "%s: %s", path, err.msg);
   kust = objs ? v2c_kube_kustomization (objs, "ns") : NULL;
   if (kust)
@@ -109,7 +121,7 @@ check_refused (const char *dir, const char *edit_key, json_t *value,
   json_object_set_new (
       json_array_get (json_object_get (plan, "components"), 4), edit_key,
       value);
-  objs = v2c_kube_build (plan, NULL, &err);
+  objs = build (plan, &err);
   CHECK (objs == NULL && strstr (err.msg, want) != NULL,
          "%s: expected '%s', got '%s'", edit_key, want,
          objs ? "objects" : err.msg);

@@ -24,10 +24,17 @@ static int failures;
     }                                                                   \
   } while (0)
 
-static const char *const layers_json =
-  "[{\"name\": \"os\", \"excludes\": [\"/usr/share/doc\"]},"
-  " {\"name\": \"config\", \"includes\": [\"/etc\"]},"
-  " {\"name\": \"app\", \"includes\": [\"/srv/**/*.jar\"]}]";
+static char *doc[] = { (char *) "/usr/share/doc" };
+static char *etc[] = { (char *) "/etc" };
+static char *jars[] = { (char *) "/srv/**/*.jar" };
+static char *tmp[] = { (char *) "/tmp" };
+
+/* os excludes /usr/share/doc, config includes /etc, app the jars */
+static const struct v2c_plan_layer split_layers[] = {
+  { (char *) "os", { NULL, 0 }, { doc, 1 } },
+  { (char *) "config", { etc, 1 }, { NULL, 0 } },
+  { (char *) "app", { jars, 1 }, { NULL, 0 } },
+};
 
 enum { OS, CONFIG, APP };
 
@@ -48,14 +55,12 @@ test_split (void)
   struct v2c_pkg pkg;
   struct v2c_pkgs pkgs = { &pkg, 1 };
   struct v2c_path_alias al = { "/bin/", "/usr/bin/" };
-  json_t *layers = json_loads (layers_json, 0, NULL);
 
   memset (&pkg, 0, sizeof pkg);
   pkg.files = files;
   pkg.nfiles = sizeof files / sizeof *files;
   memset (&p, 0, sizeof p);
-  CHECK (layers != NULL);
-  CHECK (v2c_layer_policy_set_layers (&p, layers, 1, &err) == 0);
+  CHECK (v2c_layer_policy_set_layers (&p, split_layers, 3, 1, &err) == 0);
   CHECK (p.nlayers == 3 && p.layers[OS].is_os && !p.layers[APP].is_os);
   CHECK (v2c_layer_policy_add_packages (&p, &pkgs, &al, 1, &err) == 0);
   /* /bin/ls, /usr/bin/ls (alias), the doc, /etc/ls.conf, /usr/lib/ls */
@@ -83,7 +88,6 @@ test_split (void)
   CHECK (v2c_layer_policy_digest (&p, "relative", 1) == NULL);
   v2c_layer_policy_clear (&p);
   CHECK (p.nown == 0 && p.own == NULL && p.nlayers == 0);
-  json_decref (layers);
 }
 
 static void
@@ -91,29 +95,28 @@ test_single_and_errors (void)
 {
   struct v2c_layer_policy p;
   struct v2c_err err = { 0, "" };
-  json_t *one = json_loads ("[{\"name\": \"image\", \"excludes\": "
-                            "[\"/tmp\"]}]", 0, NULL);
-  json_t *two = json_loads ("[{\"name\": \"os\"}, {\"name\": \"app\"}]", 0,
-                            NULL);
-  json_t *none = json_array ();
+  const struct v2c_plan_layer one[] = {
+    { (char *) "image", { NULL, 0 }, { tmp, 1 } },
+  };
+  const struct v2c_plan_layer two[] = {
+    { (char *) "os", { NULL, 0 }, { NULL, 0 } },
+    { (char *) "app", { NULL, 0 }, { NULL, 0 } },
+  };
 
   /* one layer: everything in it but its excludes */
   memset (&p, 0, sizeof p);
-  CHECK (v2c_layer_policy_set_layers (&p, one, 0, &err) == 0);
+  CHECK (v2c_layer_policy_set_layers (&p, one, 1, 0, &err) == 0);
   CHECK (v2c_layer_policy_digest (&p, "/bin/ls", 1) == NULL);
   CHECK (v2c_layer_policy_choose (&p, "/bin/ls", 1, 0) == 0);
   CHECK (v2c_layer_policy_choose (&p, "/tmp/x", 1, 0) == -1);
   v2c_layer_policy_clear (&p);
 
-  CHECK (v2c_layer_policy_set_layers (&p, two, 1, &err) == -1);
+  CHECK (v2c_layer_policy_set_layers (&p, two, 2, 1, &err) == -1);
   CHECK (strstr (err.msg, "needs the layers os, config and app") != NULL);
   v2c_layer_policy_clear (&p);
-  CHECK (v2c_layer_policy_set_layers (&p, none, 0, &err) == -1);
+  CHECK (v2c_layer_policy_set_layers (&p, NULL, 0, 0, &err) == -1);
   CHECK (strstr (err.msg, "image.layers is empty") != NULL);
   v2c_layer_policy_clear (&p);
-  json_decref (one);
-  json_decref (two);
-  json_decref (none);
 }
 
 int

@@ -106,7 +106,7 @@ built_round_trip (const char *inventory, const char *strategy)
 {
   struct v2c_err err = { 0, "" };
   json_t *inv = unit_load_json (inventory);
-  json_t *plan = v2c_plan_build (inv, strategy, &err);
+  json_t *plan = unit_plan_build (inv, strategy, &err);
   char what[256], *text;
 
   CHECK (plan != NULL, "%s: build: %s", inventory, err.msg);

@@ -53,6 +53,18 @@ expect_json (json_t *root, const char *path, const char *want)
   json_decref (w);
 }
 
+/* The image configuration of a plan document: loaded (as v2c-extract
+ * does), then asked.  NULL with err set. */
+static json_t *
+image_config (const json_t *doc, struct v2c_err *err)
+{
+  struct v2c_plan *plan = v2c_plan_load (doc, err);
+  json_t *cfg = plan ? v2c_plan_image_config (plan, err) : NULL;
+
+  v2c_plan_free (plan);
+  return cfg;
+}
+
 static long
 index_of (json_t *arr, const char *key, const char *name)
 {
@@ -204,7 +216,7 @@ static void
 test_demo (json_t *inv)
 {
   struct v2c_err err = { 0, "" };
-  json_t *plan = v2c_plan_build (inv, NULL, &err), *comps, *cfg;
+  json_t *plan = unit_plan_build (inv, NULL, &err), *comps, *cfg;
   const char *dropped[] = { "cron.service",    "getty@tty1.service",
                             "ssh.service",     "systemd-journald.service",
                             "legacy-daemon",   "/etc/crontab:19",
@@ -263,7 +275,7 @@ test_demo (json_t *inv)
          "legacy-daemon's reason");
 
   /* the OCI image configuration */
-  cfg = v2c_plan_image_config (plan, &err);
+  cfg = image_config (plan, &err);
   CHECK (cfg != NULL, "image config: %s", err.msg);
   if (cfg) {
     expect_json (cfg, "User", "\"1001:1001\"");
@@ -286,7 +298,7 @@ test_demo (json_t *inv)
   /* without a main component: root, a shell, no entrypoint */
   json_array_clear (at (plan, "components"));
   json_object_set_new (plan, "main_component", json_null ());
-  cfg = v2c_plan_image_config (plan, &err);
+  cfg = image_config (plan, &err);
   CHECK (cfg != NULL, "image config without components: %s", err.msg);
   if (cfg) {
     expect_json (cfg, "User", "\"0:0\"");
@@ -299,13 +311,13 @@ test_demo (json_t *inv)
   }
   json_decref (plan);
 
-  plan = v2c_plan_build (inv, "single", &err);
+  plan = unit_plan_build (inv, "single", &err);
   CHECK (plan != NULL, "single: %s", err.msg);
   if (plan)
     expect_json (plan, "image/layers",
                  "[{\"name\":\"rootfs\",\"includes\":[],\"excludes\":[]}]");
   json_decref (plan);
-  CHECK (v2c_plan_build (inv, "layered", &err) == NULL
+  CHECK (unit_plan_build (inv, "layered", &err) == NULL
              && strstr (err.msg, "unknown strategy 'layered'"),
          "strategy 'layered': %s", err.msg);
 }
@@ -347,7 +359,7 @@ static void
 test_broken (json_t *inv)
 {
   struct v2c_err err = { 0, "" };
-  json_t *good = v2c_plan_build (inv, NULL, &err), *bad, *big;
+  json_t *good = unit_plan_build (inv, NULL, &err), *bad, *big;
   json_t *t = load ("broken.json");
   size_t i;
 
@@ -369,12 +381,12 @@ test_broken (json_t *inv)
     if (is_plan)
       rc = v2c_plan_check (bad, &err);
     else
-      rc = (out = v2c_plan_build (bad, NULL, &err)) ? 0 : -1;
+      rc = (out = unit_plan_build (bad, NULL, &err)) ? 0 : -1;
     CHECK (rc == -1, "%s = %s accepted", path, value ? value : "(removed)");
     CHECK (strncmp (err.msg, want, strlen (want)) == 0,
            "%s = %s: message '%s', expected '%s...'", path,
            value ? value : "(removed)", err.msg, want);
-    CHECK (!is_plan || v2c_plan_image_config (bad, &err) == NULL,
+    CHECK (!is_plan || image_config (bad, &err) == NULL,
            "image config of a broken plan (%s)", path);
     free (value);
     json_decref (out);
@@ -398,7 +410,7 @@ test_broken (json_t *inv)
          "a string as plan: %s", err.msg);
   json_decref (bad);
   bad = json_integer (1);
-  CHECK (v2c_plan_build (bad, NULL, &err) == NULL
+  CHECK (unit_plan_build (bad, NULL, &err) == NULL
              && strcmp (err.msg, "inventory: not a JSON object") == 0,
          "inventory 1: %s", err.msg);
   json_decref (bad);
@@ -490,7 +502,7 @@ test_commands (json_t *inv)
     json_array_append_new (at (one, "services"), svc);
     json_array_clear (at (one, "timers"));
     json_array_clear (at (one, "cron"));
-    plan = v2c_plan_build (one, NULL, &err);
+    plan = unit_plan_build (one, NULL, &err);
     CHECK (plan != NULL, "%s: %s", exec, err.msg);
     if (plan && !bad) {
       char label[600];

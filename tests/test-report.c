@@ -127,11 +127,25 @@ add_blocker (json_t *inv, const char *rule, const char *severity,
                                     "evidence", evidence));
 }
 
+/* The report of an inventory and a plan document, loaded in this order
+ * (as v2c-report and v2c-convert do). */
+static json_t *
+report_of (const json_t *inv, const json_t *plan, struct v2c_err *err)
+{
+  struct v2c_inventory *i = v2c_inventory_load (inv, err);
+  struct v2c_plan *p = i ? v2c_plan_load (plan, err) : NULL;
+  json_t *r = p ? v2c_report_build (i, p, NULL, err) : NULL;
+
+  v2c_inventory_free (i);
+  v2c_plan_free (p);
+  return r;
+}
+
 static json_t *
 build (const json_t *inv, const json_t *plan)
 {
   struct v2c_err err = { 0, "" };
-  json_t *r = v2c_report_build (inv, plan, NULL, &err);
+  json_t *r = report_of (inv, plan, &err);
 
   if (r == NULL) {
     fprintf (stderr, "FAIL: v2c_report_build: %s\n", err.msg);
@@ -547,7 +561,7 @@ expect_error (const char *what, const json_t *inv, const json_t *plan,
               const char *msg)
 {
   struct v2c_err err = { 0, "" };
-  json_t *r = v2c_report_build (inv, plan, NULL, &err);
+  json_t *r = report_of (inv, plan, &err);
 
   CHECK (r == NULL, "%s: accepted", what);
   CHECK (strstr (err.msg, msg) != NULL, "%s: message '%s' lacks '%s'", what,

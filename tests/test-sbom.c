@@ -29,6 +29,34 @@ static const char *const layer_digests[] = {
 #define MANIFEST                                                              \
   "sha256:fa3b51e14d88c322ec230caa98067b5290a82713f2e3f16252ae933718d1c793"
 
+/* The SBOMs of an inventory document, loaded first (as v2c-convert
+ * does). */
+static json_t *
+sbom_of (int cdx, const json_t *doc, const json_t *image,
+         struct v2c_err *err)
+{
+  struct v2c_inventory *inv = v2c_inventory_load (doc, err);
+  json_t *out = NULL;
+
+  if (inv)
+    out = cdx ? v2c_sbom_cyclonedx (inv, image, err)
+              : v2c_sbom_spdx (inv, image, err);
+  v2c_inventory_free (inv);
+  return out;
+}
+
+static json_t *
+spdx_of (const json_t *doc, const json_t *image, struct v2c_err *err)
+{
+  return sbom_of (0, doc, image, err);
+}
+
+static json_t *
+cdx_of (const json_t *doc, const json_t *image, struct v2c_err *err)
+{
+  return sbom_of (1, doc, image, err);
+}
+
 static json_t *
 fake_image (const char *manifest)
 {
@@ -118,25 +146,25 @@ check_pair (const char *what, json_t *inv, json_t *image, json_t **spdx_out,
             json_t **cdx_out)
 {
   struct v2c_err err = { 0 };
-  json_t *spdx = v2c_sbom_spdx (inv, image, &err), *again, *cdx, *p;
+  json_t *spdx = spdx_of (inv, image, &err), *again, *cdx, *p;
   json_t *ids = json_object (), *pkgs = json_object_get (inv, "packages");
   char *a, *b;
   size_t i, npurl = 0, nlib = 0;
 
   CHECK (spdx != NULL, "%s: SPDX: %s", what, err.msg);
-  cdx = v2c_sbom_cyclonedx (inv, image, &err);
+  cdx = cdx_of (inv, image, &err);
   CHECK (cdx != NULL, "%s: CycloneDX: %s", what, err.msg);
   if (spdx == NULL || cdx == NULL)
     exit (1);
 
   /* deterministic, byte for byte, in the order written */
-  again = v2c_sbom_spdx (inv, image, &err);
+  again = spdx_of (inv, image, &err);
   a = json_dumps (spdx, 0);
   b = json_dumps (again, 0);
   CHECK (a && b && strcmp (a, b) == 0, "%s: SPDX differs between runs", what);
   free (b);
   json_decref (again);
-  again = v2c_sbom_cyclonedx (inv, image, &err);
+  again = cdx_of (inv, image, &err);
   b = json_dumps (again, 0);
   {
     char *c2 = json_dumps (cdx, 0);
@@ -331,7 +359,7 @@ main (void)
   img2 = fake_image (
       "sha256:"
       "0000000000000000000000000000000000000000000000000000000000000001");
-  s2 = v2c_sbom_spdx (deb, img2, &err);
+  s2 = spdx_of (deb, img2, &err);
   CHECK (
       s2
           && strcmp (
@@ -444,23 +472,23 @@ main (void)
   /* hostile inventories: an error naming the field */
   json_object_set_new (json_array_get (json_object_get (inv, "packages"), 0),
                        "name", json_integer (42));
-  s = v2c_sbom_spdx (inv, NULL, &err);
+  s = spdx_of (inv, NULL, &err);
   CHECK (s == NULL && strstr (err.msg, "packages[0].name"), "bad name: %s",
          err.msg);
   json_decref (s);
   json_object_set_new (img, "manifest", json_string ("sha256:xyz"));
-  c = v2c_sbom_cyclonedx (deb, img, &err);
+  c = cdx_of (deb, img, &err);
   CHECK (c == NULL && strstr (err.msg, "manifest"), "bad manifest: %s",
          err.msg);
   json_decref (c);
   json_object_set_new (img, "manifest", json_string (MANIFEST));
   json_object_set_new (img, "created", json_string ("yesterday"));
-  c = v2c_sbom_cyclonedx (deb, img, &err);
+  c = cdx_of (deb, img, &err);
   CHECK (c == NULL && strstr (err.msg, "'yesterday' is not an RFC 3339"),
          "bad time: %s", err.msg);
   json_decref (c);
   c = json_string ("x");
-  s = v2c_sbom_spdx (c, NULL, &err);
+  s = spdx_of (c, NULL, &err);
   json_decref (c);
   CHECK (s == NULL && strstr (err.msg, "not a JSON object"), "not object: %s",
          err.msg);

@@ -15,6 +15,8 @@
  *                            ends (status 99, a hard error) if it can't
  *   unit_load_json ("tests/...")  a JSON file of the source tree (with
  *                            jansson.h included first)
+ *   unit_plan_build (inv, strategy, &err)  the plan document of an
+ *                            inventory document (with plan.h first)
  *   unit_check_str, unit_check_int (ctx, what, got, want)
  *                            compare a value with the expected one,
  *                            counting the checks made in 'checks'
@@ -178,6 +180,23 @@ unit_load_json (const char *rel)
     exit (99);
   }
   return j;
+}
+#endif
+
+#ifdef V2C_PLAN_H
+/* The plan document v2c_plan_build makes of an inventory document,
+ * loaded first as the tools do; NULL with err set.  Caller decrefs. */
+static inline json_t *
+unit_plan_build (const json_t *doc, const char *strategy,
+                 struct v2c_err *err)
+{
+  struct v2c_inventory *inv = v2c_inventory_load (doc, err);
+  struct v2c_plan *plan = inv ? v2c_plan_build (inv, strategy, err) : NULL;
+  json_t *out = plan ? v2c_plan_to_json (plan) : NULL;
+
+  v2c_plan_free (plan);
+  v2c_inventory_free (inv);
+  return out;
 }
 #endif
 

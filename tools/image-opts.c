@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "image-opts.h"
-#include "plan.h"
+#include "model.h"
 
 void
 image_opts_init (struct image_opts *io)
@@ -116,23 +116,26 @@ image_opts_finish (struct image_opts *io, struct v2c_extract *x)
   v2c_extract_set_threads (x, io->threads);
 }
 
-json_t *
-image_opts_read_plan (const char *path)
+struct v2c_plan *
+image_opts_read_plan (const char *path, json_t **docp)
 {
   json_error_t je;
-  json_t *plan;
+  json_t *doc;
+  struct v2c_plan *plan;
   struct v2c_err err = { 0, "" };
 
-  plan = tool_load_json (path, &je);
-  if (plan == NULL) {
+  doc = tool_load_json (path, &je);
+  if (doc == NULL) {
     tool_error ("can't read the plan '%s': %s (line %d)", path, je.text,
                 je.line);
     return NULL;
   }
-  if (v2c_plan_check (plan, &err) == -1) {
+  plan = v2c_plan_load (doc, &err);
+  if (plan == NULL)
     tool_error ("%s: %s", path, err.msg);
-    json_decref (plan);
-    return NULL;
-  }
+  if (plan && docp)
+    *docp = doc;
+  else
+    json_decref (doc);
   return plan;
 }

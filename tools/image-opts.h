@@ -51,8 +51,8 @@ int image_opts_option (struct image_opts *io, struct v2c_extract *x, int c,
 /* After getopt: combinations that make no sense are usage errors; then
  * the compression settings are given to x. */
 void image_opts_finish (struct image_opts *io, struct v2c_extract *x);
-/* Read and check a plan file ("-" is standard input).  NULL after
- * printing the error. */
-json_t *image_opts_read_plan (const char *path);
+/* Read and load a plan file ("-" is standard input); its document in
+ * *doc when doc is not NULL.  NULL after printing the error. */
+struct v2c_plan *image_opts_read_plan (const char *path, json_t **doc);
 
 #endif /* V2C_TOOLS_IMAGE_OPTS_H */

@@ -61,25 +61,8 @@ write_yaml (const char *dir, const char *file, const json_t *obj,
 }
 
 int
-tool_kube_write (const json_t *plan, const char *what,
+tool_kube_write (const struct v2c_plan *plan, const char *what,
                  const struct v2c_kube_opts *ko, const char *dir)
-{
-  struct v2c_err err = { 0, "" };
-  struct v2c_plan *p = v2c_plan_load (plan, &err);
-  int r;
-
-  if (p == NULL) {
-    tool_error ("%s: %s", what, err.msg);
-    return -1;
-  }
-  r = tool_kube_write_plan (p, what, ko, dir);
-  v2c_plan_free (p);
-  return r;
-}
-
-int
-tool_kube_write_plan (const struct v2c_plan *plan, const char *what,
-                      const struct v2c_kube_opts *ko, const char *dir)
 {
   struct v2c_err err = { 0, "" };
   json_t *objs, *kust = NULL, *item;
@@ -88,7 +71,7 @@ tool_kube_write_plan (const struct v2c_plan *plan, const char *what,
   size_t i;
   int r = -1;
 
-  objs = v2c_kube_build_plan (plan, ko, &err);
+  objs = v2c_kube_build (plan, ko, &err);
   if (objs == NULL) {
     tool_error ("%s: %s", what, err.msg);
     return -1;

@@ -16,15 +16,12 @@
 #define V2C_TEMPLATES_DIR "/usr/share/v2c/templates"
 #endif
 
-/* Build the objects of plan (named what in messages), merge the
+/* Build the objects of a loaded plan (named what in messages), merge the
  * templates (--templates, else V2C_TEMPLATES_DIR when it exists) and
  * write one KIND-NAME.yaml per object and kustomization.yaml into the
  * existing directory dir.  The number of objects, or -1 after printing
  * the error. */
-int tool_kube_write (const json_t *plan, const char *what,
+int tool_kube_write (const struct v2c_plan *plan, const char *what,
                      const struct v2c_kube_opts *ko, const char *dir);
-/* The same of a loaded plan. */
-int tool_kube_write_plan (const struct v2c_plan *plan, const char *what,
-                          const struct v2c_kube_opts *ko, const char *dir);
 
 #endif /* V2C_TOOLS_KUBE_OUT_H */

@@ -190,6 +190,37 @@ read_json (const char *path)
   return doc;
 }
 
+/* A VM's inventory and plan, loaded: NULL when absent or not sound (a
+ * VM whose output is broken is summarised without them). */
+static struct v2c_inventory *
+load_inventory (const json_t *doc)
+{
+  struct v2c_err ignored = { 0, "" };
+
+  return doc ? v2c_inventory_load (doc, &ignored) : NULL;
+}
+
+static struct v2c_inventory *
+read_inventory (const char *path)
+{
+  json_t *doc = read_json (path);
+  struct v2c_inventory *inv = load_inventory (doc);
+
+  json_decref (doc);
+  return inv;
+}
+
+static struct v2c_plan *
+read_plan (const char *path)
+{
+  struct v2c_err ignored = { 0, "" };
+  json_t *doc = read_json (path);
+  struct v2c_plan *plan = doc ? v2c_plan_load (doc, &ignored) : NULL;
+
+  json_decref (doc);
+  return plan;
+}
+
 /* The previous state record of vm, or NULL (a bad one is reported). */
 static json_t *
 read_state (const struct vm *vm)
@@ -353,8 +384,9 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
 
   for (i = 0; arr && i < n; i++) {
     struct vm *vm = &vms[i];
-    json_t *state, *inv = NULL, *plan = NULL, *report = NULL, *man = NULL;
-    json_t *sum;
+    json_t *state, *report = NULL, *man = NULL, *sum;
+    struct v2c_inventory *inv = NULL;
+    struct v2c_plan *plan = NULL;
     int done = ST_IS (vm->status, ST_CONVERTED)
                || ST_IS (vm->status, ST_UP_TO_DATE);
 
@@ -364,15 +396,15 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
                        "duration_s", vm->duration, "max_rss_kib",
                        (json_int_t) vm->max_rss_kib);
     if (inventories)
-      inv = json_incref (inventories[i]);
+      inv = load_inventory (inventories[i]);
     else if (done) {
       char *p;
 
       if ((p = batch_path ("%s/inventory.json", vm->name)))
-        inv = read_json (p);
+        inv = read_inventory (p);
       free (p);
       if ((p = batch_path ("%s/plan.json", vm->name)))
-        plan = read_json (p);
+        plan = read_plan (p);
       free (p);
       if ((p = batch_path ("%s/report.json", vm->name)))
         report = read_json (p);
@@ -383,8 +415,8 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
     }
     sum = state ? v2c_fleet_vm (state, inv, plan, report, man, &err) : NULL;
     json_decref (state);
-    json_decref (inv);
-    json_decref (plan);
+    v2c_inventory_free (inv);
+    v2c_plan_free (plan);
     json_decref (report);
     json_decref (man);
     if (sum == NULL || json_array_append_new (arr, sum) == -1) {

@@ -108,7 +108,9 @@ struct convert {
   struct v2c_extract *x;
   struct v2c_source *src;
   struct v2c_guest *g;
-  json_t *inv, *plan, *image, *report;
+  json_t *inv, *plan, *image, *report; /* inv and plan: the files' */
+  struct v2c_inventory *inventory;     /* inv and plan, loaded */
+  struct v2c_plan *p;
 };
 
 /* Stages 1-3: the source, the appliance, the inventory and the plan. */
@@ -139,20 +141,21 @@ read_vm (struct convert *cv, const char *path)
     tool_error ("%s", v2c_source_error (cv->src));
     return -1;
   }
-  if (cv->plan == NULL) {
-    cv->plan = v2c_plan_build (cv->inv, cv->io.strategy, &err);
-    if (cv->plan == NULL) {
-      tool_progress_done ();
-      tool_error ("%s", err.msg);
-      return -1;
-    }
-  } else {
-    const char *a = json_string_value (json_object_get (cv->plan, "name"));
+  cv->inventory = v2c_inventory_load (cv->inv, &err);
+  if (cv->inventory && cv->p == NULL
+      && (cv->p = v2c_plan_build (cv->inventory, cv->io.strategy, &err)))
+    cv->plan = v2c_plan_to_json (cv->p);
+  if (cv->inventory == NULL || cv->p == NULL || cv->plan == NULL) {
+    tool_progress_done ();
+    tool_error ("%s", cv->p && !cv->plan ? "out of memory" : err.msg);
+    return -1;
+  }
+  if (cv->io.plan_path) {
     const char *b = v2c_source_name (cv->src);
 
-    if (a && b && strcmp (a, b) != 0)
+    if (b && strcmp (cv->p->name, b) != 0)
       tool_warning ("the plan '%s' is named '%s', the VM '%s'",
-                    cv->io.plan_path, a, b);
+                    cv->io.plan_path, cv->p->name, b);
   }
   tool_verbose ("inventory and plan (%.1f s)", tool_now () - t);
   if (write_json (cv->od.tmp, "inventory.json", cv->inv) == -1
@@ -169,7 +172,7 @@ build_image (struct convert *cv)
 
   tool_stage (4, STAGES);
   tool_status ("reading the package database ...");
-  if (v2c_extract_run (cv->x, cv->g, cv->plan, cv->io.tag) == -1) {
+  if (v2c_extract_run (cv->x, cv->g, cv->p, cv->io.tag) == -1) {
     tool_progress_done ();
     tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
                                        : v2c_extract_error (cv->x));
@@ -209,21 +212,21 @@ describe (struct convert *cv)
     return -1;
   }
   cv->ko.image_dir = image_dir;
-  n = tool_kube_write (cv->plan, "plan", &cv->ko, dir);
+  n = tool_kube_write (cv->p, "plan", &cv->ko, dir);
   if (n == -1)
     return -1;
   tool_verbose ("%d Kubernetes objects", n);
 
   tool_stage (6, STAGES);
   tool_status ("writing the report and the SBOMs ...");
-  cv->report = v2c_report_build (cv->inv, cv->plan, cv->image, &err);
+  cv->report = v2c_report_build (cv->inventory, cv->p, cv->image, &err);
   if (cv->report == NULL
       || v2c_report_write (cv->report, cv->od.tmp, &err) == -1) {
     tool_progress_done ();
     tool_error ("report: %s", err.msg);
     return -1;
   }
-  doc = v2c_sbom_spdx (cv->inv, cv->image, &err);
+  doc = v2c_sbom_spdx (cv->inventory, cv->image, &err);
   if (doc == NULL || write_json (cv->od.tmp, "sbom.spdx.json", doc) == -1) {
     tool_progress_done ();
     if (doc == NULL)
@@ -232,7 +235,7 @@ describe (struct convert *cv)
     return -1;
   }
   json_decref (doc);
-  doc = v2c_sbom_cyclonedx (cv->inv, cv->image, &err);
+  doc = v2c_sbom_cyclonedx (cv->inventory, cv->image, &err);
   if (doc == NULL || write_json (cv->od.tmp, "sbom.cdx.json", doc) == -1) {
     tool_progress_done ();
     if (doc == NULL)
@@ -263,12 +266,10 @@ summary (const struct convert *cv, double secs)
            "  fitness: %s (%zu rules fired); %zu components, %zu dropped\n"
            "  image: %zu layers, %.1f MiB, %s\n"
            "  see %s/report.html; deploy with 'kubectl apply -k %s/k8s'\n",
-           program_name,
-           json_string_value (json_object_get (cv->plan, "name")), secs,
+           program_name, cv->p->name, secs,
            cv->od.out, json_string_value (json_object_get (fit, "verdict")),
            json_array_size (json_object_get (fit, "rules")),
-           json_array_size (json_object_get (cv->plan, "components")),
-           json_array_size (json_object_get (cv->plan, "dropped")),
+           cv->p->components.n, cv->p->dropped.n,
            json_array_size (json_object_get (cv->image, "layers")),
            (double) bytes / 1048576.0,
            json_string_value (json_object_get (cv->image, "manifest")),
@@ -335,7 +336,7 @@ main (int argc, char **argv)
   tool_catch_signals ();
 
   if (cv.io.plan_path
-      && (cv.plan = image_opts_read_plan (cv.io.plan_path)) == NULL)
+      && (cv.p = image_opts_read_plan (cv.io.plan_path, &cv.plan)) == NULL)
     goto out;
   /* the output first: a wrong -o fails before the appliance starts */
   if (tool_outdir_begin (&cv.od, opts.output, cv.force) == -1)
@@ -373,6 +374,8 @@ out:
   tool_outdir_abort (&cv.od);
   json_decref (cv.report);
   json_decref (cv.image);
+  v2c_plan_free (cv.p);
+  v2c_inventory_free (cv.inventory);
   json_decref (cv.plan);
   json_decref (cv.inv);
   return status;

@@ -76,7 +76,8 @@ enum { OPT_ROOT = OPT_TOOL_BASE };
 
 /* What the run wrote, at -v; the one-line summary unless -q. */
 static void
-print_summary (const json_t *sum, const json_t *plan, const char *tag)
+print_summary (const json_t *sum, const struct v2c_plan *plan,
+               const char *tag)
 {
   size_t i;
   json_t *l, *sk = json_object_get (sum, "skipped");
@@ -108,7 +109,7 @@ print_summary (const json_t *sum, const json_t *plan, const char *tag)
              "manifest %s\n", program_name, opts.output,
              json_array_size (json_object_get (sum, "layers")),
              (double) total / 1048576.0,
-             tag ? tag : json_string_value (json_object_get (plan, "name")),
+             tag ? tag : plan->name,
              json_string_value (json_object_get (sum, "manifest")));
 }
 
@@ -117,7 +118,8 @@ print_summary (const json_t *sum, const json_t *plan, const char *tag)
  * NULL after an error, said. */
 static struct v2c_fs *
 open_tree (const char *root, const char *path, const struct image_opts *io,
-           struct v2c_source **src, struct v2c_guest **g, json_t **plan)
+           struct v2c_source **src, struct v2c_guest **g,
+           struct v2c_plan **plan)
 {
   struct v2c_err err = { 0 };
   struct v2c_fs *fs;
@@ -131,6 +133,7 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
   if (*src == NULL || (*g = tool_open_guest (*src)) == NULL)
     return NULL;
   if (*plan == NULL) {
+    struct v2c_inventory *inventory;
     json_t *inv;
 
     tool_status ("reading packages, services, configuration ...");
@@ -140,8 +143,11 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
       tool_error ("%s", v2c_source_error (*src));
       return NULL;
     }
-    *plan = v2c_plan_build (inv, io->strategy, &err);
+    inventory = v2c_inventory_load (inv, &err);
     json_decref (inv);
+    if (inventory)
+      *plan = v2c_plan_build (inventory, io->strategy, &err);
+    v2c_inventory_free (inventory);
     if (*plan == NULL) {
       tool_progress_done ();
       tool_error ("%s", err.msg);
@@ -169,7 +175,8 @@ main (int argc, char **argv)
   struct v2c_guest *g = NULL;
   struct v2c_extract *x = NULL;
   struct v2c_fs *fs = NULL;
-  json_t *plan = NULL, *sum = NULL;
+  struct v2c_plan *plan = NULL;
+  json_t *sum = NULL;
   struct image_opts io;
   const char *path = NULL, *root = NULL;
   int force = 0, c;
@@ -216,7 +223,7 @@ main (int argc, char **argv)
 
   tool_catch_signals ();
 
-  if (io.plan_path && (plan = image_opts_read_plan (io.plan_path)) == NULL)
+  if (io.plan_path && (plan = image_opts_read_plan (io.plan_path, NULL)) == NULL)
     goto out;
   /* the output first: a wrong -o fails before the appliance starts */
   if (v2c_extract_open (x, opts.output, force) == -1) {
@@ -251,8 +258,8 @@ main (int argc, char **argv)
   status = EXIT_OK;
  out:
   json_decref (sum);
-  json_decref (plan);
   v2c_extract_free (x);
+  v2c_plan_free (plan);
   v2c_fs_free (fs);
   v2c_guest_free (g);
   v2c_source_free (src);

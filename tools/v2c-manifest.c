@@ -103,7 +103,7 @@ main (int argc, char **argv)
   }
   if (tool_outdir_begin (&od, opts.output, force) == -1)
     goto end;
-  n = tool_kube_write_plan (plan, tool_input_name (in), &ko, od.tmp);
+  n = tool_kube_write (plan, tool_input_name (in), &ko, od.tmp);
   if (n == -1 || tool_outdir_commit (&od) == -1)
     goto end;
   if (!opts.quiet)

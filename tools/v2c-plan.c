@@ -54,10 +54,12 @@ main (int argc, char **argv)
           { NULL, 0, NULL, 0 } };
   struct v2c_err err = { 0, "" };
   json_error_t jerr;
-  json_t *inv = NULL, *plan = NULL;
+  json_t *inv = NULL, *doc = NULL;
+  struct v2c_inventory *inventory = NULL;
+  struct v2c_plan *plan = NULL;
   const char *strategy = NULL, *in, *name;
   int c, status = EXIT_FAIL;
-  size_t i, n;
+  size_t i;
 
   tool_init (argc, argv);
   while ((c = tool_getopt (argc, argv, COMMON_SHORT_OPTS, long_opts, usage))
@@ -85,43 +87,40 @@ main (int argc, char **argv)
       tool_error ("can't read the inventory '%s': %s", name, jerr.text);
     goto out;
   }
-  plan = v2c_plan_build (inv, strategy, &err);
+  inventory = v2c_inventory_load (inv, &err);
+  if (inventory)
+    plan = v2c_plan_build (inventory, strategy, &err);
   if (plan == NULL) {
     tool_error ("%s: %s", name, err.msg);
     goto out;
   }
-  n = json_array_size (json_object_get (plan, "components"));
-  for (i = 0; i < n; i++) {
-    json_t *k = json_array_get (json_object_get (plan, "components"), i);
-    json_t *src = json_object_get (k, "source");
-    const char *from = json_string_value (json_object_get (k, "service"));
-    if (from == NULL)
-      from = json_string_value (json_object_get (src, "file"));
-    tool_verbose ("component '%s' (%s, %s) from '%s'",
-                  json_string_value (json_object_get (k, "name")),
-                  json_string_value (json_object_get (k, "kind")),
-                  json_string_value (json_object_get (k, "converter")),
-                  from ? from : "?");
+  for (i = 0; i < plan->components.n; i++) {
+    const struct v2c_plan_component *k = &plan->components.v[i];
+    const char *from = k->service ? k->service : k->source.file;
+
+    tool_verbose ("component '%s' (%s, %s) from '%s'", k->name, k->kind,
+                  k->converter, from ? from : "?");
   }
-  n = json_array_size (json_object_get (plan, "dropped"));
-  for (i = 0; i < n; i++) {
-    json_t *d = json_array_get (json_object_get (plan, "dropped"), i);
-    tool_verbose ("dropped '%s': %s",
-                  json_string_value (json_object_get (d, "name")),
-                  json_string_value (json_object_get (d, "reason")));
+  for (i = 0; i < plan->dropped.n; i++)
+    tool_verbose ("dropped '%s': %s", plan->dropped.v[i].name,
+                  plan->dropped.v[i].reason);
+  for (i = 0; i < plan->notes.n; i++)
+    tool_verbose ("note: %s", plan->notes.v[i]);
+  doc = v2c_plan_to_json (plan);
+  if (doc == NULL) {
+    tool_error ("out of memory");
+    goto out;
   }
-  n = json_array_size (json_object_get (plan, "notes"));
-  for (i = 0; i < n; i++)
-    tool_verbose ("note: %s", json_string_value (json_array_get (
-                                  json_object_get (plan, "notes"), i)));
-  if (v2c_json_write_file (plan, opts.output) == -1) {
+  if (v2c_json_write_file (doc, opts.output) == -1) {
     tool_error ("can't write '%s': %s", opts.output ? opts.output : "stdout",
                 strerror (errno));
     goto out;
   }
   status = EXIT_OK;
 out:
-  json_decref (plan);
+  json_decref (doc);
+  v2c_plan_free (plan);
+  v2c_inventory_free (inventory);
   json_decref (inv);
   return status;
 }

@@ -59,7 +59,9 @@ main (int argc, char **argv)
           { "force", no_argument, NULL, OPT_FORCE },
           { NULL, 0, NULL, 0 } };
   struct v2c_err err = { 0, "" };
-  json_t *inv = NULL, *plan = NULL, *image = NULL, *report = NULL;
+  json_t *inv = NULL, *doc = NULL, *image = NULL, *report = NULL;
+  struct v2c_inventory *inventory = NULL;
+  struct v2c_plan *plan = NULL;
   const char *image_dir = NULL, *invpath, *planpath = NULL;
   struct tool_outdir od = { 0 };
   int c, force = 0, status = EXIT_FAIL;
@@ -97,16 +99,22 @@ main (int argc, char **argv)
   inv = tool_read_json (invpath, "inventory");
   if (inv == NULL)
     goto end;
+  inventory = v2c_inventory_load (inv, &err);
+  if (inventory == NULL) {
+    tool_error ("%s: %s", invpath, err.msg);
+    goto end;
+  }
   if (planpath) {
-    plan = tool_read_json (planpath, "plan");
-    if (plan == NULL)
+    doc = tool_read_json (planpath, "plan");
+    if (doc == NULL)
       goto end;
-    if (v2c_plan_check (plan, &err) == -1) {
+    plan = v2c_plan_load (doc, &err);
+    if (plan == NULL) {
       tool_error ("%s: %s", planpath, err.msg);
       goto end;
     }
   } else {
-    plan = v2c_plan_build (inv, NULL, &err);
+    plan = v2c_plan_build (inventory, NULL, &err);
     if (plan == NULL) {
       tool_error ("%s: %s", invpath, err.msg);
       goto end;
@@ -122,7 +130,7 @@ main (int argc, char **argv)
     tool_verbose ("image '%s': manifest %s", image_dir,
                   json_string_value (json_object_get (image, "manifest")));
   }
-  report = v2c_report_build (inv, plan, image, &err);
+  report = v2c_report_build (inventory, plan, image, &err);
   if (report == NULL) {
     tool_error ("%s: %s", invpath, err.msg);
     goto end;
@@ -147,7 +155,9 @@ end:
   tool_outdir_abort (&od);
   json_decref (report);
   json_decref (image);
-  json_decref (plan);
+  v2c_plan_free (plan);
+  v2c_inventory_free (inventory);
+  json_decref (doc);
   json_decref (inv);
   return status;
 }

@@ -2,16 +2,17 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * libFuzzer target for the report: the bytes as JSON go to
- * v2c_report_build as the inventory (with a fixed good plan, and with
- * no plan so that one is built from them), as the plan (with a fixed
- * good inventory) and as the image object; every report built is
- * rendered as Markdown and HTML, which must not fail.
+ * libFuzzer target for the report: the bytes as JSON, when they load
+ * (lib/model.h), go to v2c_report_build as the inventory (with a fixed
+ * good plan, and with the plan built from them), as the plan (with a
+ * fixed good inventory), and as the image object; every report built
+ * is rendered as Markdown and HTML, which must not fail.
  */
 #include "fuzz.h"
 
 #include <stdlib.h>
 
+#include "plan.h"
 #include "report.h"
 
 static const char good_inventory[]
@@ -67,6 +68,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
   struct v2c_err err = { 0, "" };
   json_t *doc, *inv, *plan;
+  struct v2c_inventory *di = NULL, *gi;
+  struct v2c_plan *dp = NULL, *gp, *bp = NULL;
   const char *schema;
 
   doc = json_loadb ((const char *) data, size, 0, NULL);
@@ -76,15 +79,29 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   plan = json_loads (good_plan, 0, NULL);
   if (inv == NULL || plan == NULL)
     abort ();
-  render (v2c_report_build (doc, plan, NULL, &err));
+  /* the stages take what loads (lib/model.h) */
+  gi = v2c_inventory_load (inv, &err);
+  gp = v2c_plan_load (plan, &err);
+  di = v2c_inventory_load (doc, &err);
+  dp = v2c_plan_load (doc, &err);
+  if (di && gp)
+    render (v2c_report_build (di, gp, NULL, &err));
   schema = json_string_value (json_object_get (doc, "schema"));
-  if (schema && strcmp (schema, "v2c.inventory/1") == 0)
-    render (v2c_report_build (doc, NULL, NULL, &err));
-  render (v2c_report_build (inv, doc, NULL, &err));
-  render (v2c_report_build (inv, plan, doc, &err));
+  if (di && schema && strcmp (schema, "v2c.inventory/1") == 0
+      && (bp = v2c_plan_build (di, NULL, &err)) != NULL)
+    render (v2c_report_build (di, bp, NULL, &err));
+  if (gi && dp)
+    render (v2c_report_build (gi, dp, NULL, &err));
+  if (gi && gp)
+    render (v2c_report_build (gi, gp, doc, &err));
   /* the renderers take any JSON object too */
   if (json_is_object (doc))
     render (json_incref (doc));
+  v2c_inventory_free (gi);
+  v2c_inventory_free (di);
+  v2c_plan_free (gp);
+  v2c_plan_free (dp);
+  v2c_plan_free (bp);
   json_decref (inv);
   json_decref (plan);
   json_decref (doc);

@@ -3,8 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * libFuzzer target for v2c_sbom_spdx and v2c_sbom_cyclonedx: the input
- * is read as JSON (an inventory); its "image" member, when there is one,
- * is the image object.  Both documents are made with and without it.
+ * is read as JSON and loaded as an inventory (lib/model.h); its "image"
+ * member, when there is one, is the image object.  Both documents are made with and without it.
  * A document made twice must be the same (determinism), and every SPDXID
  * must follow the SPDX grammar.
  */
@@ -32,7 +32,7 @@ check_ids (json_t *doc)
 }
 
 static void
-run (json_t *inv, json_t *image)
+run (const struct v2c_inventory *inv, json_t *image)
 {
   struct v2c_err err = { 0 };
   json_t *a = v2c_sbom_spdx (inv, image, &err);
@@ -57,13 +57,19 @@ run (json_t *inv, json_t *image)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
+  struct v2c_err err = { 0, "" };
   json_error_t e;
-  json_t *inv = json_loadb ((const char *) data, size, 0, &e);
+  json_t *doc = json_loadb ((const char *) data, size, 0, &e);
+  struct v2c_inventory *inv;
 
-  if (inv == NULL)
+  if (doc == NULL)
     return 0;
-  run (inv, json_object_get (inv, "image"));
-  run (inv, NULL);
-  json_decref (inv);
+  inv = v2c_inventory_load (doc, &err);
+  if (inv) {
+    run (inv, json_object_get (doc, "image"));
+    run (inv, NULL);
+  }
+  v2c_inventory_free (inv);
+  json_decref (doc);
   return 0;
 }
