@@ -17,7 +17,8 @@
 #include "model-private.h"
 
 int
-model_bad (struct model_load *l, const char *where, const char *fmt, ...)
+v2c_model_bad (struct v2c_err *err, const char *doc, const char *where,
+               const char *fmt, ...)
 {
   char msg[768];
   va_list ap;
@@ -26,21 +27,21 @@ model_bad (struct model_load *l, const char *where, const char *fmt, ...)
   vsnprintf (msg, sizeof msg, fmt, ap);
   va_end (ap);
   if (where && *where)
-    return v2c_set_error (l->err, 0, "%s: %s: %s", l->doc, where, msg);
-  return v2c_set_error (l->err, 0, "%s: %s", l->doc, msg);
+    return v2c_set_error (err, 0, "%s: %s: %s", doc, where, msg);
+  return v2c_set_error (err, 0, "%s: %s", doc, msg);
 }
 
 const char *
-model_sub (char *buf, const char *parent, const char *key)
+v2c_model_sub (char *buf, const char *parent, const char *key)
 {
-  snprintf (buf, MODEL_WHERE, "%s%s%s", parent, *parent ? "." : "", key);
+  snprintf (buf, V2C_MODEL_WHERE, "%s%s%s", parent, *parent ? "." : "", key);
   return buf;
 }
 
 const char *
-model_idx (char *buf, const char *parent, size_t i)
+v2c_model_idx (char *buf, const char *parent, size_t i)
 {
-  snprintf (buf, MODEL_WHERE, "%s[%zu]", parent, i);
+  snprintf (buf, V2C_MODEL_WHERE, "%s[%zu]", parent, i);
   return buf;
 }
 
@@ -160,7 +161,7 @@ static int
 load_strings (struct model_load *l, const struct model_field *f,
               const json_t *a, const char *where, struct v2c_strs *out)
 {
-  char iw[MODEL_WHERE];
+  char iw[V2C_MODEL_WHERE];
   size_t i;
 
   out->v = calloc (json_array_size (a) + 1, sizeof *out->v);
@@ -169,7 +170,7 @@ load_strings (struct model_load *l, const struct model_field *f,
   for (i = 0; i < json_array_size (a); i++) {
     const json_t *e = json_array_get (a, i);
 
-    model_idx (iw, where, i);
+    v2c_model_idx (iw, where, i);
     if (json_is_null (e) && (f->flags & MF_NULITEMS)) {
       out->n++;
       continue;
@@ -188,7 +189,7 @@ static int
 load_pairs (struct model_load *l, const json_t *o, const char *where,
             int64_t max, struct v2c_pairs *out)
 {
-  char iw[MODEL_WHERE];
+  char iw[V2C_MODEL_WHERE];
   const char *key;
   json_t *v;
 
@@ -205,7 +206,8 @@ load_pairs (struct model_load *l, const json_t *o, const char *where,
       return model_bad (l, where, "'%s' is not a variable name", key);
     if (!json_is_string (v)
         || strlen (json_string_value (v)) != json_string_length (v))
-      return model_bad (l, model_sub (iw, where, key), "expected a string");
+      return model_bad (l, v2c_model_sub (iw, where, key),
+                        "expected a string");
     p->name = strdup (key);
     p->value = strdup (json_string_value (v));
     out->n++;
@@ -219,12 +221,12 @@ static int
 load_list (struct model_load *l, const struct model_field *f, const json_t *a,
            const char *where, struct model_list *out)
 {
-  char iw[MODEL_WHERE];
+  char iw[V2C_MODEL_WHERE];
   size_t i, n = json_array_size (a);
 
   for (i = 0; i < n; i++)
     if (!json_is_object (json_array_get (a, i)))
-      return model_bad (l, model_idx (iw, where, i), "expected an object");
+      return model_bad (l, v2c_model_idx (iw, where, i), "expected an object");
   out->v = calloc (n + 1, f->sub->size);
   if (out->v == NULL)
     return model_bad (l, where, "out of memory");
@@ -232,7 +234,7 @@ load_list (struct model_load *l, const struct model_field *f, const json_t *a,
     out->n++;
     if (model_load_object (l, f->sub, json_array_get (a, i),
                            (char *) out->v + i * f->sub->size,
-                           model_idx (iw, where, i))
+                           v2c_model_idx (iw, where, i))
         == -1)
       return -1;
   }
@@ -290,12 +292,12 @@ model_load_object (struct model_load *l, const struct model_type *t,
                    const json_t *doc, void *obj, const char *where)
 {
   const struct model_field *f;
-  char w[MODEL_WHERE];
+  char w[V2C_MODEL_WHERE];
 
   for (f = t->fields; f->key; f++) {
     const json_t *v = json_object_get (doc, f->key);
 
-    model_sub (w, where, f->key);
+    v2c_model_sub (w, where, f->key);
     if (v && t->has)
       *(uint64_t *) ((char *) obj + t->has - 1) |= (uint64_t) 1
                                                    << (f - t->fields);

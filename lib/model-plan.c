@@ -150,7 +150,7 @@ static int
 unique_names (struct model_load *l, const struct model_list *a, size_t size,
               size_t off, const char *where)
 {
-  char iw[MODEL_WHERE], nw[MODEL_WHERE];
+  char iw[V2C_MODEL_WHERE], nw[V2C_MODEL_WHERE];
   size_t i, j;
 
   for (i = 0; i < a->n; i++)
@@ -158,8 +158,9 @@ unique_names (struct model_load *l, const struct model_list *a, size_t size,
       const char *s = *(char *const *) ((const char *) a->v + i * size + off);
       if (strcmp (s, *(char *const *) ((const char *) a->v + j * size + off))
           == 0)
-        return model_bad (l, model_sub (nw, model_idx (iw, where, i), "name"),
-                          "'%s' is used twice", s);
+        return model_bad (
+            l, v2c_model_sub (nw, v2c_model_idx (iw, where, i), "name"),
+            "'%s' is used twice", s);
     }
   return 0;
 }
@@ -254,15 +255,16 @@ static int
 probe_port (struct model_load *l, const comp_t *k,
             const struct v2c_plan_probe *p, const char *w, const char *which)
 {
-  char pw[MODEL_WHERE], hw[MODEL_WHERE], xw[MODEL_WHERE];
+  char pw[V2C_MODEL_WHERE], hw[V2C_MODEL_WHERE], xw[V2C_MODEL_WHERE];
   int64_t port = p->tcp ? p->tcp->port : p->http->port;
   size_t i;
 
   for (i = 0; i < k->ports.n; i++)
     if (k->ports.v[i].port == port)
       return 0;
-  model_sub (hw, model_sub (pw, w, which), p->tcp ? "tcpSocket" : "httpGet");
-  return model_bad (l, model_sub (xw, hw, "port"),
+  v2c_model_sub (hw, v2c_model_sub (pw, w, which),
+                 p->tcp ? "tcpSocket" : "httpGet");
+  return model_bad (l, v2c_model_sub (xw, hw, "port"),
                     "%lld is not a port of the component", (long long) port);
 }
 
@@ -302,7 +304,7 @@ post_layers (struct model_load *l, const void *o, const char *w)
 {
   static const char *const split[] = { "os", "config", "app" };
   const struct v2c_plan_image *img = o;
-  char iw[MODEL_WHERE], nw[MODEL_WHERE];
+  char iw[V2C_MODEL_WHERE], nw[V2C_MODEL_WHERE];
   size_t i, want = strcmp (img->strategy, "split") == 0 ? 3 : 1;
 
   if (img->layers.n != want)
@@ -312,8 +314,9 @@ post_layers (struct model_load *l, const void *o, const char *w)
   for (i = 0; i < want; i++) {
     const char *expect = want == 3 ? split[i] : "rootfs";
     if (strcmp (img->layers.v[i].name, expect) != 0)
-      return model_bad (l, model_sub (nw, model_idx (iw, w, i), "name"),
-                        "'%s', expected '%s'", img->layers.v[i].name, expect);
+      return model_bad (
+          l, v2c_model_sub (nw, v2c_model_idx (iw, w, i), "name"),
+          "'%s', expected '%s'", img->layers.v[i].name, expect);
   }
   return 0;
 }
@@ -334,7 +337,7 @@ static int
 post_components (struct model_load *l, const void *o, const char *w)
 {
   const struct v2c_plan *p = o;
-  char dw[MODEL_WHERE];
+  char dw[V2C_MODEL_WHERE];
   size_t i, j, m;
 
   if (unique_names (l, (const void *) &p->components, sizeof (comp_t), 0, w)

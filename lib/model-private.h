@@ -16,9 +16,6 @@
 
 #include "model.h"
 
-/* Room for a JSON path ("components[3].probes.liveness.httpGet.port"). */
-#define MODEL_WHERE 512
-
 /* Kinds of field. */
 enum {
   MT_STR,   /* char * */
@@ -96,12 +93,9 @@ struct model_list {
     NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL                            \
   }
 
-/* -1 with err "DOC: WHERE: message" ("DOC: message" at the root). */
-int model_bad (struct model_load *l, const char *where, const char *fmt, ...)
-    __attribute__ ((format (printf, 3, 4)));
-/* "parent.key" and "parent[i]" into buf (MODEL_WHERE bytes). */
-const char *model_sub (char *buf, const char *parent, const char *key);
-const char *model_idx (char *buf, const char *parent, size_t i);
+/* -1 with l->err "DOC: WHERE: message" ("DOC: message" at the root). */
+#define model_bad(l, where, ...)                                        \
+  v2c_model_bad ((l)->err, (l)->doc, where, __VA_ARGS__)
 
 /* Read doc (an object) into obj, a zeroed struct of type t.  0, or -1
  * with l->err set (obj is then partly filled: free it). */

@@ -222,6 +222,17 @@ v2c_plan_component (const struct v2c_plan *plan, const char *name);
  * '..' component", ...), or NULL when it is sound. */
 const char *v2c_model_path_problem (const char *p);
 
+/* Room for a JSON path ("services[3].environment_files[1]"). */
+#define V2C_MODEL_WHERE 512
+/* -1 with err "DOC: WHERE: message" ("DOC: message" when where is
+ * empty): how every check of a plan or inventory names what is wrong. */
+int v2c_model_bad (struct v2c_err *err, const char *doc, const char *where,
+                   const char *fmt, ...)
+  __attribute__ ((format (printf, 4, 5)));
+/* "parent.key" and "parent[i]" into buf (V2C_MODEL_WHERE bytes); buf. */
+const char *v2c_model_sub (char *buf, const char *parent, const char *key);
+const char *v2c_model_idx (char *buf, const char *parent, size_t i);
+
 /* ------------------------------------------------------------------ */
 /* The inventory ("v2c.inventory/1", docs/inventory.schema.json)       */
 

@@ -221,8 +221,8 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
   type = isvc->type;
   instance = isvc->template_instance;
   if (*unit == '\0') {
-    char nw[WHERE];
-    return plan_bad (c->err, INV, plan_sub (nw, w, "name"), "empty");
+    char nw[V2C_MODEL_WHERE];
+    return v2c_model_bad (c->err, INV, v2c_model_sub (nw, w, "name"), "empty");
   }
   unit_base (unit, base, sizeof base);
   reason = plan_plumbing_reason (base);
@@ -291,7 +291,7 @@ static int
 plan_timers (struct plan_ctx *c, struct lists *L)
 {
   const struct v2c_inventory *inv = c->model;
-  char sw[WHERE];
+  char sw[V2C_MODEL_WHERE];
   const char *name, *unit, *path;
   size_t i, k;
 
@@ -302,7 +302,7 @@ plan_timers (struct plan_ctx *c, struct lists *L)
     name = t->name;
     unit = t->unit;
     path = t->unit_path;
-    if (path && plan_path_problem (path))
+    if (path && v2c_model_path_problem (path))
       path = NULL;
     if (unit == NULL) {
       /* the unit of the same name */
@@ -329,7 +329,7 @@ plan_timers (struct plan_ctx *c, struct lists *L)
         return -1;
       continue;
     }
-    plan_idx (sw, "services", k);
+    v2c_model_idx (sw, "services", k);
     if (plan_service (c, L, k, sw, t, name, path) == -1)
       return -1;
   }
@@ -339,7 +339,7 @@ plan_timers (struct plan_ctx *c, struct lists *L)
 static int
 plan_cron (struct plan_ctx *c, struct lists *L)
 {
-  char w[WHERE], name[700], stem[512];
+  char w[V2C_MODEL_WHERE], name[700], stem[512];
   json_t *obj;
   const char *cmd, *file, *user, *exe = "";
   int64_t line;
@@ -351,20 +351,21 @@ plan_cron (struct plan_ctx *c, struct lists *L)
   for (i = 0; i < c->model->cron.n; i++) {
     const struct v2c_inv_cron *job = &c->model->cron.v[i];
 
-    plan_idx (w, "cron", i);
+    v2c_model_idx (w, "cron", i);
     cmd = job->command;
     user = job->user;
     file = job->file;
     line = job->line;
     if (line > INT32_MAX) {
-      char lw[WHERE];
-      plan_bad (c->err, INV, plan_sub (lw, w, "line"),
+      char lw[V2C_MODEL_WHERE];
+      v2c_model_bad (c->err, INV, v2c_model_sub (lw, w, "line"),
                 "%" PRId64 " is out of range", line);
       goto fail;
     }
     if (strlen (cmd) > MAX_LINE) {
-      char cw[WHERE];
-      plan_bad (c->err, INV, plan_sub (cw, w, "command"), "too long");
+      char cw[V2C_MODEL_WHERE];
+      v2c_model_bad (c->err, INV, v2c_model_sub (cw, w, "command"),
+                     "too long");
       goto fail;
     }
     /* a job is named by its place, or by its script in cron.daily & co */
@@ -440,7 +441,7 @@ read_head (const struct v2c_inventory *inv, struct head *h,
   h->format = inv->source.format;
   h->path = inv->source.path;
   if (os == NULL)
-    return plan_bad (err, INV, "os",
+    return v2c_model_bad (err, INV, "os",
                      "null: the guest was not inspected "
                      "(--descriptor-only), there is nothing to plan");
   h->type = os->type;
@@ -450,7 +451,7 @@ read_head (const struct v2c_inventory *inv, struct head *h,
   h->pm = os->package_manager;
   h->garch = plan_goarch (h->arch, &h->variant);
   if (h->garch == NULL)
-    return plan_bad (err, INV, "os.arch", "unknown architecture '%s'",
+    return v2c_model_bad (err, INV, "os.arch", "unknown architecture '%s'",
                      h->arch ? h->arch : "null");
   return 0;
 }
@@ -511,20 +512,21 @@ describe_image (struct plan_ctx *c, const struct head *h, const char *strategy,
 static int
 plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
 {
-  char w[WHERE];
+  char w[V2C_MODEL_WHERE];
   size_t i;
 
   if (c->model->services.n > V2C_PLAN_MAX_ITEMS)
-    return plan_bad (c->err, INV, "services", "more than %d entries",
+    return v2c_model_bad (c->err, INV, "services", "more than %d entries",
                      V2C_PLAN_MAX_ITEMS);
   for (i = 0; i < c->model->services.n; i++)
-    if (plan_service (c, L, i, plan_idx (w, "services", i), NULL, NULL, NULL)
+    if (plan_service (c, L, i, v2c_model_idx (w, "services", i), NULL, NULL,
+                      NULL)
         == -1)
       return -1;
   if (plan_timers (c, L) == -1 || plan_cron (c, L) == -1)
     return -1;
   if (L->nc > V2C_PLAN_MAX_ITEMS || L->nd > V2C_PLAN_MAX_ITEMS)
-    return plan_bad (c->err, INV, "",
+    return v2c_model_bad (c->err, INV, "",
                      "more than %d components or dropped items",
                      V2C_PLAN_MAX_ITEMS);
   if (plan_share_resources (c, L->cv, L->nc, vm) == -1

@@ -166,17 +166,17 @@ plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout)
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   for (i = 0; i < inv->data_dirs.n; i++) {
     const struct v2c_inv_data_dir *e = &inv->data_dirs.v[i];
-    char w[WHERE], pw[WHERE];
+    char w[V2C_MODEL_WHERE], pw[V2C_MODEL_WHERE];
 
     d[i].path = e->path;
     d[i].service = e->service;
     d[i].evidence = e->evidence;
     d[i].used = e->used_bytes.v;
     d[i].has_used = e->used_bytes.set;
-    why = plan_path_problem (d[i].path);
+    why = v2c_model_path_problem (d[i].path);
     if (why) {
-      plan_idx (w, "data_dirs", i);
-      plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
+      v2c_model_idx (w, "data_dirs", i);
+      v2c_model_bad (c->err, INV, v2c_model_sub (pw, w, "path"), "%s", why);
       goto fail;
     }
   }
@@ -197,7 +197,7 @@ plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout)
   }
   if (n > V2C_PLAN_MAX_ITEMS) {
     free (d);
-    return plan_bad (c->err, INV, "data_dirs", "more than %d directories",
+    return v2c_model_bad (c->err, INV, "data_dirs", "more than %d directories",
                      V2C_PLAN_MAX_ITEMS);
   }
   *out = d;
@@ -226,7 +226,7 @@ cmp_secret (const void *a, const void *b)
 json_t *
 plan_secret_files (struct plan_ctx *c)
 {
-  char w[WHERE], pw[WHERE];
+  char w[V2C_MODEL_WHERE], pw[V2C_MODEL_WHERE];
   json_t *out = NULL, *item = NULL, *kinds = NULL;
   struct secret *s = NULL;
   size_t i, n = c->model->secrets.n;
@@ -243,10 +243,10 @@ plan_secret_files (struct plan_ctx *c)
   for (i = 0; i < n; i++) {
     s[i].path = c->model->secrets.v[i].path;
     s[i].kind = c->model->secrets.v[i].kind;
-    why = plan_path_problem (s[i].path);
+    why = v2c_model_path_problem (s[i].path);
     if (why) {
-      plan_idx (w, "secrets", i);
-      plan_bad (c->err, INV, plan_sub (pw, w, "path"), "%s", why);
+      v2c_model_idx (w, "secrets", i);
+      v2c_model_bad (c->err, INV, v2c_model_sub (pw, w, "path"), "%s", why);
       goto out;
     }
   }
@@ -258,7 +258,7 @@ plan_secret_files (struct plan_ctx *c)
   for (i = 0; i < n; i++) {
     if (i == 0 || strcmp (s[i].path, s[i - 1].path) != 0) {
       if (c->nsecret >= V2C_PLAN_MAX_ITEMS) {
-        plan_bad (c->err, INV, "secrets", "more than %d files",
+        v2c_model_bad (c->err, INV, "secrets", "more than %d files",
                   V2C_PLAN_MAX_ITEMS);
         json_decref (out);
         out = NULL;
@@ -299,12 +299,12 @@ static int
 id_in_range (struct plan_ctx *c, const char *list, size_t i, const char *key,
              int64_t v)
 {
-  char w[WHERE], kw[WHERE];
+  char w[V2C_MODEL_WHERE], kw[V2C_MODEL_WHERE];
 
   if (v <= (int64_t) UINT32_MAX - 1)
     return 0;
-  plan_idx (w, list, i);
-  return plan_bad (c->err, INV, plan_sub (kw, w, key),
+  v2c_model_idx (w, list, i);
+  return v2c_model_bad (c->err, INV, v2c_model_sub (kw, w, key),
                    "%" PRId64 " is out of range", v);
 }
 

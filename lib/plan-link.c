@@ -156,10 +156,10 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
   *vm = NULL;
   /* the planner's own bounds, within the schema's */
   if (ncpus->set && ncpus->v > 4096)
-    return plan_bad (c->err, INV, "hardware.cpus",
+    return v2c_model_bad (c->err, INV, "hardware.cpus",
                      "%" PRId64 " is out of range", ncpus->v);
   if (nmem->set && nmem->v > (int64_t) 1 << 32)
-    return plan_bad (c->err, INV, "hardware.memory_mib",
+    return v2c_model_bad (c->err, INV, "hardware.memory_mib",
                      "%" PRId64 " is out of range", nmem->v);
   if (ncpus->set) {
     cpus = ncpus->v;

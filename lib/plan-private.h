@@ -34,23 +34,12 @@
 
 /* Longest command line or environment value taken from an inventory. */
 #define MAX_LINE (64u << 10)
-/* Room for a JSON path ("services[3].environment_files[1]"). */
-#define WHERE 512
 /* The documents an error names. */
 #define INV "inventory"
 #define PLAN "plan"
 
-/* ---- errors and paths (lib/plan-json.c) ---- */
+/* ---- paths (lib/plan-json.c; errors: v2c_model_bad in lib/model.h) ---- */
 
-/* -1 with err "DOC: WHERE: message" (no "WHERE: " when where is
- * empty). */
-int plan_bad (struct v2c_err *err, const char *doc, const char *where,
-              const char *fmt, ...) __attribute__ ((format (printf, 4, 5)));
-/* "parent.key" and "parent[i]" into buf (WHERE bytes); return buf. */
-const char *plan_sub (char *buf, const char *parent, const char *key);
-const char *plan_idx (char *buf, const char *parent, size_t i);
-/* What is wrong with a plan path or pattern, or NULL. */
-const char *plan_path_problem (const char *p);
 int plan_cmp_str (const void *a, const void *b);
 /* 1 when path is strictly below dir (never below "/"). */
 int plan_is_under (const char *path, const char *dir);
@@ -82,7 +71,7 @@ struct comp {
   char *unit;          /* its service, or NULL (cron) */
   char *unit_base;     /* the service without .service and @instance */
   const struct v2c_inv_service *svc; /* the inventory's, or NULL */
-  char where[WHERE];   /* its JSON path */
+  char where[V2C_MODEL_WHERE];   /* its JSON path */
   const struct v2c_converter *conv;
   const char *talks_to;
   int has_ports, cronjob, write_known, weight;

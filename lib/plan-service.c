@@ -59,7 +59,7 @@ evidence_file (const char *ev, char *buf, size_t len)
     return NULL;
   memcpy (buf, ev, n);
   buf[n] = '\0';
-  if (plan_path_problem (buf) || v2c_strcasesuffix (buf, ".service")
+  if (v2c_model_path_problem (buf) || v2c_strcasesuffix (buf, ".service")
       || strncmp (buf, "/etc/systemd/", 13) == 0)
     return NULL;
   return buf;
@@ -88,7 +88,7 @@ add_port (struct plan_ctx *c, const char *where, const struct port *q,
   if (q->port == 0)
     return 0;
   if (*n >= V2C_PLAN_MAX_ITEMS)
-    return plan_bad (c->err, INV, where, "more than %d ports",
+    return v2c_model_bad (c->err, INV, where, "more than %d ports",
                      V2C_PLAN_MAX_ITEMS);
   if ((*n & (*n - 1)) == 0 || *n == 0) {
     struct port *np = realloc (*p, (*n ? *n * 2 : 4) * sizeof *np);
@@ -108,10 +108,10 @@ collect_ports (struct plan_ctx *c, const char *w,
                struct port **p, size_t *n)
 {
   const struct v2c_inventory *inv = c->model;
-  char ww[WHERE];
+  char ww[V2C_MODEL_WHERE];
   size_t i;
 
-  plan_sub (ww, w, "ports");
+  v2c_model_sub (ww, w, "ports");
   for (i = 0; i < in->service->ports.n; i++) {
     struct port q = { in->service->ports.v[i].port,
                       in->service->ports.v[i].protocol, NULL, NULL };
@@ -292,7 +292,7 @@ svc_ids (struct plan_ctx *c, const struct v2c_conv_in *in,
 static int
 svc_workdir (struct plan_ctx *c, const char *w, struct svc_fields *f)
 {
-  char ww[WHERE];
+  char ww[V2C_MODEL_WHERE];
   const char *why;
 
   if (f->wd) {
@@ -304,19 +304,21 @@ svc_workdir (struct plan_ctx *c, const char *w, struct svc_fields *f)
   if (f->wd) {
     size_t l = strlen (f->wd);
     if (l > V2C_PLAN_MAX_PATTERN)
-      return plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"),
-                       "too long");
+      return v2c_model_bad (c->err, INV,
+                            v2c_model_sub (ww, w, "working_directory"),
+                            "too long");
     /* a trailing slash is harmless in the unit: drop it */
     memcpy (f->wdbuf, f->wd, l + 1);
     while (l > 1 && f->wdbuf[l - 1] == '/')
       f->wdbuf[--l] = '\0';
     f->wd = f->wdbuf;
-    why = plan_path_problem (f->wd);
+    why = v2c_model_path_problem (f->wd);
     if (why)
-      return plan_bad (c->err, INV, plan_sub (ww, w, "working_directory"),
-                       "%s", why);
+      return v2c_model_bad (c->err, INV,
+                            v2c_model_sub (ww, w, "working_directory"),
+                            "%s", why);
   }
-  if (f->unit_path && plan_path_problem (f->unit_path))
+  if (f->unit_path && v2c_model_path_problem (f->unit_path))
     f->unit_path = NULL;
   return 0;
 }
@@ -340,14 +342,14 @@ static int
 svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
          json_t *o)
 {
-  char ww[WHERE], ew[WHERE];
+  char ww[V2C_MODEL_WHERE], ew[V2C_MODEL_WHERE];
   json_t *envo = json_object_get (o, "env");
   json_t *secret_env = json_object_get (o, "secret_env");
   const char **keys;
   size_t i, nkeys = 0;
 
   if (env->n > V2C_PLAN_MAX_ITEMS)
-    return plan_bad (c->err, INV, plan_sub (ww, w, "environment"),
+    return v2c_model_bad (c->err, INV, v2c_model_sub (ww, w, "environment"),
                      "more than %d variables", V2C_PLAN_MAX_ITEMS);
   keys = calloc (env->n + 1, sizeof *keys);
   if (keys == NULL)
@@ -365,7 +367,7 @@ svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
       why = "too long";
     if (why) {
       free (keys);
-      return plan_bad (c->err, INV, plan_sub (ww, w, ew), "%s", why);
+      return v2c_model_bad (c->err, INV, v2c_model_sub (ww, w, ew), "%s", why);
     }
     if (strcmp (val, "<redacted>") == 0)
       keys[nkeys++] = key;
@@ -386,25 +388,25 @@ static int
 svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
            json_t *o)
 {
-  char ww[WHERE];
+  char ww[V2C_MODEL_WHERE];
   json_t *efout = json_object_get (o, "environment_files");
   json_t *cfg = json_object_get (o, "config_files");
   json_t *sec = json_object_get (o, "secret_files");
   const char *why;
   size_t i;
 
-  plan_sub (ww, w, "environment_files");
+  v2c_model_sub (ww, w, "environment_files");
   if (f->efiles->n > V2C_PLAN_MAX_PATTERNS)
-    return plan_bad (c->err, INV, ww, "more than %d entries",
+    return v2c_model_bad (c->err, INV, ww, "more than %d entries",
                      V2C_PLAN_MAX_PATTERNS);
   for (i = 0; i < f->efiles->n; i++) {
     const char *p = f->efiles->v[i];
     if (p[0] == '-')
       p++;
-    why = plan_path_problem (p);
+    why = v2c_model_path_problem (p);
     if (why) {
-      char iw[WHERE];
-      return plan_bad (c->err, INV, plan_idx (iw, ww, i), "%s", why);
+      char iw[V2C_MODEL_WHERE];
+      return v2c_model_bad (c->err, INV, v2c_model_idx (iw, ww, i), "%s", why);
     }
     plan_append (c, efout, json_string (p));
     plan_append (c, plan_is_secret_path (c, p) ? sec : cfg, json_string (p));
@@ -565,7 +567,7 @@ plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
   int found;
 
   *outp = NULL;
-  if (file && plan_path_problem (file))
+  if (file && v2c_model_path_problem (file))
     file = NULL;
   if (user) {
     if (plan_lookup_id (c, "users", user, "uid", &uid, &gid, &home, &found)
@@ -579,7 +581,7 @@ plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
                  in->name, user);
     }
   }
-  if (home && plan_path_problem (home))
+  if (home && v2c_model_path_problem (home))
     home = NULL;
   v2c_conv_unique_label (stem, "cron-job", c->names, c->nnames, label);
   o = new_component (label);
