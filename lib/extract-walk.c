@@ -153,7 +153,8 @@ v2c_walk_dir (struct v2c_walk *w, const char *dir, int state)
       == -1)
     return -1;
   w->n_dirs++;
-  qsort (ents, n, sizeof *ents, cmp_dirent);
+  if (n > 1)
+    qsort (ents, n, sizeof *ents, cmp_dirent);
   names = calloc (n + 1, sizeof *names);
   r = names ? 0 : v2c_set_error (w->err, ENOMEM, "out of memory");
   for (i = 0; names && i < n; i++)

@@ -243,8 +243,10 @@ compare_tree_dir (struct v2c_fs *host, struct v2c_fs *guest, const char *dir)
     FAIL ("'%s': list_lstat: %zu entries on the host, %zu in the guest",
           dir, nh, ng);
   else {
-    qsort (hv, nh, sizeof *hv, cmp_dirent);
-    qsort (gv, ng, sizeof *gv, cmp_dirent);
+    if (nh > 1) {  /* an empty listing may be NULL */
+      qsort (hv, nh, sizeof *hv, cmp_dirent);
+      qsort (gv, ng, sizeof *gv, cmp_dirent);
+    }
     compare_entries (host, guest, dir, hv, gv, nh);
   }
   v2c_fs_dirents_free (hv, nh);
