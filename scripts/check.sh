@@ -1,14 +1,16 @@
 #!/bin/bash
 # Run every test: the full suite, the suite again under AddressSanitizer
 # and UBSan, every fuzz target, and 'make distcheck'.  Ends with one line
-# 'N passed, N failed'.  Exit status 0 only if nothing failed.
+# 'N passed, N failed'.  Exit status 0 only if nothing failed.  The fuzz
+# targets run FUZZ_SECONDS each (5: a smoke test; FUZZ_SECONDS=600 for a
+# real fuzzing run).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 export V2C_CORPUS=${V2C_CORPUS:-$top/../shared/corpus}
 start=$(date +%s)
 jobs=$(nproc)
-fuzz_seconds=${FUZZ_SECONDS:-15}
+fuzz_seconds=${FUZZ_SECONDS:-5}
 passed=0 failed=0 skipped=0
 log () { echo "check: $*" >&2; }
 
@@ -28,14 +30,14 @@ count_suite () {  # add up an automake test-suite.log's summary
 # waits (seen here: an hour).  One probe decides for the whole run.  The
 # first launch builds the appliance (supermin), which takes as long as it
 # takes, so it is made with software emulation (TCG), which always
-# works; then KVM gets 60 s to start that cached appliance, which takes
+# works; then KVM gets 30 s to start that cached appliance, which takes
 # it a few seconds where it works.  If it does not, every test uses TCG.
 phase () { log "$* (at $(( $(date +%s) - start )) s)"; }
 if [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ] && command -v guestfish >/dev/null; then
-  phase "building the appliance, then probing it with KVM (at most 60 s)"
+  phase "building the appliance, then probing it with KVM (at most 30 s)"
   LIBGUESTFS_BACKEND_SETTINGS=force_tcg timeout -k 10 900 \
     guestfish --ro -a /dev/null run </dev/null >/dev/null 2>&1
-  if ! timeout -k 10 60 guestfish --ro -a /dev/null run </dev/null >/dev/null 2>&1; then
+  if ! timeout -k 10 30 guestfish --ro -a /dev/null run </dev/null >/dev/null 2>&1; then
     log "the appliance did not start with KVM: tests use LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
     export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
   fi
@@ -91,7 +93,7 @@ cd "$top"
 phase "make distcheck"
 cd build-check
 quick=$(cd "$top" && ls tests/test-*.c | sed 's/\.c$//' | grep -v -e test-fs-guest -e test-source-ova | tr '\n' ' ')
-if V2C_FIXTURES="$fixtures" make distcheck TESTS="$quick tests/tools-usage.sh tests/test-ovf-corpus.sh" >distcheck.log 2>&1; then
+if V2C_FIXTURES="$fixtures" make -j"$jobs" distcheck TESTS="$quick tests/tools-usage.sh tests/test-ovf-corpus.sh" >distcheck.log 2>&1; then
   passed=$((passed + 1))
 else
   tail -40 distcheck.log >&2; failed=$((failed + 1))
