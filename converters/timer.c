@@ -28,7 +28,7 @@ static int
 contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
             struct v2c_conv_out *out, struct v2c_err *err)
 {
-  const struct v2c_strs *cal = &in->timer->on_calendar;
+  const struct v2c_strvec *cal = &in->timer->on_calendar;
   char sched[V2C_CRON_MAX] = "", one[V2C_CRON_MAX];
   const char *why, *s;
   size_t i;

@@ -101,7 +101,7 @@ static json_t *
 env_list (struct ctx *c, const struct comp *k, const char *secret)
 {
   const struct v2c_pairs *env = &k->p->env;
-  const struct v2c_strs *senv = &k->p->secret_env;
+  const struct v2c_strvec *senv = &k->p->secret_env;
   json_t *out = json_array ();
   size_t i;
 
@@ -262,7 +262,7 @@ holds_secrets (struct ctx *c, const struct comp *k, const char *path)
  * ...] */
 json_t *
 kube_file_list (struct ctx *c, const struct comp *k,
-                const struct v2c_strs *list, const char *vkind)
+                const struct v2c_strvec *list, const char *vkind)
 {
   json_t *out = json_array (), *q;
   size_t i, j;
@@ -415,7 +415,7 @@ secrets (struct ctx *c, const struct comp *k, struct pod *pod,
          const char *env_secret)
 {
   json_t *files = kube_file_list (c, k, &k->p->secret_files, "secret"), *f;
-  const struct v2c_strs *senv = &k->p->secret_env;
+  const struct v2c_strvec *senv = &k->p->secret_env;
   json_t *keys;
   size_t i;
   int status = -1;
@@ -569,7 +569,7 @@ plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
 /* Workload, Service, NetworkPolicy, ServiceAccount                    */
 
 static json_t *
-strs_array (const struct v2c_strs *s)
+strs_array (const struct v2c_strvec *s)
 {
   json_t *a = json_array ();
   size_t i;

@@ -91,7 +91,7 @@ json_t *kube_metadata (struct ctx *c, const struct comp *k, const char *name);
 /* [[source, mount], ...] of a component's files of list (its
  * config_files or secret_files) and of its volumes of kind vkind. */
 json_t *kube_file_list (struct ctx *c, const struct comp *k,
-                        const struct v2c_strs *list, const char *vkind);
+                        const struct v2c_strvec *list, const char *vkind);
 /* The component's Deployment, StatefulSet or CronJob with its
  * ConfigMap, Secrets and claims. */
 int kube_workload (struct ctx *c, const struct comp *k);

@@ -169,7 +169,7 @@ policy_ports (const struct comp *k)
 static int
 network_policy (struct ctx *c, const struct comp *k)
 {
-  const struct v2c_strs *deps = &k->p->depends_on;
+  const struct v2c_strvec *deps = &k->p->depends_on;
   json_t *ingress = json_array (), *egress, *rule;
   size_t i;
 

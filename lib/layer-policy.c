@@ -21,7 +21,7 @@
 #include "layer-policy.h"
 
 static int
-list_covers (const struct v2c_strs *list, const char *path)
+list_covers (const struct v2c_strvec *list, const char *path)
 {
   size_t i;
 

@@ -19,7 +19,7 @@
 
 struct v2c_policy_layer {
   const char *name;              /* borrowed from the plan */
-  const struct v2c_strs *includes, *excludes;
+  const struct v2c_strvec *includes, *excludes;
   int is_os;                     /* "os" of the split strategy */
 };
 

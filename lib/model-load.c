@@ -159,12 +159,13 @@ load_string (struct model_load *l, const struct model_field *f,
 
 static int
 load_strings (struct model_load *l, const struct model_field *f,
-              const json_t *a, const char *where, struct v2c_strs *out)
+              const json_t *a, const char *where, struct v2c_strvec *out)
 {
   char iw[V2C_MODEL_WHERE];
   size_t i;
 
-  out->v = calloc (json_array_size (a) + 1, sizeof *out->v);
+  out->cap = json_array_size (a) + 1;
+  out->v = calloc (out->cap, sizeof *out->v);
   if (out->v == NULL)
     return model_bad (l, where, "out of memory");
   for (i = 0; i < json_array_size (a); i++) {
@@ -318,16 +319,6 @@ model_load_object (struct model_load *l, const struct model_type *t,
   return t->post ? t->post (l, obj, where) : 0;
 }
 
-static void
-free_strs (struct v2c_strs *s)
-{
-  size_t i;
-
-  for (i = 0; i < s->n; i++)
-    free (s->v[i]);
-  free (s->v);
-}
-
 void
 model_free_object (const struct model_type *t, void *obj)
 {
@@ -357,7 +348,7 @@ model_free_object (const struct model_type *t, void *obj)
       free (ml->v);
       break;
     case MT_STRS:
-      free_strs (m);
+      v2c_strvec_clear (m);
       break;
     case MT_PAIRS:
       for (i = 0; i < p->n; i++) {

@@ -344,7 +344,7 @@ post_components (struct model_load *l, const void *o, const char *w)
       == -1)
     return -1;
   for (i = 0; i < p->components.n; i++) {
-    const struct v2c_strs *deps = &p->components.v[i].depends_on;
+    const struct v2c_strvec *deps = &p->components.v[i].depends_on;
     for (j = 0; j < deps->n; j++) {
       const char *d = deps->v[j];
       snprintf (dw, sizeof dw, "components[%zu].depends_on[%zu]", i, j);

@@ -25,7 +25,7 @@ enum {
   MT_OBJ,   /* an embedded struct of type sub */
   MT_PTR,   /* a pointer to a struct of type sub; NULL for null */
   MT_LIST,  /* struct { T *v; size_t n; } of type sub */
-  MT_STRS,  /* struct v2c_strs */
+  MT_STRS,  /* struct v2c_strvec */
   MT_PAIRS, /* struct v2c_pairs: a JSON object of strings */
 };
 

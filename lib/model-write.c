@@ -11,7 +11,7 @@
 #include "model-private.h"
 
 static json_t *
-strs_json (const struct v2c_strs *s)
+strs_json (const struct v2c_strvec *s)
 {
   json_t *a = json_array ();
   size_t i;

@@ -21,18 +21,13 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "strbuf.h"
 #include "v2c-internal.h"
 
 /* An integer that may be null (set == 0). */
 struct v2c_nint {
   int64_t v;
   int set;
-};
-
-/* A list of strings. */
-struct v2c_strs {
-  char **v;
-  size_t n;
 };
 
 /* An ordered map of strings (a component's env). */
@@ -49,7 +44,7 @@ struct v2c_pairs {
 
 struct v2c_plan_layer {
   char *name; /* os, config, app (split) or rootfs (single) */
-  struct v2c_strs includes, excludes;
+  struct v2c_strvec includes, excludes;
 };
 
 struct v2c_plan_exclude {
@@ -64,7 +59,7 @@ struct v2c_plan_data_volume {
 
 struct v2c_plan_secret_file {
   char *path;
-  struct v2c_strs kinds;
+  struct v2c_strvec kinds;
 };
 
 struct v2c_plan_image {
@@ -142,13 +137,13 @@ struct v2c_plan_component {
     char *file; /* may be NULL */
     struct v2c_nint line;
   } source;
-  struct v2c_strs command, args;
+  struct v2c_strvec command, args;
   char *user; /* may be NULL */
   int64_t uid, gid;
   int run_as_root;
   char *working_dir; /* may be NULL */
   struct v2c_pairs env;
-  struct v2c_strs secret_env, environment_files;
+  struct v2c_strvec secret_env, environment_files;
   struct {
     struct v2c_plan_port *v;
     size_t n;
@@ -157,9 +152,9 @@ struct v2c_plan_component {
     struct v2c_plan_volume *v;
     size_t n;
   } volumes;
-  struct v2c_strs write_paths;
+  struct v2c_strvec write_paths;
   int read_only_root;
-  struct v2c_strs config_files, secret_files;
+  struct v2c_strvec config_files, secret_files;
   struct v2c_plan_probes *probes; /* NULL for none */
   struct {
     struct {
@@ -170,7 +165,7 @@ struct v2c_plan_component {
     } limits;
   } resources;
   struct v2c_plan_replace *replace_with; /* may be NULL */
-  struct v2c_strs depends_on;
+  struct v2c_strvec depends_on;
 };
 
 struct v2c_plan_dropped {
@@ -197,7 +192,7 @@ struct v2c_plan {
     struct v2c_plan_dropped *v;
     size_t n;
   } dropped;
-  struct v2c_strs notes;
+  struct v2c_strvec notes;
 };
 
 /* Load a plan document: every field checked (types, required fields,
@@ -284,7 +279,7 @@ struct v2c_inv_package {
   char *source_package, *source_version, *license, *publisher;
   struct v2c_nint installed_size;
   int64_t files;
-  struct v2c_strs conffiles;
+  struct v2c_strvec conffiles;
   char *display_name;
 };
 
@@ -299,23 +294,23 @@ struct v2c_inv_service {
   char *kind; /* systemd, sysv */
   int enabled;
   char *description, *type, *exec_start;
-  struct v2c_strs exec_start_pre;
+  struct v2c_strvec exec_start_pre;
   char *user, *group;
   int dynamic_user;
   char *working_directory;
   struct v2c_pairs environment;
-  struct v2c_strs environment_files;
+  struct v2c_strvec environment_files;
   V2C_INV_LIST (struct v2c_inv_port) ports;
-  struct v2c_strs after, wants, requires, wanted_by;
+  struct v2c_strvec after, wants, requires, wanted_by;
   char *unit_path;
-  struct v2c_strs dropins;
+  struct v2c_strvec dropins;
   char *template_instance;
 };
 
 struct v2c_inv_timer {
   uint64_t has;
   char *name, *unit;
-  struct v2c_strs on_calendar;
+  struct v2c_strvec on_calendar;
   char *on_boot_sec, *on_unit_active_sec;
   int enabled;
   char *unit_path;
@@ -337,7 +332,7 @@ struct v2c_inv_user {
 struct v2c_inv_group {
   char *name;
   int64_t gid;
-  struct v2c_strs members;
+  struct v2c_strvec members;
 };
 
 struct v2c_inv_listen {
@@ -362,7 +357,7 @@ struct v2c_inv_secret {
 struct v2c_inv_blocker {
   uint64_t has;
   char *rule, *severity, *summary;
-  struct v2c_strs evidence;
+  struct v2c_strvec evidence;
 };
 
 struct v2c_inventory {
@@ -373,7 +368,7 @@ struct v2c_inventory {
     uint64_t has;
     char *format; /* ova, ovf, vmx, disk, libvirt */
     char *path, *domain, *name;
-    struct v2c_strs vms; /* strings may be NULL */
+    struct v2c_strvec vms; /* strings may be NULL */
     V2C_INV_LIST (struct v2c_inv_source_disk) disks;
   } source;
   struct {
@@ -393,7 +388,7 @@ struct v2c_inventory {
   V2C_INV_LIST (struct v2c_inv_group) groups;
   V2C_INV_LIST (struct v2c_inv_listen) ports;
   V2C_INV_LIST (struct v2c_inv_data_dir) data_dirs;
-  struct v2c_strs proxy_targets;
+  struct v2c_strvec proxy_targets;
   V2C_INV_LIST (struct v2c_inv_secret) secrets;
   V2C_INV_LIST (struct v2c_inv_blocker) blockers;
 };

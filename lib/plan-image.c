@@ -22,7 +22,7 @@ static const char default_path[]
 
 /* A JSON array of the strings of l; NULL on out of memory. */
 static json_t *
-strs_json (const struct v2c_strs *l)
+strs_json (const struct v2c_strvec *l)
 {
   json_t *a = json_array ();
   size_t i;

@@ -277,7 +277,7 @@ int
 plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
 {
   const char *hostname = c->model->os ? c->model->os->hostname : NULL, *s;
-  const struct v2c_strs *pt = &c->model->proxy_targets;
+  const struct v2c_strvec *pt = &c->model->proxy_targets;
   json_t *a;
   size_t i, j, k, l;
 
@@ -286,7 +286,7 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
     json_t *env;
     const char *key;
     json_t *v;
-    const struct v2c_strs *deps[3] = { NULL, NULL, NULL };
+    const struct v2c_strvec *deps[3] = { NULL, NULL, NULL };
 
     if (k1->svc) {
       deps[0] = &k1->svc->after;

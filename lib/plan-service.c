@@ -234,7 +234,7 @@ plan_unit_words (const char *exec, const char *unit, const char *instance,
 struct svc_fields {
   const char *user, *group, *wd, *unit_path, *home;
   const struct v2c_pairs *env;
-  const struct v2c_strs *efiles;
+  const struct v2c_strvec *efiles;
   json_int_t uid, gid;
   char wdbuf[V2C_PLAN_MAX_PATTERN + 1];
 };

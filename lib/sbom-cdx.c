@@ -199,12 +199,7 @@ v2c_sbom_cyclonedx (const struct v2c_inventory *inventory,
 oom:
   doc = v2c_sbom_oom (doc, err, "CycloneDX");
 out:
-  json_decref (comps);
-  json_decref (deps);
-  json_decref (refs);
-  json_decref (os_deps);
-  json_decref (meta);
-  json_decref (top);
+  V2C_JSON_DECREF (comps, deps, refs, os_deps, meta, top);
   free (ref);
   v2c_sbom_ctx_free (&c);
   return doc;

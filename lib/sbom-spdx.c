@@ -271,15 +271,8 @@ v2c_sbom_spdx (const struct v2c_inventory *inventory, const json_t *image,
 oom:
   doc = v2c_sbom_oom (doc, err, "SPDX");
 out:
-  json_decref (pkgs);
-  json_decref (rels);
-  json_decref (used);
-  json_decref (extracted);
-  free (top);
-  free (vm);
-  free (os);
-  free (id);
-  free (p);
+  V2C_JSON_DECREF (pkgs, rels, used, extracted);
+  V2C_FREE (top, vm, os, id, p);
   v2c_sbom_ctx_free (&c);
   return doc;
 }

@@ -101,6 +101,15 @@ v2c_free_list (void *const *v, size_t n)
 }
 
 void
+v2c_json_decref_list (json_t *const *v, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    json_decref (v[i]);
+}
+
+void
 v2c_vm_disk_free_contents (struct v2c_vm_disk *d)
 {
   V2C_FREE (d->file, d->path, d->format, d->controller, d->controller_model);

@@ -70,6 +70,12 @@ void v2c_free_list (void *const *v, size_t n);
 #define V2C_FREE(...)                                                   \
   v2c_free_list ((void *const[]) { __VA_ARGS__ },                       \
                  sizeof ((void *const[]) { __VA_ARGS__ }) / sizeof (void *))
+/* The same for JSON values: json_decref each (NULL ones are skipped). */
+void v2c_json_decref_list (json_t *const *v, size_t n);
+#define V2C_JSON_DECREF(...)                                            \
+  v2c_json_decref_list ((json_t *const[]) { __VA_ARGS__ },              \
+                        sizeof ((json_t *const[]) { __VA_ARGS__ })      \
+                            / sizeof (json_t *))
 
 /* Cleanup helpers (guestfs-tools style). */
 static inline void v2c_cleanup_free (void *p) { free (*(void **) p); }

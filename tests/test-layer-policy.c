@@ -31,9 +31,9 @@ static char *tmp[] = { (char *) "/tmp" };
 
 /* os excludes /usr/share/doc, config includes /etc, app the jars */
 static const struct v2c_plan_layer split_layers[] = {
-  { (char *) "os", { NULL, 0 }, { doc, 1 } },
-  { (char *) "config", { etc, 1 }, { NULL, 0 } },
-  { (char *) "app", { jars, 1 }, { NULL, 0 } },
+  { (char *) "os", { NULL, 0, 0 }, { doc, 1, 1 } },
+  { (char *) "config", { etc, 1, 1 }, { NULL, 0, 0 } },
+  { (char *) "app", { jars, 1, 1 }, { NULL, 0, 0 } },
 };
 
 enum { OS, CONFIG, APP };
@@ -96,11 +96,11 @@ test_single_and_errors (void)
   struct v2c_layer_policy p;
   struct v2c_err err = { 0, "" };
   const struct v2c_plan_layer one[] = {
-    { (char *) "image", { NULL, 0 }, { tmp, 1 } },
+    { (char *) "image", { NULL, 0, 0 }, { tmp, 1, 1 } },
   };
   const struct v2c_plan_layer two[] = {
-    { (char *) "os", { NULL, 0 }, { NULL, 0 } },
-    { (char *) "app", { NULL, 0 }, { NULL, 0 } },
+    { (char *) "os", { NULL, 0, 0 }, { NULL, 0, 0 } },
+    { (char *) "app", { NULL, 0, 0 }, { NULL, 0, 0 } },
   };
 
   /* one layer: everything in it but its excludes */

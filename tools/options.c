@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +163,16 @@ tool_read_json (const char *path, const char *what)
     tool_error ("can't read the %s '%s': line %d: %s", what,
                 tool_input_name (path), jerr.line, jerr.text);
   return j;
+}
+
+int
+tool_write_json (const json_t *doc, const char *path)
+{
+  if (v2c_json_write_file (doc, path) == 0)
+    return 0;
+  tool_error ("can't write '%s': %s", path ? path : "stdout",
+              strerror (errno));
+  return -1;
 }
 
 static void

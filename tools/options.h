@@ -107,6 +107,9 @@ const char *tool_input_name (const char *path);
 json_t *tool_load_json (const char *path, json_error_t *jerr);
 /* tool_load_json; NULL after "can't read the WHAT 'PATH': line N: ..." */
 json_t *tool_read_json (const char *path, const char *what);
+/* Write doc to path (NULL: standard output) through a temporary name;
+ * -1 after "can't write 'PATH': ..." */
+int tool_write_json (const json_t *doc, const char *path);
 
 void tool_error (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));
 void tool_warning (const char *fmt, ...)

@@ -82,11 +82,7 @@ write_json (const char *dir, const char *name, const json_t *doc)
     tool_error ("'%s/%s': %s", dir, name, strerror (ENAMETOOLONG));
     return -1;
   }
-  if (v2c_json_write_file (doc, path) == -1) {
-    tool_error ("can't write '%s': %s", path, strerror (errno));
-    return -1;
-  }
-  return 0;
+  return tool_write_json (doc, path);
 }
 
 /* Stop between stages when a signal came. */

@@ -88,12 +88,8 @@ main (int argc, char **argv)
     tool_error ("%s", v2c_source_error (src));
     goto out;
   }
-  if (v2c_json_write_file (inv, opts.output) == -1) {
-    tool_error ("can't write '%s': %s", opts.output ? opts.output : "stdout",
-                strerror (errno));
-    goto out;
-  }
-  status = EXIT_OK;
+  if (tool_write_json (inv, opts.output) == 0)
+    status = EXIT_OK;
  out:
   json_decref (inv);
   v2c_guest_free (g);

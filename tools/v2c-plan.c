@@ -111,12 +111,8 @@ main (int argc, char **argv)
     tool_error ("out of memory");
     goto out;
   }
-  if (v2c_json_write_file (doc, opts.output) == -1) {
-    tool_error ("can't write '%s': %s", opts.output ? opts.output : "stdout",
-                strerror (errno));
-    goto out;
-  }
-  status = EXIT_OK;
+  if (tool_write_json (doc, opts.output) == 0)
+    status = EXIT_OK;
 out:
   json_decref (doc);
   v2c_plan_free (plan);

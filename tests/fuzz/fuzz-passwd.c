@@ -24,11 +24,18 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     if (v2c_passwd_parse ((const char *) data, size, group, &u, &err) == -1
         && err.msg[0] == '\0')
       abort ();
-    for (i = 0; i < u.n; i++)
+    for (i = 0; i < u.n; i++) {
+      char **m;
+
       if (u.v[i].name == NULL || u.v[i].name[0] == '\0'
           || strchr (u.v[i].name, ':') || u.v[i].is_group != group
-          || (group && u.v[i].members == NULL))
+          || (!group && u.v[i].members != NULL))
         abort ();
+      /* a group's members: NULL when none, else non-empty names */
+      for (m = u.v[i].members; m && *m; m++)
+        if ((*m)[0] == '\0' || strpbrk (*m, ",:\n"))
+          abort ();
+    }
     v2c_users_free_contents (&u);
   }
   return 0;
