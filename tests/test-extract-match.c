@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "unit.h"
 
 static const struct {
   const char *pattern, *path;
@@ -73,16 +74,15 @@ static const char *const fn_paths[] = {
 int
 main (void)
 {
-  size_t i, j, failures = 0;
+  size_t i, j;
 
   for (i = 0; i < sizeof cases / sizeof *cases; i++) {
     int m = v2c_extract_match (cases[i].pattern, cases[i].path);
     int c = v2c_extract_covers (cases[i].pattern, cases[i].path);
     if (m != cases[i].match || c != cases[i].covers) {
-      fprintf (stderr, "FAIL: '%s' on '%s': match %d covers %d, expected "
-               "%d %d\n", cases[i].pattern, cases[i].path, m, c,
-               cases[i].match, cases[i].covers);
-      failures++;
+      FAIL ("'%s' on '%s': match %d covers %d, expected %d %d",
+            cases[i].pattern, cases[i].path, m, c, cases[i].match,
+            cases[i].covers);
     }
   }
   for (i = 0; i < sizeof fn_patterns / sizeof *fn_patterns; i++)
@@ -90,15 +90,12 @@ main (void)
       int want = fnmatch (fn_patterns[i], fn_paths[j], FNM_PATHNAME) == 0;
       int got = v2c_extract_match (fn_patterns[i], fn_paths[j]);
       if (want != got) {
-        fprintf (stderr, "FAIL: '%s' on '%s': %d, fnmatch says %d\n",
-                 fn_patterns[i], fn_paths[j], got, want);
-        failures++;
+        FAIL ("'%s' on '%s': %d, fnmatch says %d", fn_patterns[i],
+              fn_paths[j], got, want);
       }
     }
-  if (failures) {
-    fprintf (stderr, "%zu failures\n", failures);
-    return 1;
-  }
+  if (failures)
+    return unit_status ();
   printf ("ok: %zu pattern cases, %zu fnmatch comparisons\n",
           sizeof cases / sizeof *cases,
           sizeof fn_patterns / sizeof *fn_patterns

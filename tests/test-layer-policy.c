@@ -13,16 +13,7 @@
 #include <string.h>
 
 #include "layer-policy.h"
-
-static int failures;
-
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
-      fprintf (stderr, "FAIL: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-      failures++;                                                       \
-    }                                                                   \
-  } while (0)
+#include "unit.h"
 
 static char *doc[] = { (char *) "/usr/share/doc" };
 static char *etc[] = { (char *) "/etc" };
@@ -60,34 +51,34 @@ test_split (void)
   pkg.files = files;
   pkg.nfiles = sizeof files / sizeof *files;
   memset (&p, 0, sizeof p);
-  CHECK (v2c_layer_policy_set_layers (&p, split_layers, 3, 1, &err) == 0);
-  CHECK (p.nlayers == 3 && p.layers[OS].is_os && !p.layers[APP].is_os);
-  CHECK (v2c_layer_policy_add_packages (&p, &pkgs, &al, 1, &err) == 0);
+  CHECK_THAT (v2c_layer_policy_set_layers (&p, split_layers, 3, 1, &err) == 0);
+  CHECK_THAT (p.nlayers == 3 && p.layers[OS].is_os && !p.layers[APP].is_os);
+  CHECK_THAT (v2c_layer_policy_add_packages (&p, &pkgs, &al, 1, &err) == 0);
   /* /bin/ls, /usr/bin/ls (alias), the doc, /etc/ls.conf, /usr/lib/ls */
-  CHECK (p.nown == 5);
+  CHECK_THAT (p.nown == 5);
 
   /* a package file: its digest decides between os and config */
-  CHECK (strcmp (v2c_layer_policy_digest (&p, "/usr/bin/ls", 1),
+  CHECK_THAT (strcmp (v2c_layer_policy_digest (&p, "/usr/bin/ls", 1),
                  "d41d8cd98f00b204e9800998ecf8427e") == 0);
-  CHECK (v2c_layer_policy_choose (&p, "/usr/bin/ls", 1, 1) == OS);
-  CHECK (v2c_layer_policy_choose (&p, "/bin/ls", 1, 0) == CONFIG);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/usr/bin/ls", 1, 1) == OS);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/bin/ls", 1, 0) == CONFIG);
   /* no digest, or not a regular file: os without a check */
-  CHECK (v2c_layer_policy_digest (&p, "/usr/lib/ls", 1) == NULL);
-  CHECK (v2c_layer_policy_choose (&p, "/usr/lib/ls", 1, 0) == OS);
-  CHECK (v2c_layer_policy_digest (&p, "/bin/ls", 0) == NULL);
-  CHECK (v2c_layer_policy_choose (&p, "/bin/ls", 0, 0) == OS);
+  CHECK_THAT (v2c_layer_policy_digest (&p, "/usr/lib/ls", 1) == NULL);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/usr/lib/ls", 1, 0) == OS);
+  CHECK_THAT (v2c_layer_policy_digest (&p, "/bin/ls", 0) == NULL);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/bin/ls", 0, 0) == OS);
   /* os excludes /usr/share/doc: the next layer (config) takes it */
-  CHECK (v2c_layer_policy_choose (&p, "/usr/share/doc/ls/copyright", 1, 0)
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/usr/share/doc/ls/copyright", 1, 0)
          == CONFIG);
   /* config's includes come before the package database */
-  CHECK (v2c_layer_policy_digest (&p, "/etc/ls.conf", 1) == NULL);
-  CHECK (v2c_layer_policy_choose (&p, "/etc/ls.conf", 1, 1) == CONFIG);
+  CHECK_THAT (v2c_layer_policy_digest (&p, "/etc/ls.conf", 1) == NULL);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/etc/ls.conf", 1, 1) == CONFIG);
   /* nobody's file: app; a relative path in the database is ignored */
-  CHECK (v2c_layer_policy_choose (&p, "/srv/app/x.jar", 1, 0) == APP);
-  CHECK (v2c_layer_policy_choose (&p, "/home/u/notes", 1, 0) == APP);
-  CHECK (v2c_layer_policy_digest (&p, "relative", 1) == NULL);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/srv/app/x.jar", 1, 0) == APP);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/home/u/notes", 1, 0) == APP);
+  CHECK_THAT (v2c_layer_policy_digest (&p, "relative", 1) == NULL);
   v2c_layer_policy_clear (&p);
-  CHECK (p.nown == 0 && p.own == NULL && p.nlayers == 0);
+  CHECK_THAT (p.nown == 0 && p.own == NULL && p.nlayers == 0);
 }
 
 static void
@@ -105,17 +96,17 @@ test_single_and_errors (void)
 
   /* one layer: everything in it but its excludes */
   memset (&p, 0, sizeof p);
-  CHECK (v2c_layer_policy_set_layers (&p, one, 1, 0, &err) == 0);
-  CHECK (v2c_layer_policy_digest (&p, "/bin/ls", 1) == NULL);
-  CHECK (v2c_layer_policy_choose (&p, "/bin/ls", 1, 0) == 0);
-  CHECK (v2c_layer_policy_choose (&p, "/tmp/x", 1, 0) == -1);
+  CHECK_THAT (v2c_layer_policy_set_layers (&p, one, 1, 0, &err) == 0);
+  CHECK_THAT (v2c_layer_policy_digest (&p, "/bin/ls", 1) == NULL);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/bin/ls", 1, 0) == 0);
+  CHECK_THAT (v2c_layer_policy_choose (&p, "/tmp/x", 1, 0) == -1);
   v2c_layer_policy_clear (&p);
 
-  CHECK (v2c_layer_policy_set_layers (&p, two, 2, 1, &err) == -1);
-  CHECK (strstr (err.msg, "needs the layers os, config and app") != NULL);
+  CHECK_THAT (v2c_layer_policy_set_layers (&p, two, 2, 1, &err) == -1);
+  CHECK_THAT (strstr (err.msg, "needs the layers os, config and app") != NULL);
   v2c_layer_policy_clear (&p);
-  CHECK (v2c_layer_policy_set_layers (&p, NULL, 0, 0, &err) == -1);
-  CHECK (strstr (err.msg, "image.layers is empty") != NULL);
+  CHECK_THAT (v2c_layer_policy_set_layers (&p, NULL, 0, 0, &err) == -1);
+  CHECK_THAT (strstr (err.msg, "image.layers is empty") != NULL);
   v2c_layer_policy_clear (&p);
 }
 
@@ -124,10 +115,7 @@ main (void)
 {
   test_split ();
   test_single_and_errors ();
-  if (failures) {
-    fprintf (stderr, "%d failures\n", failures);
-    return 1;
-  }
-  printf ("ok: layer policy\n");
-  return 0;
+  if (failures == 0)
+    printf ("ok: layer policy\n");
+  return unit_status ();
 }

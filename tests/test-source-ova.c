@@ -21,6 +21,10 @@
 
 #include "v2c.h"
 
+/* each check needs the one before it */
+#define UNIT_MAX_FAILURES 0
+#include "unit.h"
+
 static long long biggest;
 static int nfiles;
 
@@ -80,15 +84,11 @@ main (void)
   struct v2c_source *s;
   size_t i;
 
-  if (fx == NULL) {
-    fprintf (stderr, "SKIP: V2C_FIXTURES not set\n");
-    return 77;
-  }
+  if (fx == NULL)
+    unit_skip ("V2C_FIXTURES not set");
   snprintf (ova, sizeof ova, "%s/.skip", fx);
-  if (access (ova, F_OK) == 0) {
-    fprintf (stderr, "SKIP: fixtures could not be built (see %s)\n", ova);
-    return 77;
-  }
+  if (access (ova, F_OK) == 0)
+    unit_skip ("fixtures could not be built (see %s)", ova);
   snprintf (ova, sizeof ova, "%s/ova/demo.ova", fx);
   if (mkdtemp (tmp) == NULL || setenv ("TMPDIR", tmp, 1) == -1) {
     perror ("mkdtemp");
@@ -99,21 +99,18 @@ main (void)
 
   s = v2c_source_new ();
   if (v2c_source_open (s, ova) == -1) {
-    fprintf (stderr, "FAIL: open '%s': %s\n", ova, v2c_source_error (s));
-    return 1;
+    FAIL ("open '%s': %s", ova, v2c_source_error (s));
   }
   if (v2c_source_format (s) != V2C_SOURCE_OVA || v2c_source_disk_count (s) < 1) {
-    fprintf (stderr, "FAIL: not read as an OVA with a disk\n");
-    return 1;
+    FAIL ("not read as an OVA with a disk");
   }
   if (nftw (tmp, visit, 16, FTW_PHYS) == -1) {
     perror ("nftw");
     return 1;
   }
   if (nfiles < 1 || biggest > 1024 * 1024) {
-    fprintf (stderr, "FAIL: %d temporary files, the largest %lld bytes "
-             "(limit 1 MiB)\n", nfiles, biggest);
-    return 1;
+    FAIL ("%d temporary files, the largest %lld bytes "
+             "(limit 1 MiB)", nfiles, biggest);
   }
   printf ("ok: %d temporary file(s), largest %lld bytes\n", nfiles, biggest);
 
@@ -127,29 +124,25 @@ main (void)
               "qemu-img info --output=json -U '%s'", ov);
     info = run (cmd);
     if (info == NULL || strcmp (v2c_source_disk_format (s, i), "qcow2")) {
-      fprintf (stderr, "FAIL: overlay '%s' is not a qcow2 qemu can read\n", ov);
-      return 1;
+      FAIL ("overlay '%s' is not a qcow2 qemu can read", ov);
     }
     /* the backing is the OVA itself, at an offset: never a copy */
     if (strstr (info, "\\\"driver\\\": \\\"raw\\\"") == NULL
         && strstr (info, "\\\"driver\\\":\\\"raw\\\"") == NULL) {
-      fprintf (stderr, "FAIL: backing of '%s' is not a raw view: %s\n", ov,
+      FAIL ("backing of '%s' is not a raw view: %s", ov,
                info);
-      return 1;
     }
     if (strstr (info, "\\\"offset\\\"") == NULL || strstr (info, ova) == NULL) {
-      fprintf (stderr, "FAIL: backing of '%s' is not an offset into '%s': %s\n",
+      FAIL ("backing of '%s' is not an offset into '%s': %s",
                ov, ova, info);
-      return 1;
     }
     disk = json_array_get (json_object_get (src, "disks"), i);
     vs = json_object_get (disk, "virtual_size");
     vsize = json_integer_value (vs);
     snprintf (want, sizeof want, "\"virtual-size\": %lld", (long long) vsize);
     if (vsize <= 0 || strstr (info, want) == NULL) {
-      fprintf (stderr, "FAIL: virtual size %lld not what qemu-img says: %s\n",
+      FAIL ("virtual size %lld not what qemu-img says: %s",
                (long long) vsize, info);
-      return 1;
     }
     printf ("ok: disk %zu: overlay over a raw offset view, virtual size %lld "
             "agrees with qemu-img\n", i, (long long) vsize);
@@ -157,17 +150,15 @@ main (void)
   }
   v2c_source_free (s);
   if (count_entries (tmp) != 0) {
-    fprintf (stderr, "FAIL: temporary files left in %s\n", tmp);
-    return 1;
+    FAIL ("temporary files left in %s", tmp);
   }
   rmdir (tmp);
   snprintf (cmd, sizeof cmd, "sha256sum '%s'", ova);
   after = run (cmd);
   if (after == NULL || strcmp (before, after)) {
-    fprintf (stderr, "FAIL: the OVA changed\n");
-    return 1;
+    FAIL ("the OVA changed");
   }
   printf ("ok: OVA unchanged, temporary files removed\n");
   free (before);
-  return 0;
+  return unit_status ();
 }

@@ -70,6 +70,9 @@ unit_fail (const char *file, int line, const char *fmt, ...)
       FAIL (__VA_ARGS__);                                               \
   } while (0)
 
+/* CHECK with the condition's own text as the message. */
+#define CHECK_THAT(cond) CHECK ((cond), "%s", #cond)
+
 #define CHECK_SAY(cond, ...)                                            \
   do {                                                                  \
     if (!(cond))                                                        \
