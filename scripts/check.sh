@@ -25,19 +25,11 @@ count_suite () {  # add up an automake test-suite.log's summary
   passed=$((passed + ${p:-0})); failed=$((failed + ${x:-0})); skipped=$((skipped + ${s:-0}))
 }
 
-# KVM: on some hosts qemu aborts at once with it ("failed to set MSR"),
-# and on some it hangs at start, spinning a core, for as long as one
-# waits (seen here: an hour).  One probe decides for the whole run.  The
-# first launch builds the appliance (supermin), which takes as long as it
-# takes, so it is made with software emulation (TCG), which always
-# works; then KVM gets 30 s to start that cached appliance, which takes
-# it a few seconds where it works.  If it does not, every test uses TCG.
 phase () { log "$* (at $(( $(date +%s) - start )) s)"; }
+# KVM hangs or aborts on some hosts: one probe decides for the whole run.
 if [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ] && command -v guestfish >/dev/null; then
   phase "building the appliance, then probing it with KVM (at most 30 s)"
-  LIBGUESTFS_BACKEND_SETTINGS=force_tcg timeout -k 10 900 \
-    guestfish --ro -a /dev/null run </dev/null >/dev/null 2>&1
-  if ! timeout -k 10 30 guestfish --ro -a /dev/null run </dev/null >/dev/null 2>&1; then
+  if ! scripts/kvm-probe.sh; then
     log "the appliance did not start with KVM: tests use LIBGUESTFS_BACKEND_SETTINGS=force_tcg"
     export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
   fi

@@ -12,6 +12,11 @@ mkdir -p build
 cd build
 [ -f Makefile ] || ../configure -q
 make -j"$(nproc)" >/dev/null
+# KVM hangs or aborts on some hosts: software emulation then
+if [ -z "${LIBGUESTFS_BACKEND_SETTINGS+set}" ] && ! "$top"/scripts/kvm-probe.sh; then
+  echo "quickstart: the appliance does not start with KVM here: using software emulation (TCG)" >&2
+  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
+fi
 echo "quickstart: building the demo VM (one appliance launch, ~1 minute)" >&2
 "$top"/tests/make-fixtures.sh "$top/build/tests/fixtures" >/dev/null
 # One command converts the VM: inventory, plan, image, manifests, report,
