@@ -209,6 +209,12 @@ void v2c_plan_free (struct v2c_plan *plan);
  * reference; NULL on out of memory. */
 json_t *v2c_plan_to_json (const struct v2c_plan *plan);
 
+/* The document of one component (what v2c_plan_to_json writes of it);
+ * and freeing what a component holds (it is all zero again).  For the
+ * planner, which builds components one by one. */
+json_t *v2c_plan_component_to_json (const struct v2c_plan_component *k);
+void v2c_plan_component_clear (struct v2c_plan_component *k);
+
 /* The component named name, or NULL. */
 const struct v2c_plan_component *
 v2c_plan_component (const struct v2c_plan *plan, const char *name);

@@ -98,43 +98,47 @@ add_dropped (struct plan_ctx *c, struct lists *L, const char *name,
 /* Run the item's converter on its component; add it, or drop it. */
 static int
 convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
-         const struct v2c_converter *conv, json_t *obj, const char *where,
-         const char *exe)
+         const struct v2c_converter *conv, struct v2c_plan_component *kc,
+         const char *where, const char *exe)
 {
   struct v2c_conv_out out;
   struct comp *k;
+  json_t *obj;
+  int status;
 
   memset (&out, 0, sizeof out);
-  out.comp = obj;
+  out.comp = kc;
   out.weight = 1;
   memset (&c->said, 0, sizeof c->said);
-  c->said.comp = obj;
+  c->said.comp = kc;
   c->said.kind = conv->kind;
-  plan_set (c, obj, "converter", json_string (conv->name));
-  if (c->oom) {
-    json_decref (obj);
+  free (kc->converter);
+  kc->converter = strdup (conv->name);
+  if (kc->converter == NULL) {
+    plan_component_free (kc);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   }
   if (conv->contribute (&c->conv, in, &out, c->err) == -1) {
-    json_decref (obj);
+    plan_component_free (kc);
     return -1;
   }
   if (out.reason[0]) {
-    json_decref (obj);
-    return add_dropped (c, L, in->name, out.reason);
+    plan_component_free (kc);
+    status = add_dropped (c, L, in->name, out.reason);
+    return status;
   }
   if (L->nc == L->capc || c->nnames == L->capc) {
     size_t cap = L->capc ? L->capc * 2 : 16;
     struct comp *n = realloc (L->cv, cap * sizeof *n);
     const char **nn;
     if (n == NULL) {
-      json_decref (obj);
+      plan_component_free (kc);
       return v2c_set_error (c->err, ENOMEM, "out of memory");
     }
     L->cv = n;
     nn = realloc (c->names, cap * sizeof *nn);
     if (nn == NULL) {
-      json_decref (obj);
+      plan_component_free (kc);
       return v2c_set_error (c->err, ENOMEM, "out of memory");
     }
     c->names = nn;
@@ -142,7 +146,6 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   }
   k = &L->cv[L->nc];
   memset (k, 0, sizeof *k);
-  k->obj = obj;
   k->conv = conv;
   k->svc = in->service;
   snprintf (k->where, sizeof k->where, "%s", where);
@@ -159,11 +162,22 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
     free (k->exe);
     free (k->unit);
     free (k->unit_base);
-    json_decref (obj);
+    plan_component_free (kc);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   }
+  plan_finish_component (c, k, kc);
+  obj = c->oom ? NULL : v2c_plan_component_to_json (kc);
+  plan_component_free (kc);
+  if (obj == NULL) {
+    free (k->exe);
+    free (k->unit);
+    free (k->unit_base);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
+  /* the rest of the build works on the document, for now */
+  json_object_del (obj, "resources");
+  k->obj = obj;
   L->nc++;
-  plan_finish_component (c, k);
   k->name = json_string_value (json_object_get (obj, "name"));
   k->workdir = json_string_value (json_object_get (obj, "working_dir"));
   c->names[c->nnames++] = k->name;
@@ -211,7 +225,7 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
   struct v2c_conv_in in;
   struct v2c_exec_words words = { NULL, 0 };
   const struct v2c_converter *conv;
-  json_t *obj = NULL;
+  struct v2c_plan_component *obj = NULL;
   size_t nnotes, nd;
   int status = -1;
 
@@ -275,8 +289,11 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
     status = add_dropped (c, L, in.name, reason);
     goto out;
   }
-  if (timer)
-    plan_set (c, obj, "source", plan_source_obj ("timer", timer_path, 0));
+  if (timer && plan_set_source (obj, "timer", timer_path, 0) == -1) {
+    plan_component_free (obj);
+    status = v2c_set_error (c->err, ENOMEM, "out of memory");
+    goto out;
+  }
   nd = L->nd;
   status = convert (c, L, &in, conv, obj, w, words.v[0]);
   /* the notes of an item that was dropped go with it */
@@ -340,7 +357,7 @@ static int
 plan_cron (struct plan_ctx *c, struct lists *L)
 {
   char w[V2C_MODEL_WHERE], name[700], stem[512];
-  json_t *obj;
+  struct v2c_plan_component *obj;
   const char *cmd, *file, *user, *exe = "";
   int64_t line;
   struct v2c_exec_words words = { NULL, 0 };

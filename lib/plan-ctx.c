@@ -29,7 +29,8 @@ ctx_note (void *data, const char *msg)
 }
 
 static int
-ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
+ctx_set_user (void *data, struct v2c_plan_component *comp, const char *user,
+              struct v2c_err *err)
 {
   struct plan_ctx *c = data;
   json_int_t uid = 65534, gid = 65534;
@@ -43,12 +44,13 @@ ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
     plan_note (c,
                "component '%s': user '%s' is not in the inventory's users, "
                "running as 65534:65534",
-               json_string_value (json_object_get (comp, "name")), user);
+               comp->name, user);
   }
-  plan_set (c, comp, "user", json_string (user));
-  plan_set (c, comp, "uid", json_integer (uid));
-  plan_set (c, comp, "gid", json_integer (gid));
-  return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
+  free (comp->user);
+  comp->user = strdup (user);
+  comp->uid = uid;
+  comp->gid = gid;
+  return comp->user ? 0 : v2c_set_error (c->err, ENOMEM, "out of memory");
 }
 
 static void

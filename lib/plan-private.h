@@ -56,7 +56,7 @@ struct ddir {
 /* What the converter of a component said of it through the context:
  * its kind, and its probes (struct v2c_conv_ctx). */
 struct conv_said {
-  json_t *comp; /* the component being converted */
+  struct v2c_plan_component *comp; /* the component being converted */
   enum v2c_conv_kind kind;
   const char *http_path;
   int http_port, initial_delay;
@@ -121,9 +121,12 @@ json_t *plan_secret_files (struct plan_ctx *c);
 
 /* ---- components (lib/plan-service.c) ---- */
 
-/* {kind, file, line} of a component's source (null file, line <= 0: null
- * line). */
-json_t *plan_source_obj (const char *kind, const char *file, json_int_t line);
+/* A component's source {kind, file, line} (a NULL file: null, a line
+ * <= 0: null).  -1 when out of memory. */
+int plan_set_source (struct v2c_plan_component *k, const char *kind,
+                     const char *file, json_int_t line);
+/* Free a component the planner built, and what it holds. */
+void plan_component_free (struct v2c_plan_component *k);
 /* ExecStart= split, with the specifiers resolved, into words.  NULL
  * on success, else the reason the service is dropped (maybe in
  * reasonbuf). */
@@ -137,16 +140,18 @@ const char *plan_unit_words (const char *exec, const char *unit,
 int plan_service_component (struct plan_ctx *c, const char *w,
                             const struct v2c_conv_in *in,
                             struct v2c_exec_words *words,
-                            const char *const *aliases, json_t **outp,
+                            const char *const *aliases,
+                            struct v2c_plan_component **outp,
                             const char **reason);
 /* The component of a cron entry; the cron converter finishes it. */
 int plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
-                         const char *stem, json_t **outp);
+                         const char *stem, struct v2c_plan_component **outp);
 
 /* ---- finishing and linking (lib/plan-link.c) ---- */
 
 /* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
-void plan_finish_component (struct plan_ctx *c, struct comp *k);
+void plan_finish_component (struct plan_ctx *c, struct comp *k,
+                            struct v2c_plan_component *o);
 /* The VM's CPU and memory shared among the components; *vm the plan's
  * "vm" object. */
 int plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
