@@ -103,7 +103,6 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
 {
   struct v2c_conv_out out;
   struct comp *k;
-  json_t *obj;
   int status;
 
   memset (&out, 0, sizeof out);
@@ -166,20 +165,10 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   }
   plan_finish_component (c, k, kc);
-  obj = c->oom ? NULL : v2c_plan_component_to_json (kc);
-  plan_component_free (kc);
-  if (obj == NULL) {
-    free (k->exe);
-    free (k->unit);
-    free (k->unit_base);
-    return v2c_set_error (c->err, ENOMEM, "out of memory");
-  }
-  /* the rest of the build works on the document, for now */
-  json_object_del (obj, "resources");
-  k->obj = obj;
+  k->model = kc;
   L->nc++;
-  k->name = json_string_value (json_object_get (obj, "name"));
-  k->workdir = json_string_value (json_object_get (obj, "working_dir"));
+  k->name = kc->name;
+  k->workdir = kc->working_dir;
   c->names[c->nnames++] = k->name;
   return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
 }
@@ -584,10 +573,8 @@ assemble (struct plan_ctx *c, const struct head *h, struct lists *L,
   plan_set (c, plan, "image", image);
   plan_set (c, plan, "main_component",
             m >= 0 ? json_string (L->cv[m].name) : json_null ());
-  for (i = 0; i < L->nc; i++) {
-    plan_append (c, comps, L->cv[i].obj);
-    L->cv[i].obj = NULL;
-  }
+  for (i = 0; i < L->nc; i++)
+    plan_append (c, comps, v2c_plan_component_to_json (L->cv[i].model));
   plan_set (c, plan, "components", comps);
   for (i = 0; i < L->nd; i++) {
     plan_append (c, dropped, L->dv[i]);
@@ -609,7 +596,7 @@ lists_free (struct lists *L)
   size_t i;
 
   for (i = 0; i < L->nc; i++) {
-    json_decref (L->cv[i].obj);
+    plan_component_free (L->cv[i].model);
     free (L->cv[i].exe);
     free (L->cv[i].unit);
     free (L->cv[i].unit_base);

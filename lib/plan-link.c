@@ -137,6 +137,21 @@ plan_finish_component (struct plan_ctx *c, struct comp *k,
   o->run_as_root = o->uid == 0;
 }
 
+static void
+set_resources (struct plan_ctx *c, struct v2c_plan_component *o,
+               const char *cpu, const char *memory, const char *limit)
+{
+  free (o->resources.requests.cpu);
+  free (o->resources.requests.memory);
+  free (o->resources.limits.memory);
+  o->resources.requests.cpu = strdup (cpu);
+  o->resources.requests.memory = strdup (memory);
+  o->resources.limits.memory = strdup (limit);
+  if (o->resources.requests.cpu == NULL || o->resources.requests.memory == NULL
+      || o->resources.limits.memory == NULL)
+    c->oom = 1;
+}
+
 /* CPU and memory of the VM shared among the long-running components
  * by weight; CronJobs get a small fixed share. */
 int
@@ -178,10 +193,7 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
     char cpu[32], req[32], lim[32];
     long long m, l;
     if (cv[i].cronjob) {
-      plan_set (c, cv[i].obj, "resources",
-                json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu",
-                           "100m", "memory", "128Mi", "limits", "memory",
-                           "256Mi"));
+      set_resources (c, cv[i].model, "100m", "128Mi", "256Mi");
       continue;
     }
     m = (long long) cpus * 1000 * cv[i].weight / total;
@@ -196,9 +208,7 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
               m % 1024 ? m : m / 1024);
     snprintf (lim, sizeof lim, l % 1024 ? "%lldMi" : "%lldGi",
               l % 1024 ? l : l / 1024);
-    plan_set (c, cv[i].obj, "resources",
-              json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu", cpu,
-                         "memory", req, "limits", "memory", lim));
+    set_resources (c, cv[i].model, cpu, req, lim);
   }
   return 0;
 }
@@ -206,15 +216,12 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
 static void
 depend (struct plan_ctx *c, struct comp *from, const struct comp *to)
 {
-  json_t *a = json_object_get (from->obj, "depends_on");
-  size_t i;
+  struct v2c_strvec *a = &from->model->depends_on;
 
-  if (from == to)
+  if (from == to || v2c_strvec_find (a, to->name) >= 0)
     return;
-  for (i = 0; i < json_array_size (a); i++)
-    if (strcmp (json_string_value (json_array_get (a, i)), to->name) == 0)
-      return;
-  plan_append (c, a, json_string (to->name));
+  if (v2c_strvec_push (a, to->name) == -1)
+    c->oom = 1;
 }
 
 /* The long-running component listening on a TCP port, or NULL. */
@@ -224,12 +231,11 @@ listener (struct comp *cv, size_t nc, json_int_t port)
   size_t i, k;
 
   for (i = 0; i < nc; i++) {
-    json_t *pa = json_object_get (cv[i].obj, "ports");
+    const struct v2c_plan_component *o = cv[i].model;
     if (cv[i].cronjob)
       continue;
-    for (k = 0; k < json_array_size (pa); k++)
-      if (json_integer_value (json_object_get (json_array_get (pa, k), "port"))
-          == port)
+    for (k = 0; k < o->ports.n; k++)
+      if (o->ports.v[k].port == port)
         return &cv[i];
   }
   return NULL;
@@ -275,14 +281,11 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
 {
   const char *hostname = c->model->os ? c->model->os->hostname : NULL, *s;
   const struct v2c_strvec *pt = &c->model->proxy_targets;
-  json_t *a;
   size_t i, j, k, l;
 
   for (i = 0; i < nc; i++) {
     struct comp *k1 = &cv[i];
-    json_t *env;
-    const char *key;
-    json_t *v;
+    const struct v2c_pairs *env = &k1->model->env;
     const struct v2c_strvec *deps[3] = { NULL, NULL, NULL };
 
     if (k1->svc) {
@@ -318,11 +321,9 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
                      k1->name, t, to->name);
         }
       }
-    env = json_object_get (k1->obj, "env");
-    json_object_foreach (env, key, v)
-    {
+    for (j = 0; j < env->n; j++) {
       struct comp *to
-          = listener (cv, nc, local_port (json_string_value (v), hostname));
+          = listener (cv, nc, local_port (env->v[j].value, hostname));
       if (to && to != k1)
         depend (c, k1, to);
     }
@@ -333,26 +334,11 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
       }
   }
   for (i = 0; i < nc; i++) {
-    a = json_object_get (cv[i].obj, "depends_on");
-    if (json_array_size (a) > 1) {
-      size_t n = json_array_size (a);
-      const char **names = calloc (n, sizeof *names);
-      json_t *sorted = json_array ();
-      if (names == NULL || sorted == NULL) {
-        free (names);
-        json_decref (sorted);
-        return v2c_set_error (c->err, ENOMEM, "out of memory");
-      }
-      for (j = 0; j < n; j++)
-        names[j] = json_string_value (json_array_get (a, j));
-      qsort (names, n, sizeof *names, plan_cmp_str);
-      for (j = 0; j < n; j++)
-        plan_append (c, sorted, json_string (names[j]));
-      free (names);
-      plan_set (c, cv[i].obj, "depends_on", sorted);
-    }
+    struct v2c_strvec *a = &cv[i].model->depends_on;
+    if (a->n > 1)
+      qsort (a->v, a->n, sizeof *a->v, plan_cmp_str);
   }
-  return 0;
+  return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
 }
 
 static int

@@ -64,10 +64,10 @@ struct conv_said {
 
 /* A component being built, and what its converter said of it. */
 struct comp {
-  json_t *obj;
-  const char *name;    /* in obj */
+  struct v2c_plan_component *model;
+  const char *name;    /* in model */
   char *exe;           /* command[0] as the unit or crontab wrote it */
-  const char *workdir; /* in obj, or NULL */
+  const char *workdir; /* in model, or NULL */
   char *unit;          /* its service, or NULL (cron) */
   char *unit_base;     /* the service without .service and @instance */
   const struct v2c_inv_service *svc; /* the inventory's, or NULL */
