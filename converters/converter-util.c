@@ -173,10 +173,8 @@ v2c_conv_basename (const char *path)
   return s ? s + 1 : path;
 }
 
-/* Room for one more of a list of the component (struct {T *v; size_t
- * n;}): the new last item, zeroed; NULL when out of memory. */
-static void *
-grow (void *vp, size_t *n, size_t size)
+void *
+v2c_conv_grow (void *vp, size_t *n, size_t size)
 {
   void **v = vp;
   char *nv = realloc (*v, (*n + 1) * size);
@@ -232,7 +230,7 @@ v2c_conv_add_volume (struct v2c_plan_component *comp, const char *path,
       names[n++] = comp->volumes.v[i].name;
   }
   v2c_conv_unique_label (path + 1, "volume", names, n, name);
-  v = grow (&comp->volumes.v, &comp->volumes.n, sizeof *v);
+  v = v2c_conv_grow (&comp->volumes.v, &comp->volumes.n, sizeof *v);
   if (v == NULL || set_str (&v->name, name) == -1
       || set_str (&v->mount_path, path) == -1 || set_str (&v->kind, kind) == -1
       || set_str (&v->size, size) == -1
@@ -315,7 +313,7 @@ v2c_conv_add_port (struct v2c_plan_component *comp, int port,
     if (comp->ports.v[i].port == port
         && strcmp (comp->ports.v[i].protocol, proto) == 0)
       return 0;
-  p = grow (&comp->ports.v, &comp->ports.n, sizeof *p);
+  p = v2c_conv_grow (&comp->ports.v, &comp->ports.n, sizeof *p);
   if (p == NULL)
     return -1;
   p->port = port;
@@ -357,7 +355,7 @@ v2c_conv_set_env (struct v2c_plan_component *comp, const char *key,
   for (i = 0; i < comp->env.n; i++)
     if (strcmp (comp->env.v[i].name, key) == 0)
       return set_str (&comp->env.v[i].value, value);
-  p = grow (&comp->env.v, &comp->env.n, sizeof *p);
+  p = v2c_conv_grow (&comp->env.v, &comp->env.n, sizeof *p);
   if (p == NULL || set_str (&p->name, key) == -1
       || set_str (&p->value, value) == -1)
     return -1;

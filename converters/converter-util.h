@@ -62,6 +62,10 @@ void v2c_conv_unique_label (const char *in, const char *fallback,
 /* 1 when path is dir or below it. */
 int v2c_conv_path_within (const char *path, const char *dir);
 
+/* Room for one more item at the end of a list of the model (struct
+ * {T *v; size_t n;}, passed as &list.v and &list.n): the new item,
+ * zeroed; NULL when out of memory. */
+void *v2c_conv_grow (void *v, size_t *n, size_t size);
 /* Replace command[] (args[] becomes empty). */
 int v2c_conv_set_command (struct v2c_plan_component *comp, const char *const *words, size_t n);
 /* Add a volume (name from the path); a mount path already there is

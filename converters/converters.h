@@ -18,8 +18,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "model.h"
 #include "v2c-internal.h"
 

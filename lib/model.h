@@ -7,7 +7,8 @@
  * with its one validating loader and its one writer (lib/model-plan.c,
  * lib/model-inventory.c, on the table-driven engine of
  * lib/model-load.c and lib/model-write.c).  JSON exists only where a plan is
- * read or written: the stages after the planner work on struct v2c_plan.
+ * read or written: the planner builds struct v2c_plan, and the stages
+ * after it work on it.
  *
  * Every string is owned by the struct (a NUL-free copy); a nullable
  * string or object is NULL when the document has null; a nullable

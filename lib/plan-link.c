@@ -156,7 +156,7 @@ set_resources (struct plan_ctx *c, struct v2c_plan_component *o,
  * by weight; CronJobs get a small fixed share. */
 int
 plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
-                      json_t **vm)
+                      struct v2c_plan *plan)
 {
   const struct v2c_nint *ncpus = &c->model->hardware.cpus;
   const struct v2c_nint *nmem = &c->model->hardware.memory_mib;
@@ -165,7 +165,6 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
   long long total = 0;
   size_t i;
 
-  *vm = NULL;
   /* the planner's own bounds, within the schema's */
   if (ncpus->set && ncpus->v > 4096)
     return v2c_model_bad (c->err, INV, "hardware.cpus",
@@ -181,11 +180,10 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
     mem = nmem->v;
     has_mem = 1;
   }
-  *vm = json_pack ("{s:o, s:o}", "cpus",
-                   has_cpus ? json_integer (cpus) : json_null (), "memory_mib",
-                   has_mem ? json_integer (mem) : json_null ());
-  if (*vm == NULL)
-    c->oom = 1;
+  plan->vm.cpus.v = has_cpus ? cpus : 0;
+  plan->vm.cpus.set = has_cpus;
+  plan->vm.memory_mib.v = has_mem ? mem : 0;
+  plan->vm.memory_mib.set = has_mem;
   for (i = 0; i < nc; i++)
     if (!cv[i].cronjob)
       total += cv[i].weight;

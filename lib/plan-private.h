@@ -6,8 +6,8 @@
  *
  *   lib/plan-build.c    the driver: v2c_plan_build walks the loaded
  *                       inventory's (lib/model.h) services, timers and
- *                       cron jobs; the components are built as JSON and
- *                       the plan loaded from them at the end
+ *                       cron jobs and builds the plan's structs; the
+ *                       model's loader checks the plan at the end
  *   lib/plan-ctx.c      the build's state: the converters' context,
  *                       notes, users, data directories, secret files
  *   lib/plan-service.c  the generic component of a service or cron job
@@ -83,7 +83,7 @@ struct plan_ctx {
   struct v2c_conv_ctx conv;
   const struct v2c_inventory *model; /* the inventory, loaded */
   struct v2c_err *err;
-  json_t *notes;
+  struct v2c_strvec notes; /* the plan's, until it is assembled */
   int oom;
   const char **secret_paths; /* distinct, sorted (strcmp) */
   size_t nsecret;
@@ -94,11 +94,10 @@ struct plan_ctx {
   struct conv_said said; /* of the component being converted */
 };
 
-/* o.key = v and a += v, stealing v; a NULL v or a failure sets c->oom. */
-void plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v);
-void plan_append (struct plan_ctx *c, json_t *a, json_t *v);
-/* A JSON string, or null for NULL. */
-json_t *plan_str_or_null (const char *s);
+/* A copy of s, or NULL for NULL; c->oom when out of memory. */
+char *plan_dup (struct plan_ctx *c, const char *s);
+/* v += a copy of s; c->oom when out of memory. */
+void plan_push (struct plan_ctx *c, struct v2c_strvec *v, const char *s);
 /* Add a line to the plan's notes. */
 void plan_note (struct plan_ctx *c, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
@@ -116,8 +115,8 @@ int plan_lookup_id (struct plan_ctx *c, const char *list, const char *name,
 /* inventory.data_dirs[], checked, merged by path and sorted. */
 int plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout);
 /* image.secret_files from inventory.secrets[]; also fills
- * c->secret_paths.  NULL with c->err on failure. */
-json_t *plan_secret_files (struct plan_ctx *c);
+ * c->secret_paths.  -1 with c->err on failure. */
+int plan_secret_files (struct plan_ctx *c, struct v2c_plan_image *image);
 
 /* ---- components (lib/plan-service.c) ---- */
 
@@ -152,10 +151,10 @@ int plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
 /* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
 void plan_finish_component (struct plan_ctx *c, struct comp *k,
                             struct v2c_plan_component *o);
-/* The VM's CPU and memory shared among the components; *vm the plan's
- * "vm" object. */
+/* The VM's CPU and memory shared among the components; the plan's vm
+ * into plan. */
 int plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
-                          json_t **vm);
+                          struct v2c_plan *plan);
 /* depends_on of every component. */
 int plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc);
 /* The index of the main component, or -1. */
@@ -165,10 +164,13 @@ long plan_main_component (const struct comp *cv, size_t n);
 
 /* The Go architecture (and variant) of a kernel's, or NULL. */
 const char *plan_goarch (const char *arch, const char **variant);
-/* An image layer {name, includes, excludes: []}. */
-json_t *plan_layer (const char *name, const char *const *inc, size_t ninc);
-/* image.excludes: what no image takes from a VM. */
-json_t *plan_default_excludes (void);
+/* An image layer {name, includes, excludes: []} added to image.  -1
+ * when out of memory. */
+int plan_layer (struct v2c_plan_image *image, const char *name,
+                const char *const *inc, size_t ninc);
+/* image.excludes: what no image takes from a VM.  -1 when out of
+ * memory. */
+int plan_default_excludes (struct v2c_plan_image *image);
 /* Why a service (its base name) is the machine's plumbing, or NULL. */
 const char *plan_plumbing_reason (const char *base);
 /* The IANA name of a port, or NULL. */

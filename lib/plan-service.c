@@ -159,24 +159,6 @@ plan_set_source (struct v2c_plan_component *k, const char *kind,
   return k->source.kind && (file == NULL || k->source.file) ? 0 : -1;
 }
 
-/* A copy of s, or NULL for NULL; c->oom when out of memory. */
-static char *
-dup_or_null (struct plan_ctx *c, const char *s)
-{
-  char *d = s ? strdup (s) : NULL;
-
-  if (s && d == NULL)
-    c->oom = 1;
-  return d;
-}
-
-static void
-push (struct plan_ctx *c, struct v2c_strvec *sv, const char *s)
-{
-  if (v2c_strvec_push (sv, s) == -1)
-    c->oom = 1;
-}
-
 /* A command line: the words as they are, or /bin/sh -c "exec ..." when
  * one expands a variable.  NULL reason on success. */
 static const char *
@@ -200,9 +182,9 @@ command_of (struct plan_ctx *c, struct v2c_exec_words *words,
         v2c_strvec_clear (cmd);
         return "the command line is too long";
       }
-    push (c, cmd, "/bin/sh");
-    push (c, cmd, "-c");
-    push (c, cmd, line);
+    plan_push (c, cmd, "/bin/sh");
+    plan_push (c, cmd, "-c");
+    plan_push (c, cmd, line);
     free (line);
   } else
     for (i = 0; i < words->n; i++) {
@@ -210,7 +192,7 @@ command_of (struct plan_ctx *c, struct v2c_exec_words *words,
       if (u == NULL)
         goto oom;
       v2c_exec_undouble_dollars (u);
-      push (c, cmd, u);
+      plan_push (c, cmd, u);
       free (u);
     }
   return NULL;
@@ -393,7 +375,7 @@ svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
   if (nkeys)
     qsort (keys, nkeys, sizeof *keys, plan_cmp_str);
   for (i = 0; i < nkeys; i++)
-    push (c, &o->secret_env, keys[i]);
+    plan_push (c, &o->secret_env, keys[i]);
   free (keys);
   return 0;
 }
@@ -421,14 +403,14 @@ svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
       char iw[V2C_MODEL_WHERE];
       return v2c_model_bad (c->err, INV, v2c_model_idx (iw, ww, i), "%s", why);
     }
-    push (c, &o->environment_files, p);
-    push (c, plan_is_secret_path (c, p) ? &o->secret_files : &o->config_files,
+    plan_push (c, &o->environment_files, p);
+    plan_push (c, plan_is_secret_path (c, p) ? &o->secret_files : &o->config_files,
           p);
   }
   for (i = 0; f->wd && i < c->nsecret; i++)
     if (plan_is_under (c->secret_paths[i], f->wd)
         && v2c_strvec_find (&o->secret_files, c->secret_paths[i]) < 0)
-      push (c, &o->secret_files, c->secret_paths[i]);
+      plan_push (c, &o->secret_files, c->secret_paths[i]);
   return 0;
 }
 
@@ -491,19 +473,16 @@ svc_volumes (struct plan_ctx *c, const struct v2c_conv_in *in,
     if (gib < 1)
       gib = 1;
     snprintf (size, sizeof size, "%" JSON_INTEGER_FORMAT "Gi", gib);
-    vo = realloc (o->volumes.v, (o->volumes.n + 1) * sizeof *vo);
+    vo = v2c_conv_grow (&o->volumes.v, &o->volumes.n, sizeof *vo);
     if (vo == NULL) {
       free (vnames);
       return v2c_set_error (c->err, ENOMEM, "out of memory");
     }
-    o->volumes.v = vo;
-    vo += o->volumes.n++;
-    memset (vo, 0, sizeof *vo);
-    vo->name = dup_or_null (c, vname);
-    vo->mount_path = dup_or_null (c, d->path);
-    vo->kind = dup_or_null (c, "pvc");
-    vo->size = dup_or_null (c, size);
-    push (c, &o->write_paths, d->path);
+    vo->name = plan_dup (c, vname);
+    vo->mount_path = plan_dup (c, d->path);
+    vo->kind = plan_dup (c, "pvc");
+    vo->size = plan_dup (c, size);
+    plan_push (c, &o->write_paths, d->path);
     if (vo->name)
       vnames[nv++] = vo->name;
     f = evidence_file (d->evidence, fbuf, sizeof fbuf);
@@ -544,13 +523,13 @@ plan_service_component (struct plan_ctx *c, const char *w,
     plan_component_free (o);
     return 0;
   }
-  o->service = dup_or_null (c, in->unit);
+  o->service = plan_dup (c, in->unit);
   if (plan_set_source (o, in->kind, f.unit_path, 0) == -1)
     c->oom = 1;
-  o->user = dup_or_null (c, f.user);
+  o->user = plan_dup (c, f.user);
   o->uid = f.uid;
   o->gid = f.gid;
-  o->working_dir = dup_or_null (c, f.wd);
+  o->working_dir = plan_dup (c, f.wd);
   if (c->oom || svc_env (c, w, f.env, o) == -1
       || svc_files (c, w, &f, o) == -1
       || svc_ports (c, w, in, aliases, o) == -1
@@ -601,19 +580,19 @@ plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   if (in->argc > 0)
     for (i = 0; i < in->argc; i++)
-      push (c, &o->command, in->argv[i]);
+      plan_push (c, &o->command, in->argv[i]);
   else {
-    push (c, &o->command, "/bin/sh");
-    push (c, &o->command, "-c");
-    push (c, &o->command, in->line);
+    plan_push (c, &o->command, "/bin/sh");
+    plan_push (c, &o->command, "-c");
+    plan_push (c, &o->command, in->line);
   }
   if (plan_set_source (o, "cron", file, line) == -1)
     c->oom = 1;
-  o->user = dup_or_null (c, user);
+  o->user = plan_dup (c, user);
   o->uid = uid;
   o->gid = gid;
   /* cron runs a job in its user's home */
-  o->working_dir = dup_or_null (c, home);
+  o->working_dir = plan_dup (c, home);
   if (c->oom) {
     plan_component_free (o);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
