@@ -93,7 +93,6 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
 {
   struct v2c_conv_out out;
   struct comp *k;
-  int status;
 
   memset (&out, 0, sizeof out);
   out.comp = kc;
@@ -113,8 +112,7 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   }
   if (out.reason[0]) {
     plan_component_free (kc);
-    status = add_dropped (c, L, in->name, out.reason);
-    return status;
+    return add_dropped (c, L, in->name, out.reason);
   }
   if (L->nc == L->capc || c->nnames == L->capc) {
     size_t cap = L->capc ? L->capc * 2 : 16;
