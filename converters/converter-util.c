@@ -28,17 +28,17 @@ v2c_conv_note (struct v2c_conv_ctx *ctx, const char *fmt, ...)
 }
 
 int
-v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
-                   struct v2c_err *err)
+v2c_conv_set_user (struct v2c_conv_ctx *ctx, struct v2c_plan_component *comp,
+                   const char *user, struct v2c_err *err)
 {
   return ctx->set_user (ctx->data, comp, user, err);
 }
 
 int
-v2c_conv_own_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
-                   struct v2c_err *err)
+v2c_conv_own_user (struct v2c_conv_ctx *ctx, struct v2c_plan_component *comp,
+                   const char *user, struct v2c_err *err)
 {
-  const char *now = json_string_value (json_object_get (comp, "user"));
+  const char *now = comp->user;
 
   if (now && strcmp (now, "root") != 0)
     return 0;
@@ -46,7 +46,8 @@ v2c_conv_own_user (struct v2c_conv_ctx *ctx, json_t *comp, const char *user,
 }
 
 const char *
-v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp)
+v2c_conv_kind_name (enum v2c_conv_kind kind,
+                    const struct v2c_plan_component *comp)
 {
   switch (kind) {
   case V2C_KIND_DEPLOYMENT:
@@ -172,98 +173,94 @@ v2c_conv_basename (const char *path)
   return s ? s + 1 : path;
 }
 
-static int
-add (json_t *a, json_t *v)
+void *
+v2c_conv_grow (void *vp, size_t *n, size_t size)
 {
-  if (v == NULL || a == NULL || json_array_append_new (a, v) == -1)
+  void **v = vp;
+  char *nv = realloc (*v, (*n + 1) * size);
+
+  if (nv == NULL)
+    return NULL;
+  *v = nv;
+  memset (nv + *n * size, 0, size);
+  return nv + (*n)++ * size;
+}
+
+/* A copy of s (NULL for NULL) into *dst, freeing what was there. */
+static int
+set_str (char **dst, const char *s)
+{
+  char *d = NULL;
+
+  if (s && (d = strdup (s)) == NULL)
     return -1;
+  free (*dst);
+  *dst = d;
   return 0;
 }
 
 int
-v2c_conv_set_command (json_t *comp, const char *const *words, size_t n)
+v2c_conv_set_command (struct v2c_plan_component *comp,
+                      const char *const *words, size_t n)
 {
-  json_t *cmd = json_array ();
   size_t i;
 
+  v2c_strvec_clear (&comp->command);
+  v2c_strvec_clear (&comp->args);
   for (i = 0; i < n; i++)
-    if (add (cmd, json_string (words[i])) == -1) {
-      json_decref (cmd);
+    if (v2c_strvec_push (&comp->command, words[i]) == -1)
       return -1;
-    }
-  if (cmd == NULL || json_object_set_new (comp, "command", cmd) == -1
-      || json_object_set_new (comp, "args", json_array ()) == -1)
-    return -1;
-  return 0;
-}
-
-static int
-has_string (const json_t *a, const char *s)
-{
-  size_t i;
-
-  for (i = 0; i < json_array_size (a); i++)
-    if (json_is_string (json_array_get (a, i))
-        && strcmp (json_string_value (json_array_get (a, i)), s) == 0)
-      return 1;
   return 0;
 }
 
 int
-v2c_conv_add_volume (json_t *comp, const char *path, const char *kind,
-                     const char *size, const char *source_path)
+v2c_conv_add_volume (struct v2c_plan_component *comp, const char *path,
+                     const char *kind, const char *size,
+                     const char *source_path)
 {
-  json_t *vols = json_object_get (comp, "volumes"), *v;
   const char *names[256];
   char name[64];
+  struct v2c_plan_volume *v;
   size_t i, n = 0;
 
-  for (i = 0; i < json_array_size (vols); i++) {
-    v = json_array_get (vols, i);
-    if (strcmp (json_string_value (json_object_get (v, "mount_path")), path)
-        == 0)
+  for (i = 0; i < comp->volumes.n; i++) {
+    if (strcmp (comp->volumes.v[i].mount_path, path) == 0)
       return 0;
     if (n < sizeof names / sizeof names[0])
-      names[n++] = json_string_value (json_object_get (v, "name"));
+      names[n++] = comp->volumes.v[i].name;
   }
   v2c_conv_unique_label (path + 1, "volume", names, n, name);
-  v = json_pack ("{s:s, s:s, s:s, s:s?, s:s?}", "name", name, "mount_path",
-                 path, "kind", kind, "size", size, "source_path", source_path);
-  if (v && size == NULL)
-    json_object_set_new (v, "size", json_null ());
-  if (v && source_path == NULL)
-    json_object_set_new (v, "source_path", json_null ());
-  return add (vols, v);
+  v = v2c_conv_grow (&comp->volumes.v, &comp->volumes.n, sizeof *v);
+  if (v == NULL || set_str (&v->name, name) == -1
+      || set_str (&v->mount_path, path) == -1 || set_str (&v->kind, kind) == -1
+      || set_str (&v->size, size) == -1
+      || set_str (&v->source_path, source_path) == -1)
+    return -1;
+  return 0;
 }
 
 const char *
-v2c_conv_pvc (const json_t *comp)
+v2c_conv_pvc (const struct v2c_plan_component *comp)
 {
-  json_t *vols = json_object_get (comp, "volumes"), *v;
   size_t i;
 
-  for (i = 0; i < json_array_size (vols); i++) {
-    v = json_array_get (vols, i);
-    if (strcmp (json_string_value (json_object_get (v, "kind")), "pvc") == 0)
-      return json_string_value (json_object_get (v, "mount_path"));
-  }
+  for (i = 0; i < comp->volumes.n; i++)
+    if (strcmp (comp->volumes.v[i].kind, "pvc") == 0)
+      return comp->volumes.v[i].mount_path;
   return NULL;
 }
 
 int
-v2c_conv_pvc_to_scratch (json_t *comp, const char *path)
+v2c_conv_pvc_to_scratch (struct v2c_plan_component *comp, const char *path)
 {
-  json_t *vols = json_object_get (comp, "volumes"), *v;
   size_t i;
 
-  for (i = 0; i < json_array_size (vols); i++) {
-    v = json_array_get (vols, i);
-    if (strcmp (json_string_value (json_object_get (v, "kind")), "pvc") == 0
-        && strcmp (json_string_value (json_object_get (v, "mount_path")), path)
-               == 0) {
-      if (json_object_set_new (v, "kind", json_string ("emptyDir")) == -1
-          || json_object_set_new (v, "size", json_null ()) == -1)
+  for (i = 0; i < comp->volumes.n; i++) {
+    struct v2c_plan_volume *v = &comp->volumes.v[i];
+    if (strcmp (v->kind, "pvc") == 0 && strcmp (v->mount_path, path) == 0) {
+      if (set_str (&v->kind, "emptyDir") == -1)
         return -1;
+      set_str (&v->size, NULL);
       return 1;
     }
   }
@@ -271,89 +268,119 @@ v2c_conv_pvc_to_scratch (json_t *comp, const char *path)
 }
 
 int
-v2c_conv_write_path (json_t *comp, const char *path, int scratch)
+v2c_conv_covered (const struct v2c_plan_component *comp, const char *path)
 {
-  json_t *wp = json_object_get (comp, "write_paths");
-  json_t *vols = json_object_get (comp, "volumes");
   size_t i;
 
-  if (!has_string (wp, path) && add (wp, json_string (path)) == -1)
-    return -1;
-  if (!scratch)
-    return 0;
-  for (i = 0; i < json_array_size (vols); i++) {
-    json_t *v = json_array_get (vols, i);
-    const char *k = json_string_value (json_object_get (v, "kind"));
-    if ((strcmp (k, "pvc") == 0 || strcmp (k, "emptyDir") == 0)
-        && v2c_conv_path_within (
-            path, json_string_value (json_object_get (v, "mount_path"))))
-      return 0;
+  for (i = 0; i < comp->volumes.n; i++) {
+    const struct v2c_plan_volume *v = &comp->volumes.v[i];
+    if ((strcmp (v->kind, "pvc") == 0 || strcmp (v->kind, "emptyDir") == 0)
+        && v2c_conv_path_within (path, v->mount_path))
+      return 1;
   }
+  return 0;
+}
+
+int
+v2c_conv_write_path (struct v2c_plan_component *comp, const char *path,
+                     int scratch)
+{
+  if (v2c_strvec_find (&comp->write_paths, path) < 0
+      && v2c_strvec_push (&comp->write_paths, path) == -1)
+    return -1;
+  if (!scratch || v2c_conv_covered (comp, path))
+    return 0;
   return v2c_conv_add_volume (comp, path, "emptyDir", NULL, NULL);
 }
 
 int
-v2c_conv_config_file (json_t *comp, const char *path)
+v2c_conv_config_file (struct v2c_plan_component *comp, const char *path)
 {
-  json_t *a = json_object_get (comp, "config_files");
-
-  if (has_string (a, path)
-      || has_string (json_object_get (comp, "secret_files"), path))
+  if (v2c_strvec_find (&comp->config_files, path) >= 0
+      || v2c_strvec_find (&comp->secret_files, path) >= 0)
     return 0;
-  return add (a, json_string (path));
+  return v2c_strvec_push (&comp->config_files, path);
 }
 
 int
-v2c_conv_add_port (json_t *comp, int port, const char *proto, const char *name)
+v2c_conv_add_port (struct v2c_plan_component *comp, int port,
+                   const char *proto, const char *name)
 {
-  json_t *a = json_object_get (comp, "ports"), *p;
+  struct v2c_plan_port *p;
   size_t i;
 
-  for (i = 0; i < json_array_size (a); i++) {
-    p = json_array_get (a, i);
-    if (json_integer_value (json_object_get (p, "port")) == port
-        && strcmp (json_string_value (json_object_get (p, "protocol")), proto)
-               == 0)
+  for (i = 0; i < comp->ports.n; i++)
+    if (comp->ports.v[i].port == port
+        && strcmp (comp->ports.v[i].protocol, proto) == 0)
       return 0;
-  }
-  p = json_pack ("{s:i, s:s, s:s?}", "port", port, "protocol", proto, "name",
-                 name);
-  return add (a, p);
+  p = v2c_conv_grow (&comp->ports.v, &comp->ports.n, sizeof *p);
+  if (p == NULL)
+    return -1;
+  p->port = port;
+  if (set_str (&p->protocol, proto) == -1 || set_str (&p->name, name) == -1)
+    return -1;
+  return 0;
 }
 
 size_t
-v2c_conv_port_count (const json_t *comp)
+v2c_conv_port_count (const struct v2c_plan_component *comp)
 {
-  return json_array_size (json_object_get (comp, "ports"));
+  return comp->ports.n;
 }
 
 int
-v2c_conv_set_schedule (json_t *comp, const char *schedule)
+v2c_conv_set_schedule (struct v2c_plan_component *comp, const char *schedule)
 {
-  return json_object_set_new (comp, "schedule", json_string (schedule));
+  return set_str (&comp->schedule, schedule);
 }
 
 const char *
-v2c_conv_env (const json_t *comp, const char *key)
+v2c_conv_env (const struct v2c_plan_component *comp, const char *key)
 {
-  return json_string_value (
-      json_object_get (json_object_get (comp, "env"), key));
+  size_t i;
+
+  for (i = 0; i < comp->env.n; i++)
+    if (strcmp (comp->env.v[i].name, key) == 0)
+      return comp->env.v[i].value;
+  return NULL;
 }
 
 int
-v2c_conv_set_env (json_t *comp, const char *key, const char *value)
+v2c_conv_set_env (struct v2c_plan_component *comp, const char *key,
+                  const char *value)
 {
-  return json_object_set_new (json_object_get (comp, "env"), key,
-                              json_string (value));
-}
+  struct v2c_pair *p;
+  size_t i;
 
-int
-v2c_conv_replace_with (json_t *comp, const char *image, const char *advice)
-{
-  json_t *r = json_pack ("{s:s, s:s}", "image", image, "advice", advice);
-
-  if (r == NULL || json_object_set_new (comp, "replace_with", r) == -1)
+  for (i = 0; i < comp->env.n; i++)
+    if (strcmp (comp->env.v[i].name, key) == 0)
+      return set_str (&comp->env.v[i].value, value);
+  p = v2c_conv_grow (&comp->env.v, &comp->env.n, sizeof *p);
+  if (p == NULL || set_str (&p->name, key) == -1
+      || set_str (&p->value, value) == -1)
     return -1;
+  return 0;
+}
+
+int
+v2c_conv_replace_with (struct v2c_plan_component *comp, const char *image,
+                       const char *advice)
+{
+  struct v2c_plan_replace *r = calloc (1, sizeof *r);
+
+  if (r == NULL || set_str (&r->image, image) == -1
+      || set_str (&r->advice, advice) == -1) {
+    if (r)
+      free (r->image);
+    free (r);
+    return -1;
+  }
+  if (comp->replace_with) {
+    free (comp->replace_with->image);
+    free (comp->replace_with->advice);
+    free (comp->replace_with);
+  }
+  comp->replace_with = r;
   return 0;
 }
 

@@ -24,11 +24,11 @@ void v2c_conv_note (struct v2c_conv_ctx *ctx, const char *fmt, ...)
 /* Set the component's user, uid and gid from the inventory's users
  * (a user it lacks: 65534, with a note).  -1 with err when the
  * inventory's users are malformed. */
-int v2c_conv_set_user (struct v2c_conv_ctx *ctx, json_t *comp,
+int v2c_conv_set_user (struct v2c_conv_ctx *ctx, struct v2c_plan_component *comp,
                        const char *user, struct v2c_err *err);
 /* The same with the workload's own user (postgres, mysql, ...), unless
  * the unit names one other than root. */
-int v2c_conv_own_user (struct v2c_conv_ctx *ctx, json_t *comp,
+int v2c_conv_own_user (struct v2c_conv_ctx *ctx, struct v2c_plan_component *comp,
                        const char *user, struct v2c_err *err);
 
 /* ---- the generic defaults (converters/converter-util.c) ---- */
@@ -36,7 +36,7 @@ int v2c_conv_own_user (struct v2c_conv_ctx *ctx, json_t *comp,
 /* The name of a component's kind ("Deployment", ...): V2C_KIND_AUTO,
  * the generic default, is a StatefulSet when one of its volumes is a
  * pvc, else a Deployment. */
-const char *v2c_conv_kind_name (enum v2c_conv_kind kind, const json_t *comp);
+const char *v2c_conv_kind_name (enum v2c_conv_kind kind, const struct v2c_plan_component *comp);
 /* What the report says of a database server (the postgresql, mysql
  * and redis converters). */
 extern const struct v2c_conv_advice v2c_conv_database_advice;
@@ -62,32 +62,39 @@ void v2c_conv_unique_label (const char *in, const char *fallback,
 /* 1 when path is dir or below it. */
 int v2c_conv_path_within (const char *path, const char *dir);
 
+/* Room for one more item at the end of a list of the model (struct
+ * {T *v; size_t n;}, passed as &list.v and &list.n): the new item,
+ * zeroed; NULL when out of memory. */
+void *v2c_conv_grow (void *v, size_t *n, size_t size);
 /* Replace command[] (args[] becomes empty). */
-int v2c_conv_set_command (json_t *comp, const char *const *words, size_t n);
+int v2c_conv_set_command (struct v2c_plan_component *comp, const char *const *words, size_t n);
 /* Add a volume (name from the path); a mount path already there is
  * left alone.  size and source_path may be NULL. */
-int v2c_conv_add_volume (json_t *comp, const char *path, const char *kind,
+int v2c_conv_add_volume (struct v2c_plan_component *comp, const char *path, const char *kind,
                          const char *size, const char *source_path);
 /* The first pvc volume's mount path, or NULL. */
-const char *v2c_conv_pvc (const json_t *comp);
+const char *v2c_conv_pvc (const struct v2c_plan_component *comp);
 /* A pvc at path becomes an emptyDir (scratch space, not data);
  * 1 when there was one. */
-int v2c_conv_pvc_to_scratch (json_t *comp, const char *path);
+int v2c_conv_pvc_to_scratch (struct v2c_plan_component *comp, const char *path);
+/* 1 when a pvc or emptyDir volume holds path. */
+int v2c_conv_covered (const struct v2c_plan_component *comp,
+                      const char *path);
 /* Record a path the program writes; with scratch, an emptyDir covers it
  * when no volume does. */
-int v2c_conv_write_path (json_t *comp, const char *path, int scratch);
-int v2c_conv_config_file (json_t *comp, const char *path);
-int v2c_conv_add_port (json_t *comp, int port, const char *proto,
+int v2c_conv_write_path (struct v2c_plan_component *comp, const char *path, int scratch);
+int v2c_conv_config_file (struct v2c_plan_component *comp, const char *path);
+int v2c_conv_add_port (struct v2c_plan_component *comp, int port, const char *proto,
                        const char *name);
 /* How many ports the component has (the unit's and the inventory's). */
-size_t v2c_conv_port_count (const json_t *comp);
+size_t v2c_conv_port_count (const struct v2c_plan_component *comp);
 /* A CronJob's schedule (5 cron fields). */
-int v2c_conv_set_schedule (json_t *comp, const char *schedule);
+int v2c_conv_set_schedule (struct v2c_plan_component *comp, const char *schedule);
 /* The value of an environment variable of the component, or NULL; and
  * setting one. */
-const char *v2c_conv_env (const json_t *comp, const char *key);
-int v2c_conv_set_env (json_t *comp, const char *key, const char *value);
-int v2c_conv_replace_with (json_t *comp, const char *image,
+const char *v2c_conv_env (const struct v2c_plan_component *comp, const char *key);
+int v2c_conv_set_env (struct v2c_plan_component *comp, const char *key, const char *value);
+int v2c_conv_replace_with (struct v2c_plan_component *comp, const char *image,
                            const char *advice);
 /* The value of an option of argv ("-D DIR", "-DDIR" or "--opt=VALUE"
  * for a long one), or NULL. */

@@ -18,8 +18,6 @@
 
 #include <stddef.h>
 
-#include <jansson.h>
-
 #include "model.h"
 #include "v2c-internal.h"
 
@@ -56,7 +54,7 @@ struct v2c_conv_ctx {
   void (*note) (void *data, const char *msg);
   /* Set comp's user, uid and gid from the inventory's users; -1 with
    * err on failure. */
-  int (*set_user) (void *data, json_t *comp, const char *user,
+  int (*set_user) (void *data, struct v2c_plan_component *comp, const char *user,
                    struct v2c_err *err);
   /* The component's kind, instead of its converter's. */
   void (*set_kind) (struct v2c_conv_ctx *ctx, enum v2c_conv_kind kind);
@@ -101,7 +99,8 @@ struct v2c_conv_in {
 
 /* What a converter adds beside the component itself. */
 struct v2c_conv_out {
-  json_t *comp;         /* the component, filled in by the planner */
+  struct v2c_plan_component *comp; /* the component, filled in by the
+                                     planner */
   char reason[512];     /* non-empty: the item is dropped, for this */
   const char *talks_to; /* converter of a component this one uses */
   int write_known;      /* write_paths lists all the program writes */

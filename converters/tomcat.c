@@ -41,7 +41,7 @@ detect (const struct v2c_conv_in *in)
 }
 
 static const char *
-env (const json_t *comp, const char *key)
+env (const struct v2c_plan_component *comp, const char *key)
 {
   const char *v = v2c_conv_env (comp, key);
 

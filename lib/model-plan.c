@@ -582,6 +582,19 @@ static const struct model_type plan_t = { sizeof (T), plan_f, NULL, 0 };
 
 MODEL_DOCUMENT (v2c_plan, plan_t, "plan")
 
+json_t *
+v2c_plan_component_to_json (const struct v2c_plan_component *k)
+{
+  return model_write_object (&comp_t_, k);
+}
+
+void
+v2c_plan_component_clear (struct v2c_plan_component *k)
+{
+  model_free_object (&comp_t_, k);
+  memset (k, 0, sizeof *k);
+}
+
 const struct v2c_plan_component *
 v2c_plan_component (const struct v2c_plan *plan, const char *name)
 {

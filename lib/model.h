@@ -7,7 +7,8 @@
  * with its one validating loader and its one writer (lib/model-plan.c,
  * lib/model-inventory.c, on the table-driven engine of
  * lib/model-load.c and lib/model-write.c).  JSON exists only where a plan is
- * read or written: the stages after the planner work on struct v2c_plan.
+ * read or written: the planner builds struct v2c_plan, and the stages
+ * after it work on it.
  *
  * Every string is owned by the struct (a NUL-free copy); a nullable
  * string or object is NULL when the document has null; a nullable
@@ -208,6 +209,12 @@ void v2c_plan_free (struct v2c_plan *plan);
  * v2c_json_write_file turns into the bytes of plan.json).  New
  * reference; NULL on out of memory. */
 json_t *v2c_plan_to_json (const struct v2c_plan *plan);
+
+/* The document of one component (what v2c_plan_to_json writes of it);
+ * and freeing what a component holds (it is all zero again).  For the
+ * planner, which builds components one by one. */
+json_t *v2c_plan_component_to_json (const struct v2c_plan_component *k);
+void v2c_plan_component_clear (struct v2c_plan_component *k);
 
 /* The component named name, or NULL. */
 const struct v2c_plan_component *

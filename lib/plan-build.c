@@ -61,66 +61,57 @@ cmp_comp (const void *a, const void *b)
 static int
 cmp_named (const void *a, const void *b)
 {
-  const json_t *x = *(const json_t *const *) a,
-               *y = *(const json_t *const *) b;
-
-  return strcmp (json_string_value (json_object_get (x, "name")),
-                 json_string_value (json_object_get (y, "name")));
+  return strcmp (((const struct v2c_plan_dropped *) a)->name,
+                 ((const struct v2c_plan_dropped *) b)->name);
 }
 
 /* Growing lists of the build. */
 struct lists {
   struct comp *cv;
   size_t nc, capc;
-  json_t **dv;
-  size_t nd, capd;
+  struct v2c_plan_dropped *dv;
+  size_t nd;
 };
 
 static int
 add_dropped (struct plan_ctx *c, struct lists *L, const char *name,
              const char *reason)
 {
-  if (L->nd == L->capd) {
-    size_t cap = L->capd ? L->capd * 2 : 16;
-    json_t **n = realloc (L->dv, cap * sizeof *n);
-    if (n == NULL)
-      return v2c_set_error (c->err, ENOMEM, "out of memory");
-    L->dv = n;
-    L->capd = cap;
-  }
-  L->dv[L->nd] = json_pack ("{s:s, s:s}", "name", name, "reason", reason);
-  if (L->dv[L->nd] == NULL)
+  struct v2c_plan_dropped *d = v2c_conv_grow (&L->dv, &L->nd, sizeof *d);
+
+  if (d == NULL || (d->name = plan_dup (c, name)) == NULL
+      || (d->reason = plan_dup (c, reason)) == NULL)
     return v2c_set_error (c->err, ENOMEM, "out of memory");
-  L->nd++;
   return 0;
 }
 
 /* Run the item's converter on its component; add it, or drop it. */
 static int
 convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
-         const struct v2c_converter *conv, json_t *obj, const char *where,
-         const char *exe)
+         const struct v2c_converter *conv, struct v2c_plan_component *kc,
+         const char *where, const char *exe)
 {
   struct v2c_conv_out out;
   struct comp *k;
 
   memset (&out, 0, sizeof out);
-  out.comp = obj;
+  out.comp = kc;
   out.weight = 1;
   memset (&c->said, 0, sizeof c->said);
-  c->said.comp = obj;
+  c->said.comp = kc;
   c->said.kind = conv->kind;
-  plan_set (c, obj, "converter", json_string (conv->name));
-  if (c->oom) {
-    json_decref (obj);
+  free (kc->converter);
+  kc->converter = strdup (conv->name);
+  if (kc->converter == NULL) {
+    plan_component_free (kc);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   }
   if (conv->contribute (&c->conv, in, &out, c->err) == -1) {
-    json_decref (obj);
+    plan_component_free (kc);
     return -1;
   }
   if (out.reason[0]) {
-    json_decref (obj);
+    plan_component_free (kc);
     return add_dropped (c, L, in->name, out.reason);
   }
   if (L->nc == L->capc || c->nnames == L->capc) {
@@ -128,13 +119,13 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
     struct comp *n = realloc (L->cv, cap * sizeof *n);
     const char **nn;
     if (n == NULL) {
-      json_decref (obj);
+      plan_component_free (kc);
       return v2c_set_error (c->err, ENOMEM, "out of memory");
     }
     L->cv = n;
     nn = realloc (c->names, cap * sizeof *nn);
     if (nn == NULL) {
-      json_decref (obj);
+      plan_component_free (kc);
       return v2c_set_error (c->err, ENOMEM, "out of memory");
     }
     c->names = nn;
@@ -142,7 +133,6 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   }
   k = &L->cv[L->nc];
   memset (k, 0, sizeof *k);
-  k->obj = obj;
   k->conv = conv;
   k->svc = in->service;
   snprintf (k->where, sizeof k->where, "%s", where);
@@ -159,13 +149,14 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
     free (k->exe);
     free (k->unit);
     free (k->unit_base);
-    json_decref (obj);
+    plan_component_free (kc);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   }
+  plan_finish_component (c, k, kc);
+  k->model = kc;
   L->nc++;
-  plan_finish_component (c, k);
-  k->name = json_string_value (json_object_get (obj, "name"));
-  k->workdir = json_string_value (json_object_get (obj, "working_dir"));
+  k->name = kc->name;
+  k->workdir = kc->working_dir;
   c->names[c->nnames++] = k->name;
   return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
 }
@@ -211,7 +202,7 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
   struct v2c_conv_in in;
   struct v2c_exec_words words = { NULL, 0 };
   const struct v2c_converter *conv;
-  json_t *obj = NULL;
+  struct v2c_plan_component *obj = NULL;
   size_t nnotes, nd;
   int status = -1;
 
@@ -266,7 +257,7 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
     status = add_dropped (c, L, in.name, "no converter takes it");
     goto out;
   }
-  nnotes = json_array_size (c->notes);
+  nnotes = c->notes.n;
   if (plan_service_component (c, w, &in, &words, conv->aliases, &obj,
                               &reason)
       == -1)
@@ -275,13 +266,18 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
     status = add_dropped (c, L, in.name, reason);
     goto out;
   }
-  if (timer)
-    plan_set (c, obj, "source", plan_source_obj ("timer", timer_path, 0));
+  if (timer && plan_set_source (obj, "timer", timer_path, 0) == -1) {
+    plan_component_free (obj);
+    status = v2c_set_error (c->err, ENOMEM, "out of memory");
+    goto out;
+  }
   nd = L->nd;
   status = convert (c, L, &in, conv, obj, w, words.v[0]);
   /* the notes of an item that was dropped go with it */
-  while (status == 0 && L->nd > nd && json_array_size (c->notes) > nnotes)
-    json_array_remove (c->notes, json_array_size (c->notes) - 1);
+  while (status == 0 && L->nd > nd && c->notes.n > nnotes) {
+    free (c->notes.v[--c->notes.n]);
+    c->notes.v[c->notes.n] = NULL;
+  }
 out:
   v2c_exec_words_free (&words);
   return status;
@@ -340,7 +336,7 @@ static int
 plan_cron (struct plan_ctx *c, struct lists *L)
 {
   char w[V2C_MODEL_WHERE], name[700], stem[512];
-  json_t *obj;
+  struct v2c_plan_component *obj;
   const char *cmd, *file, *user, *exe = "";
   int64_t line;
   struct v2c_exec_words words = { NULL, 0 };
@@ -457,60 +453,53 @@ read_head (const struct v2c_inventory *inv, struct head *h,
 }
 
 /* The plan's image: base, platform, layers of the strategy, excludes,
- * data volumes and the secret files sf (stolen).  NULL when out of
+ * data volumes (the secret files are there already).  -1 when out of
  * memory. */
-static json_t *
+static int
 describe_image (struct plan_ctx *c, const struct head *h, const char *strategy,
-                json_t *sf)
+                struct v2c_plan_image *image)
 {
   static const char *const config_inc[] = { "/etc" };
-  json_t *image = json_object (), *layers, *vols;
   size_t i;
 
-  if (image == NULL) {
-    json_decref (sf);
-    return NULL;
-  }
-  plan_set (c, image, "strategy", json_string (strategy));
-  plan_set (c, image, "base",
-            json_pack ("{s:o, s:o}", "distro", plan_str_or_null (h->distro),
-                       "version", plan_str_or_null (h->version)));
-  plan_set (c, image, "os",
-            json_string (h->type && strcmp (h->type, "windows") == 0
-                             ? "windows"
-                             : "linux"));
-  plan_set (c, image, "architecture", json_string (h->garch));
-  if (h->variant)
-    plan_set (c, image, "variant", json_string (h->variant));
-  plan_set (c, image, "package_manager", plan_str_or_null (h->pm));
-  layers = json_array ();
+  image->strategy = plan_dup (c, strategy);
+  image->base.distro = plan_dup (c, h->distro);
+  image->base.version = plan_dup (c, h->version);
+  image->os = plan_dup (c, h->type && strcmp (h->type, "windows") == 0
+                               ? "windows"
+                               : "linux");
+  image->architecture = plan_dup (c, h->garch);
+  image->variant = plan_dup (c, h->variant);
+  image->package_manager = plan_dup (c, h->pm);
   if (strcmp (strategy, "split") == 0) {
-    plan_append (c, layers, plan_layer ("os", NULL, 0));
-    plan_append (c, layers, plan_layer ("config", config_inc, 1));
-    plan_append (c, layers, plan_layer ("app", NULL, 0));
-  } else
-    plan_append (c, layers, plan_layer ("rootfs", NULL, 0));
-  plan_set (c, image, "layers", layers);
-  plan_set (c, image, "excludes", plan_default_excludes ());
-  vols = json_array ();
-  for (i = 0; vols && i < c->ndd; i++)
-    plan_append (c, vols,
-                 json_pack ("{s:s, s:o, s:o, s:s}", "path", c->dd[i].path,
-                            "service", plan_str_or_null (c->dd[i].service),
-                            "used_bytes",
-                            c->dd[i].has_used ? json_integer (c->dd[i].used)
-                                              : json_null (),
-                            "reason", "data directory"));
-  plan_set (c, image, "volumes", vols);
-  plan_set (c, image, "secret_files", sf);
-  return image;
+    if (plan_layer (image, "os", NULL, 0) == -1
+        || plan_layer (image, "config", config_inc, 1) == -1
+        || plan_layer (image, "app", NULL, 0) == -1)
+      return -1;
+  } else if (plan_layer (image, "rootfs", NULL, 0) == -1)
+    return -1;
+  if (plan_default_excludes (image) == -1)
+    return -1;
+  for (i = 0; i < c->ndd; i++) {
+    struct v2c_plan_data_volume *v
+        = v2c_conv_grow (&image->volumes.v, &image->volumes.n, sizeof *v);
+    if (v == NULL)
+      return -1;
+    v->path = plan_dup (c, c->dd[i].path);
+    v->service = plan_dup (c, c->dd[i].service);
+    v->used_bytes.v = c->dd[i].has_used ? c->dd[i].used : 0;
+    v->used_bytes.set = c->dd[i].has_used;
+    v->reason = plan_dup (c, "data directory");
+  }
+  return c->oom ? -1 : 0;
 }
 
 /* The components: services, then timers, then cron jobs, each by the
  * converter that owns it; then the VM's resources shared among them,
  * their links, their order, the main one (*m) and the notes. */
 static int
-plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
+plan_components (struct plan_ctx *c, struct lists *L, struct v2c_plan *plan,
+                 long *m)
 {
   char w[V2C_MODEL_WHERE];
   size_t i;
@@ -529,7 +518,7 @@ plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
     return v2c_model_bad (c->err, INV, "",
                      "more than %d components or dropped items",
                      V2C_PLAN_MAX_ITEMS);
-  if (plan_share_resources (c, L->cv, L->nc, vm) == -1
+  if (plan_share_resources (c, L->cv, L->nc, plan) == -1
       || plan_link_components (c, L->cv, L->nc) == -1)
     return -1;
   if (L->nc)
@@ -540,50 +529,37 @@ plan_components (struct plan_ctx *c, struct lists *L, json_t **vm, long *m)
   return add_notes (c, L->nc);
 }
 
-/* The plan object, taking vm, image, the notes and the lists'
- * components and dropped items.  NULL when out of memory. */
-static json_t *
-assemble (struct plan_ctx *c, const struct head *h, struct lists *L,
-          json_t *vm, json_t *image, long m)
+/* The rest of the plan, taking the notes and the lists' components and
+ * dropped items.  -1 when out of memory. */
+static int
+assemble (struct plan_ctx *c, const struct head *h, struct lists *L, long m,
+          struct v2c_plan *plan)
 {
-  json_t *plan = json_object (), *comps = json_array ();
-  json_t *dropped = json_array ();
   size_t i;
 
-  if (plan == NULL || comps == NULL || dropped == NULL) {
-    json_decref (plan);
-    json_decref (comps);
-    json_decref (dropped);
-    json_decref (vm);
-    json_decref (image);
-    return NULL;
+  plan->schema = plan_dup (c, "v2c.plan/1");
+  plan->name = plan_dup (c, h->name);
+  plan->source.vm = plan_dup (c, h->name);
+  plan->source.format = plan_dup (c, h->format);
+  plan->source.path = plan_dup (c, h->path);
+  plan->main_component = m >= 0 ? plan_dup (c, L->cv[m].name) : NULL;
+  if (L->nc > 0) {
+    plan->components.v = calloc (L->nc, sizeof *plan->components.v);
+    if (plan->components.v == NULL)
+      return -1;
   }
-  plan_set (c, plan, "schema", json_string ("v2c.plan/1"));
-  plan_set (c, plan, "name", json_string (h->name));
-  plan_set (c, plan, "source",
-            json_pack ("{s:s, s:s, s:o}", "vm", h->name, "format", h->format,
-                       "path", plan_str_or_null (h->path)));
-  plan_set (c, plan, "vm", vm);
-  plan_set (c, plan, "image", image);
-  plan_set (c, plan, "main_component",
-            m >= 0 ? json_string (L->cv[m].name) : json_null ());
   for (i = 0; i < L->nc; i++) {
-    plan_append (c, comps, L->cv[i].obj);
-    L->cv[i].obj = NULL;
+    plan->components.v[plan->components.n++] = *L->cv[i].model;
+    free (L->cv[i].model);
+    L->cv[i].model = NULL;
   }
-  plan_set (c, plan, "components", comps);
-  for (i = 0; i < L->nd; i++) {
-    plan_append (c, dropped, L->dv[i]);
-    L->dv[i] = NULL;
-  }
-  plan_set (c, plan, "dropped", dropped);
-  plan_set (c, plan, "notes", c->notes);
-  c->notes = NULL;
-  if (c->oom) {
-    json_decref (plan);
-    return NULL;
-  }
-  return plan;
+  plan->dropped.v = L->dv;
+  plan->dropped.n = L->nd;
+  L->dv = NULL;
+  L->nd = 0;
+  plan->notes = c->notes;
+  memset (&c->notes, 0, sizeof c->notes);
+  return c->oom ? -1 : 0;
 }
 
 static void
@@ -592,27 +568,30 @@ lists_free (struct lists *L)
   size_t i;
 
   for (i = 0; i < L->nc; i++) {
-    json_decref (L->cv[i].obj);
+    plan_component_free (L->cv[i].model);
     free (L->cv[i].exe);
     free (L->cv[i].unit);
     free (L->cv[i].unit_base);
   }
-  for (i = 0; i < L->nd; i++)
-    json_decref (L->dv[i]);
+  for (i = 0; i < L->nd; i++) {
+    free (L->dv[i].name);
+    free (L->dv[i].reason);
+  }
   free (L->cv);
   free (L->dv);
 }
 
-/* The plan document of a loaded inventory. */
-static json_t *
-build_doc (const struct v2c_inventory *inv, const char *strategy,
-           struct v2c_err *err)
+/* The plan of a loaded inventory, built from its structs. */
+static struct v2c_plan *
+build (const struct v2c_inventory *inv, const char *strategy,
+       struct v2c_err *err)
 {
   struct plan_ctx c;
-  struct lists L = { NULL, 0, 0, NULL, 0, 0 };
+  struct lists L = { NULL, 0, 0, NULL, 0 };
   struct head h;
-  json_t *plan = NULL, *image = NULL, *vm = NULL, *sf;
+  struct v2c_plan *plan = NULL;
   long m = -1;
+  int ok = 0;
 
   plan_ctx_init (&c, inv, err);
   if (strategy == NULL)
@@ -624,33 +603,35 @@ build_doc (const struct v2c_inventory *inv, const char *strategy,
   }
   if (read_head (inv, &h, err) == -1)
     return NULL;
-  c.notes = json_array ();
-  if (c.notes == NULL) {
+  plan = calloc (1, sizeof *plan);
+  if (plan == NULL) {
     v2c_set_error (err, ENOMEM, "out of memory");
     goto out;
   }
   if (plan_read_data_dirs (&c, &c.dd, &c.ndd) == -1
-      || (sf = plan_secret_files (&c)) == NULL)
+      || plan_secret_files (&c, &plan->image) == -1)
     goto out;
-  image = describe_image (&c, &h, strategy, sf);
-  if (image == NULL) {
+  if (describe_image (&c, &h, strategy, &plan->image) == -1) {
     v2c_set_error (err, ENOMEM, "out of memory");
     goto out;
   }
-  if (plan_components (&c, &L, &vm, &m) == -1)
+  if (plan_components (&c, &L, plan, &m) == -1)
     goto out;
-  plan = assemble (&c, &h, &L, vm, image, m);
-  vm = image = NULL;
-  if (plan == NULL)
+  if (assemble (&c, &h, &L, m, plan) == -1)
     v2c_set_error (err, ENOMEM, "out of memory");
+  else
+    ok = 1;
 out:
-  json_decref (c.notes);
-  json_decref (image);
-  json_decref (vm);
+  v2c_strvec_clear (&c.notes);
   lists_free (&L);
   free (c.names);
   free (c.dd);
   free (c.secret_paths);
+  if (!ok) {
+    if (plan)
+      v2c_plan_free (plan);
+    plan = NULL;
+  }
   return plan;
 }
 
@@ -658,17 +639,27 @@ struct v2c_plan *
 v2c_plan_build (const struct v2c_inventory *inv, const char *strategy,
                 struct v2c_err *err)
 {
-  /* the components are still assembled as JSON: the plan is loaded
-   * from them once, here */
-  json_t *doc = build_doc (inv, strategy, err);
-  struct v2c_plan *plan;
+  struct v2c_plan *plan = build (inv, strategy, err), *check;
+  json_t *doc;
 
-  if (doc == NULL)
-    return NULL;
-  /* what is written must read back */
-  plan = v2c_plan_load (doc, err);
   if (plan == NULL)
-    v2c_error_prefix (err, "can't make a valid plan");
+    return NULL;
+  /* what is written must read back: the model's loader holds every
+   * rule of a plan, and checks a document; it checks what is built
+   * here through the document it would be written as */
+  doc = v2c_plan_to_json (plan);
+  if (doc == NULL) {
+    v2c_plan_free (plan);
+    v2c_set_error (err, ENOMEM, "out of memory");
+    return NULL;
+  }
+  check = v2c_plan_load (doc, err);
   json_decref (doc);
+  if (check == NULL) {
+    v2c_error_prefix (err, "can't make a valid plan");
+    v2c_plan_free (plan);
+    return NULL;
+  }
+  v2c_plan_free (check);
   return plan;
 }

@@ -29,7 +29,8 @@ ctx_note (void *data, const char *msg)
 }
 
 static int
-ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
+ctx_set_user (void *data, struct v2c_plan_component *comp, const char *user,
+              struct v2c_err *err)
 {
   struct plan_ctx *c = data;
   json_int_t uid = 65534, gid = 65534;
@@ -43,12 +44,13 @@ ctx_set_user (void *data, json_t *comp, const char *user, struct v2c_err *err)
     plan_note (c,
                "component '%s': user '%s' is not in the inventory's users, "
                "running as 65534:65534",
-               json_string_value (json_object_get (comp, "name")), user);
+               comp->name, user);
   }
-  plan_set (c, comp, "user", json_string (user));
-  plan_set (c, comp, "uid", json_integer (uid));
-  plan_set (c, comp, "gid", json_integer (gid));
-  return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
+  free (comp->user);
+  comp->user = strdup (user);
+  comp->uid = uid;
+  comp->gid = gid;
+  return comp->user ? 0 : v2c_set_error (c->err, ENOMEM, "out of memory");
 }
 
 static void
@@ -104,24 +106,21 @@ plan_ctx_init (struct plan_ctx *c, const struct v2c_inventory *inv,
   c->err = err;
 }
 
-void
-plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v)
+char *
+plan_dup (struct plan_ctx *c, const char *s)
 {
-  if (v == NULL || json_object_set_new (o, key, v) == -1)
+  char *d = s ? strdup (s) : NULL;
+
+  if (s && d == NULL)
     c->oom = 1;
+  return d;
 }
 
 void
-plan_append (struct plan_ctx *c, json_t *a, json_t *v)
+plan_push (struct plan_ctx *c, struct v2c_strvec *v, const char *s)
 {
-  if (v == NULL || json_array_append_new (a, v) == -1)
+  if (v2c_strvec_push (v, s) == -1)
     c->oom = 1;
-}
-
-json_t *
-plan_str_or_null (const char *s)
-{
-  return s ? json_string (s) : json_null ();
 }
 
 void
@@ -130,12 +129,12 @@ plan_note (struct plan_ctx *c, const char *fmt, ...)
   char buf[1024];
   va_list ap;
 
-  if (json_array_size (c->notes) >= V2C_PLAN_MAX_ITEMS)
+  if (c->notes.n >= V2C_PLAN_MAX_ITEMS)
     return;
   va_start (ap, fmt);
   vsnprintf (buf, sizeof buf, fmt, ap);
   va_end (ap);
-  plan_append (c, c->notes, json_string (buf));
+  plan_push (c, &c->notes, buf);
 }
 
 /* ------------------------------------------------------------------ */
@@ -223,22 +222,21 @@ cmp_secret (const void *a, const void *b)
 
 /* image.secret_files from inventory.secrets[]; also fills
  * c->secret_paths. */
-json_t *
-plan_secret_files (struct plan_ctx *c)
+int
+plan_secret_files (struct plan_ctx *c, struct v2c_plan_image *image)
 {
   char w[V2C_MODEL_WHERE], pw[V2C_MODEL_WHERE];
-  json_t *out = NULL, *item = NULL, *kinds = NULL;
+  struct v2c_plan_secret_file *item = NULL;
   struct secret *s = NULL;
   size_t i, n = c->model->secrets.n;
   const char *why;
+  int r = -1;
 
   if (n > 0) {
     s = calloc (n, sizeof *s);
     c->secret_paths = calloc (n, sizeof *c->secret_paths);
-    if (s == NULL || c->secret_paths == NULL) {
-      v2c_set_error (c->err, ENOMEM, "out of memory");
-      goto out;
-    }
+    if (s == NULL || c->secret_paths == NULL)
+      goto oom;
   }
   for (i = 0; i < n; i++) {
     s[i].path = c->model->secrets.v[i].path;
@@ -252,36 +250,31 @@ plan_secret_files (struct plan_ctx *c)
   }
   if (n > 0)
     qsort (s, n, sizeof *s, cmp_secret);
-  out = json_array ();
-  if (out == NULL)
-    goto oom;
   for (i = 0; i < n; i++) {
     if (i == 0 || strcmp (s[i].path, s[i - 1].path) != 0) {
       if (c->nsecret >= V2C_PLAN_MAX_ITEMS) {
         v2c_model_bad (c->err, INV, "secrets", "more than %d files",
-                  V2C_PLAN_MAX_ITEMS);
-        json_decref (out);
-        out = NULL;
+                       V2C_PLAN_MAX_ITEMS);
         goto out;
       }
       c->secret_paths[c->nsecret++] = s[i].path;
-      kinds = json_array ();
-      item = json_pack ("{s:s, s:o*}", "path", s[i].path, "kinds", kinds);
-      if (item == NULL || json_array_append_new (out, item) == -1)
+      item = v2c_conv_grow (&image->secret_files.v, &image->secret_files.n,
+                        sizeof *item);
+      if (item == NULL || (item->path = plan_dup (c, s[i].path)) == NULL)
         goto oom;
     } else if (strcmp (s[i].kind, s[i - 1].kind) == 0)
       continue;
-    if (json_array_append_new (kinds, json_string (s[i].kind)) == -1)
+    plan_push (c, &item->kinds, s[i].kind);
+    if (c->oom)
       goto oom;
   }
+  r = 0;
   goto out;
 oom:
-  json_decref (out);
-  out = NULL;
   v2c_set_error (c->err, ENOMEM, "out of memory");
 out:
   free (s);
-  return out;
+  return r;
 }
 
 int

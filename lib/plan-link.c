@@ -20,103 +20,99 @@
 #include "plan-private.h"
 
 static int
-port_name_used (const json_t *pa, const char *name)
+port_name_used (const struct v2c_plan_component *o, const char *name)
 {
   size_t i;
 
-  for (i = 0; i < json_array_size (pa); i++)
-    if (json_is_string (json_object_get (json_array_get (pa, i), "name"))
-        && strcmp (json_string_value (
-                       json_object_get (json_array_get (pa, i), "name")),
-                   name)
-               == 0)
+  for (i = 0; i < o->ports.n; i++)
+    if (o->ports.v[i].name && strcmp (o->ports.v[i].name, name) == 0)
       return 1;
   return 0;
 }
 
-static int
-covered (const json_t *vols, const char *path)
+static void
+probe (struct v2c_plan_probe *p, const char *http_path, json_int_t port,
+       int delay, int *oom)
 {
-  size_t i;
-
-  for (i = 0; i < json_array_size (vols); i++) {
-    const json_t *v = json_array_get (vols, i);
-    const char *k = json_string_value (json_object_get (v, "kind"));
-    if ((strcmp (k, "pvc") == 0 || strcmp (k, "emptyDir") == 0)
-        && v2c_conv_path_within (
-            path, json_string_value (json_object_get (v, "mount_path"))))
-      return 1;
+  if (http_path) {
+    p->http = calloc (1, sizeof *p->http);
+    if (p->http == NULL || (p->http->path = strdup (http_path)) == NULL) {
+      *oom = 1;
+      return;
+    }
+    p->http->port = port;
+  } else {
+    p->tcp = calloc (1, sizeof *p->tcp);
+    if (p->tcp == NULL) {
+      *oom = 1;
+      return;
+    }
+    p->tcp->port = port;
   }
-  return 0;
+  p->initial_delay = delay;
+  p->period = 10;
 }
 
-static json_t *
-probe (const char *http_path, json_int_t port, int delay)
+/* Port names: well known, "http" for a web server, else proto-port;
+ * the port of the probes. */
+static json_int_t
+name_ports (struct plan_ctx *c, struct comp *k, struct v2c_plan_component *o)
 {
-  if (http_path)
-    return json_pack ("{s:{s:s, s:I}, s:i, s:i}", "httpGet", "path", http_path,
-                      "port", port, "initialDelaySeconds", delay,
-                      "periodSeconds", 10);
-  return json_pack ("{s:{s:I}, s:i, s:i}", "tcpSocket", "port", port,
-                    "initialDelaySeconds", delay, "periodSeconds", 10);
+  int is_web = (k->conv->flags & V2C_CONV_HTTP) != 0;
+  json_int_t probe_port = 0;
+  size_t i;
+
+  for (i = 0; i < o->ports.n; i++) {
+    struct v2c_plan_port *p = &o->ports.v[i];
+    const char *name = plan_well_known_port (p->port, p->protocol);
+    char buf[32];
+    if (p->name)
+      continue;
+    if (name == NULL && is_web && strcmp (p->protocol, "tcp") == 0)
+      name = "http";
+    if (name == NULL || port_name_used (o, name)) {
+      snprintf (buf, sizeof buf, "%s-%" PRId64, p->protocol, p->port);
+      name = buf;
+    }
+    if ((p->name = strdup (name)) == NULL)
+      c->oom = 1;
+    if (probe_port == 0 && strcmp (p->protocol, "tcp") == 0
+        && (k->said.http_port == 0 || k->said.http_port == p->port))
+      probe_port = p->port;
+  }
+  for (i = 0; probe_port == 0 && i < o->ports.n; i++)
+    if (strcmp (o->ports.v[i].protocol, "tcp") == 0)
+      probe_port = o->ports.v[i].port;
+  return probe_port;
 }
 
 /* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
 void
-plan_finish_component (struct plan_ctx *c, struct comp *k)
+plan_finish_component (struct plan_ctx *c, struct comp *k,
+                       struct v2c_plan_component *o)
 {
-  json_t *o = k->obj, *pa = json_object_get (o, "ports");
-  json_t *vols = json_object_get (o, "volumes"), *wp;
-  json_int_t probe_port = 0;
+  json_int_t probe_port;
   size_t i;
   const char *kind = v2c_conv_kind_name (k->said.kind, o);
   int cron = strcmp (kind, "CronJob") == 0, ro = k->write_known;
-  int is_web = (k->conv->flags & V2C_CONV_HTTP) != 0;
 
-  plan_set (c, o, "kind", json_string (kind));
+  free (o->kind);
+  if ((o->kind = strdup (kind)) == NULL)
+    c->oom = 1;
   k->cronjob = cron;
-
-  /* port names: well known, "http" for a web server, else proto-port */
-  for (i = 0; i < json_array_size (pa); i++) {
-    json_t *p = json_array_get (pa, i);
-    json_int_t port = json_integer_value (json_object_get (p, "port"));
-    const char *proto = json_string_value (json_object_get (p, "protocol"));
-    const char *name = plan_well_known_port (port, proto);
-    char buf[32];
-    if (json_is_string (json_object_get (p, "name")))
-      continue;
-    if (name == NULL && is_web && strcmp (proto, "tcp") == 0)
-      name = "http";
-    if (name == NULL || port_name_used (pa, name)) {
-      snprintf (buf, sizeof buf, "%s-%" JSON_INTEGER_FORMAT, proto, port);
-      name = buf;
-    }
-    plan_set (c, p, "name", json_string (name));
-    if (probe_port == 0 && strcmp (proto, "tcp") == 0
-        && (k->said.http_port == 0 || k->said.http_port == port))
-      probe_port = port;
-  }
-  for (i = 0; probe_port == 0 && i < json_array_size (pa); i++)
-    if (strcmp (json_string_value (
-                    json_object_get (json_array_get (pa, i), "protocol")),
-                "tcp")
-        == 0)
-      probe_port = json_integer_value (
-          json_object_get (json_array_get (pa, i), "port"));
-  k->has_ports = json_array_size (pa) > 0;
+  probe_port = name_ports (c, k, o);
+  k->has_ports = o->ports.n > 0;
 
   /* configuration and secret files, each mounted at its own path */
-  for (i = 0; i < json_array_size (json_object_get (o, "config_files")); i++) {
-    const char *f = json_string_value (
-        json_array_get (json_object_get (o, "config_files"), i));
-    if (!covered (vols, f)
+  for (i = 0; i < o->config_files.n; i++) {
+    const char *f = o->config_files.v[i];
+    if (!v2c_conv_covered (o, f)
         && v2c_conv_add_volume (o, f, "configMap", NULL, f) == -1)
       c->oom = 1;
   }
-  for (i = 0; i < json_array_size (json_object_get (o, "secret_files")); i++) {
-    const char *f = json_string_value (
-        json_array_get (json_object_get (o, "secret_files"), i));
-    if (!covered (vols, f)
+  for (i = 0; i < o->secret_files.n; i++) {
+    const char *f = o->secret_files.v[i];
+    if (!v2c_conv_covered (o, f)
         && v2c_conv_add_volume (o, f, "secret", NULL, f) == -1)
       c->oom = 1;
   }
@@ -124,27 +120,43 @@ plan_finish_component (struct plan_ctx *c, struct comp *k)
   if (!cron && probe_port > 0) {
     int delay = k->said.initial_delay > 0 ? k->said.initial_delay
                                           : V2C_CONV_PROBE_DELAY;
-    plan_set (c, o, "probes",
-              json_pack ("{s:o, s:o}", "liveness",
-                         probe (k->said.http_path, probe_port, delay),
-                         "readiness",
-                         probe (k->said.http_path, probe_port, delay / 2)));
+    o->probes = calloc (1, sizeof *o->probes);
+    if (o->probes == NULL)
+      c->oom = 1;
+    else {
+      probe (&o->probes->liveness, k->said.http_path, probe_port, delay,
+             &c->oom);
+      probe (&o->probes->readiness, k->said.http_path, probe_port,
+             delay / 2, &c->oom);
+    }
   }
-  wp = json_object_get (o, "write_paths");
-  for (i = 0; i < json_array_size (wp); i++)
-    if (!covered (vols, json_string_value (json_array_get (wp, i))))
+  for (i = 0; i < o->write_paths.n; i++)
+    if (!v2c_conv_covered (o, o->write_paths.v[i]))
       ro = 0;
-  plan_set (c, o, "read_only_root", json_boolean (ro));
-  plan_set (
-      c, o, "run_as_root",
-      json_boolean (json_integer_value (json_object_get (o, "uid")) == 0));
+  o->read_only_root = ro;
+  o->run_as_root = o->uid == 0;
+}
+
+static void
+set_resources (struct plan_ctx *c, struct v2c_plan_component *o,
+               const char *cpu, const char *memory, const char *limit)
+{
+  free (o->resources.requests.cpu);
+  free (o->resources.requests.memory);
+  free (o->resources.limits.memory);
+  o->resources.requests.cpu = strdup (cpu);
+  o->resources.requests.memory = strdup (memory);
+  o->resources.limits.memory = strdup (limit);
+  if (o->resources.requests.cpu == NULL || o->resources.requests.memory == NULL
+      || o->resources.limits.memory == NULL)
+    c->oom = 1;
 }
 
 /* CPU and memory of the VM shared among the long-running components
  * by weight; CronJobs get a small fixed share. */
 int
 plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
-                      json_t **vm)
+                      struct v2c_plan *plan)
 {
   const struct v2c_nint *ncpus = &c->model->hardware.cpus;
   const struct v2c_nint *nmem = &c->model->hardware.memory_mib;
@@ -153,7 +165,6 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
   long long total = 0;
   size_t i;
 
-  *vm = NULL;
   /* the planner's own bounds, within the schema's */
   if (ncpus->set && ncpus->v > 4096)
     return v2c_model_bad (c->err, INV, "hardware.cpus",
@@ -169,11 +180,10 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
     mem = nmem->v;
     has_mem = 1;
   }
-  *vm = json_pack ("{s:o, s:o}", "cpus",
-                   has_cpus ? json_integer (cpus) : json_null (), "memory_mib",
-                   has_mem ? json_integer (mem) : json_null ());
-  if (*vm == NULL)
-    c->oom = 1;
+  plan->vm.cpus.v = has_cpus ? cpus : 0;
+  plan->vm.cpus.set = has_cpus;
+  plan->vm.memory_mib.v = has_mem ? mem : 0;
+  plan->vm.memory_mib.set = has_mem;
   for (i = 0; i < nc; i++)
     if (!cv[i].cronjob)
       total += cv[i].weight;
@@ -181,10 +191,7 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
     char cpu[32], req[32], lim[32];
     long long m, l;
     if (cv[i].cronjob) {
-      plan_set (c, cv[i].obj, "resources",
-                json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu",
-                           "100m", "memory", "128Mi", "limits", "memory",
-                           "256Mi"));
+      set_resources (c, cv[i].model, "100m", "128Mi", "256Mi");
       continue;
     }
     m = (long long) cpus * 1000 * cv[i].weight / total;
@@ -199,9 +206,7 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
               m % 1024 ? m : m / 1024);
     snprintf (lim, sizeof lim, l % 1024 ? "%lldMi" : "%lldGi",
               l % 1024 ? l : l / 1024);
-    plan_set (c, cv[i].obj, "resources",
-              json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu", cpu,
-                         "memory", req, "limits", "memory", lim));
+    set_resources (c, cv[i].model, cpu, req, lim);
   }
   return 0;
 }
@@ -209,15 +214,12 @@ plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
 static void
 depend (struct plan_ctx *c, struct comp *from, const struct comp *to)
 {
-  json_t *a = json_object_get (from->obj, "depends_on");
-  size_t i;
+  struct v2c_strvec *a = &from->model->depends_on;
 
-  if (from == to)
+  if (from == to || v2c_strvec_find (a, to->name) >= 0)
     return;
-  for (i = 0; i < json_array_size (a); i++)
-    if (strcmp (json_string_value (json_array_get (a, i)), to->name) == 0)
-      return;
-  plan_append (c, a, json_string (to->name));
+  if (v2c_strvec_push (a, to->name) == -1)
+    c->oom = 1;
 }
 
 /* The long-running component listening on a TCP port, or NULL. */
@@ -227,12 +229,11 @@ listener (struct comp *cv, size_t nc, json_int_t port)
   size_t i, k;
 
   for (i = 0; i < nc; i++) {
-    json_t *pa = json_object_get (cv[i].obj, "ports");
+    const struct v2c_plan_component *o = cv[i].model;
     if (cv[i].cronjob)
       continue;
-    for (k = 0; k < json_array_size (pa); k++)
-      if (json_integer_value (json_object_get (json_array_get (pa, k), "port"))
-          == port)
+    for (k = 0; k < o->ports.n; k++)
+      if (o->ports.v[k].port == port)
         return &cv[i];
   }
   return NULL;
@@ -278,14 +279,11 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
 {
   const char *hostname = c->model->os ? c->model->os->hostname : NULL, *s;
   const struct v2c_strvec *pt = &c->model->proxy_targets;
-  json_t *a;
   size_t i, j, k, l;
 
   for (i = 0; i < nc; i++) {
     struct comp *k1 = &cv[i];
-    json_t *env;
-    const char *key;
-    json_t *v;
+    const struct v2c_pairs *env = &k1->model->env;
     const struct v2c_strvec *deps[3] = { NULL, NULL, NULL };
 
     if (k1->svc) {
@@ -321,11 +319,9 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
                      k1->name, t, to->name);
         }
       }
-    env = json_object_get (k1->obj, "env");
-    json_object_foreach (env, key, v)
-    {
+    for (j = 0; j < env->n; j++) {
       struct comp *to
-          = listener (cv, nc, local_port (json_string_value (v), hostname));
+          = listener (cv, nc, local_port (env->v[j].value, hostname));
       if (to && to != k1)
         depend (c, k1, to);
     }
@@ -336,26 +332,11 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
       }
   }
   for (i = 0; i < nc; i++) {
-    a = json_object_get (cv[i].obj, "depends_on");
-    if (json_array_size (a) > 1) {
-      size_t n = json_array_size (a);
-      const char **names = calloc (n, sizeof *names);
-      json_t *sorted = json_array ();
-      if (names == NULL || sorted == NULL) {
-        free (names);
-        json_decref (sorted);
-        return v2c_set_error (c->err, ENOMEM, "out of memory");
-      }
-      for (j = 0; j < n; j++)
-        names[j] = json_string_value (json_array_get (a, j));
-      qsort (names, n, sizeof *names, plan_cmp_str);
-      for (j = 0; j < n; j++)
-        plan_append (c, sorted, json_string (names[j]));
-      free (names);
-      plan_set (c, cv[i].obj, "depends_on", sorted);
-    }
+    struct v2c_strvec *a = &cv[i].model->depends_on;
+    if (a->n > 1)
+      qsort (a->v, a->n, sizeof *a->v, plan_cmp_str);
   }
-  return 0;
+  return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
 }
 
 static int

@@ -6,8 +6,8 @@
  *
  *   lib/plan-build.c    the driver: v2c_plan_build walks the loaded
  *                       inventory's (lib/model.h) services, timers and
- *                       cron jobs; the components are built as JSON and
- *                       the plan loaded from them at the end
+ *                       cron jobs and builds the plan's structs; the
+ *                       model's loader checks the plan at the end
  *   lib/plan-ctx.c      the build's state: the converters' context,
  *                       notes, users, data directories, secret files
  *   lib/plan-service.c  the generic component of a service or cron job
@@ -56,7 +56,7 @@ struct ddir {
 /* What the converter of a component said of it through the context:
  * its kind, and its probes (struct v2c_conv_ctx). */
 struct conv_said {
-  json_t *comp; /* the component being converted */
+  struct v2c_plan_component *comp; /* the component being converted */
   enum v2c_conv_kind kind;
   const char *http_path;
   int http_port, initial_delay;
@@ -64,10 +64,10 @@ struct conv_said {
 
 /* A component being built, and what its converter said of it. */
 struct comp {
-  json_t *obj;
-  const char *name;    /* in obj */
+  struct v2c_plan_component *model;
+  const char *name;    /* in model */
   char *exe;           /* command[0] as the unit or crontab wrote it */
-  const char *workdir; /* in obj, or NULL */
+  const char *workdir; /* in model, or NULL */
   char *unit;          /* its service, or NULL (cron) */
   char *unit_base;     /* the service without .service and @instance */
   const struct v2c_inv_service *svc; /* the inventory's, or NULL */
@@ -83,7 +83,7 @@ struct plan_ctx {
   struct v2c_conv_ctx conv;
   const struct v2c_inventory *model; /* the inventory, loaded */
   struct v2c_err *err;
-  json_t *notes;
+  struct v2c_strvec notes; /* the plan's, until it is assembled */
   int oom;
   const char **secret_paths; /* distinct, sorted (strcmp) */
   size_t nsecret;
@@ -94,11 +94,10 @@ struct plan_ctx {
   struct conv_said said; /* of the component being converted */
 };
 
-/* o.key = v and a += v, stealing v; a NULL v or a failure sets c->oom. */
-void plan_set (struct plan_ctx *c, json_t *o, const char *key, json_t *v);
-void plan_append (struct plan_ctx *c, json_t *a, json_t *v);
-/* A JSON string, or null for NULL. */
-json_t *plan_str_or_null (const char *s);
+/* A copy of s, or NULL for NULL; c->oom when out of memory. */
+char *plan_dup (struct plan_ctx *c, const char *s);
+/* v += a copy of s; c->oom when out of memory. */
+void plan_push (struct plan_ctx *c, struct v2c_strvec *v, const char *s);
 /* Add a line to the plan's notes. */
 void plan_note (struct plan_ctx *c, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
@@ -116,14 +115,17 @@ int plan_lookup_id (struct plan_ctx *c, const char *list, const char *name,
 /* inventory.data_dirs[], checked, merged by path and sorted. */
 int plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout);
 /* image.secret_files from inventory.secrets[]; also fills
- * c->secret_paths.  NULL with c->err on failure. */
-json_t *plan_secret_files (struct plan_ctx *c);
+ * c->secret_paths.  -1 with c->err on failure. */
+int plan_secret_files (struct plan_ctx *c, struct v2c_plan_image *image);
 
 /* ---- components (lib/plan-service.c) ---- */
 
-/* {kind, file, line} of a component's source (null file, line <= 0: null
- * line). */
-json_t *plan_source_obj (const char *kind, const char *file, json_int_t line);
+/* A component's source {kind, file, line} (a NULL file: null, a line
+ * <= 0: null).  -1 when out of memory. */
+int plan_set_source (struct v2c_plan_component *k, const char *kind,
+                     const char *file, json_int_t line);
+/* Free a component the planner built, and what it holds. */
+void plan_component_free (struct v2c_plan_component *k);
 /* ExecStart= split, with the specifiers resolved, into words.  NULL
  * on success, else the reason the service is dropped (maybe in
  * reasonbuf). */
@@ -137,20 +139,22 @@ const char *plan_unit_words (const char *exec, const char *unit,
 int plan_service_component (struct plan_ctx *c, const char *w,
                             const struct v2c_conv_in *in,
                             struct v2c_exec_words *words,
-                            const char *const *aliases, json_t **outp,
+                            const char *const *aliases,
+                            struct v2c_plan_component **outp,
                             const char **reason);
 /* The component of a cron entry; the cron converter finishes it. */
 int plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
-                         const char *stem, json_t **outp);
+                         const char *stem, struct v2c_plan_component **outp);
 
 /* ---- finishing and linking (lib/plan-link.c) ---- */
 
 /* Kind, port names, file volumes, probes, read_only_root, run_as_root. */
-void plan_finish_component (struct plan_ctx *c, struct comp *k);
-/* The VM's CPU and memory shared among the components; *vm the plan's
- * "vm" object. */
+void plan_finish_component (struct plan_ctx *c, struct comp *k,
+                            struct v2c_plan_component *o);
+/* The VM's CPU and memory shared among the components; the plan's vm
+ * into plan. */
 int plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
-                          json_t **vm);
+                          struct v2c_plan *plan);
 /* depends_on of every component. */
 int plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc);
 /* The index of the main component, or -1. */
@@ -160,10 +164,13 @@ long plan_main_component (const struct comp *cv, size_t n);
 
 /* The Go architecture (and variant) of a kernel's, or NULL. */
 const char *plan_goarch (const char *arch, const char **variant);
-/* An image layer {name, includes, excludes: []}. */
-json_t *plan_layer (const char *name, const char *const *inc, size_t ninc);
-/* image.excludes: what no image takes from a VM. */
-json_t *plan_default_excludes (void);
+/* An image layer {name, includes, excludes: []} added to image.  -1
+ * when out of memory. */
+int plan_layer (struct v2c_plan_image *image, const char *name,
+                const char *const *inc, size_t ninc);
+/* image.excludes: what no image takes from a VM.  -1 when out of
+ * memory. */
+int plan_default_excludes (struct v2c_plan_image *image);
 /* Why a service (its base name) is the machine's plumbing, or NULL. */
 const char *plan_plumbing_reason (const char *base);
 /* The IANA name of a port, or NULL. */

@@ -9,8 +9,10 @@
  */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "converter-util.h"
 #include "plan-private.h"
 
 const char *
@@ -38,29 +40,24 @@ plan_goarch (const char *arch, const char **variant)
   return NULL;
 }
 
-static json_t *
-pattern_list (const char *const *v, size_t n)
+int
+plan_layer (struct v2c_plan_image *image, const char *name,
+            const char *const *inc, size_t ninc)
 {
-  json_t *a = json_array ();
+  struct v2c_plan_layer *l;
   size_t i;
 
-  for (i = 0; a && i < n; i++)
-    if (json_array_append_new (a, json_string (v[i])) == -1) {
-      json_decref (a);
-      return NULL;
-    }
-  return a;
+  l = v2c_conv_grow (&image->layers.v, &image->layers.n, sizeof *l);
+  if (l == NULL || (l->name = strdup (name)) == NULL)
+    return -1;
+  for (i = 0; i < ninc; i++)
+    if (v2c_strvec_push (&l->includes, inc[i]) == -1)
+      return -1;
+  return 0;
 }
 
-json_t *
-plan_layer (const char *name, const char *const *inc, size_t ninc)
-{
-  return json_pack ("{s:s, s:o*, s:[]}", "name", name, "includes",
-                    pattern_list (inc, ninc), "excludes");
-}
-
-json_t *
-plan_default_excludes (void)
+int
+plan_default_excludes (struct v2c_plan_image *image)
 {
   /* in the order the plan documents; patterns that share a reason
    * share a row */
@@ -93,19 +90,24 @@ plan_default_excludes (void)
       "password hashes",
       { "/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-" } },
   };
-  json_t *a = json_array ();
-  size_t i, k;
+  size_t i, k, n = 0;
+  struct v2c_plan_exclude *e;
 
-  for (i = 0; a && i < sizeof ex / sizeof ex[0]; i++)
+  for (i = 0; i < sizeof ex / sizeof ex[0]; i++)
     for (k = 0; k < 8 && ex[i].patterns[k]; k++)
-      if (json_array_append_new (
-              a, json_pack ("{s:s, s:s, s:s}", "pattern", ex[i].patterns[k],
-                            "what", ex[i].what, "reason", ex[i].reason))
-          == -1) {
-        json_decref (a);
-        return NULL;
-      }
-  return a;
+      n++;
+  e = calloc (n, sizeof *e);
+  if (e == NULL)
+    return -1;
+  image->excludes.v = e;
+  image->excludes.n = n;
+  for (i = 0; i < sizeof ex / sizeof ex[0]; i++)
+    for (k = 0; k < 8 && ex[i].patterns[k]; k++, e++)
+      if ((e->pattern = strdup (ex[i].patterns[k])) == NULL
+          || (e->what = strdup (ex[i].what)) == NULL
+          || (e->reason = strdup (ex[i].reason)) == NULL)
+        return -1;
+  return 0;
 }
 
 /* Services that are the machine's plumbing, not an application. */

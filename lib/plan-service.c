@@ -131,41 +131,43 @@ collect_ports (struct plan_ctx *c, const char *w,
 
 /* A new component with every field at its default; its converter and
  * kind are set when the converter has finished it (lib/plan-build.c,
- * lib/plan-link.c). */
-static json_t *
+ * lib/plan-link.c).  NULL when out of memory. */
+static struct v2c_plan_component *
 new_component (const char *label)
 {
-  return json_pack ("{s:s, s:n, s:n, s:n, s:n, s:n, s:[], s:[], s:n, s:i, "
-                    "s:i, s:b, s:n, s:{}, s:[], s:[], s:[], s:[], s:[], "
-                    "s:b, s:[], s:[], s:n, s:n, s:n, s:[]}",
-                    "name", label, "converter", "kind", "schedule", "service",
-                    "source", "command", "args", "user", "uid", 0, "gid", 0,
-                    "run_as_root", 1, "working_dir", "env", "secret_env",
-                    "environment_files", "ports", "volumes", "write_paths",
-                    "read_only_root", 0, "config_files", "secret_files",
-                    "probes", "resources", "replace_with", "depends_on");
+  struct v2c_plan_component *k = calloc (1, sizeof *k);
+
+  if (k && (k->name = strdup (label)) == NULL) {
+    free (k);
+    return NULL;
+  }
+  if (k)
+    k->run_as_root = 1;
+  return k;
 }
 
-json_t *
-plan_source_obj (const char *kind, const char *file, json_int_t line)
+int
+plan_set_source (struct v2c_plan_component *k, const char *kind,
+                 const char *file, json_int_t line)
 {
-  return json_pack ("{s:s, s:o, s:o}", "kind", kind, "file",
-                    plan_str_or_null (file), "line",
-                    line > 0 ? json_integer (line) : json_null ());
+  free (k->source.kind);
+  free (k->source.file);
+  k->source.kind = strdup (kind);
+  k->source.file = file ? strdup (file) : NULL;
+  k->source.line.v = line > 0 ? line : 0;
+  k->source.line.set = line > 0;
+  return k->source.kind && (file == NULL || k->source.file) ? 0 : -1;
 }
 
 /* A command line: the words as they are, or /bin/sh -c "exec ..." when
  * one expands a variable.  NULL reason on success. */
 static const char *
-command_of (struct plan_ctx *c, struct v2c_exec_words *words, json_t **out)
+command_of (struct plan_ctx *c, struct v2c_exec_words *words,
+            struct v2c_strvec *cmd)
 {
-  json_t *cmd = json_array ();
   char *line = NULL;
   size_t i;
 
-  *out = NULL;
-  if (cmd == NULL)
-    goto oom;
   for (i = 0; i < words->n && !v2c_exec_has_var (words->v[i]); i++)
     ;
   if (i < words->n) {
@@ -177,12 +179,12 @@ command_of (struct plan_ctx *c, struct v2c_exec_words *words, json_t **out)
     for (i = 0; i < words->n; i++)
       if (v2c_exec_sh_append (&line, &n, &cap, words->v[i]) == -1) {
         free (line);
-        json_decref (cmd);
+        v2c_strvec_clear (cmd);
         return "the command line is too long";
       }
-    plan_append (c, cmd, json_string ("/bin/sh"));
-    plan_append (c, cmd, json_string ("-c"));
-    plan_append (c, cmd, json_string (line));
+    plan_push (c, cmd, "/bin/sh");
+    plan_push (c, cmd, "-c");
+    plan_push (c, cmd, line);
     free (line);
   } else
     for (i = 0; i < words->n; i++) {
@@ -190,13 +192,11 @@ command_of (struct plan_ctx *c, struct v2c_exec_words *words, json_t **out)
       if (u == NULL)
         goto oom;
       v2c_exec_undouble_dollars (u);
-      plan_append (c, cmd, json_string (u));
+      plan_push (c, cmd, u);
       free (u);
     }
-  *out = cmd;
   return NULL;
 oom:
-  json_decref (cmd);
   c->oom = 1;
   return NULL;
 }
@@ -340,11 +340,9 @@ svc_label (struct plan_ctx *c, const char *unit, char label[64])
  * redacted. */
 static int
 svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
-         json_t *o)
+         struct v2c_plan_component *o)
 {
   char ww[V2C_MODEL_WHERE], ew[V2C_MODEL_WHERE];
-  json_t *envo = json_object_get (o, "env");
-  json_t *secret_env = json_object_get (o, "secret_env");
   const char **keys;
   size_t i, nkeys = 0;
 
@@ -371,13 +369,13 @@ svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
     }
     if (strcmp (val, "<redacted>") == 0)
       keys[nkeys++] = key;
-    else
-      plan_set (c, envo, key, json_string (val));
+    else if (v2c_conv_set_env (o, key, val) == -1)
+      c->oom = 1;
   }
   if (nkeys)
     qsort (keys, nkeys, sizeof *keys, plan_cmp_str);
   for (i = 0; i < nkeys; i++)
-    plan_append (c, secret_env, json_string (keys[i]));
+    plan_push (c, &o->secret_env, keys[i]);
   free (keys);
   return 0;
 }
@@ -386,12 +384,9 @@ svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
  * secret files under its working directory. */
 static int
 svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
-           json_t *o)
+           struct v2c_plan_component *o)
 {
   char ww[V2C_MODEL_WHERE];
-  json_t *efout = json_object_get (o, "environment_files");
-  json_t *cfg = json_object_get (o, "config_files");
-  json_t *sec = json_object_get (o, "secret_files");
   const char *why;
   size_t i;
 
@@ -408,31 +403,23 @@ svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
       char iw[V2C_MODEL_WHERE];
       return v2c_model_bad (c->err, INV, v2c_model_idx (iw, ww, i), "%s", why);
     }
-    plan_append (c, efout, json_string (p));
-    plan_append (c, plan_is_secret_path (c, p) ? sec : cfg, json_string (p));
+    plan_push (c, &o->environment_files, p);
+    plan_push (c, plan_is_secret_path (c, p) ? &o->secret_files : &o->config_files,
+          p);
   }
   for (i = 0; f->wd && i < c->nsecret; i++)
-    if (plan_is_under (c->secret_paths[i], f->wd)) {
-      size_t k;
-      int dup = 0;
-      for (k = 0; k < json_array_size (sec); k++)
-        if (strcmp (json_string_value (json_array_get (sec, k)),
-                    c->secret_paths[i])
-            == 0)
-          dup = 1;
-      if (!dup)
-        plan_append (c, sec, json_string (c->secret_paths[i]));
-    }
+    if (plan_is_under (c->secret_paths[i], f->wd)
+        && v2c_strvec_find (&o->secret_files, c->secret_paths[i]) < 0)
+      plan_push (c, &o->secret_files, c->secret_paths[i]);
   return 0;
 }
 
 /* ports: the unit's and those the inventory found for it. */
 static int
 svc_ports (struct plan_ctx *c, const char *w, const struct v2c_conv_in *in,
-           const char *const *aliases, json_t *o)
+           const char *const *aliases, struct v2c_plan_component *o)
 {
   char fbuf[V2C_PLAN_MAX_PATTERN + 1];
-  json_t *pa = json_object_get (o, "ports");
   struct port *p = NULL;
   size_t np = 0, i;
 
@@ -454,10 +441,9 @@ svc_ports (struct plan_ctx *c, const char *w, const struct v2c_conv_in *in,
                  " only: make it listen on all addresses so that other pods "
                  "reach its Service",
                  in->unit, p[i].address, p[i].port);
-    if (i == 0 || cmp_port (&p[i], &p[i - 1]) != 0)
-      plan_append (c, pa,
-                   json_pack ("{s:I, s:s, s:n}", "port", p[i].port, "protocol",
-                              p[i].proto, "name"));
+    if ((i == 0 || cmp_port (&p[i], &p[i - 1]) != 0)
+        && v2c_conv_add_port (o, (int) p[i].port, p[i].proto, NULL) == -1)
+      c->oom = 1;
   }
   free (p);
   return 0;
@@ -466,10 +452,9 @@ svc_ports (struct plan_ctx *c, const char *w, const struct v2c_conv_in *in,
 /* volumes: its data directories, twice their size, at least 1Gi. */
 static int
 svc_volumes (struct plan_ctx *c, const struct v2c_conv_in *in,
-             const char *const *aliases, json_t *o)
+             const char *const *aliases, struct v2c_plan_component *o)
 {
   char fbuf[V2C_PLAN_MAX_PATTERN + 1];
-  json_t *vols = json_object_get (o, "volumes");
   const char **vnames = calloc (c->ndd + 1, sizeof *vnames);
   size_t nv = 0, i;
 
@@ -480,7 +465,7 @@ svc_volumes (struct plan_ctx *c, const struct v2c_conv_in *in,
     char vname[64], size[32];
     const char *f;
     json_int_t gib;
-    json_t *vo;
+    struct v2c_plan_volume *vo;
     if (!svc_match (d->service, in->unit, in->base, aliases))
       continue;
     v2c_conv_unique_label (d->path + 1, "data", vnames, nv, vname);
@@ -488,12 +473,18 @@ svc_volumes (struct plan_ctx *c, const struct v2c_conv_in *in,
     if (gib < 1)
       gib = 1;
     snprintf (size, sizeof size, "%" JSON_INTEGER_FORMAT "Gi", gib);
-    vo = json_pack ("{s:s, s:s, s:s, s:s, s:n}", "name", vname, "mount_path",
-                    d->path, "kind", "pvc", "size", size, "source_path");
-    plan_append (c, vols, vo);
-    plan_append (c, json_object_get (o, "write_paths"), json_string (d->path));
-    if (vo)
-      vnames[nv++] = json_string_value (json_object_get (vo, "name"));
+    vo = v2c_conv_grow (&o->volumes.v, &o->volumes.n, sizeof *vo);
+    if (vo == NULL) {
+      free (vnames);
+      return v2c_set_error (c->err, ENOMEM, "out of memory");
+    }
+    vo->name = plan_dup (c, vname);
+    vo->mount_path = plan_dup (c, d->path);
+    vo->kind = plan_dup (c, "pvc");
+    vo->size = plan_dup (c, size);
+    plan_push (c, &o->write_paths, d->path);
+    if (vo->name)
+      vnames[nv++] = vo->name;
     f = evidence_file (d->evidence, fbuf, sizeof fbuf);
     if (f && v2c_conv_config_file (o, f) == -1) {
       free (vnames);
@@ -511,12 +502,12 @@ int
 plan_service_component (struct plan_ctx *c, const char *w,
                         const struct v2c_conv_in *in,
                         struct v2c_exec_words *words,
-                        const char *const *aliases, json_t **outp,
-                        const char **reason)
+                        const char *const *aliases,
+                        struct v2c_plan_component **outp, const char **reason)
 {
   struct svc_fields f;
   char label[64];
-  json_t *o, *cmd = NULL;
+  struct v2c_plan_component *o;
 
   *outp = NULL;
   *reason = NULL;
@@ -524,30 +515,30 @@ plan_service_component (struct plan_ctx *c, const char *w,
   if (svc_ids (c, in, &f) == -1 || svc_workdir (c, w, &f) == -1)
     return -1;
   svc_label (c, in->unit, label);
-  *reason = command_of (c, words, &cmd);
-  if (*reason)
-    return 0;
   o = new_component (label);
-  if (o == NULL || cmd == NULL) {
-    json_decref (o);
-    json_decref (cmd);
+  if (o == NULL)
     return v2c_set_error (c->err, ENOMEM, "out of memory");
+  *reason = command_of (c, words, &o->command);
+  if (*reason) {
+    plan_component_free (o);
+    return 0;
   }
-  plan_set (c, o, "service", json_string (in->unit));
-  plan_set (c, o, "source", plan_source_obj (in->kind, f.unit_path, 0));
-  plan_set (c, o, "command", cmd);
-  plan_set (c, o, "user", plan_str_or_null (f.user));
-  plan_set (c, o, "uid", json_integer (f.uid));
-  plan_set (c, o, "gid", json_integer (f.gid));
-  plan_set (c, o, "working_dir", plan_str_or_null (f.wd));
-  if (svc_env (c, w, f.env, o) == -1 || svc_files (c, w, &f, o) == -1
+  o->service = plan_dup (c, in->unit);
+  if (plan_set_source (o, in->kind, f.unit_path, 0) == -1)
+    c->oom = 1;
+  o->user = plan_dup (c, f.user);
+  o->uid = f.uid;
+  o->gid = f.gid;
+  o->working_dir = plan_dup (c, f.wd);
+  if (c->oom || svc_env (c, w, f.env, o) == -1
+      || svc_files (c, w, &f, o) == -1
       || svc_ports (c, w, in, aliases, o) == -1
       || svc_volumes (c, in, aliases, o) == -1) {
-    json_decref (o);
-    return -1;
+    plan_component_free (o);
+    return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : -1;
   }
   if (c->oom) {
-    json_decref (o);
+    plan_component_free (o);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
   }
   *outp = o;
@@ -557,12 +548,12 @@ plan_service_component (struct plan_ctx *c, const char *w,
 /* The component of a cron entry; the cron converter finishes it. */
 int
 plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
-                     const char *stem, json_t **outp)
+                     const char *stem, struct v2c_plan_component **outp)
 {
   char label[64];
   const char *user = in->cron->user, *file = in->cron->file, *home = NULL;
   json_int_t uid = 0, gid = 0, line = in->cron->line;
-  json_t *o, *cmd;
+  struct v2c_plan_component *o;
   size_t i;
   int found;
 
@@ -585,29 +576,35 @@ plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
     home = NULL;
   v2c_conv_unique_label (stem, "cron-job", c->names, c->nnames, label);
   o = new_component (label);
-  cmd = json_array ();
-  if (o == NULL || cmd == NULL)
-    goto oom;
+  if (o == NULL)
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
   if (in->argc > 0)
     for (i = 0; i < in->argc; i++)
-      plan_append (c, cmd, json_string (in->argv[i]));
+      plan_push (c, &o->command, in->argv[i]);
   else {
-    plan_append (c, cmd, json_string ("/bin/sh"));
-    plan_append (c, cmd, json_string ("-c"));
-    plan_append (c, cmd, json_string (in->line));
+    plan_push (c, &o->command, "/bin/sh");
+    plan_push (c, &o->command, "-c");
+    plan_push (c, &o->command, in->line);
   }
-  plan_set (c, o, "command", cmd);
-  plan_set (c, o, "source", plan_source_obj ("cron", file, line));
-  plan_set (c, o, "user", plan_str_or_null (user));
-  plan_set (c, o, "uid", json_integer (uid));
-  plan_set (c, o, "gid", json_integer (gid));
+  if (plan_set_source (o, "cron", file, line) == -1)
+    c->oom = 1;
+  o->user = plan_dup (c, user);
+  o->uid = uid;
+  o->gid = gid;
   /* cron runs a job in its user's home */
-  plan_set (c, o, "working_dir", plan_str_or_null (home));
-  if (c->oom)
-    goto oom;
+  o->working_dir = plan_dup (c, home);
+  if (c->oom) {
+    plan_component_free (o);
+    return v2c_set_error (c->err, ENOMEM, "out of memory");
+  }
   *outp = o;
   return 0;
-oom:
-  json_decref (o);
-  return v2c_set_error (c->err, ENOMEM, "out of memory");
+}
+
+void
+plan_component_free (struct v2c_plan_component *k)
+{
+  if (k)
+    v2c_plan_component_clear (k);
+  free (k);
 }
