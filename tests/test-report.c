@@ -289,6 +289,31 @@ test_database (void)
   json_decref (inv);
 }
 
+/* A blocker of this rule and severity gives the verdict, with its
+ * evidence carried into the report. */
+static void
+check_blocker (json_t *plan, const char *rule, const char *severity,
+               const char *verdict)
+{
+  json_t *inv = inventory ("linux", "x86_64"), *r;
+  const json_t *ev;
+
+  add_blocker (inv, rule, severity, "/evidence/of/it");
+  expect (rule, inv, plan, verdict, rule);
+  r = build (inv, plan);
+  ev = json_object_get (
+      json_array_get (
+          json_object_get (json_object_get (r, "fitness"), "rules"), 0),
+      "evidence");
+  CHECK (json_array_size (ev) == 1
+             && strcmp (json_string_value (json_array_get (ev, 0)),
+                        "/evidence/of/it")
+                    == 0,
+         "%s: evidence not carried over", rule);
+  json_decref (r);
+  json_decref (inv);
+}
+
 static void
 test_blockers (void)
 {
@@ -299,42 +324,13 @@ test_blockers (void)
   static const char *const medium[] = { "kernel-module-autoload",
                                         "kernel-parameters",
                                         "multiple-ip-addresses" };
-  struct {
-    const char *rule, *severity, *verdict;
-  } t[sizeof high / sizeof high[0] + sizeof medium / sizeof medium[0]];
-  size_t n = 0;
-  json_t *plan = web_plan (), *r;
+  json_t *plan = web_plan ();
   size_t i;
 
-  for (i = 0; i < sizeof high / sizeof high[0]; i++, n++) {
-    t[n].rule = high[i];
-    t[n].severity = "high";
-    t[n].verdict = "poor";
-  }
-  for (i = 0; i < sizeof medium / sizeof medium[0]; i++, n++) {
-    t[n].rule = medium[i];
-    t[n].severity = "medium";
-    t[n].verdict = "moderate";
-  }
-  for (i = 0; i < n; i++) {
-    json_t *inv = inventory ("linux", "x86_64");
-    const json_t *ev;
-
-    add_blocker (inv, t[i].rule, t[i].severity, "/evidence/of/it");
-    expect (t[i].rule, inv, plan, t[i].verdict, t[i].rule);
-    r = build (inv, plan);
-    ev = json_object_get (
-        json_array_get (
-            json_object_get (json_object_get (r, "fitness"), "rules"), 0),
-        "evidence");
-    CHECK (json_array_size (ev) == 1
-               && strcmp (json_string_value (json_array_get (ev, 0)),
-                          "/evidence/of/it")
-                      == 0,
-           "%s: evidence not carried over", t[i].rule);
-    json_decref (r);
-    json_decref (inv);
-  }
+  for (i = 0; i < sizeof high / sizeof high[0]; i++)
+    check_blocker (plan, high[i], "high", "poor");
+  for (i = 0; i < sizeof medium / sizeof medium[0]; i++)
+    check_blocker (plan, medium[i], "medium", "moderate");
   json_decref (plan);
 }
 
