@@ -249,8 +249,32 @@ static void
 add (struct found *f, size_t s, size_t e, const char *var,
      enum v2c_secret_kind kind)
 {
-  if (s >= e || (f->count > 0 && s < f->last_end))
+  if (s >= e)
     return;
+  if (f->count > 0 && s < f->last_end) {
+    /* overlaps what is already found (a quoted value inside a word
+     * found as a whole): widen the earlier span, merging back while
+     * it reaches into the one before */
+    size_t k = (f->count <= f->max ? f->count : f->max);
+    if (e > f->last_end)
+      f->last_end = e;
+    if (k == 0 || k < f->count)
+      return;
+    struct v2c_secret_span *sp = &f->v[k - 1];
+    if (s < sp->start)
+      sp->start = s;
+    if (e > sp->end)
+      sp->end = e;
+    while (k >= 2 && f->v[k - 2].end > f->v[k - 1].start) {
+      if (f->v[k - 1].start < f->v[k - 2].start)
+        f->v[k - 2].start = f->v[k - 1].start;
+      if (f->v[k - 1].end > f->v[k - 2].end)
+        f->v[k - 2].end = f->v[k - 1].end;
+      k--;
+      f->count--;
+    }
+    return;
+  }
   if (f->count < f->max) {
     struct v2c_secret_span *sp = &f->v[f->count];
     sp->start = s;
