@@ -496,6 +496,20 @@ assignment (struct found *f, const struct dec *w, const struct cmd_state *st)
   return 1;
 }
 
+/* An option's name is letters, digits, '-', '_' and '.': a word such
+ * as "--x://u:$(P)@h" is not an option that takes the next word. */
+static int
+option_name (const char *name, size_t n)
+{
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (!isalnum ((unsigned char) name[i]) && name[i] != '-'
+        && name[i] != '_' && name[i] != '.')
+      return 0;
+  return n > 0;
+}
+
 /* An option word without '=': 1 when handled. */
 static int
 option (struct found *f, const struct dec *w, struct cmd_state *st)
@@ -526,7 +540,8 @@ option (struct found *f, const struct dec *w, struct cmd_state *st)
   }
   name = d + 1 + (d[1] == '-');
   nl = n - (size_t) (name - d);
-  if (memchr (name, '=', nl) || !v2c_secret_key_is_secret (name, nl))
+  if (memchr (name, '=', nl) || !option_name (name, nl)
+      || !v2c_secret_key_is_secret (name, nl))
     return 0;
   /* mysql's --password and psql's take no separate value */
   if (st->prog == P_MYSQL || st->prog == P_PG || flag_option (name, nl))
