@@ -53,7 +53,9 @@ static const char *const protocols[] = { "tcp", "udp", NULL };
 static const char *const secret_kinds[]
     = { "private-key",  "password", "token",  "api-key",
         "connection-string", "pgpass", "mysql-client", "netrc",
-        "cloud-credentials", "ssh-host-key", "secret", NULL };
+        "cloud-credentials", "ssh-host-key", "secret", "environment",
+        "argument", "credential-file", "host-key", "ovf-password-property",
+        NULL };
 static const char *const severities[]
     = { "info", "low", "medium", "high", "critical", NULL };
 
@@ -191,7 +193,10 @@ static const struct model_type tmr_t
 static const struct model_field cron_f[]
     = { S (T, "schedule", schedule, 0), S (T, "user", user, N),
         S (T, "command", command, 0), S (T, "file", file, 0),
-        I (T, "line", line, MT_INT, OPT, 0, BIG), MODEL_END };
+        I (T, "line", line, MT_INT, OPT, 0, BIG),
+        { .key = "environment", .kind = MT_PAIRS, .flags = OPT,
+          .off = offsetof (T, environment), .max = MAX },
+        MODEL_END };
 static const struct model_type cron_t
     = { sizeof (T), cron_f, NULL, MODEL_HAS (T, has) };
 #undef T
@@ -241,8 +246,13 @@ static const struct model_type ddir_t
 static const struct model_field secret_f[]
     = { S (T, "path", path, 0), E (T, "kind", kind, 0, secret_kinds),
         I (T, "line", line, MT_INT, 0, 0, BIG),
-        S (T, "evidence", evidence, 0), MODEL_END };
-static const struct model_type secret_t = { sizeof (T), secret_f, NULL, 0 };
+        S (T, "evidence", evidence, 0), S (T, "name", name, OPT),
+        S (T, "fingerprint", fingerprint, OPT),
+        I (T, "mode", mode, MT_INT, OPT, 0, 07777),
+        I (T, "uid", uid, MT_INT, OPT, 0, BIG),
+        I (T, "gid", gid, MT_INT, OPT, 0, BIG), MODEL_END };
+static const struct model_type secret_t
+    = { sizeof (T), secret_f, NULL, MODEL_HAS (T, has) };
 #undef T
 
 #define T struct v2c_inv_blocker

@@ -395,9 +395,22 @@ static const struct model_type data_volume_t
 #define T struct v2c_plan_secret_file
 static const struct model_field secret_file_f[]
     = { STR (T, "path", path, 0, MS_PATH),
-        STRS (T, "kinds", kinds, MS_ANY, 64), MODEL_END };
+        STRS (T, "kinds", kinds, MS_ANY, 64),
+        INT (T, "mode", mode, MT_INT, MF_OPT, 0, 07777),
+        INT (T, "uid", uid, MT_INT, MF_OPT, 0, INT64_MAX),
+        INT (T, "gid", gid, MT_INT, MF_OPT, 0, INT64_MAX), MODEL_END };
 static const struct model_type secret_file_t
-    = { sizeof (T), secret_file_f, NULL, 0 };
+    = { sizeof (T), secret_file_f, NULL, MODEL_HAS (T, has) };
+#undef T
+
+#define T struct v2c_plan_secret
+static const struct model_field plan_secret_f[]
+    = { STR (T, "path", path, 0, MS_ANY), STR (T, "kind", kind, 0, MS_ANY),
+        INT (T, "line", line, MT_INT, 0, 0, INT64_MAX),
+        STR (T, "name", name, MF_OPT, MS_ANY),
+        STR (T, "fingerprint", fingerprint, MF_OPT, MS_ANY), MODEL_END };
+static const struct model_type plan_secret_t
+    = { sizeof (T), plan_secret_f, NULL, MODEL_HAS (T, has) };
 #undef T
 
 #define T struct v2c_plan_image
@@ -417,6 +430,9 @@ static const struct model_field image_f[]
         SUB (T, "volumes", MT_LIST, 0, volumes, data_volume_t, ITEMS, NULL),
         SUB (T, "secret_files", MT_LIST, 0, secret_files, secret_file_t, ITEMS,
              NULL),
+        { .key = "allow_secret", .kind = MT_STRS, .check = MS_PATH,
+          .flags = MF_OPT | MF_SKIPEMPTY, .off = offsetof (T, allow_secret),
+          .max = ITEMS },
         MODEL_END };
 static const struct model_type image_t = { sizeof (T), image_f, NULL, 0 };
 #undef T
@@ -574,6 +590,8 @@ static const struct model_field plan_f[]
              post_components),
         SUB (T, "dropped", MT_LIST, 0, dropped, dropped_t, ITEMS, NULL),
         STRS (T, "notes", notes, MS_ANY, ITEMS),
+        SUB (T, "secrets", MT_LIST, MF_OPT | MF_SKIPEMPTY, secrets,
+             plan_secret_t, ITEMS, NULL),
         MODEL_END };
 static const struct model_type plan_t = { sizeof (T), plan_f, NULL, 0 };
 #undef T

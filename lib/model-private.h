@@ -35,6 +35,7 @@ enum {
 #define MF_OPT 1
 #define MF_NUL 2
 #define MF_NULITEMS 4
+#define MF_SKIPEMPTY 8 /* a list or strings not written when empty */
 
 /* Checks of a string (of each string of an MT_STRS). */
 enum {

@@ -85,10 +85,14 @@ value_json (const struct model_field *f, const void *m, int *skip)
     }
     return model_write_object (f->sub, *(void *const *) m);
   case MT_STRS:
+    if ((f->flags & MF_SKIPEMPTY) && ((const struct v2c_strvec *) m)->n == 0)
+      *skip = 1;
     return strs_json (m);
   case MT_PAIRS:
     return pairs_json (m);
   default:
+    if ((f->flags & MF_SKIPEMPTY) && ((const struct model_list *) m)->n == 0)
+      *skip = 1;
     return list_json (f->sub, m);
   }
 }

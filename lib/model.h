@@ -59,8 +59,18 @@ struct v2c_plan_data_volume {
 };
 
 struct v2c_plan_secret_file {
+  uint64_t has;
   char *path;
   struct v2c_strvec kinds;
+  int64_t mode, uid, gid; /* the file's, when has says so */
+};
+
+/* Where the inventory found a secret: never its value. */
+struct v2c_plan_secret {
+  uint64_t has;
+  char *path, *kind;
+  int64_t line;
+  char *name, *fingerprint; /* NULL when none */
 };
 
 struct v2c_plan_image {
@@ -87,6 +97,9 @@ struct v2c_plan_image {
     struct v2c_plan_secret_file *v;
     size_t n;
   } secret_files;
+  /* secret files let into the image all the same, by hand: each a
+   * high-severity finding of the report */
+  struct v2c_strvec allow_secret;
 };
 
 /* ------------------------------------------------------------------ */
@@ -194,6 +207,10 @@ struct v2c_plan {
     size_t n;
   } dropped;
   struct v2c_strvec notes;
+  struct {
+    struct v2c_plan_secret *v;
+    size_t n;
+  } secrets; /* the inventory's secrets[], sorted by path and line */
 };
 
 /* Load a plan document: every field checked (types, required fields,
@@ -327,6 +344,7 @@ struct v2c_inv_cron {
   uint64_t has;
   char *schedule, *user, *command, *file;
   int64_t line;
+  struct v2c_pairs environment; /* the variables its secrets need */
 };
 
 struct v2c_inv_user {
@@ -356,9 +374,12 @@ struct v2c_inv_data_dir {
 };
 
 struct v2c_inv_secret {
+  uint64_t has;
   char *path, *kind;
   int64_t line;
   char *evidence;
+  char *name, *fingerprint; /* NULL when absent */
+  int64_t mode, uid, gid;   /* a file's, when has says so */
 };
 
 struct v2c_inv_blocker {
