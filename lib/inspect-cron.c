@@ -32,9 +32,15 @@ v2c_cron_free_contents (struct v2c_cron *c)
 
   if (c == NULL)
     return;
-  for (i = 0; i < c->n; i++)
+  for (i = 0; i < c->n; i++) {
+    size_t j;
+
     V2C_FREE (c->v[i].schedule, c->v[i].user, c->v[i].command,
               c->v[i].file);
+    for (j = 0; j < c->v[i].nenvironment; j++)
+      V2C_FREE (c->v[i].environment[j].key, c->v[i].environment[j].value);
+    free (c->v[i].environment);
+  }
   free (c->v);
   c->v = NULL;
   c->n = 0;

@@ -23,10 +23,12 @@ int v2c_service_matches (const struct v2c_service *svc, const char *software);
  * /var/www, services' working directories and environment files). */
 int v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
                          struct v2c_secrets *out, struct v2c_err *err);
-/* A command line with secret values replaced by "<redacted>":
- * --password=X, --password X, -Dapp.secret=X, TOKEN=X, and the password
- * of scheme://user:password@host.  Caller frees. */
-char *v2c_redact_command (const char *cmd);
+/* Secrets in the services' environment and command lines and in the
+ * cron jobs' commands (lib/inspect-exec-secrets.c): each value replaced
+ * in place, by "<redacted>" in an environment, by $(VAR) in a command
+ * (VAR=<redacted> added to the environment), and recorded in out. */
+int v2c_inspect_exec_secrets (struct v2c_services *svcs, struct v2c_cron *cron,
+                              struct v2c_secrets *out, struct v2c_err *err);
 /* The blockers[] array of the inventory (new reference). */
 json_t *v2c_inspect_blockers (struct v2c_fs *fs, const json_t *inv,
                               const struct v2c_pkgs *pkgs,

@@ -653,6 +653,8 @@ add_finding (struct scan *sc, const char *kind, int line, char *evidence)
   }
   sc->out->v = v;
   f = &v[sc->out->n++];
+  memset (f, 0, sizeof *f);
+  f->mode = f->uid = f->gid = -1;
   f->evidence = evidence;
   f->line = line;
   f->kind = strdup (kind);
@@ -850,7 +852,7 @@ v2c_secrets_free_contents (struct v2c_secrets *s)
   if (s == NULL)
     return;
   for (i = 0; i < s->n; i++)
-    V2C_FREE (s->v[i].path, s->v[i].kind, s->v[i].evidence);
+    V2C_FREE (s->v[i].path, s->v[i].kind, s->v[i].evidence, s->v[i].name);
   free (s->v);
   memset (s, 0, sizeof *s);
 }

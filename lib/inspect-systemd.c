@@ -73,7 +73,9 @@ env_set (struct ctx *c, struct v2c_service *s, const char *key, size_t klen,
     c->oom = 1;
     return;
   }
-  v = v2c_secret_key_name (k) ? strdup ("<redacted>") : strndup (val, vlen);
+  /* secret values are replaced by v2c_inspect_exec_secrets, which
+   * records where they were */
+  v = strndup (val, vlen);
   if (v == NULL) {
     free (k);
     c->oom = 1;

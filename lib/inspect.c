@@ -43,114 +43,12 @@ jstrv (char **v)
   return a;
 }
 
-/* Is an option or variable name one that carries a secret?  Options
- * are spelled --db-password, -Dapp.token: normalise to DB_PASSWORD. */
-static int
-secret_option (const char *name, size_t len)
-{
-  char key[128];
-  size_t i, k = 0;
-
-  while (len > 0 && *name == '-') {
-    name++;
-    len--;
-  }
-  if (len >= 2 && name[0] == 'D' && name[1] != '_')  /* java -Dkey=value */
-    name++, len--;
-  if (len == 0 || len >= sizeof key)
-    return 0;
-  for (i = 0; i < len; i++) {
-    char c = name[i];
-    key[k++] = (c == '-' || c == '.') ? '_'
-               : (c >= 'a' && c <= 'z') ? (char) (c - 'a' + 'A') : c;
-  }
-  key[k] = '\0';
-  return v2c_secret_key_name (key);
-}
-
-char *
-v2c_redact_command (const char *cmd)
-{
-  size_t len, i = 0, o = 0;
-  char *out;
-  int redact_next = 0;
-
-  if (cmd == NULL)
-    return NULL;
-  len = strlen (cmd);
-  /* "<redacted>" may be longer than what it replaces */
-  out = malloc (len * 2 + 64);
-  if (out == NULL)
-    return NULL;
-  while (i < len) {
-    size_t start = i, tlen, eq;
-    const char *t, *scheme;
-
-    while (i < len && (cmd[i] == ' ' || cmd[i] == '\t' || cmd[i] == '\n')) {
-      if (o < len * 2 + 32)
-        out[o++] = cmd[i];
-      i++;
-    }
-    start = i;
-    while (i < len && cmd[i] != ' ' && cmd[i] != '\t' && cmd[i] != '\n')
-      i++;
-    t = cmd + start;
-    tlen = i - start;
-    if (tlen == 0)
-      break;
-    if (o + tlen + 16 > len * 2 + 48) {
-      out[o] = '\0';
-      return out;
-    }
-    if (redact_next && t[0] != '-') {
-      memcpy (out + o, "<redacted>", 10);
-      o += 10;
-      redact_next = 0;
-      continue;
-    }
-    redact_next = 0;
-    for (eq = 0; eq < tlen && t[eq] != '='; eq++)
-      ;
-    scheme = memmem (t, tlen, "://", 3);
-    if (scheme) {
-      /* scheme://user:password@host -> scheme://user:<redacted>@host */
-      const char *auth = scheme + 3, *at = memchr (auth, '@', tlen - (size_t) (auth - t));
-      const char *colon = at ? memchr (auth, ':', (size_t) (at - auth)) : NULL;
-      if (colon) {
-        size_t head = (size_t) (colon + 1 - t);
-        memcpy (out + o, t, head);
-        o += head;
-        memcpy (out + o, "<redacted>", 10);
-        o += 10;
-        memcpy (out + o, at, tlen - (size_t) (at - t));
-        o += tlen - (size_t) (at - t);
-        continue;
-      }
-    }
-    if (eq < tlen && secret_option (t, eq)) {
-      memcpy (out + o, t, eq + 1);
-      o += eq + 1;
-      memcpy (out + o, "<redacted>", 10);
-      o += 10;
-      continue;
-    }
-    if (eq == tlen && t[0] == '-' && secret_option (t, tlen))
-      redact_next = 1;
-    memcpy (out + o, t, tlen);
-    o += tlen;
-  }
-  out[o] = '\0';
-  return out;
-}
-
+/* Command lines: their secrets were replaced by $(VAR) references
+ * (v2c_inspect_exec_secrets) before anything is written. */
 static json_t *
 jcmd (const char *cmd)
 {
-  char *r = v2c_redact_command (cmd);
-  json_t *j = r ? json_string (r) : json_null ();
-
-  free (r);
-  return j;
+  return jstr (cmd);
 }
 
 static json_t *
@@ -437,6 +335,55 @@ static const struct jfield secret_fields[] = {
 };
 #undef XF
 
+/* secrets[]: the fields above, then the variable's name, the value's
+ * fingerprint and the file's mode and owner where they apply. */
+static json_t *
+secrets_json (const struct v2c_secrets *s)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; i < s->n; i++) {
+    const struct v2c_secret *x = &s->v[i];
+    json_t *o = jfields (json_object (), x, secret_fields,
+                         NFIELDS (secret_fields));
+
+    if (x->name)
+      json_object_set_new (o, "name", json_string (x->name));
+    if (x->fingerprint[0])
+      json_object_set_new (o, "fingerprint", json_string (x->fingerprint));
+    if (x->mode >= 0) {
+      json_object_set_new (o, "mode", json_integer (x->mode));
+      json_object_set_new (o, "uid", json_integer (x->uid));
+      json_object_set_new (o, "gid", json_integer (x->gid));
+    }
+    json_array_append_new (a, o);
+  }
+  return a;
+}
+
+/* cron[]: an "environment" object only for a job that needs one. */
+static json_t *
+cron_json (const struct v2c_cron *c)
+{
+  json_t *a = jrecords (c->v, c->n, sizeof *c->v, cron_fields,
+                        NFIELDS (cron_fields));
+  size_t i, j;
+
+  for (i = 0; i < c->n; i++) {
+    json_t *env;
+
+    if (c->v[i].nenvironment == 0)
+      continue;
+    env = json_object ();
+    for (j = 0; j < c->v[i].nenvironment; j++)
+      json_object_set_new (env, c->v[i].environment[j].key,
+                           jstr (c->v[i].environment[j].value));
+    json_object_set_new (json_array_get (a, i), "environment", env);
+  }
+  return a;
+}
+
 static void
 users_json (const struct v2c_users *u, json_t **users, json_t **groups)
 {
@@ -596,6 +543,10 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
     v2c_error_prefix (err, "users");
     goto out;
   }
+  if (v2c_inspect_exec_secrets (&svcs, &cron, &secrets, err) == -1) {
+    v2c_error_prefix (err, "secrets in commands");
+    goto out;
+  }
   stage ("cron and users");
   if (v2c_conf_read (fs, &svcs, &facts, err) == -1) {
     v2c_error_prefix (err, "service configuration");
@@ -621,9 +572,7 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
                        jrecords (svcs.timers, svcs.ntimers,
                                  sizeof *svcs.timers, timer_fields,
                                  NFIELDS (timer_fields)));
-  json_object_set_new (inv, "cron",
-                       jrecords (cron.v, cron.n, sizeof *cron.v, cron_fields,
-                                 NFIELDS (cron_fields)));
+  json_object_set_new (inv, "cron", cron_json (&cron));
   users_json (&users, &ju, &jg);
   json_object_set_new (inv, "users", ju);
   json_object_set_new (inv, "groups", jg);
@@ -635,9 +584,7 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
                        jrecords (facts.dirs, facts.ndirs, sizeof *facts.dirs,
                                  dir_fields, NFIELDS (dir_fields)));
   json_object_set_new (inv, "proxy_targets", proxy_json (&facts));
-  json_object_set_new (inv, "secrets",
-                       jrecords (secrets.v, secrets.n, sizeof *secrets.v,
-                                 secret_fields, NFIELDS (secret_fields)));
+  json_object_set_new (inv, "secrets", secrets_json (&secrets));
   json_object_set_new (inv, "blockers", blockers);
   r = 0;
  out:

@@ -182,6 +182,10 @@ struct v2c_cron_job {
   char *command;
   char *file;             /* the crontab it came from */
   int line;
+  struct v2c_kv *environment; /* variables the command needs: only those
+                                 that carry its secrets (value
+                                 "<redacted>", see inspect-exec-secrets.c) */
+  size_t nenvironment;
 };
 
 struct v2c_user {
@@ -297,6 +301,9 @@ struct v2c_secret {
   char *evidence;         /* the line with the value replaced by
                              "<redacted>", e.g. "DB_PASSWORD=<redacted>";
                              never any part of the value */
+  char *name;             /* the variable or key that holds it, or NULL */
+  char fingerprint[32];   /* v2c_secret_fingerprint of the value, or "" */
+  int64_t mode, uid, gid; /* of the file, -1 when not a file's */
 };
 struct v2c_secrets {
   struct v2c_secret *v;

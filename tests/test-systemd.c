@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "inspect-private.h"
 #include "unit.h"
 
 static char root[] = "/tmp/v2c-test-systemd.XXXXXX";
@@ -342,10 +343,9 @@ build_tree (void)
 }
 
 static void
-check_fields (const struct v2c_services *s)
+check_fields (struct v2c_services *s)
 {
   const struct v2c_service *d = svc (s, "demo-app.service"), *x;
-  const char *v;
   size_t i;
 
   CHECK (d != NULL, "demo-app.service not listed");
@@ -377,18 +377,37 @@ check_fields (const struct v2c_services *s)
     CHECK (streq (env (d, "LOG_LEVEL"), "debug"), "LOG_LEVEL");
     CHECK (streq (env (d, "DB_HOST"), "db.internal"), "DB_HOST '%s'",
            env (d, "DB_HOST"));
-    v = env (d, "DB_PASSWORD");
-    CHECK (streq (v, v2c_secret_key_name ("DB_PASSWORD") ? "<redacted>"
-                                                         : "hunter2"),
-           "DB_PASSWORD '%s'", v ? v : "(null)");
-    v = env (d, "API_TOKEN");
-    CHECK (
-        streq (v, v2c_secret_key_name ("API_TOKEN") ? "<redacted>" : "abc123"),
-        "API_TOKEN '%s'", v ? v : "(null)");
-    for (i = 0; i < d->nenvironment; i++)
-      CHECK (!strstr (d->environment[i].value, "hunter2")
-                 && !strstr (d->environment[i].value, "inline-secret"),
-             "secret value leaked in %s", d->environment[i].key);
+    /* the parser keeps the values; v2c_inspect_exec_secrets replaces
+     * the secret ones before anything is written */
+    CHECK (streq (env (d, "DB_PASSWORD"), "hunter2"), "DB_PASSWORD '%s'",
+           env (d, "DB_PASSWORD"));
+    {
+      struct v2c_secrets found;
+      struct v2c_err e2 = { 0 };
+
+      memset (&found, 0, sizeof found);
+      CHECK (v2c_inspect_exec_secrets (s, NULL, &found, &e2) == 0,
+             "v2c_inspect_exec_secrets: %s", e2.msg);
+      CHECK (streq (env (d, "DB_PASSWORD"), "<redacted>"), "DB_PASSWORD '%s'",
+             env (d, "DB_PASSWORD"));
+      CHECK (streq (env (d, "API_TOKEN"), "<redacted>"), "API_TOKEN '%s'",
+             env (d, "API_TOKEN"));
+      CHECK (streq (env (d, "DB_HOST"), "db.internal"), "DB_HOST kept");
+      for (i = 0; i < d->nenvironment; i++)
+        CHECK (!strstr (d->environment[i].value, "hunter2")
+                   && !strstr (d->environment[i].value, "inline-secret"),
+               "secret value leaked in %s", d->environment[i].key);
+      for (i = 0; i < found.n; i++)
+        CHECK (strcmp (found.v[i].kind, "environment") == 0
+                   && found.v[i].name
+                   && strncmp (found.v[i].fingerprint, "hmac-sha256:", 12)
+                          == 0
+                   && !strstr (found.v[i].evidence, "hunter2"),
+               "finding %zu: kind '%s'", i, found.v[i].kind);
+      CHECK (found.n >= 2, "%zu findings, expected DB_PASSWORD and API_TOKEN",
+             found.n);
+      v2c_secrets_free_contents (&found);
+    }
     CHECK (d->environment_files
                && streq (d->environment_files[0], "-/etc/default/demo-app"),
            "environment_files");
