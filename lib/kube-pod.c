@@ -410,6 +410,24 @@ secret_object (struct ctx *c, const struct comp *k, const char *name,
                     keys);
 }
 
+/* The mode a secret file had in the guest (the Secret volume's
+ * defaultMode: the files come back as they were; fsGroup gives the
+ * component's group read access), 0440 when unknown. */
+static int
+secret_file_mode (const struct ctx *c, const char *path)
+{
+  size_t i;
+
+  for (i = 0; i < c->plan->image.secret_files.n; i++) {
+    const struct v2c_plan_secret_file *f = &c->plan->image.secret_files.v[i];
+
+    /* has: bit 2 is "mode" in lib/model-plan.c's table */
+    if (strcmp (f->path, path) == 0 && (f->has & ((uint64_t) 1 << 2)))
+      return (int) (f->mode & 0777);
+  }
+  return 0440;
+}
+
 static int
 secrets (struct ctx *c, const struct comp *k, struct pod *pod,
          const char *env_secret)
@@ -458,10 +476,9 @@ secrets (struct ctx *c, const struct comp *k, struct pod *pod,
       goto out;
     }
     free (comment);
-    /* 0440: readable by the group the pod's fsGroup gives it */
-    if (add_volume (
-            c, k, pod, vol, json_string ("secret"),
-            json_pack ("{s:s, s:i}", "secretName", name, "defaultMode", 0440))
+    if (add_volume (c, k, pod, vol, json_string ("secret"),
+                    json_pack ("{s:s, s:i}", "secretName", name, "defaultMode",
+                               secret_file_mode (c, src)))
             == -1
         || add_mount (c, k, pod, vol, mnt, key, 1) == -1)
       goto out;

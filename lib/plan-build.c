@@ -609,7 +609,7 @@ build (const struct v2c_inventory *inv, const char *strategy,
     goto out;
   }
   if (plan_read_data_dirs (&c, &c.dd, &c.ndd) == -1
-      || plan_secret_files (&c, &plan->image) == -1)
+      || plan_secret_files (&c, plan) == -1)
     goto out;
   if (describe_image (&c, &h, strategy, &plan->image) == -1) {
     v2c_set_error (err, ENOMEM, "out of memory");
@@ -627,6 +627,7 @@ out:
   free (c.names);
   free (c.dd);
   free (c.secret_paths);
+  free (c.secret_recs);
   if (!ok) {
     if (plan)
       v2c_plan_free (plan);

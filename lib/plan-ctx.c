@@ -208,40 +208,87 @@ fail:
 }
 
 struct secret {
-  const char *path, *kind;
+  const struct v2c_inv_secret *rec;
+  size_t idx;
 };
 
 static int
 cmp_secret (const void *a, const void *b)
 {
   const struct secret *x = a, *y = b;
-  int r = strcmp (x->path, y->path);
+  int r = strcmp (x->rec->path, y->rec->path);
 
-  return r ? r : strcmp (x->kind, y->kind);
+  if (r == 0)
+    r = (x->rec->line > y->rec->line) - (x->rec->line < y->rec->line);
+  if (r == 0)
+    r = strcmp (x->rec->kind, y->rec->kind);
+  return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* image.secret_files from inventory.secrets[]; also fills
- * c->secret_paths. */
+/* Findings that are not about a file's content: a variable of a unit or
+ * a job (the file holding its value is a finding of its own), an OVF
+ * property. */
+static int
+not_a_file (const char *kind)
+{
+  return strcmp (kind, "environment") == 0 || strcmp (kind, "argument") == 0
+         || strcmp (kind, "ovf-password-property") == 0;
+}
+
+#define SECRET_HAS_NAME ((uint64_t) 1 << 3)
+#define SECRET_HAS_FP ((uint64_t) 1 << 4)
+#define INV_HAS_MODE ((uint64_t) 1 << 6)
+#define FILE_HAS_MODE ((uint64_t) 7 << 2)
+
+/* plan.secrets[]: where each secret is, its variable and fingerprint. */
+static int
+copy_finding (struct plan_ctx *c, struct v2c_plan *plan,
+              const struct v2c_inv_secret *r)
+{
+  struct v2c_plan_secret *o
+      = v2c_conv_grow (&plan->secrets.v, &plan->secrets.n, sizeof *o);
+
+  if (o == NULL)
+    return -1;
+  o->path = plan_dup (c, r->path);
+  o->kind = plan_dup (c, r->kind);
+  o->line = r->line;
+  if (r->name) {
+    o->name = plan_dup (c, r->name);
+    o->has |= SECRET_HAS_NAME;
+  }
+  if (r->fingerprint) {
+    o->fingerprint = plan_dup (c, r->fingerprint);
+    o->has |= SECRET_HAS_FP;
+  }
+  return c->oom ? -1 : 0;
+}
+
+/* image.secret_files (each file once, with its mode and owner) and
+ * plan.secrets from inventory.secrets[]; also fills c->secret_paths. */
 int
-plan_secret_files (struct plan_ctx *c, struct v2c_plan_image *image)
+plan_secret_files (struct plan_ctx *c, struct v2c_plan *plan)
 {
   char w[V2C_MODEL_WHERE], pw[V2C_MODEL_WHERE];
+  struct v2c_plan_image *image = &plan->image;
   struct v2c_plan_secret_file *item = NULL;
   struct secret *s = NULL;
   size_t i, n = c->model->secrets.n;
-  const char *why;
+  const char *why, *last = NULL;
   int r = -1;
 
   if (n > 0) {
     s = calloc (n, sizeof *s);
     c->secret_paths = calloc (n, sizeof *c->secret_paths);
-    if (s == NULL || c->secret_paths == NULL)
+    c->secret_recs = calloc (n, sizeof *c->secret_recs);
+    if (s == NULL || c->secret_paths == NULL || c->secret_recs == NULL)
       goto oom;
   }
   for (i = 0; i < n; i++) {
-    s[i].path = c->model->secrets.v[i].path;
-    s[i].kind = c->model->secrets.v[i].kind;
-    why = v2c_model_path_problem (s[i].path);
+    s[i].rec = &c->model->secrets.v[i];
+    s[i].idx = i;
+    why = not_a_file (s[i].rec->kind) ? NULL
+                                      : v2c_model_path_problem (s[i].rec->path);
     if (why) {
       v2c_model_idx (w, "secrets", i);
       v2c_model_bad (c->err, INV, v2c_model_sub (pw, w, "path"), "%s", why);
@@ -251,20 +298,34 @@ plan_secret_files (struct plan_ctx *c, struct v2c_plan_image *image)
   if (n > 0)
     qsort (s, n, sizeof *s, cmp_secret);
   for (i = 0; i < n; i++) {
-    if (i == 0 || strcmp (s[i].path, s[i - 1].path) != 0) {
+    const struct v2c_inv_secret *rec = s[i].rec;
+
+    if (copy_finding (c, plan, rec) == -1)
+      goto oom;
+    if (not_a_file (rec->kind))
+      continue;
+    if (last == NULL || strcmp (rec->path, last) != 0) {
       if (c->nsecret >= V2C_PLAN_MAX_ITEMS) {
         v2c_model_bad (c->err, INV, "secrets", "more than %d files",
                        V2C_PLAN_MAX_ITEMS);
         goto out;
       }
-      c->secret_paths[c->nsecret++] = s[i].path;
+      c->secret_recs[c->nsecret] = rec;
+      c->secret_paths[c->nsecret++] = rec->path;
+      last = rec->path;
       item = v2c_conv_grow (&image->secret_files.v, &image->secret_files.n,
-                        sizeof *item);
-      if (item == NULL || (item->path = plan_dup (c, s[i].path)) == NULL)
+                            sizeof *item);
+      if (item == NULL || (item->path = plan_dup (c, rec->path)) == NULL)
         goto oom;
-    } else if (strcmp (s[i].kind, s[i - 1].kind) == 0)
-      continue;
-    plan_push (c, &item->kinds, s[i].kind);
+    }
+    if ((rec->has & INV_HAS_MODE) && !(item->has & FILE_HAS_MODE)) {
+      item->mode = rec->mode;
+      item->uid = rec->uid;
+      item->gid = rec->gid;
+      item->has |= FILE_HAS_MODE;
+    }
+    if (v2c_strvec_find (&item->kinds, rec->kind) < 0)
+      plan_push (c, &item->kinds, rec->kind);
     if (c->oom)
       goto oom;
   }
@@ -275,6 +336,19 @@ oom:
 out:
   free (s);
   return r;
+}
+
+/* The inventory's first finding of a secret file, or NULL. */
+const struct v2c_inv_secret *
+plan_secret_record (struct plan_ctx *c, const char *path)
+{
+  const char **hit;
+
+  if (c->nsecret == 0)
+    return NULL;
+  hit = bsearch (&path, c->secret_paths, c->nsecret, sizeof *c->secret_paths,
+                 plan_cmp_str);
+  return hit ? c->secret_recs[hit - c->secret_paths] : NULL;
 }
 
 int

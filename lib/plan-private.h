@@ -86,6 +86,7 @@ struct plan_ctx {
   struct v2c_strvec notes; /* the plan's, until it is assembled */
   int oom;
   const char **secret_paths; /* distinct, sorted (strcmp) */
+  const struct v2c_inv_secret **secret_recs; /* of each secret_paths[i] */
   size_t nsecret;
   struct ddir *dd; /* inventory.data_dirs, merged, sorted by path */
   size_t ndd;
@@ -114,11 +115,20 @@ int plan_lookup_id (struct plan_ctx *c, const char *list, const char *name,
                     const char **home, int *found);
 /* inventory.data_dirs[], checked, merged by path and sorted. */
 int plan_read_data_dirs (struct plan_ctx *c, struct ddir **out, size_t *nout);
-/* image.secret_files from inventory.secrets[]; also fills
- * c->secret_paths.  -1 with c->err on failure. */
-int plan_secret_files (struct plan_ctx *c, struct v2c_plan_image *image);
+/* image.secret_files and plan.secrets from inventory.secrets[]; also
+ * fills c->secret_paths.  -1 with c->err on failure. */
+int plan_secret_files (struct plan_ctx *c, struct v2c_plan *plan);
+/* The inventory's first finding of a secret file (mode, owner), or
+ * NULL when path is not one. */
+const struct v2c_inv_secret *plan_secret_record (struct plan_ctx *c,
+                                                 const char *path);
 
 /* ---- components (lib/plan-service.c) ---- */
+
+/* The secret files a component needs besides its environment files:
+ * named by its command line, under /etc/<base>/, or owned by its user. */
+void plan_claim_secrets (struct plan_ctx *c, struct v2c_plan_component *o,
+                         const char *line, const char *base);
 
 /* A component's source {kind, file, line} (a NULL file: null, a line
  * <= 0: null).  -1 when out of memory. */

@@ -380,6 +380,55 @@ svc_env (struct plan_ctx *c, const char *w, const struct v2c_pairs *env,
   return 0;
 }
 
+/* Whether a command line names path as one of its words (or as the
+ * value of an option: --key=/etc/app/key.pem). */
+static int
+names_path (const char *line, const char *path)
+{
+  size_t pl = strlen (path);
+  const char *p;
+
+  for (p = line ? strstr (line, path) : NULL; p; p = strstr (p + 1, path)) {
+    char before = p == line ? ' ' : p[-1], after = p[pl];
+
+    if (strchr (" \t='\"", before) && strchr (" \t'\";", after))
+      return 1;
+  }
+  return 0;
+}
+
+/* The secret files a component needs besides those it names in its
+ * environment: those its command line names, those under
+ * /etc/<base>/ (base: the unit without .service, or NULL), and those
+ * its own user owns (not root's).  Host keys are never carried. */
+void
+plan_claim_secrets (struct plan_ctx *c, struct v2c_plan_component *o,
+                    const char *line, const char *base)
+{
+  char dir[300];
+  size_t i;
+
+  if (base && *base && !strchr (base, '/'))
+    snprintf (dir, sizeof dir, "/etc/%s", base);
+  else
+    dir[0] = '\0';
+  for (i = 0; i < c->nsecret; i++) {
+    const char *p = c->secret_paths[i];
+    const struct v2c_inv_secret *r = c->secret_recs[i];
+    int claim;
+
+    if (strcmp (r->kind, "host-key") == 0
+        || strcmp (r->kind, "ssh-host-key") == 0
+        || v2c_strvec_find (&o->secret_files, p) >= 0)
+      continue;
+    claim = names_path (line, p) || (dir[0] && plan_is_under (p, dir))
+            || (o->uid != 0 && r->uid == o->uid && r->mode >= 0
+                && (r->has & ((uint64_t) 1 << 6)));
+    if (claim)
+      plan_push (c, &o->secret_files, p);
+  }
+}
+
 /* The files the service reads its environment from, and the other
  * secret files under its working directory. */
 static int
@@ -537,6 +586,7 @@ plan_service_component (struct plan_ctx *c, const char *w,
     plan_component_free (o);
     return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : -1;
   }
+  plan_claim_secrets (c, o, in->line, in->base);
   if (c->oom) {
     plan_component_free (o);
     return v2c_set_error (c->err, ENOMEM, "out of memory");
@@ -593,6 +643,13 @@ plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
   o->gid = gid;
   /* cron runs a job in its user's home */
   o->working_dir = plan_dup (c, home);
+  plan_claim_secrets (c, o, in->line, NULL);
+  /* the variables that carry its command's secrets */
+  if (in->cron->environment.n
+      && svc_env (c, "cron", &in->cron->environment, o) == -1) {
+    plan_component_free (o);
+    return -1;
+  }
   if (c->oom) {
     plan_component_free (o);
     return v2c_set_error (c->err, ENOMEM, "out of memory");

@@ -145,12 +145,18 @@ static const struct {
     "\"/var/lib/demo-app\",\"kind\":\"pvc\",\"size\":\"1Gi\","
     "\"source_path\":null},{\"name\":\"etc-demo-app-app-env\","
     "\"mount_path\":\"/etc/demo-app/app.env\",\"kind\":\"secret\","
-    "\"size\":null,\"source_path\":\"/etc/demo-app/app.env\"}]" },
+    "\"size\":null,\"source_path\":\"/etc/demo-app/app.env\"},"
+    "{\"name\":\"etc-demo-app-tls-key\",\"mount_path\":"
+    "\"/etc/demo-app/tls.key\",\"kind\":\"secret\",\"size\":null,"
+    "\"source_path\":\"/etc/demo-app/tls.key\"}]" },
   { "components/1/write_paths", "[\"/var/lib/demo-app\"]" },
   /* a generic unit may write anywhere */
   { "components/1/read_only_root", "false" },
   { "components/1/config_files", "[]" },
-  { "components/1/secret_files", "[\"/etc/demo-app/app.env\"]" },
+  /* its environment file, and the key under /etc/demo-app/ (the
+   * directory named after its unit) */
+  { "components/1/secret_files",
+    "[\"/etc/demo-app/app.env\",\"/etc/demo-app/tls.key\"]" },
   { "components/1/probes/liveness",
     "{\"tcpSocket\":{\"port\":8080},\"initialDelaySeconds\":10,"
     "\"periodSeconds\":10}" },
