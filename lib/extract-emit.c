@@ -22,6 +22,8 @@
 #include <openssl/evp.h>
 
 #include "extract-private.h"
+#include "inspect.h"
+#include "secret-class.h"
 
 int
 v2c_extract_cancelled (struct v2c_extract *x)
@@ -223,14 +225,39 @@ content_same (struct v2c_extract *x, const char *path,
 int
 v2c_extract_choose_layer (struct v2c_extract *x, const char *path,
                           const struct v2c_fs_lstat *st, const char *first,
-                          size_t have)
+                          size_t have, int *stock)
 {
   int is_reg = S_ISREG (st->mode), same = 0;
   const char *digest = v2c_layer_policy_digest (&x->policy, path, is_reg);
 
   if (digest && (same = content_same (x, path, st, digest, first, have)) < 0)
     return -2;
+  if (stock)
+    *stock = digest != NULL && same == 1;
   return v2c_layer_policy_choose (&x->policy, path, is_reg, same);
+}
+
+/* The check at write time: does this file hold a secret, whatever the
+ * plan says?  Its path (lib/secret-class.c), else its content (the
+ * inventory's scanner on the bytes read, up to CHUNK) unless it is a
+ * package's file as shipped.  1: keep it out, 0: write it, -1 error. */
+static int
+secret_at_write (struct v2c_extract *x, const char *path, const char *first,
+                 size_t have, int stock)
+{
+  struct v2c_secrets found;
+  int r;
+
+  if (v2c_secret_path (path, NULL) != V2C_SECRET_NONE)
+    return 1;
+  if (stock || first == NULL || have == 0)
+    return 0;
+  memset (&found, 0, sizeof found);
+  if (v2c_secrets_scan (path, first, have, &found, &x->err) == -1)
+    return -1;
+  r = found.n > 0;
+  v2c_secrets_free_contents (&found);
+  return r;
 }
 
 static struct hardlink *
@@ -396,7 +423,7 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
   char *first = NULL;
   size_t have = 0, nmap = 0, k;
   uint64_t *map = NULL;
-  int li, r = -1, sparse = sparse_candidate (st);
+  int li, r = -1, sparse = sparse_candidate (st), stock = 0;
   struct hardlink *h = NULL;
 
   if (v2c_extract_fill_entry (x, &e, path, st, target, xa, nxa) == -1)
@@ -407,9 +434,24 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
     if (first == NULL)
       return -1;
   }
-  li = v2c_extract_choose_layer (x, path, st, first, have);
+  li = v2c_extract_choose_layer (x, path, st, first, have, &stock);
   if (li < -1)
     goto out;
+  if (li >= 0 && e.type == V2C_FS_REG) {
+    int s = secret_at_write (x, path, first, have, stock);
+
+    if (s == -1)
+      goto out;
+    if (s == 1 && !v2c_extract_allowed_secret (x, path)) {
+      v2c_message (&x->msg, V2C_MSG_WARNING,
+                   "'%s' holds a secret the plan does not list: it stays out "
+                   "of the image",
+                   path);
+      x->skipped_secrets++;
+      r = 0;
+      goto out;
+    }
+  }
   if (li == -1) {
     x->skipped_unlayered++;
     r = 0;

@@ -63,8 +63,8 @@ struct v2c_extract {
   struct v2c_fs *fs;         /* the tree read (borrowed) */
   struct pattern *exc;       /* plan excludes then command-line ones */
   size_t nexc;
-  const char **volumes, **secrets;
-  size_t nvolumes, nsecrets;
+  const char **volumes, **secrets, **allowed;
+  size_t nvolumes, nsecrets, nallowed;
   struct v2c_layer_policy policy;
   struct xlayer layers[V2C_POLICY_MAX_LAYERS];
   struct v2c_pkgs pkgs;
@@ -97,7 +97,9 @@ int v2c_extract_fill_entry (struct v2c_extract *x,
  * takes it, < -1 on error. */
 int v2c_extract_choose_layer (struct v2c_extract *x, const char *path,
                               const struct v2c_fs_lstat *st,
-                              const char *first, size_t have);
+                              const char *first, size_t have, int *stock);
+/* 1 when the plan's image.allow_secret names path (lib/extract.c). */
+int v2c_extract_allowed_secret (struct v2c_extract *x, const char *path);
 /* Add e to layer li / the directories above x->depth that layer li
  * lacks. */
 int v2c_extract_layer_add (struct v2c_extract *x, int li,

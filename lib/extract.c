@@ -197,6 +197,17 @@ is_secret (struct v2c_extract *x, const char *path)
   return 0;
 }
 
+int
+v2c_extract_allowed_secret (struct v2c_extract *x, const char *path)
+{
+  size_t i;
+
+  for (i = 0; i < x->nallowed; i++)
+    if (strcmp (x->allowed[i], path) == 0)
+      return 1;
+  return 0;
+}
+
 static int
 is_volume (struct v2c_extract *x, const char *path)
 {
@@ -249,7 +260,12 @@ visit_entry (struct v2c_extract *x, const char *path,
     x->skipped_devices++;
     return 0;
   }
-  if (is_secret (x, path)) {
+  if (is_secret (x, path) && v2c_extract_allowed_secret (x, path))
+    v2c_message (&x->msg, V2C_MSG_WARNING,
+                 "'%s' holds a secret: it goes into the image because the "
+                 "plan's image.allow_secret names it",
+                 path);
+  else if (is_secret (x, path)) {
     if (included (x, path))
       v2c_message (&x->msg, V2C_MSG_WARNING, "'%s' holds a secret: it stays out of "
                "the image whatever --include says", path);
@@ -309,7 +325,7 @@ visit_entry (struct v2c_extract *x, const char *path,
     f->emitted = 0;
     x->depth++;
     if (emit) {
-      int li = v2c_extract_choose_layer (x, path, st, NULL, 0);
+      int li = v2c_extract_choose_layer (x, path, st, NULL, 0, NULL);
       if (li < -1) {
         x->depth--;
         return -1;
@@ -377,8 +393,11 @@ collect_paths (struct v2c_extract *x, const struct v2c_plan_image *image)
 
   x->volumes = calloc (image->volumes.n + 1, sizeof *x->volumes);
   x->secrets = calloc (image->secret_files.n + 1, sizeof *x->secrets);
-  if (x->volumes == NULL || x->secrets == NULL)
+  x->allowed = calloc (image->allow_secret.n + 1, sizeof *x->allowed);
+  if (x->volumes == NULL || x->secrets == NULL || x->allowed == NULL)
     return v2c_set_error (&x->err, ENOMEM, "out of memory");
+  for (i = 0; i < image->allow_secret.n; i++)
+    x->allowed[x->nallowed++] = image->allow_secret.v[i];
   for (i = 0; i < image->volumes.n; i++)
     x->volumes[x->nvolumes++] = image->volumes.v[i].path;
   for (i = 0; i < image->secret_files.n; i++)
@@ -449,8 +468,9 @@ reset_run (struct v2c_extract *x)
   x->nexc = 0;
   free (x->volumes);
   free (x->secrets);
-  x->volumes = x->secrets = NULL;
-  x->nvolumes = x->nsecrets = 0;
+  free (x->allowed);
+  x->volumes = x->secrets = x->allowed = NULL;
+  x->nvolumes = x->nsecrets = x->nallowed = 0;
   v2c_layer_policy_clear (&x->policy);
   v2c_pkgs_free_contents (&x->pkgs);
   v2c_users_free_contents (&x->users);
