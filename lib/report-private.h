@@ -56,6 +56,10 @@ enum v2c_report_cond {
   V2C_COND_RUN_AS_ROOT,
   /* the inventory's secrets[] is not empty */
   V2C_COND_SECRETS,
+  /* the plan lets secret files into the image (image.allow_secret) */
+  V2C_COND_SECRETS_ALLOWED,
+  /* keys generated at install time (SSH host keys, snakeoil) */
+  V2C_COND_HOST_KEYS,
   /* more components than threshold */
   V2C_COND_COMPONENTS_ABOVE,
   /* the plan has no component */

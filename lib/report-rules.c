@@ -82,6 +82,15 @@ const struct v2c_report_rule v2c_report_rules[] = {
     "secrets on the disk",
     "the files are left out of the image: put the real values into "
     "Kubernetes Secrets (or a vault) and rotate them" },
+  { "secret-in-image", V2C_SEV_HIGH, V2C_COND_SECRETS_ALLOWED, NULL, 0,
+    "secrets let into the image",
+    "the plan's image.allow_secret puts these secret files into the "
+    "image layers, readable by anyone who can pull it: take them out and "
+    "mount them from Secrets" },
+  { "host-keys", V2C_SEV_INFO, V2C_COND_HOST_KEYS, NULL, 0,
+    "host keys: regenerate on the target",
+    "keys made when the VM was installed (SSH host keys, the snakeoil "
+    "certificate) are not carried: the target makes its own" },
   { "many-components", V2C_SEV_LOW, V2C_COND_COMPONENTS_ABOVE, NULL, 10,
     "many components",
     "a VM doing many things: move it in steps, one component at a time" },
@@ -292,12 +301,20 @@ evaluate (const struct v2c_report_rule *r, const struct v2c_inventory *inv,
       n++;
     }
     return rc ? -1 : n > 0;
+  case V2C_COND_SECRETS_ALLOWED:
+    for (i = 0; i < plan->image.allow_secret.n; i++)
+      rc |= evidence (ev, plan->image.allow_secret.v[i]);
+    return rc ? -1 : plan->image.allow_secret.n > 0;
   case V2C_COND_SECRETS:
+  case V2C_COND_HOST_KEYS:
     for (i = 0; i < inv->secrets.n; i++) {
       const struct v2c_inv_secret *x = &inv->secrets.v[i];
+      int host = x->kind
+                 && (strcmp (x->kind, "host-key") == 0
+                     || strcmp (x->kind, "ssh-host-key") == 0);
 
       /* where, never what: the path and the kind only */
-      if (x->path == NULL)
+      if (x->path == NULL || host != (r->cond == V2C_COND_HOST_KEYS))
         continue;
       rc |= x->kind ? evidencef (ev, "%s (%s)", x->path, x->kind)
                     : evidence (ev, x->path);

@@ -87,11 +87,16 @@ static const struct table volumes_table = {
 static const struct table secrets_table = {
   "secrets",
   "No secret found.",
-  { "Left out of the image; re-create them as Kubernetes Secrets.",
-    "Left out of the image: re-create them as Kubernetes Secrets." },
+  { "Left out of the image (unless the plan's image.allow_secret names "
+    "them); each comes back as a Kubernetes Secret with placeholder values: "
+    "fill them in when you create it.",
+    "Left out of the image (unless the plan's image.allow_secret names "
+    "them): each comes back as a Kubernetes Secret with placeholder values; "
+    "fill them in when you create it." },
   {
       { "Path", "path", CELL_TEXT, NULL, V2C_CELL_CODE },
       { "Kind", "kind", CELL_TEXT, NULL, V2C_CELL_PLAIN },
+      { "What becomes of it", "use", CELL_TEXT, NULL, V2C_CELL_PLAIN },
   },
 };
 

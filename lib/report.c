@@ -358,24 +358,83 @@ secret_cmp (const void *a, const void *b)
                *y = *(const json_t *const *) b;
   int c = strcmp (v2c_report_jstr (x, "path"), v2c_report_jstr (y, "path"));
 
-  return c ? c
-           : strcmp (v2c_report_jstr (x, "kind"), v2c_report_jstr (y, "kind"));
+  if (c == 0)
+    c = strcmp (v2c_report_jstr (x, "kind"), v2c_report_jstr (y, "kind"));
+  return c ? c : strcmp (v2c_report_jstr (x, "use"), v2c_report_jstr (y, "use"));
 }
 
-/* Where the secrets are and what kind: never the line or its text. */
+static int
+is_host_key (const char *kind)
+{
+  return strcmp (kind, "host-key") == 0 || strcmp (kind, "ssh-host-key") == 0;
+}
+
+/* What became of a secret: which component gets it back and how, or
+ * why none does.  Names and paths only, never a value. */
+static int
+secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
+            char *out, size_t size)
+{
+  size_t i, n = 0, o = 0;
+
+  out[0] = '\0';
+  if (is_host_key (s->kind))
+    return snprintf (out, size, "host key: regenerate on the target");
+  if (strcmp (s->kind, "ovf-password-property") == 0)
+    return snprintf (out, size, "OVF property: set it again on the target");
+  if (v2c_strvec_find (&p->image.allow_secret, s->path) >= 0)
+    return snprintf (out, size, "in the image: image.allow_secret names it");
+  for (i = 0; i < p->components.n; i++) {
+    const struct v2c_plan_component *k = &p->components.v[i];
+    int hit;
+
+    if (strcmp (s->kind, "environment") == 0
+        || strcmp (s->kind, "argument") == 0)
+      hit = s->name && v2c_strvec_find (&k->secret_env, s->name) >= 0
+            && k->source.file && strcmp (k->source.file, s->path) == 0;
+    else
+      hit = v2c_strvec_find (&k->secret_files, s->path) >= 0;
+    if (!hit || o >= size)
+      continue;
+    o += (size_t) snprintf (out + o, size - o, "%s%s", n++ ? ", " : "",
+                            k->name);
+  }
+  if (n == 0)
+    return snprintf (out, size, "%s",
+                     strcmp (s->kind, "environment") == 0
+                             || strcmp (s->kind, "argument") == 0
+                         ? "no component runs it"
+                         : "not mounted anywhere");
+  if (o < size) {
+    char names[200];
+
+    snprintf (names, sizeof names, "%s", out);
+    if (strcmp (s->kind, "environment") == 0
+        || strcmp (s->kind, "argument") == 0)
+      snprintf (out, size, "variable %s from a Secret: %s", s->name, names);
+    else
+      snprintf (out, size, "Secret mounted at its path: %s", names);
+  }
+  return 0;
+}
+
+/* Where the secrets are, their kind and what became of them: never the
+ * line or its text. */
 static json_t *
-secrets (const struct v2c_inventory *inv)
+secrets (const struct v2c_inventory *inv, const struct v2c_plan *p)
 {
   json_t **v = calloc (inv->secrets.n + 1, sizeof *v), *out = NULL;
   size_t i, n = 0;
+  char use[512];
 
   if (v == NULL)
     return NULL;
   for (i = 0; i < inv->secrets.n; i++) {
     const struct v2c_inv_secret *s = &inv->secrets.v[i];
 
-    v[n] = json_pack ("{s:o, s:o}", "path", v2c_report_string (s->path),
-                      "kind", v2c_report_string (s->kind));
+    secret_use (p, s, use, sizeof use);
+    v[n] = json_pack ("{s:o, s:o, s:s}", "path", v2c_report_string (s->path),
+                      "kind", v2c_report_string (s->kind), "use", use);
     if (v[n] == NULL)
       goto out;
     n++;
@@ -542,7 +601,7 @@ v2c_report_build (const struct v2c_inventory *inv, const struct v2c_plan *p,
       || json_object_set_new (report, "components", components (p, fitness))
              == -1
       || json_object_set_new (report, "volumes", volumes (inv, p)) == -1
-      || json_object_set_new (report, "secrets", secrets (inv)) == -1
+      || json_object_set_new (report, "secrets", secrets (inv, p)) == -1
       || json_object_set_new (report, "dropped", dropped (p)) == -1
       || json_object_set_new (report, "layers", layers (p, image)) == -1
       || json_object_set_new (report, "image", image_info (image)) == -1

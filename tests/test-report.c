@@ -440,10 +440,15 @@ test_secrets (void)
          json_array_size (json_object_get (r, "secrets")));
   json_array_foreach (json_object_get (r, "secrets"), i, s)
   {
-    CHECK (json_object_size (s) == 2
+    const char *use = json_string_value (json_object_get (s, "use"));
+
+    CHECK (json_object_size (s) == 3
                && json_is_string (json_object_get (s, "path"))
-               && json_is_string (json_object_get (s, "kind")),
-           "secrets[%zu] is not just {path, kind}", i);
+               && json_is_string (json_object_get (s, "kind")) && use,
+           "secrets[%zu] is not just {path, kind, use}", i);
+    /* neither component of the plan claims them */
+    CHECK (use && strcmp (use, "not mounted anywhere") == 0,
+           "secrets[%zu].use '%s'", i, use ? use : "(null)");
   }
   js = json_dumps (r, 0);
   md = v2c_report_markdown (r, &err);
