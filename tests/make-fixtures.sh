@@ -1182,6 +1182,232 @@ echo v2cnet >"$dkt/etc/modules-load.d/v2cnet.conf"
 tar -C "$dkt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
   --owner=0 --group=0 -cf "$b/dkms.tar" .
 
+# "vault": the demo disk plus every form of secret v2c must keep out of
+# its outputs (issue 13), each value a unique string listed in
+# vault/planted.txt, and an app, shop, that needs them back: it prints a
+# sha256 of the password it got as an argument, of the URL it got from
+# its environment and of the password in its own config file.
+vt="$b/vault-tree"
+vput ()  # vput MODE PATH: stdin to the vault file PATH
+{
+  mkdir -p "$(dirname "$vt$2")"
+  cat >"$vt$2"
+  chmod "$1" "$vt$2"
+}
+vplanted=()
+vput 0644 /etc/systemd/system/shop.service <<'EOF'
+[Unit]
+Description=Shop web application
+After=network.target
+
+[Service]
+Type=simple
+User=shop
+Group=shop
+WorkingDirectory=/opt/shop
+EnvironmentFile=/etc/shop/shop.env
+ExecStart=/opt/shop/run.sh --db-password=v2cV01argpw --api-key v2cV02apikey
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+EOF
+vplanted+=(v2cV01argpw v2cV02apikey)
+vput 0644 /etc/systemd/system/shop.service.d/override.conf <<'EOF'
+[Service]
+Environment="DATABASE_URL=postgres://app:v2cV03dburl@db.internal/app" "STRIPE_KEY=sk_live_v2cV04stripeAAAAAAAAAAAAA"
+Environment="REDIS_URL=redis://:v2cV05redis@cache.internal:6379/0"
+Environment=SHOP_SECRET=v2cV06secret
+Environment=SHOP_PORT=8090
+EOF
+vplanted+=(v2cV03dburl sk_live_v2cV04stripeAAAAAAAAAAAAA v2cV05redis v2cV06secret)
+vput 0640 /etc/shop/shop.env <<'EOF'
+# shop settings (EnvironmentFile=)
+SMTP_HOST=mail.internal
+SMTP_PASSWORD=v2cV07smtp
+GITHUB_TOKEN=ghp_v2cV08githubAAAAAAAAAAAAAAAAAAAAAAAA
+AWS_ACCESS_KEY_ID=AKIAV2CV09AWSKEYIDXX
+EOF
+vplanted+=(v2cV07smtp ghp_v2cV08githubAAAAAAAAAAAAAAAAAAAAAAAA AKIAV2CV09AWSKEYIDXX)
+vput 0644 /etc/default/shop <<'EOF'
+# defaults of the shop's helper scripts
+SHOP_ADMIN_PASSWORD=v2cV10default
+EOF
+vplanted+=(v2cV10default)
+vput 0600 /opt/shop/.env <<'EOF'
+SLACK_HOOK=xoxb-v2cV11slack-000000000000
+EOF
+vplanted+=(xoxb-v2cV11slack-000000000000)
+vput 0600 /etc/shop/shop.ini <<'EOF'
+[database]
+host = db.internal
+password = v2cV12ini
+EOF
+vplanted+=(v2cV12ini)
+vput 0600 /var/spool/cron/crontabs/shop <<'EOF'
+# m h dom mon dow command
+*/5 * * * * curl -s -u admin:v2cV13curl http://127.0.0.1:8090/health
+EOF
+vplanted+=(v2cV13curl)
+vput 0644 /etc/cron.d/shop-backup <<'EOF'
+# nightly dumps of the shop's databases
+0 2 * * * root PGPASSWORD=v2cV14pgpw pg_dump -h db.internal app -f /var/backups/app.sql
+30 2 * * * root mysqldump -u root -pv2cV15mysql shop >/var/backups/shop.sql
+EOF
+vplanted+=(v2cV14pgpw v2cV15mysql)
+vput 0755 /etc/init.d/shop-legacy <<'EOF'
+#!/bin/sh
+### BEGIN INIT INFO
+# Provides:          shop-legacy
+# Default-Start:     2 3 4 5
+# Default-Stop:      0 1 6
+# Short-Description: the shop's old notifier
+### END INIT INFO
+case "$1" in
+  start) /opt/shop/notifier --token=v2cV16sysv --daemon ;;
+esac
+EOF
+vplanted+=(v2cV16sysv)
+vput 0600 /root/.bash_history <<'EOF'
+ls
+mysql -u root -pv2cV17hist shop
+EOF
+vplanted+=(v2cV17hist)
+docker_auth=$(printf 'deploy:v2cV18docker' | base64)
+vput 0600 /root/.docker/config.json <<EOF
+{
+  "auths": {
+    "registry.internal": { "auth": "$docker_auth" }
+  }
+}
+EOF
+vplanted+=("$docker_auth" v2cV18docker)
+vput 0640 /etc/nginx/.htpasswd <<'EOF'
+admin:$apr1$v2cV19ht$Q7vkoy2Yyy1lYb3nQXnM40
+EOF
+vplanted+=('$apr1$v2cV19ht$Q7vkoy2Yyy1lYb3nQXnM40')
+vput 0600 /root/.my.cnf <<'EOF'
+[client]
+user=root
+password=v2cV20mycnf
+EOF
+vplanted+=(v2cV20mycnf)
+vput 0600 /home/deploy/.netrc <<'EOF'
+machine git.internal login deploy password v2cV21netrc
+EOF
+vplanted+=(v2cV21netrc)
+vput 0600 /home/deploy/.git-credentials <<'EOF'
+https://deploy:v2cV22gitcred@git.internal
+EOF
+vplanted+=(v2cV22gitcred)
+vput 0600 /root/.aws/credentials <<'EOF'
+[default]
+aws_access_key_id = AKIAV2CV23AWSROOTIDX
+aws_secret_access_key = v2cV23awssecret
+EOF
+vplanted+=(AKIAV2CV23AWSROOTIDX v2cV23awssecret)
+vput 0600 /root/.kube/config <<'EOF'
+apiVersion: v1
+kind: Config
+users:
+- name: admin
+  user:
+    token: v2cV24kubetoken
+EOF
+vplanted+=(v2cV24kubetoken)
+mkdir -p "$vt/home/deploy/.ssh"
+seeded_key vault-deploy >"$vt/home/deploy/.ssh/id_ed25519"
+chmod 0600 "$vt/home/deploy/.ssh/id_ed25519"
+vplanted+=("$(grep -v -e '^-----' "$vt/home/deploy/.ssh/id_ed25519")")
+{ printf '0\202\003\000\002\001\003'; printf 'v2cV26p12'; seeded_bytes p12 200; } |
+  vput 0600 /opt/shop/keystore.p12
+vplanted+=(v2cV26p12)
+vput 0640 /opt/tomcat/conf/tomcat-users.xml <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<tomcat-users xmlns="http://tomcat.apache.org/xml" version="1.0">
+  <role rolename="manager-gui"/>
+  <user username="admin" password="v2cV27tomcat" roles="manager-gui"/>
+</tomcat-users>
+EOF
+vplanted+=(v2cV27tomcat)
+vput 0640 /var/www/html/wp-config.php <<'EOF'
+<?php
+define( 'DB_NAME', 'wordpress' );
+define( 'DB_USER', 'wp' );
+define( 'DB_PASSWORD', 'v2cV28wp' );
+EOF
+vplanted+=(v2cV28wp)
+vput 0640 /opt/shop/settings.py <<'EOF'
+DEBUG = False
+SECRET_KEY = 'v2cV29django'
+EOF
+vplanted+=(v2cV29django)
+vput 0640 /opt/shop/application.properties <<'EOF'
+spring.datasource.url=jdbc:postgresql://db.internal/shop
+spring.datasource.password=v2cV30spring
+EOF
+vplanted+=(v2cV30spring)
+vput 0640 /opt/shop/application.yml <<'EOF'
+spring:
+  datasource:
+    username: shop
+    password: v2cV31yml
+EOF
+vplanted+=(v2cV31yml)
+vput 0600 /root/.psql_history <<'EOF'
+ALTER USER app WITH PASSWORD 'v2cV32psql';
+EOF
+vplanted+=(v2cV32psql)
+mkdir -p "$vt/etc/shop/tls"
+seeded_key vault-shop-tls >"$vt/etc/shop/tls/server.key"
+chmod 0640 "$vt/etc/shop/tls/server.key"
+vplanted+=("$(grep -v -e '^-----' "$vt/etc/shop/tls/server.key")")
+vput 0755 /opt/shop/run.sh <<'EOF'
+#!/bin/sh
+# The shop: says what it received (sha256, never the value), then serves.
+pw= key=
+while [ $# -gt 0 ]; do
+  case $1 in
+    --db-password=*) pw=${1#--db-password=} ;;
+    --api-key) shift; key=$1 ;;
+  esac
+  shift
+done
+h () { printf %s "$1" | /bin/busybox sha256sum | /bin/busybox cut -c1-64; }
+ini=$(/bin/busybox sed -n 's/^password *= *//p' /etc/shop/shop.ini)
+echo "shop: arg db-password $(h "$pw")"
+echo "shop: arg api-key $(h "$key")"
+echo "shop: env DATABASE_URL $(h "$DATABASE_URL")"
+echo "shop: file shop.ini $(h "$ini")"
+exec /bin/busybox httpd -f -p "${SHOP_PORT:-8090}" -h /opt/shop/www
+EOF
+echo '<h1>shop</h1>' | vput 0644 /opt/shop/www/index.html
+mkdir -p "$vt/etc/systemd/system/multi-user.target.wants"
+ln -s /etc/systemd/system/shop.service \
+  "$vt/etc/systemd/system/multi-user.target.wants/shop.service"
+mkdir -p "$vt/etc/rc2.d"
+ln -s ../init.d/shop-legacy "$vt/etc/rc2.d/S01shop-legacy"
+# users: shop (1002) runs the app, deploy (1003) has a home of secrets
+sed '$a shop:x:1002:1002:shop application:/opt/shop:/usr/sbin/nologin\ndeploy:x:1003:1003:deployer:/home/deploy:/bin/sh' \
+  "$root/etc/passwd" >"$b/etc/passwd.vault"
+sed '$a shop:x:1002:\ndeploy:x:1003:' "$root/etc/group" >"$b/etc/group.vault"
+sed '$a shop:$6$v2cV34salt$v2cV34hashvaluexxxxxxxxxxxxxxxxxxxxxxxxxxxx:19782:0:99999:7:::\ndeploy:!:19782:0:99999:7:::' \
+  "$root/etc/shadow" >"$b/etc/shadow.vault"
+vplanted+=('$6$v2cV34salt$v2cV34hashvaluexxxxxxxxxxxxxxxxxxxxxxxxxxxx')
+echo v2c-vault >"$b/etc/hostname.vault"
+sed "s/v2c-demo/v2c-vault/" "$root/etc/hosts" >"$b/etc/hosts.v2c-vault"
+# the OVF's vApp password property (written with the OVF below)
+vplanted+=(v2cV35ovfprop)
+tar -C "$vt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=0 --group=0 --exclude=./opt/shop --exclude=./etc/shop \
+  --exclude=./home/deploy --exclude=./var/spool/cron/crontabs/shop \
+  -cf "$b/vault.tar" .
+tar -C "$vt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=1002 --group=1002 -cf "$b/vault-shop.tar" ./opt/shop ./etc/shop \
+  ./var/spool/cron/crontabs/shop
+tar -C "$vt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=1003 --group=1003 -cf "$b/vault-deploy.tar" ./home/deploy
+
 ########################################################################
 # One appliance launch builds every filesystem
 ########################################################################
@@ -1190,8 +1416,8 @@ mkdir -p "$tmp/disk" "$tmp/bad"
 disk_mib=64
 raw_disks=("$tmp/disk/demo.img" "$b/snap.img" "$b/two-root.img"
   "$b/two-var.img" "$b/lvm.img" "$tmp/bad/luks.img")
-# added after the LUKS header disk (sdg): db is sdh, dkms sdi
-extra_disks=("$b/db.img" "$b/dkms.img")
+# added after the LUKS header disk (sdg): db is sdh, dkms sdi, vault sdj
+extra_disks=("$b/db.img" "$b/dkms.img" "$b/vault.img")
 
 # The encrypted partition's header (sdg, copied into sdf1 by guestfish).
 luks_key=v2c-fixture-luks
@@ -1314,6 +1540,25 @@ tar-in "$b/dkms.tar" /
 upload "$b/etc/hostname.dkms" /etc/hostname
 upload "$b/etc/hosts.v2c-dkms" /etc/hosts
 $(reset_times /etc/hostname /etc/hosts)
+umount-all
+
+# vault (sdj): the demo disk with every form of secret planted
+copy-device-to-device /dev/sda /dev/sdj sparse:true
+blockdev-rereadpt /dev/sdj
+mount /dev/sdj1 /
+tar-in "$b/vault.tar" /
+tar-in "$b/vault-shop.tar" /
+tar-in "$b/vault-deploy.tar" /
+upload "$b/etc/hostname.vault" /etc/hostname
+upload "$b/etc/hosts.v2c-vault" /etc/hosts
+upload "$b/etc/passwd.vault" /etc/passwd
+upload "$b/etc/group.vault" /etc/group
+upload "$b/etc/shadow.vault" /etc/shadow
+chmod 0640 /etc/shadow
+chown 0 42 /etc/shadow
+chown 0 1002 /etc/shop/shop.env
+chown 1002 101 /var/spool/cron/crontabs/shop
+$(reset_times /etc/hostname /etc/hosts /etc/passwd /etc/group /etc/shadow /etc/shop/shop.env)
 umount-all
 
 sync
@@ -1636,6 +1881,25 @@ qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/dkms.img" \
   "$tmp/dkms/dkms.vmdk"
 vmx v2c-dkms 2 2048 lsilogic vmxnet3 00:50:56:9a:3a:16 vpx 16 \
   dkms.vmdk >"$tmp/dkms/dkms.vmx"
+
+# (i) vault: an OVA whose OVF declares vApp properties, one of them a
+# password (ovf:password="true") with a value v2c must never copy
+vault_dir="$b/vault-ova"
+mkdir -p "$vault_dir" "$tmp/vault"
+qi convert -f raw -O vmdk -o subformat=streamOptimized,adapter_type=lsilogic \
+  "$b/vault.img" "$vault_dir/demo-disk1.vmdk"
+ovf_envelope "" v2c-vault "$(stat -c %s "$vault_dir/demo-disk1.vmdk")" |
+  sed 's|^  </VirtualSystem>|    <ProductSection ovf:required="false">\
+      <Info>Properties of the shop appliance</Info>\
+      <Product>shop</Product>\
+      <Property ovf:key="shop.admin_user" ovf:type="string" ovf:userConfigurable="true" ovf:value="admin"/>\
+      <Property ovf:key="shop.admin_password" ovf:type="string" ovf:password="true" ovf:userConfigurable="true" ovf:value="v2cV35ovfprop"/>\
+    </ProductSection>\
+  </VirtualSystem>|' >"$vault_dir/vault.ovf"
+grep -q v2cV35ovfprop "$vault_dir/vault.ovf" || die "vault.ovf: no ProductSection"
+(cd "$vault_dir" && manifest vault.ovf demo-disk1.vmdk) >"$vault_dir/vault.mf"
+ova_tar "$tmp/vault/vault.ova" "$vault_dir" vault.ovf vault.mf demo-disk1.vmdk
+printf '%s\n' "${vplanted[@]}" >"$tmp/vault/planted.txt"
 
 # (e) libvirt test-driver domain (absolute path of the final directory)
 mkdir -p "$tmp/libvirt"
