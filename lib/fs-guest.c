@@ -316,6 +316,55 @@ static const char *const shadow_files[] = {
   "./shadow", "./shadow-", "./gshadow", "./gshadow-", NULL
 };
 
+static int
+is_shadow (const char *path)
+{
+  size_t i;
+
+  if (strncmp (path, "/etc/", 5) != 0)
+    return 0;
+  for (i = 0; shadow_files[i]; i++)
+    if (strcmp (path + 5, shadow_files[i] + 2) == 0)
+      return 1;
+  return 0;
+}
+
+/* The password hash files are left out of /etc's stream, but their
+ * type, mode and owner are known (the secret scan lists them without
+ * reading them). */
+static int
+shadow_stats (struct guest_fs *gf, struct v2c_err *err)
+{
+  size_t i;
+
+  for (i = 0; shadow_files[i]; i++) {
+    struct guestfs_statns *s;
+    struct cached c;
+    char path[32];
+
+    snprintf (path, sizeof path, "/etc/%s", shadow_files[i] + 2);
+    s = guestfs_lstatns (gf->g, path);
+    if (s == NULL)
+      continue;     /* absent, or not readable: nothing to list */
+    memset (&c, 0, sizeof c);
+    c.st.type = S_ISREG (s->st_mode) ? V2C_FS_REG
+                : S_ISLNK (s->st_mode) ? V2C_FS_LNK : V2C_FS_OTHER;
+    c.st.mode = (uint32_t) s->st_mode & 07777;
+    c.st.uid = (uint32_t) s->st_uid;
+    c.st.gid = (uint32_t) s->st_gid;
+    c.st.size = s->st_size;
+    c.st.mtime = s->st_mtime_sec;
+    guestfs_free_statns (s);
+    if (c.st.type == V2C_FS_LNK)
+      continue;     /* a link's target would need reading: rare, skipped */
+    if ((c.path = strdup (path)) == NULL || add_entry (gf, &c) == -1) {
+      free (c.path);
+      return v2c_set_error (err, ENOMEM, "out of memory");
+    }
+  }
+  return 0;
+}
+
 int
 v2c_fs_guest_preload (struct v2c_fs *fs, const char *const *dirs,
                       size_t content_max, struct v2c_err *err)
@@ -363,6 +412,8 @@ v2c_fs_guest_preload (struct v2c_fs *fs, const char *const *dirs,
       r = load_tar (gf, real, rfd, content_max, err);
       finish_pipe_call (th, rfd);
       if (r == -1)
+        return -1;
+      if (pc.excludes && shadow_stats (gf, err) == -1)
         return -1;
       if (pc.ret == -1)
         return v2c_set_error (err, pc.errnum,
@@ -498,6 +549,10 @@ guest_read (struct v2c_fs *fs, const char *path, size_t max, size_t *len)
   size_t have = 0, cap = 0;
   int rfd;
 
+  if (c && c->content == NULL && is_shadow (path)) {
+    errno = EACCES;     /* password hashes are never read */
+    return NULL;
+  }
   if (c && c->content) {
     char *copy = malloc (c->len + 1);
     if (copy == NULL)

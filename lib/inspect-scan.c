@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "inspect-private.h"
+#include "secret-class.h"
 
 #define SCAN_MAX_FILE (1u << 20)
 #define SCAN_MAX_ENTRIES 50000
@@ -57,21 +58,31 @@ scan_file (struct v2c_fs *fs, const char *path, struct v2c_secrets *out,
 {
   struct v2c_fs_stat st;
   char *buf;
-  size_t len;
+  size_t len, before = out->n, i;
   int r;
 
-  /* password hashes are never read, whatever the backend */
-  if (fnmatch ("/etc/shadow*", path, 0) == 0
-      || fnmatch ("/etc/gshadow*", path, 0) == 0)
-    return 0;
   if (v2c_fs_stat (fs, path, 1, &st) == -1 || st.type != V2C_FS_REG
-      || st.size <= 0 || st.size > (int64_t) SCAN_MAX_FILE)
+      || st.size <= 0)
     return 0;
-  buf = v2c_fs_read (fs, path, SCAN_MAX_FILE, &len);
-  if (buf == NULL)
-    return 0;  /* unreadable files are not secrets we can report */
-  r = v2c_secrets_scan (path, buf, len, out, err);
-  free (buf);
+  /* password hashes are never read, whatever the backend; a file too
+   * large to scan is still judged by its path */
+  if (fnmatch ("/etc/shadow*", path, 0) == 0
+      || fnmatch ("/etc/gshadow*", path, 0) == 0
+      || st.size > (int64_t) SCAN_MAX_FILE)
+    r = v2c_secrets_path_only (path, out, err);
+  else {
+    buf = v2c_fs_read (fs, path, SCAN_MAX_FILE, &len);
+    if (buf == NULL)
+      return 0;  /* unreadable files are not secrets we can report */
+    r = v2c_secrets_scan (path, buf, len, out, err);
+    free (buf);
+  }
+  /* the Secret that gives the file back keeps its mode and owner */
+  for (i = before; i < out->n; i++) {
+    out->v[i].mode = st.mode & 07777;
+    out->v[i].uid = st.uid;
+    out->v[i].gid = st.gid;
+  }
   return r;
 }
 
@@ -91,16 +102,16 @@ scan_tree (struct v2c_fs *fs, const char *dir, int all,
     char path[PATH_MAX];
 
     base = base ? base + 1 : v[i];
-    if (matches_any (base, skip_names))
+    if (matches_any (base, skip_names)
+        || (size_t) snprintf (path, sizeof path, "%s/%s",
+                              strcmp (dir, "/") ? dir : "", v[i])
+               >= sizeof path)
       continue;
     if (!all && !matches_any (base, candidate_names)
         && strstr (v[i], ".ssh/") == NULL && strstr (v[i], ".aws/") == NULL
         && strstr (v[i], "gcloud/") == NULL && strstr (v[i], ".azure/") == NULL
-        && strstr (v[i], ".docker/") == NULL)
-      continue;
-    if ((size_t) snprintf (path, sizeof path, "%s/%s",
-                           strcmp (dir, "/") ? dir : "", v[i])
-        >= sizeof path)
+        && strstr (v[i], ".docker/") == NULL
+        && v2c_secret_path (path, NULL) == V2C_SECRET_NONE)
       continue;
     r = scan_file (fs, path, out, err);
   }
@@ -131,7 +142,8 @@ v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
                                            NULL };
   size_t i, j;
 
-  if (scan_tree (fs, "/etc", 1, out, err) == -1)
+  if (scan_tree (fs, "/etc", 1, out, err) == -1
+      || scan_tree (fs, "/var/spool/cron", 1, out, err) == -1)
     return -1;
   for (i = 0; app_trees[i]; i++)
     if (scan_tree (fs, app_trees[i], 0, out, err) == -1)

@@ -44,6 +44,7 @@
 #include <strings.h>
 
 #include "inspect.h"
+#include "secret-class.h"
 
 #define MAX_SPANS 64 /* secret values on one line */
 #define MAX_FINDINGS_FILE 1000
@@ -174,24 +175,8 @@ v2c_secret_key_name (const char *key)
 /* Values                                                              */
 
 static int
-is_ident (const char *s, size_t n)
-{
-  size_t i;
-
-  if (n == 0 || !(isalpha ((unsigned char) s[0]) || s[0] == '_'))
-    return 0;
-  for (i = 1; i < n; i++)
-    if (!(isalnum ((unsigned char) s[i]) || s[i] == '_'))
-      return 0;
-  return 1;
-}
-
-static int
 placeholder (const char *s, size_t n, int quoted)
 {
-  static const char *const words[]
-      = { "null", "none", "nil",       "true", "false",  "yes", "no",
-          "on",   "off",  "undefined", "~",    "_null_", NULL };
   static const char *const code[]
       = { "process.env", "os.environ", "os.getenv",     "getenv",
           "env(",        "ENV[",       "System.getenv", NULL };
@@ -201,29 +186,8 @@ placeholder (const char *s, size_t n, int quoted)
          && (s[n - 1] == ' ' || s[n - 1] == '\t'
              || (!quoted && (s[n - 1] == ',' || s[n - 1] == ';'))))
     n--;
-  if (n == 0)
+  if (v2c_secret_value_is_placeholder (s, n))
     return 1;
-  for (i = 0; words[i]; i++)
-    if (strlen (words[i]) == n && strncasecmp (s, words[i], n) == 0)
-      return 1;
-  if (n >= 3 && s[0] == '$' && s[1] == '{' && s[n - 1] == '}')
-    return 1;
-  if (s[0] == '$' && is_ident (s + 1, n - 1))
-    return 1;
-  if (n >= 4 && s[0] == '%' && s[1] == '(' && s[n - 1] == 's'
-      && s[n - 2] == ')')
-    return 1;
-  if (n >= 4 && s[0] == '{' && s[1] == '{' && s[n - 1] == '}'
-      && s[n - 2] == '}')
-    return 1;
-  if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
-    return 1;
-  if (n >= 3) {
-    for (i = 0; i < n && (s[i] == '*' || s[i] == 'x' || s[i] == 'X'); i++)
-      ;
-    if (i == n)
-      return 1;
-  }
   if (!quoted) {
     if (memchr (s, '(', n) && (s[n - 1] == ')' || s[n - 1] == ';'))
       return 1;
@@ -472,8 +436,8 @@ find_assignments (const char *s, size_t n, struct line_spans *ls)
       kind = "password";
     else
       kind = key_kind (s + ks, ke - ks);
-    if (kind == NULL)
-      continue;
+    /* a key that says nothing may still hold a token or a URL with
+     * credentials: judged by the value below */
     if (!xml)
       while (k < n && (s[k] == ' ' || s[k] == '\t'))
         k++;
@@ -510,18 +474,85 @@ find_assignments (const char *s, size_t n, struct line_spans *ls)
     }
     if (ve > n)
       ve = n;
+    if (kind == NULL) {
+      /* URLs are find_urls'; the rest of the line is read on, for
+       * ExecStart=cmd --password=X */
+      if (v2c_secret_value_kind (s + vs, ve - vs) == V2C_SECRET_TOKEN)
+        add_span (ls, vs, ve, ev, "token", 0);
+      i = ke;
+      continue;
+    }
     if (!placeholder (s + vs, ve - vs, quoted))
       add_span (ls, vs, ve, ev, kind, 0);
     i = k > i ? k : i;
   }
 }
 
+/* Files whose lines are commands: where the command starts in a line
+ * (after a crontab's schedule and user), or -1 when the file is not
+ * one of them. */
+static int
+command_file (const char *path)
+{
+  if (strncmp (path, "/var/spool/cron/", 16) == 0)
+    return 5;                   /* a user's crontab: schedule, command */
+  if (strcmp (path, "/etc/crontab") == 0
+      || strncmp (path, "/etc/cron.d/", 12) == 0)
+    return 6;                   /* schedule, user, command */
+  if (strncmp (path, "/etc/init.d/", 12) == 0
+      || strcmp (path, "/etc/rc.local") == 0 || v2c_strcasesuffix (path, ".sh")
+      || v2c_strcasesuffix (path, ".service")
+      || strncmp (path, "/etc/cron.", 10) == 0)
+    return 0;
+  return -1;
+}
+
 static void
-line_spans (const char *s, size_t n, struct line_spans *ls)
+command_spans (const char *s, size_t n, int fields, struct line_spans *ls)
+{
+  struct v2c_secret_span sp[MAX_SPANS];
+  size_t i = 0, k, m;
+  char *line;
+
+  while (i < n && (s[i] == ' ' || s[i] == '\t'))
+    i++;
+  if (i == n || s[i] == '#')
+    return;
+  if (fields > 0 && s[i] == '@')
+    fields = fields == 6 ? 2 : 1;       /* @reboot [user] command */
+  for (k = 0; fields > 0 && k < (size_t) fields; k++) {
+    while (i < n && s[i] != ' ' && s[i] != '\t')
+      i++;
+    while (i < n && (s[i] == ' ' || s[i] == '\t'))
+      i++;
+  }
+  /* a unit's Exec*= line: the command after '=' and its prefixes */
+  if (n - i > 4 && strncmp (s + i, "Exec", 4) == 0) {
+    const char *eq = memchr (s + i, '=', n - i);
+    if (eq == NULL)
+      return;
+    i = (size_t) (eq - s) + 1;
+    while (i < n && strchr ("-@:+!", s[i]))
+      i++;
+  }
+  line = strndup (s + i, n - i);
+  if (line == NULL)
+    return;
+  m = v2c_secret_command_spans (line, sp, MAX_SPANS);
+  for (k = 0; k < m && k < MAX_SPANS; k++)
+    add_span (ls, i + sp[k].start, i + sp[k].end, i + sp[k].end, "argument",
+              0);
+  free (line);
+}
+
+static void
+line_spans (const char *s, size_t n, int cmd, struct line_spans *ls)
 {
   ls->n = 0;
   find_pem (s, n, ls);
   find_urls (s, n, ls);
+  if (cmd >= 0)
+    command_spans (s, n, cmd, ls);
   find_assignments (s, n, ls);
 }
 
@@ -569,7 +600,7 @@ v2c_secret_redact_line (const char *line, size_t len)
 {
   struct line_spans ls;
 
-  line_spans (line, len, &ls);
+  line_spans (line, len, 0, &ls);
   return redact (line, len, &ls);
 }
 
@@ -695,7 +726,7 @@ kind_for (enum file_kind fk, const struct span *sp)
 {
   switch (fk) {
   case F_SSH_HOST_KEY:
-    return sp->pem ? "ssh-host-key" : sp->kind;
+    return sp->pem ? "host-key" : sp->kind;
   case F_CLOUD:
     return "cloud-credentials";
   case F_MYCNF:
@@ -725,10 +756,36 @@ report_spans (struct scan *sc, enum file_kind fk, const char *s, size_t n,
     if (text == NULL)
       return v2c_set_error (sc->err, ENOMEM, "out of memory");
     text = finish_evidence (text, s, &sorted);
+    size_t before = sc->out->n;
     if (add_finding (sc, kind_for (fk, sp), lineno, text) == -1)
       return -1;
+    if (sc->out->n > before && !sp->pem && sp->end > sp->start && sp->end <= n)
+      v2c_secret_fingerprint (s + sp->start, sp->end - sp->start,
+                              sc->out->v[before].fingerprint);
   }
   return 0;
+}
+
+/* A file whose path says it holds credentials (a keystore, a history,
+ * .docker/config.json, .kube/config, /etc/shadow, ...) is one finding
+ * as a whole when its lines gave none. */
+static int
+whole_file (struct scan *sc, size_t found_before)
+{
+  enum v2c_secret_kind k = v2c_secret_path (sc->path, NULL);
+
+  if (k == V2C_SECRET_NONE || sc->out->n > found_before)
+    return 0;
+  return add_finding (sc, v2c_secret_kind_name (k), 0, strdup (REDACTED));
+}
+
+int
+v2c_secrets_path_only (const char *path, struct v2c_secrets *out,
+                       struct v2c_err *err)
+{
+  struct scan sc = { path ? path : "", out, 0, err };
+
+  return whole_file (&sc, out->n);
 }
 
 /* host:port:database:username:password */
@@ -801,12 +858,13 @@ v2c_secrets_scan (const char *path, const char *buf, size_t len,
   struct scan sc = { path ? path : "", out, 0, err };
   enum file_kind fk = file_kind (sc.path);
   size_t pos = 0, found_before = out->n;
-  int line = 0, in_key = 0;
+  int line = 0, in_key = 0, cmd = command_file (sc.path);
 
   if (memchr (buf, '\0', len < BINARY_PROBE ? len : BINARY_PROBE))
-    return 0;
+    return whole_file (&sc, found_before);
   if (fk == F_NETRC)
-    return scan_netrc (&sc, buf, len);
+    return scan_netrc (&sc, buf, len) == -1 ? -1
+                                            : whole_file (&sc, found_before);
   while (pos < len) {
     const char *s = buf + pos, *nl = memchr (s, '\n', len - pos);
     size_t n = nl ? (size_t) (nl - s) : len - pos;
@@ -825,7 +883,7 @@ v2c_secrets_scan (const char *path, const char *buf, size_t len,
     if (fk == F_PGPASS)
       pgpass_spans (s, n, &ls);
     else
-      line_spans (s, n, &ls);
+      line_spans (s, n, cmd, &ls);
     if (ls.n == 0)
       continue;
     if (fk != F_PGPASS && ls.n > 0) {
@@ -839,9 +897,9 @@ v2c_secrets_scan (const char *path, const char *buf, size_t len,
   }
   if (fk == F_SSH_HOST_KEY && out->n == found_before && len > 0) {
     char *ev = strdup (REDACTED);
-    return add_finding (&sc, "ssh-host-key", 0, ev);
+    return add_finding (&sc, "host-key", 0, ev);
   }
-  return 0;
+  return whole_file (&sc, found_before);
 }
 
 void

@@ -313,6 +313,11 @@ void v2c_secrets_free_contents (struct v2c_secrets *s);
 /* Scan one file's content (path decides some kinds: .pgpass, .netrc,
  * .my.cnf, .aws/credentials, ssh_host_*_key).  Binary content is
  * skipped.  Findings are appended. */
+/* A whole-file finding for a file whose path alone says it holds
+ * credentials (v2c_secret_path), read or not (/etc/shadow is never
+ * read).  Nothing is appended otherwise. */
+int v2c_secrets_path_only (const char *path, struct v2c_secrets *out,
+                           struct v2c_err *err);
 int v2c_secrets_scan (const char *path, const char *buf, size_t len,
                       struct v2c_secrets *out, struct v2c_err *err);
 /* Redact an assignment's value in place of a line: returns a new string

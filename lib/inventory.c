@@ -17,6 +17,40 @@
 #include "source-private.h"
 #include "inspect-private.h"
 
+/* The selected VM's OVF password properties, as secrets[] findings:
+ * the value belongs to whoever deploys the appliance, so the report
+ * says to set it again on the target. */
+static int
+ovf_password_props (struct v2c_source *s, json_t *inv)
+{
+  json_t *secrets = json_object_get (inv, "secrets");
+  size_t i;
+
+  if (s->vm == NULL || s->vm->nsecret_props == 0)
+    return 0;
+  if (secrets == NULL) {
+    secrets = json_array ();
+    if (json_object_set_new (inv, "secrets", secrets) == -1)
+      return v2c_set_error (&s->err, ENOMEM, "out of memory");
+  }
+  for (i = 0; i < s->vm->nsecret_props; i++) {
+    const struct v2c_vm_secret_prop *p = &s->vm->secret_props[i];
+    char ev[512];
+    json_t *o;
+
+    snprintf (ev, sizeof ev,
+              "ProductSection Property %s (ovf:password=\"true\")", p->key);
+    o = json_pack ("{s:s, s:s, s:i, s:s, s:s}", "path", s->path, "kind",
+                   "ovf-password-property", "line", 0, "evidence", ev,
+                   "name", p->key);
+    if (o && p->fingerprint[0])
+      json_object_set_new (o, "fingerprint", json_string (p->fingerprint));
+    if (o == NULL || json_array_append_new (secrets, o) == -1)
+      return v2c_set_error (&s->err, ENOMEM, "out of memory");
+  }
+  return 0;
+}
+
 json_t *
 v2c_inventory_build (struct v2c_source *s, struct v2c_guest *g)
 {
@@ -44,6 +78,10 @@ v2c_inventory_build (struct v2c_source *s, struct v2c_guest *g)
   } else {
     json_object_set_new (inv, "os", json_null ());
     json_object_set_new (inv, "filesystems", json_array ());
+  }
+  if (ovf_password_props (s, inv) == -1) {
+    json_decref (inv);
+    return NULL;
   }
   return inv;
 }

@@ -369,8 +369,8 @@ is_host_key (const char *kind)
   return strcmp (kind, "host-key") == 0 || strcmp (kind, "ssh-host-key") == 0;
 }
 
-/* What became of a secret: which component gets it back and how, or
- * why none does.  Names and paths only, never a value. */
+/* What became of a secret: which component gets it back and how (1),
+ * or why none does (0).  Names and paths only, never a value. */
 static int
 secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
             char *out, size_t size)
@@ -378,12 +378,18 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
   size_t i, n = 0, o = 0;
 
   out[0] = '\0';
-  if (is_host_key (s->kind))
-    return snprintf (out, size, "host key: regenerate on the target");
-  if (strcmp (s->kind, "ovf-password-property") == 0)
-    return snprintf (out, size, "OVF property: set it again on the target");
-  if (v2c_strvec_find (&p->image.allow_secret, s->path) >= 0)
-    return snprintf (out, size, "in the image: image.allow_secret names it");
+  if (is_host_key (s->kind)) {
+    snprintf (out, size, "host key: regenerate on the target");
+    return 1;
+  }
+  if (strcmp (s->kind, "ovf-password-property") == 0) {
+    snprintf (out, size, "OVF property: set it again on the target");
+    return 1;
+  }
+  if (v2c_strvec_find (&p->image.allow_secret, s->path) >= 0) {
+    snprintf (out, size, "in the image: image.allow_secret names it");
+    return 1;
+  }
   for (i = 0; i < p->components.n; i++) {
     const struct v2c_plan_component *k = &p->components.v[i];
     int hit;
@@ -399,12 +405,14 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
     o += (size_t) snprintf (out + o, size - o, "%s%s", n++ ? ", " : "",
                             k->name);
   }
-  if (n == 0)
-    return snprintf (out, size, "%s",
-                     strcmp (s->kind, "environment") == 0
-                             || strcmp (s->kind, "argument") == 0
-                         ? "no component runs it"
-                         : "not mounted anywhere");
+  if (n == 0) {
+    snprintf (out, size, "%s",
+              strcmp (s->kind, "environment") == 0
+                      || strcmp (s->kind, "argument") == 0
+                  ? "no component runs it"
+                  : "not mounted anywhere");
+    return 0;
+  }
   if (o < size) {
     char names[200];
 
@@ -415,7 +423,7 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
     else
       snprintf (out, size, "Secret mounted at its path: %s", names);
   }
-  return 0;
+  return 1;
 }
 
 /* Where the secrets are, their kind and what became of them: never the
@@ -423,16 +431,35 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
 static json_t *
 secrets (const struct v2c_inventory *inv, const struct v2c_plan *p)
 {
-  json_t **v = calloc (inv->secrets.n + 1, sizeof *v), *out = NULL;
-  size_t i, n = 0;
-  char use[512];
+  size_t ns = inv->secrets.n;
+  json_t **v = calloc (ns + 1, sizeof *v), *out = NULL;
+  char (*uses)[512] = calloc (ns + 1, sizeof *uses);
+  int *got = calloc (ns + 1, sizeof *got);
+  size_t i, j, n = 0;
+  char use[600];
 
-  if (v == NULL)
+  if (v == NULL || uses == NULL || got == NULL) {
+    V2C_FREE (v, uses, got);
     return NULL;
-  for (i = 0; i < inv->secrets.n; i++) {
+  }
+  for (i = 0; i < ns; i++)
+    got[i] = secret_use (p, &inv->secrets.v[i], uses[i], sizeof uses[i]);
+  for (i = 0; i < ns; i++) {
     const struct v2c_inv_secret *s = &inv->secrets.v[i];
 
-    secret_use (p, s, use, sizeof use);
+    snprintf (use, sizeof use, "%s", uses[i]);
+    /* the value of a drop-in or a script line that a component gets
+     * back another way (its unit's Environment=, its ExecStart) */
+    for (j = 0; !got[i] && s->fingerprint && j < ns; j++) {
+      const struct v2c_inv_secret *t = &inv->secrets.v[j];
+      if (got[j] && t->fingerprint && strcmp (t->fingerprint, s->fingerprint) == 0) {
+        if (strcmp (t->path, s->path) == 0)
+          snprintf (use, sizeof use, "%s", uses[j]);
+        else
+          snprintf (use, sizeof use, "%s (its value is %s's)", uses[j], t->path);
+        break;
+      }
+    }
     v[n] = json_pack ("{s:o, s:o, s:s}", "path", v2c_report_string (s->path),
                       "kind", v2c_report_string (s->kind), "use", use);
     if (v[n] == NULL)
@@ -450,7 +477,7 @@ secrets (const struct v2c_inventory *inv, const struct v2c_plan *p)
 out:
   for (i = 0; i < n; i++)
     json_decref (v[i]);
-  free (v);
+  V2C_FREE (v, uses, got);
   return out;
 }
 

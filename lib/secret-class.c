@@ -195,7 +195,11 @@ v2c_secret_value_is_placeholder (const char *s, size_t n)
     if (i == n)
       return 1;
   }
-  return 0;
+  /* no letter or digit: a shell pattern ("*)" of a case branch), a
+   * mask, punctuation */
+  for (i = 0; i < n && !isalnum ((unsigned char) s[i]); i++)
+    ;
+  return i == n && (n >= 2 || strchr ("})]*;|&", s[0]) != NULL);
 }
 
 enum cls { ALNUM, ALNUM_, B64URL, UPNUM, SLACK };

@@ -68,6 +68,11 @@ struct ovf_state {
   char first_error[512];
 };
 
+/* lib/source-ovf-props.c: ProductSection password properties of a
+ * VirtualSystem into vm->secret_props (keys and fingerprints only). */
+int ovf_read_password_props (struct ovf_state *st, xmlNodePtr vs,
+                             struct v2c_vm *vm);
+
 /* lib/source-ovf-xml.c: the XML document and its OVF vocabulary */
 
 /* Read the descriptor into st->doc: no network, no entities. */

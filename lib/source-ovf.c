@@ -757,6 +757,8 @@ read_virtual_system (struct ovf_state *st, xmlNodePtr vs)
     vm->name = ovf_xstrdup (st, vm->id);
   }
 
+  if (ovf_read_password_props (st, vs, vm) == -1)
+    return -1;
   vhs = pick_hardware_section (st, vs);
   if (vhs && read_hardware (st, vs, vm, vhs) == -1) {
     char *id = vm->id;

@@ -129,6 +129,9 @@ v2c_vm_free_contents (struct v2c_vm *vm)
   for (i = 0; i < vm->nnics; i++)
     V2C_FREE (vm->nics[i].model, vm->nics[i].network, vm->nics[i].mac);
   free (vm->nics);
+  for (i = 0; i < vm->nsecret_props; i++)
+    free (vm->secret_props[i].key);
+  free (vm->secret_props);
   memset (vm, 0, sizeof *vm);
 }
 

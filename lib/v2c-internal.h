@@ -112,6 +112,14 @@ struct v2c_vm_nic {
   char *mac;             /* "00:50:56:..", lower case, or NULL */
 };
 
+/* An OVF ProductSection property marked ovf:password="true": its key
+ * ("class.key" when the section has a class) and the fingerprint of the
+ * descriptor's default value ("" when none).  Never the value. */
+struct v2c_vm_secret_prop {
+  char *key;
+  char fingerprint[32];
+};
+
 struct v2c_vm {
   char *name;            /* displayName / VirtualSystem Name / ovf:id */
   char *id;              /* OVF VirtualSystem ovf:id, or NULL */
@@ -123,6 +131,8 @@ struct v2c_vm {
   size_t ndisks;
   struct v2c_vm_nic *nics;
   size_t nnics;
+  struct v2c_vm_secret_prop *secret_props; /* OVF password properties */
+  size_t nsecret_props;
 };
 
 /* The array v of n records of size bytes with one more, zeroed, at its

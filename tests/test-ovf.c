@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "secret-class.h"
 #include "v2c-internal.h"
 #include "unit.h"
 
@@ -1019,6 +1020,52 @@ test_corpus (const char *dir)
            count, compared);
 }
 
+/* ProductSection properties marked ovf:password="true": keys (with the
+ * section's class), a fingerprint of a default value, never the value;
+ * other properties and a password="false" one are not listed. */
+static void
+test_password_props (void)
+{
+  static const char text[] =
+      "<?xml version=\"1.0\"?>\n"
+      "<Envelope xmlns=\"http://schemas.dmtf.org/ovf/envelope/1\" "
+      "xmlns:ovf=\"http://schemas.dmtf.org/ovf/envelope/1\">"
+      "<VirtualSystem ovf:id=\"app\">"
+      "<ProductSection ovf:class=\"vami\">"
+      "<Property ovf:key=\"root_pw\" ovf:type=\"string\" "
+      "ovf:password=\"true\" ovf:value=\"v2cOvfDefault9\"/>"
+      "<Property ovf:key=\"hostname\" ovf:type=\"string\" "
+      "ovf:value=\"app.local\"/>"
+      "</ProductSection>"
+      "<ProductSection>"
+      "<Property ovf:key=\"db_pw\" ovf:type=\"string\" ovf:password=\"true\"/>"
+      "<Property ovf:key=\"shown\" ovf:type=\"string\" "
+      "ovf:password=\"false\" ovf:value=\"x\"/>"
+      "</ProductSection>"
+      "</VirtualSystem></Envelope>";
+  struct v2c_vm *vms = expect_ok ("password properties", text, 1);
+  char fp[32];
+
+  if (vms == NULL)
+    return;
+  check_int ("password properties: count", (int64_t) vms->nsecret_props, 2);
+  if (vms->nsecret_props == 2) {
+    check_str ("password properties: key 0", vms->secret_props[0].key,
+               "vami.root_pw");
+    check_str ("password properties: key 1", vms->secret_props[1].key,
+               "db_pw");
+    v2c_secret_fingerprint ("v2cOvfDefault9", 14, fp);
+    check_str ("password properties: fingerprint", vms->secret_props[0].fingerprint,
+               fp);
+    check_str ("password properties: no value, no fingerprint",
+               vms->secret_props[1].fingerprint, "");
+    if (strstr (vms->secret_props[0].key, "v2cOvf")
+        || strstr (vms->secret_props[0].fingerprint, "v2cOvf"))
+      FAIL ("password properties: the value is kept");
+  }
+  v2c_vms_free (vms, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1054,6 +1101,7 @@ main (int argc, char **argv)
   test_empty_configuration ();
   test_security ();
   test_numbers ();
+  test_password_props ();
 
   dir = corpus_dir ();
   if (dir) {

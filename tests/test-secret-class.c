@@ -127,6 +127,8 @@ static const struct {
   { "  ", 1 },        { "s3cret", 0 },         { "changeme", 0 },
   { "$", 0 },         { "x", 0 },              { "pa$$word", 0 },
   { "xx", 0 },        { "<a", 0 },             { "nullable", 0 },
+  { "*)", 1 },        { "--", 1 },             { "!@#", 1 },
+  { "}", 1 },
 };
 
 static const struct {

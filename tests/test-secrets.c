@@ -257,8 +257,8 @@ test_scan (void)
         { "connection-string", 5,
           "proxy https://user:<redacted>@proxy.example:3128" });
   SCAN ("/etc/systemd/system/app.service", cmd,
-        { "password", 1, "ExecStart=/usr/bin/app --db-password <redacted>" },
-        { "password", 2, "ExecStart=/usr/bin/app --password=<redacted>" });
+        { "argument", 1, "ExecStart=/usr/bin/app --db-password <redacted>" },
+        { "argument", 2, "ExecStart=/usr/bin/app --password=<redacted>" });
   SCAN ("/home/app/.pgpass", pgpass,
         { "pgpass", 2, "db.example:5432:app:appuser:<redacted>" },
         { "pgpass", 3, "*:*:*:postgres:<redacted>" });
@@ -276,7 +276,7 @@ test_scan (void)
           "\"private_key\": \"-----BEGIN PRIVATE KEY----- <redacted>" });
   SCAN (
       "/etc/ssh/ssh_host_ed25519_key", hostkey,
-      { "ssh-host-key", 1, "-----BEGIN OPENSSH PRIVATE KEY----- <redacted>" });
+      { "host-key", 1, "-----BEGIN OPENSSH PRIVATE KEY----- <redacted>" });
   SCAN ("/etc/redis/redis.conf", redis,
         { "password", 2, "requirepass <redacted>" },
         { "password", 3, "masterauth \"<redacted>\"" });
