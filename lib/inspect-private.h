@@ -22,7 +22,8 @@ int v2c_service_matches (const struct v2c_service *svc, const char *software);
 /* Scan the places secrets live in (/etc, home directories, /opt, /srv,
  * /var/www, services' working directories and environment files). */
 int v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
-                         struct v2c_secrets *out, struct v2c_err *err);
+                         const struct v2c_pkgs *pkgs, struct v2c_secrets *out,
+                         struct v2c_err *err);
 /* Secrets in the services' environment and command lines and in the
  * cron jobs' commands (lib/inspect-exec-secrets.c): each value replaced
  * in place, by "<redacted>" in an environment, by $(VAR) in a command

@@ -10,11 +10,14 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+#include <openssl/evp.h>
 
 #include "inspect-private.h"
 #include "secret-class.h"
@@ -52,9 +55,77 @@ matches_any (const char *name, const char *const *pats)
   return 0;
 }
 
+/* Files as their packages ship them: a file whose content has its
+ * package's digest is the distribution's, not the site's, and holds no
+ * secret of the site (commented examples such as openssl.cnf's
+ * "# input_password = secret" are not findings). */
+struct stock {
+  const struct v2c_pkg_file **v;
+  size_t n;
+};
+
 static int
-scan_file (struct v2c_fs *fs, const char *path, struct v2c_secrets *out,
-           struct v2c_err *err)
+cmp_file (const void *a, const void *b)
+{
+  return strcmp ((*(const struct v2c_pkg_file *const *) a)->path,
+                 (*(const struct v2c_pkg_file *const *) b)->path);
+}
+
+static int
+stock_init (struct stock *st, const struct v2c_pkgs *pkgs)
+{
+  size_t i, j, n = 0;
+
+  memset (st, 0, sizeof *st);
+  for (i = 0; pkgs && i < pkgs->n; i++)
+    n += pkgs->v[i].nfiles;
+  if (n == 0)
+    return 0;
+  st->v = malloc (n * sizeof *st->v);
+  if (st->v == NULL)
+    return -1;
+  for (i = 0; i < pkgs->n; i++)
+    for (j = 0; j < pkgs->v[i].nfiles; j++)
+      if (pkgs->v[i].files[j].digest && pkgs->v[i].files[j].path)
+        st->v[st->n++] = &pkgs->v[i].files[j];
+  qsort (st->v, st->n, sizeof *st->v, cmp_file);
+  return 0;
+}
+
+/* Whether buf is path as a package ships it. */
+static int
+stock_match (const struct stock *st, const char *path, const char *buf,
+             size_t len)
+{
+  struct v2c_pkg_file key = { (char *) path, NULL, 0 };
+  const struct v2c_pkg_file *kp = &key, *const *f;
+  const EVP_MD *md;
+  unsigned char d[EVP_MAX_MD_SIZE];
+  unsigned int dl, i;
+  char hex[2 * EVP_MAX_MD_SIZE + 1];
+
+  if (st->n == 0)
+    return 0;
+  f = bsearch (&kp, st->v, st->n, sizeof *st->v, cmp_file);
+  if (f == NULL)
+    return 0;
+  switch (strlen ((*f)->digest)) {
+  case 32: md = EVP_md5 (); break;
+  case 40: md = EVP_sha1 (); break;
+  case 64: md = EVP_sha256 (); break;
+  case 128: md = EVP_sha512 (); break;
+  default: return 0;
+  }
+  if (md == NULL || EVP_Digest (buf, len, d, &dl, md, NULL) != 1)
+    return 0;
+  for (i = 0; i < dl; i++)
+    snprintf (hex + 2 * i, 3, "%02x", d[i]);
+  return strcasecmp (hex, (*f)->digest) == 0;
+}
+
+static int
+scan_file (struct v2c_fs *fs, const char *path, const struct stock *stock,
+           struct v2c_secrets *out, struct v2c_err *err)
 {
   struct v2c_fs_stat st;
   char *buf;
@@ -74,7 +145,8 @@ scan_file (struct v2c_fs *fs, const char *path, struct v2c_secrets *out,
     buf = v2c_fs_read (fs, path, SCAN_MAX_FILE, &len);
     if (buf == NULL)
       return 0;  /* unreadable files are not secrets we can report */
-    r = v2c_secrets_scan (path, buf, len, out, err);
+    r = stock_match (stock, path, buf, len)
+            ? 0 : v2c_secrets_scan (path, buf, len, out, err);
     free (buf);
   }
   /* the Secret that gives the file back keeps its mode and owner */
@@ -89,7 +161,8 @@ scan_file (struct v2c_fs *fs, const char *path, struct v2c_secrets *out,
 /* Scan a tree: every file when all, else the candidate names. */
 static int
 scan_tree (struct v2c_fs *fs, const char *dir, int all,
-           struct v2c_secrets *out, struct v2c_err *err)
+           const struct stock *stock, struct v2c_secrets *out,
+           struct v2c_err *err)
 {
   char **v = v2c_fs_find (fs, dir, SCAN_MAX_ENTRIES);
   size_t i;
@@ -113,7 +186,7 @@ scan_tree (struct v2c_fs *fs, const char *dir, int all,
         && strstr (v[i], ".docker/") == NULL
         && v2c_secret_path (path, NULL) == V2C_SECRET_NONE)
       continue;
-    r = scan_file (fs, path, out, err);
+    r = scan_file (fs, path, stock, out, err);
   }
   v2c_strv_free (v);
   return r;
@@ -135,19 +208,24 @@ already_scanned (const char *path)
 
 int
 v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
-                     struct v2c_secrets *out, struct v2c_err *err)
+                     const struct v2c_pkgs *pkgs, struct v2c_secrets *out,
+                     struct v2c_err *err)
 {
   static const char *const app_trees[] = { "/root", "/home", "/opt", "/srv",
                                            "/var/www", "/usr/local/etc",
                                            NULL };
+  struct stock stock;
   size_t i, j;
+  int r = -1;
 
-  if (scan_tree (fs, "/etc", 1, out, err) == -1
-      || scan_tree (fs, "/var/spool/cron", 1, out, err) == -1)
-    return -1;
+  if (stock_init (&stock, pkgs) == -1)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  if (scan_tree (fs, "/etc", 1, &stock, out, err) == -1
+      || scan_tree (fs, "/var/spool/cron", 1, &stock, out, err) == -1)
+    goto out;
   for (i = 0; app_trees[i]; i++)
-    if (scan_tree (fs, app_trees[i], 0, out, err) == -1)
-      return -1;
+    if (scan_tree (fs, app_trees[i], 0, &stock, out, err) == -1)
+      goto out;
   /* services may keep their secrets anywhere they point to */
   for (i = 0; svcs && i < svcs->n; i++) {
     const struct v2c_service *s = &svcs->v[i];
@@ -157,14 +235,17 @@ v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
       if (*f == '-')
         f++;
       if (*f == '/' && !already_scanned (f)
-          && scan_file (fs, f, out, err) == -1)
-        return -1;
+          && scan_file (fs, f, &stock, out, err) == -1)
+        goto out;
     }
     if (s->working_directory && s->working_directory[0] == '/'
         && strcmp (s->working_directory, "/")
         && !already_scanned (s->working_directory)
-        && scan_tree (fs, s->working_directory, 0, out, err) == -1)
-      return -1;
+        && scan_tree (fs, s->working_directory, 0, &stock, out, err) == -1)
+      goto out;
   }
-  return 0;
+  r = 0;
+ out:
+  free (stock.v);
+  return r;
 }

@@ -860,6 +860,9 @@ v2c_secrets_scan (const char *path, const char *buf, size_t len,
   size_t pos = 0, found_before = out->n;
   int line = 0, in_key = 0, cmd = command_file (sc.path);
 
+  /* "passwd: files systemd" names a database, never a credential */
+  if (strcmp (sc.path, "/etc/nsswitch.conf") == 0)
+    return 0;
   if (memchr (buf, '\0', len < BINARY_PROBE ? len : BINARY_PROBE))
     return whole_file (&sc, found_before);
   if (fk == F_NETRC)

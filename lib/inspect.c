@@ -555,7 +555,7 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   if (service_state_dirs (fs, &svcs, &facts, err) == -1)
     goto out;
   stage ("service configuration and data directories");
-  if (v2c_inspect_secrets (fs, &svcs, &secrets, err) == -1) {
+  if (v2c_inspect_secrets (fs, &svcs, &pkgs, &secrets, err) == -1) {
     v2c_error_prefix (err, "secrets");
     goto out;
   }

@@ -15,7 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
+#include <openssl/evp.h>
+
 #include "inspect.h"
+#include "inspect-private.h"
 #include "unit.h"
 
 struct want {
@@ -395,11 +400,130 @@ test_key_names (void)
     CHECK (v2c_secret_key_name (no[i]) == 0, "'%s' secret", no[i]);
 }
 
+/* The scan over a tree (tests/test-secrets.c writes it in a temporary
+ * directory): a file as its package ships it (its digest is the
+ * package's) is no finding even with a commented example password; the
+ * same file edited is; nsswitch.conf's "passwd:" is never one; a
+ * history and /etc/shadow are whole-file findings with mode and owner,
+ * and /etc/shadow is never read. */
+static void
+write_file (const char *root, const char *rel, const char *text, int mode)
+{
+  char p[4096];
+  FILE *f;
+
+  snprintf (p, sizeof p, "%s/%s", root, rel);
+  f = fopen (p, "w");
+  if (f == NULL) {
+    FAIL ("can't write %s", p);
+    return;
+  }
+  fputs (text, f);
+  fclose (f);
+  chmod (p, (mode_t) mode);
+}
+
+static size_t
+count_path (const struct v2c_secrets *s, const char *path)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < s->n; i++)
+    n += strcmp (s->v[i].path, path) == 0;
+  return n;
+}
+
+static void
+test_tree (void)
+{
+  /* md5 of the text below, as dpkg's Conffiles would list it */
+  static const char stock_cnf[] = "[req]\n# input_password = secret\n";
+  char root[] = "/tmp/test-secrets-XXXXXX", p[4096];
+  struct v2c_pkg_file files[2];
+  struct v2c_pkg pkg;
+  struct v2c_pkgs pkgs = { &pkg, 1 };
+  struct v2c_secrets out = { 0 };
+  struct v2c_err err = { 0 };
+  struct v2c_fs *fs;
+  char md5[33];
+  size_t i;
+
+  if (mkdtemp (root) == NULL) {
+    FAIL ("mkdtemp");
+    return;
+  }
+  for (i = 0; i < 4; i++) {
+    static const char *const dirs[] = { "etc", "etc/ssl", "etc/app", "root" };
+    snprintf (p, sizeof p, "%s/%s", root, dirs[i]);
+    mkdir (p, 0755);
+  }
+  write_file (root, "etc/ssl/openssl.cnf", stock_cnf, 0644);
+  write_file (root, "etc/app/app.cnf", "[req]\n# input_password = s3cretv2c\n",
+              0640);
+  write_file (root, "etc/nsswitch.conf", "passwd: files systemd\nshadow: files\n",
+              0644);
+  write_file (root, "etc/shadow", "root:$6$x$y:19000::::::\n", 0640);
+  write_file (root, "root/.bash_history", "ls\n", 0600);
+  {
+    unsigned char d[16];
+    unsigned int dl;
+    EVP_Digest (stock_cnf, strlen (stock_cnf), d, &dl, EVP_md5 (), NULL);
+    for (i = 0; i < 16; i++)
+      snprintf (md5 + 2 * i, 3, "%02x", d[i]);
+  }
+  memset (&pkg, 0, sizeof pkg);
+  memset (files, 0, sizeof files);
+  files[0].path = (char *) "/etc/ssl/openssl.cnf";
+  files[0].digest = md5;
+  files[0].conffile = 1;
+  /* the same digest listed for app.cnf, whose content differs */
+  files[1].path = (char *) "/etc/app/app.cnf";
+  files[1].digest = md5;
+  pkg.name = (char *) "openssl";
+  pkg.files = files;
+  pkg.nfiles = 2;
+  fs = v2c_fs_open_dir (root, &err);
+  if (fs == NULL) {
+    FAIL ("v2c_fs_open_dir: %s", err.msg);
+    return;
+  }
+  if (v2c_inspect_secrets (fs, NULL, &pkgs, &out, &err) == -1)
+    FAIL ("v2c_inspect_secrets: %s", err.msg);
+  CHECK (count_path (&out, "/etc/ssl/openssl.cnf") == 0,
+         "a stock file (its package's digest) is a finding");
+  CHECK (count_path (&out, "/etc/app/app.cnf") == 1,
+         "an edited file with a commented password: %zu findings",
+         count_path (&out, "/etc/app/app.cnf"));
+  CHECK (count_path (&out, "/etc/nsswitch.conf") == 0,
+         "nsswitch.conf's passwd: is a finding");
+  CHECK (count_path (&out, "/root/.bash_history") == 1,
+         "a history is not a whole-file finding");
+  CHECK (count_path (&out, "/etc/shadow") == 1, "/etc/shadow is not listed");
+  for (i = 0; i < out.n; i++) {
+    if (strcmp (out.v[i].path, "/etc/shadow") == 0) {
+      CHECK (strcmp (out.v[i].kind, "credential-file") == 0
+                 && out.v[i].mode == 0640 && out.v[i].line == 0,
+             "/etc/shadow: kind %s mode %o line %d", out.v[i].kind,
+             (unsigned) out.v[i].mode, out.v[i].line);
+      CHECK (strstr (out.v[i].evidence, "$6$") == NULL,
+             "/etc/shadow was read: %s", out.v[i].evidence);
+    }
+    if (strcmp (out.v[i].path, "/root/.bash_history") == 0)
+      CHECK (out.v[i].mode == 0600, "history mode %o", (unsigned) out.v[i].mode);
+  }
+  v2c_secrets_free_contents (&out);
+  v2c_fs_free (fs);
+  snprintf (p, sizeof p, "rm -rf '%s'", root);
+  if (system (p) != 0)
+    FAIL ("%s", p);
+}
+
 int
 main (void)
 {
   test_scan ();
   test_redact ();
   test_key_names ();
+  test_tree ();
   return unit_status ();
 }
