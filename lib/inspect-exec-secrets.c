@@ -119,17 +119,16 @@ free_name (const struct envv *e, struct v2c_secret_span *sp,
   memcpy (sp->var, cand, sizeof sp->var);
 }
 
-/* Rewrite one command line in place; its variables join e. */
+/* One round of rewriting a command line in place; its variables join
+ * e.  Returns how many spans were replaced, or -1. */
 static int
-exec_line (char **cmd, struct envv *e, const char *what, const char *path,
-           int line, struct v2c_secrets *out, struct v2c_err *err)
+exec_round (char **cmd, struct envv *e, const char *what, const char *path,
+            int line, struct v2c_secrets *out, struct v2c_err *err)
 {
   struct v2c_secret_span sp[MAX_SPANS];
   size_t n, i;
   char *r, ev[256];
 
-  if (*cmd == NULL)
-    return 0;
   n = v2c_secret_command_spans (*cmd, sp, MAX_SPANS);
   if (n == 0)
     return 0;
@@ -154,6 +153,34 @@ exec_line (char **cmd, struct envv *e, const char *what, const char *path,
   for (i = 0; i < n; i++)
     if (env_get (e, sp[i].var) == NULL && env_add (e, sp[i].var, err) == -1)
       return -1;
+  return (int) n;
+}
+
+/* Rewrite one command line in place.  Quoting can make a rewritten
+ * line hold a span again (a value that ended inside a quoted word), so
+ * rounds repeat; a line that still holds one after them is replaced as
+ * a whole: no value is ever kept. */
+#define MAX_ROUNDS 4
+static int
+exec_line (char **cmd, struct envv *e, const char *what, const char *path,
+           int line, struct v2c_secrets *out, struct v2c_err *err)
+{
+  int round, r = 1;
+
+  if (*cmd == NULL)
+    return 0;
+  for (round = 0; round < MAX_ROUNDS && r > 0; round++)
+    if ((r = exec_round (cmd, e, what, path, line, out, err)) == -1)
+      return -1;
+  if (r > 0 && v2c_secret_command_spans (*cmd, NULL, 0) > 0) {
+    char *w = strdup ("/bin/false # v2c: a secret could not be separated "
+                      "from this command; see the report");
+    if (w == NULL)
+      return v2c_set_error (err, ENOMEM, "out of memory");
+    memset (*cmd, 0, strlen (*cmd));
+    free (*cmd);
+    *cmd = w;
+  }
   return 0;
 }
 
