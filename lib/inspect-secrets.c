@@ -375,7 +375,7 @@ in_call (const char *s, size_t q)
 static void
 find_assignments (const char *s, size_t n, struct line_spans *ls)
 {
-  size_t i = 0, com = comment_start (s, n);
+  size_t i = 0;
 
   while (i < n) {
     size_t ks, ke, k, vs, ve, ev;
@@ -398,9 +398,6 @@ find_assignments (const char *s, size_t n, struct line_spans *ls)
     while (ke > ks && (s[ke - 1] == '.' || s[ke - 1] == '-'))
       ke--;
     if (ks == ke || ke != i)
-      continue;
-    /* in a comment only a commented-out setting counts, not prose */
-    if (com && ks != com)
       continue;
     k = ke;
     if (ks > 0 && (s[ks - 1] == '"' || s[ks - 1] == '\'') && k < n
@@ -549,6 +546,10 @@ static void
 line_spans (const char *s, size_t n, int cmd, struct line_spans *ls)
 {
   ls->n = 0;
+  /* a comment is never a finding: stock files document settings with
+   * examples ("# input_password = secret") */
+  if (comment_start (s, n) != 0)
+    return;
   find_pem (s, n, ls);
   find_urls (s, n, ls);
   if (cmd >= 0)
@@ -716,7 +717,8 @@ file_kind (const char *path)
       || (strstr (path, "/.config/gcloud/")
           && v2c_strcasesuffix (base, ".json")))
     return F_CLOUD;
-  if (fnmatch ("/etc/ssh/ssh_host_*_key", path, 0) == 0)
+  /* SSH host keys, the snakeoil key: generated at install time */
+  if (v2c_secret_path (path, NULL) == V2C_SECRET_HOST_KEY)
     return F_SSH_HOST_KEY;
   return F_ANY;
 }

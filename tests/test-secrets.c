@@ -458,8 +458,10 @@ test_tree (void)
     mkdir (p, 0755);
   }
   write_file (root, "etc/ssl/openssl.cnf", stock_cnf, 0644);
-  write_file (root, "etc/app/app.cnf", "[req]\n# input_password = s3cretv2c\n",
+  write_file (root, "etc/app/app.cnf", "[req]\ninput_password = s3cretv2c\n",
               0640);
+  write_file (root, "etc/app/doc.cnf", "# input_password = s3cretv2c\n"
+              "; password = s3cretv2c\n// $password = 's3cretv2c';\n", 0644);
   write_file (root, "etc/nsswitch.conf", "passwd: files systemd\nshadow: files\n",
               0644);
   write_file (root, "etc/shadow", "root:$6$x$y:19000::::::\n", 0640);
@@ -492,8 +494,10 @@ test_tree (void)
   CHECK (count_path (&out, "/etc/ssl/openssl.cnf") == 0,
          "a stock file (its package's digest) is a finding");
   CHECK (count_path (&out, "/etc/app/app.cnf") == 1,
-         "an edited file with a commented password: %zu findings",
+         "an edited file with a password: %zu findings",
          count_path (&out, "/etc/app/app.cnf"));
+  CHECK (count_path (&out, "/etc/app/doc.cnf") == 0,
+         "comments are findings: %zu", count_path (&out, "/etc/app/doc.cnf"));
   CHECK (count_path (&out, "/etc/nsswitch.conf") == 0,
          "nsswitch.conf's passwd: is a finding");
   CHECK (count_path (&out, "/root/.bash_history") == 1,
