@@ -10,6 +10,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -380,6 +381,14 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
   out[0] = '\0';
   if (is_host_key (s->kind)) {
     snprintf (out, size, "host key: regenerate on the target");
+    return 1;
+  }
+  if (strcmp (s->kind, "credential-file") == 0
+      && fnmatch ("/etc/*shadow*", s->path, 0) == 0) {
+    /* never read, so a locked-only file cannot be told from one with
+     * hashes: always listed */
+    snprintf (out, size, "account database: never read or copied; set "
+                         "passwords on the target if it needs any");
     return 1;
   }
   if (strcmp (s->kind, "ovf-password-property") == 0) {
