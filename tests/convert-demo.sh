@@ -93,8 +93,10 @@ echo "verdict $verdict, rules: $rules"
 case $verdict in excellent | good) ;; *) fail "demo verdict '$verdict', expected excellent or good" ;; esac
 jq -e '.components[] | select(.name == "nginx") | .path == "replace"' "$out/report.json" >/dev/null ||
   fail "nginx is not advised to be replaced by the official image"
-jq -e '[.secrets[] | keys == ["kind","path"]] | all' "$out/report.json" >/dev/null ||
-  fail "report.json secrets carry more than path and kind"
+jq -e '[.secrets[] | keys == ["kind","path","use"]] | all' "$out/report.json" >/dev/null ||
+  fail "report.json secrets carry more than path, kind and use (never a line or its text)"
+jq -e '[.secrets[] | select(.path == "/etc/demo-app/app.env")][0].use | test("demo-app")' \
+  "$out/report.json" >/dev/null || fail "app.env does not go back to demo-app"
 jq -e '[.secrets[].path] | index("/etc/demo-app/app.env") != null' "$out/report.json" >/dev/null ||
   fail "report.json does not list /etc/demo-app/app.env"
 ok "demo: verdict $verdict; nginx replaced; secrets listed by path and kind only"

@@ -152,5 +152,5 @@ $(diff <(echo "$want") <(echo "$got"))"
   jqe "app.env token found" '[.secrets[] | select(.path == "/etc/demo-app/app.env" and .kind == "token")] | length >= 1'
   jqe "TLS private key found" '[.secrets[] | select(.path == "/etc/demo-app/tls.key" and .kind == "private-key")] | length == 1'
   jqe "root's .pgpass found" '[.secrets[] | select(.path == "/root/.pgpass" and .kind == "pgpass")] | length >= 1'
-  jqe "SSH host key found" '[.secrets[] | select(.kind == "ssh-host-key")] | length >= 1'
+  jqe "SSH host key found" '[.secrets[] | select(.kind == "host-key")] | length >= 1'
 }

@@ -34,9 +34,10 @@
 #define UNIT_MAX_FAILURES 20
 #include "unit.h"
 
-/* v2c never streams password hashes out of the guest: the host tree's
- * /etc/shadow and /etc/gshadow are left out of the comparison (and
- * their absence in the guest view is checked on its own). */
+/* v2c never streams password hashes out of the guest: /etc/shadow and
+ * /etc/gshadow are left out of the comparison, and checked on their
+ * own (the guest view has their type, mode and owner, never their
+ * content). */
 static int
 hidden (const char *p)
 {
@@ -117,8 +118,10 @@ compare_path (struct v2c_fs *host, struct v2c_fs *guest, const char *p)
     free (b);
   } else if (hs.type == V2C_FS_DIR) {
     char **a = v2c_fs_list (host, p), **b = v2c_fs_list (guest, p);
-    if (strcmp (p, "/etc") == 0)
+    if (strcmp (p, "/etc") == 0) {
       drop_hidden (a);
+      drop_hidden (b);
+    }
     if (!same_strv (a, b))
       FAIL ("'%s': directory listings differ", p);
     v2c_strv_free (a);
@@ -329,8 +332,10 @@ main (void)
     char **ga = v2c_fs_find (guest, trees[i], 100000);
     size_t nh = 0, ng = 0;
 
-    if (strcmp (trees[i], "/etc") == 0)
+    if (strcmp (trees[i], "/etc") == 0) {
       drop_hidden (ha);
+      drop_hidden (ga);
+    }
     for (nh = 0; ha && ha[nh]; nh++)
       ;
     for (ng = 0; ga && ga[ng]; ng++)
@@ -364,11 +369,23 @@ main (void)
   }
   if (v2c_fs_used_bytes (guest) == 0)
     FAIL ("the guest's filesystems use no bytes");
-  /* password hashes are not even in the cache */
-  errno = 0;
-  if (v2c_fs_read (guest, "/etc/shadow", 1 << 20, NULL) != NULL
-      || errno != ENOENT)
-    FAIL ("/etc/shadow was streamed from the guest");
+  /* password hashes are not even in the cache, and are never read;
+   * the file's type, mode and owner are known */
+  {
+    struct v2c_fs_stat hs, gs;
+    char *c;
+
+    errno = 0;
+    c = v2c_fs_read (guest, "/etc/shadow", 1 << 20, NULL);
+    if (c != NULL || errno != EACCES)
+      FAIL ("/etc/shadow was streamed from the guest (errno %d)", errno);
+    free (c);
+    if (v2c_fs_stat (host, "/etc/shadow", 0, &hs) == 0
+        && (v2c_fs_stat (guest, "/etc/shadow", 0, &gs) == -1
+            || gs.type != hs.type || gs.mode != hs.mode || gs.uid != hs.uid
+            || gs.gid != hs.gid))
+      FAIL ("/etc/shadow: the guest view has not its type, mode and owner");
+  }
   v2c_fs_free (guest);
   v2c_fs_free (host);
   write_ref_tar (g, img);
