@@ -69,7 +69,7 @@ r=$work/r1/report.json
   || fail "components: $(jq -c '[.components[].name]' "$r") vs the plan's $(jq -c '[.components[].name]' "$plan")"
 [ "$(jq -c '.dropped' "$r")" = "$(jq -c '[.dropped[] | {name, reason}]' "$plan")" ] || fail "dropped differs from the plan's"
 # each secret once per path, kind and what becomes of it (never a line)
-[ "$(jq -c '[.secrets[] | {path, kind}] | unique' "$r")" = "$(jq -c '[.secrets[] | {path, kind}] | unique | sort_by(.path, .kind)' "$inv")" ] \
+[ "$(jq -c '[.secrets[] | {path, kind}] | unique | sort_by(.path, .kind)' "$r")" = "$(jq -c '[.secrets[] | {path, kind}] | unique | sort_by(.path, .kind)' "$inv")" ] \
   || fail "secrets: $(jq -c .secrets "$r") vs $(jq -c '[.secrets[] | {path, kind}] | unique | sort_by(.path, .kind)' "$inv")"
 jq -e 'all(.secrets[]; (keys == ["kind", "path", "use"]) and (.use | length > 0))' "$r" >/dev/null \
   || fail "a secret of the report lacks what becomes of it, or has more than path, kind and use"
