@@ -135,6 +135,8 @@ v2c_layer_policy_add_packages (struct v2c_layer_policy *p,
       if (add_pkg_file (p, &cap, f, al, nal, err) == -1)
         return -1;
     }
+  if (p->nown == 0)
+    return 0;   /* no package database (a bare tree): own is NULL */
   qsort (p->own, p->nown, sizeof *p->own, cmp_owned);
   /* duplicates (a directory in many packages): keep one, with a digest
    * if any has one */
@@ -155,6 +157,9 @@ static const struct v2c_owned *
 find_owned (const struct v2c_layer_policy *p, const char *path)
 {
   struct v2c_owned key = { (char *) path, NULL };
+
+  if (p->nown == 0)
+    return NULL;
   return bsearch (&key, p->own, p->nown, sizeof *p->own, cmp_owned);
 }
 
