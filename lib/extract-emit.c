@@ -232,8 +232,17 @@ v2c_extract_choose_layer (struct v2c_extract *x, const char *path,
 
   if (digest && (same = content_same (x, path, st, digest, first, have)) < 0)
     return -2;
-  if (stock)
-    *stock = digest != NULL && same == 1;
+  if (stock) {
+    /* a file a component's include puts in its layer is still its
+     * package's as shipped when the digest says so */
+    const char *own = is_reg ? v2c_layer_policy_owned_digest (&x->policy, path)
+                             : NULL;
+    int s = same;
+    if (own && own != digest
+        && (s = content_same (x, path, st, own, first, have)) < 0)
+      return -2;
+    *stock = own != NULL && s == 1;
+  }
   return v2c_layer_policy_choose (&x->policy, path, is_reg, same);
 }
 

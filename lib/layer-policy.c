@@ -187,6 +187,15 @@ v2c_layer_policy_digest (const struct v2c_layer_policy *p, const char *path,
   return o ? o->digest : NULL;
 }
 
+const char *
+v2c_layer_policy_owned_digest (const struct v2c_layer_policy *p,
+                               const char *path)
+{
+  const struct v2c_owned *o = find_owned (p, path);
+
+  return o ? o->digest : NULL;
+}
+
 int
 v2c_layer_policy_choose (const struct v2c_layer_policy *p, const char *path,
                          int is_reg, int same)

@@ -63,6 +63,10 @@ int v2c_layer_policy_add_packages (struct v2c_layer_policy *p,
  * depend on the content. */
 const char *v2c_layer_policy_digest (const struct v2c_layer_policy *p,
                                      const char *path, int is_reg);
+/* The digest the package database gives path, whatever layer it goes
+ * to (NULL when no package owns it or keeps none). */
+const char *v2c_layer_policy_owned_digest (const struct v2c_layer_policy *p,
+                                           const char *path);
 /* The layer of path (a regular file when is_reg): the first layer whose
  * includes cover it; else with the split strategy "app" for a file no
  * package owns, "os" for a package's file that is not regular, has no
