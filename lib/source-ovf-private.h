@@ -66,6 +66,9 @@ struct ovf_state {
   bool entity_seen;
   int have_error; /* 0, 1 an error, 2 a fatal error */
   char first_error[512];
+  size_t nelements;
+  bool too_many;
+  startElementNsSAX2Func start_element; /* libxml2's own */
 };
 
 /* lib/source-ovf-props.c: ProductSection password properties of a
@@ -90,6 +93,10 @@ bool ovf_is_section (const xmlNode *n, const char *name);
  * sets st->oom): an attribute by local name, a node's text, the text of
  * a child by local name in any namespace. */
 char *ovf_attr_str (struct ovf_state *st, const xmlNode *n, const char *name);
+/* No two File elements of a References, nor two Disk elements of a
+ * DiskSection, below node (sections of VirtualSystem(Collection)s
+ * included) share an id. */
+int ovf_check_unique_ids (struct ovf_state *st, xmlNodePtr node, int depth);
 char *ovf_text_str (struct ovf_state *st, xmlNodePtr n);
 char *ovf_child_text (struct ovf_state *st, const xmlNode *n,
                       const char *name);

@@ -381,6 +381,7 @@ on_error (void *data,
 {
   xmlParserCtxtPtr ctxt = data;
   struct ovf_state *st = ctxt ? ctxt->_private : NULL;
+  char *hint;
   size_t l;
 
   /* Keep the first error, unless a fatal one (the one that stopped
@@ -391,6 +392,13 @@ on_error (void *data,
   st->have_error = e->level == XML_ERR_FATAL ? 2 : 1;
   snprintf (st->first_error, sizeof st->first_error, "line %d: %s", e->line,
             e->message ? e->message : "error");
+  /* libxml2 suggests lifting its own limits; v2c never will. */
+  hint = strstr (st->first_error, ", use XML_PARSE_HUGE");
+  if (hint == NULL)
+    hint = strstr (st->first_error, " use XML_PARSE_HUGE");
+  if (hint)
+    snprintf (hint, sizeof st->first_error - (size_t) (hint - st->first_error),
+              " (a limit v2c keeps)");
   l = strlen (st->first_error);
   while (l > 0
          && (st->first_error[l - 1] == '\n' || st->first_error[l - 1] == ' '))
@@ -421,6 +429,30 @@ on_unparsed_entity_decl (void *data, const xmlChar *name,
   on_entity_decl (data, name, 0, public_id, system_id, (xmlChar *) notation);
 }
 
+/* Elements are counted as they are read: a descriptor of a few hundred
+ * thousand elements would take more memory as a tree than any real one
+ * (a VM with 256 disks has a few thousand). */
+#define OVF_MAX_ELEMENTS 100000
+
+static void
+on_start_element (void *data, const xmlChar *localname,
+                  const xmlChar *prefix, const xmlChar *uri,
+                  int nb_namespaces, const xmlChar **namespaces,
+                  int nb_attributes, int nb_defaulted,
+                  const xmlChar **attributes)
+{
+  xmlParserCtxtPtr ctxt = data;
+  struct ovf_state *st = ctxt->_private;
+
+  if (++st->nelements > OVF_MAX_ELEMENTS) {
+    st->too_many = true;
+    xmlStopParser (ctxt);
+    return;
+  }
+  st->start_element (data, localname, prefix, uri, nb_namespaces,
+                     namespaces, nb_attributes, nb_defaulted, attributes);
+}
+
 int
 ovf_read_document (struct ovf_state *st, const char *buf, size_t len)
 {
@@ -434,11 +466,21 @@ ovf_read_document (struct ovf_state *st, const char *buf, size_t len)
   ctxt->sax->serror = on_error;
   ctxt->sax->entityDecl = on_entity_decl;
   ctxt->sax->unparsedEntityDecl = on_unparsed_entity_decl;
+  st->start_element = ctxt->sax->startElementNs;
+  ctxt->sax->startElementNs = on_start_element;
   /* Never XML_PARSE_NOENT or XML_PARSE_DTDLOAD: nothing outside the
    * buffer is ever read. */
   st->doc = xmlCtxtReadMemory (ctxt, buf, (int) len, "descriptor.ovf", NULL,
                                XML_PARSE_NONET | XML_PARSE_NOERROR
                                    | XML_PARSE_NOWARNING);
+  if (st->too_many) {
+    xmlFreeDoc (st->doc);
+    st->doc = NULL;
+    xmlFreeParserCtxt (ctxt);
+    return v2c_set_error (st->err, 0,
+                          "the OVF has more than %d elements: refused",
+                          OVF_MAX_ELEMENTS);
+  }
   if (st->entity_seen) {
     xmlFreeParserCtxt (ctxt);
     return v2c_set_error (st->err, 0, "OVF declares XML entities; refused");
@@ -455,5 +497,75 @@ ovf_read_document (struct ovf_state *st, const char *buf, size_t len)
   if (st->doc->intSubset
       && (st->doc->intSubset->entities || st->doc->intSubset->pentities))
     return v2c_set_error (st->err, 0, "OVF declares XML entities; refused");
+  return 0;
+}
+
+static int
+cmp_str (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The NAME children of one SECTION must not share an ATTR value: a
+ * reference to it would be ambiguous. */
+static int
+check_section_ids (struct ovf_state *st, xmlNodePtr sec, const char *name,
+                   const char *attr)
+{
+  char **ids = NULL;
+  size_t n = 0, cap = 0;
+  int r = 0;
+
+  for (xmlNodePtr e = sec->children; e; e = e->next) {
+    char *v;
+
+    if (!ovf_is_elem (e, name) || (v = ovf_attr_str (st, e, attr)) == NULL)
+      continue;
+    if (n == cap) {
+      char **g = realloc (ids, (cap = cap ? cap * 2 : 64) * sizeof *g);
+      if (g == NULL) {
+        free (v);
+        r = v2c_set_error (st->err, errno, "out of memory");
+        goto out;
+      }
+      ids = g;
+    }
+    ids[n++] = v;
+  }
+  if (n > 1)
+    qsort (ids, n, sizeof *ids, cmp_str);
+  for (size_t i = 1; i < n; i++)
+    if (strcmp (ids[i - 1], ids[i]) == 0) {
+      r = v2c_set_error (st->err, 0,
+                         "two '%s' elements have ovf:%s '%.80s': a "
+                         "reference to it would be ambiguous",
+                         name, attr, ids[i]);
+      break;
+    }
+out:
+  v2c_free_list ((void *const *) ids, n);
+  free (ids);
+  return r;
+}
+
+int
+ovf_check_unique_ids (struct ovf_state *st, xmlNodePtr node, int depth)
+{
+  if (depth > 64)
+    return 0;
+  for (xmlNodePtr c = node->children; c; c = c->next) {
+    if (c->type != XML_ELEMENT_NODE)
+      continue;
+    if (ovf_is_section (c, "References")
+        && check_section_ids (st, c, "File", "id") == -1)
+      return -1;
+    if (ovf_is_section (c, "DiskSection")
+        && check_section_ids (st, c, "Disk", "diskId") == -1)
+      return -1;
+    if ((ovf_is_elem (c, "VirtualSystemCollection")
+         || ovf_is_elem (c, "VirtualSystem"))
+        && ovf_check_unique_ids (st, c, depth + 1) == -1)
+      return -1;
+  }
   return 0;
 }

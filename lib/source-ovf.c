@@ -375,6 +375,10 @@ fill_from_file (struct ovf_state *st, struct v2c_vm_disk *d, xmlNodePtr file)
    * "#SIZE#" for a tool to fill in, counts as not given. */
   if (size && *size && ovf_parse_u64 (size, &v) == 0 && v <= INT64_MAX)
     d->file_size = (int64_t) v;
+  else if (size && size[strspn (size, " \t")] == '-')
+    return v2c_set_error (st->err, 0,
+                          "'File' '%.80s' has a negative ovf:size '%.32s'",
+                          d->file, size);
   return 0;
 }
 
@@ -855,7 +859,8 @@ v2c_ovf_parse (const char *buf, size_t len, struct v2c_vm **vmsp,
     goto out;
   }
   select_configuration (&st);
-  if (walk_content (&st, st.root, 0) == -1)
+  if (ovf_check_unique_ids (&st, st.root, 0) == -1
+      || walk_content (&st, st.root, 0) == -1)
     goto out;
   if (st.oom) {
     v2c_set_error (err, ENOMEM, "out of memory reading the OVF descriptor");
