@@ -117,6 +117,8 @@ v2c_json_write_file (const json_t *doc, const char *path)
       return -1;
     return 0;
   }
+  if (!v2c_replaceable_file (path))
+    return -1;
   if ((size_t) snprintf (tmp, sizeof tmp, "%s.tmpXXXXXX", path)
       >= sizeof tmp) {
     errno = ENAMETOOLONG;

@@ -303,6 +303,19 @@ v2c_hex_value (char c)
   return -1;
 }
 
+bool
+v2c_replaceable_file (const char *path)
+{
+  struct stat st;
+
+  if (lstat (path, &st) == -1)
+    return errno == ENOENT;
+  if (S_ISREG (st.st_mode))
+    return true;
+  errno = EEXIST;
+  return false;
+}
+
 int
 v2c_write_file_atomic (const char *path, const void *buf, size_t len)
 {
@@ -311,6 +324,8 @@ v2c_write_file_atomic (const char *path, const void *buf, size_t len)
   size_t off = 0;
   int fd, saved;
 
+  if (!v2c_replaceable_file (path))
+    return -1;
   if ((size_t) snprintf (tmp, sizeof tmp, "%s.tmpXXXXXX", path)
       >= sizeof tmp) {
     errno = ENAMETOOLONG;

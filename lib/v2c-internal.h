@@ -248,6 +248,10 @@ int v2c_strcasesuffix (const char *s, const char *suffix);
 int v2c_path_cmp (const char *a, const char *b);
 /* The value of a hex digit (either case), or -1. */
 int v2c_hex_value (char c);
+/* Whether path is absent or a regular file: an output path that is a
+ * device, FIFO, socket or symbolic link is never replaced (errno
+ * EEXIST, or lstat's). */
+bool v2c_replaceable_file (const char *path);
 /* Write len bytes to path atomically: a temporary file beside it (mode
  * 0644), fsync, rename.  0, or -1 with errno set (nothing left behind). */
 int v2c_write_file_atomic (const char *path, const void *buf, size_t len);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +76,7 @@ tool_common_option (int c, const char *arg, void (*usage) (int))
     return 1;
   case OPT_NO_VERIFY:
     opts.no_verify = 1;
+    return 1;
     return 1;
   case 'v':
     opts.verbose++;
@@ -165,9 +167,40 @@ tool_read_json (const char *path, const char *what)
   return j;
 }
 
+static const char *
+file_kind (mode_t m)
+{
+  return S_ISLNK (m) ? "a symbolic link" : S_ISCHR (m) ? "a character device"
+         : S_ISBLK (m) ? "a block device" : S_ISFIFO (m) ? "a FIFO"
+         : S_ISSOCK (m) ? "a socket" : S_ISDIR (m) ? "a directory"
+         : "a regular file";
+}
+
+int
+tool_check_output (const char *path, int want_dir)
+{
+  struct stat st;
+
+  if (path == NULL || strcmp (path, "-") == 0)
+    return 0;
+  if (lstat (path, &st) == -1) {
+    if (errno == ENOENT)
+      return 0;
+    tool_error ("can't use '%s': %s", path, strerror (errno));
+    return -1;
+  }
+  if (want_dir ? S_ISDIR (st.st_mode) : S_ISREG (st.st_mode))
+    return 0;
+  tool_error ("'%s' is %s: -o replaces only %s", path, file_kind (st.st_mode),
+              want_dir ? "a directory" : "a regular file");
+  return -1;
+}
+
 int
 tool_write_json (const json_t *doc, const char *path)
 {
+  if (tool_check_output (path, 0) == -1)
+    return -1;
   if (v2c_json_write_file (doc, path) == 0)
     return 0;
   tool_error ("can't write '%s': %s", path ? path : "stdout",

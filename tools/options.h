@@ -107,6 +107,10 @@ const char *tool_input_name (const char *path);
 json_t *tool_load_json (const char *path, json_error_t *jerr);
 /* tool_load_json; NULL after "can't read the WHAT 'PATH': line N: ..." */
 json_t *tool_read_json (const char *path, const char *what);
+/* -o PATH may name nothing yet, or a regular file (want_dir 0) or a
+ * directory (want_dir 1): never a device, FIFO, socket or symbolic
+ * link, which v2c would replace or follow.  -1 after the error. */
+int tool_check_output (const char *path, int want_dir);
 /* Write doc to path (NULL: standard output) through a temporary name;
  * -1 after "can't write 'PATH': ..." */
 int tool_write_json (const json_t *doc, const char *path);

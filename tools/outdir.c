@@ -84,16 +84,10 @@ dir_state (const char *dir)
   DIR *dh;
   int full = 0;
 
-  if (lstat (dir, &st) == -1) {
-    if (errno == ENOENT)
-      return 0;
-    tool_error ("can't use '%s': %s", dir, strerror (errno));
+  if (tool_check_output (dir, 1) == -1)
     return -1;
-  }
-  if (!S_ISDIR (st.st_mode)) {
-    tool_error ("'%s' exists and is not a directory", dir);
-    return -1;
-  }
+  if (lstat (dir, &st) == -1)
+    return 0;
   dh = opendir (dir);
   if (dh == NULL) {
     tool_error ("can't read '%s': %s", dir, strerror (errno));
@@ -104,6 +98,26 @@ dir_state (const char *dir)
       full = 1;
   closedir (dh);
   return full;
+}
+
+/* A directory v2c wrote holds one of the files its tools write first:
+ * --force never replaces someone's home because of a wrong argument. */
+static int
+made_by_v2c (const char *dir)
+{
+  static const char *const marks[] = {
+    "inventory.json", "plan.json", "kustomization.yaml", "report.json",
+    "report.md", "fleet.json", "oci-layout",
+  };
+  char path[4096];
+  struct stat st;
+
+  for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+    if ((size_t) snprintf (path, sizeof path, "%s/%s", dir, marks[i])
+            < sizeof path
+        && lstat (path, &st) == 0 && S_ISREG (st.st_mode))
+      return 1;
+  return 0;
 }
 
 /* "parent/.base.SUFFIXXXXXXX" beside d->out. */
@@ -150,6 +164,11 @@ tool_outdir_begin (struct tool_outdir *d, const char *path, int force)
     return -1;
   if (state == 1 && !force) {
     tool_error ("'%s' exists and is not empty (--force replaces it)", d->out);
+    return -1;
+  }
+  if (state == 1 && !made_by_v2c (d->out)) {
+    tool_error ("'%s' exists and is not a v2c output: not replacing it, "
+                "even with --force", d->out);
     return -1;
   }
   d->replace = state == 1;

@@ -870,6 +870,8 @@ main (int argc, char **argv)
   vms = list_vms (&cl, &n);
   if (vms == NULL)
     return EXIT_FAIL;
+  if (tool_check_output (bopts.out, 1) == -1)
+    return EXIT_FAIL;
   if (mkdir_p (bopts.out) == -1) {
     tool_error ("can't create '%s': %s", bopts.out, strerror (errno));
     return EXIT_FAIL;

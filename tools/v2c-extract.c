@@ -58,6 +58,8 @@ usage (int status)
           "  -d, --domain=NAME      the libvirt domain to read\n"
           "      --vm=NAME          the VM of a multi-VM OVF\n"
           "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
+          "      --allow-outside-paths  let the export name files outside its\n"
+          "                         folder (refused by default)\n"
           "  -v, --verbose          say more (twice: libguestfs debug)\n"
           "  -q, --quiet            no warnings, no progress bar\n"
           "  -h, --help             show this help and exit\n"
@@ -226,6 +228,8 @@ main (int argc, char **argv)
   if (io.plan_path && (plan = image_opts_read_plan (io.plan_path, NULL)) == NULL)
     goto out;
   /* the output first: a wrong -o fails before the appliance starts */
+  if (tool_check_output (opts.output, 1) == -1)
+    goto out;
   if (v2c_extract_open (x, opts.output, force) == -1) {
     tool_error ("%s", v2c_extract_error (x));
     goto out;
