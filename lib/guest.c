@@ -93,7 +93,18 @@ guestfs_fail (struct v2c_guest *g, const char *what)
   const char *e = g->g ? guestfs_last_error (g->g) : NULL;
   int errnum = g->g ? guestfs_last_errno (g->g) : 0;
 
-  v2c_set_error (&g->err, 0, "%s: %s", what, e ? e : "unknown error");
+  size_t n;
+
+  /* libguestfs' launch errors go on for lines of advice; the message
+   * is one line, and -v -v gives libguestfs' own debug output. */
+  if (e == NULL)
+    e = "unknown error";
+  n = strcspn (e, "\n");
+  while (n > 0 && (e[n - 1] == '.' || e[n - 1] == ' '))
+    n--;
+  v2c_set_error (&g->err, 0, "%s: %.*s%s", what, (int) n, e,
+                 e[strcspn (e, "\n")] ? " (-v -v shows libguestfs' debug "
+                                         "output)" : "");
   g->err.errnum = errnum;
   return -1;
 }

@@ -31,6 +31,10 @@
 /* Most entries of any other list of a plan (components, volumes, secret
  * files, ports, words of a command, ...). */
 #define V2C_PLAN_MAX_ITEMS 16384
+/* Most components of a plan: what v2c-report reads of a list, so the
+ * manifest and the report of one plan always agree (each component is
+ * three to six Kubernetes objects). */
+#define V2C_PLAN_MAX_COMPONENTS 4096
 
 /* Build the plan of a loaded inventory (v2c_inventory_load).  strategy
  * is NULL (the default, "split") or "split" or "single".  What the

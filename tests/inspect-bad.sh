@@ -35,6 +35,9 @@ check_bad () {  # check_bad NAME EXPECTED-SUBSTRING ARGS...
 
 if [ "$want_launch" = no ]; then
   check_bad missing-file "can't open" "$work/does-not-exist.ova"
+  # a launch that fails at once (no emulator): one line, not libguestfs'
+  # page of advice (issue 14)
+  LIBGUESTFS_HV=/bin/false check_bad launch-fails "can't launch" "$V2C_FIXTURES/disk/demo.qcow2"
 fi
 while IFS=$'\t' read -r name src launch want; do
   case $name in ''|'#'*|name) continue ;; esac

@@ -28,6 +28,15 @@ expect_exit 1 "components\[0\].schedule" "$work/bad3.json" -o "$work/x"
 jq '.components[2].resources.requests.cpu = "lots"' "$plan" >"$work/bad4.json"
 expect_exit 1 "components\[2\].resources.requests.cpu" "$work/bad4.json" -o "$work/x"
 expect_exit 1 "not a namespace" "$plan" -o "$work/x" --namespace "Bad_NS"
+# 5,000 more components than a plan may hold: refused by v2c-manifest
+# and by v2c-report alike, naming the plan (issue 14), nothing written
+jq '.components as $c | .components = $c + [range(5000) as $i | $c[1] | .name = "c\($i)" | .depends_on = []]' "$plan" >"$work/big.json"
+expect_exit 1 "big.json: plan: components: more than 4096 entries" "$work/big.json" -o "$work/x"
+[ ! -e "$work/x" ] || fail "v2c-manifest wrote '$work/x' for a refused plan"
+rc=0
+v2c-report "$top_srcdir/tests/data/plan/debian12-inventory.json" "$work/big.json" -o "$work/r" 2>"$work/stderr" || rc=$?
+[ "$rc" -eq 1 ] && grep -q "big.json: plan: components: more than 4096 entries" "$work/stderr" ||
+  fail "v2c-report on the big plan: exit $rc, $(cat "$work/stderr")"
 expect_exit 1 "not a registry" "$plan" -o "$work/x" --registry "reg example"
 [ ! -e "$work/x" ] || fail "a failed run left '$work/x'"
 

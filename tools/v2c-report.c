@@ -132,7 +132,12 @@ main (int argc, char **argv)
   }
   report = v2c_report_build (inventory, plan, image, &err);
   if (report == NULL) {
-    tool_error ("%s: %s", invpath, err.msg);
+    /* the message says which input it is about */
+    tool_error ("%s: %s",
+                strncmp (err.msg, "image:", 6) == 0 ? image_dir
+                : strncmp (err.msg, "plan:", 5) == 0 && planpath ? planpath
+                                                                  : invpath,
+                err.msg);
     goto end;
   }
 
