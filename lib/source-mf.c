@@ -305,9 +305,9 @@ v2c_mf_verify_range (int fd, uint64_t offset, uint64_t size,
   have[2 * mdlen] = '\0';
   if (strcasecmp (have, e->digest) != 0) {
     v2c_set_error (err, 0,
-                   "checksum mismatch for '%s' (%s): manifest says %s, "
-                   "file has %s",
-                   e->file, alg->name, e->digest, have);
+                   "checksum mismatch for '%s' (%s): the file does not "
+                   "have the digest the manifest gives",
+                   e->file, alg->name);
     goto out;
   }
   ret = 0;

@@ -19,6 +19,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,6 +54,16 @@ find_by_suffix (const struct v2c_tar_member *m, size_t n, const char *suffix)
     if (v2c_strcasesuffix (m[i].name, suffix))
       return &m[i];
   return NULL;
+}
+
+static size_t
+count_by_suffix (const struct v2c_tar_member *m, size_t n, const char *suffix)
+{
+  size_t k = 0;
+
+  for (size_t i = 0; i < n; i++)
+    k += v2c_strcasesuffix (m[i].name, suffix);
+  return k;
 }
 
 static char *
@@ -107,6 +118,10 @@ verify_manifest (struct v2c_source *s, int fd, const struct v2c_tar_member *m,
     return -1;
   if (v2c_mf_parse (buf, len, &ents, &nents, &s->err) == -1)
     return v2c_error_prefix (&s->err, "'%s' in '%s'", mf->name, s->path);
+  if (v2c_mf_check_coverage (s, ents, nents, mf->name, ovf->name) == -1) {
+    v2c_mf_entries_free (ents, nents);
+    return -1;
+  }
   jobs = calloc (nents ? nents : 1, sizeof *jobs);
   if (jobs == NULL) {
     v2c_mf_entries_free (ents, nents);
@@ -148,10 +163,14 @@ make_overlay (struct v2c_source *s, const struct v2c_tar_member *t,
   if (v2c_source_make_tmpdir (s) == -1)
     return -1;
   snprintf (path, sizeof path, "%s/disk%zu.qcow2", s->tmpdir, index);
+  /* "backing": null: a sparse member's parentFileNameHint must not make
+   * qemu open a file outside the OVA. */
   spec = json_pack ("{s:{s:s, s:I, s:I, s:{s:s, s:s}}}", "file",
                     "driver", "raw", "offset", (json_int_t) t->offset,
                     "size", (json_int_t) t->size, "file",
                     "driver", "file", "filename", s->path);
+  if (spec && strcmp (format, "vmdk") == 0)
+    json_object_set_new (spec, "backing", json_null ());
   if (spec == NULL)
     return v2c_set_error (&s->err, 0, "out of memory");
   json_str = json_dumps (spec, JSON_COMPACT);
@@ -231,17 +250,143 @@ open_ova_disks (struct v2c_source *s, int fd, const struct v2c_tar_member *m,
   return 0;
 }
 
+/* What a compressed OVA may unpack: the descriptor and manifest, then
+ * only the files its OVF names, each no larger than the OVF declares
+ * (ovf:size) and all of them within the free space of TMPDIR, checked
+ * before the first byte is written.  A gzip bomb stops at the cap. */
+struct unpack_budget {
+  struct v2c_vm *vms;      /* the OVF's VMs, once the .ovf is read */
+  size_t nvms;
+  uint64_t free_bytes;     /* of TMPDIR, less a reserve */
+  uint64_t written;
+};
+
+#define UNPACK_SMALL_CAP (V2C_MAX_DESCRIPTOR_BYTES) /* .ovf, .mf, .cert */
+#define UNPACK_MARGIN (1u << 20)  /* a disk's slack over its ovf:size */
+
+/* The cap of member name: its declared size plus a margin, 0 when the
+ * OVF does not name it (skipped), UINT64_MAX when it names it without a
+ * size (free space is then the only cap). */
+static uint64_t
+member_cap (const struct unpack_budget *b, const char *name)
+{
+  for (size_t v = 0; v < b->nvms; v++)
+    for (size_t i = 0; i < b->vms[v].ndisks; i++) {
+      const struct v2c_vm_disk *d = &b->vms[v].disks[i];
+
+      if (d->file && strcmp (d->file, name) == 0)
+        return d->file_size >= 0 ? (uint64_t) d->file_size + UNPACK_MARGIN
+                                 : UINT64_MAX;
+    }
+  return 0;
+}
+
+static int
+measure_free_space (struct v2c_source *s, struct unpack_budget *b)
+{
+  struct statvfs sv;
+
+  if (statvfs (s->tmpdir, &sv) == -1)
+    return v2c_set_error (&s->err, errno, "can't stat '%s'", s->tmpdir);
+  b->free_bytes = (uint64_t) sv.f_bavail * sv.f_frsize;
+  /* Keep 5% of it for everything else on the machine. */
+  b->free_bytes -= b->free_bytes / 20;
+  return 0;
+}
+
+static int
+check_free_space (struct v2c_source *s, struct unpack_budget *b)
+{
+  uint64_t need = 0;
+
+  for (size_t v = 0; v < b->nvms; v++)
+    for (size_t i = 0; i < b->vms[v].ndisks; i++)
+      if (b->vms[v].disks[i].file_size > 0)
+        need += (uint64_t) b->vms[v].disks[i].file_size;
+  if (need > b->free_bytes)
+    return v2c_set_error (&s->err, ENOSPC,
+                          "unpacking '%s' needs %" PRIu64 " bytes in '%s' "
+                          "(the sizes its OVF declares), but only %" PRIu64
+                          " are free: set TMPDIR to a larger filesystem",
+                          s->path, need, s->tmpdir, b->free_bytes);
+  return 0;
+}
+
+/* Copy the current member to out, at most cap bytes. */
+static int
+unpack_member (struct v2c_source *s, struct archive *a, int out,
+               const char *name, uint64_t cap, struct unpack_budget *b)
+{
+  uint64_t done = 0;
+
+  for (;;) {
+    const void *buf;
+    size_t len;
+    la_int64_t off;
+    int r = archive_read_data_block (a, &buf, &len, &off);
+
+    if (r == ARCHIVE_EOF)
+      return 0;
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+      return v2c_set_error (&s->err, 0, "can't unpack '%s' from '%s': %s",
+                            name, s->path, archive_error_string (a));
+    if (off < 0 || (uint64_t) off + len > cap)
+      return v2c_set_error (&s->err, 0,
+                            "'%s' in '%s' is larger than %s: refusing to "
+                            "unpack more", name, s->path,
+                            cap == UNPACK_SMALL_CAP ? "16 MiB"
+                            : "its OVF declares");
+    if ((uint64_t) off + len > done) {
+      uint64_t grow = (uint64_t) off + len - done;
+
+      if (b->written + grow > b->free_bytes)
+        return v2c_set_error (&s->err, ENOSPC,
+                              "unpacking '%s' would fill '%s'", s->path,
+                              s->tmpdir);
+      b->written += grow;
+      done = (uint64_t) off + len;
+    }
+    for (size_t w = 0; w < len;) {
+      ssize_t n = pwrite (out, (const char *) buf + w, len - w,
+                          (off_t) off + (off_t) w);
+      if (n == -1 && errno == EINTR)
+        continue;
+      if (n == -1)
+        return v2c_set_error (&s->err, errno, "can't unpack '%s' into '%s'",
+                              name, s->tmpdir);
+      w += (size_t) n;
+    }
+  }
+}
+
+/* Read the unpacked .ovf for its VMs and their file sizes. */
+static int
+learn_ovf (struct v2c_source *s, const char *path, struct unpack_budget *b)
+{
+  CLEANUP_FREE char *buf = NULL;
+  size_t len;
+
+  buf = v2c_read_file (path, V2C_MAX_DESCRIPTOR_BYTES, &len, &s->err);
+  if (buf == NULL)
+    return -1;
+  if (v2c_ovf_parse (buf, len, &b->vms, &b->nvms, &s->err) == -1)
+    return v2c_error_prefix (&s->err, "'%s' in '%s'", path, s->path);
+  return check_free_space (s, b);
+}
+
 /* A compressed OVA: unpack its members (flat names only) into the
  * private temporary directory and open the .ovf found there. */
 static int
 open_compressed_ova (struct v2c_source *s, int fd)
 {
+  struct unpack_budget b;
   struct archive *a;
   struct archive_entry *e;
   char ovf[PATH_MAX] = "";
-  int r, nmembers = 0;
+  int r, nmembers = 0, nmf = 0, nsmall = 0;
 
-  if (v2c_source_make_tmpdir (s) == -1)
+  memset (&b, 0, sizeof b);
+  if (v2c_source_make_tmpdir (s) == -1 || measure_free_space (s, &b) == -1)
     return -1;
   a = archive_read_new ();
   archive_read_support_filter_all (a);
@@ -256,6 +401,8 @@ open_compressed_ova (struct v2c_source *s, int fd)
   while ((r = archive_read_next_header (a, &e)) == ARCHIVE_OK) {
     const char *name = archive_entry_pathname (e);
     char path[PATH_MAX];
+    uint64_t cap;
+    bool small;
     int out;
 
     if (archive_entry_filetype (e) != AE_IFREG)
@@ -272,6 +419,29 @@ open_compressed_ova (struct v2c_source *s, int fd)
       v2c_set_error (&s->err, 0, "'%s' has too many members", s->path);
       goto fail;
     }
+    small = v2c_strcasesuffix (name, ".ovf") || v2c_strcasesuffix (name, ".mf")
+            || v2c_strcasesuffix (name, ".cert");
+    if (small && nsmall++ >= 4) {
+      v2c_set_error (&s->err, 0,
+                     "'%s' holds more descriptors, manifests and "
+                     "certificates than an OVA has", s->path);
+      goto fail;
+    }
+    if (small)
+      cap = UNPACK_SMALL_CAP;
+    else if (ovf[0] && s->descriptor_only)
+      break;                    /* planning: the descriptor is all */
+    else if (ovf[0] == '\0') {
+      v2c_set_error (&s->err, 0,
+                     "'%s': member '%s' comes before the OVF descriptor, "
+                     "which must be first", s->path, name);
+      goto fail;
+    } else if (s->descriptor_only || (cap = member_cap (&b, name)) == 0)
+      continue;                 /* not needed: never written */
+    if (v2c_strcasesuffix (name, ".ovf") && ovf[0]) {
+      v2c_set_error (&s->err, 0, "'%s' holds more than one .ovf", s->path);
+      goto fail;
+    }
     snprintf (path, sizeof path, "%s/%s", s->tmpdir, name);
     out = open (path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                 0600);
@@ -279,9 +449,7 @@ open_compressed_ova (struct v2c_source *s, int fd)
       v2c_set_error (&s->err, errno, "can't unpack '%s'", name);
       goto fail;
     }
-    if (archive_read_data_into_fd (a, out) != ARCHIVE_OK) {
-      v2c_set_error (&s->err, 0, "can't unpack '%s' from '%s': %s", name,
-                     s->path, archive_error_string (a));
+    if (unpack_member (s, a, out, name, cap, &b) == -1) {
       close (out);
       goto fail;
     }
@@ -289,22 +457,44 @@ open_compressed_ova (struct v2c_source *s, int fd)
       v2c_set_error (&s->err, errno, "can't unpack '%s'", name);
       goto fail;
     }
-    if (ovf[0] == '\0' && v2c_strcasesuffix (name, ".ovf"))
+    if (v2c_strcasesuffix (name, ".ovf")) {
       snprintf (ovf, sizeof ovf, "%s", path);
+      if (learn_ovf (s, path, &b) == -1)
+        goto fail;
+    }
+    if (v2c_strcasesuffix (name, ".mf")) {
+      if (++nmf > 1 && s->verify) {
+        v2c_set_error (&s->err, 0,
+                       "'%s' holds several manifests (.mf): v2c can't tell "
+                       "which one vouches for the export (--no-verify to "
+                       "read it unchecked)", s->path);
+        goto fail;
+      }
+      snprintf (s->ova_mf, sizeof s->ova_mf, "%s", path);
+    }
   }
-  if (r != ARCHIVE_EOF) {
+  if (r != ARCHIVE_EOF && r != ARCHIVE_OK) {
     v2c_set_error (&s->err, 0, "can't read '%s': %s", s->path,
                    archive_error_string (a));
     goto fail;
   }
   archive_read_free (a);
+  v2c_vms_free (b.vms, b.nvms);
   if (ovf[0] == '\0')
     return v2c_set_error (&s->err, 0, "'%s' holds no .ovf descriptor",
                           s->path);
+  /* The unpacked members are the export now: nothing they name may be
+   * outside them. */
+  s->unpacked = 1;
+  free (s->root);
+  s->root = realpath (s->tmpdir, NULL);
+  if (s->root == NULL)
+    return v2c_set_error (&s->err, errno, "can't resolve '%s'", s->tmpdir);
   return v2c_source_open_ovf_dir (s, ovf);
 
  fail:
   archive_read_free (a);
+  v2c_vms_free (b.vms, b.nvms);
   return -1;
 }
 
@@ -343,6 +533,13 @@ v2c_source_open_ova (struct v2c_source *s, int fd)
   if (v2c_source_select_vm (s) == -1)
     goto out;
   mf = find_by_suffix (m, n, ".mf");
+  if (mf && s->verify && count_by_suffix (m, n, ".mf") > 1) {
+    v2c_set_error (&s->err, 0,
+                   "'%s' holds %zu manifests (.mf): v2c can't tell which "
+                   "one vouches for the export (--no-verify to read it "
+                   "unchecked)", s->path, count_by_suffix (m, n, ".mf"));
+    goto out;
+  }
   if (mf && s->verify) {
     if (verify_manifest (s, fd, m, n, mf, ovf) == -1)
       goto out;

@@ -21,8 +21,12 @@
  * OVA unpacked from gzip). */
 static int
 verify_manifest_dir (struct v2c_source *s, const char *mfpath,
-                     const char *dir)
+                     const char *dir, const char *ovfpath)
 {
+  const char *mfname = strrchr (mfpath, '/') ? strrchr (mfpath, '/') + 1
+                                             : mfpath;
+  const char *ovfname = strrchr (ovfpath, '/') ? strrchr (ovfpath, '/') + 1
+                                               : ovfpath;
   CLEANUP_FREE char *buf = NULL;
   struct v2c_mf_entry *ents = NULL;
   struct verify_job *jobs = NULL;
@@ -34,24 +38,35 @@ verify_manifest_dir (struct v2c_source *s, const char *mfpath,
     return -1;
   if (v2c_mf_parse (buf, len, &ents, &n, &s->err) == -1)
     return v2c_error_prefix (&s->err, "'%s'", mfpath);
+  if (v2c_mf_check_coverage (s, ents, n, mfname, ovfname) == -1) {
+    v2c_mf_entries_free (ents, n);
+    return -1;
+  }
   jobs = calloc (n ? n : 1, sizeof *jobs);
   if (jobs == NULL) {
     v2c_set_error (&s->err, errno, "out of memory");
     goto out;
   }
   for (i = 0; i < n; i++) {
-    char path[PATH_MAX];
+    CLEANUP_FREE char *path = NULL;
     struct stat st;
     int fd;
 
-    if (v2c_source_check_relative_name (s, ents[i].file) == -1
-        || ents[i].file[0] == '/') {
+    if (ents[i].file[0] == '/') {
       v2c_set_error (&s->err, 0, "manifest '%s' names an unsafe file '%s'",
                      mfpath, ents[i].file);
       goto out;
     }
-    snprintf (path, sizeof path, "%s/%s", dir, ents[i].file);
-    fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    path = v2c_contain_path (v2c_source_root (s), dir, ents[i].file,
+                             "file", NULL, &s->err);
+    if (path == NULL) {
+      v2c_error_prefix (&s->err, "manifest '%s'", mfpath);
+      goto out;
+    }
+    /* Planning reads only the descriptor: check just its digest. */
+    if (s->descriptor_only && strcmp (ents[i].file, ovfname) != 0)
+      continue;
+    fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd == -1) {
       if (errno == ENOENT && s->descriptor_only)
         continue;
@@ -101,9 +116,14 @@ v2c_source_open_ovf_dir (struct v2c_source *s, const char *ovfpath)
   stem = v2c_source_path_stem (ovfpath);
   if (dir == NULL || stem == NULL)
     return v2c_set_error (&s->err, errno, "out of memory");
-  snprintf (mfpath, sizeof mfpath, "%s/%s.mf", dir, stem);
-  if (s->verify && !s->descriptor_only && access (mfpath, F_OK) == 0
-      && verify_manifest_dir (s, mfpath, dir) == -1)
+  /* A compressed OVA's one manifest, whatever its name; else the one
+   * named after the descriptor. */
+  if (s->ova_mf[0])
+    snprintf (mfpath, sizeof mfpath, "%s", s->ova_mf);
+  else
+    snprintf (mfpath, sizeof mfpath, "%s/%s.mf", dir, stem);
+  if (s->verify && access (mfpath, F_OK) == 0
+      && verify_manifest_dir (s, mfpath, dir, ovfpath) == -1)
     return -1;
   return v2c_source_open_vm_disks (s, dir);
 }

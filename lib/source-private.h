@@ -7,6 +7,8 @@
 #ifndef V2C_SOURCE_PRIVATE_H
 #define V2C_SOURCE_PRIVATE_H
 
+#include <limits.h>
+
 #include "v2c-internal.h"
 
 /* A disk as qemu will open it. */
@@ -40,7 +42,19 @@ struct v2c_source {
   size_t ndisks;
 
   char *tmpdir;        /* private temporary directory, or NULL */
+  char *root;          /* the export's folder (canonical): every file the
+                        * export names must be inside it */
+  int allow_outside;   /* --allow-outside-paths */
+  char ova_mf[PATH_MAX];/* the one .mf unpacked from a compressed OVA */
+  int unpacked;        /* a compressed OVA: its files are in tmpdir */
 };
+
+/* The folder files must stay in, or NULL when anything goes. */
+static inline const char *
+v2c_source_root (const struct v2c_source *s)
+{
+  return s->allow_outside ? NULL : s->root;
+}
 
 /* lib/source-util.c: the helpers every opener shares */
 int v2c_source_make_tmpdir (struct v2c_source *s);
@@ -62,9 +76,6 @@ int v2c_run_command (char *const argv[], struct v2c_err *err);
  * none).  Caller frees; NULL when out of memory. */
 char *v2c_source_path_stem (const char *path);
 char *v2c_source_dir_of (const char *path);
-/* A disk file name of a descriptor: refuse a URL or a relative name
- * that reaches outside the descriptor's directory. */
-int v2c_source_check_relative_name (struct v2c_source *s, const char *file);
 /* Resolve the selected VM's disk files against dir and add them (unless
  * descriptor_only). */
 int v2c_source_open_vm_disks (struct v2c_source *s, const char *dir);
@@ -75,6 +86,12 @@ struct verify_job {
   uint64_t offset, size;
   const struct v2c_mf_entry *entry;
 };
+/* A manifest must vouch for the descriptor (ovfname, as the manifest
+ * names files) and every disk file of every VM it lists: an empty one,
+ * or one that leaves a file out, is an error. */
+int v2c_mf_check_coverage (struct v2c_source *s,
+                           const struct v2c_mf_entry *ents, size_t n,
+                           const char *mfname, const char *ovfname);
 /* Run the checks, on two threads where there are two cores. */
 int v2c_verify_jobs (struct v2c_source *s, struct verify_job *jobs,
                      size_t n);

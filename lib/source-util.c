@@ -238,29 +238,98 @@ v2c_source_dir_of (const char *path)
   return strndup (path, (size_t) (slash - path));
 }
 
+/* A qcow2 overlay in the private directory whose backing is the VMDK
+ * chain as v2c found it: qemu follows parentFileNameHint literally, so
+ * a chain whose parents were found by name needs each level spelled
+ * out. */
+static int
+chain_overlay (struct v2c_source *s, const struct v2c_vmdk_info *info,
+               char **overlay)
+{
+  char path[PATH_MAX], *json_str = NULL, *backing = NULL;
+  json_t *spec = NULL;
+  int r = -1;
+
+  if (v2c_source_make_tmpdir (s) == -1)
+    return -1;
+  snprintf (path, sizeof path, "%s/chain%zu.qcow2", s->tmpdir, s->ndisks);
+  for (size_t i = info->nchain; i-- > 0;) {
+    json_t *node = json_pack ("{s:s, s:{s:s, s:s}}", "driver", "vmdk",
+                              "file", "driver", "file",
+                              "filename", info->chain[i]);
+    if (node == NULL)
+      goto oom;
+    if (spec)
+      json_object_set_new (node, "backing", spec);
+    spec = node;
+  }
+  json_str = json_dumps (spec, JSON_COMPACT);
+  if (json_str == NULL || asprintf (&backing, "json:%s", json_str) == -1) {
+    backing = NULL;
+    goto oom;
+  }
+  {
+    char *argv[] = { (char *) QEMU_IMG, (char *) "create", (char *) "-q",
+                     (char *) "-f", (char *) "qcow2", (char *) "-F",
+                     (char *) "vmdk", (char *) "-b", backing, path, NULL };
+    if (v2c_run_command (argv, &s->err) == -1) {
+      v2c_error_prefix (&s->err, "can't make a read-only view of '%s'",
+                        info->chain[0]);
+      goto out;
+    }
+  }
+  *overlay = strdup (path);
+  if (*overlay == NULL)
+    goto oom;
+  r = 0;
+  goto out;
+oom:
+  v2c_set_error (&s->err, errno, "out of memory");
+out:
+  json_decref (spec);
+  free (json_str);
+  free (backing);
+  return r;
+}
+
 /* Open one disk file on the host and record it for qemu. */
 int
 v2c_source_add_disk_file (struct v2c_source *s, const char *path, const char *want_format)
 {
   struct v2c_open_disk *d;
+  struct v2c_vmdk_info info;
   const char *format;
+  char *overlay = NULL;
   int64_t vsize;
   int fd, is_desc;
   struct stat st;
 
-  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+  /* O_NONBLOCK: a FIFO must not hang us before fstat says what it is. */
+  fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd == -1)
     return v2c_set_error (&s->err, errno, "can't open disk '%s'", path);
-  if (fstat (fd, &st) == -1 || v2c_probe_image (fd, 0, (uint64_t) st.st_size,
-                                                &format, &vsize, &is_desc)
-      == -1) {
+  if (fstat (fd, &st) == -1) {
+    v2c_set_error (&s->err, errno, "can't read disk '%s'", path);
+    close (fd);
+    return -1;
+  }
+  if (S_ISDIR (st.st_mode)) {
+    close (fd);
+    return v2c_set_error (&s->err, EISDIR, "can't use disk '%s'", path);
+  }
+  if (!S_ISREG (st.st_mode) && !S_ISBLK (st.st_mode)) {
+    close (fd);
+    return v2c_set_error (&s->err, 0,
+                          "disk '%s' is not a regular file or a block device",
+                          path);
+  }
+  if (v2c_probe_image (fd, 0, (uint64_t) st.st_size, &format, &vsize,
+                       &is_desc) == -1) {
     v2c_set_error (&s->err, errno, "can't read disk '%s'", path);
     close (fd);
     return -1;
   }
   close (fd);
-  if (S_ISDIR (st.st_mode))
-    return v2c_set_error (&s->err, EISDIR, "can't use disk '%s'", path);
   if (st.st_size == 0)
     return v2c_set_error (&s->err, 0, "disk '%s' is empty", path);
   if (strcmp (format, "raw") == 0
@@ -270,54 +339,39 @@ v2c_source_add_disk_file (struct v2c_source *s, const char *path, const char *wa
   if (strcmp (format, "raw") == 0
       && (v2c_strcasesuffix (path, ".qcow2")))
     return v2c_set_error (&s->err, 0, "'%s' is not a qcow2 image", path);
-  if (is_desc) {
-    struct v2c_vmdk_info info;
-
-    memset (&info, 0, sizeof info);
-    if (v2c_vmdk_read (path, &info, &s->err) == -1) {
-      v2c_vmdk_info_free_contents (&info);
+  memset (&info, 0, sizeof info);
+  if (strcmp (format, "vmdk") == 0) {
+    /* Every VMDK, sparse ones too: a delta names its parent, and qemu
+     * would follow that name. */
+    if (v2c_vmdk_read (path, v2c_source_root (s), &info, &s->err) == -1)
       return -1;
+    if (is_desc)
+      vsize = info.capacity_bytes;
+    if (info.remapped) {
+      v2c_message (&s->msg, V2C_MSG_WARNING,
+                   "'%s': a parent named by an absolute path was found by "
+                   "its name in the export's folder", path);
+      if (chain_overlay (s, &info, &overlay) == -1) {
+        v2c_vmdk_info_free_contents (&info);
+        return -1;
+      }
     }
-    vsize = info.capacity_bytes;
-    v2c_vmdk_info_free_contents (&info);
   }
+  v2c_vmdk_info_free_contents (&info);
   d = v2c_source_add_open_disk (s);
-  if (d == NULL)
+  if (d == NULL) {
+    free (overlay);
     return -1;
+  }
   d->host_path = realpath (path, NULL);
-  d->qemu_path = d->host_path ? strdup (d->host_path) : NULL;
+  d->qemu_path = overlay ? overlay : d->host_path ? strdup (d->host_path)
+                                                  : NULL;
   d->format = strdup (format);
-  d->qemu_format = strdup (format);
+  d->qemu_format = strdup (overlay ? "qcow2" : format);
   d->virtual_size = vsize;
   if (d->host_path == NULL || d->qemu_path == NULL || d->format == NULL
       || d->qemu_format == NULL)
     return v2c_set_error (&s->err, errno, "can't resolve '%s'", path);
-  return 0;
-}
-
-/* Disk file names in descriptors are relative to the descriptor; refuse
- * ones that reach outside its directory or name a URL. */
-int
-v2c_source_check_relative_name (struct v2c_source *s, const char *file)
-{
-  const char *p;
-
-  if (strstr (file, "://"))
-    return v2c_set_error (&s->err, 0,
-                          "disk '%s' is a URL: download the export first",
-                          file);
-  if (file[0] == '/')
-    return 0;
-  for (p = file; *p;) {
-    size_t n = strcspn (p, "/");
-    if (n == 2 && p[0] == '.' && p[1] == '.')
-      return v2c_set_error (&s->err, 0,
-                            "disk name '%s' reaches outside the export's "
-                            "directory", file);
-    p += n;
-    while (*p == '/')
-      p++;
-  }
   return 0;
 }
 
@@ -328,26 +382,69 @@ v2c_source_open_vm_disks (struct v2c_source *s, const char *dir)
 
   for (i = 0; i < s->vm->ndisks; i++) {
     struct v2c_vm_disk *vd = &s->vm->disks[i];
-    char path[PATH_MAX];
+    bool remapped;
+    char *path;
 
     if (vd->file == NULL)
       continue;  /* a blank disk with no file: nothing to read */
-    if (v2c_source_check_relative_name (s, vd->file) == -1)
+    path = v2c_contain_path (v2c_source_root (s), dir, vd->file, "disk",
+                             &remapped, &s->err);
+    if (path == NULL)
       return -1;
-    if (vd->path == NULL) {
-      if (vd->file[0] == '/')
-        snprintf (path, sizeof path, "%s", vd->file);
-      else
-        snprintf (path, sizeof path, "%s/%s", dir, vd->file);
-      vd->path = strdup (path);
-      if (vd->path == NULL)
-        return v2c_set_error (&s->err, errno, "out of memory");
-    }
+    if (remapped)
+      v2c_message (&s->msg, V2C_MSG_WARNING,
+                   "disk '%s' is not in the export's folder: using '%s', "
+                   "the one file of that name in it", vd->file, path);
+    free (vd->path);
+    vd->path = path;
     if (s->descriptor_only)
       continue;
     if (v2c_source_add_disk_file (s, vd->path, vd->format) == -1)
       return -1;
   }
+  return 0;
+}
+
+static bool
+mf_covers (const struct v2c_mf_entry *ents, size_t n, const char *file)
+{
+  if (strncmp (file, "./", 2) == 0)
+    file += 2;
+  for (size_t i = 0; i < n; i++) {
+    const char *f = ents[i].file;
+
+    if (strncmp (f, "./", 2) == 0)
+      f += 2;
+    if (strcmp (f, file) == 0)
+      return true;
+  }
+  return false;
+}
+
+int
+v2c_mf_check_coverage (struct v2c_source *s, const struct v2c_mf_entry *ents,
+                       size_t n, const char *mfname, const char *ovfname)
+{
+  if (n == 0)
+    return v2c_set_error (&s->err, 0,
+                          "manifest '%s' is empty: it vouches for nothing "
+                          "(--no-verify to read the export unchecked)",
+                          mfname);
+  if (!mf_covers (ents, n, ovfname))
+    return v2c_set_error (&s->err, 0,
+                          "manifest '%s' does not cover '%s' "
+                          "(--no-verify to read the export unchecked)",
+                          mfname, ovfname);
+  for (size_t v = 0; v < s->nvms; v++)
+    for (size_t i = 0; i < s->vms[v].ndisks; i++) {
+      const char *f = s->vms[v].disks[i].file;
+
+      if (f && !mf_covers (ents, n, f))
+        return v2c_set_error (&s->err, 0,
+                              "manifest '%s' does not cover '%s' "
+                              "(--no-verify to read the export unchecked)",
+                              mfname, f);
+    }
   return 0;
 }
 

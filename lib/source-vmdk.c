@@ -41,6 +41,8 @@ v2c_vmdk_info_free_contents (struct v2c_vmdk_info *info)
     V2C_FREE (info->extents[i].access, info->extents[i].type,
               info->extents[i].file);
   free (info->extents);
+  v2c_free_list ((void *const *)info->chain, info->nchain);
+  free (info->chain);
   memset (info, 0, sizeof *info);
 }
 
@@ -448,6 +450,16 @@ read_full (int fd, void *buf, size_t n, off_t off, size_t *got)
   return 0;
 }
 
+static bool
+looks_like_text (const unsigned char *p, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+        || p[i] == 0x7f)
+      return false;
+  return true;
+}
+
 /* Parse one file: text descriptor, KDMV with embedded descriptor, or a
  * bare sparse extent. */
 static int
@@ -520,7 +532,13 @@ read_one (const char *path, struct v2c_vmdk_info *info, struct v2c_err *err)
                        err);
     goto out;
   } else {
-    if (memchr (hdr, '\0', got) != NULL || got == 0) {
+    size_t text = strnlen ((const char *)hdr, got);
+
+    /* A text descriptor, maybe padded with NULs after its text (as
+     * qemu-img writes twoGbMaxExtentSparse descriptors): like qemu, the
+     * text ends at the first NUL.  Control bytes before it mean some
+     * other kind of file. */
+    if (text == 0 || !looks_like_text (hdr, text)) {
       v2c_set_error (err, 0, "'%s' is not a VMDK file", path);
       goto out;
     }
@@ -529,6 +547,7 @@ read_one (const char *path, struct v2c_vmdk_info *info, struct v2c_err *err)
     buf = v2c_read_file (path, V2C_MAX_DESCRIPTOR_BYTES, &len, err);
     if (buf == NULL)
       goto out;
+    len = strnlen (buf, len);
   }
   r = v2c_vmdk_parse_descriptor (buf, len, info, err);
   if (r == -1)
@@ -555,121 +574,186 @@ relative_to (const char *of, const char *name)
   return r;
 }
 
-static int
-check_extents (const char *path, const struct v2c_vmdk_info *info,
-               struct v2c_err *err)
+static char *
+dir_name (const char *path)
 {
-  size_t i;
+  const char *slash = strrchr (path, '/');
 
-  for (i = 0; i < info->nextents; i++) {
+  if (slash == NULL)
+    return strdup (".");
+  if (slash == path)
+    return strdup ("/");
+  return strndup (path, (size_t)(slash - path));
+}
+
+/* Every extent file must be readable and, with a root, inside it.
+ * path is canonical, as qemu resolves extents against its directory. */
+static int
+check_extents (const char *path, const char *root,
+               const struct v2c_vmdk_info *info, struct v2c_err *err)
+{
+  char *dir = dir_name (path);
+  int r = -1;
+
+  if (dir == NULL)
+    return v2c_set_error (err, errno, "out of memory");
+  for (size_t i = 0; i < info->nextents; i++) {
+    const char *name = info->extents[i].file;
+    bool remapped;
     char *f;
 
-    if (info->extents[i].file == NULL)
+    if (name == NULL)
       continue;
-    f = relative_to (path, info->extents[i].file);
-    if (f == NULL)
-      return v2c_set_error (err, errno, "out of memory");
+    /* An extent qemu opens where the descriptor says: no remapping, so
+     * an absolute extent outside the folder is refused. */
+    if (root && name[0] == '/') {
+      char *real = realpath (name, NULL);
+      bool inside = real && v2c_path_within (root, real);
+
+      free (real);
+      if (!inside) {
+        v2c_set_error (err, 0,
+                       "'%s': extent '%s' is outside the export's folder "
+                       "'%s': v2c reads only files inside it "
+                       "(--allow-outside-paths to read it anyway)",
+                       path, name, root);
+        goto out;
+      }
+    }
+    f = v2c_contain_path (root, dir, name, "extent", &remapped, err);
+    if (f == NULL) {
+      v2c_error_prefix (err, "'%s'", path);
+      goto out;
+    }
     if (access (f, R_OK) == -1) {
       v2c_set_error (err, errno, "can't read extent '%s' of '%s'", f, path);
       free (f);
-      return -1;
+      goto out;
     }
     free (f);
   }
-  return 0;
+  r = 0;
+out:
+  free (dir);
+  return r;
 }
 
 /* Where the parent named by hint is.  VMware writes absolute hints
  * (/vmfs/volumes/..., C:\...) that no longer hold once a VM folder is
- * copied; then the same base name beside the child is used, as
- * qemu-img and VMware Workstation do. */
+ * copied; then the file of the same name is used, as VMware
+ * Workstation does: beside the child when there is no root, else the
+ * one of that name inside the root. */
 static char *
-find_parent (const char *child, const char *hint)
+find_parent (const char *child, const char *root, const char *hint,
+             bool *remapped, struct v2c_err *err)
 {
+  CLEANUP_FREE char *dir = dir_name (child);
   const char *b;
   char *p;
 
+  *remapped = false;
+  if (dir == NULL) {
+    v2c_set_error (err, errno, "out of memory");
+    return NULL;
+  }
+  if (root) {
+    p = v2c_contain_path (root, dir, hint, "parent", remapped, err);
+    if (p == NULL)
+      v2c_error_prefix (err, "'%s'", child);
+    return p;
+  }
   p = relative_to (child, hint);
   if (p == NULL || access (p, F_OK) == 0)
-    return p;
+    goto done;
   b = hint;
   for (const char *s = hint; *s; s++)
     if (*s == '/' || *s == '\\')
       b = s + 1;
   if (b == hint || *b == '\0')
-    return p;
+    goto done;
   free (p);
-  return relative_to (child, b);
+  p = relative_to (child, b);
+  *remapped = p != NULL;
+done:
+  if (p == NULL)
+    v2c_set_error (err, errno, "out of memory");
+  return p;
+}
+
+static int
+chain_add (struct v2c_vmdk_info *info, const char *real, struct v2c_err *err)
+{
+  char **c = realloc (info->chain, (info->nchain + 1) * sizeof *c);
+
+  if (c == NULL)
+    return v2c_set_error (err, errno, "out of memory");
+  info->chain = c;
+  c[info->nchain] = strdup (real);
+  if (c[info->nchain] == NULL)
+    return v2c_set_error (err, errno, "out of memory");
+  info->nchain++;
+  return 0;
 }
 
 int
-v2c_vmdk_read (const char *path, struct v2c_vmdk_info *info,
-               struct v2c_err *err)
+v2c_vmdk_read (const char *path, const char *root,
+               struct v2c_vmdk_info *info, struct v2c_err *err)
 {
-  char *seen[VMDK_MAX_CHAIN + 1];
-  size_t nseen = 0, i;
-  char *cur = NULL;
   struct v2c_vmdk_info pinfo = { 0 };
+  char *cur = NULL;
   const char *hint;
+  size_t i;
   int r = -1;
 
-  if (read_one (path, info, err) == -1)
-    return -1;
-  if (check_extents (path, info, err) == -1)
+  cur = realpath (path, NULL);
+  if (cur == NULL)
+    return v2c_set_error (err, errno, "can't open '%s'", path);
+  if (read_one (cur, info, err) == -1)
     goto out;
-  cur = strdup (path);
-  if (cur == NULL) {
-    v2c_set_error (err, errno, "out of memory");
+  if (check_extents (cur, root, info, err) == -1
+      || chain_add (info, cur, err) == -1)
     goto out;
-  }
-  seen[0] = realpath (path, NULL);
-  if (seen[0] == NULL) {
-    v2c_set_error (err, errno, "can't resolve '%s'", path);
-    goto out;
-  }
-  nseen = 1;
 
   for (hint = info->parent_hint; hint; hint = pinfo.parent_hint) {
     char *parent, *real;
+    bool remapped;
 
-    if (nseen > VMDK_MAX_CHAIN) {
+    if (info->nchain > VMDK_MAX_CHAIN) {
       v2c_set_error (err, 0, "'%s': backing chain is deeper than %d levels",
                      path, VMDK_MAX_CHAIN);
       goto out;
     }
-    parent = find_parent (cur, hint);
-    if (parent == NULL) {
-      v2c_set_error (err, errno, "out of memory");
+    parent = find_parent (cur, root, hint, &remapped, err);
+    if (parent == NULL)
       goto out;
-    }
     real = realpath (parent, NULL);
     if (real == NULL) {
       v2c_set_error (err, errno, "can't find parent '%s' of '%s'", hint, cur);
       free (parent);
       goto out;
     }
-    for (i = 0; i < nseen; i++)
-      if (strcmp (seen[i], real) == 0) {
+    free (parent);
+    for (i = 0; i < info->nchain; i++)
+      if (strcmp (info->chain[i], real) == 0) {
         v2c_set_error (err, 0, "'%s': backing chain loops back to '%s'", path,
-                       parent);
+                       real);
         free (real);
-        free (parent);
         goto out;
       }
-    seen[nseen++] = real;
+    if (remapped && strcmp (hint, real) != 0)
+      info->remapped = true;
     free (cur);
-    cur = parent;
+    cur = real;
     v2c_vmdk_info_free_contents (&pinfo);
     if (read_one (cur, &pinfo, err) == -1
-        || check_extents (cur, &pinfo, err) == -1)
+        || check_extents (cur, root, &pinfo, err) == -1
+        || chain_add (info, cur, err) == -1)
       goto out;
   }
   r = 0;
 
 out:
   v2c_vmdk_info_free_contents (&pinfo);
-  for (i = 0; i < nseen; i++)
-    free (seen[i]);
   free (cur);
   if (r == -1)
     v2c_vmdk_info_free_contents (info);

@@ -43,6 +43,13 @@ v2c_source_set_descriptor_only (struct v2c_source *s, int on)
 }
 
 int
+v2c_source_set_allow_outside_paths (struct v2c_source *s, int on)
+{
+  s->allow_outside = !!on;
+  return 0;
+}
+
+int
 v2c_source_set_vm_name (struct v2c_source *s, const char *name)
 {
   char *copy = NULL;
@@ -145,6 +152,7 @@ v2c_source_free (struct v2c_source *s)
     free (s->tmpdir);
   }
   free (s->path);
+  free (s->root);
   free (s->domain);
   free (s->name);
   free (s->vm_select);
@@ -229,6 +237,11 @@ v2c_source_open (struct v2c_source *s, const char *path)
                           "'%s' is a directory: name the .ova, .ovf or .vmx "
                           "in it", path);
   }
+  s->root = v2c_source_dir_of (s->path);
+  if (s->root == NULL) {
+    close (fd);
+    return v2c_set_error (&s->err, errno, "out of memory");
+  }
   memset (h, 0, sizeof h);
   n = pread (fd, h, sizeof h, 0);
   if (n == -1) {
@@ -284,6 +297,38 @@ static const char *const format_names[] = {
   [V2C_SOURCE_DISK] = "disk", [V2C_SOURCE_LIBVIRT] = "libvirt",
 };
 
+/* A file unpacked into the private directory (a compressed OVA's
+ * member) is shown as the OVA and the member: the unpacked copy is gone
+ * once the source is closed. */
+static const char *
+unpacked_member (const struct v2c_source *s, const char *path)
+{
+  const char *root = s->tmpdir;
+  size_t n;
+
+  if (!s->unpacked || root == NULL || path == NULL)
+    return NULL;
+  n = strlen (root);
+  if (strncmp (path, root, n) == 0 && path[n] == '/')
+    return path + n + 1;
+  /* the canonical path of the directory, as realpath() gave it */
+  if (s->root && (n = strlen (s->root)) && strncmp (path, s->root, n) == 0
+      && path[n] == '/')
+    return path + n + 1;
+  return NULL;
+}
+
+static void
+set_disk_path (json_t *dj, const struct v2c_source *s, const char *path,
+               const char *member)
+{
+  const char *m = unpacked_member (s, path);
+
+  json_object_set_new (dj, "path", str_or_null (m ? s->path : path));
+  if (m || member)
+    json_object_set_new (dj, "member", json_string (m ? m : member));
+}
+
 json_t *
 v2c_source_json (const struct v2c_source *s)
 {
@@ -295,9 +340,7 @@ v2c_source_json (const struct v2c_source *s)
     const struct v2c_open_disk *d = &s->disks[i];
     json_t *dj = json_object ();
 
-    json_object_set_new (dj, "path", str_or_null (d->host_path));
-    if (d->member)
-      json_object_set_new (dj, "member", json_string (d->member));
+    set_disk_path (dj, s, d->host_path, d->member);
     json_object_set_new (dj, "format", str_or_null (d->format));
     json_object_set_new (dj, "virtual_size", int_or_null (d->virtual_size));
     json_array_append_new (disks, dj);
@@ -309,8 +352,7 @@ v2c_source_json (const struct v2c_source *s)
       const struct v2c_vm_disk *vd = &s->vm->disks[i];
       json_t *dj = json_object ();
 
-      json_object_set_new (dj, "path", str_or_null (vd->path ? vd->path
-                                                             : vd->file));
+      set_disk_path (dj, s, vd->path ? vd->path : vd->file, NULL);
       json_object_set_new (dj, "format", str_or_null (vd->format));
       json_object_set_new (dj, "virtual_size",
                            int_or_null (vd->capacity_bytes));

@@ -8,6 +8,7 @@
 #define V2C_INTERNAL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -180,6 +181,12 @@ struct v2c_vmdk_info {
   char *parent_hint;     /* parentFileNameHint, or NULL */
   struct v2c_vmdk_extent *extents;
   size_t nextents;
+  /* v2c_vmdk_read: the file and its parents, canonical paths, top
+   * first; remapped when a parent was found by its name in the export's
+   * folder rather than where its hint says (qemu must then be told). */
+  char **chain;
+  size_t nchain;
+  bool remapped;
 };
 void v2c_vmdk_info_free_contents (struct v2c_vmdk_info *info);
 /* Parse descriptor text (a .vmdk text file or the embedded descriptor). */
@@ -189,9 +196,24 @@ int v2c_vmdk_parse_descriptor (const char *buf, size_t len,
 /* Read a .vmdk file from disk (text descriptor, or KDMV sparse header
  * with embedded descriptor) and parse it.  Also checks, following
  * parentFileNameHint (relative to the file) up to 64 levels, that each
- * extent and parent exists; the top-level info is returned. */
-int v2c_vmdk_read (const char *path, struct v2c_vmdk_info *info,
-                   struct v2c_err *err);
+ * extent and parent exists and, unless root is NULL, lies inside root
+ * (v2c_contain_path); the top-level info is returned. */
+int v2c_vmdk_read (const char *path, const char *root,
+                   struct v2c_vmdk_info *info, struct v2c_err *err);
+
+/* lib/source-contain.c.  Whether the canonical path real is root or
+ * below it. */
+bool v2c_path_within (const char *root, const char *real);
+/* The file an export names: name relative to base_dir (or absolute),
+ * resolved through symbolic links, refused (NULL, err says which rule)
+ * unless it lies inside root; an absolute name outside root is matched
+ * to the one file of the same name in root (*remapped set).  root NULL
+ * allows any path.  A relative name that does not exist and does not
+ * climb out is returned as it is, for its opener to report.  what names
+ * the thing in messages ("disk", "extent").  Caller frees. */
+char *v2c_contain_path (const char *root, const char *base_dir,
+                        const char *name, const char *what, bool *remapped,
+                        struct v2c_err *err);
 
 /* tar index of an OVA (lib/source-tar.c): data offset and size of each
  * regular member, from ustar, pax ('x'/'g') and GNU long-name ('L'/'K')

@@ -72,6 +72,12 @@ int v2c_source_set_vm_name (struct v2c_source *s, const char *name);
  * required to exist (planning of large exports). */
 int v2c_source_set_descriptor_only (struct v2c_source *s, int on);
 
+/** Let the export name files outside its own folder (VMX fileName,
+ * OVF href, VMDK extents and parents, .mf entries).  Off by default:
+ * such a name is an error, so one VM's export can never read another's
+ * disk or a host file. */
+int v2c_source_set_allow_outside_paths (struct v2c_source *s, int on);
+
 /** Install callbacks for warnings and for progress (manifest check). */
 void v2c_source_set_message_callback (struct v2c_source *s,
                                       v2c_message_cb cb, void *opaque);

@@ -215,12 +215,17 @@ check_corpus (const char *dir)
         FAIL ("%s with one byte changed still matches", cc->ovf);
       else if (coreutils_digest (ovf->algorithm, copy, have, sizeof have)
                == 0) {
+        /* The file's own digest is never printed: behind a symbolic
+         * link it could be any file's (issue 14). */
         snprintf (want, sizeof want,
-                  "checksum mismatch for '%s' (%s): manifest says %s, file "
-                  "has %s",
-                  cc->member, ovf->algorithm, ovf->digest, have);
+                  "checksum mismatch for '%s' (%s): the file does not have "
+                  "the digest the manifest gives",
+                  cc->member, ovf->algorithm);
         if (strcmp (err.msg, want) != 0)
           FAIL ("one byte changed: error '%s', expected '%s'", err.msg, want);
+        if (strcasestr (err.msg, have) != NULL)
+          FAIL ("one byte changed: error '%s' shows the file's digest",
+                err.msg);
       }
       /* one byte short */
       if (verify_path (ovfp, 0, olen + 1, ovf, NULL, &err) == 0)

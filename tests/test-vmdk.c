@@ -263,7 +263,7 @@ compare_qemu (const char *name)
   if (j == NULL)
     return;
   checks++;
-  if (v2c_vmdk_read (path, &info, &err) == -1) {
+  if (v2c_vmdk_read (path, NULL, &info, &err) == -1) {
     FAIL ("%s: %s", name, err.msg);
     json_decref (j);
     return;
@@ -305,7 +305,7 @@ expect_read_error (const char *name, const char *needle)
 
   snprintf (path, sizeof path, "%s/%s", tmpdir, name);
   checks++;
-  if (v2c_vmdk_read (path, &info, &err) == 0) {
+  if (v2c_vmdk_read (path, NULL, &info, &err) == 0) {
     FAIL ("%s: read, expected an error containing '%s'", name, needle);
     v2c_vmdk_info_free_contents (&info);
     return;
@@ -331,6 +331,76 @@ write_file (const char *name, const void *data, size_t len)
 }
 
 #define WRITE_TEXT(name, lit) write_file (name, lit, sizeof (lit) - 1)
+
+/* With a root, every extent and parent must be inside it (issue 14). */
+static void
+test_contained (void)
+{
+  char path[4200], root[4200];
+  struct v2c_err err = { 0 };
+  struct v2c_vmdk_info info;
+  static const struct {
+    const char *name, *text, *needle;
+  } bad[] = {
+    { "vm/up.vmdk", "createType=\"monolithicFlat\"\n"
+                    "RW 1 FLAT \"../flat-flat.vmdk\" 0\n",
+      "extent '../flat-flat.vmdk' is outside the export's folder" },
+    { "vm/abs.vmdk", "createType=\"monolithicFlat\"\n"
+                     "RW 1 FLAT \"/etc/shadow\" 0\n",
+      "extent '/etc/shadow' is outside the export's folder" },
+    { "vm/proc.vmdk", "createType=\"monolithicFlat\"\n"
+                      "RW 1 FLAT \"/proc/self/environ\" 0\n",
+      "extent '/proc/self/environ' is outside" },
+    { "vm/parent.vmdk", "createType=\"monolithicFlat\"\n"
+                        "parentFileNameHint=\"../../../etc/passwd\"\n"
+                        "RW 1 FLAT \"ok-flat.vmdk\" 0\n",
+      "parent '../../../etc/passwd' is outside the export's folder" },
+    { "vm/absparent.vmdk", "createType=\"monolithicFlat\"\n"
+                           "parentFileNameHint=\"/etc/passwd\"\n"
+                           "RW 1 FLAT \"ok-flat.vmdk\" 0\n",
+      "parent '/etc/passwd' is outside the export's folder" },
+  };
+
+  snprintf (root, sizeof root, "%s/vm", tmpdir);
+  if (mkdir (root, 0700) == -1) {
+    FAIL ("mkdir '%s': %s", root, strerror (errno));
+    return;
+  }
+  write_file ("vm/ok-flat.vmdk", "", 0);
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    write_file (bad[i].name, bad[i].text, strlen (bad[i].text));
+    snprintf (path, sizeof path, "%s/%s", tmpdir, bad[i].name);
+    checks++;
+    if (v2c_vmdk_read (path, root, &info, &err) == 0) {
+      FAIL ("%s: read inside root '%s'", bad[i].name, root);
+      v2c_vmdk_info_free_contents (&info);
+    } else if (strstr (err.msg, bad[i].needle) == NULL)
+      FAIL ("%s: error '%s' lacks '%s'", bad[i].name, err.msg,
+            bad[i].needle);
+  }
+  /* Without a root (--allow-outside-paths) the escaping extent reads. */
+  snprintf (path, sizeof path, "%s/vm/up.vmdk", tmpdir);
+  checks++;
+  if (v2c_vmdk_read (path, NULL, &info, &err) == -1)
+    FAIL ("vm/up.vmdk without a root: %s", err.msg);
+  else
+    v2c_vmdk_info_free_contents (&info);
+
+  /* An absolute datastore hint is matched to the one file of its name
+   * in the root, and flagged so qemu is told. */
+  snprintf (path, sizeof path, "%s/moved.vmdk", tmpdir);
+  checks++;
+  if (v2c_vmdk_read (path, tmpdir, &info, &err) == -1)
+    FAIL ("moved.vmdk in root: %s", err.msg);
+  else {
+    unit_check_int ("moved", "remapped", info.remapped, 1);
+    unit_check_int ("moved", "chain", (long long) info.nchain, 2);
+    if (info.nchain == 2)
+      unit_check_str ("moved", "parent", base_name (info.chain[1]),
+                      "mono.vmdk");
+    v2c_vmdk_info_free_contents (&info);
+  }
+}
 
 static void
 test_qemu (void)
@@ -370,6 +440,22 @@ test_qemu (void)
   for (i = 0; i < sizeof disks / sizeof disks[0]; i++)
     compare_qemu (disks[i].name);
 
+  /* qemu-img convert of a disk with data pads a split descriptor with
+   * NULs after its text; qemu reads it, and so must v2c (issue 14). */
+  snprintf (cmd, sizeof cmd,
+            "cd '%s' && qemu-img create -q -f raw conv.raw 3M && "
+            "printf v2c | dd of=conv.raw conv=notrunc status=none && "
+            "qemu-img convert -q -f raw -O vmdk "
+            "-o subformat=twoGbMaxExtentSparse conv.raw convsplit.vmdk && "
+            "tr -d '\\000' <convsplit.vmdk | cmp -s - convsplit.vmdk; "
+            "test $? = 1",
+            tmpdir);
+  checks++;
+  if (run (cmd))
+    compare_qemu ("convsplit.vmdk");
+  else
+    FAIL ("qemu-img convert wrote no NUL-padded descriptor to test with");
+
   /* COWD (ESX 2 sparse): no descriptor, capacity in the header. */
   memset (hdr, 0, sizeof hdr);
   memcpy (hdr, "COWD", 4);
@@ -383,7 +469,7 @@ test_qemu (void)
 
     snprintf (path, sizeof path, "%s/cowd.vmdk", tmpdir);
     checks++;
-    if (v2c_vmdk_read (path, &info, &err) == -1)
+    if (v2c_vmdk_read (path, NULL, &info, &err) == -1)
       FAIL ("cowd: %s", err.msg);
     else {
       unit_check_int ("cowd", "capacity", info.capacity_bytes, 4096LL * 512);
@@ -445,11 +531,13 @@ test_qemu (void)
 
     snprintf (path, sizeof path, "%s/moved.vmdk", tmpdir);
     checks++;
-    if (v2c_vmdk_read (path, &info, &err) == -1)
+    if (v2c_vmdk_read (path, NULL, &info, &err) == -1)
       FAIL ("moved: %s", err.msg);
     else
       v2c_vmdk_info_free_contents (&info);
   }
+
+  test_contained ();
 
   /* Missing pieces are named. */
   snprintf (cmd, sizeof cmd, "rm -f '%s/split-s002.vmdk'", tmpdir);

@@ -9,6 +9,7 @@
  *   CHECK_SAY (cond, ...)    the same, and prints "ok: ..." when true
  *   FAIL (fmt, ...)          counts a failure and says where
  *   unit_skip (fmt, ...)     "SKIP: ..." and exit 77 (automake's skip)
+ *   unit_die (fmt, ...)      "FAIL: ..." and exit 1 (setup failed)
  *   unit_status ()           what main returns: 0, or 1 after a failure
  *                            (with the number of failures on stderr)
  *   unit_read_file (path, &len)  a whole file, NUL-terminated; the test
@@ -83,17 +84,32 @@ unit_fail (const char *file, int line, const char *fmt, ...)
     }                                                                   \
   } while (0)
 
+static inline void __attribute__ ((noreturn))
+unit_exit_with (int status, const char *tag, const char *fmt, va_list ap)
+{
+  fprintf (stderr, "%s: ", tag);
+  vfprintf (stderr, fmt, ap);
+  fputc ('\n', stderr);
+  exit (status);
+}
+
 static inline void __attribute__ ((format (printf, 1, 2), noreturn))
 unit_skip (const char *fmt, ...)
 {
   va_list ap;
 
-  fprintf (stderr, "SKIP: ");
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
-  va_end (ap);
-  fputc ('\n', stderr);
-  exit (77);
+  unit_exit_with (77, "SKIP", fmt, ap);
+}
+
+/* "FAIL: ..." and exit 1: a check the others need could not be set up. */
+static inline void __attribute__ ((format (printf, 1, 2), noreturn))
+unit_die (const char *fmt, ...)
+{
+  va_list ap;
+
+  va_start (ap, fmt);
+  unit_exit_with (1, "FAIL", fmt, ap);
 }
 
 static inline int

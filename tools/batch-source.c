@@ -173,7 +173,8 @@ batch_open_descriptor (const struct vm *vm)
   if (src == NULL)
     return NULL;
   v2c_source_set_descriptor_only (src, 1);
-  v2c_source_set_verify (src, 0);
+  v2c_source_set_verify (src, !opts.no_verify);
+  v2c_source_set_allow_outside_paths (src, opts.allow_outside);
   if ((vm->path ? v2c_source_open (src, vm->path)
                 : v2c_source_open_libvirt (src, bopts.uri, vm->domain))
       == -1) {

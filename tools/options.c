@@ -77,6 +77,8 @@ tool_common_option (int c, const char *arg, void (*usage) (int))
   case OPT_NO_VERIFY:
     opts.no_verify = 1;
     return 1;
+  case OPT_ALLOW_OUTSIDE:
+    opts.allow_outside = 1;
     return 1;
   case 'v':
     opts.verbose++;
@@ -414,6 +416,7 @@ tool_open_source (const char *path, int descriptor_only)
   v2c_source_set_progress_callback (src, tool_progress_cb, NULL);
   v2c_source_set_verify (src, !opts.no_verify);
   v2c_source_set_descriptor_only (src, descriptor_only);
+  v2c_source_set_allow_outside_paths (src, opts.allow_outside);
   if (opts.vm)
     v2c_source_set_vm_name (src, opts.vm);
   if ((opts.domain ? v2c_source_open_libvirt (src, opts.uri, opts.domain)

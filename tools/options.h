@@ -30,12 +30,14 @@ struct tool_opts {
   const char *templates;/* --templates */
   const char *vm;       /* --vm (tools that read a VM) */
   int no_verify;        /* --no-verify */
+  int allow_outside;    /* --allow-outside-paths */
 };
 
 enum {
   OPT_TEMPLATES = 0x100,
   OPT_VM,
   OPT_NO_VERIFY,
+  OPT_ALLOW_OUTSIDE,
   /* long-only options of several tools, not handled here */
   OPT_FORCE,             /* --force */
   OPT_IMAGE,             /* --image */
@@ -58,7 +60,8 @@ enum {
 /* Options of the tools that read a VM (SOURCE or -c/-d). */
 #define SOURCE_LONG_OPTS                                             \
   { "vm", required_argument, NULL, OPT_VM },                         \
-  { "no-verify", no_argument, NULL, OPT_NO_VERIFY }
+  { "no-verify", no_argument, NULL, OPT_NO_VERIFY },                \
+  { "allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE }
 
 /* The tool's name, set by tool_init from argv[0]. */
 extern const char *program_name;

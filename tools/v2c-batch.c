@@ -81,7 +81,7 @@ usage (int status)
       "Passed to every v2c-convert:\n"
       "      --registry=REG  --templates=DIR  --strategy=S  "
       "--compress=C\n"
-      "      --no-verify\n"
+      "      --no-verify  --allow-outside-paths\n"
       "  -v, --verbose           say more\n"
       "  -q, --quiet             no progress, no warnings\n"
       "  -h, --help              show this help and exit\n"
@@ -489,7 +489,9 @@ descriptor_only (struct vm *vms, size_t n)
       break;
     }
     v2c_source_set_descriptor_only (src, 1);
-    v2c_source_set_verify (src, 0);
+    /* The descriptor's own digest and the manifest's coverage: cheap. */
+    v2c_source_set_verify (src, !opts.no_verify);
+    v2c_source_set_allow_outside_paths (src, opts.allow_outside);
     v2c_source_set_message_callback (src, tool_message_cb, NULL);
     if ((vm->path ? v2c_source_open (src, vm->path)
                   : v2c_source_open_libvirt (src, bopts.uri, vm->domain))
@@ -613,6 +615,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "strategy", required_argument, NULL, OPT_STRATEGY },
           { "compress", required_argument, NULL, OPT_COMPRESS },
           { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
+          { "allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE },
           { NULL, 0, NULL, 0 } };
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
   int c;
@@ -621,7 +624,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
   while (
       (c = getopt_long (argc, argv, COMMON_SHORT_OPTS "j:", long_opts, NULL))
       != -1) {
-    if (c != OPT_TEMPLATES && c != OPT_NO_VERIFY
+    if (c != OPT_TEMPLATES && c != OPT_NO_VERIFY && c != OPT_ALLOW_OUTSIDE
         && tool_common_option (c, optarg, usage))
       continue;
     switch (c) {
@@ -674,7 +677,12 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       add_pass ("--compress", optarg);
       break;
     case OPT_NO_VERIFY:
+      opts.no_verify = 1;
       add_pass ("--no-verify", NULL);
+      break;
+    case OPT_ALLOW_OUTSIDE:
+      opts.allow_outside = 1;
+      add_pass ("--allow-outside-paths", NULL);
       break;
     default:
       tool_try_help ();

@@ -65,6 +65,8 @@ usage (int status)
       "  -d, --domain=NAME      the libvirt domain to read\n"
       "      --vm=NAME          the VM of a multi-VM OVF\n"
       "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
+      "      --allow-outside-paths  let the export name files outside its\n"
+      "                         folder (refused by default)\n"
       "  -v, --verbose          say more (twice: libguestfs debug)\n"
       "  -q, --quiet            no warnings, no progress, no summary\n",
       program_name, program_name, V2C_TEMPLATES_DIR);

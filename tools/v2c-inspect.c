@@ -39,6 +39,8 @@ usage (int status)
           "      --descriptor-only  read only the OVF/VMX/libvirt XML: no\n"
           "                         disk is opened (fast fleet planning)\n"
           "      --no-verify        don't check the OVA/OVF manifest (.mf)\n"
+          "      --allow-outside-paths  let the export name files outside its\n"
+          "                         folder (refused by default)\n"
           "  -v, --verbose          say more (twice: libguestfs debug)\n"
           "  -q, --quiet            no warnings, no progress bar\n",
           program_name, program_name);
