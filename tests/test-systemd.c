@@ -271,6 +271,49 @@ build_tree (void)
   ln ("/lib/systemd/system/kiosk.service",
       "etc/systemd/system/graphical.target.wants/kiosk.service");
 
+  /* Every name of a unit has its .wants/: the alias default.target's
+   * (what podman's presets enable), a vendor alias of a target, an
+   * alias of a service, an alias of that alias, and the instance's
+   * name under an alias of its template. */
+  put ("usr/lib/systemd/system/podman-restart.service",
+       "[Unit]\nDescription=restart containers\n[Service]\nType=oneshot\n"
+       "ExecStart=/usr/bin/podman start --all\n[Install]\n"
+       "WantedBy=default.target\n");
+  ln ("/lib/systemd/system/podman-restart.service",
+      "etc/systemd/system/default.target.wants/podman-restart.service");
+  ln ("multi-user.target", "usr/lib/systemd/system/runlevel2.target");
+  put ("usr/lib/systemd/system/bridge.service",
+       "[Unit]\nDescription=bridge\n[Service]\nExecStart=/bin/bridge\n"
+       "[Install]\nWantedBy=runlevel2.target\n");
+  ln ("/lib/systemd/system/bridge.service",
+      "etc/systemd/system/runlevel2.target.wants/bridge.service");
+  put ("usr/lib/systemd/system/nginx-log.service",
+       "[Unit]\nDescription=log shipper\n[Service]\nExecStart=/bin/ship\n"
+       "[Install]\nWantedBy=webserver.service\n");
+  ln ("/lib/systemd/system/nginx-log.service",
+      "etc/systemd/system/webserver.service.wants/nginx-log.service");
+  ln ("/etc/systemd/system/webserver.service",
+      "etc/systemd/system/www.service");
+  put ("usr/lib/systemd/system/www-stats.service",
+       "[Unit]\nDescription=stats\n[Service]\nExecStart=/bin/stats\n"
+       "[Install]\nWantedBy=www.service\n");
+  ln ("/lib/systemd/system/www-stats.service",
+      "etc/systemd/system/www.service.requires/www-stats.service");
+  ln ("/lib/systemd/system/worker@.service",
+      "etc/systemd/system/job@.service");
+  put ("usr/lib/systemd/system/worker-aux.service",
+       "[Unit]\nDescription=aux\n[Service]\nExecStart=/bin/aux\n"
+       "[Install]\nWantedBy=job@alpha-beta.service\n");
+  ln ("/lib/systemd/system/worker-aux.service",
+      "etc/systemd/system/job@alpha-beta.service.wants/worker-aux.service");
+  /* and the alias of a target the default does not reach */
+  ln ("graphical.target", "usr/lib/systemd/system/runlevel5.target");
+  put ("usr/lib/systemd/system/desk.service",
+       "[Unit]\nDescription=desk\n[Service]\nExecStart=/bin/desk\n"
+       "[Install]\nWantedBy=runlevel5.target\n");
+  ln ("/lib/systemd/system/desk.service",
+      "etc/systemd/system/runlevel5.target.wants/desk.service");
+
   put ("usr/lib/systemd/system/idle.service",
        "[Unit]\nDescription=installed, never enabled\n[Service]\n"
        "ExecStart=/bin/idle\n[Install]\nWantedBy=multi-user.target\n");
@@ -428,7 +471,26 @@ check_fields (struct v2c_services *s)
          "manual cluster not listed");
   CHECK (svc (s, "postgresql@13-old.service") == NULL,
          "cluster of a removed version listed");
-  CHECK (svc (s, "webserver.service") == NULL, "alias listed");
+  CHECK (svc (s, "webserver.service") == NULL && svc (s, "www.service") == NULL
+             && svc (s, "job@.service") == NULL
+             && svc (s, "job@alpha-beta.service") == NULL,
+         "alias listed");
+  {
+    static const struct {
+      const char *unit;
+      int enabled;
+    } byname[] = {
+      { "podman-restart.service", 1 }, { "bridge.service", 1 },
+      { "nginx-log.service", 1 },      { "www-stats.service", 1 },
+      { "worker-aux.service", 1 },     { "desk.service", 0 },
+    };
+    for (i = 0; i < sizeof byname / sizeof byname[0]; i++) {
+      x = svc (s, byname[i].unit);
+      CHECK (x && x->enabled == byname[i].enabled,
+             "%s: enabled %d, expected %d (linked under an alias's name)",
+             byname[i].unit, x ? x->enabled : -1, byname[i].enabled);
+    }
+  }
   CHECK (svc (s, "postgresql@.service") == NULL, "template listed");
   x = svc (s, "legacy.service");
   CHECK (x && !x->enabled, "masked legacy.service should be listed, off");
@@ -456,6 +518,8 @@ static const struct {
 } deliberate[] = {
   { "kiosk.service", 0,
     "linked into graphical.target.wants but the default is multi-user" },
+  { "desk.service", 0,
+    "linked into runlevel5.target.wants, an alias of graphical.target" },
   { "nginx-helper.service", 1,
     "static, but pulled in by Wants= of the enabled nginx.service" },
   { "postgresql@15-main.service", 1,
@@ -544,6 +608,80 @@ check_sysv (const struct v2c_services *s)
          "non-scripts listed");
 }
 
+/* A chain of target aliases counts up to 16 links, as far as a name is
+ * resolved; a cycle of aliases ends.  A tree of its own: systemctl is
+ * not asked about these. */
+static void
+check_alias_limits (void)
+{
+  static const struct {
+    int link, enabled;
+  } wants[] = { { 0, 1 }, { 15, 1 }, { 16, 0 }, { 19, 0 } };
+  char top[] = "/tmp/v2c-test-systemd-chain.XXXXXX";
+  char rel[256], target[64], cmd[256];
+  struct v2c_err err = { 0, "" };
+  struct v2c_services s = { 0 };
+  const struct v2c_service *x;
+  struct v2c_fs *fs;
+  size_t i;
+
+  if (mkdtemp (top) == NULL) {
+    FAIL ("mkdtemp: %s", strerror (errno));
+    return;
+  }
+  unit_put (top, "usr/lib/systemd/system/multi-user.target",
+            "[Unit]\nDescription=Multi-User System\n");
+  for (i = 0; i < 20; i++) {
+    if (i == 0)
+      snprintf (target, sizeof target, "multi-user.target");
+    else
+      snprintf (target, sizeof target, "alias%zu.target", i - 1);
+    snprintf (rel, sizeof rel, "etc/systemd/system/alias%zu.target", i);
+    unit_symlink (top, target, rel);
+  }
+  for (i = 0; i < sizeof wants / sizeof wants[0]; i++) {
+    snprintf (rel, sizeof rel, "usr/lib/systemd/system/svc%d.service",
+              wants[i].link);
+    unit_put (top, rel, "[Service]\nExecStart=/bin/true\n");
+    snprintf (target, sizeof target, "/usr/lib/systemd/system/svc%d.service",
+              wants[i].link);
+    snprintf (rel, sizeof rel,
+              "etc/systemd/system/alias%d.target.wants/svc%d.service",
+              wants[i].link, wants[i].link);
+    unit_symlink (top, target, rel);
+  }
+  unit_symlink (top, "loop-b.service", "etc/systemd/system/loop-a.service");
+  unit_symlink (top, "loop-a.service", "etc/systemd/system/loop-b.service");
+  unit_symlink (top, "/etc/systemd/system/loop-a.service",
+                "etc/systemd/system/multi-user.target.wants/loop-a.service");
+  unit_put (top, "usr/lib/systemd/system/looped.service",
+            "[Service]\nExecStart=/bin/true\n");
+  unit_symlink (top, "/usr/lib/systemd/system/looped.service",
+                "etc/systemd/system/loop-a.service.wants/looped.service");
+
+  fs = v2c_fs_open_dir (top, &err);
+  CHECK (fs && v2c_systemd_read (fs, &s, &err) == 0, "alias chain: %s",
+         err.msg);
+  for (i = 0; i < sizeof wants / sizeof wants[0]; i++) {
+    snprintf (rel, sizeof rel, "svc%d.service", wants[i].link);
+    x = svc (&s, rel);
+    CHECK (x && x->enabled == wants[i].enabled,
+           "%s, wanted by the alias %d links from multi-user.target: "
+           "enabled %d, expected %d",
+           rel, wants[i].link + 1, x ? x->enabled : -1, wants[i].enabled);
+  }
+  x = svc (&s, "looped.service");
+  CHECK (x && !x->enabled,
+         "looped.service, wanted by a cycle of aliases: "
+         "enabled %d, expected 0",
+         x ? x->enabled : -1);
+  v2c_services_free_contents (&s);
+  v2c_fs_free (fs);
+  snprintf (cmd, sizeof cmd, "rm -rf '%s'", top);
+  if (failures == 0 && system (cmd) != 0)
+    fprintf (stderr, "can't remove %s\n", top);
+}
+
 int
 main (void)
 {
@@ -570,6 +708,7 @@ main (void)
   }
   check_fields (&s);
   check_sysv (&s);
+  check_alias_limits ();
   have_systemctl = system ("systemctl --version >/dev/null 2>&1") == 0;
   if (have_systemctl) {
     compare_systemctl (&s);
