@@ -288,6 +288,7 @@ sysd_table_free (struct table *t)
     v2c_unit_file_free_contents (&u->uf);
     v2c_strvec_clear (&u->dropins);
     v2c_strvec_clear (&u->gen_wants);
+    v2c_strvec_clear (&u->aliases);
   }
   free (t->u);
   free (t->hash);
@@ -385,11 +386,15 @@ sysd_scan (struct ctx *c, struct table *t)
 }
 
 /* Aliases whose target is no unit are read through the link; a link
- * from an instance name to its template makes an instance. */
+ * from an instance name to its template makes an instance.  Then each
+ * unit learns the alias names that lead to it, since systemd reads the
+ * .wants/ and .requires/ directories of every name of a unit (for
+ * default.target -> multi-user.target, default.target.wants/ too). */
 void
 sysd_fix_aliases (struct ctx *c, struct table *t)
 {
   size_t i, n = t->n;
+  int depth;
 
   for (i = 0; i < n; i++) {
     struct unit *u = &t->u[i];
@@ -413,6 +418,18 @@ sysd_fix_aliases (struct ctx *c, struct table *t)
     }
     free (tn);
     free (inst);
+  }
+  for (i = 0; i < n; i++) {
+    ssize_t r = (ssize_t) i;
+
+    if (t->u[i].alias_of == NULL)
+      continue;
+    /* a chain (a cycle too) ends after MAX_ALIAS_DEPTH links */
+    for (depth = 0; r >= 0 && t->u[r].alias_of && depth < MAX_ALIAS_DEPTH;
+         depth++)
+      r = sysd_find (t, t->u[r].alias_of);
+    if (r >= 0 && t->u[r].alias_of == NULL)
+      sysd_strv_push (c, &t->u[r].aliases, sysd_xstrdup (c, t->u[i].name));
   }
 }
 
@@ -754,6 +771,36 @@ link_edges (struct ctx *c, struct table *t, const char *name, int bit,
     }
 }
 
+/* The names whose .wants/ and .requires/ directories are the unit's:
+ * its own and its aliases'; for an instance also its template's, and
+ * the instance's name under each alias of the template.  Copies, as
+ * link_edges may move the table. */
+static void
+unit_names (struct ctx *c, struct table *t, size_t i, struct v2c_strvec *out)
+{
+  const struct unit *u = &t->u[i], *tm;
+  size_t k;
+
+  sysd_strv_push (c, out, sysd_xstrdup (c, u->name));
+  for (k = 0; k < u->aliases.n; k++)
+    sysd_strv_push (c, out, sysd_xstrdup (c, u->aliases.v[k]));
+  if (u->tmpl < 0)
+    return;
+  tm = &t->u[u->tmpl];
+  sysd_strv_push (c, out, sysd_xstrdup (c, tm->name));
+  for (k = 0; k < tm->aliases.n; k++) {
+    const char *a = tm->aliases.v[k], *at = strstr (a, "@.");
+
+    if (at == NULL)
+      continue;
+    sysd_strv_push (c, out, sysd_xstrdup (c, a));
+    if (u->instance)
+      sysd_strv_push (c, out,
+                      sysd_xprintf (c, "%.*s@%s%s", (int) (at - a), a,
+                                    u->instance, at + 1));
+  }
+}
+
 void
 sysd_reach_from (struct ctx *c, struct table *t, const char *root, int bit)
 {
@@ -763,21 +810,14 @@ sysd_reach_from (struct ctx *c, struct table *t, const char *root, int bit)
   edge (c, t, root, bit, &q, &qn, &qcap);
   while (head < qn && !c->oom) {
     size_t i = q[head++];
-    char *name;
+    struct v2c_strvec names = V2C_STRVEC_INIT;
     struct unit *u;
 
     sysd_load (c, t, &t->u[i]);
-    name = sysd_xstrdup (c, t->u[i].name);
-    if (name == NULL)
-      break;
-    link_edges (c, t, name, bit, &q, &qn, &qcap);
-    if (t->u[i].tmpl >= 0) {
-      char *tn = sysd_xstrdup (c, t->u[t->u[i].tmpl].name);
-      if (tn)
-        link_edges (c, t, tn, bit, &q, &qn, &qcap);
-      free (tn);
-    }
-    free (name);
+    unit_names (c, t, i, &names);
+    for (k = 0; k < names.n; k++)
+      link_edges (c, t, names.v[k], bit, &q, &qn, &qcap);
+    v2c_strvec_clear (&names);
     for (k = 0; k < 3; k++) {
       char **v = sysd_name_list (c, &t->u[i], "Unit", deps[k], 0);
       for (j = 0; v && v[j]; j++)

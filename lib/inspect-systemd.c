@@ -25,10 +25,13 @@
  * - "enabled" means reachable at boot: from the default target
  *   (/etc/systemd/system/default.target, else the one of the vendor
  *   directories, else multi-user.target) through NAME.wants/ and
- *   NAME.requires/ of every path directory and Wants=, Requires= and
- *   BindsTo= of every unit reached.  A unit whose [Install] section
- *   names a target it was never linked into is not enabled.  Socket,
- *   path or D-Bus activation does not count.
+ *   NAME.requires/ of every path directory, for every NAME of a unit
+ *   (its own and its aliases': default.target.wants/ counts when
+ *   default.target links to multi-user.target), and Wants=, Requires=
+ *   and BindsTo= of every unit reached.  A unit whose [Install]
+ *   section names a target it was never linked into is not enabled.
+ *   Socket, path or D-Bus activation does not count.  Alias= of
+ *   [Install] makes no alias until systemctl enable links it.
  * - Templates are not listed themselves; their instances are: every
  *   instance named by a symlink in a .wants/.requires directory or a
  *   dependency, and the ones of the generators emulated below.

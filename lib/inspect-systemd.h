@@ -52,6 +52,7 @@ struct unit {
   struct v2c_unit_file uf; /* main file then drop-ins */
   struct v2c_strvec dropins;
   struct v2c_strvec gen_wants; /* edges added by generators */
+  struct v2c_strvec aliases;   /* the alias names that lead here */
   int reach;        /* 1: from the default target, 2: timers.target */
 };
 
@@ -89,7 +90,9 @@ ssize_t sysd_resolve (struct ctx *c, struct table *t, const char *name);
 void sysd_table_free (struct table *t);
 /* List the path directories into the table. */
 void sysd_scan (struct ctx *c, struct table *t);
-/* An alias is listed under the unit it names. */
+/* An alias is listed under the unit it names, and that unit records
+ * every alias name leading to it (chains followed, MAX_ALIAS_DEPTH
+ * links at most). */
 void sysd_fix_aliases (struct ctx *c, struct table *t);
 /* Parse the unit's file and drop-ins, once. */
 void sysd_load (struct ctx *c, struct table *t, struct unit *u);
