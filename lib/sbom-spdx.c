@@ -175,7 +175,7 @@ v2c_sbom_spdx (const struct v2c_inventory *inventory, const json_t *image,
   json_object_set_new (o, "comment", v2c_sbom_vm_comment (&c));
   json_array_append_new (pkgs, o);
   o = spdx_pkg (os, c.distro ? c.distro : "unknown", c.os_version,
-                "OPERATING-SYSTEM");
+                "OPERATING_SYSTEM");
   json_array_append_new (pkgs, o);
   if (c.manifest) {
     /* no purl here: a purl marks the guest's packages (what consumers

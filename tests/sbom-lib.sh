@@ -14,32 +14,26 @@ sbom_validate_cdx () {
   ok "$# CycloneDX document(s) validate against the official CycloneDX 1.5 schema"
 }
 
-# sbom_validate_spdx DOC...: the official SPDX 2.3 schema when it is in
-# tests/schemas (see SOURCES.md: no Debian or npm package ships it, so a
-# machine without the network has none), and always what that schema and
-# the SPDX 2.3 specification require, checked with jq.
+# sbom_validate_spdx DOC...: every constraint of the official SPDX 2.3
+# JSON schema and the patterns of the specification's text, as written
+# down in spdx-2.3-constraints.schema.json (ajv); the official schema
+# itself too when it is in tests/schemas (see SOURCES.md: no Debian or
+# npm package ships it); and what no schema can say, checked with jq:
+# unique ids, relationships between the document's elements, licence
+# references declared.
 sbom_validate_spdx () {
   local f
+  node "$js/validate.js" "$schemas/spdx-2.3-constraints.schema.json" "$@" >&2 ||
+    fail "an SPDX document breaks a constraint of SPDX 2.3 (tests/schemas/spdx-2.3-constraints.schema.json)"
+  ok "$# SPDX document(s) meet every constraint of the SPDX 2.3 schema"
   if [ -f "$schemas/spdx-2.3.schema.json" ]; then
     node "$js/validate.js" "$schemas/spdx-2.3.schema.json" "$@" >&2 ||
       fail "an SPDX document does not validate against the SPDX 2.3 schema"
     ok "$# SPDX document(s) validate against the official SPDX 2.3 schema"
-  else
-    echo "note: no tests/schemas/spdx-2.3.schema.json (tests/schemas/SOURCES.md says why and how to add it): SPDX checked by jq only" >&2
   fi
   for f in "$@"; do
     jq -e '
-      .spdxVersion == "SPDX-2.3" and .dataLicense == "CC0-1.0"
-      and .SPDXID == "SPDXRef-DOCUMENT" and (.name | length > 0)
-      and (.documentNamespace | test("^https://[^#]+$"))
-      and (.creationInfo.created | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$"))
-      and (.creationInfo.creators | length >= 1)
-      and ([.creationInfo.creators[] | test("^(Tool|Organization|Person): ")] | all)
-      and ([.packages[] | .SPDXID | test("^SPDXRef-[A-Za-z0-9.-]+$")] | all)
-      and ([.packages[] | has("name") and has("downloadLocation")] | all)
-      and ([.packages[] | (.checksums // [])[] | (.algorithm | IN("SHA1","SHA224","SHA256","SHA384","SHA512","MD5","SHA3-256","BLAKE2b-256")) and (.checksumValue | test("^[0-9a-f]+$"))] | all)
-      and ([.packages[] | (.externalRefs // [])[] | .referenceCategory | IN("SECURITY","PACKAGE-MANAGER","PERSISTENT-ID","OTHER")] | all)
-      and ([.packages[].SPDXID] | length == (unique | length))
+      ([.packages[].SPDXID] | length == (unique | length))
       and ([.packages[].SPDXID] as $ids
            | [.relationships[] | (.spdxElementId == "SPDXRef-DOCUMENT"
                 or (.spdxElementId | IN($ids[])))
@@ -48,9 +42,9 @@ sbom_validate_spdx () {
       and ([.packages[] | .licenseDeclared // "NOASSERTION"
             | scan("LicenseRef-[A-Za-z0-9.-]+")] | unique) as $refs
           | ([.hasExtractedLicensingInfos[]?.licenseId] | sort) == $refs
-    ' "$f" >/dev/null || fail "$(basename "$f"): not a well-formed SPDX 2.3 document"
+    ' "$f" >/dev/null || fail "$(basename "$f"): ids, relationships or licence references do not hold together"
   done
-  ok "$# SPDX document(s): fields, ids, relationships, licence references"
+  ok "$# SPDX document(s): ids, relationships, licence references"
 }
 
 # sbom_packages INVENTORY DOC: the packages an SBOM lists ("name@version",
