@@ -155,9 +155,16 @@ static int
 set_name (struct v2c_source *s)
 {
   const char *n = s->vm ? (s->vm->name ? s->vm->name : s->vm->id) : NULL;
+  char *name;
 
+  /* The inventory's name is JSON text: a file name's bytes that are not
+   * UTF-8 become U+FFFD rather than lose the name altogether. */
   free (s->name);
-  s->name = n && *n ? strdup (n) : v2c_source_path_stem (s->path);
+  s->name = NULL;
+  name = n && *n ? strdup (n) : v2c_source_path_stem (s->path);
+  if (name)
+    s->name = v2c_utf8_repair (name);
+  free (name);
   if (s->name == NULL)
     return v2c_set_error (&s->err, errno, "out of memory");
   return 0;
@@ -269,7 +276,19 @@ v2c_source_open (struct v2c_source *s, const char *path)
 static json_t *
 str_or_null (const char *s)
 {
-  return s ? json_string (s) : json_null ();
+  json_t *j;
+  char *r;
+
+  if (s == NULL)
+    return json_null ();
+  if ((j = json_string (s)) != NULL)
+    return j;
+  /* A file name that is not UTF-8: JSON text can't hold its bytes, and
+   * a field must not vanish from the inventory for that. */
+  r = v2c_utf8_repair (s);
+  j = r ? json_string (r) : NULL;
+  free (r);
+  return j;
 }
 
 static json_t *
@@ -297,7 +316,7 @@ v2c_source_json (const struct v2c_source *s)
 
     json_object_set_new (dj, "path", str_or_null (d->host_path));
     if (d->member)
-      json_object_set_new (dj, "member", json_string (d->member));
+      json_object_set_new (dj, "member", str_or_null (d->member));
     json_object_set_new (dj, "format", str_or_null (d->format));
     json_object_set_new (dj, "virtual_size", int_or_null (d->virtual_size));
     json_array_append_new (disks, dj);
