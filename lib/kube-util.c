@@ -44,15 +44,42 @@ kube_is_alnum (char ch)
          || (ch >= '0' && ch <= '9');
 }
 
+/* in folded to ASCII (v2c_name_fold), and room for the hash of in when
+ * the folding lost something: *max shrinks by "-" and 8 hex digits. */
+static int
+fold_name (const char *in, char *folded, size_t size, size_t *max)
+{
+  int lossy = v2c_name_fold (in, folded, size);
+
+  if (lossy)
+    *max -= 9;
+  return lossy;
+}
+
+/* Append "-HASH" of the original name (n + 9 < size, see fold_name). */
+static size_t
+add_hash (const char *in, char *out, size_t n, const char *empty)
+{
+  char h[9];
+
+  v2c_name_hash (in, h);
+  if (n == 0)
+    return (size_t) sprintf (out, "%s-%s", empty, h);
+  return n + (size_t) sprintf (out + n, "-%s", h);
+}
+
 /* A label value: at most 63 of [A-Za-z0-9._-], alphanumeric at both
- * ends. */
+ * ends.  Outside ASCII, see fold_name. */
 void
 kube_label_value (const char *in, char *out, size_t size)
 {
   size_t n = 0, max = size - 1 < 63 ? size - 1 : 63;
+  char folded[256];
+  const char *p = folded;
+  int lossy = fold_name (in, folded, sizeof folded, &max);
 
-  for (; in && *in && n < max; in++) {
-    char ch = *in;
+  for (; *p && n < max; p++) {
+    char ch = *p;
 
     if (n == 0 && !kube_is_alnum (ch))
       continue;
@@ -62,19 +89,25 @@ kube_label_value (const char *in, char *out, size_t size)
   }
   while (n > 0 && !kube_is_alnum (out[n - 1]))
     n--;
-  if (n == 0)
+  if (lossy)
+    n = add_hash (in, out, n, "unnamed");
+  else if (n == 0)
     n = (size_t) snprintf (out, size, "unnamed");
   out[n] = '\0';
 }
 
-/* A DNS-1123 label (lower case, digits, '-'; alphanumeric at both ends). */
+/* A DNS-1123 label (lower case, digits, '-'; alphanumeric at both ends).
+ * Outside ASCII, see fold_name. */
 void
 kube_dns_label (const char *in, char *out, size_t size)
 {
   size_t n = 0, max = size - 1 < 63 ? size - 1 : 63;
+  char folded[256];
+  const char *p = folded;
+  int lossy = fold_name (in, folded, sizeof folded, &max);
 
-  for (; in && *in && n < max; in++) {
-    char ch = *in;
+  for (; *p && n < max; p++) {
+    char ch = *p;
 
     if (ch >= 'A' && ch <= 'Z')
       ch = (char) (ch - 'A' + 'a');
@@ -86,7 +119,9 @@ kube_dns_label (const char *in, char *out, size_t size)
   }
   while (n > 0 && out[n - 1] == '-')
     n--;
-  if (n == 0)
+  if (lossy)
+    n = add_hash (in, out, n, "x");
+  else if (n == 0)
     n = (size_t) snprintf (out, size, "x");
   out[n] = '\0';
 }

@@ -5,6 +5,10 @@
  * VMX reader.  A .vmx is a list of 'key = "value"' lines.  Keys are
  * case-insensitive, the last of duplicate keys wins (as VMware does),
  * and values may carry '|XX' hex escapes ('|22' is '"', '|7C' is '|').
+ * '.encoding' names the charset of the whole file; like libvirt, the
+ * file is read once to find it, decoded into UTF-8 and read again.
+ * Without '.encoding' it is UTF-8, and bytes that are not are an error
+ * (the VM's name would otherwise not survive into the inventory).
  *
  * Devices are read the way libvirt's VMX driver (src/vmx/vmx.c) reads
  * them, so that its vmx2xml test data can serve as the ground truth:
@@ -34,6 +38,7 @@ struct vmx_entry {
   char *key;   /* lower case */
   char *value; /* '|XX' escapes decoded */
   size_t seq;  /* position in the file, so that the last one wins */
+  size_t line;
 };
 
 struct vmx {
@@ -116,6 +121,7 @@ vmx_add (struct vmx *vmx, const char *key, size_t keylen, const char *val,
   e->key = strndup (key, keylen);
   e->value = unescape (val, vallen);
   e->seq = vmx->n;
+  e->line = lineno;
   if (e->key == NULL || e->value == NULL) {
     free (e->key);
     free (e->value);
@@ -213,9 +219,6 @@ vmx_load (struct vmx *vmx, const char *buf, size_t len, struct v2c_err *err)
 {
   size_t off = 0, lineno = 0, i, j;
 
-  if (len > V2C_MAX_DESCRIPTOR_BYTES)
-    return v2c_set_error (err, 0, "VMX is larger than %u bytes",
-                          V2C_MAX_DESCRIPTOR_BYTES);
   if (len == 0)
     return 0;
   if (memchr (buf, '\0', len) != NULL)
@@ -356,6 +359,100 @@ dup_or_null (const char *s, char **out, bool lower, struct v2c_err *err)
   *out = lower ? lowercase_dup (s) : strdup (s);
   if (*out == NULL)
     return v2c_set_error (err, errno, "out of memory");
+  return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Encodings                                                           */
+
+/* The charsets VMware writes into '.encoding' (and their usual
+ * aliases); all of them keep ASCII as it is, which the first reading,
+ * before the decoding, relies on.  An allow-list rather than whatever
+ * iconv takes: UTF-7 or UTF-16 would turn the file into something else. */
+static bool
+known_encoding (const char *e)
+{
+  static const char *const prefixes[] = { "windows-125", "cp125", "iso-8859-",
+                                          "iso8859-" };
+  static const char *const names[]
+      = { "us-ascii", "shift_jis", "sjis",      "cp932",  "windows-31j",
+          "euc-jp",   "gbk",       "gb2312",    "gb18030", "cp936",
+          "big5",     "big5-hkscs", "cp950",    "euc-kr", "cp949",
+          "euc-tw",   "koi8-r",    "koi8-u" };
+  size_t i, n;
+
+  for (i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+    n = strlen (prefixes[i]);
+    if (strncasecmp (e, prefixes[i], n) == 0 && e[n] >= '0' && e[n] <= '9'
+        && strspn (e + n, "0123456789") == strlen (e + n)
+        && strlen (e + n) <= 2)
+      return true;
+  }
+  for (i = 0; i < sizeof names / sizeof names[0]; i++)
+    if (strcasecmp (e, names[i]) == 0)
+      return true;
+  return false;
+}
+
+static size_t
+line_of (const char *buf, size_t off)
+{
+  size_t line = 1, i;
+
+  for (i = 0; i < off; i++)
+    line += buf[i] == '\n';
+  return line;
+}
+
+static bool
+is_utf8_name (const char *e)
+{
+  return strcasecmp (e, "UTF-8") == 0 || strcasecmp (e, "UTF8") == 0;
+}
+
+/* After the first reading: decode the file into UTF-8 and read it again
+ * when '.encoding' says it is something else. */
+static int
+vmx_decode (struct vmx *vmx, const char *buf, size_t len, struct v2c_err *err)
+{
+  const char *enc = vmx_get (vmx, ".encoding");
+  CLEANUP_FREE char *utf8 = NULL;
+  size_t bad = 0, n = 0, off = 0, i;
+
+  if (len >= 3 && memcmp (buf, "\xef\xbb\xbf", 3) == 0)
+    off = 3;
+  if (enc == NULL || is_utf8_name (enc)) {
+    if (!v2c_utf8_valid (buf + off, len - off, &bad))
+      return v2c_set_error (err, 0, "line %zu: not valid UTF-8%s",
+                            line_of (buf, off + bad),
+                            enc ? "" : " (and no '.encoding' says otherwise)");
+  } else {
+    if (!known_encoding (enc))
+      return v2c_set_error (err, 0,
+                            "'.encoding' = '%.*s' is not an encoding v2c "
+                            "knows",
+                            VMX_QUOTE, enc);
+    utf8 = v2c_to_utf8 (buf + off, len - off, enc, &n, &bad);
+    if (utf8 == NULL) {
+      if (errno == EILSEQ)
+        return v2c_set_error (err, 0, "line %zu: not valid %s",
+                              line_of (buf, off + bad), enc);
+      if (errno == EINVAL)
+        return v2c_set_error (err, 0,
+                              "'.encoding' = '%s': iconv can't decode it",
+                              enc);
+      return v2c_set_error (err, errno, "out of memory");
+    }
+    vmx_free (vmx);
+    if (vmx_load (vmx, utf8, n, err) == -1)
+      return -1;
+  }
+  /* A '|XX' escape may still make a value that is not UTF-8. */
+  for (i = 0; i < vmx->n; i++)
+    if (!v2c_utf8_valid (vmx->e[i].value, strlen (vmx->e[i].value), NULL))
+      return v2c_set_error (err, 0,
+                            "line %zu: the value of '%s' is not valid UTF-8",
+                            vmx->e[i].line, vmx->e[i].key);
   return 0;
 }
 
@@ -600,7 +697,12 @@ v2c_vmx_parse (const char *buf, size_t len, const char *dir, struct v2c_vm *vm,
   memset (vm, 0, sizeof *vm);
   if (buf == NULL && len > 0)
     return v2c_set_error (err, EINVAL, "can't parse VMX");
-  if (vmx_load (&vmx, buf, len, err) == -1)
+  /* Checked here, not in vmx_load: decoded into UTF-8 the file may grow. */
+  if (len > V2C_MAX_DESCRIPTOR_BYTES)
+    return v2c_set_error (err, 0, "VMX is larger than %u bytes",
+                          V2C_MAX_DESCRIPTOR_BYTES);
+  if (vmx_load (&vmx, buf, len, err) == -1
+      || vmx_decode (&vmx, buf, len, err) == -1)
     goto fail;
 
   if (dup_or_null (vmx_get (&vmx, "displayName"), &vm->name, false, err) == -1

@@ -163,9 +163,16 @@ static int
 set_name (struct v2c_source *s)
 {
   const char *n = s->vm ? (s->vm->name ? s->vm->name : s->vm->id) : NULL;
+  char *name;
 
+  /* The inventory's name is JSON text: a file name's bytes that are not
+   * UTF-8 become U+FFFD rather than lose the name altogether. */
   free (s->name);
-  s->name = n && *n ? strdup (n) : v2c_source_path_stem (s->path);
+  s->name = NULL;
+  name = n && *n ? strdup (n) : v2c_source_path_stem (s->path);
+  if (name)
+    s->name = v2c_utf8_repair (name);
+  free (name);
   if (s->name == NULL)
     return v2c_set_error (&s->err, errno, "out of memory");
   return 0;
@@ -282,7 +289,19 @@ v2c_source_open (struct v2c_source *s, const char *path)
 static json_t *
 str_or_null (const char *s)
 {
-  return s ? json_string (s) : json_null ();
+  json_t *j;
+  char *r;
+
+  if (s == NULL)
+    return json_null ();
+  if ((j = json_string (s)) != NULL)
+    return j;
+  /* A file name that is not UTF-8: JSON text can't hold its bytes, and
+   * a field must not vanish from the inventory for that. */
+  r = v2c_utf8_repair (s);
+  j = r ? json_string (r) : NULL;
+  free (r);
+  return j;
 }
 
 static json_t *
@@ -326,7 +345,7 @@ set_disk_path (json_t *dj, const struct v2c_source *s, const char *path,
 
   json_object_set_new (dj, "path", str_or_null (m ? s->path : path));
   if (m || member)
-    json_object_set_new (dj, "member", json_string (m ? m : member));
+    json_object_set_new (dj, "member", str_or_null (m ? m : member));
 }
 
 json_t *

@@ -278,4 +278,25 @@ bool v2c_replaceable_file (const char *path);
  * 0644), fsync, rename.  0, or -1 with errno set (nothing left behind). */
 int v2c_write_file_atomic (const char *path, const void *buf, size_t len);
 
+/* Text outside ASCII (lib/text.c). */
+/* 1 when s[0..n) is UTF-8 (no overlong forms, no surrogates); else 0
+ * with the offset of the first bad byte in *bad (may be NULL). */
+int v2c_utf8_valid (const char *s, size_t n, size_t *bad);
+/* len bytes in charset (an iconv name) as UTF-8, NUL terminated, its
+ * length in *outlen.  NULL with errno EINVAL (iconv knows no such
+ * charset), EILSEQ (*bad: the offset of the first byte that does not
+ * decode) or ENOMEM.  Caller frees. */
+char *v2c_to_utf8 (const char *buf, size_t len, const char *charset,
+                   size_t *outlen, size_t *bad);
+/* s with every byte that is not UTF-8 replaced by U+FFFD.  Caller
+ * frees. */
+char *v2c_utf8_repair (const char *s);
+/* The ASCII of the UTF-8 name s, at most size-1 bytes into out: Latin
+ * letters lose their marks (e with acute -> e, sharp s -> ss), a run of
+ * other characters becomes one space.  1 when s had anything outside
+ * ASCII (the caller then adds v2c_name_hash of s), else 0. */
+int v2c_name_fold (const char *s, char *out, size_t size);
+/* A stable 8-hex-digit hash of s (32-bit FNV-1a). */
+void v2c_name_hash (const char *s, char out[9]);
+
 #endif /* V2C_INTERNAL_H */

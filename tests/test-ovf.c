@@ -596,6 +596,41 @@ test_empty_configuration (void)
   }
 }
 
+/* An OVF in another charset says so in its XML declaration; the names
+ * come out in UTF-8 (libxml2 decodes, with iconv beyond Latin-1). */
+static void
+test_encodings (void)
+{
+  static const struct {
+    const char *charset, *bytes, *utf8;
+  } cases[] = {
+    { "ISO-8859-1", "caf\xe9", "caf\xc3\xa9" },
+    { "windows-1252", "\x80 caf\xe9", "\xe2\x82\xac caf\xc3\xa9" },
+    { "Shift_JIS", "\x83\x65\x83\x58\x83\x67",
+      "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88" },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    char *doc;
+    struct v2c_vm *vms;
+
+    if (asprintf (&doc,
+                  "<?xml version=\"1.0\" encoding=\"%s\"?>\n"
+                  "<Envelope " NS1 "><VirtualSystem ovf:id=\"v\">"
+                  "<Name>%s</Name></VirtualSystem></Envelope>",
+                  cases[i].charset, cases[i].bytes)
+        == -1)
+      abort ();
+    vms = expect_ok (cases[i].charset, doc, 1);
+    if (vms) {
+      check_str (cases[i].charset, vms[0].name, cases[i].utf8);
+      v2c_vms_free (vms, 1);
+    }
+    free (doc);
+  }
+}
+
 static void
 test_ovf09 (void)
 {
@@ -1098,6 +1133,7 @@ main (int argc, char **argv)
   test_disk_capacity ();
   test_hardware ();
   test_ovf09 ();
+  test_encodings ();
   test_empty_configuration ();
   test_security ();
   test_numbers ();

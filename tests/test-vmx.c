@@ -651,6 +651,81 @@ test_hand_written (void)
   }
 }
 
+/* '.encoding': the file is decoded into UTF-8 before it is read (so a
+ * Shift_JIS trail byte 0x7C is not taken for a '|XX' escape); without
+ * it the file must be UTF-8.  Bytes written here as escapes, in the
+ * charsets VMware writes. */
+static void
+test_encodings (void)
+{
+  static const struct {
+    const char *charset, *bytes, *utf8;
+  } cases[] = {
+    { "windows-1252", "caf\xe9", "caf\xc3\xa9" },
+    { "WINDOWS-1250", "\xaf", "\xc5\xbb" },
+    { "ISO-8859-1", "caf\xe9", "caf\xc3\xa9" },
+    { "ISO-8859-5", "\xb6", "\xd0\x96" },
+    { "Shift_JIS", "\x83\x65\x83\x58\x83\x67",
+      "\xe3\x83\x86\xe3\x82\xb9\xe3\x83\x88" },
+    /* 'po' in katakana, then "41": not the escape '|41' */
+    { "Shift_JIS", "\x83\x7c" "41", "\xe3\x83\x9d" "41" },
+    { "GBK", "\xd6\xd0\xce\xc4", "\xe4\xb8\xad\xe6\x96\x87" },
+    { "Big5", "\xa4\xa4\xa4\xe5", "\xe4\xb8\xad\xe6\x96\x87" },
+    { "EUC-KR", "\xc7\xd1\xb1\xb9", "\xed\x95\x9c\xea\xb5\xad" },
+    { "UTF-8", "caf\xc3\xa9", "caf\xc3\xa9" },
+  };
+  struct v2c_err err = { 0 };
+  struct v2c_vm vm;
+  char *text;
+  size_t i;
+
+  for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    if (asprintf (&text,
+                  "\xef\xbb\xbf.encoding = \"%s\"\n"
+                  "displayName = \"%s\"\n"
+                  "ethernet0.present = \"TRUE\"\n"
+                  "ethernet0.networkName = \"%s\"\n",
+                  cases[i].charset, cases[i].bytes, cases[i].bytes)
+        == -1)
+      exit (EXIT_FAILURE);
+    checks++;
+    if (parse (text, NULL, &vm, &err) == -1)
+      FAIL ("%s: %s", cases[i].charset, err.msg);
+    else {
+      check_str ("name", cases[i].charset, vm.name, cases[i].utf8);
+      if (vm.nnics == 1)
+        check_str ("network", cases[i].charset, vm.nics[0].network,
+                   cases[i].utf8);
+      else
+        FAIL ("%s: %zu NICs", cases[i].charset, vm.nnics);
+      v2c_vm_free_contents (&vm);
+    }
+    free (text);
+  }
+
+  EXPECT_ERROR ("no .encoding, not UTF-8",
+                "guestOS = \"other\"\ndisplayName = \"caf\xe9\"\n",
+                "line 2: not valid UTF-8");
+  EXPECT_ERROR (".encoding UTF-8, not UTF-8",
+                ".encoding = \"UTF-8\"\ndisplayName = \"\xc3\"\n",
+                "line 2: not valid UTF-8");
+  EXPECT_ERROR ("overlong UTF-8", "displayName = \"\xc0\xaf\"\n",
+                "line 1: not valid UTF-8");
+  EXPECT_ERROR ("undecodable windows-1252",
+                ".encoding = \"windows-1252\"\n\ndisplayName = \"\x81\"\n",
+                "line 3: not valid windows-1252");
+  EXPECT_ERROR ("undecodable Shift_JIS",
+                ".encoding = \"Shift_JIS\"\ndisplayName = \"\x85\x40\"\n",
+                "line 2: not valid Shift_JIS");
+  EXPECT_ERROR ("unknown encoding",
+                ".encoding = \"klingon\"\ndisplayName = \"x\"\n",
+                "'.encoding' = 'klingon' is not an encoding v2c knows");
+  EXPECT_ERROR ("UTF-7", ".encoding = \"UTF-7\"\ndisplayName = \"+AGE-\"\n",
+                "'.encoding' = 'UTF-7' is not an encoding");
+  EXPECT_ERROR ("escape to a bad byte", "a = \"b\"\ndisplayName = \"|E9\"\n",
+                "line 2: the value of 'displayname' is not valid UTF-8");
+}
+
 int
 main (void)
 {
@@ -660,6 +735,7 @@ main (void)
 
   LIBXML_TEST_VERSION;
   test_hand_written ();
+  test_encodings ();
 
 #ifdef CORPUS_FALLBACK
   if (corpus == NULL)

@@ -111,15 +111,20 @@ batch_find_sources (const char *dir, char ***paths, size_t *n)
 }
 
 /* A directory name of s: [A-Za-z0-9._+-], others '-', no leading '.'
- * or '-', at most 100 bytes; "vm" when nothing is left. */
+ * or '-', at most 100 bytes; "vm" when nothing is left.  A name outside
+ * ASCII is folded (v2c_name_fold: "cafe" for "caf\xc3\xa9") and gets
+ * "-HASH" of the original, so that no two names fold into one. */
 static char *
 safe_name (const char *s)
 {
-  char buf[101];
+  char buf[101], folded[256], hash[9];
+  const char *p = folded;
   size_t i = 0;
+  int lossy = v2c_name_fold (s, folded, sizeof folded);
+  size_t max = lossy ? 100 - 9 : 100;
 
-  for (; s && *s && i < 100; s++) {
-    char c = *s;
+  for (; *p && i < max; p++) {
+    char c = *p;
 
     if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
           || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'
@@ -135,7 +140,11 @@ safe_name (const char *s)
   while (i > 0 && buf[i - 1] == '-')
     i--;
   buf[i] = '\0';
-  return strdup (i ? buf : "vm");
+  if (lossy) {
+    v2c_name_hash (s, hash);
+    snprintf (buf + i, sizeof buf - i, "%s%s", i ? "-" : "vm-", hash);
+  }
+  return strdup (buf[0] ? buf : "vm");
 }
 
 static int
