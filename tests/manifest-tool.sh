@@ -1,5 +1,6 @@
 #!/bin/bash
-# v2c-manifest as a command: usage errors exit 2, a bad plan 1 with the
+# v2c-manifest as a command: usage errors (a bad --namespace or
+# --registry too) exit 2, a bad plan 1 with the
 # JSON path; an existing non-empty DIR is refused unless --force, and a
 # failed run leaves it alone; --namespace; --templates deep-merges
 # all.yaml and KIND.yaml (read back by kubectl kustomize, not by v2c);
@@ -27,8 +28,8 @@ jq '.components[0].schedule = "every day"' "$plan" >"$work/bad3.json"
 expect_exit 1 "components\[0\].schedule" "$work/bad3.json" -o "$work/x"
 jq '.components[2].resources.requests.cpu = "lots"' "$plan" >"$work/bad4.json"
 expect_exit 1 "components\[2\].resources.requests.cpu" "$work/bad4.json" -o "$work/x"
-expect_exit 1 "not a namespace" "$plan" -o "$work/x" --namespace "Bad_NS"
-expect_exit 1 "not a registry" "$plan" -o "$work/x" --registry "reg example"
+expect_exit 2 "--namespace: 'Bad_NS' is not a DNS-1123 label" "$plan" -o "$work/x" --namespace "Bad_NS"
+expect_exit 2 "--registry: 'reg example' is not a registry" "$plan" -o "$work/x" --registry "reg example"
 [ ! -e "$work/x" ] || fail "a failed run left '$work/x'"
 
 # DIR: created; an empty one is fine; a non-empty one needs --force
