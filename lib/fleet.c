@@ -8,11 +8,114 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fleet.h"
+#include "kube.h"
 #include "model.h"
+
+/* "BASE-SUFFIX" in at most 63 characters: base cut (and any '-' it
+ * then ends with dropped) to make room. */
+static char *
+join_suffix (const char *base, const char *suffix)
+{
+  size_t room = 63 - 1 - strlen (suffix), n = strlen (base);
+  char *s;
+
+  if (n > room)
+    n = room;
+  while (n > 0 && base[n - 1] == '-')
+    n--;
+  if (asprintf (&s, "%.*s-%s", (int) n, base, suffix) == -1)
+    return NULL;
+  return s;
+}
+
+/* The first 6 hex digits of the SHA-256 of key, or -1. */
+static int
+short_hash (const char *key, char hex[7])
+{
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int mdlen = 0;
+
+  if (EVP_Digest (key, strlen (key), md, &mdlen, EVP_sha256 (), NULL) != 1
+      || mdlen < 3)
+    return -1;
+  snprintf (hex, 7, "%02x%02x%02x", md[0], md[1], md[2]);
+  return 0;
+}
+
+int
+v2c_fleet_kube_names (const char *const *names, const char *const *keys,
+                      size_t n, char **out, int *suffixed,
+                      struct v2c_err *err)
+{
+  json_t *count = json_object (), *used = json_object ();
+  char label[64], hex[7], num[16];
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    out[i] = NULL;
+  if (count == NULL || used == NULL)
+    goto oom;
+  /* how many VMs have each label */
+  for (i = 0; i < n; i++) {
+    json_int_t c;
+
+    v2c_kube_dns_label (names[i], label, sizeof label);
+    if ((out[i] = strdup (label)) == NULL)
+      goto oom;
+    c = json_integer_value (json_object_get (count, label));
+    if (json_object_set_new (count, label, json_integer (c + 1)) == -1)
+      goto oom;
+  }
+  /* the labels of one VM stay; the others get the hash of their key */
+  for (i = 0; i < n; i++) {
+    suffixed[i] = json_integer_value (json_object_get (count, out[i])) > 1;
+    if (!suffixed[i])
+      continue;
+    if (short_hash (keys[i], hex) == -1)
+      goto oom;
+    snprintf (label, sizeof label, "%s", out[i]);
+    free (out[i]);
+    if ((out[i] = join_suffix (label, hex)) == NULL)
+      goto oom;
+  }
+  for (i = 0; i < n; i++)
+    if (!suffixed[i] && json_object_set_new (used, out[i], json_true ()) == -1)
+      goto oom;
+  /* the same source twice, or a VM named like another's suffixed name:
+   * the later ones get -2, -3 ... */
+  for (i = 0; i < n; i++) {
+    int k = 2;
+
+    if (!suffixed[i])
+      continue;
+    snprintf (label, sizeof label, "%s", out[i]);
+    while (json_object_get (used, out[i])) {
+      snprintf (num, sizeof num, "%d", k++);
+      free (out[i]);
+      if ((out[i] = join_suffix (label, num)) == NULL)
+        goto oom;
+    }
+    if (json_object_set_new (used, out[i], json_true ()) == -1)
+      goto oom;
+  }
+  json_decref (count);
+  json_decref (used);
+  return 0;
+oom:
+  for (i = 0; i < n; i++) {
+    free (out[i]);
+    out[i] = NULL;
+  }
+  json_decref (count);
+  json_decref (used);
+  return v2c_set_error (err, ENOMEM, "can't name the VMs");
+}
 
 int
 v2c_fleet_name_ok (const char *name)
@@ -369,8 +472,10 @@ v2c_fleet_vm (const json_t *state, const struct v2c_inventory *inv,
     goto oom;
 
   vm = json_pack (
-      "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:I,s:o,s:I,s:I,s:o,s:o}",
-      "name", str_or_null (str_of (state, "name")), "source",
+      "{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:I,s:o,s:I,s:I,s:o,"
+      "s:o}",
+      "name", str_or_null (str_of (state, "name")), "kube_name",
+      str_or_null (str_of (state, "kube_name")), "source",
       str_or_null (str_of (state, "source")), "status",
       str_or_null (str_of (state, "status")), "error",
       str_or_null (str_of (state, "error")), "os", os_of (inv), "hardware",

@@ -31,6 +31,21 @@
  * or '-'. */
 int v2c_fleet_name_ok (const char *name);
 
+/* The Kubernetes names of the n VMs of a batch (the plan's name, so
+ * the image's, the app labels' and the OCI ref name).  names[i] is the
+ * VM's name, keys[i] what identifies its source in a stable way (its
+ * path relative to the batch's input root, or its libvirt domain).
+ * out[i] is the DNS-1123 label of names[i] (v2c_kube_dns_label) when no
+ * other VM of the batch has that label; when several have, each gets
+ * the label cut to 56 characters, '-' and the first 6 hex digits of the
+ * SHA-256 of keys[i], and suffixed[i] is 1 (v2c-batch passes these to
+ * v2c-convert --name).  If two are still equal (the same source given
+ * twice), the later ones get "-2", "-3" ... on top.  0, or -1 with err
+ * set (out of memory); caller frees out[0..n). */
+int v2c_fleet_kube_names (const char *const *names, const char *const *keys,
+                          size_t n, char **out, int *suffixed,
+                          struct v2c_err *err);
+
 /* 1 when status is one of the statuses of a state record: running,
  * converted, up-to-date, failed, timed-out, interrupted. */
 int v2c_fleet_state_status_ok (const char *status);
@@ -45,7 +60,8 @@ json_t *v2c_fleet_state_parse (const char *buf, size_t len,
                                struct v2c_err *err);
 
 /* The summary of one VM for fleet.json.  state is a checked state
- * record (or a record made by the caller, status "planned" allowed);
+ * record (or a record made by the caller, status "planned" allowed;
+ * its "kube_name", the VM's Kubernetes name, is copied when present);
  * inventory, plan (loaded, lib/model.h), report and manifest (the OCI
  * image manifest) may be NULL when the VM has no (complete) output:
  * the caller passes NULL for an inventory or a plan that does not load.

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "kube-job.h"
+#include "kube.h"
 #include "v2c-yaml.h"
 
 /* The container's command, run as: sh -c SCRIPT v2c-batch-job ARGS...
@@ -27,12 +28,14 @@ static const char job_script[]
       "i=$((JOB_COMPLETION_INDEX + 1))\n"
       "name=$(sed -n \"${i}p\" /etc/v2c-batch/names)\n"
       "src=$(sed -n \"${i}p\" /etc/v2c-batch/sources)\n"
+      "kname=$(sed -n \"${i}p\" /etc/v2c-batch/kube-names)\n"
       "if [ -z \"$name\" ] || [ -z \"$src\" ]; then\n"
       "  echo \"v2c-batch-job: no VM at index $JOB_COMPLETION_INDEX\" >&2\n"
       "  exit 1\n"
       "fi\n"
       "echo \"v2c-batch-job: index $JOB_COMPLETION_INDEX: $src -> "
       "/results/$name\" >&2\n"
+      "if [ -n \"$kname\" ]; then set -- --name \"$kname\" \"$@\"; fi\n"
       "exec v2c-convert --force \"$@\" \"/exports/$src\" -o "
       "\"/results/$name\"\n";
 
@@ -160,32 +163,41 @@ job_object (const struct v2c_kube_job *job, json_t *args)
 static json_t *
 list_object (const struct v2c_kube_job *job, struct v2c_err *err)
 {
-  char *names = NULL, *sources = NULL;
-  size_t nl = 0, sl = 0, i;
+  char *names = NULL, *sources = NULL, *knames = NULL;
+  size_t nl = 0, sl = 0, kl = 0, i;
   FILE *fn = open_memstream (&names, &nl);
   FILE *fs = open_memstream (&sources, &sl);
+  FILE *fk = open_memstream (&knames, &kl);
   json_t *cm = NULL;
 
-  if (fn == NULL || fs == NULL)
+  if (fn == NULL || fs == NULL || fk == NULL)
     goto oom;
   for (i = 0; i < job->n; i++) {
     char *rel = relative (job->exports_root, job->sources[i], err);
+    const char *kname;
 
     if (rel == NULL)
       goto out;
     fprintf (fn, "%s\n", job->names[i]);
     fprintf (fs, "%s\n", rel);
     free (rel);
+    kname = job->kube_names ? job->kube_names[i] : NULL;
+    if (kname && v2c_kube_check_name (V2C_KUBE_LABEL, kname, err) == -1) {
+      v2c_error_prefix (err, "the Kubernetes name of '%s'", job->names[i]);
+      goto out;
+    }
+    fprintf (fk, "%s\n", kname ? kname : "");
   }
-  if (fclose (fn) != 0 || fclose (fs) != 0) {
-    fn = fs = NULL;
+  if (fclose (fn) != 0 || fclose (fs) != 0 || fclose (fk) != 0) {
+    fn = fs = fk = NULL;
     goto oom;
   }
-  fn = fs = NULL;
-  cm = json_pack ("{s:s,s:s,s:{s:s,s:{s:s}},s:{s:s,s:s}}", "apiVersion", "v1",
-                  "kind", "ConfigMap", "metadata", "name", "v2c-batch-vms",
-                  "labels", "app.kubernetes.io/name", "v2c-batch", "data",
-                  "names", names, "sources", sources);
+  fn = fs = fk = NULL;
+  cm = json_pack ("{s:s,s:s,s:{s:s,s:{s:s}},s:{s:s,s:s,s:s}}", "apiVersion",
+                  "v1", "kind", "ConfigMap", "metadata", "name",
+                  "v2c-batch-vms", "labels", "app.kubernetes.io/name",
+                  "v2c-batch", "data", "names", names, "sources", sources,
+                  "kube-names", knames);
   if (cm)
     goto out;
 oom:
@@ -195,8 +207,11 @@ out:
     fclose (fn);
   if (fs)
     fclose (fs);
+  if (fk)
+    fclose (fk);
   free (names);
   free (sources);
+  free (knames);
   return cm;
 }
 
@@ -211,6 +226,16 @@ v2c_kube_job_write (const char *dir, const struct v2c_kube_job *job,
 
   if (args == NULL)
     goto oom;
+  if ((job->image
+       && v2c_kube_check_name (V2C_KUBE_IMAGE, job->image, err) == -1)
+      || (job->exports_pvc
+          && v2c_kube_check_name (V2C_KUBE_SUBDOMAIN, job->exports_pvc, err)
+                 == -1)
+      || (job->results_pvc
+          && v2c_kube_check_name (V2C_KUBE_SUBDOMAIN, job->results_pvc, err)
+                 == -1)
+      || (job->ns && v2c_kube_check_name (V2C_KUBE_LABEL, job->ns, err) == -1))
+    goto out;
   if (mkdir (dir, 0755) == -1 && errno != EEXIST) {
     v2c_set_error (err, 0, "can't create '%s': %s", dir, strerror (errno));
     goto out;

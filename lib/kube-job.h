@@ -17,6 +17,8 @@
 struct v2c_kube_job {
   const char *const *names;   /* the VMs' unique directory names */
   const char *const *sources; /* their SOURCE paths, as given */
+  const char *const *kube_names; /* NULL, or per VM its v2c-convert
+                                    --name (NULL: none) */
   size_t n;                   /* how many VMs */
   const char *exports_root;   /* sources are made relative to it; NULL:
                                  they must be relative already */
@@ -31,8 +33,9 @@ struct v2c_kube_job {
 
 /* Create dir (its parent must exist) and write into it configmap.yaml
  * (the VM list), job.yaml (the Job) and kustomization.yaml, for
- * kubectl apply -k.  A SOURCE with a line break, or one outside the
- * exports root, is an error.  0, or -1 with err set. */
+ * kubectl apply -k.  A SOURCE with a line break, one outside the
+ * exports root, or an image, claim, namespace or --name that
+ * v2c_kube_check_name refuses is an error.  0, or -1 with err set. */
 int v2c_kube_job_write (const char *dir, const struct v2c_kube_job *job,
                         struct v2c_err *err);
 

@@ -448,7 +448,7 @@ secrets (struct ctx *c, const struct comp *k, struct pod *pod,
     int n = 2;
 
     kube_data_key (kube_basename_of (src), key, sizeof key);
-    kube_dns_label (kube_basename_of (src), label, sizeof label);
+    v2c_kube_dns_label (kube_basename_of (src), label, sizeof label);
     snprintf (name, sizeof name, "%s-file-%s", k->name, label);
     for (;;) {
       snprintf (id, sizeof id, "Secret/%s", name);

@@ -63,9 +63,8 @@ int kube_bad (struct ctx *c, const char *fmt, ...)
 json_t *kube_oom (struct ctx *c);
 
 int kube_is_alnum (char ch);
-/* Label value, DNS-1123 label, ConfigMap/Secret key of in (size >= 64). */
+/* Label value, ConfigMap/Secret key of in (size >= 64). */
 void kube_label_value (const char *in, char *out, size_t size);
-void kube_dns_label (const char *in, char *out, size_t size);
 void kube_data_key (const char *in, char *out, size_t size);
 const char *kube_basename_of (const char *path);
 int kube_port_name_valid (const char *s);

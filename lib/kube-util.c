@@ -99,7 +99,7 @@ kube_label_value (const char *in, char *out, size_t size)
 /* A DNS-1123 label (lower case, digits, '-'; alphanumeric at both ends).
  * Outside ASCII, see fold_name. */
 void
-kube_dns_label (const char *in, char *out, size_t size)
+v2c_kube_dns_label (const char *in, char *out, size_t size)
 {
   size_t n = 0, max = size - 1 < 63 ? size - 1 : 63;
   char folded[256];
@@ -124,6 +124,204 @@ kube_dns_label (const char *in, char *out, size_t size)
   else if (n == 0)
     n = (size_t) snprintf (out, size, "x");
   out[n] = '\0';
+}
+
+static int
+is_lower_alnum (char ch)
+{
+  return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9');
+}
+
+/* s[0..n) is a DNS-1123 label: 1 to 63 of [a-z0-9-], alphanumeric at
+ * both ends. */
+static int
+dns_label_ok (const char *s, size_t n)
+{
+  size_t i;
+
+  if (n == 0 || n > 63 || !is_lower_alnum (s[0]) || !is_lower_alnum (s[n - 1]))
+    return 0;
+  for (i = 0; i < n; i++)
+    if (!is_lower_alnum (s[i]) && s[i] != '-')
+      return 0;
+  return 1;
+}
+
+/* s[0..n): DNS-1123 labels joined by '.', at most 253 in all. */
+static int
+dns_subdomain_ok (const char *s, size_t n)
+{
+  size_t start = 0, i;
+
+  if (n == 0 || n > 253)
+    return 0;
+  for (i = 0; i <= n; i++)
+    if (i == n || s[i] == '.') {
+      if (!dns_label_ok (s + start, i - start))
+        return 0;
+      start = i + 1;
+    }
+  return 1;
+}
+
+/* A registry host: labels of [A-Za-z0-9-] joined by '.', an optional
+ * :PORT of digits. */
+static int
+host_ok (const char *s, size_t n)
+{
+  const char *colon = memchr (s, ':', n);
+  size_t h = colon ? (size_t) (colon - s) : n, i, start = 0;
+
+  if (h == 0 || h > 253)
+    return 0;
+  if (colon) {
+    if (n - h - 1 == 0 || n - h - 1 > 5)
+      return 0;
+    for (i = h + 1; i < n; i++)
+      if (s[i] < '0' || s[i] > '9')
+        return 0;
+  }
+  for (i = 0; i <= h; i++)
+    if (i == h || s[i] == '.') {
+      if (i == start || !kube_is_alnum (s[start]) || !kube_is_alnum (s[i - 1]))
+        return 0;
+      start = i + 1;
+    } else if (!kube_is_alnum (s[i]) && s[i] != '-')
+      return 0;
+  return 1;
+}
+
+/* A repository path component: [a-z0-9]+ joined by '.', '_', "__" or
+ * runs of '-'. */
+static int
+path_component_ok (const char *s, size_t n)
+{
+  size_t i;
+
+  if (n == 0 || !is_lower_alnum (s[0]) || !is_lower_alnum (s[n - 1]))
+    return 0;
+  for (i = 1; i < n; i++) {
+    if (is_lower_alnum (s[i]) || s[i] == '-')
+      continue;
+    if (!is_lower_alnum (s[i - 1]))
+      return 0;
+    if (s[i] == '.' && is_lower_alnum (s[i + 1]))
+      continue;
+    if (s[i] == '_' && (is_lower_alnum (s[i + 1])
+                        || (s[i + 1] == '_' && is_lower_alnum (s[i + 2])))) {
+      i += s[i + 1] == '_';
+      continue;
+    }
+    return 0;
+  }
+  return 1;
+}
+
+/* [HOST[:PORT]/]PATH[:TAG][@ALGO:HEX]: the first part is a host when
+ * another follows and it has a '.' or ':' or is "localhost". */
+static int
+image_ok (const char *s)
+{
+  const char *at = strchr (s, '@'), *slash, *colon, *p;
+  size_t n = at ? (size_t) (at - s) : strlen (s), i, start = 0, hex = 0;
+
+  if (strlen (s) > 1024 || n == 0)
+    return 0;
+  if (at) {
+    p = at + 1;
+    colon = strchr (p, ':');
+    if (colon == NULL || colon == p)
+      return 0;
+    for (; p < colon; p++)
+      if (!is_lower_alnum (*p) && strchr ("+._-", *p) == NULL)
+        return 0;
+    for (p = colon + 1; *p; p++, hex++)
+      if (v2c_hex_value (*p) < 0 || (*p >= 'A' && *p <= 'F'))
+        return 0;
+    if (hex < 32)
+      return 0;
+  }
+  slash = NULL;
+  for (i = 0; i < n; i++)
+    if (s[i] == '/')
+      slash = s + i;
+  colon = memchr (slash ? slash : s, ':', n - (size_t) ((slash ? slash : s) - s));
+  if (colon) {
+    size_t t = n - (size_t) (colon - s) - 1;
+
+    if (t == 0 || t > 128 || !(kube_is_alnum (colon[1]) || colon[1] == '_'))
+      return 0;
+    for (i = 1; i <= t; i++)
+      if (!kube_is_alnum (colon[i]) && strchr ("_.-", colon[i]) == NULL)
+        return 0;
+    n = (size_t) (colon - s);
+  }
+  if (n > 255)
+    return 0;
+  p = memchr (s, '/', n);
+  if (p && (memchr (s, '.', (size_t) (p - s)) || memchr (s, ':', (size_t) (p - s))
+            || (p - s == 9 && strncmp (s, "localhost", 9) == 0))) {
+    if (!host_ok (s, (size_t) (p - s)))
+      return 0;
+    start = (size_t) (p - s) + 1;
+  }
+  for (i = start; i <= n; i++)
+    if (i == n || s[i] == '/') {
+      if (!path_component_ok (s + start, i - start))
+        return 0;
+      start = i + 1;
+    }
+  return 1;
+}
+
+/* HOST[:PORT][/PATH] */
+static int
+registry_ok (const char *r)
+{
+  size_t i, n = strlen (r);
+
+  if (n == 0 || n > 255 || r[0] == '/' || r[n - 1] == '/'
+      || strstr (r, "//") != NULL)
+    return 0;
+  for (i = 0; i < n; i++)
+    if (!kube_is_alnum (r[i]) && strchr ("._:/-", r[i]) == NULL)
+      return 0;
+  return 1;
+}
+
+int
+v2c_kube_check_name (enum v2c_kube_name_kind kind, const char *value,
+                     struct v2c_err *err)
+{
+  const char *what;
+  int ok;
+
+  switch (kind) {
+  case V2C_KUBE_LABEL:
+    ok = value && dns_label_ok (value, strlen (value));
+    what = "a DNS-1123 label (1 to 63 of a-z, 0-9 and '-', a letter or "
+           "digit at both ends)";
+    break;
+  case V2C_KUBE_SUBDOMAIN:
+    ok = value && dns_subdomain_ok (value, strlen (value));
+    what = "a DNS-1123 subdomain (DNS-1123 labels joined by '.', at most 253 "
+           "characters)";
+    break;
+  case V2C_KUBE_IMAGE:
+    ok = value && image_ok (value);
+    what = "an image reference ([HOST[:PORT]/]PATH[:TAG][@DIGEST], the path "
+           "in lower case)";
+    break;
+  case V2C_KUBE_REGISTRY:
+  default:
+    ok = value && registry_ok (value);
+    what = "a registry (host[:port][/path])";
+    break;
+  }
+  if (ok)
+    return 0;
+  return v2c_set_error (err, 0, "'%.200s' is not %s", value ? value : "",
+                        what);
 }
 
 /* ConfigMap / Secret key: [-._a-zA-Z0-9]+, not "." or "..". */

@@ -219,30 +219,15 @@ service_account (struct ctx *c, const struct comp *k)
 /* The plan                                                            */
 
 static int
-registry_valid (const char *r)
-{
-  size_t i, n = strlen (r);
-
-  if (n == 0 || n > 255 || r[0] == '/' || r[n - 1] == '/'
-      || strstr (r, "//") != NULL)
-    return 0;
-  for (i = 0; i < n; i++)
-    if (!kube_is_alnum (r[i]) && strchr ("._:/-", r[i]) == NULL)
-      return 0;
-  return 1;
-}
-
-static int
 image_ref (struct ctx *c)
 {
   const char *name = c->plan->name;
   char repo[64], digest[80];
   const char *reg = c->o->registry;
 
-  kube_dns_label (name, repo, sizeof repo);
-  if (reg && !registry_valid (reg))
-    return v2c_set_error (c->err, 0,
-                          "'%s' is not a registry (host[:port][/path])", reg);
+  v2c_kube_dns_label (name, repo, sizeof repo);
+  if (reg && v2c_kube_check_name (V2C_KUBE_REGISTRY, reg, c->err) == -1)
+    return -1;
   if (c->o->image_dir) {
     if (v2c_kube_image_digest (c->o->image_dir, digest, sizeof digest, c->err)
         == -1)
@@ -333,7 +318,6 @@ v2c_kube_build (const struct v2c_plan *plan, const struct v2c_kube_opts *o,
   static const struct v2c_kube_opts none = { NULL, NULL, NULL };
   struct ctx c;
   json_t *result = NULL;
-  char ns[64];
   size_t i;
 
   memset (&c, 0, sizeof c);
@@ -341,16 +325,14 @@ v2c_kube_build (const struct v2c_plan *plan, const struct v2c_kube_opts *o,
   c.o = o ? o : &none;
   c.err = err;
   v2c_clear_error (err);
-  if (c.o->ns) {
-    kube_dns_label (c.o->ns, ns, sizeof ns);
-    if (strcmp (ns, c.o->ns) != 0) {
-      v2c_set_error (err, 0, "'%s' is not a namespace name (a DNS-1123 label)",
-                     c.o->ns);
-      return NULL;
-    }
+  if (c.o->ns && v2c_kube_check_name (V2C_KUBE_LABEL, c.o->ns, err) == -1) {
+    v2c_error_prefix (err, "namespace");
+    return NULL;
   }
   c.vm_name = plan->source.vm;
-  kube_label_value (c.vm_name, c.vm, sizeof c.vm);
+  /* the labels name the VM as the plan does (v2c-convert --name): two
+   * VMs of one name in a batch get different ones */
+  kube_label_value (plan->name, c.vm, sizeof c.vm);
   c.out = json_array ();
   c.seen = json_object ();
   if (c.out == NULL || c.seen == NULL) {

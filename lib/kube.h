@@ -38,6 +38,25 @@ struct v2c_kube_opts {
   const char *ns;        /* namespace of every object, or NULL */
 };
 
+/* What a name given to v2c (an option, a batch's VM) must be. */
+enum v2c_kube_name_kind {
+  V2C_KUBE_LABEL,     /* DNS-1123 label: a namespace, a VM's name */
+  V2C_KUBE_SUBDOMAIN, /* DNS-1123 subdomain: a PersistentVolumeClaim */
+  V2C_KUBE_IMAGE,     /* image reference [HOST[:PORT]/]PATH[:TAG][@DIGEST] */
+  V2C_KUBE_REGISTRY,  /* where images go: HOST[:PORT][/PATH] */
+};
+
+/* 0 when value is a valid name of that kind, else -1 with err set to
+ * "'VALUE' is not ...".  Every tool checks its options with it, and
+ * v2c_kube_build and v2c_kube_job_write check theirs again. */
+int v2c_kube_check_name (enum v2c_kube_name_kind kind, const char *value,
+                         struct v2c_err *err);
+
+/* The DNS-1123 label form of in: lower case, runs of other characters
+ * as one '-', at most 63 characters (and size - 1), "x" when nothing is
+ * left. */
+void v2c_kube_dns_label (const char *in, char *out, size_t size);
+
 /* The objects of a loaded plan (v2c_plan_load checked every field;
  * what Kubernetes adds is checked here).  A JSON array, sorted by file
  * name, of

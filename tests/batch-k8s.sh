@@ -72,6 +72,7 @@ EOS
 chmod +x "$work/fakebin/v2c-convert"
 cp "$work/list-names" "$work/etc/names"
 cp "$work/list-sources" "$work/etc/sources"
+cp "$work/list-kube-names" "$work/etc/kube-names"
 python3 - "$work/cmd" "$work" <<'EOP' >"$work/ran" || fail "running the Job's command"
 import os, subprocess, sys
 argv = open(sys.argv[1]).read().split("\0")
@@ -81,7 +82,9 @@ argv = [a.replace("/etc/v2c-batch", work + "/etc") for a in argv]
 env = dict(os.environ, JOB_COMPLETION_INDEX="1", PATH=work + "/fakebin:" + os.environ["PATH"])
 sys.stdout.write(subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout)
 EOP
-want='[--force][--registry][registry.example/team][--no-verify][/exports/team a/web/web.vmx][-o][/results/web]'
+# both VMs named web get a suffix from their path (v2c-convert --name)
+h=$(printf '%s' 'team a/web/web.vmx' | sha256sum | cut -c1-6)
+want="[--force][--name][web-$h][--registry][registry.example/team][--no-verify][/exports/team a/web/web.vmx][-o][/results/web]"
 [ "$(cat "$work/ran")" = "$want" ] || fail "index 1 ran '$(cat "$work/ran")', expected '$want'"
 ok "index 1 runs v2c-convert on 'team a/web/web.vmx' into /results/web"
 rc=0

@@ -1,5 +1,6 @@
 #!/bin/bash
-# v2c-manifest as a command: usage errors exit 2, a bad plan 1 with the
+# v2c-manifest as a command: usage errors (a bad --namespace or
+# --registry too) exit 2, a bad plan 1 with the
 # JSON path; an existing non-empty DIR is refused unless --force, and a
 # failed run leaves it alone; --namespace; --templates deep-merges
 # all.yaml and KIND.yaml (read back by kubectl kustomize, not by v2c);
@@ -27,7 +28,8 @@ jq '.components[0].schedule = "every day"' "$plan" >"$work/bad3.json"
 expect_exit 1 "components\[0\].schedule" "$work/bad3.json" -o "$work/x"
 jq '.components[2].resources.requests.cpu = "lots"' "$plan" >"$work/bad4.json"
 expect_exit 1 "components\[2\].resources.requests.cpu" "$work/bad4.json" -o "$work/x"
-expect_exit 1 "not a namespace" "$plan" -o "$work/x" --namespace "Bad_NS"
+expect_exit 2 "--namespace: 'Bad_NS' is not a DNS-1123 label" "$plan" -o "$work/x" --namespace "Bad_NS"
+expect_exit 2 "--registry: 'reg example' is not a registry" "$plan" -o "$work/x" --registry "reg example"
 # 5,000 more components than a plan may hold: refused by v2c-manifest
 # and by v2c-report alike, naming the plan (issue 14), nothing written
 jq '.components as $c | .components = $c + [range(5000) as $i | $c[1] | .name = "c\($i)" | .depends_on = []]' "$plan" >"$work/big.json"
@@ -37,7 +39,6 @@ rc=0
 v2c-report "$top_srcdir/tests/data/plan/debian12-inventory.json" "$work/big.json" -o "$work/r" 2>"$work/stderr" || rc=$?
 [ "$rc" -eq 1 ] && grep -q "big.json: plan: components: more than 4096 entries" "$work/stderr" ||
   fail "v2c-report on the big plan: exit $rc, $(cat "$work/stderr")"
-expect_exit 1 "not a registry" "$plan" -o "$work/x" --registry "reg example"
 [ ! -e "$work/x" ] || fail "a failed run left '$work/x'"
 
 # DIR: created; an empty one is fine; a non-empty one needs --force

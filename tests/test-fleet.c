@@ -6,7 +6,8 @@
  * against sums worked out by hand from the test's own manifests; the
  * CSV read back by Python's csv module (an RFC 4180 reader v2c did not
  * write) and the HTML by libxml2's HTML parser, both giving back the
- * hostile strings (commas, quotes, line breaks, markup) unchanged.
+ * hostile strings (commas, quotes, line breaks, markup) unchanged; the
+ * Kubernetes names of a batch's VMs.
  */
 #include <config.h>
 
@@ -314,15 +315,61 @@ test_fleet (void)
   json_decref (fleet);
 }
 
+/* Kubernetes names: a VM of its own name keeps its DNS-1123 form, VMs
+ * sharing one get the SHA-256 of their key (hashes from Python's
+ * hashlib), cut to 63 characters; what still clashes gets -2. */
+static void
+test_kube_names (void)
+{
+  char a70[71], a56[57], long1[64], long2[64];
+  const char *names[]
+      = { "web", "db", "WEB", "web-aab3e2", a70, a70, "dup", "dup" };
+  const char *keys[] = { "a/web.ova", "db.ova", "c/WEB.ova", "z",
+                         "a/web.ova", "b/web.ova", "x.ova", "x.ova" };
+  const char *want[] = { "web-c4ffdb",   "db",     "web-aab3e2-2",
+                         "web-aab3e2",   long1,    long2,
+                         "dup-451576",   "dup-451576-2" };
+  const int want_sfx[] = { 1, 0, 1, 0, 1, 1, 1, 1 };
+  char *out[8];
+  int sfx[8];
+  struct v2c_err err = { 0, "" };
+  size_t i;
+
+  memset (a70, 'a', 70);
+  a70[70] = '\0';
+  memset (a56, 'a', 56);
+  a56[56] = '\0';
+  snprintf (long1, sizeof long1, "%s-c4ffdb", a56);
+  snprintf (long2, sizeof long2, "%s-cf9704", a56);
+  CHECK (v2c_fleet_kube_names (names, keys, 8, out, sfx, &err) == 0, "%s",
+         err.msg);
+  for (i = 0; i < 8; i++) {
+    CHECK (strcmp (out[i], want[i]) == 0 && sfx[i] == want_sfx[i],
+           "VM %zu: '%s' (%d), expected '%s' (%d)", i, out[i], sfx[i],
+           want[i], want_sfx[i]);
+    CHECK (strlen (out[i]) <= 63, "'%s': longer than a label", out[i]);
+    free (out[i]);
+  }
+  /* one VM, and none */
+  CHECK (v2c_fleet_kube_names (names, keys, 1, out, sfx, &err) == 0
+             && strcmp (out[0], "web") == 0 && sfx[0] == 0,
+         "one VM named web: '%s'", out[0]);
+  free (out[0]);
+  CHECK (v2c_fleet_kube_names (names, keys, 0, out, sfx, &err) == 0,
+         "no VM: %s", err.msg);
+}
+
 int
 main (void)
 {
   test_state ();
   test_fleet ();
+  test_kube_names ();
   if (failures) {
     fprintf (stderr, "%d failures\n", failures);
     return 1;
   }
-  printf ("ok: fleet state records, layer sharing, CSV, HTML\n");
+  printf ("ok: fleet state records, layer sharing, CSV, HTML, "
+          "Kubernetes names\n");
   return 0;
 }

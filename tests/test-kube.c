@@ -4,7 +4,8 @@
  *
  * lib/kube.c: every object built from the plan fixtures of
  * tests/data/manifest, written as YAML, parses back (libyaml) to the
- * same tree; the template merge rules; refusals of hostile plans.
+ * same tree; the template merge rules; refusals of hostile plans; the
+ * names v2c_kube_check_name accepts.
  * (kubectl and kubernetes-models check the objects themselves in
  * tests/manifest-*.sh.)
  */
@@ -129,6 +130,71 @@ check_refused (const char *dir, const char *edit_key, json_t *value,
   json_decref (plan);
 }
 
+/* v2c_kube_check_name: what Kubernetes and image references allow. */
+static void
+check_names (void)
+{
+  static const struct {
+    enum v2c_kube_name_kind kind;
+    const char *value;
+    int ok;
+  } t[] = {
+    { V2C_KUBE_LABEL, "shop", 1 },
+    { V2C_KUBE_LABEL, "web-3fa9c1", 1 },
+    { V2C_KUBE_LABEL, "0a", 1 },
+    { V2C_KUBE_LABEL, "Evil NS: {x}", 0 },
+    { V2C_KUBE_LABEL, "Bad_NS", 0 },
+    { V2C_KUBE_LABEL, "-a", 0 },
+    { V2C_KUBE_LABEL, "a-", 0 },
+    { V2C_KUBE_LABEL, "a.b", 0 },
+    { V2C_KUBE_LABEL, "", 0 },
+    { V2C_KUBE_LABEL, NULL, 0 },
+    { V2C_KUBE_LABEL,
+      "a234567890123456789012345678901234567890123456789012345678901234", 0 },
+    { V2C_KUBE_LABEL,
+      "a23456789012345678901234567890123456789012345678901234567890123", 1 },
+    { V2C_KUBE_SUBDOMAIN, "v2c-exports", 1 },
+    { V2C_KUBE_SUBDOMAIN, "exports.v1", 1 },
+    { V2C_KUBE_SUBDOMAIN, "exports..v1", 0 },
+    { V2C_KUBE_SUBDOMAIN, ".x", 0 },
+    { V2C_KUBE_SUBDOMAIN, "Exports", 0 },
+    { V2C_KUBE_SUBDOMAIN, "Evil NS: {x}", 0 },
+    { V2C_KUBE_IMAGE, "v2c:0.1", 1 },
+    { V2C_KUBE_IMAGE, "registry.example/v2c:test", 1 },
+    { V2C_KUBE_IMAGE, "registry.example:5000/team/v2c_x__y.z-w:1.0", 1 },
+    { V2C_KUBE_IMAGE, "localhost/v2c", 1 },
+    { V2C_KUBE_IMAGE,
+      "quay.io/a/b@sha256:"
+      "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 1 },
+    { V2C_KUBE_IMAGE, "Evil NS: {x}", 0 },
+    { V2C_KUBE_IMAGE, "UPPER/v2c", 0 },
+    { V2C_KUBE_IMAGE, "v2c:", 0 },
+    { V2C_KUBE_IMAGE, "v2c:-x", 0 },
+    { V2C_KUBE_IMAGE, "a//b", 0 },
+    { V2C_KUBE_IMAGE, "a/b@sha256:0123", 0 },
+    { V2C_KUBE_IMAGE, "a_/b", 0 },
+    { V2C_KUBE_IMAGE, "a-.b", 0 },
+    { V2C_KUBE_IMAGE, "-h.example/b", 0 },
+    { V2C_KUBE_IMAGE, "h.example:x/b", 0 },
+    { V2C_KUBE_IMAGE, "", 0 },
+    { V2C_KUBE_REGISTRY, "registry.example/team", 1 },
+    { V2C_KUBE_REGISTRY, "reg example", 0 },
+    { V2C_KUBE_REGISTRY, "reg//x", 0 },
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof t / sizeof t[0]; i++) {
+    struct v2c_err err = { 0, "" };
+    int r = v2c_kube_check_name (t[i].kind, t[i].value, &err);
+
+    CHECK ((r == 0) == t[i].ok
+               && (r == 0 ? err.msg[0] == '\0'
+                          : strstr (err.msg, " is not ") != NULL),
+           "kind %d '%s': %d '%s'", (int) t[i].kind,
+           t[i].value ? t[i].value : "(null)", r, err.msg);
+  }
+}
+
 int
 main (void)
 {
@@ -147,6 +213,7 @@ main (void)
   }
   CHECK (n > 40, "only %zu objects", n);
   check_merge ();
+  check_names ();
   check_refused (top, "ports",
                  json_pack ("[{s:i, s:s}]", "port", 70000, "protocol", "tcp"),
                  "components[4].ports[0]");

@@ -141,6 +141,10 @@ start (struct vm *vm, const sigset_t *oldmask)
   argv[n++] = (char *) "-q";
   if (vm->force)
     argv[n++] = (char *) "--force";
+  if (vm->renamed) {
+    argv[n++] = (char *) "--name";
+    argv[n++] = vm->kube_name;
+  }
   if (vm->path)
     argv[n++] = vm->path;
   else {

@@ -327,17 +327,84 @@ fingerprint (const struct vm *vm, struct v2c_source *src)
   return d;
 }
 
-int
-batch_name_vms (struct vm *vms, size_t n)
+/* What names vm's source for its Kubernetes name's suffix: its path
+ * relative to root when it is under it (so the same export tree gives
+ * the same names wherever it is), its domain for libvirt. */
+static const char *
+name_key (const struct vm *vm, const char *root)
 {
+  size_t len = root ? strlen (root) : 0;
+  const char *p = vm->path;
+
+  if (p == NULL)
+    return vm->domain;
+  while (len > 0 && root[len - 1] == '/')
+    len--;
+  if (root && strncmp (p, root, len) == 0 && p[len] == '/') {
+    p += len;
+    while (p[0] == '/' && p[1])
+      p++;
+  }
+  return p;
+}
+
+/* Each VM's Kubernetes name from its name (bases[i]). */
+static int
+kube_names (struct vm *vms, size_t n, char **bases, const char *root)
+{
+  struct v2c_err err = { 0, "" };
+  const char **keys = calloc (n ? n : 1, sizeof *keys);
+  char **out = calloc (n ? n : 1, sizeof *out);
+  int *suffixed = calloc (n ? n : 1, sizeof *suffixed);
+  size_t i;
+  int r = -1;
+
+  if (keys && out && suffixed) {
+    for (i = 0; i < n; i++)
+      keys[i] = name_key (&vms[i], root);
+    if (v2c_fleet_kube_names ((const char *const *) bases, keys, n, out,
+                              suffixed, &err)
+        == 0) {
+      for (i = 0; i < n; i++) {
+        vms[i].kube_name = out[i];
+        vms[i].renamed = suffixed[i];
+        if (suffixed[i])
+          tool_verbose ("%s: Kubernetes name '%s' (another VM is named '%s')",
+                        vms[i].name, out[i], bases[i]);
+      }
+      r = 0;
+    }
+  }
+  free (keys);
+  free (out);
+  free (suffixed);
+  return r;
+}
+
+int
+batch_name_vms (struct vm *vms, size_t n, const char *root)
+{
+  char **bases = calloc (n ? n : 1, sizeof *bases);
   size_t i;
 
+  if (bases == NULL)
+    goto oom;
   for (i = 0; i < n; i++) {
     struct vm *vm = &vms[i];
     struct v2c_source *src = batch_open_descriptor (vm);
     char *base, *name;
     int k = 2;
 
+    if (src)
+      bases[i] = strdup (v2c_source_name (src) ? v2c_source_name (src) : "vm");
+    else if (vm->path)
+      bases[i] = stem (vm->path);
+    else
+      bases[i] = strdup (vm->domain);
+    if (bases[i] == NULL) {
+      v2c_source_free (src);
+      goto oom;
+    }
     if (src)
       base = safe_name (v2c_source_name (src));
     else if (vm->path) {
@@ -363,8 +430,16 @@ batch_name_vms (struct vm *vms, size_t n)
     if (vm->fingerprint == NULL)
       goto oom;
   }
+  if (kube_names (vms, n, bases, root) == -1)
+    goto oom;
+  for (i = 0; i < n; i++)
+    free (bases[i]);
+  free (bases);
   return 0;
 oom:
+  for (i = 0; bases && i < n; i++)
+    free (bases[i]);
+  free (bases);
   tool_error ("out of memory");
   return -1;
 }

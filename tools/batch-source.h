@@ -17,9 +17,11 @@
  * left out.  Returns 0 or -1 (message printed); caller frees. */
 int batch_find_sources (const char *dir, char ***paths, size_t *n);
 
-/* Give each VM its unique directory name and its source fingerprint.
- * 0, or -1 when out of memory (message printed). */
-int batch_name_vms (struct vm *vms, size_t n);
+/* Give each VM its unique directory name, its Kubernetes name unique
+ * in the batch (v2c_fleet_kube_names, keyed by its path relative to
+ * root, a directory or NULL) and its source fingerprint.  0, or -1
+ * when out of memory (message printed). */
+int batch_name_vms (struct vm *vms, size_t n, const char *root);
 
 struct v2c_source;
 /* The VM's source opened descriptor-only, or NULL (error at -v). */

@@ -25,6 +25,8 @@
 
 struct vm {
   char *name;          /* unique, safe directory name */
+  char *kube_name;     /* its Kubernetes name, unique in the batch */
+  int renamed;         /* kube_name has a suffix: v2c-convert --name */
   char *path;          /* SOURCE path, or NULL for a libvirt domain */
   char *domain;        /* libvirt domain name (with batch_opts.uri) */
   char *source;        /* path or "URI#DOMAIN", as recorded */

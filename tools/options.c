@@ -135,6 +135,18 @@ tool_file_arg (int argc, char **argv, const char *what)
 }
 
 void
+tool_check_kube_name (const char *opt, enum v2c_kube_name_kind kind,
+                      const char *value)
+{
+  struct v2c_err err = { 0, "" };
+
+  if (v2c_kube_check_name (kind, value, &err) == -1) {
+    tool_error ("%s: %s", opt, err.msg);
+    tool_try_help ();
+  }
+}
+
+void
 tool_need_output_dir (void)
 {
   if (opts.output == NULL || opts.output[0] == '\0') {

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdnoreturn.h>
 
+#include "kube.h"
 #include "v2c.h"
 
 /* Exit codes of every tool. */
@@ -101,6 +102,10 @@ void tool_refuse_libvirt (const char *what);
 /* tool_refuse_libvirt, then the one file argument (a usage error
  * unless there is exactly one). */
 const char *tool_file_arg (int argc, char **argv, const char *what);
+/* A usage error (exit 2) unless value, the argument of the option opt
+ * ("--namespace"), is a name of that kind (v2c_kube_check_name). */
+void tool_check_kube_name (const char *opt, enum v2c_kube_name_kind kind,
+                           const char *value);
 /* A usage error unless -o DIR was given. */
 void tool_need_output_dir (void);
 /* How messages name an input file: "stdin" for "-". */

@@ -390,7 +390,8 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
     int done = ST_IS (vm->status, ST_CONVERTED)
                || ST_IS (vm->status, ST_UP_TO_DATE);
 
-    state = json_pack ("{s:s,s:s,s:s,s:o,s:f,s:I}", "name", vm->name, "source",
+    state = json_pack ("{s:s,s:s?,s:s,s:s,s:o,s:f,s:I}", "name", vm->name,
+                       "kube_name", vm->kube_name, "source",
                        vm->source, "status", vm->status, "error",
                        vm->error ? json_string (vm->error) : json_null (),
                        "duration_s", vm->duration, "max_rss_kib",
@@ -528,20 +529,23 @@ emit_k8s_job (struct vm *vms, size_t n)
   struct v2c_kube_job job = { 0 };
   const char **names = calloc (n, sizeof *names);
   const char **sources = calloc (n, sizeof *sources);
+  const char **kube_names = calloc (n, sizeof *kube_names);
   char *dir = batch_path ("k8s-job");
   size_t i;
   int status = EXIT_FAIL;
 
-  if (names == NULL || sources == NULL || dir == NULL) {
+  if (names == NULL || sources == NULL || kube_names == NULL || dir == NULL) {
     tool_error ("out of memory");
     goto out;
   }
   for (i = 0; i < n; i++) {
     names[i] = vms[i].name;
     sources[i] = vms[i].path;
+    kube_names[i] = vms[i].renamed ? vms[i].kube_name : NULL;
   }
   job.names = names;
   job.sources = sources;
+  job.kube_names = kube_names;
   job.n = n;
   job.exports_root = bopts.exports_root;
   job.image = bopts.image;
@@ -562,6 +566,7 @@ emit_k8s_job (struct vm *vms, size_t n)
 out:
   free (names);
   free (sources);
+  free (kube_names);
   free (dir);
   return status;
 }
@@ -573,6 +578,7 @@ free_vms (struct vm *vms, size_t n)
 
   for (i = 0; i < n; i++) {
     free (vms[i].name);
+    free (vms[i].kube_name);
     free (vms[i].path);
     free (vms[i].domain);
     free (vms[i].source);
@@ -650,24 +656,29 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       cl->k8s = 1;
       break;
     case OPT_IMAGE:
+      tool_check_kube_name ("--image", V2C_KUBE_IMAGE, optarg);
       bopts.image = optarg;
       break;
     case OPT_EXPORTS_PVC:
+      tool_check_kube_name ("--exports-pvc", V2C_KUBE_SUBDOMAIN, optarg);
       bopts.exports_pvc = optarg;
       break;
     case OPT_RESULTS_PVC:
+      tool_check_kube_name ("--results-pvc", V2C_KUBE_SUBDOMAIN, optarg);
       bopts.results_pvc = optarg;
       break;
     case OPT_EXPORTS_ROOT:
       bopts.exports_root = optarg;
       break;
     case OPT_NAMESPACE:
+      tool_check_kube_name ("--namespace", V2C_KUBE_LABEL, optarg);
       bopts.ns = optarg;
       break;
     case OPT_TEMPLATES:
       add_pass ("--templates", optarg);
       break;
     case OPT_REGISTRY:
+      tool_check_kube_name ("--registry", V2C_KUBE_REGISTRY, optarg);
       add_pass ("--registry", optarg);
       break;
     case OPT_STRATEGY:
@@ -802,7 +813,9 @@ list_vms (const struct cmdline *cl, size_t *np)
     }
   }
   free (list);
-  if (batch_name_vms (vms, n) == -1)
+  if (batch_name_vms (vms, n,
+                      cl->from_dir ? cl->from_dir : bopts.exports_root)
+      == -1)
     return NULL;
   *np = n;
   return vms;

@@ -30,6 +30,8 @@
 
 #define STAGES 6
 
+enum { OPT_NAME = OPT_TOOL_BASE };
+
 static noreturn void
 usage (int status)
 {
@@ -47,6 +49,9 @@ usage (int status)
       "  -o, --output=DIR       the directory to create (required)\n"
       "  -p, --plan=PLAN        follow an edited plan instead of planning\n"
       "      --force            replace DIR when it exists\n"
+      "      --name=NAME        the VM's Kubernetes name (a DNS-1123 label:\n"
+      "                         the plan's name, its image and app labels;\n"
+      "                         default: the VM's name)\n"
       "Image (as v2c-extract):\n"
       "      --tag=NAME         the image's ref name (default: the VM)\n"
       "      --strategy=S       split (default) or single (one layer)\n"
@@ -102,6 +107,7 @@ struct convert {
   struct image_opts io;
   struct v2c_kube_opts ko;
   int force;
+  const char *name; /* --name */
   struct tool_outdir od;
   struct v2c_extract *x;
   struct v2c_source *src;
@@ -110,6 +116,25 @@ struct convert {
   struct v2c_inventory *inventory;     /* inv and plan, loaded */
   struct v2c_plan *p;
 };
+
+/* --name: the plan's name, in the loaded plan and in plan.json. */
+static int
+rename_plan (struct convert *cv)
+{
+  char *name = strdup (cv->name);
+
+  if (name == NULL
+      || json_object_set_new (cv->plan, "name", json_string (cv->name))
+             == -1) {
+    free (name);
+    tool_progress_done ();
+    tool_error ("out of memory");
+    return -1;
+  }
+  free (cv->p->name);
+  cv->p->name = name;
+  return 0;
+}
 
 /* Stages 1-3: the source, the appliance, the inventory and the plan. */
 static int
@@ -155,6 +180,8 @@ read_vm (struct convert *cv, const char *path)
       tool_warning ("the plan '%s' is named '%s', the VM '%s'",
                     cv->io.plan_path, cv->p->name, b);
   }
+  if (cv->name && rename_plan (cv) == -1)
+    return -1;
   tool_verbose ("inventory and plan (%.1f s)", tool_now () - t);
   if (write_json (cv->od.tmp, "inventory.json", cv->inv) == -1
       || write_json (cv->od.tmp, "plan.json", cv->plan) == -1)
@@ -283,6 +310,7 @@ main (int argc, char **argv)
           { "registry", required_argument, NULL, OPT_REGISTRY },
           { "namespace", required_argument, NULL, OPT_NAMESPACE },
           { "force", no_argument, NULL, OPT_FORCE },
+          { "name", required_argument, NULL, OPT_NAME },
           SOURCE_LONG_OPTS,
           { NULL, 0, NULL, 0 } };
   struct convert cv;
@@ -307,10 +335,16 @@ main (int argc, char **argv)
       continue;
     switch (c) {
     case OPT_REGISTRY:
+      tool_check_kube_name ("--registry", V2C_KUBE_REGISTRY, optarg);
       cv.ko.registry = optarg;
       break;
     case OPT_NAMESPACE:
+      tool_check_kube_name ("--namespace", V2C_KUBE_LABEL, optarg);
       cv.ko.ns = optarg;
+      break;
+    case OPT_NAME:
+      tool_check_kube_name ("--name", V2C_KUBE_LABEL, optarg);
+      cv.name = optarg;
       break;
     case OPT_FORCE:
       cv.force = 1;

@@ -75,12 +75,14 @@ main (int argc, char **argv)
          != -1)
     switch (c) {
     case OPT_REGISTRY:
+      tool_check_kube_name ("--registry", V2C_KUBE_REGISTRY, optarg);
       ko.registry = optarg;
       break;
     case OPT_IMAGE:
       ko.image_dir = optarg;
       break;
     case OPT_NAMESPACE:
+      tool_check_kube_name ("--namespace", V2C_KUBE_LABEL, optarg);
       ko.ns = optarg;
       break;
     case OPT_FORCE:
