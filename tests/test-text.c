@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "kube-private.h"
+#include "kube.h"
 #include "v2c-internal.h"
 #include "unit.h"
 
@@ -104,11 +105,11 @@ test_kube_names (void)
 {
   char out[64], long_name[200];
 
-  kube_dns_label ("Web_Server", out, sizeof out);
+  v2c_kube_dns_label ("Web_Server", out, sizeof out);
   check ("dns ascii", out, "web-server");
-  kube_dns_label (CAFE, out, sizeof out);
+  v2c_kube_dns_label (CAFE, out, sizeof out);
   check ("dns cafe", out, with_hash ("cafe", CAFE));
-  kube_dns_label (TESUTO, out, sizeof out);
+  v2c_kube_dns_label (TESUTO, out, sizeof out);
   check ("dns katakana", out, with_hash ("x", TESUTO));
   kube_label_value (CAFE " 1", out, sizeof out);
   check ("label cafe", out, with_hash ("cafe-1", CAFE " 1"));
@@ -120,7 +121,7 @@ test_kube_names (void)
   /* A long name keeps its hash within 63 bytes. */
   memset (long_name, 'a', 150);
   strcpy (long_name + 150, CAFE);
-  kube_dns_label (long_name, out, sizeof out);
+  v2c_kube_dns_label (long_name, out, sizeof out);
   CHECK (strlen (out) == 63 && out[54] == '-', "long: '%s'", out);
   kube_label_value (long_name, out, sizeof out);
   CHECK (strlen (out) == 63 && out[54] == '-', "long label: '%s'", out);
