@@ -1855,14 +1855,35 @@ delta_kib=$(du -k "$tmp/vmx-split/demo-000001.vmdk" | cut -f1)
 [ "$((delta_kib * 5))" -lt "$base_kib" ] ||
   die "the snapshot delta takes $delta_kib KiB, the base $base_kib KiB"
 
-# (f) two disks
+# (f) two disks, as a real export made with qemu-img has them (issue 14):
+# / on a twoGbMaxExtentSparse disk whose descriptor qemu-img pads with
+# NULs, named by the VMX; /var behind a snapshot delta whose
+# parentFileNameHint still names the datastore it was taken on, so v2c
+# must find the parent by name in the folder.
 mkdir -p "$tmp/twodisk"
-qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/two-root.img" \
+qi convert -f raw -O vmdk \
+  -o subformat=twoGbMaxExtentSparse,adapter_type=lsilogic "$b/two-root.img" \
   "$tmp/twodisk/twodisk.vmdk"
+tr -d '\000' <"$tmp/twodisk/twodisk.vmdk" | cmp -s - "$tmp/twodisk/twodisk.vmdk" &&
+  die "qemu-img wrote the split descriptor without NUL padding"
 qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/two-var.img" \
   "$tmp/twodisk/twodisk_1.vmdk"
+(cd "$tmp/twodisk" &&
+  qi create -q -f vmdk -b twodisk_1.vmdk -F vmdk twodisk_1-000001.vmdk)
+python3 - "$tmp/twodisk/twodisk_1-000001.vmdk" <<'PY'
+import sys
+p = sys.argv[1]
+d = bytearray(open(p, "rb").read())
+old = b'parentFileNameHint="twodisk_1.vmdk"'
+new = b'parentFileNameHint="/vmfs/volumes/datastore1/v2c-twodisk/twodisk_1.vmdk"'
+i = d.find(old)
+end = d.find(b"\0", i)
+assert i > 0 and d[end:end + len(new) - len(old)] == bytes(len(new) - len(old))
+d[i:end + len(new) - len(old)] = new + d[i + len(old):end]
+open(p, "wb").write(d)
+PY
 vmx v2c-twodisk 1 512 lsilogic e1000 00:50:56:9a:3a:13 vpx 13 \
-  twodisk.vmdk twodisk_1.vmdk >"$tmp/twodisk/twodisk.vmx"
+  twodisk.vmdk twodisk_1-000001.vmdk >"$tmp/twodisk/twodisk.vmx"
 
 # (g) LVM
 mkdir -p "$tmp/lvm"
