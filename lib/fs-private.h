@@ -22,6 +22,10 @@ struct v2c_fs_ops {
   int64_t (*du) (struct v2c_fs *fs, const char *path);
   char **(*find) (struct v2c_fs *fs, const char *dir, size_t max);
   void (*free) (struct v2c_fs *fs);
+  /* Optional: read an account database (/etc/shadow) that read()
+   * refuses, for v2c_fs_password_hashes only. */
+  char *(*read_account_db) (struct v2c_fs *fs, const char *path, size_t max,
+                            size_t *len);
 };
 
 /* The tree operations of lib/fs-tree.h, with the same contracts: what

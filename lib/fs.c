@@ -175,6 +175,53 @@ v2c_fs_read (struct v2c_fs *fs, const char *path, size_t max, size_t *len)
   return fs->ops->read (fs, real, max, len);
 }
 
+int
+v2c_fs_password_hashes (struct v2c_fs *fs, const char *path, size_t *n)
+{
+  const size_t max = 16u << 20;
+  char real[PATH_MAX], *buf;
+  struct v2c_fs_stat st;
+  size_t len, i = 0;
+
+  *n = 0;
+  if (v2c_fs_resolve (fs, path, 0, real) == -1
+      || fs->ops->lstat (fs, real, &st) == -1)
+    return -1;
+  if (st.type != V2C_FS_REG || st.size < 0 || (uint64_t) st.size > max) {
+    errno = st.type != V2C_FS_REG ? EINVAL : EFBIG;
+    return -1;
+  }
+  buf = fs->ops->read_account_db ? fs->ops->read_account_db (fs, real, max,
+                                                             &len)
+                                 : fs->ops->read (fs, real, max, &len);
+  if (buf == NULL)
+    return -1;
+  /* name:PASSWORD:...  A hash is what is left of the second field once
+   * the lock marks ('!') are gone, unless that is empty or '*' / 'x'
+   * (no password).  DES crypt is 13 characters, the others begin '$'. */
+  while (i < len) {
+    size_t e = i, f1, f2;
+
+    while (e < len && buf[e] != '\n')
+      e++;
+    for (f1 = i; f1 < e && buf[f1] != ':'; f1++)
+      ;
+    if (f1 < e) {
+      f1++;
+      while (f1 < e && buf[f1] == '!')
+        f1++;
+      for (f2 = f1; f2 < e && buf[f2] != ':'; f2++)
+        ;
+      if (f2 - f1 >= 13 || (f2 > f1 && buf[f1] == '$'))
+        (*n)++;
+    }
+    i = e + 1;
+  }
+  explicit_bzero (buf, len);
+  free (buf);
+  return 0;
+}
+
 static int
 cmp_str (const void *a, const void *b)
 {

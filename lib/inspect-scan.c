@@ -135,11 +135,18 @@ scan_file (struct v2c_fs *fs, const char *path, const struct stock *stock,
   if (v2c_fs_stat (fs, path, 1, &st) == -1 || st.type != V2C_FS_REG
       || st.size <= 0)
     return 0;
-  /* password hashes are never read, whatever the backend; a file too
-   * large to scan is still judged by its path */
+  /* An account database is a finding only when an account has a
+   * password hash: its hashes are counted and wiped, never kept (a
+   * clean install has locked accounts only).  A file too large to scan
+   * is still judged by its path. */
   if (fnmatch ("/etc/shadow*", path, 0) == 0
-      || fnmatch ("/etc/gshadow*", path, 0) == 0
-      || st.size > (int64_t) SCAN_MAX_FILE)
+      || fnmatch ("/etc/gshadow*", path, 0) == 0) {
+    size_t hashes = 1;  /* unreadable: listed, as before */
+
+    if (v2c_fs_password_hashes (fs, path, &hashes) == -1)
+      hashes = 1;
+    r = hashes ? v2c_secrets_path_only (path, out, err) : 0;
+  } else if (st.size > (int64_t) SCAN_MAX_FILE)
     r = v2c_secrets_path_only (path, out, err);
   else {
     buf = v2c_fs_read (fs, path, SCAN_MAX_FILE, &len);

@@ -45,6 +45,11 @@ struct v2c_fs;
  * NUL-terminated buffer, or NULL: errno ENOENT when the file does not
  * exist, EFBIG when it is larger than max, others on errors.  Caller
  * frees. */
+/* How many accounts of the account database at path (/etc/shadow,
+ * gshadow) have a password hash: 0 when all are locked or empty.  The
+ * hashes are counted in memory and wiped, never kept or written.  -1
+ * with errno set when it can't be read. */
+int v2c_fs_password_hashes (struct v2c_fs *fs, const char *path, size_t *n);
 char *v2c_fs_read (struct v2c_fs *fs, const char *path, size_t max,
                    size_t *len);
 /* Names in a directory (following symlinks to it), sorted, without "."

@@ -385,10 +385,10 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
   }
   if (strcmp (s->kind, "credential-file") == 0
       && fnmatch ("/etc/*shadow*", s->path, 0) == 0) {
-    /* never read, so a locked-only file cannot be told from one with
-     * hashes: always listed */
-    snprintf (out, size, "account database: never read or copied; set "
-                         "passwords on the target if it needs any");
+    /* listed only when an account has a password hash */
+    snprintf (out, size, "account database with password hashes: never "
+                         "copied; set passwords on the target if it needs "
+                         "any");
     return 1;
   }
   if (strcmp (s->kind, "ovf-password-property") == 0) {

@@ -385,6 +385,16 @@ main (void)
             || gs.type != hs.type || gs.mode != hs.mode || gs.uid != hs.uid))
       FAIL ("/etc/shadow: the guest view has not its type, mode and owner");
     /* (the group differs: the disk's is shadow, 42, the tree's root) */
+    /* the one read of it: the number of password hashes, as in the tree */
+    {
+      size_t hn = 0, gn = 99;
+
+      if (v2c_fs_password_hashes (host, "/etc/shadow", &hn) == 0
+          && (v2c_fs_password_hashes (guest, "/etc/shadow", &gn) == -1
+              || gn != hn))
+        FAIL ("/etc/shadow: %zu password hashes in the guest, %zu in the "
+              "tree", gn, hn);
+    }
   }
   v2c_fs_free (guest);
   v2c_fs_free (host);

@@ -46,8 +46,29 @@ main (void)
   unit_symlink (root, "usr/lib", "lib");                       /* merged /usr */
   unit_symlink (root, "/nonexistent", "etc/dangling");
 
+  /* account databases: only real password hashes count (issue 13) */
+  unit_put (root, "etc/shadow", "root:*:19782:0:99999:7:::\n"
+                                "daemon:!:19782::::::\n"
+                                "nopw::19782::::::\n"
+                                "sys:!*:19782::::::\n");
+  unit_put (root, "etc/shadow-", "root:$6$salt$hashhashhash:19782::::::\n"
+                                 "old:!$y$j9T$abc$def:19782::::::\n"
+                                 "des:abcdefghijklm:19782::::::\n"
+                                 "x:*:1::::::\n");
+
   fs = v2c_fs_open_dir (root, &err);
   CHECK (fs != NULL, "open: %s", err.msg);
+  {
+    size_t n = 99;
+
+    CHECK (v2c_fs_password_hashes (fs, "/etc/shadow", &n) == 0 && n == 0,
+           "locked and empty accounts are no hashes (%zu)", n);
+    CHECK (v2c_fs_password_hashes (fs, "/etc/shadow-", &n) == 0 && n == 3,
+           "sha512, a locked yescrypt and a DES crypt are 3 hashes (%zu)",
+           n);
+    CHECK (v2c_fs_password_hashes (fs, "/etc/nope", &n) == -1
+           && errno == ENOENT, "a missing database is an error");
+  }
 
   buf = v2c_fs_read (fs, "/etc/os-release", 1024, &len);
   CHECK (buf && strcmp (buf, "ID=debian\n") == 0, "relative link");
@@ -82,7 +103,7 @@ main (void)
   free (buf);
   names = v2c_fs_list (fs, "/etc");
   CHECK (names && names[0] && strcmp (names[0], "abs-link") == 0
-           && names[6] && names[7] == NULL, "sorted listing of /etc");
+           && names[8] && names[9] == NULL, "sorted listing of /etc");
   v2c_strv_free (names);
   CHECK (v2c_fs_du (fs, "/usr") == 10, "du");
   v2c_fs_free (fs);
