@@ -348,6 +348,43 @@ name_key (const struct vm *vm, const char *root)
   return p;
 }
 
+/* The deepest directory holding every SOURCE given on the command line:
+ * names are keyed by the path below it, so the same export tree gives
+ * the same names wherever it is (NULL for libvirt domains). */
+static char *
+common_dir (const struct vm *vms, size_t n)
+{
+  size_t len = 0;
+  char *dir;
+
+  if (n == 0 || vms[0].path == NULL)
+    return NULL;
+  dir = v2c_strndup0 (vms[0].path, strlen (vms[0].path));
+  if (dir == NULL)
+    return NULL;
+  {
+    char *slash = strrchr (dir, '/');
+    len = slash ? (size_t) (slash - dir) : 0;
+  }
+  for (size_t i = 1; i < n && len > 0; i++) {
+    const char *p = vms[i].path;
+
+    while (len > 0 && (p == NULL || strncmp (p, dir, len) != 0
+                       || p[len] != '/')) {
+      while (len > 0 && dir[len - 1] != '/')
+        len--;
+      if (len > 0)
+        len--;          /* the slash itself */
+    }
+  }
+  if (len == 0) {
+    free (dir);
+    return NULL;
+  }
+  dir[len] = '\0';
+  return dir;
+}
+
 /* Each VM's Kubernetes name from its name (bases[i]). */
 static int
 kube_names (struct vm *vms, size_t n, char **bases, const char *root)
@@ -384,7 +421,7 @@ kube_names (struct vm *vms, size_t n, char **bases, const char *root)
 int
 batch_name_vms (struct vm *vms, size_t n, const char *root)
 {
-  char **bases = calloc (n ? n : 1, sizeof *bases);
+  char **bases = calloc (n ? n : 1, sizeof *bases), *common;
   size_t i;
 
   if (bases == NULL)
@@ -430,8 +467,12 @@ batch_name_vms (struct vm *vms, size_t n, const char *root)
     if (vm->fingerprint == NULL)
       goto oom;
   }
-  if (kube_names (vms, n, bases, root) == -1)
+  common = root ? NULL : common_dir (vms, n);
+  if (kube_names (vms, n, bases, root ? root : common) == -1) {
+    free (common);
     goto oom;
+  }
+  free (common);
   for (i = 0; i < n; i++)
     free (bases[i]);
   free (bases);

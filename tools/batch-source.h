@@ -19,7 +19,8 @@ int batch_find_sources (const char *dir, char ***paths, size_t *n);
 
 /* Give each VM its unique directory name, its Kubernetes name unique
  * in the batch (v2c_fleet_kube_names, keyed by its path relative to
- * root, a directory or NULL) and its source fingerprint.  0, or -1
+ * root, a directory, or when NULL to the directory common to every
+ * SOURCE) and its source fingerprint.  0, or -1
  * when out of memory (message printed). */
 int batch_name_vms (struct vm *vms, size_t n, const char *root);
 

@@ -770,47 +770,10 @@ list_sources (const struct cmdline *cl, char ***list, size_t *n)
 
 /* The VMs of the batch, named and fingerprinted; NULL (message
  * printed) when there are none or on error. */
-/* The deepest directory holding every SOURCE given on the command line:
- * names are keyed by the path below it, so the same export tree gives
- * the same names wherever it is (NULL for libvirt domains). */
-static char *
-common_dir (const struct vm *vms, size_t n)
-{
-  size_t len = 0;
-  char *dir;
-
-  if (n == 0 || vms[0].path == NULL)
-    return NULL;
-  dir = v2c_strndup0 (vms[0].path, strlen (vms[0].path));
-  if (dir == NULL)
-    return NULL;
-  {
-    char *slash = strrchr (dir, '/');
-    len = slash ? (size_t) (slash - dir) : 0;
-  }
-  for (size_t i = 1; i < n && len > 0; i++) {
-    const char *p = vms[i].path;
-
-    while (len > 0 && (p == NULL || strncmp (p, dir, len) != 0
-                       || p[len] != '/')) {
-      while (len > 0 && dir[len - 1] != '/')
-        len--;
-      if (len > 0)
-        len--;          /* the slash itself */
-    }
-  }
-  if (len == 0) {
-    free (dir);
-    return NULL;
-  }
-  dir[len] = '\0';
-  return dir;
-}
-
 static struct vm *
 list_vms (const struct cmdline *cl, size_t *np)
 {
-  char **list, *root;
+  char **list;
   struct vm *vms;
   size_t n, i;
 
@@ -850,14 +813,10 @@ list_vms (const struct cmdline *cl, size_t *np)
     }
   }
   free (list);
-  root = cl->from_dir ? strdup (cl->from_dir)
-         : bopts.exports_root ? strdup (bopts.exports_root)
-                              : common_dir (vms, n);
-  if (batch_name_vms (vms, n, root) == -1) {
-    free (root);
+  if (batch_name_vms (vms, n,
+                      cl->from_dir ? cl->from_dir : bopts.exports_root)
+      == -1)
     return NULL;
-  }
-  free (root);
   *np = n;
   return vms;
 }
