@@ -56,6 +56,17 @@ cp -a "$ex" "$work/moved"
 [ "$(kn "$work/moved-out" "team a/web/web.vmx")" = "$web1" ] &&
   [ "$(kn "$work/moved-out" "other/web.vmx")" = "$web2" ] || fail "the moved tree's names: $(jq -c '[.vms[].kube_name]' "$work/moved-out/fleet.json")"
 ok "a copy of the tree elsewhere gives the same names"
+# ... also when the VMs are named one by one as SOURCEs (no --from-dir):
+# keyed below the directory common to them
+"$batch" -q --descriptor-only -o "$work/args-out" "$work/moved/team a/web/web.vmx" \
+  "$work/moved/other/web.vmx" || fail "--descriptor-only with SOURCEs"
+cp -a "$work/moved" "$work/moved2"
+"$batch" -q --descriptor-only -o "$work/args-out2" "$work/moved2/team a/web/web.vmx" \
+  "$work/moved2/other/web.vmx" || fail "--descriptor-only with SOURCEs, moved"
+a=$(jq -c '[.vms[].kube_name]' "$work/args-out/fleet.json")
+b=$(jq -c '[.vms[].kube_name]' "$work/args-out2/fleet.json")
+[ "$a" = "$b" ] && [ "$a" = "[\"$web1\",\"$web2\"]" ] || fail "SOURCEs in two places: $a, $b (want $web1, $web2)"
+ok "SOURCEs named one by one give the same names wherever the tree is"
 
 # the Job: the list of names for v2c-convert --name
 "$batch" -q --emit-k8s-job --from-dir "$ex" -o "$work/job" || fail "--emit-k8s-job"
