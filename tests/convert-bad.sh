@@ -56,7 +56,7 @@ expect_fail "bad plan" "plan" --plan "$top_srcdir/configure.ac" "$V2C_FIXTURES/o
 echo file >"$tmp/o/x"
 rc=0
 v2c-convert -q "$V2C_FIXTURES/ova/demo.ova" -o "$tmp/o/x" 2>"$tmp/err" || rc=$?
-[ "$rc" -eq 1 ] && grep -q 'not a directory' "$tmp/err" || fail "-o on a file: exit $rc, $(cat "$tmp/err")"
+[ "$rc" -eq 1 ] && grep -q 'is a regular file: -o replaces only a directory' "$tmp/err" || fail "-o on a file: exit $rc, $(cat "$tmp/err")"
 [ "$(cat "$tmp/o/x")" = file ] || fail "-o on a file: the file changed"
 rm "$tmp/o/x"
 ok "-o naming a file: refused before the appliance starts, file untouched"
