@@ -118,3 +118,33 @@ for c in "${cases[@]}"; do
   run_case "$c"
 done
 ok "$ncases hostile exports refused by every tool, nothing changed or left behind"
+[ $# -gt 0 ] && exit 0
+
+# --allow-outside-paths is the one way past containment, in every tool
+run_case disk-symlink >/dev/null
+src=$AREA/disk-symlink/evil.vmx
+case=allow-outside-paths
+expect v2c-inspect 0 - - v2c-inspect --descriptor-only --allow-outside-paths "$src" -o "$work/out/inv.json"
+expect v2c-batch 0 - - v2c-batch --descriptor-only --allow-outside-paths -o "$work/out/batch" "$src"
+ok "--allow-outside-paths lets v2c-inspect and v2c-batch read the linked disk"
+
+# a compressed OVA whose declared sizes do not fit in TMPDIR: refused
+# before the first byte is unpacked (a 1 MiB tmpfs; root only)
+case=ova-gzip-no-room
+if [ "$(id -u)" = 0 ] && mkdir "$work/small" && mount -t tmpfs -o size=1m v2c-test "$work/small" 2>/dev/null; then
+  on_exit "umount '$work/small'"
+  rm -rf "$AREA"; mkdir -p "$AREA/room"
+  cp "$corpus/ova-gzip-bomb/evil.ovf" "$AREA/room/"
+  sed -i 's/ovf:size="512"/ovf:size="104857600"/' "$AREA/room/evil.ovf"
+  (cd "$AREA/room" && truncate -s 4096 evil.vmdk &&
+     tar --format=ustar -cf - evil.ovf evil.vmdk | gzip -1 >evil.ova && rm evil.ovf evil.vmdk)
+  rc=0
+  TMPDIR=$work/small v2c-inspect "$AREA/room/evil.ova" -o "$work/out.json" 2>"$work/err" || rc=$?
+  [ "$rc" -eq 1 ] && grep -q "needs 104857600 bytes in '.*' (the sizes its OVF declares), but only [0-9]* are free" "$work/err" ||
+    { cat "$work/err" >&2; fail "$case: exit $rc"; }
+  [ -z "$(ls -A "$work/small")" ] || fail "$case: left files in TMPDIR"
+  msg=$(cat "$work/err"); rm -f "$work/err"
+  ok "$case: $msg"
+else
+  echo "ok: $case: not run (needs root to mount a small tmpfs)"
+fi
