@@ -7,7 +7,7 @@
 # V2C_CONVERT written here, --timeout (timed-out, the process group
 # gone), SIGTERM to the batch (forwarded, exit 143, the VM redone next
 # time) and --retry-failed.
-. "$top_srcdir/tests/batch-lib.sh"
+. "${top_srcdir:?}/tests/batch-lib.sh"
 need_fixtures
 need_convert
 command -v virsh >/dev/null || fail "virsh is needed (libvirt-clients): the libvirt part compares with it"

@@ -5,7 +5,7 @@
 # header and one row per VM (Python's csv module), fleet.html parses
 # with xmllint --html; vCPUs and memory of every VMX that sets them
 # agree with libvirt's own reading of it (the corpus' .libvirt.xml).
-. "$top_srcdir/tests/batch-lib.sh"
+. "${top_srcdir:?}/tests/batch-lib.sh"
 [ -d "${V2C_CORPUS:-}" ] || skip "no corpus at '${V2C_CORPUS:-}'"
 
 srcs=()

@@ -6,7 +6,7 @@
 # requires it), v2c-batch names the VMs' directories in ASCII that
 # keeps the letters ("cafe-HASH", never "caf", never the name of the
 # VM really called "cafe") and its inventories keep the original.
-. "$top_srcdir/tests/batch-lib.sh"
+. "${top_srcdir:?}/tests/batch-lib.sh"
 inspect=$top_builddir/tools/v2c-inspect
 [ -x "$inspect" ] || fail "$inspect is not built"
 

@@ -16,7 +16,7 @@
 # -j2) when there is one, else four good and two broken VMs converted
 # here.  Appliance launches are slow here (TCG): the resume part reuses
 # the first run's outputs and converts one VM again.
-. "$top_srcdir/tests/batch-lib.sh"
+. "${top_srcdir:?}/tests/batch-lib.sh"
 [ "${V2C_SANITIZED:-0}" = 1 ] &&
   skip "V2C_SANITIZED=1: appliance conversions are too slow under ASan (tests/batch-cheap.sh covers the rest)"
 need_fixtures

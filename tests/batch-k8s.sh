@@ -5,7 +5,7 @@
 # number of VMs, parallelism is -j, and the Job's own shell command, run
 # here with JOB_COMPLETION_INDEX=1 and a stand-in v2c-convert on PATH
 # that prints its arguments, converts the second VM of the list.
-. "$top_srcdir/tests/batch-lib.sh"
+. "${top_srcdir:?}/tests/batch-lib.sh"
 command -v kubectl >/dev/null || fail "kubectl is needed (kubectl kustomize checks the output)"
 python3 -c 'import yaml' 2>/dev/null || fail "python3 with PyYAML is needed"
 js=$("$top_srcdir/tests/setup-node.sh")

@@ -2,7 +2,7 @@
 # Sourced, not run.
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: GPL-2.0-or-later
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_tools jq python3 xmllint
 batch=$top_builddir/tools/v2c-batch
 [ -x "$batch" ] || fail "$batch is not built"

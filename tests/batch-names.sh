@@ -6,7 +6,7 @@
 # fleet.json; a VM of its own name keeps it and gets no --name.  Names
 # given as options (namespace, claims, image, registry, --name) that
 # Kubernetes would refuse are usage errors of every tool that takes them.
-. "$top_srcdir/tests/batch-lib.sh"
+. "${top_srcdir:?}/tests/batch-lib.sh"
 python3 -c 'import yaml' 2>/dev/null || fail "python3 with PyYAML is needed"
 manifest=$top_builddir/tools/v2c-manifest
 convert=$top_builddir/tools/v2c-convert

@@ -1,7 +1,7 @@
 #!/bin/bash
 # v2c-batch's command line: --help, --version, exit 2 (with the "Try"
 # hint) on every kind of bad usage, and its man page renders.
-. "$top_srcdir/tests/batch-lib.sh"
+. "${top_srcdir:?}/tests/batch-lib.sh"
 out=$("$batch" --help) || fail "--help failed"
 grep -q '^Usage: v2c-batch ' <<<"$out" || fail "--help has no usage line"
 for o in --from-dir --descriptor-only --emit-k8s-job --retry-failed --timeout V2C_CONVERT; do

@@ -3,7 +3,7 @@
 # source, a wrong -o and SIGTERM exit 1 with one clear error and leave
 # nothing that looks like output (no DIR, no temporary directory), and an
 # old DIR given with --force stays as it was.
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 
 tmp=$(tmpdir convert-bad)
 pid=

@@ -9,7 +9,7 @@
 # unchanged.  The first conversion is tests/golden.sh's of the VM
 # (v2c-batch runs v2c-convert -q) when there is one, else its own.  Then
 # a second run that follows an edited plan (--plan, --force).
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 # Under ASan (scripts/check.sh's second run) the same code runs in
 # extract-demo.sh, report-tool.sh, sbom-schema.sh, the manifest tests and
 # convert-bad.sh; two more conversions would only cost minutes.
@@ -112,7 +112,7 @@ done
 ok "report.html (self-contained, inline SVG) and report.md name every component"
 
 # --- the SBOMs ------------------------------------------------------------
-. "$top_srcdir/tests/sbom-lib.sh"
+. "${top_srcdir:?}/tests/sbom-lib.sh"
 sbom_validate_cdx "$out/sbom.cdx.json"
 sbom_validate_spdx "$out/sbom.spdx.json"
 sbom_packages "$out/inventory.json" "$out/sbom.spdx.json"

@@ -6,7 +6,7 @@
 # of that disk (the one tests/test-fs-guest wrote in its launch).  Both
 # come from earlier tests' launches: none of its own in make check (run
 # alone, it makes what is missing: one or two launches).
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 # Under ASan (scripts/check.sh's second run) golden.sh converts nothing,
 # so this would launch again: the host backend runs in test-fs-tree and
 # extract-bad.sh there.

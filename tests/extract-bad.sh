@@ -4,7 +4,7 @@
 # on the host), an unreadable file in the guest (the one launch).  Each
 # ends with a clear error and leaves no directory that looks like an
 # image (nothing beside the output's parent but what was there).
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 
 tmp=$(tmpdir extract-bad)
 mnt=$tmp/full

@@ -11,7 +11,7 @@
 #    that looks like an image.
 # The inventory is the one inspect-debian.sh kept when it ran in this
 # build tree (Makefile.am runs it first), else v2c-inspect's own.
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 if [ -n "${V2C_SANITIZED:-}" ]; then
   skip "runs in the plain suite (minutes of TCG); under the sanitizers the demo guests cover v2c-extract"
 fi

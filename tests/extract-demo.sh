@@ -7,7 +7,7 @@
 # conversion of the VM when there is one (v2c-convert extracts as
 # v2c-extract does; extract-repro.sh runs v2c-extract itself), else
 # v2c-extract's own.
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 
 name=demo
 src=$V2C_FIXTURES/ova/demo.ova

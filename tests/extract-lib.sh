@@ -1,7 +1,7 @@
 # Shared by the tests/extract-*.sh and convert-*.sh tests: check an OCI
 # image that v2c-extract wrote with tools that did not write it (skopeo,
 # umoci, tar, gzip, sha256sum, jq).  Sourced, not run.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_fixtures
 need_tools jq skopeo umoci tar gzip zcat sha256sum
 need_appliance

@@ -10,7 +10,7 @@
 # --exclude and --include, and compares with golden.sh's.)  Without
 # golden.sh's conversions: the demo twice with v2c-extract (two threads,
 # then one), and v2c-extract on lvm with --exclude and --include.
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 # Reproducibility is not a memory property: under ASan (scripts/check.sh's
 # second run) the same code runs in extract-demo.sh already.
 [ -n "${V2C_SANITIZED:-}" ] &&

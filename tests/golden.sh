@@ -26,7 +26,7 @@
 # V2C_GOLDEN_UPDATE=1 rewrites the record (only for a deliberate output
 # change, with the reason in the commit).  V2C_GOLDEN_REHASH=1 hashes
 # what $V2C_CONVERTED already holds instead of converting again.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 
 [ -n "${V2C_SANITIZED:-}" ] &&
   skip "V2C_SANITIZED=1: eleven conversions under ASan; the plain run holds the record"

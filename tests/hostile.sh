@@ -11,13 +11,14 @@
 # speed are not v2c's).  No fixture VM is needed.
 #
 # Usage: hostile.sh [CASE...]   (default: every case)
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_tools qemu-img tar gzip python3 sha256sum
 
 corpus=$top_srcdir/tests/hostile
 # libguestfs' appliance cache stays where it was: TMPDIR below is v2c's
 export LIBGUESTFS_CACHEDIR=${LIBGUESTFS_CACHEDIR:-${TMPDIR:-/var/tmp}}
 work=$(tmpdir hostile)
+[ -d "$work" ] || fail "no work directory"   # every rm -rf below is under it
 export AREA=$work/area
 ncases=0
 

@@ -4,7 +4,7 @@
 # temporary file; the input must not change.  Rows: tests/fixtures-bad.tsv.
 # Only rows whose "launch" column equals the argument (default "no": the
 # ones found before any appliance launch).
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_fixtures
 want_launch=${1:-no}
 

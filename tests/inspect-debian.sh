@@ -5,7 +5,7 @@
 # tree, and its enabled services the tree's .wants links.  The inventory
 # stays in tests/debian12-inventory.json for extract-debian.sh (with the
 # disk's sha256 in tests/debian12-inventory.sha256).
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 name=debian12
 need_tools debootstrap jq
 cache=$("$top_srcdir/tests/make-debian.sh") || fail "could not build the Debian guest"

@@ -5,7 +5,7 @@
 # fixtures' files did not change) when golden.sh ran in this build tree;
 # otherwise (a test run alone, the sanitized run) v2c-inspect's own.
 # Sourced, not run.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_fixtures
 need_tools jq
 

@@ -4,7 +4,7 @@
 # twoGbMaxExtentSparse descriptor padded with NULs, the second a
 # snapshot delta whose parent hint names a datastore; the parent is
 # found by name in the folder.
-. "$top_srcdir/tests/inspect-lib.sh"
+. "${top_srcdir:?}/tests/inspect-lib.sh"
 extra_checks () {
   jqe "/var mounted from the second disk" '[.filesystems[] | select(.mountpoint == "/var" and (.device | test("sdb")))] | length == 1'
   jqe "the VMX's two disk files" '[.hardware.disks[].file] == ["twodisk.vmdk", "twodisk_1-000001.vmdk"]'

@@ -11,7 +11,7 @@
 # back here from the hives in the guest's staged tree with hivex
 # (hivexsh, hivexget), plus the values the fixture was built to have.
 
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 name=windows
 need_tools jq node sha256sum hivexsh hivexget
 

@@ -7,7 +7,7 @@
 #
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: LGPL-2.1-or-later
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 : "${V2C_LAUNCH_FILES?}"
 total=0
 for f in $V2C_LAUNCH_FILES; do

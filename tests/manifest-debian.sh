@@ -11,7 +11,7 @@
 # the manifest digest sha256sum computed; ConfigMaps holding the files
 # of the image's last layer; and none of the secret values planted in the
 # image (tests/data/manifest/planted.txt) in any output file.
-. "$top_srcdir/tests/manifest-lib.sh"
+. "${top_srcdir:?}/tests/manifest-lib.sh"
 plan=$data/debian-plan.json
 
 # The image: layer 1 has the VM's files, layer 2 changes nginx.conf and

@@ -1,7 +1,7 @@
 # Sourced by tests/manifest-*.sh: tools, scratch directory, helpers.
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: LGPL-2.1-or-later
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 # The ground truths must be there: a test without them would pass
 # without checking anything.
 command -v kubectl >/dev/null || fail "kubectl is needed (kubectl kustomize checks the output)"

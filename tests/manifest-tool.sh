@@ -5,7 +5,7 @@
 # failed run leaves it alone; --namespace; --templates deep-merges
 # all.yaml and KIND.yaml (read back by kubectl kustomize, not by v2c);
 # an edited plan (component renamed, volume resized) changes the output.
-. "$top_srcdir/tests/manifest-lib.sh"
+. "${top_srcdir:?}/tests/manifest-lib.sh"
 plan=$data/debian-plan.json
 
 expect_exit () {  # expect_exit STATUS GREP ARGS...

@@ -9,7 +9,7 @@
 # - kustomization.yaml lists exactly the files of the directory, sorted;
 # - PyYAML (YAML 1.1) reads every file to the same object as kubectl
 #   (Go) does, so no string was left for a reader to mistype.
-. "$top_srcdir/tests/manifest-lib.sh"
+. "${top_srcdir:?}/tests/manifest-lib.sh"
 
 js=$("$top_srcdir/tests/setup-node.sh")
 plans=()

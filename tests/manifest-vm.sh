@@ -9,7 +9,7 @@
 # CronJob with the crontab's schedule, a Secret stub per secret file, a
 # NetworkPolicy per component, resources on every container, and no
 # sshd/getty/cron-daemon/systemd/modprobe workload.
-. "$top_srcdir/tests/manifest-lib.sh"
+. "${top_srcdir:?}/tests/manifest-lib.sh"
 inv=$top_srcdir/tests/data/plan/debian12-inventory.json
 "$plantool" -q "$inv" -o "$work/plan.json" || fail "v2c-plan"
 "$manifest" "$work/plan.json" -o "$work/k8s" --registry registry.example/vm || fail "v2c-manifest"

@@ -11,7 +11,7 @@
 # "schema"): members it does not know (additionalProperties), which
 # the loaders ignore as v2c always did, and the inventory's patterns
 # of os.version and a NIC's mac, which no stage reads.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_tools jq
 out=$(tmpdir model-schema)
 plan=$top_builddir/tools/v2c-plan

@@ -6,7 +6,7 @@
 # did not write is not replaced even with --force.  No appliance: the
 # source is a VMX read --descriptor-only, and v2c-convert / v2c-extract
 # / v2c-batch must refuse the output before they open anything.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_tools python3 jq
 work=$(tmpdir output-paths)
 cd "$work"

@@ -6,7 +6,7 @@
 # against docs/plan.schema.json (checked by ajv, not by v2c); bad usage
 # exits 2, a broken inventory 1 with a message that names the file and
 # the field.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_tools jq
 inv=$top_srcdir/tests/data/plan/demo-inventory.json
 tool=$top_builddir/tools/v2c-plan

@@ -8,7 +8,7 @@
 # secrets, layer digests and sizes).  Also the usage and exit codes.
 # v2c - move VMware virtual machines onto Kubernetes
 # SPDX-License-Identifier: LGPL-2.1-or-later
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_tools jq xmllint python3
 tool=$top_builddir/tools/v2c-report
 data=$top_srcdir/tests/data/report

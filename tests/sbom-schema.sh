@@ -5,14 +5,14 @@
 # CycloneDX 1.5 one, and for SPDX 2.3 every constraint of its official
 # JSON schema, written down in spdx-2.3-constraints.schema.json), and
 # their package name@version sets equal the inventories' (checked by jq).
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 need_tools jq node
 out=$(tmpdir sbom-schema)
 
 V2C_SBOM_OUT=$out "$top_builddir/tests/test-sbom" >&2 || fail "tests/test-sbom failed"
 js=$("$top_srcdir/tests/setup-node.sh")
 
-. "$top_srcdir/tests/sbom-lib.sh"
+. "${top_srcdir:?}/tests/sbom-lib.sh"
 sbom_validate_cdx "$out"/*.cdx.json
 sbom_validate_spdx "$out"/*.spdx.json
 # the constraints file is not lax: each of these changes to a document

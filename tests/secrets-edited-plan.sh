@@ -6,7 +6,7 @@
 # a layer, and v2c-extract warns about each; only the reviewer's
 # image.allow_secret lets one in, and then v2c-report says so (rule
 # secret-in-image).  On a host tree (--root): no appliance launch.
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 need_tools jq
 [ "$(id -u)" = 0 ] || skip "writing the tree's owners needs root"
 

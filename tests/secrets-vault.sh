@@ -20,7 +20,7 @@
 #     prints the sha256 of the password it got as an argument, of the
 #     URL it got from its environment and of the password in its config
 #     file: each is the test value's.
-. "$top_srcdir/tests/extract-lib.sh"
+. "${top_srcdir:?}/tests/extract-lib.sh"
 [ -n "${V2C_SANITIZED:-}" ] &&
   skip "V2C_SANITIZED=1: the classifier, scanner and extraction run under ASan in their unit tests and extract-backends.sh"
 need_tools kubectl jq python3

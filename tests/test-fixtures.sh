@@ -10,7 +10,7 @@
 # against tests/fixtures.tsv).
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/.." && pwd)}
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 # Nothing of v2c runs here: under the sanitizers the plain suite's check
 # of the same fixtures stands.
 [ -n "${V2C_SANITIZED:-}" ] &&

@@ -9,7 +9,7 @@
 # source tree: types, modes, owners, sizes, link counts, mtimes, link
 # targets, content, xattrs incl. security.capability), gzip, zcat and
 # sha256sum (layer digests and diff_ids), Python's gzip module.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 set +e # the checks below count their failures
 
 need_tools skopeo umoci jq gzip zcat sha256sum getfattr python3

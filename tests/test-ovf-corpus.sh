@@ -10,7 +10,7 @@
 # and network, as a multiset).  Also compares test-i-ova.ovf with the
 # libvirt XML virt-v2v wrote after converting it.
 
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 set +e # the checks below count their failures
 LC_ALL=C.UTF-8
 export LC_ALL

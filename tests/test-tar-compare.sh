@@ -9,7 +9,7 @@
 # that keeps them, hostile names, whiteouts); each change to the image
 # must make tar-compare exit 1 with the right message, equal pairs exit 0,
 # unreadable input exits 2.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 set +e # the checks below count their failures
 
 prog="${top_builddir:-.}/tests/tar-compare"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Every tool: --help (stdout, exit 0), --version, bad usage (exit 2 with
 # "Try '... --help'"), and a man page that man(1) can render.
-. "$top_srcdir/tests/lib.sh"
+. "${top_srcdir:?}/tests/lib.sh"
 for t in "$top_builddir"/tools/v2c-*; do
   [ -x "$t" ] && [ -f "$t" ] || continue
   case $t in *.c|*.o|*.1) continue ;; esac
