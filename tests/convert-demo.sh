@@ -56,7 +56,11 @@ node "$js/validate.js" "$top_srcdir/docs/plan.schema.json" "$out/plan.json" >&2 
 ok "inventory.json and plan.json; plan.json validates"
 
 # --- the image ----------------------------------------------------------
-check_image "$out/image" v2c-demo
+# the image is named after the plan: v2c-demo, or in golden.sh's batch,
+# where four fixture VMs share that name, v2c-demo and a suffix
+ref=$(jq -r .name "$out/plan.json")
+[[ $ref =~ ^v2c-demo(-[0-9a-f]{6})?$ ]] || fail "the plan's name is '$ref'"
+check_image "$out/image" "$ref"
 no_planted_secret_in_image "$out/image"
 
 # --- the manifests, pinned to the image -----------------------------------
@@ -67,7 +71,7 @@ NODE_PATH=$js/node_modules node "$top_srcdir/tests/js/validate-k8s.js" \
   { cat "$tmp/validate.log" >&2; fail "objects do not validate against kubernetes-models"; }
 ok "k8s/: kubectl kustomize and the official schemas accept every object"
 digest=$(jq -r '.manifests[0].digest' "$out/image/index.json")
-grep -q "image: v2c-demo@$digest" "$tmp/kustomized.yaml" ||
+grep -q "image: $ref@$digest" "$tmp/kustomized.yaml" ||
   fail "the workloads do not pin the image's manifest digest $digest"
 ok "workloads pin the image by its digest"
 

@@ -145,10 +145,22 @@ same "vmx-split VMX names the leaf" \
   "$(sed -n 's/^scsi0:0\.fileName = "\(.*\)"$/\1/p' vmx-split/demo.vmx)" demo-000001.vmdk
 same "raw disk" "$(qinfo disk/demo.img 'i["format"], i["virtual-size"]')" "('raw', 67108864)"
 same "qcow2 disk" "$(qinfo disk/demo.qcow2 'i["format"]')" qcow2
-for f in twodisk/twodisk.vmdk twodisk/twodisk_1.vmdk lvm/lvm.vmdk bad/absurd.vmdk; do
+for f in twodisk/twodisk_1.vmdk lvm/lvm.vmdk bad/absurd.vmdk; do
   same "$f" "$(qinfo "$f" 'i["format"], fs.get("create-type")')" \
     "('vmdk', 'monolithicSparse')"
 done
+# twodisk as qemu-img exports it (issue 14): a NUL-padded split
+# descriptor, and a snapshot delta whose hint names its datastore
+same twodisk/twodisk.vmdk "$(qinfo twodisk/twodisk.vmdk 'i["format"], fs.get("create-type")')" \
+  "('vmdk', 'twoGbMaxExtentSparse')"
+same "twodisk/twodisk.vmdk is padded with NULs" \
+  "$(tr -d '\000' <twodisk/twodisk.vmdk | cmp -s - twodisk/twodisk.vmdk && echo no || echo yes)" yes
+same "twodisk/twodisk_1-000001.vmdk names a datastore parent" \
+  "$(tr -d '\000' <twodisk/twodisk_1-000001.vmdk | grep -a -o 'parentFileNameHint="[^"]*"')" \
+  'parentFileNameHint="/vmfs/volumes/datastore1/v2c-twodisk/twodisk_1.vmdk"'
+same "twodisk VMX names the split disk and the delta" \
+  "$(sed -n 's/^scsi0:[01]\.fileName = "\(.*\)"$/\1/p' twodisk/twodisk.vmx | tr '\n' ' ')" \
+  "twodisk.vmdk twodisk_1-000001.vmdk "
 same "bad/luks.vmdk" "$(qinfo bad/luks.vmdk 'fs.get("create-type"), [e["filename"].split("/")[-1] for e in fs["extents"]]')" \
   "('monolithicFlat', ['luks.img'])"
 for f in disk/demo.qcow2 vmx-sparse/demo.vmdk vmx-split/demo.vmdk \
