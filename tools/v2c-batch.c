@@ -888,10 +888,11 @@ main (int argc, char **argv)
   tool_init (argc, argv);
   parse_options (argc, argv, &cl);
   check_options (&cl);
+  /* the output first: a wrong -o fails before any VM is read */
+  if (tool_check_output (bopts.out, 1) == -1)
+    return EXIT_FAIL;
   vms = list_vms (&cl, &n);
   if (vms == NULL)
-    return EXIT_FAIL;
-  if (tool_check_output (bopts.out, 1) == -1)
     return EXIT_FAIL;
   if (mkdir_p (bopts.out) == -1) {
     tool_error ("can't create '%s': %s", bopts.out, strerror (errno));
