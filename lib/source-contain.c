@@ -162,7 +162,12 @@ v2c_contain_path (const char *root, const char *base_dir, const char *name,
     refuse (err, what, name, root);
     return NULL;
   }
-  /* An absolute path: the file of the same name in the folder. */
+  /* An absolute path: the file of the same name in the folder, unless
+   * the caller can't have it opened there (remapped NULL). */
+  if (remapped == NULL) {
+    refuse (err, what, name, root);
+    return NULL;
+  }
   memset (&f, 0, sizeof f);
   f.base = last_component (name);
   if (*f.base && strcmp (f.base, ".") != 0 && strcmp (f.base, "..") != 0)
@@ -171,8 +176,7 @@ v2c_contain_path (const char *root, const char *base_dir, const char *name,
     real = realpath (f.found, NULL);
     free (f.found);
     if (real && v2c_path_within (root, real)) {
-      if (remapped)
-        *remapped = true;
+      *remapped = true;
       return real;
     }
     free (real);

@@ -156,13 +156,9 @@ static int
 make_overlay (struct v2c_source *s, const struct v2c_tar_member *t,
               const char *format, size_t index, char **overlay)
 {
-  char path[PATH_MAX], *json_str, *backing;
+  char name[64], what[PATH_MAX + 16];
   json_t *spec;
-  int r;
 
-  if (v2c_source_make_tmpdir (s) == -1)
-    return -1;
-  snprintf (path, sizeof path, "%s/disk%zu.qcow2", s->tmpdir, index);
   /* "backing": null: a sparse member's parentFileNameHint must not make
    * qemu open a file outside the OVA. */
   spec = json_pack ("{s:{s:s, s:I, s:I, s:{s:s, s:s}}}", "file",
@@ -171,30 +167,9 @@ make_overlay (struct v2c_source *s, const struct v2c_tar_member *t,
                     "driver", "file", "filename", s->path);
   if (spec && strcmp (format, "vmdk") == 0)
     json_object_set_new (spec, "backing", json_null ());
-  if (spec == NULL)
-    return v2c_set_error (&s->err, 0, "out of memory");
-  json_str = json_dumps (spec, JSON_COMPACT);
-  json_decref (spec);
-  if (json_str == NULL || asprintf (&backing, "json:%s", json_str) == -1) {
-    free (json_str);
-    return v2c_set_error (&s->err, errno, "out of memory");
-  }
-  free (json_str);
-  {
-    char *argv[] = { (char *) QEMU_IMG, (char *) "create", (char *) "-q",
-                     (char *) "-f", (char *) "qcow2", (char *) "-F",
-                     (char *) format, (char *) "-b", backing, path, NULL };
-    r = v2c_run_command (argv, &s->err);
-  }
-  free (backing);
-  if (r == -1)
-    return v2c_error_prefix (&s->err,
-                             "can't make a read-only view of '%s' in the OVA",
-                             t->name);
-  *overlay = strdup (path);
-  if (*overlay == NULL)
-    return v2c_set_error (&s->err, errno, "out of memory");
-  return 0;
+  snprintf (name, sizeof name, "disk%zu.qcow2", index);
+  snprintf (what, sizeof what, "'%s' in the OVA", t->name);
+  return v2c_source_make_overlay (s, spec, format, name, what, overlay);
 }
 
 static int

@@ -70,6 +70,14 @@ int v2c_probe_image (int fd, uint64_t offset, uint64_t size,
  * (may be NULL) is what the descriptor says it is. */
 int v2c_source_add_disk_file (struct v2c_source *s, const char *path,
                               const char *want_format);
+/* A qcow2 overlay NAME in the private directory whose backing is spec
+ * (a qemu json: block spec of FORMAT; stolen): what qemu reads in place
+ * of a disk v2c must not give it directly.  *overlay is its path (caller
+ * frees); on a qemu-img failure the error says "can't make a read-only
+ * view of WHAT". */
+int v2c_source_make_overlay (struct v2c_source *s, json_t *spec,
+                             const char *format, const char *name,
+                             const char *what, char **overlay);
 /* Run a program (no shell) and wait; returns its exit status or -1. */
 int v2c_run_command (char *const argv[], struct v2c_err *err);
 /* "/x/y/demo.vmx" -> "demo"; the directory of a path ("." when it has

@@ -238,31 +238,19 @@ v2c_source_dir_of (const char *path)
   return strndup (path, (size_t) (slash - path));
 }
 
-/* A qcow2 overlay in the private directory whose backing is the VMDK
- * chain as v2c found it: qemu follows parentFileNameHint literally, so
- * a chain whose parents were found by name needs each level spelled
- * out. */
-static int
-chain_overlay (struct v2c_source *s, const struct v2c_vmdk_info *info,
-               char **overlay)
+int
+v2c_source_make_overlay (struct v2c_source *s, json_t *spec,
+                         const char *format, const char *name,
+                         const char *what, char **overlay)
 {
   char path[PATH_MAX], *json_str = NULL, *backing = NULL;
-  json_t *spec = NULL;
   int r = -1;
 
+  if (spec == NULL)
+    return v2c_set_error (&s->err, ENOMEM, "out of memory");
   if (v2c_source_make_tmpdir (s) == -1)
-    return -1;
-  snprintf (path, sizeof path, "%s/chain%zu.qcow2", s->tmpdir, s->ndisks);
-  for (size_t i = info->nchain; i-- > 0;) {
-    json_t *node = json_pack ("{s:s, s:{s:s, s:s}}", "driver", "vmdk",
-                              "file", "driver", "file",
-                              "filename", info->chain[i]);
-    if (node == NULL)
-      goto oom;
-    if (spec)
-      json_object_set_new (node, "backing", spec);
-    spec = node;
-  }
+    goto out;
+  snprintf (path, sizeof path, "%s/%s", s->tmpdir, name);
   json_str = json_dumps (spec, JSON_COMPACT);
   if (json_str == NULL || asprintf (&backing, "json:%s", json_str) == -1) {
     backing = NULL;
@@ -271,10 +259,9 @@ chain_overlay (struct v2c_source *s, const struct v2c_vmdk_info *info,
   {
     char *argv[] = { (char *) QEMU_IMG, (char *) "create", (char *) "-q",
                      (char *) "-f", (char *) "qcow2", (char *) "-F",
-                     (char *) "vmdk", (char *) "-b", backing, path, NULL };
+                     (char *) format, (char *) "-b", backing, path, NULL };
     if (v2c_run_command (argv, &s->err) == -1) {
-      v2c_error_prefix (&s->err, "can't make a read-only view of '%s'",
-                        info->chain[0]);
+      v2c_error_prefix (&s->err, "can't make a read-only view of %s", what);
       goto out;
     }
   }
@@ -290,6 +277,33 @@ out:
   free (json_str);
   free (backing);
   return r;
+}
+
+/* A qcow2 overlay whose backing is the VMDK chain as v2c found it: qemu
+ * follows parentFileNameHint literally, so a chain whose parents were
+ * found by name needs each level spelled out. */
+static int
+chain_overlay (struct v2c_source *s, const struct v2c_vmdk_info *info,
+               char **overlay)
+{
+  char name[64], what[PATH_MAX + 8];
+  json_t *spec = NULL;
+
+  for (size_t i = info->nchain; i-- > 0;) {
+    json_t *node = json_pack ("{s:s, s:{s:s, s:s}}", "driver", "vmdk",
+                              "file", "driver", "file",
+                              "filename", info->chain[i]);
+    if (node == NULL) {
+      json_decref (spec);
+      return v2c_set_error (&s->err, ENOMEM, "out of memory");
+    }
+    if (spec)
+      json_object_set_new (node, "backing", spec);
+    spec = node;
+  }
+  snprintf (name, sizeof name, "chain%zu.qcow2", s->ndisks);
+  snprintf (what, sizeof what, "'%s'", info->chain[0]);
+  return v2c_source_make_overlay (s, spec, "vmdk", name, what, overlay);
 }
 
 /* Open one disk file on the host and record it for qemu. */

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "v2c-internal.h"
+#include "source-private.h"
 
 #define VMDK_MAX_EXTENTS 65536
 #define VMDK_MAX_LINE 65536
@@ -574,53 +574,26 @@ relative_to (const char *of, const char *name)
   return r;
 }
 
-static char *
-dir_name (const char *path)
-{
-  const char *slash = strrchr (path, '/');
-
-  if (slash == NULL)
-    return strdup (".");
-  if (slash == path)
-    return strdup ("/");
-  return strndup (path, (size_t)(slash - path));
-}
-
 /* Every extent file must be readable and, with a root, inside it.
  * path is canonical, as qemu resolves extents against its directory. */
 static int
 check_extents (const char *path, const char *root,
                const struct v2c_vmdk_info *info, struct v2c_err *err)
 {
-  char *dir = dir_name (path);
+  char *dir = v2c_source_dir_of (path);
   int r = -1;
 
   if (dir == NULL)
     return v2c_set_error (err, errno, "out of memory");
   for (size_t i = 0; i < info->nextents; i++) {
     const char *name = info->extents[i].file;
-    bool remapped;
     char *f;
 
     if (name == NULL)
       continue;
-    /* An extent qemu opens where the descriptor says: no remapping, so
+    /* qemu opens an extent where the descriptor says: no remapping, so
      * an absolute extent outside the folder is refused. */
-    if (root && name[0] == '/') {
-      char *real = realpath (name, NULL);
-      bool inside = real && v2c_path_within (root, real);
-
-      free (real);
-      if (!inside) {
-        v2c_set_error (err, 0,
-                       "'%s': extent '%s' is outside the export's folder "
-                       "'%s': v2c reads only files inside it "
-                       "(--allow-outside-paths to read it anyway)",
-                       path, name, root);
-        goto out;
-      }
-    }
-    f = v2c_contain_path (root, dir, name, "extent", &remapped, err);
+    f = v2c_contain_path (root, dir, name, "extent", NULL, err);
     if (f == NULL) {
       v2c_error_prefix (err, "'%s'", path);
       goto out;
@@ -647,7 +620,7 @@ static char *
 find_parent (const char *child, const char *root, const char *hint,
              bool *remapped, struct v2c_err *err)
 {
-  CLEANUP_FREE char *dir = dir_name (child);
+  CLEANUP_FREE char *dir = v2c_source_dir_of (child);
   const char *b;
   char *p;
 

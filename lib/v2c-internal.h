@@ -207,7 +207,8 @@ bool v2c_path_within (const char *root, const char *real);
 /* The file an export names: name relative to base_dir (or absolute),
  * resolved through symbolic links, refused (NULL, err says which rule)
  * unless it lies inside root; an absolute name outside root is matched
- * to the one file of the same name in root (*remapped set).  root NULL
+ * to the one file of the same name in root (*remapped set), or refused
+ * when remapped is NULL (a name qemu opens as written).  root NULL
  * allows any path.  A relative name that does not exist and does not
  * climb out is returned as it is, for its opener to report.  what names
  * the thing in messages ("disk", "extent").  Caller frees. */
