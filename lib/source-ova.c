@@ -230,8 +230,7 @@ open_ova_disks (struct v2c_source *s, int fd, const struct v2c_tar_member *m,
  * (ovf:size) and all of them within the free space of TMPDIR, checked
  * before the first byte is written.  A gzip bomb stops at the cap. */
 struct unpack_budget {
-  struct v2c_vm *vms;      /* the OVF's VMs, once the .ovf is read */
-  size_t nvms;
+  const struct v2c_source *s; /* its VMs, once the .ovf is read */
   uint64_t free_bytes;     /* of TMPDIR, less a reserve */
   uint64_t written;
 };
@@ -245,9 +244,9 @@ struct unpack_budget {
 static uint64_t
 member_cap (const struct unpack_budget *b, const char *name)
 {
-  for (size_t v = 0; v < b->nvms; v++)
-    for (size_t i = 0; i < b->vms[v].ndisks; i++) {
-      const struct v2c_vm_disk *d = &b->vms[v].disks[i];
+  for (size_t v = 0; v < b->s->nvms; v++)
+    for (size_t i = 0; i < b->s->vms[v].ndisks; i++) {
+      const struct v2c_vm_disk *d = &b->s->vms[v].disks[i];
 
       if (d->file && strcmp (d->file, name) == 0)
         return d->file_size >= 0 ? (uint64_t) d->file_size + UNPACK_MARGIN
@@ -274,10 +273,10 @@ check_free_space (struct v2c_source *s, struct unpack_budget *b)
 {
   uint64_t need = 0;
 
-  for (size_t v = 0; v < b->nvms; v++)
-    for (size_t i = 0; i < b->vms[v].ndisks; i++)
-      if (b->vms[v].disks[i].file_size > 0)
-        need += (uint64_t) b->vms[v].disks[i].file_size;
+  for (size_t v = 0; v < s->nvms; v++)
+    for (size_t i = 0; i < s->vms[v].ndisks; i++)
+      if (s->vms[v].disks[i].file_size > 0)
+        need += (uint64_t) s->vms[v].disks[i].file_size;
   if (need > b->free_bytes)
     return v2c_set_error (&s->err, ENOSPC,
                           "unpacking '%s' needs %" PRIu64 " bytes in '%s' "
@@ -334,7 +333,8 @@ unpack_member (struct v2c_source *s, struct archive *a, int out,
   }
 }
 
-/* Read the unpacked .ovf for its VMs and their file sizes. */
+/* Read the unpacked .ovf for its VMs and their file sizes: the
+ * source's VMs from now on (v2c_source_open_ovf_dir parses no more). */
 static int
 learn_ovf (struct v2c_source *s, const char *path, struct unpack_budget *b)
 {
@@ -344,7 +344,7 @@ learn_ovf (struct v2c_source *s, const char *path, struct unpack_budget *b)
   buf = v2c_read_file (path, V2C_MAX_DESCRIPTOR_BYTES, &len, &s->err);
   if (buf == NULL)
     return -1;
-  if (v2c_ovf_parse (buf, len, &b->vms, &b->nvms, &s->err) == -1)
+  if (v2c_ovf_parse (buf, len, &s->vms, &s->nvms, &s->err) == -1)
     return v2c_error_prefix (&s->err, "'%s' in '%s'", path, s->path);
   return check_free_space (s, b);
 }
@@ -361,6 +361,7 @@ open_compressed_ova (struct v2c_source *s, int fd)
   int r, nmembers = 0, nmf = 0, nsmall = 0;
 
   memset (&b, 0, sizeof b);
+  b.s = s;
   if (v2c_source_make_tmpdir (s) == -1 || measure_free_space (s, &b) == -1)
     return -1;
   a = archive_read_new ();
@@ -454,7 +455,6 @@ open_compressed_ova (struct v2c_source *s, int fd)
     goto fail;
   }
   archive_read_free (a);
-  v2c_vms_free (b.vms, b.nvms);
   if (ovf[0] == '\0')
     return v2c_set_error (&s->err, 0, "'%s' holds no .ovf descriptor",
                           s->path);
@@ -469,7 +469,6 @@ open_compressed_ova (struct v2c_source *s, int fd)
 
  fail:
   archive_read_free (a);
-  v2c_vms_free (b.vms, b.nvms);
   return -1;
 }
 

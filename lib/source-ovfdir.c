@@ -105,11 +105,14 @@ v2c_source_open_ovf_dir (struct v2c_source *s, const char *ovfpath)
   char mfpath[PATH_MAX];
   size_t len;
 
-  buf = v2c_read_file (ovfpath, V2C_MAX_DESCRIPTOR_BYTES, &len, &s->err);
-  if (buf == NULL)
-    return -1;
-  if (v2c_ovf_parse (buf, len, &s->vms, &s->nvms, &s->err) == -1)
-    return v2c_error_prefix (&s->err, "'%s'", ovfpath);
+  /* (a compressed OVA's descriptor was read as it was unpacked) */
+  if (s->vms == NULL) {
+    buf = v2c_read_file (ovfpath, V2C_MAX_DESCRIPTOR_BYTES, &len, &s->err);
+    if (buf == NULL)
+      return -1;
+    if (v2c_ovf_parse (buf, len, &s->vms, &s->nvms, &s->err) == -1)
+      return v2c_error_prefix (&s->err, "'%s'", ovfpath);
+  }
   if (v2c_source_select_vm (s) == -1)
     return -1;
   dir = v2c_source_dir_of (ovfpath);
