@@ -32,13 +32,22 @@ need_tools () {
   done
 }
 
-# The commands run at exit, last registered first.
+# The commands run at exit, last registered first; then the directories
+# tmpdir made go.  tmpdir is called as $(tmpdir NAME), in a subshell,
+# where on_exit would register nothing the test's own exit sees: its
+# directories are listed in a file instead (every test used to leave
+# its scratch directories in /var/tmp).
 _v2c_on_exit=()
+_v2c_tmpdirs=$(mktemp /var/tmp/.v2c-tmpdirs-XXXXXX)
 _v2c_run_exit () {
-  local i
+  local i d
   for ((i = ${#_v2c_on_exit[@]} - 1; i >= 0; i--)); do
     eval "${_v2c_on_exit[i]}" || true
   done
+  while IFS= read -r d; do
+    case $d in /var/tmp/v2c-*) rm -rf "$d" ;; esac
+  done <"$_v2c_tmpdirs"
+  rm -f "$_v2c_tmpdirs"
 }
 trap _v2c_run_exit EXIT
 on_exit () { _v2c_on_exit+=("$1"); }
@@ -48,7 +57,7 @@ on_exit () { _v2c_on_exit+=("$1"); }
 tmpdir () {
   local d
   d=$(mktemp -d "/var/tmp/v2c-$1-XXXXXX") || fail "mktemp"
-  on_exit "rm -rf '$d'"
+  echo "$d" >>"$_v2c_tmpdirs"
   echo "$d"
 }
 
