@@ -7,7 +7,7 @@
 # keyed by this script's checksum.  Prints the cache directory.
 # Usage: make-debian.sh   (as root; needs debootstrap, libguestfs-tools)
 set -euo pipefail
-key=$(sha256sum "$0" | cut -c1-12)
+key=$(cat "$0" "$(dirname "$(readlink -f "$0")")/debian-planted.tsv" | sha256sum | cut -c1-12)
 cache=${V2C_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/v2c-tests}/debian12-$key
 if [ -f "$cache/.stamp" ]; then echo "$cache"; exit 0; fi
 mkdir -p "$(dirname "$cache")"
@@ -53,6 +53,36 @@ cat >"$tree/etc/cron.d/v2c-job" <<'CRON'
 SHELL=/bin/sh
 17 3 * * * postgres /usr/bin/vacuumdb --all --quiet
 CRON
+# The cluster holds data a conversion must carry over: a database with
+# a table of known rows (tests/debian-planted.tsv), written by
+# PostgreSQL itself in single-user mode inside the tree (no server, no
+# network), and a role that may read it from other hosts, as an
+# application server on another VM would.  The rows are the ground
+# truth the verify test queries through the converted Service.
+planted=$(dirname "$(readlink -f "$0")")/debian-planted.tsv
+pgbin=/usr/lib/postgresql/15/bin
+pgconf=/etc/postgresql/15/main
+pg_single () {
+  chroot --userspec=postgres:postgres "$tree" "$pgbin/postgres" --single \
+    -D /var/lib/postgresql/15/main -c "config_file=$pgconf/postgresql.conf" "$1" \
+    >>"$cache.tmp/planted.log" 2>&1
+}
+echo "CREATE DATABASE v2cdb" | pg_single postgres
+{
+  echo "CREATE ROLE v2c_reader LOGIN PASSWORD 'v2c-reader-pw'"
+  echo "CREATE TABLE planted (id integer PRIMARY KEY, name text NOT NULL)"
+  grep -v '^#' "$planted" |
+    while IFS=$'\t' read -r id name; do
+      echo "INSERT INTO planted VALUES ($id, '$name')"
+    done
+  echo "GRANT SELECT, INSERT ON planted TO v2c_reader"
+} | pg_single v2cdb
+cat >"$tree$pgconf/conf.d/v2c.conf" <<'CONF'
+# v2c test: clients on other hosts
+listen_addresses = '*'
+CONF
+echo "host v2cdb v2c_reader all scram-sha-256" >>"$tree$pgconf/pg_hba.conf"
+chroot "$tree" chown postgres:postgres "$pgconf/conf.d/v2c.conf"
 echo "v2c-debian" >"$tree/etc/hostname"
 echo "LABEL=v2c-root / ext4 defaults 0 1" >"$tree/etc/fstab"
 rm -rf "$tree/var/cache/apt/archives/"*.deb
