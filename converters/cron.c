@@ -3,10 +3,10 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * Cron jobs (crontabs, /etc/cron.d, /etc/cron.daily and the like) as
- * CronJobs with the crontab's schedule.  The operating system's own
- * housekeeping (run-parts of the cron.* directories, anacron, e2scrub,
- * dpkg, apt, man-db, logrotate, ...) has no place in a container and is
- * dropped.
+ * CronJobs with the crontab's schedule.  The cron daemon's run-parts
+ * of the cron.* directories and anacron are dropped here; the packages'
+ * housekeeping (e2scrub, dpkg, apt, man-db, logrotate, php's session
+ * cleaner, ...) is dropped by the planner (lib/plan-rules.c).
  *
  * Kind: a CronJob (no probes).  The crontabs are read at inspection by
  * lib/inspect-cron.c.  No report rule of its own.
@@ -24,43 +24,15 @@ detect (const struct v2c_conv_in *in)
   return in->src == V2C_CONV_CRON;
 }
 
-/* Why a job is the OS's housekeeping, or NULL. */
+/* Why a job is the cron daemon's own mechanism, or NULL: the lines of
+ * /etc/crontab and /etc/anacrontab that run the cron.* directories
+ * (whose scripts are listed one by one) and anacron's hourly start.
+ * The packages' housekeeping scripts are the planner's to drop
+ * (plan_housekeeping), as it alone knows which package ships them. */
 static const char *
 housekeeping (const struct v2c_conv_in *in)
 {
-  static const char *const words[]
-      = { "run-parts", "anacron", "e2scrub", "debian-sa1", "popcon", NULL };
-  static const char *const daily[] = { "apt-compat",
-                                       "dpkg",
-                                       "man-db",
-                                       "logrotate",
-                                       "bsdmainutils",
-                                       "passwd",
-                                       "aptitude",
-                                       "exim4-base",
-                                       "mlocate",
-                                       "plocate",
-                                       "sysstat",
-                                       "0anacron",
-                                       "popularity-contest",
-                                       "apt",
-                                       "locate",
-                                       "ntp",
-                                       "cracklib-runtime",
-                                       "quota",
-                                       "standard",
-                                       "debsums",
-                                       "apache2",
-                                       "spamassassin",
-                                       "php",
-                                       "certbot",
-                                       "raid-check",
-                                       "rpm",
-                                       "makewhatis.cron",
-                                       "mlocate.cron",
-                                       "0yum-daily.cron",
-                                       "tmpwatch",
-                                       NULL };
+  static const char *const words[] = { "run-parts", "anacron", NULL };
   size_t i;
 
   for (i = 0; words[i]; i++)
@@ -68,13 +40,6 @@ housekeeping (const struct v2c_conv_in *in)
       return "OS housekeeping (cron.{hourly,daily,weekly,monthly}, "
              "anacron, e2scrub and the like): the image is rebuilt, not "
              "maintained in place";
-  if (in->argc > 0 && (strncmp (in->argv[0], "/etc/cron.", 10) == 0)) {
-    const char *b = v2c_conv_basename (in->argv[0]);
-    for (i = 0; daily[i]; i++)
-      if (strcmp (b, daily[i]) == 0)
-        return "OS housekeeping (a distribution's periodic job): the "
-               "image is rebuilt, not maintained in place";
-  }
   return NULL;
 }
 

@@ -36,7 +36,7 @@ v2c_cron_free_contents (struct v2c_cron *c)
     size_t j;
 
     V2C_FREE (c->v[i].schedule, c->v[i].user, c->v[i].command,
-              c->v[i].file);
+              c->v[i].file, c->v[i].package);
     for (j = 0; j < c->v[i].nenvironment; j++)
       V2C_FREE (c->v[i].environment[j].key, c->v[i].environment[j].value);
     free (c->v[i].environment);

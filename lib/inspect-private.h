@@ -24,6 +24,11 @@ int v2c_service_matches (const struct v2c_service *svc, const char *software);
 int v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
                          const struct v2c_pkgs *pkgs, struct v2c_secrets *out,
                          struct v2c_err *err);
+/* The package that ships each cron job's file (its script in
+ * /etc/cron.daily & co, else its crontab) and whether the file was
+ * changed since (lib/inspect-scan.c): fills package and modified. */
+int v2c_inspect_cron_owners (struct v2c_fs *fs, const struct v2c_pkgs *pkgs,
+                             struct v2c_cron *cron, struct v2c_err *err);
 /* Secrets in the services' environment and command lines and in the
  * cron jobs' commands (lib/inspect-exec-secrets.c): each value replaced
  * in place, by "<redacted>" in an environment, by $(VAR) in a command

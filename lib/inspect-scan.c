@@ -5,7 +5,9 @@
  * Where to look for secrets.  The scanner itself (lib/inspect-secrets.c)
  * judges one file; this decides which files: all of /etc, and files
  * that look like configuration or credentials in home directories and
- * application trees, each at most 1 MiB and never a binary.
+ * application trees, each at most 1 MiB and never a binary.  The same
+ * index of the packages' files tells which package ships each cron
+ * job's file and whether the file is as shipped.
  */
 #include <config.h>
 
@@ -58,17 +60,24 @@ matches_any (const char *name, const char *const *pats)
 /* Files as their packages ship them: a file whose content has its
  * package's digest is the distribution's, not the site's, and holds no
  * secret of the site (commented examples such as openssl.cnf's
- * "# input_password = secret" are not findings). */
+ * "# input_password = secret" are not findings).  Every file with a
+ * path is listed, with its package, so that ownership can be asked of
+ * a file without a digest too. */
+struct stock_file {
+  const struct v2c_pkg_file *f;
+  const struct v2c_pkg *pkg;
+};
+
 struct stock {
-  const struct v2c_pkg_file **v;
+  struct stock_file *v;
   size_t n;
 };
 
 static int
 cmp_file (const void *a, const void *b)
 {
-  return strcmp ((*(const struct v2c_pkg_file *const *) a)->path,
-                 (*(const struct v2c_pkg_file *const *) b)->path);
+  return strcmp (((const struct stock_file *) a)->f->path,
+                 ((const struct stock_file *) b)->f->path);
 }
 
 static int
@@ -86,10 +95,35 @@ stock_init (struct stock *st, const struct v2c_pkgs *pkgs)
     return -1;
   for (i = 0; i < pkgs->n; i++)
     for (j = 0; j < pkgs->v[i].nfiles; j++)
-      if (pkgs->v[i].files[j].digest && pkgs->v[i].files[j].path)
-        st->v[st->n++] = &pkgs->v[i].files[j];
+      if (pkgs->v[i].files[j].path) {
+        st->v[st->n].f = &pkgs->v[i].files[j];
+        st->v[st->n++].pkg = &pkgs->v[i];
+      }
   qsort (st->v, st->n, sizeof *st->v, cmp_file);
   return 0;
+}
+
+/* The entry of path, or NULL when no package ships it. */
+static const struct stock_file *
+stock_find (const struct stock *st, const char *path)
+{
+  struct v2c_pkg_file f = { (char *) path, NULL, 0 };
+  struct stock_file key = { &f, NULL };
+  const struct stock_file *e, *end = st->v + st->n, *p;
+
+  if (st->n == 0)
+    return NULL;
+  e = bsearch (&key, st->v, st->n, sizeof *st->v, cmp_file);
+  if (e == NULL)
+    return NULL;
+  /* a path two packages list (a directory, a diversion): the one
+   * that keeps a digest */
+  while (e > st->v && cmp_file (e - 1, &key) == 0)
+    e--;
+  for (p = e; p < end && cmp_file (p, &key) == 0; p++)
+    if (p->f->digest)
+      return p;
+  return e;
 }
 
 /* Whether buf is path as a package ships it. */
@@ -97,19 +131,15 @@ static int
 stock_match (const struct stock *st, const char *path, const char *buf,
              size_t len)
 {
-  struct v2c_pkg_file key = { (char *) path, NULL, 0 };
-  const struct v2c_pkg_file *kp = &key, *const *f;
+  const struct stock_file *e = stock_find (st, path);
   const EVP_MD *md;
   unsigned char d[EVP_MAX_MD_SIZE];
   unsigned int dl, i;
   char hex[2 * EVP_MAX_MD_SIZE + 1];
 
-  if (st->n == 0)
+  if (e == NULL || e->f->digest == NULL)
     return 0;
-  f = bsearch (&kp, st->v, st->n, sizeof *st->v, cmp_file);
-  if (f == NULL)
-    return 0;
-  switch (strlen ((*f)->digest)) {
+  switch (strlen (e->f->digest)) {
   case 32: md = EVP_md5 (); break;
   case 40: md = EVP_sha1 (); break;
   case 64: md = EVP_sha256 (); break;
@@ -120,7 +150,7 @@ stock_match (const struct stock *st, const char *path, const char *buf,
     return 0;
   for (i = 0; i < dl; i++)
     snprintf (hex + 2 * i, 3, "%02x", d[i]);
-  return strcasecmp (hex, (*f)->digest) == 0;
+  return strcasecmp (hex, e->f->digest) == 0;
 }
 
 static int
@@ -255,4 +285,45 @@ v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
  out:
   free (stock.v);
   return r;
+}
+
+/* The file a job comes from: the script of /etc/cron.daily & co (listed
+ * with line 0 and the directory as its file), else its crontab. */
+static const char *
+cron_job_path (const struct v2c_cron_job *j)
+{
+  if (j->line == 0 && j->file && strncmp (j->file, "/etc/cron.", 10) == 0
+      && strcmp (j->file, "/etc/cron.d") != 0)
+    return j->command;
+  return j->file;
+}
+
+int
+v2c_inspect_cron_owners (struct v2c_fs *fs, const struct v2c_pkgs *pkgs,
+                         struct v2c_cron *cron, struct v2c_err *err)
+{
+  struct stock stock;
+  size_t i;
+
+  if (stock_init (&stock, pkgs) == -1)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  for (i = 0; i < cron->n; i++) {
+    struct v2c_cron_job *j = &cron->v[i];
+    const char *path = cron_job_path (j);
+    const struct stock_file *e = path ? stock_find (&stock, path) : NULL;
+    char *buf;
+    size_t len;
+
+    if (e == NULL)
+      continue;
+    if ((j->package = strdup (e->pkg->name)) == NULL) {
+      free (stock.v);
+      return v2c_set_error (err, ENOMEM, "out of memory");
+    }
+    buf = v2c_fs_read (fs, path, SCAN_MAX_FILE, &len);
+    j->modified = buf == NULL || !stock_match (&stock, path, buf, len);
+    free (buf);
+  }
+  free (stock.v);
+  return 0;
 }

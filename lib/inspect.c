@@ -362,7 +362,9 @@ secrets_json (const struct v2c_secrets *s)
   return a;
 }
 
-/* cron[]: an "environment" object only for a job that needs one. */
+/* cron[]: the package that ships a job (null when none does), whether
+ * it was modified (only with a package), and an "environment" object
+ * only for a job that needs one. */
 static json_t *
 cron_json (const struct v2c_cron *c)
 {
@@ -371,15 +373,18 @@ cron_json (const struct v2c_cron *c)
   size_t i, j;
 
   for (i = 0; i < c->n; i++) {
-    json_t *env;
+    json_t *env, *o = json_array_get (a, i);
 
+    json_object_set_new (o, "package", jstr (c->v[i].package));
+    if (c->v[i].package)
+      json_object_set_new (o, "modified", json_boolean (c->v[i].modified));
     if (c->v[i].nenvironment == 0)
       continue;
     env = json_object ();
     for (j = 0; j < c->v[i].nenvironment; j++)
       json_object_set_new (env, c->v[i].environment[j].key,
                            jstr (c->v[i].environment[j].value));
-    json_object_set_new (json_array_get (a, i), "environment", env);
+    json_object_set_new (o, "environment", env);
   }
   return a;
 }
@@ -535,7 +540,8 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
     goto out;
   }
   stage ("services");
-  if (v2c_cron_read (fs, &cron, err) == -1) {
+  if (v2c_cron_read (fs, &cron, err) == -1
+      || v2c_inspect_cron_owners (fs, &pkgs, &cron, err) == -1) {
     v2c_error_prefix (err, "cron");
     goto out;
   }

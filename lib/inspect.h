@@ -191,6 +191,11 @@ struct v2c_cron_job {
                                  that carry its secrets (value
                                  "<redacted>", see inspect-exec-secrets.c) */
   size_t nenvironment;
+  char *package;          /* the installed package that ships the job's
+                             file (the script of /etc/cron.daily & co,
+                             else the crontab), or NULL */
+  int modified;           /* with a package: 0 only when the file has
+                             the package's checksum */
 };
 
 struct v2c_user {

@@ -194,6 +194,8 @@ static const struct model_field cron_f[]
     = { S (T, "schedule", schedule, 0), S (T, "user", user, N),
         S (T, "command", command, 0), S (T, "file", file, 0),
         I (T, "line", line, MT_INT, OPT, 0, BIG),
+        /* bits 5 and 6: V2C_INV_CRON_HAS_PACKAGE, _MODIFIED */
+        S (T, "package", package, ON), B (T, "modified", modified, OPT),
         { .key = "environment", .kind = MT_PAIRS, .flags = OPT,
           .off = offsetof (T, environment), .max = MAX },
         MODEL_END };

@@ -344,8 +344,15 @@ struct v2c_inv_cron {
   uint64_t has;
   char *schedule, *user, *command, *file;
   int64_t line;
+  char *package; /* the installed package that ships its file, or NULL */
+  int modified;  /* with a package: the file differs from it */
   struct v2c_pairs environment; /* the variables its secrets need */
 };
+
+/* The has bits of struct v2c_inv_cron's package and modified: an
+ * inventory older than them says nothing of who ships a job. */
+#define V2C_INV_CRON_HAS_PACKAGE ((uint64_t) 1 << 5)
+#define V2C_INV_CRON_HAS_MODIFIED ((uint64_t) 1 << 6)
 
 struct v2c_inv_user {
   uint64_t has;

@@ -332,6 +332,42 @@ plan_timers (struct plan_ctx *c, struct lists *L)
   return 0;
 }
 
+/* Drop a cron job that is a package's housekeeping (1), or keep it
+ * (0): the package must ship the file unchanged.  An edited one is kept
+ * with a note; a job of an inventory older than cron[].package is
+ * judged by its file alone. */
+static int
+cron_housekeeping (struct plan_ctx *c, struct lists *L,
+                   const struct v2c_inv_cron *job, const char *name)
+{
+  const char *path = job->file;
+  const struct plan_housekeeping *h;
+  char why[800];
+
+  /* the scripts of /etc/cron.daily & co are listed with line 0 */
+  if (job->line == 0 && path && strncmp (path, "/etc/cron.", 10) == 0
+      && strcmp (path, "/etc/cron.d") != 0)
+    path = job->command;
+  h = path ? plan_housekeeping (path) : NULL;
+  if (h == NULL)
+    return 0;
+  if (!(job->has & V2C_INV_CRON_HAS_PACKAGE))
+    snprintf (why, sizeof why, "housekeeping (%s): %s", h->what, h->why);
+  else if (job->package == NULL)
+    return 0; /* the site's own file of that name */
+  else if (job->modified || !(job->has & V2C_INV_CRON_HAS_MODIFIED)) {
+    plan_note (c,
+               "cron job '%s' is package '%s''s housekeeping (%s) but its "
+               "file '%s' was edited: kept as a CronJob; remove it from "
+               "the plan if the edit is not needed in a container",
+               name, job->package, h->what, path);
+    return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
+  } else
+    snprintf (why, sizeof why, "housekeeping of package '%.200s' (%s): %s",
+              job->package, h->what, h->why);
+  return add_dropped (c, L, name, why) == -1 ? -1 : 1;
+}
+
 static int
 plan_cron (struct plan_ctx *c, struct lists *L)
 {
@@ -391,6 +427,12 @@ plan_cron (struct plan_ctx *c, struct lists *L)
         *strrchr (stem, '.') = '\0';
       if (stem[0] == '\0' || strchr (first, '=') || strchr (first, '('))
         snprintf (stem, sizeof stem, "cron-%.480s", user ? user : "job");
+    }
+    switch (cron_housekeeping (c, L, job, name)) {
+    case -1:
+      goto fail;
+    case 1:
+      continue;
     }
     memset (&in, 0, sizeof in);
     in.src = V2C_CONV_CRON;

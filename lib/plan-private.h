@@ -183,6 +183,14 @@ int plan_layer (struct v2c_plan_image *image, const char *name,
 int plan_default_excludes (struct v2c_plan_image *image);
 /* Why a service (its base name) is the machine's plumbing, or NULL. */
 const char *plan_plumbing_reason (const char *base);
+/* A package's housekeeping job: what it does and why the platform
+ * makes it needless. */
+struct plan_housekeeping {
+  const char *what, *why;
+};
+/* The housekeeping job a package installs as path (a crontab of
+ * /etc/cron.d, a script of /etc/cron.daily & co), or NULL. */
+const struct plan_housekeeping *plan_housekeeping (const char *path);
 /* The IANA name of a port, or NULL. */
 const char *plan_well_known_port (json_int_t port, const char *proto);
 

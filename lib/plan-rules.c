@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The planner's fixed rules: the services that are the machine's
- * plumbing and are dropped (with why), the image's layers and the
+ * plumbing and the packages' housekeeping jobs that are dropped (with
+ * why), the image's layers and the
  * paths no image takes, the architectures an image can have, and the
  * well-known names of ports.
  */
@@ -163,6 +164,14 @@ plan_plumbing_reason (const char *base)
     { "dpkg-db-backup", 0, "package database backup: the image is rebuilt" },
     { "man-db", 0, "manual page index: not used in a container" },
     { "logrotate", 0, "logs go to stdout" },
+    { "phpsessionclean", 0,
+      "cleans PHP sessions: they are kept in the container and go with it" },
+    { "plocate-updatedb", 0, "file name index: not used in a container" },
+    { "mlocate", 0, "file name index: not used in a container" },
+    { "sysstat-collect", 0, "system metrics are the node's" },
+    { "sysstat-summary", 0, "system metrics are the node's" },
+    { "exim4-base", 0,
+      "Exim's housekeeping: hints are a cache and logs go to stdout" },
     { "debug-shell", 0, "console shell" },
     { "emergency", 0, "console shell" },
     { "rescue", 0, "console shell" },
@@ -195,6 +204,98 @@ plan_plumbing_reason (const char *base)
             ? strncmp (base, rules[i].name, strlen (rules[i].name)) == 0
             : strcmp (base, rules[i].name) == 0)
       return rules[i].reason;
+  return NULL;
+}
+
+/* The periodic jobs distributions ship that only clean sessions, rotate
+ * or delete logs, refresh caches and indexes, back up what the image
+ * rebuilds or look after the node: by the file a package installs them
+ * as (the caller checks that the package does and that the file is
+ * unchanged). */
+const struct plan_housekeeping *
+plan_housekeeping (const char *path)
+{
+#define LOGS "logs go to stdout and the platform keeps them"
+#define SESSIONS "sessions are kept in the container and go with it"
+#define IMAGE "the image is rebuilt, not maintained in place"
+#define CACHE "the cache is rebuilt with the image"
+#define NODEFS "filesystem maintenance is the node's"
+#define METRICS "system metrics are the node's"
+  static const struct {
+    const char *path;
+    struct plan_housekeeping h;
+  } t[] = {
+    { "/etc/cron.d/php", { "cleans expired PHP sessions", SESSIONS } },
+    { "/etc/cron.d/php5", { "cleans expired PHP sessions", SESSIONS } },
+    { "/etc/cron.d/e2scrub_all", { "checks ext4 filesystems", NODEFS } },
+    { "/etc/cron.d/sysstat", { "collects system activity", METRICS } },
+    { "/etc/cron.d/popularity-contest",
+      { "reports package use to the distribution", IMAGE } },
+    { "/etc/cron.d/mdadm", { "checks RAID arrays", "storage is the node's" } },
+    { "/etc/cron.d/raid-check",
+      { "checks RAID arrays", "storage is the node's" } },
+    { "/etc/cron.daily/logrotate", { "rotates log files", LOGS } },
+    { "/etc/cron.daily/tomcat10", { "deletes old Tomcat logs", LOGS } },
+    { "/etc/cron.daily/tomcat9", { "deletes old Tomcat logs", LOGS } },
+    { "/etc/cron.daily/tomcat8", { "deletes old Tomcat logs", LOGS } },
+    { "/etc/cron.daily/apt-compat", { "refreshes the package lists", IMAGE } },
+    { "/etc/cron.daily/apt", { "refreshes the package lists", IMAGE } },
+    { "/etc/cron.daily/0yum-daily.cron",
+      { "refreshes the package lists", IMAGE } },
+    { "/etc/cron.daily/dpkg", { "backs up the package database", IMAGE } },
+    { "/etc/cron.daily/rpm", { "lists the installed packages", IMAGE } },
+    { "/etc/cron.daily/aptitude", { "backs up aptitude's states", IMAGE } },
+    { "/etc/cron.daily/passwd", { "backs up the account files", IMAGE } },
+    { "/etc/cron.daily/standard", { "backs up system files", IMAGE } },
+    { "/etc/cron.daily/debsums", { "checks package files", IMAGE } },
+    { "/etc/cron.daily/man-db", { "refreshes the manual page index", CACHE } },
+    { "/etc/cron.weekly/man-db",
+      { "refreshes the manual page index", CACHE } },
+    { "/etc/cron.daily/man-db.cron",
+      { "refreshes the manual page index", CACHE } },
+    { "/etc/cron.daily/makewhatis.cron",
+      { "refreshes the manual page index", CACHE } },
+    { "/etc/cron.weekly/makewhatis.cron",
+      { "refreshes the manual page index", CACHE } },
+    { "/etc/cron.daily/plocate", { "refreshes the file name index", CACHE } },
+    { "/etc/cron.daily/mlocate", { "refreshes the file name index", CACHE } },
+    { "/etc/cron.daily/mlocate.cron",
+      { "refreshes the file name index", CACHE } },
+    { "/etc/cron.daily/locate", { "refreshes the file name index", CACHE } },
+    { "/etc/cron.daily/cracklib-runtime",
+      { "rebuilds the password dictionary", CACHE } },
+    { "/etc/cron.daily/apt-show-versions",
+      { "refreshes apt-show-versions' cache", CACHE } },
+    { "/etc/cron.daily/apache2", { "cleans Apache's disk cache", CACHE } },
+    { "/etc/cron.daily/exim4-base",
+      { "tidies Exim's hints databases and checks its panic log",
+        "hints are a cache and logs go to stdout" } },
+    { "/etc/cron.daily/spamassassin",
+      { "updates SpamAssassin's rules", IMAGE } },
+    { "/etc/cron.daily/sysstat", { "summarises system activity", METRICS } },
+    { "/etc/cron.daily/ntp",
+      { "rotates ntpd's statistics", "time is the node's" } },
+    { "/etc/cron.daily/popularity-contest",
+      { "reports package use to the distribution", IMAGE } },
+    { "/etc/cron.daily/bsdmainutils",
+      { "mails calendar reminders", "nobody logs in to a container" } },
+    { "/etc/cron.daily/quota", { "mails disk quota warnings", NODEFS } },
+    { "/etc/cron.weekly/fstrim", { "discards unused blocks", NODEFS } },
+    { "/etc/cron.daily/tmpwatch",
+      { "deletes old temporary files",
+        "temporary files go with the container" } },
+  };
+#undef LOGS
+#undef SESSIONS
+#undef IMAGE
+#undef CACHE
+#undef NODEFS
+#undef METRICS
+  size_t i;
+
+  for (i = 0; i < sizeof t / sizeof t[0]; i++)
+    if (strcmp (path, t[i].path) == 0)
+      return &t[i].h;
   return NULL;
 }
 

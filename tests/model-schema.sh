@@ -92,6 +92,8 @@ inv|ok|.
 inv|ok|.os = null
 inv|ok|del(.packages)
 inv|ok|.hardware.firmware = "efi"
+inv|ok|.cron[0].package = "cron-daemon-common" | .cron[0].modified = false
+inv|ok|.cron[0].package = null
 inv|both|.schema = "v2c.inventory/2"
 inv|both|.name = ""
 inv|both|del(.hardware)
@@ -106,6 +108,8 @@ inv|both|.packages[0].name = ""
 inv|both|.packages[0].manager = "pip"
 inv|both|.services[0].kind = "upstart"
 inv|both|.services[0].enabled = "yes"
+inv|both|.cron[0].package = 1
+inv|both|.cron[0].modified = "no"
 inv|both|.services[0].environment.X = 1
 inv|both|.services[0].ports = [{"port": 70000, "protocol": "tcp"}]
 inv|both|.users[0].uid = -1

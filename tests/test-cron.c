@@ -5,7 +5,8 @@
  * cron jobs of a guest tree built here.  Each crontab's jobs are
  * compared, count and schedule and command, with an independent awk
  * reading of the same file; then the run-parts directories, the spool
- * and anacrontab are checked.
+ * and anacrontab are checked.  Last, the package that ships each job's
+ * file, and whether it was edited, as the inventory records them.
  */
 #include <config.h>
 
@@ -16,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "inspect.h"
+#include "inspect-private.h"
 #include "unit.h"
 
 static char root[] = "/tmp/v2c-test-cron.XXXXXX";
@@ -131,6 +132,85 @@ job (const struct v2c_cron *c, const char *cmd)
   return NULL;
 }
 
+/* cron[].package and cron[].modified: from the dpkg database, by the
+ * script of /etc/cron.daily & co or else the crontab, modified when the
+ * file's md5 is not the package's. */
+static void
+test_owners (void)
+{
+  static const struct {
+    const char *cmd, *package;
+    int modified;
+  } want[] = {
+    { "[ -x /usr/lib/php/sessionclean ] && /usr/lib/php/sessionclean",
+      "php-common", 0 },
+    { "/etc/cron.daily/logrotate", "logrotate", 0 },
+    { "/etc/cron.weekly/man-db", "man-db", 1 },
+    { "cd / && run-parts --report /etc/cron.hourly", "cron-daemon-common", 1 },
+    { "/etc/cron.daily/demo-logs", NULL, 0 },
+    { "/home/demo/bin/cleanup", NULL, 0 },
+  };
+  struct v2c_err err = { 0, "" };
+  struct v2c_fs *fs;
+  json_t *inv = json_object ();
+  size_t i;
+
+  put ("etc/cron.daily/demo-logs", "#!/bin/sh\nfind /var/log/demo\n", 0755);
+  put ("var/lib/dpkg/status",
+       "Package: php-common\nStatus: install ok installed\n"
+       "Architecture: all\nVersion: 2:93\nConffiles:\n"
+       " /etc/cron.d/php 5dd820fa46039becba74d2de2c5979e9\n\n"
+       "Package: logrotate\nStatus: install ok installed\n"
+       "Architecture: amd64\nVersion: 3.21.0-1\nConffiles:\n"
+       " /etc/cron.daily/logrotate 3e2b31c72181b87149ff995e7202c0e3\n\n"
+       "Package: man-db\nStatus: install ok installed\n"
+       "Architecture: amd64\nVersion: 2.11.2-2\nConffiles:\n"
+       " /etc/cron.weekly/man-db 00000000000000000000000000000000\n\n"
+       "Package: cron-daemon-common\nStatus: install ok installed\n"
+       "Architecture: all\nVersion: 3.0pl1-162\nConffiles:\n"
+       " /etc/crontab 11111111111111111111111111111111\n",
+       0644);
+  put ("var/lib/dpkg/info/php-common.list",
+       "/etc\n/etc/cron.d\n"
+       "/etc/cron.d/php\n",
+       0644);
+  put ("var/lib/dpkg/info/logrotate.list",
+       "/etc\n/etc/cron.daily\n"
+       "/etc/cron.daily/logrotate\n",
+       0644);
+  put ("var/lib/dpkg/info/man-db.list",
+       "/etc\n/etc/cron.weekly\n"
+       "/etc/cron.weekly/man-db\n",
+       0644);
+  put ("var/lib/dpkg/info/cron-daemon-common.list", "/etc\n/etc/crontab\n",
+       0644);
+  fs = v2c_fs_open_dir (root, &err);
+  if (fs == NULL || v2c_inspect_fs (fs, "deb", inv, &err) == -1)
+    unit_die ("inventory: %s", err.msg);
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    json_t *j = unit_json_find (json_object_get (inv, "cron"), "command",
+                                want[i].cmd);
+    json_t *pkg = json_object_get (j, "package");
+    json_t *mod = json_object_get (j, "modified");
+
+    CHECK (j != NULL, "no cron[] entry of '%s'", want[i].cmd);
+    if (j == NULL)
+      continue;
+    if (want[i].package == NULL)
+      CHECK (json_is_null (pkg) && mod == NULL,
+             "'%s': a package, or modified without one", want[i].cmd);
+    else
+      CHECK (unit_streq (json_string_value (pkg), want[i].package)
+                 && json_is_boolean (mod)
+                 && json_is_true (mod) == want[i].modified,
+             "'%s': package '%s' modified %d, expected '%s' %d", want[i].cmd,
+             unit_str (json_string_value (pkg)), json_is_true (mod),
+             want[i].package, want[i].modified);
+  }
+  json_decref (inv);
+  v2c_fs_free (fs);
+}
+
 int
 main (void)
 {
@@ -240,6 +320,7 @@ main (void)
 
   v2c_cron_free_contents (&c);
   v2c_fs_free (fs);
+  test_owners ();
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
   if (failures == 0)
     system (cmd);

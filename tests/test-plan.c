@@ -12,6 +12,10 @@
  * User=demoapp, WorkingDirectory=/opt/demo-app, EnvironmentFile
  * /etc/demo-app/app.env holding DB_PASSWORD and API_TOKEN, demoapp:x:1001
  * in /etc/passwd, /var/lib/demo-app, nginx, ssh, cron, getty@tty1).
+ *
+ * tests/data/plan/housekeeping-inventory.json is the demo's with the
+ * packages' housekeeping jobs of a Debian VM with PHP and Tomcat added
+ * (cron[].package and cron[].modified as v2c-inspect records them).
  */
 #include <config.h>
 
@@ -20,6 +24,7 @@
 #include <string.h>
 
 #include "plan.h"
+#include "report.h"
 #include "unit.h"
 #define load(file) unit_load_json ("tests/data/plan/" file)
 
@@ -530,6 +535,116 @@ test_commands (json_t *inv)
   }
 }
 
+/* The component whose source is file (and line, when > 0), or -1. */
+static long
+component_from (json_t *plan, const char *file, long line)
+{
+  json_t *v = at (plan, "components");
+  size_t i;
+
+  for (i = 0; i < json_array_size (v); i++) {
+    json_t *src = json_object_get (json_array_get (v, i), "source");
+    json_t *f = json_object_get (src, "file");
+    json_t *l = json_object_get (src, "line");
+
+    if (json_is_string (f) && strcmp (json_string_value (f), file) == 0
+        && (line <= 0 || json_integer_value (l) == line))
+      return (long) i;
+  }
+  return -1;
+}
+
+/* The reason dropped[] gives for name, or NULL. */
+static const char *
+dropped_reason (json_t *doc, const char *name)
+{
+  return json_string_value (json_object_get (
+      unit_json_find (json_object_get (doc, "dropped"), "name", name),
+      "reason"));
+}
+
+/* Unchanged files of a package's housekeeping are dropped with why, in
+ * the plan and in the report; an edited one and the site's own jobs
+ * stay. */
+static void
+test_housekeeping (void)
+{
+  static const struct {
+    const char *name, *reason;
+  } gone[] = {
+    { "/etc/cron.d/php:14",
+      "housekeeping of package 'php-common' (cleans expired PHP sessions): "
+      "sessions are kept in the container and go with it" },
+    { "/etc/cron.daily/tomcat10",
+      "housekeeping of package 'tomcat10' (deletes old Tomcat logs): logs "
+      "go to stdout and the platform keeps them" },
+    { "/etc/cron.daily/logrotate",
+      "housekeeping of package 'logrotate' (rotates log files): logs go to "
+      "stdout and the platform keeps them" },
+    { "phpsessionclean.timer",
+      "starts 'phpsessionclean.service': cleans PHP sessions: they are "
+      "kept in the container and go with it" },
+  };
+  json_t *inv = load ("housekeeping-inventory.json"), *plan, *report = NULL;
+  struct v2c_err err = { 0, "" };
+  struct v2c_inventory *i = NULL;
+  struct v2c_plan *p = NULL;
+  char *md = NULL;
+  size_t k, n;
+
+  plan = unit_plan_build (inv, NULL, &err);
+  if (plan == NULL)
+    unit_die ("housekeeping plan: %s", err.msg);
+  for (k = 0; k < sizeof gone / sizeof gone[0]; k++)
+    CHECK (unit_streq (dropped_reason (plan, gone[k].name), gone[k].reason),
+           "%s: dropped as '%s', expected '%s'", gone[k].name,
+           unit_str (dropped_reason (plan, gone[k].name)), gone[k].reason);
+  CHECK (component_from (plan, "/etc/cron.d/php", 0) < 0
+             && index_of (at (plan, "components"), "name", "php") < 0
+             && index_of (at (plan, "components"), "name", "tomcat10") < 0
+             && index_of (at (plan, "components"), "name", "logrotate") < 0
+             && index_of (at (plan, "components"), "name", "phpsessionclean")
+                    < 0,
+         "a housekeeping job became a component");
+  /* the site's own jobs stay, a script named like a package's too */
+  CHECK (component_from (plan, "/etc/cron.d/demo-report", 5) >= 0,
+         "/etc/cron.d/demo-report is not a component");
+  CHECK (index_of (at (plan, "components"), "name", "demo-logs") >= 0,
+         "/etc/cron.daily/demo-logs is not a component");
+  CHECK (index_of (at (plan, "components"), "name", "dpkg") >= 0
+             && dropped_reason (plan, "/etc/cron.daily/dpkg") == NULL,
+         "the site's own /etc/cron.daily/dpkg was dropped");
+  /* an edited package job stays, and a note says why */
+  CHECK (index_of (at (plan, "components"), "name", "man-db") >= 0,
+         "the edited /etc/cron.daily/man-db is not a component");
+  for (k = 0, n = 0; k < json_array_size (at (plan, "notes")); k++) {
+    const char *note
+        = json_string_value (json_array_get (at (plan, "notes"), k));
+    n += note && strstr (note, "'/etc/cron.daily/man-db'")
+         && strstr (note, "package 'man-db'") && strstr (note, "edited");
+  }
+  CHECK (n == 1, "%zu notes on the edited man-db job", n);
+  /* the report lists them with their reasons */
+  if ((i = v2c_inventory_load (inv, &err)) == NULL
+      || (p = v2c_plan_load (plan, &err)) == NULL
+      || (report = v2c_report_build (i, p, NULL, &err)) == NULL
+      || (md = v2c_report_markdown (report, &err)) == NULL)
+    FAIL ("report: %s", err.msg);
+  for (k = 0; md && k < sizeof gone / sizeof gone[0]; k++) {
+    CHECK (unit_streq (dropped_reason (report, gone[k].name), gone[k].reason),
+           "report: %s dropped as '%s'", gone[k].name,
+           unit_str (dropped_reason (report, gone[k].name)));
+    CHECK (strstr (md, gone[k].reason) != NULL, "report.md lacks '%s'",
+           gone[k].reason);
+  }
+  free (md);
+  json_decref (report);
+  v2c_plan_free (p);
+  v2c_inventory_free (i);
+  json_decref (plan);
+  json_decref (inv);
+}
+
 int
 main (void)
 {
@@ -539,6 +654,7 @@ main (void)
   test_broken (inv);
   test_patterns ();
   test_commands (inv);
+  test_housekeeping ();
   json_decref (inv);
   if (failures) {
     fprintf (stderr, "%d check(s) failed\n", failures);

@@ -16,6 +16,8 @@
  *                            ends (status 99, a hard error) if it can't
  *   unit_load_json ("tests/...")  a JSON file of the source tree (with
  *                            jansson.h included first)
+ *   unit_json_find (list, key, value)  the object of a JSON array whose
+ *                            member key is the string value, or NULL
  *   unit_plan_build (inv, strategy, &err)  the plan document of an
  *                            inventory document (with plan.h first)
  *   unit_check_str, unit_check_int (ctx, what, got, want)
@@ -199,6 +201,23 @@ unit_load_json (const char *rel)
     exit (99);
   }
   return j;
+}
+
+/* The first object of the array list whose string member key is value,
+ * or NULL (borrowed). */
+static inline json_t *
+unit_json_find (const json_t *list, const char *key, const char *value)
+{
+  size_t i;
+
+  for (i = 0; i < json_array_size (list); i++) {
+    json_t *x = json_array_get (list, i);
+    const char *s = json_string_value (json_object_get (x, key));
+
+    if (s && strcmp (s, value) == 0)
+      return x;
+  }
+  return NULL;
 }
 #endif
 
