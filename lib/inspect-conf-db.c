@@ -50,6 +50,20 @@ set (struct setting *s, const char *value, size_t vlen, const char *file,
   return 0;
 }
 
+/* A file the configuration names (the last setting need not win: a
+ * file named once may be what the service reads). */
+static int
+ref (struct v2c_conf_facts *out, const char *service, const char *value,
+     const char *file, int line, const char *text, size_t tlen,
+     struct v2c_err *err)
+{
+  char *ev = v2c_conf_evidence (file, line, text, tlen);
+
+  if (ev == NULL)
+    return oom (err);
+  return v2c_conf_add_ref (out, value, service, ev, err);
+}
+
 static void
 unset (struct setting *s)
 {
@@ -321,6 +335,11 @@ pg_parse (void *state, const char *file, const char *buf, size_t len,
       r = set (&st->data_dir, val, vl, file, l.line, s, end, err);
     else if (v2c_conf_word_eq (s + ks, kl, "listen_addresses"))
       r = set (&st->listen, val, vl, file, l.line, s, end, err);
+    else if (v2c_conf_word_eq (s + ks, kl, "ssl_key_file")
+             || v2c_conf_word_eq (s + ks, kl, "ssl_cert_file")
+             || v2c_conf_word_eq (s + ks, kl, "ssl_ca_file")
+             || v2c_conf_word_eq (s + ks, kl, "ssl_crl_file"))
+      r = ref (out, st->base.service, val, file, l.line, s, end, err);
     else if (v2c_conf_word_eq (s + ks, kl, "include")
              || v2c_conf_word_eq (s + ks, kl, "include_if_exists"))
       r = include (inc, opaque, file, l.line, dir, val, err);
@@ -498,7 +517,15 @@ my_parse (void *state, const char *file, const char *buf, size_t len,
       r = set (&st->data_dir, s + vs, ve - vs, file, l.line, s, n, err);
     else if (strcasecmp (key, "bind_address") == 0)
       r = set (&st->bind, s + vs, ve - vs, file, l.line, s, n, err);
-    else if (strcasecmp (key, "skip_networking") == 0)
+    else if ((strcasecmp (key, "ssl_key") == 0
+              || strcasecmp (key, "ssl_cert") == 0
+              || strcasecmp (key, "ssl_ca") == 0)
+             && ve > vs) {
+      char *v = v2c_strndup0 (s + vs, ve - vs);
+      r = v ? ref (out, st->base.service, v, file, l.line, s, n, err)
+            : oom (err);
+      free (v);
+    } else if (strcasecmp (key, "skip_networking") == 0)
       st->skip_networking = !(ve - vs == 1 && s[vs] == '0')
                             && !v2c_conf_word_eq (s + vs, ve - vs, "off")
                             && !v2c_conf_word_eq (s + vs, ve - vs, "false");
@@ -573,7 +600,12 @@ rd_parse (void *state, const char *file, const char *buf, size_t len,
         /* "-::1": an address that may be missing */
         const char *a = w[1][0] == '-' ? w[1] + 1 : w[1];
         r = set (&st->bind, a, strlen (a), file, l.line, s, n, err);
-      } else if (strcasecmp (k, "include") == 0)
+      } else if (strcasecmp (k, "tls-key-file") == 0
+                 || strcasecmp (k, "tls-cert-file") == 0
+                 || strcasecmp (k, "tls-ca-cert-file") == 0
+                 || strcasecmp (k, "aclfile") == 0)
+        r = ref (out, st->base.service, w[1], file, l.line, s, n, err);
+      else if (strcasecmp (k, "include") == 0)
         r = include (inc, opaque, file, l.line, NULL, w[1], err);
     }
     free_words (w, nw);

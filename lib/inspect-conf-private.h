@@ -95,6 +95,11 @@ int v2c_conf_add_dir (struct v2c_conf_facts *f, const char *path,
                       struct v2c_err *err);
 int v2c_conf_add_proxy (struct v2c_conf_facts *f, const char *target,
                         struct v2c_err *err);
+/* A file the service's configuration names (key, certificate, password
+ * file): only absolute paths are kept; evidence is taken over. */
+int v2c_conf_add_ref (struct v2c_conf_facts *f, const char *path,
+                      const char *service, char *evidence,
+                      struct v2c_err *err);
 
 /* A port number of exactly [s, s+n): decimal digits, 1..65535.  Returns
  * the port, 0 for "0", -1 when not a port. */

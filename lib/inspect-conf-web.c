@@ -347,6 +347,16 @@ nx_directive (struct nx_state *st, const char *file, int line, char **args,
     free (t);
     return r;
   }
+  if (strcmp (d, "ssl_certificate_key") == 0 || strcmp (d, "ssl_certificate") == 0
+      || strcmp (d, "ssl_password_file") == 0
+      || strcmp (d, "ssl_trusted_certificate") == 0
+      || strcmp (d, "ssl_client_certificate") == 0
+      || strcmp (d, "auth_basic_user_file") == 0) {
+    char *ev = v2c_conf_evidence (file, line, text, tlen);
+    if (ev == NULL)
+      return oom (err);
+    return v2c_conf_add_ref (out, args[1], st->base.service, ev, err);
+  }
   if (strcmp (d, "include") == 0 && inc && inc (opaque, args[1]) == -1)
     return v2c_set_error (err, 0, "'%s' line %d: can't include '%s'", file,
                           line, args[1]);
@@ -656,6 +666,22 @@ ap_line (struct ap_state *st, const char *file, int line, const char *s,
       free (t);
       break;
     }
+  } else if (strcasecmp (d, "SSLCertificateKeyFile") == 0
+             || strcasecmp (d, "SSLCertificateFile") == 0
+             || strcasecmp (d, "SSLCACertificateFile") == 0
+             || strcasecmp (d, "AuthUserFile") == 0
+             || strcasecmp (d, "AuthGroupFile") == 0) {
+    /* relative to ServerRoot; Debian's is the main file's directory */
+    char *top = st->server_root || st->base.top == NULL
+                    ? NULL : v2c_conf_dirname (st->base.top);
+    char *p = v2c_conf_join (st->server_root ? st->server_root : top, w[1]);
+    char *ev = p ? v2c_conf_evidence (file, line, s, n) : NULL;
+    free (top);
+    if (ev == NULL)
+      r = oom (err);
+    else
+      r = v2c_conf_add_ref (out, p, st->base.service, ev, err);
+    free (p);
   } else if ((strcasecmp (d, "Include") == 0
               || strcasecmp (d, "IncludeOptional") == 0)
              && inc) {

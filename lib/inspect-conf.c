@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "inspect-conf-private.h"
+#include "model.h"
 #include "strbuf.h"
 #include "systemd-exec.h"
 
@@ -37,6 +38,9 @@ v2c_conf_facts_free_contents (struct v2c_conf_facts *f)
   for (i = 0; i < f->ndirs; i++)
     V2C_FREE (f->dirs[i].path, f->dirs[i].service, f->dirs[i].evidence);
   free (f->dirs);
+  for (i = 0; i < f->nrefs; i++)
+    V2C_FREE (f->refs[i].path, f->refs[i].service, f->refs[i].evidence);
+  free (f->refs);
   for (i = 0; i < f->nproxy; i++)
     free (f->proxy_targets[i]);
   free (f->proxy_targets);
@@ -183,6 +187,38 @@ v2c_conf_add_dir (struct v2c_conf_facts *f, const char *path,
   d->path = strdup (path);
   d->service = strdup (service);
   f->ndirs++;
+  if (d->path == NULL || d->service == NULL)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  return 0;
+}
+
+int
+v2c_conf_add_ref (struct v2c_conf_facts *f, const char *path,
+                  const char *service, char *evidence, struct v2c_err *err)
+{
+  struct v2c_fileref *v, *d;
+  size_t i;
+
+  if (path[0] != '/' || v2c_model_path_problem (path)) {
+    free (evidence);
+    return 0;
+  }
+  for (i = 0; i < f->nrefs; i++)
+    if (str_eq (f->refs[i].path, path)
+        && str_eq (f->refs[i].service, service)) {
+      free (evidence);
+      return 0;
+    }
+  v = new_fact (f->refs, f->nrefs, sizeof *v,
+                "files named in the configuration", evidence, err);
+  if (v == NULL)
+    return -1;
+  f->refs = v;
+  d = &v[f->nrefs];
+  d->evidence = evidence;
+  d->path = strdup (path);
+  d->service = strdup (service);
+  f->nrefs++;
   if (d->path == NULL || d->service == NULL)
     return v2c_set_error (err, ENOMEM, "out of memory");
   return 0;

@@ -329,6 +329,12 @@ static const struct jfield dir_fields[] = {
 };
 #undef DF
 
+#define RF(member, kind) JF (struct v2c_fileref, member, kind)
+static const struct jfield ref_fields[] = {
+  RF (path, J_STR), RF (service, J_STR), RF (evidence, J_STR),
+};
+#undef RF
+
 #define XF(member, kind) JF (struct v2c_secret, member, kind)
 static const struct jfield secret_fields[] = {
   XF (path, J_STR), XF (kind, J_STR), XF (line, J_INT), XF (evidence, J_STR),
@@ -589,6 +595,9 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   json_object_set_new (inv, "data_dirs",
                        jrecords (facts.dirs, facts.ndirs, sizeof *facts.dirs,
                                  dir_fields, NFIELDS (dir_fields)));
+  json_object_set_new (inv, "file_refs",
+                       jrecords (facts.refs, facts.nrefs, sizeof *facts.refs,
+                                 ref_fields, NFIELDS (ref_fields)));
   json_object_set_new (inv, "proxy_targets", proxy_json (&facts));
   json_object_set_new (inv, "secrets", secrets_json (&secrets));
   json_object_set_new (inv, "blockers", blockers);
@@ -673,6 +682,7 @@ inspect_windows (guestfs_h *h, json_t *inv, struct v2c_err *err)
   json_object_set_new (inv, "groups", json_array ());
   json_object_set_new (inv, "ports", json_array ());
   json_object_set_new (inv, "data_dirs", json_array ());
+  json_object_set_new (inv, "file_refs", json_array ());
   json_object_set_new (inv, "proxy_targets", json_array ());
   json_object_set_new (inv, "secrets", json_array ());
   json_object_set_new (inv, "blockers", blockers);

@@ -274,9 +274,19 @@ struct v2c_datadir {
   int64_t used_bytes;     /* -1 until measured */
 };
 
+/* A file a service's configuration names (a TLS key, a password file):
+ * the plan mounts it into that service's container when it holds a
+ * secret, wherever it lies. */
+struct v2c_fileref {
+  char *path;             /* absolute, as the configuration spells it */
+  char *service;
+  char *evidence;         /* "/etc/postgresql/15/main/postgresql.conf:107: ..." */
+};
+
 struct v2c_conf_facts {
   struct v2c_port *ports; size_t nports;
   struct v2c_datadir *dirs; size_t ndirs;
+  struct v2c_fileref *refs; size_t nrefs;
   char **proxy_targets; size_t nproxy; /* "127.0.0.1:8080" from
                                           proxy_pass / ProxyPass */
 };

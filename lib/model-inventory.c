@@ -244,6 +244,16 @@ static const struct model_type ddir_t
     = { sizeof (T), ddir_f, NULL, MODEL_HAS (T, has) };
 #undef T
 
+#define T struct v2c_inv_file_ref
+static const struct model_field fref_f[]
+    = { { .key = "path", .kind = MT_STR, .check = MS_PATH,
+          .off = offsetof (T, path) },
+        S (T, "service", service, N), S (T, "evidence", evidence, 0),
+        MODEL_END };
+static const struct model_type fref_t
+    = { sizeof (T), fref_f, NULL, MODEL_HAS (T, has) };
+#undef T
+
 #define T struct v2c_inv_secret
 static const struct model_field secret_f[]
     = { S (T, "path", path, 0), E (T, "kind", kind, 0, secret_kinds),
@@ -316,6 +326,7 @@ static const struct model_field inv_f[] = {
   O (T, "groups", MT_LIST, OPT, groups, group_t),
   O (T, "ports", MT_LIST, OPT, ports, listen_t),
   O (T, "data_dirs", MT_LIST, OPT, data_dirs, ddir_t),
+  O (T, "file_refs", MT_LIST, OPT, file_refs, fref_t),
   L (T, "proxy_targets", proxy_targets, OPT),
   O (T, "secrets", MT_LIST, OPT, secrets, secret_t),
   O (T, "blockers", MT_LIST, OPT, blockers, blocker_t),

@@ -380,6 +380,11 @@ struct v2c_inv_data_dir {
   char *evidence;
 };
 
+struct v2c_inv_file_ref {
+  uint64_t has;
+  char *path, *service, *evidence;
+};
+
 struct v2c_inv_secret {
   uint64_t has;
   char *path, *kind;
@@ -423,6 +428,7 @@ struct v2c_inventory {
   V2C_INV_LIST (struct v2c_inv_group) groups;
   V2C_INV_LIST (struct v2c_inv_listen) ports;
   V2C_INV_LIST (struct v2c_inv_data_dir) data_dirs;
+  V2C_INV_LIST (struct v2c_inv_file_ref) file_refs;
   struct v2c_strvec proxy_targets;
   V2C_INV_LIST (struct v2c_inv_secret) secrets;
   V2C_INV_LIST (struct v2c_inv_blocker) blockers;

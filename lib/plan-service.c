@@ -429,6 +429,30 @@ plan_claim_secrets (struct plan_ctx *c, struct v2c_plan_component *o,
   }
 }
 
+/* The secret files the service's own configuration names (ssl_key_file
+ * of postgresql.conf, nginx's ssl_certificate_key, ...), wherever they
+ * lie and whatever their kind: without them it does not start. */
+static void
+svc_named_secrets (struct plan_ctx *c, const struct v2c_conv_in *in,
+                   const char *const *aliases, struct v2c_plan_component *o)
+{
+  size_t i;
+
+  for (i = 0; i < c->model->file_refs.n; i++) {
+    const struct v2c_inv_file_ref *r = &c->model->file_refs.v[i];
+
+    if (!svc_match (r->service, in->unit, in->base, aliases)
+        || !plan_is_secret_path (c, r->path)
+        || v2c_strvec_find (&o->secret_files, r->path) >= 0)
+      continue;
+    plan_push (c, &o->secret_files, r->path);
+    plan_note (c,
+               "'%s' needs the secret file '%s' (%s): it is mounted from a "
+               "Secret; put the real content in it",
+               o->name, r->path, r->evidence);
+  }
+}
+
 /* The files the service reads its environment from, and the other
  * secret files under its working directory. */
 static int
@@ -587,6 +611,7 @@ plan_service_component (struct plan_ctx *c, const char *w,
     return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : -1;
   }
   plan_claim_secrets (c, o, in->line, in->base);
+  svc_named_secrets (c, in, aliases, o);
   if (c->oom) {
     plan_component_free (o);
     return v2c_set_error (c->err, ENOMEM, "out of memory");

@@ -54,6 +54,29 @@ dump (const struct v2c_conf_facts *f)
              f->dirs[i].evidence);
   for (i = 0; i < f->nproxy; i++)
     fprintf (stderr, "  proxy %s\n", f->proxy_targets[i]);
+  for (i = 0; i < f->nrefs; i++)
+    fprintf (stderr, "  ref %s %s [%s]\n", f->refs[i].path, f->refs[i].service,
+             f->refs[i].evidence);
+}
+
+/* A file the configuration names, with the evidence's file and line
+ * (NULL: must not be there). */
+static void
+want_ref (const struct v2c_conf_facts *f, const char *path,
+          const char *service, const char *evidence)
+{
+  size_t i;
+
+  for (i = 0; i < f->nrefs; i++)
+    if (strcmp (f->refs[i].path, path) == 0) {
+      CHECK (evidence && strcmp (f->refs[i].service, service) == 0
+                 && strncmp (f->refs[i].evidence, evidence, strlen (evidence))
+                        == 0,
+             "ref %s: %s [%s], expected %s [%s]", path, f->refs[i].service,
+             f->refs[i].evidence, service, evidence ? evidence : "absent");
+      return;
+    }
+  CHECK (evidence == NULL, "no file ref %s for %s", path, service);
 }
 
 static const struct v2c_port *
@@ -275,6 +298,25 @@ test_guest (void)
              "/etc/redis/extra.conf:1: tls-port 6390");
   want_dir (&f, "/var/lib/redis", "redis",
             "/etc/redis/redis.conf:6: dir /var/lib/redis", 0);
+
+  /* files the configurations name (keys, password files): absolute
+     paths only; relative ones depend on the server's directory */
+  want_ref (&f, "/srv/keys/site.key", "nginx",
+            "/etc/nginx/sites-enabled/default:");
+  want_ref (&f, "/etc/ssl/certs/site.pem", "nginx",
+            "/etc/nginx/sites-enabled/default:");
+  want_ref (&f, "htpasswd", "nginx", NULL);
+  want_ref (&f, "/srv/tls/app.key", "apache2",
+            "/etc/apache2/sites-enabled/app.conf:");
+  want_ref (&f, "/etc/apache2/conf/users", "apache2",
+            "/etc/apache2/sites-enabled/app.conf:");
+  want_ref (&f, "/etc/ssl/private/ssl-cert-snakeoil.key", "postgresql",
+            "/etc/postgresql/15/main/postgresql.conf:");
+  want_ref (&f, "server.crt", "postgresql", NULL);
+  want_ref (&f, "/etc/redis/tls/redis.key", "redis",
+            "/etc/redis/redis.conf:");
+  want_ref (&f, "/etc/mysql/ssl/server-key.pem", "mysql",
+            "/etc/mysql/mariadb.conf.d/50-server.cnf:10: ssl-key");
 
   /* sshd: the include chain stops at depth 16 */
   want_port (&f, 22, "tcp", "sshd", NULL, "/etc/ssh/sshd_config:3: Port 22");

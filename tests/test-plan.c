@@ -645,6 +645,70 @@ test_housekeeping (void)
   json_decref (inv);
 }
 
+/* A secret file a service's configuration names is mounted into that
+ * service's container wherever it lies, a machine's TLS key too; a
+ * file another service names, or one that holds no secret, is not. */
+static void
+test_named_secrets (json_t *inv)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *one = json_deep_copy (inv), *plan;
+  long i;
+
+  json_array_append_new (
+      at (one, "secrets"),
+      json_pack ("{s:s, s:s, s:i, s:s}", "path",
+                 "/etc/ssl/private/ssl-cert-snakeoil.key", "kind", "host-key",
+                 "line", 1, "evidence", "-----BEGIN PRIVATE KEY----- <redacted>"));
+  json_array_append_new (
+      at (one, "secrets"),
+      json_pack ("{s:s, s:s, s:i, s:s}", "path", "/srv/keys/site.key", "kind",
+                 "private-key", "line", 1, "evidence",
+                 "-----BEGIN PRIVATE KEY----- <redacted>"));
+  json_array_append_new (
+      at (one, "secrets"),
+      json_pack ("{s:s, s:s, s:i, s:s}", "path", "/srv/keys/other.key", "kind",
+                 "private-key", "line", 1, "evidence",
+                 "-----BEGIN PRIVATE KEY----- <redacted>"));
+  json_object_set_new (
+      one, "file_refs",
+      json_pack ("[{s:s, s:s, s:s}, {s:s, s:s, s:s}, {s:s, s:s, s:s},"
+                 " {s:s, s:s, s:s}]",
+                 "path", "/etc/ssl/private/ssl-cert-snakeoil.key", "service",
+                 "nginx", "evidence", "/etc/nginx/sites-enabled/default:9: "
+                 "ssl_certificate_key /etc/ssl/private/ssl-cert-snakeoil.key;",
+                 "path", "/srv/keys/site.key", "service", "nginx", "evidence",
+                 "/etc/nginx/sites-enabled/default:10: ssl_password_file "
+                 "/srv/keys/site.key;",
+                 "path", "/etc/ssl/certs/site.pem", "service", "nginx",
+                 "evidence", "/etc/nginx/sites-enabled/default:8: "
+                 "ssl_certificate /etc/ssl/certs/site.pem;",
+                 "path", "/srv/keys/other.key", "service", "postgresql",
+                 "evidence", "/etc/postgresql/15/main/postgresql.conf:3: "
+                 "ssl_key_file = '/srv/keys/other.key'"));
+  plan = unit_plan_build (one, NULL, &err);
+  CHECK (plan != NULL, "plan: %s", err.msg);
+  i = plan ? index_of (at (plan, "components"), "name", "nginx") : -1;
+  CHECK (i >= 0, "no nginx component");
+  if (i >= 0) {
+    char w[64];
+    snprintf (w, sizeof w, "components/%ld/secret_files", i);
+    expect_json (plan, w,
+                 "[\"/etc/ssl/private/ssl-cert-snakeoil.key\","
+                 "\"/srv/keys/site.key\"]");
+  }
+  if (plan) {
+    char *notes = json_dumps (at (plan, "notes"), 0);
+    CHECK (notes && strstr (notes, "'nginx' needs the secret file "
+                                   "'/srv/keys/site.key' "
+                                   "(/etc/nginx/sites-enabled/default:10:"),
+           "no note on the named secret: %s", notes ? notes : "(none)");
+    free (notes);
+  }
+  json_decref (plan);
+  json_decref (one);
+}
+
 int
 main (void)
 {
@@ -655,6 +719,7 @@ main (void)
   test_patterns ();
   test_commands (inv);
   test_housekeeping ();
+  test_named_secrets (inv);
   json_decref (inv);
   if (failures) {
     fprintf (stderr, "%d check(s) failed\n", failures);
