@@ -440,15 +440,23 @@ svc_named_secrets (struct plan_ctx *c, const struct v2c_conv_in *in,
 
   for (i = 0; i < c->model->file_refs.n; i++) {
     const struct v2c_inv_file_ref *r = &c->model->file_refs.v[i];
+    const struct v2c_inv_secret *rec;
+    int host;
 
     if (!svc_match (r->service, in->unit, in->base, aliases)
         || !plan_is_secret_path (c, r->path)
         || v2c_strvec_find (&o->secret_files, r->path) >= 0)
       continue;
+    rec = plan_secret_record (c, r->path);
+    host = rec && (strcmp (rec->kind, "host-key") == 0
+                   || strcmp (rec->kind, "ssh-host-key") == 0);
     plan_push (c, &o->secret_files, r->path);
     plan_note (c,
-               "'%s' needs the secret file '%s' (%s): it is mounted from a "
-               "Secret; put the real content in it",
+               host ? "'%s' needs the host key '%s' (%s): it is mounted from "
+                      "a Secret; generate a new one for the target and put it "
+                      "there"
+                    : "'%s' needs the secret file '%s' (%s): it is mounted "
+                      "from a Secret; put the real content in it",
                o->name, r->path, r->evidence);
   }
 }

@@ -703,6 +703,11 @@ test_named_secrets (json_t *inv)
                                    "'/srv/keys/site.key' "
                                    "(/etc/nginx/sites-enabled/default:10:"),
            "no note on the named secret: %s", notes ? notes : "(none)");
+    CHECK (notes && strstr (notes, "'nginx' needs the host key "
+                                   "'/etc/ssl/private/ssl-cert-snakeoil.key' "
+                                   "(/etc/nginx/sites-enabled/default:9:")
+               && strstr (notes, "generate a new one for the target"),
+           "no host-key note: %s", notes ? notes : "(none)");
     free (notes);
   }
   json_decref (plan);
