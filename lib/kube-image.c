@@ -65,6 +65,8 @@ forget (struct v2c_kube_file *w, int layer)
   w->data = NULL;
   w->len = 0;
   free (w->why);
+  free (w->link);
+  w->link = NULL;
   w->why = strdup ("deleted by a later layer of the image");
   w->layer = -1;
 }
@@ -74,11 +76,14 @@ set_why (struct v2c_kube_file *w, int layer, const char *fmt, const char *arg)
 {
   char buf[600];
 
+  /* arg may be w->link */
+  snprintf (buf, sizeof buf, fmt, arg);
   free (w->data);
   w->data = NULL;
   w->len = 0;
   free (w->why);
-  snprintf (buf, sizeof buf, fmt, arg);
+  free (w->link);
+  w->link = NULL;
   w->why = strdup (buf);
   w->layer = layer;
   return w->why ? 0 : -1;
@@ -151,10 +156,12 @@ read_layer (const char *path, int layer, struct v2c_kube_file *want, size_t n,
         continue;
       }
       if (archive_entry_filetype (e) == AE_IFLNK) {
+        const char *to = archive_entry_symlink (e);
+
         if (set_why (w, layer, "a symbolic link to '%s' in the image",
-                     archive_entry_symlink (e) ? archive_entry_symlink (e)
-                                               : "?")
-            == -1)
+                     to ? to : "?")
+                == -1
+            || (to && *to && (w->link = strdup (to)) == NULL))
           goto oom;
         continue;
       }
@@ -184,7 +191,9 @@ read_layer (const char *path, int layer, struct v2c_kube_file *want, size_t n,
       buf[size] = '\0';
       free (w->data);
       free (w->why);
+      free (w->link);
       w->why = NULL;
+      w->link = NULL;
       w->data = buf;
       w->len = (size_t) size;
       w->layer = layer;
@@ -204,11 +213,171 @@ out:
   return status;
 }
 
+static int
+read_layers (const char *dir, json_t *layers, struct v2c_kube_file *want,
+             size_t n, struct v2c_err *err)
+{
+  char path[4096];
+  size_t i;
+
+  for (i = 0; i < json_array_size (layers); i++) {
+    const char *d = json_string_value (
+        json_object_get (json_array_get (layers, i), "digest"));
+
+    if (!v2c_oci_digest_valid (d))
+      return v2c_set_error (err, 0,
+                            "image '%s': manifest: layers[%zu].digest is not "
+                            "a sha256 digest",
+                            dir, i);
+    if (v2c_oci_blob_path (path, sizeof path, dir, d, err) == -1
+        || read_layer (path, (int) i, want, n, err) == -1)
+      return -1;
+  }
+  return 0;
+}
+
+int
+v2c_kube_link_target (const char *from, const char *link, char *out,
+                      size_t size)
+{
+  size_t len = 0;
+  const char *parts[2], *p;
+  int k;
+
+  if (size < 2)
+    return -1;
+  parts[0] = link[0] == '/' ? "" : from;
+  parts[1] = link;
+  out[0] = '\0';
+  for (k = 0; k < 2; k++)
+    for (p = parts[k]; *p;) {
+      size_t n = strcspn (p, "/");
+      int last = k == 0 && p[n] == '\0';
+
+      /* the link's own name is not a directory of its target */
+      if (last)
+        break;
+      if (n == 2 && p[0] == '.' && p[1] == '.') {
+        if (len == 0)
+          return -1;
+        while (len > 0 && out[len - 1] != '/')
+          len--;
+        len--;
+        out[len] = '\0';
+      } else if (n > 0 && !(n == 1 && p[0] == '.')) {
+        if (len + 1 + n >= size)
+          return -1;
+        out[len++] = '/';
+        memcpy (out + len, p, n);
+        len += n;
+        out[len] = '\0';
+      }
+      p += n;
+      while (*p == '/')
+        p++;
+    }
+  return len > 0 ? 0 : -1;
+}
+
+/* Follow the symbolic links among want[0..n): read each target from
+ * the layers again, up to V2C_KUBE_MAX_LINKS links deep. */
+static int
+follow_links (const char *dir, json_t *layers, struct v2c_kube_file *want,
+              size_t n, struct v2c_err *err)
+{
+  struct v2c_kube_file *t = calloc (n + 1, sizeof *t);
+  char **paths = calloc (n + 1, sizeof *paths);
+  size_t *idx = calloc (n + 1, sizeof *idx), i, m = 0;
+  int hop, status = -1;
+
+  if (t == NULL || paths == NULL || idx == NULL) {
+    v2c_set_error (err, ENOMEM, "image '%s'", dir);
+    goto out;
+  }
+  for (hop = 0;; hop++) {
+    m = 0;
+    for (i = 0; i < n; i++) {
+      struct v2c_kube_file *w = &want[i];
+      const char *from = w->target ? w->target : w->path;
+      char buf[4096];
+
+      if (w->link == NULL)
+        continue;
+      if (hop == V2C_KUBE_MAX_LINKS
+          || v2c_kube_link_target (from, w->link, buf, sizeof buf) == -1) {
+        if (set_why (w, w->layer,
+                     hop == V2C_KUBE_MAX_LINKS
+                         ? "more than %s symbolic links deep in the image"
+                         : "a symbolic link to '%s', out of the image",
+                     hop == V2C_KUBE_MAX_LINKS ? "8" : w->link)
+            == -1)
+          goto oom;
+        continue;
+      }
+      if ((paths[m] = strdup (buf)) == NULL)
+        goto oom;
+      memset (&t[m], 0, sizeof t[m]);
+      t[m].path = paths[m];
+      t[m].layer = -1;
+      idx[m++] = i;
+    }
+    if (m == 0)
+      break;
+    if (read_layers (dir, layers, t, m, err) == -1)
+      goto out;
+    for (i = 0; i < m; i++) {
+      struct v2c_kube_file *w = &want[idx[i]];
+      char why[600];
+
+      free (w->target);
+      w->target = paths[i];
+      paths[i] = NULL;
+      free (w->link);
+      w->link = t[i].link;
+      t[i].link = NULL;
+      free (w->data);
+      w->data = t[i].data;
+      w->len = t[i].len;
+      w->layer = t[i].layer;
+      t[i].data = NULL;
+      free (w->why);
+      w->why = NULL;
+      if (w->data == NULL && w->link == NULL) {
+        snprintf (why, sizeof why, "a symbolic link to '%s', %s", w->target,
+                  t[i].why ? t[i].why : "not in the image");
+        if ((w->why = strdup (why)) == NULL)
+          goto oom;
+      } else if (w->link
+                 && (w->why = strdup ("a symbolic link in the image")) == NULL)
+        goto oom;
+      free (t[i].why);
+      t[i].why = NULL;
+    }
+  }
+  status = 0;
+  goto out;
+oom:
+  v2c_set_error (err, ENOMEM, "image '%s'", dir);
+out:
+  if (t && status == -1)
+    for (i = 0; i < m; i++) {
+      free (t[i].data);
+      free (t[i].why);
+      free (t[i].link);
+    }
+  for (i = 0; paths && i < n; i++)
+    free (paths[i]);
+  free (paths);
+  free (idx);
+  free (t);
+  return status;
+}
+
 int
 v2c_kube_image_read_files (const char *dir, struct v2c_kube_file *want,
                            size_t n, struct v2c_err *err)
 {
-  char digest[80], path[4096];
+  char digest[80];
   json_t *m, *layers;
   size_t i;
   int status = -1;
@@ -217,6 +386,8 @@ v2c_kube_image_read_files (const char *dir, struct v2c_kube_file *want,
     want[i].data = NULL;
     want[i].len = 0;
     want[i].why = NULL;
+    want[i].target = NULL;
+    want[i].link = NULL;
     want[i].layer = -1;
     if (want[i].path == NULL || want[i].path[0] != '/')
       return v2c_set_error (err, EINVAL, "not an absolute path");
@@ -231,21 +402,9 @@ v2c_kube_image_read_files (const char *dir, struct v2c_kube_file *want,
     v2c_set_error (err, 0, "image '%s': more than %d layers", dir, MAX_LAYERS);
     goto out;
   }
-  for (i = 0; i < json_array_size (layers); i++) {
-    const char *d = json_string_value (
-        json_object_get (json_array_get (layers, i), "digest"));
-
-    if (!v2c_oci_digest_valid (d)) {
-      v2c_set_error (err, 0,
-                     "image '%s': manifest: layers[%zu].digest is not a "
-                     "sha256 digest",
-                     dir, i);
-      goto out;
-    }
-    if (v2c_oci_blob_path (path, sizeof path, dir, d, err) == -1
-        || read_layer (path, (int) i, want, n, err) == -1)
-      goto out;
-  }
+  if (read_layers (dir, layers, want, n, err) == -1
+      || follow_links (dir, layers, want, n, err) == -1)
+    goto out;
   for (i = 0; i < n; i++)
     if (want[i].data == NULL && want[i].why == NULL
         && (want[i].why = strdup ("not in the image")) == NULL) {
@@ -268,8 +427,12 @@ v2c_kube_files_clear (struct v2c_kube_file *want, size_t n)
   for (i = 0; i < n; i++) {
     free (want[i].data);
     free (want[i].why);
+    free (want[i].target);
+    free (want[i].link);
     want[i].data = NULL;
     want[i].why = NULL;
+    want[i].target = NULL;
+    want[i].link = NULL;
     want[i].len = 0;
     want[i].layer = -1;
   }

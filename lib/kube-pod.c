@@ -327,6 +327,7 @@ config_map (struct ctx *c, const struct comp *k, struct pod *pod)
     const char *src = json_string_value (json_array_get (f, 0));
     const char *mnt = json_string_value (json_array_get (f, 1));
     const struct v2c_kube_file *img = image_file (c, src);
+    const char *secret_link = NULL;
     char key[256], alt[256];
     json_t *val = NULL;
     int n = 2;
@@ -338,12 +339,28 @@ config_map (struct ctx *c, const struct comp *k, struct pod *pod)
       while (json_object_get (data, key) || json_object_get (bin, key))
         snprintf (key, sizeof key, "%.200s-%d", alt, n++);
     }
-    if (img && img->data)
-      val = json_stringn (img->data, img->len);
-    if (val) {
+    /* a symbolic link followed to a file that holds secrets: that
+     * file's content never goes into a ConfigMap */
+    if (img && img->data && img->target && holds_secrets (c, k, img->target))
+      secret_link = img->target;
+    if (img && img->data && !secret_link
+        && (val = json_stringn (img->data, img->len)) != NULL) {
+      char *rewritten = NULL;
+
       fprintf (cf, "\n%s: '%s' from the image", key, src);
+      if (img->target)
+        fprintf (cf, " (the symbolic link's target '%s')", img->target);
+      if (kube_proxy_content (c, k, img, &rewritten, cf) == -1) {
+        json_decref (val);
+        goto out;
+      }
+      if (rewritten) {
+        json_decref (val);
+        val = json_string (rewritten);
+        free (rewritten);
+      }
       json_object_set_new (data, key, val);
-    } else if (img && img->data) {
+    } else if (img && img->data && !secret_link) {
       char *b = base64 (img->data, img->len);
 
       if (b == NULL)
@@ -353,7 +370,9 @@ config_map (struct ctx *c, const struct comp *k, struct pod *pod)
       free (b);
     } else {
       const char *why
-          = img ? img->why
+          = secret_link ? "a symbolic link to a file that holds secrets"
+            : img
+                ? img->why
                 : (c->o->image_dir ? "not in the image" : "no --image given");
       fprintf (cf,
                "\n%s: PLACEHOLDER: put the content of '%s' from the VM "
@@ -627,9 +646,24 @@ container (struct ctx *c, const struct comp *k, struct pod *pod,
   json_object_set_new (ctr, "resources", res);
   if (add_probes (c, k, ctr) == -1)
     goto fail;
-  caps = json_pack ("{s:[s]}", "drop", "ALL");
+  caps = json_pack ("{s:[s], s:[]}", "drop", "ALL", "add");
   if (k->low_port)
-    json_object_set_new (caps, "add", json_pack ("[s]", "NET_BIND_SERVICE"));
+    json_array_append_new (json_object_get (caps, "add"),
+                           json_string ("NET_BIND_SERVICE"));
+  /* nginx's master, root, makes its temp directories the workers'
+   * (chown) and starts the workers as its 'user' (www-data, nobody
+   * without the directive): measured with every capability dropped,
+   * it needs these three and no more */
+  if (k->root && strcmp (k->converter, "nginx") == 0) {
+    json_array_append_new (json_object_get (caps, "add"),
+                           json_string ("CHOWN"));
+    json_array_append_new (json_object_get (caps, "add"),
+                           json_string ("SETGID"));
+    json_array_append_new (json_object_get (caps, "add"),
+                           json_string ("SETUID"));
+  }
+  if (json_array_size (json_object_get (caps, "add")) == 0)
+    json_object_del (caps, "add");
   sc = json_pack ("{s:b, s:b, s:o, s:b}", "allowPrivilegeEscalation", 0,
                   "privileged", 0, "capabilities", caps,
                   "readOnlyRootFilesystem", k->p->read_only_root);
@@ -657,6 +691,10 @@ pod_template (struct ctx *c, const struct comp *k, struct pod *pod,
     json_object_set_new (sc, "runAsGroup", json_integer (k->gid));
     /* volumes (data, secret files) become the service's group's */
     json_object_set_new (sc, "fsGroup", json_integer (k->gid));
+  } else {
+    /* the image's USER is its main component's, maybe not root */
+    json_object_set_new (sc, "runAsUser", json_integer (0));
+    json_object_set_new (sc, "runAsGroup", json_integer (0));
   }
   spec = json_pack ("{s:s, s:b, s:b, s:o, s:[o]}", "serviceAccountName",
                     k->name, "automountServiceAccountToken", 0,

@@ -95,4 +95,14 @@ json_t *kube_file_list (struct ctx *c, const struct comp *k,
  * ConfigMap, Secrets and claims. */
 int kube_workload (struct ctx *c, const struct comp *k);
 
+/* lib/kube-proxy.c */
+/* The content of img for k's ConfigMap when it differs from the
+ * image's: nginx's loopback proxy targets rewritten to the Services
+ * of the other components (*result, caller frees; NULL when nothing
+ * was rewritten).  Writes a note for cf.  0, or -1 when out of
+ * memory. */
+int kube_proxy_content (struct ctx *c, const struct comp *k,
+                        const struct v2c_kube_file *img, char **result,
+                        FILE *cf);
+
 #endif /* V2C_KUBE_PRIVATE_H */

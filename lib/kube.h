@@ -20,6 +20,7 @@
 #define V2C_KUBE_H
 
 #include <jansson.h>
+#include <stdio.h>
 
 #include "model.h"
 #include "v2c-internal.h"
@@ -90,13 +91,17 @@ int v2c_kube_apply_templates (json_t *objects, const char *dir,
 /* ------------------------------------------------------------------ */
 /* OCI image layout (lib/kube-image.c)                                 */
 
+#define V2C_KUBE_MAX_LINKS 8
+
 /* A file wanted from the image's layers. */
 struct v2c_kube_file {
   const char *path; /* absolute guest path (borrowed) */
   char *data;       /* its content when found, else NULL */
   size_t len;
-  char *why; /* when not found: a short reason */
-  int layer; /* index of the layer it came from, -1 */
+  char *why;    /* when not found: a short reason */
+  int layer;    /* index of the layer it came from, -1 */
+  char *target; /* path is a symbolic link: the file read instead, else NULL */
+  char *link;   /* while reading: the text of the symbolic link at path */
 };
 
 /* The digest ("sha256:<64 hex>") of the first image manifest listed in
@@ -106,12 +111,39 @@ int v2c_kube_image_digest (const char *dir, char *digest, size_t size,
                            struct v2c_err *err);
 
 /* Read the files of want[0..n) from the layers of that manifest, last
- * layer winning, whiteouts honoured.  Files that are absent, not
+ * layer winning, whiteouts honoured.  A file that is a symbolic link
+ * is followed inside the image (at most V2C_KUBE_MAX_LINKS links, never
+ * above its root; the directories on the way are taken as they are):
+ * its target's content, with target set.  Files that are absent, not
  * regular, or larger than V2C_KUBE_MAX_CONFIG_BYTES get data NULL and
  * a reason in why.  0, or -1 with err set when the layout or a layer
  * can't be read.  Free with v2c_kube_files_clear. */
 int v2c_kube_image_read_files (const char *dir, struct v2c_kube_file *want,
                                size_t n, struct v2c_err *err);
 void v2c_kube_files_clear (struct v2c_kube_file *want, size_t n);
+
+/* A port of the plan and the Service that serves it. */
+struct v2c_kube_upstream {
+  long port;
+  const char *service;
+};
+
+/* text[0..len), an nginx configuration file, with the loopback address
+ * (127.0.0.1, localhost, [::1] or hostname) of the first argument of
+ * each proxy_pass, fastcgi_pass, uwsgi_pass, scgi_pass and grpc_pass
+ * directive replaced by the Service of ups[0..n) that has its port;
+ * comments and other directives are left alone.  *result (caller frees,
+ * NUL-terminated) is NULL when nothing was rewritten; *count is the
+ * number of rewrites, each logged "HOST:PORT -> SERVICE:PORT" (comma
+ * separated) to log when not NULL.  0, or -1 when out of memory. */
+int v2c_kube_rewrite_proxy (const char *text, size_t len, const char *hostname,
+                            const struct v2c_kube_upstream *ups, size_t n,
+                            char **result, size_t *count, FILE *log);
+
+/* The absolute path named by the symbolic link at the absolute path
+ * from whose text is link ("." and ".." resolved as text) in out.  0,
+ * or -1 when it climbs above "/" or does not fit in size. */
+int v2c_kube_link_target (const char *from, const char *link, char *out,
+                          size_t size);
 
 #endif /* V2C_KUBE_H */

@@ -313,10 +313,18 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
         struct comp *to = listener (cv, nc, local_port (t, hostname));
         if (to && to != k1) {
           depend (c, k1, to);
-          plan_note (c,
-                     "'%s' proxies to %s: in Kubernetes that is the Service "
-                     "'%s'",
-                     k1->name, t, to->name);
+          if (strcmp (k1->conv->name, "nginx") == 0)
+            plan_note (c,
+                       "'%s' proxies to %s: in Kubernetes that is the "
+                       "Service '%s'; the ConfigMap's proxy_pass says "
+                       "'%s:%lld' instead",
+                       k1->name, t, to->name, to->name,
+                       (long long) local_port (t, hostname));
+          else
+            plan_note (c,
+                       "'%s' proxies to %s: in Kubernetes that is the "
+                       "Service '%s'",
+                       k1->name, t, to->name);
         }
       }
     for (j = 0; j < env->n; j++) {

@@ -15,7 +15,7 @@
 # convert-bad.sh; two more conversions would only cost minutes.
 [ -n "${V2C_SANITIZED:-}" ] &&
   skip "V2C_SANITIZED=1: its parts run under ASan in extract-demo.sh, report-tool.sh, sbom-schema.sh and convert-bad.sh"
-need_tools kubectl node xmllint
+need_tools kubectl node xmllint python3
 
 src=$V2C_FIXTURES/ova/demo.ova
 tmp=$(tmpdir convert-demo)
@@ -74,6 +74,66 @@ digest=$(jq -r '.manifests[0].digest' "$out/image/index.json")
 grep -q "image: $ref@$digest" "$tmp/kustomized.yaml" ||
   fail "the workloads do not pin the image's manifest digest $digest"
 ok "workloads pin the image by its digest"
+
+# --- nginx: its site with the app's Service name, and a real nginx -------
+# sites-enabled/default is a symbolic link in the guest: the ConfigMap
+# has its target's content, proxy_pass rewritten from 127.0.0.1:8080
+python3 - "$tmp/kustomized.yaml" "$tmp/nginx-config" <<'EOF' || fail "no ConfigMap nginx-config"
+import os, sys, yaml
+os.makedirs(sys.argv[2])
+for o in yaml.safe_load_all(open(sys.argv[1])):
+    if o and o["kind"] == "ConfigMap" and o["metadata"]["name"] == "nginx-config":
+        for k, v in o["data"].items():
+            open(os.path.join(sys.argv[2], k), "w").write(v)
+        sys.exit(0)
+sys.exit(1)
+EOF
+grep -q '^[[:space:]]*proxy_pass http://demo-app:8080;$' "$tmp/nginx-config/default" ||
+  fail "nginx-config's default: $(cat "$tmp/nginx-config/default")"
+grep -q '127\.0\.0\.1\|PLACEHOLDER' "$tmp/nginx-config/default" &&
+  fail "nginx-config's default still has a loopback target or a placeholder"
+ok "nginx-config: the site's content, proxy_pass http://demo-app:8080"
+# nginx -t in the image as the Deployment runs it: its command, user,
+# capabilities, read-only root, emptyDirs and ConfigMap files
+nginx_t () {
+  local b=$out/image.bundle d=$tmp/nginx-deploy.json
+  # nginx resolves its upstreams when it reads its configuration: the
+  # Service name as the cluster's DNS would give it
+  printf '127.0.0.1 localhost\n10.96.0.10 demo-app\n' >"$tmp/hosts"
+  python3 -c '
+import json, sys, yaml
+for o in yaml.safe_load_all(open(sys.argv[1])):
+    if o and o["kind"] == "Deployment" and o["metadata"]["name"] == "nginx":
+        print(json.dumps(o["spec"]["template"]["spec"]))' "$tmp/kustomized.yaml" >"$d"
+  jq -e '.securityContext.runAsUser == 0 and .containers[0].securityContext.capabilities.add
+           == ["NET_BIND_SERVICE", "CHOWN", "SETGID", "SETUID"]' "$d" >/dev/null ||
+    fail "nginx's securityContext: $(jq -c '[.securityContext, .containers[0].securityContext]' "$d")"
+  jq --slurpfile p "$d" --arg cm "$tmp/nginx-config" --arg hosts "$tmp/hosts" '
+      $p[0] as $s | $s.containers[0] as $c
+      | .process.terminal = false
+      | .process.user = {uid: $s.securityContext.runAsUser, gid: $s.securityContext.runAsGroup}
+      | .process.args = $c.command + ["-t"] + ($c.args // [])
+      | .process.capabilities = ($c.securityContext.capabilities.add | map("CAP_" + .)
+          | {bounding: ., effective: ., permitted: .})
+      | .root.readonly = $c.securityContext.readOnlyRootFilesystem
+      | .mounts += [$c.volumeMounts[] | . as $m
+          | ($s.volumes[] | select(.name == $m.name)) as $v
+          | if $v.emptyDir then {destination: $m.mountPath, type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]}
+            else {destination: $m.mountPath, type: "bind", source: ($cm + "/" + $m.subPath), options: ["rbind", "ro"]} end]
+      | .mounts += [{destination: "/etc/hosts", type: "bind", source: $hosts, options: ["rbind", "ro"]}]' \
+    "$b/config.json" >"$tmp/config.json" && cp "$tmp/config.json" "$b/config.json" ||
+    fail "can't write the runtime config"
+  runc run --bundle "$b" "v2c-nginx-$$" >"$tmp/nginx-t.out" 2>&1 </dev/null ||
+    { cat "$tmp/nginx-t.out" >&2; fail "nginx -t in the image, as the Deployment says"; }
+  grep -q 'test is successful' "$tmp/nginx-t.out" || fail "nginx -t: $(cat "$tmp/nginx-t.out")"
+  ok "the image's nginx accepts the ConfigMap's files: $(grep -c . "$tmp/nginx-t.out") lines, test is successful"
+}
+if [ "$(id -u)" = 0 ] && command -v runc >/dev/null; then
+  on_exit "runc delete -f 'v2c-nginx-$$' >/dev/null 2>&1"
+  nginx_t
+else
+  echo "SKIP: nginx -t under runc (needs root and runc)"
+fi
 
 # --- the report -----------------------------------------------------------
 node "$js/validate.js" "$top_srcdir/docs/report.schema.json" "$out/report.json" >&2 ||

@@ -173,17 +173,64 @@ BusyBox is licensed under the GNU General Public License, version 2.
 EOF
 owned busybox-static /bin/busybox /usr/share/doc/busybox-static/copyright
 
-# --- libc6 (placeholders) -----------------------------------------------
-echo 'placeholder for the GNU C library (v2c test fixture)' |
-  put 0755 /lib/x86_64-linux-gnu/libc.so.6
-echo 'placeholder for the dynamic linker (v2c test fixture)' |
-  put 0755 /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2
+# --- nginx and the libraries it needs: real binaries, so that the
+# converted demo's nginx runs and proxies.  nginx comes from the configured
+# Debian mirror, its shared libraries (and ld.so) from the host's installed
+# packages, like busybox; each library package gets only the files nginx
+# loads, and its dpkg status stanza is the host's. --------------------------
+mkdir -p "$b/deb"
+(cd "$b/deb" && apt-get -q -o APT::Sandbox::User=root download nginx >/dev/null) ||
+  die "can't download Debian's 'nginx' package (apt-get download nginx)"
+nginx_deb=$(echo "$b"/deb/nginx_*.deb)
+[ -f "$nginx_deb" ] || die "no nginx package in '$b/deb'"
+dpkg-deb -x "$nginx_deb" "$b/deb/x"
+nginx_version=$(dpkg-deb -f "$nginx_deb" Version)
+nginx_depends=$(dpkg-deb -f "$nginx_deb" Depends)
+install -D -m 0755 "$b/deb/x/usr/sbin/nginx" "$root/usr/sbin/nginx"
+install -D -m 0644 "$b/deb/x/usr/share/doc/nginx/copyright" \
+  "$root/usr/share/doc/nginx/copyright"
+lib_pkgs=()
+while read -r lib; do
+  # a merged-/usr host: the package ships the library under /usr or not
+  pkg=
+  for l in "$lib" "/usr$lib"; do
+    pkg=$(dpkg -S "$l" 2>/dev/null | head -n 1 | cut -d: -f1) || pkg=
+    if [ -n "$pkg" ]; then
+      lib=$l
+      break
+    fi
+  done
+  [ -n "$pkg" ] || die "no installed package owns '$lib'"
+  if [ -L "$lib" ]; then
+    # libfoo.so.1 -> libfoo.so.1.2.3 in the same directory: both
+    t=$(readlink "$lib")
+    case $t in */*) die "'$lib' links out of its directory" ;; esac
+    install -D -m "$(stat -c %a "$(dirname "$lib")/$t")" \
+      "$(dirname "$lib")/$t" "$root$(dirname "$lib")/$t"
+    link "$t" "$lib"
+    owned "$pkg" "$(dirname "$lib")/$t"
+  else
+    install -D -m "$(stat -c %a "$lib")" "$lib" "$root$lib"
+  fi
+  owned "$pkg" "$lib"
+  case " ${lib_pkgs[*]} " in
+  *" $pkg "*) ;;
+  *)
+    lib_pkgs+=("$pkg")
+    install -D -m 0644 "/usr/share/doc/$pkg/copyright" \
+      "$root/usr/share/doc/$pkg/copyright"
+    owned "$pkg" "/usr/share/doc/$pkg/copyright"
+    ;;
+  esac
+done < <(ldd "$root/usr/sbin/nginx" | awk '$2 == "=>" { print $3 } $1 ~ /^\// { print $1 }' |
+  sed 's|^/lib64/|/lib/x86_64-linux-gnu/|' | sort -u)
+case " ${lib_pkgs[*]} " in
+*" libc6 "*) ;;
+*) die "nginx does not link against libc6's libraries" ;;
+esac
+# the dynamic linker's path in the binaries, a symlink that libc6 ships
 link /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2
-echo 'GNU C Library: placeholder copyright (v2c test fixture)' |
-  put 0644 /usr/share/doc/libc6/copyright
-owned libc6 /lib/x86_64-linux-gnu/libc.so.6 \
-  /lib/x86_64-linux-gnu/ld-linux-x86-64.so.2 /lib64/ld-linux-x86-64.so.2 \
-  /usr/share/doc/libc6/copyright
+owned libc6 /lib64/ld-linux-x86-64.so.2
 
 # --- tzdata ---------------------------------------------------------------
 echo 'placeholder for the UTC zone file (v2c test fixture)' |
@@ -352,8 +399,8 @@ EOF
 mkdir -p "$root/var/backups"
 
 # --- nginx ----------------------------------------------------------------
-printf '#!/bin/sh\n# placeholder for the nginx binary (v2c test fixture)\nexit 0\n' |
-  put 0755 /usr/sbin/nginx
+# (the binary and its copyright are the package's, see libc6 above)
+mkdir -p "$root/var/lib/nginx"
 put 0644 /etc/nginx/nginx.conf <<'EOF'
 user www-data;
 worker_processes auto;
@@ -451,7 +498,7 @@ EOF
 put 0644 /etc/systemd/system/nginx.service.d/override.conf <<'EOF'
 [Service]
 ExecStart=
-ExecStart=/usr/sbin/nginx -g 'daemon on; master_process on; worker_processes 2;'
+ExecStart=/usr/sbin/nginx -g 'daemon on; master_process on; pcre_jit on;'
 LimitNOFILE=65536
 EOF
 put 0644 /var/www/html/index.html <<'EOF'
@@ -461,8 +508,6 @@ put 0644 /var/www/html/index.html <<'EOF'
 <body><h1>Welcome to nginx!</h1></body>
 </html>
 EOF
-echo 'nginx: placeholder copyright (v2c test fixture)' |
-  put 0644 /usr/share/doc/nginx/copyright
 owned nginx /usr/sbin/nginx /lib/systemd/system/nginx.service \
   /var/www/html/index.html /usr/share/doc/nginx/copyright
 conffile nginx /etc/nginx/nginx.conf /etc/nginx/mime.types \
@@ -834,6 +879,17 @@ pkg_info ()
   fi
 }
 
+# The host's status stanza of package $1 for the guest: only the files
+# the guest has count in Installed-Size, and the guest has no conffile of it
+host_stanza ()
+{
+  dpkg-query -s "$1" | awk '
+    /^Installed-Size:/ { print "Installed-Size: @SIZE@"; next }
+    /^Conffiles:/ { skip = 1; next }
+    skip && /^ / { next }
+    { skip = 0; print }' | stanza "$1"
+}
+
 # One status stanza; reads the fields from stdin, where @SIZE@ and a
 # line @CONFFILES@ are filled in.
 stanza ()
@@ -850,8 +906,8 @@ stanza ()
   echo
 }
 
-for p in base-files busybox-static cron libc6 nginx openssh-server systemd \
-  tzdata rsyslog; do
+for p in base-files busybox-static cron nginx openssh-server systemd \
+  tzdata rsyslog "${lib_pkgs[@]}"; do
   pkg_info "$p"
 done
 
@@ -917,26 +973,11 @@ Description: process scheduling daemon
  their own so that processes are run on their behalf.
 Homepage: https://ftp.isc.org/isc/cron/
 EOF
-  stanza libc6 <<'EOF'
-Package: libc6
-Status: install ok installed
-Priority: optional
-Section: libs
-Installed-Size: @SIZE@
-Maintainer: GNU Libc Maintainers <debian-glibc@lists.debian.org>
-Architecture: amd64
-Multi-Arch: same
-Source: glibc
-Version: 2.36-9+deb12u7
-Depends: libgcc-s1
-Recommends: libidn2-0 (>= 2.0.5~)
-Description: GNU C Library: Shared libraries
- Contains the standard libraries that are used by nearly all programs on
- the system. This package includes shared versions of the standard C library
- and the standard math library, as well as many others.
-Homepage: https://www.gnu.org/software/libc/libc.html
-EOF
-  stanza nginx <<'EOF'
+  for p in "${lib_pkgs[@]}"; do
+    host_stanza "$p"
+  done
+  sed -e "s|@NGINX_VERSION@|$nginx_version|" \
+    -e "s|@NGINX_DEPENDS@|$nginx_depends|" <<'EOF' | stanza nginx
 Package: nginx
 Status: install ok installed
 Priority: optional
@@ -944,10 +985,10 @@ Section: httpd
 Installed-Size: @SIZE@
 Maintainer: Debian Nginx Maintainers <pkg-nginx-maintainers@alioth-lists.debian.net>
 Architecture: amd64
-Version: 1.22.1-9
+Version: @NGINX_VERSION@
 Replaces: nginx-common (<< 1.22.1-9), nginx-core
 Provides: httpd, httpd-cgi, nginx-abi-1.22.1-7
-Depends: libc6 (>= 2.34), libssl3 (>= 3.0.0), zlib1g (>= 1:1.1.4), iproute2
+Depends: @NGINX_DEPENDS@
 Breaks: nginx-common (<< 1.22.1-9)
 @CONFFILES@
 Description: small, powerful, scalable web/proxy server

@@ -120,7 +120,8 @@ q '[.[] | (.spec.template.spec // .spec.jobTemplate.spec.template.spec // empty)
          and (.containers[0].securityContext | .allowPrivilegeEscalation == false and .capabilities.drop == ["ALL"]))' \
   || fail "a pod without the securityContext"
 q '.[] | select(.metadata.name == "nginx" and .kind == "Deployment") | .spec.template.spec
-   | .containers[0].securityContext.capabilities.add == ["NET_BIND_SERVICE"] and (.securityContext.runAsNonRoot == null)
+   | .containers[0].securityContext.capabilities.add == ["NET_BIND_SERVICE", "CHOWN", "SETGID", "SETUID"]
+     and (.securityContext.runAsNonRoot == null) and .securityContext.runAsUser == 0
      and .containers[0].securityContext.readOnlyRootFilesystem == true' \
   || fail "nginx securityContext: $(obj Deployment nginx | jq -c .spec.template.spec.containers[0].securityContext)"
 q '[.[] | select(.kind == "ServiceAccount")] | length == 5 and all(.automountServiceAccountToken == false)' \

@@ -255,7 +255,7 @@ EOF
   {
     awk -F'\t' -v h="$1" '$1 == h' "$work/oses"
   }
-  apps=base-files,busybox-static,cron,libc6,nginx,openssh-server,systemd,tzdata
+  apps=base-files,busybox-static,cron,libc6,libcrypt1,libpcre2-8-0,libssl3,nginx,openssh-server,systemd,tzdata,zlib1g
   for name in vmx-split twodisk lvm; do
     read -r os_type distro major hostname < <(awk -F'\t' -v n="$name" \
       'NR > 1 && !/^#/ && $1 == n { print $3, $4, $5, $6 }' "$top_srcdir/tests/fixtures.tsv")

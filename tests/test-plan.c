@@ -220,7 +220,8 @@ static const struct {
   { "dropped/4/reason", "\"cron jobs become CronJobs\"" },
   { "dropped/7/reason", "\"remote login: use kubectl exec\"" },
   { "notes", "[\"'nginx' proxies to 127.0.0.1:8080: in Kubernetes that is "
-             "the Service 'demo-app'\"]" },
+             "the Service 'demo-app'; the ConfigMap's proxy_pass says "
+             "'demo-app:8080' instead\"]" },
 };
 
 static void
