@@ -576,13 +576,14 @@ v2c_extract_data_to_plan (struct v2c_extract *x, struct v2c_plan *plan)
       goto oom;
     }
   }
+  if (x->ndv > 0 && shell (x) && (im->data_shell = strdup (shell (x))) == NULL)
+    goto oom;
   if (x->data_manifest) {
     char ref[300];
 
     snprintf (ref, sizeof ref, "%s-data", x->ref ? x->ref : plan->name);
     if ((im->data_ref = strdup (ref)) == NULL
-        || (im->data_manifest = strdup (x->data_manifest)) == NULL
-        || (im->data_shell = strdup (shell (x))) == NULL)
+        || (im->data_manifest = strdup (x->data_manifest)) == NULL)
       goto oom;
   }
   return 0;
