@@ -311,7 +311,9 @@ visit_entry (struct v2c_extract *x, const char *path,
             || v2c_extract_data_below (x, path);
   if (!emit && !descend) {
     x->skipped_excluded++;
-    return 0;
+    /* a volume the plan's excludes drop is still copied as data */
+    return v2c_extract_data_is_volume (x, path)
+             ? v2c_extract_data_volume (x, path, st) : 0;
   }
   if (x->depth >= MAX_DEPTH)
     return v2c_set_error (&x->err, 0, "'%s': directories nested deeper "

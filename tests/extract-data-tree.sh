@@ -35,10 +35,12 @@ v2c-plan -q --strategy single "$top_srcdir/tests/data/plan/demo-inventory.json" 
 jq '.image.secret_files += [{"path": "/var/lib/demo-app/.pgpass", "kinds": ["password"]}]' \
   "$tmp/plan0.json" >"$tmp/plan.json"
 
-run () {  # run N: extract with data into $tmp/N
-  mkdir -p "$tmp/$1.data"
-  v2c-extract --plan "$tmp/plan.json" --root "$root" --data both --data-dir "$tmp/$1.data" \
-    -o "$tmp/$1" 2>"$tmp/$1.err" || { cat "$tmp/$1.err" >&2; fail "v2c-extract --data both"; }
+run () {  # run N [OPTION...]: extract with data into $tmp/N
+  local n=$1
+  shift
+  mkdir -p "$tmp/$n.data"
+  v2c-extract --plan "$tmp/plan.json" --root "$root" --data both --data-dir "$tmp/$n.data" \
+    "$@" -o "$tmp/$n" 2>"$tmp/$n.err" || { cat "$tmp/$n.err" >&2; fail "v2c-extract --data both $*"; }
 }
 run 1
 arch=$tmp/1.data/var-lib-demo-app.tar.zst
@@ -81,6 +83,12 @@ cmp -s "$arch" "$tmp/2.data/var-lib-demo-app.tar.zst" || fail "a second run give
 [ "$(jq -c .manifests "$tmp/1/index.json")" = "$(jq -c .manifests "$tmp/2/index.json")" ] ||
   fail "a second run gives other manifests"
 ok "a second run gives the same archive and the same two manifests"
+
+# a volume under a directory the plan (or --exclude) drops is still copied
+run 4 --exclude /var/lib
+cmp -s "$arch" "$tmp/4.data/var-lib-demo-app.tar.zst" ||
+  fail "with /var/lib excluded, the volume's archive differs"
+ok "a volume below an excluded directory is copied all the same"
 
 # without --data, v2c-extract writes neither
 v2c-extract -q --plan "$tmp/plan.json" --root "$root" -o "$tmp/3" || fail "v2c-extract"
