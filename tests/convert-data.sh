@@ -15,7 +15,8 @@
 . "${top_srcdir:?}/tests/extract-lib.sh"
 [ -n "${V2C_SANITIZED:-}" ] &&
   skip "V2C_SANITIZED=1: three conversions and two launches would take many minutes"
-need_tools kubectl zstd python3 guestfish
+need_tools kubectl zstd python3 guestfish node
+js=$(bash "$top_srcdir/tests/setup-node.sh")
 
 tmp=$(tmpdir convert-data)
 cmp=$top_builddir/tests/tar-compare
@@ -95,7 +96,10 @@ EOF
   grep -q seed/ "$out/k8s/kustomization.yaml" && fail "$name: kustomization.yaml lists a seed Job"
   kubectl kustomize "$out/k8s" >"$tmp/$name-kust.yaml" || fail "$name: kubectl kustomize k8s/"
   grep -q "v2c-seed-$vname" "$tmp/$name-kust.yaml" || fail "$name: the built manifests lack the initContainer"
-  ok "$name: kubectl kustomize builds k8s/ with the initContainer, not the seed Jobs"
+  NODE_PATH=$js/node_modules node "$top_srcdir/tests/js/validate-k8s.js" \
+    "$out"/k8s/seed/*.yaml "$tmp/$name-kust.yaml" >"$tmp/$name-validate.log" 2>&1 ||
+    { cat "$tmp/$name-validate.log" >&2; fail "$name: the official schemas refuse an object"; }
+  ok "$name: kubectl kustomize builds k8s/ with the initContainer, not the seed Jobs; the schemas accept them"
   grep -q "kubectl exec -i job/v2c-seed-$vname" "$out/report.md" ||
     fail "$name: the report gives no seed command"
   ok "$name: the report gives the commands to seed from the archive"
