@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "extract-private.h"
@@ -444,12 +445,22 @@ open_streams (struct v2c_extract *x, struct dvol *d)
   return 0;
 }
 
+static double
+seconds (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
 int
 v2c_extract_data_volume (struct v2c_extract *x, const char *path,
                          const struct v2c_fs_lstat *st)
 {
   struct dvol *d = find (x, path);
   struct dcopy c;
+  double t = seconds ();
   int r;
 
   if (d == NULL || d->done)
@@ -485,8 +496,8 @@ v2c_extract_data_volume (struct v2c_extract *x, const char *path,
     d->fd = -1;
   }
   v2c_message (&x->msg, V2C_MSG_VERBOSE, "volume '%s' (%s): %llu bytes of "
-               "file data copied", d->name, path,
-               (unsigned long long) d->bytes);
+               "file data copied (%.2f s)", d->name, path,
+               (unsigned long long) d->bytes, seconds () - t);
   return 0;
 }
 
