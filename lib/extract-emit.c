@@ -145,8 +145,8 @@ progress (struct v2c_extract *x)
 }
 
 /* pread up to want bytes at off; the reply is malloc'd (free it). */
-static char *
-read_chunk (struct v2c_extract *x, const char *path, int64_t off,
+char *
+v2c_extract_read_chunk (struct v2c_extract *x, const char *path, int64_t off,
             size_t want, size_t *got)
 {
   char *b = v2c_fs_pread (x->fs, path, off, want, got, &x->err);
@@ -250,8 +250,8 @@ v2c_extract_choose_layer (struct v2c_extract *x, const char *path,
  * plan says?  Its path (lib/secret-class.c), else its content (the
  * inventory's scanner on the bytes read, up to CHUNK) unless it is a
  * package's file as shipped.  1: keep it out, 0: write it, -1 error. */
-static int
-secret_at_write (struct v2c_extract *x, const char *path, const char *first,
+int
+v2c_extract_secret_at_write (struct v2c_extract *x, const char *path, const char *first,
                  size_t have, int stock)
 {
   struct v2c_secrets found;
@@ -269,8 +269,8 @@ secret_at_write (struct v2c_extract *x, const char *path, const char *first,
   return r;
 }
 
-static struct hardlink *
-hl_find (struct v2c_extract *x, int64_t dev, int64_t ino, int insert)
+struct hardlink *
+v2c_extract_hl_find (struct v2c_extract *x, int64_t dev, int64_t ino, int insert)
 {
   size_t i;
 
@@ -304,8 +304,8 @@ hl_find (struct v2c_extract *x, int64_t dev, int64_t ino, int insert)
  * only those are read again and written, with the map in the header. */
 #define SPARSE_BLOCK 4096
 
-static int
-sparse_candidate (const struct v2c_fs_lstat *st)
+int
+v2c_extract_sparse_candidate (const struct v2c_fs_lstat *st)
 {
   return S_ISREG (st->mode) && st->size > 65536 && st->blocks >= 0
          && st->blocks <= (st->size - 65536) / 512;
@@ -318,8 +318,8 @@ all_zero (const char *b, size_t len)
 }
 
 /* *n = 0 when the file is better written whole. */
-static int
-sparse_map (struct v2c_extract *x, const char *path, int64_t size,
+int
+v2c_extract_sparse_map (struct v2c_extract *x, const char *path, int64_t size,
             uint64_t **map, size_t *n)
 {
   uint64_t *m = NULL;
@@ -334,7 +334,7 @@ sparse_map (struct v2c_extract *x, const char *path, int64_t size,
     char *b;
 
     if (v2c_extract_cancelled (x) == -1
-        || (b = read_chunk (x, path, off, want, &got)) == NULL) {
+        || (b = v2c_extract_read_chunk (x, path, off, want, &got)) == NULL) {
       free (m);
       return -1;
     }
@@ -409,7 +409,7 @@ copy_range (struct v2c_extract *x, int li, const char *path, int64_t off,
     int r;
 
     if (v2c_extract_cancelled (x) == -1
-        || (b = read_chunk (x, path, off, want, &got)) == NULL)
+        || (b = v2c_extract_read_chunk (x, path, off, want, &got)) == NULL)
       return -1;
     if (got > want)
       got = want;
@@ -432,14 +432,14 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
   char *first = NULL;
   size_t have = 0, nmap = 0, k;
   uint64_t *map = NULL;
-  int li, r = -1, sparse = sparse_candidate (st), stock = 0;
+  int li, r = -1, sparse = v2c_extract_sparse_candidate (st), stock = 0;
   struct hardlink *h = NULL;
 
   if (v2c_extract_fill_entry (x, &e, path, st, target, xa, nxa) == -1)
     return -1;
   if (e.type == V2C_FS_REG && e.size > 0 && !sparse) {
     size_t want = e.size < (int64_t) CHUNK ? (size_t) e.size : CHUNK;
-    first = read_chunk (x, path, 0, want, &have);
+    first = v2c_extract_read_chunk (x, path, 0, want, &have);
     if (first == NULL)
       return -1;
   }
@@ -447,7 +447,7 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
   if (li < -1)
     goto out;
   if (li >= 0 && e.type == V2C_FS_REG) {
-    int s = secret_at_write (x, path, first, have, stock);
+    int s = v2c_extract_secret_at_write (x, path, first, have, stock);
 
     if (s == -1)
       goto out;
@@ -467,14 +467,14 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
     goto out;
   }
   if (e.type == V2C_FS_REG && st->nlink > 1) {
-    h = hl_find (x, st->dev, st->ino, 0);
+    h = v2c_extract_hl_find (x, st->dev, st->ino, 0);
     if (h && h->layer == li) {
       e.type = V2C_LAYER_HARDLINK;
       e.link_target = h->path + 1;
       e.size = 0;
       h = NULL;
     } else if (h == NULL) {
-      h = hl_find (x, st->dev, st->ino, 1);
+      h = v2c_extract_hl_find (x, st->dev, st->ino, 1);
       if (h == NULL) {
         v2c_set_error (&x->err, ENOMEM, "out of memory");
         goto out;
@@ -483,7 +483,7 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
       h = NULL;     /* in another layer: this one gets the data again */
   }
   if (e.type == V2C_FS_REG && sparse) {
-    if (sparse_map (x, path, e.size, &map, &nmap) == -1)
+    if (v2c_extract_sparse_map (x, path, e.size, &map, &nmap) == -1)
       goto out;
     e.sparse = map;
     e.nsparse = nmap;
@@ -503,6 +503,8 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
   }
   if (e.mtime > x->newest)
     x->newest = e.mtime;
+  if (li == 0)
+    v2c_extract_data_note (x, path);
   if (e.type == V2C_FS_REG && nmap > 0) {
     for (k = 0; k < nmap; k++)
       if (copy_range (x, li, path, (int64_t) map[2 * k],

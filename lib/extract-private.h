@@ -48,6 +48,19 @@ struct hardlink {
   int layer;
 };
 
+/* A pvc volume whose content is copied (lib/extract-data.c). */
+struct dvol {
+  const char *path, *name;   /* borrowed from the plan */
+  int64_t used;              /* the plan's estimate, -1 unknown */
+  struct v2c_layer_writer *seed, *arch;
+  int fd;                    /* of the archive, -1 when none */
+  char *archive;             /* "data/NAME.tar.zst" */
+  char sha256[65];
+  int64_t size, bytes;       /* archive size, file data copied */
+  uint32_t uid, gid, mode;   /* the volume root's */
+  int done;
+};
+
 struct v2c_extract {
   struct v2c_err err;
   struct v2c_msg_sink msg;
@@ -80,6 +93,14 @@ struct v2c_extract {
   uint64_t n_pread, n_checksum, checksum_bytes;
   struct v2c_walk walk;
   struct v2c_oci *oci;
+  /* data volumes (v2c_extract_set_data) */
+  int data_mode;
+  char *data_dir;
+  uint64_t data_max;
+  struct dvol *dv;
+  size_t ndv, ndata_layers;
+  int have_sh, have_usr_sh, have_busybox;
+  char *data_manifest;
   char *manifest;
   char *ref; /* the image's ref name, after a run */
 };
@@ -110,5 +131,36 @@ int v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
                            const struct v2c_fs_lstat *st,
                            const char *target, const struct v2c_xattr *xa,
                            size_t nxa);
+
+/* lib/extract-emit.c, shared with lib/extract-data.c */
+int v2c_extract_secret_at_write (struct v2c_extract *x, const char *path,
+                                 const char *first, size_t have, int stock);
+char *v2c_extract_read_chunk (struct v2c_extract *x, const char *path,
+                              int64_t off, size_t want, size_t *got);
+int v2c_extract_sparse_candidate (const struct v2c_fs_lstat *st);
+int v2c_extract_sparse_map (struct v2c_extract *x, const char *path,
+                            int64_t size, uint64_t **map, size_t *n);
+struct hardlink *v2c_extract_hl_find (struct v2c_extract *x, int64_t dev,
+                                      int64_t ino, int insert);
+/* lib/extract.c */
+int v2c_extract_is_secret (struct v2c_extract *x, const char *path);
+
+/* lib/extract-data.c */
+/* The plan's pvc volumes to copy, after the plan is read. */
+int v2c_extract_data_begin (struct v2c_extract *x,
+                            const struct v2c_plan *plan);
+/* The volume at path, if one is copied: 1 if path is one, 0 if not. */
+int v2c_extract_data_is_volume (struct v2c_extract *x, const char *path);
+/* Does a copied volume lie below dir? */
+int v2c_extract_data_below (struct v2c_extract *x, const char *dir);
+/* Copy the volume at path (a directory) into its archive and seed
+ * layer. */
+int v2c_extract_data_volume (struct v2c_extract *x, const char *path,
+                             const struct v2c_fs_lstat *st);
+/* Note a file of the image's first layer (the shell the seed needs). */
+void v2c_extract_data_note (struct v2c_extract *x, const char *path);
+/* After the image's layers: commit the seed layers, name the image. */
+int v2c_extract_data_commit (struct v2c_extract *x, const char *ref);
+void v2c_extract_data_reset (struct v2c_extract *x);
 
 #endif /* V2C_EXTRACT_PRIVATE_H */

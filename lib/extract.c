@@ -186,8 +186,8 @@ load_packages (struct v2c_extract *x)
 /* ------------------------------------------------------------------ */
 /* The walk                                                            */
 
-static int
-is_secret (struct v2c_extract *x, const char *path)
+int
+v2c_extract_is_secret (struct v2c_extract *x, const char *path)
 {
   size_t i;
 
@@ -260,12 +260,12 @@ visit_entry (struct v2c_extract *x, const char *path,
     x->skipped_devices++;
     return 0;
   }
-  if (is_secret (x, path) && v2c_extract_allowed_secret (x, path))
+  if (v2c_extract_is_secret (x, path) && v2c_extract_allowed_secret (x, path))
     v2c_message (&x->msg, V2C_MSG_WARNING,
                  "'%s' holds a secret: it goes into the image because the "
                  "plan's image.allow_secret names it",
                  path);
-  else if (is_secret (x, path)) {
+  else if (v2c_extract_is_secret (x, path)) {
     if (included (x, path))
       v2c_message (&x->msg, V2C_MSG_WARNING, "'%s' holds a secret: it stays out of "
                "the image whatever --include says", path);
@@ -307,10 +307,13 @@ visit_entry (struct v2c_extract *x, const char *path,
     return v2c_extract_emit_leaf (x, path, st, target, xa, nxa);
   }
 
-  descend = child != S_CONTENTS || include_below (x, path);
+  descend = child != S_CONTENTS || include_below (x, path)
+            || v2c_extract_data_below (x, path);
   if (!emit && !descend) {
     x->skipped_excluded++;
-    return 0;
+    /* a volume the plan's excludes drop is still copied as data */
+    return v2c_extract_data_is_volume (x, path)
+             ? v2c_extract_data_volume (x, path, st) : 0;
   }
   if (x->depth >= MAX_DEPTH)
     return v2c_set_error (&x->err, 0, "'%s': directories nested deeper "
@@ -351,6 +354,8 @@ visit_entry (struct v2c_extract *x, const char *path,
       x->skipped_excluded++;
     r = descend ? v2c_walk_dir (&x->walk, path, child) : 0;
     x->depth--;
+    if (r == 0 && v2c_extract_data_is_volume (x, path))
+      r = v2c_extract_data_volume (x, path, st);
     return r;
   }
 }
@@ -483,6 +488,7 @@ reset_run (struct v2c_extract *x)
   x->hl_cap = x->hl_n = 0;
   memset (x->layers, 0, sizeof x->layers);
   x->depth = 0;
+  v2c_extract_data_reset (x);
 }
 
 int
@@ -538,7 +544,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   x->skipped_unlayered = 0;
   x->n_pread = x->n_checksum = x->checksum_bytes = 0;
   x->fs = fs;
-  if (read_plan (x, plan) == -1)
+  if (read_plan (x, plan) == -1 || v2c_extract_data_begin (x, plan) == -1)
     goto out;
   if (ref == NULL)
     ref = plan->name;
@@ -592,7 +598,8 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
            (unsigned long long) x->done, (unsigned long long) x->n_checksum,
            (unsigned long long) x->checksum_bytes, now () - t);
   t = now ();
-  if (v2c_extract_cancelled (x) == -1 || commit_layers (x) == -1)
+  if (v2c_extract_cancelled (x) == -1 || commit_layers (x) == -1
+      || v2c_extract_data_commit (x, ref) == -1)
     goto out;
 
   if (v2c_oci_set_config (x->oci, cfg) == -1
@@ -610,6 +617,10 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
     goto out;
   }
   x->manifest = strdup (v2c_oci_manifest_digest (x->oci));
+  free (x->data_manifest);
+  x->data_manifest = v2c_oci_data_manifest_digest (x->oci)
+                       ? strdup (v2c_oci_data_manifest_digest (x->oci))
+                       : NULL;
   free (x->ref);
   x->ref = strdup (ref);
   v2c_message (&x->msg, V2C_MSG_VERBOSE, "layers finished and image written (%.2f s)",
@@ -637,7 +648,7 @@ v2c_extract_summary (const struct v2c_extract *x)
     return NULL;
   o = json_object ();
   layers = json_array ();
-  n = v2c_oci_layer_count (x->oci);
+  n = v2c_oci_layer_count (x->oci) - x->ndata_layers;
   for (i = 0; i < n; i++) {
     /* committed layers skip empty ones: find their names in order */
     json_array_append_new (
@@ -700,6 +711,8 @@ v2c_extract_free (struct v2c_extract *x)
   free (x->cli_inc);
   free (x->cli_exc);
   free (x->manifest);
+  free (x->data_manifest);
+  free (x->data_dir);
   free (x->ref);
   free (x);
 }

@@ -42,6 +42,19 @@ int v2c_extract_set_threads (struct v2c_extract *x, int n);
  * whatever the includes say.  Syntax: v2c_extract_match. */
 int v2c_extract_add_pattern (struct v2c_extract *x, int include,
                              const char *pattern);
+/* Data volumes: the plan's pvc volumes copied in the same walk.
+ * V2C_DATA_ARCHIVE: each as DIR/NAME.tar.zst (.tar.gz without zstd),
+ * dir being the directory given; V2C_DATA_SEED: a data image NAME-data
+ * in the same layout (the image's first layer and one layer per volume
+ * under /v2c-data/NAME) when the plan's used_bytes of the volumes add up
+ * to at most max.  Default: none. */
+#define V2C_DATA_SEED 1
+#define V2C_DATA_ARCHIVE 2
+int v2c_extract_set_data (struct v2c_extract *x, int mode, const char *dir,
+                          uint64_t max);
+/* After a successful run: record what was copied in plan (its image's
+ * volumes[].data and data_ref, data_manifest, data_shell). */
+int v2c_extract_data_to_plan (struct v2c_extract *x, struct v2c_plan *plan);
 /* When *flag becomes non-zero (a signal handler), the run stops at the
  * next file or chunk and fails with "interrupted". */
 void v2c_extract_set_cancel_flag (struct v2c_extract *x,

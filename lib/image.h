@@ -139,6 +139,14 @@ struct v2c_layer_writer *v2c_oci_layer_begin (struct v2c_oci *o);
  * image.  w is freed whether this succeeds or not. */
 int v2c_oci_layer_commit (struct v2c_oci *o, struct v2c_layer_writer *w,
                           const char *created_by, const char *comment);
+/* The same for a layer of the data image only (not of the image): the
+ * data image is the image's layer base (counted among the image's own
+ * layers) and these, under its own manifest and ref name in the same
+ * layout, so a registry stores the shared layer once.  Without
+ * v2c_oci_set_data_image, or without such layers, there is none. */
+int v2c_oci_layer_commit_data (struct v2c_oci *o, struct v2c_layer_writer *w,
+                               const char *created_by, const char *comment);
+int v2c_oci_set_data_image (struct v2c_oci *o, const char *ref, size_t base);
 /* Drop a layer begun with v2c_oci_layer_begin and not committed (an
  * empty one, say): its writer is freed and its temporary blob removed. */
 void v2c_oci_layer_discard (struct v2c_oci *o, struct v2c_layer_writer *w);
@@ -160,7 +168,9 @@ int v2c_oci_add_annotation (struct v2c_oci *o, const char *key,
 int v2c_oci_close (struct v2c_oci *o, const char *ref_name, int64_t created);
 /* After close: "sha256:<hex>" of the manifest. */
 const char *v2c_oci_manifest_digest (struct v2c_oci *o);
-/* Layers committed so far, in order. */
+/* After close: "sha256:<hex>" of the data image's manifest, or NULL. */
+const char *v2c_oci_data_manifest_digest (struct v2c_oci *o);
+/* Layers committed so far, in order (those of the data image last). */
 size_t v2c_oci_layer_count (struct v2c_oci *o);
 const char *v2c_oci_layer_digest (struct v2c_oci *o, size_t i);
 const char *v2c_oci_layer_diff_id (struct v2c_oci *o, size_t i);

@@ -733,6 +733,19 @@ kube_workload (struct ctx *c, const struct comp *k)
   tmpl = pod_template (c, k, &pod, env_secret);
   if (tmpl == NULL)
     goto out;
+  if (!k->cron) {
+    json_t *init = kube_seed_containers (c, k);
+    if (init == NULL || kube_seed_jobs (c, k) == -1) {
+      json_decref (init);
+      json_decref (tmpl);
+      goto out;
+    }
+    if (json_array_size (init))
+      json_object_set_new (json_object_get (tmpl, "spec"), "initContainers",
+                           init);
+    else
+      json_decref (init);
+  }
   if (k->cron) {
     const char *sched = k->p->schedule;
 

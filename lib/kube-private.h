@@ -104,5 +104,12 @@ int kube_workload (struct ctx *c, const struct comp *k);
 int kube_proxy_content (struct ctx *c, const struct comp *k,
                         const struct v2c_kube_file *img, char **result,
                         FILE *cf);
+/* lib/kube-seed.c */
+/* The initContainers that seed the component's empty PVCs from the data
+ * image (an empty array when none: no data image, no seeded volume). */
+json_t *kube_seed_containers (struct ctx *c, const struct comp *k);
+/* A Job per archived volume of the component, as seed/job-NAME.yaml,
+ * marked "unlisted" (not in kustomization.yaml). */
+int kube_seed_jobs (struct ctx *c, const struct comp *k);
 
 #endif /* V2C_KUBE_PRIVATE_H */

@@ -24,7 +24,8 @@ v2c_kube_kustomization (const json_t *objects, const char *ns)
     return NULL;
   json_array_foreach (objects, i, item)
   {
-    json_array_append (res, json_object_get (item, "file"));
+    if (!json_is_true (json_object_get (item, "unlisted")))
+      json_array_append (res, json_object_get (item, "file"));
   }
   k = json_pack ("{s:s, s:s}", "apiVersion", "kustomize.config.k8s.io/v1beta1",
                  "kind", "Kustomization");

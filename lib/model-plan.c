@@ -382,12 +382,28 @@ static const struct model_field exclude_f[]
 static const struct model_type exclude_t = { sizeof (T), exclude_f, NULL, 0 };
 #undef T
 
+#define T struct v2c_plan_volume_data
+static const struct model_field volume_data_f[]
+    = { STR (T, "name", name, 0, MS_LABEL),
+        STR (T, "archive", archive, MF_OPT, MS_ANY),
+        STR (T, "sha256", sha256, MF_OPT, MS_ANY),
+        INT (T, "size", size, MT_INT, 0, 0, INT64_MAX),
+        STR (T, "seed", seed, MF_OPT, MS_PATH),
+        INT (T, "uid", uid, MT_INT, 0, 0, UINT32_MAX),
+        INT (T, "gid", gid, MT_INT, 0, 0, UINT32_MAX),
+        INT (T, "mode", mode, MT_INT, 0, 0, 07777), MODEL_END };
+static const struct model_type volume_data_t
+    = { sizeof (T), volume_data_f, NULL, 0 };
+#undef T
+
 #define T struct v2c_plan_data_volume
 static const struct model_field data_volume_f[]
     = { STR (T, "path", path, 0, MS_PATH),
         STR (T, "service", service, MF_NUL, MS_ANY),
         INT (T, "used_bytes", used_bytes, MT_NINT, MF_NUL, 0, INT64_MAX),
-        STR (T, "reason", reason, 0, MS_ANY), MODEL_END };
+        STR (T, "reason", reason, 0, MS_ANY),
+        SUB (T, "data", MT_PTR, MF_OPT, data, volume_data_t, 0, NULL),
+        MODEL_END };
 static const struct model_type data_volume_t
     = { sizeof (T), data_volume_f, NULL, 0 };
 #undef T
@@ -433,6 +449,9 @@ static const struct model_field image_f[]
         { .key = "allow_secret", .kind = MT_STRS, .check = MS_PATH,
           .flags = MF_OPT | MF_SKIPEMPTY, .off = offsetof (T, allow_secret),
           .max = ITEMS },
+        STR (T, "data_ref", data_ref, MF_OPT, MS_ANY),
+        STR (T, "data_manifest", data_manifest, MF_OPT, MS_ANY),
+        STR (T, "data_shell", data_shell, MF_OPT, MS_PATH),
         MODEL_END };
 static const struct model_type image_t = { sizeof (T), image_f, NULL, 0 };
 #undef T

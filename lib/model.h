@@ -52,10 +52,22 @@ struct v2c_plan_exclude {
   char *pattern, *what, *reason; /* what: all, contents, files */
 };
 
+/* A data volume's content as v2c-convert copied it from the guest
+ * (absent until then): DIR/ARCHIVE and where the data image holds it. */
+struct v2c_plan_volume_data {
+  char *name;         /* the pvc volume's name */
+  char *archive;      /* "data/NAME.tar.zst"; NULL when not written */
+  char *sha256;       /* of the archive, 64 hex; NULL with it */
+  int64_t size;       /* of the archive; bytes of file data when none */
+  char *seed;         /* "/v2c-data/NAME" in the data image; NULL: none */
+  int64_t uid, gid, mode; /* of the volume root */
+};
+
 struct v2c_plan_data_volume {
   char *path, *service; /* service may be NULL */
   struct v2c_nint used_bytes;
   char *reason;
+  struct v2c_plan_volume_data *data; /* NULL until copied */
 };
 
 struct v2c_plan_secret_file {
@@ -100,6 +112,10 @@ struct v2c_plan_image {
   /* secret files let into the image all the same, by hand: each a
    * high-severity finding of the report */
   struct v2c_strvec allow_secret;
+  /* the data image of the seeded volumes (v2c-convert --data), in the
+   * same layout: its ref name and manifest digest; the shell its
+   * initContainers run ("/bin/sh", or "/bin/busybox" for its applets) */
+  char *data_ref, *data_manifest, *data_shell; /* NULL when none */
 };
 
 /* ------------------------------------------------------------------ */

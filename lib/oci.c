@@ -36,6 +36,7 @@
 struct oci_layer {
   char *digest, *diff_id, *media_type, *created_by, *comment;
   int64_t size;
+  int data; /* a layer of the data image only */
 };
 
 struct oci_pending {
@@ -55,6 +56,10 @@ struct v2c_oci {
   json_t *config, *annotations;
   char *arch, *os, *variant;
   char manifest_digest[80];
+  /* the data image: the layer it shares with the image, its ref name */
+  size_t data_base;
+  char *data_ref;
+  char data_digest[80];
 };
 
 struct v2c_oci *
@@ -69,6 +74,7 @@ v2c_oci_new (void)
     free (o);
     return NULL;
   }
+  o->data_base = (size_t) -1;
   return o;
 }
 
@@ -534,6 +540,45 @@ write_all_fsync (struct v2c_oci *o, const char *dest, const char *buf,
   return 0;
 }
 
+int
+v2c_oci_layer_commit_data (struct v2c_oci *o, struct v2c_layer_writer *w,
+                           const char *created_by, const char *comment)
+{
+  if (v2c_oci_layer_commit (o, w, created_by, comment) == -1)
+    return -1;
+  o->layers[o->nlayers - 1].data = 1;
+  return 0;
+}
+
+int
+v2c_oci_set_data_image (struct v2c_oci *o, const char *ref, size_t base)
+{
+  char *r = strdup (ref);
+
+  if (r == NULL)
+    return v2c_set_error (&o->err, ENOMEM, "can't allocate");
+  free (o->data_ref);
+  o->data_ref = r;
+  o->data_base = base;
+  return 0;
+}
+
+/* Is layer i one of the image (data 0) or of the data image (data 1)? */
+static int
+in_image (struct v2c_oci *o, size_t i, int data)
+{
+  size_t k, n = 0;
+
+  if (!data)
+    return !o->layers[i].data;
+  if (o->layers[i].data)
+    return 1;
+  /* data_base counts the image's own layers */
+  for (k = 0; k < i; k++)
+    n += !o->layers[k].data;
+  return n == o->data_base;
+}
+
 /* Serialise doc (consumed) as a blob; fills desc with its descriptor. */
 static json_t *
 put_json_blob (struct v2c_oci *o, json_t *doc, const char *media_type)
@@ -576,14 +621,18 @@ platform_json (struct v2c_oci *o)
 }
 
 static json_t *
-config_json (struct v2c_oci *o, const char *created)
+config_json (struct v2c_oci *o, const char *created, int data)
 {
   json_t *doc = platform_json (o), *diff_ids = json_array (),
          *history = json_array ();
   int bad = doc == NULL || diff_ids == NULL || history == NULL;
 
   for (size_t i = 0; !bad && i < o->nlayers; i++) {
-    json_t *h = json_object ();
+    json_t *h;
+
+    if (!in_image (o, i, data))
+      continue;
+    h = json_object ();
     bad |= h == NULL
            || json_array_append_new (diff_ids,
                                      json_string (o->layers[i].diff_id));
@@ -601,8 +650,8 @@ config_json (struct v2c_oci *o, const char *created)
     bad |= json_object_set_new (doc, "created", json_string (created));
   if (!bad)
     bad |= json_object_set_new (doc, "config",
-                                o->config ? json_deep_copy (o->config)
-                                          : json_object ())
+                                o->config && !data ? json_deep_copy (o->config)
+                                                   : json_object ())
            || json_object_set_new (doc, "rootfs",
                                    json_pack ("{s:s, s:O}", "type", "layers",
                                               "diff_ids", diff_ids))
@@ -679,11 +728,59 @@ move_into_place (struct v2c_oci *o)
   return 0;
 }
 
+/* The config and manifest blobs of the image (data 0) or of the data
+ * image (data 1); its index.json descriptor (new reference), or NULL. */
+static json_t *
+write_manifest (struct v2c_oci *o, const char *when, const char *ref_name,
+                int data)
+{
+  json_t *cfg_desc, *man = NULL, *man_desc, *layers;
+
+  cfg_desc = put_json_blob (o, config_json (o, when, data), MT_CONFIG);
+  if (cfg_desc == NULL)
+    return NULL;
+  layers = json_array ();
+  for (size_t i = 0; layers && i < o->nlayers; i++)
+    if (in_image (o, i, data)
+        && json_array_append_new (layers,
+                                  json_pack ("{s:s, s:s, s:I}", "mediaType",
+                                             o->layers[i].media_type, "digest",
+                                             o->layers[i].digest, "size",
+                                             (json_int_t) o->layers[i].size))
+             == -1) {
+      json_decref (layers);
+      layers = NULL;
+    }
+  man = layers ? json_pack ("{s:i, s:s, s:O, s:o}", "schemaVersion", 2,
+                            "mediaType", MT_MANIFEST, "config", cfg_desc,
+                            "layers", layers)
+               : NULL;
+  json_decref (cfg_desc);
+  if (man && json_object_size (o->annotations) > 0
+      && json_object_set (man, "annotations", o->annotations) == -1) {
+    json_decref (man);
+    man = NULL;
+  }
+  man_desc = put_json_blob (o, man, MT_MANIFEST);
+  if (man_desc
+      && (json_object_set_new (man_desc, "platform", platform_json (o)) == -1
+          || json_object_set_new (
+               man_desc, "annotations",
+               json_pack ("{s:s}", "org.opencontainers.image.ref.name",
+                          ref_name))
+               == -1)) {
+    v2c_set_error (&o->err, ENOMEM, "can't allocate");
+    json_decref (man_desc);
+    man_desc = NULL;
+  }
+  return man_desc;
+}
+
 int
 v2c_oci_close (struct v2c_oci *o, const char *ref_name, int64_t created)
 {
   char when[64], *path = NULL, *index_text = NULL;
-  json_t *cfg_desc = NULL, *man = NULL, *man_desc = NULL, *layers, *index;
+  json_t *man_desc = NULL, *data_desc = NULL, *index;
   int r = -1;
 
   if (check_building (o) == -1)
@@ -698,46 +795,27 @@ v2c_oci_close (struct v2c_oci *o, const char *ref_name, int64_t created)
   if (created != -1 && format_created (o, created, when, sizeof when) == -1)
     return -1;
 
-  cfg_desc = put_json_blob (o, config_json (o, created != -1 ? when : NULL),
-                            MT_CONFIG);
-  if (cfg_desc == NULL)
-    goto out;
-  layers = json_array ();
-  for (size_t i = 0; layers && i < o->nlayers; i++)
-    if (json_array_append_new (layers,
-                               json_pack ("{s:s, s:s, s:I}", "mediaType",
-                                          o->layers[i].media_type, "digest",
-                                          o->layers[i].digest, "size",
-                                          (json_int_t) o->layers[i].size))
-        == -1) {
-      json_decref (layers);
-      layers = NULL;
-    }
-  man = layers ? json_pack ("{s:i, s:s, s:O, s:o}", "schemaVersion", 2,
-                            "mediaType", MT_MANIFEST, "config", cfg_desc,
-                            "layers", layers)
-               : NULL;
-  if (man && json_object_size (o->annotations) > 0
-      && json_object_set (man, "annotations", o->annotations) == -1) {
-    json_decref (man);
-    man = NULL;
-  }
-  man_desc = put_json_blob (o, man, MT_MANIFEST);
+  man_desc = write_manifest (o, created != -1 ? when : NULL, ref_name, 0);
   if (man_desc == NULL)
     goto out;
   snprintf (o->manifest_digest, sizeof o->manifest_digest, "%s",
             json_string_value (json_object_get (man_desc, "digest")));
-  if (json_object_set_new (man_desc, "platform", platform_json (o)) == -1
-      || json_object_set_new (man_desc, "annotations",
-                              json_pack ("{s:s}",
-                                         "org.opencontainers.image.ref.name",
-                                         ref_name))
-             == -1) {
-    v2c_set_error (&o->err, ENOMEM, "can't allocate");
-    goto out;
+  if (o->data_ref && o->data_base < o->nlayers) {
+    data_desc = write_manifest (o, created != -1 ? when : NULL, o->data_ref,
+                                1);
+    if (data_desc == NULL)
+      goto out;
+    snprintf (o->data_digest, sizeof o->data_digest, "%s",
+              json_string_value (json_object_get (data_desc, "digest")));
   }
   index = json_pack ("{s:i, s:s, s:[O]}", "schemaVersion", 2, "mediaType",
                      MT_INDEX, "manifests", man_desc);
+  if (index && data_desc
+      && json_array_append (json_object_get (index, "manifests"), data_desc)
+           == -1) {
+    json_decref (index);
+    index = NULL;
+  }
   index_text
       = index ? json_dumps (index, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref (index);
@@ -775,8 +853,8 @@ out:
     v2c_set_error (&o->err, ENOMEM, "can't allocate");
   free (path);
   free (index_text);
-  json_decref (cfg_desc);
   json_decref (man_desc);
+  json_decref (data_desc);
   return r;
 }
 
@@ -784,6 +862,12 @@ const char *
 v2c_oci_manifest_digest (struct v2c_oci *o)
 {
   return o->closed ? o->manifest_digest : NULL;
+}
+
+const char *
+v2c_oci_data_manifest_digest (struct v2c_oci *o)
+{
+  return o->closed && o->data_digest[0] ? o->data_digest : NULL;
 }
 
 size_t
@@ -838,5 +922,6 @@ v2c_oci_free (struct v2c_oci *o)
   free (o->arch);
   free (o->os);
   free (o->variant);
+  free (o->data_ref);
   free (o);
 }

@@ -168,6 +168,18 @@ void v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
                       const json_t *report);
 /* The string member key of o, "" when absent or not a string. */
 const char *v2c_report_str (const json_t *o, const char *key);
+
+/* lib/report-data.c */
+/* The copied content of the component's pvc volume pv (the plan's
+ * image.volumes[].data), into the report's volume v: migrate, archive,
+ * sha256, seed_commands, note. */
+int v2c_report_volume_data (json_t *v, const struct v2c_plan *plan,
+                            const struct v2c_plan_component *c,
+                            const struct v2c_plan_volume *pv);
+/* After the volumes table: how to seed each copied volume. */
+void v2c_report_walk_seed (struct v2c_strbuf *b,
+                           const struct v2c_report_fmt *f,
+                           const json_t *report);
 /* The string member key of o, NULL when absent or not a string. */
 const char *v2c_report_jstr (const json_t *o, const char *key);
 /* The integer member key of o when it is >= 0, else -1. */

@@ -255,6 +255,7 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
   table (b, f, &layers_table, report);
   heading (b, f, f->gap, "data", "Data to migrate");
   table (b, f, &volumes_table, report);
+  v2c_report_walk_seed (b, f, report);
   heading (b, f, f->gap, "secrets", "Secrets");
   table (b, f, &secrets_table, report);
   heading (b, f, f->gap, "dropped", "Dropped services");

@@ -327,7 +327,11 @@ volumes (const struct v2c_inventory *inv, const struct v2c_plan *plan)
                       data_size (inv, v->mount_path, matched),
                       migrate_how (is_database (c->converter) ? c->converter
                                                               : NULL)))
-          == -1)
+              == -1
+          || v2c_report_volume_data (json_array_get (out,
+                                                     json_array_size (out) - 1),
+                                     plan, c, v)
+               == -1)
         goto oom;
     }
   }

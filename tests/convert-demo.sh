@@ -45,7 +45,7 @@ fi
 
 # --- the layout, exactly ------------------------------------------------
 (cd "$out" && ls -A | LC_ALL=C sort | tr '\n' ' ') >"$tmp/top"
-want="image inventory.json k8s plan.json report.html report.json report.md sbom.cdx.json sbom.spdx.json "
+want="data image inventory.json k8s plan.json report.html report.json report.md sbom.cdx.json sbom.spdx.json "
 [ "$(cat "$tmp/top")" = "$want" ] || fail "DIR holds '$(cat "$tmp/top")', expected '$want'"
 ls -A "$tmp" | grep -q '\.tmp' && fail "a temporary directory is left beside DIR"
 ok "DIR has exactly the layout of DESIGN.md, nothing left beside it"

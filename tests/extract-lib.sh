@@ -112,3 +112,46 @@ guest_ref_tar () {
   guestfish --ro -a "$1" -i tar-out / "$2" numericowner:true xattrs:true ||
     fail "guestfish tar-out of $1"
 }
+
+# seed_tree IMAGE NAME OUT: the data image's layer of volume NAME as a
+# tar whose paths are relative to the volume root (its v2c-data/NAME/
+# prefix dropped), for tar-compare
+seed_tree () {
+  python3 - "$1" "$2" "$3" <<'EOF' || fail "reading the data image of $1"
+import json, sys, tarfile, io, subprocess
+img, name, out = sys.argv[1:4]
+idx = json.load(open(img + "/index.json"))
+man = [m for m in idx["manifests"]
+       if m["annotations"]["org.opencontainers.image.ref.name"].endswith("-data")]
+assert len(man) == 1, "no single data image in index.json"
+m = json.load(open(img + "/blobs/sha256/" + man[0]["digest"][7:]))
+pre = "v2c-data/" + name
+found = False
+with tarfile.open(out, "w", format=tarfile.PAX_FORMAT) as o:
+    for l in m["layers"]:
+        raw = open(img + "/blobs/sha256/" + l["digest"][7:], "rb").read()
+        if raw[:2] == b"\x1f\x8b":
+            pass
+        else:
+            raw = subprocess.run(["zstd", "-dc"], input=raw, capture_output=True,
+                                 check=True).stdout
+        t = tarfile.open(fileobj=io.BytesIO(raw))
+        names = t.getnames()
+        if pre not in names:
+            continue
+        found = True
+        for e in t.getmembers():
+            if e.name == pre or not e.name.startswith(pre + "/"):
+                continue
+            data = t.extractfile(e).read() if e.isreg() else None
+            e.name = "./" + e.name[len(pre) + 1:]
+            if e.islnk():
+                e.linkname = "./" + e.linkname[len(pre) + 1:]
+            e.pax_headers = {k: v for k, v in e.pax_headers.items()
+                             if not k.startswith("GNU.sparse")}
+            if data is not None:
+                e.size = len(data)
+            o.addfile(e, io.BytesIO(data) if data is not None else None)
+assert found, "no layer holds " + pre
+EOF
+}

@@ -60,6 +60,21 @@ write_yaml (const char *dir, const char *file, const json_t *obj,
   return 0;
 }
 
+/* The directory of DIR/SUB/FILE. */
+static int
+make_subdir (const char *dir, const char *file)
+{
+  char path[4300];
+
+  snprintf (path, sizeof path, "%s/%.*s", dir,
+            (int) (strchr (file, '/') - file), file);
+  if (mkdir (path, 0755) == -1 && errno != EEXIST) {
+    tool_error ("can't create '%s': %s", path, strerror (errno));
+    return -1;
+  }
+  return 0;
+}
+
 int
 tool_kube_write (const struct v2c_plan *plan, const char *what,
                  const struct v2c_kube_opts *ko, const char *dir)
@@ -99,6 +114,8 @@ tool_kube_write (const struct v2c_plan *plan, const char *what,
   {
     const char *file = json_string_value (json_object_get (item, "file"));
 
+    if (strchr (file, '/') && make_subdir (dir, file) == -1)
+      goto out;
     if (write_yaml (dir, file, json_object_get (item, "object"), vm,
                     json_string_value (json_object_get (item, "comment")))
         == -1)

@@ -146,6 +146,44 @@ tool_check_kube_name (const char *opt, enum v2c_kube_name_kind kind,
   }
 }
 
+int
+tool_data_mode (const char *arg)
+{
+  static const char *const names[] = { "none", "seed", "archive", "both" };
+  int i;
+
+  for (i = 0; i < 4; i++)
+    if (strcmp (arg, names[i]) == 0)
+      return i;     /* the bits of V2C_DATA_SEED and V2C_DATA_ARCHIVE */
+  tool_error ("--data '%s': give none, seed, archive or both", arg);
+  tool_try_help ();
+}
+
+uint64_t
+tool_size_arg (const char *opt, const char *arg)
+{
+  char *end;
+  unsigned long long n;
+  int shift = 0;
+
+  errno = 0;
+  n = arg[0] >= '0' && arg[0] <= '9' ? strtoull (arg, &end, 10) : 0;
+  if (arg[0] >= '0' && arg[0] <= '9' && errno == 0) {
+    const char *u = strchr ("KMGT", end[0] & ~0x20);
+    if (end[0] && u)
+      shift = 10 * (int) (u - "KMGT" + 1), end++;
+    if (shift && (end[0] & ~0x20) == 'I' && (end[1] & ~0x20) == 'B')
+      end += 2;
+    else if (shift && (end[0] & ~0x20) == 'B')
+      end++;
+    if (end[0] == '\0' && n <= (UINT64_MAX >> shift))
+      return (uint64_t) n << shift;
+  }
+  tool_error ("%s '%s': give a size in bytes, or with K, M, G or T (512M, "
+              "2G)", opt, arg);
+  tool_try_help ();
+}
+
 void
 tool_need_output_dir (void)
 {

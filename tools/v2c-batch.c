@@ -41,6 +41,8 @@ enum {
   OPT_EXPORTS_ROOT,
   OPT_STRATEGY,
   OPT_COMPRESS,
+  OPT_DATA,
+  OPT_DATA_MAX,
 };
 
 struct batch_opts bopts;
@@ -81,7 +83,7 @@ usage (int status)
       "Passed to every v2c-convert:\n"
       "      --registry=REG  --templates=DIR  --strategy=S  "
       "--compress=C\n"
-      "      --no-verify  --allow-outside-paths\n"
+      "      --data=WHAT  --data-max=SIZE  --no-verify  --allow-outside-paths\n"
       "  -v, --verbose           say more\n"
       "  -q, --quiet             no progress, no warnings\n"
       "  -h, --help              show this help and exit\n"
@@ -620,6 +622,8 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "registry", required_argument, NULL, OPT_REGISTRY },
           { "strategy", required_argument, NULL, OPT_STRATEGY },
           { "compress", required_argument, NULL, OPT_COMPRESS },
+          { "data", required_argument, NULL, OPT_DATA },
+          { "data-max", required_argument, NULL, OPT_DATA_MAX },
           { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
           { "allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE },
           { NULL, 0, NULL, 0 } };
@@ -686,6 +690,14 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       break;
     case OPT_COMPRESS:
       add_pass ("--compress", optarg);
+      break;
+    case OPT_DATA:
+      tool_data_mode (optarg);     /* bad usage here, not per VM */
+      add_pass ("--data", optarg);
+      break;
+    case OPT_DATA_MAX:
+      tool_size_arg ("--data-max", optarg);
+      add_pass ("--data-max", optarg);
       break;
     case OPT_NO_VERIFY:
       opts.no_verify = 1;

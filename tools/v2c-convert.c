@@ -30,7 +30,7 @@
 
 #define STAGES 6
 
-enum { OPT_NAME = OPT_TOOL_BASE };
+enum { OPT_NAME = OPT_TOOL_BASE, OPT_DATA, OPT_DATA_MAX };
 
 static noreturn void
 usage (int status)
@@ -43,7 +43,7 @@ usage (int status)
       "Convert one VM, without booting or changing it, into DIR:\n"
       "  inventory.json  plan.json  image/ (OCI image layout)\n"
       "  k8s/ (kustomize base)  report.html  report.md  report.json\n"
-      "  sbom.spdx.json  sbom.cdx.json\n"
+      "  sbom.spdx.json  sbom.cdx.json  data/ (the volumes' content)\n"
       "The VM's disks are read through one read-only appliance launch.\n"
       "\n"
       "  -o, --output=DIR       the directory to create (required)\n"
@@ -60,6 +60,12 @@ usage (int status)
       "      --threads=N        compression threads (default: CPUs)\n"
       "      --include=PATTERN  keep what the plan's excludes drop\n"
       "      --exclude=PATTERN  leave a path and its subtree out\n"
+      "Data volumes (the content of the plan's pvc volumes):\n"
+      "      --data=WHAT        none, seed (a data image in image/ whose\n"
+      "                         initContainers fill empty PVCs), archive\n"
+      "                         (data/VOLUME.tar.zst) or both (default)\n"
+      "      --data-max=SIZE    seed only when the volumes hold at most\n"
+      "                         SIZE in total (default 2G; 512M, 2G ...)\n"
       "Manifests (as v2c-manifest):\n"
       "      --registry=REG     image registry, e.g. registry.example/team\n"
       "      --namespace=NS     put every object in namespace NS\n"
@@ -107,6 +113,8 @@ struct convert {
   struct image_opts io;
   struct v2c_kube_opts ko;
   int force;
+  int data;          /* --data: V2C_DATA_* bits */
+  uint64_t data_max; /* --data-max */
   const char *name; /* --name */
   struct tool_outdir od;
   struct v2c_extract *x;
@@ -189,6 +197,47 @@ read_vm (struct convert *cv, const char *path)
   return stopped () ? -1 : 0;
 }
 
+/* DIR/data for the archives of --data; none without. */
+static int
+open_data (struct convert *cv)
+{
+  char dir[sizeof cv->od.tmp + 16];
+
+  snprintf (dir, sizeof dir, "%s/data", cv->od.tmp);
+  if ((cv->data & V2C_DATA_ARCHIVE) && mkdir (dir, 0755) == -1) {
+    tool_error ("can't create '%s': %s", dir, strerror (errno));
+    return -1;
+  }
+  if (v2c_extract_set_data (cv->x, cv->data, dir, cv->data_max) == -1) {
+    tool_error ("%s", v2c_extract_error (cv->x));
+    return -1;
+  }
+  return 0;
+}
+
+/* After the image: what was copied of the volumes goes into the plan
+ * (plan.json again); an empty DIR/data goes. */
+static int
+record_data (struct convert *cv)
+{
+  char dir[sizeof cv->od.tmp + 16];
+
+  json_decref (cv->plan);
+  cv->plan = NULL;
+  if (v2c_extract_data_to_plan (cv->x, cv->p) == -1) {
+    tool_error ("%s", v2c_extract_error (cv->x));
+    return -1;
+  }
+  if ((cv->plan = v2c_plan_to_json (cv->p)) == NULL) {
+    tool_error ("out of memory");
+    return -1;
+  }
+  snprintf (dir, sizeof dir, "%s/data", cv->od.tmp);
+  if (cv->data & V2C_DATA_ARCHIVE)
+    rmdir (dir);    /* fails unless empty */
+  return write_json (cv->od.tmp, "plan.json", cv->plan);
+}
+
 /* Stage 4: the image, streamed from the guest. */
 static int
 build_image (struct convert *cv)
@@ -212,6 +261,8 @@ build_image (struct convert *cv)
   tool_verbose ("image %s (%.1f s)",
                 json_string_value (json_object_get (cv->image, "manifest")),
                 tool_now () - t);
+  if (record_data (cv) == -1)
+    return -1;
   /* the appliance is done with: shut it down before the rest */
   v2c_guest_free (cv->g);
   cv->g = NULL;
@@ -311,6 +362,8 @@ main (int argc, char **argv)
           { "namespace", required_argument, NULL, OPT_NAMESPACE },
           { "force", no_argument, NULL, OPT_FORCE },
           { "name", required_argument, NULL, OPT_NAME },
+          { "data", required_argument, NULL, OPT_DATA },
+          { "data-max", required_argument, NULL, OPT_DATA_MAX },
           SOURCE_LONG_OPTS,
           { NULL, 0, NULL, 0 } };
   struct convert cv;
@@ -321,6 +374,8 @@ main (int argc, char **argv)
   double t0 = tool_now ();
 
   memset (&cv, 0, sizeof cv);
+  cv.data = V2C_DATA_SEED | V2C_DATA_ARCHIVE;
+  cv.data_max = (uint64_t) 2 << 30;
   tool_init (argc, argv);
   image_opts_init (&cv.io);
   cv.x = v2c_extract_new ();
@@ -348,6 +403,12 @@ main (int argc, char **argv)
       break;
     case OPT_FORCE:
       cv.force = 1;
+      break;
+    case OPT_DATA:
+      cv.data = tool_data_mode (optarg);
+      break;
+    case OPT_DATA_MAX:
+      cv.data_max = tool_size_arg ("--data-max", optarg);
       break;
     default:
       tool_try_help ();
@@ -378,6 +439,8 @@ main (int argc, char **argv)
     tool_error ("%s", v2c_extract_error (cv.x));
     goto out;
   }
+  if (open_data (&cv) == -1)
+    goto out;
   v2c_extract_set_message_callback (cv.x, tool_message_cb, NULL);
   v2c_extract_set_progress_callback (cv.x, tool_progress_cb, NULL);
   v2c_extract_set_cancel_flag (cv.x, &tool_interrupted);

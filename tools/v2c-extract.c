@@ -50,6 +50,11 @@ usage (int status)
           "      --threads=N        compression threads (default: CPUs)\n"
           "      --include=PATTERN  keep what the plan's excludes drop\n"
           "      --exclude=PATTERN  leave a path and its subtree out\n"
+          "      --data=WHAT        copy the plan's pvc volumes: none\n"
+          "                         (default), seed (a data image in DIR),\n"
+          "                         archive (--data-dir) or both\n"
+          "      --data-max=SIZE    seed only up to SIZE in total (2G)\n"
+          "      --data-dir=DDIR    write the archives VOLUME.tar.zst there\n"
           "      --force            replace an existing image in DIR\n"
           "      --root=TREE        read the guest's tree from the host\n"
           "                         directory TREE instead of a SOURCE\n"
@@ -74,7 +79,7 @@ usage (int status)
   exit (EXIT_OK);
 }
 
-enum { OPT_ROOT = OPT_TOOL_BASE };
+enum { OPT_ROOT = OPT_TOOL_BASE, OPT_DATA, OPT_DATA_MAX, OPT_DATA_DIR };
 
 /* What the run wrote, at -v; the one-line summary unless -q. */
 static void
@@ -170,6 +175,9 @@ main (int argc, char **argv)
     IMAGE_LONG_OPTS,
     { "force", no_argument, NULL, OPT_FORCE },
     { "root", required_argument, NULL, OPT_ROOT },
+    { "data", required_argument, NULL, OPT_DATA },
+    { "data-max", required_argument, NULL, OPT_DATA_MAX },
+    { "data-dir", required_argument, NULL, OPT_DATA_DIR },
     SOURCE_LONG_OPTS,
     { NULL, 0, NULL, 0 }
   };
@@ -180,8 +188,9 @@ main (int argc, char **argv)
   struct v2c_plan *plan = NULL;
   json_t *sum = NULL;
   struct image_opts io;
-  const char *path = NULL, *root = NULL;
-  int force = 0, c;
+  const char *path = NULL, *root = NULL, *data_dir = NULL;
+  int force = 0, c, data = 0;
+  uint64_t data_max = (uint64_t) 2 << 30;
   int status = EXIT_FAIL;
 
   tool_init (argc, argv);
@@ -203,6 +212,15 @@ main (int argc, char **argv)
     case OPT_ROOT:
       root = optarg;
       break;
+    case OPT_DATA:
+      data = tool_data_mode (optarg);
+      break;
+    case OPT_DATA_MAX:
+      data_max = tool_size_arg ("--data-max", optarg);
+      break;
+    case OPT_DATA_DIR:
+      data_dir = optarg;
+      break;
     default:
       tool_try_help ();
     }
@@ -221,7 +239,15 @@ main (int argc, char **argv)
     tool_error ("-o DIR is required");
     tool_try_help ();
   }
+  if ((data & V2C_DATA_ARCHIVE) && data_dir == NULL) {
+    tool_error ("--data %s needs --data-dir", data == 2 ? "archive" : "both");
+    tool_try_help ();
+  }
   image_opts_finish (&io, x);
+  if (v2c_extract_set_data (x, data, data_dir, data_max) == -1) {
+    tool_error ("%s", v2c_extract_error (x));
+    goto out;
+  }
 
   tool_catch_signals ();
 
