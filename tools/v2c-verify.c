@@ -670,6 +670,114 @@ map_services (struct verify *v, json_t *workloads, json_t *ips, json_t *ports)
   }
 }
 
+/* Load the images, start every workload and check it, run the
+ * CronJobs: one component each in comps.  -1 when the run could not be
+ * made (after the error); *net_made once the network exists. */
+static int
+run_all (struct verify *v, const char *dir, json_t *index, const char *ns,
+         json_t *comps, json_t *ports, int *net_made)
+{
+  json_t *workloads = json_array (), *ips = json_array (), *o;
+  char prefix[32];
+  size_t i;
+  int r = -1;
+
+  /* the images of every workload */
+  json_array_foreach (v->objects, i, o) {
+    json_t *ps = verify_pod_spec (o), *ct;
+    size_t j;
+    if (ps == NULL)
+      continue;
+    json_array_foreach (json_object_get (ps, "initContainers"), j, ct)
+      if (load_image (v, dir, index, json_string_value (json_object_get (ct, "image")) ?: "") == -1)
+        goto out;
+    json_array_foreach (json_object_get (ps, "containers"), j, ct)
+      if (load_image (v, dir, index, json_string_value (json_object_get (ct, "image")) ?: "") == -1)
+        goto out;
+    if (strcmp (obj_kind (o), "Deployment") == 0
+        || strcmp (obj_kind (o), "StatefulSet") == 0)
+      json_array_append (workloads, o);
+  }
+  if (tool_interrupted || create_network (v, prefix, sizeof prefix) == -1)
+    goto out;
+  *net_made = 1;
+  json_array_foreach (workloads, i, o) {
+    char ip[32];
+    snprintf (ip, sizeof ip, "%s%zu", prefix, 10 + i);
+    json_array_append_new (ips, json_string (ip));
+  }
+  map_services (v, workloads, ips, ports);
+  json_array_foreach (workloads, i, o) {
+    json_t *comp = json_pack ("{s:s,s:s,s:s,s:[]}", "name", obj_name (o),
+                              "kind", obj_kind (o), "ip",
+                              json_string_value (json_array_get (ips, i)), "checks");
+    json_array_append_new (comps, comp);
+    if (tool_interrupted)
+      goto out;
+    tool_status ("starting '%s'", obj_name (o));
+    start_workload (v, o, ns, json_string_value (json_array_get (ips, i)), comp);
+  }
+  json_array_foreach (workloads, i, o)
+    if (!tool_interrupted)
+      check_workload (v, o, json_string_value (json_array_get (ips, i)),
+                      json_array_get (comps, i));
+  json_array_foreach (v->objects, i, o)
+    if (!tool_interrupted && (strcmp (obj_kind (o), "CronJob") == 0
+                              || strcmp (obj_kind (o), "Job") == 0)) {
+      json_t *comp = json_pack ("{s:s,s:s,s:[]}", "name", obj_name (o),
+                                "kind", obj_kind (o), "checks");
+      json_array_append_new (comps, comp);
+      run_cronjob (v, o, ns, comp);
+    }
+  r = 0;
+out:
+  json_decref (ips);
+  json_decref (workloads);
+  return r;
+}
+
+/* each component's verdict; the number that failed */
+static int
+summarise (json_t *comps)
+{
+  json_t *o;
+  size_t i;
+  int failed = 0;
+
+  json_array_foreach (comps, i, o) {
+    json_t *ck;
+    size_t j;
+    int ok = json_array_size (json_object_get (o, "checks")) > 0;
+    json_array_foreach (json_object_get (o, "checks"), j, ck)
+      if (json_is_false (json_object_get (ck, "passed")))
+        ok = 0;
+    json_object_set_new (o, "passed", json_boolean (ok));
+    if (!ok) {
+      failed++;
+      tool_status ("%s", "");
+      if (!opts.quiet)
+        fprintf (stderr, "%s: component '%s' failed\n", program_name,
+                 json_string_value (json_object_get (o, "name")));
+    }
+  }
+  return failed;
+}
+
+/* the run's id: a hash (FNV-1a) of DIR's absolute path, the same for
+ * every run of DIR, so that --down and a later run find a --keep run's
+ * objects */
+static void
+set_id (struct verify *v, const char *dir)
+{
+  unsigned long h = 2166136261u;
+
+  for (const char *p = dir; *p; p++)
+    h = ((h ^ (unsigned char) *p) * 16777619u) & 0xffffffffu;
+  snprintf (v->id, sizeof v->id, "v2c-verify-%08lx", h);
+  snprintf (v->net, sizeof v->net, "%s", v->id);
+  tool_verbose ("run '%s' (every name it makes starts with it)", v->id);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -683,14 +791,11 @@ main (int argc, char **argv)
   struct verify v = { .timeout = 60, .secret_values = V2C_STRVEC_INIT,
                       .made_volumes = V2C_STRVEC_INIT };
   const char *secrets_file = NULL, *ns = "default";
-  char *dir = NULL, path[4096], prefix[32];
+  char *dir = NULL, path[4096];
   json_t *given = json_object (), *counts = json_pack ("{s:i,s:i}", "from_file", 0, "generated", 0);
-  json_t *index = NULL, *workloads = json_array (), *ips = json_array ();
+  json_t *index = NULL;
   json_t *comps = json_array (), *kust = NULL, *doc = NULL, *ports = json_object ();
   int c, keep = 0, down = 0, status = EXIT_FAIL, net_made = 0, failed = 0;
-  unsigned long h = 2166136261u;
-  size_t i;
-  json_t *o;
   double t0 = tool_now ();
   time_t now = time (NULL);
   char started[32];
@@ -736,10 +841,7 @@ main (int argc, char **argv)
     tool_error ("'%s': %s", argv[optind], strerror (errno));
     goto end;
   }
-  for (const char *p = dir; *p; p++)
-    h = ((h ^ (unsigned char) *p) * 16777619u) & 0xffffffffu;
-  snprintf (v.id, sizeof v.id, "v2c-verify-%08lx", h);
-  snprintf (v.net, sizeof v.net, "%s", v.id);
+  set_id (&v, dir);
   v.objects = json_array ();
   v.images = json_object ();
   v.secrets = json_object ();
@@ -772,73 +874,13 @@ main (int argc, char **argv)
   }
   tool_catch_signals ();
   curl_global_init (CURL_GLOBAL_DEFAULT);
-  /* the images of every workload */
-  json_array_foreach (v.objects, i, o) {
-    json_t *ps = verify_pod_spec (o), *ct;
-    size_t j;
-    if (ps == NULL)
-      continue;
-    json_array_foreach (json_object_get (ps, "initContainers"), j, ct)
-      if (load_image (&v, dir, index, json_string_value (json_object_get (ct, "image")) ?: "") == -1)
-        goto cleanup;
-    json_array_foreach (json_object_get (ps, "containers"), j, ct)
-      if (load_image (&v, dir, index, json_string_value (json_object_get (ct, "image")) ?: "") == -1)
-        goto cleanup;
-    if (strcmp (obj_kind (o), "Deployment") == 0
-        || strcmp (obj_kind (o), "StatefulSet") == 0)
-      json_array_append (workloads, o);
-  }
-  if (tool_interrupted || create_network (&v, prefix, sizeof prefix) == -1)
+  if (run_all (&v, dir, index, ns, comps, ports, &net_made) == -1)
     goto cleanup;
-  net_made = 1;
-  json_array_foreach (workloads, i, o) {
-    char ip[32];
-    snprintf (ip, sizeof ip, "%s%zu", prefix, 10 + i);
-    json_array_append_new (ips, json_string (ip));
-  }
-  map_services (&v, workloads, ips, ports);
-  json_array_foreach (workloads, i, o) {
-    json_t *comp = json_pack ("{s:s,s:s,s:s,s:[]}", "name", obj_name (o),
-                              "kind", obj_kind (o), "ip",
-                              json_string_value (json_array_get (ips, i)), "checks");
-    json_array_append_new (comps, comp);
-    if (tool_interrupted)
-      goto cleanup;
-    tool_status ("starting '%s'", obj_name (o));
-    start_workload (&v, o, ns, json_string_value (json_array_get (ips, i)), comp);
-  }
-  json_array_foreach (workloads, i, o)
-    if (!tool_interrupted)
-      check_workload (&v, o, json_string_value (json_array_get (ips, i)),
-                      json_array_get (comps, i));
-  json_array_foreach (v.objects, i, o)
-    if (!tool_interrupted && (strcmp (obj_kind (o), "CronJob") == 0
-                              || strcmp (obj_kind (o), "Job") == 0)) {
-      json_t *comp = json_pack ("{s:s,s:s,s:[]}", "name", obj_name (o),
-                                "kind", obj_kind (o), "checks");
-      json_array_append_new (comps, comp);
-      run_cronjob (&v, o, ns, comp);
-    }
   if (tool_interrupted) {
     tool_error ("interrupted");
     goto cleanup;
   }
-  json_array_foreach (comps, i, o) {
-    json_t *ck;
-    size_t j;
-    int ok = json_array_size (json_object_get (o, "checks")) > 0;
-    json_array_foreach (json_object_get (o, "checks"), j, ck)
-      if (json_is_false (json_object_get (ck, "passed")))
-        ok = 0;
-    json_object_set_new (o, "passed", json_boolean (ok));
-    if (!ok) {
-      failed++;
-      tool_status ("%s", "");
-      if (!opts.quiet)
-        fprintf (stderr, "%s: component '%s' failed\n", program_name,
-                 json_string_value (json_object_get (o, "name")));
-    }
-  }
+  failed = summarise (comps);
   strftime (started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", gmtime (&now));
   doc = json_pack ("{s:s,s:s,s:s,s:b,s:f,s:O,s:O}", "schema", "v2c.verify/1",
                    "started", started, "engine", "podman", "passed", failed == 0,
@@ -868,8 +910,6 @@ end:
   json_decref (kust);
   json_decref (comps);
   json_decref (ports);
-  json_decref (ips);
-  json_decref (workloads);
   json_decref (index);
   json_decref (given);
   json_decref (counts);
