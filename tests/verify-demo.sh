@@ -5,7 +5,8 @@
 # keep their own results; the unbroken copy's demo-app passes with the
 # page its HTTP port serves; afterwards nothing of the run is left in
 # podman; --keep leaves it running and --down removes it.  A --secrets
-# value is never printed nor in verify.json.
+# value is never printed nor in verify.json.  DIR's report gets its
+# Verified section.
 . "${top_srcdir:?}/tests/lib.sh"
 need_tools jq podman skopeo curl
 [ "$(id -u)" = 0 ] || skip "v2c-verify runs containers with root podman"
@@ -64,7 +65,14 @@ if js=$(bash "$top_srcdir/tests/setup-node.sh" 2>/dev/null) && [ -n "$js" ]; the
   node "$js/validate.js" "$top_srcdir/docs/verify.schema.json" "$j" >&2 ||
     fail "verify.json does not validate against docs/verify.schema.json"
   ok "verify.json validates against docs/verify.schema.json"
+  node "$js/validate.js" "$top_srcdir/docs/report.schema.json" "$broken/report.json" >&2 ||
+    fail "report.json with its Verified section does not validate"
 fi
+jq -e '.verified.components[] | select(.name == "demo-app") | .result == "fail"' "$broken/report.json" >/dev/null ||
+  fail "report.json has no Verified section naming demo-app's failure"
+grep -q '^## Verified' "$broken/report.md" || fail "report.md has no Verified section"
+grep -q 'id="verified"' "$broken/report.html" || fail "report.html has no Verified section"
+ok "the report of DIR has a Verified section"
 
 # (3) nothing left
 id=$(run_id "$tmp/err1")

@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "report.h"
 #include "verify.h"
 #include "v2c-yaml.h"
 
@@ -763,6 +764,74 @@ summarise (json_t *comps)
   return failed;
 }
 
+/* The report's "Verified" section from doc (verify.json): each
+ * component with its result and the evidence that decided it. */
+static json_t *
+verified_section (json_t *doc)
+{
+  json_t *cs = json_array (), *o, *ck;
+  size_t i, j;
+
+  json_array_foreach (json_object_get (doc, "components"), i, o) {
+    int ok = json_is_true (json_object_get (o, "passed"));
+    char ev[400] = "";
+    json_array_foreach (json_object_get (o, "checks"), j, ck) {
+      const char *t = json_string_value (json_object_get (ck, "target")) ?: "";
+      const char *chk = json_string_value (json_object_get (ck, "check")) ?: "";
+      const char *why = json_string_value (json_object_get (ck, "detail"));
+      if (ok && json_object_get (ck, "http_status"))
+        snprintf (ev, sizeof ev, "HTTP %lld from %s",
+                  (long long) json_integer_value (json_object_get (ck, "http_status")), t);
+      else if (ok && *ev == '\0' && json_object_get (ck, "exit_code"))
+        snprintf (ev, sizeof ev, "%s: exit 0", chk);
+      else if (ok && *ev == '\0')
+        snprintf (ev, sizeof ev, "%s %s: %s", chk, t, why ? why : "passed");
+      else if (!ok && json_is_false (json_object_get (ck, "passed"))) {
+        json_t *ec = json_object_get (ck, "exit_code");
+        snprintf (ev, sizeof ev, "%s %s failed: %s%s%lld", chk, t,
+                  why ? why : "", ec ? (why ? ", exit code " : "exit code ") : "",
+                  (long long) json_integer_value (ec));
+        if (ec == NULL)  /* no exit code: drop the "0" */
+          ev[strlen (ev) - 1] = '\0';
+        break;
+      }
+    }
+    json_array_append_new (cs, json_pack ("{s:O,s:O,s:s,s:s}", "name",
+                                          json_object_get (o, "name"), "kind",
+                                          json_object_get (o, "kind"), "result",
+                                          ok ? "pass" : "fail", "evidence", ev));
+  }
+  return json_pack ("{s:O,s:O,s:o}", "passed", json_object_get (doc, "passed"),
+                    "started", json_object_get (doc, "started"), "components", cs);
+}
+
+/* DIR/report.* again, with the "Verified" section (when DIR has a
+ * report) */
+static int
+update_report (const char *dir, json_t *doc)
+{
+  char path[4096];
+  json_error_t jerr;
+  struct v2c_err err = { 0, "" };
+  json_t *report;
+  int r;
+
+  snprintf (path, sizeof path, "%s/report.json", dir);
+  if (access (path, F_OK) != 0)
+    return 0;
+  report = tool_load_json (path, &jerr);
+  if (report == NULL) {
+    tool_error ("can't read '%s': %s", path, jerr.text);
+    return -1;
+  }
+  json_object_set_new (report, "verified", verified_section (doc));
+  r = v2c_report_write (report, dir, &err);
+  if (r == -1)
+    tool_error ("%s", err.msg);
+  json_decref (report);
+  return r;
+}
+
 /* the run's id: a hash (FNV-1a) of DIR's absolute path, the same for
  * every run of DIR, so that --down and a later run find a --keep run's
  * objects */
@@ -887,7 +956,7 @@ main (int argc, char **argv)
                    "duration_s", (double) (long) ((tool_now () - t0) * 10) / 10,
                    "secrets", counts, "components", comps);
   snprintf (path, sizeof path, "%s/verify.json", dir);
-  if (tool_write_json (doc, path) == -1)
+  if (tool_write_json (doc, path) == -1 || update_report (dir, doc) == -1)
     goto cleanup;
   tool_verbose ("'%s': %zu components, %d failed", path, json_array_size (comps), failed);
   status = failed ? EXIT_FAIL : EXIT_OK;
