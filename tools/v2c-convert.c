@@ -30,7 +30,7 @@
 
 #define STAGES 6
 
-enum { OPT_NAME = OPT_TOOL_BASE };
+enum { OPT_NAME = OPT_TOOL_BASE, OPT_VERIFY_RUN };
 
 static noreturn void
 usage (int status)
@@ -49,6 +49,8 @@ usage (int status)
       "  -o, --output=DIR       the directory to create (required)\n"
       "  -p, --plan=PLAN        follow an edited plan instead of planning\n"
       "      --force            replace DIR when it exists\n"
+      "      --verify           run v2c-verify DIR afterwards (exit 1 if a\n"
+      "                         component fails; see v2c-verify(1))\n"
       "      --name=NAME        the VM's Kubernetes name (a DNS-1123 label:\n"
       "                         the plan's name, its image and app labels;\n"
       "                         default: the VM's name)\n"
@@ -107,6 +109,7 @@ struct convert {
   struct image_opts io;
   struct v2c_kube_opts ko;
   int force;
+  int verify;       /* --verify: v2c-verify DIR after it */
   const char *name; /* --name */
   struct tool_outdir od;
   struct v2c_extract *x;
@@ -311,6 +314,7 @@ main (int argc, char **argv)
           { "namespace", required_argument, NULL, OPT_NAMESPACE },
           { "force", no_argument, NULL, OPT_FORCE },
           { "name", required_argument, NULL, OPT_NAME },
+          { "verify", no_argument, NULL, OPT_VERIFY_RUN },
           SOURCE_LONG_OPTS,
           { NULL, 0, NULL, 0 } };
   struct convert cv;
@@ -348,6 +352,9 @@ main (int argc, char **argv)
       break;
     case OPT_FORCE:
       cv.force = 1;
+      break;
+    case OPT_VERIFY_RUN:
+      cv.verify = 1;
       break;
     default:
       tool_try_help ();
@@ -395,7 +402,7 @@ main (int argc, char **argv)
                     program_name, ru.ru_maxrss);
   }
   summary (&cv, tool_now () - t0);
-  status = EXIT_OK;
+  status = cv.verify && !tool_interrupted ? tool_run_verify (cv.od.out) : EXIT_OK;
 out:
   tool_progress_done ();
   tool_stage (0, 0);
