@@ -47,7 +47,7 @@ grep -q '^        - /opt/demo-app/run.sh$' "$sts" || fail "the demo-app's comman
 sed -i 's|^        - /opt/demo-app/run.sh$|        - /bin/sh\n        - "-c"\n        - echo broken-on-purpose >\&2; exit 3|' "$sts"
 printf 'demo-app-env/DB_PASSWORD=planted-pw-4711\n' >"$tmp/secrets"
 rc=0
-"$verify" -v --timeout 20 --secrets "$tmp/secrets" "$broken" >"$tmp/out1" 2>"$tmp/err1" || rc=$?
+"$verify" -vv --timeout 20 --secrets "$tmp/secrets" "$broken" >"$tmp/out1" 2>"$tmp/err1" || rc=$?
 [ $rc -eq 1 ] || { cat "$tmp/err1" >&2; fail "broken demo-app: exit $rc, expected 1"; }
 j=$broken/verify.json
 jq -e '.schema == "v2c.verify/1" and .passed == false' "$j" >/dev/null || fail "verify.json: $(head -c 300 "$j")"
@@ -60,7 +60,8 @@ jq -e '.components[] | select(.name == "demo-report") | .passed == true and .che
   fail "the CronJob demo-report does not carry its own pass"
 ok "a wrong command fails demo-app (exit 1, log tail), the others keep their results"
 ! grep -rq planted-pw-4711 "$j" "$tmp/out1" "$tmp/err1" || fail "a --secrets value was printed or written"
-ok "the --secrets value is nowhere in the output"
+grep -q "DB_PASSWORD=\[secret\]" "$tmp/err1" || fail "-vv does not show the env it passes, with the value hidden"
+ok "the --secrets value is nowhere in the output (-vv included)"
 if js=$(bash "$top_srcdir/tests/setup-node.sh" 2>/dev/null) && [ -n "$js" ]; then
   node "$js/validate.js" "$top_srcdir/docs/verify.schema.json" "$j" >&2 ||
     fail "verify.json does not validate against docs/verify.schema.json"
@@ -80,6 +81,23 @@ id=$(run_id "$tmp/err1")
 left=$(leftovers "$id")
 [ -z "$left" ] || fail "left after the run: $left"
 ok "no container, pod, volume, network or image of the run is left"
+
+# stopped by SIGTERM once its pods exist: it still removes everything
+rm -f "$broken/verify.json"
+"$verify" -v --timeout 20 "$broken" >/dev/null 2>"$tmp/err3" &
+pid=$!
+for _ in $(seq 60); do
+  [ -n "$(podman pod ps -q --filter "label=v2c.verify=$id")" ] && break
+  sleep 0.5
+done
+[ -n "$(podman pod ps -q --filter "label=v2c.verify=$id")" ] || fail "no pod of the run appeared"
+kill -TERM "$pid"
+rc=0; wait "$pid" || rc=$?
+[ $rc -ne 0 ] || fail "a run stopped by SIGTERM exited 0"
+[ ! -e "$broken/verify.json" ] || fail "a stopped run wrote verify.json"
+left=$(leftovers "$id")
+[ -z "$left" ] || fail "left after SIGTERM: $left"
+ok "SIGTERM: exit $rc, nothing left"
 
 # (2) and (4): the demo as converted, --keep, then --down
 good=$tmp/good

@@ -554,6 +554,7 @@ cleanup (struct verify *v, int all_volumes)
   char filter[128], prefix[128];
   int bad = 0;
 
+  verify_cleaning = 1;
   snprintf (filter, sizeof filter, "label=v2c.verify=%s", v->id);
   tool_status ("removing what v2c-verify made");
   each_listed (&l, "pod", "ps", "-q", "--filter", filter);
@@ -935,6 +936,7 @@ main (int argc, char **argv)
   }
   if (fill_secrets (&v, given, counts) == -1)
     goto end;
+  verify_current = &v;
   snprintf (path, sizeof path, "/var/tmp/v2c-verify.XXXXXX");
   if (mkdtemp (path) == NULL || (v.tmp = strdup (path)) == NULL
       || write_conf (&v) == -1) {

@@ -24,6 +24,9 @@
 
 extern char **environ;
 
+const struct verify *verify_current;
+int verify_cleaning;
+
 /* a child's output kept: enough for any log tail */
 #define OUT_MAX (1u << 20)
 
@@ -44,8 +47,12 @@ verify_run (char *const *argv, struct v2c_strbuf *out, double timeout)
   posix_spawn_file_actions_adddup2 (&fa, fds[1], 2);
   if (opts.verbose > 1) {
     struct v2c_strbuf cmd = V2C_STRBUF_INIT;
-    for (size_t i = 0; argv[i]; i++)
-      v2c_strbuf_printf (&cmd, "%s'%s'", i ? " " : "", argv[i]);
+    for (size_t i = 0; argv[i]; i++) {
+      char *red = verify_current ? verify_redact (verify_current, argv[i])
+                                 : strdup (argv[i]);
+      v2c_strbuf_printf (&cmd, "%s'%s'", i ? " " : "", red ? red : "");
+      free (red);
+    }
     tool_verbose ("running %s", cmd.s ? cmd.s : "");
     v2c_strbuf_release (&cmd);
   }
@@ -61,8 +68,8 @@ verify_run (char *const *argv, struct v2c_strbuf *out, double timeout)
     int ms = -1, r;
     ssize_t n;
 
-    if (end > 0) {
-      double left = end - tool_now ();
+    if (end > 0 || (tool_interrupted && !verify_cleaning)) {
+      double left = tool_interrupted && !verify_cleaning ? 0 : end - tool_now ();
       if (left <= 0) {
         timed_out = 1;
         kill (pid, SIGKILL);

@@ -28,10 +28,17 @@ struct verify {
   double timeout;       /* seconds for a readiness probe or a CronJob */
 };
 
+/* The run whose secret values verify_run's -vv output hides. */
+extern const struct verify *verify_current;
+/* Set once the cleanup starts: from then on SIGINT/SIGTERM no longer
+ * stop a child (the cleanup's own commands must finish). */
+extern int verify_cleaning;
+
 /* Run argv (argv[0] looked up in PATH), its stdout and stderr together
  * in *out (may be NULL: discarded), at most timeout seconds (0: no
- * limit; the child is killed after it).  Returns the exit status, 124
- * on a timeout, -1 if it could not start. */
+ * limit; the child is killed after it, or at SIGINT/SIGTERM unless
+ * verify_cleaning).  Returns the exit status, 124 on a timeout or an
+ * interruption, -1 if it could not start. */
 int verify_run (char *const *argv, struct v2c_strbuf *out, double timeout);
 /* verify_run of a NULL-terminated list of arguments. */
 int verify_runl (struct v2c_strbuf *out, double timeout, const char *arg0, ...)
