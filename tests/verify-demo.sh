@@ -35,7 +35,7 @@ leftovers () {
     podman volume ls --filter "label=v2c.verify=$1" --format '{{.Name}}'
     podman network ls --format '{{.Name}}' | grep -F "$1" || true
     podman images --format '{{.Repository}}' | grep -F "/$1/" || true
-  } | sort -u
+  } | sed '/^$/d' | sort -u
 }
 run_id () { sed -n "s/^v2c-verify: run '\\([^']*\\)'.*/\\1/p" "$1"; }
 
@@ -123,6 +123,18 @@ addr=$(sed -n 's/^  Service demo-app: //p' "$tmp/out2")
 [ -n "$addr" ] || fail "--keep did not print demo-app's address: $(cat "$tmp/out2")"
 curl -s -m 5 "http://$addr/" | grep -q 'v2c demo app' || fail "demo-app at $addr does not answer after --keep"
 ok "--keep leaves it running at $addr"
+# a second run finds the --keep run: it replaces its pods, reuses its
+# volumes (demo-app's volumeClaimTemplate) and leaves them
+rc=0
+"$verify" -v --timeout 20 "$good" >/dev/null 2>"$tmp/err4" || rc=$?
+grep -q "reusing the volume '$id-pvc-var-lib-demo-app-demo-app-0'" "$tmp/err4" ||
+  fail "the second run did not reuse the --keep run's volume: $(cat "$tmp/err4")"
+jq -e '.components[] | select(.name == "demo-app") | .passed == true' "$j" >/dev/null ||
+  fail "demo-app did not pass on the reused volume"
+left=$(leftovers "$id")
+[ "$left" = "$id-pvc-var-lib-demo-app-demo-app-0" ] ||
+  fail "after the second run, expected only the reused volume: $(printf %q "$left")"
+ok "a second run reuses the --keep run's volume and leaves it"
 "$verify" --down "$good" || fail "--down failed"
 left=$(leftovers "$id")
 [ -z "$left" ] || fail "left after --down: $left"

@@ -270,12 +270,6 @@ create_network (struct verify *v, char *prefix, size_t size)
       tool_verbose ("network '%s' on %s", v->net, subnet);
       return 0;
     }
-    if (out.s && strstr (out.s, "already exists") && strstr (out.s, v->net)) {
-      tool_error ("the network '%s' exists: a --keep run of this DIR "
-                  "still runs (v2c-verify --down)", v->net);
-      v2c_strbuf_release (&out);
-      return -1;
-    }
     v2c_strbuf_release (&out);
   }
   tool_error ("can't create a network: no free private subnet");
@@ -545,16 +539,19 @@ removed (const char *name, int rc)
   return rc != 0;
 }
 
-/* Remove the run's containers, pods, network, images and volumes (all
- * its volumes, or only those this run made). */
+/* VOLUMES_NONE: all but the PVCs' volumes */
+enum { VOLUMES_MADE, VOLUMES_ALL, VOLUMES_NONE };
+
+/* Remove the run's containers, pods, network, images and volumes
+ * (those this run made, all, or none). */
 static int
-cleanup (struct verify *v, int all_volumes)
+cleanup (struct verify *v, int volumes)
 {
   struct v2c_strvec l = V2C_STRVEC_INIT;
   char filter[128], prefix[128];
   int bad = 0;
 
-  verify_cleaning = 1;
+  verify_cleaning = volumes != VOLUMES_NONE;
   snprintf (filter, sizeof filter, "label=v2c.verify=%s", v->id);
   tool_status ("removing what v2c-verify made");
   each_listed (&l, "pod", "ps", "-q", "--filter", filter);
@@ -567,9 +564,18 @@ cleanup (struct verify *v, int all_volumes)
   v2c_strvec_clear (&l);
   if (verify_runl (NULL, 60, "podman", "network", "exists", v->net, NULL) == 0)
     bad |= removed (v->net, verify_runl (NULL, 60, "podman", "network", "rm", "-f", v->net, NULL));
-  if (all_volumes)
+  if (volumes == VOLUMES_ALL)
     each_listed (&l, "volume", "ls", "-q", "--filter", filter);
-  else
+  else if (volumes == VOLUMES_NONE) {
+    /* but the emptyDirs: a new pod has new ones */
+    char tmpv[128];
+    snprintf (tmpv, sizeof tmpv, "%s-tmp-", v->id);
+    each_listed (&l, "volume", "ls", "-q", "--filter", filter);
+    for (size_t i = 0; i < l.n; i++)
+      if (strncmp (l.v[i], tmpv, strlen (tmpv)) == 0)
+        bad |= removed (l.v[i], verify_runl (NULL, 60, "podman", "volume", "rm", "-f", l.v[i], NULL));
+    v2c_strvec_clear (&l);
+  } else
     for (size_t i = 0; i < v->made_volumes.n; i++)
       v2c_strvec_push (&l, v->made_volumes.v[i]);
   for (size_t i = 0; i < l.n; i++)
@@ -917,7 +923,7 @@ main (int argc, char **argv)
   v.secrets = json_object ();
   v.hosts = json_object ();
   if (down) {
-    status = cleanup (&v, 1) == 0 ? EXIT_OK : EXIT_FAIL;
+    status = cleanup (&v, VOLUMES_ALL) == 0 ? EXIT_OK : EXIT_FAIL;
     tool_status ("%s", "");
     goto end;
   }
@@ -944,6 +950,9 @@ main (int argc, char **argv)
     goto end;
   }
   tool_catch_signals ();
+  /* what a --keep run of DIR left but its volumes, which this run uses
+   * as they are */
+  cleanup (&v, VOLUMES_NONE);
   curl_global_init (CURL_GLOBAL_DEFAULT);
   if (run_all (&v, dir, index, ns, comps, ports, &net_made) == -1)
     goto cleanup;
@@ -969,7 +978,7 @@ main (int argc, char **argv)
   }
 cleanup:
   if (net_made || json_object_size (v.images) || v.made_volumes.n)
-    if (cleanup (&v, 0) == -1)
+    if (cleanup (&v, VOLUMES_MADE) == -1)
       tool_warning ("some of what v2c-verify made could not be removed (v2c-verify --down)");
   tool_status ("%s", "");
 end:
