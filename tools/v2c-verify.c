@@ -16,7 +16,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,109 +54,6 @@ usage (int status)
           "  -q, --quiet            no warnings\n",
           program_name);
   tool_help_end ("v2c-verify");
-}
-
-/* What fills a Secret's placeholder: SECRET/KEY=VALUE, else KEY=VALUE
- * of --secrets, else a generated value. */
-static int
-read_secrets_file (const char *path, json_t *given)
-{
-  FILE *f = fopen (path, "re");
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
-
-  if (f == NULL) {
-    tool_error ("can't open '%s': %s", path, strerror (errno));
-    return -1;
-  }
-  while ((n = getline (&line, &cap, f)) != -1) {
-    char *eq;
-    while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-      line[--n] = '\0';
-    if (*line == '\0' || *line == '#')
-      continue;
-    eq = strchr (line, '=');
-    if (eq == NULL || eq == line) {
-      tool_error ("'%s': a line is not KEY=VALUE", path);
-      free (line);
-      fclose (f);
-      return -1;
-    }
-    *eq = '\0';
-    json_object_set_new (given, line, json_string (eq + 1));
-  }
-  free (line);
-  fclose (f);
-  return 0;
-}
-
-static int
-fill_secrets (struct verify *v, json_t *given, json_t *counts)
-{
-  size_t i;
-  json_t *o;
-
-  json_array_foreach (v->objects, i, o) {
-    const char *name = json_string_value (
-        json_object_get (json_object_get (o, "metadata"), "name"));
-    const char *k;
-    json_t *val;
-
-    if (strcmp (json_string_value (json_object_get (o, "kind")) ?: "", "Secret"))
-      continue;
-    json_object_foreach (json_object_get (o, "data"), k, val) {
-      const char *b = json_string_value (val) ?: "";
-      unsigned char *d = malloc (strlen (b) + 4);
-      int dl = d ? EVP_DecodeBlock (d, (const unsigned char *) b, (int) strlen (b)) : -1;
-      char key[512];
-      if (dl < 0) {
-        free (d);
-        continue;
-      }
-      for (size_t j = strlen (b); j > 0 && b[j - 1] == '=' && dl > 0; j--)
-        dl--;
-      snprintf (key, sizeof key, "%s/%s", name, k);
-      json_object_set_new (v->secrets, key, json_stringn ((char *) d, (size_t) dl));
-      free (d);
-    }
-    json_object_foreach (json_object_get (o, "stringData"), k, val) {
-      const char *s = json_string_value (val);
-      char key[512];
-      const char *from;
-      snprintf (key, sizeof key, "%s/%s", name, k);
-      if (s && strcmp (s, "REPLACE_ME") == 0) {
-        from = json_string_value (json_object_get (given, key));
-        if (from == NULL)
-          from = json_string_value (json_object_get (given, k));
-        if (from) {
-          json_object_set_new (v->secrets, key, json_string (from));
-          json_object_set_new (counts, "from_file", json_integer (
-              json_integer_value (json_object_get (counts, "from_file")) + 1));
-        } else {
-          unsigned char r[12];
-          char hex[32];
-          int fd = open ("/dev/urandom", O_RDONLY | O_CLOEXEC);
-          if (fd == -1 || read (fd, r, sizeof r) != (ssize_t) sizeof r) {
-            tool_error ("can't read /dev/urandom: %s", strerror (errno));
-            if (fd != -1)
-              close (fd);
-            return -1;
-          }
-          close (fd);
-          for (size_t j = 0; j < sizeof r; j++)
-            sprintf (hex + 2 * j, "%02x", r[j]);
-          json_object_set_new (v->secrets, key, json_string (hex));
-          json_object_set_new (counts, "generated", json_integer (
-              json_integer_value (json_object_get (counts, "generated")) + 1));
-        }
-        v2c_strvec_push (&v->secret_values,
-                         json_string_value (json_object_get (v->secrets, key)));
-      } else if (s)
-        json_object_set_new (v->secrets, key, json_string (s));
-    }
-  }
-  return 0;
 }
 
 static int
@@ -927,7 +823,7 @@ main (int argc, char **argv)
     tool_status ("%s", "");
     goto end;
   }
-  if (secrets_file && read_secrets_file (secrets_file, given) == -1)
+  if (secrets_file && verify_read_secrets (secrets_file, given) == -1)
     goto end;
   snprintf (path, sizeof path, "%s/image/index.json", dir);
   index = tool_read_json (path, "image index");
@@ -940,7 +836,7 @@ main (int argc, char **argv)
     if (json_string_value (json_object_get (kust, "namespace")))
       ns = json_string_value (json_object_get (kust, "namespace"));
   }
-  if (fill_secrets (&v, given, counts) == -1)
+  if (verify_fill_secrets (&v, given, counts) == -1)
     goto end;
   verify_current = &v;
   snprintf (path, sizeof path, "/var/tmp/v2c-verify.XXXXXX");

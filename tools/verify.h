@@ -48,6 +48,13 @@ char *verify_tail (const char *text, size_t max);
 /* s with every secret value of v replaced by "[secret]", a new string. */
 char *verify_redact (const struct verify *v, const char *s);
 
+/* --secrets FILE: each KEY=VALUE line into given.  -1 after the error. */
+int verify_read_secrets (const char *path, json_t *given);
+/* v->secrets ("SECRET/KEY" -> value) from the Secrets of v->objects,
+ * placeholders filled from given or generated; counts gets from_file
+ * and generated.  -1 after the error. */
+int verify_fill_secrets (struct verify *v, json_t *given, json_t *counts);
+
 /* The pod template spec of a workload object (Deployment, StatefulSet,
  * Job, CronJob), or NULL. */
 json_t *verify_pod_spec (json_t *obj);
