@@ -551,9 +551,10 @@ map_services (struct verify *v, json_t *workloads, json_t *ips, json_t *ports)
     if (strcmp (obj_kind (o), "Service") != 0)
       continue;
     json_array_foreach (workloads, j, w) {
-      json_t *ps = verify_pod_spec (w), *pl = json_array ();
+      json_t *ps = verify_pod_spec (w), *pl;
       if (!labels_match (sel, template_labels (w)))
         continue;
+      pl = json_array ();
       json_object_set (v->hosts, obj_name (o), json_array_get (ips, j));
       json_array_foreach (json_object_get (json_object_get (o, "spec"), "ports"), k, p) {
         json_t *t = json_object_get (p, "targetPort");

@@ -169,8 +169,8 @@ write_items (struct verify *v, json_t *ps, json_t *vol, int secret,
     fd = open (file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     free (file);
     if (fd == -1 || write (fd, val, strlen (val)) != (ssize_t) strlen (val)
-        || fchmod (fd, (mode_t) json_integer_value (
-                       m ? m : mode ? mode : json_integer (0644)))
+        || fchmod (fd, m ? (mode_t) json_integer_value (m)
+                       : mode ? (mode_t) json_integer_value (mode) : 0644)
                == -1
         || fchown (fd, uid ? (uid_t) json_integer_value (uid) : 0,
                    gid ? (gid_t) json_integer_value (gid) : 0) == -1) {
