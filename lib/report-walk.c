@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report-private.h"
@@ -97,6 +98,19 @@ static const struct table secrets_table = {
       { "Path", "path", CELL_TEXT, NULL, V2C_CELL_CODE },
       { "Kind", "kind", CELL_TEXT, NULL, V2C_CELL_PLAIN },
       { "What becomes of it", "use", CELL_TEXT, NULL, V2C_CELL_PLAIN },
+  },
+};
+
+/* the components of the "verified" object (v2c-verify's result) */
+static const struct table verified_table = {
+  "components",
+  "No component was run.",
+  { NULL, NULL },
+  {
+      { "Component", "name", CELL_TEXT, NULL, V2C_CELL_CODE },
+      { "Kind", "kind", CELL_TEXT, NULL, V2C_CELL_NOWRAP },
+      { "Result", "result", CELL_TEXT, NULL, V2C_CELL_NOWRAP },
+      { "Evidence", "evidence", CELL_TEXT, "none", V2C_CELL_PLAIN },
   },
 };
 
@@ -260,6 +274,23 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
   table (b, f, &secrets_table, report);
   heading (b, f, f->gap, "dropped", "Dropped services");
   table (b, f, &dropped_table, report);
+
+  if (json_is_object (json_object_get (report, "verified"))) {
+    const json_t *vf = json_object_get (report, "verified");
+    char *p = NULL;
+    heading (b, f, f->gap, "verified", "Verified");
+    if (asprintf (&p, "Run on podman by v2c-verify (%s): %s.",
+                  v2c_report_str (vf, "started") ? v2c_report_str (vf, "started") : "",
+                  json_is_true (json_object_get (vf, "passed"))
+                      ? "every component passed"
+                      : "some components failed, see DIR/verify.json") != -1) {
+      v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "" : "<p>");
+      f->text (b, p);
+      v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "\n\n" : "</p>\n");
+      free (p);
+    }
+    table (b, f, &verified_table, vf);
+  }
 
   heading (b, f, f->gap, "sizing", "Sizing");
   f->kv_head (b, NULL);

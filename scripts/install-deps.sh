@@ -7,8 +7,11 @@ pkgs=(
   build-essential autoconf automake libtool pkg-config
   libguestfs-dev libvirt-dev libarchive-dev zlib1g-dev libxml2-dev
   libjansson-dev libyaml-dev libssl-dev libsqlite3-dev libzstd-dev
+  libcurl4-openssl-dev
   # run: libguestfs needs a host kernel for its appliance
   libguestfs-tools linux-image-amd64 qemu-utils
+  # v2c-verify runs converted VMs on podman (pods need catatonit)
+  podman catatonit skopeo curl
   # tests: fixtures, ground truth, sanitizers, fuzzing
   libvirt-clients libvirt-daemon lvm2 cryptsetup-bin busybox-static openssl
   rpm db5.3-util sqlite3 libxml2-utils jq skopeo umoci runc debootstrap attr libcap2-bin

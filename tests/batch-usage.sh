@@ -28,6 +28,7 @@ bad "-j 0" -o "$work/o" -j 0 x.ova
 bad "-j x" -o "$work/o" -j x x.ova
 bad "--timeout -1" -o "$work/o" --timeout -1 x.ova
 bad "--descriptor-only --emit-k8s-job" -o "$work/o" --descriptor-only --emit-k8s-job x.ova
+bad "--verify --emit-k8s-job" -o "$work/o" --verify --emit-k8s-job x.ova
 bad "--image without --emit-k8s-job" -o "$work/o" --image x x.ova
 bad "unknown option" --no-such-option
 [ ! -e "$work/o" ] || fail "bad usage created the output directory"

@@ -5,11 +5,14 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -399,6 +402,56 @@ tool_status (const char *fmt, ...)
   vfprintf (stderr, fmt, ap);
   va_end (ap);
   progress_drawn = 1;
+}
+
+const char *
+tool_sibling (const char *name)
+{
+  static char buf[PATH_MAX];
+  ssize_t r = readlink ("/proc/self/exe", buf, sizeof buf - 64);
+  char *slash;
+
+  if (r > 0 && strlen (name) < 48) {
+    buf[r] = '\0';
+    slash = strrchr (buf, '/');
+    if (slash) {
+      *slash = '\0';
+      if (slash - buf >= 6 && strcmp (slash - 6, "/.libs") == 0)
+        slash[-6] = '\0';
+      strcat (buf, "/");
+      strcat (buf, name);
+      if (access (buf, X_OK) == 0)
+        return buf;
+    }
+  }
+  return name;
+}
+
+int
+tool_run_verify (const char *dir)
+{
+  extern char **environ;
+  char *argv[5];
+  size_t n = 0;
+  pid_t pid;
+  int status;
+
+  argv[n++] = (char *) tool_sibling ("v2c-verify");
+  if (opts.quiet)
+    argv[n++] = (char *) "-q";
+  else if (opts.verbose)
+    argv[n++] = (char *) "-v";
+  argv[n++] = (char *) dir;
+  argv[n] = NULL;
+  errno = posix_spawnp (&pid, argv[0], NULL, NULL, argv, environ);
+  if (errno != 0) {
+    tool_error ("can't run '%s': %s", argv[0], strerror (errno));
+    return EXIT_FAIL;
+  }
+  while (waitpid (pid, &status, 0) == -1)
+    if (errno != EINTR)
+      return EXIT_FAIL;
+  return WIFEXITED (status) && WEXITSTATUS (status) == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
 volatile sig_atomic_t tool_interrupted;

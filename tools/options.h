@@ -144,6 +144,14 @@ void tool_progress_done (void);
 /* Tools that run several stages (v2c-convert): the status line and the
  * progress bar start with "[n/of] ".  tool_stage (0, 0) ends it. */
 void tool_stage (int n, int of);
+/* The program name of the v2c package beside this one (its libtool
+ * wrapper when this runs from a build tree's .libs), else name itself
+ * (looked up in $PATH).  A static buffer. */
+const char *tool_sibling (const char *name);
+/* Run the sibling v2c-verify on dir (with -q/-v as this tool got
+ * them) and wait: its exit status, EXIT_FAIL if it could not run. */
+int tool_run_verify (const char *dir);
+
 /* Seconds on the monotonic clock (for durations). */
 double tool_now (void);
 

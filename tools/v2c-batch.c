@@ -43,6 +43,7 @@ enum {
   OPT_COMPRESS,
   OPT_DATA,
   OPT_DATA_MAX,
+  OPT_VERIFY_RUN,
 };
 
 struct batch_opts bopts;
@@ -84,6 +85,8 @@ usage (int status)
       "      --registry=REG  --templates=DIR  --strategy=S  "
       "--compress=C\n"
       "      --data=WHAT  --data-max=SIZE  --no-verify  --allow-outside-paths\n"
+      "      --verify (v2c-verify each VM after its conversion; a failed\n"
+      "      check fails the VM)\n"
       "  -v, --verbose           say more\n"
       "  -q, --quiet             no progress, no warnings\n"
       "  -h, --help              show this help and exit\n"
@@ -128,32 +131,13 @@ number (const char *s, const char *what, long min, long max)
   return v;
 }
 
-/* $V2C_CONVERT; else v2c-convert beside /proc/self/exe (its libtool
- * wrapper when we run from a build tree's .libs); else $PATH. */
+/* $V2C_CONVERT; else v2c-convert beside this program; else $PATH. */
 static const char *
 find_convert (void)
 {
-  static char buf[PATH_MAX];
   const char *env = getenv ("V2C_CONVERT");
-  ssize_t r;
-  char *slash;
 
-  if (env && *env)
-    return env;
-  r = readlink ("/proc/self/exe", buf, sizeof buf - 32);
-  if (r > 0) {
-    buf[r] = '\0';
-    slash = strrchr (buf, '/');
-    if (slash) {
-      *slash = '\0';
-      if (strcmp (slash - (slash - buf < 6 ? 0 : 6), "/.libs") == 0)
-        slash[-6] = '\0';
-      strcat (buf, "/v2c-convert");
-      if (access (buf, X_OK) == 0)
-        return buf;
-    }
-  }
-  return "v2c-convert";
+  return env && *env ? env : tool_sibling ("v2c-convert");
 }
 
 static int
@@ -598,6 +582,7 @@ struct cmdline {
   const char *match;    /* --match */
   int descr;            /* --descriptor-only */
   int k8s;              /* --emit-k8s-job */
+  int verify;           /* --verify */
   char **sources;       /* the SOURCE arguments */
   size_t nsources;
 };
@@ -626,6 +611,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "data-max", required_argument, NULL, OPT_DATA_MAX },
           { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
           { "allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE },
+          { "verify", no_argument, NULL, OPT_VERIFY_RUN },
           { NULL, 0, NULL, 0 } };
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
   int c;
@@ -703,6 +689,10 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       opts.no_verify = 1;
       add_pass ("--no-verify", NULL);
       break;
+    case OPT_VERIFY_RUN:
+      cl->verify = 1;
+      add_pass ("--verify", NULL);
+      break;
     case OPT_ALLOW_OUTSIDE:
       opts.allow_outside = 1;
       add_pass ("--allow-outside-paths", NULL);
@@ -737,6 +727,11 @@ check_options (struct cmdline *cl)
   if (cl->descr + cl->k8s + bopts.retry_failed > 1) {
     tool_error ("--descriptor-only, --emit-k8s-job and --retry-failed "
                 "exclude each other");
+    tool_try_help ();
+  }
+  if (cl->verify && (cl->descr || cl->k8s)) {
+    tool_error ("--verify runs converted VMs on podman: not with "
+                "--descriptor-only or --emit-k8s-job");
     tool_try_help ();
   }
   if (cl->k8s && opts.uri) {

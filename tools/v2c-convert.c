@@ -30,7 +30,7 @@
 
 #define STAGES 6
 
-enum { OPT_NAME = OPT_TOOL_BASE, OPT_DATA, OPT_DATA_MAX };
+enum { OPT_NAME = OPT_TOOL_BASE, OPT_DATA, OPT_DATA_MAX, OPT_VERIFY_RUN };
 
 static noreturn void
 usage (int status)
@@ -49,6 +49,8 @@ usage (int status)
       "  -o, --output=DIR       the directory to create (required)\n"
       "  -p, --plan=PLAN        follow an edited plan instead of planning\n"
       "      --force            replace DIR when it exists\n"
+      "      --verify           run v2c-verify DIR afterwards (exit 1 if a\n"
+      "                         component fails; see v2c-verify(1))\n"
       "      --name=NAME        the VM's Kubernetes name (a DNS-1123 label:\n"
       "                         the plan's name, its image and app labels;\n"
       "                         default: the VM's name)\n"
@@ -115,6 +117,7 @@ struct convert {
   int force;
   int data;          /* --data: V2C_DATA_* bits */
   uint64_t data_max; /* --data-max */
+  int verify;       /* --verify: v2c-verify DIR after it */
   const char *name; /* --name */
   struct tool_outdir od;
   struct v2c_extract *x;
@@ -364,6 +367,7 @@ main (int argc, char **argv)
           { "name", required_argument, NULL, OPT_NAME },
           { "data", required_argument, NULL, OPT_DATA },
           { "data-max", required_argument, NULL, OPT_DATA_MAX },
+          { "verify", no_argument, NULL, OPT_VERIFY_RUN },
           SOURCE_LONG_OPTS,
           { NULL, 0, NULL, 0 } };
   struct convert cv;
@@ -409,6 +413,9 @@ main (int argc, char **argv)
       break;
     case OPT_DATA_MAX:
       cv.data_max = tool_size_arg ("--data-max", optarg);
+      break;
+    case OPT_VERIFY_RUN:
+      cv.verify = 1;
       break;
     default:
       tool_try_help ();
@@ -458,7 +465,7 @@ main (int argc, char **argv)
                     program_name, ru.ru_maxrss);
   }
   summary (&cv, tool_now () - t0);
-  status = EXIT_OK;
+  status = cv.verify && !tool_interrupted ? tool_run_verify (cv.od.out) : EXIT_OK;
 out:
   tool_progress_done ();
   tool_stage (0, 0);
