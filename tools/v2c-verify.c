@@ -350,8 +350,11 @@ check_workload (struct verify *v, json_t *o, const char *ip, json_t *comp)
   size_t i, j;
   char cname[512];
 
-  if (json_array_size (checks))  /* it did not start */
-    return;
+  /* its start or an initContainer failed: nothing more to probe (a
+     passed initContainer, such as a seed, is no reason to stop) */
+  json_array_foreach (checks, i, c)
+    if (!json_is_true (json_object_get (c, "passed")))
+      return;
   json_array_foreach (json_object_get (ps, "containers"), i, c) {
     snprintf (cname, sizeof cname, "%s-%s-%s", v->id, obj_name (o),
               json_string_value (json_object_get (c, "name")));
@@ -529,6 +532,7 @@ print_services (struct verify *v, json_t *ports)
   json_t *ip;
 
   printf ("left running (remove with: v2c-verify --down DIR):\n");
+  printf ("  network %s\n", v->net);
   json_object_foreach (v->hosts, k, ip) {
     json_t *p;
     size_t i;

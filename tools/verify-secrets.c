@@ -20,6 +20,34 @@
 #include "options.h"
 #include "verify.h"
 
+/* The content of file (at most 1 MiB) as a JSON string, or NULL with
+ * the error said. */
+static json_t *
+read_value (const char *list, const char *file)
+{
+  FILE *f = fopen (file, "re");
+  char *buf = NULL;
+  size_t n = 0;
+  json_t *v = NULL;
+
+  if (f == NULL) {
+    tool_error ("'%s': can't open '%s': %s", list, file, strerror (errno));
+    return NULL;
+  }
+  buf = malloc ((1 << 20) + 1);
+  if (buf)
+    n = fread (buf, 1, (1 << 20) + 1, f);
+  if (buf == NULL || ferror (f))
+    tool_error ("'%s': can't read '%s'", list, file);
+  else if (n > (1 << 20))
+    tool_error ("'%s': '%s' is over 1 MiB", list, file);
+  else if ((v = json_stringn (buf, n)) == NULL)
+    tool_error ("'%s': '%s' is not UTF-8 text", list, file);
+  free (buf);
+  fclose (f);
+  return v;
+}
+
 /* What fills a Secret's placeholder: SECRET/KEY=VALUE, else KEY=VALUE
  * of --secrets, else a generated value. */
 int
@@ -48,7 +76,17 @@ verify_read_secrets (const char *path, json_t *given)
       return -1;
     }
     *eq = '\0';
-    json_object_set_new (given, line, json_string (eq + 1));
+    if (eq[1] == '@') {
+      /* KEY=@FILE: the value is FILE's content (a PEM key, ...) */
+      json_t *val = read_value (path, eq + 2);
+      if (val == NULL) {
+        free (line);
+        fclose (f);
+        return -1;
+      }
+      json_object_set_new (given, line, val);
+    } else
+      json_object_set_new (given, line, json_string (eq + 1));
   }
   free (line);
   fclose (f);
