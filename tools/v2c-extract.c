@@ -55,6 +55,8 @@ usage (int status)
           "                         archive (--data-dir) or both\n"
           "      --data-max=SIZE    seed only up to SIZE in total (2G)\n"
           "      --data-dir=DDIR    write the archives VOLUME.tar.zst there\n"
+          "      --plan-out=FILE    write the plan with what --data copied\n"
+          "                         (what v2c-manifest needs for the seeds)\n"
           "      --force            replace an existing image in DIR\n"
           "      --root=TREE        read the guest's tree from the host\n"
           "                         directory TREE instead of a SOURCE\n"
@@ -79,7 +81,35 @@ usage (int status)
   exit (EXIT_OK);
 }
 
-enum { OPT_ROOT = OPT_TOOL_BASE, OPT_DATA, OPT_DATA_MAX, OPT_DATA_DIR };
+enum {
+  OPT_ROOT = OPT_TOOL_BASE,
+  OPT_DATA,
+  OPT_DATA_MAX,
+  OPT_DATA_DIR,
+  OPT_PLAN_OUT
+};
+
+/* --plan-out: the plan with each copied volume's data, as v2c-convert
+ * records it in DIR/plan.json. */
+static int
+write_plan_out (struct v2c_extract *x, struct v2c_plan *plan, const char *file)
+{
+  json_t *doc;
+  int r;
+
+  if (v2c_extract_data_to_plan (x, plan) == -1) {
+    tool_error ("%s", v2c_extract_error (x));
+    return -1;
+  }
+  doc = v2c_plan_to_json (plan);
+  if (doc == NULL) {
+    tool_error ("out of memory");
+    return -1;
+  }
+  r = tool_write_json (doc, file);
+  json_decref (doc);
+  return r;
+}
 
 /* What the run wrote, at -v; the one-line summary unless -q. */
 static void
@@ -178,6 +208,7 @@ main (int argc, char **argv)
     { "data", required_argument, NULL, OPT_DATA },
     { "data-max", required_argument, NULL, OPT_DATA_MAX },
     { "data-dir", required_argument, NULL, OPT_DATA_DIR },
+    { "plan-out", required_argument, NULL, OPT_PLAN_OUT },
     SOURCE_LONG_OPTS,
     { NULL, 0, NULL, 0 }
   };
@@ -188,7 +219,7 @@ main (int argc, char **argv)
   struct v2c_plan *plan = NULL;
   json_t *sum = NULL;
   struct image_opts io;
-  const char *path = NULL, *root = NULL, *data_dir = NULL;
+  const char *path = NULL, *root = NULL, *data_dir = NULL, *plan_out = NULL;
   int force = 0, c, data = 0;
   uint64_t data_max = (uint64_t) 2 << 30;
   int status = EXIT_FAIL;
@@ -220,6 +251,9 @@ main (int argc, char **argv)
       break;
     case OPT_DATA_DIR:
       data_dir = optarg;
+      break;
+    case OPT_PLAN_OUT:
+      plan_out = optarg;
       break;
     default:
       tool_try_help ();
@@ -281,6 +315,8 @@ main (int argc, char **argv)
     goto out;
   }
   tool_progress_done ();
+  if (plan_out && write_plan_out (x, plan, plan_out) == -1)
+    goto out;
 
   sum = v2c_extract_summary (x);
   if (sum)
