@@ -691,6 +691,14 @@ pod_template (struct ctx *c, const struct comp *k, struct pod *pod,
     json_object_set_new (sc, "runAsGroup", json_integer (k->gid));
     /* volumes (data, secret files) become the service's group's */
     json_object_set_new (sc, "fsGroup", json_integer (k->gid));
+    /* and it is in the groups it was in on the VM */
+    if (k->p->groups.n) {
+      json_t *sg = json_array ();
+      size_t i;
+      for (i = 0; i < k->p->groups.n; i++)
+        json_array_append_new (sg, json_integer (k->p->groups.v[i].gid));
+      json_object_set_new (sc, "supplementalGroups", sg);
+    }
   } else {
     /* the image's USER is its main component's, maybe not root */
     json_object_set_new (sc, "runAsUser", json_integer (0));

@@ -456,6 +456,13 @@ static const struct model_field image_f[]
 static const struct model_type image_t = { sizeof (T), image_f, NULL, 0 };
 #undef T
 
+#define T struct v2c_plan_group
+static const struct model_field group_f[]
+    = { STR (T, "name", name, 0, MS_ANY),
+        INT (T, "gid", gid, MT_INT, 0, 0, UINT32_MAX - 1), MODEL_END };
+static const struct model_type group_t = { sizeof (T), group_f, NULL, 0 };
+#undef T
+
 #define T struct v2c_plan_port
 static const struct model_field port_f[]
     = { INT (T, "port", port, MT_INT, 0, 1, 65535),
@@ -553,6 +560,8 @@ static const struct model_field comp_f[] = {
   STR (T, "user", user, MF_NUL, MS_ANY),
   INT (T, "uid", uid, MT_INT, 0, 0, UINT32_MAX - 1),
   INT (T, "gid", gid, MT_INT, 0, 0, UINT32_MAX - 1),
+  SUB (T, "groups", MT_LIST, MF_OPT | MF_SKIPEMPTY, groups, group_t, ITEMS,
+       NULL),
   BOOL (T, "run_as_root", run_as_root, post_run_as_root),
   STR (T, "working_dir", working_dir, MF_NUL, MS_PATH),
   { .key = "env", .kind = MT_PAIRS, .off = offsetof (T, env), .max = ITEMS },

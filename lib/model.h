@@ -127,6 +127,13 @@ struct v2c_plan_port {
   char *name;
 };
 
+/* A supplementary group of the component's user (its /etc/group
+ * membership on the VM). */
+struct v2c_plan_group {
+  char *name;
+  int64_t gid;
+};
+
 struct v2c_plan_volume {
   char *name, *mount_path;
   char *kind;        /* pvc, emptyDir, configMap, secret */
@@ -170,6 +177,10 @@ struct v2c_plan_component {
   struct v2c_strvec command, args;
   char *user; /* may be NULL */
   int64_t uid, gid;
+  struct {
+    struct v2c_plan_group *v;
+    size_t n;
+  } groups; /* supplementary: supplementalGroups */
   int run_as_root;
   char *working_dir; /* may be NULL */
   struct v2c_pairs env;

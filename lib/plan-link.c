@@ -135,6 +135,7 @@ plan_finish_component (struct plan_ctx *c, struct comp *k,
       ro = 0;
   o->read_only_root = ro;
   o->run_as_root = o->uid == 0;
+  plan_user_groups (c, o);
 }
 
 static void

@@ -127,6 +127,8 @@ const struct v2c_inv_secret *plan_secret_record (struct plan_ctx *c,
 
 /* The secret files a component needs besides its environment files:
  * named by its command line, under /etc/<base>/, or owned by its user. */
+/* o->groups: the user's supplementary groups on the VM (none for root). */
+void plan_user_groups (struct plan_ctx *c, struct v2c_plan_component *o);
 void plan_claim_secrets (struct plan_ctx *c, struct v2c_plan_component *o,
                          const char *line, const char *base);
 

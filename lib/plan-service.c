@@ -429,6 +429,32 @@ plan_claim_secrets (struct plan_ctx *c, struct v2c_plan_component *o,
   }
 }
 
+/* groups: the groups whose members the user is on the VM (besides
+ * its own), as supplementalGroups give them back in the pod: a key
+ * under /etc/ssl/private is readable through ssl-cert. */
+void
+plan_user_groups (struct plan_ctx *c, struct v2c_plan_component *o)
+{
+  size_t i;
+
+  if (o->user == NULL || o->uid == 0 || o->groups.n)
+    return;
+  for (i = 0; i < c->model->groups.n; i++) {
+    const struct v2c_inv_group *g = &c->model->groups.v[i];
+    struct v2c_plan_group *pg;
+
+    if (g->gid == o->gid || v2c_strvec_find (&g->members, o->user) < 0)
+      continue;
+    pg = v2c_conv_grow (&o->groups.v, &o->groups.n, sizeof *pg);
+    if (pg == NULL) {
+      c->oom = 1;
+      return;
+    }
+    pg->name = plan_dup (c, g->name);
+    pg->gid = g->gid;
+  }
+}
+
 /* The secret files the service's own configuration names (ssl_key_file
  * of postgresql.conf, nginx's ssl_certificate_key, ...), wherever they
  * lie and whatever their kind: without them it does not start. */

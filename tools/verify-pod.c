@@ -358,6 +358,9 @@ verify_container_args (struct verify *v, const char *workload,
            (long long) json_integer_value (gid));
   else if (uid)
     pushf (av, "--user=%lld", (long long) json_integer_value (uid));
+  json_array_foreach (json_object_get (json_object_get (ps, "securityContext"),
+                                      "supplementalGroups"), i, x)
+    pushf (av, "--group-add=%lld", (long long) json_integer_value (x));
   caps = json_object_get (json_object_get (c, "securityContext"), "capabilities");
   json_array_foreach (json_object_get (caps, "drop"), i, x)
     pushf (av, "--cap-drop=%s", json_string_value (x));
