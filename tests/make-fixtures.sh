@@ -325,7 +325,8 @@ link /lib/systemd/system/getty@.service \
 link ../getty.target /lib/systemd/system/multi-user.target.wants/getty.target
 
 # --- cron -----------------------------------------------------------------
-printf '#!/bin/sh\n# rotate the demo app logs (v2c test fixture)\nexec find /var/log/demo-app -name "*.log.*" -mtime +7 -delete\n' |
+# (busybox's find has no -delete)
+printf '#!/bin/sh\n# rotate the demo app logs (v2c test fixture)\n[ -d /var/log/demo-app ] || exit 0\nexec find /var/log/demo-app -name "*.log.*" -mtime +7 -exec rm -f {} +\n' |
   put 0755 /etc/cron.daily/demo-logs
 printf '#!/bin/sh\n# placeholder for the cron daemon (v2c test fixture)\nexit 0\n' |
   put 0755 /usr/sbin/cron
