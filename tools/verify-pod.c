@@ -120,7 +120,7 @@ write_items (struct verify *v, json_t *ps, json_t *vol, int secret,
       json_object_get (src, secret ? "secretName" : "name"));
   json_t *items = json_object_get (src, "items"), *all = NULL, *it;
   json_t *mode = json_object_get (src, "defaultMode");
-  json_t *uid = sc_get (ps, NULL, "runAsUser");
+  /* as the kubelet writes them: root's, in the fsGroup */
   json_t *gid = json_object_get (json_object_get (ps, "securityContext"),
                                  "fsGroup");
   size_t i;
@@ -172,8 +172,7 @@ write_items (struct verify *v, json_t *ps, json_t *vol, int secret,
         || fchmod (fd, m ? (mode_t) json_integer_value (m)
                        : mode ? (mode_t) json_integer_value (mode) : 0644)
                == -1
-        || fchown (fd, uid ? (uid_t) json_integer_value (uid) : 0,
-                   gid ? (gid_t) json_integer_value (gid) : 0) == -1) {
+        || fchown (fd, 0, gid ? (gid_t) json_integer_value (gid) : 0) == -1) {
       asprintf (why, "can't write the file '%s' of volume '%s': %s", path,
                 json_string_value (json_object_get (vol, "name")),
                 strerror (errno));
