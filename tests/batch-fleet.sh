@@ -93,7 +93,7 @@ if [ "${good[2]}" = db/db.vmx ]; then
   fitness db/db.vmx moderate +database-in-container +secrets-found -kernel-module-dkms
   jq -e '.fitness.rules[] | select(.id == "database-in-container") | .evidence | map(test("postgresql")) | any' \
     "$d1/$(name_of "$d1" "$fx/db/db.vmx")/report.json" >/dev/null || fail "db: the database rule does not name postgresql"
-  jq -e '.volumes[] | select(.mount_path == "/var/lib/postgresql/15/main") | .size_bytes >= 2097152 and (.migrate | test("pg_dump"))' \
+  jq -e '.volumes[] | select(.mount_path == "/var/lib/postgresql/15/main") | .size_bytes >= 2097152 and (.migrate | test("seeded")) and (.note | test("pg_dump"))' \
     "$d1/$(name_of "$d1" "$fx/db/db.vmx")/report.json" >/dev/null || fail "db: the data volume's size or migration advice is wrong"
   fitness dkms/dkms.vmx poor +kernel-module-dkms +kernel-module-out-of-tree +kernel-module-autoload -database-in-container
 fi

@@ -58,7 +58,14 @@ while IFS= read -r f; do
 done <"$tmp/sparse"
 [ "$n" -gt 0 ] || fail "no sparse file in the guest's image (opt/demo-app/cache.img is one)"
 ok "the guest's tree on the host ($n sparse files)"
-v2c-extract -q --plan "$plan" --root "$tree" -o "$tmp/host" || fail "v2c-extract --root"
+# v2c-convert (golden.sh) also writes the data image into image/: the
+# host walk makes it too when the guest's image has one
+data=none
+jq -e '[.manifests[].annotations["org.opencontainers.image.ref.name"] // "" | endswith("-data")] | any' \
+  "$guest/index.json" >/dev/null && data=seed
+v2c-extract -q --plan "$plan" --data "$data" --root "$tree" -o "$tmp/host" || fail "v2c-extract --root"
+ok "the host walk, with --data $data as the guest's"
+
 
 # --- byte for byte --------------------------------------------------------
 mg=$(jq -r '.manifests[0].digest' "$guest/index.json")
