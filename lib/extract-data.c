@@ -230,36 +230,19 @@ data_both (struct dcopy *c, const char *buf, size_t len)
   return 0;
 }
 
+static int
+data_sink (void *opaque, const char *buf, size_t len)
+{
+  return data_both (opaque, buf, len);
+}
+
 /* [off, end) of path, read once; buf/have: what is read already. */
 static int
 copy_data (struct dcopy *c, const char *path, int64_t off, int64_t end,
            char *buf, size_t have)
 {
-  if (buf && have) {
-    if ((int64_t) have > end - off)
-      have = (size_t) (end - off);
-    if (data_both (c, buf, have) == -1)
-      return -1;
-    off += (int64_t) have;
-  }
-  while (off < end) {
-    size_t want = end - off < (int64_t) CHUNK ? (size_t) (end - off) : CHUNK;
-    size_t got;
-    char *b;
-    int r;
-
-    if (v2c_extract_cancelled (c->x) == -1
-        || (b = v2c_extract_read_chunk (c->x, path, off, want, &got)) == NULL)
-      return -1;
-    if (got > want)
-      got = want;
-    r = data_both (c, b, got);
-    free (b);
-    if (r == -1)
-      return -1;
-    off += (int64_t) got;
-  }
-  return 0;
+  return v2c_extract_read_range (c->x, path, off, end, buf, have, data_sink,
+                                 c);
 }
 
 /* A file, symlink or hard link of the volume. */

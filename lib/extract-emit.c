@@ -389,16 +389,17 @@ v2c_extract_sparse_map (struct v2c_extract *x, const char *path, int64_t size,
   return 0;
 }
 
-/* Write [off, end) of a file to layer li, reading it in CHUNK replies;
- * buf/have: bytes already read at off. */
-static int
-copy_range (struct v2c_extract *x, int li, const char *path, int64_t off,
-            int64_t end, char *buf, size_t have)
+int
+v2c_extract_read_range (struct v2c_extract *x, const char *path, int64_t off,
+                        int64_t end, const char *buf, size_t have,
+                        int (*sink) (void *opaque, const char *buf,
+                                     size_t len),
+                        void *opaque)
 {
   if (buf && have) {
     if ((int64_t) have > end - off)
       have = (size_t) (end - off);
-    if (write_data (x, li, buf, have) == -1)
+    if (sink (opaque, buf, have) == -1)
       return -1;
     off += (int64_t) have;
   }
@@ -413,13 +414,37 @@ copy_range (struct v2c_extract *x, int li, const char *path, int64_t off,
       return -1;
     if (got > want)
       got = want;
-    r = write_data (x, li, b, got);
+    r = sink (opaque, b, got);
     free (b);
     if (r == -1)
       return -1;
     off += (int64_t) got;
   }
   return 0;
+}
+
+struct layer_sink {
+  struct v2c_extract *x;
+  int li;
+};
+
+static int
+layer_sink (void *opaque, const char *buf, size_t len)
+{
+  struct layer_sink *s = opaque;
+
+  return write_data (s->x, s->li, buf, len);
+}
+
+/* Write [off, end) of a file to layer li; buf/have: bytes already read
+ * at off. */
+static int
+copy_range (struct v2c_extract *x, int li, const char *path, int64_t off,
+            int64_t end, char *buf, size_t have)
+{
+  struct layer_sink s = { x, li };
+
+  return v2c_extract_read_range (x, path, off, end, buf, have, layer_sink, &s);
 }
 
 /* A non-directory entry. */

@@ -137,6 +137,14 @@ int v2c_extract_secret_at_write (struct v2c_extract *x, const char *path,
                                  const char *first, size_t have, int stock);
 char *v2c_extract_read_chunk (struct v2c_extract *x, const char *path,
                               int64_t off, size_t want, size_t *got);
+/* [off, end) of path, read in CHUNK replies and handed to sink in
+ * order (buf/have: bytes already read at off); stops at cancel. */
+int v2c_extract_read_range (struct v2c_extract *x, const char *path,
+                            int64_t off, int64_t end, const char *buf,
+                            size_t have,
+                            int (*sink) (void *opaque, const char *buf,
+                                         size_t len),
+                            void *opaque);
 int v2c_extract_sparse_candidate (const struct v2c_fs_lstat *st);
 int v2c_extract_sparse_map (struct v2c_extract *x, const char *path,
                             int64_t size, uint64_t **map, size_t *n);
