@@ -11,19 +11,29 @@
  * of /etc/cron.daily etc. get "@daily" etc.; an anacrontab period of 1
  * or 7 days becomes "@daily" / "@weekly", an @keyword is kept, any other
  * period stays as written (a number of days).
+ *
+ * The data a job works on: the data directories of the inventory that
+ * its command line names, or a script it runs (a "#!" text file named
+ * on the command line, one level deep, comment lines ignored).  A
+ * backup job copying /var/lib/app/data.db needs the volume that holds
+ * /var/lib/app.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
+#include "inspect-private.h"
 
 #define CRONTAB_MAX_BYTES (1u << 20)
 #define MAX_JOBS 10000
 #define MAX_LINE (64u << 10)
 #define MAX_FILES 4096
+/* a script a job runs is read up to this size, at most this many a job */
+#define SCRIPT_MAX_BYTES (64u << 10)
+#define SCRIPTS_PER_JOB 8
 
 void
 v2c_cron_free_contents (struct v2c_cron *c)
@@ -40,6 +50,9 @@ v2c_cron_free_contents (struct v2c_cron *c)
     for (j = 0; j < c->v[i].nenvironment; j++)
       V2C_FREE (c->v[i].environment[j].key, c->v[i].environment[j].value);
     free (c->v[i].environment);
+    for (j = 0; j < c->v[i].ndata_dirs; j++)
+      free (c->v[i].data_dirs[j]);
+    free (c->v[i].data_dirs);
   }
   free (c->v);
   c->v = NULL;
@@ -375,4 +388,151 @@ v2c_cron_read (struct v2c_fs *fs, struct v2c_cron *out, struct v2c_err *err)
     v2c_strv_free (v);
   }
   return read_anacrontab (fs, out, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* The data a job works on                                             */
+
+static int
+path_char (char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+         || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'
+         || c == '/' || c == '+' || c == '@' || c == '~';
+}
+
+/* Does text name dir, as a path of its own or the start of one
+ * ("/var/lib/app", "/var/lib/app/data.db"; not "/var/lib/apps")?
+ * Comment lines (first non-blank '#') don't count. */
+static int
+names_dir (const char *text, size_t len, const char *dir)
+{
+  size_t dn = strlen (dir), i;
+
+  while (dn > 1 && dir[dn - 1] == '/')
+    dn--;
+  if (dn < 2 || len < dn)
+    return 0;
+  for (i = 0; i + dn <= len; i++) {
+    size_t b;
+
+    if (text[i] != '/' || memcmp (text + i, dir, dn) != 0)
+      continue;
+    if (i > 0 && path_char (text[i - 1]))
+      continue;
+    if (i + dn < len && path_char (text[i + dn]) && text[i + dn] != '/')
+      continue;
+    /* in a comment? */
+    for (b = i; b > 0 && text[b - 1] != '\n'; b--)
+      ;
+    while (b < i && is_blank (text[b]))
+      b++;
+    if (text[b] == '#')
+      continue;
+    return 1;
+  }
+  return 0;
+}
+
+static int
+add_data_dir (struct v2c_cron_job *j, const char *dir, struct v2c_err *err)
+{
+  char **nv;
+  size_t i;
+
+  for (i = 0; i < j->ndata_dirs; i++)
+    if (strcmp (j->data_dirs[i], dir) == 0)
+      return 0;
+  nv = realloc (j->data_dirs, (j->ndata_dirs + 1) * sizeof *nv);
+  if (nv == NULL)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  j->data_dirs = nv;
+  if ((nv[j->ndata_dirs] = strdup (dir)) == NULL)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  j->ndata_dirs++;
+  return 0;
+}
+
+/* The text of the job: its command line, then the scripts it names (an
+ * absolute path to a regular file of at most SCRIPT_MAX_BYTES that
+ * starts with "#!"); scripts those scripts run are not followed. */
+static char *
+job_text (struct v2c_fs *fs, const struct v2c_cron_job *j, size_t *len)
+{
+  const char *s = j->command, *e;
+  size_t n = strlen (s), scripts = 0;
+  char *text = strdup (s);
+
+  if (text == NULL)
+    return NULL;
+  while (*s && scripts < SCRIPTS_PER_JOB) {
+    char path[4096], *body, *nt;
+    size_t bl, pn;
+    struct v2c_fs_stat st;
+
+    while (*s && *s != '/')
+      s++;
+    for (e = s; *e && path_char (*e); e++)
+      ;
+    pn = (size_t) (e - s);
+    if (pn == 0)
+      break;
+    if ((s > j->command && path_char (s[-1])) || pn >= sizeof path) {
+      s = e;
+      continue;
+    }
+    memcpy (path, s, pn);
+    path[pn] = '\0';
+    s = e;
+    if (v2c_fs_stat (fs, path, 0, &st) == -1 || st.type != V2C_FS_REG
+        || st.size > (int64_t) SCRIPT_MAX_BYTES)
+      continue;
+    body = v2c_fs_read (fs, path, SCRIPT_MAX_BYTES, &bl);
+    if (body == NULL || bl < 2 || memcmp (body, "#!", 2) != 0
+        || memchr (body, '\0', bl) != NULL) {
+      free (body);
+      continue;
+    }
+    scripts++;
+    nt = realloc (text, n + 1 + bl + 1);
+    if (nt == NULL) {
+      free (body);
+      free (text);
+      return NULL;
+    }
+    text = nt;
+    text[n++] = '\n';
+    memcpy (text + n, body, bl);
+    n += bl;
+    text[n] = '\0';
+    free (body);
+  }
+  *len = n;
+  return text;
+}
+
+int
+v2c_inspect_cron_data (struct v2c_fs *fs, const struct v2c_conf_facts *facts,
+                       struct v2c_cron *cron, struct v2c_err *err)
+{
+  size_t i, k;
+
+  if (facts->ndirs == 0)
+    return 0;
+  for (i = 0; i < cron->n; i++) {
+    struct v2c_cron_job *j = &cron->v[i];
+    size_t len;
+    char *text = job_text (fs, j, &len);
+
+    if (text == NULL)
+      return v2c_set_error (err, ENOMEM, "out of memory");
+    for (k = 0; k < facts->ndirs; k++)
+      if (names_dir (text, len, facts->dirs[k].path)
+          && add_data_dir (j, facts->dirs[k].path, err) == -1) {
+        free (text);
+        return -1;
+      }
+    free (text);
+  }
+  return 0;
 }

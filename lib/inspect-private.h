@@ -29,6 +29,12 @@ int v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
  * changed since (lib/inspect-scan.c): fills package and modified. */
 int v2c_inspect_cron_owners (struct v2c_fs *fs, const struct v2c_pkgs *pkgs,
                              struct v2c_cron *cron, struct v2c_err *err);
+/* The data directories (facts->dirs) each cron job names, on its
+ * command line or in a script it runs (lib/inspect-cron.c): fills
+ * data_dirs, so that the plan can mount the owner's volume. */
+int v2c_inspect_cron_data (struct v2c_fs *fs,
+                           const struct v2c_conf_facts *facts,
+                           struct v2c_cron *cron, struct v2c_err *err);
 /* Secrets in the services' environment and command lines and in the
  * cron jobs' commands (lib/inspect-exec-secrets.c): each value replaced
  * in place, by "<redacted>" in an environment, by $(VAR) in a command

@@ -369,8 +369,8 @@ secrets_json (const struct v2c_secrets *s)
 }
 
 /* cron[]: the package that ships a job (null when none does), whether
- * it was modified (only with a package), and an "environment" object
- * only for a job that needs one. */
+ * it was modified (only with a package), the data directories it names
+ * and an "environment" object, each only for a job that has them. */
 static json_t *
 cron_json (const struct v2c_cron *c)
 {
@@ -384,6 +384,12 @@ cron_json (const struct v2c_cron *c)
     json_object_set_new (o, "package", jstr (c->v[i].package));
     if (c->v[i].package)
       json_object_set_new (o, "modified", json_boolean (c->v[i].modified));
+    if (c->v[i].ndata_dirs) {
+      json_t *dd = json_array ();
+      for (j = 0; j < c->v[i].ndata_dirs; j++)
+        json_array_append_new (dd, json_string (c->v[i].data_dirs[j]));
+      json_object_set_new (o, "data_dirs", dd);
+    }
     if (c->v[i].nenvironment == 0)
       continue;
     env = json_object ();
@@ -566,6 +572,10 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   }
   if (service_state_dirs (fs, &svcs, &facts, err) == -1)
     goto out;
+  if (v2c_inspect_cron_data (fs, &facts, &cron, err) == -1) {
+    v2c_error_prefix (err, "cron");
+    goto out;
+  }
   stage ("service configuration and data directories");
   if (v2c_inspect_secrets (fs, &svcs, &pkgs, &secrets, err) == -1) {
     v2c_error_prefix (err, "secrets");

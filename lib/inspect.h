@@ -196,6 +196,9 @@ struct v2c_cron_job {
                              else the crontab), or NULL */
   int modified;           /* with a package: 0 only when the file has
                              the package's checksum */
+  char **data_dirs;       /* the inventory's data directories the job
+                             names (v2c_inspect_cron_data), or NULL */
+  size_t ndata_dirs;
 };
 
 struct v2c_user {

@@ -196,6 +196,7 @@ static const struct model_field cron_f[]
         I (T, "line", line, MT_INT, OPT, 0, BIG),
         /* bits 5 and 6: V2C_INV_CRON_HAS_PACKAGE, _MODIFIED */
         S (T, "package", package, ON), B (T, "modified", modified, OPT),
+        L (T, "data_dirs", data_dirs, OPT | MF_SKIPEMPTY),
         { .key = "environment", .kind = MT_PAIRS, .flags = OPT,
           .off = offsetof (T, environment), .max = MAX },
         MODEL_END };

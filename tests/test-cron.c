@@ -5,8 +5,11 @@
  * cron jobs of a guest tree built here.  Each crontab's jobs are
  * compared, count and schedule and command, with an independent awk
  * reading of the same file; then the run-parts directories, the spool
- * and anacrontab are checked.  Last, the package that ships each job's
- * file, and whether it was edited, as the inventory records them.
+ * and anacrontab are checked.  Then the package that ships each job's
+ * file, and whether it was edited, as the inventory records them.  Last,
+ * the data directories a job names on its command line or in its script
+ * (a path of its own or the start of one, comments and look-alike
+ * prefixes not counted).
  */
 #include <config.h>
 
@@ -211,6 +214,66 @@ test_owners (void)
   v2c_fs_free (fs);
 }
 
+static void
+test_data_dirs (void)
+{
+  static const struct {
+    const char *cmd, *dirs; /* dirs joined by ' ', "" for none */
+  } want[] = {
+    { "/usr/local/bin/nightly.sh >/dev/null 2>&1", "/var/lib/app" },
+    { "tar czf /var/backups/db.tgz /srv/db/", "/srv/db" },
+    { "/usr/local/bin/comment-only.sh", "" },
+    { "find /var/lib/apps -mtime +7 -delete", "" },
+    { "cd /var/lib/app&&./x; cp /srv/db/a /tmp", "/var/lib/app /srv/db" },
+    { "/usr/local/bin/binary-blob", "" },
+  };
+  static const char *const dirs[] = { "/var/lib/app", "/srv/db" };
+  struct v2c_err err = { 0, "" };
+  struct v2c_conf_facts f;
+  struct v2c_cron c = { 0 };
+  struct v2c_fs *fs;
+  char tab[2048] = "";
+  size_t i, j;
+
+  memset (&f, 0, sizeof f);
+  f.dirs = calloc (2, sizeof *f.dirs);
+  if (f.dirs == NULL)
+    unit_die ("out of memory");
+  for (i = 0; i < 2; i++)
+    f.dirs[f.ndirs++].path = (char *) dirs[i];
+  put ("usr/local/bin/nightly.sh",
+       "#!/bin/sh\n# keeps /srv/db too (a comment)\n"
+       "  cp /var/lib/app/data.db /var/backups/\n",
+       0755);
+  put ("usr/local/bin/comment-only.sh", "#!/bin/sh\n  # /var/lib/app\n",
+       0755);
+  /* not a script: binary data is not read as one */
+  put ("usr/local/bin/binary-blob", "\177ELF /var/lib/app", 0755);
+  for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+    size_t n = strlen (tab);
+    snprintf (tab + n, sizeof tab - n, "* * * * * %s\n", want[i].cmd);
+  }
+  if (v2c_crontab_parse (tab, strlen (tab), 0, "root", "/x", &c, &err) == -1)
+    unit_die ("crontab: %s", err.msg);
+  fs = v2c_fs_open_dir (root, &err);
+  if (fs == NULL || v2c_inspect_cron_data (fs, &f, &c, &err) == -1)
+    unit_die ("data dirs: %s", err.msg);
+  CHECK (c.n == sizeof want / sizeof want[0], "%zu jobs", c.n);
+  for (i = 0; i < c.n && i < sizeof want / sizeof want[0]; i++) {
+    char got[1024] = "";
+    for (j = 0; j < c.v[i].ndata_dirs; j++) {
+      size_t n = strlen (got);
+      snprintf (got + n, sizeof got - n, "%s%s", j ? " " : "",
+                c.v[i].data_dirs[j]);
+    }
+    CHECK (strcmp (got, want[i].dirs) == 0, "'%s': data dirs '%s', not '%s'",
+           want[i].cmd, got, want[i].dirs);
+  }
+  free (f.dirs);
+  v2c_cron_free_contents (&c);
+  v2c_fs_free (fs);
+}
+
 int
 main (void)
 {
@@ -321,6 +384,7 @@ main (void)
   v2c_cron_free_contents (&c);
   v2c_fs_free (fs);
   test_owners ();
+  test_data_dirs ();
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", root);
   if (failures == 0)
     system (cmd);
