@@ -571,7 +571,7 @@ plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
       } else {
         json_t *md;
 
-        snprintf (claim, sizeof claim, "%s-%s", k->name, name);
+        kube_claim_name (k->kind, k->name, name, claim, sizeof claim);
         md = kube_metadata (c, k, claim);
         if (md)
           json_object_set_new (json_object_get (md, "annotations"),
@@ -593,6 +593,17 @@ plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
                       json_object ())
           == -1)
         return -1;
+    } else if (strcmp (kind, "shared") == 0) {
+      /* the loader made sure the owner has this pvc */
+      const struct comp *o = kube_find_comp (c, v->owner);
+      char claim[200];
+
+      kube_claim_name (o->kind, o->name, name, claim, sizeof claim);
+      if (add_volume (c, k, pod, name, json_string ("persistentVolumeClaim"),
+                      json_pack ("{s:s}", "claimName", claim))
+          == -1)
+        return -1;
+      pod->near = o;
     } else
       continue; /* configMap and secret volumes: config_map, secrets */
     if (add_mount (c, k, pod, name, mnt, NULL, 0) == -1)
@@ -712,6 +723,15 @@ pod_template (struct ctx *c, const struct comp *k, struct pod *pod,
     return kube_oom (c);
   if (k->cron)
     json_object_set_new (spec, "restartPolicy", json_string ("OnFailure"));
+  if (pod->near)
+    /* a ReadWriteOnce claim is shared by pods on one node only */
+    json_object_set_new (
+        spec, "affinity",
+        json_pack ("{s:{s:[{s:{s:o}, s:s}]}}", "podAffinity",
+                   "requiredDuringSchedulingIgnoredDuringExecution",
+                   "labelSelector", "matchLabels",
+                   kube_selector (c, pod->near), "topologyKey",
+                   "kubernetes.io/hostname"));
   if (json_array_size (pod->volumes))
     json_object_set (spec, "volumes", pod->volumes);
   return json_pack ("{s:{s:o, s:o}, s:o}", "metadata", "labels",
@@ -722,8 +742,9 @@ pod_template (struct ctx *c, const struct comp *k, struct pod *pod,
 int
 kube_workload (struct ctx *c, const struct comp *k)
 {
-  struct pod pod
-      = { json_array (), json_array (), json_array (), json_object (), 0 };
+  struct pod pod = {
+    json_array (), json_array (), json_array (), json_object (), 0, NULL
+  };
   char env_secret[128];
   json_t *tmpl, *obj = NULL, *spec;
   int sts = strcmp (k->kind, "StatefulSet") == 0, has_pvc = 0, status = -1;

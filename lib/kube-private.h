@@ -51,6 +51,7 @@ struct ctx {
 struct pod {
   json_t *volumes, *mounts, *vcts, *paths;
   int nsecret;
+  const struct comp *near; /* whose pod it must run beside, or NULL */
 };
 
 /* lib/kube-util.c */
@@ -85,6 +86,13 @@ json_t *kube_labels (struct ctx *c, const struct comp *k);
 json_t *kube_selector (struct ctx *c, const struct comp *k);
 json_t *kube_annotations (struct ctx *c, const struct comp *k);
 json_t *kube_metadata (struct ctx *c, const struct comp *k, const char *name);
+/* The component of that name, or NULL. */
+const struct comp *kube_find_comp (const struct ctx *c, const char *name);
+/* The claim a component's pvc volume gets: VOLUME-COMP-0 from a
+ * StatefulSet's volumeClaimTemplate (its first pod's), COMP-VOLUME for
+ * a Deployment's PersistentVolumeClaim. */
+void kube_claim_name (const char *kind, const char *comp, const char *volume,
+                      char *out, size_t size);
 
 /* lib/kube-pod.c */
 /* [[source, mount], ...] of a component's files of list (its

@@ -173,10 +173,7 @@ kube_seed_jobs (struct ctx *c, const struct comp *k)
         || (d = volume_data (c, v->mount_path)) == NULL || d->archive == NULL)
       continue;
     snprintf (name, sizeof name, "v2c-seed-%.53s", v->name);
-    if (strcmp (k->kind, "StatefulSet") == 0)
-      snprintf (claim, sizeof claim, "%s-%s-0", v->name, k->name);
-    else
-      snprintf (claim, sizeof claim, "%s-%s", k->name, v->name);
+    kube_claim_name (k->kind, k->name, v->name, claim, sizeof claim);
     /* waits for the archive (kubectl exec ... tar), at most a day */
     if (asprintf (&script,
                   "i=0\n"

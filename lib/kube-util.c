@@ -549,3 +549,24 @@ kube_metadata (struct ctx *c, const struct comp *k, const char *name)
   json_object_set_new (m, "annotations", kube_annotations (c, k));
   return m;
 }
+
+const struct comp *
+kube_find_comp (const struct ctx *c, const char *name)
+{
+  size_t i;
+
+  for (i = 0; i < c->ncomps; i++)
+    if (strcmp (c->comps[i].name, name) == 0)
+      return &c->comps[i];
+  return NULL;
+}
+
+void
+kube_claim_name (const char *kind, const char *comp, const char *volume,
+                 char *out, size_t size)
+{
+  if (strcmp (kind, "StatefulSet") == 0)
+    snprintf (out, size, "%s-%s-0", volume, comp);
+  else
+    snprintf (out, size, "%s-%s", comp, volume);
+}

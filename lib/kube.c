@@ -97,17 +97,6 @@ read_components (struct ctx *c)
   return 0;
 }
 
-static struct comp *
-find_comp (struct ctx *c, const char *name)
-{
-  size_t i;
-
-  for (i = 0; i < c->ncomps; i++)
-    if (strcmp (c->comps[i].name, name) == 0)
-      return &c->comps[i];
-  return NULL;
-}
-
 static int
 service (struct ctx *c, const struct comp *k)
 {
@@ -185,7 +174,7 @@ network_policy (struct ctx *c, const struct comp *k)
                       53);
   /* the loader made sure each names another component */
   for (i = 0; i < deps->n; i++) {
-    const struct comp *dep = find_comp (c, deps->v[i]);
+    const struct comp *dep = kube_find_comp (c, deps->v[i]);
 
     rule = json_pack ("{s:[{s:{s:o}}]}", "to", "podSelector", "matchLabels",
                       kube_selector (c, dep));

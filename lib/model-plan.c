@@ -68,7 +68,7 @@ static const char *const source_kinds[]
     = { "systemd", "sysv", "cron", "timer", NULL, 0 };
 static const char *const protocols[] = { "tcp", "udp", "sctp", NULL };
 static const char *const volume_kinds[]
-    = { "pvc", "emptyDir", "configMap", "secret", NULL, 0 };
+    = { "pvc", "emptyDir", "configMap", "secret", "shared", NULL, 0 };
 
 /* ------------------------------------------------------------------ */
 /* Rules between fields                                                */
@@ -204,6 +204,22 @@ post_source_path (struct model_load *l, const void *o, const char *w)
   if (v->source_path && !file)
     return model_bad (l, w,
                       "only a configMap or secret volume has one (null)");
+  return 0;
+}
+
+/* A shared volume names the component that owns its claim; nothing
+ * else has an owner.  (That the owner has the claim: post_components.) */
+static int
+post_owner (struct model_load *l, const void *o, const char *w)
+{
+  const struct v2c_plan_volume *v = o;
+  int shared = strcmp (v->kind, "shared") == 0;
+
+  if (v->owner == NULL && shared)
+    return model_bad (l, w, "a shared volume needs the component that owns "
+                            "its claim");
+  if (v->owner && !shared)
+    return model_bad (l, w, "only a shared volume has one");
   return 0;
 }
 
@@ -357,6 +373,31 @@ post_components (struct model_load *l, const void *o, const char *w)
           return model_bad (l, dw, "'%s' is listed twice", d);
     }
   }
+  for (i = 0; i < p->components.n; i++) {
+    const comp_t *k = &p->components.v[i];
+    for (j = 0; j < k->volumes.n; j++) {
+      const struct v2c_plan_volume *v = &k->volumes.v[j];
+      const comp_t *own;
+      size_t n;
+      int found = 0;
+
+      if (v->owner == NULL)
+        continue;
+      snprintf (dw, sizeof dw, "components[%zu].volumes[%zu].owner", i, j);
+      own = v2c_plan_component (p, v->owner);
+      if (own == NULL || own == k || strcmp (own->kind, "CronJob") == 0)
+        return model_bad (l, dw, "no other Deployment or StatefulSet is "
+                                 "named '%s'", v->owner);
+      for (n = 0; n < own->volumes.n; n++)
+        found |= strcmp (own->volumes.v[n].kind, "pvc") == 0
+                 && strcmp (own->volumes.v[n].name, v->name) == 0
+                 && strcmp (own->volumes.v[n].mount_path, v->mount_path)
+                        == 0;
+      if (!found)
+        return model_bad (l, dw, "'%s' has no pvc volume '%s' at '%s'",
+                          v->owner, v->name, v->mount_path);
+    }
+  }
   if (p->main_component && v2c_plan_component (p, p->main_component) == NULL)
     return model_bad (l, "main_component", "no component is named '%s'",
                       p->main_component);
@@ -479,7 +520,7 @@ static const struct model_field volume_f[]
         STRH (T, "size", size, MF_NUL, MS_ANY, post_volume_size),
         STRH (T, "source_path", source_path, MF_NUL, MS_PATH,
               post_source_path),
-        MODEL_END };
+        STRH (T, "owner", owner, MF_OPT, MS_LABEL, post_owner), MODEL_END };
 static const struct model_type volume_t = { sizeof (T), volume_f, NULL, 0 };
 #undef T
 

@@ -136,9 +136,11 @@ struct v2c_plan_group {
 
 struct v2c_plan_volume {
   char *name, *mount_path;
-  char *kind;        /* pvc, emptyDir, configMap, secret */
+  char *kind;        /* pvc, emptyDir, configMap, secret, shared */
   char *size;        /* NULL for all but pvc (may be set for others) */
   char *source_path; /* configMap and secret only, else NULL */
+  char *owner;       /* shared only: the component whose pvc of this
+                        name and mount_path it mounts, else NULL */
 };
 
 /* A probe: tcpSocket {port} when http is NULL, else httpGet {path,
@@ -374,6 +376,7 @@ struct v2c_inv_cron {
   char *package; /* the installed package that ships its file, or NULL */
   int modified;  /* with a package: the file differs from it */
   struct v2c_pairs environment; /* the variables its secrets need */
+  struct v2c_strvec data_dirs;  /* the data directories it names */
 };
 
 /* The has bits of struct v2c_inv_cron's package and modified: an

@@ -135,6 +135,7 @@ convert (struct plan_ctx *c, struct lists *L, struct v2c_conv_in *in,
   memset (k, 0, sizeof *k);
   k->conv = conv;
   k->svc = in->service;
+  k->cron = in->cron;
   snprintf (k->where, sizeof k->where, "%s", where);
   k->talks_to = out.talks_to;
   k->write_known = out.write_known;
@@ -561,7 +562,8 @@ plan_components (struct plan_ctx *c, struct lists *L, struct v2c_plan *plan,
                      "more than %d components or dropped items",
                      V2C_PLAN_MAX_ITEMS);
   if (plan_share_resources (c, L->cv, L->nc, plan) == -1
-      || plan_link_components (c, L->cv, L->nc) == -1)
+      || plan_link_components (c, L->cv, L->nc) == -1
+      || plan_share_claims (c, L->cv, L->nc) == -1)
     return -1;
   if (L->nc)
     qsort (L->cv, L->nc, sizeof *L->cv, cmp_comp);

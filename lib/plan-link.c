@@ -5,8 +5,9 @@
  * Finishing the components of a plan and tying them together: the
  * workload kind and probes its converter stated (or the generic
  * defaults), port names and file volumes of each, the VM's
- * CPU and memory shared among them, what each depends on, and which is
- * the main one.
+ * CPU and memory shared among them, what each depends on, the claims
+ * a cron job shares with the component whose data it works on, and
+ * which is the main one.
  */
 #include <config.h>
 
@@ -346,6 +347,77 @@ plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc)
       qsort (a->v, a->n, sizeof *a->v, plan_cmp_str);
   }
   return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : 0;
+}
+
+static int
+has_volume (const struct v2c_plan_component *o, const char *name,
+            const char *mount_path)
+{
+  size_t i;
+
+  for (i = 0; i < o->volumes.n; i++)
+    if (strcmp (o->volumes.v[i].name, name) == 0
+        || strcmp (o->volumes.v[i].mount_path, mount_path) == 0)
+      return 1;
+  return 0;
+}
+
+static int
+share_claim (struct plan_ctx *c, struct comp *job, const struct comp *owner,
+             const struct v2c_plan_volume *v)
+{
+  struct v2c_plan_component *o = job->model;
+  struct v2c_plan_volume *nv;
+
+  if (has_volume (o, v->name, v->mount_path))
+    return 0;
+  nv = v2c_conv_grow (&o->volumes.v, &o->volumes.n, sizeof *nv);
+  if (nv == NULL)
+    return -1;
+  nv->name = plan_dup (c, v->name);
+  nv->mount_path = plan_dup (c, v->mount_path);
+  nv->kind = plan_dup (c, "shared");
+  nv->owner = plan_dup (c, owner->name);
+  plan_note (c,
+             "cron job '%s' works on %s, the data of '%s': it mounts that "
+             "claim too (volume '%s') and runs on the same node as '%s' "
+             "(podAffinity), which a ReadWriteOnce claim needs",
+             job->name, v->mount_path, owner->name, v->name, owner->name);
+  return c->oom ? -1 : 0;
+}
+
+int
+plan_share_claims (struct plan_ctx *c, struct comp *cv, size_t nc)
+{
+  size_t i, j, k, l;
+
+  for (i = 0; i < nc; i++) {
+    const struct v2c_strvec *dirs;
+
+    if (cv[i].cron == NULL || strcmp (cv[i].model->kind, "CronJob") != 0)
+      continue;
+    dirs = &cv[i].cron->data_dirs;
+    for (j = 0; j < dirs->n; j++)
+      for (k = 0; k < nc; k++) {
+        const struct v2c_plan_component *o = cv[k].model;
+        int done = 0;
+
+        if (strcmp (o->kind, "CronJob") == 0)
+          continue;
+        for (l = 0; l < o->volumes.n && !done; l++) {
+          const struct v2c_plan_volume *v = &o->volumes.v[l];
+          if (strcmp (v->kind, "pvc") != 0
+              || !v2c_conv_path_within (dirs->v[j], v->mount_path))
+            continue;
+          if (share_claim (c, &cv[i], &cv[k], v) == -1)
+            return v2c_set_error (c->err, ENOMEM, "out of memory");
+          done = 1;
+        }
+        if (done)
+          break;
+      }
+  }
+  return 0;
 }
 
 static int

@@ -71,6 +71,7 @@ struct comp {
   char *unit;          /* its service, or NULL (cron) */
   char *unit_base;     /* the service without .service and @instance */
   const struct v2c_inv_service *svc; /* the inventory's, or NULL */
+  const struct v2c_inv_cron *cron;   /* the inventory's, or NULL */
   char where[V2C_MODEL_WHERE];   /* its JSON path */
   const struct v2c_converter *conv;
   const char *talks_to;
@@ -169,6 +170,10 @@ int plan_share_resources (struct plan_ctx *c, struct comp *cv, size_t nc,
                           struct v2c_plan *plan);
 /* depends_on of every component. */
 int plan_link_components (struct plan_ctx *c, struct comp *cv, size_t nc);
+/* A cron job that names the data directory of a Deployment's or
+ * StatefulSet's pvc mounts that claim too (a "shared" volume).  -1 with
+ * c->err when out of memory. */
+int plan_share_claims (struct plan_ctx *c, struct comp *cv, size_t nc);
 /* The index of the main component, or -1. */
 long plan_main_component (const struct comp *cv, size_t n);
 

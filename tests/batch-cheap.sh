@@ -115,6 +115,42 @@ jq -e '[.vms[].status] == ["converted", "pending"]' "$work/rf/fleet.json" >/dev/
   fail "--retry-failed: $(jq -c '[.vms[].status]' "$work/rf/fleet.json")"
 ok "--retry-failed reran the failed VM only"
 
+# --- --verify: passed to every v2c-convert; a VM whose verify fails (its
+# v2c-convert exits 1) is failed, the others converted ------------------
+cat >"$work/verify-convert" <<'EOS'
+#!/bin/bash
+# stands in for v2c-convert: records its arguments, writes DIR, and with
+# --verify fails the VM named in $VERIFY_FAIL as a failed component would
+for a; do out=$a; done
+n=$(basename "$out")
+printf '%s\n' "$@" >"$STANDIN_PIDS/$n.args"
+mkdir -p "$out" && echo '{"schema":"v2c.report/1"}' >"$out/report.json"
+case " $* " in
+  *" --verify "*)
+    if [ "$n" = "$VERIFY_FAIL" ]; then
+      echo "v2c-verify: component 'app' failed" >&2
+      exit 1
+    fi ;;
+esac
+exit 0
+EOS
+chmod +x "$work/verify-convert"
+rm -f "$work/pids"/*
+rc=0
+VERIFY_FAIL=v2c-twodisk V2C_CONVERT=$work/verify-convert "$batch" -q --verify -j2 -o "$work/vf" \
+  "$fx/lvm/lvm.vmx" "$fx/twodisk/twodisk.vmx" 2>"$work/vf.err" || rc=$?
+[ $rc -eq 1 ] || { cat "$work/vf.err" >&2; fail "--verify with one failing VM: exit $rc, expected 1"; }
+for n in v2c-lvm v2c-twodisk; do
+  grep -qx -- --verify "$work/pids/$n.args" || fail "$n: v2c-convert was not given --verify: $(tr '\n' ' ' <"$work/pids/$n.args")"
+done
+jq -e '[.vms[].status] == ["converted", "failed"]' "$work/vf/fleet.json" >/dev/null ||
+  fail "--verify statuses: $(jq -c '[.vms[].status]' "$work/vf/fleet.json")"
+rm -f "$work/pids"/*
+VERIFY_FAIL=v2c-twodisk V2C_CONVERT=$work/verify-convert "$batch" -q -o "$work/nv" \
+  "$fx/twodisk/twodisk.vmx" || fail "without --verify, the stand-in failed"
+! grep -qx -- --verify "$work/pids/v2c-twodisk.args" || fail "--verify passed without being asked"
+ok "--verify: passed to every v2c-convert; a failed verify fails that VM only (exit 1)"
+
 # --- -c URI --match: the libvirt fixture domain ------------------------------
 uri="test://$fx/libvirt/demo.xml"
 "$batch" -q --descriptor-only -o "$work/lv" -c "$uri" --match 'v2c-*' ||

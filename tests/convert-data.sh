@@ -24,8 +24,9 @@ cmp=$top_builddir/tests/tar-compare
 # check_vm NAME SOURCE DISK FORMAT VOLPATH: convert, compare, check
 check_vm () {
   local name=$1 src=$2 disk=$3 fmt=$4 vol=$5 out=$tmp/$1 vname arch sha size
-  v2c-convert -q "$src" -o "$out" 2>"$tmp/$name.log" ||
-    { cat "$tmp/$name.log" >&2; fail "$name: v2c-convert failed"; }
+  # shellcheck disable=SC2086 # $convert_opts: words
+  v2c-convert -q $convert_opts "$src" -o "$out" 2>"$tmp/$name.log" ||
+    { cat "$tmp/$name.log" >&2; fail "$name: v2c-convert $convert_opts failed"; }
   vname=$(jq -r --arg p "$vol" '.image.volumes[] | select(.path == $p) | .data.name' "$out/plan.json")
   arch=$(jq -r --arg p "$vol" '.image.volumes[] | select(.path == $p) | .data.archive' "$out/plan.json")
   sha=$(jq -r --arg p "$vol" '.image.volumes[] | select(.path == $p) | .data.sha256' "$out/plan.json")
@@ -105,7 +106,28 @@ EOF
   ok "$name: the report gives the commands to seed from the archive"
 }
 
+# the demo with --verify where podman runs (root): the converted VM runs
+# from its seeded PVC, and every component passes, backup included (it
+# copies data.db out of demo-app's claim, which it shares)
+convert_opts=
+if [ "$(id -u)" = 0 ] && command -v podman >/dev/null; then
+  convert_opts=--verify
+fi
 check_vm demo "$V2C_FIXTURES/ova/demo.ova" "$V2C_FIXTURES/disk/demo.img" raw /var/lib/demo-app
+if [ -n "$convert_opts" ]; then
+  jq -e '.passed == true and ([.components[] | select(.passed | not)] | length == 0)
+         and ([.components[] | select(.name == "backup" and .checks[0].exit_code == 0)] | length == 1)' \
+    "$tmp/demo/verify.json" >/dev/null ||
+    fail "demo: v2c-convert --verify: $(jq -c '[.components[] | {name, passed}]' "$tmp/demo/verify.json")"
+  grep -q '^## Verified' "$tmp/demo/report.md" || fail "demo: --verify added no Verified section"
+  id=$(jq -r '[.components[].checks[].target // empty | select(startswith("v2c-verify-"))][0]
+              | split("-")[0:3] | join("-")' "$tmp/demo/verify.json")
+  [ -n "$id" ] && [ "$id" != null ] || fail "demo: no run id in verify.json's targets"
+  left=$(podman ps -aq --filter "label=v2c.verify=$id"; podman volume ls -q --filter "label=v2c.verify=$id")
+  [ -z "$left" ] || fail "demo: v2c-convert --verify left: $left"
+  ok "demo: v2c-convert --verify: every component passes from the seeded PVC (backup too), nothing left in podman"
+fi
+convert_opts=
 tar -tv --numeric-owner -f "$tmp/demo-arch.tar" | grep -q '^-rw-r----- 1001/1001 .* data.db$' ||
   fail "demo: data.db is not there with mode 0640"
 ok "demo: data.db, 0640, 1001:1001"

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kube.h"
+#include "model.h"
 #include "plan.h"
 #include "report.h"
 #include "unit.h"
@@ -715,6 +717,129 @@ test_named_secrets (json_t *inv)
   json_decref (one);
 }
 
+/* A cron job that names another component's data directory mounts its
+ * claim: a "shared" volume in the plan, the owner's claim name and a
+ * podAffinity to the owner's pod in the CronJob; a plan edited to share
+ * what no component owns is refused. */
+static void
+test_shared_claim (json_t *inv)
+{
+  static const struct {
+    const char *field, *value, *want;
+  } bad[] = {
+    { "owner", "nobody", "no other Deployment or StatefulSet is named "
+                         "'nobody'" },
+    { "owner", "nginx", "'nginx' has no pvc volume 'var-lib-demo-app'" },
+    { "owner", "backup", "no other Deployment or StatefulSet is named "
+                         "'backup'" },
+    { "owner", NULL, "a shared volume needs the component that owns" },
+    { "kind", "pvc", "only a shared volume has one" },
+  };
+  struct v2c_err err = { 0, "" };
+  json_t *one = json_deep_copy (inv), *plan, *job, *vols, *objs = NULL;
+  long ci = index_of (at (one, "cron"), "command",
+                      "/usr/local/bin/backup.sh >/dev/null 2>&1"), bi;
+  struct v2c_plan *p = NULL;
+  size_t i;
+
+  CHECK (ci >= 0, "no backup job in the demo inventory");
+  if (ci < 0) {
+    json_decref (one);
+    return;
+  }
+  json_object_set_new (json_array_get (at (one, "cron"), (size_t) ci),
+                       "data_dirs", json_pack ("[s]", "/var/lib/demo-app"));
+  plan = unit_plan_build (one, NULL, &err);
+  CHECK (plan != NULL, "plan: %s", err.msg);
+  bi = plan ? index_of (at (plan, "components"), "name", "backup") : -1;
+  CHECK (bi >= 0, "no backup component");
+  if (bi < 0)
+    goto out;
+  job = json_array_get (at (plan, "components"), (size_t) bi);
+  vols = json_object_get (job, "volumes");
+  CHECK (json_array_size (vols) == 1
+             && unit_streq (json_string_value (json_object_get (
+                                json_array_get (vols, 0), "kind")),
+                            "shared"),
+         "backup's volumes: %s", json_dumps (vols, JSON_COMPACT));
+  {
+    char w[64];
+    snprintf (w, sizeof w, "components/%ld/volumes", bi);
+    expect_json (plan, w,
+                 "[{\"name\":\"var-lib-demo-app\","
+                 "\"mount_path\":\"/var/lib/demo-app\",\"kind\":\"shared\","
+                 "\"size\":null,\"source_path\":null,"
+                 "\"owner\":\"demo-app\"}]");
+  }
+  {
+    char *notes = json_dumps (at (plan, "notes"), 0);
+    CHECK (notes && strstr (notes, "cron job 'backup' works on "
+                                   "/var/lib/demo-app, the data of "
+                                   "'demo-app'"),
+           "no note on the shared claim: %s", notes ? notes : "(none)");
+    free (notes);
+  }
+  p = v2c_plan_load (plan, &err);
+  objs = p ? v2c_kube_build (p, NULL, &err) : NULL;
+  CHECK (objs != NULL, "manifests: %s", err.msg);
+  for (i = 0; objs && i < json_array_size (objs); i++) {
+    json_t *o = json_object_get (json_array_get (objs, i), "object");
+    json_t *ps;
+    char *aff;
+
+    if (o == NULL)
+      o = json_array_get (objs, i);
+    if (!unit_streq (json_string_value (json_object_get (o, "kind")),
+                     "CronJob")
+        || !unit_streq (json_string_value (
+                            at (o, "metadata/name")), "backup"))
+      continue;
+    ps = at (o, "spec/jobTemplate/spec/template/spec");
+    CHECK (unit_streq (json_string_value (
+                           at (ps, "volumes/0/persistentVolumeClaim/claimName")),
+                       "var-lib-demo-app-demo-app-0"),
+           "backup's claim: %s",
+           json_dumps (json_object_get (ps, "volumes"), JSON_COMPACT));
+    CHECK (unit_streq (json_string_value (
+                           at (ps, "containers/0/volumeMounts/0/mountPath")),
+                       "/var/lib/demo-app"),
+           "backup does not mount /var/lib/demo-app");
+    aff = json_dumps (json_object_get (ps, "affinity"), JSON_COMPACT);
+    CHECK (aff && strstr (aff, "\"podAffinity\":{\"requiredDuringScheduling"
+                               "IgnoredDuringExecution\":[{\"labelSelector\":"
+                               "{\"matchLabels\":{\"app.kubernetes.io/name\":"
+                               "\"demo-app\"")
+               && strstr (aff, "\"topologyKey\":\"kubernetes.io/hostname\""),
+           "backup's affinity: %s", aff ? aff : "(none)");
+    free (aff);
+    i = json_array_size (objs) + 1;
+  }
+  CHECK (objs == NULL || i == json_array_size (objs) + 2, "no CronJob backup");
+  for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    json_t *b = json_deep_copy (plan);
+    json_t *v = json_array_get (
+        json_object_get (json_array_get (at (b, "components"), (size_t) bi),
+                         "volumes"),
+        0);
+    if (bad[i].value)
+      json_object_set_new (v, bad[i].field, json_string (bad[i].value));
+    else
+      json_object_del (v, bad[i].field);
+    if (strcmp (bad[i].field, "kind") == 0)
+      json_object_set_new (v, "size", json_string ("1Gi"));
+    err.msg[0] = '\0';
+    CHECK (v2c_plan_check (b, &err) == -1 && strstr (err.msg, bad[i].want),
+           "shared volume %s = %s: '%s', expected '%s'", bad[i].field,
+           bad[i].value ? bad[i].value : "(removed)", err.msg, bad[i].want);
+    json_decref (b);
+  }
+out:
+  v2c_plan_free (p);
+  json_decref (objs);
+  json_decref (plan);
+  json_decref (one);
+}
+
 int
 main (void)
 {
@@ -726,6 +851,7 @@ main (void)
   test_commands (inv);
   test_housekeeping ();
   test_named_secrets (inv);
+  test_shared_claim (inv);
   json_decref (inv);
   if (failures) {
     fprintf (stderr, "%d check(s) failed\n", failures);
