@@ -54,7 +54,8 @@ cd "$top"
 phase "sanitizers: make check"
 mkdir -p build-asan && cd build-asan
 if ../configure -q --enable-werror --enable-sanitizers && make -j"$jobs" >make.log 2>&1; then
-  V2C_FIXTURES=$fixtures V2C_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+  V2C_FIXTURES=$fixtures V2C_PLAIN_CONVERTED=$top/build-check/tests/converted \
+    V2C_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     make -j"$jobs" check >check.log 2>&1 || { grep -E '^(FAIL|ERROR)' check.log >&2; }
   count_suite test-suite.log

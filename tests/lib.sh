@@ -131,6 +131,19 @@ converted_vm () {
   echo "$V2C_CONVERTED/$dir/$n"
 }
 
+# plain_converted_vm SOURCE: under the sanitizers, which convert nothing
+# themselves, the plain build's conversion of fixture SOURCE
+# (scripts/check.sh passes its directory as V2C_PLAIN_CONVERTED), for a
+# test of a tool that only reads it (v2c-verify); status 1 without one
+plain_converted_vm () {
+  local n src base=${V2C_PLAIN_CONVERTED:-}
+  [ -n "${V2C_SANITIZED:-}" ] && [ -f "$base/.complete" ] || return 1
+  src=$(readlink -f "$V2C_FIXTURES")/$1
+  n=$(jq -r --arg s "$src" '.vms[] | select(.source == $s) | .name' "$base/files/fleet.json")
+  [ -n "$n" ] && [ -d "$base/files/$n" ] || return 1
+  echo "$base/files/$n"
+}
+
 # build_image DIR LAYERDIR...: an OCI image layout with one gzip layer per
 # LAYERDIR (in order), made with GNU tar, gzip and sha256sum, not by v2c.
 # Prints the manifest digest.  $OCI_CREATED, if set, is the config's
