@@ -110,10 +110,12 @@ stock_find (const struct stock *st, const char *path)
 {
   struct v2c_pkg_file f = { (char *) path, NULL, 0 };
   struct stock_file key = { &f, NULL };
-  const struct stock_file *e, *end = st->v + st->n, *p;
+  const struct stock_file *e, *end, *p;
 
+  /* no package files: v is NULL, and NULL + 0 is undefined */
   if (st->n == 0)
     return NULL;
+  end = st->v + st->n;
   e = bsearch (&key, st->v, st->n, sizeof *st->v, cmp_file);
   if (e == NULL)
     return NULL;
