@@ -26,6 +26,7 @@
 
 #define SCAN_MAX_FILE (1u << 20)
 #define SCAN_MAX_ENTRIES 50000
+#define MAX_CRED_FILES 256
 
 /* Names worth reading outside /etc. */
 static const char *const candidate_names[] = {
@@ -109,10 +110,12 @@ stock_find (const struct stock *st, const char *path)
 {
   struct v2c_pkg_file f = { (char *) path, NULL, 0 };
   struct stock_file key = { &f, NULL };
-  const struct stock_file *e, *end = st->v + st->n, *p;
+  const struct stock_file *e, *end, *p;
 
+  /* no package files: v is NULL, and NULL + 0 is undefined */
   if (st->n == 0)
     return NULL;
+  end = st->v + st->n;
   e = bsearch (&key, st->v, st->n, sizeof *st->v, cmp_file);
   if (e == NULL)
     return NULL;
@@ -243,6 +246,76 @@ already_scanned (const char *path)
   return 0;
 }
 
+/* A file LoadCredential= (or LoadCredentialEncrypted=) names is a
+ * credential whatever its name or content says: one whole-file finding
+ * unless the scan already has one, never read. */
+static int
+add_credential (struct v2c_fs *fs, const struct v2c_service *s,
+                const struct v2c_credential *cr, const char *path,
+                struct v2c_secrets *out, struct v2c_err *err)
+{
+  struct v2c_fs_stat st;
+  struct v2c_secret *v, *f;
+  size_t i;
+
+  if (v2c_fs_stat (fs, path, 0, &st) == -1 || st.type != V2C_FS_REG)
+    return 0;
+  for (i = 0; i < out->n; i++)
+    if (strcmp (out->v[i].path, path) == 0)
+      return 0;
+  v = realloc (out->v, (out->n + 1) * sizeof *v);
+  if (v == NULL)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  out->v = v;
+  f = &v[out->n];
+  memset (f, 0, sizeof *f);
+  f->path = strdup (path);
+  f->kind = strdup ("credential-file");
+  if (asprintf (&f->evidence, "%s=%s (%s)",
+                cr->encrypted ? "LoadCredentialEncrypted" : "LoadCredential",
+                cr->id, s->name)
+      == -1)
+    f->evidence = NULL;
+  f->mode = st.mode & 07777;
+  f->uid = st.uid;
+  f->gid = st.gid;
+  out->n++;
+  if (f->path == NULL || f->kind == NULL || f->evidence == NULL)
+    return v2c_set_error (err, ENOMEM, "out of memory");
+  return 0;
+}
+
+/* The files of the services' credentials: a directory's files each. */
+static int
+scan_credentials (struct v2c_fs *fs, const struct v2c_service *s,
+                  struct v2c_secrets *out, struct v2c_err *err)
+{
+  size_t i, j;
+
+  for (i = 0; i < s->ncredentials; i++) {
+    const struct v2c_credential *cr = &s->credentials[i];
+    char **v, path[PATH_MAX];
+    int r = 0;
+
+    if (cr->path == NULL)
+      continue;
+    if (!cr->directory) {
+      if (add_credential (fs, s, cr, cr->path, out, err) == -1)
+        return -1;
+      continue;
+    }
+    v = v2c_fs_find (fs, cr->path, MAX_CRED_FILES);
+    for (j = 0; v && v[j] && r == 0; j++)
+      if ((size_t) snprintf (path, sizeof path, "%s/%s", cr->path, v[j])
+          < sizeof path)
+        r = add_credential (fs, s, cr, path, out, err);
+    v2c_strv_free (v);
+    if (r == -1)
+      return -1;
+  }
+  return 0;
+}
+
 int
 v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
                      const struct v2c_pkgs *pkgs, struct v2c_secrets *out,
@@ -281,6 +354,10 @@ v2c_inspect_secrets (struct v2c_fs *fs, const struct v2c_services *svcs,
         && scan_tree (fs, s->working_directory, 0, &stock, out, err) == -1)
       goto out;
   }
+  /* after the scan: its findings in a credential's file come first */
+  for (i = 0; svcs && i < svcs->n; i++)
+    if (scan_credentials (fs, &svcs->v[i], out, err) == -1)
+      goto out;
   r = 0;
  out:
   free (stock.v);

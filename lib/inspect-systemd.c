@@ -19,7 +19,8 @@
  *   from every path directory, one per file name (the higher directory
  *   wins), applied after the main file in file name order.  List
  *   settings (ExecStart=, ExecStartPre=, Environment=, EnvironmentFile=,
- *   OnCalendar=, WantedBy=) are reset by an empty assignment;
+ *   OnCalendar=, WantedBy=, LoadCredential=) are reset by an empty
+ *   assignment;
  *   dependencies (After=, Wants=, Requires=) cannot be reset, as in
  *   systemd.
  * - "enabled" means reachable at boot: from the default target
@@ -242,6 +243,106 @@ env_file (struct ctx *c, struct v2c_service *s, const char *path)
   free (buf);
 }
 
+/* A credential id systemd accepts: a file name of at most 255 bytes,
+ * no control characters. */
+static int
+valid_cred_id (const char *id, size_t n)
+{
+  size_t i;
+
+  if (n == 0 || n > 255 || (n == 1 && id[0] == '.')
+      || (n == 2 && id[0] == '.' && id[1] == '.'))
+    return 0;
+  for (i = 0; i < n; i++)
+    if (id[i] == '/' || (unsigned char) id[i] < 0x20 || id[i] == 0x7f)
+      return 0;
+  return 1;
+}
+
+/* Set credential id (replacing an earlier one of that id, as systemd
+ * does) from "ID[:PATH]"; a relative or missing path is looked up in
+ * the credential stores, which an offline reading leaves alone. */
+static void
+cred_set (struct ctx *c, struct v2c_service *s, const char *val,
+          int encrypted)
+{
+  const char *colon = strchr (val, ':'), *path = colon ? colon + 1 : NULL;
+  size_t idn = colon ? (size_t) (colon - val) : strlen (val), i;
+  struct v2c_credential *cr = NULL, *nv;
+  struct v2c_fs_stat st;
+
+  if (!valid_cred_id (val, idn))
+    return;
+  for (i = 0; i < s->ncredentials; i++)
+    if (strlen (s->credentials[i].id) == idn
+        && strncmp (s->credentials[i].id, val, idn) == 0) {
+      cr = &s->credentials[i];
+      V2C_FREE (cr->id, cr->path);
+      /* keep the order of the last assignments */
+      memmove (cr, cr + 1, (s->ncredentials - i - 1) * sizeof *cr);
+      s->ncredentials--;
+      break;
+    }
+  if (s->ncredentials >= MAX_LIST)
+    return;
+  nv = realloc (s->credentials, (s->ncredentials + 1) * sizeof *nv);
+  if (nv == NULL) {
+    c->oom = 1;
+    return;
+  }
+  s->credentials = nv;
+  cr = &nv[s->ncredentials];
+  memset (cr, 0, sizeof *cr);
+  cr->id = strndup (val, idn);
+  if (cr->id == NULL) {
+    c->oom = 1;
+    return;
+  }
+  s->ncredentials++;
+  cr->encrypted = encrypted;
+  if (path && path[0] == '/') {
+    cr->path = sysd_xstrdup (c, path);
+    cr->directory = v2c_fs_stat (c->fs, path, 0, &st) == 0
+                    && st.type == V2C_FS_DIR;
+  }
+}
+
+/* LoadCredential= and LoadCredentialEncrypted=, in the order of the
+ * unit and its drop-ins; an empty assignment of either resets both
+ * (they are one list in systemd). */
+static void
+fill_credentials (struct ctx *c, const struct unit *u, struct v2c_service *s)
+{
+  size_t i;
+
+  for (i = 0; i < u->uf.n && !c->oom; i++) {
+    const struct v2c_unit_entry *e = &u->uf.v[i];
+    int enc;
+    char *val;
+
+    if (strcmp (e->section, "Service") != 0)
+      continue;
+    if (strcmp (e->key, "LoadCredential") == 0)
+      enc = 0;
+    else if (strcmp (e->key, "LoadCredentialEncrypted") == 0)
+      enc = 1;
+    else
+      continue;
+    if (e->value[0] == '\0') {
+      while (s->ncredentials > 0) {
+        s->ncredentials--;
+        V2C_FREE (s->credentials[s->ncredentials].id,
+                  s->credentials[s->ncredentials].path);
+      }
+      continue;
+    }
+    val = sysd_subst (c, u, e->value);
+    if (val)
+      cred_set (c, s, val, enc);
+    free (val);
+  }
+}
+
 static void
 fill_service (struct ctx *c, struct table *t, size_t idx,
               struct v2c_service *s)
@@ -301,6 +402,7 @@ fill_service (struct ctx *c, struct table *t, size_t idx,
       env_file (c, s, p);
   }
   s->environment_files = files;
+  fill_credentials (c, u, s);
   s->after = sysd_name_list (c, u, "Unit", "After", 0);
   s->wants = sysd_name_list (c, u, "Unit", "Wants", 0);
   s->requires = sysd_name_list (c, u, "Unit", "Requires", 0);
@@ -349,6 +451,9 @@ service_free (struct v2c_service *s)
     V2C_FREE (s->environment[i].key, s->environment[i].value);
   free (s->environment);
   v2c_strv_free (s->environment_files);
+  for (i = 0; i < s->ncredentials; i++)
+    V2C_FREE (s->credentials[i].id, s->credentials[i].path);
+  free (s->credentials);
   v2c_strv_free (s->after);
   v2c_strv_free (s->wants);
   v2c_strv_free (s->requires);

@@ -260,6 +260,24 @@ static const struct jfield svc_tail[] = {
 };
 #undef SF
 
+/* LoadCredential= & co: ids and paths, never a content. */
+static json_t *
+credentials_json (const struct v2c_service *v)
+{
+  json_t *a = json_array ();
+  size_t i;
+
+  for (i = 0; a && i < v->ncredentials; i++) {
+    const struct v2c_credential *cr = &v->credentials[i];
+
+    json_array_append_new (
+        a, json_pack ("{s:s, s:o, s:b, s:b}", "id", cr->id, "path",
+                      jstr (cr->path), "encrypted", cr->encrypted,
+                      "directory", cr->directory));
+  }
+  return a;
+}
+
 static json_t *
 services_json (const struct v2c_services *s, const struct v2c_conf_facts *f)
 {
@@ -285,7 +303,11 @@ services_json (const struct v2c_services *s, const struct v2c_conf_facts *f)
         json_array_append_new (ports, p);
       }
     json_object_set_new (o, "ports", ports);
-    json_array_append_new (a, jfields (o, v, svc_tail, NFIELDS (svc_tail)));
+    jfields (o, v, svc_tail, NFIELDS (svc_tail));
+    /* only when it has any: inventories without stay as they were */
+    if (v->ncredentials)
+      json_object_set_new (o, "credentials", credentials_json (v));
+    json_array_append_new (a, o);
   }
   return a;
 }

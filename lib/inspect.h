@@ -146,6 +146,20 @@ struct v2c_kv {
   char *value;
 };
 
+/* A credential of LoadCredential= or LoadCredentialEncrypted=
+ * (systemd.exec(5)): its id and where systemd reads it from, never its
+ * content. */
+struct v2c_credential {
+  char *id;               /* the name under $CREDENTIALS_DIRECTORY */
+  char *path;             /* absolute, as written; NULL when systemd
+                             looks it up in its credential stores (no
+                             path or a relative one) */
+  int encrypted;          /* LoadCredentialEncrypted=: can't be read
+                             offline */
+  int directory;          /* path is a directory: one credential per
+                             file in it */
+};
+
 struct v2c_service {
   char *name;             /* "nginx.service", "postgresql@15-main.service",
                              "legacy-daemon" (SysV) */
@@ -168,6 +182,10 @@ struct v2c_service {
   char **environment_files;
   char **after, **wants, **requires, **wanted_by;
   char *template_instance; /* "15-main" for postgresql@15-main */
+  struct v2c_credential *credentials; /* LoadCredential= & co, in the
+                                         order of their ids' last
+                                         assignment */
+  size_t ncredentials;
 };
 
 struct v2c_timer {

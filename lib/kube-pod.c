@@ -431,11 +431,16 @@ secret_object (struct ctx *c, const struct comp *k, const char *name,
 
 /* The mode a secret file had in the guest (the Secret volume's
  * defaultMode: the files come back as they were; fsGroup gives the
- * component's group read access), 0440 when unknown. */
+ * component's group read access), 0440 when unknown.  A systemd
+ * credential (mounted under /run/credentials/) is 0400, as systemd
+ * makes it for the service's user. */
 static int
-secret_file_mode (const struct ctx *c, const char *path)
+secret_file_mode (const struct ctx *c, const char *path, const char *mnt)
 {
   size_t i;
+
+  if (strncmp (mnt, "/run/credentials/", 17) == 0 && strcmp (mnt, path) != 0)
+    return 0400;
 
   for (i = 0; i < c->plan->image.secret_files.n; i++) {
     const struct v2c_plan_secret_file *f = &c->plan->image.secret_files.v[i];
@@ -497,7 +502,7 @@ secrets (struct ctx *c, const struct comp *k, struct pod *pod,
     free (comment);
     if (add_volume (c, k, pod, vol, json_string ("secret"),
                     json_pack ("{s:s, s:i}", "secretName", name, "defaultMode",
-                               secret_file_mode (c, src)))
+                               secret_file_mode (c, src, mnt)))
             == -1
         || add_mount (c, k, pod, vol, mnt, key, 1) == -1)
       goto out;

@@ -145,6 +145,17 @@ static const struct model_field port_f[]
 static const struct model_type port_t = { sizeof (T), port_f, NULL, 0 };
 #undef T
 
+#define T struct v2c_inv_credential
+static const struct model_field cred_f[]
+    = { { .key = "id", .kind = MT_STR, .check = MS_NONEMPTY,
+          .off = offsetof (T, id) },
+        { .key = "path", .kind = MT_STR, .flags = N, .check = MS_PATH,
+          .off = offsetof (T, path) },
+        B (T, "encrypted", encrypted, 0), B (T, "directory", directory, 0),
+        MODEL_END };
+static const struct model_type cred_t = { sizeof (T), cred_f, NULL, 0 };
+#undef T
+
 #define T struct v2c_inv_service
 static const struct model_field svc_f[] = {
   S (T, "name", name, 0),
@@ -169,6 +180,7 @@ static const struct model_field svc_f[] = {
   S (T, "unit_path", unit_path, ON),
   L (T, "dropins", dropins, OPT),
   S (T, "template_instance", template_instance, ON),
+  O (T, "credentials", MT_LIST, OPT, credentials, cred_t),
   MODEL_END
 };
 static const struct model_type svc_t

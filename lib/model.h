@@ -341,6 +341,14 @@ struct v2c_inv_port {
   char *protocol; /* tcp, udp */
 };
 
+/* A credential of LoadCredential= or LoadCredentialEncrypted=: its id
+ * and file, never its content. */
+struct v2c_inv_credential {
+  char *id;
+  char *path; /* NULL: from the credential stores */
+  int encrypted, directory;
+};
+
 struct v2c_inv_service {
   uint64_t has;
   char *name;
@@ -358,6 +366,7 @@ struct v2c_inv_service {
   char *unit_path;
   struct v2c_strvec dropins;
   char *template_instance;
+  V2C_INV_LIST (struct v2c_inv_credential) credentials; /* may be empty */
 };
 
 struct v2c_inv_timer {

@@ -487,6 +487,93 @@ svc_named_secrets (struct plan_ctx *c, const struct v2c_conv_in *in,
   }
 }
 
+/* Take path, and the files under it, out of the component's
+ * secret_files. */
+static void
+drop_secret_files (struct v2c_plan_component *o, const char *path)
+{
+  struct v2c_strvec *sf = &o->secret_files;
+  size_t i = 0;
+
+  while (i < sf->n)
+    if (strcmp (sf->v[i], path) == 0 || plan_is_under (sf->v[i], path)) {
+      free (sf->v[i]);
+      /* with the NULL that ends the vector */
+      memmove (sf->v + i, sf->v + i + 1, (sf->n - i) * sizeof *sf->v);
+      sf->n--;
+    } else
+      i++;
+}
+
+/* LoadCredential=: systemd hands the file to the service as
+ * /run/credentials/UNIT/ID (read-only, the service user's) and says
+ * where in CREDENTIALS_DIRECTORY; the component gets it there from a
+ * Secret, and not at its own path too.  What can't be given back
+ * offline (an encrypted credential, one from the credential stores, a
+ * directory of them) is a note. */
+static void
+svc_credentials (struct plan_ctx *c, const struct v2c_conv_in *in,
+                 struct v2c_plan_component *o)
+{
+  const struct v2c_inv_service *svc = in->service;
+  char dir[V2C_PLAN_MAX_PATTERN + 1], mnt[V2C_PLAN_MAX_PATTERN + 1];
+  char what[2 * V2C_PLAN_MAX_PATTERN + 100];
+  size_t i;
+  int mounted = 0;
+
+  if (svc->credentials.n == 0 || in->unit == NULL
+      || (size_t) snprintf (dir, sizeof dir, "/run/credentials/%s", in->unit)
+             >= sizeof dir
+      || v2c_model_path_problem (dir))
+    return;
+  for (i = 0; i < svc->credentials.n; i++) {
+    const struct v2c_inv_credential *cr = &svc->credentials.v[i];
+    const char *key = cr->encrypted ? "LoadCredentialEncrypted"
+                                    : "LoadCredential";
+
+    if ((size_t) snprintf (mnt, sizeof mnt, "%s/%s", dir, cr->id)
+            >= sizeof mnt
+        || v2c_model_path_problem (mnt))
+      continue;
+    /* given back where systemd puts it, or not at all: not at its
+     * own path (where /etc/<base>/ claimed it) */
+    if (cr->path)
+      drop_secret_files (o, cr->path);
+    if (cr->path == NULL)
+      snprintf (what, sizeof what,
+                "the credential '%s' from systemd's credential stores",
+                cr->id);
+    else if (cr->encrypted)
+      snprintf (what, sizeof what,
+                "the encrypted credential '%s' from '%s', which can't be "
+                "decrypted offline",
+                cr->id, cr->path);
+    else if (cr->directory)
+      snprintf (what, sizeof what,
+                "the credentials '%s_*' from the directory '%s'", cr->id,
+                cr->path);
+    else {
+      if (v2c_conv_add_volume (o, mnt, "secret", NULL, cr->path) == -1) {
+        c->oom = 1;
+        return;
+      }
+      plan_note (c,
+                 "'%s' needs the credential file '%s' (%s=%s): it is mounted "
+                 "from a Secret at '%s'; put the real content in it",
+                 o->name, cr->path, key, cr->id, mnt);
+      mounted = 1;
+      continue;
+    }
+    plan_note (c,
+               "'%s' loads %s (%s=): it is not mounted; give %s a Secret "
+               "key mounted %s '%s'",
+               o->name, what, key, cr->directory ? "each file" : "it",
+               cr->directory ? "under" : "at", cr->directory ? dir : mnt);
+  }
+  if (mounted && v2c_conv_set_env (o, "CREDENTIALS_DIRECTORY", dir) == -1)
+    c->oom = 1;
+}
+
 /* The files the service reads its environment from, and the other
  * secret files under its working directory. */
 static int
@@ -646,6 +733,7 @@ plan_service_component (struct plan_ctx *c, const char *w,
   }
   plan_claim_secrets (c, o, in->line, in->base);
   svc_named_secrets (c, in, aliases, o);
+  svc_credentials (c, in, o);
   if (c->oom) {
     plan_component_free (o);
     return v2c_set_error (c->err, ENOMEM, "out of memory");

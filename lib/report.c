@@ -374,6 +374,33 @@ is_host_key (const char *kind)
   return strcmp (kind, "host-key") == 0 || strcmp (kind, "ssh-host-key") == 0;
 }
 
+/* A systemd credential's file (LoadCredential=) that a component gets
+ * back from a Secret where systemd puts it: 1 with out "Secret mounted
+ * at /run/credentials/UNIT/ID: COMPONENT", else 0. */
+static int
+credential_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
+                char *out, size_t size)
+{
+  size_t i, j;
+
+  for (i = 0; i < p->components.n; i++) {
+    const struct v2c_plan_component *k = &p->components.v[i];
+
+    for (j = 0; j < k->volumes.n; j++) {
+      const struct v2c_plan_volume *v = &k->volumes.v[j];
+
+      if (strcmp (v->kind, "secret") == 0 && v->source_path
+          && strcmp (v->source_path, s->path) == 0
+          && strncmp (v->mount_path, "/run/credentials/", 17) == 0) {
+        snprintf (out, size, "Secret mounted at %s: %s", v->mount_path,
+                  k->name);
+        return 1;
+      }
+    }
+  }
+  return 0;
+}
+
 /* What became of a secret: which component gets it back and how (1),
  * or why none does (0).  Names and paths only, never a value. */
 static int
@@ -403,6 +430,8 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
     snprintf (out, size, "in the image: image.allow_secret names it");
     return 1;
   }
+  if (credential_use (p, s, out, size))
+    return 1;
   for (i = 0; i < p->components.n; i++) {
     const struct v2c_plan_component *k = &p->components.v[i];
     int hit;
@@ -423,6 +452,11 @@ secret_use (const struct v2c_plan *p, const struct v2c_inv_secret *s,
               strcmp (s->kind, "environment") == 0
                       || strcmp (s->kind, "argument") == 0
                   ? "no component runs it"
+              : strcmp (s->kind, "credential-file") == 0 && s->evidence
+                      && strncmp (s->evidence, "LoadCredentialEncrypted=",
+                                  24) == 0
+                  ? "not mounted anywhere: an encrypted systemd credential "
+                    "can't be decrypted offline"
                   : "not mounted anywhere");
     return 0;
   }
