@@ -102,11 +102,13 @@ data_volume (struct ctx *c, const struct vm *v, const char *dv,
             d->name, CONTAINER_DISK_MAX >> 30, dv);
   return kube_add_object (
       c, "DataVolume", dv,
-      json_pack ("{s:s, s:s, s:o, s:{s:{s:{}}, s:{s:[s], s:{s:{s:s}}}}}",
+      /* spec.storage, not spec.pvc: CDI takes the access and volume
+       * modes from the storage class's StorageProfile */
+      json_pack ("{s:s, s:s, s:o, s:{s:{s:{}}, s:{s:{s:{s:s}}}}}",
                  "apiVersion", "cdi.kubevirt.io/v1beta1", "kind", "DataVolume",
                  "metadata", vm_metadata (c, v, dv), "spec", "source",
-                 "upload", "storage", "accessModes", "ReadWriteOnce",
-                 "resources", "requests", "storage", size),
+                 "upload", "storage", "resources", "requests", "storage",
+                 size),
       comment);
 }
 
