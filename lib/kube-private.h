@@ -112,6 +112,10 @@ int kube_workload (struct ctx *c, const struct comp *k);
 int kube_proxy_content (struct ctx *c, const struct comp *k,
                         const struct v2c_kube_file *img, char **result,
                         FILE *cf);
+/* lib/kube-vm.c */
+/* The objects of a plan whose target is a VM: the VirtualMachine, a
+ * DataVolume per large disk, a Service per port, the NetworkPolicy. */
+int kube_vm (struct ctx *c);
 /* lib/kube-seed.c */
 /* The initContainers that seed the component's empty PVCs from the data
  * image (an empty array when none: no data image, no seeded volume). */

@@ -330,6 +330,12 @@ v2c_kube_build (const struct v2c_plan *plan, const struct v2c_kube_opts *o,
   }
   if (image_ref (&c) == -1)
     goto out;
+  /* a VM kept as a VM: its guest runs the components */
+  if (v2c_plan_is_vm (plan)) {
+    if (kube_vm (&c) == 0)
+      result = sorted (&c);
+    goto out;
+  }
   if (read_components (&c) == -1) {
     if (err->msg[0] == '\0')
       kube_oom (&c);

@@ -11,6 +11,7 @@
 #include <config.h>
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "converter-util.h"
@@ -69,6 +70,9 @@ static const char *const source_kinds[]
 static const char *const protocols[] = { "tcp", "udp", "sctp", NULL };
 static const char *const volume_kinds[]
     = { "pvc", "emptyDir", "configMap", "secret", "shared", NULL, 0 };
+static const char *const target_kinds[] = { "container", "vm", NULL };
+static const char *const firmwares[] = { "bios", "efi", NULL };
+static const char *const vm_protocols[] = { "tcp", "udp", NULL };
 
 /* ------------------------------------------------------------------ */
 /* Rules between fields                                                */
@@ -636,6 +640,72 @@ static const struct model_field dropped_f[]
 static const struct model_type dropped_t = { sizeof (T), dropped_f, NULL, 0 };
 #undef T
 
+/* A MAC address as KubeVirt takes it: six pairs of hex digits and ':'. */
+static int
+post_mac (struct model_load *l, const void *o, const char *w)
+{
+  const char *s = ((const struct v2c_plan_vm_nic *) o)->mac;
+  size_t i;
+
+  if (s == NULL)
+    return 0;
+  for (i = 0; i < 17; i++)
+    if (i % 3 == 2 ? s[i] != ':' : !strchr ("0123456789abcdefABCDEF", s[i])
+                                       || s[i] == '\0')
+      break;
+  if (i < 17 || s[17] != '\0')
+    return model_bad (l, w, "'%s' is not a MAC address like '00:50:56:01:02:03'",
+                      s);
+  return 0;
+}
+
+static int
+post_vm_disks (struct model_load *l, const void *o, const char *w)
+{
+  return unique_names (l, (const void *) &((const struct v2c_plan_target *) o)->disks,
+                       sizeof (struct v2c_plan_vm_disk), 0, w);
+}
+
+#define T struct v2c_plan_vm_disk
+static const struct model_field vm_disk_f[]
+    = { STR (T, "name", name, 0, MS_LABEL),
+        INT (T, "size", size, MT_NINT, MF_NUL, 1, INT64_MAX), MODEL_END };
+static const struct model_type vm_disk_t = { sizeof (T), vm_disk_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_vm_nic
+static const struct model_field vm_nic_f[]
+    = { STRH (T, "mac", mac, MF_NUL, MS_ANY, post_mac),
+        STR (T, "network", network, MF_NUL, MS_ANY), MODEL_END };
+static const struct model_type vm_nic_t = { sizeof (T), vm_nic_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_vm_port
+static const struct model_field vm_port_f[]
+    = { INT (T, "port", port, MT_INT, 0, 1, 65535),
+        ENUM (T, "protocol", protocol, vm_protocols), MODEL_END };
+static const struct model_type vm_port_t = { sizeof (T), vm_port_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_plan_target
+static const struct model_field target_f[] = {
+  ENUM (T, "kind", kind, target_kinds),
+  STR (T, "reason", reason, 0, MS_ANY),
+  { .key = "os", .kind = MT_STR, .flags = MF_OPT, .check = MS_ENUM,
+    .off = offsetof (T, os), .enums = oses },
+  { .key = "firmware", .kind = MT_STR, .flags = MF_OPT, .check = MS_ENUM,
+    .off = offsetof (T, firmware), .enums = firmwares },
+  SUB (T, "disks", MT_LIST, MF_OPT | MF_SKIPEMPTY, disks, vm_disk_t, 64,
+       NULL),
+  SUB (T, "nics", MT_LIST, MF_OPT | MF_SKIPEMPTY, nics, vm_nic_t, 64, NULL),
+  SUB (T, "ports", MT_LIST, MF_OPT | MF_SKIPEMPTY, ports, vm_port_t, ITEMS,
+       NULL),
+  MODEL_END
+};
+static const struct model_type target_t
+    = { sizeof (T), target_f, post_vm_disks, 0 };
+#undef T
+
 #define T struct v2c_plan
 static const struct model_field plan_source_f[]
     = { STR (T, "vm", source.vm, 0, MS_ANY),
@@ -653,6 +723,7 @@ static const struct model_field plan_f[]
         STR (T, "name", name, 0, MS_NONEMPTY),
         { .key = "source", .kind = MT_OBJ, .sub = &plan_source_t },
         { .key = "vm", .kind = MT_OBJ, .sub = &vm_t },
+        SUB (T, "target", MT_PTR, MF_OPT, target, target_t, 0, NULL),
         SUB (T, "image", MT_OBJ, 0, image, image_t, 0, NULL),
         STR (T, "main_component", main_component, MF_NUL, MS_ANY),
         SUB (T, "components", MT_LIST, 0, components, comp_t_,
@@ -668,6 +739,15 @@ static const struct model_type plan_t = { sizeof (T), plan_f, NULL, 0 };
 /* ------------------------------------------------------------------ */
 
 MODEL_DOCUMENT (v2c_plan, plan_t, "plan")
+
+void
+v2c_plan_target_free (struct v2c_plan_target *t)
+{
+  if (t == NULL)
+    return;
+  model_free_object (&target_t, t);
+  free (t);
+}
 
 json_t *
 v2c_plan_component_to_json (const struct v2c_plan_component *k)

@@ -215,6 +215,46 @@ struct v2c_plan_dropped {
   char *name, *reason;
 };
 
+/* ------------------------------------------------------------------ */
+/* The target: containers, or the VM kept as a KubeVirt VM             */
+
+struct v2c_plan_vm_disk {
+  char *name;             /* disk0, disk1, ... */
+  struct v2c_nint size;   /* virtual size in bytes; null: unknown */
+};
+
+struct v2c_plan_vm_nic {
+  char *mac;     /* "00:50:56:..." as the VMX/OVF had it, or NULL */
+  char *network; /* the VMware network's name, or NULL */
+};
+
+struct v2c_plan_vm_port {
+  int64_t port;
+  char *protocol; /* tcp, udp */
+};
+
+/* What v2c_plan_set_target decided (lib/target.c): absent (NULL) means
+ * containers, so the plans of containerisable VMs did not change.  For
+ * a VM, what its VirtualMachine needs from the inventory. */
+struct v2c_plan_target {
+  char *kind;     /* container, vm */
+  char *reason;   /* why, in a sentence */
+  char *os;       /* linux, windows; NULL (absent) for containers */
+  char *firmware; /* bios, efi; NULL (absent) for containers */
+  struct {
+    struct v2c_plan_vm_disk *v;
+    size_t n;
+  } disks;
+  struct {
+    struct v2c_plan_vm_nic *v;
+    size_t n;
+  } nics;
+  struct {
+    struct v2c_plan_vm_port *v;
+    size_t n;
+  } ports; /* what the guest listened on, beyond loopback */
+};
+
 struct v2c_plan {
   char *schema; /* "v2c.plan/1" */
   char *name;
@@ -225,6 +265,7 @@ struct v2c_plan {
   struct {
     struct v2c_nint cpus, memory_mib;
   } vm;
+  struct v2c_plan_target *target; /* NULL: containers */
   struct v2c_plan_image image;
   struct {
     struct v2c_plan_component *v;
@@ -241,6 +282,17 @@ struct v2c_plan {
     size_t n;
   } secrets; /* the inventory's secrets[], sorted by path and line */
 };
+
+/* Free a target (NULL is fine). */
+void v2c_plan_target_free (struct v2c_plan_target *t);
+
+/* Is the plan's target a KubeVirt VM? */
+static inline int
+v2c_plan_is_vm (const struct v2c_plan *plan)
+{
+  return plan->target && plan->target->kind
+         && plan->target->kind[0] == 'v';
+}
 
 /* Load a plan document: every field checked (types, required fields,
  * enumerations, limits, the rules between fields), the first problem

@@ -689,6 +689,11 @@ v2c_plan_build (const struct v2c_inventory *inv, const char *strategy,
 
   if (plan == NULL)
     return NULL;
+  /* the target --target auto picks: most VMs get none (containers) */
+  if (v2c_plan_set_target (plan, inv, NULL, err) == -1) {
+    v2c_plan_free (plan);
+    return NULL;
+  }
   /* what is written must read back: the model's loader holds every
    * rule of a plan, and checks a document; it checks what is built
    * here through the document it would be written as */

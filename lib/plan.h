@@ -44,6 +44,23 @@
 struct v2c_plan *v2c_plan_build (const struct v2c_inventory *inventory,
                                  const char *strategy, struct v2c_err *err);
 
+/* The target of a VM (lib/target.c).  v2c_target_auto: 1 when the VM
+ * should stay a VM (its fitness verdict is not-containerisable, or
+ * poor because of a kernel-level rule: modules the nodes don't have),
+ * 0 for containers, with why in reason; -1 with err set.  The one
+ * decision: v2c_plan_set_target records it, the report shows it. */
+int v2c_target_auto (const struct v2c_inventory *inventory,
+                     const struct v2c_plan *plan, char *reason, size_t size,
+                     struct v2c_err *err);
+/* Record target ("auto" or NULL, "container", "vm") in plan->target,
+ * with what a VirtualMachine needs of the inventory (OS, firmware,
+ * disks, NICs with their MAC address, ports).  auto deciding
+ * containers leaves plan->target NULL: a plan without a target is
+ * containers.  0, or -1 with err set. */
+int v2c_plan_set_target (struct v2c_plan *plan,
+                         const struct v2c_inventory *inventory,
+                         const char *target, struct v2c_err *err);
+
 /* Check a plan: 0 when it is sound, -1 with err naming the JSON path of
  * the first problem.  The checks are the plan's loader, v2c_plan_load
  * (lib/model.h): a stage that reads the plan loads it instead. */

@@ -81,6 +81,9 @@ struct v2c_report_rule {
 extern const struct v2c_report_rule v2c_report_rules[];
 
 const char *v2c_report_severity_name (enum v2c_report_severity s);
+/* Is id a rule about the kernel (modules the nodes don't have), so
+ * that a VM poor for it stays a VM (lib/target.c)? */
+int v2c_report_rule_is_kernel (const char *id);
 
 /* Evaluate the table on a checked inventory and plan: the fitness
  * object {verdict, score, rules[]}.  New reference; NULL with err. */

@@ -109,6 +109,14 @@ v2c_report_severity_name (enum v2c_report_severity s)
   return (unsigned) s < 5 ? sev_names[s] : "info";
 }
 
+int
+v2c_report_rule_is_kernel (const char *id)
+{
+  return id
+         && (strcmp (id, "kernel-module-dkms") == 0
+             || strcmp (id, "kernel-module-out-of-tree") == 0);
+}
+
 /* The inventory's blocker severities (info .. critical) on our scale. */
 static enum v2c_report_severity
 blocker_severity (const char *s)

@@ -227,6 +227,37 @@ heading (struct v2c_strbuf *b, const struct v2c_report_fmt *f, const char *gap,
   v2c_strbuf_printf (b, f->heading, id, title);
 }
 
+/* The target, when the report has one: containers or a KubeVirt VM,
+ * why, and what to do. */
+static void
+walk_target (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
+             const json_t *t)
+{
+  const json_t *x;
+  size_t i;
+
+  if (!json_is_object (t))
+    return;
+  heading (b, f, "", "target", "Target");
+  v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "" : "<p>");
+  f->text (b, strcmp (v2c_report_str (t, "kind"), "vm") == 0
+                  ? "A KubeVirt VM: "
+                  : "Containers: ");
+  f->text (b, v2c_report_str (t, "reason"));
+  v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? ".\n\n" : ".</p>\n");
+  if (json_array_size (json_object_get (t, "advice")) == 0)
+    return;
+  v2c_strbuf_puts (b, f->list.open);
+  json_array_foreach (json_object_get (t, "advice"), i, x)
+  {
+    v2c_strbuf_puts (b, f->list.sep);
+    f->text (b, json_string_value (x));
+    v2c_strbuf_puts (b, f->list.close);
+  }
+  v2c_strbuf_puts (b, f->list.end);
+  v2c_strbuf_puts (b, f->gap);
+}
+
 void
 v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
                  const json_t *report)
@@ -252,6 +283,7 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
   v2c_strbuf_puts (b, f->gap);
 
   f->fitness (b, json_object_get (report, "fitness"));
+  walk_target (b, f, json_object_get (report, "target"));
 
   heading (b, f, "", "components", "Components");
   if (json_array_size (cs) == 0)

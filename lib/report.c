@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "plan.h"
 #include "report-private.h"
 
 /* key of o: absent or null (0), or an array of at most
@@ -656,19 +657,83 @@ notes (const struct v2c_plan *plan)
   return out;
 }
 
+/* The target (lib/target.c's decision), or NULL for a plan of
+ * containers that auto would keep so: the report of a containerisable
+ * VM is as it was.  *out NULL then; -1 on out of memory. */
+static int
+target (const struct v2c_inventory *inv, const struct v2c_plan *p,
+        json_t **out, struct v2c_err *err)
+{
+  const struct v2c_plan_target *t = p->target;
+  char why[512], reason[700];
+  json_t *advice;
+  size_t i;
+  int vm;
+
+  *out = NULL;
+  if (t == NULL) {
+    vm = v2c_target_auto (inv, p, why, sizeof why, err);
+    if (vm <= 0)
+      return vm;
+    snprintf (reason, sizeof reason,
+              "the plan has no target, so containers; v2c-plan would keep "
+              "the VM as a VM (%s)",
+              why);
+  } else
+    snprintf (reason, sizeof reason, "%s", t->reason);
+  advice = json_array ();
+  *out = json_pack ("{s:s, s:s, s:o}", "kind",
+                    v2c_plan_is_vm (p) ? "vm" : "container", "reason",
+                    reason, "advice", advice);
+  if (*out == NULL)
+    return -1;
+  if (!v2c_plan_is_vm (p))
+    return 0;
+  json_array_append_new (
+      advice, json_string ("k8s/ holds a KubeVirt VirtualMachine (q35, the "
+                           "VM's CPUs, memory, firmware and MAC addresses) "
+                           "with a Service per port the guest listened on"));
+  if (t->os && strcmp (t->os, "windows") == 0)
+    json_array_append_new (
+        advice,
+        json_string ("Windows guest: its VirtualMachine has emulated devices "
+                     "(SATA disks, e1000e network cards); install the "
+                     "virtio-win drivers in the guest, then set the disks' "
+                     "bus and the interfaces' model to virtio and restart "
+                     "the VM"));
+  for (i = 0; i < t->disks.n; i++)
+    if (t->disks.v[i].size.set && t->disks.v[i].size.v > (10ll << 30)) {
+      json_array_append_new (
+          advice,
+          json_string ("disks larger than 10 GiB are CDI DataVolumes: upload "
+                       "each converted disk with 'virtctl image-upload dv "
+                       "DATAVOLUME --no-create --image-path=DISK.qcow2' "
+                       "(k8s/datavolume-*.yaml)"));
+      break;
+    }
+  return 0;
+}
+
 json_t *
 v2c_report_build (const struct v2c_inventory *inv, const struct v2c_plan *p,
                   const json_t *image, struct v2c_err *err)
 {
-  json_t *report = NULL, *fitness;
+  json_t *report = NULL, *fitness, *tg;
 
   if (check_inventory (inv, err) == -1)
     return NULL;
   if (image && check_image (image, err) == -1)
     return NULL;
-  fitness = v2c_report_fitness (inv, p, err);
-  if (fitness == NULL)
+  if (target (inv, p, &tg, err) == -1) {
+    if (err->msg[0] == '\0')
+      v2c_set_error (err, ENOMEM, "can't build the report");
     return NULL;
+  }
+  fitness = v2c_report_fitness (inv, p, err);
+  if (fitness == NULL) {
+    json_decref (tg);
+    return NULL;
+  }
   report = json_pack ("{s:s, s:o*, s:o}", "schema", "v2c.report/1", "vm",
                       vm_object (inv), "fitness", fitness);
   if (report == NULL
@@ -680,10 +745,12 @@ v2c_report_build (const struct v2c_inventory *inv, const struct v2c_plan *p,
       || json_object_set_new (report, "layers", layers (p, image)) == -1
       || json_object_set_new (report, "image", image_info (image)) == -1
       || json_object_set_new (report, "sizing", sizing (inv, p)) == -1
-      || json_object_set_new (report, "notes", notes (p)) == -1) {
+      || json_object_set_new (report, "notes", notes (p)) == -1
+      || (tg && json_object_set (report, "target", tg) == -1)) {
     json_decref (report);
     report = NULL;
     v2c_set_error (err, ENOMEM, "can't build the report");
   }
+  json_decref (tg);
   return report;
 }

@@ -18,8 +18,12 @@ pkgs=(
   clang libclang-rt-14-dev valgrind man-db groff-base python3 python3-yaml file ntfs-3g libhivex-bin libwin-hivex-perl
   chromium fonts-dejavu-core
 )
-# Node.js runs the JSON-schema validators: take the machine's own when it
-# has one (Debian's npm package conflicts with other Node.js builds).
+# Node.js runs the JSON-schema validators and the TypeScript compiler that
+# type-checks the KubeVirt objects: take the machine's own when it has one
+# (Debian's npm package conflicts with other Node.js builds).  Their npm
+# packages (ajv, kubernetes-models, typescript,
+# @kubevirt-ui-ext/kubevirt-api) are tests/js/package-lock.json's,
+# installed by tests/setup-node.sh when the tests run.
 command -v node >/dev/null && command -v npm >/dev/null || pkgs+=(nodejs npm)
 missing=()
 for p in "${pkgs[@]}"; do

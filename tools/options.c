@@ -162,6 +162,17 @@ tool_data_mode (const char *arg)
   tool_try_help ();
 }
 
+const char *
+tool_target_arg (const char *arg)
+{
+  if (strcmp (arg, "auto") != 0 && strcmp (arg, "container") != 0
+      && strcmp (arg, "vm") != 0) {
+    tool_error ("--target '%s': give auto, container or vm", arg);
+    tool_try_help ();
+  }
+  return arg;
+}
+
 uint64_t
 tool_size_arg (const char *opt, const char *arg)
 {

@@ -106,6 +106,8 @@ const char *tool_file_arg (int argc, char **argv, const char *what);
  * ("--namespace"), is a name of that kind (v2c_kube_check_name). */
 /* --data none|seed|archive|both: V2C_DATA_* bits; bad usage exits 2. */
 int tool_data_mode (const char *arg);
+/* --target auto|container|vm: arg; bad usage exits 2. */
+const char *tool_target_arg (const char *arg);
 /* A size: bytes, or with a K/M/G/T suffix (KiB, ...); bad usage exits 2. */
 uint64_t tool_size_arg (const char *opt, const char *arg);
 void tool_check_kube_name (const char *opt, enum v2c_kube_name_kind kind,

@@ -44,6 +44,7 @@ enum {
   OPT_DATA,
   OPT_DATA_MAX,
   OPT_VERIFY_RUN,
+  OPT_TARGET,
 };
 
 struct batch_opts bopts;
@@ -84,6 +85,7 @@ usage (int status)
       "Passed to every v2c-convert:\n"
       "      --registry=REG  --templates=DIR  --strategy=S  "
       "--compress=C\n"
+      "      --target=T (auto, container or vm: see v2c-plan(1))\n"
       "      --data=WHAT  --data-max=SIZE  --no-verify  --allow-outside-paths\n"
       "      --verify (v2c-verify each VM after its conversion; a failed\n"
       "      check fails the VM)\n"
@@ -612,6 +614,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "no-verify", no_argument, NULL, OPT_NO_VERIFY },
           { "allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE },
           { "verify", no_argument, NULL, OPT_VERIFY_RUN },
+          { "target", required_argument, NULL, OPT_TARGET },
           { NULL, 0, NULL, 0 } };
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
   int c;
@@ -676,6 +679,9 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       break;
     case OPT_COMPRESS:
       add_pass ("--compress", optarg);
+      break;
+    case OPT_TARGET:
+      add_pass ("--target", tool_target_arg (optarg));
       break;
     case OPT_DATA:
       tool_data_mode (optarg);     /* bad usage here, not per VM */

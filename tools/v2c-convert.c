@@ -30,7 +30,13 @@
 
 #define STAGES 6
 
-enum { OPT_NAME = OPT_TOOL_BASE, OPT_DATA, OPT_DATA_MAX, OPT_VERIFY_RUN };
+enum {
+  OPT_NAME = OPT_TOOL_BASE,
+  OPT_DATA,
+  OPT_DATA_MAX,
+  OPT_VERIFY_RUN,
+  OPT_TARGET
+};
 
 static noreturn void
 usage (int status)
@@ -54,6 +60,9 @@ usage (int status)
       "      --name=NAME        the VM's Kubernetes name (a DNS-1123 label:\n"
       "                         the plan's name, its image and app labels;\n"
       "                         default: the VM's name)\n"
+      "      --target=T         auto (default: a VM that can't run as\n"
+      "                         containers stays a KubeVirt VM), container\n"
+      "                         or vm (see v2c-plan(1))\n"
       "Image (as v2c-extract):\n"
       "      --tag=NAME         the image's ref name (default: the VM)\n"
       "      --strategy=S       split (default) or single (one layer)\n"
@@ -119,6 +128,7 @@ struct convert {
   uint64_t data_max; /* --data-max */
   int verify;       /* --verify: v2c-verify DIR after it */
   const char *name; /* --name */
+  const char *target; /* --target; NULL: auto */
   struct tool_outdir od;
   struct v2c_extract *x;
   struct v2c_source *src;
@@ -177,7 +187,13 @@ read_vm (struct convert *cv, const char *path)
   }
   cv->inventory = v2c_inventory_load (cv->inv, &err);
   if (cv->inventory && cv->p == NULL
-      && (cv->p = v2c_plan_build (cv->inventory, cv->io.strategy, &err)))
+      && (cv->p = v2c_plan_build (cv->inventory, cv->io.strategy, &err))
+      && cv->target
+      && v2c_plan_set_target (cv->p, cv->inventory, cv->target, &err) == -1) {
+    v2c_plan_free (cv->p);
+    cv->p = NULL;
+  }
+  if (cv->p && cv->plan == NULL)
     cv->plan = v2c_plan_to_json (cv->p);
   if (cv->inventory == NULL || cv->p == NULL || cv->plan == NULL) {
     tool_progress_done ();
@@ -368,6 +384,7 @@ main (int argc, char **argv)
           { "data", required_argument, NULL, OPT_DATA },
           { "data-max", required_argument, NULL, OPT_DATA_MAX },
           { "verify", no_argument, NULL, OPT_VERIFY_RUN },
+          { "target", required_argument, NULL, OPT_TARGET },
           SOURCE_LONG_OPTS,
           { NULL, 0, NULL, 0 } };
   struct convert cv;
@@ -417,6 +434,9 @@ main (int argc, char **argv)
     case OPT_VERIFY_RUN:
       cv.verify = 1;
       break;
+    case OPT_TARGET:
+      cv.target = tool_target_arg (optarg);
+      break;
     default:
       tool_try_help ();
     }
@@ -424,6 +444,11 @@ main (int argc, char **argv)
   path = tool_source_arg (argc, argv);
   tool_need_output_dir ();
   image_opts_finish (&cv.io, cv.x);
+  if (cv.io.plan_path && cv.target) {
+    tool_error ("--target is for runs without --plan: the plan says its "
+                "target (edit it, or run v2c-plan --target)");
+    tool_try_help ();
+  }
   if (opts.templates) {
     struct stat st;
 

@@ -17,6 +17,7 @@
 
 enum {
   OPT_STRATEGY = OPT_TOOL_BASE,
+  OPT_TARGET,
 };
 
 static noreturn void
@@ -38,6 +39,9 @@ usage (int status)
           "                         standard output)\n"
           "      --strategy=S       image layers: split (os, config, app;\n"
           "                         the default) or single (one layer)\n"
+          "      --target=T         auto (the default: a VM that can't run\n"
+          "                         as containers stays a KubeVirt VM),\n"
+          "                         container or vm\n"
           "  -v, --verbose          list the components, the dropped\n"
           "                         services and the notes\n"
           "  -q, --quiet            no warnings\n",
@@ -51,13 +55,14 @@ main (int argc, char **argv)
   static const struct option long_opts[]
       = { COMMON_LONG_OPTS,
           { "strategy", required_argument, NULL, OPT_STRATEGY },
+          { "target", required_argument, NULL, OPT_TARGET },
           { NULL, 0, NULL, 0 } };
   struct v2c_err err = { 0, "" };
   json_error_t jerr;
   json_t *inv = NULL, *doc = NULL;
   struct v2c_inventory *inventory = NULL;
   struct v2c_plan *plan = NULL;
-  const char *strategy = NULL, *in, *name;
+  const char *strategy = NULL, *target = NULL, *in, *name;
   int c, status = EXIT_FAIL;
   size_t i;
 
@@ -71,6 +76,9 @@ main (int argc, char **argv)
         tool_try_help ();
       }
       strategy = optarg;
+      break;
+    case OPT_TARGET:
+      target = tool_target_arg (optarg);
       break;
     default:
       tool_try_help ();
@@ -90,6 +98,11 @@ main (int argc, char **argv)
   inventory = v2c_inventory_load (inv, &err);
   if (inventory)
     plan = v2c_plan_build (inventory, strategy, &err);
+  if (plan && target && strcmp (target, "auto") != 0
+      && v2c_plan_set_target (plan, inventory, target, &err) == -1) {
+    v2c_plan_free (plan);
+    plan = NULL;
+  }
   if (plan == NULL) {
     tool_error ("%s: %s", name, err.msg);
     goto out;
@@ -106,6 +119,8 @@ main (int argc, char **argv)
                   plan->dropped.v[i].reason);
   for (i = 0; i < plan->notes.n; i++)
     tool_verbose ("note: %s", plan->notes.v[i]);
+  if (plan->target)
+    tool_verbose ("target: %s (%s)", plan->target->kind, plan->target->reason);
   doc = v2c_plan_to_json (plan);
   if (doc == NULL) {
     tool_error ("out of memory");
