@@ -9,6 +9,10 @@
  * /bin/true and is dropped.  pg_ctl start is replaced by the postgres
  * next to it; a unit that runs postgres or postmaster keeps its command.
  *
+ * A cluster that listened on loopback only (listen_addresses left at
+ * 'localhost') also gets -c listen_addresses=*, with a note on
+ * pg_hba.conf.
+ *
  * Kind: a StatefulSet (a Deployment when no data directory is known).
  * Read at inspection by v2c_conf_postgresql (lib/inspect-conf-db.c):
  * port and data_directory; 5432 when no port is known.  Probes: TCP
@@ -132,6 +136,16 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
       if (v2c_conv_config_file (out->comp, conf) == -1)
         goto oom;
     }
+  }
+  {
+    /* -c wins over postgresql.conf */
+    static const char *const open_up[] = { "-c", "listen_addresses=*" };
+    if (v2c_conv_listen_in_pod (ctx, in, out->comp, aliases, open_up, 2,
+                                "-c listen_addresses=*",
+                                "pg_hba.conf must also admit the clients' "
+                                "pod network with a host line; ")
+        == -1)
+      goto oom;
   }
   if (v2c_conv_own_user (ctx, out->comp, "postgres", err) == -1)
     return -1;

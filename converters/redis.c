@@ -4,7 +4,10 @@
  *
  * Redis: redis-server on its configuration file with --daemonize no
  * and --supervised no (the unit's own values of both are dropped: there
- * is no systemd to notify), keeping its data directory.
+ * is no systemd to notify), keeping its data directory.  A server that
+ * listened on loopback only (Debian's "bind 127.0.0.1 -::1") also gets
+ * --bind '* -::*' and --protected-mode no: other pods are its clients
+ * now, and its NetworkPolicy is what keeps the rest out.
  *
  * Kind: a StatefulSet.  Read at inspection by v2c_conf_redis
  * (lib/inspect-conf-db.c): port and dir; 6379 and /var/lib/redis when
@@ -67,6 +70,15 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     goto oom;
   free (words);
   words = NULL;
+  {
+    /* later options win over the file's bind and protected-mode */
+    static const char *const open_up[]
+        = { "--bind", "*", "-::*", "--protected-mode", "no" };
+    if (v2c_conv_listen_in_pod (ctx, in, out->comp, aliases, open_up, 5,
+                                "--bind '* -::*', --protected-mode no", "")
+        == -1)
+      goto oom;
+  }
   if (conf && v2c_conv_config_file (out->comp, conf) == -1)
     goto oom;
   if (v2c_conv_own_user (ctx, out->comp, "redis", err) == -1)

@@ -171,7 +171,8 @@ test_debian (void)
   expect (k, "postgresql", "command",
           "[\"/usr/lib/postgresql/15/bin/postgres\",\"-D\","
           "\"/var/lib/postgresql/15/main\",\"-c\","
-          "\"config_file=/etc/postgresql/15/main/postgresql.conf\"]");
+          "\"config_file=/etc/postgresql/15/main/postgresql.conf\","
+          "\"-c\",\"listen_addresses=*\"]");
   expect (k, "postgresql", "user", "\"postgres\"");
   expect (k, "postgresql", "uid", "101");
   expect (k, "postgresql", "ports",
@@ -204,8 +205,21 @@ test_debian (void)
   expect (k, "redis", "kind", "\"StatefulSet\"");
   expect (k, "redis", "command",
           "[\"/usr/bin/redis-server\",\"/etc/redis/redis.conf\","
-          "\"--daemonize\",\"no\",\"--supervised\",\"no\"]");
+          "\"--daemonize\",\"no\",\"--supervised\",\"no\","
+          "\"--bind\",\"*\",\"-::*\",\"--protected-mode\",\"no\"]");
   expect (k, "redis", "user", "\"redis\"");
+  /* both listened on loopback only (Debian's defaults): opened to the
+   * pod's addresses, with a note each */
+  {
+    char *notes = json_dumps (json_object_get (plan, "notes"), 0);
+    CHECK (notes && strstr (notes, "'redis-server.service' listened on the "
+                                   "VM's loopback address only")
+               && strstr (notes, "'postgresql@15-main.service' listened on "
+                                 "the VM's loopback address only")
+               && strstr (notes, "pg_hba.conf"),
+           "no loopback notes: %s", notes ? notes : "(none)");
+    free (notes);
+  }
   expect (k, "redis", "uid", "100");
   CHECK (has_volume (k, "/var/lib/redis", "pvc"),
          "redis: /var/lib/redis is not a pvc");

@@ -7,7 +7,8 @@
 # written by PostgreSQL itself when the guest was made).  A row added
 # then survives a second run on the same volumes: the seed does not
 # happen twice.  nginx, Redis and the custom app pass too.  Nothing of
-# the runs is left in podman afterwards.
+# the runs is left in podman afterwards.  Redis, which listened on
+# 127.0.0.1 only, answers PING from another pod through its Service.
 #
 # No appliance: the image is v2c-extract --root of the guest's tree (the
 # same walk as in the guest, tests/extract-debian.sh proves the two
@@ -73,7 +74,7 @@ verify_run () {
   [ -n "$net" ] || { cat "$tmp/err$1" >&2; fail "run $1: no network printed by --keep (exit $rc)"; }
   image=$(podman images --format '{{.Repository}}:{{.Tag}}' | grep "/$(jq -r .name "$dir/plan.json"):" | head -1)
   [ -n "$image" ] || fail "run $1: the image is not in podman's storage"
-  for c in "$pg" nginx v2c-app; do
+  for c in "$pg" nginx v2c-app redis-server; do
     jq -e --arg c "$c" '.components[] | select(.name == $c) | .passed' "$dir/verify.json" >/dev/null ||
       { jq -c --arg c "$c" '.components[] | select(.name == $c)' "$dir/verify.json" >&2; fail "run $1: $c did not pass"; }
   done
@@ -87,6 +88,15 @@ got=$(psql_rows "SELECT id, name FROM planted ORDER BY id") || fail "psql throug
 [ "$got" = "$want" ] || fail "rows through the Service: $(echo "$got" | tr '\n' ' '), expected $(echo "$want" | tr '\n' ' ')"
 ok "run 1: $pg started from the seeded PVC; the Service returns the $(echo "$want" | wc -l) planted rows"
 psql_rows "INSERT INTO planted VALUES (100, 'added-after-seed')" >/dev/null || fail "insert failed"
+# Redis listened on 127.0.0.1 only (Debian's redis.conf): converted, it
+# listens on its pod's addresses, so a client in another pod gets PONG
+# through the Service name
+rip=$(jq -r '.components[] | select(.name == "redis-server") | .ip' "$dir/verify.json")
+pong=$(podman run --rm --pull never --network "$net" --add-host "redis-server:$rip" \
+  --ulimit "nofile=$(ulimit -Sn):$(ulimit -Sn)" --ulimit nproc=1024:1024 \
+  --entrypoint /usr/bin/redis-cli "$image" -h redis-server PING) || fail "redis-cli through the Service failed"
+[ "$pong" = PONG ] || fail "redis-cli PING through the Service: '$pong'"
+ok "run 1: redis-server (loopback-only on the VM) answers PING through its Service"
 
 # run 2 on the volumes of run 1: the marker stops the seed
 verify_run 2
