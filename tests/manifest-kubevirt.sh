@@ -98,3 +98,11 @@ grep -q '^## Target' "$work/rep/report.md" && grep -q 'virtio' "$work/rep/report
 "$report" -q "$d/linux-inventory.json" "$work/lin-auto.json" -o "$work/rep2" || fail "v2c-report linux"
 jq -e 'has("target") | not' "$work/rep2/report.json" >/dev/null || fail "a containerisable VM's report has a target"
 ok "the report shows the target and how to switch Windows to virtio; none for containers"
+
+# v2c-verify runs container workloads only: a VM's DIR is refused, by name
+mkdir -p "$work/vmdir" && cp -a "$work/win" "$work/vmdir/k8s"
+rc=0
+"$top_builddir/tools/v2c-verify" -q "$work/vmdir" 2>"$work/verify.err" || rc=$?
+[ $rc -eq 1 ] || fail "v2c-verify on a VM's DIR: exit $rc, expected 1"
+grep -q "has a VirtualMachine" "$work/verify.err" || fail "v2c-verify on a VM's DIR: $(cat "$work/verify.err")"
+ok "v2c-verify refuses a VM's DIR (exit 1) rather than passing with nothing run"

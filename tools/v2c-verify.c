@@ -830,9 +830,24 @@ main (int argc, char **argv)
   }
   if (secrets_file && verify_read_secrets (secrets_file, given) == -1)
     goto end;
+  if (load_objects (&v, dir) == -1)
+    goto end;
+  {
+    json_t *o;
+    size_t i;
+    json_array_foreach (v.objects, i, o)
+      if (strcmp (json_string_value (json_object_get (o, "kind")) ?: "",
+                  "VirtualMachine") == 0) {
+        tool_error ("'%s/k8s' has a VirtualMachine (the plan's target is "
+                    "vm): v2c-verify runs container workloads only; the "
+                    "VM is not verified",
+                    dir);
+        goto end;
+      }
+  }
   snprintf (path, sizeof path, "%s/image/index.json", dir);
   index = tool_read_json (path, "image index");
-  if (index == NULL || load_objects (&v, dir) == -1)
+  if (index == NULL)
     goto end;
   snprintf (path, sizeof path, "%s/k8s/kustomization.yaml", dir);
   {
