@@ -49,6 +49,8 @@ on_message (void *opaque, enum v2c_msg_level level, const char *msg)
 
 /* Point the delta's embedded descriptor at a datastore path: the text
  * grows into the NUL padding of its descriptor sectors. */
+static const char *hint_why = "";
+
 static int
 move_hint (const char *path)
 {
@@ -61,27 +63,27 @@ move_hint (const char *path)
   long sz;
 
   if (f == NULL || fseek (f, 0, SEEK_END) == -1 || (sz = ftell (f)) <= 0)
-    return -1;
+    return hint_why = "can't open it or it is empty", -1;
   len = (size_t) sz;
   buf = malloc (len);
   rewind (f);
   if (buf == NULL || fread (buf, 1, len, f) != len)
-    return -1;
+    return hint_why = "short read", -1;
   p = memmem (buf, len, old, sizeof old - 1);
   if (p == NULL)
-    return -1;
+    return hint_why = "no parentFileNameHint=\"base.vmdk\" in it", -1;
   end = memchr (p, '\0', len - (size_t) (p - buf));
   if (end == NULL || (size_t) (buf + len - end) < grow)
-    return -1;
+    return hint_why = "no room after the descriptor", -1;
   for (size_t i = 0; i < grow; i++)
     if (end[i] != '\0')
-      return -1;
+      return hint_why = "the descriptor's padding is not NUL", -1;
   tail = (size_t) (end - (p + sizeof old - 1));
   memmove (p + sizeof new - 1, p + sizeof old - 1, tail);
   memcpy (p, new, sizeof new - 1);
   rewind (f);
   if (fwrite (buf, 1, len, f) != len || fclose (f) != 0)
-    return -1;
+    return hint_why = "write failed", -1;
   free (buf);
   return 0;
 }
@@ -123,7 +125,8 @@ main (void)
     unit_die ("qemu-img/qemu-io could not make the chain");
   snprintf (path, sizeof path, "%s/delta.vmdk", tmp);
   if (move_hint (path) == -1)
-    unit_die ("can't rewrite the parent hint of '%s'", path);
+    unit_die ("can't rewrite the parent hint of '%s': %s (%s)", path,
+              hint_why, strerror (errno));
   if (sh ("printf '%%s\\n' '.encoding = \"UTF-8\"' 'displayName = \"chain\"' "
           "'memsize = \"512\"' 'numvcpus = \"1\"' 'scsi0.present = \"TRUE\"' "
           "'scsi0:0.present = \"TRUE\"' 'scsi0:0.fileName = \"delta.vmdk\"' "

@@ -755,6 +755,26 @@ set_id (struct verify *v, const char *dir)
   tool_verbose ("run '%s' (every name it makes starts with it)", v->id);
 }
 
+/* A VM's DIR (the plan's target is vm) has nothing to run here: -1,
+ * said, rather than a pass with nothing run. */
+static int
+refuse_vm (struct verify *v, const char *dir)
+{
+  json_t *o;
+  size_t i;
+
+  json_array_foreach (v->objects, i, o)
+    if (strcmp (json_string_value (json_object_get (o, "kind")) ?: "",
+                "VirtualMachine") == 0) {
+      tool_error ("'%s/k8s' has a VirtualMachine (the plan's target is vm): "
+                  "v2c-verify runs container workloads only; the VM is not "
+                  "verified",
+                  dir);
+      return -1;
+    }
+  return 0;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -830,21 +850,8 @@ main (int argc, char **argv)
   }
   if (secrets_file && verify_read_secrets (secrets_file, given) == -1)
     goto end;
-  if (load_objects (&v, dir) == -1)
+  if (load_objects (&v, dir) == -1 || refuse_vm (&v, dir) == -1)
     goto end;
-  {
-    json_t *o;
-    size_t i;
-    json_array_foreach (v.objects, i, o)
-      if (strcmp (json_string_value (json_object_get (o, "kind")) ?: "",
-                  "VirtualMachine") == 0) {
-        tool_error ("'%s/k8s' has a VirtualMachine (the plan's target is "
-                    "vm): v2c-verify runs container workloads only; the "
-                    "VM is not verified",
-                    dir);
-        goto end;
-      }
-  }
   snprintf (path, sizeof path, "%s/image/index.json", dir);
   index = tool_read_json (path, "image index");
   if (index == NULL)
