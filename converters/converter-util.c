@@ -484,71 +484,17 @@ v2c_conv_runtime_contribute (struct v2c_conv_ctx *ctx,
   return v2c_conv_write_path (out->comp, "/tmp", 1);
 }
 
-static int
-loopback_address (const char *a, size_t n)
-{
-  if (n && a[0] == '-') /* Redis: an address that may be missing */
-    a++, n--;
-  if (n >= 2 && a[0] == '[' && a[n - 1] == ']')
-    a++, n -= 2;
-  return (n == 9 && strncmp (a, "localhost", 9) == 0)
-         || (n == 3 && strncmp (a, "::1", 3) == 0)
-         || (n >= 4 && strncmp (a, "127.", 4) == 0);
-}
-
-static int
-loopback_list (const char *s)
-{
-  int any = 0;
-
-  while (*s) {
-    size_t n;
-
-    s += strspn (s, ", \t'\"");
-    n = strcspn (s, ", \t'\"");
-    if (n == 0)
-      break;
-    if (!loopback_address (s, n))
-      return 0;
-    any = 1;
-    s += n;
-  }
-  return any;
-}
-
-int
-v2c_conv_loopback_only (const struct v2c_conv_in *in,
-                        const char *const *names)
-{
-  size_t i, j;
-  int seen = 0;
-
-  for (i = 0; i < in->inv->ports.n; i++) {
-    const struct v2c_inv_listen *p = &in->inv->ports.v[i];
-    int mine = p->service && in->unit && strcmp (p->service, in->unit) == 0;
-
-    for (j = 0; p->service && names[j] && !mine; j++)
-      mine = strcmp (p->service, names[j]) == 0;
-    if (!mine)
-      continue;
-    if (p->address == NULL || !loopback_list (p->address))
-      return 0;
-    seen = 1;
-  }
-  return seen;
-}
-
 int
 v2c_conv_listen_in_pod (struct v2c_conv_ctx *ctx,
                         const struct v2c_conv_in *in,
                         struct v2c_plan_component *comp,
-                        const char *const *names, const char *const *words,
-                        size_t n, const char *how, const char *extra)
+                        const char *const *words, size_t n, const char *how,
+                        const char *extra)
 {
   char msg[1024];
   size_t i;
 
-  if (!v2c_conv_loopback_only (in, names))
+  if (!in->loopback_only)
     return 0;
   for (i = 0; i < n; i++)
     if (v2c_strvec_push (&comp->command, words[i]) == -1)

@@ -61,21 +61,14 @@ void v2c_conv_unique_label (const char *in, const char *fallback,
                             const char **names, size_t n, char out[64]);
 /* 1 when path is dir or below it. */
 int v2c_conv_path_within (const char *path, const char *dir);
-/* 1 when the inventory has the service (a ports[] entry whose service
- * is one of names or the unit) listening on loopback addresses only
- * (localhost, 127.0.0.0/8, ::1, or a list of them): in a pod it would
- * be out of reach of its Service and of the other components. */
-int v2c_conv_loopback_only (const struct v2c_conv_in *in,
-                            const char *const *names);
-/* When the service listened on loopback only (v2c_conv_loopback_only
- * with names): append words to the component's command, and a plan
+/* When the service listened on loopback only (in->loopback_only):
+ * append words to the component's command, and a plan
  * note that says how (its options as the note shows them) and what
  * else the engineer must open (extra, "" for nothing).  -1 when out of
  * memory. */
 int v2c_conv_listen_in_pod (struct v2c_conv_ctx *ctx,
                             const struct v2c_conv_in *in,
                             struct v2c_plan_component *comp,
-                            const char *const *names,
                             const char *const *words, size_t n,
                             const char *how, const char *extra);
 

@@ -95,6 +95,8 @@ struct v2c_conv_in {
   char **argv;           /* line split (specifiers resolved), or NULL */
   size_t argc;           /*   when a cron command needs a shell: 0 */
   const char *exe;       /* basename of argv[0], or "" */
+  int loopback_only;     /* SERVICE, TIMER: every address the inventory
+                            has it listening on is a loopback one */
 };
 
 /* What a converter adds beside the component itself. */
@@ -141,6 +143,10 @@ enum {
   /* it forwards requests to the inventory's proxy_targets: it depends
    * on the components that listen there */
   V2C_CONV_PROXY = 2,
+  /* it makes a server that listened on loopback only (in->loopback_only)
+   * listen on the pod's addresses, and says so: the planner does not
+   * ask the engineer to */
+  V2C_CONV_LISTEN_ANY = 4,
 };
 
 struct v2c_converter {
@@ -151,7 +157,7 @@ struct v2c_converter {
   /* The kind of its components (contribute may change it with
    * ctx->set_kind). */
   enum v2c_conv_kind kind;
-  unsigned flags; /* V2C_CONV_HTTP, V2C_CONV_PROXY */
+  unsigned flags; /* V2C_CONV_HTTP, V2C_CONV_PROXY, V2C_CONV_LISTEN_ANY */
   /* What the report says of its components, or NULL. */
   const struct v2c_conv_advice *advice;
   /* 1 when the item is this converter's. */

@@ -140,7 +140,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
   {
     /* -c wins over postgresql.conf */
     static const char *const open_up[] = { "-c", "listen_addresses=*" };
-    if (v2c_conv_listen_in_pod (ctx, in, out->comp, aliases, open_up, 2,
+    if (v2c_conv_listen_in_pod (ctx, in, out->comp, open_up, 2,
                                 "-c listen_addresses=*",
                                 "pg_hba.conf must also admit the clients' "
                                 "pod network with a host line; ")
@@ -192,6 +192,7 @@ const struct v2c_converter v2c_converter_postgresql = {
   .name = "postgresql",
   .aliases = aliases,
   .kind = V2C_KIND_STATEFULSET,
+  .flags = V2C_CONV_LISTEN_ANY,
   .advice = &v2c_conv_database_advice,
   .detect = detect,
   .contribute = contribute,

@@ -74,7 +74,7 @@ contribute (struct v2c_conv_ctx *ctx, const struct v2c_conv_in *in,
     /* later options win over the file's bind and protected-mode */
     static const char *const open_up[]
         = { "--bind", "*", "-::*", "--protected-mode", "no" };
-    if (v2c_conv_listen_in_pod (ctx, in, out->comp, aliases, open_up, 5,
+    if (v2c_conv_listen_in_pod (ctx, in, out->comp, open_up, 5,
                                 "--bind '* -::*', --protected-mode no", "")
         == -1)
       goto oom;
@@ -119,6 +119,7 @@ const struct v2c_converter v2c_converter_redis = {
   .name = "redis",
   .aliases = aliases,
   .kind = V2C_KIND_STATEFULSET,
+  .flags = V2C_CONV_LISTEN_ANY,
   .advice = &v2c_conv_database_advice,
   .detect = detect,
   .contribute = contribute,

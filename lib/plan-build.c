@@ -259,8 +259,8 @@ plan_service (struct plan_ctx *c, struct lists *L, size_t si, const char *w,
     goto out;
   }
   nnotes = c->notes.n;
-  if (plan_service_component (c, w, &in, &words, conv->aliases, &obj,
-                              &reason)
+  in.loopback_only = plan_loopback_only (&in, conv->aliases);
+  if (plan_service_component (c, w, &in, &words, conv, &obj, &reason)
       == -1)
     goto out;
   if (reason) {

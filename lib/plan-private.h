@@ -152,9 +152,14 @@ const char *plan_unit_words (const char *exec, const char *unit,
 int plan_service_component (struct plan_ctx *c, const char *w,
                             const struct v2c_conv_in *in,
                             struct v2c_exec_words *words,
-                            const char *const *aliases,
+                            const struct v2c_converter *conv,
                             struct v2c_plan_component **outp,
                             const char **reason);
+/* Does the service listen on loopback addresses only, as the
+ * inventory's ports[] say (entries of its unit, base name or aliases)?
+ * What the planner tells converters as in->loopback_only. */
+int plan_loopback_only (const struct v2c_conv_in *in,
+                        const char *const *aliases);
 /* The component of a cron entry; the cron converter finishes it. */
 int plan_cron_component (struct plan_ctx *c, const struct v2c_conv_in *in,
                          const char *stem, struct v2c_plan_component **outp);

@@ -38,11 +38,55 @@ svc_match (const char *svc, const char *unit, const char *base,
 }
 
 static int
+loopback_word (const char *a, size_t n)
+{
+  if (n && a[0] == '-') /* Redis: an address that may be missing */
+    a++, n--;
+  if (n >= 2 && a[0] == '[' && a[n - 1] == ']')
+    a++, n -= 2;
+  return (n == 9 && strncmp (a, "localhost", 9) == 0)
+         || (n == 3 && strncmp (a, "::1", 3) == 0)
+         || (n >= 4 && strncmp (a, "127.", 4) == 0);
+}
+
+/* Is an inventory address a loopback one: localhost, 127.0.0.0/8, ::1,
+ * or a list of them ("localhost,::1", "127.0.0.1 -::1")? */
+static int
 is_loopback (const char *a)
 {
-  return a
-         && (strcmp (a, "localhost") == 0 || strncmp (a, "127.", 4) == 0
-             || strcmp (a, "::1") == 0 || strcmp (a, "[::1]") == 0);
+  int any = 0;
+
+  while (a && *a) {
+    size_t n;
+
+    a += strspn (a, ", \t'\"");
+    n = strcspn (a, ", \t'\"");
+    if (n == 0)
+      break;
+    if (!loopback_word (a, n))
+      return 0;
+    any = 1;
+    a += n;
+  }
+  return any;
+}
+
+int
+plan_loopback_only (const struct v2c_conv_in *in, const char *const *aliases)
+{
+  size_t i;
+  int seen = 0;
+
+  for (i = 0; i < in->inv->ports.n; i++) {
+    const struct v2c_inv_listen *p = &in->inv->ports.v[i];
+
+    if (!svc_match (p->service, in->unit, in->base, aliases))
+      continue;
+    if (!is_loopback (p->address))
+      return 0;
+    seen = 1;
+  }
+  return seen;
 }
 
 /* The guest file an evidence string starts with ("/etc/x.conf:12: ...")
@@ -611,8 +655,9 @@ svc_files (struct plan_ctx *c, const char *w, const struct svc_fields *f,
 /* ports: the unit's and those the inventory found for it. */
 static int
 svc_ports (struct plan_ctx *c, const char *w, const struct v2c_conv_in *in,
-           const char *const *aliases, struct v2c_plan_component *o)
+           const struct v2c_converter *conv, struct v2c_plan_component *o)
 {
+  const char *const *aliases = conv->aliases;
   char fbuf[V2C_PLAN_MAX_PATTERN + 1];
   struct port *p = NULL;
   size_t np = 0, i;
@@ -629,7 +674,8 @@ svc_ports (struct plan_ctx *c, const char *w, const struct v2c_conv_in *in,
       free (p);
       return v2c_set_error (c->err, ENOMEM, "out of memory");
     }
-    if (is_loopback (p[i].address))
+    if (is_loopback (p[i].address)
+        && !(in->loopback_only && (conv->flags & V2C_CONV_LISTEN_ANY)))
       plan_note (c,
                  "'%s' listens on %s port %" JSON_INTEGER_FORMAT
                  " only: make it listen on all addresses so that other pods "
@@ -696,9 +742,10 @@ int
 plan_service_component (struct plan_ctx *c, const char *w,
                         const struct v2c_conv_in *in,
                         struct v2c_exec_words *words,
-                        const char *const *aliases,
+                        const struct v2c_converter *conv,
                         struct v2c_plan_component **outp, const char **reason)
 {
+  const char *const *aliases = conv->aliases;
   struct svc_fields f;
   char label[64];
   struct v2c_plan_component *o;
@@ -726,7 +773,7 @@ plan_service_component (struct plan_ctx *c, const char *w,
   o->working_dir = plan_dup (c, f.wd);
   if (c->oom || svc_env (c, w, f.env, o) == -1
       || svc_files (c, w, &f, o) == -1
-      || svc_ports (c, w, in, aliases, o) == -1
+      || svc_ports (c, w, in, conv, o) == -1
       || svc_volumes (c, in, aliases, o) == -1) {
     plan_component_free (o);
     return c->oom ? v2c_set_error (c->err, ENOMEM, "out of memory") : -1;
