@@ -114,13 +114,6 @@ v2c_extract_add_pattern (struct v2c_extract *x, int include,
 
 
 
-static double
-now (void)
-{
-  struct timespec ts;
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
 
 
 /* ------------------------------------------------------------------ */
@@ -551,12 +544,12 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   cfg = v2c_plan_image_config (plan, &x->err);
   if (cfg == NULL)
     goto out;
-  t = now ();
+  t = v2c_now ();
   if (load_packages (x) == -1)
     goto out;
   x->total = v2c_fs_used_bytes (x->fs);
   v2c_message (&x->msg, V2C_MSG_VERBOSE, "package database and users read (%.2f s)",
-           now () - t);
+           v2c_now () - t);
 
   if (x->oci == NULL || x->manifest) {
     v2c_set_error (&x->err, 0, "no image open (v2c_extract_open)");
@@ -582,7 +575,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   memset (&x->stack[0], 0, sizeof x->stack[0]);
   x->stack[0].path = "/";
   x->depth = 1;
-  t = now ();
+  t = v2c_now ();
   x->walk.fs = x->fs;
   x->walk.err = &x->err;
   x->walk.fn = visit;
@@ -596,8 +589,8 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
            "package files (%llu bytes) (%.2f s)",
            (unsigned long long) x->walk.n_dirs, (unsigned long long) x->n_pread,
            (unsigned long long) x->done, (unsigned long long) x->n_checksum,
-           (unsigned long long) x->checksum_bytes, now () - t);
-  t = now ();
+           (unsigned long long) x->checksum_bytes, v2c_now () - t);
+  t = v2c_now ();
   if (v2c_extract_cancelled (x) == -1 || commit_layers (x) == -1
       || v2c_extract_data_commit (x, ref) == -1)
     goto out;
@@ -624,7 +617,7 @@ v2c_extract_run_fs (struct v2c_extract *x, struct v2c_fs *fs,
   free (x->ref);
   x->ref = strdup (ref);
   v2c_message (&x->msg, V2C_MSG_VERBOSE, "layers finished and image written (%.2f s)",
-           now () - t);
+           v2c_now () - t);
   r = 0;
  out:
   json_decref (cfg);

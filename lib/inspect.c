@@ -517,14 +517,6 @@ service_state_dirs (struct v2c_fs *fs, const struct v2c_services *svcs,
   return 0;
 }
 
-static double
-now (void)
-{
-  struct timespec ts;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
 
 /* Stage timings for -v: where an inventory's time goes. */
 static __thread struct v2c_guest *timing_guest;
@@ -533,7 +525,7 @@ static __thread double timing_start;
 static void
 stage (const char *what)
 {
-  double t = now ();
+  double t = v2c_now ();
 
   if (timing_guest)
     v2c_message (v2c_guest_msg_sink (timing_guest), V2C_MSG_VERBOSE,
@@ -737,7 +729,7 @@ v2c_inspect_guest (struct v2c_guest *g, json_t *inv, struct v2c_err *err)
   if (fs == NULL)
     return -1;
   timing_guest = g;
-  timing_start = now ();
+  timing_start = v2c_now ();
   if (v2c_fs_guest_preload (fs, preload_dirs, 4u << 20, err) == -1) {
     v2c_fs_free (fs);
     timing_guest = NULL;

@@ -78,8 +78,6 @@ int v2c_source_add_disk_file (struct v2c_source *s, const char *path,
 int v2c_source_make_overlay (struct v2c_source *s, json_t *spec,
                              const char *format, const char *name,
                              const char *what, char **overlay);
-/* Run a program (no shell) and wait; returns its exit status or -1. */
-int v2c_run_command (char *const argv[], struct v2c_err *err);
 /* "/x/y/demo.vmx" -> "demo"; the directory of a path ("." when it has
  * none).  Caller frees; NULL when out of memory. */
 char *v2c_source_path_stem (const char *path);

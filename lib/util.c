@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "v2c-internal.h"
@@ -362,4 +365,71 @@ fail:
   unlink (tmp);
   errno = saved;
   return -1;
+}
+
+/* Run a program (no shell) and wait: 0 when it exits 0, else -1 with
+ * its status and the start of its output (stdout and stderr) in err. */
+int
+v2c_run_command (char *const argv[], struct v2c_err *err)
+{
+  posix_spawn_file_actions_t fa;
+  char out[2048];
+  size_t outlen = 0;
+  int pipefd[2], status, r;
+  pid_t pid;
+
+  if (pipe2 (pipefd, O_CLOEXEC) == -1)
+    return v2c_set_error (err, errno, "pipe");
+  posix_spawn_file_actions_init (&fa);
+  posix_spawn_file_actions_addopen (&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2 (&fa, pipefd[1], 1);
+  posix_spawn_file_actions_adddup2 (&fa, pipefd[1], 2);
+  r = posix_spawnp (&pid, argv[0], &fa, NULL, argv, environ);
+  posix_spawn_file_actions_destroy (&fa);
+  close (pipefd[1]);
+  if (r != 0) {
+    close (pipefd[0]);
+    return v2c_set_error (err, r, "can't run '%s'", argv[0]);
+  }
+  for (;;) {
+    char buf[4096];
+    ssize_t n = read (pipefd[0], buf, sizeof buf);
+
+    if (n == -1 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    if (outlen < sizeof out - 1) {
+      size_t k = (size_t) n;
+      if (k > sizeof out - 1 - outlen)
+        k = sizeof out - 1 - outlen;
+      memcpy (out + outlen, buf, k);
+      outlen += k;
+    }
+  }
+  close (pipefd[0]);
+  out[outlen] = '\0';
+  while (outlen > 0 && (out[outlen - 1] == '\n' || out[outlen - 1] == ' '))
+    out[--outlen] = '\0';
+  while (waitpid (pid, &status, 0) == -1)
+    if (errno != EINTR)
+      return v2c_set_error (err, errno, "waitpid");
+  if (WIFEXITED (status) && WEXITSTATUS (status) == 0)
+    return 0;
+  if (WIFEXITED (status))
+    v2c_set_error (err, 0, "'%s' failed with status %d: %s", argv[0],
+                   WEXITSTATUS (status), out);
+  else
+    v2c_set_error (err, 0, "'%s' was killed by signal %d", argv[0],
+                   WTERMSIG (status));
+  return -1;
+}
+
+double
+v2c_now (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }

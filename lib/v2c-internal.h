@@ -34,6 +34,11 @@ int v2c_set_error (struct v2c_err *err, int errnum, const char *fmt, ...)
 int v2c_error_prefix (struct v2c_err *err, const char *fmt, ...)
   __attribute__ ((format (printf, 2, 3)));
 void v2c_clear_error (struct v2c_err *err);
+/* Run a program (no shell) and wait: 0 when it exits 0, else -1 with
+ * its status and the start of its output in err (lib/util.c). */
+int v2c_run_command (char *const argv[], struct v2c_err *err);
+/* Seconds on the monotonic clock, for the durations -v prints. */
+double v2c_now (void);
 /* The typed accessors v2c_OBJECT_error and v2c_OBJECT_errno of
  * struct v2c_OBJECT, defined once here for every handle. */
 #define V2C_DEFINE_ERROR_ACCESSORS(object)                              \
