@@ -3,15 +3,19 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
  * The guest session: one libguestfs appliance per source, every disk
- * added read-only, launched once.  Launches are the expensive step
+ * added read-only (or, for a guest conversion, through a writable qcow2
+ * overlay whose backing file is the disk), launched once.  Launches are the expensive step
  * (15-25 s under TCG), so everything later reads through this one
  * session.
  */
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <guestfs.h>
 
@@ -28,6 +32,11 @@ struct v2c_guest {
   char *root;           /* inspected root device */
   json_t *os;
   json_t *filesystems;
+  /* v2c_guest_set_overlay_dir: the disks are added through qcow2
+   * overlays of v2c's own, writable, in this directory */
+  char *overlay_dir;
+  char **overlays;
+  size_t noverlays;
 };
 
 struct v2c_guest *
@@ -109,7 +118,65 @@ guestfs_fail (struct v2c_guest *g, const char *what)
   return -1;
 }
 
-/* Create a handle, add every disk read-only, launch. */
+int
+v2c_guest_set_overlay_dir (struct v2c_guest *g, const char *dir)
+{
+  char *d = dir ? strdup (dir) : NULL;
+
+  if (dir && d == NULL)
+    return v2c_set_error (&g->err, ENOMEM, "out of memory");
+  if (g->g)
+    return free (d), v2c_set_error (&g->err, 0, "guest already launched");
+  free (g->overlay_dir);
+  g->overlay_dir = d;
+  return 0;
+}
+
+const char *
+v2c_guest_overlay (const struct v2c_guest *g, size_t i)
+{
+  return i < g->noverlays ? g->overlays[i] : NULL;
+}
+
+/* The overlay of disk i: a new qcow2 whose backing file is the disk,
+ * which qemu then opens read-only; what the guest conversion writes
+ * stays in the overlay. */
+static int
+make_overlay (struct v2c_guest *g, const struct v2c_source *s, size_t i)
+{
+  const char *path = v2c_source_disk_path (s, i);
+  const char *format = v2c_source_disk_format (s, i);
+  char out[PATH_MAX];
+
+  if ((size_t) snprintf (out, sizeof out, "%s/disk%zu.qcow2", g->overlay_dir,
+                         i) >= sizeof out)
+    return v2c_set_error (&g->err, ENAMETOOLONG, "overlay path too long");
+  unlink (out); /* a second (TCG) launch starts from the source again */
+  {
+    char *argv[] = { (char *) QEMU_IMG, (char *) "create", (char *) "-q",
+                     (char *) "-f", (char *) "qcow2", (char *) "-F",
+                     (char *) format, (char *) "-b", (char *) path, out,
+                     NULL };
+    if (v2c_run_command (argv, &g->err) == -1) {
+      v2c_error_prefix (&g->err, "can't make an overlay of '%s'", path);
+      return -1;
+    }
+  }
+  if (i >= g->noverlays) {
+    char **v = realloc (g->overlays, (i + 1) * sizeof *v);
+    if (v == NULL)
+      return v2c_set_error (&g->err, ENOMEM, "out of memory");
+    g->overlays = v;
+    g->overlays[g->noverlays++] = NULL;
+  }
+  free (g->overlays[i]);
+  if ((g->overlays[i] = strdup (out)) == NULL)
+    return v2c_set_error (&g->err, ENOMEM, "out of memory");
+  return 0;
+}
+
+/* Create a handle, add every disk read-only (or through an overlay of
+ * v2c's own), launch. */
 static int
 try_launch (struct v2c_guest *g, const struct v2c_source *s, int force_tcg)
 {
@@ -132,12 +199,26 @@ try_launch (struct v2c_guest *g, const struct v2c_source *s, int force_tcg)
   }
   if (force_tcg && guestfs_set_backend_setting (g->g, "force_tcg", "1") == -1)
     return guestfs_fail (g, "can't select software emulation");
+  /* a guest conversion runs the guest's own tools (update-initramfs
+   * compresses with every CPU it has): give the appliance the host's */
+  if (g->overlay_dir) {
+    long n = sysconf (_SC_NPROCESSORS_ONLN);
+    if (n > 1 && guestfs_set_smp (g->g, n > 4 ? 4 : (int) n) == -1)
+      return guestfs_fail (g, "can't set the appliance's CPUs");
+  }
   for (i = 0; i < v2c_source_disk_count (s); i++) {
     const char *path = v2c_source_disk_path (s, i);
     const char *format = v2c_source_disk_format (s, i);
 
+    if (g->overlay_dir) {
+      if (make_overlay (g, s, i) == -1)
+        return -1;
+      path = g->overlays[i];
+      format = "qcow2";
+    }
     if (guestfs_add_drive_opts (g->g, path, GUESTFS_ADD_DRIVE_OPTS_READONLY,
-                                1, GUESTFS_ADD_DRIVE_OPTS_FORMAT, format, -1)
+                                g->overlay_dir == NULL,
+                                GUESTFS_ADD_DRIVE_OPTS_FORMAT, format, -1)
         == -1) {
       char what[600];
       snprintf (what, sizeof what, "can't add disk '%s'", path);
@@ -410,5 +491,29 @@ v2c_guest_free (struct v2c_guest *g)
   free (g->root);
   json_decref (g->os);
   json_decref (g->filesystems);
+  free (g->overlay_dir);
+  for (size_t i = 0; i < g->noverlays; i++)
+    free (g->overlays[i]);
+  free (g->overlays);
   free (g);
+}
+
+const char *
+v2c_guest_root (const struct v2c_guest *g)
+{
+  return g->root;
+}
+
+int
+v2c_guest_close (struct v2c_guest *g)
+{
+  int r = 0;
+
+  if (g->g) {
+    if (guestfs_umount_all (g->g) == -1 || guestfs_shutdown (g->g) == -1)
+      r = guestfs_fail (g, "can't shut the appliance down");
+    guestfs_close (g->g);
+    g->g = NULL;
+  }
+  return r;
 }

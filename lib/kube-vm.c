@@ -28,10 +28,8 @@
 #include <string.h>
 
 #include "kube-private.h"
+#include "vm.h"
 
-/* Largest disk (virtual size) delivered as a containerDisk image: each
- * node pulls the whole image, so a bigger disk is a DataVolume. */
-#define CONTAINER_DISK_MAX (10ll << 30)
 /* What a VM gets when the VMX/OVF did not say. */
 #define DEFAULT_CPUS 1
 #define DEFAULT_MEMORY_MIB 1024
@@ -74,16 +72,7 @@ vm_metadata (struct ctx *c, const struct vm *v, const char *name)
 static void
 sub_name (char *out, size_t size, const char *name, const char *suffix)
 {
-  int room = 63 - (int) strlen (suffix) - 1;
-
-  snprintf (out, size, "%s%.*s-%s", name[0] >= '0' && name[0] <= '9' ? "vm-" : "",
-            room - 3, name, suffix);
-}
-
-static int
-too_big (const struct v2c_plan_vm_disk *d)
-{
-  return d->size.set && d->size.v > CONTAINER_DISK_MAX;
+  v2c_vm_datavolume_name (out, size, name, suffix);
 }
 
 /* The DataVolume of a disk, to which the converted disk is uploaded. */
@@ -96,10 +85,16 @@ data_volume (struct ctx *c, const struct vm *v, const char *dv,
 
   snprintf (size, sizeof size, "%lldGi", gib);
   snprintf (comment, sizeof comment,
-            "the VM's %s (more than %lld GiB, too large for a containerDisk): "
-            "upload the converted disk into it with\n"
-            "  virtctl image-upload dv %s --no-create --image-path=DISK.qcow2",
-            d->name, CONTAINER_DISK_MAX >> 30, dv);
+            "the VM's %s (%s): upload the converted disk into it with\n"
+            "  virtctl image-upload dv %s --no-create "
+            "--image-path=disks/%s.qcow2",
+            d->name,
+            strcmp (d->name, v->t->disks.n ? v->t->disks.v[0].name : "disk0")
+                    == 0
+                ? "larger than a containerDisk may be"
+                : "a disk after the boot disk keeps its data, which a "
+                  "containerDisk would not",
+            dv, dv);
   return kube_add_object (
       c, "DataVolume", dv,
       /* spec.storage, not spec.pvc: CDI takes the access and volume
@@ -127,7 +122,7 @@ disks (struct ctx *c, const struct vm *v, json_t *devs, json_t *vols)
   for (i = 0; i < (n ? n : 1); i++) {
     static const struct v2c_plan_vm_disk none = { (char *) "disk0", { 0, 0 } };
     const struct v2c_plan_vm_disk *d = n ? &v->t->disks.v[i] : &none;
-    char ref[1200], dv[64], suffix[16];
+    char ref[1200], dv[64];
     json_t *disk = json_pack ("{s:s, s:{s:s}}", "name", d->name, "disk",
                               "bus", bus),
            *vol;
@@ -136,16 +131,23 @@ disks (struct ctx *c, const struct vm *v, json_t *devs, json_t *vols)
       json_object_set_new (disk, "bootOrder", json_integer (1));
     if (json_array_append_new (ds, disk) == -1)
       return -1;
-    if (too_big (d)) {
+    if (v2c_vm_disk_is_datavolume (v->t, i)) {
       sub_name (dv, sizeof dv, v->name, d->name);
       if (data_volume (c, v, dv, d) == -1)
         return -1;
       vol = json_pack ("{s:s, s:{s:s}}", "name", d->name, "dataVolume", "name",
                        dv);
     } else {
-      snprintf (suffix, sizeof suffix, i ? "disk-%zu" : "disk", i);
-      snprintf (ref, sizeof ref, "%s%s%s-%s:latest", reg ? reg : "",
-                reg ? "/" : "", v->name, suffix);
+      /* the boot disk's containerDisk, pinned when its image is there */
+      char digest[80];
+      if (c->o->image_dir
+          && v2c_kube_image_digest (c->o->image_dir, digest, sizeof digest,
+                                    c->err)
+                 == -1)
+        return -1;
+      snprintf (ref, sizeof ref, "%s%s%.58s-disk%s%s", reg ? reg : "",
+                reg ? "/" : "", v->name, c->o->image_dir ? "@" : ":latest",
+                c->o->image_dir ? digest : "");
       vol = json_pack ("{s:s, s:{s:s}}", "name", d->name, "containerDisk",
                        "image", ref);
     }

@@ -227,14 +227,48 @@ heading (struct v2c_strbuf *b, const struct v2c_report_fmt *f, const char *gap,
   v2c_strbuf_printf (b, f->heading, id, title);
 }
 
+/* The strings of l as a list. */
+static void
+put_list (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
+          const json_t *l)
+{
+  const json_t *x;
+  size_t i;
+
+  v2c_strbuf_puts (b, f->list.open);
+  json_array_foreach (l, i, x)
+  {
+    v2c_strbuf_puts (b, f->list.sep);
+    f->text (b, json_string_value (x));
+    v2c_strbuf_puts (b, f->list.close);
+  }
+  v2c_strbuf_puts (b, f->list.end);
+}
+
+/* A list of the target section, under a line of its own (title) when
+ * there is one; nothing when empty. */
+static void
+target_list (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
+             const char *title, const json_t *l)
+{
+  if (json_array_size (l) == 0)
+    return;
+  if (title) {
+    v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "" : "<p>");
+    f->text (b, title);
+    v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "\n\n" : "</p>\n");
+  }
+  put_list (b, f, l);
+  v2c_strbuf_puts (b, f->gap);
+}
+
 /* The target, when the report has one: containers or a KubeVirt VM,
- * why, and what to do. */
+ * why, what to do, and what the conversion did. */
 static void
 walk_target (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
              const json_t *t)
 {
   const json_t *x;
-  size_t i;
 
   if (!json_is_object (t))
     return;
@@ -245,17 +279,13 @@ walk_target (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
                   : "Containers: ");
   f->text (b, v2c_report_str (t, "reason"));
   v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? ".\n\n" : ".</p>\n");
-  if (json_array_size (json_object_get (t, "advice")) == 0)
-    return;
-  v2c_strbuf_puts (b, f->list.open);
-  json_array_foreach (json_object_get (t, "advice"), i, x)
-  {
-    v2c_strbuf_puts (b, f->list.sep);
-    f->text (b, json_string_value (x));
-    v2c_strbuf_puts (b, f->list.close);
-  }
-  v2c_strbuf_puts (b, f->list.end);
-  v2c_strbuf_puts (b, f->gap);
+  target_list (b, f, NULL, json_object_get (t, "advice"));
+  x = json_object_get (t, "guest");
+  target_list (b, f, "What v2c-convert changed in the guest:",
+               json_object_get (x, "changed"));
+  target_list (b, f, "What it disabled:", json_object_get (x, "removed"));
+  target_list (b, f, "The VM's devices:", json_object_get (x, "devices"));
+  target_list (b, f, "Its disks:", json_object_get (t, "disks"));
 }
 
 void
@@ -266,8 +296,7 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
   const json_t *cs = json_object_get (report, "components");
   const json_t *img = json_object_get (report, "image");
   const json_t *sz = json_object_get (report, "sizing");
-  const json_t *notes = json_object_get (report, "notes"), *x;
-  size_t i;
+  const json_t *notes = json_object_get (report, "notes");
 
   f->kv_head (b, "VM");
   /* the HTML page has the name in its title and heading only */
@@ -340,14 +369,7 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
 
   if (json_array_size (notes)) {
     heading (b, f, f->gap, "notes", "Notes");
-    v2c_strbuf_puts (b, f->list.open);
-    json_array_foreach (notes, i, x)
-    {
-      v2c_strbuf_puts (b, f->list.sep);
-      f->text (b, json_string_value (x));
-      v2c_strbuf_puts (b, f->list.close);
-    }
-    v2c_strbuf_puts (b, f->list.end);
+    put_list (b, f, notes);
   }
 }
 

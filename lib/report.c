@@ -660,9 +660,79 @@ notes (const struct v2c_plan *plan)
 /* The target (lib/target.c's decision), or NULL for a plan of
  * containers that auto would keep so: the report of a containerisable
  * VM is as it was.  *out NULL then; -1 on out of memory. */
+/* A list of image's strings at key (the guest conversion's record), cut
+ * as every report string is; NULL when there is none. */
+static json_t *
+strings_of (const json_t *o, const char *key)
+{
+  const json_t *a = json_object_get (o, key), *x;
+  json_t *out;
+  size_t i;
+
+  if (!json_is_array (a) || (out = json_array ()) == NULL)
+    return NULL;
+  json_array_foreach (a, i, x)
+    if (json_is_string (x))
+      json_array_append_new (out, v2c_report_string (json_string_value (x)));
+  return out;
+}
+
+/* What v2c-convert did to a VM kept as a VM (the image summary's
+ * "guest" and "disks", lib/vm-*.c): the target's "guest" lists, its
+ * "disks", and advice on delivering them. */
+static void
+conversion (json_t *tg, const json_t *image)
+{
+  const json_t *guest = json_object_get (image, "guest"), *d;
+  json_t *disks = json_array (), *advice = json_object_get (tg, "advice");
+  static const char *const keys[] = { "changed", "removed", "devices" };
+  char s[V2C_REPORT_MAX_STRING];
+  size_t i;
+
+  if (json_is_object (guest)) {
+    json_t *g = json_object ();
+    for (i = 0; g && i < 3; i++) {
+      json_t *l = strings_of (guest, keys[i]);
+      json_object_set_new (g, keys[i], l ? l : json_array ());
+    }
+    json_object_set_new (tg, "guest", g);
+  }
+  json_array_foreach (json_object_get (image, "disks"), i, d)
+  {
+    const char *name = v2c_report_str (d, "name"),
+               *how = v2c_report_str (d, "delivery");
+    long long size = v2c_report_nonneg (d, "size");
+
+    if (strcmp (how, "containerDisk") == 0) {
+      snprintf (s, sizeof s, "%.40s: a containerDisk, %.1f MiB of compressed "
+                "qcow2 in image/ (%.100s)", name, (double) size / 1048576.0,
+                v2c_report_str (d, "image"));
+      json_array_append_new (
+          advice,
+          json_string ("push the containerDisk with 'skopeo copy "
+                       "oci:image:REF docker://REGISTRY/REF' and set the "
+                       "registry in the VirtualMachine; a containerDisk is "
+                       "ephemeral: what the VM writes to its boot disk is lost "
+                       "when it restarts, so a VM whose state lives there "
+                       "should import the image into a DataVolume (CDI's "
+                       "registry source) instead"));
+    } else
+      snprintf (s, sizeof s, "%.40s: a DataVolume, %.1f MiB of compressed "
+                "qcow2 in %.100s: virtctl image-upload dv %.64s --no-create "
+                "--image-path=%.100s", name, (double) size / 1048576.0,
+                v2c_report_str (d, "file"), v2c_report_str (d, "dataVolume"),
+                v2c_report_str (d, "file"));
+    json_array_append_new (disks, json_string (s));
+  }
+  if (json_array_size (disks))
+    json_object_set_new (tg, "disks", disks);
+  else
+    json_decref (disks);
+}
+
 static int
 target (const struct v2c_inventory *inv, const struct v2c_plan *p,
-        json_t **out, struct v2c_err *err)
+        const json_t *image, json_t **out, struct v2c_err *err)
 {
   const struct v2c_plan_target *t = p->target;
   char why[512], reason[700];
@@ -701,7 +771,9 @@ target (const struct v2c_inventory *inv, const struct v2c_plan *p,
                      "virtio-win drivers in the guest, then set the disks' "
                      "bus and the interfaces' model to virtio and restart "
                      "the VM"));
-  for (i = 0; i < t->disks.n; i++)
+  if (image)
+    conversion (*out, image);
+  for (i = 0; !image && i < t->disks.n; i++)
     if (t->disks.v[i].size.set && t->disks.v[i].size.v > (10ll << 30)) {
       json_array_append_new (
           advice,
@@ -724,7 +796,7 @@ v2c_report_build (const struct v2c_inventory *inv, const struct v2c_plan *p,
     return NULL;
   if (image && check_image (image, err) == -1)
     return NULL;
-  if (target (inv, p, &tg, err) == -1) {
+  if (target (inv, p, image, &tg, err) == -1) {
     if (err->msg[0] == '\0')
       v2c_set_error (err, ENOMEM, "can't build the report");
     return NULL;

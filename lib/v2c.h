@@ -145,6 +145,16 @@ void v2c_guest_set_message_callback (struct v2c_guest *g,
  * at V2C_MSG_DEBUG. */
 int v2c_guest_set_debug (struct v2c_guest *g, int on);
 
+/** Before launch: add the disks through qcow2 overlays made in dir
+ * (disk0.qcow2, ...), writable, with the source's disk as their backing
+ * file, which qemu opens read-only.  A guest conversion writes into the
+ * overlays and never into the source.  NULL: read-only disks (the
+ * default). */
+int v2c_guest_set_overlay_dir (struct v2c_guest *g, const char *dir);
+/** After launch: the overlay of disk i, or NULL.  Borrowed, valid until
+ * v2c_guest_free. */
+const char *v2c_guest_overlay (const struct v2c_guest *g, size_t i);
+
 /** Add every disk of the source read-only and launch the appliance.
  * When a KVM launch fails, retries once with TCG and warns once. */
 int v2c_guest_launch (struct v2c_guest *g, const struct v2c_source *s);
@@ -166,6 +176,15 @@ void *v2c_guest_handle (const struct v2c_guest *g);
 const char *v2c_guest_error (const struct v2c_guest *g);
 /** errno that came with the last failure on g, 0 when none. */
 int v2c_guest_errno (const struct v2c_guest *g);
+
+/** The inspected root device (e.g. "/dev/sda1"); NULL before
+ * v2c_guest_inspect.  Borrowed. */
+const char *v2c_guest_root (const struct v2c_guest *g);
+
+/** Unmount, shut the appliance down (which flushes what was written to
+ * the overlays) and close the handle; the overlays stay.  0, or -1 with
+ * the error on g. */
+int v2c_guest_close (struct v2c_guest *g);
 
 /** Shut the appliance down and free.  Accepts NULL. */
 void v2c_guest_free (struct v2c_guest *g);

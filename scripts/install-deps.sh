@@ -17,6 +17,8 @@ pkgs=(
   rpm db5.3-util sqlite3 libxml2-utils jq skopeo umoci runc debootstrap attr libcap2-bin
   clang libclang-rt-14-dev valgrind man-db groff-base python3 python3-yaml file ntfs-3g libhivex-bin libwin-hivex-perl
   chromium fonts-dejavu-core
+  # bench/vm.sh: v2c-convert --target vm against virt-v2v
+  virt-v2v nbdkit libnbd-bin
 )
 # Node.js runs the JSON-schema validators and the TypeScript compiler that
 # type-checks the KubeVirt objects: take the machine's own when it has one

@@ -25,7 +25,7 @@ need_convert
 fx=$(readlink -f "$V2C_FIXTURES")
 
 good=(ova/demo.ova lvm/lvm.vmx)
-for s in db/db.vmx dkms/dkms.vmx; do
+for s in db/db.vmx twodisk/twodisk.vmx; do
   [ -f "$fx/$s" ] && good+=("$s")
 done
 # older fixture sets: other VMs in their place
@@ -95,7 +95,16 @@ if [ "${good[2]}" = db/db.vmx ]; then
     "$d1/$(name_of "$d1" "$fx/db/db.vmx")/report.json" >/dev/null || fail "db: the database rule does not name postgresql"
   jq -e '.volumes[] | select(.mount_path == "/var/lib/postgresql/15/main") | .size_bytes >= 2097152 and (.migrate | test("seeded")) and (.note | test("pg_dump"))' \
     "$d1/$(name_of "$d1" "$fx/db/db.vmx")/report.json" >/dev/null || fail "db: the data volume's size or migration advice is wrong"
-  fitness dkms/dkms.vmx poor +kernel-module-dkms +kernel-module-out-of-tree +kernel-module-autoload -database-in-container
+fi
+# dkms (golden.sh's run): a DKMS module keeps it a VM (fitness poor, the
+# kernel rules), and its guest has no kernel to boot on KVM: refused
+# with both reasons
+if [ -z "$first_ms" ] && [ -f "$fx/dkms/dkms.vmx" ]; then
+  [ "$(field_of "$d1" "$fx/dkms/dkms.vmx" .status)" = failed ] || fail "dkms: not failed"
+  err=$(field_of "$d1" "$fx/dkms/dkms.vmx" .error)
+  grep -q 'kept as a VM: poor fit for containers, for the kernel: .*DKMS' <<<"$err" &&
+    grep -q 'no kernel in /boot' <<<"$err" || fail "dkms: error '$err'"
+  ok "dkms: refused: $err"
 fi
 
 # broken_reported DIR: the broken VMs failed with the expected errors

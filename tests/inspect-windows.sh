@@ -7,13 +7,16 @@
 # builds it once per build tree into tests/windows-fixture).  The OS
 # facts come from libguestfs inspection, the programs from the SOFTWARE
 # hive's Uninstall keys, and a Windows guest is a critical blocker.
+# The inventory is v2c-convert's (one appliance launch for both): the
+# guest stays a VM (the KubeVirt target) with emulated devices, as no
+# virtio drivers are put into it, and the report says how to switch.
 # Ground truth: the values tests/windows/*.reg put in the hives, read
 # back here from the hives in the guest's staged tree with hivex
 # (hivexsh, hivexget), plus the values the fixture was built to have.
 
 . "${top_srcdir:?}/tests/lib.sh"
 name=windows
-need_tools jq node sha256sum hivexsh hivexget
+need_tools jq node sha256sum hivexsh hivexget kubectl skopeo python3
 
 fx=$top_builddir/tests/windows-fixture
 bash "$top_srcdir/tests/make-windows.sh" "$fx" || fail "tests/make-windows.sh failed"
@@ -29,10 +32,12 @@ out=$(tmpdir inspect-windows)
 inv=$out/inv.json
 
 before=$(sha256sum "$disk")
-v2c-inspect "$disk" -o "$inv" 2>"$out/err" || {
+conv=$out/conv
+v2c-convert -q "$disk" -o "$conv" 2>"$out/err" || {
   cat "$out/err" >&2
-  fail "v2c-inspect failed"
+  fail "v2c-convert failed"
 }
+inv=$conv/inventory.json
 after=$(sha256sum "$disk")
 [ "$before" = "$after" ] || fail "the disk image changed (sha256)"
 echo "ok: $name: disk unchanged (sha256)"
@@ -140,3 +145,26 @@ jq -e '[.components[] | .path == "retain"] | all' "$rep" >/dev/null ||
 grep -q 'not containerisable\|not-containerisable' "$out/report/report.md" ||
   fail "report.md does not give the verdict"
 echo "ok: $name: report verdict not-containerisable, rule windows-guest with its evidence"
+
+# --- kept as a VM: emulated devices, the disk as a containerDisk --------
+kubectl kustomize "$conv/k8s" >"$out/all.yaml" || fail "kubectl kustomize rejects the base"
+python3 - "$out/all.yaml" <<'EOF' || fail "the VirtualMachine's devices are not the emulated ones"
+import sys, yaml
+vm = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d and d["kind"] == "VirtualMachine"]
+assert len(vm) == 1
+dev = vm[0]["spec"]["template"]["spec"]["domain"]["devices"]
+assert [d["disk"]["bus"] for d in dev["disks"]] == ["sata"], dev["disks"]
+assert all(i["model"] == "e1000e" for i in dev["interfaces"]), dev["interfaces"]
+EOF
+rep=$conv/report.json
+jq -e '.target.kind == "vm" and (.target.advice | map(test("virtio-win")) | any)
+       and (.target.guest.changed[0] | test("nothing in the guest"))
+       and (.target.guest.devices | map(test("SATA")) | any)' "$rep" >/dev/null ||
+  fail "the report's target does not give the Windows instructions: $(jq -c .target "$rep")"
+ref=$(jq -r '.manifests[0].annotations["org.opencontainers.image.ref.name"]' "$conv/image/index.json")
+skopeo inspect "oci:$conv/image:$ref" >/dev/null || fail "skopeo rejects the containerDisk"
+m=$(jq -r '.manifests[0].digest | sub("^sha256:"; "")' "$conv/image/index.json")
+l=$(jq -r '.layers[0].digest | sub("^sha256:"; "")' "$conv/image/blobs/sha256/$m")
+[ "$(tar -tvf "$conv/image/blobs/sha256/$l" | awk '{print $2, $6}' | tr '\n' ' ')" = "107/107 disk/ 107/107 disk/disk0.qcow2 " ] ||
+  fail "the containerDisk layer: $(tar -tvf "$conv/image/blobs/sha256/$l")"
+echo "ok: $name: kept as a VM: SATA disk, e1000e NIC, the virtio-win advice, a containerDisk"

@@ -546,7 +546,7 @@ tool_open_source (const char *path, int descriptor_only)
 }
 
 struct v2c_guest *
-tool_open_guest (struct v2c_source *src)
+tool_open_guest (struct v2c_source *src, const char *overlay_dir)
 {
   struct v2c_guest *g = v2c_guest_new ();
 
@@ -554,10 +554,16 @@ tool_open_guest (struct v2c_source *src)
     tool_error ("out of memory");
     return NULL;
   }
+  if (overlay_dir && v2c_guest_set_overlay_dir (g, overlay_dir) == -1) {
+    tool_error ("%s", v2c_guest_error (g));
+    v2c_guest_free (g);
+    return NULL;
+  }
   v2c_guest_set_message_callback (g, tool_message_cb, NULL);
   v2c_guest_set_debug (g, opts.verbose >= 2);
   tool_verbose ("launching the appliance for '%s'", v2c_source_name (src));
-  tool_status ("starting the appliance (read-only) ...");
+  tool_status (overlay_dir ? "starting the appliance (the source read-only) ..."
+                           : "starting the appliance (read-only) ...");
   if (v2c_guest_launch (g, src) == -1) {
     tool_progress_done ();
     tool_error ("%s", v2c_guest_error (g));

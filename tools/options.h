@@ -79,9 +79,12 @@ const char *tool_source_arg (int argc, char **argv);
  * the tool's callbacks, --vm and --no-verify.  NULL after printing the
  * error. */
 struct v2c_source *tool_open_source (const char *path, int descriptor_only);
-/* Launch the read-only appliance on src and inspect (mount) the guest.
- * NULL after printing the error. */
-struct v2c_guest *tool_open_guest (struct v2c_source *src);
+/* Launch the appliance on src and inspect (mount) the guest: the disks
+ * read-only, or through writable overlays in overlay_dir (a guest
+ * conversion, v2c_guest_set_overlay_dir).  NULL after printing the
+ * error. */
+struct v2c_guest *tool_open_guest (struct v2c_source *src,
+                                   const char *overlay_dir);
 /* Handle a common option; returns 1 if c was one.  --help calls usage,
  * --version prints the version and exits. */
 int tool_common_option (int c, const char *arg, void (*usage) (int));

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "extract.h"
 #include "image-opts.h"
@@ -27,6 +28,7 @@
 #include "report.h"
 #include "sbom.h"
 #include "v2c-internal.h"
+#include "vm.h"
 
 #define STAGES 6
 
@@ -125,6 +127,7 @@ struct convert {
   struct v2c_kube_opts ko;
   int force;
   int data;          /* --data: V2C_DATA_* bits */
+  int data_given;    /* --data was on the command line */
   uint64_t data_max; /* --data-max */
   int verify;       /* --verify: v2c-verify DIR after it */
   const char *name; /* --name */
@@ -136,7 +139,22 @@ struct convert {
   json_t *inv, *plan, *image, *report; /* inv and plan: the files' */
   struct v2c_inventory *inventory;     /* inv and plan, loaded */
   struct v2c_plan *p;
+  char overlays[4200]; /* DIR.tmp/.v2c-overlays: the disks' overlays */
 };
+
+/* Once the appliance is closed: the overlays go, so that the output
+ * directory holds only outputs. */
+static void
+drop_overlays (struct convert *cv)
+{
+  const char *o;
+
+  for (size_t i = 0; cv->g && (o = v2c_guest_overlay (cv->g, i)); i++)
+    unlink (o);
+  v2c_guest_free (cv->g);
+  cv->g = NULL;
+  rmdir (cv->overlays);
+}
 
 /* --name: the plan's name, in the loaded plan and in plan.json. */
 static int
@@ -171,7 +189,15 @@ read_vm (struct convert *cv, const char *path)
   tool_verbose ("source opened (%.1f s)", tool_now () - t);
   tool_stage (2, STAGES);
   t = tool_now ();
-  cv->g = tool_open_guest (cv->src);
+  /* the disks through overlays of v2c's own: a VM kept as a VM is
+   * converted in them by the same appliance that inspects it */
+  snprintf (cv->overlays, sizeof cv->overlays, "%s/.v2c-overlays",
+            cv->od.tmp);
+  if (mkdir (cv->overlays, 0700) == -1) {
+    tool_error ("can't create '%s': %s", cv->overlays, strerror (errno));
+    return -1;
+  }
+  cv->g = tool_open_guest (cv->src, cv->overlays);
   if (cv->g == NULL || stopped ())
     return -1;
   tool_verbose ("appliance launched, guest inspected (%.1f s)",
@@ -283,8 +309,76 @@ build_image (struct convert *cv)
   if (record_data (cv) == -1)
     return -1;
   /* the appliance is done with: shut it down before the rest */
-  v2c_guest_free (cv->g);
-  cv->g = NULL;
+  drop_overlays (cv);
+  return stopped () ? -1 : 0;
+}
+
+/* Stage 4 of a VM kept as a VM: its guest converted for KVM (in the
+ * overlays, through the appliance that inspected it), then the disks
+ * written: the boot disk as a containerDisk image in DIR/image, the
+ * others as qcow2 files in DIR/disks for their DataVolumes. */
+static int
+convert_vm (struct convert *cv)
+{
+  struct v2c_err err = { 0, "" };
+  char image_dir[sizeof cv->od.tmp + 16], disks_dir[sizeof cv->od.tmp + 16];
+  char label[64];
+  size_t n = v2c_source_disk_count (cv->src), i;
+  const char **ov = calloc (n ? n : 1, sizeof *ov);
+  json_t *guest;
+  double t = tool_now ();
+
+  tool_stage (4, STAGES);
+  if (ov == NULL) {
+    tool_error ("out of memory");
+    return -1;
+  }
+  /* no container image: its temporary directory goes now */
+  v2c_extract_free (cv->x);
+  cv->x = NULL;
+  snprintf (image_dir, sizeof image_dir, "%s/data", cv->od.tmp);
+  if (cv->data_given)
+    tool_warning ("--data: a VM kept as a VM keeps its data on its disks, "
+                  "which are converted whole");
+  rmdir (image_dir);
+  tool_status ("converting the guest for KVM (virtio) ...");
+  guest = v2c_vm_convert_guest (cv->g, cv->p, &err);
+  if (guest == NULL || stopped ()) {
+    tool_progress_done ();
+    if (guest == NULL)
+      tool_error ("guest conversion (the VM is kept as a VM: %s): %s",
+                  cv->p->target->reason, err.msg);
+    json_decref (guest);
+    free (ov);
+    return -1;
+  }
+  tool_verbose ("guest converted (%.1f s)", tool_now () - t);
+  t = tool_now ();
+  tool_status ("writing the converted disks ...");
+  if (v2c_guest_close (cv->g) == -1) {
+    tool_progress_done ();
+    tool_error ("%s", v2c_guest_error (cv->g));
+    json_decref (guest);
+    free (ov);
+    return -1;
+  }
+  for (i = 0; i < n; i++)
+    ov[i] = v2c_guest_overlay (cv->g, i);
+  snprintf (image_dir, sizeof image_dir, "%s/image", cv->od.tmp);
+  snprintf (disks_dir, sizeof disks_dir, "%s/disks", cv->od.tmp);
+  v2c_kube_dns_label (cv->p->name, label, sizeof label);
+  cv->image = v2c_vm_write_disks (cv->p, ov, n, image_dir, disks_dir,
+                                  cv->od.tmp, label, &err);
+  free (ov);
+  drop_overlays (cv);
+  tool_progress_done ();
+  if (cv->image == NULL) {
+    json_decref (guest);
+    tool_error ("%s", err.msg);
+    return -1;
+  }
+  json_object_set_new (cv->image, "guest", guest);
+  tool_verbose ("disks written (%.1f s)", tool_now () - t);
   return stopped () ? -1 : 0;
 }
 
@@ -306,7 +400,8 @@ describe (struct convert *cv)
     tool_error ("can't create '%s': %s", dir, strerror (errno));
     return -1;
   }
-  cv->ko.image_dir = image_dir;
+  /* a VM whose boot disk is a DataVolume has no image */
+  cv->ko.image_dir = access (image_dir, F_OK) == 0 ? image_dir : NULL;
   n = tool_kube_write (cv->p, "plan", &cv->ko, dir);
   if (n == -1)
     return -1;
@@ -354,6 +449,26 @@ summary (const struct convert *cv, double secs)
 
   if (opts.quiet)
     return;
+  if (v2c_plan_is_vm (cv->p)) {
+    fprintf (stderr, "%s: converted '%s' in %.0f s into %s/, kept as a "
+             "KubeVirt VM\n  fitness: %s (%zu rules fired)\n",
+             program_name, cv->p->name, secs, cv->od.out,
+             json_string_value (json_object_get (fit, "verdict")),
+             json_array_size (json_object_get (fit, "rules")));
+    json_array_foreach (json_object_get (cv->image, "disks"), i, l)
+      fprintf (stderr, "  %s: %s, %.1f MiB, %s\n",
+               json_string_value (json_object_get (l, "name")),
+               json_string_value (json_object_get (l, "delivery")),
+               (double) json_integer_value (json_object_get (l, "size"))
+                   / 1048576.0,
+               json_object_get (l, "file")
+                   ? json_string_value (json_object_get (l, "file"))
+                   : json_string_value (json_object_get (cv->image,
+                                                         "manifest")));
+    fprintf (stderr, "  see %s/report.html; deploy with 'kubectl apply -k "
+             "%s/k8s'\n", cv->od.out, cv->od.out);
+    return;
+  }
   json_array_foreach (json_object_get (cv->image, "layers"), i, l) bytes
       += json_integer_value (json_object_get (l, "size"));
   fprintf (stderr,
@@ -427,6 +542,7 @@ main (int argc, char **argv)
       break;
     case OPT_DATA:
       cv.data = tool_data_mode (optarg);
+      cv.data_given = 1;
       break;
     case OPT_DATA_MAX:
       cv.data_max = tool_size_arg ("--data-max", optarg);
@@ -477,7 +593,8 @@ main (int argc, char **argv)
   v2c_extract_set_progress_callback (cv.x, tool_progress_cb, NULL);
   v2c_extract_set_cancel_flag (cv.x, &tool_interrupted);
 
-  if (read_vm (&cv, path) == -1 || build_image (&cv) == -1
+  if (read_vm (&cv, path) == -1
+      || (v2c_plan_is_vm (cv.p) ? convert_vm (&cv) : build_image (&cv)) == -1
       || describe (&cv) == -1)
     goto out;
   if (tool_outdir_commit (&cv.od) == -1)

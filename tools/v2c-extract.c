@@ -167,7 +167,7 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
     return fs;
   }
   *src = tool_open_source (path, 0);
-  if (*src == NULL || (*g = tool_open_guest (*src)) == NULL)
+  if (*src == NULL || (*g = tool_open_guest (*src, NULL)) == NULL)
     return NULL;
   if (*plan == NULL) {
     struct v2c_inventory *inventory;

@@ -78,7 +78,7 @@ main (int argc, char **argv)
   if (src == NULL)
     goto out;
   if (!descriptor_only) {
-    g = tool_open_guest (src);
+    g = tool_open_guest (src, NULL);
     if (g == NULL)
       goto out;
     tool_status ("reading packages, services, configuration ...");
