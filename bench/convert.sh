@@ -14,6 +14,7 @@
 # Usage: bench/convert.sh [BUILDDIR] [N] [IMG]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 build=${1:-$top/build}
 n=${2:-3}
 tools=$build/tools
@@ -22,15 +23,9 @@ for t in virt-inspector virt-tar-out gzip sha256sum; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing (libguestfs-tools)" >&2; exit 1; }
 done
 img=${3:-$("$top/tests/make-debian.sh")/debian12.qcow2}
-if ! guestfish --ro -a /dev/null run >/dev/null 2>&1; then
-  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
-fi
 tmp=$(mktemp -d /var/tmp/v2c-bench-convert-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-median () { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-now () { date +%s.%N; }
-since () { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f\n", b - a}'; }
 
 echo "bench: $img, $n runs each, backend ${LIBGUESTFS_BACKEND_SETTINGS:-default}, $(nproc) CPUs"
 for i in $(seq "$n"); do

@@ -16,6 +16,7 @@
 # Usage: bench/data.sh [BUILDDIR] [N] [SOURCE DISK]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 build=${1:-$top/build}
 n=${2:-3}
 tools=$build/tools
@@ -27,15 +28,9 @@ for t in virt-tar-out jq; do
   command -v "$t" >/dev/null || { echo "bench: $t is missing" >&2; exit 1; }
 done
 [ -f "$src" ] && [ -f "$disk" ] || { echo "bench: no $src or $disk (tests/make-fixtures.sh)" >&2; exit 1; }
-if ! guestfish --ro -a /dev/null run >/dev/null 2>&1; then
-  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
-fi
 tmp=$(mktemp -d /var/tmp/v2c-bench-data-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-median () { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-now () { date +%s.%N; }
-since () { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f\n", b - a}'; }
 
 echo "bench: $src, $n runs each, backend ${LIBGUESTFS_BACKEND_SETTINGS:-default}, $(nproc) CPUs"
 for i in $(seq "$n"); do

@@ -14,20 +14,15 @@
 # Usage: bench/extract.sh [BUILDDIR] [N]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 build=${1:-$top/build}
 n=${2:-3}
 tools=$build/tools
 [ -x "$tools/v2c-extract" ] || { echo "bench: build first ($tools/v2c-extract missing)" >&2; exit 1; }
 img=$("$top/tests/make-debian.sh")/debian12.qcow2
-if ! guestfish --ro -a /dev/null run >/dev/null 2>&1; then
-  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
-fi
 tmp=$(mktemp -d /var/tmp/v2c-bench-extract-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
-median () { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-now () { date +%s.%N; }
-since () { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f\n", b - a}'; }
 
 "$tools/v2c-inspect" -q "$img" -o "$tmp/inv.json"
 "$tools/v2c-plan" -q "$tmp/inv.json" -o "$tmp/plan.json"

@@ -12,19 +12,15 @@
 # Usage: bench/inspect.sh [BUILDDIR] [N]
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 build=${1:-$top/build}
 n=${2:-3}
 tool=$build/tools/v2c-inspect
 [ -x "$tool" ] || { echo "bench: build first ($tool missing)" >&2; exit 1; }
 img=$("$top/tests/make-debian.sh")/debian12.qcow2
-# Same backend for every command: where KVM can't start, TCG for all.
-if ! guestfish --ro -a /dev/null run >/dev/null 2>&1; then
-  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
-fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-median () { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 secs () {  # secs CMD...: wall seconds of one run
   local s e
   s=$(date +%s.%N)

@@ -11,20 +11,15 @@
 # Usage: bench/verify.sh [BUILDDIR] [N]   (N runs of each, default 3)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/bench/lib.sh"
 build=${1:-$top/build}
 n=${2:-3}
 tools=$build/tools
 fx=${V2C_FIXTURES:-/var/tmp/fx}
 [ -x "$tools/v2c-verify" ] || { echo "bench: build first ($tools/v2c-verify missing)" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "bench: v2c-verify needs root podman" >&2; exit 1; }
-if ! guestfish --ro -a /dev/null run >/dev/null 2>&1; then
-  export LIBGUESTFS_BACKEND_SETTINGS=force_tcg
-fi
 tmp=$(mktemp -d /var/tmp/v2c-bench-verify-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-median () { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
-now () { date +%s.%N; }
-since () { awk -v a="$1" -v b="$(now)" 'BEGIN {printf "%.2f\n", b - a}'; }
 
 echo "bench: v2c-verify, $n runs each, $(nproc) CPUs, podman $(podman --version | awk '{print $3}')"
 for vm in ova/demo.ova db/db.vmx; do
