@@ -23,6 +23,7 @@
 
 #include "inspect.h"
 #include "source-private.h"
+#include "inspect-net.h"
 #include "inspect-private.h"
 #include "inspect-pkg-private.h"
 
@@ -623,6 +624,8 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
                        jrecords (facts.refs, facts.nrefs, sizeof *facts.refs,
                                  ref_fields, NFIELDS (ref_fields)));
   json_object_set_new (inv, "proxy_targets", proxy_json (&facts));
+  json_object_set_new (inv, "network", v2c_inspect_network (fs));
+  json_object_set_new (inv, "references", v2c_inspect_references (fs));
   json_object_set_new (inv, "secrets", secrets_json (&secrets));
   json_object_set_new (inv, "blockers", blockers);
   r = 0;
@@ -708,6 +711,8 @@ inspect_windows (guestfs_h *h, json_t *inv, struct v2c_err *err)
   json_object_set_new (inv, "data_dirs", json_array ());
   json_object_set_new (inv, "file_refs", json_array ());
   json_object_set_new (inv, "proxy_targets", json_array ());
+  json_object_set_new (inv, "network", v2c_net_new ());
+  json_object_set_new (inv, "references", json_array ());
   json_object_set_new (inv, "secrets", json_array ());
   json_object_set_new (inv, "blockers", blockers);
   return 0;

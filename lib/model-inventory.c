@@ -280,6 +280,59 @@ static const struct model_type secret_t
     = { sizeof (T), secret_f, NULL, MODEL_HAS (T, has) };
 #undef T
 
+#define T struct v2c_inv_net_iface
+static const char *const net_methods[]
+    = { "static", "dhcp", "manual", NULL };
+static const struct model_field iface_f[]
+    = { S (T, "name", name, 0), E (T, "method", method, N, net_methods),
+        L (T, "addresses", addresses, 0), S (T, "gateway", gateway, N),
+        S (T, "mac", mac, N), S (T, "source", source, 0), MODEL_END };
+static const struct model_type iface_t
+    = { sizeof (T), iface_f, NULL, MODEL_HAS (T, has) };
+#undef T
+
+#define T struct v2c_inv_route
+static const struct model_field route_f[]
+    = { S (T, "to", to, 0), S (T, "via", via, N),
+        S (T, "interface", interface, N), S (T, "source", source, 0),
+        MODEL_END };
+static const struct model_type route_t
+    = { sizeof (T), route_f, NULL, MODEL_HAS (T, has) };
+#undef T
+
+#define T struct v2c_inv_host_entry
+static const struct model_field hostent_f[]
+    = { S (T, "address", address, 0), L (T, "names", names, 0),
+        S (T, "source", source, 0), MODEL_END };
+static const struct model_type hostent_t
+    = { sizeof (T), hostent_f, NULL, MODEL_HAS (T, has) };
+#undef T
+
+#define T struct v2c_inv_network
+static const struct model_field network_f[]
+    = { S (T, "hostname", hostname, N), S (T, "fqdn", fqdn, N),
+        O (T, "interfaces", MT_LIST, 0, interfaces, iface_t),
+        O (T, "routes", MT_LIST, 0, routes, route_t),
+        O (T, "hosts", MT_LIST, 0, hosts, hostent_t),
+        L (T, "search", search, 0), L (T, "nameservers", nameservers, 0),
+        MODEL_END };
+static const struct model_type network_t
+    = { sizeof (T), network_f, NULL, MODEL_HAS (T, has) };
+#undef T
+
+#define T struct v2c_inv_reference
+static const char *const ref_kinds[]
+    = { "postgresql", "mysql", "database", "redis", "mongodb", "amqp", "ldap",
+        "smtp", "memcached", "elasticsearch", "http", "upstream", "fastcgi",
+        "jdbc", "nfs", "cifs", "syslog", "host-setting", NULL };
+static const struct model_field reference_f[]
+    = { E (T, "kind", kind, 0, ref_kinds), S (T, "host", host, 0),
+        I (T, "port", port, MT_NINT, N, 1, 65535),
+        S (T, "source", source, 0), MODEL_END };
+static const struct model_type reference_t
+    = { sizeof (T), reference_f, NULL, MODEL_HAS (T, has) };
+#undef T
+
 #define T struct v2c_inv_blocker
 static const struct model_field blocker_f[]
     = { S (T, "rule", rule, 0), E (T, "severity", severity, 0, severities),
@@ -341,6 +394,8 @@ static const struct model_field inv_f[] = {
   O (T, "data_dirs", MT_LIST, OPT, data_dirs, ddir_t),
   O (T, "file_refs", MT_LIST, OPT, file_refs, fref_t),
   L (T, "proxy_targets", proxy_targets, OPT),
+  O (T, "network", MT_PTR, OPT, network, network_t),
+  O (T, "references", MT_LIST, OPT, references, reference_t),
   O (T, "secrets", MT_LIST, OPT, secrets, secret_t),
   O (T, "blockers", MT_LIST, OPT, blockers, blocker_t),
   MODEL_END

@@ -464,6 +464,44 @@ struct v2c_inv_listen {
   char *protocol, *address, *service, *evidence;
 };
 
+/* The network identity (lib/inspect-net.c). */
+struct v2c_inv_net_iface {
+  uint64_t has;
+  char *name, *method; /* static, dhcp, manual or NULL */
+  struct v2c_strvec addresses;
+  char *gateway, *mac, *source;
+};
+
+struct v2c_inv_route {
+  uint64_t has;
+  char *to, *via, *interface, *source;
+};
+
+struct v2c_inv_host_entry {
+  uint64_t has;
+  char *address;
+  struct v2c_strvec names;
+  char *source;
+};
+
+struct v2c_inv_network {
+  uint64_t has;
+  char *hostname, *fqdn;
+  V2C_INV_LIST (struct v2c_inv_net_iface) interfaces;
+  V2C_INV_LIST (struct v2c_inv_route) routes;
+  V2C_INV_LIST (struct v2c_inv_host_entry) hosts;
+  struct v2c_strvec search, nameservers;
+};
+
+/* An address or name a service is configured to reach
+ * (lib/inspect-refs.c); never a credential. */
+struct v2c_inv_reference {
+  uint64_t has;
+  char *kind, *host;
+  struct v2c_nint port;
+  char *source; /* FILE:LINE */
+};
+
 struct v2c_inv_data_dir {
   uint64_t has;
   char *path, *service;
@@ -521,6 +559,8 @@ struct v2c_inventory {
   V2C_INV_LIST (struct v2c_inv_data_dir) data_dirs;
   V2C_INV_LIST (struct v2c_inv_file_ref) file_refs;
   struct v2c_strvec proxy_targets;
+  struct v2c_inv_network *network; /* NULL: absent (older inventories) */
+  V2C_INV_LIST (struct v2c_inv_reference) references;
   V2C_INV_LIST (struct v2c_inv_secret) secrets;
   V2C_INV_LIST (struct v2c_inv_blocker) blockers;
 };

@@ -90,5 +90,16 @@ keys=$(find "$tree/etc/ssh" -name 'ssh_host_*_key' | wc -l)
 [ "$(jq '[.secrets[] | select(.path | startswith("/etc/ssh/ssh_host_"))] | length' "$inv")" -eq "$keys" ] ||
   fail "the $keys SSH host keys are not each listed once"
 echo "ok: no secret findings in the clean tree but its $keys host keys and the snakeoil key"
+# 5. network identity (issue 17): the tree's /etc/hostname and the
+# nameservers of its resolv.conf (debootstrap's copy of the host's), as
+# the shell reads them; no interface configured, no reference
+want=$(head -n1 "$tree/etc/hostname")
+[ "$(jq -r .network.hostname "$inv")" = "$want" ] || fail "network.hostname: $(jq -r .network.hostname "$inv"), the tree: $want"
+want=$(awk '$1 == "nameserver" {print $2}' "$tree/etc/resolv.conf" 2>/dev/null | uniq)
+[ "$(jq -r '.network.nameservers[]' "$inv")" = "$want" ] ||
+  fail "network.nameservers: $(jq -c .network.nameservers "$inv"), the tree's resolv.conf: $want"
+[ "$(jq '.network.interfaces + .references | length' "$inv")" -eq 0 ] ||
+  fail "a clean debootstrap tree configures no interface and reaches nothing: $(jq -c '.network.interfaces, .references' "$inv")"
+echo "ok: network: hostname and nameservers as the tree's files say; no interface, no reference"
 sha256sum <"$img" >"$keep.sha256"
 cp "$inv" "$keep.json"

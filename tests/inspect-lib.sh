@@ -153,4 +153,12 @@ $(diff <(echo "$want") <(echo "$got"))"
   jqe "TLS private key found" '[.secrets[] | select(.path == "/etc/demo-app/tls.key" and .kind == "private-key")] | length == 1'
   jqe "root's .pgpass found" '[.secrets[] | select(.path == "/root/.pgpass" and .kind == "pgpass")] | length >= 1'
   jqe "SSH host key found" '[.secrets[] | select(.kind == "host-key")] | length >= 1'
+  # network (issue 17): the hostname file, no interface configured, and
+  # the one host a setting names: grep's DB_HOST= lines of the tree
+  want=$(cd "$V2C_FIXTURES/demo-tree" && grep -rn '^DB_HOST=' etc opt srv 2>/dev/null |
+           awk -F: '{sub(/^DB_HOST=/, "", $3); print "database " $3 " /" $1 ":" $2}')
+  got=$(jq -r '.references[] | "\(.kind) \(.host) \(.source)"' "$inv")
+  [ "$want" = "$got" ] || fail "$name: references: $got; the tree's DB_HOST lines: $want"
+  jqe "network: the hostname, no interface, no host beyond loopback" \
+    '.network.hostname == "'"$(cat "$V2C_FIXTURES/demo-tree/etc/hostname")"'" and (.network.interfaces | length == 0) and (.network.hosts | length == 0)'
 }
