@@ -12,7 +12,7 @@
 #     qemu-img check accepts; the data disk is a qcow2 in DIR/disks for
 #     its DataVolume; the manifests build with kubectl kustomize and the
 #     VirtualMachine and DataVolume type-check against KubeVirt's API
-#     types;
+#     types, the NetworkPolicy validates against kubernetes-models;
 #  4. the converted disk, taken out of the image, boots under qemu with
 #     exactly the devices the VirtualMachine declares (machine, disk bus,
 #     NIC model and MAC, firmware) and the data disk: the marker unit
@@ -132,7 +132,17 @@ qemu-img check -q "$data" || fail "qemu-img check rejects the data disk"
 jq -e --arg f "disks/$dv.qcow2" '.target.disks | map(test("DataVolume.*virtctl image-upload dv .*--image-path=" + $f)) | any' \
   "$work/out/report.json" >/dev/null || fail "the report does not say how to upload the data disk"
 ok "the data disk: $dv.qcow2 in disks/ for its DataVolume, with the upload command in the report"
-if js=$("$top_srcdir/tests/setup-node.sh" 2>/dev/null) && [ -x "$js/node_modules/.bin/tsc" ]; then
+js=$("$top_srcdir/tests/setup-node.sh") || fail "no Node.js modules for the checks"
+python3 - "$work/all.yaml" >"$work/core.yaml" <<'EOF' || fail "can't split the core objects"
+import sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+core = [d for d in docs if d["apiVersion"] in ("v1", "networking.k8s.io/v1")]
+assert core, "no Service or NetworkPolicy"
+yaml.safe_dump_all(core, sys.stdout)
+EOF
+NODE_PATH=$js/node_modules node "$top_srcdir/tests/js/validate-k8s.js" "$work/core.yaml" \
+  >"$work/core.log" 2>&1 || { cat "$work/core.log" >&2; fail "the VM's core objects do not validate against kubernetes-models"; }
+if [ -x "$js/node_modules/.bin/tsc" ]; then
   check=$(mktemp -d "$js/check.XXXXXX")
   on_exit "rm -rf '$check'"
   NODE_PATH=$js/node_modules node "$top_srcdir/tests/js/kubevirt-ts.js" "$work/all.yaml" \
@@ -140,9 +150,9 @@ if js=$("$top_srcdir/tests/setup-node.sh" 2>/dev/null) && [ -x "$js/node_modules
   (cd "$check" && "$js/node_modules/.bin/tsc" --strict --noEmit --skipLibCheck \
     --target es2022 --module nodenext --moduleResolution nodenext objects.ts) >"$work/tsc.log" 2>&1 \
     || { cat "$work/tsc.log" >&2; fail "the converted VM's objects do not type-check"; }
-  ok "the base builds; the VirtualMachine type-checks against KubeVirt's API types"
+  ok "the base builds; the VirtualMachine and DataVolume type-check against KubeVirt's API types, the core objects validate"
 else
-  ok "the base builds (no TypeScript here: the type check is tests/kubevirt-types.sh's)"
+  ok "the base builds, the core objects validate (no TypeScript here: the type check is tests/kubevirt-types.sh's)"
 fi
 
 # 5. the report
