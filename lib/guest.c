@@ -4,9 +4,9 @@
  *
  * The guest session: one libguestfs appliance per source, every disk
  * added read-only (or, for a guest conversion, through a writable qcow2
- * overlay whose backing file is the disk), launched once.  Launches are the expensive step
- * (15-25 s under TCG), so everything later reads through this one
- * session.
+ * overlay whose backing file is the disk), launched once.  Launches
+ * are the expensive step (15-25 s under TCG), so everything later reads
+ * through this one session.
  */
 #include <config.h>
 

@@ -68,13 +68,6 @@ vm_metadata (struct ctx *c, const struct vm *v, const char *name)
   return m;
 }
 
-/* A DNS-1035 label: name-SUFFIX, name cut so that it fits 63. */
-static void
-sub_name (char *out, size_t size, const char *name, const char *suffix)
-{
-  v2c_vm_datavolume_name (out, size, name, suffix);
-}
-
 /* The DataVolume of a disk, to which the converted disk is uploaded. */
 static int
 data_volume (struct ctx *c, const struct vm *v, const char *dv,
@@ -132,7 +125,7 @@ disks (struct ctx *c, const struct vm *v, json_t *devs, json_t *vols)
     if (json_array_append_new (ds, disk) == -1)
       return -1;
     if (v2c_vm_disk_is_datavolume (v->t, i)) {
-      sub_name (dv, sizeof dv, v->name, d->name);
+      v2c_vm_sub_name (dv, sizeof dv, v->name, d->name);
       if (data_volume (c, v, dv, d) == -1)
         return -1;
       vol = json_pack ("{s:s, s:{s:s}}", "name", d->name, "dataVolume", "name",
@@ -263,7 +256,7 @@ services (struct ctx *c, const struct vm *v)
       snprintf (proto, sizeof proto, "UDP");
     snprintf (suffix, sizeof suffix, "%s-%lld", x->protocol, (long long) x->port);
     snprintf (pname, sizeof pname, "%s", suffix);
-    sub_name (svc, sizeof svc, v->name, suffix);
+    v2c_vm_sub_name (svc, sizeof svc, v->name, suffix);
     json_array_append_new (pp, json_pack ("{s:s, s:I}", "protocol", proto,
                                           "port", (json_int_t) x->port));
     if (kube_add_object (

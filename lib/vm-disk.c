@@ -33,7 +33,7 @@
 #define CHUNK (1u << 20)
 
 void
-v2c_vm_datavolume_name (char *out, size_t size, const char *vm,
+v2c_vm_sub_name (char *out, size_t size, const char *vm,
                         const char *disk)
 {
   int room = 63 - (int) strlen (disk) - 1;
@@ -209,7 +209,7 @@ v2c_vm_write_disks (const struct v2c_plan *p, const char *const *overlays,
       disk = dname;
     }
     if (v2c_vm_disk_is_datavolume (t, i)) {
-      v2c_vm_datavolume_name (dv, sizeof dv, vm, disk);
+      v2c_vm_sub_name (dv, sizeof dv, vm, disk);
       if (mkdir (disks_dir, 0755) == -1 && errno != EEXIST) {
         v2c_set_error (err, errno, "can't create '%s'", disks_dir);
         goto fail;

@@ -111,9 +111,10 @@ json_t *v2c_vm_write_disks (const struct v2c_plan *p,
                             const char *tmp_dir, const char *vm,
                             struct v2c_err *err);
 
-/* The name of disk i's DataVolume (NAME-disk1, ...), shared by the
- * manifests and the disk files. */
-void v2c_vm_datavolume_name (char *out, size_t size, const char *vm,
+/* A DNS-1035 label NAME-SUFFIX, NAME cut so that it fits 63: a disk's
+ * DataVolume (NAME-disk1), shared by the manifests and the disk files,
+ * and a VM's Services (NAME-tcp-80). */
+void v2c_vm_sub_name (char *out, size_t size, const char *vm,
                              const char *disk);
 /* Is disk i delivered as a DataVolume rather than a containerDisk?  The
  * first disk when larger than V2C_VM_CONTAINER_DISK_MAX; every other

@@ -322,7 +322,7 @@ convert_vm (struct convert *cv)
 {
   struct v2c_err err = { 0, "" };
   char image_dir[sizeof cv->od.tmp + 16], disks_dir[sizeof cv->od.tmp + 16];
-  char label[64];
+  char data_dir[sizeof cv->od.tmp + 16], label[64];
   size_t n = v2c_source_disk_count (cv->src), i;
   const char **ov = calloc (n ? n : 1, sizeof *ov);
   json_t *guest;
@@ -336,11 +336,12 @@ convert_vm (struct convert *cv)
   /* no container image: its temporary directory goes now */
   v2c_extract_free (cv->x);
   cv->x = NULL;
-  snprintf (image_dir, sizeof image_dir, "%s/data", cv->od.tmp);
+  /* open_data's DIR/data holds nothing for a VM */
+  snprintf (data_dir, sizeof data_dir, "%s/data", cv->od.tmp);
   if (cv->data_given)
     tool_warning ("--data: a VM kept as a VM keeps its data on its disks, "
                   "which are converted whole");
-  rmdir (image_dir);
+  rmdir (data_dir);
   tool_status ("converting the guest for KVM (virtio) ...");
   guest = v2c_vm_convert_guest (cv->g, cv->p, &err);
   if (guest == NULL || stopped ()) {
