@@ -448,6 +448,62 @@ html_row (struct v2c_strbuf *f, const json_t *vm, const struct vm_texts *t)
   v2c_strbuf_puts (f, "</tr>\n");
 }
 
+/* The migration waves (waves.json), when v2c-batch passes them. */
+void
+v2c_fleet_html_waves_table (struct v2c_strbuf *f, const json_t *waves)
+{
+  const json_t *w, *v, *b;
+  size_t i, j;
+
+  if (!json_is_object (waves))
+    return;
+  v2c_strbuf_puts (
+      f, "<h2>Migration waves</h2>\n<p>Wave 1 is the pilot; a wave never "
+         "depends on a later one, except the pilot, whose calls to VMs not "
+         "yet moved go through bridges (a Service without selector and an "
+         "EndpointSlice with the VM's address). See waves.json and "
+         "graph.html.</p>\n<table>\n<tr><th>wave</th><th>VMs</th><th>"
+         "cycles</th><th>after waves</th><th>bridges</th></tr>\n");
+  json_array_foreach (json_object_get (waves, "waves"), i, w)
+  {
+    v2c_strbuf_printf (f, "<tr><td class=\"n\">%" JSON_INTEGER_FORMAT "%s%s</td><td>",
+                       json_integer_value (json_object_get (w, "wave")),
+                       json_is_true (json_object_get (w, "pilot")) ? " pilot"
+                                                                  : "",
+                       json_is_true (json_object_get (w, "oversize"))
+                           ? " (oversize)"
+                           : "");
+    json_array_foreach (json_object_get (w, "vms"), j, v)
+    {
+      if (j)
+        v2c_strbuf_puts (f, ", ");
+      html_text (f, json_string_value (v));
+    }
+    v2c_strbuf_printf (f, "</td><td class=\"n\">%zu</td><td>",
+                       json_array_size (json_object_get (w, "cycles")));
+    json_array_foreach (json_object_get (w, "depends_on"), j, v)
+    {
+      v2c_strbuf_printf (f, "%s%" JSON_INTEGER_FORMAT, j ? ", " : "",
+                         json_integer_value (v));
+    }
+    v2c_strbuf_puts (f, "</td><td>");
+    json_array_foreach (json_object_get (w, "bridges"), j, b)
+    {
+      const char *addr = str_of (b, "address");
+
+      if (j)
+        v2c_strbuf_puts (f, "; ");
+      html_text (f, str_of (b, "service"));
+      v2c_strbuf_puts (f, " &rarr; ");
+      html_text (f, str_of (b, "to"));
+      v2c_strbuf_puts (f, " ");
+      html_text (f, addr ? addr : str_of (b, "reason"));
+    }
+    v2c_strbuf_puts (f, "</td></tr>\n");
+  }
+  v2c_strbuf_puts (f, "</table>\n");
+}
+
 static void
 html_bottom (struct v2c_strbuf *f, const json_t *fleet)
 {
@@ -482,6 +538,7 @@ html_bottom (struct v2c_strbuf *f, const json_t *fleet)
     }
     v2c_strbuf_puts (f, "</table>\n");
   }
+  v2c_fleet_html_waves_table (f, json_object_get (fleet, "waves"));
   v2c_strbuf_puts (f, "<p>Written by ");
   html_text (f, str_of (fleet, "generator"));
   v2c_strbuf_puts (f, ".</p>\n</body>\n</html>\n");
@@ -491,4 +548,31 @@ char *
 v2c_fleet_html (const json_t *fleet, size_t *lenp, struct v2c_err *err)
 {
   return fleet_text (fleet, lenp, err, html_top, html_row, html_bottom);
+}
+
+char *
+v2c_fleet_html_waves (const json_t *fleet, const json_t *waves, size_t *lenp,
+                      struct v2c_err *err)
+{
+  json_t *copy;
+  char *out;
+
+  if (waves == NULL)
+    return v2c_fleet_html (fleet, lenp, err);
+  /* a shallow copy: fleet.json itself has no waves member */
+  copy = json_copy ((json_t *) fleet);
+  if (copy == NULL || json_object_set (copy, "waves", (json_t *) waves)) {
+    json_decref (copy);
+    v2c_set_error (err, ENOMEM, "can't build fleet.html");
+    return NULL;
+  }
+  out = v2c_fleet_html (copy, lenp, err);
+  json_decref (copy);
+  return out;
+}
+
+void
+v2c_fleet_html_escape (struct v2c_strbuf *f, const char *s)
+{
+  html_text (f, s);
 }

@@ -84,5 +84,91 @@ json_t *v2c_fleet_build (json_t *vms, const char *mode, struct v2c_err *err);
  * frees.  NULL with err set. */
 char *v2c_fleet_csv (const json_t *fleet, size_t *lenp, struct v2c_err *err);
 char *v2c_fleet_html (const json_t *fleet, size_t *lenp, struct v2c_err *err);
+/* s as HTML text or attribute value (markup escaped, controls dropped). */
+void v2c_fleet_html_escape (struct v2c_strbuf *f, const char *s);
+/* The "Migration waves" section of fleet.html and graph.html: a table
+ * of the waves of waves.json (nothing when waves is not an object). */
+void v2c_fleet_html_waves_table (struct v2c_strbuf *f, const json_t *waves);
+/* fleet.html with a section for the waves (waves.json; NULL: none). */
+char *v2c_fleet_html_waves (const json_t *fleet, const json_t *waves,
+                            size_t *lenp, struct v2c_err *err);
+
+/* ------------------------------------------------------------------ */
+/* The dependency graph and the migration waves (lib/fleet-graph.c,    */
+/* lib/fleet-waves.c)                                                  */
+
+#define V2C_GRAPH_SCHEMA "v2c.graph/1"
+#define V2C_WAVES_SCHEMA "v2c.waves/1"
+
+/* One VM of the batch as the graph sees it.  inv may be NULL (a VM
+ * whose inventory did not load: it is a node without references or
+ * names); verdict is the report's fitness verdict or NULL. */
+struct v2c_fleet_node {
+  const char *name, *kube_name, *verdict;
+  const struct v2c_inventory *inv;
+};
+
+/* One reference of one VM as the graph resolved it.  to is the index
+ * of the VM it reaches, or V2C_FLEET_EXTERNAL (outside the batch) or
+ * V2C_FLEET_AMBIGUOUS (several VMs have that name).  via says how:
+ * "address" (an address of the VM's interfaces), "hosts" (the calling
+ * VM's /etc/hosts gave the address; hosts_source is its FILE:LINE),
+ * "fqdn", "hostname" or "search" (a short name completed by the calling
+ * VM's search domains).  address is the one reached, when known. */
+#define V2C_FLEET_EXTERNAL ((size_t) -1)
+#define V2C_FLEET_AMBIGUOUS ((size_t) -2)
+struct v2c_fleet_edge_ref {
+  size_t from, to;
+  const struct v2c_inv_reference *ref;
+  const char *via, *hosts_source;
+  char address[46]; /* INET6_ADDRSTRLEN; "" when unknown */
+  const char *from_service, *to_service; /* NULL: unknown */
+};
+
+struct v2c_fleet_graph {
+  const struct v2c_fleet_node *nodes;
+  size_t n;
+  struct v2c_fleet_edge_ref *refs; /* by from, then inventory order */
+  size_t nrefs;
+};
+
+/* Resolve every reference of the n nodes against the names and
+ * addresses of the others (n log n: sorted indexes, no pairwise scan).
+ * A reference to the calling VM itself is dropped.  0, or -1 with err
+ * set (out of memory); free with v2c_fleet_graph_free. */
+int v2c_fleet_graph_build (const struct v2c_fleet_node *nodes, size_t n,
+                           struct v2c_fleet_graph *g, struct v2c_err *err);
+void v2c_fleet_graph_free (struct v2c_fleet_graph *g);
+
+/* graph.json ("v2c.graph/1"): vms[], edges[] {from, to, references[]
+ * with their evidence}, external[] {host, references[]}, ambiguous[].
+ * New reference; NULL with err set. */
+json_t *v2c_fleet_graph_json (const struct v2c_fleet_graph *g,
+                              struct v2c_err *err);
+
+/* waves.json ("v2c.waves/1") of a graph: the VMs that depend on each
+ * other in a cycle form one group; wave 1 is the pilot (the group of
+ * the best fitness, then the fewest dependants, then the fewest
+ * dependencies, then the first name); the other groups follow in
+ * dependency order, a wave never depending on a later one, at most
+ * max_per_wave VMs in a wave (0: no limit; a group larger than that is
+ * a wave of its own, marked "oversize").  Each wave lists its bridges:
+ * for every VM of a later wave its VMs reach, the Service without
+ * selector, the EndpointSlice and the egress NetworkPolicy that take
+ * the containers to the old VM until it moves.  namespace may be NULL.
+ * New reference; NULL with err set. */
+json_t *v2c_fleet_waves_json (const struct v2c_fleet_graph *g,
+                              size_t max_per_wave, struct v2c_err *err);
+
+/* The Kubernetes objects of one wave's bridges (waves.json's wave
+ * object): an array of objects, in a stable order.  New reference;
+ * NULL with err set. */
+json_t *v2c_fleet_bridge_objects (const json_t *wave, struct v2c_err *err);
+
+/* graph.html: the graph drawn as inline SVG, one column per wave, and
+ * its tables; self-contained (no script, no fetch).  waves may be NULL.
+ * NUL-terminated, length in *lenp; caller frees.  NULL with err set. */
+char *v2c_fleet_graph_html (const json_t *graph, const json_t *waves,
+                            size_t *lenp, struct v2c_err *err);
 
 #endif /* V2C_FLEET_H */

@@ -597,6 +597,29 @@ scan_file (struct v2c_fs *fs, const char *path, json_t *refs, size_t *nfiles)
   free (t);
 }
 
+/* A web server's enabled site or module is a symbolic link to the file
+ * beside it (sites-enabled/x -> ../sites-available/x): that file is read
+ * once, as itself.  1 when path is such a link to a file the scan reads. */
+static int
+link_into_scan (struct v2c_fs *fs, const char *path)
+{
+  struct v2c_fs_stat st;
+  char *target, abs[4096];
+
+  if (v2c_fs_stat (fs, path, 1, &st) == -1 || st.type != V2C_FS_LNK)
+    return 0;
+  if ((target = v2c_fs_readlink (fs, path)) == NULL)
+    return 0;
+  if (target[0] == '/')
+    snprintf (abs, sizeof abs, "%s", target);
+  else
+    snprintf (abs, sizeof abs, "%.*s/%s",
+              (int) (strrchr (path, '/') - path), path, target);
+  free (target);
+  /* lexically: sites-enabled/../sites-available/x stays in /etc */
+  return strncmp (abs, "/etc/", 5) == 0 && strstr (abs, "/../../") == NULL;
+}
+
 json_t *
 v2c_inspect_references (struct v2c_fs *fs)
 {
@@ -621,7 +644,9 @@ v2c_inspect_references (struct v2c_fs *fs)
                         || kind_of (path) == V2C_REFF_SYSLOG;
       /* nginx's sites have no suffix; the rest by name */
       if ((nginx_or_syslog || config_name (path))
-          && strcmp (path, "/etc/fstab") != 0 && !skipped_tree (path))
+          && strcmp (path, "/etc/fstab") != 0 && !skipped_tree (path)
+          && !(kind_of (path) != V2C_REFF_CONFIG
+               && link_into_scan (fs, path)))
         scan_file (fs, path, refs, &nfiles);
     }
     v2c_strv_free (all);

@@ -65,8 +65,8 @@ v2c_model_path_problem (const char *p)
   return NULL;
 }
 
-static int
-dns_label_valid (const char *s)
+int
+v2c_dns_label_ok (const char *s)
 {
   size_t n = strlen (s), i;
 
@@ -140,7 +140,7 @@ load_string (struct model_load *l, const struct model_field *f,
       return model_bad (l, where, "empty");
     break;
   case MS_LABEL:
-    if (!dns_label_valid (s))
+    if (!v2c_dns_label_ok (s))
       return model_bad (l, where, "'%s' is not a DNS-1123 label", s);
     break;
   case MS_ENUM:

@@ -565,6 +565,10 @@ struct v2c_inventory {
   V2C_INV_LIST (struct v2c_inv_blocker) blockers;
 };
 
+/* 1 when s is a DNS-1123 label: 1 to 63 of [a-z0-9-], no '-' at
+ * either end (Kubernetes object and Service names). */
+int v2c_dns_label_ok (const char *s);
+
 /* Load an inventory document: every member checked as the schema says
  * (types, required members, enumerations, ranges, at most 2^20 entries
  * in a list), the first problem named by its JSON path ("inventory:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The golden record: the sha256 of every file v2c-convert writes for
-# every fixture VM (tests/fixtures.tsv, db and dkms), through v2c-batch
+# every fixture VM (tests/fixtures.tsv, db, dkms, web and app), through v2c-batch
 # -j2 as a migration team runs it, and of v2c-batch's fleet files; the
 # libvirt fixture through -c URI.  tests/golden/outputs.sha256 was
 # recorded before the architecture changes of issue 12; the same
@@ -25,7 +25,7 @@
 # inspect-*.sh, extract-demo.sh, extract-repro.sh, convert-demo.sh,
 # batch-fleet.sh) read them instead of launching the appliance again;
 # DIR/.complete tells them the conversions succeeded.  The fixtures'
-# files must be the same bytes after the eleven conversions.
+# files must be the same bytes after the thirteen conversions.
 #
 # V2C_GOLDEN_UPDATE=1 rewrites the record (only for a deliberate output
 # change, with the reason in the commit).  V2C_GOLDEN_REHASH=1 hashes
@@ -33,7 +33,7 @@
 . "${top_srcdir:?}/tests/lib.sh"
 
 [ -n "${V2C_SANITIZED:-}" ] &&
-  skip "V2C_SANITIZED=1: eleven conversions under ASan; the plain run holds the record"
+  skip "V2C_SANITIZED=1: thirteen conversions under ASan; the plain run holds the record"
 need_fixtures
 need_tools jq
 
@@ -48,7 +48,7 @@ fi
 srcs=()
 for s in ova/demo.ova ova-gz/demo.ova vmx-sparse/demo.vmx \
   vmx-split/demo.vmx disk/demo.img disk/demo.qcow2 twodisk/twodisk.vmx \
-  lvm/lvm.vmx db/db.vmx dkms/dkms.vmx; do
+  lvm/lvm.vmx db/db.vmx dkms/dkms.vmx web/web.vmx app/app.vmx; do
   [ -f "$fx/$s" ] || fail "fixture $s missing (an old fixture set? make fixtures-clean)"
   srcs+=("$fx/$s")
 done
@@ -73,7 +73,7 @@ if [ -z "${V2C_GOLDEN_REHASH:-}" ]; then
   fixture_sums | diff -u "$out/fixtures.before" - >&2 ||
     fail "converting changed the fixtures' files (sha256)"
   touch "$out/.complete"
-  ok "10 VMs converted (dkms refused: no kernel to boot), the fixtures' files unchanged (sha256)"
+  ok "12 VMs converted (dkms refused: no kernel to boot), the fixtures' files unchanged (sha256)"
 fi
 
 # normalised FILE: the bytes the record holds for FILE

@@ -1224,6 +1224,68 @@ echo v2cnet >"$dkt/etc/modules-load.d/v2cnet.conf"
 tar -C "$dkt" --format=gnu --numeric-owner --sort=name --mtime="@$epoch" \
   --owner=0 --group=0 -cf "$b/dkms.tar" .
 
+# "web" and "app" (issue 17): a shop in three tiers with db.  web's nginx
+# calls app by its host name, by its address (an upstream) and by a
+# name only web's /etc/hosts gives; app reaches db through a
+# DATABASE_URL (with the planted password: it must not leak) and a JDBC
+# URL.  Both have static addresses (ifupdown), which the bridges of the
+# migration waves need.
+for v in web app; do
+  echo "v2c-$v" >"$b/etc/hostname.$v"
+  sed "s/v2c-demo/v2c-$v/" "$root/etc/hosts" >"$b/etc/hosts.v2c-$v"
+done
+printf '10.20.0.12\tapp.corp.example\n' >>"$b/etc/hosts.v2c-web"
+for v in web:11 app:12; do
+  cat >"$b/etc/interfaces.${v%:*}" <<EOF
+# The loopback network interface
+auto lo
+iface lo inet loopback
+
+# The primary network interface
+auto ens192
+iface ens192 inet static
+	address 10.20.0.${v#*:}/24
+	gateway 10.20.0.1
+EOF
+done
+cat >"$b/etc/site.web" <<'EOF'
+upstream shop_static {
+	server 10.20.0.12:8080;
+}
+
+server {
+	listen 80;
+	listen [::]:80;
+
+	server_name _;
+	root /var/www/html;
+
+	location / {
+		proxy_pass http://v2c-app:8080;
+		proxy_set_header Host $host;
+	}
+	location /api/ {
+		proxy_pass http://app.corp.example:8080/api/;
+	}
+	location /static/ {
+		proxy_pass http://shop_static;
+	}
+}
+EOF
+cat >"$b/etc/app.env.app" <<'EOF'
+# Settings of demo-app (systemd EnvironmentFile=)
+DATABASE_URL=postgresql://appuser:v2c-planted-password-3141@v2c-db:5432/appdb
+DB_USER=appuser
+DB_PASSWORD=v2c-planted-password-3141
+API_TOKEN=v2c-planted-token-2718
+LOG_LEVEL=info
+EOF
+cat >"$b/etc/app.properties.app" <<'EOF'
+# demo-app's JDBC settings
+jdbc.url=jdbc:postgresql://v2c-db:5432/appdb
+jdbc.user=appuser
+EOF
+
 # "vault": the demo disk plus every form of secret v2c must keep out of
 # its outputs (issue 13), each value a unique string listed in
 # vault/planted.txt, and an app, shop, that needs them back: it prints a
@@ -1458,8 +1520,10 @@ mkdir -p "$tmp/disk" "$tmp/bad"
 disk_mib=64
 raw_disks=("$tmp/disk/demo.img" "$b/snap.img" "$b/two-root.img"
   "$b/two-var.img" "$b/lvm.img" "$tmp/bad/luks.img")
-# added after the LUKS header disk (sdg): db is sdh, dkms sdi, vault sdj
-extra_disks=("$b/db.img" "$b/dkms.img" "$b/vault.img")
+# added after the LUKS header disk (sdg): db is sdh, dkms sdi, vault sdj,
+# web sdk, app sdl
+extra_disks=("$b/db.img" "$b/dkms.img" "$b/vault.img" "$b/web.img"
+  "$b/app.img")
 
 # The encrypted partition's header (sdg, copied into sdf1 by guestfish).
 luks_key=v2c-fixture-luks
@@ -1601,6 +1665,29 @@ chown 0 42 /etc/shadow
 chown 0 1002 /etc/shop/shop.env
 chown 1002 101 /var/spool/cron/crontabs/shop
 $(reset_times /etc/hostname /etc/hosts /etc/passwd /etc/group /etc/shadow /etc/shop/shop.env)
+umount-all
+
+# web (sdk) and app (sdl): the demo disk as the shop's two tiers
+copy-device-to-device /dev/sda /dev/sdk sparse:true
+blockdev-rereadpt /dev/sdk
+mount /dev/sdk1 /
+upload "$b/etc/hostname.web" /etc/hostname
+upload "$b/etc/hosts.v2c-web" /etc/hosts
+mkdir-p /etc/network
+upload "$b/etc/interfaces.web" /etc/network/interfaces
+upload "$b/etc/site.web" /etc/nginx/sites-available/default
+$(reset_times /etc/hostname /etc/hosts /etc/network/interfaces /etc/nginx/sites-available/default)
+umount-all
+copy-device-to-device /dev/sda /dev/sdl sparse:true
+blockdev-rereadpt /dev/sdl
+mount /dev/sdl1 /
+upload "$b/etc/hostname.app" /etc/hostname
+upload "$b/etc/hosts.v2c-app" /etc/hosts
+mkdir-p /etc/network
+upload "$b/etc/interfaces.app" /etc/network/interfaces
+upload "$b/etc/app.env.app" /etc/demo-app/app.env
+upload "$b/etc/app.properties.app" /etc/demo-app/app.properties
+$(reset_times /etc/hostname /etc/hosts /etc/network/interfaces /etc/demo-app/app.env /etc/demo-app/app.properties)
 umount-all
 
 sync
@@ -1944,6 +2031,16 @@ qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/dkms.img" \
   "$tmp/dkms/dkms.vmdk"
 vmx v2c-dkms 2 2048 lsilogic vmxnet3 00:50:56:9a:3a:16 vpx 16 \
   dkms.vmdk >"$tmp/dkms/dkms.vmx"
+
+# (h2) web and app: the shop's tiers in front of db (issue 17)
+for v in web:1:1024:17 app:2:2048:18; do  # NAME:CPUS:MIB:ID
+  IFS=: read -r n c m i <<<"$v"
+  mkdir -p "$tmp/$n"
+  qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/$n.img" \
+    "$tmp/$n/$n.vmdk"
+  vmx "v2c-$n" "$c" "$m" lsilogic vmxnet3 "00:50:56:9a:3a:$i" vpx "$i" \
+    "$n.vmdk" >"$tmp/$n/$n.vmx"
+done
 
 # (i) vault: an OVA whose OVF declares vApp properties, one of them a
 # password (ovf:password="true") with a value v2c must never copy

@@ -11,6 +11,8 @@
 #include <config.h>
 
 #include <jansson.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "inspect-net.h"
 #include "unit.h"
@@ -258,8 +260,19 @@ test_tree (void)
   unit_put (root, "etc/network/interfaces",
             "auto ens192\niface ens192 inet static\n  address 10.0.0.5/24\n");
   unit_put (root, "etc/resolv.conf", "search corp.example\nnameserver 10.0.0.2\n");
-  unit_put (root, "etc/nginx/sites-enabled/default",
+  /* the enabled site is a link to the available one: read once */
+  unit_put (root, "etc/nginx/sites-available/default",
             "server { location / { proxy_pass http://app01.corp.example:8080; } }\n");
+  {
+    char p[256];
+
+    snprintf (p, sizeof p, "%s/etc/nginx/sites-enabled", root);
+    if (mkdir (p, 0755) == -1)
+      unit_die ("mkdir %s", p);
+    snprintf (p, sizeof p, "%s/etc/nginx/sites-enabled/default", root);
+    if (symlink ("../sites-available/default", p) == -1)
+      unit_die ("symlink %s", p);
+  }
   unit_put (root, "srv/app/.env", "DATABASE_URL=mysql://u:p@db01:3306/x\n");
   unit_put (root, "opt/tool/bin/tool", "REDIS_HOST=notread\n");
   unit_put (root, "opt/tool/node_modules/m/config.json",
@@ -274,7 +287,8 @@ test_tree (void)
   CHECK (json_array_size (json_object_get (net, "interfaces")) == 1,
          "tree: one interface");
   CHECK (json_array_size (r) == 2, "tree: %zu references, want 2 (the file "
-         "without a configuration name and node_modules are not read): %s", json_array_size (r),
+         "without a configuration name and node_modules are not read, the "
+         "enabled site's link is not read again): %s", json_array_size (r),
          json_dumps (r, JSON_COMPACT));
   json_decref (net);
   json_decref (r);

@@ -151,7 +151,9 @@ static int
 name_taken (struct vm *vms, size_t n, const char *name)
 {
   static const char *const reserved[]
-      = { "fleet.json", "fleet.csv", "fleet.html", "k8s-job", "inventories" };
+      = { "fleet.json", "fleet.csv",  "fleet.html", "k8s-job",
+          "inventories", "graph.json", "graph.html", "waves.json",
+          "waves" };
   size_t i;
 
   for (i = 0; i < sizeof reserved / sizeof reserved[0]; i++)

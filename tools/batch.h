@@ -55,6 +55,7 @@ struct batch_opts {
   const char *convert; /* the v2c-convert to run */
   char **pass;         /* pass-through options for v2c-convert */
   size_t npass;
+  size_t waves_max; /* --waves-max, 0: no limit */
   /* --emit-k8s-job */
   const char *image, *exports_pvc, *results_pvc, *ns, *exports_root;
 };
@@ -72,5 +73,22 @@ void batch_write_state (const struct vm *vm, const char *st);
  * number that stopped the batch (the running ones are then stopped,
  * waited for and marked interrupted, the others left pending). */
 int batch_run (struct vm *vms, size_t n);
+
+/* DIR/NAME written atomically: text, or a JSON document.  0, or -1
+ * (message printed). */
+int batch_write_text (const char *name, const char *text, size_t len);
+int batch_write_json (const char *name, const json_t *doc);
+
+/* mkdir -p: 0, or -1 with errno set. */
+int batch_mkdir_p (const char *dir);
+
+struct v2c_inventory;
+/* DIR/graph.json, graph.html, waves.json from the VMs' inventories
+ * (invs[i] and verdicts[i] may be NULL), and with converted
+ * DIR/waves/wave-N/VM/ for the VMs converted.  *wavesp: waves.json's
+ * document for fleet.html.  0, or -1 (message printed). */
+int batch_write_graph (const struct vm *vms, size_t n,
+                       struct v2c_inventory *const *invs,
+                       char *const *verdicts, int converted, json_t **wavesp);
 
 #endif /* V2C_TOOLS_BATCH_H */

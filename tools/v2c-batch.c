@@ -45,6 +45,7 @@ enum {
   OPT_DATA_MAX,
   OPT_VERIFY_RUN,
   OPT_TARGET,
+  OPT_WAVES_MAX,
 };
 
 struct batch_opts bopts;
@@ -59,7 +60,9 @@ usage (int status)
       "  or:  %s [OPTION]... -o DIR --from-dir EXPORTDIR\n"
       "  or:  %s [OPTION]... -o DIR -c URI [--match GLOB]\n"
       "Convert many VMs with v2c-convert, N at a time, into DIR/VM/, and\n"
-      "summarise the fleet in DIR/fleet.json, fleet.csv and fleet.html.\n"
+      "summarise the fleet in DIR/fleet.json, fleet.csv and fleet.html,\n"
+      "its dependencies in DIR/graph.json and graph.html, and the\n"
+      "migration waves in DIR/waves.json and DIR/waves/.\n"
       "A rerun skips the VMs whose output is complete and whose source\n"
       "did not change.\n"
       "\n"
@@ -71,7 +74,9 @@ usage (int status)
       "      --timeout=SECONDS   stop a conversion after SECONDS\n"
       "      --retry-failed      rerun only the VMs that failed last time\n"
       "      --descriptor-only   no conversion: a fleet plan from the\n"
-      "                          descriptors (no disk is read)\n"
+      "                          descriptors (no disk is read), or from\n"
+      "                          inventories v2c-inspect wrote (FILE.json)\n"
+      "      --waves-max=N       at most N VMs in a migration wave\n"
       "      --emit-k8s-job      no conversion: write DIR/k8s-job/, a\n"
       "                          Kubernetes Indexed Job, one index per VM\n"
       "      --image=REF         the Job's container image (v2c:%s)\n"
@@ -142,8 +147,8 @@ find_convert (void)
   return env && *env ? env : tool_sibling ("v2c-convert");
 }
 
-static int
-mkdir_p (const char *dir)
+int
+batch_mkdir_p (const char *dir)
 {
   char buf[PATH_MAX], *p;
 
@@ -345,8 +350,8 @@ read_manifest (const struct vm *vm)
   return m;
 }
 
-static int
-write_text (const char *name, const char *text, size_t len)
+int
+batch_write_text (const char *name, const char *text, size_t len)
 {
   char *path = batch_path ("%s", name);
 
@@ -365,16 +370,23 @@ static int
 write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
 {
   struct v2c_err err = { 0, "" };
-  json_t *arr = json_array (), *fleet;
-  char *text, *path;
+  json_t *arr = json_array (), *fleet, *waves = NULL;
+  struct v2c_inventory **invs = calloc (n ? n : 1, sizeof *invs);
+  char **verdicts = calloc (n ? n : 1, sizeof *verdicts);
+  char *text;
   size_t i, len;
   int ret = 0;
 
+  if (invs == NULL || verdicts == NULL) {
+    json_decref (arr);
+    arr = NULL;
+  }
   for (i = 0; arr && i < n; i++) {
     struct vm *vm = &vms[i];
     json_t *state, *report = NULL, *man = NULL, *sum;
     struct v2c_inventory *inv = NULL;
     struct v2c_plan *plan = NULL;
+    const char *verdict;
     int done = ST_IS (vm->status, ST_CONVERTED)
                || ST_IS (vm->status, ST_UP_TO_DATE);
 
@@ -403,8 +415,11 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
         tool_warning ("%s: no readable '%s/report.json'", vm->name, vm->name);
     }
     sum = state ? v2c_fleet_vm (state, inv, plan, report, man, &err) : NULL;
+    verdict = json_string_value (
+        json_object_get (json_object_get (report, "fitness"), "verdict"));
+    invs[i] = inv;
+    verdicts[i] = verdict ? strdup (verdict) : NULL;
     json_decref (state);
-    v2c_inventory_free (inv);
     v2c_plan_free (plan);
     json_decref (report);
     json_decref (man);
@@ -417,34 +432,49 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
   json_decref (arr);
   if (fleet == NULL) {
     tool_error ("can't build the fleet summary: out of memory");
-    return -1;
-  }
-  path = batch_path ("fleet.json");
-  if (path == NULL || v2c_json_write_file (fleet, path) == -1) {
-    tool_error ("can't write '%s': %s", path ? path : "fleet.json",
-                strerror (errno));
     ret = -1;
+    goto out;
   }
-  free (path);
+  if (batch_write_json ("fleet.json", fleet) == -1)
+    ret = -1;
   text = v2c_fleet_csv (fleet, &len, &err);
-  if (text == NULL || write_text ("fleet.csv", text, len) == -1)
+  if (text == NULL || batch_write_text ("fleet.csv", text, len) == -1)
     ret = -1;
   free (text);
-  text = v2c_fleet_html (fleet, &len, &err);
-  if (text == NULL || write_text ("fleet.html", text, len) == -1)
+  /* the dependency graph and the waves, then fleet.html with them */
+  if (batch_write_graph (vms, n, invs, verdicts,
+                         strcmp (mode, "convert") == 0, &waves)
+      == -1)
+    ret = -1;
+  text = v2c_fleet_html_waves (fleet, waves, &len, &err);
+  if (text == NULL || batch_write_text ("fleet.html", text, len) == -1)
     ret = -1;
   free (text);
   if (!opts.quiet && ret == 0)
     fprintf (
         stderr,
         "%s: fleet of %zu VMs in '%s/fleet.{json,csv,html}'; layers: "
-        "%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " bytes unique\n",
+        "%" JSON_INTEGER_FORMAT " of %" JSON_INTEGER_FORMAT " bytes unique; "
+        "%" JSON_INTEGER_FORMAT " waves in waves.json, dependencies in "
+        "graph.{json,html}\n",
         program_name, n, bopts.out,
         json_integer_value (json_object_get (json_object_get (fleet, "layers"),
                                              "unique_bytes")),
         json_integer_value (json_object_get (json_object_get (fleet, "layers"),
-                                             "total_bytes")));
+                                             "total_bytes")),
+        json_integer_value (json_object_get (json_object_get (waves, "counts"),
+                                             "waves")));
   json_decref (fleet);
+out:
+  json_decref (waves);
+  for (i = 0; i < n; i++) {
+    if (invs)
+      v2c_inventory_free (invs[i]);
+    if (verdicts)
+      free (verdicts[i]);
+  }
+  free (invs);
+  free (verdicts);
   return ret;
 }
 
@@ -457,7 +487,7 @@ descriptor_only (struct vm *vms, size_t n)
   size_t i;
   int status = EXIT_OK;
 
-  if (invs == NULL || dir == NULL || mkdir_p (dir) == -1) {
+  if (invs == NULL || dir == NULL || batch_mkdir_p (dir) == -1) {
     tool_error ("can't create '%s': %s", dir ? dir : "inventories",
                 strerror (errno));
     free (invs);
@@ -471,6 +501,28 @@ descriptor_only (struct vm *vms, size_t n)
     char *p;
 
     vm->status = ST_PLANNED;
+    if (vm->path && v2c_strcasesuffix (vm->path, ".json")) {
+      /* an inventory v2c-inspect wrote: loaded and checked as it is */
+      struct v2c_inventory *inv;
+      struct v2c_err err = { 0, "" };
+
+      invs[i] = read_json (vm->path);
+      inv = invs[i] ? v2c_inventory_load (invs[i], &err) : NULL;
+      if (inv == NULL) {
+        vm->status = ST_FAILED;
+        if (asprintf (&vm->error, "'%s': %s", vm->path,
+                      invs[i] ? err.msg : "not a readable JSON document")
+            == -1)
+          vm->error = NULL;
+        tool_warning ("%s: %s", vm->name, vm->error ? vm->error : "");
+        json_decref (invs[i]);
+        invs[i] = NULL;
+        status = EXIT_FAIL;
+      }
+      v2c_inventory_free (inv);
+      vm->duration = tool_now () - t0;
+      continue;
+    }
     src = v2c_source_new ();
     if (src == NULL) {
       tool_error ("out of memory");
@@ -615,6 +667,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE },
           { "verify", no_argument, NULL, OPT_VERIFY_RUN },
           { "target", required_argument, NULL, OPT_TARGET },
+          { "waves-max", required_argument, NULL, OPT_WAVES_MAX },
           { NULL, 0, NULL, 0 } };
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
   int c;
@@ -680,6 +733,9 @@ parse_options (int argc, char **argv, struct cmdline *cl)
     case OPT_COMPRESS:
       add_pass ("--compress", optarg);
       break;
+    case OPT_WAVES_MAX:
+      bopts.waves_max = (size_t) number (optarg, "--waves-max", 1, 100000);
+      break;
     case OPT_TARGET:
       add_pass ("--target", tool_target_arg (optarg));
       break;
@@ -715,6 +771,8 @@ parse_options (int argc, char **argv, struct cmdline *cl)
 static void
 check_options (struct cmdline *cl)
 {
+  size_t i;
+
   tool_need_output_dir ();
   bopts.out = opts.output;
   bopts.uri = opts.uri;
@@ -753,6 +811,13 @@ check_options (struct cmdline *cl)
   }
   if (cl->k8s && !bopts.exports_root)
     bopts.exports_root = cl->from_dir;
+  for (i = 0; !cl->descr && i < cl->nsources; i++)
+    if (v2c_strcasesuffix (cl->sources[i], ".json")) {
+      tool_error ("'%s': an inventory goes with --descriptor-only (it has "
+                  "no disk to convert)",
+                  cl->sources[i]);
+      tool_try_help ();
+    }
 }
 
 /* The SOURCE paths or domain names to convert.  0 or -1 (message
@@ -846,7 +911,7 @@ prepare_state (void)
 
   for (i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
     p = batch_path ("%s", dirs[i]);
-    if (p == NULL || mkdir_p (p) == -1) {
+    if (p == NULL || batch_mkdir_p (p) == -1) {
       tool_error ("can't create '%s': %s", p ? p : bopts.out,
                   strerror (errno));
       return -1;
@@ -907,7 +972,7 @@ main (int argc, char **argv)
   vms = list_vms (&cl, &n);
   if (vms == NULL)
     return EXIT_FAIL;
-  if (mkdir_p (bopts.out) == -1) {
+  if (batch_mkdir_p (bopts.out) == -1) {
     tool_error ("can't create '%s': %s", bopts.out, strerror (errno));
     return EXIT_FAIL;
   }

@@ -1,0 +1,267 @@
+/* v2c - move VMware virtual machines onto Kubernetes
+ * Copyright (C) 2026 the v2c authors
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * v2c-batch's fleet plan: DIR/graph.json, graph.html and waves.json
+ * from the VMs' inventories (lib/fleet-graph.c, lib/fleet-waves.c),
+ * and after a conversion DIR/waves/wave-N/VM/, a kustomization per VM
+ * of each wave: its base (DIR/VM/k8s) and the bridges its wave needs to
+ * the VMs not yet moved.  DIR/waves is written beside and renamed into
+ * place, so it is never half old, half new.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "fleet.h"
+#include "options.h"
+#include "outdir.h"
+#include "v2c-yaml.h"
+
+int
+batch_write_json (const char *name, const json_t *doc)
+{
+  char *text = json_dumps (doc, JSON_INDENT (2) | JSON_PRESERVE_ORDER);
+  size_t len = text ? strlen (text) : 0;
+  char *nl = text ? realloc (text, len + 2) : NULL;
+  int ret;
+
+  if (nl == NULL) {
+    free (text);
+    tool_error ("can't write '%s': out of memory", name);
+    return -1;
+  }
+  nl[len] = '\n';
+  nl[len + 1] = '\0';
+  ret = batch_write_text (name, nl, len + 1);
+  free (nl);
+  return ret;
+}
+
+static int
+write_str (const char *path, const char *text, size_t len)
+{
+  if (v2c_write_file_atomic (path, text, len) == -1) {
+    tool_error ("can't write '%s': %s", path, strerror (errno));
+    return -1;
+  }
+  return 0;
+}
+
+/* "service-NAME.yaml" for an object. */
+static void
+object_file (const json_t *o, char *out, size_t size)
+{
+  const char *kind = json_string_value (json_object_get (o, "kind"));
+  const char *name = json_string_value (
+      json_object_get (json_object_get (o, "metadata"), "name"));
+  char lower[64];
+  size_t i;
+
+  for (i = 0; kind && kind[i] && i + 1 < sizeof lower; i++)
+    lower[i] = (char) (kind[i] >= 'A' && kind[i] <= 'Z' ? kind[i] + 32
+                                                        : kind[i]);
+  lower[i] = '\0';
+  snprintf (out, size, "%s-%s.yaml", lower, name ? name : "x");
+}
+
+/* DIR/waves.new/wave-K/VM/: kustomization.yaml (the VM's base and the
+ * wave's bridges the VM calls through) and the bridge objects. */
+static int
+write_vm_overlay (const char *top, const json_t *wave, const char *vm,
+                  const json_t *objects)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *kust, *res, *o, *b;
+  char dir[PATH_MAX], path[PATH_MAX], file[160];
+  size_t i, j, len;
+  char *text;
+  int ret = -1;
+
+  snprintf (dir, sizeof dir, "%s/wave-%" JSON_INTEGER_FORMAT "/%s", top,
+            json_integer_value (json_object_get (wave, "wave")), vm);
+  if (batch_mkdir_p (dir) == -1) {
+    tool_error ("can't create '%s': %s", dir, strerror (errno));
+    return -1;
+  }
+  res = json_pack ("[o]", json_sprintf ("../../../%s/k8s", vm));
+  kust = res ? json_pack ("{s:s,s:s,s:o}", "apiVersion",
+                          "kustomize.config.k8s.io/v1beta1", "kind",
+                          "Kustomization", "resources", res)
+             : NULL;
+  if (kust == NULL)
+    goto oom;
+  /* the bridges of this wave that this VM calls through */
+  json_array_foreach (json_object_get (wave, "bridges"), i, b)
+  {
+    const json_t *from = json_object_get (b, "from"), *f;
+    int mine = 0;
+
+    json_array_foreach (from, j, f) mine |= strcmp (json_string_value (f), vm) == 0;
+    if (!mine)
+      continue;
+    json_array_foreach (objects, j, o)
+    {
+      const json_t *labels = json_object_get (json_object_get (o, "metadata"),
+                                              "labels");
+      const char *to = json_string_value (
+          json_object_get (labels, "v2c.io/bridge-to"));
+      const char *bto = json_string_value (json_object_get (b, "to_kube_name"));
+
+      if (to == NULL || bto == NULL || strcmp (to, bto) != 0)
+        continue;
+      object_file (o, file, sizeof file);
+      snprintf (path, sizeof path, "%s/%s", dir, file);
+      text = v2c_yaml_dump (o, "v2c bridge: reach the VM until it moves",
+                            &len, &err);
+      if (text == NULL || write_str (path, text, len) == -1) {
+        free (text);
+        goto out;
+      }
+      free (text);
+      if (json_array_append_new (res, json_string (file)))
+        goto oom;
+    }
+  }
+  snprintf (path, sizeof path, "%s/kustomization.yaml", dir);
+  text = v2c_yaml_dump (kust, NULL, &len, &err);
+  if (text == NULL || write_str (path, text, len) == -1) {
+    free (text);
+    goto out;
+  }
+  free (text);
+  ret = 0;
+  goto out;
+oom:
+  tool_error ("out of memory");
+out:
+  json_decref (kust);
+  return ret;
+}
+
+/* DIR/waves/: one directory per wave, one overlay per converted VM. */
+static int
+write_wave_dirs (const struct vm *vms, size_t n, const json_t *waves)
+{
+  struct v2c_err err = { 0, "" };
+  char *top = batch_path ("waves"), *tmp = batch_path (".waves.new");
+  char *old = batch_path (".waves.old");
+  const json_t *w, *v;
+  size_t i, j, k;
+  int ret = -1;
+
+  if (top == NULL || tmp == NULL || old == NULL) {
+    tool_error ("out of memory");
+    goto out;
+  }
+  tool_remove_tree (tmp);
+  tool_remove_tree (old);
+  if (batch_mkdir_p (tmp) == -1) {
+    tool_error ("can't create '%s': %s", tmp, strerror (errno));
+    goto out;
+  }
+  json_array_foreach (json_object_get (waves, "waves"), i, w)
+  {
+    json_t *objects = v2c_fleet_bridge_objects (w, &err);
+
+    if (objects == NULL) {
+      tool_error ("%s", err.msg);
+      goto out;
+    }
+    json_array_foreach (json_object_get (w, "vms"), j, v)
+    {
+      const char *name = json_string_value (v);
+      int converted = 0;
+
+      for (k = 0; k < n; k++)
+        if (strcmp (vms[k].name, name) == 0)
+          converted = ST_IS (vms[k].status, ST_CONVERTED)
+                      || ST_IS (vms[k].status, ST_UP_TO_DATE);
+      /* a VM without a kustomize base (an output v2c did not write)
+       * gets no overlay */
+      if (converted) {
+        char *base = batch_path ("%s/k8s/kustomization.yaml", name);
+        struct stat st;
+
+        converted = base && stat (base, &st) == 0;
+        free (base);
+      }
+      if (converted && write_vm_overlay (tmp, w, name, objects) == -1) {
+        json_decref (objects);
+        goto out;
+      }
+    }
+    json_decref (objects);
+  }
+  if ((rename (top, old) == -1 && errno != ENOENT)
+      || rename (tmp, top) == -1) {
+    tool_error ("can't rename '%s' to '%s': %s", tmp, top, strerror (errno));
+    goto out;
+  }
+  tool_remove_tree (old);
+  ret = 0;
+out:
+  if (ret)
+    tool_remove_tree (tmp);
+  free (top);
+  free (tmp);
+  free (old);
+  return ret;
+}
+
+int
+batch_write_graph (const struct vm *vms, size_t n,
+                   struct v2c_inventory *const *invs,
+                   char *const *verdicts, int converted, json_t **wavesp)
+{
+  struct v2c_err err = { 0, "" };
+  struct v2c_fleet_node *nodes = calloc (n ? n : 1, sizeof *nodes);
+  struct v2c_fleet_graph g;
+  json_t *graph = NULL, *waves = NULL;
+  char *html = NULL;
+  size_t i, len;
+  int ret = -1;
+
+  *wavesp = NULL;
+  memset (&g, 0, sizeof g);
+  if (nodes == NULL) {
+    tool_error ("out of memory");
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    nodes[i].name = vms[i].name;
+    nodes[i].kube_name = vms[i].kube_name;
+    nodes[i].verdict = verdicts[i];
+    nodes[i].inv = invs[i];
+  }
+  if (v2c_fleet_graph_build (nodes, n, &g, &err) == -1
+      || (graph = v2c_fleet_graph_json (&g, &err)) == NULL
+      || (waves = v2c_fleet_waves_json (&g, bopts.waves_max, &err)) == NULL
+      || (html = v2c_fleet_graph_html (graph, waves, &len, &err)) == NULL) {
+    tool_error ("%s", err.msg);
+    goto out;
+  }
+  if (batch_write_json ("graph.json", graph) == -1
+      || batch_write_json ("waves.json", waves) == -1
+      || batch_write_text ("graph.html", html, len) == -1)
+    goto out;
+  if (converted && write_wave_dirs (vms, n, waves) == -1)
+    goto out;
+  *wavesp = waves;
+  waves = NULL;
+  ret = 0;
+out:
+  free (html);
+  json_decref (graph);
+  json_decref (waves);
+  v2c_fleet_graph_free (&g);
+  free (nodes);
+  return ret;
+}
