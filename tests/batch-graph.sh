@@ -28,23 +28,10 @@
 need_fixtures
 need_tools kubectl node
 fx=$(readlink -f "$V2C_FIXTURES")
-for s in web/web.vmx app/app.vmx; do
-  [ -f "$fx/$s" ] || fail "fixture $s missing (an old fixture set? make fixtures-clean)"
-done
-srcs=("$fx/web/web.vmx" "$fx/app/app.vmx" "$fx/db/db.vmx" "$fx/lvm/lvm.vmx")
 names=(v2c-web v2c-app v2c-db v2c-lvm)
 d=$work/fleet
-mkdir -p "$d/.v2c-batch/state"
-if converted_vm web/web.vmx >/dev/null; then
-  for n in "${names[@]}"; do
-    cp -a "$V2C_CONVERTED/files/$n" "$d/"
-    cp -a "$V2C_CONVERTED/files/.v2c-batch/state/$n.json" "$d/.v2c-batch/state/"
-  done
-  echo "the four VMs: tests/golden.sh's conversions"
-else
-  need_appliance
-  need_convert
-fi
+shop_fleet "$d"
+srcs=("${shop_srcs[@]}")
 rc=0
 "$batch" -q -j2 -o "$d" "${srcs[@]}" 2>"$work/batch.err" || rc=$?
 [ $rc -eq 0 ] || { cat "$work/batch.err" >&2; fail "v2c-batch over web, app, db, lvm: exit $rc"; }
@@ -209,4 +196,10 @@ rc=0
 "$batch" -q -o "$work/nope" "$work/v2c-web.json" 2>"$work/nope.err" || rc=$?
 [ $rc -eq 2 ] && grep -q 'descriptor-only' "$work/nope.err" ||
   fail "an inventory to convert: exit $rc, $(cat "$work/nope.err")"
-ok "the inventories alone give the same edges; --waves-max 1 gives four waves of one VM; an inventory is not converted (exit 2)"
+printf '{"schema": "v2c.inventory/1", "name": 3}' >"$work/broken.json"
+rc=0
+"$batch" -q --descriptor-only -o "$work/plan2" "$work/v2c-web.json" "$work/broken.json" 2>"$work/plan2.err" || rc=$?
+[ $rc -eq 1 ] || fail "a broken inventory: exit $rc, expected 1"
+jq -e '.vms[] | select(.name == "broken") | .status == "failed" and (.error | test("inventory"))' \
+  "$work/plan2/fleet.json" >/dev/null || fail "the broken inventory is not failed with the loader's error: $(jq -c .vms "$work/plan2/fleet.json")"
+ok "the inventories alone give the same edges; --waves-max 1 gives four waves of one VM; an inventory is not converted (exit 2); a broken one fails (exit 1)"

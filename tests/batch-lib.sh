@@ -64,3 +64,28 @@ print(len(rows))' "$dir/fleet.csv") || fail "$dir/fleet.csv: python csv refuses 
 }
 
 now_ns () { date +%s%N; }
+
+# shop_fleet DIR: the shop fixtures (web calls app, app calls db; lvm
+# calls a host outside) converted into DIR as v2c-batch would: golden.sh's
+# conversions copied with their state records when it ran (v2c-batch then
+# finds them up to date), else nothing (v2c-batch converts them).  Sets
+# shop_srcs to the four SOURCEs.
+shop_fleet () {
+  local d=$1 fx n s
+  fx=$(readlink -f "$V2C_FIXTURES")
+  for s in web/web.vmx app/app.vmx; do
+    [ -f "$fx/$s" ] || fail "fixture $s missing (an old fixture set? make fixtures-clean)"
+  done
+  shop_srcs=("$fx/web/web.vmx" "$fx/app/app.vmx" "$fx/db/db.vmx" "$fx/lvm/lvm.vmx")
+  mkdir -p "$d/.v2c-batch/state"
+  if converted_vm web/web.vmx >/dev/null; then
+    for n in v2c-web v2c-app v2c-db v2c-lvm; do
+      cp -a "$V2C_CONVERTED/files/$n" "$d/"
+      cp -a "$V2C_CONVERTED/files/.v2c-batch/state/$n.json" "$d/.v2c-batch/state/"
+    done
+    echo "the four VMs: tests/golden.sh's conversions"
+  else
+    need_appliance
+    need_convert
+  fi
+}

@@ -25,6 +25,31 @@
 #include "outdir.h"
 #include "v2c-yaml.h"
 
+json_t *
+batch_load_inventory_file (struct vm *vm)
+{
+  struct v2c_err err = { 0, "" };
+  struct v2c_inventory *inv = NULL;
+  size_t len;
+  char *buf = v2c_read_file (vm->path, V2C_FLEET_MAX_DOC_BYTES, &len, &err);
+  json_t *doc = buf ? json_loadb (buf, len, JSON_REJECT_DUPLICATES, NULL)
+                    : NULL;
+
+  free (buf);
+  if (doc && (inv = v2c_inventory_load (doc, &err)) != NULL) {
+    v2c_inventory_free (inv);
+    return doc;
+  }
+  vm->status = ST_FAILED;
+  if (asprintf (&vm->error, "'%s': %s", vm->path,
+                doc || err.msg[0] ? err.msg : "not a JSON document")
+      == -1)
+    vm->error = NULL;
+  tool_warning ("%s: %s", vm->name, vm->error ? vm->error : "");
+  json_decref (doc);
+  return NULL;
+}
+
 int
 batch_write_json (const char *name, const json_t *doc)
 {
@@ -253,6 +278,8 @@ batch_write_graph (const struct vm *vms, size_t n,
       || batch_write_text ("graph.html", html, len) == -1)
     goto out;
   if (converted && write_wave_dirs (vms, n, waves) == -1)
+    goto out;
+  if (converted && bopts.gitops && batch_write_gitops (vms, n, waves) == -1)
     goto out;
   *wavesp = waves;
   waves = NULL;

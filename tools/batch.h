@@ -56,6 +56,11 @@ struct batch_opts {
   char **pass;         /* pass-through options for v2c-convert */
   size_t npass;
   size_t waves_max; /* --waves-max, 0: no limit */
+  /* --gitops REPO: the tree, the URL it is cloned from, the
+   * environments (comma-separated) and ENV=REGISTRY pairs */
+  const char *gitops, *gitops_url, *overlays;
+  char **gitops_registries;
+  size_t ngitops_registries;
   /* --emit-k8s-job */
   const char *image, *exports_pvc, *results_pvc, *ns, *exports_root;
 };
@@ -79,6 +84,11 @@ int batch_run (struct vm *vms, size_t n);
 int batch_write_text (const char *name, const char *text, size_t len);
 int batch_write_json (const char *name, const json_t *doc);
 
+/* --descriptor-only over FILE.json: the inventory vm->path holds,
+ * checked by the model's loader; NULL with vm's status failed and its
+ * error set (warned). */
+json_t *batch_load_inventory_file (struct vm *vm);
+
 /* mkdir -p: 0, or -1 with errno set. */
 int batch_mkdir_p (const char *dir);
 
@@ -90,5 +100,13 @@ struct v2c_inventory;
 int batch_write_graph (const struct vm *vms, size_t n,
                        struct v2c_inventory *const *invs,
                        char *const *verdicts, int converted, json_t **wavesp);
+
+/* --gitops: REPO/apps, argocd, flux for the converted VMs, the waves
+ * as sync waves (tools/batch-gitops.c).  0, or -1 (message printed). */
+int batch_write_gitops (const struct vm *vms, size_t n, const json_t *waves);
+/* --gitops-registry ENV=REG, kept; the checks of the --gitops options
+ * after parsing (a usage error exits 2). */
+void batch_add_gitops_registry (const char *arg);
+void batch_check_gitops (int descriptor_only, int k8s_job);
 
 #endif /* V2C_TOOLS_BATCH_H */

@@ -46,6 +46,10 @@ enum {
   OPT_VERIFY_RUN,
   OPT_TARGET,
   OPT_WAVES_MAX,
+  OPT_GITOPS,
+  OPT_GITOPS_URL,
+  OPT_OVERLAYS,
+  OPT_GITOPS_REGISTRY,
 };
 
 struct batch_opts bopts;
@@ -77,6 +81,12 @@ usage (int status)
       "                          descriptors (no disk is read), or from\n"
       "                          inventories v2c-inspect wrote (FILE.json)\n"
       "      --waves-max=N       at most N VMs in a migration wave\n"
+      "      --gitops=REPO       write the converted fleet as a GitOps tree\n"
+      "                          in REPO (apps/, argocd/, flux/)\n"
+      "      --gitops-url=URL    where Argo CD and Flux clone REPO from\n"
+      "                          (required with --gitops)\n"
+      "      --overlays=ENV,...  its environments (default: prod)\n"
+      "      --gitops-registry=ENV=REG  the image registry of ENV\n"
       "      --emit-k8s-job      no conversion: write DIR/k8s-job/, a\n"
       "                          Kubernetes Indexed Job, one index per VM\n"
       "      --image=REF         the Job's container image (v2c:%s)\n"
@@ -502,24 +512,9 @@ descriptor_only (struct vm *vms, size_t n)
 
     vm->status = ST_PLANNED;
     if (vm->path && v2c_strcasesuffix (vm->path, ".json")) {
-      /* an inventory v2c-inspect wrote: loaded and checked as it is */
-      struct v2c_inventory *inv;
-      struct v2c_err err = { 0, "" };
-
-      invs[i] = read_json (vm->path);
-      inv = invs[i] ? v2c_inventory_load (invs[i], &err) : NULL;
-      if (inv == NULL) {
-        vm->status = ST_FAILED;
-        if (asprintf (&vm->error, "'%s': %s", vm->path,
-                      invs[i] ? err.msg : "not a readable JSON document")
-            == -1)
-          vm->error = NULL;
-        tool_warning ("%s: %s", vm->name, vm->error ? vm->error : "");
-        json_decref (invs[i]);
-        invs[i] = NULL;
+      /* an inventory v2c-inspect wrote */
+      if ((invs[i] = batch_load_inventory_file (vm)) == NULL)
         status = EXIT_FAIL;
-      }
-      v2c_inventory_free (inv);
       vm->duration = tool_now () - t0;
       continue;
     }
@@ -628,6 +623,7 @@ free_vms (struct vm *vms, size_t n)
   }
   free (vms);
   free (bopts.pass);
+  free (bopts.gitops_registries);
 }
 
 /* What the command line asks for, besides bopts and opts. */
@@ -668,6 +664,10 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "verify", no_argument, NULL, OPT_VERIFY_RUN },
           { "target", required_argument, NULL, OPT_TARGET },
           { "waves-max", required_argument, NULL, OPT_WAVES_MAX },
+          { "gitops", required_argument, NULL, OPT_GITOPS },
+          { "gitops-url", required_argument, NULL, OPT_GITOPS_URL },
+          { "overlays", required_argument, NULL, OPT_OVERLAYS },
+          { "gitops-registry", required_argument, NULL, OPT_GITOPS_REGISTRY },
           { NULL, 0, NULL, 0 } };
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
   int c;
@@ -732,6 +732,18 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       break;
     case OPT_COMPRESS:
       add_pass ("--compress", optarg);
+      break;
+    case OPT_GITOPS:
+      bopts.gitops = optarg;
+      break;
+    case OPT_GITOPS_URL:
+      bopts.gitops_url = optarg;
+      break;
+    case OPT_OVERLAYS:
+      bopts.overlays = optarg;
+      break;
+    case OPT_GITOPS_REGISTRY:
+      batch_add_gitops_registry (optarg);
       break;
     case OPT_WAVES_MAX:
       bopts.waves_max = (size_t) number (optarg, "--waves-max", 1, 100000);
@@ -811,6 +823,7 @@ check_options (struct cmdline *cl)
   }
   if (cl->k8s && !bopts.exports_root)
     bopts.exports_root = cl->from_dir;
+  batch_check_gitops (cl->descr, cl->k8s);
   for (i = 0; !cl->descr && i < cl->nsources; i++)
     if (v2c_strcasesuffix (cl->sources[i], ".json")) {
       tool_error ("'%s': an inventory goes with --descriptor-only (it has "

@@ -8,7 +8,9 @@
 // validate() must pass.  YAML is read with js-yaml's default (YAML 1.2
 // core + timestamps) schema, so a value that a YAML reader mistypes (a
 // string read as a boolean, number or date) fails validation here.
-// Kustomization documents are skipped (kubectl kustomize checks them).
+// kustomize's Kustomization files are skipped (kubectl kustomize checks
+// them); Argo CD (argoproj.io) and Flux (*.fluxcd.io) objects are checked
+// against @kubernetes-models/argo-cd and @kubernetes-models/flux-cd.
 // Exit 1 when any document is invalid, 2 on bad usage.
 'use strict';
 const fs = require('fs');
@@ -25,8 +27,12 @@ function modelFor(apiVersion, kind) {
   if (typeof apiVersion !== 'string' || typeof kind !== 'string' ||
       !/^[a-z0-9.]*\/?v[0-9a-z]+$/.test(apiVersion) || !/^[A-Za-z]+$/.test(kind))
     return null;
+  // Argo CD and Flux objects: their own packages of the same project
+  const pkg = /(^|\.)argoproj\.io\//.test(apiVersion) ? '@kubernetes-models/argo-cd'
+    : /\.fluxcd\.io\//.test(apiVersion) ? '@kubernetes-models/flux-cd'
+    : 'kubernetes-models';
   try {
-    const mod = require(`kubernetes-models/${apiVersion}/${kind}`);
+    const mod = require(`${pkg}/${apiVersion}/${kind}`);
     return mod[kind] || null;
   } catch (e) {
     return null;
@@ -52,7 +58,9 @@ for (const file of files) {
       bad++;
       return;
     }
-    if (doc.kind === 'Kustomization')
+    // kustomize's own file (kubectl kustomize checks it); a Flux
+    // Kustomization is an object like the others
+    if (doc.kind === 'Kustomization' && /^kustomize\.config\.k8s\.io\//.test(doc.apiVersion || ''))
       return;
     const Model = modelFor(doc.apiVersion, doc.kind);
     if (!Model) {

@@ -1,0 +1,149 @@
+#!/bin/bash
+# v2c-batch --gitops (issue 17): the shop fixtures (web calls app, app
+# calls db; lvm) as a Git-ready tree for Argo CD and Flux, in a Git
+# checkout that already holds a README.
+# - the README and .git are left alone; apps/VM/base is DIR/VM/k8s as
+#   it is; apps/VM/overlays/{dev,prod} set a namespace (and create it),
+#   replicas and resources, prod the registry of --gitops-registry
+#   (the digest kept); the pilot's overlays carry its bridges;
+# - every overlay, argocd/ENV and flux/ENV builds with kubectl
+#   kustomize, and every object validates: core objects against
+#   kubernetes-models, Applications against @kubernetes-models/argo-cd,
+#   GitRepository and Kustomization against @kubernetes-models/flux-cd;
+#   a broken Application and a broken Flux Kustomization are refused
+#   (the validators are not blind);
+# - each Application's sync wave is its VM's wave of waves.json, each
+#   Flux Kustomization depends on those of the wave before;
+# - the same batch gives the same tree byte for byte (a second tree
+#   elsewhere, and a rerun into the committed checkout leaves git
+#   status clean);
+# - usage errors: no --gitops-url, with --descriptor-only, a bad
+#   environment name, a registry for an environment not listed.
+. "${top_srcdir:?}/tests/batch-lib.sh"
+[ "${V2C_SANITIZED:-0}" = 1 ] &&
+  skip "V2C_SANITIZED=1: four conversions under ASan (the --gitops code runs in the plain suite)"
+need_fixtures
+need_tools kubectl node git
+d=$work/fleet
+shop_fleet "$d"
+repo=$work/repo
+mkdir -p "$repo"
+git -C "$repo" init -q
+printf 'Our platform repository.\n' >"$repo/README.md"
+git -C "$repo" add README.md
+git -C "$repo" -c user.name=t -c user.email=t@example.org commit -q -m readme
+url=https://git.example.org/platform/fleet.git
+gitops=(--gitops "$repo" --gitops-url "$url" --overlays dev,prod
+  --gitops-registry prod=registry.example.org/shop)
+rc=0
+"$batch" -q -j2 -o "$d" "${gitops[@]}" "${shop_srcs[@]}" 2>"$work/batch.err" || rc=$?
+[ $rc -eq 0 ] || { cat "$work/batch.err" >&2; fail "v2c-batch --gitops: exit $rc"; }
+[ "$(cat "$repo/README.md")" = "Our platform repository." ] || fail "the README changed"
+git -C "$repo" log --oneline | grep -q readme || fail "the checkout's history is gone"
+for n in v2c-web v2c-app v2c-db v2c-lvm; do
+  diff -r "$d/$n/k8s" "$repo/apps/$n/base" >/dev/null || fail "apps/$n/base is not $n/k8s"
+  for e in dev prod; do
+    [ -f "$repo/apps/$n/overlays/$e/kustomization.yaml" ] || fail "no apps/$n/overlays/$e"
+    [ -f "$repo/argocd/$e/$n.yaml" ] && [ -f "$repo/flux/$e/$n.yaml" ] || fail "no Application or Flux Kustomization of $n in $e"
+  done
+done
+[ -f "$repo/argocd/prod.yaml" ] && [ -f "$repo/flux/prod/gitrepository.yaml" ] || fail "no app of apps or GitRepository"
+ok "the tree: apps/VM/{base,overlays/{dev,prod}}, argocd/, flux/; the README and history kept"
+
+# --- kustomize builds everything; the schemas accept every object ------
+js=$("$top_srcdir/tests/setup-node.sh")
+validate () { NODE_PATH=$js/node_modules node "$top_srcdir/tests/js/validate-k8s.js" "$@"; }
+n=0
+for k in "$repo"/apps/*/overlays/* "$repo"/argocd/dev "$repo"/argocd/prod "$repo"/flux/dev "$repo"/flux/prod; do
+  rel=${k#"$repo"/}
+  out=$work/built-${rel//\//-}.yaml
+  kubectl kustomize "$k" >"$out" 2>"$work/kz.err" || fail "kubectl kustomize $rel: $(cat "$work/kz.err")"
+  validate "$out" >"$work/validate.out" 2>&1 || { cat "$work/validate.out" >&2; fail "$rel: an object does not validate"; }
+  n=$((n + 1))
+done
+validate "$repo"/argocd/dev.yaml "$repo"/argocd/prod.yaml >/dev/null || fail "the apps of apps do not validate"
+[ $n -eq 12 ] || fail "$n directories built, expected 12"
+grep -q 'kind: Application$' "$work/built-argocd-prod.yaml" || fail "argocd/prod has no Application"
+grep -q 'kind: GitRepository$' "$work/built-flux-prod.yaml" || fail "flux/prod has no GitRepository"
+# the validators refuse what is wrong
+sed 's/^  destination:/  destinatio:/' "$repo/argocd/prod/v2c-web.yaml" >"$work/bad-app.yaml"
+sed 's|^  path: ./apps.*|  path: 42|' "$repo/flux/prod/v2c-web.yaml" >"$work/bad-flux.yaml"
+validate "$work/bad-app.yaml" >/dev/null 2>&1 && fail "an Application without destination validates"
+validate "$work/bad-flux.yaml" >/dev/null 2>&1 && fail "a Flux Kustomization with a number as path validates"
+ok "12 directories build with kubectl kustomize; core, Argo CD and Flux objects validate; broken ones are refused"
+
+# --- what the overlays say ---------------------------------------------
+python3 - "$work" "$d/waves.json" <<'EOF' || fail "the overlays or the sync waves"
+import json, sys, yaml
+work, waves = sys.argv[1], json.load(open(sys.argv[2]))
+wave = {vm: w["wave"] for w in waves["waves"] for vm in w["vms"]}
+def docs(name):
+    return [d for d in yaml.safe_load_all(open(f"{work}/built-{name}.yaml")) if d]
+for vm in ("v2c-web", "v2c-app", "v2c-db", "v2c-lvm"):
+    for env in ("dev", "prod"):
+        ds = docs(f"apps-{vm}-overlays-{env}")
+        ns = f"{vm}-{env}"
+        nsobj = [d for d in ds if d["kind"] == "Namespace"]
+        assert [d["metadata"]["name"] for d in nsobj] == [ns], (vm, env, nsobj)
+        for d in ds:
+            if d["kind"] != "Namespace":
+                assert d["metadata"].get("namespace") == ns, (vm, env, d["kind"], d["metadata"])
+            assert d["metadata"]["labels"]["v2c.io/environment"] == env
+        for d in ds:
+            if d["kind"] in ("Deployment", "StatefulSet"):
+                assert "replicas" in d["spec"] and all("resources" in c for c in d["spec"]["template"]["spec"]["containers"])
+                for c in d["spec"]["template"]["spec"]["containers"]:
+                    img = c["image"]
+                    if env == "prod":
+                        assert img.startswith(f"registry.example.org/shop/{vm}@sha256:"), img
+                    else:
+                        assert img.startswith(f"{vm}@sha256:"), img
+        bridges = [d for d in ds if "v2c.io/bridge-to" in d["metadata"].get("labels", {})]
+        if vm == "v2c-web":
+            assert sorted(d["kind"] for d in bridges) == ["EndpointSlice", "NetworkPolicy", "Service"], bridges
+        else:
+            assert bridges == [], (vm, bridges)
+    for env in ("dev", "prod"):
+        app = [d for d in docs(f"argocd-{env}") if d["metadata"]["name"] == f"{vm}-{env}"][0]
+        assert app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == str(wave[vm]), app["metadata"]
+        assert app["spec"]["source"]["path"] == f"apps/{vm}/overlays/{env}"
+        assert app["spec"]["source"]["repoURL"] == "https://git.example.org/platform/fleet.git"
+        assert app["spec"]["destination"]["namespace"] == f"{vm}-{env}"
+        fk = [d for d in docs(f"flux-{env}") if d["metadata"]["name"] == f"{vm}-{env}"][0]
+        want = sorted(f"{o}-{env}" for o, k in wave.items() if k == wave[vm] - 1)
+        assert sorted(x["name"] for x in fk["spec"].get("dependsOn", [])) == want, (vm, fk["spec"])
+        assert fk["spec"]["path"] == f"./apps/{vm}/overlays/{env}"
+print("ok: overlays: a namespace per VM and environment, replicas and resources, prod's registry with the digest, the pilot's bridges; sync waves and dependsOn as waves.json")
+EOF
+
+# --- byte for byte -----------------------------------------------------
+repo2=$work/repo2
+rc=0
+"$batch" -q -j2 -o "$d" --gitops "$repo2" --gitops-url "$url" --overlays dev,prod \
+  --gitops-registry prod=registry.example.org/shop "${shop_srcs[@]}" 2>"$work/batch2.err" || rc=$?
+[ $rc -eq 0 ] || { cat "$work/batch2.err" >&2; fail "the second --gitops run: exit $rc"; }
+diff -r -x .git -x README.md "$repo" "$repo2" >"$work/diff" || { head -20 "$work/diff" >&2; fail "the same batch gave another tree"; }
+git -C "$repo" add -A
+git -C "$repo" -c user.name=t -c user.email=t@example.org commit -q -m fleet
+"$batch" -q -j2 -o "$d" "${gitops[@]}" "${shop_srcs[@]}" 2>"$work/batch3.err" ||
+  { cat "$work/batch3.err" >&2; fail "the rerun into the checkout failed"; }
+[ -z "$(git -C "$repo" status --porcelain)" ] ||
+  fail "a rerun changed the committed tree: $(git -C "$repo" status --porcelain | head -5)"
+ls -A "$repo" | grep -q '^\.v2c-gitops' && fail "a temporary directory is left in the checkout"
+ok "the same batch gives the same tree byte for byte; a rerun leaves the committed checkout clean"
+
+# --- usage -------------------------------------------------------------
+usage () {  # usage WHAT ARGS...: exit 2 with a message
+  local what=$1 rc=0
+  shift
+  "$batch" -q -o "$work/u" "$@" "${shop_srcs[0]}" 2>"$work/u.err" || rc=$?
+  [ $rc -eq 2 ] || fail "$what: exit $rc, expected 2"
+  [ -s "$work/u.err" ] || fail "$what: no message"
+}
+usage "--gitops without --gitops-url" --gitops "$work/r"
+usage "--gitops with --descriptor-only" --descriptor-only --gitops "$work/r" --gitops-url "$url"
+usage "an environment that is not a DNS label" --gitops "$work/r" --gitops-url "$url" --overlays Prod
+usage "a registry of an environment not listed" --gitops "$work/r" --gitops-url "$url" --gitops-registry qa=r.example
+usage "--overlays without --gitops" --overlays dev
+[ ! -e "$work/u" ] && [ ! -e "$work/r" ] || fail "a usage error wrote something"
+ok "usage errors exit 2: no URL, --descriptor-only, a bad environment, an unknown environment's registry, --overlays alone"
