@@ -504,6 +504,57 @@ v2c_fleet_html_waves_table (struct v2c_strbuf *f, const json_t *waves)
   v2c_strbuf_puts (f, "</table>\n");
 }
 
+/* What v2c's own evaluation of its admission policies found
+ * (policy.json), when v2c-batch passes it. */
+static void
+html_policy (struct v2c_strbuf *f, const json_t *policy)
+{
+  const json_t *v, *p;
+  size_t i;
+
+  if (!json_is_object (policy))
+    return;
+  v2c_strbuf_printf (
+      f,
+      "<h2>Admission policies</h2>\n<p>DIR/policies holds them "
+      "(ValidatingAdmissionPolicy, CEL); v2c evaluated its own on the "
+      "%" JSON_INTEGER_FORMAT " objects it wrote: %" JSON_INTEGER_FORMAT
+      " would be refused.",
+      json_integer_value (
+          json_object_get (json_object_get (policy, "counts"), "objects")),
+      json_integer_value (
+          json_object_get (json_object_get (policy, "counts"), "violations")));
+  json_array_foreach (json_object_get (policy, "policies"), i, p)
+  {
+    if (!json_is_true (json_object_get (p, "evaluated_by_v2c"))) {
+      v2c_strbuf_puts (f, " The organisation's rules (v2c-org-*) are "
+                          "evaluated by the API server only.");
+      break;
+    }
+  }
+  v2c_strbuf_puts (f, "</p>\n");
+  if (json_array_size (json_object_get (policy, "violations")) == 0)
+    return;
+  v2c_strbuf_puts (f, "<table>\n<tr><th>VM</th><th>environment</th><th>"
+                      "object</th><th>policy</th><th>why</th></tr>\n");
+  json_array_foreach (json_object_get (policy, "violations"), i, v)
+  {
+    char obj[300];
+
+    snprintf (obj, sizeof obj, "%s %s", str_of (v, "kind") ? str_of (v, "kind") : "",
+              str_of (v, "name") ? str_of (v, "name") : "");
+    v2c_strbuf_puts (f, "<tr>");
+    html_cell (f, str_of (v, "vm"), NULL);
+    html_cell (f, str_of (v, "environment") ? str_of (v, "environment") : "-",
+               NULL);
+    html_cell (f, obj, NULL);
+    html_cell (f, str_of (v, "policy"), NULL);
+    html_cell (f, str_of (v, "message"), NULL);
+    v2c_strbuf_puts (f, "</tr>\n");
+  }
+  v2c_strbuf_puts (f, "</table>\n");
+}
+
 static void
 html_bottom (struct v2c_strbuf *f, const json_t *fleet)
 {
@@ -539,6 +590,7 @@ html_bottom (struct v2c_strbuf *f, const json_t *fleet)
     v2c_strbuf_puts (f, "</table>\n");
   }
   v2c_fleet_html_waves_table (f, json_object_get (fleet, "waves"));
+  html_policy (f, json_object_get (fleet, "policy"));
   v2c_strbuf_puts (f, "<p>Written by ");
   html_text (f, str_of (fleet, "generator"));
   v2c_strbuf_puts (f, ".</p>\n</body>\n</html>\n");
@@ -551,17 +603,19 @@ v2c_fleet_html (const json_t *fleet, size_t *lenp, struct v2c_err *err)
 }
 
 char *
-v2c_fleet_html_waves (const json_t *fleet, const json_t *waves, size_t *lenp,
-                      struct v2c_err *err)
+v2c_fleet_html_waves (const json_t *fleet, const json_t *waves,
+                      const json_t *policy, size_t *lenp, struct v2c_err *err)
 {
   json_t *copy;
   char *out;
 
-  if (waves == NULL)
+  if (waves == NULL && policy == NULL)
     return v2c_fleet_html (fleet, lenp, err);
-  /* a shallow copy: fleet.json itself has no waves member */
+  /* a shallow copy: fleet.json itself has no waves or policy member */
   copy = json_copy ((json_t *) fleet);
-  if (copy == NULL || json_object_set (copy, "waves", (json_t *) waves)) {
+  if (copy == NULL
+      || (waves && json_object_set (copy, "waves", (json_t *) waves))
+      || (policy && json_object_set (copy, "policy", (json_t *) policy))) {
     json_decref (copy);
     v2c_set_error (err, ENOMEM, "can't build fleet.html");
     return NULL;

@@ -38,8 +38,8 @@ kn () { jq -r --arg d "$2" '.vms[] | select(.source | endswith($d)) | .kube_name
 [ "$(kn "$work/out" "other/web.vmx")" = "$web2" ] || fail "fleet.json: '$(kn "$work/out" "other/web.vmx")', expected '$web2'"
 [ "$(kn "$work/out" "db/db.vmx")" = db ] || fail "fleet.json: db is '$(kn "$work/out" db/db.vmx)'"
 ok "fleet.json: $web1, $web2 and db"
-for d in "$work"/out/*/; do
-  [ "$d" != "$work/out/waves/" ] || continue  # the migration waves
+for n in $(jq -r '.vms[].name' "$work/out/fleet.json"); do
+  d=$work/out/$n
   src=$(grep '\.vmx$' "$d/args")
   want=
   case $src in

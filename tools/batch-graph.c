@@ -25,24 +25,56 @@
 #include "outdir.h"
 #include "v2c-yaml.h"
 
+int
+batch_mkdir_p (const char *dir)
+{
+  char buf[PATH_MAX], *p;
+
+  if (snprintf (buf, sizeof buf, "%s", dir) >= (int) sizeof buf) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  for (p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = '\0';
+      if (mkdir (buf, 0755) == -1 && errno != EEXIST)
+        return -1;
+      *p = '/';
+    }
+  if (mkdir (buf, 0755) == -1 && errno != EEXIST)
+    return -1;
+  return 0;
+}
+
+json_t *
+batch_read_json (const char *path)
+{
+  struct v2c_err err = { 0, "" };
+  size_t len;
+  char *buf = v2c_read_file (path, V2C_FLEET_MAX_DOC_BYTES, &len, &err);
+  json_t *doc;
+
+  if (buf == NULL)
+    return NULL;
+  doc = json_loadb (buf, len, JSON_REJECT_DUPLICATES, NULL);
+  free (buf);
+  return doc;
+}
+
 json_t *
 batch_load_inventory_file (struct vm *vm)
 {
   struct v2c_err err = { 0, "" };
   struct v2c_inventory *inv = NULL;
-  size_t len;
-  char *buf = v2c_read_file (vm->path, V2C_FLEET_MAX_DOC_BYTES, &len, &err);
-  json_t *doc = buf ? json_loadb (buf, len, JSON_REJECT_DUPLICATES, NULL)
-                    : NULL;
+  json_t *doc = batch_read_json (vm->path);
 
-  free (buf);
   if (doc && (inv = v2c_inventory_load (doc, &err)) != NULL) {
     v2c_inventory_free (inv);
     return doc;
   }
   vm->status = ST_FAILED;
   if (asprintf (&vm->error, "'%s': %s", vm->path,
-                doc || err.msg[0] ? err.msg : "not a JSON document")
+                doc ? err.msg : "not a readable JSON document")
       == -1)
     vm->error = NULL;
   tool_warning ("%s: %s", vm->name, vm->error ? vm->error : "");
@@ -70,14 +102,24 @@ batch_write_json (const char *name, const json_t *doc)
   return ret;
 }
 
-static int
-write_str (const char *path, const char *text, size_t len)
+int
+batch_put_yaml (const char *path, const json_t *doc, const char *comment)
 {
-  if (v2c_write_file_atomic (path, text, len) == -1) {
-    tool_error ("can't write '%s': %s", path, strerror (errno));
+  struct v2c_err err = { 0, "" };
+  size_t len;
+  char *text = v2c_yaml_dump (doc, comment, &len, &err);
+  int ret = 0;
+
+  if (text == NULL) {
+    tool_error ("%s: %s", path, err.msg);
     return -1;
   }
-  return 0;
+  if (v2c_write_file_atomic (path, text, len) == -1) {
+    tool_error ("can't write '%s': %s", path, strerror (errno));
+    ret = -1;
+  }
+  free (text);
+  return ret;
 }
 
 /* "service-NAME.yaml" for an object. */
@@ -103,11 +145,9 @@ static int
 write_vm_overlay (const char *top, const json_t *wave, const char *vm,
                   const json_t *objects)
 {
-  struct v2c_err err = { 0, "" };
   json_t *kust, *res, *o, *b;
   char dir[PATH_MAX], path[PATH_MAX], file[160];
-  size_t i, j, len;
-  char *text;
+  size_t i, j;
   int ret = -1;
 
   snprintf (dir, sizeof dir, "%s/wave-%" JSON_INTEGER_FORMAT "/%s", top,
@@ -144,24 +184,16 @@ write_vm_overlay (const char *top, const json_t *wave, const char *vm,
         continue;
       object_file (o, file, sizeof file);
       snprintf (path, sizeof path, "%s/%s", dir, file);
-      text = v2c_yaml_dump (o, "v2c bridge: reach the VM until it moves",
-                            &len, &err);
-      if (text == NULL || write_str (path, text, len) == -1) {
-        free (text);
+      if (batch_put_yaml (path, o, "v2c bridge: reach the VM until it moves")
+          == -1)
         goto out;
-      }
-      free (text);
       if (json_array_append_new (res, json_string (file)))
         goto oom;
     }
   }
   snprintf (path, sizeof path, "%s/kustomization.yaml", dir);
-  text = v2c_yaml_dump (kust, NULL, &len, &err);
-  if (text == NULL || write_str (path, text, len) == -1) {
-    free (text);
+  if (batch_put_yaml (path, kust, NULL) == -1)
     goto out;
-  }
-  free (text);
   ret = 0;
   goto out;
 oom:
@@ -244,7 +276,8 @@ out:
 int
 batch_write_graph (const struct vm *vms, size_t n,
                    struct v2c_inventory *const *invs,
-                   char *const *verdicts, int converted, json_t **wavesp)
+                   char *const *verdicts, int converted, json_t **wavesp,
+                   json_t **policyp)
 {
   struct v2c_err err = { 0, "" };
   struct v2c_fleet_node *nodes = calloc (n ? n : 1, sizeof *nodes);
@@ -255,6 +288,7 @@ batch_write_graph (const struct vm *vms, size_t n,
   int ret = -1;
 
   *wavesp = NULL;
+  *policyp = NULL;
   memset (&g, 0, sizeof g);
   if (nodes == NULL) {
     tool_error ("out of memory");
@@ -278,6 +312,8 @@ batch_write_graph (const struct vm *vms, size_t n,
       || batch_write_text ("graph.html", html, len) == -1)
     goto out;
   if (converted && write_wave_dirs (vms, n, waves) == -1)
+    goto out;
+  if (converted && batch_write_policy (vms, n, policyp) == -1)
     goto out;
   if (converted && bopts.gitops && batch_write_gitops (vms, n, waves) == -1)
     goto out;

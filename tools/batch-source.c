@@ -153,7 +153,7 @@ name_taken (struct vm *vms, size_t n, const char *name)
   static const char *const reserved[]
       = { "fleet.json", "fleet.csv",  "fleet.html", "k8s-job",
           "inventories", "graph.json", "graph.html", "waves.json",
-          "waves" };
+          "waves", "policies", "policy.json" };
   size_t i;
 
   for (i = 0; i < sizeof reserved / sizeof reserved[0]; i++)

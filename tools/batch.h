@@ -59,6 +59,7 @@ struct batch_opts {
   /* --gitops REPO: the tree, the URL it is cloned from, the
    * environments (comma-separated) and ENV=REGISTRY pairs */
   const char *gitops, *gitops_url, *overlays;
+  const char *policy_rules; /* --policy-rules FILE */
   char **gitops_registries;
   size_t ngitops_registries;
   /* --emit-k8s-job */
@@ -89,17 +90,26 @@ int batch_write_json (const char *name, const json_t *doc);
  * error set (warned). */
 json_t *batch_load_inventory_file (struct vm *vm);
 
+/* doc as YAML in path (written atomically), after the comment (NULL:
+ * none).  0, or -1 (message printed). */
+int batch_put_yaml (const char *path, const json_t *doc, const char *comment);
+
+/* A JSON file of at most V2C_FLEET_MAX_DOC_BYTES, or NULL. */
+json_t *batch_read_json (const char *path);
+
 /* mkdir -p: 0, or -1 with errno set. */
 int batch_mkdir_p (const char *dir);
 
 struct v2c_inventory;
 /* DIR/graph.json, graph.html, waves.json from the VMs' inventories
  * (invs[i] and verdicts[i] may be NULL), and with converted
- * DIR/waves/wave-N/VM/ for the VMs converted.  *wavesp: waves.json's
- * document for fleet.html.  0, or -1 (message printed). */
+ * DIR/waves/wave-N/VM/, DIR/policies/ and policy.json (and --gitops's
+ * tree) for the VMs converted.  *wavesp, *policyp: waves.json's and
+ * policy.json's documents for fleet.html.  0, or -1 (message printed). */
 int batch_write_graph (const struct vm *vms, size_t n,
                        struct v2c_inventory *const *invs,
-                       char *const *verdicts, int converted, json_t **wavesp);
+                       char *const *verdicts, int converted, json_t **wavesp,
+                       json_t **policyp);
 
 /* --gitops: REPO/apps, argocd, flux for the converted VMs, the waves
  * as sync waves (tools/batch-gitops.c).  0, or -1 (message printed). */
@@ -108,5 +118,15 @@ int batch_write_gitops (const struct vm *vms, size_t n, const json_t *waves);
  * after parsing (a usage error exits 2). */
 void batch_add_gitops_registry (const char *arg);
 void batch_check_gitops (int descriptor_only, int k8s_job);
+
+/* --policy-rules FILE, loaded and checked (a bad file exits 2). */
+void batch_load_policy_rules (const char *path);
+/* DIR/policies/ and DIR/policy.json, v2c's evaluation of its policies
+ * on the converted VMs' objects (tools/batch-policy.c); *reportp:
+ * policy.json's document for fleet.html.  0, or -1 (message printed). */
+int batch_write_policy (const struct vm *vms, size_t n, json_t **reportp);
+/* The policies of the last batch_write_policy into dir (--gitops). */
+int batch_write_policy_dir (const char *dir);
+void batch_free_policy_rules (void);
 
 #endif /* V2C_TOOLS_BATCH_H */

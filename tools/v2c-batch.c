@@ -50,6 +50,7 @@ enum {
   OPT_GITOPS_URL,
   OPT_OVERLAYS,
   OPT_GITOPS_REGISTRY,
+  OPT_POLICY_RULES,
 };
 
 struct batch_opts bopts;
@@ -87,6 +88,8 @@ usage (int status)
       "                          (required with --gitops)\n"
       "      --overlays=ENV,...  its environments (default: prod)\n"
       "      --gitops-registry=ENV=REG  the image registry of ENV\n"
+      "      --policy-rules=FILE the organisation's CEL rules, shipped\n"
+      "                          with v2c's policies in DIR/policies\n"
       "      --emit-k8s-job      no conversion: write DIR/k8s-job/, a\n"
       "                          Kubernetes Indexed Job, one index per VM\n"
       "      --image=REF         the Job's container image (v2c:%s)\n"
@@ -157,42 +160,6 @@ find_convert (void)
   return env && *env ? env : tool_sibling ("v2c-convert");
 }
 
-int
-batch_mkdir_p (const char *dir)
-{
-  char buf[PATH_MAX], *p;
-
-  if (snprintf (buf, sizeof buf, "%s", dir) >= (int) sizeof buf) {
-    errno = ENAMETOOLONG;
-    return -1;
-  }
-  for (p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = '\0';
-      if (mkdir (buf, 0755) == -1 && errno != EEXIST)
-        return -1;
-      *p = '/';
-    }
-  if (mkdir (buf, 0755) == -1 && errno != EEXIST)
-    return -1;
-  return 0;
-}
-
-static json_t *
-read_json (const char *path)
-{
-  struct v2c_err err = { 0, "" };
-  size_t len;
-  char *buf = v2c_read_file (path, V2C_FLEET_MAX_DOC_BYTES, &len, &err);
-  json_t *doc;
-
-  if (buf == NULL)
-    return NULL;
-  doc = json_loadb (buf, len, JSON_REJECT_DUPLICATES, NULL);
-  free (buf);
-  return doc;
-}
-
 /* A VM's inventory and plan, loaded: NULL when absent or not sound (a
  * VM whose output is broken is summarised without them). */
 static struct v2c_inventory *
@@ -206,7 +173,7 @@ load_inventory (const json_t *doc)
 static struct v2c_inventory *
 read_inventory (const char *path)
 {
-  json_t *doc = read_json (path);
+  json_t *doc = batch_read_json (path);
   struct v2c_inventory *inv = load_inventory (doc);
 
   json_decref (doc);
@@ -217,7 +184,7 @@ static struct v2c_plan *
 read_plan (const char *path)
 {
   struct v2c_err ignored = { 0, "" };
-  json_t *doc = read_json (path);
+  json_t *doc = batch_read_json (path);
   struct v2c_plan *plan = doc ? v2c_plan_load (doc, &ignored) : NULL;
 
   json_decref (doc);
@@ -341,7 +308,7 @@ static json_t *
 read_manifest (const struct vm *vm)
 {
   char *p = batch_path ("%s/image/index.json", vm->name);
-  json_t *index = p ? read_json (p) : NULL, *m = NULL;
+  json_t *index = p ? batch_read_json (p) : NULL, *m = NULL;
   const char *d = json_string_value (json_object_get (
       json_array_get (json_object_get (index, "manifests"), 0), "digest"));
   size_t i;
@@ -352,7 +319,7 @@ read_manifest (const struct vm *vm)
       ;
     if (i == 71
         && (p = batch_path ("%s/image/blobs/sha256/%s", vm->name, d + 7))) {
-      m = read_json (p);
+      m = batch_read_json (p);
       free (p);
     }
   }
@@ -380,7 +347,7 @@ static int
 write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
 {
   struct v2c_err err = { 0, "" };
-  json_t *arr = json_array (), *fleet, *waves = NULL;
+  json_t *arr = json_array (), *fleet, *waves = NULL, *policy = NULL;
   struct v2c_inventory **invs = calloc (n ? n : 1, sizeof *invs);
   char **verdicts = calloc (n ? n : 1, sizeof *verdicts);
   char *text;
@@ -418,7 +385,7 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
         plan = read_plan (p);
       free (p);
       if ((p = batch_path ("%s/report.json", vm->name)))
-        report = read_json (p);
+        report = batch_read_json (p);
       free (p);
       man = read_manifest (vm);
       if (report == NULL)
@@ -453,10 +420,10 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
   free (text);
   /* the dependency graph and the waves, then fleet.html with them */
   if (batch_write_graph (vms, n, invs, verdicts,
-                         strcmp (mode, "convert") == 0, &waves)
+                         strcmp (mode, "convert") == 0, &waves, &policy)
       == -1)
     ret = -1;
-  text = v2c_fleet_html_waves (fleet, waves, &len, &err);
+  text = v2c_fleet_html_waves (fleet, waves, policy, &len, &err);
   if (text == NULL || batch_write_text ("fleet.html", text, len) == -1)
     ret = -1;
   free (text);
@@ -477,6 +444,7 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
   json_decref (fleet);
 out:
   json_decref (waves);
+  json_decref (policy);
   for (i = 0; i < n; i++) {
     if (invs)
       v2c_inventory_free (invs[i]);
@@ -624,6 +592,7 @@ free_vms (struct vm *vms, size_t n)
   free (vms);
   free (bopts.pass);
   free (bopts.gitops_registries);
+  batch_free_policy_rules ();
 }
 
 /* What the command line asks for, besides bopts and opts. */
@@ -668,6 +637,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "gitops-url", required_argument, NULL, OPT_GITOPS_URL },
           { "overlays", required_argument, NULL, OPT_OVERLAYS },
           { "gitops-registry", required_argument, NULL, OPT_GITOPS_REGISTRY },
+          { "policy-rules", required_argument, NULL, OPT_POLICY_RULES },
           { NULL, 0, NULL, 0 } };
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
   int c;
@@ -741,6 +711,9 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       break;
     case OPT_OVERLAYS:
       bopts.overlays = optarg;
+      break;
+    case OPT_POLICY_RULES:
+      bopts.policy_rules = optarg;
       break;
     case OPT_GITOPS_REGISTRY:
       batch_add_gitops_registry (optarg);
@@ -824,6 +797,8 @@ check_options (struct cmdline *cl)
   if (cl->k8s && !bopts.exports_root)
     bopts.exports_root = cl->from_dir;
   batch_check_gitops (cl->descr, cl->k8s);
+  if (bopts.policy_rules)
+    batch_load_policy_rules (bopts.policy_rules);
   for (i = 0; !cl->descr && i < cl->nsources; i++)
     if (v2c_strcasesuffix (cl->sources[i], ".json")) {
       tool_error ("'%s': an inventory goes with --descriptor-only (it has "
