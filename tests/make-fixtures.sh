@@ -1676,7 +1676,7 @@ upload "$b/etc/hosts.v2c-web" /etc/hosts
 mkdir-p /etc/network
 upload "$b/etc/interfaces.web" /etc/network/interfaces
 upload "$b/etc/site.web" /etc/nginx/sites-available/default
-$(reset_times /etc/hostname /etc/hosts /etc/network/interfaces /etc/nginx/sites-available/default)
+$(reset_times /etc /etc/network /etc/nginx/sites-available /etc/hostname /etc/hosts /etc/network/interfaces /etc/nginx/sites-available/default)
 umount-all
 copy-device-to-device /dev/sda /dev/sdl sparse:true
 blockdev-rereadpt /dev/sdl
@@ -1687,7 +1687,7 @@ mkdir-p /etc/network
 upload "$b/etc/interfaces.app" /etc/network/interfaces
 upload "$b/etc/app.env.app" /etc/demo-app/app.env
 upload "$b/etc/app.properties.app" /etc/demo-app/app.properties
-$(reset_times /etc/hostname /etc/hosts /etc/network/interfaces /etc/demo-app/app.env /etc/demo-app/app.properties)
+$(reset_times /etc /etc/network /etc/demo-app /etc/hostname /etc/hosts /etc/network/interfaces /etc/demo-app/app.env /etc/demo-app/app.properties)
 umount-all
 
 sync
