@@ -141,9 +141,9 @@ is_space (char c)
   return c == ' ' || c == '\t' || c == '\r';
 }
 
-/* The words of a line: at most max, as (start, length) pairs. */
-static size_t
-words (const char *l, size_t n, const char **w, size_t *wn, size_t max)
+size_t
+v2c_net_words (const char *l, size_t n, const char **w, size_t *wn,
+               size_t max, int directive)
 {
   size_t i = 0, k = 0;
 
@@ -153,18 +153,33 @@ words (const char *l, size_t n, const char **w, size_t *wn, size_t max)
     if (i == n || l[i] == '#')
       break;
     w[k] = l + i;
-    while (i < n && !is_space (l[i]))
+    while (i < n && !is_space (l[i]) && !(directive && l[i] == ';'))
       i++;
     wn[k] = (size_t) (l + i - w[k]);
     k++;
+    if (directive && i < n && l[i] == ';')
+      break;
   }
   return k;
+}
+
+int
+v2c_net_word_is (const char *w, size_t n, const char *s, int nocase)
+{
+  return n == strlen (s)
+         && (nocase ? strncasecmp (w, s, n) : memcmp (w, s, n)) == 0;
+}
+
+static size_t
+words (const char *l, size_t n, const char **w, size_t *wn, size_t max)
+{
+  return v2c_net_words (l, n, w, wn, max, 0);
 }
 
 static int
 word_is (const char *w, size_t n, const char *s)
 {
-  return n == strlen (s) && memcmp (w, s, n) == 0;
+  return v2c_net_word_is (w, n, s, 0);
 }
 
 /* A dotted netmask as a prefix length, or -1. */

@@ -27,6 +27,14 @@ enum v2c_net_kind {
   V2C_NETF_RESOLV,   /* /etc/resolv.conf */
 };
 
+/* The words of a configuration line, at most max, as (start, length)
+ * pairs: separated by blanks, up to a '#'; a directive (nginx, Apache)
+ * also ends at its ';'.  Used by both parsers. */
+size_t v2c_net_words (const char *l, size_t n, const char **w, size_t *wn,
+                      size_t max, int directive);
+/* 1 when the word w (n bytes) is s, case-insensitively with nocase. */
+int v2c_net_word_is (const char *w, size_t n, const char *s, int nocase);
+
 /* The inventory's "network" object, empty: hostname and fqdn null, the
  * lists empty. */
 json_t *v2c_net_new (void);

@@ -310,32 +310,18 @@ settings (const char *l, size_t n, const char *path, size_t line,
   }
 }
 
-/* The words of an nginx or Apache directive line. */
+/* The words of an nginx or Apache directive line (up to its ';'),
+ * compared without case. */
 static size_t
 words (const char *l, size_t n, const char **w, size_t *wn, size_t max)
 {
-  size_t i = 0, k = 0;
-
-  while (i < n && k < max) {
-    while (i < n && (l[i] == ' ' || l[i] == '\t' || l[i] == '\r'))
-      i++;
-    if (i == n || l[i] == '#')
-      break;
-    w[k] = l + i;
-    while (i < n && l[i] != ' ' && l[i] != '\t' && l[i] != '\r' && l[i] != ';')
-      i++;
-    wn[k] = (size_t) (l + i - w[k]);
-    k++;
-    if (i < n && l[i] == ';')
-      break;
-  }
-  return k;
+  return v2c_net_words (l, n, w, wn, max, 1);
 }
 
 static int
 word_is (const char *w, size_t n, const char *s)
 {
-  return n == strlen (s) && strncasecmp (w, s, n) == 0;
+  return v2c_net_word_is (w, n, s, 1);
 }
 
 struct scan {
