@@ -121,7 +121,8 @@ job_object (const struct v2c_kube_job *job, json_t *args)
   return json_pack (
       "{s:s,s:s,s:{s:s,s:{s:s,s:s}},s:{s:s,s:I,s:I,s:i,s:{s:{s:{s:s}},s:{"
       "s:s,s:{s:b,s:i,s:i,s:i,s:{s:s}},s:[{s:s,s:s,s:s,s:[s,s,s,s],s:o,s:"
-      "[{s:s,s:s},{s:s,s:s}],s:{s:b,s:b,s:{s:[s]}},s:{s:{s:s,s:s},s:{s:s}},"
+      "[{s:s,s:s},{s:s,s:s},{s:s,s:{s:{s:s,s:s,s:b}}}],s:{s:b,s:b,s:{s:[s]}},"
+      "s:{s:{s:s,s:s},s:{s:s}},"
       "s:[{s:s,s:s,s:b},{s:s,s:s},{s:s,s:s,s:b},{s:s,s:s},{s:s,s:s}]}],s:"
       "[{s:s,s:{s:s,s:b}},{s:s,s:{s:s}},{s:s,s:{s:s}},{s:s,s:{}},{s:s,s:{}}"
       "]}}}}",
@@ -142,7 +143,11 @@ job_object (const struct v2c_kube_job *job, json_t *args)
       "containers", "name", "v2c-convert", "image", image, "imagePullPolicy",
       "IfNotPresent", "command", "sh", "-c", job_script, "v2c-batch-job",
       "args", args, "env", "name", "HOME", "value", "/tmp", "name",
-      "LIBGUESTFS_CACHEDIR", "value", "/var/tmp", "securityContext",
+      "LIBGUESTFS_CACHEDIR", "value", "/var/tmp",
+      /* one fingerprint salt for every pod of the Job, when the Secret
+         exists; else each pod makes its own (lib/secret-class.h) */
+      "name", "V2C_SECRET_SALT", "valueFrom", "secretKeyRef", "name",
+      "v2c-secret-salt", "key", "salt", "optional", 1, "securityContext",
       "allowPrivilegeEscalation", 0, "readOnlyRootFilesystem", 1,
       "capabilities", "drop", "ALL", "resources", "requests", "cpu", "1",
       "memory", "2Gi", "limits", "memory", "4Gi", "volumeMounts", "name",
