@@ -53,23 +53,20 @@ struct pos {
 };
 
 struct layout {
+  json_t *index; /* {VM name: its index in graph.json's vms} */
   size_t nvms, next, ncols;
   struct pos *vm, *ext;
   int width, height;
 };
 
+/* The index of VM name in graph.json's vms (from l->index, built
+ * once), or (size_t) -1. */
 static size_t
-vm_index (const json_t *graph, const char *name)
+vm_index (const struct layout *l, const char *name)
 {
-  const json_t *v;
-  size_t i;
+  const json_t *k = name ? json_object_get (l->index, name) : NULL;
 
-  json_array_foreach (json_object_get (graph, "vms"), i, v)
-  {
-    if (name && str_of (v, "name") && strcmp (str_of (v, "name"), name) == 0)
-      return i;
-  }
-  return (size_t) -1;
+  return k ? (size_t) json_integer_value (k) : (size_t) -1;
 }
 
 static int
@@ -87,9 +84,22 @@ layout_make (struct layout *l, const json_t *graph, const json_t *waves)
   l->vm = calloc (l->nvms + 1, sizeof *l->vm);
   l->ext = calloc (l->next + 1, sizeof *l->ext);
   rows = calloc (l->ncols + 1, sizeof *rows);
-  if (l->vm == NULL || l->ext == NULL || rows == NULL) {
+  l->index = json_object ();
+  if (l->vm == NULL || l->ext == NULL || rows == NULL || l->index == NULL) {
     free (rows);
     return -1;
+  }
+  json_array_foreach (json_object_get (graph, "vms"), i, v)
+  {
+    const char *name = str_of (v, "name");
+
+    /* the first of a name, as a linear search would find */
+    if (name && json_object_get (l->index, name) == NULL
+        && json_object_set_new (l->index, name, json_integer ((json_int_t) i))
+               == -1) {
+      free (rows);
+      return -1;
+    }
   }
   for (i = 0; i < l->nvms; i++)
     l->vm[i].x = -1;
@@ -97,7 +107,7 @@ layout_make (struct layout *l, const json_t *graph, const json_t *waves)
   {
     json_array_foreach (json_object_get (w, "vms"), j, v)
     {
-      size_t k = vm_index (graph, json_string_value (v));
+      size_t k = vm_index (l, json_string_value (v));
 
       if (k < l->nvms) {
         l->vm[k].x = LEFT + (int) i * COL_W;
@@ -252,8 +262,8 @@ svg (struct v2c_strbuf *f, const json_t *graph, const json_t *waves,
                        LEFT + (int) l->ncols * COL_W);
   json_array_foreach (json_object_get (graph, "edges"), i, e)
   {
-    size_t a = vm_index (graph, str_of (e, "from"));
-    size_t b = vm_index (graph, str_of (e, "to"));
+    size_t a = vm_index (l, str_of (e, "from"));
+    size_t b = vm_index (l, str_of (e, "to"));
 
     if (a < l->nvms && b < l->nvms) {
       edge_label (json_object_get (e, "references"), label, sizeof label);
@@ -266,7 +276,7 @@ svg (struct v2c_strbuf *f, const json_t *graph, const json_t *waves,
 
     json_array_foreach (json_object_get (e, "references"), j, r)
     {
-      size_t a = vm_index (graph, str_of (r, "from"));
+      size_t a = vm_index (l, str_of (r, "from"));
 
       /* one arrow per VM and host: the first of its references */
       if (a < l->nvms && (j == 0 || strcmp (str_of (r, "from"),
@@ -424,6 +434,7 @@ v2c_fleet_graph_html (const json_t *graph, const json_t *waves, size_t *lenp,
   v2c_strbuf_puts (&f, "</body>\n</html>\n");
   free (l.vm);
   free (l.ext);
+  json_decref (l.index);
   if (f.failed)
     goto oom;
   if (lenp)
@@ -432,6 +443,7 @@ v2c_fleet_graph_html (const json_t *graph, const json_t *waves, size_t *lenp,
 oom:
   free (l.vm);
   free (l.ext);
+  json_decref (l.index);
   v2c_strbuf_release (&f);
   v2c_set_error (err, ENOMEM, "can't build graph.html");
   return NULL;

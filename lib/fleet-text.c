@@ -603,8 +603,8 @@ v2c_fleet_html (const json_t *fleet, size_t *lenp, struct v2c_err *err)
 }
 
 char *
-v2c_fleet_html_waves (const json_t *fleet, const json_t *waves,
-                      const json_t *policy, size_t *lenp, struct v2c_err *err)
+v2c_fleet_html_plan (const json_t *fleet, const json_t *waves,
+                     const json_t *policy, size_t *lenp, struct v2c_err *err)
 {
   json_t *copy;
   char *out;

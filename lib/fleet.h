@@ -89,11 +89,11 @@ void v2c_fleet_html_escape (struct v2c_strbuf *f, const char *s);
 /* The "Migration waves" section of fleet.html and graph.html: a table
  * of the waves of waves.json (nothing when waves is not an object). */
 void v2c_fleet_html_waves_table (struct v2c_strbuf *f, const json_t *waves);
-/* fleet.html with a section for the waves (waves.json) and one for
- * the policies (policy.json); NULL: no section. */
-char *v2c_fleet_html_waves (const json_t *fleet, const json_t *waves,
-                            const json_t *policy, size_t *lenp,
-                            struct v2c_err *err);
+/* fleet.html with the sections of the migration plan: the waves
+ * (waves.json) and the policies (policy.json); NULL: no such section. */
+char *v2c_fleet_html_plan (const json_t *fleet, const json_t *waves,
+                           const json_t *policy, size_t *lenp,
+                           struct v2c_err *err);
 
 /* ------------------------------------------------------------------ */
 /* The dependency graph and the migration waves (lib/fleet-graph.c,    */

@@ -391,8 +391,8 @@ bad:
 /* ------------------------------------------------------------------ */
 /* v2c's own evaluation: the CEL above, in C                           */
 
-static const json_t *
-pod_spec (const json_t *o)
+const json_t *
+v2c_policy_pod_spec (const json_t *o)
 {
   const char *kind = json_string_value (json_object_get (o, "kind"));
   const json_t *spec = json_object_get (o, "spec");
@@ -400,6 +400,18 @@ pod_spec (const json_t *o)
   if (kind && strcmp (kind, "CronJob") == 0)
     spec = json_object_get (json_object_get (spec, "jobTemplate"), "spec");
   return json_object_get (json_object_get (spec, "template"), "spec");
+}
+
+size_t
+v2c_policy_local_image (const char *img, char *name, size_t size)
+{
+  size_t n = img ? strcspn (img, "@:") : 0;
+
+  if (n == 0 || n >= size || memchr (img, '/', n))
+    return 0;
+  memcpy (name, img, n);
+  name[n] = '\0';
+  return n;
 }
 
 static int
@@ -605,11 +617,11 @@ v2c_policy_check (const json_t *o, const struct v2c_policy_env *env)
   for (i = 0; i < sizeof checks / sizeof checks[0]; i++) {
     if (i == 1 && exempt (o))
       continue;
-    if (!checks[i](pod_spec (o), env)
+    if (!checks[i](v2c_policy_pod_spec (o), env)
         && add_violation (out, rules[i].name, rules[i].message))
       goto oom;
   }
-  if (env && env->registry && !check_registry (pod_spec (o), env)) {
+  if (env && env->registry && !check_registry (v2c_policy_pod_spec (o), env)) {
     char name[80];
 
     snprintf (name, sizeof name, "v2c-image-registry-%s", env->name);

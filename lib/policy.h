@@ -49,6 +49,16 @@ json_t *v2c_policy_rules_load (const char *buf, size_t len,
  * on out of memory. */
 json_t *v2c_policy_check (const json_t *object, const struct v2c_policy_env *env);
 
+/* The pod spec of a workload object (of a CronJob: its job
+ * template's), or NULL. */
+const json_t *v2c_policy_pod_spec (const json_t *object);
+
+/* An image named without a registry (v2c's VM and VM-data images,
+ * which an environment's overlay renames into its registry): its name,
+ * before any tag or digest, into name[size], and the name's length; 0
+ * when img names a registry, is empty or its name does not fit. */
+size_t v2c_policy_local_image (const char *img, char *name, size_t size);
+
 /* The names and summaries of the built-in policies, for reports. */
 json_t *v2c_policy_catalogue (void);
 

@@ -114,6 +114,19 @@ static const struct table verified_table = {
   },
 };
 
+/* the violations of the "policy" object (v2c-batch's evaluation) */
+static const struct table policy_table = {
+  "violations",
+  "None.",
+  { NULL, NULL },
+  {
+      { "Environment", "environment", CELL_TEXT, NULL, V2C_CELL_NOWRAP },
+      { "Object", "object", CELL_TEXT, NULL, V2C_CELL_CODE },
+      { "Policy", "policy", CELL_TEXT, NULL, V2C_CELL_CODE },
+      { "Why", "message", CELL_TEXT, NULL, V2C_CELL_PLAIN },
+  },
+};
+
 static const struct table dropped_table = {
   "dropped",
   "None.",
@@ -227,6 +240,48 @@ heading (struct v2c_strbuf *b, const struct v2c_report_fmt *f, const char *gap,
   v2c_strbuf_printf (b, f->heading, id, title);
 }
 
+/* A paragraph of text. */
+static void
+para (struct v2c_strbuf *b, const struct v2c_report_fmt *f, const char *text)
+{
+  v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "" : "<p>");
+  f->text (b, text);
+  v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "\n\n" : "</p>\n");
+}
+
+/* "Policy": what the admission policies v2c ships say of the VM's
+ * objects, as v2c-batch evaluated them. */
+static void
+policy_section (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
+                const json_t *pol)
+{
+  size_t nv = json_array_size (json_object_get (pol, "violations"));
+  json_int_t nobj = json_integer_value (json_object_get (pol, "objects"));
+  char *p = NULL;
+
+  heading (b, f, f->gap, "policy", "Policy");
+  if ((nv == 0
+           ? asprintf (&p,
+                       "v2c-batch evaluated the admission policies it "
+                       "ships (DIR/policies) on the VM's %lld objects: "
+                       "none breaks one.",
+                       (long long) nobj)
+           : asprintf (&p,
+                       "v2c-batch evaluated the admission policies it "
+                       "ships (DIR/policies) on the VM's %lld objects: "
+                       "%zu violations, below.  A cluster that enforces "
+                       "the policies refuses these objects until they are "
+                       "fixed (a placeholder Secret: until the team sets "
+                       "its values).",
+                       (long long) nobj, nv))
+      != -1) {
+    para (b, f, p);
+    free (p);
+  }
+  if (nv)
+    table (b, f, &policy_table, pol);
+}
+
 /* The strings of l as a list. */
 static void
 put_list (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
@@ -336,6 +391,9 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
   heading (b, f, f->gap, "dropped", "Dropped services");
   table (b, f, &dropped_table, report);
 
+  if (json_is_object (json_object_get (report, "policy")))
+    policy_section (b, f, json_object_get (report, "policy"));
+
   if (json_is_object (json_object_get (report, "verified"))) {
     const json_t *vf = json_object_get (report, "verified");
     char *p = NULL;
@@ -345,9 +403,7 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
                   json_is_true (json_object_get (vf, "passed"))
                       ? "every component passed"
                       : "some components failed, see DIR/verify.json") != -1) {
-      v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "" : "<p>");
-      f->text (b, p);
-      v2c_strbuf_puts (b, f->kind == V2C_REPORT_MD ? "\n\n" : "</p>\n");
+      para (b, f, p);
       free (p);
     }
     table (b, f, &verified_table, vf);

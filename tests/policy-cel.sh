@@ -10,7 +10,8 @@
 #   objects refused are prod's Secrets that still hold REPLACE_ME (and
 #   the seed Jobs, applied outside the overlays, in prod for their
 #   registry); dev refuses nothing; the two evaluators give the same
-#   (object, policy) pairs, and policy.json lists the same;
+#   (object, policy) pairs, and policy.json lists the same; each VM's
+#   report has a Policy section with its own of them;
 # - broken copies are refused by both, each by the policy meant for
 #   it: an image not pinned by digest, a privileged container, a pod
 #   run as root without v2c.io/runs-as-root, a container without
@@ -49,6 +50,26 @@ diff -r "$d/policies" "$repo/policies" >/dev/null || fail "DIR/policies and REPO
 js=$("$top_srcdir/tests/setup-node.sh")
 node "$js/validate.js" "$top_srcdir/docs/policy-report.schema.json" "$d/policy.json" >&2 ||
   fail "policy.json does not validate against docs/policy-report.schema.json"
+# each VM's report has the Policy section: the same violations as
+# policy.json's for that VM, the report still valid, in HTML and Markdown
+for vm in $(jq -r '.vms[] | select(.status == "converted") | .name' "$d/fleet.json"); do
+  r=$d/$vm/report.json
+  node "$js/validate.js" "$top_srcdir/docs/report.schema.json" "$r" >&2 ||
+    fail "$vm/report.json does not validate against docs/report.schema.json"
+  want=$(jq -r --arg vm "$vm" '.violations[] | select(.vm == $vm) |
+    "\(.environment // "base") \(.kind)/\(.name) \(.policy)"' "$d/policy.json" | LC_ALL=C sort)
+  got=$(jq -r '.policy.violations[] | "\(.environment) \(.object) \(.policy)"' "$r" | LC_ALL=C sort)
+  [ "$want" = "$got" ] || fail "$vm: the report's violations differ from policy.json's: $(diff <(echo "$want") <(echo "$got"))"
+  [ "$(jq '.policy.objects' "$r")" -gt 0 ] || fail "$vm: the report counts no object"
+  grep -q '<h2 id="policy">Policy</h2>' "$d/$vm/report.html" || fail "$vm: report.html has no Policy section"
+  grep -q '^## Policy$' "$d/$vm/report.md" || fail "$vm: report.md has no Policy section"
+  if [ -n "$want" ]; then
+    grep -q "$(head -1 <<<"$got" | cut -d' ' -f3)" "$d/$vm/report.md" || fail "$vm: report.md lists no violation"
+  fi
+done
+jq -e '[.violations[] | select(.environment == "prod")] | length > 0' "$d/policy.json" >/dev/null ||
+  fail "no violation in prod: the report check above checked nothing"
+ok "each VM's report lists its own violations of policy.json (Policy section, HTML and Markdown)"
 kubectl kustomize "$repo/policies" >"$work/policies.yaml" || fail "kubectl kustomize policies"
 NODE_PATH=$js/node_modules node "$top_srcdir/tests/js/validate-k8s.js" "$work/policies.yaml" >"$work/v.out" 2>&1 ||
   { cat "$work/v.out" >&2; fail "the policy objects do not validate"; }

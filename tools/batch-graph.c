@@ -122,21 +122,64 @@ batch_put_yaml (const char *path, const json_t *doc, const char *comment)
   return ret;
 }
 
-/* "service-NAME.yaml" for an object. */
-static void
-object_file (const json_t *o, char *out, size_t size)
+int
+batch_put_yaml_new (const char *path, json_t *doc, const char *comment)
 {
-  const char *kind = json_string_value (json_object_get (o, "kind"));
-  const char *name = json_string_value (
-      json_object_get (json_object_get (o, "metadata"), "name"));
-  char lower[64];
-  size_t i;
+  int ret;
 
-  for (i = 0; kind && kind[i] && i + 1 < sizeof lower; i++)
-    lower[i] = (char) (kind[i] >= 'A' && kind[i] <= 'Z' ? kind[i] + 32
-                                                        : kind[i]);
-  lower[i] = '\0';
-  snprintf (out, size, "%s-%s.yaml", lower, name ? name : "x");
+  if (doc == NULL) {
+    tool_error ("%s: out of memory", path);
+    return -1;
+  }
+  ret = batch_put_yaml (path, doc, comment);
+  json_decref (doc);
+  return ret;
+}
+
+int
+batch_write_bridges (const json_t *wave, const json_t *objects,
+                     const char *vm, const char *dir, const char *prefix,
+                     const char *comment, json_t *files)
+{
+  const json_t *b, *f, *o;
+  size_t i, j;
+
+  json_array_foreach (json_object_get (wave, "bridges"), i, b)
+  {
+    const char *bto = json_string_value (json_object_get (b, "to_kube_name"));
+    int mine = 0;
+
+    json_array_foreach (json_object_get (b, "from"), j, f)
+        mine |= strcmp (json_string_value (f) ?: "", vm) == 0;
+    if (!mine || bto == NULL)
+      continue;
+    json_array_foreach (objects, j, o)
+    {
+      const json_t *meta = json_object_get (o, "metadata");
+      const char *to = json_string_value (json_object_get (
+          json_object_get (meta, "labels"), "v2c.io/bridge-to"));
+      const char *kind = json_string_value (json_object_get (o, "kind"));
+      const char *name = json_string_value (json_object_get (meta, "name"));
+      char lower[64], file[200], path[PATH_MAX];
+      size_t c;
+
+      if (to == NULL || strcmp (to, bto) != 0 || kind == NULL || name == NULL)
+        continue;
+      for (c = 0; kind[c] && c + 1 < sizeof lower; c++)
+        lower[c] = (char) (kind[c] >= 'A' && kind[c] <= 'Z' ? kind[c] + 32
+                                                            : kind[c]);
+      lower[c] = '\0';
+      snprintf (file, sizeof file, "%s%s-%s.yaml", prefix, lower, name);
+      snprintf (path, sizeof path, "%s/%s", dir, file);
+      if (batch_put_yaml (path, o, comment) == -1)
+        return -1;
+      if (json_array_append_new (files, json_string (file)) == -1) {
+        tool_error ("out of memory");
+        return -1;
+      }
+    }
+  }
+  return 0;
 }
 
 /* DIR/waves.new/wave-K/VM/: kustomization.yaml (the VM's base and the
@@ -145,9 +188,8 @@ static int
 write_vm_overlay (const char *top, const json_t *wave, const char *vm,
                   const json_t *objects)
 {
-  json_t *kust, *res, *o, *b;
-  char dir[PATH_MAX], path[PATH_MAX], file[160];
-  size_t i, j;
+  json_t *kust, *res;
+  char dir[PATH_MAX], path[PATH_MAX];
   int ret = -1;
 
   snprintf (dir, sizeof dir, "%s/wave-%" JSON_INTEGER_FORMAT "/%s", top,
@@ -164,33 +206,10 @@ write_vm_overlay (const char *top, const json_t *wave, const char *vm,
   if (kust == NULL)
     goto oom;
   /* the bridges of this wave that this VM calls through */
-  json_array_foreach (json_object_get (wave, "bridges"), i, b)
-  {
-    const json_t *from = json_object_get (b, "from"), *f;
-    int mine = 0;
-
-    json_array_foreach (from, j, f) mine |= strcmp (json_string_value (f), vm) == 0;
-    if (!mine)
-      continue;
-    json_array_foreach (objects, j, o)
-    {
-      const json_t *labels = json_object_get (json_object_get (o, "metadata"),
-                                              "labels");
-      const char *to = json_string_value (
-          json_object_get (labels, "v2c.io/bridge-to"));
-      const char *bto = json_string_value (json_object_get (b, "to_kube_name"));
-
-      if (to == NULL || bto == NULL || strcmp (to, bto) != 0)
-        continue;
-      object_file (o, file, sizeof file);
-      snprintf (path, sizeof path, "%s/%s", dir, file);
-      if (batch_put_yaml (path, o, "v2c bridge: reach the VM until it moves")
-          == -1)
-        goto out;
-      if (json_array_append_new (res, json_string (file)))
-        goto oom;
-    }
-  }
+  if (batch_write_bridges (wave, objects, vm, dir, "",
+                           "v2c bridge: reach the VM until it moves", res)
+      == -1)
+    goto out;
   snprintf (path, sizeof path, "%s/kustomization.yaml", dir);
   if (batch_put_yaml (path, kust, NULL) == -1)
     goto out;
@@ -210,11 +229,19 @@ write_wave_dirs (const struct vm *vms, size_t n, const json_t *waves)
   struct v2c_err err = { 0, "" };
   char *top = batch_path ("waves"), *tmp = batch_path (".waves.new");
   char *old = batch_path (".waves.old");
+  json_t *done = json_object (); /* {VM: true} of the VMs converted */
   const json_t *w, *v;
   size_t i, j, k;
   int ret = -1;
 
-  if (top == NULL || tmp == NULL || old == NULL) {
+  for (k = 0; done && k < n; k++)
+    if ((ST_IS (vms[k].status, ST_CONVERTED)
+         || ST_IS (vms[k].status, ST_UP_TO_DATE))
+        && json_object_set_new (done, vms[k].name, json_true ()) == -1) {
+      json_decref (done);
+      done = NULL;
+    }
+  if (top == NULL || tmp == NULL || old == NULL || done == NULL) {
     tool_error ("out of memory");
     goto out;
   }
@@ -235,12 +262,8 @@ write_wave_dirs (const struct vm *vms, size_t n, const json_t *waves)
     json_array_foreach (json_object_get (w, "vms"), j, v)
     {
       const char *name = json_string_value (v);
-      int converted = 0;
+      int converted = name && json_object_get (done, name) != NULL;
 
-      for (k = 0; k < n; k++)
-        if (strcmp (vms[k].name, name) == 0)
-          converted = ST_IS (vms[k].status, ST_CONVERTED)
-                      || ST_IS (vms[k].status, ST_UP_TO_DATE);
       /* a VM without a kustomize base (an output v2c did not write)
        * gets no overlay */
       if (converted) {
@@ -267,6 +290,7 @@ write_wave_dirs (const struct vm *vms, size_t n, const json_t *waves)
 out:
   if (ret)
     tool_remove_tree (tmp);
+  json_decref (done);
   free (top);
   free (tmp);
   free (old);

@@ -18,12 +18,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "batch.h"
 #include "kube.h"
 #include "options.h"
 #include "outdir.h"
 #include "policy.h"
+#include "report.h"
 #include "v2c-yaml.h"
 
 static json_t *org_rules; /* --policy-rules, loaded */
@@ -51,7 +53,7 @@ static size_t
 environments (struct v2c_policy_env *envs, size_t max, char *buf, size_t size)
 {
   char *sp, *e;
-  size_t n = 0, i;
+  size_t n = 0;
 
   if (!bopts.gitops) {
     envs[0].name = NULL;
@@ -61,14 +63,7 @@ environments (struct v2c_policy_env *envs, size_t max, char *buf, size_t size)
   snprintf (buf, size, "%s", bopts.overlays ? bopts.overlays : "prod");
   for (e = strtok_r (buf, ",", &sp); e && n < max; e = strtok_r (NULL, ",", &sp)) {
     envs[n].name = e;
-    envs[n].registry = NULL;
-    for (i = 0; i < bopts.ngitops_registries; i++) {
-      const char *r = bopts.gitops_registries[i];
-      size_t len = strlen (e);
-
-      if (strncmp (r, e, len) == 0 && r[len] == '=')
-        envs[n].registry = r + len + 1;
-    }
+    envs[n].registry = batch_gitops_registry (e);
     n++;
   }
   return n;
@@ -130,24 +125,21 @@ out:
 static void
 as_overlay (json_t *o, const struct v2c_policy_env *env)
 {
-  json_t *spec = json_object_get (o, "spec"), *ps, *c;
+  json_t *ps = (json_t *) v2c_policy_pod_spec (o), *c;
   size_t i;
   int pass;
 
   if (env->registry == NULL)
     return;
-  if (json_object_get (spec, "jobTemplate"))
-    spec = json_object_get (json_object_get (spec, "jobTemplate"), "spec");
-  ps = json_object_get (json_object_get (spec, "template"), "spec");
   for (pass = 0; pass < 2; pass++)
     json_array_foreach (json_object_get (ps, pass ? "initContainers"
                                                   : "containers"),
                         i, c)
     {
       const char *img = json_string_value (json_object_get (c, "image"));
-      size_t n = img ? strcspn (img, "@:") : 0;
+      char name[256];
 
-      if (img && n > 0 && !memchr (img, '/', n))
+      if (v2c_policy_local_image (img, name, sizeof name))
         json_object_set_new (c, "image",
                              json_sprintf ("%s/%s", env->registry, img));
     }
@@ -195,6 +187,75 @@ check_file (json_t *results, const char *vm, const char *dir,
   }
   json_decref (o);
   return 0;
+}
+
+/* DIR/VM/report.* again, with the "Policy" section: results[from..]
+ * are the VM's violations, nobj its objects. */
+static int
+report_vm (const struct vm *vm, const json_t *results, size_t from,
+           size_t nobj)
+{
+  struct v2c_err err = { 0, "" };
+  json_error_t jerr;
+  char *dir = batch_path ("%s", vm->name), path[PATH_MAX];
+  json_t *report = NULL, *vs = json_array (), *x, *sec;
+  size_t i;
+  int ret = -1;
+
+  if (dir == NULL || vs == NULL)
+    goto out;
+  snprintf (path, sizeof path, "%s/report.json", dir);
+  if (access (path, F_OK) == -1 && errno == ENOENT) {
+    ret = 0; /* no report to add the section to */
+    goto out;
+  }
+  report = tool_load_json (path, &jerr);
+  if (!json_is_object (report)) {
+    tool_error ("can't read '%s': %s", path,
+                report ? "not a JSON object" : jerr.text);
+    goto out;
+  }
+  for (i = from; i < json_array_size (results); i++) {
+    const char *env;
+
+    x = json_array_get (results, i);
+    env = json_string_value (json_object_get (x, "environment"));
+    if (json_array_append_new (
+            vs, json_pack ("{s:s,s:s++,s:O,s:O}", "environment",
+                           env ? env : "base", "object",
+                           json_string_value (json_object_get (x, "kind")),
+                           "/",
+                           json_string_value (json_object_get (x, "name")),
+                           "policy", json_object_get (x, "policy"), "message",
+                           json_object_get (x, "message")))
+        == -1)
+      goto oom;
+  }
+  sec = json_pack ("{s:I,s:O}", "objects", (json_int_t) nobj, "violations", vs);
+  if (sec == NULL)
+    goto oom;
+  /* the same section: the report stays as it is (an up-to-date VM's
+   * outputs are not touched) */
+  if (json_equal (sec, json_object_get (report, "policy"))) {
+    json_decref (sec);
+    ret = 0;
+    goto out;
+  }
+  if (json_object_set_new (report, "policy", sec) == -1)
+    goto oom;
+  if (v2c_report_write (report, dir, &err) == -1) {
+    tool_error ("%s", err.msg);
+    goto out;
+  }
+  ret = 0;
+  goto out;
+oom:
+  tool_error ("out of memory");
+out:
+  json_decref (vs);
+  json_decref (report);
+  free (dir);
+  return ret;
 }
 
 /* Every object of DIR/VM/k8s (its kustomization's and the seed Jobs). */
@@ -262,8 +323,13 @@ batch_write_policy (const struct vm *vms, size_t n, json_t **reportp)
   last_objects = json_incref (objects);
   for (i = 0; i < n; i++)
     if (ST_IS (vms[i].status, ST_CONVERTED)
-        || ST_IS (vms[i].status, ST_UP_TO_DATE))
+        || ST_IS (vms[i].status, ST_UP_TO_DATE)) {
+      size_t from = json_array_size (results), before = nobj;
+
       check_vm (results, &vms[i], envs, nenvs, &nobj);
+      if (report_vm (&vms[i], results, from, nobj - before) == -1)
+        goto out;
+    }
   /* the policies, and whether v2c evaluates each (an organisation's
    * CEL is evaluated by the API server only) */
   pols = json_array ();

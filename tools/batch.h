@@ -93,6 +93,8 @@ json_t *batch_load_inventory_file (struct vm *vm);
 /* doc as YAML in path (written atomically), after the comment (NULL:
  * none).  0, or -1 (message printed). */
 int batch_put_yaml (const char *path, const json_t *doc, const char *comment);
+/* batch_put_yaml, then doc released (NULL: out of memory, said). */
+int batch_put_yaml_new (const char *path, json_t *doc, const char *comment);
 
 /* A JSON file of at most V2C_FLEET_MAX_DOC_BYTES, or NULL. */
 json_t *batch_read_json (const char *path);
@@ -117,6 +119,8 @@ int batch_write_gitops (const struct vm *vms, size_t n, const json_t *waves);
 /* --gitops-registry ENV=REG, kept; the checks of the --gitops options
  * after parsing (a usage error exits 2). */
 void batch_add_gitops_registry (const char *arg);
+/* The registry of environment env (--gitops-registry ENV=REG), or NULL. */
+const char *batch_gitops_registry (const char *env);
 void batch_check_gitops (int descriptor_only, int k8s_job);
 
 /* --policy-rules FILE, loaded and checked (a bad file exits 2). */
@@ -125,6 +129,12 @@ void batch_load_policy_rules (const char *path);
  * on the converted VMs' objects (tools/batch-policy.c); *reportp:
  * policy.json's document for fleet.html.  0, or -1 (message printed). */
 int batch_write_policy (const struct vm *vms, size_t n, json_t **reportp);
+/* The objects (v2c_fleet_bridge_objects of wave) of the bridges of wave
+ * that VM vm calls through, into dir as PREFIXkind-NAME.yaml with
+ * comment; each file name appended to files.  -1 after the error. */
+int batch_write_bridges (const json_t *wave, const json_t *objects,
+                         const char *vm, const char *dir, const char *prefix,
+                         const char *comment, json_t *files);
 /* The policies of the last batch_write_policy into dir (--gitops). */
 int batch_write_policy_dir (const char *dir);
 void batch_free_policy_rules (void);

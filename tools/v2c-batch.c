@@ -423,7 +423,7 @@ write_fleet (struct vm *vms, size_t n, json_t **inventories, const char *mode)
                          strcmp (mode, "convert") == 0, &waves, &policy)
       == -1)
     ret = -1;
-  text = v2c_fleet_html_waves (fleet, waves, policy, &len, &err);
+  text = v2c_fleet_html_plan (fleet, waves, policy, &len, &err);
   if (text == NULL || batch_write_text ("fleet.html", text, len) == -1)
     ret = -1;
   free (text);
