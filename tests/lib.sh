@@ -64,6 +64,25 @@ tmpdir () {
   echo "$d"
 }
 
+# saturate_cores: a busy loop per core (nproc), until unsaturate_cores
+# or the test's exit stops them by their PIDs: the test runs on a
+# machine busy by design, as batch conversions are
+_v2c_busy=()
+saturate_cores () {
+  local i
+  for i in $(seq "$(nproc)"); do
+    ( while :; do :; done ) &
+    _v2c_busy+=($!)
+  done
+  on_exit unsaturate_cores
+}
+unsaturate_cores () {
+  [ ${#_v2c_busy[@]} -eq 0 ] && return 0
+  kill "${_v2c_busy[@]}" 2>/dev/null || true
+  wait "${_v2c_busy[@]}" 2>/dev/null || true
+  _v2c_busy=()
+}
+
 need_fixtures () {
   : "${V2C_FIXTURES:?}"
   [ -f "$V2C_FIXTURES/.skip" ] && skip "fixtures not built: $(cat "$V2C_FIXTURES/.skip")"

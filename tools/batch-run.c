@@ -12,6 +12,7 @@
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -19,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -28,9 +30,123 @@
 #include "batch.h"
 #include "fleet.h"
 #include "options.h"
+#include "outdir.h"
 
-/* Seconds between SIGTERM and SIGKILL of a worker's process group. */
+/* Seconds between SIGTERM and SIGKILL of a worker's process group:
+ * v2c-convert stops its appliance at once on SIGTERM (tools/stop.c)
+ * and needs a few seconds at most to clean up, even on a busy host. */
 #define KILL_GRACE 10.0
+
+/* The run's own temporary directory ($TMPDIR or /var/tmp, then
+ * v2c-batch.XXXXXX, locked while the run lives): each worker's TMPDIR
+ * is NAME in it, removed when the worker ends, so that nothing a
+ * killed worker had there stays. */
+static char run_tmp[4096];
+static int run_tmp_fd = -1;
+
+/* Remove the temporary directories that nobody holds: in base, the
+ * v2c-batch.XXXXXX of runs that ended without cleaning up; in DIR,
+ * the .NAME.tmpXXXXXX (and .oldXXXXXX) of conversions that did; both
+ * only when last changed before this run started. */
+static void
+remove_stale (const char *base, time_t before)
+{
+  DIR *d;
+  struct dirent *e;
+  int n = 0;
+
+  if ((d = opendir (base)) != NULL) {
+    while ((e = readdir (d)) != NULL) {
+      char path[4200];
+      struct stat st;
+      int fd;
+
+      if (strncmp (e->d_name, "v2c-batch.", 10) != 0
+          || strlen (e->d_name) != 16)
+        continue;
+      snprintf (path, sizeof path, "%s/%s", base, e->d_name);
+      if (lstat (path, &st) == -1 || !S_ISDIR (st.st_mode)
+          || st.st_uid != geteuid () || st.st_mtime >= before)
+        continue;
+      fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd != -1 && flock (fd, LOCK_EX | LOCK_NB) == 0) {
+        tool_remove_tree (path);
+        n++;
+      }
+      if (fd != -1)
+        close (fd);
+    }
+    closedir (d);
+  }
+  if ((d = opendir (bopts.out)) != NULL) {
+    while ((e = readdir (d)) != NULL)
+      n += tool_outdir_stale (bopts.out, e->d_name, before);
+    closedir (d);
+  }
+  if (n)
+    tool_verbose ("removed %d temporary director%s of earlier runs", n,
+                  n == 1 ? "y" : "ies");
+}
+
+static int
+run_tmp_begin (void)
+{
+  const char *base = getenv ("TMPDIR");
+
+  if (base == NULL || *base == '\0')
+    base = "/var/tmp";
+  /* the appliance stays where libguestfs keeps it, not in a worker's
+   * TMPDIR */
+  if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
+    setenv ("LIBGUESTFS_CACHEDIR", base, 1);
+  remove_stale (base, time (NULL));
+  snprintf (run_tmp, sizeof run_tmp, "%s/v2c-batch.XXXXXX", base);
+  if (mkdtemp (run_tmp) == NULL) {
+    /* the workers keep the caller's TMPDIR */
+    tool_warning ("can't create a directory in '%s': %s", base,
+                  strerror (errno));
+    run_tmp[0] = '\0';
+    return -1;
+  }
+  run_tmp_fd = open (run_tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (run_tmp_fd != -1)
+    flock (run_tmp_fd, LOCK_EX | LOCK_NB);
+  return 0;
+}
+
+static void
+run_tmp_end (void)
+{
+  if (run_tmp[0])
+    tool_remove_tree (run_tmp);
+  run_tmp[0] = '\0';
+  if (run_tmp_fd != -1)
+    close (run_tmp_fd);
+  run_tmp_fd = -1;
+}
+
+/* What an ended worker left: its TMPDIR, and its output's temporary
+ * directory in DIR when no process holds it any more. */
+static void
+remove_leftovers (const struct vm *vm)
+{
+  char path[4200];
+  size_t len = strlen (vm->name);
+  DIR *d;
+  struct dirent *e;
+
+  if (run_tmp[0]) {
+    snprintf (path, sizeof path, "%s/%s", run_tmp, vm->name);
+    tool_remove_tree (path);
+  }
+  if ((d = opendir (bopts.out)) == NULL)
+    return;
+  while ((e = readdir (d)) != NULL)
+    if (e->d_name[0] == '.' && strncmp (e->d_name + 1, vm->name, len) == 0
+        && strlen (e->d_name) == len + 11)
+      tool_outdir_stale (bopts.out, e->d_name, 0);
+  closedir (d);
+}
 
 char *
 batch_path (const char *fmt, ...)
@@ -124,6 +240,7 @@ static int
 start (struct vm *vm, const sigset_t *oldmask)
 {
   char **argv, *log = log_path (vm), *out = batch_path ("%s", vm->name);
+  char tmp[4200];
   size_t i, n = 0;
   pid_t pid;
   int fd;
@@ -171,11 +288,22 @@ start (struct vm *vm, const sigset_t *oldmask)
   vm->timed_out = 0;
   batch_write_state (vm, ST_RUNNING);
   tool_verbose ("%s: starting %s", vm->name, bopts.convert);
+  snprintf (tmp, sizeof tmp, "%s/%s", run_tmp, vm->name);
+  if (run_tmp[0] && mkdir (tmp, 0700) == -1 && errno != EEXIST) {
+    tool_error ("can't create '%s': %s", tmp, strerror (errno));
+    close (fd);
+    free (argv);
+    free (log);
+    free (out);
+    return -1;
+  }
   pid = fork ();
   if (pid == 0) {
     int devnull = open ("/dev/null", O_RDONLY);
 
     setpgid (0, 0);
+    if (run_tmp[0])
+      setenv ("TMPDIR", tmp, 1);
     signal (SIGTERM, SIG_DFL);
     signal (SIGINT, SIG_DFL);
     signal (SIGHUP, SIG_DFL);
@@ -213,6 +341,7 @@ finish (struct vm *vm, int wstatus, const struct rusage *ru)
    * too */
   if (vm->term_at > 0)
     kill (-vm->pid, SIGKILL);
+  remove_leftovers (vm);
   vm->duration = tool_now () - vm->t0;
   vm->max_rss_kib = ru->ru_maxrss;
   vm->exit_status = WIFEXITED (wstatus) ? WEXITSTATUS (wstatus) : -1;
@@ -317,6 +446,7 @@ batch_run (struct vm *vms, size_t n)
   for (i = 0; i < n; i++)
     if (vms[i].todo)
       vms[i].status = ST_PENDING;
+  run_tmp_begin ();
 
   for (;;) {
     while (!stop && running < (size_t) bopts.jobs && next < n) {
@@ -383,6 +513,7 @@ batch_run (struct vm *vms, size_t n)
     }
   }
   tool_progress_done ();
+  run_tmp_end ();
   sigprocmask (SIG_SETMASK, &old, NULL);
   return stop;
 }

@@ -465,31 +465,10 @@ tool_run_verify (const char *dir)
   return WIFEXITED (status) && WEXITSTATUS (status) == 0 ? EXIT_OK : EXIT_FAIL;
 }
 
-volatile sig_atomic_t tool_interrupted;
-
-static void
-on_signal (int sig)
-{
-  (void) sig;
-  tool_interrupted = 1;
-}
-
-void
-tool_catch_signals (void)
-{
-  struct sigaction sa;
-
-  memset (&sa, 0, sizeof sa);
-  sa.sa_handler = on_signal;
-  sigemptyset (&sa.sa_mask);
-  sigaction (SIGINT, &sa, NULL);
-  sigaction (SIGTERM, &sa, NULL);
-  sigaction (SIGHUP, &sa, NULL);
-}
-
 void
 tool_stage (int n, int of)
 {
+  tool_test_hold (n);
   if (n <= 0 || of <= 0)
     stage[0] = '\0';
   else
@@ -566,14 +545,17 @@ tool_open_guest (struct v2c_source *src, const char *overlay_dir)
                            : "starting the appliance (read-only) ...");
   if (v2c_guest_launch (g, src) == -1) {
     tool_progress_done ();
-    tool_error ("%s", v2c_guest_error (g));
+    tool_error ("%s", tool_interrupted ? "interrupted while the appliance "
+                                         "started; nothing was written"
+                                       : v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }
   tool_status ("inspecting the guest ...");
   if (v2c_guest_inspect (g) == -1) {
     tool_progress_done ();
-    tool_error ("%s", v2c_guest_error (g));
+    tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
+                                       : v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }

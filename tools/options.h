@@ -160,10 +160,26 @@ int tool_run_verify (const char *dir);
 /* Seconds on the monotonic clock (for durations). */
 double tool_now (void);
 
-/* Set by SIGINT, SIGTERM and SIGHUP once tool_catch_signals ran: long
- * work stops at the next check and the tool cleans up. */
+/* The signal (SIGINT, SIGTERM or SIGHUP) that came once
+ * tool_catch_signals ran, else 0: long work stops at the next check and
+ * the tool cleans up.  A signal also stops the tool's child processes
+ * (the appliance's qemu first of all), so that a launch in progress
+ * fails at once (tools/stop.c). */
 extern volatile sig_atomic_t tool_interrupted;
-void tool_catch_signals (void);
+/* stop_kids: also send each child process SIGTERM (0 for a tool that
+ * needs its children to clean up, v2c-verify). */
+void tool_catch_signals (int stop_kids);
+/* A private TMPDIR for the tool and its children (the appliance's
+ * qemu, libguestfs), $TMPDIR/v2c-tmp.XXXXXX, removed at exit: what a
+ * child stopped by a signal leaves there (qemu's snapshot files) goes
+ * too.  LIBGUESTFS_CACHEDIR keeps the appliance where it was. */
+void tool_private_tmpdir (void);
+/* status, or 128 + the signal once one came: the tool's exit status. */
+int tool_exit_status (int status);
+/* For the tests of interrupts: with V2C_TEST_HOLD_STAGE=stage in the
+ * environment, say so on stderr and wait for a signal before the
+ * stage begins. */
+void tool_test_hold (int stage);
 /* A one-line status of a long step, on a terminal only (replaced by the
  * next status, progress bar or message). */
 void tool_status (const char *fmt, ...) __attribute__ ((format (printf, 1, 2)));

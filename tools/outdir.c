@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,12 +180,24 @@ tool_outdir_begin (struct tool_outdir *d, const char *path, int force)
     return -1;
   }
   d->made = 1;
+  d->lock_fd = open (d->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  d->locked = d->lock_fd != -1 && flock (d->lock_fd, LOCK_EX | LOCK_NB) == 0;
+  if (d->lock_fd != -1 && !d->locked)
+    close (d->lock_fd);
   if (chmod (d->tmp, 0755) == -1) {
     tool_error ("can't chmod '%s': %s", d->tmp, strerror (errno));
     tool_outdir_abort (d);
     return -1;
   }
   return 0;
+}
+
+static void
+unlock (struct tool_outdir *d)
+{
+  if (d->locked)
+    close (d->lock_fd);
+  d->locked = 0;
 }
 
 int
@@ -207,6 +220,7 @@ tool_outdir_commit (struct tool_outdir *d)
     return -1;
   }
   d->made = 0;
+  unlock (d);
   if (d->replace)
     tool_remove_tree (old);
   return 0;
@@ -218,4 +232,36 @@ tool_outdir_abort (struct tool_outdir *d)
   if (d->made)
     tool_remove_tree (d->tmp);
   d->made = 0;
+  unlock (d);
+}
+
+int
+tool_outdir_stale (const char *dir, const char *name, time_t before)
+{
+  char path[4200];
+  const char *t;
+  size_t len = strlen (name);
+  struct stat st;
+  int fd, free_;
+
+  /* ".BASE.tmpXXXXXX" or ".BASE.oldXXXXXX" */
+  if (name[0] != '.' || len < 12)
+    return 0;
+  t = name + len - 10;
+  if (strncmp (t, ".tmp", 4) != 0 && strncmp (t, ".old", 4) != 0)
+    return 0;
+  if ((size_t) snprintf (path, sizeof path, "%s/%s", dir, name)
+      >= sizeof path)
+    return 0;
+  if (lstat (path, &st) == -1 || !S_ISDIR (st.st_mode)
+      || (before && st.st_mtime >= before))
+    return 0;
+  fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd == -1)
+    return 0;
+  free_ = flock (fd, LOCK_EX | LOCK_NB) == 0;
+  if (free_)
+    tool_remove_tree (path);
+  close (fd);
+  return free_;
 }

@@ -12,16 +12,21 @@
 #define V2C_TOOLS_OUTDIR_H
 
 #include <stddef.h>
+#include <time.h>
 
 struct tool_outdir {
   char out[4096];  /* the target, without trailing slashes */
   char tmp[4200];  /* where it is being built */
   int replace;     /* the target exists and will be replaced */
   int made;        /* tmp exists and is ours */
+  int locked;      /* lock_fd holds an flock on tmp */
+  int lock_fd;
 };
 
-/* Check the target and create the temporary directory (mode 0755).
- * -1 after printing the error. */
+/* Check the target and create the temporary directory (mode 0755),
+ * locked (flock) while this process works in it: v2c-batch removes the
+ * temporary directories nobody holds (tool_outdir_stale).  -1 after
+ * printing the error. */
 int tool_outdir_begin (struct tool_outdir *d, const char *path, int force);
 /* Move the finished directory into place (replacing the old one when
  * --force said so).  -1 after printing the error; tmp is then removed
@@ -30,6 +35,11 @@ int tool_outdir_commit (struct tool_outdir *d);
 /* Remove the temporary directory unless it was committed.  Safe to
  * call more than once, and after a commit. */
 void tool_outdir_abort (struct tool_outdir *d);
+
+/* Is DIR/NAME a temporary directory of tool_outdir (".BASE.tmpXXXXXX"
+ * or ".BASE.oldXXXXXX") that no live process holds, last changed before
+ * before (0: any time)?  Then remove it and return 1; else 0. */
+int tool_outdir_stale (const char *dir, const char *name, time_t before);
 
 /* Write buf to DIR/NAME (a new file, fsync'd).  -1 with errno set. */
 int tool_write_file (const char *dir, const char *name, const char *buf,

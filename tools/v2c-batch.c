@@ -229,31 +229,6 @@ is_dir (const char *path)
   return lstat (path, &st) == 0 && S_ISDIR (st.st_mode);
 }
 
-/* Temporary directories .NAME.tmp* a killed v2c-convert left in DIR. */
-static void
-remove_stale (const struct vm *vm)
-{
-  DIR *dh = opendir (bopts.out);
-  struct dirent *d;
-  size_t len = strlen (vm->name);
-
-  if (dh == NULL)
-    return;
-  while ((d = readdir (dh)) != NULL) {
-    if (d->d_name[0] == '.' && strncmp (d->d_name + 1, vm->name, len) == 0
-        && (strncmp (d->d_name + 1 + len, ".tmp", 4) == 0
-            || strncmp (d->d_name + 1 + len, ".old", 4) == 0)) {
-      char *p = batch_path ("%s", d->d_name);
-
-      tool_verbose ("removing the stale '%s'", p ? p : d->d_name);
-      if (p)
-        tool_remove_tree (p);
-      free (p);
-    }
-  }
-  closedir (dh);
-}
-
 /* Decide what this run does with each VM. */
 static void
 plan_run (struct vm *vms, size_t n)
@@ -295,8 +270,9 @@ plan_run (struct vm *vms, size_t n)
         vm->error
             = strdup (json_string_value (json_object_get (vm->prev, "error")));
     } else {
+      /* what an earlier run left of it goes when the run starts
+       * (tools/batch-run.c) */
       vm->todo = 1;
-      remove_stale (vm);
     }
     free (out);
     free (report);

@@ -188,6 +188,8 @@ read_vm (struct convert *cv, const char *path)
     return -1;
   tool_verbose ("source opened (%.1f s)", tool_now () - t);
   tool_stage (2, STAGES);
+  if (stopped ())
+    return -1;
   t = tool_now ();
   /* the disks through overlays of v2c's own: a VM kept as a VM is
    * converted in them by the same appliance that inspects it */
@@ -203,12 +205,15 @@ read_vm (struct convert *cv, const char *path)
   tool_verbose ("appliance launched, guest inspected (%.1f s)",
                 tool_now () - t);
   tool_stage (3, STAGES);
+  if (stopped ())
+    return -1;
   t = tool_now ();
   tool_status ("reading packages, services, configuration ...");
   cv->inv = v2c_inventory_build (cv->src, cv->g);
-  if (cv->inv == NULL) {
+  if (cv->inv == NULL || tool_interrupted) {
     tool_progress_done ();
-    tool_error ("%s", v2c_source_error (cv->src));
+    if (!stopped ())
+      tool_error ("%s", v2c_source_error (cv->src));
     return -1;
   }
   cv->inventory = v2c_inventory_load (cv->inv, &err);
@@ -344,9 +349,9 @@ convert_vm (struct convert *cv)
   rmdir (data_dir);
   tool_status ("converting the guest for KVM (virtio) ...");
   guest = v2c_vm_convert_guest (cv->g, cv->p, &err);
-  if (guest == NULL || stopped ()) {
+  if (guest == NULL || tool_interrupted) {
     tool_progress_done ();
-    if (guest == NULL)
+    if (!stopped ())
       tool_error ("guest conversion (the VM is kept as a VM: %s): %s",
                   cv->p->target->reason, err.msg);
     json_decref (guest);
@@ -358,7 +363,8 @@ convert_vm (struct convert *cv)
   tool_status ("writing the converted disks ...");
   if (v2c_guest_close (cv->g) == -1) {
     tool_progress_done ();
-    tool_error ("%s", v2c_guest_error (cv->g));
+    if (!stopped ())
+      tool_error ("%s", v2c_guest_error (cv->g));
     json_decref (guest);
     free (ov);
     return -1;
@@ -375,7 +381,8 @@ convert_vm (struct convert *cv)
   tool_progress_done ();
   if (cv->image == NULL) {
     json_decref (guest);
-    tool_error ("%s", err.msg);
+    if (!stopped ())
+      tool_error ("%s", err.msg);
     return -1;
   }
   json_object_set_new (cv->image, "guest", guest);
@@ -393,6 +400,8 @@ describe (struct convert *cv)
   int n;
 
   tool_stage (5, STAGES);
+  if (stopped ())
+    return -1;
   tool_status ("writing the Kubernetes manifests ...");
   snprintf (dir, sizeof dir, "%s/k8s", cv->od.tmp);
   snprintf (image_dir, sizeof image_dir, "%s/image", cv->od.tmp);
@@ -409,6 +418,8 @@ describe (struct convert *cv)
   tool_verbose ("%d Kubernetes objects", n);
 
   tool_stage (6, STAGES);
+  if (stopped ())
+    return -1;
   tool_status ("writing the report and the SBOMs ...");
   cv->report = v2c_report_build (cv->inventory, cv->p, cv->image, &err);
   if (cv->report == NULL
@@ -575,7 +586,8 @@ main (int argc, char **argv)
     }
   }
 
-  tool_catch_signals ();
+  tool_catch_signals (1);
+  tool_private_tmpdir ();
 
   if (cv.io.plan_path
       && (cv.p = image_opts_read_plan (cv.io.plan_path, &cv.plan)) == NULL)
@@ -623,5 +635,5 @@ out:
   v2c_inventory_free (cv.inventory);
   json_decref (cv.plan);
   json_decref (cv.inv);
-  return status;
+  return tool_exit_status (status);
 }

@@ -75,7 +75,8 @@ usage (int status)
           "PATTERN is an absolute path; '*' matches within a component,\n"
           "'**' across components; a directory covers its subtree.\n"
           "\n"
-          "Exit status: 0 success, 1 failure, 2 bad usage.\n"
+          "Exit status: 0 success, 1 failure, 2 bad usage, 130/143 stopped by\n"
+          "SIGINT/SIGTERM.\n"
           "See v2c-extract(1).\n",
           program_name, program_name, program_name);
   exit (EXIT_OK);
@@ -283,7 +284,8 @@ main (int argc, char **argv)
     goto out;
   }
 
-  tool_catch_signals ();
+  tool_catch_signals (1);
+  tool_private_tmpdir ();
 
   if (io.plan_path && (plan = image_opts_read_plan (io.plan_path, NULL)) == NULL)
     goto out;
@@ -329,5 +331,5 @@ main (int argc, char **argv)
   v2c_fs_free (fs);
   v2c_guest_free (g);
   v2c_source_free (src);
-  return status;
+  return tool_exit_status (status);
 }

@@ -73,6 +73,8 @@ main (int argc, char **argv)
       tool_try_help ();
     }
   path = tool_source_arg (argc, argv);
+  tool_catch_signals (1);
+  tool_private_tmpdir ();
 
   src = tool_open_source (path, descriptor_only);
   if (src == NULL)
@@ -84,10 +86,11 @@ main (int argc, char **argv)
     tool_status ("reading packages, services, configuration ...");
   }
 
-  inv = v2c_inventory_build (src, g);
+  inv = tool_interrupted ? NULL : v2c_inventory_build (src, g);
   tool_progress_done ();
-  if (inv == NULL) {
-    tool_error ("%s", v2c_source_error (src));
+  if (inv == NULL || tool_interrupted) {
+    tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
+                                       : v2c_source_error (src));
     goto out;
   }
   if (tool_write_json (inv, opts.output) == 0)
@@ -96,5 +99,5 @@ main (int argc, char **argv)
   json_decref (inv);
   v2c_guest_free (g);
   v2c_source_free (src);
-  return status;
+  return tool_exit_status (status);
 }

@@ -872,7 +872,7 @@ main (int argc, char **argv)
     tool_error ("can't make a temporary directory: %s", strerror (errno));
     goto end;
   }
-  tool_catch_signals ();
+  tool_catch_signals (0);
   /* what a --keep run of DIR left but its volumes, which this run uses
    * as they are */
   cleanup (&v, VOLUMES_NONE);
