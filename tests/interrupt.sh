@@ -17,7 +17,8 @@
 #    their appliance: exit 130/143 within the same times, no
 #    DIR/.NAME.tmp*, no v2c-batch.* directory in TMPDIR, no qemu; and
 #    a stale .NAME.tmpXXXXXX of a crashed run (unlocked, older than the
-#    run) goes at the next run while one a live process holds stays.
+#    run), and in TMPDIR its v2c-batch.XXXXXX and a tool's v2c-tmp.XXXXXX,
+#    go at the next run, while one a live process holds stays.
 # No fixed sleep before a signal: each waits for the state it needs.
 # Saturated, the SIGINT and SIGTERM runs of a stage go side by side.
 . "${top_srcdir:?}/tests/lib.sh"
@@ -112,8 +113,10 @@ batch_run () {  # SIG LOAD LIMIT
   mkdir -p "$d/out" "$d/tmp"
   log=$d/log
   # a crashed run's output directory, and one a live process holds
-  mkdir -p "$d/out/.v2c-web.tmpAbC123/image" "$d/out/.v2c-db.tmpXyZ789"
-  touch -d '1 hour ago' "$d/out/.v2c-web.tmpAbC123" "$d/out/.v2c-db.tmpXyZ789"
+  mkdir -p "$d/out/.v2c-web.tmpAbC123/image" "$d/out/.v2c-db.tmpXyZ789" \
+    "$d/tmp/v2c-batch.Old123/v2c-db" "$d/tmp/v2c-tmp.Old456"
+  touch -d '1 hour ago' "$d/out/.v2c-web.tmpAbC123" "$d/out/.v2c-db.tmpXyZ789" \
+    "$d/tmp/v2c-batch.Old123" "$d/tmp/v2c-tmp.Old456"
   flock "$d/out/.v2c-db.tmpXyZ789" sleep 600 &
   stale=$!
   wait_for "flock" "$stale" sh -c "! flock -n '$d/out/.v2c-db.tmpXyZ789' true"
@@ -122,6 +125,8 @@ batch_run () {  # SIG LOAD LIMIT
   # the first worker started: the run's cleanup is done
   wait_for "batch" "$pid" sh -c "ls '$d/out/.v2c-batch/logs/'*.log >/dev/null 2>&1"
   [ ! -e "$d/out/.v2c-web.tmpAbC123" ] || fail "batch: the stale .v2c-web.tmpAbC123 was not removed"
+  [ ! -e "$d/tmp/v2c-batch.Old123" ] && [ ! -e "$d/tmp/v2c-tmp.Old456" ] ||
+    fail "batch: the stale directories of an earlier run in TMPDIR were not removed: $(ls "$d/tmp")"
   [ -e "$d/out/.v2c-db.tmpXyZ789" ] || fail "batch: a directory a live process locks was removed"
   kill "$stale"
   wait "$stale" 2>/dev/null || true

@@ -45,7 +45,8 @@ static char run_tmp[4096];
 static int run_tmp_fd = -1;
 
 /* Remove the temporary directories that nobody holds: in base, the
- * v2c-batch.XXXXXX of runs that ended without cleaning up; in DIR,
+ * v2c-batch.XXXXXX of runs and the v2c-tmp.XXXXXX of tools (see
+ * tool_private_tmpdir) that ended without cleaning up; in DIR,
  * the .NAME.tmpXXXXXX (and .oldXXXXXX) of conversions that did; both
  * only when last changed before this run started. */
 static void
@@ -61,8 +62,11 @@ remove_stale (const char *base, time_t before)
       struct stat st;
       int fd;
 
-      if (strncmp (e->d_name, "v2c-batch.", 10) != 0
-          || strlen (e->d_name) != 16)
+      /* a run's (v2c-batch.XXXXXX) or a tool's (v2c-tmp.XXXXXX) */
+      if (!(strncmp (e->d_name, "v2c-batch.", 10) == 0
+            && strlen (e->d_name) == 16)
+          && !(strncmp (e->d_name, "v2c-tmp.", 8) == 0
+               && strlen (e->d_name) == 14))
         continue;
       snprintf (path, sizeof path, "%s/%s", base, e->d_name);
       if (lstat (path, &st) == -1 || !S_ISDIR (st.st_mode)
