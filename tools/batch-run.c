@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,7 +59,6 @@ remove_stale (const char *base, time_t before)
     while ((e = readdir (d)) != NULL) {
       char path[4200];
       struct stat st;
-      int fd;
 
       /* a run's (v2c-batch.XXXXXX) or a tool's (v2c-tmp.XXXXXX) */
       if (!(strncmp (e->d_name, "v2c-batch.", 10) == 0
@@ -69,16 +67,9 @@ remove_stale (const char *base, time_t before)
                && strlen (e->d_name) == 14))
         continue;
       snprintf (path, sizeof path, "%s/%s", base, e->d_name);
-      if (lstat (path, &st) == -1 || !S_ISDIR (st.st_mode)
-          || st.st_uid != geteuid () || st.st_mtime >= before)
-        continue;
-      fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (fd != -1 && flock (fd, LOCK_EX | LOCK_NB) == 0) {
-        tool_remove_tree (path);
-        n++;
-      }
-      if (fd != -1)
-        close (fd);
+      /* in a shared TMPDIR: only this user's */
+      if (lstat (path, &st) == 0 && st.st_uid == geteuid ())
+        n += tool_remove_unheld (path, before);
     }
     closedir (d);
   }
@@ -92,30 +83,18 @@ remove_stale (const char *base, time_t before)
                   n == 1 ? "y" : "ies");
 }
 
-static int
+static void
 run_tmp_begin (void)
 {
-  const char *base = getenv ("TMPDIR");
-
-  if (base == NULL || *base == '\0')
-    base = "/var/tmp";
-  /* the appliance stays where libguestfs keeps it, not in a worker's
-   * TMPDIR */
-  if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
-    setenv ("LIBGUESTFS_CACHEDIR", base, 1);
-  remove_stale (base, time (NULL));
-  snprintf (run_tmp, sizeof run_tmp, "%s/v2c-batch.XXXXXX", base);
-  if (mkdtemp (run_tmp) == NULL) {
+  remove_stale (tool_tmp_base (), time (NULL));
+  run_tmp_fd = tool_locked_tmpdir ("v2c-batch", run_tmp, sizeof run_tmp);
+  if (run_tmp_fd == -2) {
     /* the workers keep the caller's TMPDIR */
-    tool_warning ("can't create a directory in '%s': %s", base,
+    tool_warning ("can't create a directory in '%s': %s", tool_tmp_base (),
                   strerror (errno));
     run_tmp[0] = '\0';
-    return -1;
+    run_tmp_fd = -1;
   }
-  run_tmp_fd = open (run_tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (run_tmp_fd != -1)
-    flock (run_tmp_fd, LOCK_EX | LOCK_NB);
-  return 0;
 }
 
 static void

@@ -545,17 +545,16 @@ tool_open_guest (struct v2c_source *src, const char *overlay_dir)
                            : "starting the appliance (read-only) ...");
   if (v2c_guest_launch (g, src) == -1) {
     tool_progress_done ();
-    tool_error ("%s", tool_interrupted ? "interrupted while the appliance "
-                                         "started; nothing was written"
-                                       : v2c_guest_error (g));
+    if (!tool_stopped ())
+      tool_error ("%s", v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }
   tool_status ("inspecting the guest ...");
   if (v2c_guest_inspect (g) == -1) {
     tool_progress_done ();
-    tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
-                                       : v2c_guest_error (g));
+    if (!tool_stopped ())
+      tool_error ("%s", v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }

@@ -174,6 +174,9 @@ void tool_catch_signals (int stop_kids);
  * child stopped by a signal leaves there (qemu's snapshot files) goes
  * too.  LIBGUESTFS_CACHEDIR keeps the appliance where it was. */
 void tool_private_tmpdir (void);
+/* 1 after "interrupted; nothing was written" once a signal came, else
+ * 0: the check between (and after the failure of) a tool's steps. */
+int tool_stopped (void);
 /* status, or 128 + the signal once one came: the tool's exit status. */
 int tool_exit_status (int status);
 /* For the tests of interrupts: with V2C_TEST_HOLD_STAGE=stage in the

@@ -180,10 +180,8 @@ tool_outdir_begin (struct tool_outdir *d, const char *path, int force)
     return -1;
   }
   d->made = 1;
-  d->lock_fd = open (d->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  d->locked = d->lock_fd != -1 && flock (d->lock_fd, LOCK_EX | LOCK_NB) == 0;
-  if (d->lock_fd != -1 && !d->locked)
-    close (d->lock_fd);
+  d->lock_fd = tool_lock_dir (d->tmp);
+  d->locked = d->lock_fd != -1;
   if (chmod (d->tmp, 0755) == -1) {
     tool_error ("can't chmod '%s': %s", d->tmp, strerror (errno));
     tool_outdir_abort (d);
@@ -236,13 +234,63 @@ tool_outdir_abort (struct tool_outdir *d)
 }
 
 int
+tool_lock_dir (const char *path)
+{
+  int fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (fd != -1 && flock (fd, LOCK_EX | LOCK_NB) == -1) {
+    close (fd);
+    fd = -1;
+  }
+  return fd;
+}
+
+int
+tool_remove_unheld (const char *path, time_t before)
+{
+  struct stat st;
+  int fd;
+
+  if (lstat (path, &st) == -1 || !S_ISDIR (st.st_mode)
+      || (before && st.st_mtime >= before))
+    return 0;
+  if ((fd = tool_lock_dir (path)) == -1)
+    return 0;
+  tool_remove_tree (path);
+  close (fd);
+  return 1;
+}
+
+const char *
+tool_tmp_base (void)
+{
+  const char *base = getenv ("TMPDIR");
+
+  return base && *base ? base : "/var/tmp";
+}
+
+int
+tool_locked_tmpdir (const char *prefix, char *path, size_t size)
+{
+  const char *base = tool_tmp_base ();
+
+  if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
+    setenv ("LIBGUESTFS_CACHEDIR", base, 1);
+  if ((size_t) snprintf (path, size, "%s/%s.XXXXXX", base, prefix) >= size) {
+    errno = ENAMETOOLONG;
+    return -2;
+  }
+  if (mkdtemp (path) == NULL)
+    return -2;
+  return tool_lock_dir (path);
+}
+
+int
 tool_outdir_stale (const char *dir, const char *name, time_t before)
 {
   char path[4200];
   const char *t;
   size_t len = strlen (name);
-  struct stat st;
-  int fd, free_;
 
   /* ".BASE.tmpXXXXXX" or ".BASE.oldXXXXXX" */
   if (name[0] != '.' || len < 12)
@@ -253,15 +301,5 @@ tool_outdir_stale (const char *dir, const char *name, time_t before)
   if ((size_t) snprintf (path, sizeof path, "%s/%s", dir, name)
       >= sizeof path)
     return 0;
-  if (lstat (path, &st) == -1 || !S_ISDIR (st.st_mode)
-      || (before && st.st_mtime >= before))
-    return 0;
-  fd = open (path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd == -1)
-    return 0;
-  free_ = flock (fd, LOCK_EX | LOCK_NB) == 0;
-  if (free_)
-    tool_remove_tree (path);
-  close (fd);
-  return free_;
+  return tool_remove_unheld (path, before);
 }

@@ -41,6 +41,23 @@ void tool_outdir_abort (struct tool_outdir *d);
  * before (0: any time)?  Then remove it and return 1; else 0. */
 int tool_outdir_stale (const char *dir, const char *name, time_t before);
 
+/* An flock on directory path, held while the returned descriptor is
+ * open (close-on-exec): what v2c-batch must not remove.  -1 when the
+ * directory can't be opened or is held already. */
+int tool_lock_dir (const char *path);
+/* Remove the directory path when no process holds it (tool_lock_dir)
+ * and it was last changed before before (0: any time); never follows
+ * a symbolic link.  1 removed, else 0. */
+int tool_remove_unheld (const char *path, time_t before);
+/* $TMPDIR, else /var/tmp. */
+const char *tool_tmp_base (void);
+/* A new directory tool_tmp_base()/PREFIX.XXXXXX into path (size
+ * bytes), locked: the lock's descriptor (or -1 when it could not be
+ * taken), and -2 with errno set when no directory was made.
+ * LIBGUESTFS_CACHEDIR is set to the base when unset, so that libguestfs
+ * keeps its appliance there whatever TMPDIR its caller gets. */
+int tool_locked_tmpdir (const char *prefix, char *path, size_t size);
+
 /* Write buf to DIR/NAME (a new file, fsync'd).  -1 with errno set. */
 int tool_write_file (const char *dir, const char *name, const char *buf,
                      size_t len);

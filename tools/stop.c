@@ -17,17 +17,14 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
-
 
 #include "options.h"
 #include "outdir.h"
@@ -150,6 +147,16 @@ handlers:
 }
 
 int
+tool_stopped (void)
+{
+  if (!tool_interrupted)
+    return 0;
+  tool_progress_done ();
+  tool_error ("interrupted; nothing was written");
+  return 1;
+}
+
+int
 tool_exit_status (int status)
 {
   return tool_interrupted ? 128 + tool_interrupted : status;
@@ -184,25 +191,12 @@ remove_private_tmp (void)
 void
 tool_private_tmpdir (void)
 {
-  const char *base = getenv ("TMPDIR");
-  int fd;
-
-  if (base == NULL || *base == '\0')
-    base = "/var/tmp";
-  /* the appliance is cached where libguestfs would cache it anyway */
-  if (getenv ("LIBGUESTFS_CACHEDIR") == NULL)
-    setenv ("LIBGUESTFS_CACHEDIR", base, 1);
-  if ((size_t) snprintf (private_tmp, sizeof private_tmp, "%s/v2c-tmp.XXXXXX",
-                         base)
-          >= sizeof private_tmp
-      || mkdtemp (private_tmp) == NULL) {
+  /* the lock is held until exit: v2c-batch removes only what nobody
+   * holds */
+  if (tool_locked_tmpdir ("v2c-tmp", private_tmp, sizeof private_tmp) == -2) {
     private_tmp[0] = '\0';
     return;
   }
-  /* held until exit: v2c-batch removes only what nobody holds */
-  fd = open (private_tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd != -1)
-    flock (fd, LOCK_EX | LOCK_NB);
   setenv ("TMPDIR", private_tmp, 1);
   atexit (remove_private_tmp);
 }

@@ -111,17 +111,6 @@ write_json (const char *dir, const char *name, const json_t *doc)
   return tool_write_json (doc, path);
 }
 
-/* Stop between stages when a signal came. */
-static int
-stopped (void)
-{
-  if (!tool_interrupted)
-    return 0;
-  tool_progress_done ();
-  tool_error ("interrupted; nothing was written");
-  return 1;
-}
-
 struct convert {
   struct image_opts io;
   struct v2c_kube_opts ko;
@@ -184,11 +173,11 @@ read_vm (struct convert *cv, const char *path)
 
   tool_stage (1, STAGES);
   cv->src = tool_open_source (path, 0);
-  if (cv->src == NULL || stopped ())
+  if (cv->src == NULL || tool_stopped ())
     return -1;
   tool_verbose ("source opened (%.1f s)", tool_now () - t);
   tool_stage (2, STAGES);
-  if (stopped ())
+  if (tool_stopped ())
     return -1;
   t = tool_now ();
   /* the disks through overlays of v2c's own: a VM kept as a VM is
@@ -200,19 +189,19 @@ read_vm (struct convert *cv, const char *path)
     return -1;
   }
   cv->g = tool_open_guest (cv->src, cv->overlays);
-  if (cv->g == NULL || stopped ())
+  if (cv->g == NULL || tool_stopped ())
     return -1;
   tool_verbose ("appliance launched, guest inspected (%.1f s)",
                 tool_now () - t);
   tool_stage (3, STAGES);
-  if (stopped ())
+  if (tool_stopped ())
     return -1;
   t = tool_now ();
   tool_status ("reading packages, services, configuration ...");
   cv->inv = v2c_inventory_build (cv->src, cv->g);
   if (cv->inv == NULL || tool_interrupted) {
     tool_progress_done ();
-    if (!stopped ())
+    if (!tool_stopped ())
       tool_error ("%s", v2c_source_error (cv->src));
     return -1;
   }
@@ -244,7 +233,7 @@ read_vm (struct convert *cv, const char *path)
   if (write_json (cv->od.tmp, "inventory.json", cv->inv) == -1
       || write_json (cv->od.tmp, "plan.json", cv->plan) == -1)
     return -1;
-  return stopped () ? -1 : 0;
+  return tool_stopped () ? -1 : 0;
 }
 
 /* DIR/data for the archives of --data; none without. */
@@ -298,8 +287,8 @@ build_image (struct convert *cv)
   tool_status ("reading the package database ...");
   if (v2c_extract_run (cv->x, cv->g, cv->p, cv->io.tag) == -1) {
     tool_progress_done ();
-    tool_error ("%s", tool_interrupted ? "interrupted; nothing was written"
-                                       : v2c_extract_error (cv->x));
+    if (!tool_stopped ())
+      tool_error ("%s", v2c_extract_error (cv->x));
     return -1;
   }
   tool_progress_done ();
@@ -315,7 +304,7 @@ build_image (struct convert *cv)
     return -1;
   /* the appliance is done with: shut it down before the rest */
   drop_overlays (cv);
-  return stopped () ? -1 : 0;
+  return tool_stopped () ? -1 : 0;
 }
 
 /* Stage 4 of a VM kept as a VM: its guest converted for KVM (in the
@@ -351,7 +340,7 @@ convert_vm (struct convert *cv)
   guest = v2c_vm_convert_guest (cv->g, cv->p, &err);
   if (guest == NULL || tool_interrupted) {
     tool_progress_done ();
-    if (!stopped ())
+    if (!tool_stopped ())
       tool_error ("guest conversion (the VM is kept as a VM: %s): %s",
                   cv->p->target->reason, err.msg);
     json_decref (guest);
@@ -363,7 +352,7 @@ convert_vm (struct convert *cv)
   tool_status ("writing the converted disks ...");
   if (v2c_guest_close (cv->g) == -1) {
     tool_progress_done ();
-    if (!stopped ())
+    if (!tool_stopped ())
       tool_error ("%s", v2c_guest_error (cv->g));
     json_decref (guest);
     free (ov);
@@ -381,13 +370,13 @@ convert_vm (struct convert *cv)
   tool_progress_done ();
   if (cv->image == NULL) {
     json_decref (guest);
-    if (!stopped ())
+    if (!tool_stopped ())
       tool_error ("%s", err.msg);
     return -1;
   }
   json_object_set_new (cv->image, "guest", guest);
   tool_verbose ("disks written (%.1f s)", tool_now () - t);
-  return stopped () ? -1 : 0;
+  return tool_stopped () ? -1 : 0;
 }
 
 /* Stages 5-6: manifests (pinned to the image), report, SBOMs. */
@@ -400,7 +389,7 @@ describe (struct convert *cv)
   int n;
 
   tool_stage (5, STAGES);
-  if (stopped ())
+  if (tool_stopped ())
     return -1;
   tool_status ("writing the Kubernetes manifests ...");
   snprintf (dir, sizeof dir, "%s/k8s", cv->od.tmp);
@@ -418,7 +407,7 @@ describe (struct convert *cv)
   tool_verbose ("%d Kubernetes objects", n);
 
   tool_stage (6, STAGES);
-  if (stopped ())
+  if (tool_stopped ())
     return -1;
   tool_status ("writing the report and the SBOMs ...");
   cv->report = v2c_report_build (cv->inventory, cv->p, cv->image, &err);
@@ -448,7 +437,7 @@ describe (struct convert *cv)
   json_decref (doc);
   tool_progress_done ();
   tool_stage (0, 0);
-  return stopped () ? -1 : 0;
+  return tool_stopped () ? -1 : 0;
 }
 
 static void
