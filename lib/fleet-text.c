@@ -461,8 +461,9 @@ v2c_fleet_html_waves_table (struct v2c_strbuf *f, const json_t *waves)
       f, "<h2>Migration waves</h2>\n<p>Wave 1 is the pilot; a wave never "
          "depends on a later one, except the pilot, whose calls to VMs not "
          "yet moved go through bridges (a Service without selector and an "
-         "EndpointSlice with the VM's address). See waves.json and "
-         "graph.html.</p>\n<table>\n<tr><th>wave</th><th>VMs</th><th>"
+         "EndpointSlice with the VM's address), handed over to the VM's "
+         "new Service by the wave that moves it. See waves.json, waves/ "
+         "and graph.html.</p>\n<table>\n<tr><th>wave</th><th>VMs</th><th>"
          "cycles</th><th>after waves</th><th>bridges</th></tr>\n");
   json_array_foreach (json_object_get (waves, "waves"), i, w)
   {

@@ -13,8 +13,10 @@
  * max VMs in a wave.  What a wave's VMs reach in a later wave (only
  * the pilot can) goes through a bridge: a Service without selector, an
  * EndpointSlice with the old VM's address and an egress NetworkPolicy,
- * until the VM moves.  Everything is linear in the graph's size but
- * for the sorts.
+ * until the VM moves; then the handover replaces it: the Service of the
+ * same name reaching the moved VM's Service (by its selector, or as an
+ * ExternalName across namespaces).  Everything is linear in the graph's
+ * size but for the sorts.
  */
 #include <config.h>
 
@@ -602,6 +604,54 @@ out:
   return doc;
 }
 
+/* The DNS labels of the calling VMs of bridge b (its "from"). */
+static json_t *
+callers (const json_t *b)
+{
+  json_t *from = json_array (), *f;
+  size_t i;
+
+  json_array_foreach (json_object_get (b, "from"), i, f)
+  {
+    char label[64];
+
+    v2c_kube_dns_label (json_string_value (f), label, sizeof label);
+    if (from == NULL || json_array_append_new (from, json_string (label))) {
+      json_decref (from);
+      return NULL;
+    }
+  }
+  return from;
+}
+
+/* The labels of a bridge's or a handover's objects: v2c's, and key set
+ * to the Kubernetes name of the VM reached (else the Service's). */
+static json_t *
+link_labels (const json_t *b, const char *key)
+{
+  const json_t *tok = json_object_get (b, "to_kube_name");
+
+  return json_pack ("{s:s,s:s}", "app.kubernetes.io/managed-by", "v2c", key,
+                    json_is_string (tok)
+                        ? json_string_value (tok)
+                        : json_string_value (json_object_get (b, "service")));
+}
+
+/* The NetworkPolicy name (labels) that lets the pods of the VMs from
+ * out to peer on ports. */
+static json_t *
+egress_policy (const char *name, json_t *labels, json_t *from, json_t *peer,
+               json_t *ports)
+{
+  return json_pack (
+      "{s:s,s:s,s:{s:s,s:O},s:{s:{s:[{s:s,s:s,s:O}]},s:[s],s:[{s:[O],s:O}]}}",
+      "apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy",
+      "metadata", "name", name, "labels", labels, "spec", "podSelector",
+      "matchExpressions", "key", "app.kubernetes.io/instance", "operator",
+      "In", "values", from, "policyTypes", "Egress", "egress", "to", peer,
+      "ports", ports);
+}
+
 /* The objects of one bridge: a Service without selector, its
  * EndpointSlice (the old VM's address) and the NetworkPolicy that lets
  * the calling VMs' pods out to that address. */
@@ -611,9 +661,9 @@ bridge_objects (json_t *out, const json_t *b)
   const char *svc = json_string_value (json_object_get (b, "service"));
   const char *addr = json_string_value (json_object_get (b, "address"));
   const char *to = json_string_value (json_object_get (b, "to"));
-  const json_t *tok = json_object_get (b, "to_kube_name"), *p;
+  const json_t *p;
   json_t *labels, *slabels, *sports = json_array (), *eports = json_array ();
-  json_t *nports = json_array (), *from = json_array (), *o;
+  json_t *nports = json_array (), *from = callers (b), *o, *peer;
   char cidr[64], np[80], replaced[32];
   size_t i;
 
@@ -640,17 +690,7 @@ bridge_objects (json_t *out, const json_t *b)
                                                      "TCP", "port", p)))
       goto oom;
   }
-  json_array_foreach (json_object_get (b, "from"), i, p)
-  {
-    char label[64];
-
-    v2c_kube_dns_label (json_string_value (p), label, sizeof label);
-    if (json_array_append_new (from, json_string (label)))
-      goto oom;
-  }
-  labels = json_pack ("{s:s,s:s}", "app.kubernetes.io/managed-by", "v2c",
-                      "v2c.io/bridge-to",
-                      json_is_string (tok) ? json_string_value (tok) : svc);
+  labels = link_labels (b, "v2c.io/bridge-to");
   if (labels == NULL)
     goto oom;
   o = json_pack ("{s:s,s:s,s:{s:s,s:O,s:{s:s,s:s}},s:{s:O}}", "apiVersion",
@@ -671,14 +711,9 @@ bridge_objects (json_t *out, const json_t *b)
                  1, "ports", eports);
   if (o == NULL || json_array_append_new (out, o))
     goto oom_labels;
-  o = json_pack (
-      "{s:s,s:s,s:{s:s,s:O},s:{s:{s:[{s:s,s:s,s:O}]},s:[s],s:[{s:[{s:{s:s}}],"
-      "s:O}]}}",
-      "apiVersion", "networking.k8s.io/v1", "kind", "NetworkPolicy",
-      "metadata", "name", np, "labels", labels, "spec", "podSelector",
-      "matchExpressions", "key", "app.kubernetes.io/instance", "operator",
-      "In", "values", from, "policyTypes", "Egress", "egress", "to", "ipBlock",
-      "cidr", cidr, "ports", nports);
+  peer = json_pack ("{s:{s:s}}", "ipBlock", "cidr", cidr);
+  o = peer ? egress_policy (np, labels, from, peer, nports) : NULL;
+  json_decref (peer);
   json_decref (labels);
   if (o == NULL || json_array_append_new (out, o))
     goto oom;
@@ -719,4 +754,149 @@ v2c_fleet_bridge_objects (const json_t *wave, struct v2c_err *err)
   if (out == NULL)
     v2c_set_error (err, ENOMEM, "can't build the bridge objects");
   return out;
+}
+
+/* The port entry of Service svc that serves port p, or NULL. */
+static const json_t *
+service_port (const json_t *svc, json_int_t p)
+{
+  const json_t *sp;
+  size_t i;
+
+  json_array_foreach (json_object_get (json_object_get (svc, "spec"), "ports"),
+                      i, sp) if (json_integer_value (json_object_get (sp,
+                                                                      "port"))
+                                 == p) return sp;
+  return NULL;
+}
+
+const json_t *
+v2c_fleet_handover_service (const json_t *bridge, const json_t *services)
+{
+  const json_t *svc, *p;
+  size_t i, j;
+
+  json_array_foreach (services, i, svc)
+  {
+    const json_t *spec = json_object_get (svc, "spec");
+    const char *type = json_string_value (json_object_get (spec, "type"));
+    int all = json_array_size (json_object_get (bridge, "ports")) > 0;
+
+    if (!json_is_object (json_object_get (spec, "selector"))
+        || json_object_size (json_object_get (spec, "selector")) == 0
+        || (type && strcmp (type, "ExternalName") == 0)
+        || !json_is_string (
+            json_object_get (json_object_get (svc, "metadata"), "name")))
+      continue;
+    json_array_foreach (json_object_get (bridge, "ports"), j, p)
+        all &= service_port (svc, json_integer_value (p)) != NULL;
+    if (all)
+      return svc;
+  }
+  return NULL;
+}
+
+json_t *
+v2c_fleet_handover_objects (const json_t *b, const json_t *svc,
+                            const char *ns, struct v2c_err *err)
+{
+  const char *name = json_string_value (json_object_get (b, "service"));
+  const char *to = json_string_value (json_object_get (b, "to"));
+  const json_t *p;
+  const json_t *selector = json_object_get (json_object_get (svc, "spec"),
+                                            "selector");
+  const char *target = json_string_value (
+      json_object_get (json_object_get (svc, "metadata"), "name"));
+  json_t *out = json_array (), *sports = json_array (), *nports = json_array ();
+  json_t *from = callers (b), *labels = NULL, *spec = NULL, *peer = NULL;
+  json_t *o;
+  char np[80], wave[32], fqdn[256];
+  size_t i;
+
+  if (!out || !sports || !nports || !from || name == NULL || to == NULL
+      || target == NULL || !json_is_object (selector))
+    goto fail;
+  snprintf (np, sizeof np, "v2c-handover-%s", name);
+  snprintf (wave, sizeof wave, "%" JSON_INTEGER_FORMAT,
+            json_integer_value (json_object_get (b, "replaced_in_wave")));
+  json_array_foreach (json_object_get (b, "ports"), i, p)
+  {
+    const json_t *sp = service_port (svc, json_integer_value (p));
+    const json_t *tp = json_object_get (sp, "targetPort");
+    char pname[32];
+
+    if (sp == NULL) {
+      v2c_set_error (err, EINVAL,
+                     "the handover of bridge '%s': Service '%s' does not "
+                     "serve port %" JSON_INTEGER_FORMAT,
+                     name, target, json_integer_value (p));
+      goto fail_set;
+    }
+    if (tp == NULL)
+      tp = p;
+    snprintf (pname, sizeof pname, "tcp-%" JSON_INTEGER_FORMAT,
+              json_integer_value (p));
+    o = ns ? json_pack ("{s:s,s:O,s:s}", "name", pname, "port", p,
+                        "protocol", "TCP")
+           : json_pack ("{s:s,s:O,s:s,s:O}", "name", pname, "port", p,
+                        "protocol", "TCP", "targetPort", tp);
+    if (json_array_append_new (sports, o)
+        || json_array_append_new (nports, json_pack ("{s:s,s:O}", "protocol",
+                                                     "TCP", "port", tp)))
+      goto fail;
+  }
+  labels = link_labels (b, "v2c.io/handover-to");
+  if (labels == NULL)
+    goto fail;
+  if (ns) {
+    /* another namespace: a name in its DNS zone (a selector can't
+     * reach across namespaces) */
+    if (snprintf (fqdn, sizeof fqdn, "%s.%s.svc.cluster.local", target, ns)
+        >= (int) sizeof fqdn)
+      goto fail;
+    spec = json_pack ("{s:s,s:s,s:O}", "type", "ExternalName",
+                      "externalName", fqdn, "ports", sports);
+    peer = json_pack ("{s:{s:{s:s}},s:{s:O}}", "namespaceSelector",
+                      "matchLabels", "kubernetes.io/metadata.name", ns,
+                      "podSelector", "matchLabels", selector);
+  } else {
+    spec = json_pack ("{s:O,s:O}", "selector", selector, "ports", sports);
+    peer = json_pack ("{s:{s:O}}", "podSelector", "matchLabels", selector);
+  }
+  if (spec == NULL || peer == NULL)
+    goto fail;
+  o = json_pack ("{s:s,s:s,s:{s:s,s:O,s:{s:s,s:s,s:s}},s:O}", "apiVersion",
+                 "v1", "kind", "Service", "metadata", "name", name, "labels",
+                 labels, "annotations", "v2c.io/handover-to-vm", to,
+                 "v2c.io/handover-to-service", target,
+                 "v2c.io/handed-over-in-wave", wave, "spec", spec);
+  if (o == NULL || json_array_append_new (out, o))
+    goto fail;
+  o = egress_policy (np, labels, from, peer, nports);
+  if (o == NULL || json_array_append_new (out, o))
+    goto fail;
+  json_decref (labels);
+  json_decref (spec);
+  json_decref (peer);
+  json_decref (sports);
+  json_decref (nports);
+  json_decref (from);
+  return out;
+fail:
+  json_decref (labels);
+  json_decref (spec);
+  json_decref (peer);
+  json_decref (sports);
+  json_decref (nports);
+  json_decref (from);
+  json_decref (out);
+  v2c_set_error (err, ENOMEM, "can't build the handover of bridge '%s'",
+                 name ? name : "?");
+  return NULL;
+fail_set:
+  json_decref (sports);
+  json_decref (nports);
+  json_decref (from);
+  json_decref (out);
+  return NULL;
 }

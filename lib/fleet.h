@@ -167,6 +167,21 @@ json_t *v2c_fleet_waves_json (const struct v2c_fleet_graph *g,
  * NULL with err set. */
 json_t *v2c_fleet_bridge_objects (const json_t *wave, struct v2c_err *err);
 
+/* The handover of a bridge (waves.json's bridge object) once the VM it
+ * reaches has moved: the Service of the bridge's name, now reaching
+ * svc, the moved VM's Service that serves the bridge's ports (as its
+ * kustomize base has it) -- in the caller's namespace (ns NULL) a
+ * Service with svc's selector and target ports; else an ExternalName
+ * Service to svc in namespace ns -- and the egress NetworkPolicy that
+ * lets the calling VMs' pods reach svc's pods.  New reference; NULL
+ * with err set (svc not serving every port, or out of memory). */
+json_t *v2c_fleet_handover_objects (const json_t *bridge, const json_t *svc,
+                                    const char *ns, struct v2c_err *err);
+/* The first of services (Service objects) with a selector that serves
+ * every port of the bridge, or NULL. */
+const json_t *v2c_fleet_handover_service (const json_t *bridge,
+                                          const json_t *services);
+
 /* graph.html: the graph drawn as inline SVG, one column per wave, and
  * its tables; self-contained (no script, no fetch).  waves may be NULL.
  * NUL-terminated, length in *lenp; caller frees.  NULL with err set. */

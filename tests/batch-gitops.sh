@@ -6,7 +6,10 @@
 #   it is; apps/VM/overlays/{dev,prod} set a namespace (and create it),
 #   replicas and resources, prod the registry of --gitops-registry
 #   (the digest kept) for every workload kind, also for a VM with
-#   CronJobs only; the pilot's overlays carry its bridges;
+#   CronJobs only; as of the last wave (the default) web's bridge to app
+#   is handed over: an ExternalName Service of the same name to app's
+#   Service in app's namespace, egress allowed to its pods; as of wave
+#   1 (--gitops-wave 1) the tree holds web alone, with its bridge;
 # - every overlay, argocd/ENV and flux/ENV builds with kubectl
 #   kustomize, and every object validates: core objects against
 #   kubernetes-models, Applications against @kubernetes-models/argo-cd,
@@ -119,11 +122,25 @@ for vm in ("v2c-web", "v2c-app", "v2c-db", "v2c-lvm"):
                     assert img.startswith(f"{vm}@sha256:"), (d["kind"], img)
         if vm == "v2c-lvm" and cronjob_only:
             assert kinds == {"CronJob"}, kinds
+        # the tree as of the last wave: every VM moved, web's bridge to
+        # app handed over to app's Service in app's namespace
         bridges = [d for d in ds if "v2c.io/bridge-to" in d["metadata"].get("labels", {})]
-        if vm == "v2c-web":
-            assert sorted(d["kind"] for d in bridges) == ["EndpointSlice", "NetworkPolicy", "Service"], bridges
-        else:
-            assert bridges == [], (vm, bridges)
+        assert bridges == [], (vm, bridges)
+        hand = [d for d in ds if "v2c.io/handover-to" in d["metadata"].get("labels", {})]
+        if vm != "v2c-web":
+            assert hand == [], (vm, hand)
+            continue
+        by = {(d["kind"], d["metadata"]["name"]): d for d in hand}
+        assert sorted(by) == [("NetworkPolicy", "v2c-handover-v2c-app"), ("Service", "v2c-app")], sorted(by)
+        svc, np = by[("Service", "v2c-app")], by[("NetworkPolicy", "v2c-handover-v2c-app")]
+        ans = f"v2c-app-{env}"
+        assert svc["spec"]["type"] == "ExternalName" and svc["spec"]["externalName"] == f"demo-app.{ans}.svc.cluster.local", svc["spec"]
+        target = [d for d in docs(f"apps-v2c-app-overlays-{env}") if d["kind"] == "Service" and d["metadata"]["name"] == "demo-app"]
+        assert len(target) == 1 and target[0]["metadata"]["namespace"] == ans, target
+        assert 8080 in [p["port"] for p in target[0]["spec"]["ports"]], target[0]["spec"]
+        (eg,) = np["spec"]["egress"]
+        assert eg["to"] == [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": ans}},
+                             "podSelector": {"matchLabels": target[0]["spec"]["selector"]}}], eg
     for env in ("dev", "prod"):
         app = [d for d in docs(f"argocd-{env}") if d["metadata"]["name"] == f"{vm}-{env}"][0]
         assert app["metadata"]["annotations"]["argocd.argoproj.io/sync-wave"] == str(wave[vm]), app["metadata"]
@@ -134,7 +151,7 @@ for vm in ("v2c-web", "v2c-app", "v2c-db", "v2c-lvm"):
         want = sorted(f"{o}-{env}" for o, k in wave.items() if k == wave[vm] - 1)
         assert sorted(x["name"] for x in fk["spec"].get("dependsOn", [])) == want, (vm, fk["spec"])
         assert fk["spec"]["path"] == f"./apps/{vm}/overlays/{env}"
-print("ok: overlays: a namespace per VM and environment, replicas and resources, prod's registry with the digest for every workload kind (v2c-lvm with CronJobs only: %s), the pilot's bridges; sync waves and dependsOn as waves.json" % ("checked" if cronjob_only else "no golden.sh copy"))
+print("ok: overlays: a namespace per VM and environment, replicas and resources, prod's registry with the digest for every workload kind (v2c-lvm with CronJobs only: %s), web's bridge handed over to app's Service in app's namespace; sync waves and dependsOn as waves.json" % ("checked" if cronjob_only else "no golden.sh copy"))
 EOF
 
 # --- byte for byte -----------------------------------------------------
@@ -153,6 +170,30 @@ git -C "$repo" -c user.name=t -c user.email=t@example.org commit -q -m fleet
 ls -A "$repo" | grep -q '^\.v2c-gitops' && fail "a temporary directory is left in the checkout"
 ok "the same batch gives the same tree byte for byte; a rerun leaves the committed checkout clean"
 
+# --- the tree as of the pilot's wave: web alone, its bridge to app ------
+repo1=$work/repo1
+rc=0
+"$batch" -q -j2 -o "$d" --gitops "$repo1" --gitops-url "$url" --overlays dev,prod \
+  --gitops-registry prod=registry.example.org/shop --gitops-wave 1 "${shop_srcs[@]}" 2>"$work/batch4.err" || rc=$?
+[ $rc -eq 0 ] || { cat "$work/batch4.err" >&2; fail "--gitops-wave 1: exit $rc"; }
+[ "$(ls "$repo1/apps")" = v2c-web ] || fail "--gitops-wave 1: apps/ holds $(ls "$repo1/apps" | tr '\n' ' ')"
+[ "$(ls "$repo1/argocd/prod")" = "kustomization.yaml
+v2c-web.yaml" ] || fail "--gitops-wave 1: argocd/prod holds $(ls "$repo1/argocd/prod" | tr '\n' ' ')"
+k=$repo1/apps/v2c-web/overlays/prod
+kubectl kustomize "$k" >"$work/built-wave1.yaml" 2>"$work/kz.err" || fail "kubectl kustomize (wave 1): $(cat "$work/kz.err")"
+validate "$work/built-wave1.yaml" >/dev/null 2>&1 || fail "--gitops-wave 1: web's overlay does not validate"
+python3 - "$work/built-wave1.yaml" <<'EOF' || fail "--gitops-wave 1: web's bridge"
+import sys, yaml
+ds = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+br = {(d["kind"], d["metadata"]["name"]): d for d in ds if d["metadata"].get("labels", {}).get("v2c.io/bridge-to") == "v2c-app"}
+assert sorted(br) == [("EndpointSlice", "v2c-app"), ("NetworkPolicy", "v2c-bridge-v2c-app"), ("Service", "v2c-app")], sorted(br)
+assert "selector" not in br[("Service", "v2c-app")]["spec"] and "type" not in br[("Service", "v2c-app")]["spec"]
+assert br[("EndpointSlice", "v2c-app")]["endpoints"][0]["addresses"] == ["10.20.0.12"]
+assert not [d for d in ds if "v2c.io/handover-to" in d["metadata"].get("labels", {})]
+print("ok: as of wave 1, web reaches app's old address 10.20.0.12 through its bridge")
+EOF
+ok "--gitops-wave 1: the tree holds web alone, its Application, its bridge to app; the default tree (the last wave) its handover"
+
 # --- usage -------------------------------------------------------------
 usage () {  # usage WHAT ARGS...: exit 2 with a message
   local what=$1 rc=0
@@ -168,5 +209,7 @@ usage "a registry of an environment not listed" --gitops "$work/r" --gitops-url 
 usage "two registries for one environment" --gitops "$work/r" --gitops-url "$url" \
   --gitops-registry prod=a.example --gitops-registry prod=b.example
 usage "--overlays without --gitops" --overlays dev
+usage "--gitops-wave without --gitops" --gitops-wave 1
+usage "--gitops-wave 0" --gitops "$work/r" --gitops-url "$url" --gitops-wave 0
 [ ! -e "$work/u" ] && [ ! -e "$work/r" ] || fail "a usage error wrote something"
-ok "usage errors exit 2: no URL, --descriptor-only, a bad environment, an unknown environment's registry, two registries for one, --overlays alone"
+ok "usage errors exit 2: no URL, --descriptor-only, a bad environment, an unknown environment's registry, two registries for one, --overlays or --gitops-wave alone, --gitops-wave 0"

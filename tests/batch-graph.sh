@@ -13,7 +13,9 @@
 #   app; the pilot's wave reaches the app VM, not yet moved, through a
 #   Service without selector, an EndpointSlice with app's address
 #   (10.20.0.12, from its /etc/network/interfaces) and an egress
-#   NetworkPolicy; every DIR/waves/wave-K/VM builds with
+#   NetworkPolicy; app's wave hands that bridge over (web's overlay
+#   in wave 3: the same Service name selecting app's pods, checked
+#   against app's built pod template); every DIR/waves/wave-K/VM builds with
 #   `kubectl kustomize` and its objects validate against the
 #   Kubernetes schemas (kubernetes-models);
 # - graph.html renders in headless Chromium (screenshot) and draws every
@@ -123,7 +125,7 @@ for k in "$d"/waves/wave-*/*/; do
     { cat "$work/validate.out" >&2; fail "$k: objects do not validate against kubernetes-models"; }
   n=$((n + 1))
 done
-[ $n -eq 4 ] || fail "$n wave overlays, expected one per VM (4)"
+[ $n -eq 5 ] || fail "$n wave overlays, expected one per VM (4) and web's handover in app's wave"
 python3 - "$work/wave-1-v2c-web.yaml" <<'EOF' || fail "the pilot's bridge objects"
 import sys, yaml
 docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
@@ -147,6 +149,48 @@ EOF
 for k in "$work"/wave-[23]-*.yaml; do
   grep -q 'v2c.io/bridge-to' "$k" && fail "$k: a bridge in a wave with nothing left to reach"
 done
+# app's wave hands web's bridge over: the same Service name, now
+# selecting the pods of app's Service that serves 8080, as a cluster's
+# endpoints controller would match them (labels, named target port)
+python3 - "$work/wave-1-v2c-web.yaml" "$work/wave-3-v2c-web.yaml" "$work/wave-3-v2c-app.yaml" <<'EOF' || fail "web's handover in app's wave"
+import sys, yaml
+def load(f):
+    return [d for d in yaml.safe_load_all(open(f)) if d]
+bridge, web, app = (load(f) for f in sys.argv[1:4])
+def labelled(docs, key, value):
+    return sorted((d["kind"], d["metadata"]["name"]) for d in docs
+                  if d["metadata"].get("labels", {}).get(key) == value)
+svc = [d for d in web if d["kind"] == "Service" and d["metadata"]["name"] == "v2c-app"]
+assert len(svc) == 1, svc
+svc = svc[0]
+assert "v2c.io/bridge-to" not in svc["metadata"]["labels"], svc["metadata"]
+assert svc["metadata"]["annotations"]["v2c.io/handed-over-in-wave"] == "3"
+assert not [d for d in web if d["kind"] == "EndpointSlice"], "a bridge EndpointSlice after the handover"
+sel = svc["spec"]["selector"]
+pods = []
+for d in app:
+    t = d.get("spec", {}).get("template")
+    if d["kind"] in ("Deployment", "StatefulSet") and t and all(t["metadata"]["labels"].get(k) == v for k, v in sel.items()):
+        pods.append(t)
+assert len(pods) == 1, ("the handover selects %d pod templates of app" % len(pods), sel)
+(port,) = svc["spec"]["ports"]
+assert port["port"] == 8080, port
+names = {p.get("name"): p["containerPort"] for c in pods[0]["spec"]["containers"] for p in c.get("ports", [])}
+assert port["targetPort"] in names and names[port["targetPort"]] == 8080, (port, names)
+target = [d for d in app if d["kind"] == "Service" and d["spec"].get("selector") == sel]
+assert target and any(p["port"] == 8080 for p in target[0]["spec"]["ports"]), target
+np = [d for d in web if d["kind"] == "NetworkPolicy" and d["metadata"]["name"] == "v2c-handover-v2c-app"][0]
+(eg,) = np["spec"]["egress"]
+assert eg["to"] == [{"podSelector": {"matchLabels": sel}}] and eg["ports"] == [{"protocol": "TCP", "port": port["targetPort"]}], eg
+assert np["spec"]["podSelector"]["matchExpressions"][0]["values"] == ["v2c-web"]
+# the wave-1 bridge objects the handover's note deletes by label: exactly
+# the bridge's, none of the handover's
+assert labelled(bridge, "v2c.io/bridge-to", "v2c-app") == [("EndpointSlice", "v2c-app"), ("NetworkPolicy", "v2c-bridge-v2c-app"), ("Service", "v2c-app")]
+assert labelled(web, "v2c.io/bridge-to", "v2c-app") == []
+print("ok: app's wave hands web's bridge over: Service v2c-app selects app's pod on its port tcp-8080 (8080), egress allowed to those pods; the bridge's objects carry the label its removal uses")
+EOF
+grep -q 'kubectl delete endpointslice,networkpolicy -l v2c.io/bridge-to=v2c-app' "$d/waves/wave-3/v2c-web/service-v2c-app.yaml" ||
+  fail "the handover does not say how to remove the bridge's objects"
 ok "every wave overlay builds with kubectl kustomize and validates (kubernetes-models)"
 
 # --- graph.html in a real browser -------------------------------------

@@ -10,6 +10,8 @@
  */
 #include <config.h>
 
+#include <errno.h>
+
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -282,6 +284,56 @@ test_three_tier (void)
               "\"ipBlock\":{\"cidr\":\"10.20.0.12/32\"}}],\"ports\":[{\"protocol"
               "\":\"TCP\",\"port\":8080}]}]}");
   json_decref (objs);
+  /* the handover once app has moved: its Service that serves 8080 (not
+   * the first, which serves 80 only, nor one without a selector) */
+  {
+    const json_t *b = json_array_get (json_object_get (w1, "bridges"), 0);
+    json_t *svcs = json_loads (
+        "[{\"kind\":\"Service\",\"metadata\":{\"name\":\"nginx\"},\"spec\":"
+        "{\"selector\":{\"a\":\"n\"},\"ports\":[{\"port\":80}]}},"
+        "{\"kind\":\"Service\",\"metadata\":{\"name\":\"bare\"},\"spec\":"
+        "{\"ports\":[{\"port\":8080}]}},"
+        "{\"kind\":\"Service\",\"metadata\":{\"name\":\"shop\"},\"spec\":"
+        "{\"selector\":{\"a\":\"s\"},\"ports\":[{\"port\":8080,"
+        "\"targetPort\":\"http\"}]}}]",
+        0, NULL);
+    const json_t *svc = v2c_fleet_handover_service (b, svcs);
+
+    CHECK_THAT (svc == json_array_get (svcs, 2));
+    {
+      json_t *two = json_pack ("[O,O]", json_array_get (svcs, 0),
+                               json_array_get (svcs, 1));
+
+      CHECK_THAT (two && v2c_fleet_handover_service (b, two) == NULL);
+      json_decref (two);
+    }
+    objs = v2c_fleet_handover_objects (b, svc, NULL, &err);
+    CHECK_THAT (objs != NULL && json_array_size (objs) == 2);
+    check_dump ("handover Service, one namespace",
+                json_object_get (json_array_get (objs, 0), "spec"),
+                "{\"selector\":{\"a\":\"s\"},\"ports\":[{\"name\":\"tcp-8080\","
+                "\"port\":8080,\"protocol\":\"TCP\",\"targetPort\":\"http\"}]}");
+    check_dump ("handover NetworkPolicy, one namespace",
+                json_object_get (json_object_get (json_array_get (objs, 1),
+                                                  "spec"),
+                                 "egress"),
+                "[{\"to\":[{\"podSelector\":{\"matchLabels\":{\"a\":\"s\"}}}],"
+                "\"ports\":[{\"protocol\":\"TCP\",\"port\":\"http\"}]}]");
+    json_decref (objs);
+    objs = v2c_fleet_handover_objects (b, svc, "app-prod", &err);
+    CHECK_THAT (objs != NULL);
+    check_dump ("handover Service, another namespace",
+                json_object_get (json_array_get (objs, 0), "spec"),
+                "{\"type\":\"ExternalName\",\"externalName\":\"shop.app-prod."
+                "svc.cluster.local\",\"ports\":[{\"name\":\"tcp-8080\",\"port\""
+                ":8080,\"protocol\":\"TCP\"}]}");
+    json_decref (objs);
+    /* a Service that does not serve the bridge's port: refused */
+    objs = v2c_fleet_handover_objects (b, json_array_get (svcs, 0), NULL,
+                                       &err);
+    CHECK_THAT (objs == NULL && err.errnum == EINVAL);
+    json_decref (svcs);
+  }
   html = v2c_fleet_graph_html (graph, waves, &len, &err);
   CHECK_THAT (html != NULL && strstr (html, "<svg") != NULL
               && strstr (html, "wave 1 (pilot)") != NULL

@@ -120,33 +120,10 @@ copy_tree (const char *src, const char *dst, int depth)
   return ret;
 }
 
-/* The workloads of a base (every kind with a pod template), from the
- * files its kustomization.yaml lists. */
-static json_t *
-base_workloads (const char *base)
+static int
+is_workload (const json_t *o)
 {
-  struct v2c_err err = { 0, "" };
-  char path[PATH_MAX];
-  json_t *kust, *out = json_array (), *r;
-  size_t i;
-
-  snprintf (path, sizeof path, "%s/kustomization.yaml", base);
-  kust = v2c_yaml_load_file (path, &err);
-  json_array_foreach (json_object_get (kust, "resources"), i, r)
-  {
-    const char *f = json_string_value (r);
-    json_t *o;
-
-    if (f == NULL || strchr (f, '/'))
-      continue;
-    snprintf (path, sizeof path, "%s/%s", base, f);
-    o = v2c_yaml_load_file (path, &err);
-    if (v2c_policy_pod_spec (o))
-      json_array_append (out, o);
-    json_decref (o);
-  }
-  json_decref (kust);
-  return out;
+  return v2c_policy_pod_spec (o) != NULL;
 }
 
 /* patch-KIND-NAME.yaml: the workload's replicas and containers'
@@ -253,34 +230,41 @@ batch_gitops_registry (const char *env)
   return NULL;
 }
 
-/* The objects of the bridges of wave w that VM name calls through,
+/* The links of VM vm (its wave w) in environment env as of wave upto,
  * written into dir, their files appended to resources. */
-static json_t *
-vm_bridges (const json_t *w, const char *name, const char *dir,
-            json_t *resources)
+static int
+vm_links (const json_t *w, const struct vm *vm, const char *env,
+          json_int_t upto, const struct vm *vms, size_t n, const char *dir,
+          json_t *resources)
 {
   struct v2c_err err = { 0, "" };
+  struct batch_links l = { 0 };
   json_t *objects = v2c_fleet_bridge_objects (w, &err);
+  int ret;
 
-  if (objects == NULL)
+  if (objects == NULL) {
     tool_error ("%s", err.msg);
-  else if (batch_write_bridges (w, objects, name, dir, "bridge-",
-                                HEADER "\nReach the VM until it moves.",
-                                resources)
-           == -1) {
-    json_decref (objects);
-    objects = NULL;
+    return -1;
   }
-  return objects;
+  l.upto = upto;
+  l.env = env;
+  l.dir = dir;
+  l.prefix = "bridge-";
+  l.comment = HEADER "\nReach the VM until it moves.";
+  l.header = HEADER;
+  ret = batch_write_links (w, objects, vm->name, vms, n, &l, resources);
+  json_decref (objects);
+  return ret;
 }
 
 /* apps/VM/overlays/ENV/ */
 static int
 write_overlay (const char *top, const struct vm *vm, const char *env,
-               const json_t *workloads, const json_t *wave)
+               const json_t *workloads, const json_t *wave, json_int_t upto,
+               const struct vm *vms, size_t n)
 {
-  char dir[PATH_MAX], path[PATH_MAX], ns[64], label[64];
-  json_t *res, *patches, *kust, *w, *objects;
+  char dir[PATH_MAX], path[PATH_MAX], ns[64];
+  json_t *res, *patches, *kust, *w;
   const json_t *wl;
   const char *reg = batch_gitops_registry (env);
   size_t i;
@@ -288,10 +272,7 @@ write_overlay (const char *top, const struct vm *vm, const char *env,
 
   if (mkdirs ("%s/apps/%s/overlays/%s", top, vm->name, env, dir, sizeof dir))
     return -1;
-  v2c_kube_dns_label (vm->kube_name ? vm->kube_name : vm->name, label,
-                      sizeof label);
-  snprintf (ns, sizeof ns, "%.*s-%s", (int) (62 - strlen (env)), label, env);
-  v2c_kube_dns_label (ns, ns, sizeof ns);
+  batch_env_name (vm, env, ns, sizeof ns);
   res = json_pack ("[s,s]", "../../base", "namespace.yaml");
   patches = json_array ();
   snprintf (path, sizeof path, "%s/namespace.yaml", dir);
@@ -310,9 +291,8 @@ write_overlay (const char *top, const struct vm *vm, const char *env,
         && resources_patch (dir, wl, patches) == -1)
       goto out;
   }
-  if ((objects = vm_bridges (wave, vm->name, dir, res)) == NULL)
+  if (vm_links (wave, vm, env, upto, vms, n, dir, res) == -1)
     goto out;
-  json_decref (objects);
   kust = json_pack ("{s:s,s:s,s:s,s:O,s:[{s:{s:s},s:b}],s:O}", "apiVersion",
                     "kustomize.config.k8s.io/v1beta1", "kind", "Kustomization",
                     "namespace", ns, "resources", res, "labels", "pairs",
@@ -365,8 +345,8 @@ wave_of (const json_t *by, const char *name, json_int_t *k)
 
 /* "LABEL-ENV": the name of a VM's Application, Kustomization and
  * namespace in an environment. */
-static void
-env_name (const struct vm *vm, const char *env, char *out, size_t size)
+void
+batch_env_name (const struct vm *vm, const char *env, char *out, size_t size)
 {
   char label[64], both[160];
 
@@ -430,7 +410,7 @@ write_env (const char *top, const struct vm *const *vms, size_t n,
     json_t *l;
 
     wave_of (by, vms[i]->name, &k);
-    env_name (vms[i], env, name, sizeof name);
+    batch_env_name (vms[i], env, name, sizeof name);
     snprintf (wk, sizeof wk, "%" JSON_INTEGER_FORMAT, k);
     if ((l = json_object_get (names, wk)) == NULL
         && json_object_set_new (names, wk, l = json_array ()) == -1)
@@ -447,7 +427,7 @@ write_env (const char *top, const struct vm *const *vms, size_t n,
     snprintf (wk, sizeof wk, "%" JSON_INTEGER_FORMAT, k - 1);
     deps = json_object_get (names, wk) ? json_copy (json_object_get (names, wk))
                                        : json_array ();
-    env_name (vms[i], env, name, sizeof name);
+    batch_env_name (vms[i], env, name, sizeof name);
     snprintf (ns, sizeof ns, "%s", name);
     snprintf (apath, sizeof apath, "apps/%s/overlays/%s", vms[i]->name, env);
     snprintf (file, sizeof file, "%s.yaml", vms[i]->name);
@@ -541,6 +521,8 @@ batch_write_gitops (const struct vm *vms, size_t n, const json_t *waves)
   char top[PATH_MAX], base[PATH_MAX], src[PATH_MAX];
   char *envs = strdup (bopts.overlays ? bopts.overlays : "prod"), *env, *sp;
   json_t *by = waves_by_vm (waves);
+  const json_t *wv;
+  json_int_t last = 1, upto;
   size_t i, nd = 0;
   int ret = -1;
 
@@ -554,10 +536,22 @@ batch_write_gitops (const struct vm *vms, size_t n, const json_t *waves)
     tool_error ("can't create '%s': %s", top, strerror (errno));
     goto out;
   }
-  for (i = 0; i < n; i++)
-    if (ST_IS (vms[i].status, ST_CONVERTED)
-        || ST_IS (vms[i].status, ST_UP_TO_DATE))
+  /* the tree as of wave upto (--gitops-wave; the last by default): the
+   * VMs moved by then */
+  json_array_foreach (json_object_get (waves, "waves"), i, wv)
+      last = json_integer_value (json_object_get (wv, "wave"));
+  upto = bopts.gitops_wave && (json_int_t) bopts.gitops_wave < last
+             ? (json_int_t) bopts.gitops_wave
+             : last;
+  for (i = 0; i < n; i++) {
+    json_int_t k;
+
+    wave_of (by, vms[i].name, &k);
+    if ((ST_IS (vms[i].status, ST_CONVERTED)
+         || ST_IS (vms[i].status, ST_UP_TO_DATE))
+        && k <= upto)
       done[nd++] = &vms[i];
+  }
   for (i = 0; i < nd; i++) {
     json_t *workloads;
 
@@ -565,12 +559,14 @@ batch_write_gitops (const struct vm *vms, size_t n, const json_t *waves)
     snprintf (base, sizeof base, "%s/apps/%s/base", top, done[i]->name);
     if (copy_tree (src, base, 0) == -1)
       goto out;
-    workloads = base_workloads (base);
+    /* the workloads: every kind with a pod template */
+    workloads = batch_base_objects (base, is_workload);
     for (env = strtok_r (envs, ",", &sp); env; env = strtok_r (NULL, ",", &sp)) {
       json_int_t k;
       const json_t *w = wave_of (by, done[i]->name, &k);
 
-      if (write_overlay (top, done[i], env, workloads, w) == -1) {
+      if (write_overlay (top, done[i], env, workloads, w, upto, vms, n)
+          == -1) {
         json_decref (workloads);
         goto out;
       }
@@ -594,9 +590,10 @@ batch_write_gitops (const struct vm *vms, size_t n, const json_t *waves)
   }
   if (!opts.quiet)
     fprintf (stderr,
-             "%s: GitOps tree of %zu VMs in '%s' (apps/, argocd/, flux/); "
-             "environments: %s\n",
-             program_name, nd, bopts.gitops,
+             "%s: GitOps tree of %zu VMs (waves 1 to %" JSON_INTEGER_FORMAT
+             " of %" JSON_INTEGER_FORMAT ") in '%s' (apps/, argocd/, "
+             "flux/); environments: %s\n",
+             program_name, nd, upto, last, bopts.gitops,
              bopts.overlays ? bopts.overlays : "prod");
   ret = 0;
 out:
@@ -630,9 +627,10 @@ batch_check_gitops (int descriptor_only, int k8s_job)
   size_t i, n = 0;
 
   if (!bopts.gitops) {
-    if (bopts.gitops_url || bopts.overlays || bopts.ngitops_registries) {
-      tool_error ("--gitops-url, --overlays and --gitops-registry go with "
-                  "--gitops");
+    if (bopts.gitops_url || bopts.overlays || bopts.ngitops_registries
+        || bopts.gitops_wave) {
+      tool_error ("--gitops-url, --overlays, --gitops-registry and "
+                  "--gitops-wave go with --gitops");
       tool_try_help ();
     }
     return;

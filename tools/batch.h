@@ -56,6 +56,7 @@ struct batch_opts {
   char **pass;         /* pass-through options for v2c-convert */
   size_t npass;
   size_t waves_max; /* --waves-max, 0: no limit */
+  size_t gitops_wave; /* --gitops-wave, 0: the last */
   /* --gitops REPO: the tree, the URL it is cloned from, the
    * environments (comma-separated) and ENV=REGISTRY pairs */
   const char *gitops, *gitops_url, *overlays;
@@ -129,12 +130,34 @@ void batch_load_policy_rules (const char *path);
  * on the converted VMs' objects (tools/batch-policy.c); *reportp:
  * policy.json's document for fleet.html.  0, or -1 (message printed). */
 int batch_write_policy (const struct vm *vms, size_t n, json_t **reportp);
-/* The objects (v2c_fleet_bridge_objects of wave) of the bridges of wave
- * that VM vm calls through, into dir as PREFIXkind-NAME.yaml with
- * comment; each file name appended to files.  -1 after the error. */
-int batch_write_bridges (const json_t *wave, const json_t *objects,
-                         const char *vm, const char *dir, const char *prefix,
-                         const char *comment, json_t *files);
+/* Where and how batch_write_links writes a VM's links. */
+struct batch_links {
+  json_int_t upto;    /* the last wave moved */
+  const char *env;    /* --gitops environment (a namespace per VM and
+                       * environment), or NULL: one namespace */
+  const char *dir;    /* into dir/PREFIXkind-NAME.yaml */
+  const char *prefix; /* "" or "bridge-" (handovers: "" or "handover-") */
+  const char *comment; /* of a bridge's files */
+  const char *header;  /* first line of a handover's comment, or NULL */
+};
+/* The links of VM vm, a VM of wave, as of wave l->upto: for each bridge
+ * of wave vm calls through, while the VM it reaches moves after upto
+ * the bridge's objects (objects: v2c_fleet_bridge_objects of wave),
+ * once it has moved the handover to that VM's Service in its base
+ * DIR/TO/k8s (v2c_fleet_handover_objects; a moved VM with no Service
+ * serving the ports keeps the bridge, with a warning).  Each file name
+ * appended to files.  -1 after the error. */
+int batch_write_links (const json_t *wave, const json_t *objects,
+                       const char *vm, const struct vm *vms, size_t n,
+                       const struct batch_links *l, json_t *files);
+/* The objects of kustomize base dir (the files its kustomization.yaml
+ * lists) for which want is true, in that order.  New reference; NULL
+ * on out of memory. */
+json_t *batch_base_objects (const char *base, int (*want) (const json_t *));
+/* "LABEL-ENV": the name of a VM's namespace, Application and Flux
+ * Kustomization in environment env (--gitops). */
+void batch_env_name (const struct vm *vm, const char *env, char *out,
+                     size_t size);
 /* The policies of the last batch_write_policy into dir (--gitops). */
 int batch_write_policy_dir (const char *dir);
 void batch_free_policy_rules (void);

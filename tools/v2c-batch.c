@@ -50,6 +50,7 @@ enum {
   OPT_GITOPS_URL,
   OPT_OVERLAYS,
   OPT_GITOPS_REGISTRY,
+  OPT_GITOPS_WAVE,
   OPT_POLICY_RULES,
 };
 
@@ -88,6 +89,9 @@ usage (int status)
       "                          (required with --gitops)\n"
       "      --overlays=ENV,...  its environments (default: prod)\n"
       "      --gitops-registry=ENV=REG  the image registry of ENV\n"
+      "      --gitops-wave=N     the tree as of wave N: the VMs of waves\n"
+      "                          1 to N, bridges to the later ones\n"
+      "                          (default: the last wave)\n"
       "      --policy-rules=FILE the organisation's CEL rules, shipped\n"
       "                          with v2c's policies in DIR/policies\n"
       "      --emit-k8s-job      no conversion: write DIR/k8s-job/, a\n"
@@ -613,6 +617,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "gitops-url", required_argument, NULL, OPT_GITOPS_URL },
           { "overlays", required_argument, NULL, OPT_OVERLAYS },
           { "gitops-registry", required_argument, NULL, OPT_GITOPS_REGISTRY },
+          { "gitops-wave", required_argument, NULL, OPT_GITOPS_WAVE },
           { "policy-rules", required_argument, NULL, OPT_POLICY_RULES },
           { NULL, 0, NULL, 0 } };
   long cpus = sysconf (_SC_NPROCESSORS_ONLN);
@@ -693,6 +698,9 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       break;
     case OPT_GITOPS_REGISTRY:
       batch_add_gitops_registry (optarg);
+      break;
+    case OPT_GITOPS_WAVE:
+      bopts.gitops_wave = (size_t) number (optarg, "--gitops-wave", 1, 100000);
       break;
     case OPT_WAVES_MAX:
       bopts.waves_max = (size_t) number (optarg, "--waves-max", 1, 100000);
