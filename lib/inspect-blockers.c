@@ -42,6 +42,21 @@ add_evidence (json_t *blockers, const char *rule, const char *severity,
   json_array_append_new (blockers, b);
 }
 
+#define GPU_DRIVER                                                            \
+  "a GPU driver's kernel modules: not in the image and not a blocker; "      \
+  "the GPU nodes' driver (the GPU operator) provides them"
+
+/* Is a module (name, file name or a modules-load line) NVIDIA's or
+ * AMD's GPU driver: nvidia, nvidia-uvm, nvidia_drm..., amdgpu? */
+static int
+gpu_driver_module (const char *m)
+{
+  return strncmp (m, "nvidia", 6) == 0
+         || (strncmp (m, "amdgpu", 6) == 0
+             && (m[6] == '\0' || m[6] == '.' || m[6] == '/' || m[6] == ' '
+                 || m[6] == '-'));
+}
+
 /* Non-comment lines of a config, for modules and sysctl files. */
 static void
 each_setting (struct v2c_fs *fs, const char *path, json_t *blockers,
@@ -68,7 +83,12 @@ each_setting (struct v2c_fs *fs, const char *path, json_t *blockers,
     if (*line == '\0' || *line == '#' || *line == ';')
       continue;
     snprintf (ev, sizeof ev, "%s:%d: %.200s", path, lineno, line);
-    add_evidence (blockers, rule, severity, summary, ev);
+    /* a GPU module loaded at boot: the node's GPU operator loads it */
+    if (strcmp (rule, "kernel-module-autoload") == 0
+        && gpu_driver_module (line))
+      add_evidence (blockers, "gpu-driver", "info", GPU_DRIVER, ev);
+    else
+      add_evidence (blockers, rule, severity, summary, ev);
   }
   free (buf);
 }
@@ -83,10 +103,15 @@ kernel_modules (struct v2c_fs *fs, json_t *blockers)
   for (i = 0; v && v[i]; i++) {
     char ev[PATH_MAX];
     snprintf (ev, sizeof ev, "/var/lib/dkms/%s", v[i]);
-    add_evidence (blockers, "kernel-module-dkms", "high",
-                  "out-of-tree kernel modules built by DKMS: a container "
-                  "shares the host's kernel and can't load them",
-                  ev);
+    /* a GPU driver is the node's business (its GPU operator), not the
+     * container's: not a blocker (the inventory's "ai" lists it) */
+    if (gpu_driver_module (v[i]))
+      add_evidence (blockers, "gpu-driver", "info", GPU_DRIVER, ev);
+    else
+      add_evidence (blockers, "kernel-module-dkms", "high",
+                    "out-of-tree kernel modules built by DKMS: a container "
+                    "shares the host's kernel and can't load them",
+                    ev);
   }
   v2c_strv_free (v);
   /* modules installed outside the kernel package's tree */
@@ -103,10 +128,14 @@ kernel_modules (struct v2c_fs *fs, json_t *blockers)
       for (k = 0; m && m[k]; k++)
         if (fnmatch ("*.ko*", m[k], 0) == 0) {
           char ev[PATH_MAX * 2];
+          const char *base = strrchr (m[k], '/');
+
           snprintf (ev, sizeof ev, "%s/%s", dir, m[k]);
-          add_evidence (blockers, "kernel-module-out-of-tree", "high",
-                        "kernel modules not shipped with the kernel",
-                        ev);
+          if (gpu_driver_module (base ? base + 1 : m[k]))
+            add_evidence (blockers, "gpu-driver", "info", GPU_DRIVER, ev);
+          else
+            add_evidence (blockers, "kernel-module-out-of-tree", "high",
+                          "kernel modules not shipped with the kernel", ev);
         }
       v2c_strv_free (m);
     }

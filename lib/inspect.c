@@ -626,6 +626,12 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   json_object_set_new (inv, "proxy_targets", proxy_json (&facts));
   json_object_set_new (inv, "network", v2c_inspect_network (fs));
   json_object_set_new (inv, "references", v2c_inspect_references (fs));
+  {
+    json_t *ai = v2c_inspect_ai (fs, &pkgs, &svcs);
+
+    if (ai)
+      json_object_set_new (inv, "ai", ai);
+  }
   json_object_set_new (inv, "secrets", secrets_json (&secrets));
   json_object_set_new (inv, "blockers", blockers);
   r = 0;

@@ -368,4 +368,32 @@ char *v2c_secret_redact_line (const char *line, size_t len);
  * SECRET, API_KEY, ...). */
 int v2c_secret_key_name (const char *key);
 
+/* AI and GPU workloads (lib/inspect-ai.c): the inventory's "ai" object
+ * {drivers, runtimes, python, servers, models}, or NULL when the guest
+ * has none of them (its inventory then has no "ai"). */
+json_t *v2c_inspect_ai (struct v2c_fs *fs, const struct v2c_pkgs *pkgs,
+                        const struct v2c_services *svcs);
+/* One guest text the AI inspector parses, into the lists of ai (an
+ * object with the arrays drivers, runtimes, python, servers): a
+ * distribution's METADATA (path: its site-packages), a conda-meta
+ * record (path: its environment), a modules-load.d or modprobe.d file,
+ * a CUDA version.json or version.txt, a unit's ExecStart= line.  text
+ * is NUL-terminated, len bytes, and may be changed.  For the fuzz
+ * target and the tests; v2c_inspect_ai reads the guest's through it. */
+enum v2c_ai_text {
+  V2C_AI_METADATA,
+  V2C_AI_CONDA_META,
+  V2C_AI_MODULES,
+  V2C_AI_MODPROBE,
+  V2C_AI_CUDA_JSON,
+  V2C_AI_CUDA_TXT,
+  V2C_AI_EXEC_START,
+};
+void v2c_ai_parse_text (enum v2c_ai_text kind, const char *path, char *text,
+                        size_t len, json_t *ai);
+/* The minimum NVIDIA Linux driver of the CUDA release a CUDA version
+ * ("12.2.140") belongs to, its "MAJOR.MINOR" in mm; NULL when unknown. */
+const char *v2c_cuda_min_driver (const char *cuda_version, char *mm,
+                                 size_t size);
+
 #endif /* V2C_INSPECT_H */

@@ -87,6 +87,18 @@ static const struct model_field nic_f[]
 static const struct model_type nic_t = { sizeof (T), nic_f, NULL, 0 };
 #undef T
 
+#define T struct v2c_inv_gpu
+static const char *const gpu_kinds[] = { "passthrough", "vgpu", NULL };
+static const char *const gpu_vendors[] = { "nvidia", "amd", NULL };
+static const struct model_field gpu_f[]
+    = { E (T, "kind", kind, 0, gpu_kinds),
+        E (T, "vendor", vendor, N, gpu_vendors),
+        S (T, "vendor_id", vendor_id, N), S (T, "device_id", device_id, N),
+        S (T, "profile", profile, N), S (T, "source", source, 0),
+        I (T, "mmio_gb", mmio_gb, MT_NINT, N, 1, BIG), MODEL_END };
+static const struct model_type gpu_t = { sizeof (T), gpu_f, NULL, 0 };
+#undef T
+
 #define T struct v2c_inv_os
 static const struct model_field os_f[]
     = { S (T, "type", type, N),
@@ -333,6 +345,71 @@ static const struct model_type reference_t
     = { sizeof (T), reference_f, NULL, MODEL_HAS (T, has) };
 #undef T
 
+#define T struct v2c_inv_ai_driver
+static const char *const ai_vendors[] = { "nvidia", "amd", NULL };
+static const char *const driver_kinds[]
+    = { "package", "dkms", "module", "modprobe", "installer", NULL };
+static const struct model_field aidrv_f[]
+    = { E (T, "vendor", vendor, 0, ai_vendors),
+        E (T, "kind", kind, 0, driver_kinds), S (T, "name", name, 0),
+        S (T, "version", version, N), S (T, "evidence", evidence, 0),
+        MODEL_END };
+static const struct model_type aidrv_t = { sizeof (T), aidrv_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_inv_ai_runtime
+static const char *const runtime_names[]
+    = { "cuda", "cuda-library", "cudnn", "nccl", "tensorrt", "rocm", NULL };
+static const struct model_field airt_f[]
+    = { E (T, "name", name, 0, runtime_names), S (T, "version", version, N),
+        S (T, "package", package, N), S (T, "evidence", evidence, 0),
+        MODEL_END };
+static const struct model_type airt_t = { sizeof (T), airt_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_inv_ai_python
+static const char *const installers[] = { "pip", "conda", NULL };
+static const struct model_field aipy_f[]
+    = { S (T, "name", name, 0), S (T, "version", version, 0),
+        { .key = "location", .kind = MT_STR, .check = MS_PATH,
+          .off = offsetof (T, location) },
+        E (T, "installer", installer, 0, installers), MODEL_END };
+static const struct model_type aipy_t = { sizeof (T), aipy_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_inv_ai_server
+static const char *const server_kinds[]
+    = { "vllm", "triton", "tgi", "ollama", "torchserve", "jupyter", NULL };
+static const struct model_field aisrv_f[]
+    = { E (T, "kind", kind, 0, server_kinds), S (T, "service", service, 0),
+        B (T, "notebook", notebook, 0), S (T, "model", model, N),
+        S (T, "evidence", evidence, 0), MODEL_END };
+static const struct model_type aisrv_t = { sizeof (T), aisrv_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_inv_ai_model
+static const char *const model_formats[]
+    = { "safetensors", "gguf", "onnx", "pytorch", "checkpoint", "torchserve",
+        "tensorrt", NULL };
+static const struct model_field aimod_f[]
+    = { { .key = "path", .kind = MT_STR, .check = MS_PATH,
+          .off = offsetof (T, path) },
+        E (T, "format", format, 0, model_formats),
+        I (T, "size_bytes", size_bytes, MT_INT, 0, 0, BIG),
+        S (T, "service", service, N), MODEL_END };
+static const struct model_type aimod_t = { sizeof (T), aimod_f, NULL, 0 };
+#undef T
+
+#define T struct v2c_inv_ai
+static const struct model_field ai_f[]
+    = { O (T, "drivers", MT_LIST, 0, drivers, aidrv_t),
+        O (T, "runtimes", MT_LIST, 0, runtimes, airt_t),
+        O (T, "python", MT_LIST, 0, python, aipy_t),
+        O (T, "servers", MT_LIST, 0, servers, aisrv_t),
+        O (T, "models", MT_LIST, 0, models, aimod_t), MODEL_END };
+static const struct model_type ai_t = { sizeof (T), ai_f, NULL, 0 };
+#undef T
+
 #define T struct v2c_inv_blocker
 static const struct model_field blocker_f[]
     = { S (T, "rule", rule, 0), E (T, "severity", severity, 0, severities),
@@ -361,6 +438,7 @@ static const struct model_field hw_f[]
         S (T, "guest_os_id", hardware.guest_os_id, N),
         O (T, "disks", MT_LIST, 0, hardware.disks, hdisk_t),
         O (T, "nics", MT_LIST, 0, hardware.nics, nic_t),
+        O (T, "gpus", MT_LIST, OPT | MF_SKIPEMPTY, hardware.gpus, gpu_t),
         MODEL_END };
 static const struct model_type hw_t = { 0, hw_f, NULL, 0 };
 
@@ -396,6 +474,7 @@ static const struct model_field inv_f[] = {
   L (T, "proxy_targets", proxy_targets, OPT),
   O (T, "network", MT_PTR, OPT, network, network_t),
   O (T, "references", MT_LIST, OPT, references, reference_t),
+  O (T, "ai", MT_PTR, OPT, ai, ai_t),
   O (T, "secrets", MT_LIST, OPT, secrets, secret_t),
   O (T, "blockers", MT_LIST, OPT, blockers, blocker_t),
   MODEL_END

@@ -364,6 +364,15 @@ struct v2c_inv_nic {
   char *model, *network, *mac;
 };
 
+/* A GPU of the VM's hardware (VMX pciPassthruN, OVF passthrough). */
+struct v2c_inv_gpu {
+  char *kind;   /* passthrough, vgpu */
+  char *vendor; /* nvidia, amd or NULL */
+  char *vendor_id, *device_id, *profile; /* may be NULL */
+  char *source;
+  struct v2c_nint mmio_gb;
+};
+
 struct v2c_inv_os {
   uint64_t has;
   char *type, *distro, *version;
@@ -523,6 +532,34 @@ struct v2c_inv_secret {
   int64_t mode, uid, gid;   /* a file's, when has says so */
 };
 
+/* AI and GPU workloads (lib/inspect-ai.c). */
+struct v2c_inv_ai_driver {
+  char *vendor, *kind, *name, *version, *evidence; /* version may be NULL */
+};
+struct v2c_inv_ai_runtime {
+  char *name, *version, *package, *evidence; /* version, package: NULL */
+};
+struct v2c_inv_ai_python {
+  char *name, *version, *location, *installer;
+};
+struct v2c_inv_ai_server {
+  char *kind, *service;
+  int notebook;
+  char *model, *evidence; /* model may be NULL */
+};
+struct v2c_inv_ai_model {
+  char *path, *format;
+  int64_t size_bytes;
+  char *service; /* may be NULL */
+};
+struct v2c_inv_ai {
+  V2C_INV_LIST (struct v2c_inv_ai_driver) drivers;
+  V2C_INV_LIST (struct v2c_inv_ai_runtime) runtimes;
+  V2C_INV_LIST (struct v2c_inv_ai_python) python;
+  V2C_INV_LIST (struct v2c_inv_ai_server) servers;
+  V2C_INV_LIST (struct v2c_inv_ai_model) models;
+};
+
 struct v2c_inv_blocker {
   uint64_t has;
   char *rule, *severity, *summary;
@@ -546,6 +583,7 @@ struct v2c_inventory {
     char *guest_os_id;
     V2C_INV_LIST (struct v2c_inv_hw_disk) disks;
     V2C_INV_LIST (struct v2c_inv_nic) nics;
+    V2C_INV_LIST (struct v2c_inv_gpu) gpus; /* absent when empty */
   } hardware;
   struct v2c_inv_os *os; /* NULL: null */
   V2C_INV_LIST (struct v2c_inv_filesystem) filesystems;
@@ -561,6 +599,7 @@ struct v2c_inventory {
   struct v2c_strvec proxy_targets;
   struct v2c_inv_network *network; /* NULL: absent (older inventories) */
   V2C_INV_LIST (struct v2c_inv_reference) references;
+  struct v2c_inv_ai *ai; /* NULL: absent (no AI or GPU software) */
   V2C_INV_LIST (struct v2c_inv_secret) secrets;
   V2C_INV_LIST (struct v2c_inv_blocker) blockers;
 };

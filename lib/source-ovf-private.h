@@ -25,6 +25,7 @@
 #define OVF_MAX_ITEMS 8192
 
 enum {
+  RT_OTHER = 1, /* VMware's PCI devices among others */
   RT_CPU = 3,
   RT_MEMORY = 4,
   RT_IDE = 5,

@@ -651,6 +651,67 @@ pick_hardware_section (struct ovf_state *st, xmlNodePtr vs)
   return first;
 }
 
+/* The value of the vmw:Config child with vmw:key key of node, or NULL
+ * (the caller frees). */
+static char *
+config_value (struct ovf_state *st, xmlNodePtr node, const char *name,
+              const char *key)
+{
+  xmlNodePtr c;
+
+  for (c = node->children; c; c = c->next) {
+    CLEANUP_FREE char *k = NULL;
+
+    if (c->type != XML_ELEMENT_NODE
+        || strcmp ((const char *) c->name, name) != 0)
+      continue;
+    k = ovf_attr_str (st, c, "key");
+    if (k && strcmp (k, key) == 0)
+      return ovf_attr_str (st, c, "value");
+  }
+  return NULL;
+}
+
+/* A PCI passthrough item (ResourceSubType vmware.pci.passthrough...):
+ * an NVIDIA vGPU (its profile in backing.vgpu) or a GPU passed through
+ * (an NVIDIA or AMD backing.vendorId); other devices are not GPUs. */
+static int
+add_gpu (struct ovf_state *st, struct v2c_vm *vm, const struct ovf_item *it)
+{
+  CLEANUP_FREE char *profile = NULL;
+  CLEANUP_FREE char *vid = NULL;
+  CLEANUP_FREE char *did = NULL;
+  char ven[7] = "", dev[7] = "", src[64];
+
+  if (it->subtype == NULL
+      || strncmp (it->subtype, "vmware.pci.passthrough", 22) != 0)
+    return 0;
+  profile = config_value (st, it->node, "Config", "backing.vgpu");
+  vid = config_value (st, it->node, "Config", "backing.vendorId");
+  did = config_value (st, it->node, "Config", "backing.deviceId");
+  if (profile && *profile == '\0') {
+    free (profile);
+    profile = NULL;
+  }
+  if (vid && v2c_pci_id (vid, ven) == -1)
+    return v2c_set_error (st->err, 0,
+                          "'backing.vendorId' '%s' of a PCI item is not a "
+                          "PCI vendor ID", vid);
+  if (did && v2c_pci_id (did, dev) == -1)
+    return v2c_set_error (st->err, 0,
+                          "'backing.deviceId' '%s' of a PCI item is not a "
+                          "PCI device ID", did);
+  if (profile == NULL && v2c_pci_gpu_vendor (ven) == NULL)
+    return 0;
+  snprintf (src, sizeof src, "OVF Item %.40s",
+            it->instance_id ? it->instance_id : "?");
+  return v2c_vm_add_gpu (vm, profile ? "vgpu" : "passthrough",
+                         ven[0] ? ven : NULL, dev[0] ? dev : NULL, profile,
+                         src, st->err)
+             ? 0
+             : -1;
+}
+
 static int
 read_hardware (struct ovf_state *st, xmlNodePtr vs, struct v2c_vm *vm,
                xmlNodePtr vhs)
@@ -694,8 +755,30 @@ read_hardware (struct ovf_state *st, xmlNodePtr vs, struct v2c_vm *vm,
       if (add_nic (st, vm, it) == -1)
         goto out;
       break;
+    case RT_OTHER:
+      if (add_gpu (st, vm, it) == -1)
+        goto out;
+      break;
     default:
       break;
+    }
+  }
+  /* the 64-bit MMIO space the GPUs need (large GPU memory) */
+  if (vm->ngpus) {
+    CLEANUP_FREE char *use
+        = config_value (st, vhs, "ExtraConfig", "pciPassthru.use64bitMMIO");
+    CLEANUP_FREE char *gb = config_value (st, vhs, "ExtraConfig",
+                                          "pciPassthru.64bitMMIOSizeGB");
+    uint64_t v;
+
+    if (use && strcasecmp (use, "true") == 0 && gb) {
+      if (ovf_parse_u64 (gb, &v) == -1 || v == 0 || v > (1u << 20)) {
+        v2c_set_error (st->err, 0,
+                       "invalid 'pciPassthru.64bitMMIOSizeGB' '%s'", gb);
+        goto out;
+      }
+      for (i = 0; i < vm->ngpus; i++)
+        vm->gpus[i].mmio_gb = (int64_t) v;
     }
   }
   if (vm->ndisks > 1)

@@ -683,6 +683,48 @@ read_nic (struct v2c_vm *vm, const struct vmx *vmx, int i, struct v2c_err *err)
   return 0;
 }
 
+/* pciPassthruN: a GPU passed through (an NVIDIA or AMD vendor ID, as
+ * the device or as Dynamic DirectPath's first allowed device) or an
+ * NVIDIA vGPU (its profile in .vgpu).  Other devices are not GPUs. */
+static int
+read_gpu (struct v2c_vm *vm, const struct vmx *vmx, int i, int64_t mmio,
+          struct v2c_err *err)
+{
+  static const char *const keys[][2]
+      = { { "vendorId", "deviceId" },
+          { "allowedDevice0.vendorId", "allowedDevice0.deviceId" } };
+  const char *profile, *v;
+  char ven[7] = "", dev[7] = "", src[32];
+  struct v2c_vm_gpu *g;
+  size_t k;
+
+  if (!is_true (vmx_get (vmx, "pciPassthru%d.present", i)))
+    return 0;
+  profile = vmx_get (vmx, "pciPassthru%d.vgpu", i);
+  if (profile && *profile == '\0')
+    profile = NULL;
+  for (k = 0; k < 2 && !ven[0]; k++) {
+    if ((v = vmx_get (vmx, "pciPassthru%d.%s", i, keys[k][0])) != NULL
+        && v2c_pci_id (v, ven) == -1)
+      return v2c_set_error (err, 0, "'pciPassthru%d.%s' = '%.*s' is not a "
+                            "PCI vendor ID", i, keys[k][0], VMX_QUOTE, v);
+    if (ven[0] && (v = vmx_get (vmx, "pciPassthru%d.%s", i, keys[k][1])) != NULL
+        && v2c_pci_id (v, dev) == -1)
+      return v2c_set_error (err, 0, "'pciPassthru%d.%s' = '%.*s' is not a "
+                            "PCI device ID", i, keys[k][1], VMX_QUOTE, v);
+  }
+  if (profile == NULL && v2c_pci_gpu_vendor (ven) == NULL)
+    return 0;
+  snprintf (src, sizeof src, "pciPassthru%d", i);
+  g = v2c_vm_add_gpu (vm, profile ? "vgpu" : "passthrough",
+                      ven[0] ? ven : NULL, dev[0] ? dev : NULL, profile, src,
+                      err);
+  if (g == NULL)
+    return -1;
+  g->mmio_gb = mmio;
+  return 0;
+}
+
 /* ------------------------------------------------------------------ */
 
 int
@@ -740,6 +782,15 @@ v2c_vmx_parse (const char *buf, size_t len, const char *dir, struct v2c_vm *vm,
     goto fail;
   for (i = 0; i < V2C_MAX_NICS; i++)
     if (read_nic (vm, &vmx, i, err) == -1)
+      goto fail;
+  /* the GPUs, and the 64-bit MMIO space they need (large GPU memory) */
+  n = 0;
+  if (is_true (vmx_get (&vmx, "pciPassthru.use64bitMMIO"))
+      && get_int (&vmx, "pciPassthru.64bitMMIOSizeGB", 1, 1 << 20, &n, err)
+             == -1)
+    goto fail;
+  for (i = 0; i < V2C_MAX_GPUS; i++)
+    if (read_gpu (vm, &vmx, i, n, err) == -1)
       goto fail;
 
   vmx_free (&vmx);

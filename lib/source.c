@@ -445,5 +445,25 @@ v2c_source_hardware_json (const struct v2c_source *s)
   }
   json_object_set_new (o, "disks", disks);
   json_object_set_new (o, "nics", nics);
+  /* only a VM with GPUs has the member: the others' inventories are as
+   * they were */
+  if (vm && vm->ngpus) {
+    json_t *gpus = json_array ();
+
+    for (i = 0; i < vm->ngpus; i++) {
+      const struct v2c_vm_gpu *g = &vm->gpus[i];
+
+      json_array_append_new (
+          gpus, json_pack ("{s:s,s:o,s:o,s:o,s:o,s:s,s:o}", "kind", g->kind,
+                           "vendor", str_or_null (g->vendor), "vendor_id",
+                           str_or_null (g->vendor_id), "device_id",
+                           str_or_null (g->device_id), "profile",
+                           str_or_null (g->profile), "source", g->source,
+                           "mmio_gb",
+                           g->mmio_gb > 0 ? json_integer (g->mmio_gb)
+                                          : json_null ()));
+    }
+    json_object_set_new (o, "gpus", gpus);
+  }
   return o;
 }

@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -135,6 +136,10 @@ v2c_vm_free_contents (struct v2c_vm *vm)
   for (i = 0; i < vm->nsecret_props; i++)
     free (vm->secret_props[i].key);
   free (vm->secret_props);
+  for (i = 0; i < vm->ngpus; i++)
+    V2C_FREE (vm->gpus[i].kind, vm->gpus[i].vendor, vm->gpus[i].vendor_id,
+              vm->gpus[i].device_id, vm->gpus[i].profile, vm->gpus[i].source);
+  free (vm->gpus);
   memset (vm, 0, sizeof *vm);
 }
 
@@ -192,6 +197,74 @@ v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err)
     return NULL;
   vm->nics = n;
   return &vm->nics[vm->nnics++];
+}
+
+int
+v2c_pci_id (const char *s, char out[7])
+{
+  unsigned long v = 0;
+  int hex = 0;
+  const char *p;
+
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    s += 2;
+    hex = 1;
+  }
+  for (p = s; *p; p++) {
+    if (!isxdigit ((unsigned char) *p))
+      return -1;
+    hex |= !isdigit ((unsigned char) *p);
+  }
+  /* four hex digits at most (five decimal ones: 65535) */
+  if (p == s || p - s > (hex ? 4 : 5))
+    return -1;
+  for (p = s; *p; p++)
+    v = v * (hex ? 16 : 10)
+        + (unsigned long) (isdigit ((unsigned char) *p)
+                               ? *p - '0'
+                               : tolower ((unsigned char) *p) - 'a' + 10);
+  if (v > 0xffff)
+    return -1;
+  snprintf (out, 7, "0x%04lx", v);
+  return 0;
+}
+
+const char *
+v2c_pci_gpu_vendor (const char *id)
+{
+  if (id && strcmp (id, "0x10de") == 0)
+    return "nvidia";
+  if (id && strcmp (id, "0x1002") == 0)
+    return "amd";
+  return NULL;
+}
+
+struct v2c_vm_gpu *
+v2c_vm_add_gpu (struct v2c_vm *vm, const char *kind, const char *vendor_id,
+                const char *device_id, const char *profile,
+                const char *source, struct v2c_err *err)
+{
+  struct v2c_vm_gpu *g = v2c_array_grow (vm->gpus, vm->ngpus, sizeof *g,
+                                         V2C_MAX_GPUS, "GPUs", err);
+  const char *vendor = v2c_pci_gpu_vendor (vendor_id);
+
+  if (g == NULL)
+    return NULL;
+  vm->gpus = g;
+  g = &vm->gpus[vm->ngpus++];
+  /* a vGPU profile is NVIDIA's (grid_*, nvidia_*) */
+  if (vendor == NULL && profile)
+    vendor = "nvidia";
+  if ((g->kind = strdup (kind)) == NULL
+      || (vendor && (g->vendor = strdup (vendor)) == NULL)
+      || (vendor_id && (g->vendor_id = strdup (vendor_id)) == NULL)
+      || (device_id && (g->device_id = strdup (device_id)) == NULL)
+      || (profile && (g->profile = strdup (profile)) == NULL)
+      || (g->source = strdup (source)) == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    return NULL;
+  }
+  return g;
 }
 
 char *

@@ -118,6 +118,21 @@ struct v2c_vm_nic {
   char *mac;             /* "00:50:56:..", lower case, or NULL */
 };
 
+/* A GPU the VM was given: an NVIDIA or AMD device passed through
+ * (VMX pciPassthruN, OVF vmware.pci.passthrough*) or an NVIDIA vGPU
+ * (pciPassthruN.vgpu, OVF backing.vgpu).  Other passthrough devices
+ * (network cards, HBAs) are not GPUs and are not recorded. */
+struct v2c_vm_gpu {
+  char *kind;      /* "passthrough" or "vgpu" */
+  char *vendor;    /* "nvidia", "amd", or NULL when unknown */
+  char *vendor_id; /* "0x10de", or NULL */
+  char *device_id; /* "0x1db4", or NULL */
+  char *profile;   /* the vGPU profile ("grid_a100-8c"), or NULL */
+  char *source;    /* where it was: "pciPassthru0", "OVF Item 11" */
+  int64_t mmio_gb; /* pciPassthru.64bitMMIOSizeGB; 0 when not set */
+};
+#define V2C_MAX_GPUS 16
+
 /* An OVF ProductSection property marked ovf:password="true": its key
  * ("class.key" when the section has a class) and the fingerprint of the
  * descriptor's default value ("" when none).  Never the value. */
@@ -139,6 +154,8 @@ struct v2c_vm {
   size_t nnics;
   struct v2c_vm_secret_prop *secret_props; /* OVF password properties */
   size_t nsecret_props;
+  struct v2c_vm_gpu *gpus;
+  size_t ngpus;
 };
 
 /* The array v of n records of size bytes with one more, zeroed, at its
@@ -154,6 +171,22 @@ void v2c_vms_free (struct v2c_vm *vms, size_t n);
  * out of memory or over V2C_MAX_DISKS / V2C_MAX_NICS (err is set). */
 struct v2c_vm_disk *v2c_vm_add_disk (struct v2c_vm *vm, struct v2c_err *err);
 struct v2c_vm_nic *v2c_vm_add_nic (struct v2c_vm *vm, struct v2c_err *err);
+/* Append a GPU of kind ("passthrough", "vgpu") found at source, its
+ * vendor from the PCI vendor ID vendor_id ("0x10de", may be NULL) and
+ * its other members from device_id and profile (each may be NULL);
+ * NULL with err set (out of memory, more than V2C_MAX_GPUS). */
+struct v2c_vm_gpu *v2c_vm_add_gpu (struct v2c_vm *vm, const char *kind,
+                                   const char *vendor_id,
+                                   const char *device_id,
+                                   const char *profile, const char *source,
+                                   struct v2c_err *err);
+/* A PCI vendor or device ID as a VMX or OVF gives it ("0x10DE",
+ * "10de", "4318" in decimal when it has no hex digit) in out as
+ * "0x10de".  0, or -1 when it is not one. */
+int v2c_pci_id (const char *s, char out[7]);
+/* Is PCI vendor ID id ("0x10de") a GPU maker's: "nvidia", "amd", or
+ * NULL. */
+const char *v2c_pci_gpu_vendor (const char *id);
 
 /* ------------------------------------------------------------------ */
 /* Parsers of outside data.  Each takes a buffer that need not be NUL

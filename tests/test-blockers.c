@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "inspect-private.h"
+#include "inspect-tree.h"
 #include "unit.h"
 
 static const char dpkg_status[] =
@@ -42,8 +42,13 @@ static const struct {
   const char *path, *content;
 } guest_files[] = {
   { "/var/lib/dpkg/status", dpkg_status },
+  { "/var/lib/dkms/v2cnet/1.4.2/source/dkms.conf", "x\n" },
+  { "/lib/modules/6.1.0-18-amd64/updates/dkms/v2cnet.ko", "ko\n" },
+  /* NVIDIA's driver: the GPU nodes' business, not a blocker */
   { "/var/lib/dkms/nvidia/535.104/source/dkms.conf", "x\n" },
   { "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia.ko", "ko\n" },
+  { "/lib/modules/6.1.0-18-amd64/updates/dkms/nvidia-uvm.ko", "ko\n" },
+  { "/etc/modules-load.d/nvidia.conf", "nvidia\nnvidia-uvm\n" },
   { "/lib/modules/6.1.0-18-amd64/extra/vendor_hba.ko.xz", "ko\n" },
   { "/lib/modules/6.1.0-18-amd64/kernel/fs/ext4/ext4.ko", "ko\n" },
   { "/etc/modules-load.d/app.conf", "# for the app\nbr_netfilter\n" },
@@ -62,21 +67,6 @@ static const struct {
   { "/etc/systemd/system/multi-user.target", "[Unit]\n" },
 };
 
-static json_t *
-inventory (const char *root, const char *arch)
-{
-  struct v2c_err err = { 0, "" };
-  struct v2c_fs *fs = v2c_fs_open_dir (root, &err);
-  json_t *inv = json_object ();
-
-  json_object_set_new (inv, "os", json_pack ("{s:s}", "arch", arch));
-  if (fs == NULL || v2c_inspect_fs (fs, "deb", inv, &err) == -1) {
-    fprintf (stderr, "FAIL: inventory of '%s': %s\n", root, err.msg);
-    exit (1);
-  }
-  v2c_fs_free (fs);
-  return inv;
-}
 
 /* The blocker with that rule, or NULL. */
 static json_t *
@@ -126,17 +116,36 @@ main (void)
   unit_put (root, "/etc/cron.d/backup",
        "0 1 * * * root /usr/bin/backup --password v2c-planted-cl5\n");
 
-  inv = inventory (root, "x86_64");
+  inv = tree_inventory (root, "x86_64");
   b = blocker (inv, "kernel-module-dkms");
-  CHECK_SAY (b && evidence_has (b, "/var/lib/dkms/nvidia"), "DKMS module fires");
+  CHECK_SAY (b && evidence_has (b, "/var/lib/dkms/v2cnet")
+             && !evidence_has (b, "nvidia"),
+             "a DKMS module fires, NVIDIA's does not");
   b = blocker (inv, "kernel-module-out-of-tree");
-  CHECK_SAY (b && evidence_has (b, "updates/dkms/nvidia.ko")
+  CHECK_SAY (b && evidence_has (b, "updates/dkms/v2cnet.ko")
            && evidence_has (b, "extra/vendor_hba.ko.xz")
-           && !evidence_has (b, "ext4.ko"),
-         "modules outside the kernel's tree fire, the kernel's own do not");
+           && !evidence_has (b, "ext4.ko") && !evidence_has (b, "nvidia"),
+         "modules outside the kernel's tree fire, the kernel's own and NVIDIA's do not");
   b = blocker (inv, "kernel-module-autoload");
-  CHECK_SAY (b && evidence_has (b, "/etc/modules-load.d/app.conf:2: br_netfilter"),
-         "module loaded at boot, with file and line");
+  CHECK_SAY (b && evidence_has (b, "/etc/modules-load.d/app.conf:2: br_netfilter")
+             && !evidence_has (b, "nvidia"),
+         "module loaded at boot, with file and line; NVIDIA's is not a blocker");
+  b = blocker (inv, "gpu-driver");
+  CHECK_SAY (b && json_string_value (json_object_get (b, "severity"))
+             && strcmp (json_string_value (json_object_get (b, "severity")),
+                        "info") == 0
+             && evidence_has (b, "/var/lib/dkms/nvidia")
+             && evidence_has (b, "updates/dkms/nvidia-uvm.ko")
+             && evidence_has (b, "/etc/modules-load.d/nvidia.conf:2: nvidia-uvm"),
+             "NVIDIA's DKMS tree, modules and their loading: the gpu-driver "
+             "rule, info only");
+  b = json_object_get (json_object_get (inv, "ai"), "drivers");
+  CHECK_SAY (json_array_size (b) == 3
+             && strcmp (json_string_value (json_object_get (
+                            json_array_get (b, 2), "version")) ?: "",
+                        "535.104") == 0,
+             "the inventory's ai lists the driver's DKMS tree (its version) "
+             "and the two modules loaded at boot");
   b = blocker (inv, "kernel-parameters");
   CHECK_SAY (b && evidence_has (b, "/etc/sysctl.d/90-db.conf:1: vm.swappiness = 1")
            && evidence_has (b, "kernel.shmmax")
@@ -166,12 +175,12 @@ main (void)
 
   /* a 32-bit userland */
   unit_put (root, "/var/lib/dpkg/status", status_i386);
-  inv = inventory (root, "x86_64");
+  inv = tree_inventory (root, "x86_64");
   b = blocker (inv, "32-bit-userland");
   CHECK_SAY (b && evidence_has (b, "2 of 2 packages"),
          "i386 packages fire the 32-bit rule");
   json_decref (inv);
-  inv = inventory (root, "i386");
+  inv = tree_inventory (root, "i386");
   CHECK_SAY (blocker (inv, "32-bit-userland") != NULL, "an i386 guest fires it");
   json_decref (inv);
 
@@ -186,7 +195,7 @@ main (void)
             clean, clean);
   if (system (cmd) != 0)
     return 1;
-  inv = inventory (clean, "x86_64");
+  inv = tree_inventory (clean, "x86_64");
   CHECK_SAY (json_array_size (json_object_get (inv, "blockers")) == 0,
          "a clean guest has no blocker");
   json_decref (inv);

@@ -1030,6 +1030,36 @@ test_corpus (const char *dir)
     if (v2c_ovf_parse (buf, len, &vms, &n, &err) == -1)
       FAIL ("%s: %s", e->d_name, err.msg);
     else {
+      /* the vGPUs: as many as the text has backing.vgpu keys (the
+       * corpus has no other GPU), each NVIDIA's with its profile */
+      size_t want = 0, got = 0, k;
+      const char *p;
+
+      for (p = buf; (p = memmem (p, len - (size_t) (p - buf),
+                                 "key=\"backing.vgpu\"", 18))
+                    != NULL;
+           p++)
+        want++;
+      for (k = 0; k < n; k++)
+        for (size_t g = 0; g < vms[k].ngpus; g++, got++)
+          if (strcmp (vms[k].gpus[g].kind, "vgpu") != 0
+              || vms[k].gpus[g].profile == NULL
+              || strncmp (vms[k].gpus[g].profile, "grid_", 5) != 0
+              || vms[k].gpus[g].vendor == NULL
+              || strcmp (vms[k].gpus[g].vendor, "nvidia") != 0)
+            FAIL ("%s: GPU %zu is not an NVIDIA vGPU with a grid_ profile",
+                  e->d_name, g);
+      checks++;
+      if (got != want)
+        FAIL ("%s: %zu GPUs read, the text has %zu backing.vgpu", e->d_name,
+              got, want);
+      if (strcmp (e->d_name, "govmomi-SimpleVm_with_vgpu.ovf") == 0) {
+        checks++;
+        if (n != 1 || vms[0].ngpus != 1
+            || strcmp (vms[0].gpus[0].profile, "grid_a100-8c") != 0
+            || strcmp (vms[0].gpus[0].source, "OVF Item 11") != 0)
+          FAIL ("%s: not the one vGPU grid_a100-8c of Item 11", e->d_name);
+      }
       snprintf (stem, sizeof stem, "%.*s", (int) (strlen (e->d_name) - 4),
                 e->d_name);
       snprintf (other, sizeof other, "%s/%s.v2v-print-source.txt", dir, stem);

@@ -636,6 +636,57 @@ test_hand_written (void)
     v2c_vm_free_contents (&vm);
   }
 
+  /* GPUs: a passthrough NVIDIA device, a vGPU, a Dynamic DirectPath
+   * AMD device (decimal IDs), a network card passed through (not a
+   * GPU), one not present; the 64-bit MMIO size on each */
+  checks++;
+  if (parse ("pciPassthru.use64bitMMIO = \"TRUE\"\n"
+             "pciPassthru.64bitMMIOSizeGB = \"64\"\n"
+             "pciPassthru0.present = \"TRUE\"\n"
+             "pciPassthru0.vendorId = \"0x10DE\"\n"
+             "pciPassthru0.deviceId = \"0x1db4\"\n"
+             "pciPassthru0.id = \"00000:059:00.0\"\n"
+             "pciPassthru1.present = \"TRUE\"\n"
+             "pciPassthru1.vgpu = \"grid_t4-16c\"\n"
+             "pciPassthru2.present = \"TRUE\"\n"
+             "pciPassthru2.allowedDevice0.vendorId = \"4098\"\n"
+             "pciPassthru2.allowedDevice0.deviceId = \"29631\"\n"
+             "pciPassthru3.present = \"TRUE\"\n"
+             "pciPassthru3.vendorId = \"0x8086\"\n"
+             "pciPassthru3.deviceId = \"0x1572\"\n"
+             "pciPassthru4.present = \"FALSE\"\n"
+             "pciPassthru4.vendorId = \"0x10de\"\n",
+             NULL, &vm, &err)
+      == -1)
+    FAIL ("gpus: %s", err.msg);
+  else {
+    check_int ("gpus", "gpus", (long long) vm.ngpus, 3);
+    if (vm.ngpus == 3) {
+      check_str ("kind 0", "gpus", vm.gpus[0].kind, "passthrough");
+      check_str ("vendor 0", "gpus", vm.gpus[0].vendor, "nvidia");
+      check_str ("vendor id 0", "gpus", vm.gpus[0].vendor_id, "0x10de");
+      check_str ("device id 0", "gpus", vm.gpus[0].device_id, "0x1db4");
+      check_str ("source 0", "gpus", vm.gpus[0].source, "pciPassthru0");
+      check_int ("mmio 0", "gpus", vm.gpus[0].mmio_gb, 64);
+      check_str ("kind 1", "gpus", vm.gpus[1].kind, "vgpu");
+      check_str ("profile 1", "gpus", vm.gpus[1].profile, "grid_t4-16c");
+      check_str ("vendor 1", "gpus", vm.gpus[1].vendor, "nvidia");
+      check_str ("vendor 2", "gpus", vm.gpus[2].vendor, "amd");
+      check_str ("vendor id 2", "gpus", vm.gpus[2].vendor_id, "0x1002");
+      check_str ("device id 2", "gpus", vm.gpus[2].device_id, "0x73bf");
+    }
+    v2c_vm_free_contents (&vm);
+  }
+  checks++;
+  if (parse ("pciPassthru0.present = \"TRUE\"\n"
+             "pciPassthru0.vendorId = \"nvidia\"\n",
+             NULL, &vm, &err)
+      != -1) {
+    FAIL ("a vendor ID 'nvidia' was accepted");
+    v2c_vm_free_contents (&vm);
+  } else if (strstr (err.msg, "pciPassthru0.vendorId") == NULL)
+    FAIL ("bad vendor ID: unclear message '%s'", err.msg);
+
   /* dir NULL leaves path NULL. */
   checks++;
   if (parse ("scsi0.present = \"TRUE\"\nscsi0:0.present = \"TRUE\"\n"
