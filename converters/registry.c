@@ -24,6 +24,7 @@
   X (tomcat)                                                                  \
   X (php_fpm)                                                                 \
   X (java)                                                                    \
+  X (inference)                                                               \
   X (python)                                                                  \
   X (node)                                                                    \
   X (cron)                                                                    \

@@ -464,6 +464,34 @@ static const char *const preload_dirs[] = {
   "/usr/local/lib/systemd/system", "/run/systemd/system", NULL
 };
 
+/* A data directory more in f, its used bytes unknown (-1); NULL with
+ * err set when out of memory. */
+static struct v2c_datadir *
+add_datadir (struct v2c_conf_facts *f, const char *path, const char *svc,
+             const char *ev, struct v2c_err *err)
+{
+  struct v2c_datadir *d = realloc (f->dirs, (f->ndirs + 1) * sizeof *d);
+
+  if (d == NULL) {
+    v2c_set_error (err, ENOMEM, "out of memory");
+    return NULL;
+  }
+  f->dirs = d;
+  d = &f->dirs[f->ndirs];
+  memset (d, 0, sizeof *d);
+  d->used_bytes = -1;
+  d->path = strdup (path);
+  d->service = strdup (svc);
+  d->evidence = strdup (ev);
+  if (d->path == NULL || d->service == NULL || d->evidence == NULL) {
+    V2C_FREE (d->path, d->service, d->evidence);
+    v2c_set_error (err, ENOMEM, "out of memory");
+    return NULL;
+  }
+  f->ndirs++;
+  return d;
+}
+
 /* /var/lib/<service> of each enabled service is its state, unless a
  * configuration already named the service's data directory. */
 static int
@@ -496,28 +524,73 @@ service_state_dirs (struct v2c_fs *fs, const struct v2c_services *svcs,
         known = 1;
     if (known)
       continue;
-    d = realloc (f->dirs, (f->ndirs + 1) * sizeof *d);
-    if (d == NULL)
-      return v2c_set_error (err, ENOMEM, "out of memory");
-    f->dirs = d;
-    d = &f->dirs[f->ndirs];
-    memset (d, 0, sizeof *d);
     snprintf (ev, sizeof ev, "state directory of %s", s->name);
-    d->path = strdup (path);
-    d->service = strdup (s->name);
-    d->evidence = strdup (ev);
-    if (d->path == NULL || d->service == NULL || d->evidence == NULL) {
-      free (d->path);
-      free (d->service);
-      free (d->evidence);
-      return v2c_set_error (err, ENOMEM, "out of memory");
-    }
+    if ((d = add_datadir (f, path, s->name, ev, err)) == NULL)
+      return -1;
     d->used_bytes = v2c_fs_du (fs, path);
-    f->ndirs++;
   }
   return 0;
 }
 
+/* The model path of each AI server (its directory; a file's directory)
+ * is a data directory of its service, unless one already holds it. */
+static int
+model_dirs (struct v2c_fs *fs, const json_t *ai, struct v2c_conf_facts *f,
+            struct v2c_err *err)
+{
+  const json_t *s;
+  size_t i, j;
+
+  json_array_foreach (json_object_get (ai, "servers"), i, s)
+  {
+    const char *m = json_string_value (json_object_get (s, "model"));
+    const char *svc = json_string_value (json_object_get (s, "service"));
+    char path[PATH_MAX], ev[PATH_MAX + 64], *slash;
+    struct v2c_fs_stat st;
+    struct v2c_datadir *d;
+    int known = 0;
+
+    if (m == NULL || m[0] != '/' || svc == NULL
+        || snprintf (path, sizeof path, "%s", m) >= (int) sizeof path
+        || v2c_fs_stat (fs, path, 0, &st) == -1)
+      continue;
+    if (st.type != V2C_FS_DIR) {
+      if ((slash = strrchr (path, '/')) == NULL || slash == path)
+        continue;
+      *slash = '\0';
+    }
+    for (j = 0; j < f->ndirs; j++) {
+      size_t l = strlen (f->dirs[j].path);
+
+      known |= strncmp (path, f->dirs[j].path, l) == 0
+               && (path[l] == '/' || path[l] == '\0');
+    }
+    if (known)
+      continue;
+    snprintf (ev, sizeof ev, "the models %s serves (%s)", svc, m);
+    if ((d = add_datadir (f, path, svc, ev, err)) == NULL)
+      return -1;
+    d->used_bytes = v2c_fs_du (fs, path);
+    /* a model is often sparse (allocated as it was downloaded): its
+     * volume needs its apparent size */
+    {
+      const json_t *mo;
+      int64_t sum = 0;
+      size_t k, l = strlen (path);
+
+      json_array_foreach (json_object_get (ai, "models"), k, mo)
+      {
+        const char *mp = json_string_value (json_object_get (mo, "path"));
+
+        if (mp && strncmp (mp, path, l) == 0 && mp[l] == '/')
+          sum += json_integer_value (json_object_get (mo, "size_bytes"));
+      }
+      if (sum > d->used_bytes)
+        d->used_bytes = sum;
+    }
+  }
+  return 0;
+}
 
 /* Stage timings for -v: where an inventory's time goes. */
 static __thread struct v2c_guest *timing_guest;
@@ -544,7 +617,7 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   struct v2c_users users;
   struct v2c_conf_facts facts;
   struct v2c_secrets secrets;
-  json_t *ju, *jg, *blockers;
+  json_t *ju, *jg, *blockers, *ai = NULL;
   int r = -1;
 
   memset (&pkgs, 0, sizeof pkgs);
@@ -587,6 +660,11 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   }
   if (service_state_dirs (fs, &svcs, &facts, err) == -1)
     goto out;
+  /* the AI software; the directories of the models its servers read
+   * are their data */
+  ai = v2c_inspect_ai (fs, &pkgs, &svcs);
+  if (ai && model_dirs (fs, ai, &facts, err) == -1)
+    goto out;
   if (v2c_inspect_cron_data (fs, &facts, &cron, err) == -1) {
     v2c_error_prefix (err, "cron");
     goto out;
@@ -626,12 +704,8 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   json_object_set_new (inv, "proxy_targets", proxy_json (&facts));
   json_object_set_new (inv, "network", v2c_inspect_network (fs));
   json_object_set_new (inv, "references", v2c_inspect_references (fs));
-  {
-    json_t *ai = v2c_inspect_ai (fs, &pkgs, &svcs);
-
-    if (ai)
-      json_object_set_new (inv, "ai", ai);
-  }
+  if (ai)
+    json_object_set_new (inv, "ai", json_incref (ai));
   json_object_set_new (inv, "secrets", secrets_json (&secrets));
   json_object_set_new (inv, "blockers", blockers);
   r = 0;
@@ -642,6 +716,7 @@ v2c_inspect_fs (struct v2c_fs *fs, const char *package_format,
   v2c_users_free_contents (&users);
   v2c_conf_facts_free_contents (&facts);
   v2c_secrets_free_contents (&secrets);
+  json_decref (ai);
   return r;
 }
 

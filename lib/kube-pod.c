@@ -23,10 +23,42 @@
 static json_t *
 resources (const struct comp *k)
 {
-  return json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu",
-                    k->p->resources.requests.cpu, "memory",
-                    k->p->resources.requests.memory, "limits", "memory",
-                    k->p->resources.limits.memory);
+  json_t *r = json_pack ("{s:{s:s, s:s}, s:{s:s}}", "requests", "cpu",
+                         k->p->resources.requests.cpu, "memory",
+                         k->p->resources.requests.memory, "limits",
+                         "memory", k->p->resources.limits.memory);
+
+  /* an extended resource is asked for in limits (requests follow) */
+  if (r && k->p->gpu)
+    json_object_set_new (json_object_get (r, "limits"), k->p->gpu->resource,
+                         json_integer ((json_int_t) k->p->gpu->count));
+  return r;
+}
+
+/* The GPU nodes a component's pod needs: their label (NVIDIA's GPU
+ * feature discovery; AMD's device plugin's resource is enough), the
+ * runtime class and the toleration of their taint when the plan asks. */
+static void
+gpu_scheduling (const struct comp *k, json_t *spec)
+{
+  const struct v2c_plan_gpu *g = k->p->gpu;
+
+  if (g == NULL)
+    return;
+  if (strcmp (g->vendor, "nvidia") == 0)
+    json_object_set_new (spec, "nodeSelector",
+                         json_pack ("{s:s}", "nvidia.com/gpu.present",
+                                    "true"));
+  if (g->runtime_class)
+    json_object_set_new (spec, "runtimeClassName",
+                         json_string (g->runtime_class));
+  if (g->tolerate)
+    json_object_set_new (
+        spec, "tolerations",
+        json_pack ("[{s:s,s:s,s:s}]", "key",
+                   strcmp (g->vendor, "nvidia") == 0 ? "nvidia.com/gpu"
+                                                     : "amd.com/gpu",
+                   "operator", "Exists", "effect", "NoSchedule"));
 }
 
 /* One probe of the plan: tcpSocket {port} or httpGet {port, path}, and
@@ -739,6 +771,7 @@ pod_template (struct ctx *c, const struct comp *k, struct pod *pod,
                    "kubernetes.io/hostname"));
   if (json_array_size (pod->volumes))
     json_object_set (spec, "volumes", pod->volumes);
+  gpu_scheduling (k, spec);
   return json_pack ("{s:{s:o, s:o}, s:o}", "metadata", "labels",
                     kube_labels (c, k), "annotations", kube_annotations (c, k),
                     "spec", spec);
@@ -827,4 +860,50 @@ out:
   json_decref (pod.vcts);
   json_decref (pod.paths);
   return status;
+}
+
+/* With time-slicing, the NVIDIA device plugin's configuration that
+ * shares each GPU among the pods (gpu/, not in the kustomization: it
+ * belongs to the GPU operator's namespace, and the cluster's admin
+ * applies it once; the report says so). */
+int
+kube_gpu_sharing (struct ctx *c)
+{
+  const struct v2c_plan *p = c->plan;
+  int64_t pods = 0;
+  size_t i;
+  json_t *cm, *item;
+  char config[512], file[300];
+
+  for (i = 0; i < p->components.n; i++) {
+    const struct v2c_plan_gpu *g = p->components.v[i].gpu;
+
+    if (g && strcmp (g->sharing, "time-slicing") == 0)
+      pods += g->count;
+  }
+  if (pods == 0)
+    return 0;
+  /* at least as many slices as the VM's servers ask for, and 4 */
+  snprintf (config, sizeof config,
+            "version: v1\nsharing:\n  timeSlicing:\n    resources:\n"
+            "    - name: nvidia.com/gpu\n      replicas: %lld\n",
+            (long long) (pods > 4 ? pods : 4));
+  cm = json_pack ("{s:s, s:s, s:{s:s, s:s, s:{s:s}}, s:{s:s}}", "apiVersion",
+                  "v1", "kind", "ConfigMap", "metadata", "name",
+                  "v2c-time-slicing", "namespace", "gpu-operator", "labels",
+                  L_MANAGED_BY, "v2c", "data", "any", config);
+  if (cm == NULL
+      || kube_add_object (c, "ConfigMap", "v2c-time-slicing", cm,
+                          "the NVIDIA device plugin's time-slicing: the GPU "
+                          "operator's ClusterPolicy names it "
+                          "(devicePlugin.config.name v2c-time-slicing, "
+                          "default any); apply it once per cluster")
+             == -1)
+    return -1;
+  item = json_array_get (c->out, json_array_size (c->out) - 1);
+  snprintf (file, sizeof file, "gpu/%s",
+            json_string_value (json_object_get (item, "file")));
+  json_object_set_new (item, "file", json_string (file));
+  json_object_set_new (item, "unlisted", json_true ());
+  return 0;
 }

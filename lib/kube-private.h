@@ -124,4 +124,8 @@ json_t *kube_seed_containers (struct ctx *c, const struct comp *k);
  * marked "unlisted" (not in kustomization.yaml). */
 int kube_seed_jobs (struct ctx *c, const struct comp *k);
 
+/* The GPU sharing configuration a plan's time-slicing needs, unlisted
+ * in gpu/ (lib/kube-pod.c).  -1 on failure. */
+int kube_gpu_sharing (struct ctx *c);
+
 #endif /* V2C_KUBE_PRIVATE_H */

@@ -190,6 +190,29 @@ nics (const struct vm *v, json_t *devs, json_t *nets)
   return 0;
 }
 
+/* The GPUs the VM had: KubeVirt's devices.gpus, each by the resource
+ * name KubeVirt's permittedHostDevices must give the device (the
+ * comment on the object says which selector). */
+static int
+gpus (const struct vm *v, json_t *devs)
+{
+  json_t *g;
+  size_t i;
+
+  if (v->t->gpus.n == 0)
+    return 0;
+  g = json_array ();
+  if (g == NULL || json_object_set_new (devs, "gpus", g) == -1)
+    return -1;
+  for (i = 0; i < v->t->gpus.n; i++)
+    if (json_array_append_new (
+            g, json_pack ("{s:s, s:s}", "name", v->t->gpus.v[i].name,
+                          "deviceName", v->t->gpus.v[i].device_name))
+        == -1)
+      return -1;
+  return 0;
+}
+
 static int
 virtual_machine (struct ctx *c, const struct vm *v)
 {
@@ -202,7 +225,8 @@ virtual_machine (struct ctx *c, const struct vm *v)
   char memory[32], comment[512];
 
   if (devs == NULL || vols == NULL || nets == NULL
-      || disks (c, v, devs, vols) == -1 || nics (v, devs, nets) == -1) {
+      || disks (c, v, devs, vols) == -1 || nics (v, devs, nets) == -1
+      || gpus (v, devs) == -1) {
     json_decref (devs);
     json_decref (vols);
     json_decref (nets);
@@ -235,6 +259,16 @@ virtual_machine (struct ctx *c, const struct vm *v)
   else
     snprintf (comment, sizeof comment, "kept as a VM: %.400s",
               v->t->reason);
+  if (v->t->gpus.n) {
+    const struct v2c_plan_vm_gpu *g = &v->t->gpus.v[0];
+    size_t len = strlen (comment);
+
+    snprintf (comment + len, sizeof comment - len,
+              "\nits GPU: KubeVirt's permittedHostDevices must name %s%s%s",
+              g->device_name,
+              g->pci_vendor_selector ? " for pciVendorSelector " : " (a mediated device)",
+              g->pci_vendor_selector ? g->pci_vendor_selector : "");
+  }
   return kube_add_object (c, "VirtualMachine", v->name, vm, comment);
 }
 

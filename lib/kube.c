@@ -359,6 +359,11 @@ v2c_kube_build (const struct v2c_plan *plan, const struct v2c_kube_opts *o,
       goto out;
     }
   }
+  if (kube_gpu_sharing (&c) == -1) {
+    if (err->msg[0] == '\0')
+      kube_oom (&c);
+    goto out;
+  }
   result = sorted (&c);
 out:
   for (i = 0; c.comps && i < c.ncomps; i++)

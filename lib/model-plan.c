@@ -319,20 +319,69 @@ post_http_path (struct model_load *l, const void *o, const char *w)
   return 0;
 }
 
+/* An extended resource name: DOMAIN/NAME, a DNS subdomain and a name
+ * of [A-Za-z0-9._-] (what a device plugin advertises). */
+static int
+resource_name_ok (const char *s)
+{
+  const char *slash = strchr (s, '/'), *p;
+
+  if (slash == NULL || slash == s || slash[1] == '\0' || strlen (s) > 253
+      || strchr (slash + 1, '/') || strchr (s, '.') > slash
+      || strchr (s, '.') == NULL)
+    return 0;
+  for (p = s; p < slash; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'
+          || *p == '.'))
+      return 0;
+  for (p = slash + 1; *p; p++)
+    if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+          || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_'))
+      return 0;
+  return 1;
+}
+
+static int
+post_gpu_resource (struct model_load *l, const void *o, const char *w)
+{
+  const char *r = ((const struct v2c_plan_gpu *) o)->resource;
+
+  if (!resource_name_ok (r))
+    return model_bad (l, w, "'%s' is not a resource name like "
+                      "'nvidia.com/gpu'", r);
+  return 0;
+}
+
+static int
+post_gpu_device (struct model_load *l, const void *o, const char *w)
+{
+  const char *r = ((const struct v2c_plan_vm_gpu *) o)->device_name;
+
+  if (!resource_name_ok (r))
+    return model_bad (l, w, "'%s' is not a resource name like "
+                      "'nvidia.com/GV100GL_Tesla_V100'", r);
+  return 0;
+}
+
 static int
 post_layers (struct model_load *l, const void *o, const char *w)
 {
   static const char *const split[] = { "os", "config", "app" };
+  static const char *const cuda[] = { "os", "cuda", "config", "app" };
   const struct v2c_plan_image *img = o;
   char iw[V2C_MODEL_WHERE], nw[V2C_MODEL_WHERE];
   size_t i, want = strcmp (img->strategy, "split") == 0 ? 3 : 1;
+  /* split: os, config, app; os, cuda, config, app with a CUDA layer */
+  int with_cuda = want == 3 && img->layers.n == 4
+                  && strcmp (img->layers.v[1].name, "cuda") == 0;
 
+  want += with_cuda;
   if (img->layers.n != want)
     return model_bad (l, w, "strategy '%s' needs %zu layer%s, not %zu",
                       img->strategy, want, want == 1 ? "" : "s",
                       img->layers.n);
   for (i = 0; i < want; i++) {
-    const char *expect = want == 3 ? split[i] : "rootfs";
+    const char *expect = with_cuda ? cuda[i] : want == 3 ? split[i] : "rootfs";
     if (strcmp (img->layers.v[i].name, expect) != 0)
       return model_bad (
           l, v2c_model_sub (nw, v2c_model_idx (iw, w, i), "name"),
@@ -566,6 +615,21 @@ static const struct model_field replace_f[]
 static const struct model_type replace_t = { sizeof (T), replace_f, NULL, 0 };
 #undef T
 
+#define T struct v2c_plan_gpu
+static const char *const gpu_vendors[] = { "nvidia", "amd", NULL };
+static const char *const gpu_sharings[]
+    = { "exclusive", "time-slicing", "mig", NULL };
+static const struct model_field gpu_f[]
+    = { ENUM (T, "vendor", vendor, gpu_vendors),
+        ENUM (T, "sharing", sharing, gpu_sharings),
+        STRH (T, "resource", resource, 0, MS_ANY, post_gpu_resource),
+        INT (T, "count", count, MT_INT, 0, 1, 64),
+        STR (T, "runtime_class", runtime_class, MF_NUL, MS_LABEL),
+        BOOL (T, "tolerate", tolerate, NULL),
+        STR (T, "reason", reason, 0, MS_ANY), MODEL_END };
+static const struct model_type gpu_t = { sizeof (T), gpu_f, NULL, 0 };
+#undef T
+
 #define T comp_t
 static const struct model_field source_f[]
     = { ENUM (T, "kind", source.kind, source_kinds),
@@ -628,6 +692,7 @@ static const struct model_field comp_f[] = {
   { .key = "resources", .kind = MT_OBJ, .sub = &resources_t },
   SUB (T, "replace_with", MT_PTR, MF_NUL, replace_with, replace_t, 0, NULL),
   STRS (T, "depends_on", depends_on, MS_ANY, ITEMS),
+  SUB (T, "gpu", MT_PTR, MF_OPT, gpu, gpu_t, 0, NULL),
   MODEL_END
 };
 static const struct model_type comp_t_ = { sizeof (T), comp_f, NULL, 0 };
@@ -687,6 +752,15 @@ static const struct model_field vm_port_f[]
 static const struct model_type vm_port_t = { sizeof (T), vm_port_f, NULL, 0 };
 #undef T
 
+#define T struct v2c_plan_vm_gpu
+static const struct model_field vm_gpu_f[]
+    = { STR (T, "name", name, 0, MS_LABEL),
+        STRH (T, "device_name", device_name, 0, MS_ANY, post_gpu_device),
+        STR (T, "pci_vendor_selector", pci_vendor_selector, MF_NUL, MS_ANY),
+        MODEL_END };
+static const struct model_type vm_gpu_t = { sizeof (T), vm_gpu_f, NULL, 0 };
+#undef T
+
 #define T struct v2c_plan_target
 static const struct model_field target_f[] = {
   ENUM (T, "kind", kind, target_kinds),
@@ -700,6 +774,7 @@ static const struct model_field target_f[] = {
   SUB (T, "nics", MT_LIST, MF_OPT | MF_SKIPEMPTY, nics, vm_nic_t, 64, NULL),
   SUB (T, "ports", MT_LIST, MF_OPT | MF_SKIPEMPTY, ports, vm_port_t, ITEMS,
        NULL),
+  SUB (T, "gpus", MT_LIST, MF_OPT | MF_SKIPEMPTY, gpus, vm_gpu_t, 16, NULL),
   MODEL_END
 };
 static const struct model_type target_t

@@ -166,6 +166,18 @@ struct v2c_plan_replace {
   char *image, *advice;
 };
 
+/* The GPUs a component requests (issue 18): the extended resource of
+ * the GPU nodes' device plugin and how many; the nodes it needs. */
+struct v2c_plan_gpu {
+  char *vendor;        /* nvidia, amd */
+  char *sharing;       /* exclusive, time-slicing, mig */
+  char *resource;      /* nvidia.com/gpu, nvidia.com/mig-1g.10gb, amd.com/gpu */
+  int64_t count;
+  char *runtime_class; /* the pod's runtimeClassName, or NULL */
+  int tolerate;        /* tolerate the GPU nodes' taint (KEY:NoSchedule) */
+  char *reason;
+};
+
 struct v2c_plan_component {
   char *name, *converter;
   char *kind;     /* Deployment, StatefulSet, CronJob */
@@ -209,6 +221,7 @@ struct v2c_plan_component {
   } resources;
   struct v2c_plan_replace *replace_with; /* may be NULL */
   struct v2c_strvec depends_on;
+  struct v2c_plan_gpu *gpu; /* NULL: none (absent) */
 };
 
 struct v2c_plan_dropped {
@@ -233,6 +246,13 @@ struct v2c_plan_vm_port {
   char *protocol; /* tcp, udp */
 };
 
+/* A GPU of a VM kept as a VM: KubeVirt's devices.gpus entry. */
+struct v2c_plan_vm_gpu {
+  char *name;        /* gpu0, gpu1, ... */
+  char *device_name; /* the resource of KubeVirt's permittedHostDevices */
+  char *pci_vendor_selector; /* "10DE:1DB4" or NULL (a vGPU) */
+};
+
 /* What v2c_plan_set_target decided (lib/target.c): absent (NULL) means
  * containers, so the plans of containerisable VMs did not change.  For
  * a VM, what its VirtualMachine needs from the inventory. */
@@ -253,6 +273,10 @@ struct v2c_plan_target {
     struct v2c_plan_vm_port *v;
     size_t n;
   } ports; /* what the guest listened on, beyond loopback */
+  struct {
+    struct v2c_plan_vm_gpu *v;
+    size_t n;
+  } gpus; /* absent when empty */
 };
 
 struct v2c_plan {

@@ -689,6 +689,11 @@ v2c_plan_build (const struct v2c_inventory *inv, const char *strategy,
 
   if (plan == NULL)
     return NULL;
+  /* GPU requests, the driver out of the image, the CUDA layer */
+  if (v2c_plan_set_gpu (plan, inv, NULL, err) == -1) {
+    v2c_plan_free (plan);
+    return NULL;
+  }
   /* the target --target auto picks: most VMs get none (containers) */
   if (v2c_plan_set_target (plan, inv, NULL, err) == -1) {
     v2c_plan_free (plan);

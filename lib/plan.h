@@ -61,6 +61,26 @@ int v2c_plan_set_target (struct v2c_plan *plan,
                          const struct v2c_inventory *inventory,
                          const char *target, struct v2c_err *err);
 
+/* GPU workloads (lib/plan-gpu.c).  The components of the inventory's
+ * AI servers request the VM's GPUs (resource, count) the way o says:
+ * sharing exclusive (NULL), time-slicing or mig (mig_profile, NULL:
+ * 1g.10gb), a runtimeClassName, a toleration of the GPU nodes' taint;
+ * the image leaves the GPU driver and loose model files out and puts the
+ * CUDA user space in a layer of its own.  v2c_plan_build calls it with
+ * o NULL; calling it again re-decides the requests.  Nothing changes
+ * for an inventory without "ai".  0, or -1 with err set. */
+struct v2c_gpu_opts {
+  const char *sharing, *mig_profile, *runtime_class;
+  int tolerate;
+};
+int v2c_plan_set_gpu (struct v2c_plan *plan,
+                      const struct v2c_inventory *inventory,
+                      const struct v2c_gpu_opts *o, struct v2c_err *err);
+/* The KubeVirt GPU devices of a VM kept as a VM, from its hardware's
+ * GPUs (lib/target.c calls it).  -1 when out of memory. */
+int v2c_plan_vm_gpus (struct v2c_plan_target *t,
+                      const struct v2c_inventory *inventory);
+
 /* Check a plan: 0 when it is sound, -1 with err naming the JSON path of
  * the first problem.  The checks are the plan's loader, v2c_plan_load
  * (lib/model.h): a stage that reads the plan loads it instead. */

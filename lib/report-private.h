@@ -190,4 +190,9 @@ long long v2c_report_nonneg (const json_t *o, const char *key);
 /* v2c_report_human_size of an integer, else "unknown". */
 void v2c_report_size_text (struct v2c_strbuf *b, const json_t *v);
 
+/* The AI/GPU section of a report (lib/report-ai.c), or NULL for a VM
+ * without GPUs or AI software (or out of memory). */
+json_t *v2c_report_ai (const struct v2c_inventory *inv,
+                       const struct v2c_plan *p);
+
 #endif /* V2C_REPORT_PRIVATE_H */

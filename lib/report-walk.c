@@ -25,6 +25,8 @@ enum cell_kind {
   CELL_PORTS,
   /* the array of strings key: "a, b" */
   CELL_LIST,
+  /* the integer member key */
+  CELL_INT,
 };
 
 struct column {
@@ -127,6 +129,56 @@ static const struct table policy_table = {
   },
 };
 
+/* the AI/GPU section's tables (members of the report's "ai") */
+static const struct table ai_gpus_table = {
+  "gpus",
+  "The VM had no GPU.",
+  { NULL, NULL },
+  {
+      { "GPU", "kind", CELL_TEXT, NULL, V2C_CELL_NOWRAP },
+      { "Vendor", "vendor", CELL_TEXT, "unknown", V2C_CELL_NOWRAP },
+      { "Model", "model", CELL_TEXT, NULL, V2C_CELL_CODE },
+      { "Where", "source", CELL_TEXT, NULL, V2C_CELL_CODE },
+  },
+};
+
+static const struct table ai_requests_table = {
+  "requests",
+  "No pod requests a GPU.",
+  { NULL, NULL },
+  {
+      { "Component", "component", CELL_TEXT, NULL, V2C_CELL_CODE },
+      { "Resource", "resource", CELL_TEXT, NULL, V2C_CELL_CODE },
+      { "Count", "count", CELL_INT, NULL, V2C_CELL_NOWRAP },
+      { "Sharing", "sharing", CELL_TEXT, NULL, V2C_CELL_NOWRAP },
+      { "Why", "reason", CELL_TEXT, NULL, V2C_CELL_PLAIN },
+  },
+};
+
+static const struct table ai_software_table = {
+  "software",
+  "No GPU software found.",
+  { NULL, NULL },
+  {
+      { "Kind", "kind", CELL_TEXT, NULL, V2C_CELL_NOWRAP },
+      { "Name", "name", CELL_TEXT, NULL, V2C_CELL_CODE },
+      { "Version", "version", CELL_TEXT, "unknown", V2C_CELL_NOWRAP },
+      { "Where", "where", CELL_TEXT, NULL, V2C_CELL_PATH },
+  },
+};
+
+static const struct table ai_models_table = {
+  "models",
+  "No model file found.",
+  { NULL, NULL },
+  {
+      { "Model", "path", CELL_TEXT, NULL, V2C_CELL_PATH },
+      { "Format", "format", CELL_TEXT, NULL, V2C_CELL_NOWRAP },
+      { "Size", "size_bytes", CELL_SIZE, NULL, V2C_CELL_NOWRAP },
+      { "Goes to", "goes_to", CELL_TEXT, NULL, V2C_CELL_PLAIN },
+  },
+};
+
 static const struct table dropped_table = {
   "dropped",
   "None.",
@@ -153,6 +205,9 @@ cell (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
     break;
   case CELL_SIZE:
     v2c_report_size_text (b, a);
+    break;
+  case CELL_INT:
+    v2c_strbuf_printf (b, "%lld", (long long) json_integer_value (a));
     break;
   case CELL_PORTS:
   case CELL_LIST:
@@ -282,6 +337,20 @@ policy_section (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
     table (b, f, &policy_table, pol);
 }
 
+/* "AI/GPU": the GPUs, the requests, the software, the models, and
+ * what the GPU nodes need. */
+static void
+ai_section (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
+            const json_t *ai)
+{
+  heading (b, f, f->gap, "ai", "AI/GPU");
+  para (b, f, v2c_report_str (json_object_get (ai, "node"), "text"));
+  table (b, f, &ai_gpus_table, ai);
+  table (b, f, &ai_requests_table, ai);
+  table (b, f, &ai_software_table, ai);
+  table (b, f, &ai_models_table, ai);
+}
+
 /* The strings of l as a list. */
 static void
 put_list (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
@@ -390,6 +459,9 @@ v2c_report_walk (struct v2c_strbuf *b, const struct v2c_report_fmt *f,
   table (b, f, &secrets_table, report);
   heading (b, f, f->gap, "dropped", "Dropped services");
   table (b, f, &dropped_table, report);
+
+  if (json_is_object (json_object_get (report, "ai")))
+    ai_section (b, f, json_object_get (report, "ai"));
 
   if (json_is_object (json_object_get (report, "policy")))
     policy_section (b, f, json_object_get (report, "policy"));

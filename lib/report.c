@@ -790,7 +790,7 @@ json_t *
 v2c_report_build (const struct v2c_inventory *inv, const struct v2c_plan *p,
                   const json_t *image, struct v2c_err *err)
 {
-  json_t *report = NULL, *fitness, *tg;
+  json_t *report = NULL, *fitness, *tg, *ai;
 
   if (check_inventory (inv, err) == -1)
     return NULL;
@@ -818,7 +818,9 @@ v2c_report_build (const struct v2c_inventory *inv, const struct v2c_plan *p,
       || json_object_set_new (report, "image", image_info (image)) == -1
       || json_object_set_new (report, "sizing", sizing (inv, p)) == -1
       || json_object_set_new (report, "notes", notes (p)) == -1
-      || (tg && json_object_set (report, "target", tg) == -1)) {
+      || (tg && json_object_set (report, "target", tg) == -1)
+      || ((ai = v2c_report_ai (inv, p)) != NULL
+          && json_object_set_new (report, "ai", ai) == -1)) {
     json_decref (report);
     report = NULL;
     v2c_set_error (err, ENOMEM, "can't build the report");

@@ -241,7 +241,8 @@ v2c_plan_set_target (struct v2c_plan *plan, const struct v2c_inventory *inv,
   t->os = strdup (is_windows (inv) ? "windows" : "linux");
   t->firmware = strdup (fw && strcmp (fw, "efi") == 0 ? "efi" : "bios");
   if (t->os == NULL || t->firmware == NULL || vm_disks (t, inv) == -1
-      || vm_nics (t, inv) == -1 || vm_ports (t, inv) == -1)
+      || vm_nics (t, inv) == -1 || vm_ports (t, inv) == -1
+      || v2c_plan_vm_gpus (t, inv) == -1)
     goto oom;
   return 0;
 oom:

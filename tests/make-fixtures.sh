@@ -1286,6 +1286,125 @@ jdbc.url=jdbc:postgresql://v2c-db:5432/appdb
 jdbc.user=appuser
 EOF
 
+# "gpu" (issue 18): the demo disk serving a model with vLLM on an NVIDIA
+# GPU passed through.  The driver (nvidia-driver, nvidia-kernel-dkms,
+# libcuda1) and the CUDA runtime (libcudart12) are stand-in packages
+# built with dpkg-deb, with the Debian packages' names, versions and
+# file lists, and installed into a copy of the demo's dpkg database by
+# dpkg itself (--root); DKMS built the module (its tree and .ko) and
+# modules-load.d loads it.  A virtualenv holds torch and vllm
+# (dist-info), a vLLM unit serves /srv/models/llama-3-8b, whose
+# safetensors file is 1 GiB and sparse.  The VMX passes a GPU through.
+gt="$b/gpu-tree"
+gpk="$b/gpu-pkgs"
+mkdir -p "$gt/var/lib" "$gpk"
+cp -a "$root/var/lib/dpkg" "$gt/var/lib/"
+deb ()  # deb NAME VERSION DEPENDS SUMMARY: a package of $gpk/NAME's tree
+{
+  mkdir -p "$gpk/$1/DEBIAN" "$gpk/$1/usr/share/doc/$1"
+  printf 'A v2c fixture standing in for the Debian package %s.\n' "$1" \
+    >"$gpk/$1/usr/share/doc/$1/README.v2c"
+  {
+    printf 'Package: %s\nVersion: %s\nArchitecture: amd64\n' "$1" "$2"
+    printf 'Maintainer: v2c fixtures <fixtures@v2c.example>\n'
+    printf 'Installed-Size: %s\n' "$(du -sk --exclude=DEBIAN "$gpk/$1" | cut -f1)"
+    [ -z "$3" ] || printf 'Depends: %s\n' "$3"
+    printf 'Section: non-free/libs\nDescription: %s\n' "$4"
+    printf ' A stand-in built by v2c'"'"'s fixtures (names, versions, files).\n'
+  } >"$gpk/$1/DEBIAN/control"
+  find "$gpk/$1" -exec touch -h -d "@$epoch" {} +
+  dpkg-deb --root-owner-group -Zgzip --build "$gpk/$1" "$gpk/$1.deb" >/dev/null
+}
+nv=535.183.01
+lib=usr/lib/x86_64-linux-gnu
+mkdir -p "$gpk/libcuda1/$lib" "$gpk/libcudart12/$lib" \
+  "$gpk/nvidia-kernel-dkms/usr/src/nvidia-current-$nv"
+seeded_bytes libcuda 65536 >"$gpk/libcuda1/$lib/libcuda.so.$nv"
+ln -s "libcuda.so.$nv" "$gpk/libcuda1/$lib/libcuda.so.1"
+seeded_bytes libcudart 65536 >"$gpk/libcudart12/$lib/libcudart.so.12.2.140"
+ln -s libcudart.so.12.2.140 "$gpk/libcudart12/$lib/libcudart.so.12"
+cat >"$gpk/nvidia-kernel-dkms/usr/src/nvidia-current-$nv/dkms.conf" <<EOF
+PACKAGE_NAME="nvidia-current"
+PACKAGE_VERSION="$nv"
+BUILT_MODULE_NAME[0]="nvidia-current"
+BUILT_MODULE_NAME[1]="nvidia-current-uvm"
+DEST_MODULE_LOCATION[0]="/updates/dkms"
+DEST_MODULE_LOCATION[1]="/updates/dkms"
+AUTOINSTALL="yes"
+EOF
+deb libcuda1 "$nv-1~deb12u1" "" "NVIDIA CUDA Driver Library"
+deb libcudart12 "12.2.140~12.2.2-1" "" "NVIDIA CUDA Runtime Library"
+deb nvidia-kernel-dkms "$nv-1~deb12u1" "dkms" "NVIDIA binary kernel module DKMS source"
+deb nvidia-driver "$nv-1~deb12u1" "nvidia-kernel-dkms (= $nv-1~deb12u1), libcuda1 (= $nv-1~deb12u1)" \
+  "NVIDIA metapackage"
+dpkg --root="$gt" --force-all --no-triggers -i "$gpk"/libcuda1.deb \
+  "$gpk"/libcudart12.deb "$gpk"/nvidia-kernel-dkms.deb "$gpk"/nvidia-driver.deb \
+  >"$b/gpu-dpkg.log" 2>&1 || die "dpkg could not install the GPU stand-ins: $(tail -3 "$b/gpu-dpkg.log")"
+for p in nvidia-driver nvidia-kernel-dkms libcuda1 libcudart12; do
+  grep -qx "Package: $p" "$gt/var/lib/dpkg/status" || die "dpkg did not record $p"
+done
+rm -rf "$gt/var/lib/dpkg/status-old" "$gt/var/lib/dpkg/available-old" "$gt/var/log"
+# what DKMS and the driver's setup leave beside the packages
+mkdir -p "$gt/var/lib/dkms/nvidia-current/$nv/6.1.0-18-amd64/x86_64/module" \
+  "$gt/lib/modules/6.1.0-18-amd64/updates/dkms" "$gt/etc/modules-load.d" \
+  "$gt/etc/modprobe.d"
+ln -s "/usr/src/nvidia-current-$nv" "$gt/var/lib/dkms/nvidia-current/$nv/source"
+for m in nvidia-current nvidia-current-uvm; do
+  printf '\177ELF v2c fixture: stands for %s.ko\n' "$m" \
+    >"$gt/lib/modules/6.1.0-18-amd64/updates/dkms/$m.ko"
+done
+printf 'nvidia-current\nnvidia-current-uvm\n' >"$gt/etc/modules-load.d/nvidia.conf"
+printf 'options nvidia-current NVreg_PreserveVideoMemoryAllocations=1\n' \
+  >"$gt/etc/modprobe.d/nvidia.conf"
+# the virtualenv
+sp="$gt/opt/vllm/venv/lib/python3.11/site-packages"
+for d in torch:2.3.1 vllm:0.5.0.post1 requests:2.31.0; do
+  n=${d%%:*} v=${d#*:}
+  mkdir -p "$sp/$n-$v.dist-info" "$sp/$n"
+  printf 'Metadata-Version: 2.1\nName: %s\nVersion: %s\nSummary: v2c fixture\n\n' \
+    "$n" "$v" >"$sp/$n-$v.dist-info/METADATA"
+  printf 'pip\n' >"$sp/$n-$v.dist-info/INSTALLER"
+  printf '__version__ = "%s"\n' "$v" >"$sp/$n/__init__.py"
+done
+mkdir -p "$gt/opt/vllm/venv/bin"
+printf 'home = /usr/bin\ninclude-system-site-packages = false\nversion = 3.11.2\n' \
+  >"$gt/opt/vllm/venv/pyvenv.cfg"
+ln -s /usr/bin/python3 "$gt/opt/vllm/venv/bin/python"
+# the model: 1 GiB, sparse (tar -S keeps it so)
+md="$gt/srv/models/llama-3-8b"
+mkdir -p "$md"
+truncate -s 1G "$md/model.safetensors"
+printf '{"architectures": ["LlamaForCausalLM"], "torch_dtype": "bfloat16"}\n' \
+  >"$md/config.json"
+mkdir -p "$gt/etc/systemd/system/multi-user.target.wants"
+cat >"$gt/etc/systemd/system/vllm.service" <<'EOF'
+[Unit]
+Description=vLLM OpenAI-compatible inference server
+After=network-online.target
+
+[Service]
+User=vllm
+Group=vllm
+WorkingDirectory=/opt/vllm
+ExecStart=/opt/vllm/venv/bin/python -m vllm.entrypoints.openai.api_server --model /srv/models/llama-3-8b --host 0.0.0.0 --port 8000
+Restart=on-failure
+
+[Install]
+WantedBy=multi-user.target
+EOF
+ln -s /etc/systemd/system/vllm.service \
+  "$gt/etc/systemd/system/multi-user.target.wants/vllm.service"
+echo v2c-gpu >"$b/etc/hostname.gpu"
+sed "s/v2c-demo/v2c-gpu/" "$root/etc/hosts" >"$b/etc/hosts.v2c-gpu"
+sed '$a vllm:x:106:106:vLLM server:/opt/vllm:/usr/sbin/nologin' \
+  "$root/etc/passwd" >"$b/etc/passwd.gpu"
+sed '$a vllm:x:106:' "$root/etc/group" >"$b/etc/group.gpu"
+find "$gt" -exec touch -h -d "@$epoch" {} +
+tar -C "$gt" --format=gnu -S --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=0 --group=0 --exclude=./srv -cf "$b/gpu.tar" .
+tar -C "$gt" --format=gnu -S --numeric-owner --sort=name --mtime="@$epoch" \
+  --owner=106 --group=106 -cf "$b/gpu-models.tar" ./srv
+
 # "vault": the demo disk plus every form of secret v2c must keep out of
 # its outputs (issue 13), each value a unique string listed in
 # vault/planted.txt, and an app, shop, that needs them back: it prints a
@@ -1521,9 +1640,9 @@ disk_mib=64
 raw_disks=("$tmp/disk/demo.img" "$b/snap.img" "$b/two-root.img"
   "$b/two-var.img" "$b/lvm.img" "$tmp/bad/luks.img")
 # added after the LUKS header disk (sdg): db is sdh, dkms sdi, vault sdj,
-# web sdk, app sdl
+# web sdk, app sdl, gpu sdm
 extra_disks=("$b/db.img" "$b/dkms.img" "$b/vault.img" "$b/web.img"
-  "$b/app.img")
+  "$b/app.img" "$b/gpu.img")
 
 # The encrypted partition's header (sdg, copied into sdf1 by guestfish).
 luks_key=v2c-fixture-luks
@@ -1688,6 +1807,19 @@ upload "$b/etc/interfaces.app" /etc/network/interfaces
 upload "$b/etc/app.env.app" /etc/demo-app/app.env
 upload "$b/etc/app.properties.app" /etc/demo-app/app.properties
 $(reset_times /etc /etc/network /etc/demo-app /etc/hostname /etc/hosts /etc/network/interfaces /etc/demo-app/app.env /etc/demo-app/app.properties)
+umount-all
+
+# gpu (sdm): the demo disk serving a model on a GPU (issue 18)
+copy-device-to-device /dev/sda /dev/sdm sparse:true
+blockdev-rereadpt /dev/sdm
+mount /dev/sdm1 /
+tar-in "$b/gpu.tar" /
+tar-in "$b/gpu-models.tar" /
+upload "$b/etc/hostname.gpu" /etc/hostname
+upload "$b/etc/hosts.v2c-gpu" /etc/hosts
+upload "$b/etc/passwd.gpu" /etc/passwd
+upload "$b/etc/group.gpu" /etc/group
+$(reset_times /etc /etc/hostname /etc/hosts /etc/passwd /etc/group)
 umount-all
 
 sync
@@ -2041,6 +2173,24 @@ for v in web:1:1024:17 app:2:2048:18; do  # NAME:CPUS:MIB:ID
   vmx "v2c-$n" "$c" "$m" lsilogic vmxnet3 "00:50:56:9a:3a:$i" vpx "$i" \
     "$n.vmdk" >"$tmp/$n/$n.vmx"
 done
+
+# (h3) gpu: a VM with an NVIDIA GPU passed through (a V100: device
+# 0x1db4) and the 64-bit MMIO space its memory needs
+mkdir -p "$tmp/gpu"
+qi convert -f raw -O vmdk -o adapter_type=lsilogic "$b/gpu.img" \
+  "$tmp/gpu/gpu.vmdk"
+{
+  vmx v2c-gpu 8 32768 lsilogic vmxnet3 00:50:56:9a:3a:19 vpx 19 gpu.vmdk
+  cat <<'EOF'
+pciPassthru.use64bitMMIO = "TRUE"
+pciPassthru.64bitMMIOSizeGB = "64"
+pciPassthru0.present = "TRUE"
+pciPassthru0.vendorId = "0x10de"
+pciPassthru0.deviceId = "0x1db4"
+pciPassthru0.id = "00000:059:00.0"
+pciPassthru0.pciSlotNumber = "256"
+EOF
+} >"$tmp/gpu/gpu.vmx"
 
 # (i) vault: an OVA whose OVF declares vApp properties, one of them a
 # password (ovf:password="true") with a value v2c must never copy

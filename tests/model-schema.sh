@@ -71,6 +71,12 @@ deb|both|(.components[] | select(.volumes | length > 0) | .volumes[0].size) = "l
 deb|both|.components[0].resources.requests.cpu = "lots"
 deb|both|.components[0].resources.limits.memory = "1G"
 deb|both|.components[0].replace_with = {"image": "", "advice": "x"}
+deb|ok|.components[0].gpu = {"vendor": "nvidia", "sharing": "mig", "resource": "nvidia.com/mig-1g.10gb", "count": 2, "runtime_class": "nvidia", "tolerate": true, "reason": "x"}
+deb|both|.components[0].gpu = {"vendor": "nvidia", "sharing": "mig", "resource": "gpu", "count": 1, "runtime_class": null, "tolerate": false, "reason": "x"}
+deb|both|.components[0].gpu = {"vendor": "nvidia", "sharing": "exclusive", "resource": "nvidia.com/gpu", "count": 0, "runtime_class": null, "tolerate": false, "reason": "x"}
+deb|both|.components[0].gpu = {"vendor": "intel", "sharing": "exclusive", "resource": "nvidia.com/gpu", "count": 1, "runtime_class": null, "tolerate": false, "reason": "x"}
+demo|ok|.image.layers = [.image.layers[0], {"name": "cuda", "includes": ["/usr/lib/*/libcudart.so*"], "excludes": []}, .image.layers[1], .image.layers[2]]
+demo|loader|.image.layers = [.image.layers[0], .image.layers[1], {"name": "cuda", "includes": [], "excludes": []}, .image.layers[2]]
 deb|both|(.components[] | select(.probes != null) | .probes.liveness.httpGet) = {"path": "/", "port": 1}
 deb|both|(.components[] | select(.probes != null) | .probes.liveness.periodSeconds) = 0
 deb|both|(.components[] | select(.kind == "CronJob") | .schedule) = "0 0 * *"

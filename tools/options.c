@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "options.h"
+#include "plan.h"
 
 const char *program_name = "v2c";
 struct tool_opts opts;
@@ -171,6 +172,63 @@ tool_target_arg (const char *arg)
     tool_try_help ();
   }
   return arg;
+}
+
+static void
+gpu_sharing_arg (const char *arg, struct v2c_gpu_opts *g)
+{
+  static char mode[16];
+  const char *colon = strchr (arg, ':'), *p;
+  size_t n = colon ? (size_t) (colon - arg) : strlen (arg);
+
+  snprintf (mode, sizeof mode, "%.*s", (int) (n < 15 ? n : 15), arg);
+  if (n >= sizeof mode
+      || (strcmp (mode, "exclusive") != 0 && strcmp (mode, "time-slicing") != 0
+          && strcmp (mode, "mig") != 0)
+      || (colon && strcmp (mode, "mig") != 0)) {
+    tool_error ("--gpu-sharing '%s': give exclusive, time-slicing or "
+                "mig[:PROFILE]",
+                arg);
+    tool_try_help ();
+  }
+  g->sharing = mode;
+  g->mig_profile = NULL;
+  if (colon) {
+    /* a MIG profile: 1g.10gb, 3g.40gb, 1g.10gb+me ... */
+    for (p = colon + 1; *p; p++)
+      if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.'
+            || *p == '+' || *p == '-'))
+        break;
+    if (p == colon + 1 || *p || p - colon > 32) {
+      tool_error ("--gpu-sharing '%s': '%s' is not a MIG profile like "
+                  "1g.10gb",
+                  arg, colon + 1);
+      tool_try_help ();
+    }
+    g->mig_profile = colon + 1;
+  }
+}
+
+int
+tool_gpu_option (int c, const char *arg, struct v2c_gpu_opts *g)
+{
+  switch (c) {
+  case OPT_GPU_SHARING:
+    gpu_sharing_arg (arg, g);
+    return 1;
+  case OPT_GPU_RUNTIME_CLASS:
+    if (!v2c_dns_label_ok (arg)) {
+      tool_error ("--gpu-runtime-class '%s': not a DNS label", arg);
+      tool_try_help ();
+    }
+    g->runtime_class = arg;
+    return 1;
+  case OPT_GPU_TOLERATE:
+    g->tolerate = 1;
+    return 1;
+  default:
+    return 0;
+  }
 }
 
 uint64_t

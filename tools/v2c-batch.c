@@ -28,6 +28,7 @@
 #include "kube-job.h"
 #include "options.h"
 #include "outdir.h"
+#include "plan.h"
 
 enum {
   OPT_FROM_DIR = OPT_TOOL_BASE,
@@ -108,6 +109,7 @@ usage (int status)
       "      --registry=REG  --templates=DIR  --strategy=S  "
       "--compress=C\n"
       "      --target=T (auto, container or vm: see v2c-plan(1))\n"
+      "      --gpu-sharing=M  --gpu-runtime-class=NAME  --gpu-tolerate\n"
       "      --data=WHAT  --data-max=SIZE  --no-verify  --allow-outside-paths\n"
       "      --verify (v2c-verify each VM after its conversion; a failed\n"
       "      check fails the VM)\n"
@@ -575,6 +577,21 @@ free_vms (struct vm *vms, size_t n)
   batch_free_policy_rules ();
 }
 
+/* A GPU option: checked here, not per VM, and passed on; anything
+ * else is a usage error. */
+static void
+pass_gpu_option (int c, const char *arg)
+{
+  struct v2c_gpu_opts gpu = { NULL, NULL, NULL, 0 };
+
+  if (!tool_gpu_option (c, arg, &gpu))
+    tool_try_help ();
+  add_pass (c == OPT_GPU_SHARING    ? "--gpu-sharing"
+            : c == OPT_GPU_TOLERATE ? "--gpu-tolerate"
+                                    : "--gpu-runtime-class",
+            c == OPT_GPU_TOLERATE ? NULL : arg);
+}
+
 /* What the command line asks for, besides bopts and opts. */
 struct cmdline {
   const char *from_dir; /* --from-dir */
@@ -612,6 +629,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
           { "allow-outside-paths", no_argument, NULL, OPT_ALLOW_OUTSIDE },
           { "verify", no_argument, NULL, OPT_VERIFY_RUN },
           { "target", required_argument, NULL, OPT_TARGET },
+          TOOL_GPU_LONG_OPTS,
           { "waves-max", required_argument, NULL, OPT_WAVES_MAX },
           { "gitops", required_argument, NULL, OPT_GITOPS },
           { "gitops-url", required_argument, NULL, OPT_GITOPS_URL },
@@ -729,7 +747,7 @@ parse_options (int argc, char **argv, struct cmdline *cl)
       add_pass ("--allow-outside-paths", NULL);
       break;
     default:
-      tool_try_help ();
+      pass_gpu_option (c, optarg);
     }
   }
   cl->sources = argv + optind;

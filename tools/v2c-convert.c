@@ -65,6 +65,7 @@ usage (int status)
       "      --target=T         auto (default: a VM that can't run as\n"
       "                         containers stays a KubeVirt VM), container\n"
       "                         or vm (see v2c-plan(1))\n"
+      TOOL_GPU_HELP
       "Image (as v2c-extract):\n"
       "      --tag=NAME         the image's ref name (default: the VM)\n"
       "      --strategy=S       split (default) or single (one layer)\n"
@@ -121,6 +122,8 @@ struct convert {
   int verify;       /* --verify: v2c-verify DIR after it */
   const char *name; /* --name */
   const char *target; /* --target; NULL: auto */
+  struct v2c_gpu_opts gpu; /* --gpu-*; gpu_given: one was given */
+  int gpu_given;
   struct tool_outdir od;
   struct v2c_extract *x;
   struct v2c_source *src;
@@ -208,8 +211,11 @@ read_vm (struct convert *cv, const char *path)
   cv->inventory = v2c_inventory_load (cv->inv, &err);
   if (cv->inventory && cv->p == NULL
       && (cv->p = v2c_plan_build (cv->inventory, cv->io.strategy, &err))
-      && cv->target
-      && v2c_plan_set_target (cv->p, cv->inventory, cv->target, &err) == -1) {
+      && ((cv->gpu_given
+           && v2c_plan_set_gpu (cv->p, cv->inventory, &cv->gpu, &err) == -1)
+          || (cv->target
+              && v2c_plan_set_target (cv->p, cv->inventory, cv->target, &err)
+                     == -1))) {
     v2c_plan_free (cv->p);
     cv->p = NULL;
   }
@@ -501,6 +507,7 @@ main (int argc, char **argv)
           { "data-max", required_argument, NULL, OPT_DATA_MAX },
           { "verify", no_argument, NULL, OPT_VERIFY_RUN },
           { "target", required_argument, NULL, OPT_TARGET },
+          TOOL_GPU_LONG_OPTS,
           SOURCE_LONG_OPTS,
           { NULL, 0, NULL, 0 } };
   struct convert cv;
@@ -555,7 +562,9 @@ main (int argc, char **argv)
       cv.target = tool_target_arg (optarg);
       break;
     default:
-      tool_try_help ();
+      if (!tool_gpu_option (c, optarg, &cv.gpu))
+        tool_try_help ();
+      cv.gpu_given = 1;
     }
   }
   path = tool_source_arg (argc, argv);
@@ -564,6 +573,12 @@ main (int argc, char **argv)
   if (cv.io.plan_path && cv.target) {
     tool_error ("--target is for runs without --plan: the plan says its "
                 "target (edit it, or run v2c-plan --target)");
+    tool_try_help ();
+  }
+  if (cv.io.plan_path && cv.gpu_given) {
+    tool_error ("--gpu-* are for runs without --plan: the plan says what "
+                "its components request (edit it, or run v2c-plan "
+                "--gpu-sharing)");
     tool_try_help ();
   }
   if (opts.templates) {

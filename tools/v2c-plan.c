@@ -42,6 +42,7 @@ usage (int status)
           "      --target=T         auto (the default: a VM that can't run\n"
           "                         as containers stays a KubeVirt VM),\n"
           "                         container or vm\n"
+          TOOL_GPU_HELP
           "  -v, --verbose          list the components, the dropped\n"
           "                         services and the notes\n"
           "  -q, --quiet            no warnings\n",
@@ -56,6 +57,7 @@ main (int argc, char **argv)
       = { COMMON_LONG_OPTS,
           { "strategy", required_argument, NULL, OPT_STRATEGY },
           { "target", required_argument, NULL, OPT_TARGET },
+          TOOL_GPU_LONG_OPTS,
           { NULL, 0, NULL, 0 } };
   struct v2c_err err = { 0, "" };
   json_error_t jerr;
@@ -63,7 +65,8 @@ main (int argc, char **argv)
   struct v2c_inventory *inventory = NULL;
   struct v2c_plan *plan = NULL;
   const char *strategy = NULL, *target = NULL, *in, *name;
-  int c, status = EXIT_FAIL;
+  struct v2c_gpu_opts gpu = { NULL, NULL, NULL, 0 };
+  int c, status = EXIT_FAIL, gpu_given = 0;
   size_t i;
 
   tool_init (argc, argv);
@@ -81,7 +84,9 @@ main (int argc, char **argv)
       target = tool_target_arg (optarg);
       break;
     default:
-      tool_try_help ();
+      if (!tool_gpu_option (c, optarg, &gpu))
+        tool_try_help ();
+      gpu_given = 1;
     }
   in = tool_file_arg (argc, argv, "INVENTORY");
   name = tool_input_name (in);
@@ -98,6 +103,11 @@ main (int argc, char **argv)
   inventory = v2c_inventory_load (inv, &err);
   if (inventory)
     plan = v2c_plan_build (inventory, strategy, &err);
+  if (plan && gpu_given
+      && v2c_plan_set_gpu (plan, inventory, &gpu, &err) == -1) {
+    v2c_plan_free (plan);
+    plan = NULL;
+  }
   if (plan && target && strcmp (target, "auto") != 0
       && v2c_plan_set_target (plan, inventory, target, &err) == -1) {
     v2c_plan_free (plan);
