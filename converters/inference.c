@@ -36,15 +36,9 @@ static const struct {
 static const struct v2c_inv_ai_server *
 server_of (const struct v2c_conv_in *in)
 {
-  const struct v2c_inv_ai *ai = in->inv ? in->inv->ai : NULL;
-  size_t i;
-
-  if (in->src != V2C_CONV_SERVICE || in->unit == NULL || ai == NULL)
-    return NULL;
-  for (i = 0; i < ai->servers.n; i++)
-    if (strcmp (ai->servers.v[i].service, in->unit) == 0)
-      return &ai->servers.v[i];
-  return NULL;
+  return in->src == V2C_CONV_SERVICE
+             ? v2c_inventory_ai_server (in->inv, in->unit)
+             : NULL;
 }
 
 static int

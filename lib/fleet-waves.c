@@ -604,6 +604,22 @@ out:
   return doc;
 }
 
+/* A port of a bridge's or a handover's Service or EndpointSlice:
+ * {name tcp-PORT, port, protocol TCP}, and targetPort when target is
+ * not NULL. */
+static json_t *
+port_entry (const json_t *port, const json_t *target)
+{
+  char name[32];
+
+  snprintf (name, sizeof name, "tcp-%" JSON_INTEGER_FORMAT,
+            json_integer_value (port));
+  return target ? json_pack ("{s:s,s:O,s:s,s:O}", "name", name, "port", port,
+                             "protocol", "TCP", "targetPort", target)
+                : json_pack ("{s:s,s:O,s:s}", "name", name, "port", port,
+                             "protocol", "TCP");
+}
+
 /* The DNS labels of the calling VMs of bridge b (its "from"). */
 static json_t *
 callers (const json_t *b)
@@ -675,17 +691,8 @@ bridge_objects (json_t *out, const json_t *b)
             json_integer_value (json_object_get (b, "replaced_in_wave")));
   json_array_foreach (json_object_get (b, "ports"), i, p)
   {
-    char name[32];
-
-    snprintf (name, sizeof name, "tcp-%" JSON_INTEGER_FORMAT,
-              json_integer_value (p));
-    if (json_array_append_new (sports,
-                               json_pack ("{s:s,s:O,s:s,s:O}", "name", name,
-                                          "port", p, "protocol", "TCP",
-                                          "targetPort", p))
-        || json_array_append_new (eports,
-                                  json_pack ("{s:s,s:O,s:s}", "name", name,
-                                             "port", p, "protocol", "TCP"))
+    if (json_array_append_new (sports, port_entry (p, p))
+        || json_array_append_new (eports, port_entry (p, NULL))
         || json_array_append_new (nports, json_pack ("{s:s,s:O}", "protocol",
                                                      "TCP", "port", p)))
       goto oom;
@@ -823,7 +830,6 @@ v2c_fleet_handover_objects (const json_t *b, const json_t *svc,
   {
     const json_t *sp = service_port (svc, json_integer_value (p));
     const json_t *tp = json_object_get (sp, "targetPort");
-    char pname[32];
 
     if (sp == NULL) {
       v2c_set_error (err, EINVAL,
@@ -834,13 +840,8 @@ v2c_fleet_handover_objects (const json_t *b, const json_t *svc,
     }
     if (tp == NULL)
       tp = p;
-    snprintf (pname, sizeof pname, "tcp-%" JSON_INTEGER_FORMAT,
-              json_integer_value (p));
-    o = ns ? json_pack ("{s:s,s:O,s:s}", "name", pname, "port", p,
-                        "protocol", "TCP")
-           : json_pack ("{s:s,s:O,s:s,s:O}", "name", pname, "port", p,
-                        "protocol", "TCP", "targetPort", tp);
-    if (json_array_append_new (sports, o)
+    /* an ExternalName's ports are the name's: no targetPort */
+    if (json_array_append_new (sports, port_entry (p, ns ? NULL : tp))
         || json_array_append_new (nports, json_pack ("{s:s,s:O}", "protocol",
                                                      "TCP", "port", tp)))
       goto fail;

@@ -150,10 +150,13 @@ scan_packages (const struct v2c_pkgs *pkgs, json_t *drivers, json_t *runtimes)
 
 /* ---- the driver outside packages --------------------------------- */
 
-static int
-gpu_module (const char *name)
+int
+v2c_gpu_driver_module (const char *m)
 {
-  return strncmp (name, "nvidia", 6) == 0 || strcmp (name, "amdgpu") == 0;
+  return strncmp (m, "nvidia", 6) == 0
+         || (strncmp (m, "amdgpu", 6) == 0
+             && (m[6] == '\0' || m[6] == '.' || m[6] == '/' || m[6] == ' '
+                 || m[6] == '-'));
 }
 
 static const char *
@@ -204,7 +207,7 @@ module_text (const char *path, char *buf, int modprobe, json_t *drivers)
       continue;
     memcpy (word, w, n);
     word[n] = '\0';
-    if (!gpu_module (word))
+    if (!v2c_gpu_driver_module (word))
       continue;
     snprintf (ev, sizeof ev, "%s:%d: %.100s", path, lineno, line);
     append (drivers, json_pack ("{s:s,s:s,s:s,s:n,s:s}", "vendor",
@@ -252,7 +255,7 @@ scan_modules (struct v2c_fs *fs, json_t *drivers)
   for (i = 0; v && v[i]; i++) {
     char **ver;
 
-    if (!gpu_module (v[i]))
+    if (!v2c_gpu_driver_module (v[i]))
       continue;
     snprintf (path, sizeof path, "/var/lib/dkms/%s", v[i]);
     ver = v2c_fs_list (fs, path);

@@ -46,17 +46,6 @@ add_evidence (json_t *blockers, const char *rule, const char *severity,
   "a GPU driver's kernel modules: not in the image and not a blocker; "      \
   "the GPU nodes' driver (the GPU operator) provides them"
 
-/* Is a module (name, file name or a modules-load line) NVIDIA's or
- * AMD's GPU driver: nvidia, nvidia-uvm, nvidia_drm..., amdgpu? */
-static int
-gpu_driver_module (const char *m)
-{
-  return strncmp (m, "nvidia", 6) == 0
-         || (strncmp (m, "amdgpu", 6) == 0
-             && (m[6] == '\0' || m[6] == '.' || m[6] == '/' || m[6] == ' '
-                 || m[6] == '-'));
-}
-
 /* Non-comment lines of a config, for modules and sysctl files. */
 static void
 each_setting (struct v2c_fs *fs, const char *path, json_t *blockers,
@@ -85,7 +74,7 @@ each_setting (struct v2c_fs *fs, const char *path, json_t *blockers,
     snprintf (ev, sizeof ev, "%s:%d: %.200s", path, lineno, line);
     /* a GPU module loaded at boot: the node's GPU operator loads it */
     if (strcmp (rule, "kernel-module-autoload") == 0
-        && gpu_driver_module (line))
+        && v2c_gpu_driver_module (line))
       add_evidence (blockers, "gpu-driver", "info", GPU_DRIVER, ev);
     else
       add_evidence (blockers, rule, severity, summary, ev);
@@ -105,7 +94,7 @@ kernel_modules (struct v2c_fs *fs, json_t *blockers)
     snprintf (ev, sizeof ev, "/var/lib/dkms/%s", v[i]);
     /* a GPU driver is the node's business (its GPU operator), not the
      * container's: not a blocker (the inventory's "ai" lists it) */
-    if (gpu_driver_module (v[i]))
+    if (v2c_gpu_driver_module (v[i]))
       add_evidence (blockers, "gpu-driver", "info", GPU_DRIVER, ev);
     else
       add_evidence (blockers, "kernel-module-dkms", "high",
@@ -131,7 +120,7 @@ kernel_modules (struct v2c_fs *fs, json_t *blockers)
           const char *base = strrchr (m[k], '/');
 
           snprintf (ev, sizeof ev, "%s/%s", dir, m[k]);
-          if (gpu_driver_module (base ? base + 1 : m[k]))
+          if (v2c_gpu_driver_module (base ? base + 1 : m[k]))
             add_evidence (blockers, "gpu-driver", "info", GPU_DRIVER, ev);
           else
             add_evidence (blockers, "kernel-module-out-of-tree", "high",

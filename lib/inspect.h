@@ -373,6 +373,11 @@ int v2c_secret_key_name (const char *key);
  * has none of them (its inventory then has no "ai"). */
 json_t *v2c_inspect_ai (struct v2c_fs *fs, const struct v2c_pkgs *pkgs,
                         const struct v2c_services *svcs);
+/* Is a kernel module (its name, file name, DKMS tree or modules-load
+ * line) NVIDIA's or AMD's GPU driver: nvidia, nvidia-uvm, nvidia_drm,
+ * nvidia-current..., amdgpu?  The blockers exempt these (rule
+ * gpu-driver) and the inventory's ai lists them, by this one test. */
+int v2c_gpu_driver_module (const char *m);
 /* One guest text the AI inspector parses, into the lists of ai (an
  * object with the arrays drivers, runtimes, python, servers): a
  * distribution's METADATA (path: its site-packages), a conda-meta

@@ -872,8 +872,8 @@ kube_gpu_sharing (struct ctx *c)
   const struct v2c_plan *p = c->plan;
   int64_t pods = 0;
   size_t i;
-  json_t *cm, *item;
-  char config[512], file[300];
+  json_t *cm;
+  char config[512];
 
   for (i = 0; i < p->components.n; i++) {
     const struct v2c_plan_gpu *g = p->components.v[i].gpu;
@@ -900,10 +900,5 @@ kube_gpu_sharing (struct ctx *c)
                           "default any); apply it once per cluster")
              == -1)
     return -1;
-  item = json_array_get (c->out, json_array_size (c->out) - 1);
-  snprintf (file, sizeof file, "gpu/%s",
-            json_string_value (json_object_get (item, "file")));
-  json_object_set_new (item, "file", json_string (file));
-  json_object_set_new (item, "unlisted", json_true ());
-  return 0;
+  return kube_unlist_last (c, "gpu");
 }

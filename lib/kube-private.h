@@ -124,6 +124,9 @@ json_t *kube_seed_containers (struct ctx *c, const struct comp *k);
  * marked "unlisted" (not in kustomization.yaml). */
 int kube_seed_jobs (struct ctx *c, const struct comp *k);
 
+/* The object kube_add_object added last goes to DIR/ and out of the
+ * kustomization (seed Jobs, the GPU sharing ConfigMap).  -1 on failure. */
+int kube_unlist_last (struct ctx *c, const char *dir);
 /* The GPU sharing configuration a plan's time-slicing needs, unlisted
  * in gpu/ (lib/kube-pod.c).  -1 on failure. */
 int kube_gpu_sharing (struct ctx *c);

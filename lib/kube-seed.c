@@ -202,18 +202,10 @@ kube_seed_jobs (struct ctx *c, const struct comp *k)
                  L_MANAGED_BY, "v2c"), "spec", "restartPolicy", "Never",
       "automountServiceAccountToken", 0, "containers", ctr, "volumes",
       "name", "data", "persistentVolumeClaim", "claimName", claim);
-    if (kube_add_object (c, "Job", name, job, NULL) == -1)
-      return -1;
     /* in seed/, not applied with the rest */
-    {
-      json_t *item = json_array_get (c->out, json_array_size (c->out) - 1);
-      char file[300];
-
-      snprintf (file, sizeof file, "seed/%s",
-                json_string_value (json_object_get (item, "file")));
-      json_object_set_new (item, "file", json_string (file));
-      json_object_set_new (item, "unlisted", json_true ());
-    }
+    if (kube_add_object (c, "Job", name, job, NULL) == -1
+        || kube_unlist_last (c, "seed") == -1)
+      return -1;
   }
   return 0;
 }

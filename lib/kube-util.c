@@ -570,3 +570,21 @@ kube_claim_name (const char *kind, const char *comp, const char *volume,
   else
     snprintf (out, size, "%s-%s", comp, volume);
 }
+
+int
+kube_unlist_last (struct ctx *c, const char *dir)
+{
+  json_t *item = json_array_get (c->out, json_array_size (c->out) - 1);
+  char file[300];
+
+  if (item == NULL)
+    return -1;
+  snprintf (file, sizeof file, "%s/%s", dir,
+            json_string_value (json_object_get (item, "file")));
+  if (json_object_set_new (item, "file", json_string (file)) == -1
+      || json_object_set_new (item, "unlisted", json_true ()) == -1) {
+    kube_oom (c);
+    return -1;
+  }
+  return 0;
+}

@@ -486,3 +486,14 @@ static const struct model_type inv_t
 /* clang-format on */
 
 MODEL_DOCUMENT (v2c_inventory, inv_t, "inventory")
+
+const struct v2c_inv_ai_server *
+v2c_inventory_ai_server (const struct v2c_inventory *inv, const char *service)
+{
+  size_t i;
+
+  for (i = 0; service && inv && inv->ai && i < inv->ai->servers.n; i++)
+    if (strcmp (inv->ai->servers.v[i].service, service) == 0)
+      return &inv->ai->servers.v[i];
+  return NULL;
+}

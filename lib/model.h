@@ -628,6 +628,11 @@ struct v2c_inventory {
   V2C_INV_LIST (struct v2c_inv_blocker) blockers;
 };
 
+/* The AI server (inventory ai.servers[]) the unit service runs, or NULL
+ * (no ai, service NULL, or not a server). */
+const struct v2c_inv_ai_server *
+v2c_inventory_ai_server (const struct v2c_inventory *inv, const char *service);
+
 /* 1 when s is a DNS-1123 label: 1 to 63 of [a-z0-9-], no '-' at
  * either end (Kubernetes object and Service names). */
 int v2c_dns_label_ok (const char *s);

@@ -80,17 +80,6 @@ gpu_vendor (const struct v2c_inventory *inv)
   return ai->runtimes.n ? "amd" : NULL;
 }
 
-static const struct v2c_inv_ai_server *
-server_of (const struct v2c_inventory *inv, const char *service)
-{
-  size_t i;
-
-  for (i = 0; service && inv->ai && i < inv->ai->servers.n; i++)
-    if (strcmp (inv->ai->servers.v[i].service, service) == 0)
-      return &inv->ai->servers.v[i];
-  return NULL;
-}
-
 static void
 gpu_free (struct v2c_plan_gpu *g)
 {
@@ -282,7 +271,7 @@ v2c_plan_set_gpu (struct v2c_plan *plan, const struct v2c_inventory *inv,
     return v2c_set_error (err, ENOMEM, "out of memory");
   for (i = 0; i < plan->components.n; i++) {
     struct v2c_plan_component *k = &plan->components.v[i];
-    const struct v2c_inv_ai_server *s = server_of (inv, k->service);
+    const struct v2c_inv_ai_server *s = v2c_inventory_ai_server (inv, k->service);
 
     gpu_free (k->gpu);
     k->gpu = NULL;

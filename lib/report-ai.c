@@ -100,7 +100,6 @@ node_needs (const struct v2c_inventory *inv, const struct v2c_plan *p)
   const char *cuda = NULL, *min = NULL, *vendor = NULL;
   char mm[16] = "", text[768];
   size_t i;
-  int n;
 
   for (i = 0; i < p->components.n; i++)
     if (p->components.v[i].gpu)
@@ -115,17 +114,17 @@ node_needs (const struct v2c_inventory *inv, const struct v2c_plan *p)
   if (cuda)
     min = v2c_cuda_min_driver (cuda, mm, sizeof mm);
   if (vendor == NULL)
-    n = snprintf (text, sizeof text,
-                  "No component requests a GPU: the VM had no GPU, GPU "
+    snprintf (text, sizeof text,
+              "No component requests a GPU: the VM had no GPU, GPU "
                   "driver or GPU runtime the planner could tie to a "
                   "server.");
   else if (strcmp (vendor, "amd") == 0)
-    n = snprintf (text, sizeof text,
-                  "GPU nodes with AMD's GPU operator (its driver and "
+    snprintf (text, sizeof text,
+              "GPU nodes with AMD's GPU operator (its driver and "
                   "device plugin, resource amd.com/gpu).");
   else
-    n = snprintf (text, sizeof text,
-                  "GPU nodes with the NVIDIA GPU operator (driver, "
+    snprintf (text, sizeof text,
+              "GPU nodes with the NVIDIA GPU operator (driver, "
                   "container toolkit, device plugin, and GPU feature "
                   "discovery's label nvidia.com/gpu.present)%s%s%s%s%s. "
                   "The driver and its kernel modules are not in the image "
@@ -133,7 +132,6 @@ node_needs (const struct v2c_inventory *inv, const struct v2c_plan *p)
                   min ? ", at a driver version of at least " : "",
                   min ? min : "", min ? " (the minimum of CUDA " : "",
                   min ? mm : "", min ? ")" : "");
-  (void) n;
   return json_pack ("{s:o,s:o,s:o,s:o,s:s}", "vendor", nstr (vendor), "cuda",
                     nstr (mm[0] ? mm : NULL), "driver_min", nstr (min),
                     "driver_in_image", json_false (), "text", text);

@@ -30,4 +30,19 @@ tree_inventory (const char *root, const char *arch)
   return inv;
 }
 
+/* Enable systemd unit NAME of the tree (its multi-user.target.wants
+ * link to /etc/systemd/system/NAME); 0, or -1. */
+static inline int
+tree_enable_unit (const char *root, const char *name)
+{
+  char cmd[8192];
+
+  snprintf (cmd, sizeof cmd,
+            "mkdir -p %s/etc/systemd/system/multi-user.target.wants && "
+            "ln -s /etc/systemd/system/%s "
+            "%s/etc/systemd/system/multi-user.target.wants/%s",
+            root, name, root, name);
+  return system (cmd) == 0 ? 0 : -1;
+}
+
 #endif /* V2C_TESTS_INSPECT_TREE_H */

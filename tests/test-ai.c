@@ -120,12 +120,7 @@ main (void)
     return 1;
   for (i = 0; i < sizeof guest_files / sizeof guest_files[0]; i++)
     unit_put (root, guest_files[i].path, guest_files[i].content);
-  snprintf (cmd, sizeof cmd,
-            "mkdir -p %s/etc/systemd/system/multi-user.target.wants && "
-            "ln -s /etc/systemd/system/vllm.service "
-            "%s/etc/systemd/system/multi-user.target.wants/vllm.service",
-            root, root);
-  if (system (cmd) != 0)
+  if (tree_enable_unit (root, "vllm.service") == -1)
     return 1;
 
   inv = tree_inventory (root, "x86_64");

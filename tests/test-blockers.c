@@ -106,12 +106,7 @@ main (void)
     return 1;
   for (i = 0; i < sizeof guest_files / sizeof guest_files[0]; i++)
     unit_put (root, guest_files[i].path, guest_files[i].content);
-  snprintf (cmd, sizeof cmd,
-            "mkdir -p %s/etc/systemd/system/multi-user.target.wants && "
-            "ln -s /etc/systemd/system/app.service "
-            "%s/etc/systemd/system/multi-user.target.wants/app.service",
-            root, root);
-  if (system (cmd) != 0)
+  if (tree_enable_unit (root, "app.service") == -1)
     return 1;
   unit_put (root, "/etc/cron.d/backup",
        "0 1 * * * root /usr/bin/backup --password v2c-planted-cl5\n");
