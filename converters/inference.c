@@ -100,8 +100,8 @@ static const struct v2c_conv_advice advice = {
   .title = "AI inference server",
   .text = "it needs GPU nodes: the NVIDIA GPU operator (driver, container "
           "toolkit, device plugin) at a driver version the CUDA runtime "
-          "accepts; its models move to a persistent volume (see the AI/GPU "
-          "section)",
+          "accepts; its models move to a persistent volume, or to an OCI "
+          "image of their own with --models oci (see the AI/GPU section)",
   .with_converter = 1,
 };
 

@@ -11,6 +11,11 @@
  * volume.  Both are layer writers: deterministic tar, numeric owners,
  * modes, xattrs, sparse maps and hard links kept, nothing staged.
  * Secret files stay out of both, as they stay out of the image.
+ * An image volume (an AI server's models with --models oci) has one
+ * stream instead: the only layer of an image of its own, REF-model-NAME
+ * in the same layout, entries relative to the volume root as an image
+ * volume mounts them; it is written whatever --data says, since the
+ * pod has no other way to get them.
  */
 #include <config.h>
 
@@ -62,6 +67,8 @@ v2c_extract_data_reset (struct v2c_extract *x)
     struct dvol *d = &x->dv[i];
     if (d->seed && x->oci)
       v2c_oci_layer_discard (x->oci, d->seed);
+    if (d->model && x->oci)
+      v2c_oci_layer_discard (x->oci, d->model);
     v2c_layer_writer_free (d->arch);
     if (d->fd >= 0)
       close (d->fd);
@@ -73,19 +80,41 @@ v2c_extract_data_reset (struct v2c_extract *x)
   x->have_sh = x->have_usr_sh = x->have_busybox = 0;
 }
 
-/* The pvc volume of a component mounted at path: its name. */
+/* The pvc or image volume of a component mounted at path: its name;
+ * *image says which. */
 static const char *
-pvc_name (const struct v2c_plan *plan, const char *path)
+volume_name (const struct v2c_plan *plan, const char *path, int *image)
 {
   size_t i, k;
 
   for (i = 0; i < plan->components.n; i++)
     for (k = 0; k < plan->components.v[i].volumes.n; k++) {
       const struct v2c_plan_volume *v = &plan->components.v[i].volumes.v[k];
-      if (strcmp (v->kind, "pvc") == 0 && strcmp (v->mount_path, path) == 0)
+
+      *image = strcmp (v->kind, "image") == 0;
+      if ((*image || strcmp (v->kind, "pvc") == 0)
+          && strcmp (v->mount_path, path) == 0)
         return v->name;
     }
   return NULL;
+}
+
+/* The ref name of the image of the image volume name. */
+static void
+model_ref (char *buf, size_t size, const char *ref, const char *name)
+{
+  snprintf (buf, size, "%s-model-%s", ref, name);
+}
+
+/* The volumes the data image and DIR/data are for (not image volumes). */
+static size_t
+data_volumes (const struct v2c_extract *x)
+{
+  size_t i, n = 0;
+
+  for (i = 0; i < x->ndv; i++)
+    n += !x->dv[i].image;
+  return n;
 }
 
 int
@@ -94,25 +123,29 @@ v2c_extract_data_begin (struct v2c_extract *x, const struct v2c_plan *plan)
   const struct v2c_plan_image *im = &plan->image;
   uint64_t total = 0;
   size_t i;
+  int image;
 
-  if (x->data_mode == 0 || im->volumes.n == 0)
+  if (im->volumes.n == 0)
     return 0;
   x->dv = calloc (im->volumes.n, sizeof *x->dv);
   if (x->dv == NULL)
     return v2c_set_error (&x->err, ENOMEM, "out of memory");
   for (i = 0; i < im->volumes.n; i++) {
-    const char *name = pvc_name (plan, im->volumes.v[i].path);
+    const char *name = volume_name (plan, im->volumes.v[i].path, &image);
     struct dvol *d;
 
-    if (name == NULL)
+    /* without --data, only image volumes: nothing else holds them */
+    if (name == NULL || (x->data_mode == 0 && !image))
       continue;
     d = &x->dv[x->ndv++];
     d->path = im->volumes.v[i].path;
     d->name = name;
+    d->image = image;
     d->fd = -1;
     d->used = im->volumes.v[i].used_bytes.set ? im->volumes.v[i].used_bytes.v
                                               : -1;
-    total += d->used > 0 ? (uint64_t) d->used : 0;
+    if (!image)
+      total += d->used > 0 ? (uint64_t) d->used : 0;
   }
   if ((x->data_mode & V2C_DATA_SEED) && total > x->data_max) {
     v2c_message (&x->msg, V2C_MSG_WARNING,
@@ -139,7 +172,7 @@ find (struct v2c_extract *x, const char *path)
 int
 v2c_extract_data_is_volume (struct v2c_extract *x, const char *path)
 {
-  return x->data_mode != 0 && find (x, path) != NULL;
+  return find (x, path) != NULL;
 }
 
 int
@@ -147,8 +180,6 @@ v2c_extract_data_below (struct v2c_extract *x, const char *dir)
 {
   size_t i, n = strlen (dir);
 
-  if (x->data_mode == 0)
-    return 0;
   for (i = 0; i < x->ndv; i++)
     if (strncmp (x->dv[i].path, dir, n) == 0
         && (x->dv[i].path[n] == '/' || (n == 1 && dir[0] == '/')))
@@ -198,6 +229,8 @@ add_both (struct dcopy *c, struct v2c_layer_entry *e)
 
   if (c->d->arch && v2c_layer_writer_add (c->d->arch, e) == -1)
     return writer_error (c->x, c->d->arch, "archive", c->d);
+  if (c->d->model && v2c_layer_writer_add (c->d->model, e) == -1)
+    return writer_error (c->x, c->d->model, "image", c->d);
   if (c->d->seed) {
     snprintf (c->seed_path, sizeof c->seed_path, SEED_TOP "/%s/%s",
               c->d->name, rel);
@@ -222,6 +255,9 @@ data_both (struct dcopy *c, const char *buf, size_t len)
     return writer_error (c->x, c->d->arch, "archive", c->d);
   if (c->d->seed && v2c_layer_writer_write_data (c->d->seed, buf, len) == -1)
     return writer_error (c->x, c->d->seed, "seed layer", c->d);
+  if (c->d->model
+      && v2c_layer_writer_write_data (c->d->model, buf, len) == -1)
+    return writer_error (c->x, c->d->model, "image", c->d);
   c->d->bytes += len;
   c->x->done += len;
   if (c->x->prog_cb)
@@ -399,6 +435,16 @@ open_streams (struct v2c_extract *x, struct dvol *d)
 {
   char path[4300];
 
+  if (d->image) {
+    d->model = v2c_oci_layer_begin (x->oci);
+    if (d->model == NULL)
+      return v2c_error_copy (&x->err, NULL, v2c_oci_error (x->oci),
+                             v2c_oci_errno (x->oci));
+    if (v2c_layer_writer_set_compression (d->model, x->comp, x->level) == -1
+        || v2c_layer_writer_set_threads (d->model, x->threads) == -1)
+      return writer_error (x, d->model, "image", d);
+    return 0;
+  }
   if (x->data_mode & V2C_DATA_SEED) {
     d->seed = v2c_oci_layer_begin (x->oci);
     if (d->seed == NULL)
@@ -498,16 +544,31 @@ int
 v2c_extract_data_commit (struct v2c_extract *x, const char *ref)
 {
   char name[300], comment[160];
-  size_t i;
+  size_t i, nseed = 0;
   int seed = (x->data_mode & V2C_DATA_SEED) && shell (x) != NULL;
 
-  if ((x->data_mode & V2C_DATA_SEED) && x->ndv > 0 && shell (x) == NULL)
+  if ((x->data_mode & V2C_DATA_SEED) && data_volumes (x) > 0
+      && shell (x) == NULL)
     v2c_message (&x->msg, V2C_MSG_WARNING,
                  "the image's first layer has no /bin/sh or /bin/busybox to "
                  "seed volumes with: no data image (seed them from DIR/data)");
   for (i = 0; i < x->ndv; i++) {
     struct dvol *d = &x->dv[i];
     struct v2c_layer_writer *w = d->seed;
+
+    if (d->model) {
+      w = d->model;
+      d->model = NULL;
+      model_ref (name, sizeof name, ref, d->name);
+      snprintf (comment, sizeof comment, "%s, %llu bytes of file data",
+                d->path, (unsigned long long) d->bytes);
+      if (v2c_oci_layer_commit_model (x->oci, w, "v2c-extract: files of "
+                                      "an image volume", comment, name) == -1)
+        return v2c_error_copy (&x->err, NULL, v2c_oci_error (x->oci),
+                               v2c_oci_errno (x->oci));
+      x->ndata_layers++;
+      continue;
+    }
 
     d->seed = NULL;
     if (w == NULL)
@@ -523,8 +584,9 @@ v2c_extract_data_commit (struct v2c_extract *x, const char *ref)
       return v2c_error_copy (&x->err, NULL, v2c_oci_error (x->oci),
                              v2c_oci_errno (x->oci));
     x->ndata_layers++;
+    nseed++;
   }
-  if (x->ndata_layers == 0)
+  if (nseed == 0)
     return 0;
   snprintf (name, sizeof name, "%s-data", ref);
   if (v2c_oci_set_data_image (x->oci, name, 0) == -1)
@@ -561,6 +623,17 @@ v2c_extract_data_to_plan (struct v2c_extract *x, struct v2c_plan *plan)
     pd->uid = d->uid;
     pd->gid = d->gid;
     pd->mode = d->mode;
+    if (d->image) {
+      char ref[300];
+      const char *digest;
+
+      model_ref (ref, sizeof ref, x->ref ? x->ref : plan->name, d->name);
+      digest = x->oci ? v2c_oci_model_manifest_digest (x->oci, ref) : NULL;
+      if (digest && ((pd->image_ref = strdup (ref)) == NULL
+                     || (pd->image_manifest = strdup (digest)) == NULL))
+        goto oom;
+      continue;
+    }
     if (d->archive && ((pd->archive = strdup (d->archive)) == NULL
                        || (pd->sha256 = strdup (d->sha256)) == NULL))
       goto oom;
@@ -570,7 +643,8 @@ v2c_extract_data_to_plan (struct v2c_extract *x, struct v2c_plan *plan)
       goto oom;
     }
   }
-  if (x->ndv > 0 && shell (x) && (im->data_shell = strdup (shell (x))) == NULL)
+  if (data_volumes (x) > 0 && shell (x)
+      && (im->data_shell = strdup (shell (x))) == NULL)
     goto oom;
   if (x->data_manifest) {
     char ref[300];

@@ -7,7 +7,7 @@
  * checked on the data already read or where the file is), the parent
  * directories a layer still lacks, hard links within a layer, sparse
  * files mapped by their zero blocks, and the data in 2 MiB pread
- * replies.  Directories of the "os" layer get mtime 0, so VMs installed
+ * replies.  Directories of the "os" and "cuda" layers get mtime 0, so VMs installed
  * from the same packages at different times share that layer byte for
  * byte.
  */
@@ -93,7 +93,7 @@ v2c_extract_emit_parents (struct v2c_extract *x, int li)
     if (f->emitted & (1u << li))
       continue;
     e = f->e;
-    if (x->policy.layers[li].is_os)
+    if (x->policy.layers[li].shared)
       e.mtime = 0, e.mtime_nsec = 0;
     if (v2c_extract_layer_add (x, li, &e) == -1)
       return -1;
@@ -447,6 +447,56 @@ copy_range (struct v2c_extract *x, int li, const char *path, int64_t off,
   return v2c_extract_read_range (x, path, off, end, buf, have, layer_sink, &s);
 }
 
+static int
+strbuf_sink (void *opaque, const char *buf, size_t len)
+{
+  return v2c_strbuf_add (opaque, buf, len);
+}
+
+/* dpkg's status (and its backup) in an image that leaves packages out
+ * (the plan's image.left_out_packages): read whole, their stanzas
+ * dropped; *buf and *len the text to write instead (malloc'd), or NULL
+ * when path is no such file. */
+#define MAX_STATUS (256u << 20)
+static int
+status_without (struct v2c_extract *x, const char *path,
+                const struct v2c_fs_lstat *st, char **buf, size_t *len)
+{
+  struct v2c_strbuf whole = V2C_STRBUF_INIT, out = V2C_STRBUF_INIT;
+  int r;
+
+  *buf = NULL;
+  *len = 0;
+  if (x->left_out == NULL || x->left_out->n == 0 || !S_ISREG (st->mode)
+      || st->nlink > 1
+      || (strcmp (path, "/var/lib/dpkg/status") != 0
+          && strcmp (path, "/var/lib/dpkg/status-old") != 0))
+    return 0;
+  if (st->size > (int64_t) MAX_STATUS)
+    return v2c_set_error (&x->err, EFBIG, "'%s': more than %u bytes", path,
+                          MAX_STATUS);
+  if (v2c_extract_read_range (x, path, 0, st->size, NULL, 0, strbuf_sink,
+                              &whole) == -1)
+    goto fail;
+  r = v2c_dpkg_status_without (whole.s ? whole.s : "", whole.len, x->left_out,
+                               &out, &x->dropped_pkgs);
+  v2c_strbuf_release (&whole);
+  if (r == -1 || out.failed) {
+    v2c_strbuf_release (&out);
+    return v2c_set_error (&x->err, ENOMEM, "out of memory");
+  }
+  v2c_message (&x->msg, V2C_MSG_VERBOSE, "%s: %zu bytes without the packages "
+               "left out", path, out.len);
+  *buf = out.s ? out.s : strdup ("");
+  *len = out.len;
+  return *buf ? 1 : v2c_set_error (&x->err, ENOMEM, "out of memory");
+ fail:
+  v2c_strbuf_release (&whole);
+  if (x->err.msg[0] == '\0')
+    v2c_set_error (&x->err, ENOMEM, "out of memory");
+  return -1;
+}
+
 /* A non-directory entry. */
 int
 v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
@@ -462,7 +512,15 @@ v2c_extract_emit_leaf (struct v2c_extract *x, const char *path,
 
   if (v2c_extract_fill_entry (x, &e, path, st, target, xa, nxa) == -1)
     return -1;
-  if (e.type == V2C_FS_REG && e.size > 0 && !sparse) {
+  if ((r = status_without (x, path, st, &first, &have)) == -1)
+    return -1;
+  if (r == 1) {
+    /* its text is the one read and rewritten, not the file's */
+    e.size = (int64_t) have;
+    sparse = 0;
+  }
+  r = -1;
+  if (first == NULL && e.type == V2C_FS_REG && e.size > 0 && !sparse) {
     size_t want = e.size < (int64_t) CHUNK ? (size_t) e.size : CHUNK;
     first = v2c_extract_read_chunk (x, path, 0, want, &have);
     if (first == NULL)

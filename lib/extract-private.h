@@ -53,6 +53,10 @@ struct dvol {
   const char *path, *name;   /* borrowed from the plan */
   int64_t used;              /* the plan's estimate, -1 unknown */
   struct v2c_layer_writer *seed, *arch;
+  /* an image volume's (--models oci): the layer of its own image, in
+   * place of the archive and the seed layer */
+  struct v2c_layer_writer *model;
+  int image;
   int fd;                    /* of the archive, -1 when none */
   char *archive;             /* "data/NAME.tar.zst" */
   char sha256[65];
@@ -78,6 +82,10 @@ struct v2c_extract {
   size_t nexc;
   const char **volumes, **secrets, **allowed;
   size_t nvolumes, nsecrets, nallowed;
+  /* the plan's image.left_out_packages (borrowed), and the packages
+   * the image's dpkg status left out (for the summary) */
+  const struct v2c_strvec *left_out;
+  struct v2c_strvec dropped_pkgs;
   struct v2c_layer_policy policy;
   struct xlayer layers[V2C_POLICY_MAX_LAYERS];
   struct v2c_pkgs pkgs;

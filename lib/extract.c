@@ -168,6 +168,8 @@ load_packages (struct v2c_extract *x)
   }
   v2c_fs_free (fs);
   nal = read_aliases (x, al, sizeof al / sizeof *al);
+  /* the files of packages the image leaves out go nowhere */
+  x->policy.leave_out = x->left_out && x->left_out->n ? x->left_out : NULL;
   if (v2c_layer_policy_add_packages (&x->policy, &x->pkgs, al, nal,
                                      &x->err) == -1)
     return -1;
@@ -328,7 +330,7 @@ visit_entry (struct v2c_extract *x, const char *path,
       }
       if (li >= 0) {
         struct v2c_layer_entry e = f->e;
-        if (x->policy.layers[li].is_os)
+        if (x->policy.layers[li].shared)
           e.mtime = 0, e.mtime_nsec = 0;
         else if (e.mtime > x->newest)
           x->newest = e.mtime;
@@ -425,6 +427,7 @@ read_plan (struct v2c_extract *x, const struct v2c_plan *plan)
   for (i = 0; i < x->ncli_exc; i++)
     if (add_exclude (x, x->cli_exc[i].glob, W_ALL) == -1)
       return -1;
+  x->left_out = &image->left_out_packages;
   return collect_paths (x, image);
 }
 
@@ -470,6 +473,8 @@ reset_run (struct v2c_extract *x)
   x->volumes = x->secrets = x->allowed = NULL;
   x->nvolumes = x->nsecrets = x->nallowed = 0;
   v2c_layer_policy_clear (&x->policy);
+  x->left_out = NULL;
+  v2c_strvec_clear (&x->dropped_pkgs);
   v2c_pkgs_free_contents (&x->pkgs);
   v2c_users_free_contents (&x->users);
   memset (&x->pkgs, 0, sizeof x->pkgs);
@@ -685,6 +690,15 @@ v2c_extract_summary (const struct v2c_extract *x)
                (json_int_t) x->skipped_devices, "unlayered",
                (json_int_t) x->skipped_unlayered));
   json_object_set_new (o, "data_bytes", json_integer ((json_int_t) x->done));
+  if (x->dropped_pkgs.n > 0) {
+    /* what the image's package database no longer lists (the SBOMs
+     * leave them out too) */
+    json_t *a = json_array ();
+
+    for (i = 0; a && i < x->dropped_pkgs.n; i++)
+      json_array_append_new (a, json_string (x->dropped_pkgs.v[i]));
+    json_object_set_new (o, "packages_left_out", a);
+  }
   return o;
 }
 

@@ -147,6 +147,12 @@ int v2c_oci_layer_commit (struct v2c_oci *o, struct v2c_layer_writer *w,
 int v2c_oci_layer_commit_data (struct v2c_oci *o, struct v2c_layer_writer *w,
                                const char *created_by, const char *comment);
 int v2c_oci_set_data_image (struct v2c_oci *o, const char *ref, size_t base);
+/* The same for the one layer of an image of its own, ref, in the same
+ * layout: files only (the config has no command), as an image volume
+ * mounts them (an AI server's models).  w is freed either way. */
+int v2c_oci_layer_commit_model (struct v2c_oci *o, struct v2c_layer_writer *w,
+                                const char *created_by, const char *comment,
+                                const char *ref);
 /* Drop a layer begun with v2c_oci_layer_begin and not committed (an
  * empty one, say): its writer is freed and its temporary blob removed. */
 void v2c_oci_layer_discard (struct v2c_oci *o, struct v2c_layer_writer *w);
@@ -170,6 +176,10 @@ int v2c_oci_close (struct v2c_oci *o, const char *ref_name, int64_t created);
 const char *v2c_oci_manifest_digest (struct v2c_oci *o);
 /* After close: "sha256:<hex>" of the data image's manifest, or NULL. */
 const char *v2c_oci_data_manifest_digest (struct v2c_oci *o);
+/* After close: "sha256:<hex>" of the manifest of the model image ref,
+ * or NULL. */
+const char *v2c_oci_model_manifest_digest (struct v2c_oci *o,
+                                           const char *ref);
 /* Layers committed so far, in order (those of the data image last). */
 size_t v2c_oci_layer_count (struct v2c_oci *o);
 const char *v2c_oci_layer_digest (struct v2c_oci *o, size_t i);

@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "inspect-pkg-dpkg.h"
+#include "strbuf.h"
 
 /* Drop the blanks around n bytes at *s. */
 void
@@ -417,4 +418,61 @@ out:
   free (md5);
   free (conf);
   return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* The status file without some packages                               */
+
+/* The stanza [start, end) goes to out unless drop; a dropped one's
+ * name (name, nn) joins dropped once. */
+static int
+stanza_out (const char *buf, size_t start, size_t end, int drop,
+            const char *name, size_t nn, struct v2c_strbuf *out,
+            struct v2c_strvec *dropped)
+{
+  size_t i;
+
+  if (!drop)
+    return end > start ? v2c_strbuf_add (out, buf + start, end - start) : 0;
+  for (i = 0; i < dropped->n; i++)
+    if (strlen (dropped->v[i]) == nn && memcmp (dropped->v[i], name, nn) == 0)
+      return 0;
+  return v2c_strvec_pushn (dropped, name, nn);
+}
+
+int
+v2c_dpkg_status_without (const char *buf, size_t len,
+                         const struct v2c_strvec *names,
+                         struct v2c_strbuf *out, struct v2c_strvec *dropped)
+{
+  size_t pos = 0, start = 0, nn = 0, i;
+  const char *name = NULL;
+  int drop = 0;
+
+  while (pos < len) {
+    const char *line = buf + pos, *nl = memchr (line, '\n', len - pos);
+    size_t end = nl ? (size_t) (nl - buf) + 1 : len;
+    size_t llen = (nl ? (size_t) (nl - buf) : len) - pos;
+
+    if (llen > 0 && line[llen - 1] == '\r')
+      llen--;
+    if (llen == 0) {
+      /* the blank line ends the stanza and goes with it */
+      if (stanza_out (buf, start, end, drop, name, nn, out, dropped) == -1)
+        return -1;
+      start = end;
+      drop = 0;
+    } else if (llen > 8 && strncasecmp (line, "Package:", 8) == 0) {
+      const char *v = line + 8;
+      size_t vn = strnlen (v, llen - 8);
+
+      v2c_dpkg_trim (&v, &vn);
+      for (i = 0, drop = 0; i < names->n && !drop; i++)
+        drop = strlen (names->v[i]) == vn && memcmp (names->v[i], v, vn) == 0;
+      name = v;
+      nn = vn;
+    }
+    pos = end;
+  }
+  return stanza_out (buf, start, len, drop, name, nn, out, dropped);
 }

@@ -123,6 +123,18 @@ int v2c_dpkg_parse_status (const char *buf, size_t len, struct v2c_pkgs *out,
                            struct v2c_err *err);
 int v2c_dpkg_read (struct v2c_fs *fs, int with_files, struct v2c_pkgs *out,
                    struct v2c_err *err);
+/* The status file buf without the stanzas of the packages names lists
+ * (each with the blank line that ends it), the rest byte for byte, in
+ * out; the names of the packages left out are pushed to dropped (a
+ * package can have a stanza per architecture).  An image that leaves a
+ * package's files out (the GPU driver's) leaves it out of its
+ * database too.  -1 when out of memory. */
+struct v2c_strbuf;
+struct v2c_strvec;
+int v2c_dpkg_status_without (const char *buf, size_t len,
+                             const struct v2c_strvec *names,
+                             struct v2c_strbuf *out,
+                             struct v2c_strvec *dropped);
 /* apk: /lib/apk/db/installed. */
 int v2c_apk_parse_installed (const char *buf, size_t len, int with_files,
                              struct v2c_pkgs *out, struct v2c_err *err);

@@ -569,6 +569,29 @@ out:
   return status;
 }
 
+/* The image of the image volume name at mnt: REPO@DIGEST once
+ * v2c-extract wrote it (the plan's volume data says), else REPO:latest;
+ * REPO is the VM's name and the volume's, as the layout names it. */
+static void
+model_image (struct ctx *c, const char *name, const char *mnt, char *buf,
+             size_t size)
+{
+  const char *reg = c->o->registry, *digest = NULL;
+  char repo[64], ref[200];
+  size_t i;
+
+  for (i = 0; i < c->plan->image.volumes.n; i++) {
+    const struct v2c_plan_data_volume *d = &c->plan->image.volumes.v[i];
+
+    if (strcmp (d->path, mnt) == 0 && d->data)
+      digest = d->data->image_manifest;
+  }
+  snprintf (ref, sizeof ref, "%s-model-%s", c->plan->name, name);
+  v2c_kube_dns_label (ref, repo, sizeof repo);
+  snprintf (buf, size, "%s%s%s%s%s", reg ? reg : "", reg ? "/" : "", repo,
+            digest ? "@" : ":", digest ? digest : "latest");
+}
+
 static int
 plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
               int statefulset, int *has_pvc)
@@ -579,6 +602,7 @@ plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
     const struct v2c_plan_volume *v = &k->p->volumes.v[i];
     const char *name = v->name, *kind = v->kind, *mnt = v->mount_path;
     const char *size = v->size;
+    int ro = 0;
 
     if (strncmp (name, "v2c-", 4) == 0)
       return kube_bad (c,
@@ -641,9 +665,20 @@ plan_volumes (struct ctx *c, const struct comp *k, struct pod *pod,
           == -1)
         return -1;
       pod->near = o;
+    } else if (strcmp (kind, "image") == 0) {
+      /* the models' own image, mounted read-only as image volumes are */
+      char ref[400];
+
+      model_image (c, name, mnt, ref, sizeof ref);
+      if (add_volume (c, k, pod, name, json_string ("image"),
+                      json_pack ("{s:s, s:s}", "reference", ref,
+                                 "pullPolicy", "IfNotPresent"))
+          == -1)
+        return -1;
+      ro = 1;
     } else
       continue; /* configMap and secret volumes: config_map, secrets */
-    if (add_mount (c, k, pod, name, mnt, NULL, 0) == -1)
+    if (add_mount (c, k, pod, name, mnt, NULL, ro) == -1)
       return -1;
   }
   return 0;

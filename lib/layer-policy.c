@@ -50,7 +50,9 @@ v2c_layer_policy_set_layers (struct v2c_layer_policy *p,
     l->includes = &layers[i].includes;
     l->excludes = &layers[i].excludes;
     if (strcmp (l->name, "os") == 0)
-      p->os_layer = (int) p->nlayers, l->is_os = p->split;
+      p->os_layer = (int) p->nlayers, l->shared = p->split;
+    else if (strcmp (l->name, "cuda") == 0)
+      l->shared = p->split;
     else if (strcmp (l->name, "config") == 0)
       p->config_layer = (int) p->nlayers;
     else if (strcmp (l->name, "app") == 0)
@@ -75,7 +77,7 @@ cmp_owned (const void *a, const void *b)
 
 static int
 add_owned (struct v2c_layer_policy *p, size_t *cap, const char *path,
-           const char *digest, struct v2c_err *err)
+           const char *digest, int left_out, struct v2c_err *err)
 {
   if (p->nown == *cap) {
     size_t n = *cap ? *cap * 2 : 4096;
@@ -87,6 +89,7 @@ add_owned (struct v2c_layer_policy *p, size_t *cap, const char *path,
   }
   p->own[p->nown].path = strdup (path);
   p->own[p->nown].digest = digest;
+  p->own[p->nown].left_out = left_out;
   if (p->own[p->nown].path == NULL)
     return v2c_set_error (err, ENOMEM, "out of memory");
   p->nown++;
@@ -97,12 +100,12 @@ add_owned (struct v2c_layer_policy *p, size_t *cap, const char *path,
 static int
 add_pkg_file (struct v2c_layer_policy *p, size_t *cap,
               const struct v2c_pkg_file *f, const struct v2c_path_alias *al,
-              size_t nal, struct v2c_err *err)
+              size_t nal, int left_out, struct v2c_err *err)
 {
   size_t k;
   int r;
 
-  if (add_owned (p, cap, f->path, f->digest, err) == -1)
+  if (add_owned (p, cap, f->path, f->digest, left_out, err) == -1)
     return -1;
   for (k = 0; k < nal; k++) {
     size_t fl = strlen (al[k].from);
@@ -111,7 +114,7 @@ add_pkg_file (struct v2c_layer_policy *p, size_t *cap,
       continue;
     if (asprintf (&alt, "%s%s", al[k].to, f->path + fl) == -1)
       return v2c_set_error (err, ENOMEM, "out of memory");
-    r = add_owned (p, cap, alt, f->digest, err);
+    r = add_owned (p, cap, alt, f->digest, left_out, err);
     free (alt);
     if (r == -1)
       return -1;
@@ -127,14 +130,18 @@ v2c_layer_policy_add_packages (struct v2c_layer_policy *p,
 {
   size_t cap = p->nown, i, j;
 
-  for (i = 0; i < pkgs->n; i++)
+  for (i = 0; i < pkgs->n; i++) {
+    int out = p->leave_out && pkgs->v[i].name
+              && v2c_strvec_find (p->leave_out, pkgs->v[i].name) >= 0;
+
     for (j = 0; j < pkgs->v[i].nfiles; j++) {
       const struct v2c_pkg_file *f = &pkgs->v[i].files[j];
       if (f->path == NULL || f->path[0] != '/')
         continue;
-      if (add_pkg_file (p, &cap, f, al, nal, err) == -1)
+      if (add_pkg_file (p, &cap, f, al, nal, out, err) == -1)
         return -1;
     }
+  }
   if (p->nown == 0)
     return 0;   /* no package database (a bare tree): own is NULL */
   qsort (p->own, p->nown, sizeof *p->own, cmp_owned);
@@ -144,6 +151,8 @@ v2c_layer_policy_add_packages (struct v2c_layer_policy *p,
     if (j > 0 && strcmp (p->own[j - 1].path, p->own[i].path) == 0) {
       if (p->own[j - 1].digest == NULL)
         p->own[j - 1].digest = p->own[i].digest;
+      /* left out only when every owner is */
+      p->own[j - 1].left_out &= p->own[i].left_out;
       free (p->own[i].path);
       continue;
     }
@@ -156,7 +165,7 @@ v2c_layer_policy_add_packages (struct v2c_layer_policy *p,
 static const struct v2c_owned *
 find_owned (const struct v2c_layer_policy *p, const char *path)
 {
-  struct v2c_owned key = { (char *) path, NULL };
+  struct v2c_owned key = { (char *) path, NULL, 0 };
 
   if (p->nown == 0)
     return NULL;
@@ -200,8 +209,11 @@ int
 v2c_layer_policy_choose (const struct v2c_layer_policy *p, const char *path,
                          int is_reg, int same)
 {
+  const struct v2c_owned *lo = p->leave_out ? find_owned (p, path) : NULL;
   int li = -1;
 
+  if (lo && lo->left_out)
+    return -1;
   if (!p->split)
     li = 0;
   else if ((li = included_in (p, path)) < 0) {

@@ -20,7 +20,8 @@
 struct v2c_policy_layer {
   const char *name;              /* borrowed from the plan */
   const struct v2c_strvec *includes, *excludes;
-  int is_os;                     /* "os" of the split strategy */
+  int shared; /* "os" and "cuda" of the split strategy: directories get
+                 mtime 0, so VMs with the same packages share the layer */
 };
 
 /* A path a package owns, with its digest (NULL when the package manager
@@ -28,6 +29,7 @@ struct v2c_policy_layer {
 struct v2c_owned {
   char *path;
   const char *digest;            /* borrowed from the packages */
+  int left_out;                  /* every package owning it is left out */
 };
 
 /* Merged /usr: a package lists /bin/ls, the guest holds /usr/bin/ls
@@ -44,6 +46,9 @@ struct v2c_layer_policy {
   int os_layer, config_layer, app_layer;
   struct v2c_owned *own;         /* sorted by path */
   size_t nown;
+  /* packages the image leaves out (the plan's image.left_out_packages,
+   * borrowed; NULL: none), set before v2c_layer_policy_add_packages */
+  const struct v2c_strvec *leave_out;
 };
 
 /* The n layers of the plan's image (image.layers, in order, borrowed)
@@ -72,7 +77,7 @@ const char *v2c_layer_policy_owned_digest (const struct v2c_layer_policy *p,
  * package owns, "os" for a package's file that is not regular, has no
  * digest or still has it (same), "config" for a changed one; then a
  * layer's excludes send it on to the next layer.  -1 when no layer
- * takes it. */
+ * takes it, or when only packages the image leaves out own it. */
 int v2c_layer_policy_choose (const struct v2c_layer_policy *p,
                              const char *path, int is_reg, int same);
 /* Free the owned paths and reset the policy. */

@@ -69,7 +69,7 @@ static const char *const source_kinds[]
     = { "systemd", "sysv", "cron", "timer", NULL, 0 };
 static const char *const protocols[] = { "tcp", "udp", "sctp", NULL };
 static const char *const volume_kinds[]
-    = { "pvc", "emptyDir", "configMap", "secret", "shared", NULL, 0 };
+    = { "pvc", "emptyDir", "configMap", "secret", "shared", "image", NULL, 0 };
 static const char *const target_kinds[] = { "container", "vm", NULL };
 static const char *const firmwares[] = { "bios", "efi", NULL };
 static const char *const vm_protocols[] = { "tcp", "udp", NULL };
@@ -434,6 +434,16 @@ post_components (struct model_load *l, const void *o, const char *w)
       size_t n;
       int found = 0;
 
+      if (strcmp (v->kind, "image") == 0) {
+        /* its files are a data volume's, which v2c-extract copies */
+        for (n = 0; n < p->image.volumes.n; n++)
+          found |= strcmp (p->image.volumes.v[n].path, v->mount_path) == 0;
+        snprintf (dw, sizeof dw, "components[%zu].volumes[%zu].mount_path",
+                  i, j);
+        if (!found)
+          return model_bad (l, dw, "an image volume at '%s', which is not a "
+                                   "path of image.volumes", v->mount_path);
+      }
       if (v->owner == NULL)
         continue;
       snprintf (dw, sizeof dw, "components[%zu].volumes[%zu].owner", i, j);
@@ -483,6 +493,8 @@ static const struct model_field volume_data_f[]
         STR (T, "sha256", sha256, MF_OPT, MS_ANY),
         INT (T, "size", size, MT_INT, 0, 0, INT64_MAX),
         STR (T, "seed", seed, MF_OPT, MS_PATH),
+        STR (T, "image_ref", image_ref, MF_OPT, MS_ANY),
+        STR (T, "image_manifest", image_manifest, MF_OPT, MS_ANY),
         INT (T, "uid", uid, MT_INT, 0, 0, UINT32_MAX),
         INT (T, "gid", gid, MT_INT, 0, 0, UINT32_MAX),
         INT (T, "mode", mode, MT_INT, 0, 0, 07777), MODEL_END };
@@ -543,6 +555,9 @@ static const struct model_field image_f[]
         { .key = "allow_secret", .kind = MT_STRS, .check = MS_PATH,
           .flags = MF_OPT | MF_SKIPEMPTY, .off = offsetof (T, allow_secret),
           .max = ITEMS },
+        { .key = "left_out_packages", .kind = MT_STRS, .check = MS_ANY,
+          .flags = MF_OPT | MF_SKIPEMPTY,
+          .off = offsetof (T, left_out_packages), .max = ITEMS },
         STR (T, "data_ref", data_ref, MF_OPT, MS_ANY),
         STR (T, "data_manifest", data_manifest, MF_OPT, MS_ANY),
         STR (T, "data_shell", data_shell, MF_OPT, MS_PATH),
@@ -846,5 +861,20 @@ v2c_plan_component (const struct v2c_plan *plan, const char *name)
     if (plan->components.v[i].name
         && strcmp (plan->components.v[i].name, name) == 0)
       return &plan->components.v[i];
+  return NULL;
+}
+
+const struct v2c_plan_volume *
+v2c_plan_image_volume (const struct v2c_plan *plan, const char *path)
+{
+  size_t i, j;
+
+  for (i = 0; i < plan->components.n; i++)
+    for (j = 0; j < plan->components.v[i].volumes.n; j++) {
+      const struct v2c_plan_volume *v = &plan->components.v[i].volumes.v[j];
+
+      if (strcmp (v->kind, "image") == 0 && strcmp (v->mount_path, path) == 0)
+        return v;
+    }
   return NULL;
 }

@@ -60,6 +60,9 @@ struct v2c_plan_volume_data {
   char *sha256;       /* of the archive, 64 hex; NULL with it */
   int64_t size;       /* of the archive; bytes of file data when none */
   char *seed;         /* "/v2c-data/NAME" in the data image; NULL: none */
+  /* an image volume's (--models oci): the ref name of its OCI image in
+   * the layout and the digest of its manifest; NULL for the others */
+  char *image_ref, *image_manifest;
   int64_t uid, gid, mode; /* of the volume root */
 };
 
@@ -112,6 +115,9 @@ struct v2c_plan_image {
   /* secret files let into the image all the same, by hand: each a
    * high-severity finding of the report */
   struct v2c_strvec allow_secret;
+  /* packages whose files the image leaves out (the GPU driver's): the
+   * image's dpkg database does not list them either, nor does its SBOM */
+  struct v2c_strvec left_out_packages;
   /* the data image of the seeded volumes (v2c-convert --data), in the
    * same layout: its ref name and manifest digest; the shell its
    * initContainers run ("/bin/sh", or "/bin/busybox" for its applets) */
@@ -341,6 +347,9 @@ void v2c_plan_component_clear (struct v2c_plan_component *k);
 /* The component named name, or NULL. */
 const struct v2c_plan_component *
 v2c_plan_component (const struct v2c_plan *plan, const char *name);
+/* The image volume (--models oci) mounted at path, or NULL. */
+const struct v2c_plan_volume *
+v2c_plan_image_volume (const struct v2c_plan *plan, const char *path);
 
 /* The problem of a path or pattern ("must be an absolute path", "has a
  * '..' component", ...), or NULL when it is sound. */

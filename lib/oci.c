@@ -36,7 +36,14 @@
 struct oci_layer {
   char *digest, *diff_id, *media_type, *created_by, *comment;
   int64_t size;
-  int data; /* a layer of the data image only */
+  int data; /* 0: of the image; 1: of the data image only; 2 + k: the
+               only layer of the model image k */
+};
+
+/* An image of one layer of files only (v2c_oci_layer_commit_model). */
+struct oci_model {
+  char *ref;
+  char digest[80];
 };
 
 struct oci_pending {
@@ -60,6 +67,8 @@ struct v2c_oci {
   size_t data_base;
   char *data_ref;
   char data_digest[80];
+  struct oci_model *models;
+  size_t nmodels;
 };
 
 struct v2c_oci *
@@ -551,6 +560,34 @@ v2c_oci_layer_commit_data (struct v2c_oci *o, struct v2c_layer_writer *w,
 }
 
 int
+v2c_oci_layer_commit_model (struct v2c_oci *o, struct v2c_layer_writer *w,
+                            const char *created_by, const char *comment,
+                            const char *ref)
+{
+  struct oci_model *m = realloc (o->models, (o->nmodels + 1) * sizeof *m);
+  char *r = valid_ref (ref) ? strdup (ref) : NULL;
+
+  if (m)
+    o->models = m;
+  if (m == NULL || r == NULL) {
+    free (r);
+    v2c_oci_layer_discard (o, w);
+    return valid_ref (ref) ? v2c_set_error (&o->err, ENOMEM, "can't allocate")
+           : v2c_set_error (&o->err, EINVAL, "bad image reference name '%s'",
+                            ref ? ref : "");
+  }
+  if (v2c_oci_layer_commit (o, w, created_by, comment) == -1) {
+    free (r);
+    return -1;
+  }
+  o->layers[o->nlayers - 1].data = 2 + (int) o->nmodels;
+  m = &o->models[o->nmodels++];
+  m->ref = r;
+  m->digest[0] = '\0';
+  return 0;
+}
+
+int
 v2c_oci_set_data_image (struct v2c_oci *o, const char *ref, size_t base)
 {
   char *r = strdup (ref);
@@ -563,19 +600,22 @@ v2c_oci_set_data_image (struct v2c_oci *o, const char *ref, size_t base)
   return 0;
 }
 
-/* Is layer i one of the image (data 0) or of the data image (data 1)? */
+/* Is layer i one of the image (data 0), of the data image (data 1) or
+ * of the model image data - 2? */
 static int
 in_image (struct v2c_oci *o, size_t i, int data)
 {
   size_t k, n = 0;
 
-  if (!data)
-    return !o->layers[i].data;
-  if (o->layers[i].data)
+  if (data != 1)
+    return o->layers[i].data == data;
+  if (o->layers[i].data == 1)
     return 1;
+  if (o->layers[i].data > 1)
+    return 0;
   /* data_base counts the image's own layers */
   for (k = 0; k < i; k++)
-    n += !o->layers[k].data;
+    n += o->layers[k].data == 0;
   return n == o->data_base;
 }
 
@@ -728,8 +768,9 @@ move_into_place (struct v2c_oci *o)
   return 0;
 }
 
-/* The config and manifest blobs of the image (data 0) or of the data
- * image (data 1); its index.json descriptor (new reference), or NULL. */
+/* The config and manifest blobs of the image (data 0), of the data
+ * image (data 1) or of a model image (2 + k); its index.json descriptor
+ * (new reference), or NULL. */
 static json_t *
 write_manifest (struct v2c_oci *o, const char *when, const char *ref_name,
                 int data)
@@ -816,6 +857,22 @@ v2c_oci_close (struct v2c_oci *o, const char *ref_name, int64_t created)
     json_decref (index);
     index = NULL;
   }
+  for (size_t k = 0; index && k < o->nmodels; k++) {
+    json_t *d = write_manifest (o, created != -1 ? when : NULL,
+                                o->models[k].ref, 2 + (int) k);
+
+    if (d)
+      snprintf (o->models[k].digest, sizeof o->models[k].digest, "%s",
+                json_string_value (json_object_get (d, "digest")));
+    if (d == NULL
+        || json_array_append_new (json_object_get (index, "manifests"), d)
+             == -1) {
+      json_decref (index);
+      index = NULL;
+      if (d == NULL)
+        goto out;
+    }
+  }
   index_text
       = index ? json_dumps (index, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
   json_decref (index);
@@ -868,6 +925,15 @@ const char *
 v2c_oci_data_manifest_digest (struct v2c_oci *o)
 {
   return o->closed && o->data_digest[0] ? o->data_digest : NULL;
+}
+
+const char *
+v2c_oci_model_manifest_digest (struct v2c_oci *o, const char *ref)
+{
+  for (size_t k = 0; o->closed && k < o->nmodels; k++)
+    if (strcmp (o->models[k].ref, ref) == 0)
+      return o->models[k].digest;
+  return NULL;
 }
 
 size_t
@@ -923,5 +989,8 @@ v2c_oci_free (struct v2c_oci *o)
   free (o->os);
   free (o->variant);
   free (o->data_ref);
+  for (size_t k = 0; k < o->nmodels; k++)
+    free (o->models[k].ref);
+  free (o->models);
   free (o);
 }

@@ -10,12 +10,18 @@
  *    when asked;
  *  - the GPU driver (kernel modules, libcuda, libnvidia-*, its tools and
  *    DKMS sources) is left out of the image: the nodes' GPU operator
- *    provides it;
+ *    provides it; on Debian and Ubuntu its packages are left out whole
+ *    (image.left_out_packages: every file they own, their dpkg info
+ *    files and their stanzas of the image's dpkg status);
  *  - the CUDA user-space libraries (CUDA, cuDNN, NCCL, TensorRT, the
  *    pip CUDA wheels, ROCm) get a layer of their own after "os", so that
  *    VMs with the same versions share it;
  *  - a model file no server's data volume holds is left out of the
  *    image (the report lists it): models belong on volumes;
+ *  - with --models oci, a server's model volume is an image volume: its
+ *    files become an OCI image of their own (v2c-extract writes it
+ *    beside the image) that the pod mounts read-only, instead of a
+ *    persistent volume seeded with them;
  *  - a VM kept as a VM gets KubeVirt's GPU devices.
  * A VM without GPU software gets none of it: its plan is unchanged.
  */
@@ -164,6 +170,29 @@ add_exclude (struct v2c_plan_image *img, const char *pattern,
   return 0;
 }
 
+/* A driver package of a dpkg system out of the image whole: its files
+ * (v2c-extract reads their list), its info files and its stanza of the
+ * status file.  Elsewhere only the excludes hold. */
+static int
+leave_out_package (struct v2c_plan_image *img, const char *name)
+{
+  const char *pm = img->package_manager;
+  char pat[512];
+
+  if (pm == NULL || (strcmp (pm, "apt") != 0 && strcmp (pm, "dpkg") != 0)
+      || strlen (name) > 200 || strpbrk (name, "/*?[") != NULL
+      || v2c_strvec_find (&img->left_out_packages, name) >= 0)
+    return 0;
+  if (v2c_strvec_push (&img->left_out_packages, name) == -1)
+    return -1;
+  /* info/NAME.list, info/NAME:amd64.md5sums ... */
+  snprintf (pat, sizeof pat, "/var/lib/dpkg/info/%s.*", name);
+  if (add_exclude (img, pat, DRIVER_REASON) == -1)
+    return -1;
+  snprintf (pat, sizeof pat, "/var/lib/dpkg/info/%s:*", name);
+  return add_exclude (img, pat, DRIVER_REASON);
+}
+
 /* The CUDA layer, after "os" (split strategy only). */
 static int
 cuda_layer (struct v2c_plan_image *img)
@@ -219,11 +248,14 @@ image_rules (struct v2c_plan *plan, const struct v2c_inventory *inv)
 
     nvidia |= strcmp (d->vendor, "nvidia") == 0;
     amd |= strcmp (d->vendor, "amd") == 0;
+    if (strcmp (d->kind, "package") != 0)
+      continue;
     /* the driver's packages' documentation goes with them */
-    if (strcmp (d->kind, "package") == 0
-        && snprintf (doc, sizeof doc, "/usr/share/doc/%s", d->name)
-               < (int) sizeof doc
+    if (snprintf (doc, sizeof doc, "/usr/share/doc/%s", d->name)
+            < (int) sizeof doc
         && add_exclude (img, doc, DRIVER_REASON) == -1)
+      return -1;
+    if (leave_out_package (img, d->name) == -1)
       return -1;
   }
   for (k = 0; nvidia && k < sizeof nvidia_driver_paths / sizeof nvidia_driver_paths[0]; k++)
@@ -251,6 +283,69 @@ image_rules (struct v2c_plan *plan, const struct v2c_inventory *inv)
   return 0;
 }
 
+/* Does the volume at mnt hold the models of the server s (its model
+ * path, or a model file of its service)? */
+static int
+holds_models (const struct v2c_inventory *inv,
+              const struct v2c_inv_ai_server *s, const char *mnt)
+{
+  size_t i, l = strlen (mnt);
+
+#define UNDER(p) (strncmp ((p), mnt, l) == 0 && ((p)[l] == '/' || (p)[l] == '\0'))
+  if (s->model && UNDER (s->model))
+    return 1;
+  for (i = 0; i < inv->ai->models.n; i++) {
+    const struct v2c_inv_ai_model *m = &inv->ai->models.v[i];
+
+    if (m->service && strcmp (m->service, s->service) == 0 && UNDER (m->path))
+      return 1;
+  }
+#undef UNDER
+  return 0;
+}
+
+/* --models oci: each pvc volume of a server that holds its models, and
+ * the volumes other components share of it, become image volumes. */
+static int
+models_as_images (struct v2c_plan *plan, const struct v2c_inventory *inv)
+{
+  size_t i, j, n, m;
+
+  for (i = 0; i < plan->components.n; i++) {
+    struct v2c_plan_component *k = &plan->components.v[i];
+    const struct v2c_inv_ai_server *s = v2c_inventory_ai_server (inv, k->service);
+
+    for (j = 0; s && j < k->volumes.n; j++) {
+      struct v2c_plan_volume *v = &k->volumes.v[j];
+      char *kind;
+
+      if (strcmp (v->kind, "pvc") != 0 || !holds_models (inv, s, v->mount_path))
+        continue;
+      for (n = 0; n < plan->components.n; n++)
+        for (m = 0; m < plan->components.v[n].volumes.n; m++) {
+          struct v2c_plan_volume *o = &plan->components.v[n].volumes.v[m];
+
+          if (strcmp (o->kind, "shared") != 0 || strcmp (o->owner, k->name) != 0
+              || strcmp (o->name, v->name) != 0)
+            continue;
+          if ((kind = strdup ("image")) == NULL)
+            return -1;
+          free (o->kind);
+          free (o->owner);
+          o->kind = kind;
+          o->owner = NULL;
+        }
+      if ((kind = strdup ("image")) == NULL)
+        return -1;
+      free (v->kind);
+      free (v->size);
+      v->kind = kind;
+      v->size = NULL;
+    }
+  }
+  return 0;
+}
+
 int
 v2c_plan_set_gpu (struct v2c_plan *plan, const struct v2c_inventory *inv,
                   const struct v2c_gpu_opts *o, struct v2c_err *err)
@@ -265,8 +360,15 @@ v2c_plan_set_gpu (struct v2c_plan *plan, const struct v2c_inventory *inv,
                           "GPU sharing '%s': expected exclusive, "
                           "time-slicing or mig",
                           o->sharing);
+  if (o && o->models && strcmp (o->models, "pvc") != 0
+      && strcmp (o->models, "oci") != 0)
+    return v2c_set_error (err, EINVAL, "models '%s': expected pvc or oci",
+                          o->models);
   if (inv->ai == NULL)
     return 0;
+  if (o && o->models && strcmp (o->models, "oci") == 0
+      && models_as_images (plan, inv) == -1)
+    return v2c_set_error (err, ENOMEM, "out of memory");
   if (image_rules (plan, inv) == -1)
     return v2c_set_error (err, ENOMEM, "out of memory");
   for (i = 0; i < plan->components.n; i++) {

@@ -139,7 +139,10 @@ v2c_plan_image_config (const struct v2c_plan *plan, struct v2c_err *err)
     o = json_object ();
     PUT (cfg, "Volumes", o);
     for (i = 0; o && i < plan->image.volumes.n; i++)
-      PUT (o, plan->image.volumes.v[i].path, json_object ());
+      /* an image volume's files come from their own image (--models
+       * oci): no volume of the container's for them */
+      if (v2c_plan_image_volume (plan, plan->image.volumes.v[i].path) == NULL)
+        PUT (o, plan->image.volumes.v[i].path, json_object ());
   }
 
   labels = json_object ();

@@ -67,11 +67,15 @@ int v2c_plan_set_target (struct v2c_plan *plan,
  * 1g.10gb), a runtimeClassName, a toleration of the GPU nodes' taint;
  * the image leaves the GPU driver and loose model files out and puts the
  * CUDA user space in a layer of its own.  v2c_plan_build calls it with
- * o NULL; calling it again re-decides the requests.  Nothing changes
- * for an inventory without "ai".  0, or -1 with err set. */
+ * o NULL; calling it again re-decides the requests.  models "oci"
+ * (o->models; NULL or "pvc": persistent volumes) makes each server's
+ * model volume an image volume: its files become an OCI image of their
+ * own that the pod mounts read-only.  Nothing changes for an inventory
+ * without "ai".  0, or -1 with err set. */
 struct v2c_gpu_opts {
   const char *sharing, *mig_profile, *runtime_class;
   int tolerate;
+  const char *models; /* pvc (NULL), oci */
 };
 int v2c_plan_set_gpu (struct v2c_plan *plan,
                       const struct v2c_inventory *inventory,

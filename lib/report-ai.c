@@ -39,13 +39,18 @@ model_place (const struct v2c_plan *p, const char *path, char *out,
   size_t i;
 
   for (i = 0; i < p->image.volumes.n; i++) {
-    const char *v = p->image.volumes.v[i].path;
-    size_t l = strlen (v);
+    const struct v2c_plan_data_volume *d = &p->image.volumes.v[i];
+    const struct v2c_plan_volume *iv = v2c_plan_image_volume (p, d->path);
+    size_t l = strlen (d->path);
 
-    if (strncmp (path, v, l) == 0 && path[l] == '/') {
-      snprintf (out, size, "the persistent volume at %s", v);
-      return;
-    }
+    if (strncmp (path, d->path, l) != 0 || path[l] != '/')
+      continue;
+    if (iv)
+      snprintf (out, size, "the OCI image %s-model-%s, mounted read-only at %s",
+                p->name, iv->name, d->path);
+    else
+      snprintf (out, size, "the persistent volume at %s", d->path);
+    return;
   }
   snprintf (out, size, "left out of the image: copy it to a volume");
 }

@@ -42,6 +42,7 @@
 
 #define MAX_PKGS 262144u
 #define MAX_LAYERS 1024u
+#define MAX_LEFT_OUT 4096u /* packages_left_out: a few driver packages */
 #define NO_TIME "1970-01-01T00:00:00Z"
 
 /* ------------------------------------------------------------------ */
@@ -236,6 +237,36 @@ read_packages (struct v2c_sbom_ctx *c, const struct v2c_inventory *inv)
   return 0;
 }
 
+/* The packages the image left out (image.packages_left_out: the GPU
+ * driver's, whose files and database entries it does not hold) are not
+ * its content. */
+static int
+drop_left_out (struct v2c_sbom_ctx *c, const json_t *image)
+{
+  const json_t *lo = json_object_get (image, "packages_left_out"), *v;
+  size_t i, j, n = 0;
+
+  if (lo == NULL || json_is_null (lo))
+    return 0;
+  if (!json_is_array (lo) || json_array_size (lo) > MAX_LEFT_OUT)
+    return v2c_set_error (c->err, 0, "image: packages_left_out: expected an "
+                          "array of at most %u names", MAX_LEFT_OUT);
+  json_array_foreach (lo, i, v)
+    if (!json_is_string (v))
+      return v2c_set_error (c->err, 0, "image: packages_left_out[%zu]: "
+                            "expected a string", i);
+  for (i = 0; i < c->npkgs; i++) {
+    int out = 0;
+
+    json_array_foreach (lo, j, v)
+      out |= strcmp (json_string_value (v), c->pkgs[i].name) == 0;
+    if (!out)
+      c->pkgs[n++] = c->pkgs[i];
+  }
+  c->npkgs = n;
+  return 0;
+}
+
 int
 v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const struct v2c_inventory *inv,
                    const json_t *image, struct v2c_err *err)
@@ -266,7 +297,7 @@ v2c_sbom_ctx_init (struct v2c_sbom_ctx *c, const struct v2c_inventory *inv,
   if (read_packages (c, c->inv) == -1)
     return -1;
   if (image && !json_is_null (image)) {
-    if (read_image (c, image) == -1)
+    if (read_image (c, image) == -1 || drop_left_out (c, image) == -1)
       return -1;
     make_uuid (c, c->manifest, strlen (c->manifest));
   } else {

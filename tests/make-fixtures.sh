@@ -2191,6 +2191,9 @@ pciPassthru0.id = "00000:059:00.0"
 pciPassthru0.pciSlotNumber = "256"
 EOF
 } >"$tmp/gpu/gpu.vmx"
+# the guest's dpkg database as dpkg wrote it: tests/gpu.sh's ground
+# truth (dpkg-query --admindir) for what the image may and may not hold
+cp -a "$gt/var/lib/dpkg" "$tmp/gpu/dpkg"
 
 # (i) vault: an OVA whose OVF declares vApp properties, one of them a
 # password (ovf:password="true") with a value v2c must never copy

@@ -24,6 +24,7 @@
 
 #include "inspect.h"
 #include "inspect-pkg-private.h"
+#include "strbuf.h"
 #include "unit.h"
 
 /* A growing vector of strings. */
@@ -945,6 +946,48 @@ test_copyright (void)
   }
 }
 
+/* The status file without some packages: their stanzas (each
+ * architecture's) and the blank line after each go, the rest stays byte
+ * for byte, CRLF and a last stanza without a blank line included. */
+static void
+test_status_without (void)
+{
+  static const char in[]
+      = "Package: a\nStatus: install ok installed\nVersion: 1\n\n"
+        "Package: libcuda1\nArchitecture: amd64\nVersion: 2\n\n"
+        "package:   libcuda1  \r\nArchitecture: i386\r\n\r\n"
+        "Package: libcuda1-dev\nDescription: x\n Package: libcuda1\n\n\n"
+        "Package: nvidia-driver\nVersion: 3";
+  static const char want[]
+      = "Package: a\nStatus: install ok installed\nVersion: 1\n\n"
+        "Package: libcuda1-dev\nDescription: x\n Package: libcuda1\n\n\n";
+  struct v2c_strvec names = V2C_STRVEC_INIT, dropped = V2C_STRVEC_INIT;
+  struct v2c_strbuf out = V2C_STRBUF_INIT;
+
+  CHECK (v2c_strvec_push (&names, "libcuda1") == 0
+             && v2c_strvec_push (&names, "nvidia-driver") == 0,
+         "out of memory");
+  CHECK (v2c_dpkg_status_without (in, sizeof in - 1, &names, &out, &dropped)
+             == 0,
+         "status_without failed");
+  CHECK (out.len == sizeof want - 1 && memcmp (out.s, want, out.len) == 0,
+         "status without libcuda1, nvidia-driver: '%.*s'", (int) out.len,
+         out.s ? out.s : "");
+  CHECK (dropped.n == 2 && strcmp (dropped.v[0], "libcuda1") == 0
+             && strcmp (dropped.v[1], "nvidia-driver") == 0,
+         "dropped: %zu", dropped.n);
+  /* nothing to drop: the same bytes */
+  v2c_strbuf_release (&out);
+  v2c_strvec_clear (&dropped);
+  v2c_strvec_clear (&names);
+  CHECK (v2c_dpkg_status_without (in, sizeof in - 1, &names, &out, &dropped)
+             == 0
+             && out.len == sizeof in - 1 && memcmp (out.s, in, out.len) == 0
+             && dropped.n == 0,
+         "status without nothing is not the same text");
+  v2c_strbuf_release (&out);
+}
+
 int
 main (void)
 {
@@ -959,6 +1002,7 @@ main (void)
   }
   test_tree (tmp);
   test_copyright ();
+  test_status_without ();
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", tmp);
   if (system (cmd) != 0)
     fprintf (stderr, "can't remove '%s'\n", tmp);

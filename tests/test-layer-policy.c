@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "layer-policy.h"
+#include "strbuf.h"
 #include "unit.h"
 
 static char *doc[] = { (char *) "/usr/share/doc" };
@@ -52,7 +53,7 @@ test_split (void)
   pkg.nfiles = sizeof files / sizeof *files;
   memset (&p, 0, sizeof p);
   CHECK_THAT (v2c_layer_policy_set_layers (&p, split_layers, 3, 1, &err) == 0);
-  CHECK_THAT (p.nlayers == 3 && p.layers[OS].is_os && !p.layers[APP].is_os);
+  CHECK_THAT (p.nlayers == 3 && p.layers[OS].shared && !p.layers[APP].shared);
   CHECK_THAT (v2c_layer_policy_add_packages (&p, &pkgs, &al, 1, &err) == 0);
   /* /bin/ls, /usr/bin/ls (alias), the doc, /etc/ls.conf, /usr/lib/ls */
   CHECK_THAT (p.nown == 5);
@@ -102,6 +103,18 @@ test_single_and_errors (void)
   CHECK_THAT (v2c_layer_policy_choose (&p, "/tmp/x", 1, 0) == -1);
   v2c_layer_policy_clear (&p);
 
+  /* the cuda layer (a GPU VM's): shared like os, directories with
+   * mtime 0, so VMs with the same CUDA packages have the same layer */
+  {
+    const struct v2c_plan_layer four[] = {
+      split_layers[0], { (char *) "cuda", { NULL, 0, 0 }, { NULL, 0, 0 } },
+      split_layers[1], split_layers[2],
+    };
+    CHECK_THAT (v2c_layer_policy_set_layers (&p, four, 4, 1, &err) == 0);
+    CHECK_THAT (p.layers[0].shared && p.layers[1].shared
+                && !p.layers[2].shared && !p.layers[3].shared);
+    v2c_layer_policy_clear (&p);
+  }
   CHECK_THAT (v2c_layer_policy_set_layers (&p, two, 2, 1, &err) == -1);
   CHECK_THAT (strstr (err.msg, "needs the layers os, config and app") != NULL);
   v2c_layer_policy_clear (&p);
@@ -110,10 +123,61 @@ test_single_and_errors (void)
   v2c_layer_policy_clear (&p);
 }
 
+/* Packages the image leaves out (the GPU driver's): their files go to
+ * no layer, but a path a kept package owns too stays, and so does
+ * everything without the list. */
+static void
+test_left_out (void)
+{
+  struct v2c_layer_policy p;
+  struct v2c_err err = { 0, "" };
+  struct v2c_pkg_file drv_files[] = {
+    { .path = (char *) "/usr/lib/libcuda.so.1", .digest = NULL },
+    { .path = (char *) "/usr/share/both", .digest = NULL },
+    { .path = (char *) "/lib/firmware/x.bin", .digest = NULL },
+  };
+  struct v2c_pkg_file keep_files[] = {
+    { .path = (char *) "/usr/share/both", .digest = NULL },
+    { .path = (char *) "/usr/bin/keep", .digest = NULL },
+  };
+  struct v2c_pkg pk[2];
+  struct v2c_pkgs pkgs = { pk, 2 };
+  struct v2c_path_alias al = { "/lib/", "/usr/lib/" };
+  struct v2c_strvec out = V2C_STRVEC_INIT;
+  int pass;
+
+  memset (pk, 0, sizeof pk);
+  pk[0].name = (char *) "libcuda1";
+  pk[0].files = drv_files;
+  pk[0].nfiles = 3;
+  pk[1].name = (char *) "keep";
+  pk[1].files = keep_files;
+  pk[1].nfiles = 2;
+  CHECK_THAT (v2c_strvec_push (&out, "libcuda1") == 0);
+  for (pass = 0; pass < 2; pass++) {
+    memset (&p, 0, sizeof p);
+    CHECK_THAT (v2c_layer_policy_set_layers (&p, split_layers, 3, 1, &err)
+                == 0);
+    p.leave_out = pass ? &out : NULL;
+    CHECK_THAT (v2c_layer_policy_add_packages (&p, &pkgs, &al, 1, &err) == 0);
+    CHECK_THAT ((v2c_layer_policy_choose (&p, "/usr/lib/libcuda.so.1", 1, 1)
+                 == -1) == pass);
+    /* under its merged-/usr alias too */
+    CHECK_THAT ((v2c_layer_policy_choose (&p, "/usr/lib/firmware/x.bin", 1, 1)
+                 == -1) == pass);
+    CHECK_THAT (v2c_layer_policy_choose (&p, "/usr/share/both", 1, 1) == OS);
+    CHECK_THAT (v2c_layer_policy_choose (&p, "/usr/bin/keep", 1, 1) == OS);
+    CHECK_THAT (v2c_layer_policy_choose (&p, "/srv/a.jar", 1, 1) == APP);
+    v2c_layer_policy_clear (&p);
+  }
+  v2c_strvec_clear (&out);
+}
+
 int
 main (void)
 {
   test_split ();
+  test_left_out ();
   test_single_and_errors ();
   if (failures == 0)
     printf ("ok: layer policy\n");

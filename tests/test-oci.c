@@ -8,8 +8,10 @@
  * layout (oci-layout, index.json naming the manifest, the manifest naming
  * blobs whose SHA-256 is their name), the same image twice gives the same
  * manifest digest, an existing directory is refused without force and
- * replaced with it, an interrupted writer leaves nothing behind, and bad
- * calls are refused.
+ * replaced with it, an interrupted writer leaves nothing behind, bad
+ * calls are refused, and a model image (v2c_oci_layer_commit_model: an
+ * image of its one layer, beside the image, config without a command)
+ * is in the index under its ref while the image does not hold its layer.
  */
 #include <config.h>
 
@@ -349,6 +351,88 @@ check_refusals (const char *dir, struct tree *t)
   v2c_oci_free (o);
 }
 
+/* The blob of digest in img, as JSON. */
+static json_t *
+blob_json (const char *img, const char *digest)
+{
+  char path[4096];
+  json_error_t e;
+  json_t *j;
+
+  snprintf (path, sizeof path, "%s/blobs/sha256/%s", img,
+            digest ? digest + 7 : "");
+  j = json_load_file (path, 0, &e);
+  if (j == NULL)
+    tree_die ("%s: %s", path, e.text);
+  return j;
+}
+
+static void
+check_model_image (const char *dir, struct tree *t)
+{
+  char img[4096];
+  struct v2c_oci *o = v2c_oci_new ();
+  struct v2c_layer_writer *w;
+  json_t *index, *man, *model, *cfg, *m;
+  const char *md;
+  size_t i;
+
+  snprintf (img, sizeof img, "%s/img-model", dir);
+  if (v2c_oci_open (o, img, 0) == -1)
+    tree_die ("open %s: %s", img, v2c_oci_error (o));
+  for (int l = 0; l < 3; l++) {
+    if ((w = v2c_oci_layer_begin (o)) == NULL)
+      tree_die ("layer_begin: %s", v2c_oci_error (o));
+    tree_feed (w, t, l == 0 ? 0 : t->n / 2, l == 0 ? t->n / 2 : t->n);
+    if (l == 0 && v2c_oci_layer_commit (o, w, "v2c: os", NULL) == -1)
+      tree_die ("layer_commit: %s", v2c_oci_error (o));
+    /* a bad ref name: refused, the writer freed */
+    if (l == 1 && (v2c_oci_layer_commit_model (o, w, NULL, NULL, "a b") != -1
+                   || v2c_oci_errno (o) != EINVAL))
+      check_fail ("a model image named 'a b' was not refused");
+    if (l == 2
+        && v2c_oci_layer_commit_model (o, w, "v2c: model", NULL, "v1-model-m")
+               == -1)
+      tree_die ("commit_model: %s", v2c_oci_error (o));
+  }
+  if (v2c_oci_set_platform (o, "amd64", "linux", NULL) == -1
+      || v2c_oci_close (o, "v1", 0) == -1)
+    tree_die ("close: %s", v2c_oci_error (o));
+  md = v2c_oci_model_manifest_digest (o, "v1-model-m");
+  snprintf (img + strlen (img), sizeof img - strlen (img), "/index.json");
+  index = json_load_file (img, 0, NULL);
+  img[strlen (img) - strlen ("/index.json")] = '\0';
+  if (index == NULL || md == NULL
+      || json_array_size (json_object_get (index, "manifests")) != 2
+      || v2c_oci_model_manifest_digest (o, "v1-model-x") != NULL)
+    tree_die ("index.json or the model digest missing");
+  json_array_foreach (json_object_get (index, "manifests"), i, m)
+    expect_key (json_object_get (m, "annotations"),
+                "org.opencontainers.image.ref.name", i ? "v1-model-m" : "v1",
+                "index.json");
+  expect_str (json_array_get (json_object_get (index, "manifests"), 1),
+              "digest", md, "the model manifest");
+  man = blob_json (img, v2c_oci_manifest_digest (o));
+  model = blob_json (img, md);
+  cfg = blob_json (img, jstr (model, "config.digest"));
+  if (json_array_size (json_object_get (man, "layers")) != 1
+      || json_array_size (json_object_get (model, "layers")) != 1
+      || !strcmp (jstr (json_array_get (json_object_get (man, "layers"), 0),
+                        "digest"),
+                  jstr (json_array_get (json_object_get (model, "layers"), 0),
+                        "digest"))
+      || json_object_size (json_object_get (cfg, "config")) != 0
+      || json_array_size (json_object_get (json_object_get (cfg, "rootfs"),
+                                           "diff_ids"))
+             != 1)
+    check_fail ("the image and the model image share or lack layers");
+  json_decref (index);
+  json_decref (man);
+  json_decref (model);
+  json_decref (cfg);
+  v2c_oci_free (o);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -392,6 +476,7 @@ main (int argc, char **argv)
   v2c_oci_free (o2);
 
   check_refusals (dir, &t);
+  check_model_image (dir, &t);
 
   tree_free (&t);
   snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -840,6 +840,96 @@ out:
   json_decref (one);
 }
 
+static size_t
+count_of (const char *s, const char *what)
+{
+  size_t n = 0;
+
+  while (s && (s = strstr (s, what)) != NULL)
+    n++, s++;
+  return n;
+}
+
+/* --models oci (issue 18): the model volume of an AI server becomes an
+ * image volume, and so does a cron job's share of it; the image config
+ * declares no VOLUME there; the pods mount the models' image read-only
+ * and no claim is made for it; a plan edited to put an image volume
+ * where no data volume is, or an unknown --models, is refused. */
+static void
+test_models_oci (json_t *inv)
+{
+  struct v2c_err err = { 0, "" };
+  json_t *one = json_deep_copy (inv), *doc = NULL, *objs = NULL, *cfg = NULL;
+  struct v2c_inventory *in;
+  struct v2c_plan *p = NULL;
+  struct v2c_gpu_opts o = { NULL, NULL, NULL, 0, "oci" };
+  long ci = index_of (at (one, "cron"), "command",
+                      "/usr/local/bin/backup.sh >/dev/null 2>&1");
+  char *s = NULL;
+
+  if (ci >= 0)
+    json_object_set_new (json_array_get (at (one, "cron"), (size_t) ci),
+                         "data_dirs", json_pack ("[s]", "/var/lib/demo-app"));
+  json_object_set_new (
+      one, "ai",
+      json_pack ("{s:[], s:[], s:[], s:[{s:s, s:s, s:b, s:s, s:s}], s:[]}",
+                 "drivers", "runtimes", "python", "servers", "kind", "vllm",
+                 "service", "demo-app.service", "notebook", 0, "model",
+                 "/var/lib/demo-app", "evidence", "ExecStart", "models"));
+  in = v2c_inventory_load (one, &err);
+  p = in ? v2c_plan_build (in, NULL, &err) : NULL;
+  CHECK (p && v2c_plan_set_gpu (p, in, &o, &err) == 0, "plan: %s", err.msg);
+  doc = p ? v2c_plan_to_json (p) : NULL;
+  s = doc ? json_dumps (at (doc, "components"), JSON_COMPACT) : NULL;
+  CHECK (count_of (s, "{\"name\":\"var-lib-demo-app\",\"mount_path\":"
+                      "\"/var/lib/demo-app\",\"kind\":\"image\",\"size\":"
+                      "null,\"source_path\":null}") == 2
+             && count_of (s, "\"owner\"") == 0,
+         "the server's and the cron job's volumes: %s", unit_str (s));
+  free (s);
+  CHECK (doc && v2c_plan_check (doc, &err) == 0, "reloaded: %s", err.msg);
+  cfg = p ? v2c_plan_image_config (p, &err) : NULL;
+  s = cfg ? json_dumps (cfg, JSON_COMPACT) : NULL;
+  CHECK (s && strstr (s, "/var/lib/demo-app") == NULL,
+         "the image config declares the image volume: %s", unit_str (s));
+  free (s);
+  objs = p ? v2c_kube_build (p, NULL, &err) : NULL;
+  s = objs ? json_dumps (objs, JSON_COMPACT) : NULL;
+  CHECK (count_of (s, "-model-var-lib-demo-app:latest\",\"pullPolicy\":"
+                      "\"IfNotPresent\"}") == 2
+             && count_of (s, "\"mountPath\":\"/var/lib/demo-app\","
+                             "\"readOnly\":true") == 2
+             && count_of (s, "\"v2c.io/data-dir\":\"/var/lib/demo-app\"")
+                    == 0,
+         "the pods' image volumes: %s", unit_str (s));
+  free (s);
+  if (doc) {
+    json_t *b = json_deep_copy (doc);
+    long k = index_of (at (b, "components"), "name", "backup");
+    json_t *v = k >= 0 ? json_array_get (json_object_get (json_array_get (
+                                             at (b, "components"), (size_t) k),
+                                             "volumes"), 0)
+                       : NULL;
+
+    json_object_set_new (v, "mount_path", json_string ("/srv/nothing"));
+    err.msg[0] = '\0';
+    CHECK (v && v2c_plan_check (b, &err) == -1
+               && strstr (err.msg, "not a path of image.volumes"),
+           "an image volume where no data volume is: '%s'", err.msg);
+    json_decref (b);
+  }
+  o.models = "tarball";
+  CHECK (p && v2c_plan_set_gpu (p, in, &o, &err) == -1
+             && strstr (err.msg, "expected pvc or oci"),
+         "--models tarball: '%s'", err.msg);
+  json_decref (cfg);
+  json_decref (objs);
+  json_decref (doc);
+  v2c_plan_free (p);
+  v2c_inventory_free (in);
+  json_decref (one);
+}
+
 int
 main (void)
 {
@@ -852,6 +942,7 @@ main (void)
   test_housekeeping ();
   test_named_secrets (inv);
   test_shared_claim (inv);
+  test_models_oci (inv);
   json_decref (inv);
   if (failures) {
     fprintf (stderr, "%d check(s) failed\n", failures);

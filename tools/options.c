@@ -226,6 +226,13 @@ tool_gpu_option (int c, const char *arg, struct v2c_gpu_opts *g)
   case OPT_GPU_TOLERATE:
     g->tolerate = 1;
     return 1;
+  case OPT_GPU_MODELS:
+    if (strcmp (arg, "pvc") != 0 && strcmp (arg, "oci") != 0) {
+      tool_error ("--models '%s': give pvc or oci", arg);
+      tool_try_help ();
+    }
+    g->models = arg;
+    return 1;
   default:
     return 0;
   }

@@ -113,18 +113,20 @@ int tool_data_mode (const char *arg);
 const char *tool_target_arg (const char *arg);
 /* The GPU options of v2c-plan and v2c-convert: --gpu-sharing
  * exclusive|time-slicing|mig[:PROFILE], --gpu-runtime-class NAME (a
- * DNS label), --gpu-tolerate, into g (the strings point into arg).
- * Bad usage exits 2. */
+ * DNS label), --gpu-tolerate, --models pvc|oci, into g (the strings
+ * point into arg).  Bad usage exits 2. */
 struct v2c_gpu_opts;
 enum {
   OPT_GPU_SHARING = OPT_TOOL_BASE + 0x100,
   OPT_GPU_RUNTIME_CLASS,
   OPT_GPU_TOLERATE,
+  OPT_GPU_MODELS,
 };
 #define TOOL_GPU_LONG_OPTS                                                    \
   { "gpu-sharing", required_argument, NULL, OPT_GPU_SHARING },              \
       { "gpu-runtime-class", required_argument, NULL, OPT_GPU_RUNTIME_CLASS }, \
-      { "gpu-tolerate", no_argument, NULL, OPT_GPU_TOLERATE }
+      { "gpu-tolerate", no_argument, NULL, OPT_GPU_TOLERATE },                \
+      { "models", required_argument, NULL, OPT_GPU_MODELS }
 /* 1 when option c (with its argument arg) is a GPU option, now in g;
  * else 0. */
 int tool_gpu_option (int c, const char *arg, struct v2c_gpu_opts *g);
@@ -133,7 +135,10 @@ int tool_gpu_option (int c, const char *arg, struct v2c_gpu_opts *g);
   "                         exclusive (the default), time-slicing or\n"      \
   "                         mig[:PROFILE] (a MIG instance; 1g.10gb)\n"       \
   "      --gpu-runtime-class=NAME  its pod's runtimeClassName\n"             \
-  "      --gpu-tolerate     tolerate the GPU nodes' NoSchedule taint\n"
+  "      --gpu-tolerate     tolerate the GPU nodes' NoSchedule taint\n"     \
+  "      --models=AS        an AI server's models: pvc (a persistent\n"     \
+  "                         volume seeded with them, the default) or oci\n"  \
+  "                         (an OCI image of their own, an image volume)\n"
 /* A size: bytes, or with a K/M/G/T suffix (KiB, ...); bad usage exits 2. */
 uint64_t tool_size_arg (const char *opt, const char *arg);
 void tool_check_kube_name (const char *opt, enum v2c_kube_name_kind kind,

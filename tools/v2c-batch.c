@@ -110,6 +110,7 @@ usage (int status)
       "--compress=C\n"
       "      --target=T (auto, container or vm: see v2c-plan(1))\n"
       "      --gpu-sharing=M  --gpu-runtime-class=NAME  --gpu-tolerate\n"
+      "      --models=AS (pvc or oci)\n"
       "      --data=WHAT  --data-max=SIZE  --no-verify  --allow-outside-paths\n"
       "      --verify (v2c-verify each VM after its conversion; a failed\n"
       "      check fails the VM)\n"
@@ -582,12 +583,13 @@ free_vms (struct vm *vms, size_t n)
 static void
 pass_gpu_option (int c, const char *arg)
 {
-  struct v2c_gpu_opts gpu = { NULL, NULL, NULL, 0 };
+  struct v2c_gpu_opts gpu = { NULL, NULL, NULL, 0, NULL };
 
   if (!tool_gpu_option (c, arg, &gpu))
     tool_try_help ();
   add_pass (c == OPT_GPU_SHARING    ? "--gpu-sharing"
             : c == OPT_GPU_TOLERATE ? "--gpu-tolerate"
+            : c == OPT_GPU_MODELS   ? "--models"
                                     : "--gpu-runtime-class",
             c == OPT_GPU_TOLERATE ? NULL : arg);
 }

@@ -576,9 +576,9 @@ main (int argc, char **argv)
     tool_try_help ();
   }
   if (cv.io.plan_path && cv.gpu_given) {
-    tool_error ("--gpu-* are for runs without --plan: the plan says what "
-                "its components request (edit it, or run v2c-plan "
-                "--gpu-sharing)");
+    tool_error ("--gpu-* and --models are for runs without --plan: the "
+                "plan says what its components request and mount (edit "
+                "it, or run v2c-plan --gpu-sharing or --models)");
     tool_try_help ();
   }
   if (opts.templates) {

@@ -65,7 +65,7 @@ main (int argc, char **argv)
   struct v2c_inventory *inventory = NULL;
   struct v2c_plan *plan = NULL;
   const char *strategy = NULL, *target = NULL, *in, *name;
-  struct v2c_gpu_opts gpu = { NULL, NULL, NULL, 0 };
+  struct v2c_gpu_opts gpu = { NULL, NULL, NULL, 0, NULL };
   int c, status = EXIT_FAIL, gpu_given = 0;
   size_t i;
 

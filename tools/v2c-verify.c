@@ -603,6 +603,13 @@ run_all (struct verify *v, const char *dir, json_t *index, const char *ns,
     json_array_foreach (json_object_get (ps, "containers"), j, ct)
       if (load_image (v, dir, index, json_string_value (json_object_get (ct, "image")) ?: "") == -1)
         goto out;
+    /* image volumes (an AI server's models): images of the layout too */
+    json_array_foreach (json_object_get (ps, "volumes"), j, ct)
+      if (json_object_get (ct, "image")
+          && load_image (v, dir, index, json_string_value (json_object_get (
+                                            json_object_get (ct, "image"),
+                                            "reference")) ?: "") == -1)
+        goto out;
     if (strcmp (obj_kind (o), "Deployment") == 0
         || strcmp (obj_kind (o), "StatefulSet") == 0)
       json_array_append (workloads, o);

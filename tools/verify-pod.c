@@ -7,7 +7,8 @@
  * group, capabilities, readOnlyRootFilesystem, no-new-privileges, and
  * its volumes: ConfigMap and Secret items become files of v2c-verify's
  * temporary directory bind-mounted read-only (one file for a subPath),
- * emptyDir and PVCs podman volumes named after the run.
+ * emptyDir and PVCs podman volumes named after the run, an image volume
+ * podman's read-only image mount of the image v2c-verify loaded.
  */
 #include <config.h>
 
@@ -240,6 +241,20 @@ volume_args (struct verify *v, const char *workload, const char *kind,
         return -1;
       if (pushf (av, "--mount=type=bind,src=%s%s%s,dst=%s,ro", dir,
                  sub ? "/" : "", sub ? sub : "", path) == -1)
+        return -1;
+      continue;
+    }
+    if (found && json_object_get (found, "image")) {
+      const char *ref = json_string_value (json_object_get (
+          json_object_get (found, "image"), "reference"));
+      const char *local = json_string_value (json_object_get (v->images, ref ?: ""));
+
+      if (local == NULL) {
+        asprintf (why, "volume '%s': its image '%s' is not loaded", vname,
+                  ref ? ref : "");
+        return -1;
+      }
+      if (pushf (av, "--mount=type=image,src=%s,dst=%s", local, path) == -1)
         return -1;
       continue;
     }

@@ -2,7 +2,9 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * libFuzzer target for v2c_dpkg_parse_status, and for v2c_dpkg_read with
+ * libFuzzer target for v2c_dpkg_parse_status, v2c_dpkg_status_without
+ * (the text without package p: never longer, the same text when p has
+ * no stanza, and a text that parses without p), and for v2c_dpkg_read with
  * files: the input, cut at lines "--8<--", becomes var/lib/dpkg/status,
  * info/p.list, info/p.md5sums and info/p.conffiles of a scratch tree
  * (only inputs that have such a line: the files cost time).
@@ -15,6 +17,7 @@
 #include <unistd.h>
 
 #include "inspect.h"
+#include "strbuf.h"
 
 static void
 put (const char *root, const char *rel, const char *s, size_t n)
@@ -105,6 +108,34 @@ tree (const uint8_t *data, size_t size)
   v2c_pkgs_free_contents (&pk);
 }
 
+static void
+without (const char *s, size_t size, int parsed)
+{
+  static const char *const v[] = { "p", NULL };
+  const struct v2c_strvec names = { (char **) v, 1, 1 };
+  struct v2c_strvec dropped = V2C_STRVEC_INIT;
+  struct v2c_strbuf out = V2C_STRBUF_INIT;
+  struct v2c_err err = { 0 };
+  struct v2c_pkgs pk;
+  size_t i;
+
+  if (v2c_dpkg_status_without (s, size, &names, &out, &dropped) == -1)
+    abort ();
+  if (out.len > size || dropped.n > 1
+      || (dropped.n == 0
+          && (out.len != size || (size && memcmp (out.s, s, size) != 0))))
+    abort ();
+  if (parsed && v2c_dpkg_parse_status (out.s ? out.s : "", out.len, &pk, &err)
+                    == 0) {
+    for (i = 0; i < pk.n; i++)
+      if (strcmp (pk.v[i].name, "p") == 0)
+        abort ();
+    v2c_pkgs_free_contents (&pk);
+  }
+  v2c_strbuf_release (&out);
+  v2c_strvec_clear (&dropped);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
@@ -115,9 +146,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
   if (v2c_dpkg_parse_status ((const char *) data, size, &pk, &err) == -1) {
     if (err.msg[0] == '\0' || pk.n != 0)
       abort ();
+    without ((const char *) data, size, 0);
     tree (data, size);
     return 0;
   }
+  without ((const char *) data, size, 1);
   for (i = 0; i < pk.n; i++) {
     const struct v2c_pkg *p = &pk.v[i];
     /* every package has a name and a version that splits back whole */
