@@ -18,6 +18,11 @@ for t in "$top_builddir"/tools/v2c-*; do
   [ -f "$man" ] || fail "$n has no man page docs/$n.1"
   MANWIDTH=80 man -l "$man" 2>&1 >/dev/null | grep . && fail "$n.1: man reports problems"
   MANWIDTH=80 man -l "$man" | grep -q "^NAME" || fail "$n.1 does not render"
+  # every warning: a line taken for an unknown macro, a control character
+  if command -v groff >/dev/null; then
+    w=$(groff -man -ww -z "$man" 2>&1) && [ -z "$w" ] || fail "$n.1: groff -ww: $w"
+  fi
+  LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f]' "$man" && fail "$n.1 holds a control character"
   echo "ok: $n"
 done
 rm -f "$top_builddir/tests/usage.err"
