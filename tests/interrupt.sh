@@ -8,7 +8,8 @@
 #    "inventory and plan") and the manifests (V2C_TEST_HOLD_STAGE=5
 #    holds the tool there: that stage takes milliseconds);
 #  - each run: exit 130 (SIGINT) or 143 (SIGTERM), within 3 s of the
-#    signal idle and 10 s saturated; nothing left in -o's parent, in
+#    signal idle and 10 s saturated (or while other tests of a parallel
+#    suite run: the machine is not idle then); nothing left in -o's parent, in
 #    TMPDIR (every run has its own, as v2c uses no other place) or in
 #    /var/tmp from it; no qemu of the run; the source unchanged (sha256).
 #  - v2c-inspect and v2c-extract, signalled while their appliance
@@ -51,12 +52,34 @@ wait_for () {
 qemu_of () { pgrep -f -- "qemu-system[^ ]* .*$1" >/dev/null; }
 in_log () { grep -qs -- "$1" "$log"; }
 
-# stopped RC SIG T0 LIMIT WHAT: the exit status and the time it took
+# other_tests: 0 when another test of the suite runs now (a parallel
+# 'make -j check': another test-driver that is not this test's own)
+other_tests () {
+  local p a ours=" "
+  a=$$
+  while [ "$a" -gt 1 ] 2>/dev/null; do
+    ours="$ours$a "
+    a=$(awk '{print $4}' "/proc/$a/stat" 2>/dev/null) || break
+  done
+  for p in $(pgrep -f -- 'build-aux/test-driver'); do
+    case $ours in *" $p "*) ;; *) return 0 ;; esac
+  done
+  return 1
+}
+
+# stopped RC SIG T0 LIMIT WHAT: the exit status and the time it took.
+# The idle limit holds on an idle machine: while other tests of a
+# parallel suite run (appliance boots, image builds), the machine is
+# loaded, and the loaded limit applies (the times file says so).
 stopped () {
   local rc=$1 sig=$2 t0=$3 limit=$4 what=$5 want dt
   case $sig in INT) want=130 ;; TERM) want=143 ;; esac
   [ "$rc" -eq "$want" ] || { tail -5 "$log" >&2; fail "$what: exit $rc, expected $want"; }
   dt=$(( $(date +%s%N) / 1000000 - t0 ))
+  if [ "$load" = idle ] && [ "$limit" -lt 10 ] && other_tests; then
+    echo "$what: other tests ran meanwhile: the loaded limit, 10 s" >>"$work/times"
+    limit=10
+  fi
   [ "$dt" -le $((limit * 1000)) ] || fail "$what: stopped $dt ms after SIG$sig, limit $limit s"
   echo "$dt"
 }
