@@ -112,14 +112,14 @@ static void
 without (const char *s, size_t size, int parsed)
 {
   static const char *const v[] = { "p", NULL };
-  const struct v2c_strvec names = { (char **) v, 1, 1 };
+  const struct v2c_strvec drop = { (char **) v, 1, 1 };
   struct v2c_strvec dropped = V2C_STRVEC_INIT;
   struct v2c_strbuf out = V2C_STRBUF_INIT;
   struct v2c_err err = { 0 };
   struct v2c_pkgs pk;
   size_t i;
 
-  if (v2c_dpkg_status_without (s, size, &names, &out, &dropped) == -1)
+  if (v2c_dpkg_status_without (s, size, &drop, &out, &dropped) == -1)
     abort ();
   if (out.len > size || dropped.n > 1
       || (dropped.n == 0
