@@ -99,13 +99,6 @@ volume_name (const struct v2c_plan *plan, const char *path, int *image)
   return NULL;
 }
 
-/* The ref name of the image of the image volume name. */
-static void
-model_ref (char *buf, size_t size, const char *ref, const char *name)
-{
-  snprintf (buf, size, "%s-model-%s", ref, name);
-}
-
 /* The volumes the data image and DIR/data are for (not image volumes). */
 static size_t
 data_volumes (const struct v2c_extract *x)
@@ -559,7 +552,7 @@ v2c_extract_data_commit (struct v2c_extract *x, const char *ref)
     if (d->model) {
       w = d->model;
       d->model = NULL;
-      model_ref (name, sizeof name, ref, d->name);
+      v2c_plan_model_image_name (name, sizeof name, ref, d->name);
       snprintf (comment, sizeof comment, "%s, %llu bytes of file data",
                 d->path, (unsigned long long) d->bytes);
       if (v2c_oci_layer_commit_model (x->oci, w, "v2c-extract: files of "
@@ -627,7 +620,8 @@ v2c_extract_data_to_plan (struct v2c_extract *x, struct v2c_plan *plan)
       char ref[300];
       const char *digest;
 
-      model_ref (ref, sizeof ref, x->ref ? x->ref : plan->name, d->name);
+      v2c_plan_model_image_name (ref, sizeof ref,
+                                 x->ref ? x->ref : plan->name, d->name);
       digest = x->oci ? v2c_oci_model_manifest_digest (x->oci, ref) : NULL;
       if (digest && ((pd->image_ref = strdup (ref)) == NULL
                      || (pd->image_manifest = strdup (digest)) == NULL))

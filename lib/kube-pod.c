@@ -576,17 +576,11 @@ static void
 model_image (struct ctx *c, const char *name, const char *mnt, char *buf,
              size_t size)
 {
-  const char *reg = c->o->registry, *digest = NULL;
+  const struct v2c_plan_volume_data *d = kube_volume_data (c, mnt);
+  const char *reg = c->o->registry, *digest = d ? d->image_manifest : NULL;
   char repo[64], ref[200];
-  size_t i;
 
-  for (i = 0; i < c->plan->image.volumes.n; i++) {
-    const struct v2c_plan_data_volume *d = &c->plan->image.volumes.v[i];
-
-    if (strcmp (d->path, mnt) == 0 && d->data)
-      digest = d->data->image_manifest;
-  }
-  snprintf (ref, sizeof ref, "%s-model-%s", c->plan->name, name);
+  v2c_plan_model_image_name (ref, sizeof ref, c->plan->name, name);
   v2c_kube_dns_label (ref, repo, sizeof repo);
   snprintf (buf, size, "%s%s%s%s%s", reg ? reg : "", reg ? "/" : "", repo,
             digest ? "@" : ":", digest ? digest : "latest");

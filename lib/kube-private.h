@@ -120,6 +120,10 @@ int kube_vm (struct ctx *c);
 /* The initContainers that seed the component's empty PVCs from the data
  * image (an empty array when none: no data image, no seeded volume). */
 json_t *kube_seed_containers (struct ctx *c, const struct comp *k);
+/* The copied data of the plan's data volume mounted at path (the
+ * plan's image.volumes[].data), or NULL. */
+const struct v2c_plan_volume_data *kube_volume_data (const struct ctx *c,
+                                                     const char *path);
 /* A Job per archived volume of the component, as seed/job-NAME.yaml,
  * marked "unlisted" (not in kustomization.yaml). */
 int kube_seed_jobs (struct ctx *c, const struct comp *k);

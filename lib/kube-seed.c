@@ -24,9 +24,8 @@
 #define SEED_MARKER ".v2c-seeded"
 #define SEED_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-/* The copied data of the volume mounted at path, or NULL. */
-static const struct v2c_plan_volume_data *
-volume_data (struct ctx *c, const char *path)
+const struct v2c_plan_volume_data *
+kube_volume_data (const struct ctx *c, const char *path)
 {
   size_t i;
 
@@ -115,7 +114,7 @@ kube_seed_containers (struct ctx *c, const struct comp *k)
     json_t *ctr;
 
     if (strcmp (v->kind, "pvc") != 0
-        || (d = volume_data (c, v->mount_path)) == NULL || d->seed == NULL)
+        || (d = kube_volume_data (c, v->mount_path)) == NULL || d->seed == NULL)
       continue;
     snprintf (name, sizeof name, "v2c-seed-%.53s", v->name);
     if (asprintf (&script,
@@ -170,7 +169,7 @@ kube_seed_jobs (struct ctx *c, const struct comp *k)
     json_t *ctr, *job, *md;
 
     if (strcmp (v->kind, "pvc") != 0
-        || (d = volume_data (c, v->mount_path)) == NULL || d->archive == NULL)
+        || (d = kube_volume_data (c, v->mount_path)) == NULL || d->archive == NULL)
       continue;
     snprintf (name, sizeof name, "v2c-seed-%.53s", v->name);
     kube_claim_name (k->kind, k->name, v->name, claim, sizeof claim);

@@ -864,6 +864,13 @@ v2c_plan_component (const struct v2c_plan *plan, const char *name)
   return NULL;
 }
 
+void
+v2c_plan_model_image_name (char *buf, size_t size, const char *ref,
+                           const char *volume)
+{
+  snprintf (buf, size, "%s-model-%s", ref, volume);
+}
+
 const struct v2c_plan_volume *
 v2c_plan_image_volume (const struct v2c_plan *plan, const char *path)
 {

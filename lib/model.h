@@ -347,6 +347,10 @@ void v2c_plan_component_clear (struct v2c_plan_component *k);
 /* The component named name, or NULL. */
 const struct v2c_plan_component *
 v2c_plan_component (const struct v2c_plan *plan, const char *name);
+/* The name of the image of the image volume volume of an image whose
+ * ref name is ref (the plan's name by default): REF-model-VOLUME. */
+void v2c_plan_model_image_name (char *buf, size_t size, const char *ref,
+                                const char *volume);
 /* The image volume (--models oci) mounted at path, or NULL. */
 const struct v2c_plan_volume *
 v2c_plan_image_volume (const struct v2c_plan *plan, const char *path);

@@ -45,10 +45,13 @@ model_place (const struct v2c_plan *p, const char *path, char *out,
 
     if (strncmp (path, d->path, l) != 0 || path[l] != '/')
       continue;
-    if (iv)
-      snprintf (out, size, "the OCI image %s-model-%s, mounted read-only at %s",
-                p->name, iv->name, d->path);
-    else
+    if (iv) {
+      char img[300];
+
+      v2c_plan_model_image_name (img, sizeof img, p->name, iv->name);
+      snprintf (out, size, "the OCI image %s, mounted read-only at %s", img,
+                d->path);
+    } else
       snprintf (out, size, "the persistent volume at %s", d->path);
     return;
   }
