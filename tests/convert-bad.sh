@@ -111,4 +111,34 @@ grep -q 'interrupted' "$tmp/err" || fail "SIGTERM: no 'interrupted' error: $(cat
 clean "SIGTERM"
 [ "$before" = "$(source_digest "$src")" ] || fail "the source's files changed"
 ok "SIGTERM: exit 143, 'interrupted', no DIR and no temporary directory, source unchanged"
+
+# --- SIGTERM while qemu-img runs (the OVA's read-only view) ----------------
+# the stop thread signals the child too, which then fails: the error
+# must still be 'interrupted', not the child's death.  A qemu-img first
+# in PATH says when it runs and then sleeps: the signal comes then.
+mkdir "$tmp/bin"
+cat >"$tmp/bin/qemu-img" <<EOF
+#!/bin/sh
+touch '$tmp/qemu-img-runs'
+exec sleep 60
+EOF
+chmod +x "$tmp/bin/qemu-img"
+PATH=$tmp/bin:$PATH v2c-convert -q "$src" -o "$tmp/o/x" 2>"$tmp/err" &
+pid=$!
+for _ in $(seq 6000); do
+  [ -e "$tmp/qemu-img-runs" ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+[ -e "$tmp/qemu-img-runs" ] || fail "qemu-img was never run for the OVA ($(cat "$tmp/err"))"
+kill -TERM "$pid"
+rc=0
+wait "$pid" || rc=$?
+pid=
+[ "$rc" -eq 143 ] || fail "SIGTERM during qemu-img: exit $rc, expected 143 ($(cat "$tmp/err"))"
+grep -q 'interrupted' "$tmp/err" && ! grep -q 'killed by signal' "$tmp/err" ||
+  fail "SIGTERM during qemu-img: not reported as 'interrupted': $(cat "$tmp/err")"
+clean "SIGTERM during qemu-img"
+[ "$before" = "$(source_digest "$src")" ] || fail "the source's files changed"
+ok "SIGTERM while qemu-img runs: exit 143, 'interrupted' (not the child's death), nothing left"
 echo "all passed"

@@ -581,7 +581,10 @@ tool_open_source (const char *path, int descriptor_only)
                    : v2c_source_open (src, path))
       == -1) {
     tool_progress_done ();
-    tool_error ("%s", v2c_source_error (src));
+    /* a child the stop thread signalled (qemu-img) fails the open:
+     * the signal is the cause, not the child */
+    if (!tool_stopped ())
+      tool_error ("%s", v2c_source_error (src));
     v2c_source_free (src);
     return NULL;
   }

@@ -178,7 +178,8 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
     inv = v2c_inventory_build (*src, *g);
     if (inv == NULL) {
       tool_progress_done ();
-      tool_error ("%s", v2c_source_error (*src));
+      if (!tool_stopped ())
+        tool_error ("%s", v2c_source_error (*src));
       return NULL;
     }
     inventory = v2c_inventory_load (inv, &err);
