@@ -48,10 +48,10 @@ excluded='^(etc|boot|proc|sys|dev|run|tmp|var/tmp|var/cache/apt|var/cache/debcon
   cd "$tree"
   cat var/lib/dpkg/info/*.md5sums | awk '!seen[$2]++' |
     md5sum -c 2>/dev/null | sed -n 's/: OK$//p' |
-    while IFS= read -r p; do
-      # merged /usr: bin/ls is usr/bin/ls in the walk
-      realpath -s --relative-to=. "$(readlink -f "$p" | sed "s|^$PWD/||")"
-    done
+    # merged /usr: bin/ls is usr/bin/ls in the walk (one readlink and one
+    # realpath for all 11,000 paths: a process per path took minutes)
+    xargs -r -d '\n' readlink -f -- | sed "s|^$PWD/||" |
+    xargs -r -d '\n' realpath -s --relative-to=. --
 ) | grep -Ev "$excluded" | sort -u >"$tmp/want"
 i=$(layer_index_of "$img" os)
 layer_cat "$(layers_of "$img" | sed -n "$((i + 1))p")" | tar -tv --quoting-style=literal |
