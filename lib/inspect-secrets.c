@@ -45,6 +45,7 @@
 
 #include "inspect.h"
 #include "secret-class.h"
+#include "secret-class-private.h"
 
 #define MAX_SPANS 64 /* secret values on one line */
 #define MAX_FINDINGS_FILE 1000
@@ -79,57 +80,16 @@ static const char *const not_secret_last[]
         "id",        "header",  "mode",       "format",
         "algorithm", "prompt",  "hint",       NULL };
 
-static int
-word_eq (const char *s, size_t n, const char *word)
-{
-  return strlen (word) == n && strncasecmp (s, word, n) == 0;
-}
-
-static int
-in_list (const char *w, const char *const *list)
-{
-  size_t i;
-
-  for (i = 0; list[i]; i++)
-    if (strcmp (w, list[i]) == 0)
-      return 1;
-  return 0;
-}
-
-static int
-ends_with (const char *w, const char *suffix)
-{
-  size_t wl = strlen (w), sl = strlen (suffix);
-
-  return wl >= sl && strcmp (w + wl - sl, suffix) == 0;
-}
-
 /* Kind of secret a key names, or NULL. */
 static const char *
 key_kind (const char *key, size_t n)
 {
-  char words[16][32];
-  size_t nw = 0, wl = 0, i;
+  char words[V2C_SECRET_KEY_WORDS][32];
+  size_t nw, i;
   int pw = 0, token = 0, secret = 0, api = 0, auth = 0;
 
-  if (n == 0 || n > 128)
-    return NULL;
-  if (word_eq (key, n, "pwd") || word_eq (key, n, "oldpwd"))
-    return NULL;
-  for (i = 0; i <= n; i++) {
-    int sep = i == n || key[i] == '_' || key[i] == '.' || key[i] == '-';
-    int camel = !sep && i > 0 && islower ((unsigned char) key[i - 1])
-                && isupper ((unsigned char) key[i]);
-    if ((sep || camel) && wl > 0) {
-      words[nw][wl] = '\0';
-      if (++nw == 16)
-        break;
-      wl = 0;
-    }
-    if (!sep && wl < sizeof words[0] - 1)
-      words[nw][wl++] = tolower ((unsigned char) key[i]);
-  }
-  if (nw == 0 || in_list (words[nw - 1], not_secret_last))
+  nw = v2c_secret_key_words (key, n, words);
+  if (nw == 0 || v2c_secret_in_list (words[nw - 1], not_secret_last))
     return NULL;
   for (i = 0; i < nw; i++) {
     const char *w = words[i];
@@ -137,7 +97,7 @@ key_kind (const char *key, size_t n)
         || strstr (w, "passphrase") || strcmp (w, "pass") == 0
         || strcmp (w, "pwd") == 0)
       pw = 1;
-    if (strcmp (w, "tokens") == 0 || ends_with (w, "token"))
+    if (strcmp (w, "tokens") == 0 || v2c_secret_ends_with (w, "token"))
       token = 1;
     if (strstr (w, "secret"))
       secret = 1;
@@ -331,8 +291,8 @@ redis_key (const char *s, size_t ks, size_t ke)
   for (i = 0; i < ks; i++)
     if (s[i] != ' ' && s[i] != '\t')
       return 0;
-  return word_eq (s + ks, ke - ks, "requirepass")
-         || word_eq (s + ks, ke - ks, "masterauth");
+  return v2c_secret_word_eq (s + ks, ke - ks, "requirepass")
+         || v2c_secret_word_eq (s + ks, ke - ks, "masterauth");
 }
 
 /* Where a setting would start after a comment marker (#, ;, //) that
@@ -847,8 +807,8 @@ scan_netrc (struct scan *sc, const char *buf, size_t len)
         return -1;
       want = 0;
     } else
-      want = word_eq (buf + ts, i - ts, "password")
-             || word_eq (buf + ts, i - ts, "passwd");
+      want = v2c_secret_word_eq (buf + ts, i - ts, "password")
+             || v2c_secret_word_eq (buf + ts, i - ts, "passwd");
   }
   return 0;
 }

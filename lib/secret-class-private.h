@@ -2,7 +2,8 @@
  * Copyright (C) 2026 the v2c authors
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * What lib/secret-class.c shares with lib/secret-class-cmd.c.
+ * What lib/secret-class.c shares with lib/secret-class-cmd.c and
+ * lib/inspect-secrets.c.
  */
 #ifndef V2C_SECRET_CLASS_PRIVATE_H
 #define V2C_SECRET_CLASS_PRIVATE_H
@@ -13,6 +14,19 @@
 
 /* w in the NULL-terminated list. */
 int v2c_secret_in_list (const char *w, const char *const *list);
+
+/* w ends with suffix. */
+int v2c_secret_ends_with (const char *w, const char *suffix);
+
+#define V2C_SECRET_KEY_WORDS 16
+
+/* The words of key name key[0..n), lower case, into words: split at
+ * '_', '.' and '-' and where a lower-case letter meets an upper-case
+ * one (camelCase); at most V2C_SECRET_KEY_WORDS words of 31 bytes.
+ * Their number: 0 for a name that is empty, over 128 bytes, or the
+ * shell's PWD/OLDPWD (a directory, not a password). */
+size_t v2c_secret_key_words (const char *key, size_t n,
+                             char words[V2C_SECRET_KEY_WORDS][32]);
 
 /* s[0..n) is word, ignoring case. */
 int v2c_secret_word_eq (const char *s, size_t n, const char *word);

@@ -74,12 +74,37 @@ v2c_secret_in_list (const char *w, const char *const *list)
   return 0;
 }
 
-static int
-ends_with (const char *w, const char *suffix)
+int
+v2c_secret_ends_with (const char *w, const char *suffix)
 {
   size_t wl = strlen (w), sl = strlen (suffix);
 
   return wl >= sl && strcmp (w + wl - sl, suffix) == 0;
+}
+
+size_t
+v2c_secret_key_words (const char *key, size_t n,
+                      char words[V2C_SECRET_KEY_WORDS][32])
+{
+  size_t nw = 0, wl = 0, i;
+
+  if (n == 0 || n > 128 || v2c_secret_word_eq (key, n, "pwd")
+      || v2c_secret_word_eq (key, n, "oldpwd"))
+    return 0;
+  for (i = 0; i <= n; i++) {
+    int sep = i == n || key[i] == '_' || key[i] == '.' || key[i] == '-';
+    int camel = !sep && i > 0 && islower ((unsigned char) key[i - 1])
+                && isupper ((unsigned char) key[i]);
+    if ((sep || camel) && wl > 0) {
+      words[nw][wl] = '\0';
+      if (++nw == V2C_SECRET_KEY_WORDS)
+        break;
+      wl = 0;
+    }
+    if (!sep && wl < 31)
+      words[nw][wl++] = (char) tolower ((unsigned char) key[i]);
+  }
+  return nw;
 }
 
 int
@@ -91,26 +116,12 @@ v2c_secret_word_eq (const char *s, size_t n, const char *word)
 int
 v2c_secret_key_is_secret (const char *key, size_t n)
 {
-  char words[16][32];
-  size_t nw = 0, wl = 0, i;
+  char words[V2C_SECRET_KEY_WORDS][32];
+  size_t nw, i;
 
-  if (key == NULL || n == 0 || n > 128)
+  if (key == NULL)
     return 0;
-  if (v2c_secret_word_eq (key, n, "pwd") || v2c_secret_word_eq (key, n, "oldpwd"))
-    return 0;
-  for (i = 0; i <= n; i++) {
-    int sep = i == n || key[i] == '_' || key[i] == '.' || key[i] == '-';
-    int camel = !sep && i > 0 && islower ((unsigned char) key[i - 1])
-                && isupper ((unsigned char) key[i]);
-    if ((sep || camel) && wl > 0) {
-      words[nw][wl] = '\0';
-      if (++nw == 16)
-        break;
-      wl = 0;
-    }
-    if (!sep && wl < sizeof words[0] - 1)
-      words[nw][wl++] = (char) tolower ((unsigned char) key[i]);
-  }
+  nw = v2c_secret_key_words (key, n, words);
   if (nw == 0 || v2c_secret_in_list (words[nw - 1], not_secret_last))
     return 0;
   for (i = 0; i < nw; i++) {
@@ -118,7 +129,7 @@ v2c_secret_key_is_secret (const char *key, size_t n)
     if (strstr (w, "password") || strstr (w, "passwd")
         || strstr (w, "passphrase") || strcmp (w, "pass") == 0
         || strcmp (w, "pwd") == 0 || strcmp (w, "tokens") == 0
-        || ends_with (w, "token") || strstr (w, "secret")
+        || v2c_secret_ends_with (w, "token") || strstr (w, "secret")
         || strcmp (w, "apikey") == 0 || strcmp (w, "accesskey") == 0
         || strcmp (w, "credential") == 0 || strcmp (w, "credentials") == 0
         || strcmp (w, "private") == 0)

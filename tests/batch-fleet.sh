@@ -15,7 +15,8 @@
 # The first run is tests/golden.sh's (every fixture VM through v2c-batch
 # -j2) when there is one, else four good and two broken VMs converted
 # here.  The whole test runs with both cores saturated by busy loops of
-# its own (issue 19: it failed on a busy machine): it waits for states,
+# its own, or in a parallel suite by the other tests (issue 19: it
+# failed on a busy machine): it waits for states,
 # never for a time.  Appliance launches are slow here (TCG): the resume part reuses
 # the first run's outputs and converts one VM again.
 . "${top_srcdir:?}/tests/batch-lib.sh"

@@ -2,7 +2,8 @@
 # Interrupts (issue 19): SIGINT and SIGTERM stop v2c-convert in each
 # stage, and v2c-batch -j2 mid-run, promptly and without leftovers, on
 # an idle machine and with both cores saturated by busy loops this test
-# starts (and stops by their PIDs).
+# starts (and stops by their PIDs), or in a parallel suite by the suite's
+# other tests (lib.sh's saturate_cores).
 #  - the stages: the appliance launch (signalled once qemu runs), the
 #    inspection (after "appliance launched"), the image (after
 #    "inventory and plan") and the manifests (V2C_TEST_HOLD_STAGE=5
@@ -54,21 +55,6 @@ wait_for () {
 qemu_of () { pgrep -f -- "qemu-system[^ ]* .*$1" >/dev/null; }
 in_log () { grep -qs -- "$1" "$log"; }
 
-# other_tests: 0 when another test of the suite runs now (a parallel
-# 'make -j check': another test-driver that is not this test's own)
-other_tests () {
-  local p a ours=" "
-  a=$$
-  while [ "$a" -gt 1 ] 2>/dev/null; do
-    ours="$ours$a "
-    a=$(awk '{print $4}' "/proc/$a/stat" 2>/dev/null) || break
-  done
-  for p in $(pgrep -f -- 'build-aux/test-driver'); do
-    case $ours in *" $p "*) ;; *) return 0 ;; esac
-  done
-  return 1
-}
-
 # stopped RC SIG T0 LIMIT WHAT: the exit status and the time it took.
 # The idle limit holds on an idle machine: while other tests of a
 # parallel suite run (appliance boots, image builds), the machine is
@@ -78,7 +64,7 @@ stopped () {
   case $sig in INT) want=130 ;; TERM) want=143 ;; esac
   [ "$rc" -eq "$want" ] || { tail -5 "$log" >&2; fail "$what: exit $rc, expected $want"; }
   dt=$(( $(date +%s%N) / 1000000 - t0 ))
-  if [ "$load" = idle ] && [ "$limit" -lt 10 ] && other_tests; then
+  if [ "$load" = idle ] && [ "$limit" -lt 10 ] && in_parallel_suite; then
     echo "$what: other tests ran meanwhile: the loaded limit, 10 s" >>"$work/times"
     limit=10
   fi
@@ -191,9 +177,10 @@ both () {
 stage_run () { convert_stage "$1" "$4" "$2" "$3"; }
 # Within a parallel suite the machine is never idle: the idle pass would
 # be a second loaded pass, the saturated one's runs one at a time.  Only
-# the saturated pass runs then; alone, this test runs both.
+# the saturated pass runs then (the suite's tests are its load: see
+# saturate_cores); alone, this test runs both.
 loads="idle saturated"
-if other_tests; then
+if in_parallel_suite; then
   loads=saturated
   echo "# other tests of the suite run: not idle, so only the saturated pass (run alone for the idle limit)"
 fi

@@ -64,12 +64,34 @@ tmpdir () {
   echo "$d"
 }
 
+# in_parallel_suite: 0 when another test of the suite runs now (a
+# parallel 'make -j check': another test-driver, not this test's own)
+in_parallel_suite () {
+  local p a ours=" "
+  a=$$
+  while [ "$a" -gt 1 ] 2>/dev/null; do
+    ours="$ours$a "
+    a=$(awk '{print $4}' "/proc/$a/stat" 2>/dev/null) || break
+  done
+  for p in $(pgrep -f -- 'build-aux/test-driver'); do
+    case $ours in *" $p "*) ;; *) return 0 ;; esac
+  done
+  return 1
+}
+
 # saturate_cores: a busy loop per core (nproc), until unsaturate_cores
 # or the test's exit stops them by their PIDs: the test runs on a
-# machine busy by design, as batch conversions are
+# machine busy by design, as batch conversions are.  Inside a parallel
+# suite the other tests already load the cores (appliances under TCG):
+# busy loops of its own would only slow the suite down, so there are
+# none then.
 _v2c_busy=()
 saturate_cores () {
   local i
+  if in_parallel_suite; then
+    echo "# other tests of the suite load the cores: no busy loops of this test's own"
+    return 0
+  fi
   for i in $(seq "$(nproc)"); do
     ( while :; do :; done ) &
     _v2c_busy+=($!)
