@@ -29,6 +29,7 @@ struct v2c_guest {
   struct v2c_msg_sink msg;
   int debug;
   int tcg;              /* launched under TCG after a failed KVM launch */
+  volatile sig_atomic_t *cancel; /* v2c_guest_set_cancel_flag */
   char *root;           /* inspected root device */
   json_t *os;
   json_t *filesystems;
@@ -58,6 +59,12 @@ v2c_guest_set_debug (struct v2c_guest *g, int on)
 {
   g->debug = !!on;
   return 0;
+}
+
+void
+v2c_guest_set_cancel_flag (struct v2c_guest *g, volatile sig_atomic_t *flag)
+{
+  g->cancel = flag;
 }
 
 void *
@@ -258,6 +265,9 @@ v2c_guest_launch (struct v2c_guest *g, const struct v2c_source *s)
     guestfs_close (g->g);
     g->g = NULL;
   }
+  /* interrupted: the caller stopped qemu, which is why it failed */
+  if (g->cancel && *g->cancel)
+    return v2c_set_error (&g->err, EINTR, "interrupted");
   if (already_tcg)
     return -1;
   memcpy (first, g->err.msg, sizeof first);

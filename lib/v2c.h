@@ -14,6 +14,7 @@
 #ifndef V2C_H
 #define V2C_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <jansson.h>
@@ -154,6 +155,12 @@ int v2c_guest_set_overlay_dir (struct v2c_guest *g, const char *dir);
 /** After launch: the overlay of disk i, or NULL.  Borrowed, valid until
  * v2c_guest_free. */
 const char *v2c_guest_overlay (const struct v2c_guest *g, size_t i);
+
+/** When *flag becomes non-zero (a signal handler), a launch that fails
+ * is not retried: it fails with "interrupted" (the caller's stop of
+ * its child processes is what made it fail).  Default: none. */
+void v2c_guest_set_cancel_flag (struct v2c_guest *g,
+                                volatile sig_atomic_t *flag);
 
 /** Add every disk of the source read-only and launch the appliance.
  * When a KVM launch fails, retries once with TCG and warns once. */

@@ -608,6 +608,7 @@ tool_open_guest (struct v2c_source *src, const char *overlay_dir)
   }
   v2c_guest_set_message_callback (g, tool_message_cb, NULL);
   v2c_guest_set_debug (g, opts.verbose >= 2);
+  v2c_guest_set_cancel_flag (g, &tool_interrupted);
   tool_verbose ("launching the appliance for '%s'", v2c_source_name (src));
   tool_status (overlay_dir ? "starting the appliance (the source read-only) ..."
                            : "starting the appliance (read-only) ...");
