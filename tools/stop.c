@@ -8,9 +8,12 @@
  * semaphore then stops the tool's child processes: the appliance's qemu
  * (and supermin while it builds the appliance, qemu-img, v2c-verify)
  * get SIGTERM, and so does a child started later (it looks every
- * 100 ms).  So a libguestfs launch in progress fails within a moment
- * instead of running to its end, and the tool's own code, which checks
- * tool_interrupted between steps, cleans up and exits 128 + the signal.
+ * 100 ms; a child forked but not yet exec'd has this program's
+ * handler, which only records the signal, so it gets SIGTERM again at
+ * each look until it is another program).  So a libguestfs launch in
+ * progress fails within a moment instead of running to its end, and
+ * the tool's own code, which checks tool_interrupted between steps,
+ * cleans up and exits 128 + the signal.
  * The thread never waits for a child: libguestfs reaps its own.
  */
 #include <config.h>
@@ -65,18 +68,41 @@ parent_of (const char *pid)
   return ppid;
 }
 
+/* PID is still a copy of this program: forked, not yet exec'd (as
+ * libguestfs forks before it execs qemu), or one that never execs
+ * (libguestfs' recovery process).  Such a child has this program's
+ * signal handler: SIGTERM only sets its copy of the flag. */
+static int
+not_execd (const char *pid, const char *self_exe)
+{
+  char path[64], exe[4096];
+  ssize_t n;
+
+  snprintf (path, sizeof path, "/proc/%s/exe", pid);
+  n = readlink (path, exe, sizeof exe - 1);
+  if (n <= 0)
+    return 0;
+  exe[n] = '\0';
+  return strcmp (exe, self_exe) == 0;
+}
+
 /* SIGTERM to every child process not signalled before (done[0..*n),
  * at most max): qemu, supermin and qemu-img end on it at once, and a
- * v2c-verify cleans up what it started; none is killed outright. */
+ * v2c-verify cleans up what it started; none is killed outright.  A
+ * child that has not exec'd yet is signalled again at every call: the
+ * program it becomes must get the signal too. */
 static void
 stop_children (pid_t *done, size_t *n, size_t max)
 {
   DIR *d = opendir ("/proc");
   struct dirent *e;
   pid_t self = getpid ();
+  char self_exe[4096];
+  ssize_t len = readlink ("/proc/self/exe", self_exe, sizeof self_exe - 1);
 
   if (d == NULL)
     return;
+  self_exe[len > 0 ? len : 0] = '\0';
   while ((e = readdir (d)) != NULL) {
     pid_t pid;
     size_t i;
@@ -90,6 +116,8 @@ stop_children (pid_t *done, size_t *n, size_t max)
     if (i < *n)
       continue;
     kill (pid, SIGTERM);
+    if (self_exe[0] && not_execd (e->d_name, self_exe))
+      continue;
     if (*n < max)
       done[(*n)++] = pid;
   }
