@@ -101,7 +101,7 @@ v2c_secret_key_words (const char *key, size_t n,
         break;
       wl = 0;
     }
-    if (!sep && wl < 31)
+    if (!sep && wl < sizeof words[0] - 1)
       words[nw][wl++] = (char) tolower ((unsigned char) key[i]);
   }
   return nw;

@@ -89,20 +89,18 @@ not_execd (const char *pid, const char *self_exe)
 /* SIGTERM to every child process not signalled before (done[0..*n),
  * at most max): qemu, supermin and qemu-img end on it at once, and a
  * v2c-verify cleans up what it started; none is killed outright.  A
- * child that has not exec'd yet is signalled again at every call: the
- * program it becomes must get the signal too. */
+ * child that has not exec'd yet (self_exe: this program's path) is
+ * signalled again at every call: the program it becomes must get the
+ * signal too. */
 static void
-stop_children (pid_t *done, size_t *n, size_t max)
+stop_children (pid_t *done, size_t *n, size_t max, const char *self_exe)
 {
   DIR *d = opendir ("/proc");
   struct dirent *e;
   pid_t self = getpid ();
-  char self_exe[4096];
-  ssize_t len = readlink ("/proc/self/exe", self_exe, sizeof self_exe - 1);
 
   if (d == NULL)
     return;
-  self_exe[len > 0 ? len : 0] = '\0';
   while ((e = readdir (d)) != NULL) {
     pid_t pid;
     size_t i;
@@ -130,14 +128,17 @@ stopper (void *arg)
   struct timespec tick = { 0, 100 * 1000 * 1000 };
   pid_t done[64];
   size_t n = 0;
+  char self_exe[4096];
+  ssize_t len = readlink ("/proc/self/exe", self_exe, sizeof self_exe - 1);
 
   (void) arg;
+  self_exe[len > 0 ? len : 0] = '\0';
   while (sem_wait (&stop_sem) == -1)
     ;
   /* again and again: a child the tool starts after the signal (a
    * launch under way) is stopped too */
   for (;;) {
-    stop_children (done, &n, sizeof done / sizeof done[0]);
+    stop_children (done, &n, sizeof done / sizeof done[0], self_exe);
     nanosleep (&tick, NULL);
   }
   return NULL;
