@@ -580,11 +580,7 @@ tool_open_source (const char *path, int descriptor_only)
   if ((opts.domain ? v2c_source_open_libvirt (src, opts.uri, opts.domain)
                    : v2c_source_open (src, path))
       == -1) {
-    tool_progress_done ();
-    /* a child the stop thread signalled (qemu-img) fails the open:
-     * the signal is the cause, not the child */
-    if (!tool_stopped ())
-      tool_error ("%s", v2c_source_error (src));
+    tool_failed (v2c_source_error (src));
     v2c_source_free (src);
     return NULL;
   }
@@ -613,17 +609,13 @@ tool_open_guest (struct v2c_source *src, const char *overlay_dir)
   tool_status (overlay_dir ? "starting the appliance (the source read-only) ..."
                            : "starting the appliance (read-only) ...");
   if (v2c_guest_launch (g, src) == -1) {
-    tool_progress_done ();
-    if (!tool_stopped ())
-      tool_error ("%s", v2c_guest_error (g));
+    tool_failed (v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }
   tool_status ("inspecting the guest ...");
   if (v2c_guest_inspect (g) == -1) {
-    tool_progress_done ();
-    if (!tool_stopped ())
-      tool_error ("%s", v2c_guest_error (g));
+    tool_failed (v2c_guest_error (g));
     v2c_guest_free (g);
     return NULL;
   }

@@ -205,6 +205,10 @@ void tool_private_tmpdir (void);
 /* 1 after "interrupted; nothing was written" once a signal came, else
  * 0: the check between (and after the failure of) a tool's steps. */
 int tool_stopped (void);
+/* A step failed with msg: "interrupted" when a signal came (whatever
+ * failed then, the signal, or the stop thread's SIGTERM to a child, is
+ * the cause), else msg as the error. */
+void tool_failed (const char *msg);
 /* status, or 128 + the signal once one came: the tool's exit status. */
 int tool_exit_status (int status);
 /* For the tests of interrupts: with V2C_TEST_HOLD_STAGE=stage in the

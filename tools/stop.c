@@ -185,6 +185,13 @@ tool_stopped (void)
   return 1;
 }
 
+void
+tool_failed (const char *msg)
+{
+  if (!tool_stopped ())
+    tool_error ("%s", msg);
+}
+
 int
 tool_exit_status (int status)
 {

@@ -203,9 +203,7 @@ read_vm (struct convert *cv, const char *path)
   tool_status ("reading packages, services, configuration ...");
   cv->inv = v2c_inventory_build (cv->src, cv->g);
   if (cv->inv == NULL || tool_interrupted) {
-    tool_progress_done ();
-    if (!tool_stopped ())
-      tool_error ("%s", v2c_source_error (cv->src));
+    tool_failed (v2c_source_error (cv->src));
     return -1;
   }
   cv->inventory = v2c_inventory_load (cv->inv, &err);
@@ -292,9 +290,7 @@ build_image (struct convert *cv)
   tool_stage (4, STAGES);
   tool_status ("reading the package database ...");
   if (v2c_extract_run (cv->x, cv->g, cv->p, cv->io.tag) == -1) {
-    tool_progress_done ();
-    if (!tool_stopped ())
-      tool_error ("%s", v2c_extract_error (cv->x));
+    tool_failed (v2c_extract_error (cv->x));
     return -1;
   }
   tool_progress_done ();
@@ -357,9 +353,7 @@ convert_vm (struct convert *cv)
   t = tool_now ();
   tool_status ("writing the converted disks ...");
   if (v2c_guest_close (cv->g) == -1) {
-    tool_progress_done ();
-    if (!tool_stopped ())
-      tool_error ("%s", v2c_guest_error (cv->g));
+    tool_failed (v2c_guest_error (cv->g));
     json_decref (guest);
     free (ov);
     return -1;
@@ -376,8 +370,7 @@ convert_vm (struct convert *cv)
   tool_progress_done ();
   if (cv->image == NULL) {
     json_decref (guest);
-    if (!tool_stopped ())
-      tool_error ("%s", err.msg);
+    tool_failed (err.msg);
     return -1;
   }
   json_object_set_new (cv->image, "guest", guest);

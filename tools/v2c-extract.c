@@ -177,9 +177,7 @@ open_tree (const char *root, const char *path, const struct image_opts *io,
     tool_status ("reading packages, services, configuration ...");
     inv = v2c_inventory_build (*src, *g);
     if (inv == NULL) {
-      tool_progress_done ();
-      if (!tool_stopped ())
-        tool_error ("%s", v2c_source_error (*src));
+      tool_failed (v2c_source_error (*src));
       return NULL;
     }
     inventory = v2c_inventory_load (inv, &err);

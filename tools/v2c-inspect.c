@@ -89,8 +89,7 @@ main (int argc, char **argv)
   inv = tool_interrupted ? NULL : v2c_inventory_build (src, g);
   tool_progress_done ();
   if (inv == NULL || tool_interrupted) {
-    if (!tool_stopped ())
-      tool_error ("%s", v2c_source_error (src));
+    tool_failed (v2c_source_error (src));
     goto out;
   }
   if (tool_write_json (inv, opts.output) == 0)
